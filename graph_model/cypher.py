@@ -1,0 +1,49 @@
+"""Named, parameterised Cypher statements and the registry the linter walks.
+
+Every statement the hub sends is declared once, here or in a module under
+``graph_model.statements``, as a module constant. Parameters are read off the text, so the
+linter can tell Neo4j exactly which ``$names`` each statement may use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+REGISTRY: dict[str, Statement] = {}
+
+
+@dataclass(frozen=True)
+class Statement:
+    name: str
+    text: str
+    write: bool = False
+    # Which store may run it: "both", or the one dialect it belongs to.
+    dialect: str = "both"
+    params: tuple[str, ...] = field(default=())
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def statement(name: str, text: str, *, write: bool = False, dialect: str = "both",
+              register: bool = True) -> Statement:
+    """Declare a statement and register it for the linter (tests pass ``register=False``
+    for their own throwaway statements). Names are unique across the code base."""
+    params = tuple(dict.fromkeys(_PARAM.findall(text)))
+    stmt = Statement(name, " ".join(text.split()), write, dialect, params)
+    if register:
+        if name in REGISTRY and REGISTRY[name].text != stmt.text:
+            raise ValueError(f"statement {name!r} is declared twice with different text")
+        REGISTRY[name] = stmt
+    return stmt
+
+
+def all_statements() -> list[Statement]:
+    """Every registered statement, after importing every module that declares some."""
+    import graph_model.dialect  # noqa: F401  (declares the dialects' statements)
+    import graph_model.statements  # noqa: F401
+
+    return sorted(REGISTRY.values(), key=lambda s: s.name)

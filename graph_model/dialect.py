@@ -1,0 +1,101 @@
+"""Where FalkorDB and Neo4j disagree: schema DDL (and later search and shortest path).
+
+Both stores run the same statements from ``graph_model.statements``; only what is in this
+module differs, and each store adapter holds one dialect object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph_model.cypher import Statement, statement
+from graph_model.enums import KEYED_RELS, Label, Rel
+
+# Range indexes beyond the unique keys, for the filters the API offers.
+NODE_INDEXES: dict[Label, tuple[str, ...]] = {
+    Label.COUNTY: ("provinceKey",),
+    Label.INSTITUTION: ("kind",),
+    Label.DONOR: ("kind",),
+    Label.COUNCIL: ("kind", "level"),
+    Label.SERVICE: ("domain",),
+    Label.LICENCE: ("status", "expiresOn"),
+    Label.EVENT: ("kind", "startsOn"),
+    Label.ASSESSMENT: ("level",),
+}
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A unique key: on a node label or on a relationship type."""
+
+    entity: str  # "NODE" or "RELATIONSHIP"
+    name: str  # label or relationship type
+    prop: str = "key"
+
+
+CONSTRAINTS: tuple[Constraint, ...] = (
+    *(Constraint("NODE", label.value) for label in Label),
+    *(Constraint("RELATIONSHIP", rel.value) for rel in sorted(KEYED_RELS)),
+)
+
+
+@dataclass(frozen=True)
+class Ddl:
+    """One index or constraint statement and the (label or type, property) it covers."""
+
+    name: str
+    prop: str
+    stmt: Statement
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    # DDL run at start-up, in order; each must be safe to run again.
+    schema: tuple[Ddl, ...]
+    # Unique constraints the store must create by its own means (FalkorDB: GRAPH.CONSTRAINT).
+    native_constraints: tuple[Constraint, ...] = ()
+
+
+def _pattern(entity: str, name: str) -> str:
+    return f"(n:{name})" if entity == "NODE" else f"()-[n:{name}]-()"
+
+
+def _falkor_index(entity: str, name: str, prop: str) -> Ddl:
+    return Ddl(name, prop, statement(
+        f"falkordb_index_{name}_{prop}",
+        f"CREATE INDEX FOR {_pattern(entity, name)} ON (n.{prop})", write=True, dialect="falkordb"))
+
+
+def _neo4j_constraint(c: Constraint) -> Ddl:
+    return Ddl(c.name, c.prop, statement(
+        f"neo4j_unique_{c.name}_{c.prop}",
+        f"CREATE CONSTRAINT {c.name.lower()}_{c.prop}_unique IF NOT EXISTS "
+        f"FOR {_pattern(c.entity, c.name)} REQUIRE n.{c.prop} IS UNIQUE", write=True, dialect="neo4j"))
+
+
+def _neo4j_index(label: Label, prop: str) -> Ddl:
+    return Ddl(label.value, prop, statement(
+        f"neo4j_index_{label.value}_{prop}",
+        f"CREATE INDEX {label.value.lower()}_{prop.lower()} IF NOT EXISTS "
+        f"FOR (n:{label.value}) ON (n.{prop})", write=True, dialect="neo4j"))
+
+
+# FalkorDB builds a unique constraint on top of an exact-match index that must exist first.
+FALKORDB = Dialect(
+    name="falkordb",
+    schema=(
+        *(_falkor_index(c.entity, c.name, c.prop) for c in CONSTRAINTS),
+        *(_falkor_index("NODE", label.value, prop) for label, props in NODE_INDEXES.items() for prop in props),
+    ),
+    native_constraints=CONSTRAINTS,
+)
+
+# Neo4j backs each unique constraint with its own index.
+NEO4J = Dialect(
+    name="neo4j",
+    schema=(
+        *(_neo4j_constraint(c) for c in CONSTRAINTS),
+        *(_neo4j_index(label, prop) for label, props in NODE_INDEXES.items() for prop in props),
+    ),
+)

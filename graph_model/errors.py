@@ -1,0 +1,57 @@
+"""One exception tree for the whole hub; stores translate driver errors into it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """Which input field is wrong and why (``field`` is a dotted path)."""
+
+    field: str
+    message: str
+
+
+class HubError(Exception):
+    """Root of every error the hub raises on purpose."""
+
+    code = "HUB_ERROR"
+
+    def __init__(self, message: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = list(errors or [])
+
+    def __str__(self) -> str:
+        if not self.errors:
+            return self.message
+        details = "; ".join(f"{e.field}: {e.message}" for e in self.errors[:10])
+        more = f" (+{len(self.errors) - 10} more)" if len(self.errors) > 10 else ""
+        return f"{self.message}: {details}{more}"
+
+
+class NotFound(HubError):
+    code = "NOT_FOUND"
+
+
+class Conflict(HubError):
+    """A unique key is taken, or the change contradicts what the graph holds."""
+
+    code = "CONFLICT"
+
+
+class ValidationFailed(HubError):
+    code = "VALIDATION_FAILED"
+
+
+class StoreUnavailable(HubError):
+    """The database cannot be reached or started."""
+
+    code = "STORE_UNAVAILABLE"
+
+
+class StoreError(HubError):
+    """The database refused a statement for a reason that is not the caller's input."""
+
+    code = "STORE_ERROR"

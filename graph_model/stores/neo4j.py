@@ -1,0 +1,99 @@
+"""The Neo4j adapter: the official async driver, reads routed to readers, writes in managed transactions.
+
+The driver is injected (``open_neo4j`` builds one from settings). ``execute_query`` runs
+each statement in a managed transaction that the driver retries on transient failures,
+which is safe because every write statement here is idempotent (MERGE on keys).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import neo4j
+import neo4j.exceptions as nx
+
+from graph_model.cypher import Statement, statement
+from graph_model.dialect import NEO4J
+from graph_model.errors import Conflict, HubError, StoreError, StoreUnavailable
+from graph_model.stores.base import Rows, check_params, plain
+
+# Deleting in bounded batches keeps each transaction's memory small on a large graph.
+CLEAR_BATCH = statement(
+    "clear_batch",
+    "MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted",
+    write=True,
+)
+
+
+def translate(exc: Exception, stmt: Statement | None = None) -> HubError:
+    """Map a driver exception to the hub's error tree."""
+    if isinstance(exc, nx.ConstraintError) or getattr(exc, "code", "") == \
+            "Neo.ClientError.Schema.ConstraintValidationFailed":
+        return Conflict(f"a node or relationship with that key already exists ({exc})")
+    if isinstance(exc, nx.AuthError):
+        return StoreUnavailable(f"Neo4j refused the credentials: {exc}")
+    if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, OSError)):
+        return StoreUnavailable(f"Neo4j cannot be reached: {exc}")
+    what = f"statement {stmt.name}" if stmt else "Neo4j"
+    if isinstance(exc, nx.ClientError) and "TransactionTimedOut" in str(getattr(exc, "code", "")):
+        return StoreError(f"{what} timed out")
+    return StoreError(f"{what} failed: {exc}")
+
+
+class Neo4jStore:
+    kind = "neo4j"
+    dialect = NEO4J
+
+    def __init__(self, driver: neo4j.AsyncDriver, database: str, *, uri: str = "",
+                 timeout_ms: int = 30_000) -> None:
+        self._driver = driver
+        self._database = database
+        self._uri = uri
+        self._timeout_s = timeout_ms / 1000
+        self.round_trips = 0
+
+    def location(self) -> str:
+        return f"{self._uri} (database {self._database!r})"
+
+    async def _run(self, stmt: Statement, params: dict[str, Any], routing: neo4j.RoutingControl) -> Rows:
+        check_params(stmt, params)
+        self.round_trips += 1
+        query = neo4j.Query(stmt.text, timeout=self._timeout_s)
+        try:
+            records, _, _ = await self._driver.execute_query(
+                query, params, database_=self._database, routing_=routing)
+        except Exception as exc:  # noqa: BLE001 - every driver error is translated
+            raise translate(exc, stmt) from exc
+        return [plain(record.data()) for record in records]
+
+    async def read(self, stmt: Statement, **params: Any) -> Rows:
+        return await self._run(stmt, params, neo4j.RoutingControl.READ)
+
+    async def write(self, stmt: Statement, **params: Any) -> Rows:
+        return await self._run(stmt, params, neo4j.RoutingControl.WRITE)
+
+    async def ensure_schema(self) -> None:
+        for ddl in self.dialect.schema:  # each is IF NOT EXISTS
+            await self.write(ddl.stmt)
+
+    async def checkpoint(self) -> None:
+        """Neo4j checkpoints its own transaction log; nothing to do."""
+
+    async def clear(self) -> None:
+        while (await self.write(CLEAR_BATCH, batch=10_000))[0]["deleted"]:
+            pass
+
+    async def close(self) -> None:
+        await self._driver.close()
+
+
+async def open_neo4j(uri: str, user: str, password: str, database: str, *,
+                     timeout_ms: int = 30_000) -> Neo4jStore:
+    """Connect with ``neo4j://`` routing and check the server answers before returning."""
+    driver = neo4j.AsyncGraphDatabase.driver(uri, auth=(user, password))
+    try:
+        await driver.verify_connectivity()
+    except Exception as exc:  # noqa: BLE001
+        await driver.close()
+        raise translate(exc) from exc
+    return Neo4jStore(driver, database, uri=uri, timeout_ms=timeout_ms)

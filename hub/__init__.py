@@ -1,0 +1,1 @@
+"""Participation Hub: the HTTP and GraphQL layers, settings and the command line."""

@@ -1,0 +1,70 @@
+"""The ASGI application: starlette routes, GraphQL at /graphql, the store owned by the lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from graph_model import queries
+from graph_model.enums import Label
+from graph_model.errors import HubError
+from graph_model.stores.base import GraphStore
+from hub.context import Context
+from hub.schema import schema
+from hub.settings import Settings
+from hub.stores import open_store
+
+
+class HubGraphQL(GraphQL[Context, None]):
+    async def get_context(self, request: Any, response: Any = None) -> Context:
+        return Context(store=request.state.store)
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    store: GraphStore = request.state.store
+    try:
+        await queries.count(store, Label.PROVINCE)
+    except HubError as exc:
+        return JSONResponse({"status": "unavailable", "error": exc.code}, status_code=503)
+    return JSONResponse({"status": "ready", "store": store.kind})
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Starlette:
+    """Build the app. A given ``store`` is used as is and left open; otherwise the lifespan
+    opens the one the settings name and closes it on shutdown."""
+    settings = settings or Settings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        if store is not None:
+            yield {"store": store, "settings": settings}
+            return
+        opened = await open_store(settings)
+        try:
+            yield {"store": opened, "settings": settings}
+        finally:
+            await opened.close()
+
+    graphql = HubGraphQL(schema, graphql_ide="graphiql" if settings.env != "production" else None)
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def app_from_env() -> Starlette:
+    """Factory for ``uvicorn --factory`` (each worker process builds its own app)."""
+    return create_app(Settings.from_env())

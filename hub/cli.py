@@ -1,0 +1,142 @@
+"""The ``hub`` command: serve, seed, status, export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph_model import queries
+from graph_model.errors import HubError
+from graph_model.stores.base import GraphStore
+from graph_model.stores.embedded import EmbeddedServer
+from hub.settings import Settings
+from hub.stores import open_store
+
+err = Console(stderr=True)
+out = Console()
+
+
+async def seed_store(store: GraphStore, profile: str, *, console: Console = err) -> None:
+    """Build a profile and load it with a progress bar."""
+    from seed.loader import load
+    from seed.profiles import build
+
+    with console.status(f"building the {profile} profile..."):
+        dataset = build(profile)
+    columns = (TextColumn("[bold]{task.description:<26}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("rows"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task(f"loading {profile}", total=dataset.total_rows())
+
+        def advance(what: str, rows: int) -> None:
+            bar.update(task, advance=rows, description=what)
+
+        report = await load(store, dataset, progress=advance)
+        bar.update(task, description=f"loaded {profile}")
+    console.print(f"[green]loaded[/] profile {profile!r}: {dataset.total_rows():,} rows in "
+                  f"{report.batches} batches, {report.seconds:.1f} s into {store.location()}")
+
+
+async def _with_store(settings: Settings, work):  # type: ignore[no-untyped-def]
+    store = await open_store(settings)
+    try:
+        return await work(store)
+    finally:
+        await store.close()
+
+
+def cmd_seed(settings: Settings, args: argparse.Namespace) -> None:
+    asyncio.run(_with_store(settings, lambda store: seed_store(store, args.profile)))
+
+
+def cmd_status(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(store: GraphStore) -> None:
+        nodes = await queries.node_counts(store)
+        rels = await queries.rel_counts(store)
+        out.print(f"store: [bold]{store.kind}[/] at {store.location()}")
+        table = Table("label", "count", title="nodes")
+        for name, total in nodes.items():
+            table.add_row(name, f"{total:,}")
+        out.print(table)
+        table = Table("relationship", "count", title="relationships")
+        for name, total in rels.items():
+            table.add_row(name, f"{total:,}")
+        out.print(table)
+
+    asyncio.run(_with_store(settings, work))
+
+
+def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> None:
+    from hub.schema import schema
+
+    sys.stdout.write(schema.as_str() + "\n")
+
+
+async def _seed_if_empty(settings: Settings) -> None:
+    async def work(store: GraphStore) -> None:
+        if sum((await queries.node_counts(store)).values()) == 0:
+            err.print("[yellow]The store is empty:[/] seeding the demo profile first (generated demo data "
+                      "is marked `generated: true`).")
+            await seed_store(store, "demo")
+
+    await _with_store(settings, work)
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    # The embedded server is started here, in the parent, so every uvicorn worker reuses
+    # it and it is stopped once, when the parent exits.
+    server = EmbeddedServer(settings.data_dir, fsync=settings.fsync) if settings.store == "embedded" else None
+    if server is not None:
+        server.start()
+    try:
+        asyncio.run(_seed_if_empty(settings))
+        err.print(f"GraphiQL at [bold]http://{args.host}:{args.port}/graphql[/]")
+        uvicorn.run("hub.app:app_from_env", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_level="info")
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="hub", description="Participation Hub: a GraphQL hub over the "
+                                "welfare participation graph. Settings come from HUB_* variables.")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="serve GraphQL (seeds the demo profile into an empty store)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--workers", type=int, default=1)
+    s.set_defaults(run=cmd_serve)
+    s = sub.add_parser("seed", help="load a profile (idempotent: loading twice changes nothing)")
+    s.add_argument("--profile", choices=["demo", "national"], default="demo")
+    s.set_defaults(run=cmd_seed)
+    s = sub.add_parser("status", help="store kind, location and counts per label")
+    s.set_defaults(run=cmd_status)
+    s = sub.add_parser("export-schema", help="print the GraphQL schema (SDL)")
+    s.set_defaults(run=cmd_export_schema)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        args.run(settings, args)
+    except HubError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Thin resolvers: read arguments, call graph_model, map to GraphQL types."""

@@ -1,0 +1,1 @@
+"""Reference data, the demo and national profiles, and the loader that writes them."""

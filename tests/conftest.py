@@ -1,0 +1,42 @@
+"""One embedded FalkorDB server per test session; a fresh graph for every test."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from falkordb.asyncio import FalkorDB
+
+from graph_model.stores.embedded import EmbeddedServer
+from graph_model.stores.falkordb import FalkorStore
+
+_graph_ids = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
+    srv = EmbeddedServer(tmp_path_factory.mktemp("falkordb"))
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+async def store(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
+    """A store on a graph no other test uses, deleted afterwards."""
+    client = FalkorDB(unix_socket_path=str(server.socket_path))
+    s = FalkorStore(client, f"test_{os.getpid()}_{next(_graph_ids)}", location=str(server.socket_path))
+    await s.ensure_schema()
+    try:
+        yield s
+    finally:
+        await s.clear()
+        await s.close()
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent

@@ -1,0 +1,163 @@
+"""Run Neo4j's own Cypher linter over statements (a helper for the tests, not a test).
+
+Neo4j cannot run where the tests do, so the statements the hub sends to it are checked
+by ``tools/cypher-lint/lint.mjs``, which wraps the npm package
+``@neo4j-cypher/language-support``: Neo4j's parser and semantic analysis compiled to
+JavaScript. Install it once with::
+
+    npm ci --prefix tools/cypher-lint --no-audit --no-fund
+
+``lint`` starts node once for all the statements it is given (node and the linter take
+a second or more to start).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Protocol
+
+from graph_model.enums import Label, Rel
+from graph_model.model import NODE_FIELDS, REL_FIELDS
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT_DIR = ROOT / "tools" / "cypher-lint"
+LINT_SCRIPT = LINT_DIR / "lint.mjs"
+PACKAGE = "@neo4j-cypher/language-support"
+INSTALL_HINT = "run `npm ci --prefix tools/cypher-lint --no-audit --no-fund` from the repository root"
+
+# Neo4j's built-in functions (Cypher manual, "Functions"; SHOW FUNCTIONS on Neo4j 5) that
+# the hub's statements may call. A call to anything else, such as a FalkorDB-only
+# function, is an error. Left out on purpose:
+#   id          deprecated; use elementId, or better the node's own key
+#   exists      exists(n.prop) is gone from Neo4j 5; use `n.prop IS NOT NULL` or EXISTS { }
+# Functions that only Cypher 25 has (coll.*, vector(), ...) are not listed either: every
+# statement must also be valid Cypher 5.
+NEO4J_FUNCTIONS: tuple[str, ...] = (
+    # aggregating
+    "avg", "collect", "count", "max", "min", "percentileCont", "percentileDisc",
+    "stdev", "stdevp", "sum",
+    # predicate
+    "all", "any", "isEmpty", "none", "single",
+    # scalar
+    "char_length", "character_length", "coalesce", "elementId", "endNode", "head",
+    "last", "length", "nullIf", "properties", "randomUUID", "size", "startNode",
+    "timestamp", "toBoolean", "toBooleanOrNull", "toFloat", "toFloatOrNull",
+    "toInteger", "toIntegerOrNull", "type", "valueType",
+    # list
+    "keys", "labels", "nodes", "range", "reduce", "relationships", "reverse", "tail",
+    "toBooleanList", "toFloatList", "toIntegerList", "toStringList",
+    # numeric, logarithmic, trigonometric
+    "abs", "ceil", "floor", "isNaN", "rand", "round", "sign",
+    "e", "exp", "log", "log10", "sqrt",
+    "acos", "asin", "atan", "atan2", "cos", "cot", "degrees", "haversin", "pi",
+    "radians", "sin", "tan",
+    # string
+    "btrim", "left", "lower", "ltrim", "normalize", "replace", "right", "rtrim",
+    "split", "substring", "toLower", "toString", "toStringOrNull", "toUpper", "trim",
+    "upper",
+    # temporal
+    "date", "date.realtime", "date.statement", "date.transaction", "date.truncate",
+    "datetime", "datetime.fromepoch", "datetime.fromepochmillis", "datetime.realtime",
+    "datetime.statement", "datetime.transaction", "datetime.truncate",
+    "localdatetime", "localdatetime.realtime", "localdatetime.statement",
+    "localdatetime.transaction", "localdatetime.truncate",
+    "localtime", "localtime.realtime", "localtime.statement", "localtime.transaction",
+    "localtime.truncate",
+    "time", "time.realtime", "time.statement", "time.transaction", "time.truncate",
+    "duration", "duration.between", "duration.inDays", "duration.inMonths",
+    "duration.inSeconds",
+    # spatial
+    "point", "point.distance", "point.withinBBox",
+    # vector
+    "vector.similarity.cosine", "vector.similarity.euclidean",
+    # graph and database
+    "db.nameFromElementId", "graph.byElementId", "graph.byName", "graph.names",
+    "graph.propertiesByName",
+    # LOAD CSV
+    "file", "linenumber",
+)
+
+# Procedures the statements may CALL (e.g. db.index.fulltext.queryNodes for search).
+# None yet: any CALL is flagged until the procedure is listed here.
+NEO4J_PROCEDURES: tuple[str, ...] = ()
+
+ERROR, WARNING = 1, 2
+
+
+class StatementLike(Protocol):
+    name: str
+    text: str
+    params: tuple[str, ...]
+
+
+class CypherLintUnavailable(RuntimeError):
+    """node or the linter package is missing."""
+
+
+def schema() -> dict[str, list[str]]:
+    """Every label, relationship type and property key the hub's graph can hold."""
+    keys = {"key", "searchText"}
+    for fields in (*NODE_FIELDS.values(), *REL_FIELDS.values()):
+        keys.update(fields)
+    return {
+        "labels": [label.value for label in Label],
+        "relationshipTypes": [rel.value for rel in Rel],
+        "propertyKeys": sorted(keys),
+    }
+
+
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        raise CypherLintUnavailable(f"node (Node.js) is not on PATH: install Node.js, then {INSTALL_HINT}")
+    package_json = LINT_DIR / "node_modules" / PACKAGE / "package.json"
+    if not package_json.is_file():
+        raise CypherLintUnavailable(f"the Cypher linter ({PACKAGE}) is not installed: {INSTALL_HINT}")
+    return node
+
+
+def run(statements: Iterable[StatementLike], *, functions: Iterable[str] = NEO4J_FUNCTIONS,
+        procedures: Iterable[str] = NEO4J_PROCEDURES, timeout: float = 600) -> dict[str, Any]:
+    """Lint the statements in one node process; return lint.mjs's whole JSON answer."""
+    batch = [{"name": s.name, "text": s.text, "params": list(s.params)} for s in statements]
+    names = [s["name"] for s in batch]
+    if len(set(names)) != len(names):
+        raise ValueError("statement names must be unique")
+    request = {"schema": schema(), "functions": list(functions), "procedures": list(procedures),
+               "statements": batch}
+    done = subprocess.run([_node(), str(LINT_SCRIPT)], input=json.dumps(request), capture_output=True,
+                          text=True, encoding="utf-8", cwd=LINT_DIR, timeout=timeout, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{LINT_SCRIPT} exited with {done.returncode}:\n{done.stderr.strip()}\n"
+                           f"(if the package is broken or outdated, {INSTALL_HINT})")
+    return json.loads(done.stdout)
+
+
+def lint(statements: Iterable[StatementLike], *, functions: Iterable[str] = NEO4J_FUNCTIONS,
+         procedures: Iterable[str] = NEO4J_PROCEDURES) -> dict[str, list[dict[str, Any]]]:
+    """Diagnostics per statement name (empty list: Neo4j accepts it), from one node process.
+
+    Each diagnostic has ``cypherVersion`` ("CYPHER 5" or "CYPHER 25": every statement is
+    linted as both), ``severity`` (1 error, 2 warning), ``message``, ``offsets`` and the
+    ``excerpt`` of the text they point at.
+    """
+    answer = run(statements, functions=functions, procedures=procedures)
+    unknown = {version: names for version, found in answer["notInCatalogue"].items()
+               for names in [found["functions"] + found["procedures"]] if names}
+    if unknown:
+        raise ValueError(f"not Neo4j built-ins according to {answer['linter']}: {unknown}")
+    return {result["name"]: result["diagnostics"] for result in answer["results"]}
+
+
+def describe(text: str, diagnostics: list[dict[str, Any]]) -> str:
+    """Readable lines for a failure message."""
+    lines = [f"    {text}"]
+    for d in diagnostics:
+        level = {ERROR: "error", WARNING: "warning"}.get(d["severity"], f"severity {d['severity']}")
+        start = d.get("offsets", {}).get("start", 0)
+        lines.append(f"  [{d['cypherVersion']}] {level} at {start} ({d.get('excerpt', '')!r}): {d['message']}")
+    return "\n".join(lines)
