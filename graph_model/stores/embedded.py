@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -24,6 +25,7 @@ import redis
 
 from graph_model.errors import StoreUnavailable
 
+_LOG_PREFIX = re.compile(r"^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ [.*#-] ")
 # sockaddr_un.sun_path is 108 bytes including the terminating NUL.
 _MAX_SOCKET_PATH = 107
 
@@ -179,7 +181,8 @@ class EmbeddedServer:
             lines = [ln.strip() for ln in self.log_path.read_text(errors="replace").splitlines() if ln.strip()]
         except OSError:
             return ""
-        return lines[-1] if lines else ""
+        # Drop redis's "pid:role date time level " prefix: the message is what a person needs.
+        return _LOG_PREFIX.sub("", lines[-1]) if lines else ""
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop the server if this process started it; it writes its append-only file first."""

@@ -37,7 +37,7 @@ class ErrorCodes(SchemaExtension):
 
 
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=Query, extensions=[ErrorCodes, MaskErrors(should_mask_error=should_mask)])
+    return strawberry.Schema(query=Query, extensions=[ErrorCodes, lambda: MaskErrors(should_mask_error=should_mask)])
 
 
 schema = build_schema()

@@ -1,0 +1,118 @@
+"""The embedded server's life: persistence, sharing, stale files, clear start-up errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from graph_model.enums import Label
+from graph_model.errors import StoreUnavailable
+from graph_model.statements.loading import UPSERT_NODE
+from graph_model.statements.reads import COUNT
+from graph_model.stores import embedded
+from graph_model.stores.embedded import EmbeddedServer, socket_path_for
+from graph_model.stores.falkordb import open_embedded
+
+ROWS = [{"key": f"k{i}", "props": {"nameFa": "ن", "nameEn": "n"}} for i in range(25)]
+
+
+async def _count(data_dir: Path) -> int:
+    store = await open_embedded(str(data_dir), "g")
+    try:
+        await store.ensure_schema()
+        return (await store.read(COUNT[Label.PERSON]))[0]["total"]
+    finally:
+        await store.close()
+
+
+async def test_data_survives_stop_and_start(tmp_path: Path) -> None:
+    store = await open_embedded(str(tmp_path), "g")
+    await store.ensure_schema()
+    await store.write(UPSERT_NODE[Label.PERSON], rows=ROWS)
+    await store.close()  # this store started the server, so this stops it
+    assert not EmbeddedServer(tmp_path).ping()
+    assert await _count(tmp_path) == 25
+
+
+async def test_a_second_process_reuses_the_running_server(tmp_path: Path, repo_root: Path) -> None:
+    server = EmbeddedServer(tmp_path)
+    assert server.start() is True
+    try:
+        script = textwrap.dedent(f"""
+            import asyncio
+            from graph_model.enums import Label
+            from graph_model.statements.loading import UPSERT_NODE
+            from graph_model.stores.falkordb import open_embedded
+            async def main():
+                store = await open_embedded({str(tmp_path)!r}, "g")
+                await store.ensure_schema()
+                await store.write(UPSERT_NODE[Label.PERSON], rows={ROWS!r})
+                print("owned" if store._server else "shared")
+                await store.close()
+            asyncio.run(main())
+        """)
+        done = subprocess.run([sys.executable, "-c", script], cwd=repo_root, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "shared"
+        assert server.ping(), "the second process must not stop a server it did not start"
+        assert server.running_pid() == server._process.pid
+        assert await _count(tmp_path) == 25
+    finally:
+        server.stop()
+    assert not server.ping()
+
+
+def test_stale_socket_and_pid_file_are_recovered(tmp_path: Path) -> None:
+    server = EmbeddedServer(tmp_path)
+    tmp_path.mkdir(exist_ok=True)
+    server.socket_path.write_text("")  # a socket file nobody listens on
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    server.pid_path.write_text(dead)
+    try:
+        assert server.start() is True
+        assert server.ping()
+    finally:
+        server.stop()
+
+
+def test_a_server_that_cannot_start_gives_one_clear_line(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    real_server, _ = embedded._binaries()
+    # Fault injection: a module file that is not a FalkorDB build.
+    bogus = tmp_path / "not-a-module.so"
+    bogus.write_text("nothing here")
+    monkeypatch.setattr(embedded, "_binaries", lambda: (real_server, str(bogus)))
+    with pytest.raises(StoreUnavailable) as raised:
+        EmbeddedServer(tmp_path / "data").start(timeout=10)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert "did not start" in message and "falkordb.log" in message
+
+
+def test_long_data_folders_fall_back_to_a_short_socket_path(tmp_path: Path) -> None:
+    deep = tmp_path / ("x" * 120)
+    path = socket_path_for(deep)
+    assert len(os.fsencode(path)) <= 107
+    assert path == socket_path_for(deep), "every process must compute the same path"
+    assert socket_path_for(tmp_path) == tmp_path / "falkordb.sock"
+
+
+def test_concurrent_starts_launch_one_server(tmp_path: Path, repo_root: Path) -> None:
+    script = textwrap.dedent(f"""
+        from graph_model.stores.embedded import EmbeddedServer
+        s = EmbeddedServer({str(tmp_path)!r})
+        print(s.start())
+        import time; time.sleep(1.5)
+        s.stop()
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", script], cwd=repo_root, stdout=subprocess.PIPE,
+                              text=True) for _ in range(3)]
+    outputs = [p.communicate(timeout=60)[0].strip() for p in procs]
+    assert sorted(outputs) == ["False", "False", "True"]
