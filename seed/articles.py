@@ -21,7 +21,8 @@ import random
 
 import jdatetime
 
-from graph_model.enums import CouncilKind, CouncilLevel, EventKind, InstitutionKind as K, Label, MemberRole, Rel
+from graph_model.enums import (CouncilKind, CouncilLevel, DonorKind, EventKind, InstitutionKind as K, Label,
+                               MemberRole, Rel)
 from seed.naming import iso_days
 from seed.reference import county_key
 from seed.world import CouncilRef, EventRef, Inst, World, add_generated_institution
@@ -66,6 +67,15 @@ SOUTH_KHORASAN_KINDS = {K.RESIDENTIAL_CARE: 53, K.CHARITY: 16, K.NGO: 12, K.POSI
                         K.REHABILITATION_CENTRE: 8, K.DAY_CARE: 8, K.COUNSELLING_CENTRE: 5,
                         K.ADDICTION_TREATMENT: 5}  # + Hazrat Ali Akbar = 118, 54 residential
 
+# Donors every profile starts with: the South Khorasan council pursues the social responsibility
+# of companies and large road-building and construction contractors, so those provinces have them.
+ARTICLE_DONORS: tuple[tuple[str, DonorKind], ...] = (
+    (SOUTH_KHORASAN, DonorKind.CONTRACTOR), (SOUTH_KHORASAN, DonorKind.COMPANY),
+    (SOUTH_KHORASAN, DonorKind.PUBLIC_COMPANY), (KHUZESTAN, DonorKind.COMPANY),
+    (KHUZESTAN, DonorKind.FOUNDATION), (KHUZESTAN, DonorKind.CONTRACTOR),
+    (MARKAZI, DonorKind.COMPANY), (MARKAZI, DonorKind.FOUNDATION),
+)
+
 FOUNDED_DAYS = iso_days(jdatetime.date(1374, 1, 1).togregorian(), jdatetime.date(1403, 12, 29).togregorian())
 
 # City centres (approximate) for the real places the articles name.
@@ -90,9 +100,10 @@ def _spread(world: World, rng: random.Random, province: str, kinds: dict[K, int]
     weights = [c.population ** 0.8 for c in counties]  # big counties host more, small ones still some
     plan = [kind for kind, n in kinds.items() for _ in range(n)]
     rng.shuffle(plan)
+    # Every county has at least one centre; the rest follow population.
+    places = list(counties) + rng.choices(counties, weights, k=len(plan) - len(counties))
     out = []
-    for kind in plan:
-        county = rng.choices(counties, weights)[0]
+    for kind, county in zip(plan, places):
         span = residents.get(kind)
         out.append(add_generated_institution(
             world, rng, county.key, kind, rng.choice(FOUNDED_DAYS), _article_source(province),
@@ -108,7 +119,7 @@ def _real_institution(world: World, key: str, county: str, kind: K, lat_lon: tup
         props["residents"] = residents
     world.ds.node(Label.INSTITUTION, key, **props)
     world.ds.rel(Rel.LOCATED_IN, key, county)
-    world.institutions.append(Inst(key, county, world.ref.county(county).province_key, kind, None))
+    world.institutions.append(Inst(key, county, world.ref.county(county).province_key, kind, None, residents))
 
 
 def add_article_institutions(world: World) -> None:
@@ -127,7 +138,10 @@ def add_article_institutions(world: World) -> None:
     residential = [i for i in others if i.kind is K.RESIDENTIAL_CARE]
     rows = {r["key"]: r for r in world.ds.nodes[Label.INSTITUTION][-len(others):]}
     rest = sum(rows[i.key]["props"]["residents"] for i in residential)
-    rows[residential[-1].key]["props"]["residents"] += (-rest) % 3
+    last = residential[-1]
+    rows[last.key]["props"]["residents"] += (-rest) % 3
+    world.institutions[world.institutions.index(last)] = last._replace(
+        residents=rows[last.key]["props"]["residents"])
     rest += (-rest) % 3
     _real_institution(world, HAZRAT_ALI_AKBAR, county_key(SOUTH_KHORASAN, "Birjand", world.ref),
                       K.RESIDENTIAL_CARE, BIRJAND,

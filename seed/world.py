@@ -26,12 +26,13 @@ class Inst(NamedTuple):
     province: str
     kind: InstitutionKind
     founded: str | None
+    residents: int | None
 
 
 class CouncilRef(NamedTuple):
     key: str
-    province: str
-    county: str | None
+    province: str | None  # None for a national council
+    county: str | None  # set for a county council
 
 
 class EventRef(NamedTuple):
@@ -49,9 +50,7 @@ class World:
     institutions: list[Inst] = field(default_factory=list)
     councils: list[CouncilRef] = field(default_factory=list)
     events: list[EventRef] = field(default_factory=list)
-    donor_keys: list[str] = field(default_factory=list)
-    donor_province: list[str] = field(default_factory=list)
-    donor_weight: list[float] = field(default_factory=list)
+    offers: dict[str, list[str]] = field(default_factory=dict)  # institution -> its services
 
     def by_province(self) -> dict[str, list[Inst]]:
         out: dict[str, list[Inst]] = {p.key: [] for p in self.ref.provinces}
@@ -87,6 +86,6 @@ def add_generated_institution(world: World, rng: random.Random, county_key: str,
     key = world.keys.next("inst")
     world.ds.nodes.setdefault(Label.INSTITUTION, []).append({"key": key, "props": props})
     world.ds.rel(Rel.LOCATED_IN, key, county_key)
-    inst = Inst(key, county_key, province.key, kind, founded)
+    inst = Inst(key, county_key, province.key, kind, founded, residents)
     world.institutions.append(inst)
     return inst
