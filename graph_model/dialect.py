@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph_model.cypher import Statement, statement
-from graph_model.enums import KEYED_RELS, Label, Rel
+from graph_model.enums import KEYED_RELS, Label
 
 # Range indexes beyond the unique keys, for the filters the API offers.
 NODE_INDEXES: dict[Label, tuple[str, ...]] = {

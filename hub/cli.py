@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,6 +19,7 @@ from graph_model.stores.embedded import EmbeddedServer
 from hub.settings import Settings
 from hub.stores import open_store
 
+T = TypeVar("T")
 err = Console(stderr=True)
 out = Console()
 
@@ -43,7 +45,7 @@ async def seed_store(store: GraphStore, profile: str, *, console: Console = err)
                   f"{report.batches} batches, {report.seconds:.1f} s into {store.location()}")
 
 
-async def _with_store(settings: Settings, work):  # type: ignore[no-untyped-def]
+async def _with_store(settings: Settings, work: Callable[[GraphStore], Awaitable[T]]) -> T:
     store = await open_store(settings)
     try:
         return await work(store)

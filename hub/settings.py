@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from graph_model.errors import ValidationFailed, FieldError
+from graph_model.errors import FieldError, ValidationFailed
 
 STORES = ("embedded", "neo4j")
 

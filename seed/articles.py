@@ -21,8 +21,8 @@ import random
 
 import jdatetime
 
-from graph_model.enums import (CouncilKind, CouncilLevel, DonorKind, EventKind, InstitutionKind as K, Label,
-                               MemberRole, Rel)
+from graph_model.enums import CouncilKind, CouncilLevel, DonorKind, EventKind, Label, MemberRole, Rel
+from graph_model.enums import InstitutionKind as K
 from seed.naming import iso_days
 from seed.reference import county_key
 from seed.world import CouncilRef, EventRef, Inst, World, add_generated_institution

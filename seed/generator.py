@@ -14,9 +14,9 @@ from functools import lru_cache
 
 import jdatetime
 
-from graph_model.enums import AssessmentLevel, InstitutionKind as K, Label, LicenceStatus, Rel
-from seed.catalogue import (AGREEMENT_IN_PRINCIPLE, KIND_SERVICES, LICENCE_TYPE_BY_KEY, OPERATING_TYPES,
-                            SERVICE_BY_KEY)
+from graph_model.enums import AssessmentLevel, Label, LicenceStatus, Rel
+from graph_model.enums import InstitutionKind as K
+from seed.catalogue import AGREEMENT_IN_PRINCIPLE, KIND_SERVICES, LICENCE_TYPE_BY_KEY, OPERATING_TYPES, SERVICE_BY_KEY
 from seed.naming import iso_days
 from seed.world import RESIDENTIAL_KINDS, World, add_generated_institution
 

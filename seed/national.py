@@ -11,7 +11,7 @@ the county's need for the groups those services serve is as large as anywhere.
 
 from __future__ import annotations
 
-from seed.articles import (KHUZESTAN_CENTRES, MARKAZI_CENTRES, SOUTH_KHORASAN_INSTITUTIONS)
+from seed.articles import KHUZESTAN_CENTRES, MARKAZI_CENTRES, SOUTH_KHORASAN_INSTITUTIONS
 from seed.dataset import Dataset
 from seed.scale import Scale, build_profile
 

@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import NormalDist
 
-from graph_model.enums import CouncilKind, CouncilLevel, DonorKind as D, EventKind as E, Label, MemberRole, Rel
+from graph_model.enums import CouncilKind, CouncilLevel, Label, MemberRole, Rel
+from graph_model.enums import DonorKind as D
+from graph_model.enums import EventKind as E
 from seed.articles import KHUZESTAN
 from seed.generator import TODAY
 from seed.naming import GEN_EN, GEN_FA, donor_names, event_names, fa_digits, iso_days

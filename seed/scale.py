@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from seed.articles import ARTICLE_DONORS, ARTICLE_PROVINCES, add_article_institutions, add_article_network
 from seed.catalogue import add_catalogue
 from seed.dataset import Dataset
-from seed.generator import (add_assessments, add_institutions, add_licences, add_needs, add_offers,
-                            add_partnerships)
+from seed.generator import add_assessments, add_institutions, add_licences, add_needs, add_offers, add_partnerships
 from seed.naming import profile_source
 from seed.network import add_councils, add_donations, add_donors, add_events
 from seed.reference import add_reference

@@ -9,14 +9,23 @@ import os
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 
 import jdatetime
 import pytest
 
-from graph_model.enums import (ENDPOINTS, KEYED_RELS, CouncilKind, DonorKind, EventKind, InstitutionKind,
-                               Label, LicenceStatus, Rel)
+from graph_model.enums import (
+    ENDPOINTS,
+    KEYED_RELS,
+    CouncilKind,
+    DonorKind,
+    EventKind,
+    InstitutionKind,
+    Label,
+    LicenceStatus,
+    Rel,
+)
 from graph_model.model import validate_node, validate_rel
 from seed import articles as A
 from seed.catalogue import AGREEMENT_IN_PRINCIPLE, SERVICE_BY_KEY

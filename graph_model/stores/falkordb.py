@@ -57,7 +57,7 @@ class FalkorStore:
         except Exception as exc:  # noqa: BLE001 - every driver error is translated
             raise translate(exc, stmt) from exc
         names = [h[1] for h in result.header]
-        return [dict(zip(names, plain(row))) for row in result.result_set]
+        return [dict(zip(names, plain(row), strict=True)) for row in result.result_set]
 
     async def read(self, stmt: Statement, **params: Any) -> Rows:
         return await self._run(stmt, params, read_only=True)

@@ -65,7 +65,7 @@ class Connection(Generic[T]):
 
 
 def connection(items: list[T], keys: list[str], *, has_next: bool, total: int) -> Connection[T]:
-    edges = [Edge(cursor=encode_cursor(k), node=item) for k, item in zip(keys, items)]
+    edges = [Edge(cursor=encode_cursor(k), node=item) for k, item in zip(keys, items, strict=True)]
     return Connection(total_count=total, edges=edges,
                       page_info=PageInfo(has_next_page=has_next,
                                          end_cursor=edges[-1].cursor if edges else None))
