@@ -116,3 +116,30 @@ def test_concurrent_starts_launch_one_server(tmp_path: Path, repo_root: Path) ->
                               text=True) for _ in range(3)]
     outputs = [p.communicate(timeout=60)[0].strip() for p in procs]
     assert sorted(outputs) == ["False", "False", "True"]
+
+
+def test_a_pid_file_naming_an_unrelated_process_is_stale(tmp_path: Path) -> None:
+    server = EmbeddedServer(tmp_path)
+    tmp_path.mkdir(exist_ok=True)
+    server.pid_path.write_text(str(os.getpid()))  # alive, but this test runner is no redis server
+    assert server.running_pid() is None
+    try:
+        assert server.start() is True
+    finally:
+        server.stop()
+
+
+def test_a_server_that_holds_the_folder_but_does_not_answer_is_not_doubled(tmp_path: Path) -> None:
+    import signal
+
+    server = EmbeddedServer(tmp_path)
+    assert server.start() is True
+    pid = server.running_pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGSTOP)  # fault injection: the server hangs
+    try:
+        with pytest.raises(StoreUnavailable, match=f"pid {pid}.*does not answer"):
+            EmbeddedServer(tmp_path).start(timeout=3)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        server.stop()

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from graph_model.errors import StoreUnavailable
 
@@ -66,8 +68,9 @@ class EmbeddedServer:
         """"ready", "loading" (replaying its append-only file) or "down"."""
         if not self.socket_path.exists():
             return "down"
+        # No retries: a probe answers now; the callers loop themselves.
         client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=2,
-                             socket_connect_timeout=2)
+                             socket_connect_timeout=2, retry=Retry(NoBackoff(), 0))
         try:
             client.ping()
             return "ready"
@@ -82,13 +85,17 @@ class EmbeddedServer:
         return self.probe() == "ready"
 
     def running_pid(self) -> int | None:
-        """The pid in the pid file if that process is alive."""
+        """The pid in the pid file if that process is alive and is a redis server.
+
+        A pid file that outlived its server may name a pid the system has since given to an
+        unrelated process: that is stale, not a server."""
         try:
             pid = int(self.pid_path.read_text().strip())
             os.kill(pid, 0)
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
         except (OSError, ValueError):
             return None
-        return pid
+        return pid if b"redis-server" in cmdline else None
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -108,8 +115,14 @@ class EmbeddedServer:
             if self.ping():
                 return False
             pid = self.running_pid()
-            if pid is not None and self._wait_ready(timeout, pid):
-                return False  # another process started it and it was still loading
+            if pid is not None:
+                if self._wait_ready(timeout, pid):
+                    return False  # another process started it and it was still loading
+                if self.running_pid() == pid:
+                    # Never start a second server on the same append-only file.
+                    raise StoreUnavailable(
+                        f"a FalkorDB server (pid {pid}) holds {self.data_dir} but does not answer on "
+                        f"{self.socket_path}; stop that process and start again")
             self._clear_stale()
             self._process = self._spawn()
             if not self._wait_ready(timeout, self._process.pid):
