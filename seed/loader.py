@@ -142,6 +142,8 @@ async def load(store: GraphStore, dataset: Dataset, *, batch_size: int = BATCH_S
                progress: Progress | None = None) -> LoadReport:
     """Load ``dataset`` into ``store`` (schema first). Safe to run again."""
     started = time.perf_counter()
+    if progress:
+        progress("checking rows", 0)  # several seconds on `national`: say what is happening
     keys = check(dataset)
     await store.ensure_schema()
     await _check_references(store, dataset, keys)
