@@ -7,24 +7,23 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-from strawberry.asgi import GraphQL
+from starlette.routing import BaseRoute, Route
 
 from graph_model import queries
 from graph_model.enums import Label
 from graph_model.errors import HubError
 from graph_model.stores.base import GraphStore
-from hub.context import Context
+from hub import graphiql
+from hub.http import HubGraphQL
+from hub.request_id import RequestIdMiddleware
 from hub.schema import schema
 from hub.settings import Settings
 from hub.stores import open_store
 
-
-class HubGraphQL(GraphQL[Context, None]):
-    async def get_context(self, request: Any, response: Any = None) -> Context:
-        return Context(store=request.state.store)
+__all__ = ["HubGraphQL", "app_from_env", "create_app"]
 
 
 async def healthz(request: Request) -> Response:
@@ -56,13 +55,17 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         finally:
             await opened.close()
 
-    graphql = HubGraphQL(schema, graphql_ide="graphiql" if settings.env != "production" else None)
-    routes = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+    ide = settings.env != "production"
+    graphql = HubGraphQL(schema, graphql_ide="graphiql" if ide else None)
+    routes: list[BaseRoute] = [
+        # Every method reaches the view, which answers 405 with the spec's Allow header itself.
+        Route("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    if ide:
+        routes.append(graphiql.assets_mount())
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])
 
 
 def app_from_env() -> Starlette:

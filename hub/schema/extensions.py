@@ -1,0 +1,77 @@
+"""Schema extensions: error codes in `extensions`, masking and logging of unexpected errors,
+parser and validation caches."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
+
+from graph_model.errors import HubError
+from hub.request_id import current_request_id, new_request_id
+
+log = logging.getLogger("hub")
+
+MASKED_MESSAGE = "Unexpected error."
+# Distinct operation texts kept parsed and validated. The hub's clients send a handful of
+# checked-in operations; the bound keeps ad-hoc queries from growing memory without limit.
+CACHE_SIZE = 512
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask only what a bug or an outage raised. HubErrors say what is wrong and are shown; so are
+    syntax, validation and variable errors (no original exception, or a GraphQLError one), which
+    describe the client's own request."""
+    original = error.original_error
+    return original is not None and not isinstance(original, (HubError, GraphQLError))
+
+
+def mask(error: GraphQLError) -> GraphQLError:
+    """The masked twin of an unexpected error; logs the original with its traceback and the request
+    id, and puts the same id in the error's `extensions.requestId` so the two can be matched."""
+    request_id = current_request_id() or new_request_id()
+    original = error.original_error
+    where = ".".join(str(p) for p in error.path) if error.path else "(operation)"
+    log.error("unexpected error at %s [request %s]: %r", where, request_id, original,
+              exc_info=original, extra={"request_id": request_id})
+    return GraphQLError(MASKED_MESSAGE, nodes=error.nodes, source=error.source, positions=error.positions,
+                        path=error.path, original_error=None, extensions={"requestId": request_id})
+
+
+class MaskAndLogErrors(MaskErrors):
+    """strawberry's MaskErrors, with the log line and request id of :func:`mask`."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=should_mask, error_message=MASKED_MESSAGE)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return mask(error)
+
+
+class ErrorCodes(SchemaExtension):
+    """Put the hub's error code (NOT_FOUND, VALIDATION_FAILED, ...) and field errors in `extensions`."""
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        for error in (result.errors or []) if result else []:
+            original = error.original_error
+            if isinstance(original, HubError):
+                error.extensions = {
+                    **(error.extensions or {}),
+                    "code": original.code,
+                    "fields": [{"field": e.field, "message": e.message} for e in original.errors],
+                }
+
+
+def extensions() -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
+    """The extensions every schema the hub builds runs with, in order. Factories, because strawberry
+    builds the extensions afresh per operation; the caches themselves are shared (keyed by size)."""
+    return [
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        ErrorCodes,
+        MaskAndLogErrors,
+    ]
