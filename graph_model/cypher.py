@@ -44,6 +44,8 @@ def statement(name: str, text: str, *, write: bool = False, dialect: str = "both
 def all_statements() -> list[Statement]:
     """Every registered statement, after importing every module that declares some."""
     import graph_model.dialect  # noqa: F401  (declares the dialects' statements)
+    import graph_model.links  # noqa: F401
+    import graph_model.list_specs  # noqa: F401  (registers a sample of every composed list)
     import graph_model.statements  # noqa: F401
 
     return sorted(REGISTRY.values(), key=lambda s: s.name)

@@ -5,12 +5,20 @@ from typing import Any, Optional, Union
 
 from .async_base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
-from .counties import Counties
+from .council import Council
 from .counts import Counts
-from .institution import Institution
+from .donations import Donations
+from .donor import Donor
+from .enums import Direction, DonationSort, InstitutionSort, LicenceSort, ProvinceSort
+from .events import Events
+from .input_types import DonationFilter, EventFilter, InstitutionFilter, LicenceFilter
+from .institution_detail import InstitutionDetail
 from .institutions import Institutions
+from .licences import Licences
+from .node import Node
 from .province import Province
 from .provinces import Provinces
+from .search import Search
 
 
 def gql(q: str) -> str:
@@ -18,174 +26,6 @@ def gql(q: str) -> str:
 
 
 class HubClient(AsyncBaseClient):
-    async def provinces(
-        self,
-        first: Union[Optional[int], UnsetType] = UNSET,
-        after: Union[Optional[str], UnsetType] = UNSET,
-        **kwargs: Any,
-    ) -> Provinces:
-        query = gql("""
-            query Provinces($first: Int, $after: String) {
-              provinces(first: $first, after: $after) {
-                totalCount
-                pageInfo {
-                  hasNextPage
-                  endCursor
-                }
-                nodes {
-                  key
-                  nameFa
-                  nameEn
-                  capitalEn
-                  population
-                  generated
-                  source
-                }
-              }
-            }
-            """)
-        variables: dict[str, object] = {"first": first, "after": after}
-        response = await self.execute(
-            query=query, operation_name="Provinces", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return Provinces.model_validate(data)
-
-    async def province(self, key: str, **kwargs: Any) -> Province:
-        query = gql("""
-            query Province($key: String!) {
-              province(key: $key) {
-                key
-                nameFa
-                nameEn
-                population
-                age0to14
-                age60plus
-                lat
-                lon
-                generated
-                source
-              }
-            }
-            """)
-        variables: dict[str, object] = {"key": key}
-        response = await self.execute(
-            query=query, operation_name="Province", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return Province.model_validate(data)
-
-    async def counties(
-        self,
-        province: str,
-        first: Union[Optional[int], UnsetType] = UNSET,
-        after: Union[Optional[str], UnsetType] = UNSET,
-        **kwargs: Any,
-    ) -> Counties:
-        query = gql("""
-            query Counties($province: String!, $first: Int, $after: String) {
-              counties(province: $province, first: $first, after: $after) {
-                totalCount
-                pageInfo {
-                  hasNextPage
-                  endCursor
-                }
-                nodes {
-                  key
-                  nameFa
-                  nameEn
-                  population
-                  province {
-                    key
-                    nameEn
-                  }
-                }
-              }
-            }
-            """)
-        variables: dict[str, object] = {
-            "province": province,
-            "first": first,
-            "after": after,
-        }
-        response = await self.execute(
-            query=query, operation_name="Counties", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return Counties.model_validate(data)
-
-    async def institutions(
-        self,
-        province: str,
-        first: Union[Optional[int], UnsetType] = UNSET,
-        after: Union[Optional[str], UnsetType] = UNSET,
-        **kwargs: Any,
-    ) -> Institutions:
-        query = gql("""
-            query Institutions($province: String!, $first: Int, $after: String) {
-              institutions(province: $province, first: $first, after: $after) {
-                totalCount
-                pageInfo {
-                  hasNextPage
-                  endCursor
-                }
-                nodes {
-                  key
-                  nameFa
-                  nameEn
-                  kind
-                  residents
-                  generated
-                  county {
-                    key
-                    nameEn
-                    province {
-                      key
-                      nameEn
-                    }
-                  }
-                }
-              }
-            }
-            """)
-        variables: dict[str, object] = {
-            "province": province,
-            "first": first,
-            "after": after,
-        }
-        response = await self.execute(
-            query=query, operation_name="Institutions", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return Institutions.model_validate(data)
-
-    async def institution(self, key: str, **kwargs: Any) -> Institution:
-        query = gql("""
-            query Institution($key: String!) {
-              institution(key: $key) {
-                key
-                nameFa
-                nameEn
-                kind
-                residents
-                lat
-                lon
-                generated
-                source
-                county {
-                  key
-                  nameEn
-                }
-              }
-            }
-            """)
-        variables: dict[str, object] = {"key": key}
-        response = await self.execute(
-            query=query, operation_name="Institution", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return Institution.model_validate(data)
-
     async def counts(self, **kwargs: Any) -> Counts:
         query = gql("""
             query Counts {
@@ -201,3 +41,688 @@ class HubClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return Counts.model_validate(data)
+
+    async def provinces(
+        self,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        order_by: Union[Optional[ProvinceSort], UnsetType] = UNSET,
+        direction: Union[Optional[Direction], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Provinces:
+        query = gql("""
+            query Provinces($first: Int, $after: String, $orderBy: ProvinceSort, $direction: Direction) {
+              provinces(
+                first: $first
+                after: $after
+                orderBy: $orderBy
+                direction: $direction
+              ) {
+                totalCount
+                pageInfo {
+                  hasNextPage
+                  hasPreviousPage
+                  startCursor
+                  endCursor
+                }
+                nodes {
+                  id
+                  key
+                  nameFa
+                  nameEn
+                  population
+                  generated
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "first": first,
+            "after": after,
+            "orderBy": order_by,
+            "direction": direction,
+        }
+        response = await self.execute(
+            query=query, operation_name="Provinces", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Provinces.model_validate(data)
+
+    async def province(
+        self,
+        key: str,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Province:
+        query = gql("""
+            query Province($key: String!, $first: Int, $after: String) {
+              province(key: $key) {
+                id
+                key
+                nameFa
+                nameEn
+                population
+                counties(first: $first, after: $after) {
+                  totalCount
+                  pageInfo {
+                    hasNextPage
+                    endCursor
+                  }
+                  nodes {
+                    key
+                    nameFa
+                    nameEn
+                    provinceKey
+                    province {
+                      key
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "first": first, "after": after}
+        response = await self.execute(
+            query=query, operation_name="Province", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Province.model_validate(data)
+
+    async def institutions(
+        self,
+        filter_: Union[Optional[InstitutionFilter], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        last: Union[Optional[int], UnsetType] = UNSET,
+        before: Union[Optional[str], UnsetType] = UNSET,
+        order_by: Union[Optional[InstitutionSort], UnsetType] = UNSET,
+        direction: Union[Optional[Direction], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Institutions:
+        query = gql("""
+            query Institutions($filter: InstitutionFilter, $first: Int, $after: String, $last: Int, $before: String, $orderBy: InstitutionSort, $direction: Direction) {
+              institutions(
+                filter: $filter
+                first: $first
+                after: $after
+                last: $last
+                before: $before
+                orderBy: $orderBy
+                direction: $direction
+              ) {
+                totalCount
+                pageInfo {
+                  hasNextPage
+                  hasPreviousPage
+                  startCursor
+                  endCursor
+                }
+                nodes {
+                  id
+                  key
+                  nameFa
+                  nameEn
+                  kind
+                  residents
+                  county {
+                    key
+                    nameEn
+                    province {
+                      key
+                      nameEn
+                    }
+                  }
+                  services {
+                    edges {
+                      capacity
+                      node {
+                        key
+                        nameEn
+                        domain
+                      }
+                    }
+                  }
+                  giving {
+                    amount
+                    count
+                    counterparts
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "filter": filter_,
+            "first": first,
+            "after": after,
+            "last": last,
+            "before": before,
+            "orderBy": order_by,
+            "direction": direction,
+        }
+        response = await self.execute(
+            query=query, operation_name="Institutions", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Institutions.model_validate(data)
+
+    async def institution_detail(self, key: str, **kwargs: Any) -> InstitutionDetail:
+        query = gql("""
+            query InstitutionDetail($key: String!) {
+              institution(key: $key) {
+                id
+                key
+                nameFa
+                nameEn
+                kind
+                founded
+                foundedJalali
+                residents
+                lat
+                lon
+                generated
+                source
+                county {
+                  key
+                  nameFa
+                  nameEn
+                  province {
+                    key
+                    nameFa
+                    nameEn
+                  }
+                }
+                services {
+                  totalCount
+                  edges {
+                    capacity
+                    node {
+                      key
+                      nameFa
+                      nameEn
+                      domain
+                    }
+                  }
+                }
+                licences {
+                  totalCount
+                  nodes {
+                    key
+                    number
+                    status
+                    issuedOn
+                    expiresOn
+                    expiresOnJalali
+                    licenceType {
+                      key
+                      nameEn
+                    }
+                  }
+                }
+                giving {
+                  amount
+                  count
+                  counterparts
+                  firstDate
+                  lastDate
+                  lastDateJalali
+                }
+                donors(first: 10, orderBy: DONATIONS, direction: DESC) {
+                  totalCount
+                  edges {
+                    amount
+                    donationCount
+                    lastDonationOn
+                    node {
+                      key
+                      nameEn
+                      kind
+                    }
+                  }
+                }
+                donations(first: 10, orderBy: DATE, direction: DESC) {
+                  totalCount
+                  nodes {
+                    key
+                    amount
+                    date
+                    dateJalali
+                    purpose
+                    donor {
+                      key
+                    }
+                  }
+                }
+                councils {
+                  totalCount
+                  edges {
+                    role
+                    node {
+                      key
+                      nameEn
+                      level
+                    }
+                  }
+                }
+                partners {
+                  totalCount
+                  edges {
+                    since
+                    purpose
+                    node {
+                      key
+                      nameEn
+                    }
+                  }
+                }
+                events {
+                  totalCount
+                  edges {
+                    role
+                    node {
+                      key
+                      nameEn
+                      kind
+                      startsOn
+                    }
+                  }
+                }
+                assessments {
+                  totalCount
+                  nodes {
+                    key
+                    level
+                    score
+                    date
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query,
+            operation_name="InstitutionDetail",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return InstitutionDetail.model_validate(data)
+
+    async def search(
+        self, text: str, first: Union[Optional[int], UnsetType] = UNSET, **kwargs: Any
+    ) -> Search:
+        query = gql("""
+            query Search($text: String!, $first: Int) {
+              institutions(filter: {search: $text}, first: $first) {
+                totalCount
+                nodes {
+                  key
+                  nameFa
+                  nameEn
+                  kind
+                }
+              }
+              donors(filter: {search: $text}, first: $first) {
+                totalCount
+                nodes {
+                  key
+                  nameFa
+                  nameEn
+                  kind
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"text": text, "first": first}
+        response = await self.execute(
+            query=query, operation_name="Search", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Search.model_validate(data)
+
+    async def donor(
+        self,
+        key: str,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Donor:
+        query = gql("""
+            query Donor($key: String!, $first: Int, $after: String) {
+              donor(key: $key) {
+                id
+                key
+                nameFa
+                nameEn
+                kind
+                province {
+                  key
+                }
+                giving {
+                  amount
+                  count
+                  counterparts
+                }
+                donations(first: $first, after: $after) {
+                  totalCount
+                  pageInfo {
+                    hasNextPage
+                    endCursor
+                  }
+                  nodes {
+                    key
+                    amount
+                    date
+                    dateJalali
+                    purpose
+                    institution {
+                      key
+                      nameEn
+                    }
+                    event {
+                      key
+                    }
+                  }
+                }
+                institutions(orderBy: DONATIONS, direction: DESC) {
+                  totalCount
+                  edges {
+                    amount
+                    donationCount
+                    node {
+                      key
+                    }
+                  }
+                }
+                councils {
+                  edges {
+                    role
+                    since
+                    node {
+                      key
+                      nameEn
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "first": first, "after": after}
+        response = await self.execute(
+            query=query, operation_name="Donor", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Donor.model_validate(data)
+
+    async def council(self, key: str, **kwargs: Any) -> Council:
+        query = gql("""
+            query Council($key: String!) {
+              council(key: $key) {
+                id
+                key
+                nameFa
+                nameEn
+                kind
+                level
+                members(first: 50) {
+                  totalCount
+                  nodes {
+                    key
+                    role
+                    since
+                    member {
+                      __typename
+                      ... on Donor {
+                        key
+                        nameEn
+                      }
+                      ... on Institution {
+                        key
+                        nameEn
+                      }
+                      ... on Person {
+                        key
+                        nameEn
+                        title
+                      }
+                    }
+                  }
+                }
+                provinces {
+                  nodes {
+                    key
+                  }
+                }
+                counties {
+                  nodes {
+                    key
+                  }
+                }
+                sessions {
+                  totalCount
+                  nodes {
+                    key
+                    nameEn
+                    startsOn
+                    startsOnJalali
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query, operation_name="Council", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Council.model_validate(data)
+
+    async def events(
+        self,
+        filter_: Union[Optional[EventFilter], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Events:
+        query = gql("""
+            query Events($filter: EventFilter, $first: Int, $after: String) {
+              events(filter: $filter, first: $first, after: $after) {
+                totalCount
+                pageInfo {
+                  hasNextPage
+                  endCursor
+                }
+                nodes {
+                  key
+                  nameFa
+                  nameEn
+                  kind
+                  startsOn
+                  startsOnJalali
+                  endsOn
+                  place {
+                    key
+                    nameEn
+                  }
+                  organisers {
+                    nodes {
+                      key
+                      nameEn
+                    }
+                  }
+                  organisingCouncils {
+                    nodes {
+                      key
+                      nameEn
+                    }
+                  }
+                  participants {
+                    totalCount
+                    edges {
+                      role
+                      node {
+                        key
+                      }
+                    }
+                  }
+                  services {
+                    edges {
+                      people
+                      node {
+                        key
+                      }
+                    }
+                  }
+                  giving {
+                    amount
+                    count
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "filter": filter_,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="Events", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Events.model_validate(data)
+
+    async def licences(
+        self,
+        filter_: Union[Optional[LicenceFilter], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        order_by: Union[Optional[LicenceSort], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Licences:
+        query = gql("""
+            query Licences($filter: LicenceFilter, $first: Int, $after: String, $orderBy: LicenceSort) {
+              licences(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
+                totalCount
+                pageInfo {
+                  hasNextPage
+                  endCursor
+                }
+                nodes {
+                  key
+                  number
+                  status
+                  issuedOn
+                  expiresOn
+                  expiresOnJalali
+                  institution {
+                    key
+                  }
+                  licenceType {
+                    key
+                  }
+                  services {
+                    nodes {
+                      key
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "filter": filter_,
+            "first": first,
+            "after": after,
+            "orderBy": order_by,
+        }
+        response = await self.execute(
+            query=query, operation_name="Licences", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Licences.model_validate(data)
+
+    async def donations(
+        self,
+        filter_: Union[Optional[DonationFilter], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        order_by: Union[Optional[DonationSort], UnsetType] = UNSET,
+        direction: Union[Optional[Direction], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Donations:
+        query = gql("""
+            query Donations($filter: DonationFilter, $first: Int, $after: String, $orderBy: DonationSort, $direction: Direction) {
+              donations(
+                filter: $filter
+                first: $first
+                after: $after
+                orderBy: $orderBy
+                direction: $direction
+              ) {
+                pageInfo {
+                  hasNextPage
+                  endCursor
+                }
+                nodes {
+                  key
+                  amount
+                  date
+                  dateJalali
+                  donor {
+                    key
+                    kind
+                  }
+                  institution {
+                    key
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "filter": filter_,
+            "first": first,
+            "after": after,
+            "orderBy": order_by,
+            "direction": direction,
+        }
+        response = await self.execute(
+            query=query, operation_name="Donations", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Donations.model_validate(data)
+
+    async def node(self, id: str, **kwargs: Any) -> Node:
+        query = gql("""
+            query Node($id: ID!) {
+              node(id: $id) {
+                __typename
+                id
+                ... on Institution {
+                  key
+                  nameEn
+                }
+                ... on Province {
+                  key
+                  nameEn
+                }
+                ... on Donation {
+                  key
+                  amount
+                }
+                ... on Membership {
+                  key
+                  role
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="Node", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Node.model_validate(data)

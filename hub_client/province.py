@@ -13,16 +13,38 @@ class Province(BaseModel):
 
 
 class ProvinceProvince(BaseModel):
+    id: str
     key: str
     name_fa: str = Field(alias="nameFa")
     name_en: str = Field(alias="nameEn")
     population: Optional[int]
-    age_0_to_14: Optional[int] = Field(alias="age0to14")
-    age_60_plus: Optional[int] = Field(alias="age60plus")
-    lat: Optional[float]
-    lon: Optional[float]
-    generated: bool
-    source: Optional[str]
+    counties: "ProvinceProvinceCounties"
+
+
+class ProvinceProvinceCounties(BaseModel):
+    total_count: int = Field(alias="totalCount")
+    page_info: "ProvinceProvinceCountiesPageInfo" = Field(alias="pageInfo")
+    nodes: list["ProvinceProvinceCountiesNodes"]
+
+
+class ProvinceProvinceCountiesPageInfo(BaseModel):
+    has_next_page: bool = Field(alias="hasNextPage")
+    end_cursor: Optional[str] = Field(alias="endCursor")
+
+
+class ProvinceProvinceCountiesNodes(BaseModel):
+    key: str
+    name_fa: str = Field(alias="nameFa")
+    name_en: str = Field(alias="nameEn")
+    province_key: str = Field(alias="provinceKey")
+    province: Optional["ProvinceProvinceCountiesNodesProvince"]
+
+
+class ProvinceProvinceCountiesNodesProvince(BaseModel):
+    key: str
 
 
 Province.model_rebuild()
+ProvinceProvince.model_rebuild()
+ProvinceProvinceCounties.model_rebuild()
+ProvinceProvinceCountiesNodes.model_rebuild()

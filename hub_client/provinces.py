@@ -20,17 +20,18 @@ class ProvincesProvinces(BaseModel):
 
 class ProvincesProvincesPageInfo(BaseModel):
     has_next_page: bool = Field(alias="hasNextPage")
+    has_previous_page: bool = Field(alias="hasPreviousPage")
+    start_cursor: Optional[str] = Field(alias="startCursor")
     end_cursor: Optional[str] = Field(alias="endCursor")
 
 
 class ProvincesProvincesNodes(BaseModel):
+    id: str
     key: str
     name_fa: str = Field(alias="nameFa")
     name_en: str = Field(alias="nameEn")
-    capital_en: Optional[str] = Field(alias="capitalEn")
     population: Optional[int]
     generated: bool
-    source: Optional[str]
 
 
 Provinces.model_rebuild()

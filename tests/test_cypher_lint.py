@@ -86,7 +86,8 @@ def test_linter_install_matches_pin() -> None:
 # Labels and relationship types are the only identifiers spliced into Cypher text, and
 # a statement may name them as string literals (count_nodes does); any other literal
 # string would be a value that belongs in a parameter.
-IDENTIFIERS = {label.value for label in Label} | {rel.value for rel in Rel}
+# The empty string is the neutral default lists sort missing values by (coalesce(n.x, '')).
+IDENTIFIERS = {label.value for label in Label} | {rel.value for rel in Rel} | {""}
 STRING_LITERAL = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
 DDL = re.compile(r"^\s*(CREATE|DROP)\s+(INDEX|CONSTRAINT|(RANGE|TEXT|POINT|FULLTEXT|VECTOR|LOOKUP)\s+INDEX)\b", re.I)
 

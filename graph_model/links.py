@@ -1,0 +1,122 @@
+"""Single links (an institution's county, a licence's holder) and per-item totals, batched:
+each statement takes every key a GraphQL page asks about in one ``UNWIND $keys``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graph_model.cypher import Statement, statement
+from graph_model.enums import Label
+from graph_model.stores.base import GraphStore
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    parent: Label
+    pattern: str  # from ``(p)`` to ``(n)``; the parent is seeked by key first
+
+    @property
+    def stmt(self) -> Statement:
+        return _LINK_STATEMENTS[self.name]
+
+
+LINKS: dict[str, Link] = {link.name: link for link in (
+    Link("institution_county", Label.INSTITUTION, "(p)-[:LOCATED_IN]->(n:County)"),
+    Link("donor_province", Label.DONOR, "(p)-[:BASED_IN]->(n:Province)"),
+    Link("event_county", Label.EVENT, "(p)-[:HELD_IN]->(n:County)"),
+    Link("licence_institution", Label.LICENCE, "(p)<-[:HOLDS]-(n:Institution)"),
+    Link("licence_type", Label.LICENCE, "(p)-[:OF_TYPE]->(n:LicenceType)"),
+    Link("assessment_institution", Label.ASSESSMENT, "(p)-[:ASSESSES]->(n:Institution)"),
+)}
+
+_LINK_STATEMENTS = {
+    link.name: statement(
+        f"link_{link.name}",
+        f"""UNWIND $keys AS k
+            MATCH (p:{link.parent.value}) WHERE p.key = k
+            WITH k, p MATCH {link.pattern}
+            RETURN k AS key, properties(n) AS node""")
+    for link in LINKS.values()
+}
+
+
+async def fetch_link(store: GraphStore, name: str, keys: list[str]) -> dict[str, dict[str, Any]]:
+    """The linked node of each key (keys without one are absent)."""
+    rows = await store.read(LINKS[name].stmt, keys=list(dict.fromkeys(keys)))
+    return {r["key"]: r["node"] for r in rows}
+
+
+# Totals of giving per institution or per donor. FalkorDB's sum() is a double: exact while a
+# total stays under 2^53 rials (9 x 10^15), far above any one institution's or donor's giving.
+GIVING: dict[Label, Statement] = {
+    label: statement(
+        f"giving_{label.value}",
+        f"""UNWIND $keys AS k
+            MATCH (p:{label.value}) WHERE p.key = k
+            WITH k, p MATCH {pattern}
+            RETURN k AS key, sum(r.amount) AS amount, count(r) AS count, count(DISTINCT o) AS others,
+                   min(r.date) AS firstDate, max(r.date) AS lastDate""")
+    for label, pattern in ((Label.INSTITUTION, "(p)<-[r:DONATED_TO]-(o:Donor)"),
+                           (Label.DONOR, "(p)-[r:DONATED_TO]->(o:Institution)"),
+                           (Label.EVENT, "(p)<-[r:DONATED_TO_EVENT]-(o:Donor)"))
+}
+
+
+@dataclass(frozen=True)
+class Giving:
+    amount: int
+    count: int
+    others: int  # distinct donors of an institution or event; distinct institutions of a donor
+    first_date: str | None
+    last_date: str | None
+
+
+NO_GIVING = Giving(0, 0, 0, None, None)
+
+
+async def fetch_giving(store: GraphStore, label: Label, keys: list[str]) -> dict[str, Giving]:
+    rows = await store.read(GIVING[label], keys=list(dict.fromkeys(keys)))
+    return {r["key"]: Giving(int(r["amount"] or 0), int(r["count"]), int(r["others"]), r["firstDate"],
+                             r["lastDate"]) for r in rows}
+
+
+DONATION_ROW = "{props: properties(r), donor: dn.key, recipient: rc.key, recipientKind: labels(rc)[0]}"
+RELATIONS: dict[str, Statement] = {
+    "Donation": statement(
+        "donations_by_keys",
+        f"""UNWIND $ids AS k MATCH (dn:Donor)-[r:DONATED_TO]->(rc:Institution) WHERE r.key = k
+            RETURN k AS id, {DONATION_ROW} AS row
+            UNION ALL
+            UNWIND $ids AS k MATCH (dn:Donor)-[r:DONATED_TO_EVENT]->(rc:Event) WHERE r.key = k
+            RETURN k AS id, {DONATION_ROW} AS row"""),
+    "Membership": statement(
+        "memberships_by_ids",
+        """UNWIND $ids AS id
+           MATCH (n:Council) WHERE n.key = id[0]
+           WITH id, n MATCH (mb)-[r:DONOR_MEMBER_OF|INSTITUTION_MEMBER_OF|PERSON_MEMBER_OF]->(n)
+           WHERE labels(mb)[0] = id[1] AND mb.key = id[2]
+           RETURN id[0] + '|' + id[1] + '|' + id[2] AS id,
+                  {props: properties(r), member: mb.key, memberKind: labels(mb)[0], council: n.key} AS row"""),
+    "Need": statement(
+        "needs_by_ids",
+        """UNWIND $ids AS id
+           MATCH (p:County) WHERE p.key = id[0]
+           WITH id, p MATCH (p)-[r:NEEDS]->(n:TargetGroup) WHERE n.key = id[1]
+           RETURN id[0] + '|' + id[1] AS id, {props: properties(r), county: p.key, targetGroup: n.key} AS row"""),
+    "Partnership": statement(
+        "partnerships_by_ids",
+        """UNWIND $ids AS id
+           MATCH (a:Institution) WHERE a.key = id[0]
+           WITH id, a MATCH (a)-[r:PARTNERS_WITH]-(b:Institution) WHERE b.key = id[1]
+           RETURN id[0] + '|' + id[1] AS id, {props: properties(r), a: a.key, b: b.key} AS row"""),
+}
+
+
+async def fetch_relations(store: GraphStore, kind: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Relationship entities by id: a donation's key, or ``a|b|c`` parts for the others."""
+    unique = list(dict.fromkeys(ids))
+    params = unique if kind == "Donation" else [i.split("|") for i in unique]
+    rows = await store.read(RELATIONS[kind], ids=params)
+    return {r["id"]: r["row"] for r in rows}

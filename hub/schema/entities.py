@@ -1,0 +1,289 @@
+"""GraphQL object types for every entity of the graph model, with their links both ways.
+
+Each type is a Relay `Node` (global id = base64 of `Type:key`) and also shows its plain `key`.
+Lists are connections (hub.schema.lists); links go through per-request DataLoaders.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import strawberry
+from strawberry import relay
+
+from graph_model.enums import Label
+from hub.schema import enums as e
+from hub.schema.fields import CONVERTERS, HubNode, from_props, jalali, link, nested_list
+from hub.schema.lists import Connection  # noqa: F401  (named by the list fields' return types)
+from hub.schema.scalars import Date, Rials
+
+KEY = "Stable key, unique among objects of this type."
+FA = "Name in Persian."
+EN = "Name in English."
+GENERATED = "True when the record is generated demo data, not a real figure."
+SOURCE = "Where the record or its figures come from."
+
+
+def register(cls: type) -> type:
+    CONVERTERS[cls.__name__] = lambda row: from_props(cls, row)
+    return cls
+
+
+@strawberry.type(description="How many nodes of one kind the graph holds.")
+class LabelCount:
+    label: str = strawberry.field(description="Node label, e.g. Institution.")
+    total: int = strawberry.field(description="Number of nodes with that label.")
+
+
+@strawberry.type(description="How much was given: totals over donations.")
+class GivingTotals:
+    amount: Rials = strawberry.field(description="Total in rials.")
+    count: int = strawberry.field(description="Number of donations.")
+    counterparts: int = strawberry.field(description="Distinct donors (of an institution or event) or "
+                                                     "distinct institutions (of a donor).")
+    first_date: Date | None = strawberry.field(description="Date of the first donation.")
+    last_date: Date | None = strawberry.field(description="Date of the latest donation.")
+    first_date_jalali: str | None = jalali("first_date")
+    last_date_jalali: str | None = jalali("last_date")
+
+
+async def _giving(label: Label, key: str, info: strawberry.Info) -> GivingTotals:
+    g = await info.context.loaders.giving(label).load(key)
+    return GivingTotals(amount=g.amount, count=g.count, counterparts=g.others, first_date=g.first_date,
+                        last_date=g.last_date)
+
+
+@register
+@strawberry.type(description="A province (استان), with its 2016 census figures.")
+class Province(HubNode, relay.Node):
+    key: str = strawberry.field(description="ISO 3166-2 code, e.g. IR-06 for Khuzestan.")
+    name_fa: str = strawberry.field(description=FA)
+    name_en: str = strawberry.field(description=EN)
+    capital_en: str | None = strawberry.field(description="Capital city, in English.")
+    population: int | None = strawberry.field(description="Population, 2016 census.")
+    age0to14: int | None = strawberry.field(description="People aged 0–14, 2016 census.")
+    age60plus: int | None = strawberry.field(description="People aged 60 and over, 2016 census.")
+    lat: float | None = strawberry.field(description="Latitude of the centroid.")
+    lon: float | None = strawberry.field(description="Longitude of the centroid.")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    counties: Connection[County] = nested_list("province_counties", "The province's counties.")
+    institutions: Connection[Institution] = nested_list("province_institutions",
+                                                        "Institutions located in the province.")
+    councils: Connection[Council] = nested_list("province_councils",
+                                                "Councils covering the province or one of its counties.")
+    donors: Connection[Donor] = nested_list("province_donors", "Donors based in the province.")
+    events: Connection[Event] = nested_list("province_events", "Events held in the province.")
+    licences: Connection[Licence] = nested_list("province_licences", "Licences of the province's institutions.")
+    donations: Connection[Donation] = nested_list("province_donations",
+                                                  "Donations to the province's institutions.")
+
+
+@register
+@strawberry.type(description="A county (شهرستان), with its 2016 census figures.")
+class County(HubNode, relay.Node):
+    key: str = strawberry.field(description="Province code and census county code, e.g. IR-00-0001.")
+    name_fa: str = strawberry.field(description="Name in Persian (census spelling).")
+    name_en: str = strawberry.field(description="Name in English (OpenStreetMap).")
+    province_key: str = strawberry.field(description="Key of the province the county lies in.")
+    population: int | None = strawberry.field(description="Population, 2016 census.")
+    age0to14: int | None = strawberry.field(description="People aged 0–14, 2016 census.")
+    age60plus: int | None = strawberry.field(description="People aged 60 and over, 2016 census.")
+    lat: float | None = strawberry.field(description="Latitude of the centroid.")
+    lon: float | None = strawberry.field(description="Longitude of the centroid.")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    province: Province | None = link("", "Province", "The province the county lies in.",
+                                     key_attr="province_key", label=Label.PROVINCE)
+    institutions: Connection[Institution] = nested_list("county_institutions", "Institutions in the county.")
+    councils: Connection[Council] = nested_list("county_councils", "Councils covering the county.")
+    events: Connection[Event] = nested_list("county_events", "Events held in the county.")
+    needs: Connection[Need] = nested_list("county_needs", "People in need, per target group.")
+
+
+@register
+@strawberry.type(description="A non-governmental institution under the organisation's supervision: a charity, "
+                             "an NGO, a care or rehabilitation centre.")
+class Institution(HubNode, relay.Node):
+    ENUMS: ClassVar[dict[str, Any]] = {"kind": e.InstitutionKind}
+    key: str = strawberry.field(description=KEY)
+    name_fa: str = strawberry.field(description=FA)
+    name_en: str = strawberry.field(description=EN)
+    kind: e.InstitutionKind = strawberry.field(description="Kind of institution.")
+    founded: Date | None = strawberry.field(description="Founding date.")
+    founded_jalali: str | None = jalali("founded")
+    residents: int | None = strawberry.field(description="Residents, for residential (24-hour) centres.")
+    lat: float | None = strawberry.field(description="Latitude.")
+    lon: float | None = strawberry.field(description="Longitude.")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    county: County | None = link("institution_county", "County", "The county the institution is located in.")
+    services: Connection[Service] = nested_list("institution_services",
+                                                "Services offered; each edge holds the capacity.")
+    licences: Connection[Licence] = nested_list("institution_licences", "Licences the institution holds.")
+    donors: Connection[Donor] = nested_list("institution_donors", "Donors; each edge totals their giving to it.")
+    donations: Connection[Donation] = nested_list("institution_donations", "Donations received.")
+    councils: Connection[Council] = nested_list("institution_councils",
+                                                "Councils it sits on; each edge holds the role.")
+    partners: Connection[Institution] = nested_list("institution_partners",
+                                                    "Partner institutions; each edge holds since and purpose.")
+    events: Connection[Event] = nested_list("institution_events", "Events it took part in, with its role.")
+    assessments: Connection[Assessment] = nested_list("institution_assessments", "Assessments of it.")
+
+    @strawberry.field(description="Totals of the donations it received.")
+    async def giving(self, info: strawberry.Info) -> GivingTotals:
+        return await _giving(Label.INSTITUTION, self.key, info)
+
+
+@register
+@strawberry.type(description="A donor (خیر): a benefactor, company, contractor or foundation.")
+class Donor(HubNode, relay.Node):
+    ENUMS: ClassVar[dict[str, Any]] = {"kind": e.DonorKind}
+    key: str = strawberry.field(description=KEY)
+    name_fa: str = strawberry.field(description=FA)
+    name_en: str = strawberry.field(description=EN)
+    kind: e.DonorKind = strawberry.field(description="Kind of donor.")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    province: Province | None = link("donor_province", "Province", "The province the donor is based in.")
+    donations: Connection[Donation] = nested_list("donor_donations", "Donations the donor made to institutions.")
+    institutions: Connection[Institution] = nested_list("donor_institutions",
+                                                        "Institutions it gave to; each edge totals the giving.")
+    councils: Connection[Council] = nested_list("donor_councils", "Councils it sits on, with its role.")
+
+    @strawberry.field(description="Totals of the donor's donations to institutions.")
+    async def giving(self, info: strawberry.Info) -> GivingTotals:
+        return await _giving(Label.DONOR, self.key, info)
+
+
+@register
+@strawberry.type(description="A person, e.g. an official sitting on a council.")
+class Person(HubNode, relay.Node):
+    key: str = strawberry.field(description=KEY)
+    name_fa: str = strawberry.field(description=FA)
+    name_en: str = strawberry.field(description=EN)
+    title: str | None = strawberry.field(description="Title or office.")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    councils: Connection[Council] = nested_list("person_councils", "Councils the person sits on, with the role.")
+
+
+@register
+@strawberry.type(description="A council or committee: participation council, supervision committee, Article 26 "
+                             "commission, supervisory board.")
+class Council(HubNode, relay.Node):
+    ENUMS: ClassVar[dict[str, Any]] = {"kind": e.CouncilKind, "level": e.CouncilLevel}
+    key: str = strawberry.field(description=KEY)
+    name_fa: str = strawberry.field(description=FA)
+    name_en: str = strawberry.field(description=EN)
+    kind: e.CouncilKind = strawberry.field(description="Kind of council.")
+    level: e.CouncilLevel = strawberry.field(description="National, provincial or county council.")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    members: Connection[Membership] = nested_list("council_members", "Its members: donors, institutions, people.")
+    provinces: Connection[Province] = nested_list("council_provinces", "Provinces it covers.")
+    counties: Connection[County] = nested_list("council_counties", "Counties it covers.")
+    sessions: Connection[Event] = nested_list("council_sessions", "Events (sessions) it organised.")
+
+
+@register
+@strawberry.type(description="A service in the organisation's catalogue (e.g. home care, day care).")
+class Service(HubNode, relay.Node):
+    ENUMS: ClassVar[dict[str, Any]] = {"domain": e.ServiceDomain}
+    key: str = strawberry.field(description=KEY)
+    name_fa: str = strawberry.field(description=FA)
+    name_en: str = strawberry.field(description=EN)
+    domain: e.ServiceDomain = strawberry.field(description="The deputyship the service belongs to.")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    institutions: Connection[Institution] = nested_list("service_institutions",
+                                                        "Institutions offering it; each edge holds the capacity.")
+    target_groups: Connection[TargetGroup] = nested_list("service_target_groups", "Who the service is for.")
+
+
+@register
+@strawberry.type(description="A group of people services are for (e.g. elderly people, people with disabilities).")
+class TargetGroup(HubNode, relay.Node):
+    key: str = strawberry.field(description=KEY)
+    name_fa: str = strawberry.field(description=FA)
+    name_en: str = strawberry.field(description=EN)
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    services: Connection[Service] = nested_list("target_group_services", "Services for this group.")
+
+
+@register
+@strawberry.type(description="A kind of licence the organisation issues (e.g. an activity permit).")
+class LicenceType(HubNode, relay.Node):
+    key: str = strawberry.field(description=KEY)
+    name_fa: str = strawberry.field(description=FA)
+    name_en: str = strawberry.field(description=EN)
+    validity_years: int | None = strawberry.field(description="Years a licence of this type is valid.")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    services: Connection[Service] = nested_list("licence_type_services", "Services this type permits.")
+
+
+@register
+@strawberry.type(description="A licence held by an institution: agreement in principle or activity permit.")
+class Licence(HubNode, relay.Node):
+    ENUMS: ClassVar[dict[str, Any]] = {"status": e.LicenceStatus}
+    key: str = strawberry.field(description=KEY)
+    number: str | None = strawberry.field(description="Licence number.")
+    status: e.LicenceStatus = strawberry.field(description="Where the licence stands.")
+    issued_on: Date | None = strawberry.field(description="Issue date.")
+    issued_on_jalali: str | None = jalali("issued_on")
+    expires_on: Date | None = strawberry.field(description="Expiry date.")
+    expires_on_jalali: str | None = jalali("expires_on")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    institution: Institution | None = link("licence_institution", "Institution", "The institution holding it.")
+    licence_type: LicenceType | None = link("licence_type", "LicenceType", "The type of licence.")
+    services: Connection[Service] = nested_list("licence_services", "Services the licence covers.")
+
+
+@register
+@strawberry.type(description="An event: an Arbaeen service station (موکب), a council session, a training course...")
+class Event(HubNode, relay.Node):
+    ENUMS: ClassVar[dict[str, Any]] = {"kind": e.EventKind}
+    key: str = strawberry.field(description=KEY)
+    name_fa: str = strawberry.field(description=FA)
+    name_en: str = strawberry.field(description=EN)
+    kind: e.EventKind = strawberry.field(description="Kind of event.")
+    starts_on: Date = strawberry.field(description="First day.")
+    starts_on_jalali: str | None = jalali("starts_on")
+    ends_on: Date | None = strawberry.field(description="Last day.")
+    ends_on_jalali: str | None = jalali("ends_on")
+    lat: float | None = strawberry.field(description="Latitude.")
+    lon: float | None = strawberry.field(description="Longitude.")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    place: County | None = link("event_county", "County", "The county it was held in.")
+    organisers: Connection[Institution] = nested_list("event_organisers", "Institutions that organised it.")
+    organising_councils: Connection[Council] = nested_list("event_councils", "Councils that organised it.")
+    participants: Connection[Institution] = nested_list("event_participants",
+                                                        "Institutions that took part, with their role.")
+    services: Connection[Service] = nested_list("event_services", "Services provided, with people served.")
+    donations: Connection[Donation] = nested_list("event_donations", "Donations to the event.")
+
+    @strawberry.field(description="Totals of the donations to the event.")
+    async def giving(self, info: strawberry.Info) -> GivingTotals:
+        return await _giving(Label.EVENT, self.key, info)
+
+
+@register
+@strawberry.type(description="An assessment of an institution (self, office, guild, stakeholder or expert).")
+class Assessment(HubNode, relay.Node):
+    ENUMS: ClassVar[dict[str, Any]] = {"level": e.AssessmentLevel}
+    key: str = strawberry.field(description=KEY)
+    level: e.AssessmentLevel = strawberry.field(description="Who assessed.")
+    score: float = strawberry.field(description="Score given.")
+    date: Date = strawberry.field(description="Date of the assessment.")
+    date_jalali: str | None = jalali("date")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    institution: Institution | None = link("assessment_institution", "Institution", "The institution assessed.")
+
+
+# The relationship types, in this namespace for the list fields that return them.
+from hub.schema.relations import Donation, Membership, Need, Partnership  # noqa: E402,F401

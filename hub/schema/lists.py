@@ -1,0 +1,226 @@
+"""Relay connections, the filter and sort arguments of every list, and the field factory that
+wires a list of ``graph_model.list_specs`` into a GraphQL field.
+
+Filter inputs and sort enums are generated from the list specs, so an argument exists exactly
+when the store can filter or sort by it; their descriptions come from ``FILTER_DOCS``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from graph_model.errors import FieldError, ValidationFailed
+from graph_model.list_specs import ENTITIES
+from graph_model.listing import Entity, Item, Page, Request
+from graph_model.text import normalise
+from hub.schema import enums as e
+from hub.schema.scalars import Date, Rials, to_jalali
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+T = TypeVar("T")
+
+
+@strawberry.enum(description="What kind of member sits on a council.")
+class MemberKind(Enum):
+    DONOR = strawberry.enum_value("Donor", description="A donor (benefactor, company, foundation).")
+    INSTITUTION = strawberry.enum_value("Institution", description="An institution.")
+    PERSON = strawberry.enum_value("Person", description="A person, e.g. an official.")
+
+
+# name -> (annotation, description). Enum-valued filters are lists: any of the given values.
+_KIND = {"Institution": list[e.InstitutionKind], "Donor": list[e.DonorKind], "Council": list[e.CouncilKind],
+         "Event": list[e.EventKind]}
+_LEVEL = {"Council": list[e.CouncilLevel], "Assessment": list[e.AssessmentLevel]}
+_DOMAIN = list[e.ServiceDomain]
+FILTER_DOCS: dict[str, tuple[Any, str]] = {
+    "search": (str, "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, "
+                    "ZWNJ and diacritics do not matter."),
+    "province": (str, "Only those in this province (key, e.g. IR-06)."),
+    "county": (str, "Only those in this county (key, e.g. IR-06-0607)."),
+    "service": (str, "Only those offering (or licensed for) this service (key, e.g. svc-day-care)."),
+    "domain": (_DOMAIN, "Only those in (or offering a service in) one of these domains."),
+    "targetGroup": (str, "Only those serving this target group (key, e.g. tg-elderly)."),
+    "licenceStatus": (list[e.LicenceStatus], "Only institutions holding a licence in one of these states."),
+    "status": (list[e.LicenceStatus], "Only licences in one of these states."),
+    "licenceType": (str, "Only licences of this type (key)."),
+    "expiresFrom": (Date, "Only licences expiring on or after this date."),
+    "expiresTo": (Date, "Only licences expiring on or before this date (with expiresFrom: an expiry window)."),
+    "startsFrom": (Date, "Only events starting on or after this date."),
+    "startsTo": (Date, "Only events starting on or before this date."),
+    "dateFrom": (Date, "Only those dated on or after this date."),
+    "dateTo": (Date, "Only those dated on or before this date."),
+    "amountMin": (Rials, "Only donations of at least this many rials."),
+    "amountMax": (Rials, "Only donations of at most this many rials."),
+    "scoreMin": (float, "Only assessments scoring at least this."),
+    "scoreMax": (float, "Only assessments scoring at most this."),
+    "donorKind": (list[e.DonorKind], "Only donations from donors of these kinds."),
+    "role": (list[e.MemberRole], "Only members with one of these roles."),
+    "memberKind": (list[MemberKind], "Only members of these kinds."),
+    "year": (int, "Only figures for this year."),
+    "kind": (None, "Only those of one of these kinds."),
+    "level": (None, "Only those at one of these levels."),
+}
+SORT_DOCS = {
+    "NAME_EN": "By English name.", "NAME_FA": "By Persian name (Unicode order).", "KEY": "By key.",
+    "POPULATION": "By population (2016 census).", "RESIDENTS": "By number of residents.",
+    "FOUNDED": "By founding date.", "CAPACITY": "By capacity offered (in this list: of this service).",
+    "DONATIONS": "By total donations (in a list under a donor or an institution: given between the two).",
+    "LEVEL": "By level.", "DOMAIN": "By domain.", "EXPIRES_ON": "By expiry date.", "ISSUED_ON": "By issue date.",
+    "STATUS": "By status.", "STARTS_ON": "By start date.", "DATE": "By date.", "SCORE": "By score.",
+    "AMOUNT": "By amount.", "ROLE": "By role.", "SINCE": "By the date it began.", "PEOPLE": "By number of people.",
+    "YEAR": "By year.",
+}
+
+
+def _filter_type(entity: Entity) -> type:
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"__annotations__": annotations}
+    for f in entity.filters:
+        kind, doc = FILTER_DOCS[f.name]
+        if f.name == "kind":
+            kind = _KIND[entity.name]
+        elif f.name == "level":
+            kind = _LEVEL[entity.name]
+        annotations[f.name] = kind | None
+        namespace[f.name] = strawberry.field(default=None, description=doc, name=f.name)
+    cls = type(f"{entity.name}Filter", (), namespace)
+    return strawberry.input(cls, description=f"Filters on a list of {entity.name} items; all given ones apply.")
+
+
+def _sort_enum(entity: Entity) -> type[Enum]:
+    names = {s.name for s in entity.sorts}
+    from graph_model.list_specs import NESTED  # every override a list of this entity adds
+
+    names |= {n for spec in NESTED.values() if spec.entity is entity for n, _ in spec.sort_overrides}
+    members = {n: strawberry.enum_value(n, description=SORT_DOCS[n]) for n in sorted(names)}
+    return strawberry.enum(Enum(f"{entity.name}Sort", members),  # type: ignore[misc]
+                           description=f"What a list of {entity.name} items can be sorted by.")
+
+
+FILTERS: dict[str, type] = {name: _filter_type(ent) for name, ent in ENTITIES.items() if ent.filters}
+SORTS: dict[str, type[Enum]] = {name: _sort_enum(ent) for name, ent in ENTITIES.items()}
+
+
+def encode_cursor(cursor: tuple[Any, str]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(cursor), ensure_ascii=False).encode()).decode()
+
+
+def decode_cursor(cursor: str | None, field: str) -> tuple[Any, str] | None:
+    if cursor is None:
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        value = None
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[1], str)):
+        raise ValidationFailed("invalid cursor", [FieldError(field, "is not a cursor this API returned")])
+    return value[0], value[1]
+
+
+@strawberry.type(description="Where a page stands in its list (Relay PageInfo).")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items come before this page.")
+    start_cursor: str | None = strawberry.field(description="Pass as `before` to get the previous page.")
+    end_cursor: str | None = strawberry.field(description="Pass as `after` to get the next page.")
+
+
+@strawberry.type(description="An item of a list, its cursor, and what links it to the list's owner. Each link "
+                             "field is filled only in lists where that link exists, and null elsewhere.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Opaque position of this item; pass as `after` or `before`.")
+    node: T = strawberry.field(description="The item.")
+    capacity: int | None = strawberry.field(default=None, description="Places offered in the service "
+                                            "(an institution's services, a service's institutions).")
+    role: str | None = strawberry.field(default=None, description="Role on the council or at the event.")
+    since: Date | None = strawberry.field(default=None, description="When the membership or partnership began.")
+    purpose: str | None = strawberry.field(default=None, description="What the partnership is for.")
+    people: int | None = strawberry.field(default=None, description="People the event served with the service.")
+    amount: Rials | None = strawberry.field(default=None, description="Rials given between the donor and the "
+                                            "institution in all their donations.")
+    donation_count: int | None = strawberry.field(default=None, description="Donations between the two.")
+    first_donation_on: Date | None = strawberry.field(default=None, description="Date of the first of them.")
+    last_donation_on: Date | None = strawberry.field(default=None, description="Date of the last of them.")
+
+    @strawberry.field(description="`since` in the Solar Hijri calendar (1403/05/24).")
+    def since_jalali(self) -> str | None:
+        return to_jalali(self.since)
+
+
+_EDGE_FIELDS = {"capacity": "capacity", "role": "role", "since": "since", "purpose": "purpose",
+                "people": "people", "amount": "amount", "count": "donation_count",
+                "firstDate": "first_donation_on", "lastDate": "last_donation_on"}
+
+
+@strawberry.type(description="A page of a list, Relay style.")
+class Connection(Generic[T]):
+    page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
+    edges: list[Edge[T]] = strawberry.field(description="The page's items with their cursors and links.")
+    count_total: strawberry.Private[Callable[[], Any]]
+
+    @strawberry.field(description="Items in the whole list under its filters, not just this page.")
+    async def total_count(self) -> int:
+        return await self.count_total()
+
+    @strawberry.field(description="The page's items without their cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def _edge(item: Item, node: Any) -> Edge[Any]:
+    props = {_EDGE_FIELDS[k]: v for k, v in (item.edge or {}).items() if k in _EDGE_FIELDS}
+    if "amount" in props and props["amount"] is not None:
+        props["amount"] = int(props["amount"])
+    return Edge(cursor=encode_cursor(item.cursor), node=node, **props)
+
+
+def connection(page: Page, convert: Callable[[dict[str, Any]], Any],
+               count_total: Callable[[], Any] | None = None) -> Connection[Any]:
+    edges = [_edge(item, convert(item.row)) for item in page.items]
+
+    async def known_total() -> int:
+        return page.total or 0
+
+    return Connection(
+        page_info=PageInfo(has_next_page=page.has_next, has_previous_page=page.has_previous,
+                           start_cursor=edges[0].cursor if edges else None,
+                           end_cursor=edges[-1].cursor if edges else None),
+        edges=edges, count_total=count_total or known_total)
+
+
+def _size(value: int | None, field: str) -> int:
+    if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
+        raise ValidationFailed("invalid page size",
+                               [FieldError(field, f"must be between 0 and {MAX_PAGE_SIZE}, got {value}")])
+    return DEFAULT_PAGE_SIZE if value is None else value
+
+
+def _filter_value(name: str, value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(v.value if isinstance(v, Enum) else v for v in value)
+    if name == "search" and value is not None:
+        folded = normalise(value)
+        return folded or None
+    return value
+
+
+def request(*, first: int | None, after: str | None, last: int | None, before: str | None,
+            filter: Any, order_by: Enum | None, direction: Enum | None) -> Request:
+    """A list request from GraphQL arguments, checked: bad sizes and cursors name their argument."""
+    if first is not None and last is not None:
+        raise ValidationFailed("invalid paging", [FieldError("last", "give either first or last, not both")])
+    backwards = last is not None
+    filters = tuple(sorted((k, _filter_value(k, v)) for k, v in vars(filter).items())) if filter else ()
+    return Request(filters=filters, sort=order_by.value if order_by else None,
+                   descending=direction is not None and direction.value == "DESC",
+                   limit=_size(last if backwards else first, "last" if backwards else "first"),
+                   after=decode_cursor(after, "after"), before=decode_cursor(before, "before"),
+                   backwards=backwards)

@@ -1,0 +1,188 @@
+"""The read API end to end: the generated hub_client against the ASGI app on the demo profile
+(loaded once for the module into its own graph; these tests only read)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator, Awaitable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from falkordb.asyncio import FalkorDB
+
+from graph_model.cypher import statement
+from graph_model.stores.embedded import EmbeddedServer
+from graph_model.stores.falkordb import FalkorStore
+from hub_client import HubClient
+from hub_client.enums import Direction, EventKind, InstitutionKind, InstitutionSort, LicenceStatus
+from hub_client.input_types import EventFilter, InstitutionFilter, LicenceFilter
+from seed.loader import load
+from seed.profiles import build
+from tests.asgi import asgi_client
+
+ROUND_TRIPS = Path(__file__).with_name("round_trips.json")
+TOP_DONOR = statement(
+    "test_top_donor",
+    "MATCH (d:Donor)-[r:DONATED_TO]->(:Institution) RETURN d.key AS key, sum(r.amount) AS total "
+    "ORDER BY total DESC, key LIMIT 1", register=False)
+
+
+@pytest.fixture(scope="module")
+async def demo(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
+    store = FalkorStore(FalkorDB(unix_socket_path=str(server.socket_path)), f"demo_{os.getpid()}",
+                        location=str(server.socket_path))
+    await store.ensure_schema()
+    await load(store, build("demo"))
+    try:
+        yield store
+    finally:
+        await store.clear()
+        await store.close()
+
+
+@pytest.fixture
+async def client(demo: FalkorStore) -> AsyncIterator[httpx.AsyncClient]:
+    async with asgi_client(demo) as c:
+        yield c
+
+
+@pytest.fixture
+def hub(client: httpx.AsyncClient) -> HubClient:
+    return HubClient(url="http://hub/graphql", http_client=client)
+
+
+async def test_khuzestan_institutions_by_kind_with_their_county(hub: HubClient) -> None:
+    page = (await hub.institutions(filter_=InstitutionFilter(province="IR-06"), first=5)).institutions
+    assert page.total_count == 820
+    kinds = InstitutionFilter(province="IR-06", kind=[InstitutionKind.POSITIVE_LIFE_CENTRE])
+    positive = (await hub.institutions(filter_=kinds, first=100)).institutions
+    assert positive.total_count == 189
+    assert {n.kind for n in positive.nodes} == {InstitutionKind.POSITIVE_LIFE_CENTRE}
+    assert {n.county.province.key for n in positive.nodes if n.county and n.county.province} == {"IR-06"}
+
+
+async def test_pages_forward_and_back_never_skip_or_repeat(hub: HubClient) -> None:
+    scope = InstitutionFilter(province="IR-00")
+    seen: list[str] = []
+    after = None
+    while True:
+        page = (await hub.institutions(filter_=scope, first=30, after=after,
+                                       order_by=InstitutionSort.NAME_EN)).institutions
+        seen += [n.key for n in page.nodes]
+        if not page.page_info.has_next_page:
+            break
+        after = page.page_info.end_cursor
+    assert len(seen) == len(set(seen)) == page.total_count == 107
+    back = (await hub.institutions(filter_=scope, last=10, before=page.page_info.start_cursor,
+                                   order_by=InstitutionSort.NAME_EN)).institutions
+    start = seen.index(page.nodes[0].key)
+    assert [n.key for n in back.nodes] == seen[start - 10:start]
+    assert back.page_info.has_next_page and back.page_info.has_previous_page
+    desc = (await hub.institutions(filter_=scope, first=100, order_by=InstitutionSort.NAME_EN,
+                                   direction=Direction.DESC)).institutions
+    assert [n.key for n in desc.nodes] == seen[::-1][:100]
+
+
+async def test_search_normalises_persian_and_arabic_letters(hub: HubClient) -> None:
+    # "بيرجند" with an Arabic yeh finds Birjand's Hazrat Ali Akbar institute, as does English in any case.
+    for text in ("بيرجند", "birjand", "BIRJAND"):
+        found = await hub.search(text=text)
+        assert "inst-birjand-hazrat-ali-akbar" in {n.key for n in found.institutions.nodes}, text
+
+
+async def test_institution_with_everything_around_it(hub: HubClient) -> None:
+    inst = (await hub.institution_detail(key="inst-birjand-hazrat-ali-akbar")).institution
+    assert inst is not None and inst.residents == 536
+    assert inst.county is not None and inst.county.key == "IR-29-2901"
+    assert inst.county.province is not None and inst.county.province.key == "IR-29"
+    assert isinstance(inst.giving.amount, int)
+    assert sum(e.amount or 0 for e in inst.donors.edges) <= inst.giving.amount
+    assert inst.services.total_count == len(inst.services.edges)
+    assert all(e.capacity is not None for e in inst.services.edges)
+
+
+async def test_donor_edges_total_their_giving(hub: HubClient, demo: FalkorStore) -> None:
+    top = (await demo.read(TOP_DONOR))[0]
+    donor = (await hub.donor(key=top["key"], first=100)).donor
+    assert donor is not None
+    assert donor.giving.amount == int(top["total"])
+    if donor.donations.total_count <= 100:
+        assert sum(n.amount for n in donor.donations.nodes) == donor.giving.amount
+    amounts = [e.amount for e in donor.institutions.edges]
+    assert amounts == sorted(amounts, reverse=True)
+
+
+async def test_council_members_of_every_kind(hub: HubClient) -> None:
+    council = (await hub.council(key="council-khuzestan-article-26-commission")).council
+    assert council is not None
+    kinds = {m.member.typename__ for m in council.members.nodes if m.member}
+    assert "Person" in kinds
+    assert council.members.total_count == len(council.members.nodes)
+
+
+async def test_events_and_jalali_dates(hub: HubClient) -> None:
+    mawkibs = (await hub.events(filter_=EventFilter(kind=[EventKind.MAWKIB], province="IR-06"))).events
+    keys = {n.key: n for n in mawkibs.nodes}
+    assert {"evt-mawkib-shalamcheh", "evt-mawkib-chazabeh"} <= set(keys)
+    place = keys["evt-mawkib-shalamcheh"].place
+    assert place is not None and place.key == "IR-06-0607"
+    # Jalali dates as filter bounds, in Latin and Persian digits: the day itself is included.
+    same_day = (await hub.events(filter_=EventFilter(starts_from="1403/05/24", starts_to="۱۴۰۳/۰۵/۲۴",
+                                                     kind=[EventKind.MAWKIB]))).events
+    assert {n.starts_on_jalali for n in same_day.nodes} == {"1403/05/24"}
+    assert {"evt-mawkib-shalamcheh", "evt-mawkib-chazabeh"} <= {n.key for n in same_day.nodes}
+
+
+async def test_licences_expiring_in_a_window(hub: HubClient) -> None:
+    window = LicenceFilter(status=[LicenceStatus.ACTIVE], expires_from="2026-11-23", expires_to="2027-02-20")
+    page = (await hub.licences(filter_=window, first=100)).licences
+    assert page.nodes, "the demo holds licences expiring in the next 90 days"
+    assert all(n.expires_on and "2026-11-23" <= n.expires_on <= "2027-02-20" for n in page.nodes), [n.expires_on for n in page.nodes][:5]
+    assert {n.status for n in page.nodes} == {LicenceStatus.ACTIVE}
+
+
+async def test_global_ids_round_trip(hub: HubClient) -> None:
+    inst = (await hub.institution_detail(key="inst-birjand-hazrat-ali-akbar")).institution
+    assert inst is not None
+    node = (await hub.node(id=inst.id)).node
+    assert node is not None and node.typename__ == "Institution" and node.id == inst.id
+
+
+@pytest.mark.parametrize(("args", "field"), [("first: 1000", "first"), ("first: -1", "first"),
+                                             ('after: "not-a-cursor"', "after"), ("last: 500", "last")])
+async def test_bad_paging_arguments_say_which_field(client: httpx.AsyncClient, args: str, field: str) -> None:
+    body = (await client.post("/graphql", json={"query": f"{{ provinces({args}) {{ totalCount }} }}"})).json()
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "VALIDATION_FAILED"
+    assert error["extensions"]["fields"][0]["field"] == field
+
+
+async def _trips(demo: FalkorStore, call: Awaitable[Any]) -> int:
+    before = demo.round_trips
+    await call
+    return demo.round_trips - before
+
+
+async def test_round_trips_do_not_grow_with_page_size(hub: HubClient, demo: FalkorStore) -> None:
+    """The checked-in table (tests/round_trips.json) is the contract: a list query costs the same
+    number of store statements for 5 items as for 100. Change the table only on purpose
+    (``HUB_WRITE_ROUND_TRIPS=1 pytest tests/test_api_browse.py`` rewrites it)."""
+    measured = {}
+    for size in (5, 100):
+        measured[f"Institutions(province, first: {size}) + county, services, giving"] = await _trips(
+            demo, hub.institutions(filter_=InstitutionFilter(province="IR-06"), first=size))
+        measured[f"Institutions(first: {size}) + county, services, giving"] = await _trips(
+            demo, hub.institutions(first=size))
+        measured[f"Events(first: {size}) + place, organisers, participants, services, giving"] = await _trips(
+            demo, hub.events(first=size))
+        measured[f"Licences(first: {size}) + institution, type, services"] = await _trips(
+            demo, hub.licences(first=size))
+    measured["InstitutionDetail"] = await _trips(demo, hub.institution_detail(key="inst-birjand-hazrat-ali-akbar"))
+    for name in [k for k in measured if "first: 5)" in k]:
+        assert measured[name] == measured[name.replace("first: 5)", "first: 100)")], name
+    if os.environ.get("HUB_WRITE_ROUND_TRIPS") == "1":  # regenerate the table on purpose
+        ROUND_TRIPS.write_text(json.dumps(measured, indent=2, sort_keys=True) + "\n")
+    assert measured == json.loads(ROUND_TRIPS.read_text())
