@@ -97,20 +97,20 @@ RELATIONS: dict[str, Statement] = {
            MATCH (n:Council) WHERE n.key = id[0]
            WITH id, n MATCH (mb)-[r:DONOR_MEMBER_OF|INSTITUTION_MEMBER_OF|PERSON_MEMBER_OF]->(n)
            WHERE labels(mb)[0] = id[1] AND mb.key = id[2]
-           RETURN id[0] + '|' + id[1] + '|' + id[2] AS id,
+           RETURN id,
                   {props: properties(r), member: mb.key, memberKind: labels(mb)[0], council: n.key} AS row"""),
     "Need": statement(
         "needs_by_ids",
         """UNWIND $ids AS id
            MATCH (p:County) WHERE p.key = id[0]
            WITH id, p MATCH (p)-[r:NEEDS]->(n:TargetGroup) WHERE n.key = id[1]
-           RETURN id[0] + '|' + id[1] AS id, {props: properties(r), county: p.key, targetGroup: n.key} AS row"""),
+           RETURN id, {props: properties(r), county: p.key, targetGroup: n.key} AS row"""),
     "Partnership": statement(
         "partnerships_by_ids",
         """UNWIND $ids AS id
            MATCH (a:Institution) WHERE a.key = id[0]
            WITH id, a MATCH (a)-[r:PARTNERS_WITH]-(b:Institution) WHERE b.key = id[1]
-           RETURN id[0] + '|' + id[1] AS id, {props: properties(r), a: a.key, b: b.key} AS row"""),
+           RETURN id, {props: properties(r), a: a.key, b: b.key} AS row"""),
 }
 
 
@@ -119,4 +119,5 @@ async def fetch_relations(store: GraphStore, kind: str, ids: list[str]) -> dict[
     unique = list(dict.fromkeys(ids))
     params = unique if kind == "Donation" else [i.split("|") for i in unique]
     rows = await store.read(RELATIONS[kind], ids=params)
-    return {r["id"]: r["row"] for r in rows}
+    # Composite ids come back as their parts; joined here, so no separator is spliced into Cypher.
+    return {r["id"] if isinstance(r["id"], str) else "|".join(r["id"]): r["row"] for r in rows}

@@ -133,7 +133,7 @@ def nested(name: str, entity: Entity, parent: Label, pattern: str, **kw: object)
     return ListSpec(name, entity, pattern, parent=parent, **kw)  # type: ignore[arg-type]
 
 _DONATION_LIST = {"carry": ("dn", "r", "rc"), "row": DONATION_ROW, "id": "r.key"}
-_MEMBER_LIST = {"carry": ("mb", "r", "n"), "row": MEMBERSHIP_ROW, "id": "labels(mb)[0] + ':' + mb.key"}
+_MEMBER_LIST = {"carry": ("mb", "r", "n"), "row": MEMBERSHIP_ROW, "id": "mb.key"}
 _ROLE_EDGE = {"carry": ("n", "r"), "edge": "{role: r.role, since: r.since}"}
 
 ROOTS: dict[str, ListSpec] = {spec.entity.name: spec for spec in (
