@@ -55,3 +55,9 @@ class StoreError(HubError):
     """The database refused a statement for a reason that is not the caller's input."""
 
     code = "STORE_ERROR"
+
+
+class InvalidTransition(Conflict):
+    """A licence cannot move from its current status by the operation asked for."""
+
+    code = "INVALID_TRANSITION"

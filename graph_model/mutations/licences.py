@@ -1,0 +1,198 @@
+"""Issue licences and move them through their life cycle.
+
+A licence starts as an agreement in principle (موافقت اصولی) or directly as an operating
+licence (ACTIVE). From there:
+
+    activate   AGREEMENT_IN_PRINCIPLE -> ACTIVE
+    suspend    ACTIVE -> SUSPENDED
+    reinstate  SUSPENDED -> ACTIVE
+    revoke     anything but REVOKED -> REVOKED
+    renew      ACTIVE or EXPIRED -> ACTIVE, with a later expiresOn
+
+Anything else raises InvalidTransition on ``status``. The status check is part of each
+write statement, so it holds even when two people act on one licence at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from graph_model.enums import Label, LicenceStatus
+from graph_model.errors import Conflict, FieldError, InvalidTransition, NotFound, ValidationFailed
+from graph_model.model import NODE_FIELDS, field_errors
+from graph_model.mutations.common import (
+    Row,
+    check_refs,
+    first_row,
+    given,
+    key_error,
+    key_taken,
+    keys_errors,
+    new_key,
+    refuse,
+    retrying,
+    unique,
+)
+from graph_model.statements.writes_licences import ISSUE_LICENCE, LICENCE_STATE, LICENCE_TYPE_RULES, RENEW, TRANSITION
+from graph_model.stores.base import GraphStore
+
+S = LicenceStatus
+ISSUABLE = (S.AGREEMENT_IN_PRINCIPLE, S.ACTIVE)
+
+
+@dataclass(frozen=True)
+class Transition:
+    allowed: frozenset[LicenceStatus]
+    to: LicenceStatus
+    done: str  # "a SUSPENDED licence cannot be {done}"
+
+
+ACTIVATE = Transition(frozenset({S.AGREEMENT_IN_PRINCIPLE}), S.ACTIVE, "activated")
+SUSPEND = Transition(frozenset({S.ACTIVE}), S.SUSPENDED, "suspended")
+REINSTATE = Transition(frozenset({S.SUSPENDED}), S.ACTIVE, "reinstated")
+REVOKE = Transition(frozenset(S) - {S.REVOKED}, S.REVOKED, "revoked")
+RENEW_FROM = Transition(frozenset({S.ACTIVE, S.EXPIRED}), S.ACTIVE, "renewed")
+
+
+def add_years(iso: str, years: int) -> str:
+    """The same day ``years`` later (28 February for a 29 February that has none)."""
+    day = dt.date.fromisoformat(iso)
+    try:
+        return day.replace(year=day.year + years).isoformat()
+    except ValueError:
+        return day.replace(year=day.year + years, day=28).isoformat()
+
+
+def _not_found(key: str) -> NotFound:
+    message = f"no Licence with key {key!r}"
+    return NotFound(message, [FieldError("key", message)])
+
+
+def _params(transition: Transition) -> dict[str, Any]:
+    return {"allowed": sorted(s.value for s in transition.allowed), "to": transition.to.value}
+
+
+async def _state(store: GraphStore, key: str, transition: Transition) -> Row:
+    """The licence's status, expiry and type validity; raise if it is missing or may not move."""
+    rows = await store.read(LICENCE_STATE, key=key)
+    if not rows:
+        raise _not_found(key)
+    status = rows[0]["status"]
+    if status not in {s.value for s in transition.allowed}:
+        allowed = " or ".join(sorted(s.value for s in transition.allowed))
+        message = f"a {status} licence cannot be {transition.done} (allowed from {allowed})"
+        raise InvalidTransition(message, [FieldError("status", message)])
+    return rows[0]
+
+
+async def issue_licence(store: GraphStore, *, holder: str, licence_type: str, services: list[str],
+                        issued_on: str, status: LicenceStatus | str = S.ACTIVE, expires_on: str | None = None,
+                        number: str | None = None, key: str | None = None, source: str | None = None) -> Row:
+    """Issue a licence of ``licence_type`` to institution ``holder`` for services the type permits.
+
+    ``expires_on`` defaults to ``issued_on`` plus the type's validityYears (none when the type
+    has no validity). Returns the licence's properties plus ``holder``, ``licenceType`` and
+    ``services``.
+    """
+    key = new_key("lic") if key is None else key
+    props = given({"number": number, "status": status, "issuedOn": issued_on, "expiresOn": expires_on,
+                   "source": source})
+    errors = (key_error("key", key) + key_error("holder", holder) + key_error("licenceType", licence_type)
+              + keys_errors("services", services) + field_errors(props, NODE_FIELDS[Label.LICENCE]))
+    if isinstance(services, (list, tuple)) and not services:
+        errors.append(FieldError("services", "must name at least one service"))
+    if not any(e.field == "status" for e in errors) and props.get("status") not in {s.value for s in ISSUABLE}:
+        errors.append(FieldError("status", "a licence is issued as AGREEMENT_IN_PRINCIPLE or ACTIVE"))
+    if not errors and issued_on is None:
+        errors.append(FieldError("issuedOn", "is required"))
+    if not errors and expires_on is not None and expires_on <= issued_on:
+        errors.append(FieldError("expiresOn", "must be after issuedOn"))
+    refuse("invalid licence", errors)
+    wanted = unique(services)
+
+    async def attempt() -> Row | None:
+        rules = await store.read(LICENCE_TYPE_RULES, key=licence_type)
+        if not rules:
+            raise NotFound(f"no LicenceType with key {licence_type!r}",
+                           [FieldError("licenceType", f"no LicenceType with key {licence_type!r}")])
+        years, permits = rules[0]["validityYears"], set(rules[0]["permits"])
+        refused = [s for s in wanted if s not in permits]
+        if refused:
+            await check_refs(store, [("services", Label.SERVICE, refused)])
+            raise ValidationFailed(f"licence type {licence_type!r} does not permit {', '.join(refused)}",
+                                   [FieldError("services", f"licence type {licence_type!r} does not permit {s!r}")
+                                    for s in refused])
+        expiry = expires_on if expires_on is not None else add_years(issued_on, years) if years else None
+        try:
+            return await first_row(store, ISSUE_LICENCE, holder=holder, licenceType=licence_type,
+                                   validityYears=-1 if years is None else years, services=wanted, key=key,
+                                   props={**props, **({"expiresOn": expiry} if expiry else {})})
+        except Conflict as exc:
+            raise key_taken("Licence", key) from exc
+
+    async def explain() -> None:
+        await check_refs(store, [("holder", Label.INSTITUTION, [holder])])
+
+    row = await retrying(attempt, explain)
+    return {**row["node"], "holder": holder, "licenceType": licence_type, "services": wanted}
+
+
+async def _move(store: GraphStore, key: str, transition: Transition) -> Row:
+    refuse("invalid licence key", key_error("key", key))
+
+    async def attempt() -> Row | None:
+        return await first_row(store, TRANSITION, key=key, **_params(transition))
+
+    async def explain() -> None:
+        await _state(store, key, transition)
+
+    return (await retrying(attempt, explain))["node"]
+
+
+async def activate_licence(store: GraphStore, key: str) -> Row:
+    """An agreement in principle becomes an operating licence."""
+    return await _move(store, key, ACTIVATE)
+
+
+async def suspend_licence(store: GraphStore, key: str) -> Row:
+    return await _move(store, key, SUSPEND)
+
+
+async def reinstate_licence(store: GraphStore, key: str) -> Row:
+    return await _move(store, key, REINSTATE)
+
+
+async def revoke_licence(store: GraphStore, key: str) -> Row:
+    return await _move(store, key, REVOKE)
+
+
+async def renew_licence(store: GraphStore, key: str, *, expires_on: str | None = None) -> Row:
+    """Extend an ACTIVE or EXPIRED licence to ``expires_on`` (later than its current expiry) and
+    make it ACTIVE. Without ``expires_on`` it runs one validity period of its type past the
+    current expiry."""
+    errors = key_error("key", key)
+    if expires_on is not None:
+        errors += field_errors({"expiresOn": expires_on}, {"expiresOn": NODE_FIELDS[Label.LICENCE]["expiresOn"]})
+    refuse("invalid renewal", errors)
+
+    async def attempt() -> Row | None:
+        new, basis = expires_on, None
+        if new is None:
+            state = await _state(store, key, RENEW_FROM)
+            basis, years = state["expiresOn"], state["validityYears"]
+            if basis is None or not years:
+                message = "is required: the licence has no expiry, or its type no validity period, to extend"
+                raise ValidationFailed(f"expiresOn {message}", [FieldError("expiresOn", message)])
+            new = add_years(basis, years)
+        return await first_row(store, RENEW, key=key, expiresOn=new, basis=basis, **_params(RENEW_FROM))
+
+    async def explain() -> None:
+        state = await _state(store, key, RENEW_FROM)
+        current = state["expiresOn"]
+        if expires_on is not None and current is not None and expires_on <= current:
+            message = f"must be after the current expiry {current}"
+            raise ValidationFailed(f"expiresOn {message}", [FieldError("expiresOn", message)])
+
+    return (await retrying(attempt, explain))["node"]

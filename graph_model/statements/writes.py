@@ -1,0 +1,165 @@
+"""Create, update and delete one entity, with the links that make it meaningful, in one statement.
+
+Each statement MATCHes every node the entity links to and writes only when all of them
+exist (``size(found) = size($link_x)``): a missing reference writes nothing and returns no
+row, and the caller then reads which one is missing. One statement is one transaction, so
+a failure never leaves half an entity behind.
+
+Every link is sent as a list of keys (a single link is a list of one, an absent optional
+link an empty list) so that one statement shape serves every label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph_model.cypher import Statement, statement
+from graph_model.enums import ENDPOINTS, Label, Rel
+from graph_model.model import NODE_FIELDS
+
+
+@dataclass(frozen=True)
+class Link:
+    """An outgoing relationship set by an entity's create and update, named by an input field."""
+
+    field: str
+    rel: Rel
+    many: bool = False  # a list of keys rather than one key
+    required: bool = False  # a single link that must always point somewhere
+
+    @property
+    def target(self) -> Label:
+        return ENDPOINTS[self.rel][1]
+
+
+LINKS: dict[Label, tuple[Link, ...]] = {label: () for label in Label}
+LINKS.update({
+    Label.COUNTY: (Link("province", Rel.IN_PROVINCE, required=True),),
+    Label.INSTITUTION: (Link("county", Rel.LOCATED_IN, required=True),),
+    Label.DONOR: (Link("province", Rel.BASED_IN),),
+    Label.COUNCIL: (Link("provinces", Rel.COVERS_PROVINCE, many=True),
+                    Link("counties", Rel.COVERS_COUNTY, many=True)),
+    Label.EVENT: (Link("county", Rel.HELD_IN, required=True),
+                  Link("organiserInstitutions", Rel.ORGANISED_BY_INSTITUTION, many=True),
+                  Link("organiserCouncils", Rel.ORGANISED_BY_COUNCIL, many=True)),
+    Label.ASSESSMENT: (Link("institution", Rel.ASSESSES, required=True),),
+    Label.SERVICE: (Link("targetGroups", Rel.SERVES, many=True),),
+    Label.LICENCE_TYPE: (Link("services", Rel.PERMITS, many=True),),
+})
+
+# A licence's holder, type and services are fixed when it is issued (graph_model.mutations.licences).
+FIXED_RELS: dict[Label, tuple[Rel, ...]] = {Label.LICENCE: (Rel.HOLDS, Rel.OF_TYPE, Rel.LICENSES)}
+
+
+def own_rels(label: Label) -> tuple[Rel, ...]:
+    """The relationship types that belong to the entity itself and go when it is deleted.
+
+    Every other relationship touching it is a record or another entity's link to it, and
+    keeps it from being deleted. No type here joins a label to itself, so the type alone
+    tells an entity's own links from the rest.
+    """
+    return (*(link.rel for link in LINKS[label]), *FIXED_RELS.get(label, ()))
+
+
+def lock(var: str) -> str:
+    """Take the node's write lock before reading what a guard checks.
+
+    Neo4j reads committed data without locks, so a guard evaluated before the write lock
+    could pass on a value another transaction is about to change. Assigning the key (which
+    never changes) locks the node first; the guard then reads the latest value. FalkorDB
+    runs one write at a time and needs no lock, and the assignment changes nothing there.
+    """
+    return f"SET {var}.key = {var}.key WITH {var}"
+
+
+def _find_targets(links: tuple[Link, ...], carried: list[str]) -> list[str]:
+    """Clauses binding ``to{i}``, the nodes each link names, and requiring all of them found."""
+    clauses: list[str] = []
+    for i, link in enumerate(links):
+        clauses.append(f"OPTIONAL MATCH (t{i}:{link.target.value}) WHERE t{i}.key IN $link_{link.field}")
+        clauses.append(f"WITH {', '.join([*carried, f'collect(DISTINCT t{i}) AS to{i}'])}")
+        carried = [*carried, f"to{i}"]
+    if links:
+        clauses.append("WHERE " + " AND ".join(
+            f"size(to{i}) = size($link_{link.field})" for i, link in enumerate(links)))
+    return clauses
+
+
+def _create(label: Label) -> Statement:
+    links = LINKS[label]
+    body = [
+        *_find_targets(links, []),
+        f"CREATE (n:{label.value} {{key: $key}})",
+        "SET n += $props",
+        *(f"FOREACH (t IN to{i} | CREATE (n)-[:{link.rel.value}]->(t))" for i, link in enumerate(links)),
+        "RETURN properties(n) AS node",
+    ]
+    return statement(f"entity_create_{label.value}", "\n".join(body), write=True)
+
+
+def has_names(label: Label) -> bool:
+    return "nameFa" in NODE_FIELDS[label]
+
+
+def _update(label: Label) -> Statement:
+    links = LINKS[label]
+    # $names (labels with names only): the names the caller read to compute searchText; the
+    # write happens only if they are still current, so a concurrent rename is never lost.
+    guard = (" WHERE $names IS NULL OR (n.nameFa = $names.nameFa AND n.nameEn = $names.nameEn)"
+             if has_names(label) else "")
+    found = [f"to{i}" for i in range(len(links))]
+    body = [f"MATCH (n:{label.value}) WHERE n.key = $key", lock("n") + guard, *_find_targets(links, ["n"]),
+            "SET n += $props"]
+    for i, link in enumerate(links):
+        # $replace_x false: the link is not being changed ($link_x is then empty).
+        body += [
+            f"WITH {', '.join(['n', *found])}",
+            f"OPTIONAL MATCH (n)-[old{i}:{link.rel.value}]->(x{i}:{link.target.value})"
+            f" WHERE $replace_{link.field} AND NOT x{i}.key IN $link_{link.field}",
+            f"WITH {', '.join(['n', *found, f'collect(old{i}) AS gone{i}'])}",
+            f"FOREACH (r IN gone{i} | DELETE r)",
+            f"FOREACH (t IN to{i} | MERGE (n)-[:{link.rel.value}]->(t))",
+        ]
+    body.append("RETURN properties(n) AS node")
+    return statement(f"entity_update_{label.value}", "\n".join(body), write=True)
+
+
+def _not_own(label: Label) -> str:
+    own = own_rels(label)
+    return f" WHERE NOT type(r) IN [{', '.join(repr(rel.value) for rel in own)}]" if own else ""
+
+
+def _delete(label: Label) -> Statement:
+    # Own links are deleted one by one and the node without DETACH: should a dependent
+    # appear anyway, the store refuses the delete rather than dropping the dependent.
+    return statement(
+        f"entity_delete_{label.value}",
+        f"""MATCH (n:{label.value}) WHERE n.key = $key
+            {lock("n")}
+            OPTIONAL MATCH (n)-[r]-(){_not_own(label)}
+            WITH n, count(r) AS dependents
+            WHERE dependents = 0
+            OPTIONAL MATCH (n)-[own]-()
+            WITH n, properties(n) AS node, collect(own) AS own
+            FOREACH (r IN own | DELETE r)
+            DELETE n
+            RETURN node""",
+        write=True,
+    )
+
+
+def _dependents(label: Label) -> Statement:
+    # No row: the node does not exist; one row with rel = null: nothing depends on it.
+    return statement(
+        f"entity_dependents_{label.value}",
+        f"""MATCH (n:{label.value}) WHERE n.key = $key
+            OPTIONAL MATCH (n)-[r]-(){_not_own(label)}
+            RETURN type(r) AS rel, count(r) AS total""",
+    )
+
+
+# Licences are created by issue_licence, which also checks what their type permits.
+CREATE: dict[Label, Statement] = {label: _create(label) for label in Label if label is not Label.LICENCE}
+UPDATE: dict[Label, Statement] = {label: _update(label) for label in Label}
+DELETE: dict[Label, Statement] = {label: _delete(label) for label in Label}
+DEPENDENTS: dict[Label, Statement] = {label: _dependents(label) for label in Label}

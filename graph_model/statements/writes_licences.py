@@ -1,0 +1,68 @@
+"""Issue a licence and move it through its life cycle, each in one guarded statement.
+
+Status checks sit in the write's own WHERE (``l.status IN $allowed``, read after the
+licence is locked): a licence that another writer revoked a moment earlier is not
+suspended, renewed or reactivated by mistake.
+"""
+
+from __future__ import annotations
+
+from graph_model.cypher import statement
+from graph_model.statements.writes import lock
+
+# What the issuer must know before writing: the type's validity (to default the expiry)
+# and the services it permits (to refuse the others with a clear message).
+LICENCE_TYPE_RULES = statement(
+    "licence_type_rules",
+    """MATCH (lt:LicenceType) WHERE lt.key = $key
+       OPTIONAL MATCH (lt)-[:PERMITS]->(s:Service)
+       RETURN lt.validityYears AS validityYears, collect(s.key) AS permits""",
+)
+
+# $validityYears (-1 for none) is what the expiry was computed from: if the type changed
+# since it was read, or stopped permitting a service, nothing is written and the caller
+# reads again.
+ISSUE_LICENCE = statement(
+    "licence_issue",
+    """MATCH (i:Institution) WHERE i.key = $holder
+       MATCH (lt:LicenceType) WHERE lt.key = $licenceType AND coalesce(lt.validityYears, -1) = $validityYears
+       OPTIONAL MATCH (lt)-[:PERMITS]->(s:Service) WHERE s.key IN $services
+       WITH i, lt, collect(DISTINCT s) AS services
+       WHERE size(services) = size($services)
+       CREATE (l:Licence {key: $key})
+       SET l += $props
+       CREATE (i)-[:HOLDS]->(l)
+       CREATE (l)-[:OF_TYPE]->(lt)
+       FOREACH (s IN services | CREATE (l)-[:LICENSES]->(s))
+       RETURN properties(l) AS node""",
+    write=True,
+)
+
+TRANSITION = statement(
+    "licence_transition",
+    f"""MATCH (l:Licence) WHERE l.key = $key
+       {lock("l")} WHERE l.status IN $allowed
+       SET l.status = $to
+       RETURN properties(l) AS node""",
+    write=True,
+)
+
+# ISO dates compare as strings. $basis (or null): the expiry a defaulted new expiry was
+# computed from, so two renewals racing each other do not both add a period.
+RENEW = statement(
+    "licence_renew",
+    f"""MATCH (l:Licence) WHERE l.key = $key
+       {lock("l")} WHERE l.status IN $allowed
+         AND (l.expiresOn IS NULL OR l.expiresOn < $expiresOn)
+         AND ($basis IS NULL OR l.expiresOn = $basis)
+       SET l.status = $to, l.expiresOn = $expiresOn
+       RETURN properties(l) AS node""",
+    write=True,
+)
+
+LICENCE_STATE = statement(
+    "licence_state",
+    """MATCH (l:Licence) WHERE l.key = $key
+       OPTIONAL MATCH (l)-[:OF_TYPE]->(lt:LicenceType)
+       RETURN l.status AS status, l.expiresOn AS expiresOn, lt.validityYears AS validityYears""",
+)

@@ -1,0 +1,145 @@
+"""Write one relationship: donations (keyed), pair relationships (at most one per pair), partners.
+
+As in ``writes``, each statement MATCHes both ends and writes only when both exist; no
+row back means nothing was written, and the caller reads why.
+"""
+
+from __future__ import annotations
+
+from graph_model.cypher import Statement, statement
+from graph_model.enums import ENDPOINTS, Label, Rel
+
+# A donation goes to an institution or to an event; its key is unique across both types.
+DONATION_RELS: tuple[Rel, ...] = (Rel.DONATED_TO, Rel.DONATED_TO_EVENT)
+
+# Relationships of which a pair of nodes has at most one, set (upserted) and removed as a whole.
+PAIR_RELS: tuple[Rel, ...] = (
+    Rel.OFFERS, Rel.DONOR_MEMBER_OF, Rel.INSTITUTION_MEMBER_OF, Rel.PERSON_MEMBER_OF,
+    Rel.PARTICIPATED_IN, Rel.PROVIDED, Rel.NEEDS,
+)
+# Of those, the ones that are also changed in part (council memberships).
+PARTIAL_UPDATE_RELS: tuple[Rel, ...] = (Rel.DONOR_MEMBER_OF, Rel.INSTITUTION_MEMBER_OF, Rel.PERSON_MEMBER_OF)
+
+
+def _ends(rel: Rel) -> tuple[str, str]:
+    start, end = ENDPOINTS[rel]
+    return start.value, end.value
+
+
+def _record_donation(rel: Rel) -> Statement:
+    (other,) = (r for r in DONATION_RELS if r is not rel)
+    start, end = _ends(rel)
+    other_start, other_end = _ends(other)
+    # The unique constraint guards the key within this type; the OPTIONAL MATCH across the other.
+    return statement(
+        f"donation_record_{rel.value}",
+        f"""MATCH (a:{start}) WHERE a.key = $donor
+            MATCH (b:{end}) WHERE b.key = $target
+            OPTIONAL MATCH (:{other_start})-[other:{other.value}]->(:{other_end}) WHERE other.key = $key
+            WITH a, b, other WHERE other IS NULL
+            CREATE (a)-[r:{rel.value} {{key: $key}}]->(b)
+            SET r += $props
+            RETURN properties(r) AS rel""",
+        write=True,
+    )
+
+
+RECORD_DONATION: dict[Rel, Statement] = {rel: _record_donation(rel) for rel in DONATION_RELS}
+
+_FIND_DONATION = """OPTIONAL MATCH (:Donor)-[r1:DONATED_TO]->(:Institution) WHERE r1.key = $key
+    OPTIONAL MATCH (:Donor)-[r2:DONATED_TO_EVENT]->(:Event) WHERE r2.key = $key
+    WITH coalesce(r1, r2) AS r WHERE r IS NOT NULL"""
+
+UPDATE_DONATION = statement(
+    "donation_update",
+    f"""{_FIND_DONATION}
+        SET r += $props
+        RETURN properties(r) AS rel, type(r) AS relType, startNode(r).key AS donor, endNode(r).key AS target""",
+    write=True,
+)
+
+DELETE_DONATION = statement(
+    "donation_delete",
+    f"""{_FIND_DONATION}
+        WITH r, properties(r) AS rel, type(r) AS relType, startNode(r).key AS donor, endNode(r).key AS target
+        DELETE r
+        RETURN rel, relType, donor, target""",
+    write=True,
+)
+
+DONATION_KEY_USED = statement(
+    "donation_key_used",
+    f"""{_FIND_DONATION}
+        RETURN type(r) AS relType""",
+)
+
+
+def _set_pair(rel: Rel) -> Statement:
+    start, end = _ends(rel)
+    # SET r = $props: the call states the whole relationship, properties it leaves out go.
+    return statement(
+        f"pair_set_{rel.value}",
+        f"""MATCH (a:{start}) WHERE a.key = $start
+            MATCH (b:{end}) WHERE b.key = $end
+            MERGE (a)-[r:{rel.value}]->(b)
+            SET r = $props
+            RETURN properties(r) AS rel""",
+        write=True,
+    )
+
+
+def _update_pair(rel: Rel) -> Statement:
+    start, end = _ends(rel)
+    return statement(
+        f"pair_update_{rel.value}",
+        f"""MATCH (a:{start})-[r:{rel.value}]->(b:{end}) WHERE a.key = $start AND b.key = $end
+            SET r += $props
+            RETURN properties(r) AS rel""",
+        write=True,
+    )
+
+
+def _remove_pair(rel: Rel) -> Statement:
+    start, end = _ends(rel)
+    return statement(
+        f"pair_remove_{rel.value}",
+        f"""MATCH (a:{start})-[r:{rel.value}]->(b:{end}) WHERE a.key = $start AND b.key = $end
+            WITH r, properties(r) AS rel
+            DELETE r
+            RETURN rel""",
+        write=True,
+    )
+
+
+SET_PAIR: dict[Rel, Statement] = {rel: _set_pair(rel) for rel in PAIR_RELS}
+UPDATE_PAIR: dict[Rel, Statement] = {rel: _update_pair(rel) for rel in PARTIAL_UPDATE_RELS}
+REMOVE_PAIR: dict[Rel, Statement] = {rel: _remove_pair(rel) for rel in PAIR_RELS}
+
+_I = Label.INSTITUTION.value
+_P = Rel.PARTNERS_WITH.value
+
+# A partnership has no direction: when B->A exists, linking A to B updates it instead of
+# adding A->B. Both institutions are locked first (see writes.lock) so that two people
+# linking A->B and B->A at once cannot add both. FalkorDB does not let a later MATCH see what FOREACH created, so both
+# branches set the properties inside their FOREACH and nothing is matched afterwards.
+LINK_PARTNERS = statement(
+    "partners_link",
+    f"""MATCH (a:{_I}) WHERE a.key = $institution
+        MATCH (b:{_I}) WHERE b.key = $partner
+        SET a.key = a.key, b.key = b.key
+        WITH a, b
+        OPTIONAL MATCH (b)-[rev:{_P}]->(a)
+        FOREACH (x IN CASE WHEN rev IS NULL THEN [1] ELSE [] END | MERGE (a)-[r:{_P}]->(b) SET r = $props)
+        FOREACH (r IN CASE WHEN rev IS NULL THEN [] ELSE [rev] END | SET r = $props)
+        RETURN a.key AS institution, b.key AS partner""",
+    write=True,
+)
+
+UNLINK_PARTNERS = statement(
+    "partners_unlink",
+    f"""MATCH (a:{_I})-[r:{_P}]-(b:{_I}) WHERE a.key = $institution AND b.key = $partner
+        WITH r, properties(r) AS rel
+        DELETE r
+        RETURN rel""",
+    write=True,
+)
