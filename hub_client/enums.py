@@ -20,6 +20,11 @@ class AssessmentSort(str, Enum):
     SCORE = "SCORE"
 
 
+class Calendar(str, Enum):
+    JALALI = "JALALI"
+    GREGORIAN = "GREGORIAN"
+
+
 class CouncilKind(str, Enum):
     PARTICIPATION_COUNCIL = "PARTICIPATION_COUNCIL"
     SUPERVISION_COMMITTEE = "SUPERVISION_COMMITTEE"
@@ -156,6 +161,12 @@ class NeedSort(str, Enum):
     KEY = "KEY"
     PEOPLE = "PEOPLE"
     YEAR = "YEAR"
+
+
+class OverviewLevel(str, Enum):
+    COUNTRY = "COUNTRY"
+    PROVINCE = "PROVINCE"
+    COUNTY = "COUNTY"
 
 
 class PersonSort(str, Enum):

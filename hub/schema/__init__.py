@@ -7,12 +7,14 @@ from strawberry.tools import merge_types
 
 from hub.schema.browse import BrowseQuery
 from hub.schema.extensions import extensions
+from hub.schema.overview import OverviewQuery
+from hub.schema.scalars import config
 
-Query = merge_types("Query", (BrowseQuery,))
+Query = merge_types("Query", (BrowseQuery, OverviewQuery))
 
 
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=Query, extensions=extensions())
+    return strawberry.Schema(query=Query, extensions=extensions(), config=config())
 
 
 schema = build_schema()

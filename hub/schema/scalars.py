@@ -8,6 +8,7 @@ from typing import Any, NewType
 
 import jdatetime
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.text import normalise
@@ -43,8 +44,8 @@ def jalali_year(iso: str) -> int:
     return jdatetime.date.fromgregorian(date=dt.date.fromisoformat(iso)).year
 
 
-Date = strawberry.scalar(
-    NewType("Date", str),
+Date = NewType("Date", str)
+DATE = strawberry.scalar(
     name="Date",
     description="A calendar date. Output is ISO 8601 (`2024-08-14`); input may be ISO or Solar Hijri "
                 "(`1403/05/24`, Persian digits allowed). Every date field has a `...Jalali` twin.",
@@ -62,8 +63,8 @@ def _parse_rials(value: Any) -> int:
     return int(text)
 
 
-Rials = strawberry.scalar(
-    NewType("Rials", int),
+Rials = NewType("Rials", int)
+RIALS = strawberry.scalar(
     name="Rials",
     description="An exact amount in Iranian rials. Serialised as a string of digits (`\"125000000000\"`) "
                 "because totals exceed 2^53, where JSON numbers lose precision; input may be a string or "
@@ -71,3 +72,8 @@ Rials = strawberry.scalar(
     serialize=str,
     parse_value=_parse_rials,
 )
+
+
+def config() -> StrawberryConfig:
+    """Schema configuration naming the hub's scalars (every schema the hub builds uses it)."""
+    return StrawberryConfig(scalar_map={Date: DATE, Rials: RIALS})
