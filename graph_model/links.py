@@ -8,6 +8,7 @@ from typing import Any
 
 from graph_model.cypher import Statement, statement
 from graph_model.enums import Label
+from graph_model.list_specs import DONATION_ROW
 from graph_model.stores.base import GraphStore
 
 
@@ -82,7 +83,6 @@ async def fetch_giving(store: GraphStore, label: Label, keys: list[str]) -> dict
                              r["lastDate"]) for r in rows}
 
 
-DONATION_ROW = "{props: properties(r), donor: dn.key, recipient: rc.key, recipientKind: labels(rc)[0]}"
 RELATIONS: dict[str, Statement] = {
     "Donation": statement(
         "donations_by_keys",

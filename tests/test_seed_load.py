@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from graph_model import queries
+from graph_model import links, queries
 from graph_model.cypher import statement
 from graph_model.enums import Label, Rel
 from graph_model.errors import StoreUnavailable, ValidationFailed
@@ -54,7 +54,7 @@ async def test_the_articles_facts_are_in_the_store(store: FalkorStore) -> None:
     ali_akbar = (await queries.by_keys(store, Label.INSTITUTION, ["inst-birjand-hazrat-ali-akbar"]))
     residents = ali_akbar["inst-birjand-hazrat-ali-akbar"]["residents"]
     assert residents == 0.4 * by_kind[("IR-29", "RESIDENTIAL_CARE")]["residents"]
-    assert (await queries.county_of_institutions(store, ["inst-birjand-hazrat-ali-akbar"])
+    assert (await links.fetch_link(store, "institution_county", ["inst-birjand-hazrat-ali-akbar"])
             )["inst-birjand-hazrat-ali-akbar"]["nameEn"] == "Birjand"
     mawkibs = await store.read(statement("test_mawkibs", """
         MATCH (e:Event)-[:HELD_IN]->(c:County) WHERE e.kind = 'MAWKIB'
