@@ -1,0 +1,102 @@
+"""Latency of the GraphQL API on the `national` profile: p50/p99, store round trips, and the
+GraphQL overhead (request time over the time of the same store statements sent directly).
+
+    .venv/bin/python benchmarks/api.py [--data-dir .hub-bench] [--runs 100]
+
+Requests go through the real ASGI app (one worker, in process, httpx) to the embedded FalkorDB.
+An empty data folder is seeded with `national` first (about a minute).
+Targets (issue 3): p99 <= 30 ms one institution with everything around it, <= 80 ms 100
+institutions with county, services and giving, <= 50 ms a province overview, <= 50 ms a search;
+overhead <= 2x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph_model import queries  # noqa: E402
+from graph_model.stores.falkordb import FalkorStore, open_embedded  # noqa: E402
+from seed.loader import load  # noqa: E402
+from seed.profiles import build  # noqa: E402
+from tests.asgi import asgi_client  # noqa: E402
+
+OPERATIONS = Path(__file__).resolve().parent.parent / "operations"
+CASES: list[tuple[str, str, dict[str, Any], float]] = [
+    ("one institution with everything around it", "InstitutionDetail",
+     {"key": "inst-birjand-hazrat-ali-akbar"}, 30),
+    ("100 institutions + county, services, giving", "Institutions",
+     {"filter": {"province": "IR-06"}, "first": 100}, 80),
+    ("province overview (IR-06, all sections)", "Overview", {"province": "IR-06"}, 50),
+    ("search (Persian, normalised)", "Search", {"text": "توانبخشی", "first": 20}, 50),
+]
+
+
+class Recorder:
+    """Wraps the store: counts and records every statement a request sends."""
+
+    def __init__(self, store: FalkorStore) -> None:
+        self.store = store
+        self.sent: list[tuple[Any, dict[str, Any]]] = []
+        original = store.read
+
+        async def read(stmt: Any, **params: Any) -> Any:
+            self.sent.append((stmt, params))
+            return await original(stmt, **params)
+
+        store.read = read  # type: ignore[method-assign]
+        self.direct = original
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def main(data_dir: str, runs: int) -> None:
+    store = await open_embedded(data_dir, "national")
+    try:
+        if sum((await queries.node_counts(store)).values()) == 0:
+            print("seeding national ...", flush=True)
+            await load(store, build("national"))
+        text = "\n".join(p.read_text() for p in sorted(OPERATIONS.glob("*.graphql")))
+        recorder = Recorder(store)
+        async with asgi_client(store) as client:
+            print(f"{'case':48} {'p50':>8} {'p99':>8} {'target':>7} {'trips':>6} {'direct p50':>11} {'overhead':>9}")
+            for label, operation, variables, target in CASES:
+                body = {"query": text, "operationName": operation, "variables": variables}
+                for _ in range(5):  # warm the plan and parser caches
+                    (await client.post("/graphql", json=body)).raise_for_status()
+                times, direct = [], []
+                for _ in range(runs):
+                    recorder.sent.clear()
+                    t0 = time.perf_counter()
+                    response = await client.post("/graphql", json=body)
+                    times.append((time.perf_counter() - t0) * 1000)
+                    assert response.status_code == 200 and "errors" not in response.json(), response.text
+                    sent = list(recorder.sent)
+                    t0 = time.perf_counter()
+                    for stmt, params in sent:
+                        await recorder.direct(stmt, **params)
+                    direct.append((time.perf_counter() - t0) * 1000)
+                p50, p99, d50 = statistics.median(times), percentile(times, 0.99), statistics.median(direct)
+                verdict = "met" if p99 <= target else "MISSED"
+                print(f"{label:48} {p50:6.1f}ms {p99:6.1f}ms {target:5.0f}ms {len(sent):6d} {d50:9.1f}ms "
+                      f"{p50 / d50:8.2f}x  {verdict}")
+    finally:
+        await store.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=".hub-bench")
+    parser.add_argument("--runs", type=int, default=100)
+    args = parser.parse_args()
+    asyncio.run(main(args.data_dir, args.runs))
