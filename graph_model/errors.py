@@ -61,3 +61,7 @@ class InvalidTransition(Conflict):
     """A licence cannot move from its current status by the operation asked for."""
 
     code = "INVALID_TRANSITION"
+
+    def __init__(self, message: str, errors: list[FieldError] | None = None, *, status: str | None = None) -> None:
+        super().__init__(message, errors)
+        self.status = status  # the status it stays in

@@ -3,10 +3,36 @@
 
 from typing import Any, Optional, Union
 
+from .activate_licence import ActivateLicence
+from .add_council_member import AddCouncilMember
 from .async_base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
 from .council import Council
 from .counts import Counts
+from .create_assessment import CreateAssessment
+from .create_council import CreateCouncil
+from .create_county import CreateCounty
+from .create_donor import CreateDonor
+from .create_event import CreateEvent
+from .create_institution import CreateInstitution
+from .create_licence_type import CreateLicenceType
+from .create_person import CreatePerson
+from .create_province import CreateProvince
+from .create_service import CreateService
+from .create_target_group import CreateTargetGroup
+from .delete_assessment import DeleteAssessment
+from .delete_council import DeleteCouncil
+from .delete_county import DeleteCounty
+from .delete_donation import DeleteDonation
+from .delete_donor import DeleteDonor
+from .delete_event import DeleteEvent
+from .delete_institution import DeleteInstitution
+from .delete_licence import DeleteLicence
+from .delete_licence_type import DeleteLicenceType
+from .delete_person import DeletePerson
+from .delete_province import DeleteProvince
+from .delete_service import DeleteService
+from .delete_target_group import DeleteTargetGroup
 from .donations import Donations
 from .donor import Donor
 from .enums import (
@@ -15,18 +41,82 @@ from .enums import (
     DonationSort,
     InstitutionSort,
     LicenceSort,
+    MemberRole,
     ProvinceSort,
 )
 from .events import Events
-from .input_types import DonationFilter, EventFilter, InstitutionFilter, LicenceFilter
+from .input_types import (
+    CreateAssessmentInput,
+    CreateCouncilInput,
+    CreateCountyInput,
+    CreateDonorInput,
+    CreateEventInput,
+    CreateInstitutionInput,
+    CreateLicenceTypeInput,
+    CreatePersonInput,
+    CreateProvinceInput,
+    CreateServiceInput,
+    CreateTargetGroupInput,
+    DonationFilter,
+    EventFilter,
+    InstitutionFilter,
+    IssueLicenceInput,
+    LicenceFilter,
+    RecordDonationInput,
+    UpdateAssessmentInput,
+    UpdateCouncilInput,
+    UpdateCountyInput,
+    UpdateDonationInput,
+    UpdateDonorInput,
+    UpdateEventInput,
+    UpdateInstitutionInput,
+    UpdateLicenceInput,
+    UpdateLicenceTypeInput,
+    UpdatePersonInput,
+    UpdateProvinceInput,
+    UpdateServiceInput,
+    UpdateTargetGroupInput,
+)
 from .institution_detail import InstitutionDetail
 from .institutions import Institutions
+from .issue_licence import IssueLicence
 from .licences import Licences
+from .link_partners import LinkPartners
 from .node import Node
+from .offer_service import OfferService
 from .overview import Overview
 from .province import Province
 from .provinces import Provinces
+from .record_donation import RecordDonation
+from .record_provided_service import RecordProvidedService
+from .register_participant import RegisterParticipant
+from .reinstate_licence import ReinstateLicence
+from .remove_council_member import RemoveCouncilMember
+from .remove_need import RemoveNeed
+from .remove_participant import RemoveParticipant
+from .remove_provided_service import RemoveProvidedService
+from .renew_licence import RenewLicence
+from .revoke_licence import RevokeLicence
 from .search import Search
+from .set_need import SetNeed
+from .suspend_licence import SuspendLicence
+from .unlink_partners import UnlinkPartners
+from .update_assessment import UpdateAssessment
+from .update_council import UpdateCouncil
+from .update_council_member_role import UpdateCouncilMemberRole
+from .update_council_member_since import UpdateCouncilMemberSince
+from .update_county import UpdateCounty
+from .update_donation import UpdateDonation
+from .update_donor import UpdateDonor
+from .update_event import UpdateEvent
+from .update_institution import UpdateInstitution
+from .update_licence import UpdateLicence
+from .update_licence_type import UpdateLicenceType
+from .update_person import UpdatePerson
+from .update_province import UpdateProvince
+from .update_service import UpdateService
+from .update_target_group import UpdateTargetGroup
+from .withdraw_service import WithdrawService
 
 
 def gql(q: str) -> str:
@@ -734,6 +824,2590 @@ class HubClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return Node.model_validate(data)
+
+    async def create_province(
+        self, input: CreateProvinceInput, **kwargs: Any
+    ) -> CreateProvince:
+        query = gql("""
+            mutation CreateProvince($input: CreateProvinceInput!) {
+              createProvince(input: $input) {
+                __typename
+                ...ProvinceWritten
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+
+            fragment ProvinceWritten on Province {
+              id
+              key
+              nameFa
+              nameEn
+              population
+              age0to14
+              age60plus
+              lat
+              lon
+              source
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="CreateProvince", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CreateProvince.model_validate(data)
+
+    async def update_province(
+        self, key: str, input: UpdateProvinceInput, **kwargs: Any
+    ) -> UpdateProvince:
+        query = gql("""
+            mutation UpdateProvince($key: String!, $input: UpdateProvinceInput!) {
+              updateProvince(key: $key, input: $input) {
+                __typename
+                ...ProvinceWritten
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+
+            fragment ProvinceWritten on Province {
+              id
+              key
+              nameFa
+              nameEn
+              population
+              age0to14
+              age60plus
+              lat
+              lon
+              source
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "input": input}
+        response = await self.execute(
+            query=query, operation_name="UpdateProvince", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return UpdateProvince.model_validate(data)
+
+    async def delete_province(self, key: str, **kwargs: Any) -> DeleteProvince:
+        query = gql("""
+            mutation DeleteProvince($key: String!) {
+              deleteProvince(key: $key) {
+                __typename
+                ... on Deleted {
+                  id
+                  key
+                  typeName
+                }
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query, operation_name="DeleteProvince", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DeleteProvince.model_validate(data)
+
+    async def create_county(
+        self, input: CreateCountyInput, **kwargs: Any
+    ) -> CreateCounty:
+        query = gql("""
+            mutation CreateCounty($input: CreateCountyInput!) {
+              createCounty(input: $input) {
+                __typename
+                ...CountyWritten
+                ...Problem
+              }
+            }
+
+            fragment CountyWritten on County {
+              id
+              key
+              nameFa
+              nameEn
+              provinceKey
+              population
+              province {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="CreateCounty", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CreateCounty.model_validate(data)
+
+    async def update_county(
+        self, key: str, input: UpdateCountyInput, **kwargs: Any
+    ) -> UpdateCounty:
+        query = gql("""
+            mutation UpdateCounty($key: String!, $input: UpdateCountyInput!) {
+              updateCounty(key: $key, input: $input) {
+                __typename
+                ...CountyWritten
+                ...Problem
+              }
+            }
+
+            fragment CountyWritten on County {
+              id
+              key
+              nameFa
+              nameEn
+              provinceKey
+              population
+              province {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "input": input}
+        response = await self.execute(
+            query=query, operation_name="UpdateCounty", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return UpdateCounty.model_validate(data)
+
+    async def delete_county(self, key: str, **kwargs: Any) -> DeleteCounty:
+        query = gql("""
+            mutation DeleteCounty($key: String!) {
+              deleteCounty(key: $key) {
+                __typename
+                ... on Deleted {
+                  id
+                  key
+                  typeName
+                }
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query, operation_name="DeleteCounty", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DeleteCounty.model_validate(data)
+
+    async def create_institution(
+        self, input: CreateInstitutionInput, **kwargs: Any
+    ) -> CreateInstitution:
+        query = gql("""
+            mutation CreateInstitution($input: CreateInstitutionInput!) {
+              createInstitution(input: $input) {
+                __typename
+                ...InstitutionWritten
+                ...Problem
+              }
+            }
+
+            fragment InstitutionWritten on Institution {
+              id
+              key
+              nameFa
+              nameEn
+              kind
+              founded
+              foundedJalali
+              residents
+              lat
+              lon
+              source
+              county {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="CreateInstitution",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CreateInstitution.model_validate(data)
+
+    async def update_institution(
+        self, key: str, input: UpdateInstitutionInput, **kwargs: Any
+    ) -> UpdateInstitution:
+        query = gql("""
+            mutation UpdateInstitution($key: String!, $input: UpdateInstitutionInput!) {
+              updateInstitution(key: $key, input: $input) {
+                __typename
+                ...InstitutionWritten
+                ...Problem
+              }
+            }
+
+            fragment InstitutionWritten on Institution {
+              id
+              key
+              nameFa
+              nameEn
+              kind
+              founded
+              foundedJalali
+              residents
+              lat
+              lon
+              source
+              county {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateInstitution",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UpdateInstitution.model_validate(data)
+
+    async def delete_institution(self, key: str, **kwargs: Any) -> DeleteInstitution:
+        query = gql("""
+            mutation DeleteInstitution($key: String!) {
+              deleteInstitution(key: $key) {
+                __typename
+                ... on Deleted {
+                  id
+                  key
+                  typeName
+                }
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query,
+            operation_name="DeleteInstitution",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return DeleteInstitution.model_validate(data)
+
+    async def create_donor(self, input: CreateDonorInput, **kwargs: Any) -> CreateDonor:
+        query = gql("""
+            mutation CreateDonor($input: CreateDonorInput!) {
+              createDonor(input: $input) {
+                __typename
+                ...DonorWritten
+                ...Problem
+              }
+            }
+
+            fragment DonorWritten on Donor {
+              id
+              key
+              nameFa
+              nameEn
+              kind
+              source
+              province {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="CreateDonor", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CreateDonor.model_validate(data)
+
+    async def update_donor(
+        self, key: str, input: UpdateDonorInput, **kwargs: Any
+    ) -> UpdateDonor:
+        query = gql("""
+            mutation UpdateDonor($key: String!, $input: UpdateDonorInput!) {
+              updateDonor(key: $key, input: $input) {
+                __typename
+                ...DonorWritten
+                ...Problem
+              }
+            }
+
+            fragment DonorWritten on Donor {
+              id
+              key
+              nameFa
+              nameEn
+              kind
+              source
+              province {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "input": input}
+        response = await self.execute(
+            query=query, operation_name="UpdateDonor", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return UpdateDonor.model_validate(data)
+
+    async def delete_donor(self, key: str, **kwargs: Any) -> DeleteDonor:
+        query = gql("""
+            mutation DeleteDonor($key: String!) {
+              deleteDonor(key: $key) {
+                __typename
+                ... on Deleted {
+                  id
+                  key
+                  typeName
+                }
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query, operation_name="DeleteDonor", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DeleteDonor.model_validate(data)
+
+    async def create_person(
+        self, input: CreatePersonInput, **kwargs: Any
+    ) -> CreatePerson:
+        query = gql("""
+            mutation CreatePerson($input: CreatePersonInput!) {
+              createPerson(input: $input) {
+                __typename
+                ...PersonWritten
+                ...Problem
+              }
+            }
+
+            fragment PersonWritten on Person {
+              id
+              key
+              nameFa
+              nameEn
+              title
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="CreatePerson", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CreatePerson.model_validate(data)
+
+    async def update_person(
+        self, key: str, input: UpdatePersonInput, **kwargs: Any
+    ) -> UpdatePerson:
+        query = gql("""
+            mutation UpdatePerson($key: String!, $input: UpdatePersonInput!) {
+              updatePerson(key: $key, input: $input) {
+                __typename
+                ...PersonWritten
+                ...Problem
+              }
+            }
+
+            fragment PersonWritten on Person {
+              id
+              key
+              nameFa
+              nameEn
+              title
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "input": input}
+        response = await self.execute(
+            query=query, operation_name="UpdatePerson", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return UpdatePerson.model_validate(data)
+
+    async def delete_person(self, key: str, **kwargs: Any) -> DeletePerson:
+        query = gql("""
+            mutation DeletePerson($key: String!) {
+              deletePerson(key: $key) {
+                __typename
+                ... on Deleted {
+                  id
+                  key
+                  typeName
+                }
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query, operation_name="DeletePerson", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DeletePerson.model_validate(data)
+
+    async def create_council(
+        self, input: CreateCouncilInput, **kwargs: Any
+    ) -> CreateCouncil:
+        query = gql("""
+            mutation CreateCouncil($input: CreateCouncilInput!) {
+              createCouncil(input: $input) {
+                __typename
+                ...CouncilWritten
+                ...Problem
+              }
+            }
+
+            fragment CouncilWritten on Council {
+              id
+              key
+              nameFa
+              nameEn
+              kind
+              level
+              provinces {
+                nodes {
+                  key
+                }
+              }
+              counties {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="CreateCouncil", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CreateCouncil.model_validate(data)
+
+    async def update_council(
+        self, key: str, input: UpdateCouncilInput, **kwargs: Any
+    ) -> UpdateCouncil:
+        query = gql("""
+            mutation UpdateCouncil($key: String!, $input: UpdateCouncilInput!) {
+              updateCouncil(key: $key, input: $input) {
+                __typename
+                ...CouncilWritten
+                ...Problem
+              }
+            }
+
+            fragment CouncilWritten on Council {
+              id
+              key
+              nameFa
+              nameEn
+              kind
+              level
+              provinces {
+                nodes {
+                  key
+                }
+              }
+              counties {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "input": input}
+        response = await self.execute(
+            query=query, operation_name="UpdateCouncil", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return UpdateCouncil.model_validate(data)
+
+    async def delete_council(self, key: str, **kwargs: Any) -> DeleteCouncil:
+        query = gql("""
+            mutation DeleteCouncil($key: String!) {
+              deleteCouncil(key: $key) {
+                __typename
+                ... on Deleted {
+                  id
+                  key
+                  typeName
+                }
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query, operation_name="DeleteCouncil", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DeleteCouncil.model_validate(data)
+
+    async def create_service(
+        self, input: CreateServiceInput, **kwargs: Any
+    ) -> CreateService:
+        query = gql("""
+            mutation CreateService($input: CreateServiceInput!) {
+              createService(input: $input) {
+                __typename
+                ...ServiceWritten
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+
+            fragment ServiceWritten on Service {
+              id
+              key
+              nameFa
+              nameEn
+              domain
+              targetGroups {
+                nodes {
+                  key
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="CreateService", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CreateService.model_validate(data)
+
+    async def update_service(
+        self, key: str, input: UpdateServiceInput, **kwargs: Any
+    ) -> UpdateService:
+        query = gql("""
+            mutation UpdateService($key: String!, $input: UpdateServiceInput!) {
+              updateService(key: $key, input: $input) {
+                __typename
+                ...ServiceWritten
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+
+            fragment ServiceWritten on Service {
+              id
+              key
+              nameFa
+              nameEn
+              domain
+              targetGroups {
+                nodes {
+                  key
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "input": input}
+        response = await self.execute(
+            query=query, operation_name="UpdateService", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return UpdateService.model_validate(data)
+
+    async def delete_service(self, key: str, **kwargs: Any) -> DeleteService:
+        query = gql("""
+            mutation DeleteService($key: String!) {
+              deleteService(key: $key) {
+                __typename
+                ... on Deleted {
+                  id
+                  key
+                  typeName
+                }
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query, operation_name="DeleteService", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DeleteService.model_validate(data)
+
+    async def create_target_group(
+        self, input: CreateTargetGroupInput, **kwargs: Any
+    ) -> CreateTargetGroup:
+        query = gql("""
+            mutation CreateTargetGroup($input: CreateTargetGroupInput!) {
+              createTargetGroup(input: $input) {
+                __typename
+                ...TargetGroupWritten
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+
+            fragment TargetGroupWritten on TargetGroup {
+              id
+              key
+              nameFa
+              nameEn
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="CreateTargetGroup",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CreateTargetGroup.model_validate(data)
+
+    async def update_target_group(
+        self, key: str, input: UpdateTargetGroupInput, **kwargs: Any
+    ) -> UpdateTargetGroup:
+        query = gql("""
+            mutation UpdateTargetGroup($key: String!, $input: UpdateTargetGroupInput!) {
+              updateTargetGroup(key: $key, input: $input) {
+                __typename
+                ...TargetGroupWritten
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+
+            fragment TargetGroupWritten on TargetGroup {
+              id
+              key
+              nameFa
+              nameEn
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateTargetGroup",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UpdateTargetGroup.model_validate(data)
+
+    async def delete_target_group(self, key: str, **kwargs: Any) -> DeleteTargetGroup:
+        query = gql("""
+            mutation DeleteTargetGroup($key: String!) {
+              deleteTargetGroup(key: $key) {
+                __typename
+                ... on Deleted {
+                  id
+                  key
+                  typeName
+                }
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query,
+            operation_name="DeleteTargetGroup",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return DeleteTargetGroup.model_validate(data)
+
+    async def create_licence_type(
+        self, input: CreateLicenceTypeInput, **kwargs: Any
+    ) -> CreateLicenceType:
+        query = gql("""
+            mutation CreateLicenceType($input: CreateLicenceTypeInput!) {
+              createLicenceType(input: $input) {
+                __typename
+                ...LicenceTypeWritten
+                ...Problem
+              }
+            }
+
+            fragment LicenceTypeWritten on LicenceType {
+              id
+              key
+              nameFa
+              nameEn
+              validityYears
+              services {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="CreateLicenceType",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CreateLicenceType.model_validate(data)
+
+    async def update_licence_type(
+        self, key: str, input: UpdateLicenceTypeInput, **kwargs: Any
+    ) -> UpdateLicenceType:
+        query = gql("""
+            mutation UpdateLicenceType($key: String!, $input: UpdateLicenceTypeInput!) {
+              updateLicenceType(key: $key, input: $input) {
+                __typename
+                ...LicenceTypeWritten
+                ...Problem
+              }
+            }
+
+            fragment LicenceTypeWritten on LicenceType {
+              id
+              key
+              nameFa
+              nameEn
+              validityYears
+              services {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateLicenceType",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UpdateLicenceType.model_validate(data)
+
+    async def delete_licence_type(self, key: str, **kwargs: Any) -> DeleteLicenceType:
+        query = gql("""
+            mutation DeleteLicenceType($key: String!) {
+              deleteLicenceType(key: $key) {
+                __typename
+                ... on Deleted {
+                  id
+                  key
+                  typeName
+                }
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query,
+            operation_name="DeleteLicenceType",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return DeleteLicenceType.model_validate(data)
+
+    async def update_licence(
+        self, key: str, input: UpdateLicenceInput, **kwargs: Any
+    ) -> UpdateLicence:
+        query = gql("""
+            mutation UpdateLicence($key: String!, $input: UpdateLicenceInput!) {
+              updateLicence(key: $key, input: $input) {
+                __typename
+                ...LicenceWritten
+                ...Problem
+              }
+            }
+
+            fragment LicenceWritten on Licence {
+              id
+              key
+              number
+              status
+              issuedOn
+              expiresOn
+              expiresOnJalali
+              source
+              institution {
+                key
+              }
+              licenceType {
+                key
+              }
+              services {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "input": input}
+        response = await self.execute(
+            query=query, operation_name="UpdateLicence", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return UpdateLicence.model_validate(data)
+
+    async def delete_licence(self, key: str, **kwargs: Any) -> DeleteLicence:
+        query = gql("""
+            mutation DeleteLicence($key: String!) {
+              deleteLicence(key: $key) {
+                __typename
+                ... on Deleted {
+                  id
+                  key
+                  typeName
+                }
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query, operation_name="DeleteLicence", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DeleteLicence.model_validate(data)
+
+    async def create_event(self, input: CreateEventInput, **kwargs: Any) -> CreateEvent:
+        query = gql("""
+            mutation CreateEvent($input: CreateEventInput!) {
+              createEvent(input: $input) {
+                __typename
+                ...EventWritten
+                ...Problem
+              }
+            }
+
+            fragment EventWritten on Event {
+              id
+              key
+              nameFa
+              nameEn
+              kind
+              startsOn
+              startsOnJalali
+              endsOn
+              place {
+                key
+              }
+              organisers {
+                nodes {
+                  key
+                }
+              }
+              organisingCouncils {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="CreateEvent", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CreateEvent.model_validate(data)
+
+    async def update_event(
+        self, key: str, input: UpdateEventInput, **kwargs: Any
+    ) -> UpdateEvent:
+        query = gql("""
+            mutation UpdateEvent($key: String!, $input: UpdateEventInput!) {
+              updateEvent(key: $key, input: $input) {
+                __typename
+                ...EventWritten
+                ...Problem
+              }
+            }
+
+            fragment EventWritten on Event {
+              id
+              key
+              nameFa
+              nameEn
+              kind
+              startsOn
+              startsOnJalali
+              endsOn
+              place {
+                key
+              }
+              organisers {
+                nodes {
+                  key
+                }
+              }
+              organisingCouncils {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "input": input}
+        response = await self.execute(
+            query=query, operation_name="UpdateEvent", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return UpdateEvent.model_validate(data)
+
+    async def delete_event(self, key: str, **kwargs: Any) -> DeleteEvent:
+        query = gql("""
+            mutation DeleteEvent($key: String!) {
+              deleteEvent(key: $key) {
+                __typename
+                ... on Deleted {
+                  id
+                  key
+                  typeName
+                }
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query, operation_name="DeleteEvent", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DeleteEvent.model_validate(data)
+
+    async def create_assessment(
+        self, input: CreateAssessmentInput, **kwargs: Any
+    ) -> CreateAssessment:
+        query = gql("""
+            mutation CreateAssessment($input: CreateAssessmentInput!) {
+              createAssessment(input: $input) {
+                __typename
+                ...AssessmentWritten
+                ...Problem
+              }
+            }
+
+            fragment AssessmentWritten on Assessment {
+              id
+              key
+              level
+              score
+              date
+              institution {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="CreateAssessment",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CreateAssessment.model_validate(data)
+
+    async def update_assessment(
+        self, key: str, input: UpdateAssessmentInput, **kwargs: Any
+    ) -> UpdateAssessment:
+        query = gql("""
+            mutation UpdateAssessment($key: String!, $input: UpdateAssessmentInput!) {
+              updateAssessment(key: $key, input: $input) {
+                __typename
+                ...AssessmentWritten
+                ...Problem
+              }
+            }
+
+            fragment AssessmentWritten on Assessment {
+              id
+              key
+              level
+              score
+              date
+              institution {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateAssessment",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UpdateAssessment.model_validate(data)
+
+    async def delete_assessment(self, key: str, **kwargs: Any) -> DeleteAssessment:
+        query = gql("""
+            mutation DeleteAssessment($key: String!) {
+              deleteAssessment(key: $key) {
+                __typename
+                ... on Deleted {
+                  id
+                  key
+                  typeName
+                }
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query,
+            operation_name="DeleteAssessment",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return DeleteAssessment.model_validate(data)
+
+    async def record_donation(
+        self, input: RecordDonationInput, **kwargs: Any
+    ) -> RecordDonation:
+        query = gql("""
+            mutation RecordDonation($input: RecordDonationInput!) {
+              recordDonation(input: $input) {
+                __typename
+                ...DonationWritten
+                ...Problem
+              }
+            }
+
+            fragment DonationWritten on Donation {
+              id
+              key
+              amount
+              date
+              dateJalali
+              purpose
+              source
+              donor {
+                key
+              }
+              institution {
+                key
+              }
+              event {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="RecordDonation", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return RecordDonation.model_validate(data)
+
+    async def update_donation(
+        self, key: str, input: UpdateDonationInput, **kwargs: Any
+    ) -> UpdateDonation:
+        query = gql("""
+            mutation UpdateDonation($key: String!, $input: UpdateDonationInput!) {
+              updateDonation(key: $key, input: $input) {
+                __typename
+                ...DonationWritten
+                ...Problem
+              }
+            }
+
+            fragment DonationWritten on Donation {
+              id
+              key
+              amount
+              date
+              dateJalali
+              purpose
+              source
+              donor {
+                key
+              }
+              institution {
+                key
+              }
+              event {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "input": input}
+        response = await self.execute(
+            query=query, operation_name="UpdateDonation", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return UpdateDonation.model_validate(data)
+
+    async def delete_donation(self, key: str, **kwargs: Any) -> DeleteDonation:
+        query = gql("""
+            mutation DeleteDonation($key: String!) {
+              deleteDonation(key: $key) {
+                __typename
+                ...DonationWritten
+                ...Problem
+              }
+            }
+
+            fragment DonationWritten on Donation {
+              id
+              key
+              amount
+              date
+              dateJalali
+              purpose
+              source
+              donor {
+                key
+              }
+              institution {
+                key
+              }
+              event {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query, operation_name="DeleteDonation", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DeleteDonation.model_validate(data)
+
+    async def offer_service(
+        self, institution: str, service: str, capacity: int, **kwargs: Any
+    ) -> OfferService:
+        query = gql("""
+            mutation OfferService($institution: String!, $service: String!, $capacity: Int!) {
+              offerService(institution: $institution, service: $service, capacity: $capacity) {
+                __typename
+                ...OfferWritten
+                ...Problem
+              }
+            }
+
+            fragment OfferWritten on ServiceOffer {
+              capacity
+              institution {
+                key
+              }
+              service {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "institution": institution,
+            "service": service,
+            "capacity": capacity,
+        }
+        response = await self.execute(
+            query=query, operation_name="OfferService", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return OfferService.model_validate(data)
+
+    async def withdraw_service(
+        self, institution: str, service: str, **kwargs: Any
+    ) -> WithdrawService:
+        query = gql("""
+            mutation WithdrawService($institution: String!, $service: String!) {
+              withdrawService(institution: $institution, service: $service) {
+                __typename
+                ...OfferWritten
+                ...Problem
+              }
+            }
+
+            fragment OfferWritten on ServiceOffer {
+              capacity
+              institution {
+                key
+              }
+              service {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"institution": institution, "service": service}
+        response = await self.execute(
+            query=query, operation_name="WithdrawService", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return WithdrawService.model_validate(data)
+
+    async def add_council_member(
+        self,
+        council: str,
+        role: MemberRole,
+        donor: Union[Optional[str], UnsetType] = UNSET,
+        institution: Union[Optional[str], UnsetType] = UNSET,
+        person: Union[Optional[str], UnsetType] = UNSET,
+        since: Union[Optional[Any], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> AddCouncilMember:
+        query = gql("""
+            mutation AddCouncilMember($council: String!, $donor: String, $institution: String, $person: String, $role: MemberRole! = MEMBER, $since: Date) {
+              addCouncilMember(
+                council: $council
+                donor: $donor
+                institution: $institution
+                person: $person
+                role: $role
+                since: $since
+              ) {
+                __typename
+                ...MembershipWritten
+                ...Problem
+              }
+            }
+
+            fragment MembershipWritten on Membership {
+              id
+              key
+              role
+              since
+              sinceJalali
+              council {
+                key
+              }
+              member {
+                __typename
+                ... on Donor {
+                  key
+                }
+                ... on Institution {
+                  key
+                }
+                ... on Person {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "council": council,
+            "donor": donor,
+            "institution": institution,
+            "person": person,
+            "role": role,
+            "since": since,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="AddCouncilMember",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return AddCouncilMember.model_validate(data)
+
+    async def update_council_member_role(
+        self,
+        council: str,
+        donor: Union[Optional[str], UnsetType] = UNSET,
+        institution: Union[Optional[str], UnsetType] = UNSET,
+        person: Union[Optional[str], UnsetType] = UNSET,
+        role: Union[Optional[MemberRole], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> UpdateCouncilMemberRole:
+        query = gql("""
+            mutation UpdateCouncilMemberRole($council: String!, $donor: String, $institution: String, $person: String, $role: MemberRole) {
+              updateCouncilMember(
+                council: $council
+                donor: $donor
+                institution: $institution
+                person: $person
+                role: $role
+              ) {
+                __typename
+                ...MembershipWritten
+                ...Problem
+              }
+            }
+
+            fragment MembershipWritten on Membership {
+              id
+              key
+              role
+              since
+              sinceJalali
+              council {
+                key
+              }
+              member {
+                __typename
+                ... on Donor {
+                  key
+                }
+                ... on Institution {
+                  key
+                }
+                ... on Person {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "council": council,
+            "donor": donor,
+            "institution": institution,
+            "person": person,
+            "role": role,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateCouncilMemberRole",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UpdateCouncilMemberRole.model_validate(data)
+
+    async def update_council_member_since(
+        self,
+        council: str,
+        donor: Union[Optional[str], UnsetType] = UNSET,
+        institution: Union[Optional[str], UnsetType] = UNSET,
+        person: Union[Optional[str], UnsetType] = UNSET,
+        since: Union[Optional[Any], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> UpdateCouncilMemberSince:
+        query = gql("""
+            mutation UpdateCouncilMemberSince($council: String!, $donor: String, $institution: String, $person: String, $since: Date) {
+              updateCouncilMember(
+                council: $council
+                donor: $donor
+                institution: $institution
+                person: $person
+                since: $since
+              ) {
+                __typename
+                ...MembershipWritten
+                ...Problem
+              }
+            }
+
+            fragment MembershipWritten on Membership {
+              id
+              key
+              role
+              since
+              sinceJalali
+              council {
+                key
+              }
+              member {
+                __typename
+                ... on Donor {
+                  key
+                }
+                ... on Institution {
+                  key
+                }
+                ... on Person {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "council": council,
+            "donor": donor,
+            "institution": institution,
+            "person": person,
+            "since": since,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateCouncilMemberSince",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UpdateCouncilMemberSince.model_validate(data)
+
+    async def remove_council_member(
+        self,
+        council: str,
+        donor: Union[Optional[str], UnsetType] = UNSET,
+        institution: Union[Optional[str], UnsetType] = UNSET,
+        person: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> RemoveCouncilMember:
+        query = gql("""
+            mutation RemoveCouncilMember($council: String!, $donor: String, $institution: String, $person: String) {
+              removeCouncilMember(
+                council: $council
+                donor: $donor
+                institution: $institution
+                person: $person
+              ) {
+                __typename
+                ...MembershipWritten
+                ...Problem
+              }
+            }
+
+            fragment MembershipWritten on Membership {
+              id
+              key
+              role
+              since
+              sinceJalali
+              council {
+                key
+              }
+              member {
+                __typename
+                ... on Donor {
+                  key
+                }
+                ... on Institution {
+                  key
+                }
+                ... on Person {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "council": council,
+            "donor": donor,
+            "institution": institution,
+            "person": person,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="RemoveCouncilMember",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return RemoveCouncilMember.model_validate(data)
+
+    async def link_partners(
+        self,
+        institution: str,
+        partner: str,
+        since: Union[Optional[Any], UnsetType] = UNSET,
+        purpose: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> LinkPartners:
+        query = gql("""
+            mutation LinkPartners($institution: String!, $partner: String!, $since: Date, $purpose: String) {
+              linkPartners(
+                institution: $institution
+                partner: $partner
+                since: $since
+                purpose: $purpose
+              ) {
+                __typename
+                ...PartnershipWritten
+                ...Problem
+              }
+            }
+
+            fragment PartnershipWritten on Partnership {
+              id
+              key
+              since
+              purpose
+              first {
+                key
+              }
+              second {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "institution": institution,
+            "partner": partner,
+            "since": since,
+            "purpose": purpose,
+        }
+        response = await self.execute(
+            query=query, operation_name="LinkPartners", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return LinkPartners.model_validate(data)
+
+    async def unlink_partners(
+        self, institution: str, partner: str, **kwargs: Any
+    ) -> UnlinkPartners:
+        query = gql("""
+            mutation UnlinkPartners($institution: String!, $partner: String!) {
+              unlinkPartners(institution: $institution, partner: $partner) {
+                __typename
+                ...PartnershipWritten
+                ...Problem
+              }
+            }
+
+            fragment PartnershipWritten on Partnership {
+              id
+              key
+              since
+              purpose
+              first {
+                key
+              }
+              second {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"institution": institution, "partner": partner}
+        response = await self.execute(
+            query=query, operation_name="UnlinkPartners", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return UnlinkPartners.model_validate(data)
+
+    async def register_participant(
+        self,
+        event: str,
+        institution: str,
+        role: Union[Optional[str], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> RegisterParticipant:
+        query = gql("""
+            mutation RegisterParticipant($event: String!, $institution: String!, $role: String) {
+              registerParticipant(event: $event, institution: $institution, role: $role) {
+                __typename
+                ...ParticipationWritten
+                ...Problem
+              }
+            }
+
+            fragment ParticipationWritten on Participation {
+              role
+              institution {
+                key
+              }
+              event {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "event": event,
+            "institution": institution,
+            "role": role,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="RegisterParticipant",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return RegisterParticipant.model_validate(data)
+
+    async def remove_participant(
+        self, event: str, institution: str, **kwargs: Any
+    ) -> RemoveParticipant:
+        query = gql("""
+            mutation RemoveParticipant($event: String!, $institution: String!) {
+              removeParticipant(event: $event, institution: $institution) {
+                __typename
+                ...ParticipationWritten
+                ...Problem
+              }
+            }
+
+            fragment ParticipationWritten on Participation {
+              role
+              institution {
+                key
+              }
+              event {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"event": event, "institution": institution}
+        response = await self.execute(
+            query=query,
+            operation_name="RemoveParticipant",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return RemoveParticipant.model_validate(data)
+
+    async def record_provided_service(
+        self,
+        event: str,
+        service: str,
+        people: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> RecordProvidedService:
+        query = gql("""
+            mutation RecordProvidedService($event: String!, $service: String!, $people: Int) {
+              recordProvidedService(event: $event, service: $service, people: $people) {
+                __typename
+                ...ProvidedWritten
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+
+            fragment ProvidedWritten on ProvidedService {
+              people
+              event {
+                key
+              }
+              service {
+                key
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "event": event,
+            "service": service,
+            "people": people,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="RecordProvidedService",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return RecordProvidedService.model_validate(data)
+
+    async def remove_provided_service(
+        self, event: str, service: str, **kwargs: Any
+    ) -> RemoveProvidedService:
+        query = gql("""
+            mutation RemoveProvidedService($event: String!, $service: String!) {
+              removeProvidedService(event: $event, service: $service) {
+                __typename
+                ...ProvidedWritten
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+
+            fragment ProvidedWritten on ProvidedService {
+              people
+              event {
+                key
+              }
+              service {
+                key
+              }
+            }
+            """)
+        variables: dict[str, object] = {"event": event, "service": service}
+        response = await self.execute(
+            query=query,
+            operation_name="RemoveProvidedService",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return RemoveProvidedService.model_validate(data)
+
+    async def set_need(
+        self,
+        county: str,
+        target_group: str,
+        people: int,
+        source: str,
+        year: int,
+        **kwargs: Any,
+    ) -> SetNeed:
+        query = gql("""
+            mutation SetNeed($county: String!, $targetGroup: String!, $people: Int!, $source: String!, $year: Int!) {
+              setNeed(
+                county: $county
+                targetGroup: $targetGroup
+                people: $people
+                source: $source
+                year: $year
+              ) {
+                __typename
+                ...NeedWritten
+                ...Problem
+              }
+            }
+
+            fragment NeedWritten on Need {
+              id
+              key
+              people
+              year
+              source
+              generated
+              county {
+                key
+              }
+              targetGroup {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "county": county,
+            "targetGroup": target_group,
+            "people": people,
+            "source": source,
+            "year": year,
+        }
+        response = await self.execute(
+            query=query, operation_name="SetNeed", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return SetNeed.model_validate(data)
+
+    async def remove_need(
+        self, county: str, target_group: str, **kwargs: Any
+    ) -> RemoveNeed:
+        query = gql("""
+            mutation RemoveNeed($county: String!, $targetGroup: String!) {
+              removeNeed(county: $county, targetGroup: $targetGroup) {
+                __typename
+                ...NeedWritten
+                ...Problem
+              }
+            }
+
+            fragment NeedWritten on Need {
+              id
+              key
+              people
+              year
+              source
+              generated
+              county {
+                key
+              }
+              targetGroup {
+                key
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"county": county, "targetGroup": target_group}
+        response = await self.execute(
+            query=query, operation_name="RemoveNeed", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return RemoveNeed.model_validate(data)
+
+    async def issue_licence(
+        self, input: IssueLicenceInput, **kwargs: Any
+    ) -> IssueLicence:
+        query = gql("""
+            mutation IssueLicence($input: IssueLicenceInput!) {
+              issueLicence(input: $input) {
+                ...LicenceStep
+              }
+            }
+
+            fragment LicenceStep on LicenceResult {
+              __typename
+              ...LicenceWritten
+              ...Problem
+              ... on InvalidTransitionError {
+                currentStatus
+              }
+            }
+
+            fragment LicenceWritten on Licence {
+              id
+              key
+              number
+              status
+              issuedOn
+              expiresOn
+              expiresOnJalali
+              source
+              institution {
+                key
+              }
+              licenceType {
+                key
+              }
+              services {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="IssueLicence", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return IssueLicence.model_validate(data)
+
+    async def renew_licence(
+        self,
+        key: str,
+        expires_on: Union[Optional[Any], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> RenewLicence:
+        query = gql("""
+            mutation RenewLicence($key: String!, $expiresOn: Date) {
+              renewLicence(key: $key, expiresOn: $expiresOn) {
+                ...LicenceStep
+              }
+            }
+
+            fragment LicenceStep on LicenceResult {
+              __typename
+              ...LicenceWritten
+              ...Problem
+              ... on InvalidTransitionError {
+                currentStatus
+              }
+            }
+
+            fragment LicenceWritten on Licence {
+              id
+              key
+              number
+              status
+              issuedOn
+              expiresOn
+              expiresOnJalali
+              source
+              institution {
+                key
+              }
+              licenceType {
+                key
+              }
+              services {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "expiresOn": expires_on}
+        response = await self.execute(
+            query=query, operation_name="RenewLicence", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return RenewLicence.model_validate(data)
+
+    async def suspend_licence(self, key: str, **kwargs: Any) -> SuspendLicence:
+        query = gql("""
+            mutation SuspendLicence($key: String!) {
+              suspendLicence(key: $key) {
+                ...LicenceStep
+              }
+            }
+
+            fragment LicenceStep on LicenceResult {
+              __typename
+              ...LicenceWritten
+              ...Problem
+              ... on InvalidTransitionError {
+                currentStatus
+              }
+            }
+
+            fragment LicenceWritten on Licence {
+              id
+              key
+              number
+              status
+              issuedOn
+              expiresOn
+              expiresOnJalali
+              source
+              institution {
+                key
+              }
+              licenceType {
+                key
+              }
+              services {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query, operation_name="SuspendLicence", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return SuspendLicence.model_validate(data)
+
+    async def reinstate_licence(self, key: str, **kwargs: Any) -> ReinstateLicence:
+        query = gql("""
+            mutation ReinstateLicence($key: String!) {
+              reinstateLicence(key: $key) {
+                ...LicenceStep
+              }
+            }
+
+            fragment LicenceStep on LicenceResult {
+              __typename
+              ...LicenceWritten
+              ...Problem
+              ... on InvalidTransitionError {
+                currentStatus
+              }
+            }
+
+            fragment LicenceWritten on Licence {
+              id
+              key
+              number
+              status
+              issuedOn
+              expiresOn
+              expiresOnJalali
+              source
+              institution {
+                key
+              }
+              licenceType {
+                key
+              }
+              services {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query,
+            operation_name="ReinstateLicence",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return ReinstateLicence.model_validate(data)
+
+    async def revoke_licence(self, key: str, **kwargs: Any) -> RevokeLicence:
+        query = gql("""
+            mutation RevokeLicence($key: String!) {
+              revokeLicence(key: $key) {
+                ...LicenceStep
+              }
+            }
+
+            fragment LicenceStep on LicenceResult {
+              __typename
+              ...LicenceWritten
+              ...Problem
+              ... on InvalidTransitionError {
+                currentStatus
+              }
+            }
+
+            fragment LicenceWritten on Licence {
+              id
+              key
+              number
+              status
+              issuedOn
+              expiresOn
+              expiresOnJalali
+              source
+              institution {
+                key
+              }
+              licenceType {
+                key
+              }
+              services {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query, operation_name="RevokeLicence", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return RevokeLicence.model_validate(data)
+
+    async def activate_licence(self, key: str, **kwargs: Any) -> ActivateLicence:
+        query = gql("""
+            mutation ActivateLicence($key: String!) {
+              activateLicence(key: $key) {
+                ...LicenceStep
+              }
+            }
+
+            fragment LicenceStep on LicenceResult {
+              __typename
+              ...LicenceWritten
+              ...Problem
+              ... on InvalidTransitionError {
+                currentStatus
+              }
+            }
+
+            fragment LicenceWritten on Licence {
+              id
+              key
+              number
+              status
+              issuedOn
+              expiresOn
+              expiresOnJalali
+              source
+              institution {
+                key
+              }
+              licenceType {
+                key
+              }
+              services {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query, operation_name="ActivateLicence", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ActivateLicence.model_validate(data)
 
     async def overview(
         self,

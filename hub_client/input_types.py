@@ -60,6 +60,241 @@ class CountyFilter(BaseModel):
     "Only those in this province (key, e.g. IR-06)."
 
 
+class CreateAssessmentInput(BaseModel):
+    """A new Assessment."""
+
+    level: AssessmentLevel
+    "Who assessed."
+    score: float
+    "Score given."
+    date: Any
+    "Date of the assessment."
+    institution: str
+    "Key of the institution assessed."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+
+
+class CreateCouncilInput(BaseModel):
+    """A new Council."""
+
+    name_fa: str = Field(alias="nameFa")
+    "Name in Persian."
+    name_en: str = Field(alias="nameEn")
+    "Name in English."
+    kind: CouncilKind
+    "Kind of council."
+    level: CouncilLevel
+    "National, provincial or county council."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    provinces: Optional[list[str]] = None
+    "Keys of the provinces it covers (replaces the whole list on update)."
+    counties: Optional[list[str]] = None
+    "Keys of the counties it covers (replaces the whole list on update)."
+
+
+class CreateCountyInput(BaseModel):
+    """A new County."""
+
+    key: str
+    "Official code, the object's key."
+    name_fa: str = Field(alias="nameFa")
+    "Name in Persian (census spelling)."
+    name_en: str = Field(alias="nameEn")
+    "Name in English (OpenStreetMap)."
+    province: str
+    "Key of the province (e.g. IR-06)."
+    population: Optional[int] = None
+    "Population, 2016 census."
+    age_0_to_14: Optional[int] = Field(alias="age0to14", default=None)
+    "People aged 0–14, 2016 census."
+    age_60_plus: Optional[int] = Field(alias="age60plus", default=None)
+    "People aged 60 and over, 2016 census."
+    lat: Optional[float] = None
+    "Latitude of the centroid."
+    lon: Optional[float] = None
+    "Longitude of the centroid."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    male: Optional[int] = None
+    "Men, 2016 census."
+    female: Optional[int] = None
+    "Women, 2016 census."
+    wikidata: Optional[str] = None
+    "Wikidata item id."
+    centroid_source: Optional[str] = Field(alias="centroidSource", default=None)
+    "Where the centroid comes from."
+
+
+class CreateDonorInput(BaseModel):
+    """A new Donor."""
+
+    name_fa: str = Field(alias="nameFa")
+    "Name in Persian."
+    name_en: str = Field(alias="nameEn")
+    "Name in English."
+    kind: DonorKind
+    "Kind of donor."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    province: Optional[str] = None
+    "Key of the province (e.g. IR-06)."
+
+
+class CreateEventInput(BaseModel):
+    """A new Event."""
+
+    name_fa: str = Field(alias="nameFa")
+    "Name in Persian."
+    name_en: str = Field(alias="nameEn")
+    "Name in English."
+    kind: EventKind
+    "Kind of event."
+    starts_on: Any = Field(alias="startsOn")
+    "First day."
+    county: str
+    "Key of the county (e.g. IR-06-0607)."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    lat: Optional[float] = None
+    "Latitude."
+    lon: Optional[float] = None
+    "Longitude."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    ends_on: Optional[Any] = Field(alias="endsOn", default=None)
+    "Last day."
+    organiser_institutions: Optional[list[str]] = Field(
+        alias="organiserInstitutions", default=None
+    )
+    "Keys of the institutions that organise it (replaces the whole list on update)."
+    organiser_councils: Optional[list[str]] = Field(
+        alias="organiserCouncils", default=None
+    )
+    "Keys of the councils that organise it (replaces the whole list on update)."
+
+
+class CreateInstitutionInput(BaseModel):
+    """A new Institution."""
+
+    name_fa: str = Field(alias="nameFa")
+    "Name in Persian."
+    name_en: str = Field(alias="nameEn")
+    "Name in English."
+    kind: InstitutionKind
+    "Kind of institution."
+    county: str
+    "Key of the county (e.g. IR-06-0607)."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    lat: Optional[float] = None
+    "Latitude."
+    lon: Optional[float] = None
+    "Longitude."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    founded: Optional[Any] = None
+    "Founding date."
+    residents: Optional[int] = None
+    "Residents, for residential (24-hour) centres."
+
+
+class CreateLicenceTypeInput(BaseModel):
+    """A new LicenceType."""
+
+    name_fa: str = Field(alias="nameFa")
+    "Name in Persian."
+    name_en: str = Field(alias="nameEn")
+    "Name in English."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    validity_years: Optional[int] = Field(alias="validityYears", default=None)
+    "Years a licence of this type is valid."
+    services: Optional[list[str]] = None
+    "Keys of the services this licence type permits (replaces the whole list on update)."
+
+
+class CreatePersonInput(BaseModel):
+    """A new Person."""
+
+    name_fa: str = Field(alias="nameFa")
+    "Name in Persian."
+    name_en: str = Field(alias="nameEn")
+    "Name in English."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    title: Optional[str] = None
+    "Title or office."
+
+
+class CreateProvinceInput(BaseModel):
+    """A new Province."""
+
+    key: str
+    "Official code, the object's key."
+    name_fa: str = Field(alias="nameFa")
+    "Name in Persian."
+    name_en: str = Field(alias="nameEn")
+    "Name in English."
+    population: Optional[int] = None
+    "Population, 2016 census."
+    age_0_to_14: Optional[int] = Field(alias="age0to14", default=None)
+    "People aged 0–14, 2016 census."
+    age_60_plus: Optional[int] = Field(alias="age60plus", default=None)
+    "People aged 60 and over, 2016 census."
+    lat: Optional[float] = None
+    "Latitude of the centroid."
+    lon: Optional[float] = None
+    "Longitude of the centroid."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    capital_en: Optional[str] = Field(alias="capitalEn", default=None)
+    "Capital city, in English."
+    counties_count: Optional[int] = Field(alias="countiesCount", default=None)
+    "Number of counties."
+
+
+class CreateServiceInput(BaseModel):
+    """A new Service."""
+
+    name_fa: str = Field(alias="nameFa")
+    "Name in Persian."
+    name_en: str = Field(alias="nameEn")
+    "Name in English."
+    domain: ServiceDomain
+    "The deputyship the service belongs to."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    target_groups: Optional[list[str]] = Field(alias="targetGroups", default=None)
+    "Keys of the target groups the service is for (replaces the whole list on update)."
+
+
+class CreateTargetGroupInput(BaseModel):
+    """A new TargetGroup."""
+
+    name_fa: str = Field(alias="nameFa")
+    "Name in Persian."
+    name_en: str = Field(alias="nameEn")
+    "Name in English."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+
+
 class DonationFilter(BaseModel):
     """Filters on a list of Donation items; all given ones apply."""
 
@@ -132,6 +367,29 @@ class InstitutionFilter(BaseModel):
     "Only institutions holding a licence in one of these states."
 
 
+class IssueLicenceInput(BaseModel):
+    """A licence to issue to an institution."""
+
+    holder: str
+    "Key of the institution receiving it."
+    licence_type: str = Field(alias="licenceType")
+    "Key of the licence type."
+    services: list[str]
+    "Keys of the services it covers; the type must permit each."
+    issued_on: Any = Field(alias="issuedOn")
+    "Issue date."
+    status: LicenceStatus = LicenceStatus.ACTIVE
+    "ACTIVE (an activity permit) or AGREEMENT_IN_PRINCIPLE."
+    expires_on: Optional[Any] = Field(alias="expiresOn", default=None)
+    "Expiry; by default the issue date plus the type's validity."
+    number: Optional[str] = None
+    "Licence number."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    source: Optional[str] = None
+    "Where the record comes from."
+
+
 class LicenceFilter(BaseModel):
     """Filters on a list of Licence items; all given ones apply."""
 
@@ -190,6 +448,27 @@ class ProvinceFilter(BaseModel):
     "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, ZWNJ and diacritics do not matter."
 
 
+class RecordDonationInput(BaseModel):
+    """A donation to record: to an institution or to an event (give one)."""
+
+    donor: str
+    "Key of the donor."
+    amount: Annotated[int, PlainSerializer(str)]
+    "Amount in rials, not negative."
+    date: Any
+    "Date given (ISO or Solar Hijri)."
+    institution: Optional[str] = None
+    "Key of the institution given to."
+    event: Optional[str] = None
+    "Key of the event given to."
+    purpose: Optional[str] = None
+    "What it was given for."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    source: Optional[str] = None
+    "Where the record comes from."
+
+
 class ServiceFilter(BaseModel):
     """Filters on a list of Service items; all given ones apply."""
 
@@ -206,3 +485,238 @@ class TargetGroupFilter(BaseModel):
 
     search: Optional[str] = None
     "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, ZWNJ and diacritics do not matter."
+
+
+class UpdateAssessmentInput(BaseModel):
+    """Changes to an Assessment: an absent field stays as it is, `null` unsets an optional one."""
+
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    level: Optional[AssessmentLevel] = None
+    "Who assessed."
+    score: Optional[float] = None
+    "Score given."
+    date: Optional[Any] = None
+    "Date of the assessment."
+    institution: Optional[str] = None
+    "Key of the institution assessed."
+
+
+class UpdateCouncilInput(BaseModel):
+    """Changes to a Council: an absent field stays as it is, `null` unsets an optional one."""
+
+    name_fa: Optional[str] = Field(alias="nameFa", default=None)
+    "Name in Persian."
+    name_en: Optional[str] = Field(alias="nameEn", default=None)
+    "Name in English."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    kind: Optional[CouncilKind] = None
+    "Kind of council."
+    level: Optional[CouncilLevel] = None
+    "National, provincial or county council."
+    provinces: Optional[list[str]] = None
+    "Keys of the provinces it covers (replaces the whole list on update)."
+    counties: Optional[list[str]] = None
+    "Keys of the counties it covers (replaces the whole list on update)."
+
+
+class UpdateCountyInput(BaseModel):
+    """Changes to a County: an absent field stays as it is, `null` unsets an optional one."""
+
+    name_fa: Optional[str] = Field(alias="nameFa", default=None)
+    "Name in Persian (census spelling)."
+    name_en: Optional[str] = Field(alias="nameEn", default=None)
+    "Name in English (OpenStreetMap)."
+    population: Optional[int] = None
+    "Population, 2016 census."
+    age_0_to_14: Optional[int] = Field(alias="age0to14", default=None)
+    "People aged 0–14, 2016 census."
+    age_60_plus: Optional[int] = Field(alias="age60plus", default=None)
+    "People aged 60 and over, 2016 census."
+    lat: Optional[float] = None
+    "Latitude of the centroid."
+    lon: Optional[float] = None
+    "Longitude of the centroid."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    male: Optional[int] = None
+    "Men, 2016 census."
+    female: Optional[int] = None
+    "Women, 2016 census."
+    wikidata: Optional[str] = None
+    "Wikidata item id."
+    centroid_source: Optional[str] = Field(alias="centroidSource", default=None)
+    "Where the centroid comes from."
+    province: Optional[str] = None
+    "Key of the province (e.g. IR-06)."
+
+
+class UpdateDonationInput(BaseModel):
+    """Changes to a donation: an absent field stays, `null` unsets an optional one. The donor and recipient never change: delete and record again."""
+
+    amount: Optional[Annotated[int, PlainSerializer(str)]] = None
+    "Amount in rials."
+    date: Optional[Any] = None
+    "Date given."
+    purpose: Optional[str] = None
+    "What it was given for."
+    source: Optional[str] = None
+    "Where the record comes from."
+
+
+class UpdateDonorInput(BaseModel):
+    """Changes to a Donor: an absent field stays as it is, `null` unsets an optional one."""
+
+    name_fa: Optional[str] = Field(alias="nameFa", default=None)
+    "Name in Persian."
+    name_en: Optional[str] = Field(alias="nameEn", default=None)
+    "Name in English."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    kind: Optional[DonorKind] = None
+    "Kind of donor."
+    province: Optional[str] = None
+    "Key of the province (e.g. IR-06)."
+
+
+class UpdateEventInput(BaseModel):
+    """Changes to an Event: an absent field stays as it is, `null` unsets an optional one."""
+
+    name_fa: Optional[str] = Field(alias="nameFa", default=None)
+    "Name in Persian."
+    name_en: Optional[str] = Field(alias="nameEn", default=None)
+    "Name in English."
+    lat: Optional[float] = None
+    "Latitude."
+    lon: Optional[float] = None
+    "Longitude."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    kind: Optional[EventKind] = None
+    "Kind of event."
+    starts_on: Optional[Any] = Field(alias="startsOn", default=None)
+    "First day."
+    ends_on: Optional[Any] = Field(alias="endsOn", default=None)
+    "Last day."
+    county: Optional[str] = None
+    "Key of the county (e.g. IR-06-0607)."
+    organiser_institutions: Optional[list[str]] = Field(
+        alias="organiserInstitutions", default=None
+    )
+    "Keys of the institutions that organise it (replaces the whole list on update)."
+    organiser_councils: Optional[list[str]] = Field(
+        alias="organiserCouncils", default=None
+    )
+    "Keys of the councils that organise it (replaces the whole list on update)."
+
+
+class UpdateInstitutionInput(BaseModel):
+    """Changes to an Institution: an absent field stays as it is, `null` unsets an optional one."""
+
+    name_fa: Optional[str] = Field(alias="nameFa", default=None)
+    "Name in Persian."
+    name_en: Optional[str] = Field(alias="nameEn", default=None)
+    "Name in English."
+    lat: Optional[float] = None
+    "Latitude."
+    lon: Optional[float] = None
+    "Longitude."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    kind: Optional[InstitutionKind] = None
+    "Kind of institution."
+    founded: Optional[Any] = None
+    "Founding date."
+    residents: Optional[int] = None
+    "Residents, for residential (24-hour) centres."
+    county: Optional[str] = None
+    "Key of the county (e.g. IR-06-0607)."
+
+
+class UpdateLicenceInput(BaseModel):
+    """Changes to a Licence: an absent field stays as it is, `null` unsets an optional one."""
+
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    number: Optional[str] = None
+    "Licence number."
+
+
+class UpdateLicenceTypeInput(BaseModel):
+    """Changes to a LicenceType: an absent field stays as it is, `null` unsets an optional one."""
+
+    name_fa: Optional[str] = Field(alias="nameFa", default=None)
+    "Name in Persian."
+    name_en: Optional[str] = Field(alias="nameEn", default=None)
+    "Name in English."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    validity_years: Optional[int] = Field(alias="validityYears", default=None)
+    "Years a licence of this type is valid."
+    services: Optional[list[str]] = None
+    "Keys of the services this licence type permits (replaces the whole list on update)."
+
+
+class UpdatePersonInput(BaseModel):
+    """Changes to a Person: an absent field stays as it is, `null` unsets an optional one."""
+
+    name_fa: Optional[str] = Field(alias="nameFa", default=None)
+    "Name in Persian."
+    name_en: Optional[str] = Field(alias="nameEn", default=None)
+    "Name in English."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    title: Optional[str] = None
+    "Title or office."
+
+
+class UpdateProvinceInput(BaseModel):
+    """Changes to a Province: an absent field stays as it is, `null` unsets an optional one."""
+
+    name_fa: Optional[str] = Field(alias="nameFa", default=None)
+    "Name in Persian."
+    name_en: Optional[str] = Field(alias="nameEn", default=None)
+    "Name in English."
+    population: Optional[int] = None
+    "Population, 2016 census."
+    age_0_to_14: Optional[int] = Field(alias="age0to14", default=None)
+    "People aged 0–14, 2016 census."
+    age_60_plus: Optional[int] = Field(alias="age60plus", default=None)
+    "People aged 60 and over, 2016 census."
+    lat: Optional[float] = None
+    "Latitude of the centroid."
+    lon: Optional[float] = None
+    "Longitude of the centroid."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    capital_en: Optional[str] = Field(alias="capitalEn", default=None)
+    "Capital city, in English."
+    counties_count: Optional[int] = Field(alias="countiesCount", default=None)
+    "Number of counties."
+
+
+class UpdateServiceInput(BaseModel):
+    """Changes to a Service: an absent field stays as it is, `null` unsets an optional one."""
+
+    name_fa: Optional[str] = Field(alias="nameFa", default=None)
+    "Name in Persian."
+    name_en: Optional[str] = Field(alias="nameEn", default=None)
+    "Name in English."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    domain: Optional[ServiceDomain] = None
+    "The deputyship the service belongs to."
+    target_groups: Optional[list[str]] = Field(alias="targetGroups", default=None)
+    "Keys of the target groups the service is for (replaces the whole list on update)."
+
+
+class UpdateTargetGroupInput(BaseModel):
+    """Changes to a TargetGroup: an absent field stays as it is, `null` unsets an optional one."""
+
+    name_fa: Optional[str] = Field(alias="nameFa", default=None)
+    "Name in Persian."
+    name_en: Optional[str] = Field(alias="nameEn", default=None)
+    "Name in English."
+    source: Optional[str] = None
+    "Where the record or its figures come from."

@@ -36,6 +36,7 @@ class NodeNodeNode(BaseModel):
         "LicenceType",
         "Need",
         "Node",
+        "Partnership",
         "Person",
         "Service",
         "TargetGroup",

@@ -83,7 +83,7 @@ async def _state(store: GraphStore, key: str, transition: Transition) -> Row:
     if status not in {s.value for s in transition.allowed}:
         allowed = " or ".join(sorted(s.value for s in transition.allowed))
         message = f"a {status} licence cannot be {transition.done} (allowed from {allowed})"
-        raise InvalidTransition(message, [FieldError("status", message)])
+        raise InvalidTransition(message, [FieldError("status", message)], status=status)
     return rows[0]
 
 

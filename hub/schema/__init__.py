@@ -1,20 +1,38 @@
-"""The GraphQL schema: one query class per area, merged here."""
+"""The GraphQL schema: one query and one mutation class per area, merged here."""
 
 from __future__ import annotations
 
+import logging
+
 import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
 from strawberry.tools import merge_types
 
 from hub.schema.browse import BrowseQuery
 from hub.schema.extensions import extensions
+from hub.schema.mutations import EntityMutation
+from hub.schema.mutations_relations import RelationMutation
 from hub.schema.overview import OverviewQuery
 from hub.schema.scalars import config
 
+log = logging.getLogger("hub")
+
 Query = merge_types("Query", (BrowseQuery, OverviewQuery))
+Mutation = merge_types("Mutation", (EntityMutation, RelationMutation))
+
+
+class HubSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """strawberry logs every error with a traceback; a client's own mistakes (a bad date, an
+        unknown field) are not the server's, so they go to debug. Unexpected errors are logged
+        once, with the request id, where they are masked (hub.schema.extensions.mask)."""
+        for error in errors:
+            log.debug("request error: %s", error.message)
 
 
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=Query, extensions=extensions(), config=config())
+    return HubSchema(query=Query, mutation=Mutation, extensions=extensions(), config=config())
 
 
 schema = build_schema()

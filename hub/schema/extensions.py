@@ -50,15 +50,24 @@ class MaskAndLogErrors(MaskErrors):
         return mask(error)
 
 
-class ErrorCodes(SchemaExtension):
-    """Put the hub's error code (NOT_FOUND, VALIDATION_FAILED, ...) and field errors in `extensions`."""
+def hub_error(error: GraphQLError) -> HubError | None:
+    """The HubError behind a GraphQL error, also when graphql-core wrapped it (a bad variable)."""
+    original = error.original_error
+    while isinstance(original, GraphQLError):
+        original = original.original_error
+    return original if isinstance(original, HubError) else None
 
-    def on_execute(self) -> Iterator[None]:
+
+class ErrorCodes(SchemaExtension):
+    """Put the hub's error code (NOT_FOUND, VALIDATION_FAILED, ...) and field errors in `extensions`,
+    for errors raised while executing and for input values a scalar refused (dates, amounts)."""
+
+    def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         for error in (result.errors or []) if result else []:
-            original = error.original_error
-            if isinstance(original, HubError):
+            original = hub_error(error)
+            if original is not None:
                 error.extensions = {
                     **(error.extensions or {}),
                     "code": original.code,

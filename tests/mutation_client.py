@@ -1,0 +1,46 @@
+"""What the end-to-end mutation tests share: the generated client on a small world, and the
+check that a refused mutation comes back typed and leaves the graph exactly as it was."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any
+
+import pytest
+
+from graph_model.stores.falkordb import FalkorStore
+from hub_client import HubClient
+from tests.asgi import asgi_client
+from tests.test_mutations_store import build_world, snapshot
+
+
+@pytest.fixture
+async def world(store: FalkorStore) -> AsyncIterator[tuple[HubClient, FalkorStore]]:
+    """The generated client on the ASGI app over a fresh store holding ``build_world``."""
+    await build_world(store)
+    async with asgi_client(store) as http:
+        yield HubClient(url="http://hub/graphql", http_client=http), store
+
+
+def result(response: Any) -> Any:
+    """The one root field of a mutation response (e.g. ``create_institution``)."""
+    (value,) = response.__dict__.values()
+    return value
+
+
+async def refused(store: FalkorStore, call: Awaitable[Any], typename: str, field: str) -> Any:
+    """Await a mutation that must fail as ``typename`` naming ``field``, with the graph untouched."""
+    before = await snapshot(store)
+    outcome = result(await call)
+    assert outcome.typename__ == typename, outcome
+    assert field in {f.field for f in outcome.fields}, outcome.fields
+    assert outcome.message
+    assert await snapshot(store) == before
+    return outcome
+
+
+def written(response: Any, typename: str) -> Any:
+    """The object a mutation wrote; fails with the typed error when there was one."""
+    outcome = result(response)
+    assert outcome.typename__ == typename, getattr(outcome, "fields", outcome)
+    return outcome
