@@ -89,8 +89,9 @@ REL_FIELDS.update({
     Rel.PARTNERS_WITH: {"since": Field(Date), "purpose": Field(str)},
     Rel.PARTICIPATED_IN: {"role": Field(str)},
     Rel.PROVIDED: {"people": Field(int)},
-    Rel.NEEDS: {"people": Field(int, required=True), "source": Field(str, required=True),
-                "year": Field(int, required=True), **PROVENANCE},
+    # PROVENANCE first: a need's source is required, and a later key would win.
+    Rel.NEEDS: {**PROVENANCE, "people": Field(int, required=True), "source": Field(str, required=True),
+                "year": Field(int, required=True)},
 })
 
 # Amounts, capacities and head counts are never negative.

@@ -172,6 +172,9 @@ async def test_county_needs_are_upserted(world: FalkorStore) -> None:
                         set_need(world, "IR-00-0001", "tg-elderly", people=1, source="x", year="1402"))
     await fails_cleanly(world, NotFound, "targetGroup",
                         set_need(world, "IR-00-0001", "tg-zz", people=1, source="x", year=2023))
+    # A figure without a source is refused: planners must see where every figure comes from.
+    await fails_cleanly(world, ValidationFailed, "source",
+                        set_need(world, "IR-00-0001", "tg-elderly", people=1, source=None, year=2023))
     await fails_cleanly(world, Conflict, "key", delete_node(world, Label.TARGET_GROUP, "tg-elderly"))
     await remove_need(world, "IR-00-0001", "tg-elderly")
     await fails_cleanly(world, NotFound, "targetGroup", remove_need(world, "IR-00-0001", "tg-elderly"))

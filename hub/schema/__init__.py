@@ -20,6 +20,12 @@ log = logging.getLogger("hub")
 
 Query = merge_types("Query", (BrowseQuery, OverviewQuery))
 Mutation = merge_types("Mutation", (EntityMutation, RelationMutation))
+Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Read the graph: any object by id or key, every list as a filtered, sorted connection, and dashboard "
+    "aggregates (`overview`).")
+Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "Change the graph. Each mutation is one transaction; an expected failure is a typed result "
+    "(`... on MutationError`) and writes nothing.")
 
 
 class HubSchema(strawberry.Schema):

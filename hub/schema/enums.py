@@ -8,29 +8,90 @@ import strawberry
 
 from graph_model import enums as domain
 
-InstitutionKind = strawberry.enum(domain.InstitutionKind, description=(
+# What each value means, for GraphiQL (Persian terms as the organisation uses them).
+VALUES: dict[Enum, str] = {
+    domain.InstitutionKind.CHARITY: "Charity (خیریه).",
+    domain.InstitutionKind.NGO: "Non-governmental organisation (سمن).",
+    domain.InstitutionKind.REHABILITATION_CENTRE: "Rehabilitation centre (مرکز توانبخشی).",
+    domain.InstitutionKind.RESIDENTIAL_CARE: "Residential, 24-hour care centre (مرکز شبانه‌روزی).",
+    domain.InstitutionKind.DISABLED_ELDERLY_CARE: "Care centre for disabled and elderly people "
+                                                  "(مرکز نگهداری معلولان و سالمندان).",
+    domain.InstitutionKind.POSITIVE_LIFE_CENTRE: "Positive Life addiction-prevention centre (مرکز مثبت زندگی).",
+    domain.InstitutionKind.DAY_CARE: "Day care centre (مرکز روزانه).",
+    domain.InstitutionKind.COUNSELLING_CENTRE: "Counselling centre (مرکز مشاوره).",
+    domain.InstitutionKind.ADDICTION_TREATMENT: "Addiction treatment centre (مرکز درمان اعتیاد).",
+    domain.InstitutionKind.NGO_HOUSE: "NGO house (خانه سمن‌ها).",
+    domain.DonorKind.INDIVIDUAL: "An individual benefactor (خیر حقیقی): personal data.",
+    domain.DonorKind.COMPANY: "A company (شرکت).",
+    domain.DonorKind.CONTRACTOR: "A contractor, e.g. road or building works (پیمانکار).",
+    domain.DonorKind.FOUNDATION: "A charitable foundation (بنیاد خیریه).",
+    domain.DonorKind.PUBLIC_COMPANY: "A public or state company (شرکت دولتی/عمومی).",
+    domain.CouncilKind.PARTICIPATION_COUNCIL: "Participation council (شورای مشارکت‌ها).",
+    domain.CouncilKind.SUPERVISION_COMMITTEE: "Supervision committee (کمیته نظارت).",
+    domain.CouncilKind.ARTICLE_26_COMMISSION: "Article 26 commission (کمیسیون ماده ۲۶).",
+    domain.CouncilKind.SUPERVISORY_BOARD: "Supervisory board (هیئت نظارت).",
+    domain.CouncilLevel.NATIONAL: "Works for the whole country.",
+    domain.CouncilLevel.PROVINCIAL: "Works for a province.",
+    domain.CouncilLevel.COUNTY: "Works for a county.",
+    domain.MemberRole.CHAIR: "Chairs the council (رئیس).",
+    domain.MemberRole.SECRETARY: "Its secretary (دبیر).",
+    domain.MemberRole.MEMBER: "A member (عضو).",
+    domain.MemberRole.OBSERVER: "An observer without a vote (ناظر).",
+    domain.LicenceStatus.AGREEMENT_IN_PRINCIPLE: "Agreement in principle (موافقت اصولی): may prepare, not yet "
+                                                 "operate.",
+    domain.LicenceStatus.ACTIVE: "Activity permit in force (پروانه فعالیت).",
+    domain.LicenceStatus.EXPIRED: "Past its expiry, not renewed.",
+    domain.LicenceStatus.SUSPENDED: "Suspended; may be reinstated.",
+    domain.LicenceStatus.REVOKED: "Revoked for good (final).",
+    domain.AssessmentLevel.SELF: "The institution assessed itself.",
+    domain.AssessmentLevel.COUNTY: "The county office assessed it.",
+    domain.AssessmentLevel.PROVINCIAL: "The provincial office assessed it.",
+    domain.AssessmentLevel.NATIONAL: "The national office assessed it.",
+    domain.AssessmentLevel.GUILD: "Its guild assessed it.",
+    domain.AssessmentLevel.STAKEHOLDER: "Its stakeholders assessed it.",
+    domain.AssessmentLevel.EXPERT: "An outside expert assessed it.",
+    domain.EventKind.MAWKIB: "Arbaeen service station (موکب).",
+    domain.EventKind.COUNCIL_SESSION: "Council session (نشست شورا).",
+    domain.EventKind.TRAINING: "Training course (دوره آموزشی).",
+    domain.EventKind.CHARITY_EVENT: "Charity event (رویداد خیریه).",
+    domain.EventKind.RELIGIOUS_OUTREACH: "Religious outreach occasion (مناسبت مذهبی).",
+    domain.EventKind.MEETING: "Meeting (نشست هم‌اندیشی).",
+    domain.ServiceDomain.PREVENTION: "Prevention deputyship (معاونت پیشگیری).",
+    domain.ServiceDomain.SOCIAL: "Social affairs deputyship (معاونت اجتماعی).",
+    domain.ServiceDomain.REHABILITATION: "Rehabilitation deputyship (معاونت توانبخشی).",
+}
+
+
+def described(kind: type[Enum], description: str) -> type[Enum]:
+    """The domain enum as a GraphQL enum, each value with its description from VALUES."""
+    graphql = strawberry.enum(kind, description=description)
+    for value in graphql.__strawberry_definition__.values:  # type: ignore[attr-defined]
+        value.description = VALUES[kind(value.value)]
+    return graphql
+
+InstitutionKind = described(domain.InstitutionKind, (
     "Kind of institution: charity (خیریه), NGO (سمن), rehabilitation centre (مرکز توانبخشی), residential "
     "care (مرکز شبانه‌روزی), care of disabled and elderly people, Positive Life addiction-prevention centre "
     "(مرکز مثبت زندگی), day care, counselling, addiction treatment, or an NGO house (خانه سمن‌ها)."))
-DonorKind = strawberry.enum(domain.DonorKind, description=(
+DonorKind = described(domain.DonorKind, (
     "Kind of donor: an individual benefactor (خیر), a company, a contractor, a charitable foundation or a "
     "public company."))
-CouncilKind = strawberry.enum(domain.CouncilKind, description=(
+CouncilKind = described(domain.CouncilKind, (
     "Kind of council: participation council (شورای مشارکت‌ها), supervision committee, Article 26 "
     "commission (کمیسیون ماده ۲۶) or supervisory board."))
-CouncilLevel = strawberry.enum(domain.CouncilLevel, description="Whether a council works nationally, for a "
+CouncilLevel = described(domain.CouncilLevel, "Whether a council works nationally, for a "
                                                                  "province or for a county.")
-MemberRole = strawberry.enum(domain.MemberRole, description="A member's role on a council.")
-LicenceStatus = strawberry.enum(domain.LicenceStatus, description=(
+MemberRole = described(domain.MemberRole, "A member's role on a council.")
+LicenceStatus = described(domain.LicenceStatus, (
     "Where a licence stands: agreement in principle (موافقت اصولی), active activity permit (پروانه فعالیت), "
     "expired, suspended or revoked. Revoked is final."))
-AssessmentLevel = strawberry.enum(domain.AssessmentLevel, description=(
+AssessmentLevel = described(domain.AssessmentLevel, (
     "Who assessed an institution: itself, the county or provincial office, the national office, its guild, "
     "its stakeholders or an outside expert."))
-EventKind = strawberry.enum(domain.EventKind, description=(
+EventKind = described(domain.EventKind, (
     "Kind of event: an Arbaeen service station (موکب), a council session, a training course, a charity "
     "event, a religious outreach occasion or a meeting."))
-ServiceDomain = strawberry.enum(domain.ServiceDomain, description=(
+ServiceDomain = described(domain.ServiceDomain, (
     "The organisation's three deputyships: prevention (پیشگیری), social affairs (اجتماعی) and "
     "rehabilitation (توانبخشی)."))
 

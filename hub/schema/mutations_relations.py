@@ -164,11 +164,11 @@ class RelationMutation:
     @strawberry.mutation(description="Record a donation to an institution or an event. Typed errors: a negative "
                                      "amount, both or neither recipient, an unknown donor or recipient, a key "
                                      "already taken.")
-    async def record_donation(self, info: strawberry.Info, input: RecordDonationInput) -> DonationResult:
+    async def record_donation(self, info: strawberry.Info, input: Annotated[RecordDonationInput, arg("The donation.")]) -> DonationResult:
         return await outcome(info, write.record_donation(_store(info), **given_fields(input)), _donation)
 
     @strawberry.mutation(description="Change a donation's amount, date, purpose or source.")
-    async def update_donation(self, info: strawberry.Info, key: Key, input: UpdateDonationInput) -> DonationResult:
+    async def update_donation(self, info: strawberry.Info, key: Key, input: Annotated[UpdateDonationInput, arg("The changes.")]) -> DonationResult:
         return await outcome(info, write.update_donation(_store(info), key, given_fields(input)), _donation)
 
     @strawberry.mutation(description="Delete a donation; returns it as it was.")
@@ -268,7 +268,7 @@ class RelationMutation:
     @strawberry.mutation(description="Issue a licence to an institution for services its type permits. Typed "
                                      "errors: an unknown holder, type or service, a service the type does not "
                                      "permit, an expiry before the issue date, a key already taken.")
-    async def issue_licence(self, info: strawberry.Info, input: IssueLicenceInput) -> LicenceResult:
+    async def issue_licence(self, info: strawberry.Info, input: Annotated[IssueLicenceInput, arg("The licence.")]) -> LicenceResult:
         return await outcome(info, write.issue_licence(_store(info), **given_fields(input, model_names=False)), _licence)
 
     @strawberry.mutation(description="Renew an ACTIVE or EXPIRED licence to a later expiry and make it "
