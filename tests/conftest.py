@@ -6,6 +6,7 @@ import itertools
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from falkordb.asyncio import FalkorDB
@@ -40,3 +41,16 @@ async def store(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+async def world(store: FalkorStore) -> AsyncIterator[tuple[Any, FalkorStore]]:
+    """The generated client (``hub_client.HubClient``) on the ASGI app over a fresh store holding
+    ``tests.test_mutations_store.build_world``: two provinces, three counties, two institutions..."""
+    from hub_client import HubClient
+    from tests.asgi import asgi_client
+    from tests.test_mutations_store import build_world
+
+    await build_world(store)
+    async with asgi_client(store) as http:
+        yield HubClient(url="http://hub/graphql", http_client=http), store

@@ -1,25 +1,13 @@
-"""What the end-to-end mutation tests share: the generated client on a small world, and the
+"""What the end-to-end mutation tests share (their `world` fixture is in conftest.py): the
 check that a refused mutation comes back typed and leaves the graph exactly as it was."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import Awaitable
 from typing import Any
 
-import pytest
-
 from graph_model.stores.falkordb import FalkorStore
-from hub_client import HubClient
-from tests.asgi import asgi_client
-from tests.test_mutations_store import build_world, snapshot
-
-
-@pytest.fixture
-async def world(store: FalkorStore) -> AsyncIterator[tuple[HubClient, FalkorStore]]:
-    """The generated client on the ASGI app over a fresh store holding ``build_world``."""
-    await build_world(store)
-    async with asgi_client(store) as http:
-        yield HubClient(url="http://hub/graphql", http_client=http), store
+from tests.test_mutations_store import snapshot
 
 
 def result(response: Any) -> Any:

@@ -18,7 +18,7 @@ from hub_client import HubClient, input_types
 from hub_client.exceptions import GraphQLClientGraphQLMultiError
 from hub_client.enums import InstitutionKind
 from hub_client.input_types import CreateInstitutionInput, UpdateInstitutionInput
-from tests.mutation_client import refused, result, world, written  # noqa: F401  (world is a fixture)
+from tests.mutation_client import refused, result, written
 from tests.test_mutations_store import snapshot
 
 FA = {"nameFa": "نام", "nameEn": "Name"}

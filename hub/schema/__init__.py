@@ -25,7 +25,9 @@ Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "aggregates (`overview`).")
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Change the graph. Each mutation is one transaction; an expected failure is a typed result "
-    "(`... on MutationError`) and writes nothing.")
+    "(`... on MutationError`) and writes nothing. A value no scalar can read (a date that is neither ISO "
+    "nor Solar Hijri, an amount that is not a whole number) refuses the whole request instead, in `errors` "
+    "with `extensions.code` VALIDATION_FAILED.")
 
 
 class HubSchema(strawberry.Schema):

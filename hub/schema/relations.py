@@ -81,7 +81,7 @@ class Membership(RelationNode, relay.Node):
 
 @strawberry.type(description="Two institutions working together.")
 class Partnership(RelationNode, relay.Node):
-    key: str = strawberry.field(description="`institution|institution` keys.")
+    key: str = strawberry.field(description="`institution|institution` keys, in sorted order.")
     since: Date | None = strawberry.field(description="Partners since.")
     since_jalali: str | None = jalali("since")
     purpose: str | None = strawberry.field(description="What they work on together.")
@@ -95,8 +95,10 @@ class Partnership(RelationNode, relay.Node):
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Partnership:
         p = row["props"]
-        return cls(key=f"{row['a']}|{row['b']}", since=p.get("since"), purpose=p.get("purpose"),
-                   first_key=row["a"], second_key=row["b"])
+        # One partnership whichever way round it was named: its key (and global id) is the sorted pair.
+        first, second = sorted((row["a"], row["b"]))
+        return cls(key=f"{first}|{second}", since=p.get("since"), purpose=p.get("purpose"),
+                   first_key=first, second_key=second)
 
 
 @strawberry.type(description="People in need of a target group's services in a county, with its source.")
