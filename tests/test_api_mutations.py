@@ -7,6 +7,7 @@ one from being deleted. Each refused mutation must also leave the graph exactly 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -203,4 +204,25 @@ async def test_a_date_no_calendar_reads_is_refused_before_anything_runs(world: t
     (error,) = caught.value.errors
     assert error.extensions["code"] == "VALIDATION_FAILED"
     assert "Solar Hijri" in error.extensions["fields"][0]["message"]
+    assert await snapshot(store) == before
+
+
+async def test_an_unexpected_failure_is_masked_logged_and_writes_nothing(
+        world: tuple[HubClient, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A fault the caller did not cause (here the store's write breaks) is no typed result: the
+    response says only "Unexpected error." with the request id; the log has the rest."""
+    hub, store = world
+    before = await snapshot(store)
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("driver secret")
+
+    monkeypatch.setattr(store, "write", broken)
+    caplog.set_level(logging.ERROR, logger="hub")
+    with pytest.raises(GraphQLClientGraphQLMultiError) as caught:
+        await hub.create_person(input_types.CreatePersonInput(nameFa="ف", nameEn="P"))
+    (error,) = caught.value.errors
+    assert error.message == "Unexpected error." and "secret" not in str(caught.value)
+    assert error.extensions["requestId"] in caplog.text and "driver secret" in caplog.text
+    monkeypatch.undo()
     assert await snapshot(store) == before
