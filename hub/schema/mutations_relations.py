@@ -7,6 +7,7 @@ and returns the record written (or removed, as it was) or a typed error.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -159,6 +160,14 @@ def _store(info: strawberry.Info) -> Any:
     return info.context.store
 
 
+def licence_step(move: Callable[..., Awaitable[dict[str, Any]]], description: str) -> Any:
+    """A mutation moving a licence one step along its life cycle (``move`` checks the status)."""
+    async def step(self: Any, info: strawberry.Info, key: LicenceKey) -> LicenceResult:
+        return await outcome(info, move(_store(info), key), _licence)
+
+    return strawberry.mutation(resolver=step, description=description)
+
+
 @strawberry.type
 class RelationMutation:
     @strawberry.mutation(description="Record a donation to an institution or an event. Typed errors: a negative "
@@ -279,21 +288,14 @@ class RelationMutation:
                                 "type past the current expiry.")] = None) -> LicenceResult:
         return await outcome(info, write.renew_licence(_store(info), key, expires_on=expires_on), _licence)
 
-    @strawberry.mutation(description="Suspend an ACTIVE licence.")
-    async def suspend_licence(self, info: strawberry.Info, key: LicenceKey) -> LicenceResult:
-        return await outcome(info, write.suspend_licence(_store(info), key), _licence)
-
-    @strawberry.mutation(description="Reinstate a SUSPENDED licence (it becomes ACTIVE).")
-    async def reinstate_licence(self, info: strawberry.Info, key: LicenceKey) -> LicenceResult:
-        return await outcome(info, write.reinstate_licence(_store(info), key), _licence)
-
-    @strawberry.mutation(description="Revoke a licence for good (from any status but REVOKED).")
-    async def revoke_licence(self, info: strawberry.Info, key: LicenceKey) -> LicenceResult:
-        return await outcome(info, write.revoke_licence(_store(info), key), _licence)
-
-    @strawberry.mutation(description="Turn an AGREEMENT_IN_PRINCIPLE into an ACTIVE activity permit.")
-    async def activate_licence(self, info: strawberry.Info, key: LicenceKey) -> LicenceResult:
-        return await outcome(info, write.activate_licence(_store(info), key), _licence)
+    suspend_licence = licence_step(write.suspend_licence, "Suspend an ACTIVE licence (another status: InvalidTransitionError).")
+    reinstate_licence = licence_step(write.reinstate_licence, "Reinstate a SUSPENDED licence: it becomes ACTIVE "
+                                                                    "(another status: InvalidTransitionError).")
+    revoke_licence = licence_step(write.revoke_licence, "Revoke a licence for good (one already revoked: "
+                                                              "InvalidTransitionError).")
+    activate_licence = licence_step(write.activate_licence,
+                                    "Turn an AGREEMENT_IN_PRINCIPLE into an ACTIVE activity permit "
+                                    "(another status: InvalidTransitionError).")
 
 
 def _licence(row: dict[str, Any]) -> Licence:
