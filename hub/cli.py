@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
@@ -90,6 +91,10 @@ async def _seed_if_empty(settings: Settings) -> None:
     await _with_store(settings, work)
 
 
+def _exit_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -98,6 +103,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     server = EmbeddedServer(settings.data_dir, fsync=settings.fsync) if settings.store == "embedded" else None
     if server is not None:
         server.start()
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again for the handler it
+    # found; the default one would end the process before `finally` stops the database server.
+    signal.signal(signal.SIGTERM, _exit_quietly)
     try:
         asyncio.run(_seed_if_empty(settings))
         err.print(f"GraphiQL at [bold]http://{args.host}:{args.port}/graphql[/]")

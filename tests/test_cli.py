@@ -74,7 +74,7 @@ def test_serve_seeds_an_empty_store_and_answers(tmp_path: Path, repo_root: Path)
                 time.sleep(0.3)
         assert body == {"data": {"provinces": {"totalCount": 31}}}
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGTERM)  # what systemd, docker and kill send
         output = proc.communicate(timeout=60)[0]
     assert "seeding the demo profile" in output
     assert proc.returncode == 0, output
