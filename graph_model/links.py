@@ -50,14 +50,15 @@ async def fetch_link(store: GraphStore, name: str, keys: list[str]) -> dict[str,
 
 
 # Totals of giving per institution or per donor. FalkorDB's sum() is a double: exact while a
-# total stays under 2^53 rials (9 x 10^15), far above any one institution's or donor's giving.
+# total stays under 2^53 rials (9 x 10^15), far above any one institution's or donor's giving;
+# toInteger, as a double travels in the reply with 15 significant digits only.
 GIVING: dict[Label, Statement] = {
     label: statement(
         f"giving_{label.value}",
         f"""UNWIND $keys AS k
             MATCH (p:{label.value}) WHERE p.key = k
             WITH k, p MATCH {pattern}
-            RETURN k AS key, sum(r.amount) AS amount, count(r) AS count, count(DISTINCT o) AS others,
+            RETURN k AS key, toInteger(sum(r.amount)) AS amount, count(r) AS count, count(DISTINCT o) AS others,
                    min(r.date) AS firstDate, max(r.date) AS lastDate""")
     for label, pattern in ((Label.INSTITUTION, "(p)<-[r:DONATED_TO]-(o:Donor)"),
                            (Label.DONOR, "(p)-[r:DONATED_TO]->(o:Institution)"),

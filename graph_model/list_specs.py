@@ -120,7 +120,7 @@ ENTITIES = {e.name: e for e in (PROVINCE, COUNTY, INSTITUTION, DONOR, PERSON, CO
 DONATION_ROW = "{props: properties(r), donor: dn.key, recipient: rc.key, recipientKind: labels(rc)[0]}"
 MEMBERSHIP_ROW = "{props: properties(r), member: mb.key, memberKind: labels(mb)[0], council: n.key}"
 NEED_ROW = "{props: properties(r), county: p.key, targetGroup: n.key}"
-GIVING = ("{amount: sum(r.amount), count: count(r), firstDate: min(r.date), lastDate: max(r.date)} AS e",
+GIVING = ("{amount: toInteger(sum(r.amount)), count: count(r), firstDate: min(r.date), lastDate: max(r.date)} AS e",
           "e")
 
 

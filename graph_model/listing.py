@@ -103,7 +103,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Page:
-    """A page of a list. ``total`` is None for root lists (counted only when asked)."""
+    """A page of a list. ``total`` is None for a root list unless its page shows it (an empty
+    list); ``count_root`` counts it when asked."""
 
     items: list[Item]
     has_next: bool
@@ -196,12 +197,23 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
     body, carry = _body(spec, used)
     sort = _sort_clause(spec.sort(sort_name), carry, nested)
     direction = "DESC" if descending else "ASC"
-    project = f"{spec.row} AS row, {spec.edge} AS edge, sv, {spec.id} AS id"
     if nested:
-        text = (f"{body} {sort} WITH k, {project} ORDER BY sv {direction}, id {direction} "
-                f"WITH k, collect({{row: row, edge: edge, sv: sv, id: id}}) AS rows "
-                f"WITH k, rows, [x IN rows WHERE {_cursor('x.', descending)}] AS rest "
-                f"RETURN k AS key, size(rows) AS total, size(rest) AS remaining, rest[0..$limit] AS page")
+        # Every item of every parent is sorted and counted, but only the page's items are
+        # projected: the carried variables travel in the collected maps, and the page is
+        # unwound to build its rows (a province's 820 institutions built 820 property maps
+        # for a page of 100 before). An empty page unwinds as one null, so the parent's
+        # totals still come back; collect() drops the null.
+        keep = ", ".join(carry)
+        packed = ", ".join(f"{v}: {v}" for v in carry)
+        unpacked = ", ".join(f"x.{v} AS {v}" for v in carry)
+        text = (f"{body} {sort} WITH k, {keep}, sv, {spec.id} AS id ORDER BY sv {direction}, id {direction} "
+                f"WITH k, collect({{{packed}, sv: sv, id: id}}) AS rows "
+                f"WITH k, size(rows) AS total, [x IN rows WHERE {_cursor('x.', descending)}] AS rest "
+                f"WITH k, total, size(rest) AS remaining, rest[0..$limit] AS page "
+                f"UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE page END AS x "
+                f"WITH k, total, remaining, x, {unpacked} "
+                f"RETURN k AS key, total, remaining, collect(CASE WHEN x IS NULL THEN null ELSE "
+                f"{{row: {spec.row}, edge: {spec.edge}, sv: x.sv, id: x.id}} END) AS page")
     else:
         # Sort and cut on the bare values first: building every row's properties before the
         # LIMIT cost 680 ms instead of 12 ms on the national profile's 21,000 institutions.
@@ -271,13 +283,19 @@ def _page(items: list[Item], limit: int, req: Request, *, more: bool, earlier: b
 
 
 async def fetch_root(store: GraphStore, spec: ListSpec, req: Request) -> Page:
-    """A page of a root list: one round trip (``count_root`` for its total)."""
+    """A page of a root list: one round trip (``count_root`` for its total, unless the page
+    shows it)."""
     used = _check_filters(spec, req)
     descending, cursor = _direction(req)
     stmt = compose(spec, used, req.sort or spec.entity.default_sort, descending)
     rows = await store.read(stmt, **_params(spec, req, cursor, req.limit + 1))
     earlier = (req.before if req.backwards else req.after) is not None
-    return _page(_items(rows), req.limit, req, more=len(rows) > req.limit, earlier=earlier, total=None)
+    # Without a cursor an empty page is an empty list: a search that matches none of the
+    # 100,000 donors needs no second scan to count them. (A page holding a whole non-empty list
+    # would show its total too, but then the statements a request costs would depend on its
+    # page size, which tests/round_trips.json rules out.)
+    total = 0 if cursor is None and not rows else None
+    return _page(_items(rows), req.limit, req, more=len(rows) > req.limit, earlier=earlier, total=total)
 
 
 async def count_root(store: GraphStore, spec: ListSpec, req: Request) -> int:

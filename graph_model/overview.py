@@ -33,7 +33,7 @@ MAX_EXPIRING_DAYS = 3660
 # Statuses of licences no longer in force: they are not "expiring".
 CLOSED_STATUSES = (LicenceStatus.EXPIRED.value, LicenceStatus.REVOKED.value)
 # Gregorian years the Nowruz table covers; for dates outside it the statements assume 21 March
-# (at worst a gift on 20 or 22 March is counted in the neighbouring Solar Hijri year).
+# (at worst a gift on 20 or 22 March of such a year is counted in the neighbouring Solar Hijri year).
 NOWRUZ_YEARS = range(1900, 2200)
 
 
@@ -52,6 +52,13 @@ class Calendar(str, Enum):
 def nowruz_table() -> tuple[str, ...]:
     """Nowruz (1 Farvardin) as "MM-DD" for each Gregorian year in ``NOWRUZ_YEARS``."""
     return tuple(jdatetime.date(y - 621, 1, 1).togregorian().isoformat()[5:] for y in NOWRUZ_YEARS)
+
+
+@cache
+def nowruz_dates() -> tuple[str, ...]:
+    """Nowruz as an ISO date for each Gregorian year in ``NOWRUZ_YEARS`` (what the statements
+    compare a gift's date with)."""
+    return tuple(f"{year}-{day}" for year, day in zip(NOWRUZ_YEARS, nowruz_table(), strict=True))
 
 
 def year_of(iso: str, calendar: Calendar) -> int:
@@ -224,13 +231,22 @@ class Donations:
         return sum(y.donations for y in self.years)
 
 
+def _off_table(year: int) -> bool:
+    """A Solar Hijri year the plain statement may have got wrong: at or past the Nowruz table's edge."""
+    return year <= NOWRUZ_YEARS.start - 622 or year >= NOWRUZ_YEARS.stop - 622
+
+
 async def donation_years(store: GraphStore, where: Scope, calendar: Calendar = Calendar.JALALI) -> Donations:
-    """Gifts to institutions in scope per year: amount, count, distinct donors (one round trip)."""
+    """Gifts to institutions in scope per year: amount, count, distinct donors (one round trip;
+    two when a gift is dated outside the Nowruz table)."""
     params: dict[str, Any] = {"unit": AMOUNT_UNIT}
+    form = calendar.value.lower()
     if calendar is Calendar.JALALI:
-        params.update(nowruz=list(nowruz_table()), firstYear=NOWRUZ_YEARS.start, usualNowruz="03-21")
-    rows = await store.read(stmts.DONATION_YEARS[(where.level.value, calendar.value.lower())],
-                            **where.params(), **params)
+        params.update(nowruz=list(nowruz_dates()), firstYear=NOWRUZ_YEARS.start)
+    rows = await store.read(stmts.DONATION_YEARS[(where.level.value, form)], **where.params(), **params)
+    if calendar is Calendar.JALALI and any(_off_table(int(r["year"])) for r in rows):
+        rows = await store.read(stmts.DONATION_YEARS[(where.level.value, "jalali_guarded")], **where.params(),
+                                **params, endYear=NOWRUZ_YEARS.stop, usualNowruz="03-21")
     years = [DonationYear(int(r["year"]), int(r["units"]) * AMOUNT_UNIT + int(r["rest"]), int(r["donations"]),
                           int(r["donors"])) for r in rows]
     return Donations(calendar, sorted(years, key=lambda y: y.year))

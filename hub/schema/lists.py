@@ -125,18 +125,38 @@ def decode_cursor(cursor: str | None, field: str) -> tuple[Any, str] | None:
     return value[0], value[1]
 
 
+def _start_cursor(root: Any) -> str | None:
+    return encode_cursor(root.first) if root.first is not None else None
+
+
+def _end_cursor(root: Any) -> str | None:
+    return encode_cursor(root.last) if root.last is not None else None
+
+
 @strawberry.type(description="Where a page stands in its list (Relay PageInfo).")
 class PageInfo:
+    # The positions of the page's first and last items; their cursors are encoded when asked for.
+    first: strawberry.Private[tuple[Any, str] | None]
+    last: strawberry.Private[tuple[Any, str] | None]
     has_next_page: bool = strawberry.field(description="More items follow this page.")
     has_previous_page: bool = strawberry.field(description="Items come before this page.")
-    start_cursor: str | None = strawberry.field(description="Pass as `before` to get the previous page.")
-    end_cursor: str | None = strawberry.field(description="Pass as `after` to get the next page.")
+    start_cursor: str | None = strawberry.field(resolver=_start_cursor,
+                                                description="Pass as `before` to get the previous page.")
+    end_cursor: str | None = strawberry.field(resolver=_end_cursor,
+                                              description="Pass as `after` to get the next page.")
+
+
+def _edge_cursor(root: Any) -> str:
+    return encode_cursor(root.position)
 
 
 @strawberry.type(description="An item of a list, its cursor, and what links it to the list's owner. Each link "
                              "field is filled only in lists where that link exists, and null elsewhere.")
 class Edge(Generic[T]):
-    cursor: str = strawberry.field(description="Opaque position of this item; pass as `after` or `before`.")
+    position: strawberry.Private[tuple[Any, str]]  # (sort value, id): what the cursor encodes
+    # Encoded only when asked for: a page of 100 institutions with their services has ~300 edges.
+    cursor: str = strawberry.field(resolver=_edge_cursor,
+                                   description="Opaque position of this item; pass as `after` or `before`.")
     node: T = strawberry.field(description="The item.")
     capacity: int | None = strawberry.field(default=None, description="Places offered in the service "
                                             "(an institution's services, a service's institutions).")
@@ -167,8 +187,9 @@ class Connection(Generic[T]):
     count_total: strawberry.Private[Callable[[], Any]]
 
     @strawberry.field(description="Items in the whole list under its filters, not just this page.")
-    async def total_count(self) -> int:
-        return await self.count_total()
+    def total_count(self) -> int:
+        # The count itself, or an awaitable when it is still being counted (a root list's).
+        return self.count_total()  # type: ignore[no-any-return]
 
     @strawberry.field(description="The page's items without their cursors.")
     def nodes(self) -> list[T]:
@@ -179,20 +200,22 @@ def _edge(item: Item, node: Any) -> Edge[Any]:
     props = {_EDGE_FIELDS[k]: v for k, v in (item.edge or {}).items() if k in _EDGE_FIELDS}
     if "amount" in props and props["amount"] is not None:
         props["amount"] = int(props["amount"])
-    return Edge(cursor=encode_cursor(item.cursor), node=node, **props)
+    return Edge(position=item.cursor, node=node, **props)
 
 
 def connection(page: Page, convert: Callable[[dict[str, Any]], Any],
                count_total: Callable[[], Any] | None = None) -> Connection[Any]:
+    """A connection over ``page``; ``count_total`` returns the list's total or an awaitable of it
+    (by default the page's own total, known for nested lists)."""
     edges = [_edge(item, convert(item.row)) for item in page.items]
 
-    async def known_total() -> int:
+    def known_total() -> int:
         return page.total or 0
 
     return Connection(
         page_info=PageInfo(has_next_page=page.has_next, has_previous_page=page.has_previous,
-                           start_cursor=edges[0].cursor if edges else None,
-                           end_cursor=edges[-1].cursor if edges else None),
+                           first=page.items[0].cursor if page.items else None,
+                           last=page.items[-1].cursor if page.items else None),
         edges=edges, count_total=count_total or known_total)
 
 
