@@ -24,6 +24,12 @@ class Label(str, Enum):
     ASSESSMENT = "Assessment"
 
 
+class MetaLabel(str, Enum):
+    """Labels of the hub's own bookkeeping nodes, kept apart from the domain's ``Label``."""
+
+    HUB_META = "HubMeta"  # the graph version (graph_model.version)
+
+
 class Rel(str, Enum):
     """Relationship types, each with the labels it joins (see ``ENDPOINTS``)."""
 

@@ -19,11 +19,13 @@ from typing import Any, TypeVar
 
 import jdatetime
 
+from graph_model.cache import VersionCache
 from graph_model.enums import CouncilLevel, EventKind, InstitutionKind, LicenceStatus, ServiceDomain
 from graph_model.errors import FieldError, NotFound, ValidationFailed
 from graph_model.statements import overview as stmts
 from graph_model.statements.overview import AMOUNT_UNIT, Section
 from graph_model.stores.base import GraphStore
+from graph_model.version import EMPTY, Version, current
 
 Node = dict[str, Any]
 T = TypeVar("T")
@@ -260,10 +262,17 @@ class Overview:
     scope: Scope
     as_of: dt.date
     within_days: int
+    # Shared across requests when given: sections keyed by scope and arguments, per graph version.
+    cache: VersionCache | None = None
+    version: Version = EMPTY
     _reads: dict[object, asyncio.Future[Any]] = field(default_factory=dict, repr=False)
 
     def _once(self, key: object, read: Callable[[], Awaitable[T]]) -> asyncio.Future[T]:
         if key not in self._reads:
+            if self.cache is not None:
+                shared = ("overview", tuple(sorted(self.scope.params().items())), key)
+                answers, version, compute = self.cache, self.version, read
+                read = lambda: answers.get(version, shared, compute)  # noqa: E731
             self._reads[key] = asyncio.ensure_future(read())
         return self._reads[key]
 
@@ -271,7 +280,7 @@ class Overview:
         return self._once("summary", lambda: summary(self.store, self.scope))
 
     def expiring(self) -> Awaitable[Expiring]:
-        return self._once("expiring", lambda: expiring_licences(
+        return self._once(("expiring", self.as_of, self.within_days), lambda: expiring_licences(
             self.store, self.scope, as_of=self.as_of, within_days=self.within_days))
 
     def donations(self, calendar: Calendar = Calendar.JALALI) -> Awaitable[Donations]:
@@ -279,10 +288,14 @@ class Overview:
 
 
 async def open_overview(store: GraphStore, *, province: str | None = None, county: str | None = None,
-                        as_of: dt.date, within_days: int = 90) -> Overview:
-    """Check the arguments and the scope; the sections are read later, on demand."""
+                        as_of: dt.date, within_days: int = 90, cache: VersionCache | None = None) -> Overview:
+    """Check the arguments and the scope; the sections are read later, on demand (from ``cache``
+    when one is given and holds them for the current graph version)."""
     check_window(within_days)
-    return Overview(store, await scope(store, province, county), as_of, within_days)
+    if cache is None:
+        return Overview(store, await scope(store, province, county), as_of, within_days)
+    where, now = await asyncio.gather(scope(store, province, county), current(store))
+    return Overview(store, where, as_of, within_days, cache, now)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import strawberry
 
+from graph_model.cache import VersionCache
 from graph_model.stores.base import GraphStore
 from hub.loaders import Loaders
 
@@ -13,6 +14,7 @@ from hub.loaders import Loaders
 @dataclass
 class Context:
     store: GraphStore
+    cache: VersionCache | None = None  # derived answers shared across requests (graph_model.cache)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
-from graph_model.enums import Label, Rel
+from graph_model.enums import Label, MetaLabel, Rel
+from graph_model.statements import version
 from graph_model.model import NODE_FIELDS, REL_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,11 +102,11 @@ class CypherLintUnavailable(RuntimeError):
 
 def schema() -> dict[str, list[str]]:
     """Every label, relationship type and property key the hub's graph can hold."""
-    keys = {"key", "searchText"}
+    keys = {"key", "searchText", *version.PROPERTIES}
     for fields in (*NODE_FIELDS.values(), *REL_FIELDS.values()):
         keys.update(fields)
     return {
-        "labels": [label.value for label in Label],
+        "labels": [label.value for label in (*Label, *MetaLabel)],
         "relationshipTypes": [rel.value for rel in Rel],
         "propertyKeys": sorted(keys),
     }

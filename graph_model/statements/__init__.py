@@ -1,3 +1,11 @@
 """Cypher statements grouped by what they serve; importing this package registers them all."""
 
-from graph_model.statements import loading, overview, reads, writes, writes_licences, writes_relations  # noqa: F401
+from graph_model.statements import (  # noqa: F401
+    loading,
+    overview,
+    reads,
+    version,
+    writes,
+    writes_licences,
+    writes_relations,
+)

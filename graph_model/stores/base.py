@@ -31,7 +31,8 @@ class GraphStore(Protocol):
         """Run a read-only statement (routed to a reader where the store has them)."""
 
     async def write(self, stmt: Statement, **params: Any) -> Rows:
-        """Run one statement in one transaction: all of it is written or none of it."""
+        """Run one statement in one transaction: all of it is written or none of it. When it
+        returns rows (it wrote), bump the graph version (graph_model.version) afterwards."""
 
     async def checkpoint(self) -> None:
         """Make what was written so far quick to recover after a restart (after bulk loads)."""

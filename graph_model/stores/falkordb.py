@@ -10,6 +10,7 @@ from falkordb.asyncio import FalkorDB
 from falkordb.asyncio.query_result import QueryResult
 from falkordb.helpers import stringify_param_value
 
+from graph_model import version
 from graph_model.cypher import Statement, statement
 from graph_model.dialect import FALKORDB, Constraint
 from graph_model.errors import Conflict, HubError, StoreError, StoreUnavailable
@@ -117,7 +118,10 @@ class FalkorStore:
         return await self._run(stmt, params, read_only=True)
 
     async def write(self, stmt: Statement, **params: Any) -> Rows:
-        return await self._run(stmt, params, read_only=False)
+        rows = await self._run(stmt, params, read_only=False)
+        if rows and stmt is not version.BUMP_VERSION:
+            await self._run(version.BUMP_VERSION, version.bump_params(), read_only=False)
+        return rows
 
     async def ensure_schema(self) -> None:
         existing = await self._indexed()

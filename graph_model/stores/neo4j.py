@@ -12,6 +12,7 @@ from typing import Any
 import neo4j
 import neo4j.exceptions as nx
 
+from graph_model import version
 from graph_model.cypher import Statement, statement
 from graph_model.dialect import NEO4J
 from graph_model.errors import Conflict, HubError, StoreError, StoreUnavailable
@@ -70,7 +71,10 @@ class Neo4jStore:
         return await self._run(stmt, params, neo4j.RoutingControl.READ)
 
     async def write(self, stmt: Statement, **params: Any) -> Rows:
-        return await self._run(stmt, params, neo4j.RoutingControl.WRITE)
+        rows = await self._run(stmt, params, neo4j.RoutingControl.WRITE)
+        if rows and stmt is not version.BUMP_VERSION:
+            await self._run(version.BUMP_VERSION, version.bump_params(), neo4j.RoutingControl.WRITE)
+        return rows
 
     async def ensure_schema(self) -> None:
         for ddl in self.dialect.schema:  # each is IF NOT EXISTS

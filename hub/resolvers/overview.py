@@ -20,4 +20,4 @@ async def overview_of(info: Info, province: str | None, county: str | None, expi
     """One round trip to check a province or county (none for the country); sections load later."""
     day = dt.date.fromisoformat(as_of) if as_of else today_in_iran()
     return await overview.open_overview(info.context.store, province=province, county=county, as_of=day,
-                                        within_days=expiring_within_days)
+                                        within_days=expiring_within_days, cache=info.context.cache)

@@ -13,7 +13,7 @@ from strawberry import relay
 
 from graph_model.enums import Label
 from hub.schema import enums as e
-from hub.schema.fields import CONVERTERS, HubNode, from_props, jalali, link, nested_list
+from hub.schema.fields import CONVERTERS, HubNode, from_props, jalali, link, nested_list, settled
 from hub.schema.lists import Connection  # noqa: F401  (named by the list fields' return types)
 from hub.schema.scalars import Date, Rials
 
@@ -47,10 +47,14 @@ class GivingTotals:
     last_date_jalali: str | None = jalali("last_date")
 
 
-async def _giving(label: Label, key: str, info: strawberry.Info) -> GivingTotals:
-    g = await info.context.loaders.giving(label).load(key)
+def _totals(g: Any) -> GivingTotals:
     return GivingTotals(amount=g.amount, count=g.count, counterparts=g.others, first_date=g.first_date,
                         last_date=g.last_date)
+
+
+def _giving(label: Label, key: str, info: strawberry.Info) -> Any:
+    """Giving totals through the loader: a plain value when a prefetch already loaded them."""
+    return settled(info.context.loaders.giving(label).load(key), _totals)
 
 
 @register
@@ -131,8 +135,8 @@ class Institution(HubNode, relay.Node):
     assessments: Connection[Assessment] = nested_list("institution_assessments", "Assessments of it.")
 
     @strawberry.field(description="Totals of the donations it received.")
-    async def giving(self, info: strawberry.Info) -> GivingTotals:
-        return await _giving(Label.INSTITUTION, self.key, info)
+    def giving(self, info: strawberry.Info) -> GivingTotals:
+        return _giving(Label.INSTITUTION, self.key, info)
 
 
 @register
@@ -152,8 +156,8 @@ class Donor(HubNode, relay.Node):
     councils: Connection[Council] = nested_list("donor_councils", "Councils it sits on, with its role.")
 
     @strawberry.field(description="Totals of the donor's donations to institutions.")
-    async def giving(self, info: strawberry.Info) -> GivingTotals:
-        return await _giving(Label.DONOR, self.key, info)
+    def giving(self, info: strawberry.Info) -> GivingTotals:
+        return _giving(Label.DONOR, self.key, info)
 
 
 @register
@@ -267,8 +271,8 @@ class Event(HubNode, relay.Node):
     donations: Connection[Donation] = nested_list("event_donations", "Donations to the event.")
 
     @strawberry.field(description="Totals of the donations to the event.")
-    async def giving(self, info: strawberry.Info) -> GivingTotals:
-        return await _giving(Label.EVENT, self.key, info)
+    def giving(self, info: strawberry.Info) -> GivingTotals:
+        return _giving(Label.EVENT, self.key, info)
 
 
 @register

@@ -141,7 +141,7 @@ def _resolver(resolve: Callable[..., Any], params: dict[str, Any], returns: str)
     return resolve
 
 
-def _settled(future: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
+def settled(future: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
     """``convert`` of what a DataLoader future holds: at once when the future is done (the loader
     already fetched it for another object of the page, or a prefetch did), else a coroutine that
     awaits it. A field whose resolver returns a plain value costs graphql-core about a third of
@@ -171,7 +171,7 @@ def nested_list(name: str, description: str) -> Any:
         return connection(page, CONVERTERS[entity])
 
     def resolve(root: Any, info: strawberry.Info, **kw: Any) -> Any:
-        return _settled(info.context.loaders.nested(name, _request(kw)).load(root.key), convert)
+        return settled(info.context.loaders.nested(name, _request(kw)).load(root.key), convert)
 
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]
         lambda loaders, rows, kw: loaders.nested(name, _request(kw)).load_many([r["key"] for r in rows]),
@@ -234,7 +234,7 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
 
     def resolve(root: Any, info: strawberry.Info) -> Any:
         key = getattr(root, key_attr)
-        return None if key is None else _settled(loads(info.context.loaders).load(key), convert)
+        return None if key is None else settled(loads(info.context.loaders).load(key), convert)
 
     prop = camel(key_attr)  # the attribute's name in a row of the object the field sits on
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]

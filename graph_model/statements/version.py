@@ -1,0 +1,29 @@
+"""The graph version: one bookkeeping node counting the writes that changed the graph.
+
+``epoch`` is set when the node is made (a cleared graph starts a new epoch, so a count that
+starts again from 1 is never mistaken for an old one); ``version`` goes up by one per write.
+"""
+
+from __future__ import annotations
+
+from graph_model.cypher import statement
+from graph_model.enums import MetaLabel
+
+_META = MetaLabel.HUB_META.value
+# The bookkeeping node's properties besides its key (Neo4j's linter is told of them).
+PROPERTIES = ("epoch", "version")
+
+READ_VERSION = statement(
+    "graph_version",
+    f"""OPTIONAL MATCH (m:{_META}) WHERE m.key = $key
+        RETURN m.epoch AS epoch, m.version AS version""",
+)
+
+BUMP_VERSION = statement(
+    "graph_version_bump",
+    f"""MERGE (m:{_META} {{key: $key}})
+        ON CREATE SET m.epoch = timestamp(), m.version = 0
+        SET m.version = m.version + 1
+        RETURN m.epoch AS epoch, m.version AS version""",
+    write=True,
+)
