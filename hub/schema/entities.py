@@ -57,6 +57,13 @@ def _giving(label: Label, key: str, info: strawberry.Info) -> Any:
     return settled(info.context.loaders.giving(label).load(key), _totals)
 
 
+@strawberry.type(description="Something with a key and a name in both languages.")
+class Named:
+    key: str = strawberry.field(description=KEY)
+    name_fa: str = strawberry.field(description=FA)
+    name_en: str = strawberry.field(description=EN)
+
+
 @register
 @strawberry.type(description="A province (استان), with its 2016 census figures.")
 class Province(HubNode, relay.Node):
@@ -108,11 +115,8 @@ class County(HubNode, relay.Node):
 @register
 @strawberry.type(description="A non-governmental institution under the organisation's supervision: a charity, "
                              "an NGO, a care or rehabilitation centre.")
-class Institution(HubNode, relay.Node):
+class Institution(Named, HubNode, relay.Node):
     ENUMS: ClassVar[dict[str, Any]] = {"kind": e.InstitutionKind}
-    key: str = strawberry.field(description=KEY)
-    name_fa: str = strawberry.field(description=FA)
-    name_en: str = strawberry.field(description=EN)
     kind: e.InstitutionKind = strawberry.field(description="Kind of institution.")
     founded: Date | None = strawberry.field(description="Founding date.")
     founded_jalali: str | None = jalali("founded")
@@ -141,11 +145,8 @@ class Institution(HubNode, relay.Node):
 
 @register
 @strawberry.type(description="A donor (خیر): a benefactor, company, contractor or foundation.")
-class Donor(HubNode, relay.Node):
+class Donor(Named, HubNode, relay.Node):
     ENUMS: ClassVar[dict[str, Any]] = {"kind": e.DonorKind}
-    key: str = strawberry.field(description=KEY)
-    name_fa: str = strawberry.field(description=FA)
-    name_en: str = strawberry.field(description=EN)
     kind: e.DonorKind = strawberry.field(description="Kind of donor.")
     generated: bool = strawberry.field(description=GENERATED)
     source: str | None = strawberry.field(description=SOURCE)
@@ -162,10 +163,7 @@ class Donor(HubNode, relay.Node):
 
 @register
 @strawberry.type(description="A person, e.g. an official sitting on a council.")
-class Person(HubNode, relay.Node):
-    key: str = strawberry.field(description=KEY)
-    name_fa: str = strawberry.field(description=FA)
-    name_en: str = strawberry.field(description=EN)
+class Person(Named, HubNode, relay.Node):
     title: str | None = strawberry.field(description="Title or office.")
     generated: bool = strawberry.field(description=GENERATED)
     source: str | None = strawberry.field(description=SOURCE)
@@ -175,11 +173,8 @@ class Person(HubNode, relay.Node):
 @register
 @strawberry.type(description="A council or committee: participation council, supervision committee, Article 26 "
                              "commission, supervisory board.")
-class Council(HubNode, relay.Node):
+class Council(Named, HubNode, relay.Node):
     ENUMS: ClassVar[dict[str, Any]] = {"kind": e.CouncilKind, "level": e.CouncilLevel}
-    key: str = strawberry.field(description=KEY)
-    name_fa: str = strawberry.field(description=FA)
-    name_en: str = strawberry.field(description=EN)
     kind: e.CouncilKind = strawberry.field(description="Kind of council.")
     level: e.CouncilLevel = strawberry.field(description="National, provincial or county council.")
     generated: bool = strawberry.field(description=GENERATED)
@@ -192,11 +187,8 @@ class Council(HubNode, relay.Node):
 
 @register
 @strawberry.type(description="A service in the organisation's catalogue (e.g. home care, day care).")
-class Service(HubNode, relay.Node):
+class Service(Named, HubNode, relay.Node):
     ENUMS: ClassVar[dict[str, Any]] = {"domain": e.ServiceDomain}
-    key: str = strawberry.field(description=KEY)
-    name_fa: str = strawberry.field(description=FA)
-    name_en: str = strawberry.field(description=EN)
     domain: e.ServiceDomain = strawberry.field(description="The deputyship the service belongs to.")
     generated: bool = strawberry.field(description=GENERATED)
     source: str | None = strawberry.field(description=SOURCE)
@@ -207,10 +199,7 @@ class Service(HubNode, relay.Node):
 
 @register
 @strawberry.type(description="A group of people services are for (e.g. elderly people, people with disabilities).")
-class TargetGroup(HubNode, relay.Node):
-    key: str = strawberry.field(description=KEY)
-    name_fa: str = strawberry.field(description=FA)
-    name_en: str = strawberry.field(description=EN)
+class TargetGroup(Named, HubNode, relay.Node):
     generated: bool = strawberry.field(description=GENERATED)
     source: str | None = strawberry.field(description=SOURCE)
     services: Connection[Service] = nested_list("target_group_services", "Services for this group.")
@@ -218,10 +207,7 @@ class TargetGroup(HubNode, relay.Node):
 
 @register
 @strawberry.type(description="A kind of licence the organisation issues (e.g. an activity permit).")
-class LicenceType(HubNode, relay.Node):
-    key: str = strawberry.field(description=KEY)
-    name_fa: str = strawberry.field(description=FA)
-    name_en: str = strawberry.field(description=EN)
+class LicenceType(Named, HubNode, relay.Node):
     validity_years: int | None = strawberry.field(description="Years a licence of this type is valid.")
     generated: bool = strawberry.field(description=GENERATED)
     source: str | None = strawberry.field(description=SOURCE)
@@ -248,11 +234,8 @@ class Licence(HubNode, relay.Node):
 
 @register
 @strawberry.type(description="An event: an Arbaeen service station (موکب), a council session, a training course...")
-class Event(HubNode, relay.Node):
+class Event(Named, HubNode, relay.Node):
     ENUMS: ClassVar[dict[str, Any]] = {"kind": e.EventKind}
-    key: str = strawberry.field(description=KEY)
-    name_fa: str = strawberry.field(description=FA)
-    name_en: str = strawberry.field(description=EN)
     kind: e.EventKind = strawberry.field(description="Kind of event.")
     starts_on: Date = strawberry.field(description="First day.")
     starts_on_jalali: str | None = jalali("starts_on")

@@ -19,6 +19,7 @@ from graph_model.enums import Label
 from graph_model.model import NODE_FIELDS, Date as ModelDate, Field
 from graph_model.mutations.entities import CODED_KEYS, DERIVED, LICENCE_EDITABLE
 from graph_model.statements.writes import LINKS
+from hub.schema import entities
 from hub.schema import enums as e
 from hub.schema.fields import camel
 from hub.schema.scalars import Date
@@ -50,8 +51,6 @@ EXTRA_DESCRIPTIONS = {
 
 
 def _output_descriptions(label: Label) -> dict[str, str]:
-    from hub.schema import entities
-
     definition = getattr(entities, label.value).__strawberry_definition__
     return {camel(f.python_name): f.description or "" for f in definition.fields}
 
