@@ -24,7 +24,23 @@ from .add_council_member import (
 )
 from .async_base_client import AsyncBaseClient
 from .base_model import BaseModel, Upload
+from .brokers import (
+    Brokers,
+    BrokersBrokers,
+    BrokersBrokersItems,
+    BrokersBrokersItemsActor,
+)
 from .client import HubClient
+from .communities import (
+    Communities,
+    CommunitiesCommunities,
+    CommunitiesCommunitiesCommunities,
+    CommunitiesCommunitiesCommunitiesDonors,
+    CommunitiesCommunitiesCommunitiesDonorsDonor,
+    CommunitiesCommunitiesCommunitiesMembers,
+    CommunitiesCommunitiesCommunitiesServices,
+    CommunitiesCommunitiesCommunitiesServicesService,
+)
 from .council import (
     Council,
     CouncilCouncil,
@@ -306,10 +322,20 @@ from .donor import (
     DonorDonorInstitutionsEdgesNode,
     DonorDonorProvince,
 )
+from .donor_overlap import DonorOverlap, DonorOverlapDonorOverlap
+from .donor_suggestions import (
+    DonorSuggestions,
+    DonorSuggestionsDonorSuggestions,
+    DonorSuggestionsDonorSuggestionsDonor,
+    DonorSuggestionsDonorSuggestionsReasons,
+)
 from .enums import (
+    ActorKind,
     AssessmentLevel,
     AssessmentSort,
     Calendar,
+    CentralityMetric,
+    CommunityAlgorithm,
     CouncilKind,
     CouncilLevel,
     CouncilSort,
@@ -329,11 +355,15 @@ from .enums import (
     MemberRole,
     MembershipSort,
     NeedSort,
+    OverlapOrdering,
     OverviewLevel,
     PersonSort,
+    ProjectionSide,
+    ProjectionWeighting,
     ProvinceSort,
     ServiceDomain,
     ServiceSort,
+    SuggestionReasonKind,
     TargetGroupSort,
 )
 from .events import (
@@ -362,6 +392,7 @@ from .exceptions import (
     GraphQLClientInvalidResponseError,
 )
 from .fragments import (
+    Actor,
     AssessmentWritten,
     AssessmentWrittenInstitution,
     CouncilWritten,
@@ -404,6 +435,10 @@ from .fragments import (
     OfferWritten,
     OfferWrittenInstitution,
     OfferWrittenService,
+    Overlap,
+    OverlapDonors,
+    OverlapInstitution,
+    OverlapOther,
     ParticipationWritten,
     ParticipationWrittenEvent,
     ParticipationWrittenInstitution,
@@ -444,6 +479,7 @@ from .input_types import (
     LicenceTypeFilter,
     MembershipFilter,
     NeedFilter,
+    NetworkScopeInput,
     PersonFilter,
     ProvinceFilter,
     RecordDonationInput,
@@ -505,6 +541,11 @@ from .institutions import (
     InstitutionsInstitutionsNodesServicesEdgesNode,
     InstitutionsInstitutionsPageInfo,
 )
+from .isolated_institutions import (
+    IsolatedInstitutions,
+    IsolatedInstitutionsIsolatedInstitutions,
+    IsolatedInstitutionsIsolatedInstitutionsInstitutions,
+)
 from .issue_licence import (
     IssueLicence,
     IssueLicenceIssueLicenceConflictError,
@@ -536,6 +577,13 @@ from .link_partners import (
     LinkPartnersLinkPartnersPartnership,
     LinkPartnersLinkPartnersValidationError,
     LinkPartnersLinkPartnersValidationErrorFields,
+)
+from .network_projection import (
+    NetworkProjection,
+    NetworkProjectionNetworkProjection,
+    NetworkProjectionNetworkProjectionLinks,
+    NetworkProjectionNetworkProjectionLinksA,
+    NetworkProjectionNetworkProjectionLinksB,
 )
 from .node import (
     Node,
@@ -712,6 +760,7 @@ from .set_need import (
     SetNeedSetNeedValidationError,
     SetNeedSetNeedValidationErrorFields,
 )
+from .shared_donors import SharedDonors, SharedDonorsSharedDonors
 from .suspend_licence import (
     SuspendLicence,
     SuspendLicenceSuspendLicenceConflictError,
@@ -908,6 +957,8 @@ __all__ = [
     "ActivateLicenceActivateLicenceNotFoundErrorFields",
     "ActivateLicenceActivateLicenceValidationError",
     "ActivateLicenceActivateLicenceValidationErrorFields",
+    "Actor",
+    "ActorKind",
     "AddCouncilMember",
     "AddCouncilMemberAddCouncilMemberConflictError",
     "AddCouncilMemberAddCouncilMemberConflictErrorFields",
@@ -923,7 +974,21 @@ __all__ = [
     "AssessmentWrittenInstitution",
     "AsyncBaseClient",
     "BaseModel",
+    "Brokers",
+    "BrokersBrokers",
+    "BrokersBrokersItems",
+    "BrokersBrokersItemsActor",
     "Calendar",
+    "CentralityMetric",
+    "Communities",
+    "CommunitiesCommunities",
+    "CommunitiesCommunitiesCommunities",
+    "CommunitiesCommunitiesCommunitiesDonors",
+    "CommunitiesCommunitiesCommunitiesDonorsDonor",
+    "CommunitiesCommunitiesCommunitiesMembers",
+    "CommunitiesCommunitiesCommunitiesServices",
+    "CommunitiesCommunitiesCommunitiesServicesService",
+    "CommunityAlgorithm",
     "Council",
     "CouncilCouncil",
     "CouncilCouncilCounties",
@@ -1185,7 +1250,13 @@ __all__ = [
     "DonorDonorProvince",
     "DonorFilter",
     "DonorKind",
+    "DonorOverlap",
+    "DonorOverlapDonorOverlap",
     "DonorSort",
+    "DonorSuggestions",
+    "DonorSuggestionsDonorSuggestions",
+    "DonorSuggestionsDonorSuggestionsDonor",
+    "DonorSuggestionsDonorSuggestionsReasons",
     "DonorWritten",
     "DonorWrittenProvince",
     "EventFilter",
@@ -1262,6 +1333,9 @@ __all__ = [
     "InstitutionsInstitutionsNodesServicesEdges",
     "InstitutionsInstitutionsNodesServicesEdgesNode",
     "InstitutionsInstitutionsPageInfo",
+    "IsolatedInstitutions",
+    "IsolatedInstitutionsIsolatedInstitutions",
+    "IsolatedInstitutionsIsolatedInstitutionsInstitutions",
     "IssueLicence",
     "IssueLicenceInput",
     "IssueLicenceIssueLicenceConflictError",
@@ -1316,6 +1390,12 @@ __all__ = [
     "NeedWritten",
     "NeedWrittenCounty",
     "NeedWrittenTargetGroup",
+    "NetworkProjection",
+    "NetworkProjectionNetworkProjection",
+    "NetworkProjectionNetworkProjectionLinks",
+    "NetworkProjectionNetworkProjectionLinksA",
+    "NetworkProjectionNetworkProjectionLinksB",
+    "NetworkScopeInput",
     "Node",
     "NodeNodeDonation",
     "NodeNodeInstitution",
@@ -1333,6 +1413,11 @@ __all__ = [
     "OfferWritten",
     "OfferWrittenInstitution",
     "OfferWrittenService",
+    "Overlap",
+    "OverlapDonors",
+    "OverlapInstitution",
+    "OverlapOrdering",
+    "OverlapOther",
     "Overview",
     "OverviewLevel",
     "OverviewOverview",
@@ -1361,6 +1446,8 @@ __all__ = [
     "PersonFilter",
     "PersonSort",
     "PersonWritten",
+    "ProjectionSide",
+    "ProjectionWeighting",
     "ProvidedWritten",
     "ProvidedWrittenEvent",
     "ProvidedWrittenService",
@@ -1483,6 +1570,9 @@ __all__ = [
     "SetNeedSetNeedNotFoundErrorFields",
     "SetNeedSetNeedValidationError",
     "SetNeedSetNeedValidationErrorFields",
+    "SharedDonors",
+    "SharedDonorsSharedDonors",
+    "SuggestionReasonKind",
     "SuspendLicence",
     "SuspendLicenceSuspendLicenceConflictError",
     "SuspendLicenceSuspendLicenceConflictErrorFields",

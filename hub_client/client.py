@@ -7,6 +7,8 @@ from .activate_licence import ActivateLicence
 from .add_council_member import AddCouncilMember
 from .async_base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
+from .brokers import Brokers
+from .communities import Communities
 from .council import Council
 from .counts import Counts
 from .create_assessment import CreateAssessment
@@ -35,13 +37,20 @@ from .delete_service import DeleteService
 from .delete_target_group import DeleteTargetGroup
 from .donations import Donations
 from .donor import Donor
+from .donor_overlap import DonorOverlap
+from .donor_suggestions import DonorSuggestions
 from .enums import (
     Calendar,
+    CentralityMetric,
+    CommunityAlgorithm,
     Direction,
     DonationSort,
     InstitutionSort,
     LicenceSort,
     MemberRole,
+    OverlapOrdering,
+    ProjectionSide,
+    ProjectionWeighting,
     ProvinceSort,
 )
 from .events import Events
@@ -62,6 +71,7 @@ from .input_types import (
     InstitutionFilter,
     IssueLicenceInput,
     LicenceFilter,
+    NetworkScopeInput,
     RecordDonationInput,
     UpdateAssessmentInput,
     UpdateCouncilInput,
@@ -79,9 +89,11 @@ from .input_types import (
 )
 from .institution_detail import InstitutionDetail
 from .institutions import Institutions
+from .isolated_institutions import IsolatedInstitutions
 from .issue_licence import IssueLicence
 from .licences import Licences
 from .link_partners import LinkPartners
+from .network_projection import NetworkProjection
 from .node import Node
 from .offer_service import OfferService
 from .overview import Overview
@@ -99,6 +111,7 @@ from .renew_licence import RenewLicence
 from .revoke_licence import RevokeLicence
 from .search import Search
 from .set_need import SetNeed
+from .shared_donors import SharedDonors
 from .suspend_licence import SuspendLicence
 from .unlink_partners import UnlinkPartners
 from .update_assessment import UpdateAssessment
@@ -3408,6 +3421,394 @@ class HubClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return ActivateLicence.model_validate(data)
+
+    async def network_projection(
+        self,
+        of: str,
+        scope: Union[Optional[NetworkScopeInput], UnsetType] = UNSET,
+        projection: Union[Optional[ProjectionSide], UnsetType] = UNSET,
+        weighting: Union[Optional[ProjectionWeighting], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> NetworkProjection:
+        query = gql("""
+            query NetworkProjection($of: String!, $scope: NetworkScopeInput, $projection: ProjectionSide = INSTITUTIONS, $weighting: ProjectionWeighting = COLLABORATION, $first: Int = 20) {
+              networkProjection(
+                of: $of
+                scope: $scope
+                projection: $projection
+                weighting: $weighting
+                first: $first
+              ) {
+                projection
+                weighting
+                nodes
+                edges
+                totalWeight
+                links {
+                  a {
+                    ...Actor
+                  }
+                  b {
+                    ...Actor
+                  }
+                  weight
+                  shared
+                  givingWeight
+                  sharedCouncils
+                  councilWeight
+                  partnered
+                }
+              }
+            }
+
+            fragment Actor on NetworkActor {
+              key
+              kind
+              nameFa
+              nameEn
+            }
+            """)
+        variables: dict[str, object] = {
+            "of": of,
+            "scope": scope,
+            "projection": projection,
+            "weighting": weighting,
+            "first": first,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="NetworkProjection",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return NetworkProjection.model_validate(data)
+
+    async def brokers(
+        self,
+        scope: Union[Optional[NetworkScopeInput], UnsetType] = UNSET,
+        metric: Union[Optional[CentralityMetric], UnsetType] = UNSET,
+        projection: Union[Optional[ProjectionSide], UnsetType] = UNSET,
+        weighting: Union[Optional[ProjectionWeighting], UnsetType] = UNSET,
+        weighted: Union[Optional[bool], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Brokers:
+        query = gql("""
+            query Brokers($scope: NetworkScopeInput, $metric: CentralityMetric = BETWEENNESS, $projection: ProjectionSide = INSTITUTIONS, $weighting: ProjectionWeighting = COLLABORATION, $weighted: Boolean = true, $first: Int = 20) {
+              brokers(
+                scope: $scope
+                metric: $metric
+                projection: $projection
+                weighting: $weighting
+                weighted: $weighted
+                first: $first
+              ) {
+                metric
+                nodes
+                edges
+                exact
+                pivots
+                weighted
+                samplingNote
+                items {
+                  rank
+                  value
+                  actor {
+                    ...Actor
+                  }
+                }
+              }
+            }
+
+            fragment Actor on NetworkActor {
+              key
+              kind
+              nameFa
+              nameEn
+            }
+            """)
+        variables: dict[str, object] = {
+            "scope": scope,
+            "metric": metric,
+            "projection": projection,
+            "weighting": weighting,
+            "weighted": weighted,
+            "first": first,
+        }
+        response = await self.execute(
+            query=query, operation_name="Brokers", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Brokers.model_validate(data)
+
+    async def communities(
+        self,
+        scope: Union[Optional[NetworkScopeInput], UnsetType] = UNSET,
+        algorithm: Union[Optional[CommunityAlgorithm], UnsetType] = UNSET,
+        projection: Union[Optional[ProjectionSide], UnsetType] = UNSET,
+        resolution: Union[Optional[float], UnsetType] = UNSET,
+        seed: Union[Optional[int], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        members_first: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Communities:
+        query = gql("""
+            query Communities($scope: NetworkScopeInput, $algorithm: CommunityAlgorithm = LEIDEN, $projection: ProjectionSide = INSTITUTIONS, $resolution: Float = 1.0, $seed: Int = 0, $first: Int = 20, $membersFirst: Int = 50) {
+              communities(
+                scope: $scope
+                algorithm: $algorithm
+                projection: $projection
+                resolution: $resolution
+                seed: $seed
+                first: $first
+                membersFirst: $membersFirst
+              ) {
+                algorithm
+                method
+                resolution
+                seed
+                modularity
+                count
+                communities {
+                  index
+                  size
+                  members {
+                    key
+                    kind
+                  }
+                  services {
+                    serviceKey
+                    institutions
+                    service {
+                      nameEn
+                    }
+                  }
+                  donors {
+                    donor {
+                      ...Actor
+                    }
+                    amount
+                    institutions
+                  }
+                }
+              }
+            }
+
+            fragment Actor on NetworkActor {
+              key
+              kind
+              nameFa
+              nameEn
+            }
+            """)
+        variables: dict[str, object] = {
+            "scope": scope,
+            "algorithm": algorithm,
+            "projection": projection,
+            "resolution": resolution,
+            "seed": seed,
+            "first": first,
+            "membersFirst": members_first,
+        }
+        response = await self.execute(
+            query=query, operation_name="Communities", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Communities.model_validate(data)
+
+    async def shared_donors(
+        self,
+        institution: str,
+        scope: Union[Optional[NetworkScopeInput], UnsetType] = UNSET,
+        order: Union[Optional[OverlapOrdering], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> SharedDonors:
+        query = gql("""
+            query SharedDonors($institution: String!, $scope: NetworkScopeInput, $order: OverlapOrdering = SHARED, $first: Int = 20) {
+              sharedDonors(
+                institution: $institution
+                scope: $scope
+                order: $order
+                first: $first
+              ) {
+                ...Overlap
+              }
+            }
+
+            fragment Actor on NetworkActor {
+              key
+              kind
+              nameFa
+              nameEn
+            }
+
+            fragment Overlap on DonorOverlap {
+              institution {
+                key
+              }
+              other {
+                ...Actor
+              }
+              shared
+              jaccard
+              amountToInstitution
+              amountToOther
+              donors {
+                key
+                nameEn
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "institution": institution,
+            "scope": scope,
+            "order": order,
+            "first": first,
+        }
+        response = await self.execute(
+            query=query, operation_name="SharedDonors", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return SharedDonors.model_validate(data)
+
+    async def donor_overlap(
+        self,
+        institution: str,
+        other: str,
+        scope: Union[Optional[NetworkScopeInput], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> DonorOverlap:
+        query = gql("""
+            query DonorOverlap($institution: String!, $other: String!, $scope: NetworkScopeInput) {
+              donorOverlap(institution: $institution, other: $other, scope: $scope) {
+                ...Overlap
+              }
+            }
+
+            fragment Actor on NetworkActor {
+              key
+              kind
+              nameFa
+              nameEn
+            }
+
+            fragment Overlap on DonorOverlap {
+              institution {
+                key
+              }
+              other {
+                ...Actor
+              }
+              shared
+              jaccard
+              amountToInstitution
+              amountToOther
+              donors {
+                key
+                nameEn
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "institution": institution,
+            "other": other,
+            "scope": scope,
+        }
+        response = await self.execute(
+            query=query, operation_name="DonorOverlap", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DonorOverlap.model_validate(data)
+
+    async def donor_suggestions(
+        self,
+        institution: Union[Optional[str], UnsetType] = UNSET,
+        service: Union[Optional[str], UnsetType] = UNSET,
+        county: Union[Optional[str], UnsetType] = UNSET,
+        scope: Union[Optional[NetworkScopeInput], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> DonorSuggestions:
+        query = gql("""
+            query DonorSuggestions($institution: String, $service: String, $county: String, $scope: NetworkScopeInput, $first: Int = 20) {
+              donorSuggestions(
+                institution: $institution
+                service: $service
+                county: $county
+                scope: $scope
+                first: $first
+              ) {
+                donor {
+                  ...Actor
+                }
+                score
+                reasons {
+                  kind
+                  score
+                  detail
+                  evidence
+                }
+              }
+            }
+
+            fragment Actor on NetworkActor {
+              key
+              kind
+              nameFa
+              nameEn
+            }
+            """)
+        variables: dict[str, object] = {
+            "institution": institution,
+            "service": service,
+            "county": county,
+            "scope": scope,
+            "first": first,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="DonorSuggestions",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return DonorSuggestions.model_validate(data)
+
+    async def isolated_institutions(
+        self,
+        scope: Union[Optional[NetworkScopeInput], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> IsolatedInstitutions:
+        query = gql("""
+            query IsolatedInstitutions($scope: NetworkScopeInput, $first: Int = 100) {
+              isolatedInstitutions(scope: $scope, first: $first) {
+                totalCount
+                institutions {
+                  ...Actor
+                }
+              }
+            }
+
+            fragment Actor on NetworkActor {
+              key
+              kind
+              nameFa
+              nameEn
+            }
+            """)
+        variables: dict[str, object] = {"scope": scope, "first": first}
+        response = await self.execute(
+            query=query,
+            operation_name="IsolatedInstitutions",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return IsolatedInstitutions.model_validate(data)
 
     async def overview(
         self,

@@ -4,6 +4,14 @@
 from enum import Enum
 
 
+class ActorKind(str, Enum):
+    INSTITUTION = "INSTITUTION"
+    DONOR = "DONOR"
+    COUNCIL = "COUNCIL"
+    PERSON = "PERSON"
+    EVENT = "EVENT"
+
+
 class AssessmentLevel(str, Enum):
     SELF = "SELF"
     COUNTY = "COUNTY"
@@ -23,6 +31,20 @@ class AssessmentSort(str, Enum):
 class Calendar(str, Enum):
     JALALI = "JALALI"
     GREGORIAN = "GREGORIAN"
+
+
+class CentralityMetric(str, Enum):
+    DEGREE = "DEGREE"
+    STRENGTH = "STRENGTH"
+    BETWEENNESS = "BETWEENNESS"
+    PAGERANK = "PAGERANK"
+    EIGENVECTOR = "EIGENVECTOR"
+    CONSTRAINT = "CONSTRAINT"
+
+
+class CommunityAlgorithm(str, Enum):
+    LEIDEN = "LEIDEN"
+    LOUVAIN = "LOUVAIN"
 
 
 class CouncilKind(str, Enum):
@@ -163,6 +185,12 @@ class NeedSort(str, Enum):
     YEAR = "YEAR"
 
 
+class OverlapOrdering(str, Enum):
+    SHARED = "SHARED"
+    JACCARD = "JACCARD"
+    AMOUNT = "AMOUNT"
+
+
 class OverviewLevel(str, Enum):
     COUNTRY = "COUNTRY"
     PROVINCE = "PROVINCE"
@@ -173,6 +201,16 @@ class PersonSort(str, Enum):
     KEY = "KEY"
     NAME_EN = "NAME_EN"
     NAME_FA = "NAME_FA"
+
+
+class ProjectionSide(str, Enum):
+    INSTITUTIONS = "INSTITUTIONS"
+    DONORS = "DONORS"
+
+
+class ProjectionWeighting(str, Enum):
+    COLLABORATION = "COLLABORATION"
+    JACCARD = "JACCARD"
 
 
 class ProvinceSort(str, Enum):
@@ -194,6 +232,14 @@ class ServiceSort(str, Enum):
     KEY = "KEY"
     NAME_EN = "NAME_EN"
     NAME_FA = "NAME_FA"
+
+
+class SuggestionReasonKind(str, Enum):
+    SAME_SERVICE = "SAME_SERVICE"
+    SAME_PROVINCE = "SAME_PROVINCE"
+    NEIGHBOURING_PROVINCE = "NEIGHBOURING_PROVINCE"
+    SHARED_COUNCIL = "SHARED_COUNCIL"
+    CO_FUNDING = "CO_FUNDING"
 
 
 class TargetGroupSort(str, Enum):

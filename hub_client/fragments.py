@@ -8,6 +8,7 @@ from pydantic import BeforeValidator, Field
 
 from .base_model import BaseModel
 from .enums import (
+    ActorKind,
     AssessmentLevel,
     CouncilKind,
     CouncilLevel,
@@ -18,6 +19,13 @@ from .enums import (
     MemberRole,
     ServiceDomain,
 )
+
+
+class Actor(BaseModel):
+    key: str
+    kind: ActorKind
+    name_fa: Optional[str] = Field(alias="nameFa")
+    name_en: Optional[str] = Field(alias="nameEn")
 
 
 class AssessmentWritten(BaseModel):
@@ -286,6 +294,31 @@ class OfferWrittenService(BaseModel):
     key: str
 
 
+class Overlap(BaseModel):
+    institution: "OverlapInstitution"
+    other: "OverlapOther"
+    shared: int
+    jaccard: float
+    amount_to_institution: Annotated[int, BeforeValidator(int)] = Field(
+        alias="amountToInstitution"
+    )
+    amount_to_other: Annotated[int, BeforeValidator(int)] = Field(alias="amountToOther")
+    donors: list["OverlapDonors"]
+
+
+class OverlapInstitution(BaseModel):
+    key: str
+
+
+class OverlapOther(Actor):
+    pass
+
+
+class OverlapDonors(BaseModel):
+    key: str
+    name_en: Optional[str] = Field(alias="nameEn")
+
+
 class ParticipationWritten(BaseModel):
     role: Optional[str]
     institution: Optional["ParticipationWrittenInstitution"]
@@ -376,6 +409,7 @@ class TargetGroupWritten(BaseModel):
     name_en: str = Field(alias="nameEn")
 
 
+Actor.model_rebuild()
 AssessmentWritten.model_rebuild()
 CouncilWritten.model_rebuild()
 CountyWritten.model_rebuild()
@@ -388,6 +422,7 @@ LicenceWritten.model_rebuild()
 MembershipWritten.model_rebuild()
 NeedWritten.model_rebuild()
 OfferWritten.model_rebuild()
+Overlap.model_rebuild()
 ParticipationWritten.model_rebuild()
 PartnershipWritten.model_rebuild()
 PersonWritten.model_rebuild()

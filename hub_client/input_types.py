@@ -434,6 +434,21 @@ class NeedFilter(BaseModel):
     "Only figures for this year."
 
 
+class NetworkScopeInput(BaseModel):
+    """Where and when a network is computed. Leave it out for the whole country and every donation. A province or a council (its area: the province or county it covers; a national council's area is the country), not both."""
+
+    province: Optional[str] = None
+    "A province's key, e.g. IR-06."
+    council: Optional[str] = None
+    "A council's key: its area is the scope."
+    since: Optional[Any] = None
+    "Count donations from this day (ISO or Solar Hijri), inclusive."
+    until: Optional[Any] = None
+    "Count donations up to this day, inclusive."
+    jalali_year: Optional[int] = Field(alias="jalaliYear", default=None)
+    "Count donations of this Solar Hijri year (e.g. 1403), Nowruz to Nowruz; instead of since/until."
+
+
 class PersonFilter(BaseModel):
     """Filters on a list of Person items; all given ones apply."""
 

@@ -2,6 +2,9 @@
 
 from graph_model.statements import (  # noqa: F401
     loading,
+    networks,
+    networks_explore,
+    networks_suggest,
     overview,
     reads,
     version,

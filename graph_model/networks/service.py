@@ -1,0 +1,186 @@
+"""The collaboration networks as the API asks for them: read a scope, compute, cache.
+
+``Networks(store, cache)`` answers each question from the scope's ``ScopeData`` (one statement,
+``graph_model.networks.reading``) and the computing core, off the event loop
+(``asyncio.to_thread``: a national projection takes seconds of CPU). Every step is kept in the
+``VersionCache`` under the scope and the graph version, so a ranking asked twice between writes
+is computed once, and concurrent askers of a missing answer share one computation. The version is
+global: any write anywhere invalidates every network answer (coarser than "writes touching the
+scope", and never stale, which the per-scope form could not promise for a donor's gifts elsewhere).
+
+Betweenness is exact when it is cheap enough and sampled otherwise (``betweenness_plan``): the
+national institution projection has about two million edges, where exact weighted betweenness
+takes over an hour.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from graph_model.cache import VersionCache
+from graph_model.errors import FieldError, NotFound, ValidationFailed
+from graph_model.networks.communities import Algorithm, Partition, describe, leiden, louvain
+from graph_model.networks.metrics import Metric, Ranking, betweenness, rank
+from graph_model.networks.overlap import (
+    DonorOverlap, GivingIndex, OverlapOrder, donor_overlap, isolated_institutions, shared_donors)
+from graph_model.networks.projections import Projection, Side, Weighting, project_donors, project_institutions
+from graph_model.networks.reading import read_scope
+from graph_model.networks.scope import NetworkScope, ScopeData
+from graph_model.networks.suggest import Suggestion, suggest_donors
+from graph_model.stores.base import GraphStore
+from graph_model.version import Version, current
+
+T = TypeVar("T")
+
+# Betweenness budget: source-node BFS/Dijkstra runs cost about this many seconds per edge each
+# (igraph on the 2-core benchmark machine, measured by benchmarks/networks.py on provinces and the
+# country). Exact when all n sources fit the budget; otherwise as many sampled
+# sources (pivots) as fit, at least MIN_PIVOTS.
+SECONDS_PER_EDGE = {False: 4.0e-8, True: 5.0e-8}
+BETWEENNESS_BUDGET_S = 3.0
+MIN_PIVOTS = 32
+
+
+@dataclass(frozen=True)
+class BetweennessPlan:
+    exact: bool
+    pivots: int | None  # None when exact
+
+
+def betweenness_plan(nodes: int, edges: int, weighted: bool, budget_s: float = BETWEENNESS_BUDGET_S) -> BetweennessPlan:
+    fits = int(budget_s / max(edges * SECONDS_PER_EDGE[weighted], 1e-12))
+    if fits >= nodes:
+        return BetweennessPlan(True, None)
+    return BetweennessPlan(False, max(MIN_PIVOTS, fits))
+
+
+@dataclass(frozen=True)
+class Brokers:
+    """A ranking over a projection, with how it was computed."""
+
+    ranking: Ranking
+    nodes: int
+    edges: int
+    exact: bool = True
+    pivots: int | None = None
+    weighted: bool = True
+
+
+class Networks:
+    def __init__(self, store: GraphStore, cache: VersionCache | None = None) -> None:
+        self.store = store
+        self.cache = cache if cache is not None else VersionCache(maxsize=64)
+
+    async def _cached(self, key: Hashable, compute: Callable[[Version], Awaitable[T]]) -> T:
+        version = await current(self.store)
+        return await self.cache.get(version, ("networks", key), lambda: compute(version))
+
+    async def _at(self, version: Version, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        return await self.cache.get(version, ("networks", key), compute)
+
+    # -- steps shared by several answers ---------------------------------------------------
+
+    async def _data(self, version: Version, scope: NetworkScope) -> ScopeData:
+        return await self._at(version, ("data", scope), lambda: read_scope(self.store, scope))
+
+    async def _projection(self, version: Version, scope: NetworkScope, side: Side, weighting: Weighting) -> Projection:
+        async def compute() -> Projection:
+            data = await self._data(version, scope)
+            return await asyncio.to_thread(project, data, side, weighting)
+        return await self._at(version, ("projection", scope, side, weighting), compute)
+
+    async def _index(self, version: Version, scope: NetworkScope) -> GivingIndex:
+        async def compute() -> GivingIndex:
+            data = await self._data(version, scope)
+            return await asyncio.to_thread(GivingIndex.from_rows, data.giving)
+        return await self._at(version, ("index", scope), compute)
+
+    # -- answers ---------------------------------------------------------------------------
+
+    async def data(self, scope: NetworkScope) -> ScopeData:
+        return await self._data(await current(self.store), scope)
+
+    async def projection(self, scope: NetworkScope, side: Side = Side.INSTITUTION,
+                         weighting: Weighting = Weighting.COLLABORATION) -> Projection:
+        return await self._projection(await current(self.store), scope, side, weighting)
+
+    async def brokers(self, scope: NetworkScope, metric: Metric, *, side: Side = Side.INSTITUTION,
+                      weighting: Weighting = Weighting.COLLABORATION, weighted: bool = True) -> Brokers:
+        """``metric`` over the scope's projection. ``weighted`` only matters for betweenness (paths
+        measured by 1/weight, or by hops)."""
+        async def compute(version: Version) -> Brokers:
+            graph = (await self._projection(version, scope, side, weighting)).graph
+            if metric is not Metric.BETWEENNESS:
+                return Brokers(await asyncio.to_thread(rank, graph, metric), graph.order, graph.size)
+            plan = betweenness_plan(graph.order, graph.size, weighted)
+            found = await asyncio.to_thread(betweenness, graph, weighted=weighted, pivots=plan.pivots)
+            return Brokers(found, graph.order, graph.size, plan.exact, plan.pivots, weighted)
+        key = ("brokers", scope, metric, side, weighting, weighted and metric is Metric.BETWEENNESS)
+        return await self._cached(key, compute)
+
+    async def communities(self, scope: NetworkScope, *, algorithm: Algorithm = Algorithm.LEIDEN,
+                          side: Side = Side.INSTITUTION, weighting: Weighting = Weighting.COLLABORATION,
+                          resolution: float = 1.0, seed: int = 0) -> Partition:
+        async def compute(version: Version) -> Partition:
+            data = await self._data(version, scope)
+            graph = (await self._projection(version, scope, side, weighting)).graph
+            find = leiden if algorithm is Algorithm.LEIDEN else louvain
+
+            def run() -> Partition:
+                found = find(graph, resolution=resolution, seed=seed)
+                if side is Side.INSTITUTION:
+                    services = {k: info.services for k, info in data.institutions.items()}
+                    return describe(found, services=services, giving=data.giving)
+                return found
+            return await asyncio.to_thread(run)
+        return await self._cached(("communities", scope, algorithm, side, weighting, resolution, seed), compute)
+
+    async def shared_donors(self, scope: NetworkScope, institution: str, *, order: OverlapOrder = OverlapOrder.SHARED,
+                            limit: int | None = None) -> tuple[DonorOverlap, ...]:
+        async def compute(version: Version) -> tuple[DonorOverlap, ...]:
+            await self._require(version, scope, institution)
+            return shared_donors(await self._index(version, scope), institution, order=order, limit=limit)
+        return await self._cached(("shared", scope, institution, order, limit), compute)
+
+    async def overlap(self, scope: NetworkScope, institution: str, other: str) -> DonorOverlap:
+        async def compute(version: Version) -> DonorOverlap:
+            for key in (institution, other):
+                await self._require(version, scope, key)
+            return donor_overlap(await self._index(version, scope), institution, other)
+        return await self._cached(("overlap", scope, institution, other), compute)
+
+    async def isolated(self, scope: NetworkScope) -> tuple[str, ...]:
+        async def compute(version: Version) -> tuple[str, ...]:
+            d = await self._data(version, scope)
+            return isolated_institutions(d.institutions, giving=d.giving, memberships=d.memberships,
+                                         partnerships=d.partnerships)
+        return await self._cached(("isolated", scope), compute)
+
+    async def suggestions(self, scope: NetworkScope, *, institution: str | None = None, service: str | None = None,
+                          county: str | None = None, limit: int = 20) -> tuple[Suggestion, ...]:
+        """Donors for an institution or a gap (``suggest.suggest_donors``); candidates are the donors
+        who gave in ``scope`` (the country, in the API), the window included."""
+        async def compute(version: Version) -> tuple[Suggestion, ...]:
+            data = await self._data(version, scope)
+            return await asyncio.to_thread(suggest_donors, data, institution=institution, service=service,
+                                           county=county, limit=limit)
+        return await self._cached(("suggest", scope, institution, service, county, limit), compute)
+
+    async def _require(self, version: Version, scope: NetworkScope, institution: str) -> None:
+        if institution not in (await self._data(version, scope)).institutions:
+            raise NotFound(f"no institution with key {institution!r} in this scope")
+
+
+def project(data: ScopeData, side: Side, weighting: Weighting) -> Projection:
+    if side is Side.INSTITUTION:
+        return project_institutions(data.giving, weighting, memberships=data.memberships,
+                                    partnerships=data.partnerships, institutions=data.institutions)
+    return project_donors(data.giving, weighting, memberships=data.memberships)
+
+
+def check_limit(limit: int | None, field: str = "limit", most: int = 1000) -> None:
+    if limit is not None and not 1 <= limit <= most:
+        raise ValidationFailed(f"{field} must be between 1 and {most}", [FieldError(field, f"between 1 and {most}")])

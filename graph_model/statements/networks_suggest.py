@@ -1,0 +1,1 @@
+"""Placeholder: statements for the collaboration networks (being written)."""
