@@ -9,6 +9,7 @@ from .async_base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
 from .brokers import Brokers
 from .communities import Communities
+from .connection import Connection
 from .council import Council
 from .counts import Counts
 from .create_assessment import CreateAssessment
@@ -48,6 +49,7 @@ from .enums import (
     InstitutionSort,
     LicenceSort,
     MemberRole,
+    NetworkRelation,
     OverlapOrdering,
     ProjectionSide,
     ProjectionWeighting,
@@ -93,6 +95,7 @@ from .isolated_institutions import IsolatedInstitutions
 from .issue_licence import IssueLicence
 from .licences import Licences
 from .link_partners import LinkPartners
+from .network import Network
 from .network_projection import NetworkProjection
 from .node import Node
 from .offer_service import OfferService
@@ -3809,6 +3812,131 @@ class HubClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return IsolatedInstitutions.model_validate(data)
+
+    async def network(
+        self,
+        center: str,
+        depth: Union[Optional[int], UnsetType] = UNSET,
+        relations: Union[Optional[list[NetworkRelation]], UnsetType] = UNSET,
+        limit: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Network:
+        query = gql("""
+            query Network($center: ID!, $depth: Int = 2, $relations: [NetworkRelation!], $limit: Int = 200) {
+              network(center: $center, depth: $depth, relations: $relations, limit: $limit) {
+                center
+                truncated
+                nodes {
+                  ...DrawnNode
+                }
+                edges {
+                  source
+                  target
+                  relation
+                  type
+                  weight
+                  amount
+                  count
+                  role
+                }
+              }
+            }
+
+            fragment Actor on NetworkActor {
+              key
+              kind
+              nameFa
+              nameEn
+            }
+
+            fragment DrawnNode on NetworkNode {
+              id
+              hop
+              actor {
+                ...Actor
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "center": center,
+            "depth": depth,
+            "relations": relations,
+            "limit": limit,
+        }
+        response = await self.execute(
+            query=query, operation_name="Network", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Network.model_validate(data)
+
+    async def connection(
+        self,
+        source: str,
+        target: str,
+        max_hops: Union[Optional[int], UnsetType] = UNSET,
+        relations: Union[Optional[list[NetworkRelation]], UnsetType] = UNSET,
+        limit: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Connection:
+        query = gql("""
+            query Connection($source: ID!, $target: ID!, $maxHops: Int = 4, $relations: [NetworkRelation!], $limit: Int = 10) {
+              connection(
+                source: $source
+                target: $target
+                maxHops: $maxHops
+                relations: $relations
+                limit: $limit
+              ) {
+                hops
+                paths {
+                  nodes {
+                    ...DrawnNode
+                  }
+                  steps {
+                    source
+                    target
+                    relation
+                    type
+                    amount
+                    count
+                    firstDate
+                    lastDate
+                    firstDateJalali
+                    role
+                    since
+                    purpose
+                  }
+                }
+              }
+            }
+
+            fragment Actor on NetworkActor {
+              key
+              kind
+              nameFa
+              nameEn
+            }
+
+            fragment DrawnNode on NetworkNode {
+              id
+              hop
+              actor {
+                ...Actor
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "source": source,
+            "target": target,
+            "maxHops": max_hops,
+            "relations": relations,
+            "limit": limit,
+        }
+        response = await self.execute(
+            query=query, operation_name="Connection", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Connection.model_validate(data)
 
     async def overview(
         self,

@@ -185,6 +185,13 @@ class NeedSort(str, Enum):
     YEAR = "YEAR"
 
 
+class NetworkRelation(str, Enum):
+    DONATIONS = "DONATIONS"
+    COUNCIL_SEATS = "COUNCIL_SEATS"
+    PARTNERSHIPS = "PARTNERSHIPS"
+    EVENTS = "EVENTS"
+
+
 class OverlapOrdering(str, Enum):
     SHARED = "SHARED"
     JACCARD = "JACCARD"

@@ -121,6 +121,16 @@ class DonorWrittenProvince(BaseModel):
     key: str
 
 
+class DrawnNode(BaseModel):
+    id: str
+    hop: int
+    actor: "DrawnNodeActor"
+
+
+class DrawnNodeActor(Actor):
+    pass
+
+
 class EventWritten(BaseModel):
     id: str
     key: str
@@ -415,6 +425,7 @@ CouncilWritten.model_rebuild()
 CountyWritten.model_rebuild()
 DonationWritten.model_rebuild()
 DonorWritten.model_rebuild()
+DrawnNode.model_rebuild()
 EventWritten.model_rebuild()
 InstitutionWritten.model_rebuild()
 LicenceTypeWritten.model_rebuild()

@@ -14,11 +14,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from strawberry.relay import to_base64
 
 from graph_model.enums import Label
 from graph_model.mutations import add_member, create_node, offer_service, record_donation
 from hub_client import HubClient
-from hub_client.enums import CentralityMetric, CommunityAlgorithm, ProjectionSide
+from hub_client.enums import CentralityMetric, CommunityAlgorithm, NetworkRelation, ProjectionSide
 from hub_client.exceptions import GraphQLClientGraphQLMultiError
 from hub_client.input_types import NetworkScopeInput, RecordDonationInput
 from tests.asgi import asgi_client
@@ -173,3 +174,47 @@ async def test_a_write_invalidates_cached_answers(net: tuple[HubClient, Any]) ->
     assert after.isolated_institutions.total_count == 0
     brokers = (await client.brokers(metric=CentralityMetric.DEGREE, first=1)).brokers
     assert (brokers.items[0].actor.key, brokers.items[0].value) == ("a3", 4)  # z joined clique A
+
+
+def gid(label: str, key: str) -> str:
+    return to_base64(label, key)
+
+
+async def test_neighbourhood_ready_to_draw(net: tuple[HubClient, Any]) -> None:
+    client, _ = net
+    found = (await client.network(center=gid("Donor", "dX"))).network
+    assert not found.truncated
+    assert [(n.actor.key, n.hop) for n in found.nodes] == [
+        ("dX", 0), ("a3", 1), ("b1", 1), ("dA", 2), ("dA2", 2), ("dB", 2), ("dB2", 2)]
+    assert found.nodes[0].actor.name_en == "Donor dX" and found.nodes[0].id == found.center
+    edges = {(e.source, e.target): e for e in found.edges}
+    assert len(edges) == 6
+    bridge = edges[(gid("Donor", "dX"), gid("Institution", "a3"))]
+    assert (bridge.type_, bridge.amount, bridge.count, bridge.weight) == ("DONATED_TO", 5_000, 1, 1.0)
+    cut = (await client.network(center=gid("Donor", "dX"), limit=4)).network
+    assert cut.truncated and [n.actor.key for n in cut.nodes] == ["dX", "a3", "b1", "dA"]
+    seats = (await client.network(center=gid("Council", "council-1"), depth=1,
+                                  relations=[NetworkRelation.COUNCIL_SEATS])).network
+    assert sorted(n.actor.key for n in seats.nodes) == ["a1", "council-1", "dY"]
+    assert {e.role for e in seats.edges} == {"MEMBER"}
+
+
+async def test_connection_gives_every_shortest_path(net: tuple[HubClient, Any]) -> None:
+    client, _ = net
+    found = (await client.connection(source=gid("Institution", "a1"), target=gid("Institution", "b3"),
+                                     max_hops=6)).connection
+    assert found.hops == 5  # a1 - council-1 - dY - b2 - dB (or dB2) - b3
+    assert [[n.actor.key for n in p.nodes] for p in found.paths] == [
+        ["a1", "council-1", "dY", "b2", "dB", "b3"], ["a1", "council-1", "dY", "b2", "dB2", "b3"]]
+    gift = found.paths[0].steps[2][0]
+    assert (gift.type_, gift.source, gift.amount, gift.first_date, gift.first_date_jalali) == (
+        "DONATED_TO", gid("Donor", "dY"), 700, "2024-06-01", "1403/03/12")
+    assert found.paths[0].steps[0][0].type_ == "INSTITUTION_MEMBER_OF"
+    none = (await client.connection(source=gid("Institution", "a1"), target=gid("Institution", "b3"))).connection
+    assert (none.hops, none.paths) == (None, [])
+    with pytest.raises(GraphQLClientGraphQLMultiError) as raised:
+        await client.connection(source=gid("County", "IR-00-0001"), target=gid("Institution", "a1"))
+    assert raised.value.errors[0].extensions["code"] == "VALIDATION_FAILED"
+    with pytest.raises(GraphQLClientGraphQLMultiError) as raised:
+        await client.network(center=gid("Donor", "nobody"))
+    assert raised.value.errors[0].extensions["code"] == "NOT_FOUND"

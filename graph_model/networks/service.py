@@ -16,13 +16,15 @@ takes over an hour.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Collection, Hashable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from graph_model.cache import VersionCache
 from graph_model.errors import FieldError, NotFound, ValidationFailed
+from graph_model.networks import explore
 from graph_model.networks.communities import Algorithm, Partition, describe, leiden, louvain
+from graph_model.networks.explore import ALL, Connection, Neighbourhood, NetworkRelation, NodeRef
 from graph_model.networks.metrics import Metric, Ranking, betweenness, rank
 from graph_model.networks.overlap import (
     DonorOverlap, GivingIndex, OverlapOrder, donor_overlap, isolated_institutions, shared_donors)
@@ -168,6 +170,18 @@ class Networks:
             return await asyncio.to_thread(suggest_donors, data, institution=institution, service=service,
                                            county=county, limit=limit)
         return await self._cached(("suggest", scope, institution, service, county, limit), compute)
+
+    async def neighbourhood(self, center: NodeRef, *, depth: int = 2, relations: Collection[NetworkRelation] = ALL,
+                            limit: int = 200) -> Neighbourhood:
+        rel = frozenset(relations)
+        return await self._cached(("neighbourhood", center, depth, rel, limit), lambda v: explore.neighbourhood(
+            self.store, center, depth=depth, relations=rel, limit=limit))
+
+    async def connection(self, source: NodeRef, target: NodeRef, *, max_hops: int = 4,
+                         relations: Collection[NetworkRelation] = ALL, limit: int = 10) -> Connection:
+        rel = frozenset(relations)
+        return await self._cached(("connection", source, target, max_hops, rel, limit), lambda v: explore.connection(
+            self.store, source, target, max_hops=max_hops, relations=rel, limit=limit))
 
     async def _require(self, version: Version, scope: NetworkScope, institution: str) -> None:
         if institution not in (await self._data(version, scope)).institutions:

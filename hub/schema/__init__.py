@@ -13,17 +13,18 @@ from hub.schema.browse import BrowseQuery
 from hub.schema.extensions import extensions
 from hub.schema.mutations import EntityMutation
 from hub.schema.mutations_relations import RelationMutation
+from hub.schema.network_explore import ExploreQuery
 from hub.schema.networks import NetworkQuery
 from hub.schema.overview import OverviewQuery
 from hub.schema.scalars import config
 
 log = logging.getLogger("hub")
 
-Query = merge_types("Query", (BrowseQuery, OverviewQuery, NetworkQuery))
+Query = merge_types("Query", (BrowseQuery, OverviewQuery, NetworkQuery, ExploreQuery))
 Mutation = merge_types("Mutation", (EntityMutation, RelationMutation))
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Read the graph: any object by id or key, every list as a filtered, sorted connection, and dashboard "
-    "aggregates (`overview`), and collaboration networks (`brokers`, `communities`, `sharedDonors`, ...).")
+    "aggregates (`overview`), and collaboration networks (`network`, `connection`, `brokers`, `communities`, `sharedDonors`, ...).")
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Change the graph. Each mutation is one transaction; an expected failure is a typed result "
     "(`... on MutationError`) and writes nothing. A value no scalar can read (a date that is neither ISO "

@@ -1,0 +1,153 @@
+"""Exploring around an actor: its neighbourhood ready to draw, and how two actors are linked
+(``graph_model.networks.explore``; answers cached per graph version)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from graph_model.enums import Label
+from graph_model.networks import explore
+from hub.resolvers.networks import actor_ref, networks
+from hub.schema.fields import jalali
+from hub.schema.network_types import NetworkActor, actor
+from hub.schema.scalars import Date, Rials
+
+
+@strawberry.enum(description="Kinds of relationship a network walks.")
+class NetworkRelation(Enum):
+    DONATIONS = strawberry.enum_value(explore.NetworkRelation.DONATIONS,
+                                      description="Gifts to institutions and events (one edge per donor and "
+                                                  "recipient, amounts added).")
+    COUNCIL_SEATS = strawberry.enum_value(explore.NetworkRelation.COUNCIL_SEATS,
+                                          description="Seats of donors, institutions and people on councils.")
+    PARTNERSHIPS = strawberry.enum_value(explore.NetworkRelation.PARTNERSHIPS,
+                                         description="Partnerships between institutions.")
+    EVENTS = strawberry.enum_value(explore.NetworkRelation.EVENTS,
+                                   description="Taking part in events and organising them.")
+
+
+def _node(n: explore.NetworkNode) -> NetworkNode:
+    return NetworkNode(actor=actor(n.label.value, n.key, {"nameFa": n.name_fa, "nameEn": n.name_en}), hop=n.hop,
+                       id=strawberry.relay.to_base64(n.label.value, n.key))
+
+
+@strawberry.type(description="A node of a drawn network.")
+class NetworkNode:
+    id: strawberry.ID = strawberry.field(description="The actor's global id (use it as `center` to walk on).")
+    actor: NetworkActor = strawberry.field(description="Who it is.")
+    hop: int = strawberry.field(description="Distance in relationships from the center (or the path's source).")
+
+
+@strawberry.type(description="An edge of a drawn network, in its stored direction.")
+class NetworkEdge:
+    source: strawberry.ID = strawberry.field(description="Global id of the start (donor, member, participant).")
+    target: strawberry.ID = strawberry.field(description="Global id of the end (recipient, council, event).")
+    relation: NetworkRelation = strawberry.field(description="Which kind of relationship.")
+    type: str = strawberry.field(description="The stored relationship type, e.g. DONATED_TO.")
+    weight: float = strawberry.field(description="Gifts: the pair's total over the largest pair total shown "
+                                                 "(0-1]; any other relationship: 1.")
+    amount: Rials | None = strawberry.field(description="Gifts: the pair's total in rials.")
+    count: int = strawberry.field(description="Gifts: how many; otherwise 1.")
+    role: str | None = strawberry.field(description="Seats and participation: the role.")
+
+
+def _gid(ref: explore.NodeRef) -> strawberry.ID:
+    return strawberry.ID(strawberry.relay.to_base64(ref.label.value, ref.key))
+
+
+@strawberry.type(description="The network around an actor, ready to draw.")
+class Neighbourhood:
+    center: strawberry.ID = strawberry.field(description="The center's global id.")
+    nodes: list[NetworkNode] = strawberry.field(description="The center, then nearest first, heaviest first.")
+    edges: list[NetworkEdge] = strawberry.field(description="Every chosen relationship between two nodes shown.")
+    truncated: bool = strawberry.field(description="True when nodes within the depth were left out for `limit` "
+                                                   "(the lightest ties of the farthest hop go first).")
+
+
+@strawberry.type(description="One relationship along a path, with its properties.")
+class PathLink:
+    source: strawberry.ID = strawberry.field(description="Global id of its start, as stored.")
+    target: strawberry.ID = strawberry.field(description="Global id of its end, as stored.")
+    relation: NetworkRelation = strawberry.field(description="Which kind of relationship.")
+    type: str = strawberry.field(description="The stored relationship type.")
+    amount: Rials | None = strawberry.field(description="Gifts: the pair's total in rials.")
+    count: int = strawberry.field(description="Gifts: how many; otherwise 1.")
+    first_date: Date | None = strawberry.field(description="Gifts: the first gift's date.")
+    last_date: Date | None = strawberry.field(description="Gifts: the latest gift's date.")
+    first_date_jalali: str | None = jalali("first_date")
+    last_date_jalali: str | None = jalali("last_date")
+    role: str | None = strawberry.field(description="Seats and participation: the role.")
+    since: Date | None = strawberry.field(description="Seats and partnerships: since when.")
+    purpose: str | None = strawberry.field(description="Partnerships: what for.")
+
+
+@strawberry.type(description="One shortest path: its nodes and, between each two, the relationships joining them.")
+class NetworkPath:
+    nodes: list[NetworkNode] = strawberry.field(description="From the source to the target.")
+    steps: list[list[PathLink]] = strawberry.field(description="steps[i]: the relationships between nodes i and "
+                                                               "i+1 (one or more).")
+
+
+@strawberry.type(description="How two actors are linked.")
+class Connection:
+    hops: int | None = strawberry.field(description="Length of the shortest paths; null when none within maxHops.")
+    paths: list[NetworkPath] = strawberry.field(description="Shortest paths (at most `limit`), in key order.")
+
+
+def _link(s: explore.PathLink) -> PathLink:
+    return PathLink(source=_gid(s.source), target=_gid(s.target), relation=NetworkRelation(s.relation),
+                    type=s.rel_type.value, amount=s.amount, count=s.count, first_date=s.first_date,
+                    last_date=s.last_date, role=s.role, since=s.since, purpose=s.purpose)
+
+
+Relations = Annotated[list[NetworkRelation] | None, strawberry.argument(
+    description="Relationships to walk (default: all).")]
+
+
+def _relations(given: list[NetworkRelation] | None) -> tuple[explore.NetworkRelation, ...]:
+    return explore.ALL if given is None else tuple(explore.NetworkRelation(r.value) for r in given)
+
+
+def _ref(global_id: str, field: str) -> explore.NodeRef:
+    label, key = actor_ref(global_id, field)
+    return explore.NodeRef(Label(label), key)
+
+
+@strawberry.type
+class ExploreQuery:
+    @strawberry.field(description="The network around an actor (institution, donor, council, person or event), "
+                                  "ready to draw: nodes with names, edges with weights (gift totals), truncated by "
+                                  "weight to `limit` nodes.")
+    async def network(
+            self, info: strawberry.Info,
+            center: Annotated[strawberry.ID, strawberry.argument(description="The actor's global id.")],
+            depth: Annotated[int, strawberry.argument(description="Relationships to walk out (1-3).")] = 2,
+            relations: Relations = None,
+            limit: Annotated[int, strawberry.argument(description="Most nodes to return, center included "
+                                                                  "(1-1000).")] = 200) -> Neighbourhood:
+        found = await networks(info).neighbourhood(_ref(center, "center"), depth=depth,
+                                                   relations=_relations(relations), limit=limit)
+        return Neighbourhood(
+            center=_gid(found.center), nodes=[_node(n) for n in found.nodes], truncated=found.truncated,
+            edges=[NetworkEdge(source=_gid(e.source), target=_gid(e.target), relation=NetworkRelation(e.relation),
+                               type=e.rel_type.value, weight=e.weight, amount=e.amount, count=e.count, role=e.role)
+                   for e in found.edges])
+
+    @strawberry.field(description="How two actors are linked: the shortest paths up to `maxHops`, with each "
+                                  "relationship along the way and its properties.")
+    async def connection(
+            self, info: strawberry.Info,
+            source: Annotated[strawberry.ID, strawberry.argument(description="One actor's global id.")],
+            target: Annotated[strawberry.ID, strawberry.argument(description="The other actor's global id.")],
+            max_hops: Annotated[int, strawberry.argument(description="Longest path to look for (1-6).")] = 4,
+            relations: Relations = None,
+            limit: Annotated[int, strawberry.argument(description="Most paths to return (1-100).")] = 10,
+    ) -> Connection:
+        found = await networks(info).connection(_ref(source, "source"), _ref(target, "target"), max_hops=max_hops,
+                                                relations=_relations(relations), limit=limit)
+        return Connection(hops=found.hops, paths=[
+            NetworkPath(nodes=[_node(n) for n in p.nodes], steps=[[_link(s) for s in step] for step in p.steps])
+            for p in found.paths])
