@@ -19,7 +19,7 @@ suggestions, cold, have no target and are reported.
 answer cached per version can serve it: the scope is read again and everything recomputed. That
 bump is the only thing this script writes. "Cached": the same request repeated with no write in
 between. "Repeated" (neighbourhood, connection): the same request again, answered however the API
-answers it. Expensive cold cases run fewer times than ``--runs`` (national: 3; a province's brokers:
+answers it (one round trip, the version's read, means from the cache). Expensive cold cases run fewer times than ``--runs`` (national: 3; a province's brokers:
 20); each case is preceded by warm-up requests (5, or 1 for the expensive ones) that are not timed.
 With 3 runs p99 is the slowest run. Round trips are the store statements one request sent (the
 graph version's read included); "peak RSS" is this process's peak resident memory so far
@@ -105,10 +105,10 @@ async def lookup(store: FalkorStore, client: httpx.AsyncClient) -> Subjects:
     away = largest["key"] if largest["key"] != home else "IR-06"
     council = provinces[away]["councils"]["nodes"][0]
     first = "IR-06" if largest["key"] != "IR-06" else "IR-28"
-    pair = tuple((provinces[k]["institutions"]["nodes"][0]["id"], provinces[k]["institutions"]["nodes"][0]["key"])
-                 for k in (first, largest["key"]))
+    a, b = (provinces[k]["institutions"]["nodes"][0] for k in (first, largest["key"]))
     return Subjects(top["key"], donor["id"], int(top["institutions"]), council["id"], council["key"],
-                    pair, (first, largest["key"]), largest["key"], largest["institutions"]["totalCount"])  # type: ignore[arg-type]
+                    ((a["id"], a["key"]), (b["id"], b["key"])), (first, largest["key"]), largest["key"],
+                    largest["institutions"]["totalCount"])
 
 
 def cases(s: Subjects) -> list[Case]:

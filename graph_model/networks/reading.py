@@ -15,7 +15,7 @@ import numpy as np
 
 from graph_model.enums import CouncilLevel
 from graph_model.errors import FieldError, NotFound, ValidationFailed
-from graph_model.networks.projections import GivingEdge, Membership, Partnership
+from graph_model.networks.projections import GivingColumns, Membership, Partnership
 from graph_model.networks.scope import CountyInfo, InstitutionInfo, NetworkScope, ScopeData, ScopeLevel
 from graph_model.statements.networks import COUNCIL_AREA, PROVINCE_EXISTS, SCOPE_ROWS, Part
 from graph_model.stores.base import GraphStore
@@ -52,10 +52,11 @@ async def resolve_area(store: GraphStore, scope: NetworkScope) -> tuple[str, str
 
 async def read_scope(store: GraphStore, scope: NetworkScope) -> ScopeData:
     area, key = await resolve_area(store, scope)
-    params: dict[str, Any] = {"since": _iso(scope.since, EARLIEST), "until": _iso(scope.until, LATEST)}
+    windowed = scope.since is not None or scope.until is not None
+    params: dict[str, Any] = {"since": _iso(scope.since, EARLIEST), "until": _iso(scope.until, LATEST)} if windowed else {}
     if key is not None:
         params["area"] = key
-    rows = await store.read(SCOPE_ROWS[store.dialect.name][area], **params)
+    rows = await store.read(SCOPE_ROWS[store.dialect.name][area, windowed], **params)
     return rows_to_scope(scope, rows)
 
 
@@ -64,61 +65,62 @@ def rows_to_scope(scope: NetworkScope, rows: list[dict[str, Any]]) -> ScopeData:
     by_part: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_part[int(row["part"])].append(row)
-    institutions = {r["a"]: InstitutionInfo(r["a"], r["b"], r["c"], tuple(sorted(set(r["ids"] or ()))))
-                    for r in by_part[Part.INSTITUTION]}
-    donor_key = {r["ids"][0]: r["a"] for r in by_part[Part.DONOR]}
-    donor_provinces = {r["a"]: r["b"] for r in by_part[Part.DONOR] if r["b"]}
-    giving = _giving(by_part[Part.GIVING], donor_key)
-    givers = {g.donor for g in giving}
+    place: dict[Any, tuple[str, str, str]] = {}  # institution id -> (key, county, province)
+    for r in by_part[Part.INSTITUTIONS]:
+        place.update((node, (key, r["a"], r["b"])) for node, key in zip(r["xs"], r["ys"], strict=True))
+    offered: dict[str, set[str]] = defaultdict(set)
+    for r in by_part[Part.OFFERS]:
+        for node in r["xs"]:
+            offered[place[node][0]].add(r["a"])
+    institutions = {key: InstitutionInfo(key, county, province, tuple(sorted(offered.get(key, ()))))
+                    for key, county, province in sorted(place.values())}
+    donor_key = {node: key for r in by_part[Part.DONORS] for node, key in zip(r["xs"], r["ys"], strict=True)}
+    giving = _giving(by_part[Part.GIVING], {node: p[0] for node, p in place.items()}, donor_key)
+    givers = set(giving.donors)
+    based = {donor_key[node]: r["a"] for r in by_part[Part.BASED] for node in r["xs"]}
     seats = sorted({Membership(r["a"], r["c"], r["b"]) for r in by_part[Part.SEAT]
                     if r["c"] != "Donor" or r["a"] in givers}, key=lambda m: (m.council, m.kind, m.member))
     partners = sorted({Partnership(*sorted((r["a"], r["b"]))) for r in by_part[Part.PARTNER] if r["a"] != r["b"]},
                       key=lambda p: (p.a, p.b))
-    counties = {r["a"]: CountyInfo(r["a"], r["b"], *(_coordinates(r["amounts"]))) for r in by_part[Part.COUNTY]}
-    return ScopeData(scope, institutions, tuple(giving), tuple(seats), tuple(partners),
-                     {d: p for d, p in donor_provinces.items() if d in givers}, counties)
+    counties = {r["a"]: CountyInfo(r["a"], r["b"], *(_coordinates(r["zs"]))) for r in by_part[Part.COUNTY]}
+    return ScopeData(scope, institutions, giving, tuple(seats), tuple(partners),
+                     {d: p for d, p in based.items() if d in givers}, counties)
 
 
-def _giving(rows: list[dict[str, Any]], donor_key: dict[Any, str]) -> tuple[GivingEdge, ...]:
-    """One ``GivingEdge`` per donor–institution pair, sorted by (institution, donor), amounts added
-    exactly. Vectorised: a Python loop over the country's half a million gifts takes seconds."""
-    rows = sorted(rows, key=lambda r: r["a"])
-    donors = sorted(set(donor_key.values()))
-    position = {key: n for n, key in enumerate(donors)}
-    index = {node: position[key] for node, key in donor_key.items()}
-    sizes = np.fromiter((len(r["ids"]) for r in rows), np.int64, len(rows))
-    total = int(sizes.sum())
-    if not total:
-        return ()
-    try:
-        amount = np.fromiter((a or 0 for r in rows for a in r["amounts"]), np.int64, total)
-    except OverflowError:  # a gift past 2^63 rials: add in Python integers instead
-        return _giving_exact(rows, donor_key)
-    n = max(len(donors), 1)
-    donor = np.fromiter((index[d] for r in rows for d in r["ids"]), np.int64, total)
-    code = np.repeat(np.arange(len(rows), dtype=np.int64), sizes) * n + donor
+def _giving(rows: list[dict[str, Any]], institution_key: dict[Any, str], donor_key: dict[Any, str]) -> GivingColumns:
+    """One row per donor–institution pair, sorted by (institution, donor), amounts added exactly.
+    Vectorised: a Python loop over the country's half a million gifts takes seconds."""
+    institutions, donors = sorted(set(institution_key.values())), sorted(set(donor_key.values()))
+    inst_at = _positions(institution_key, institutions)
+    donor_at = _positions(donor_key, donors)
+    total = sum(len(r["xs"]) for r in rows)
+    inst = np.fromiter((inst_at[x] for r in rows for x in r["xs"]), np.int64, total)
+    donor = np.fromiter((donor_at[y] for r in rows for y in r["ys"]), np.int64, total)
+    code = inst * max(len(donors), 1) + donor
     order = np.argsort(code, kind="stable")
-    code, amount = code[order], amount[order]
-    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-    sums = np.add.reduceat(amount, starts)
-    if (sums < 0).any():  # the int64 sums overflowed
-        return _giving_exact(rows, donor_key)
-    counts = np.diff(np.r_[starts, total])
-    pairs = code[starts]
-    institutions = [r["a"] for r in rows]
-    return tuple(GivingEdge(donors[d], institutions[i], a, c)
-                 for i, d, a, c in zip((pairs // n).tolist(), (pairs % n).tolist(), sums.tolist(), counts.tolist(),
-                                       strict=True))
+    code = code[order]
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if total else np.zeros(0, np.int64)
+    amounts = _pair_sums([a or 0 for r in rows for a in r["zs"]], order, starts)
+    n = max(len(donors), 1)
+    return GivingColumns(tuple(donors), tuple(institutions), code[starts] % n, code[starts] // n, amounts,
+                         np.diff(np.r_[starts, total]).astype(np.int64))
 
 
-def _giving_exact(rows: list[dict[str, Any]], donor_key: dict[Any, str]) -> tuple[GivingEdge, ...]:
-    totals: dict[tuple[str, str], list[int]] = {}
-    for r in rows:
-        for donor, amount in zip(r["ids"], r["amounts"], strict=True):
-            total = totals.setdefault((r["a"], donor_key[donor]), [0, 0])
-            total[0] += int(amount or 0)
-            total[1] += 1
-    return tuple(GivingEdge(d, i, a, c) for (i, d), (a, c) in sorted(totals.items()))
+def _positions(node_key: dict[Any, str], keys: list[str]) -> dict[Any, int]:
+    position = {key: n for n, key in enumerate(keys)}
+    return {node: position[key] for node, key in node_key.items()}
+
+
+def _pair_sums(amounts: list[int], order: Any, starts: Any) -> tuple[int, ...]:
+    """Amounts added per pair (``order`` sorts the gifts by pair, ``starts`` marks each pair's
+    first), in int64 when that cannot overflow, else in Python integers (exact past 2^63)."""
+    if not amounts:
+        return ()
+    if max(amounts) < 2**62 // len(amounts) and min(amounts) >= 0:
+        return tuple(np.add.reduceat(np.asarray(amounts, np.int64)[order], starts).tolist())
+    ordered = [amounts[k] for k in order.tolist()]
+    bounds = [*starts.tolist(), len(ordered)]
+    return tuple(sum(ordered[a:b]) for a, b in zip(bounds, bounds[1:], strict=False))
 
 
 def _coordinates(values: list[Any] | None) -> tuple[float | None, float | None]:

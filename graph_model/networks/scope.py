@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 
-from graph_model.networks.projections import GivingEdge, Membership, Partnership
+from graph_model.networks.projections import GivingColumns, GivingEdge, Membership, Partnership
 
 
 class ScopeLevel(str, Enum):
@@ -62,8 +63,15 @@ class CountyInfo:
 class ScopeData:
     scope: NetworkScope
     institutions: Mapping[str, InstitutionInfo]  # every institution in scope, by key
-    giving: tuple[GivingEdge, ...] = ()  # one per donor–institution pair in the window
+    # One per donor–institution pair in the window: columns as read from the store, or edges
+    # (tests build those by hand); ``edges`` gives them as edges either way.
+    giving: tuple[GivingEdge, ...] | GivingColumns = ()
     memberships: tuple[Membership, ...] = ()
     partnerships: tuple[Partnership, ...] = ()
     donor_provinces: Mapping[str, str] = field(default_factory=dict)  # BASED_IN, donors in giving
     counties: Mapping[str, CountyInfo] = field(default_factory=dict)  # every county (for neighbours)
+
+    @cached_property
+    def edges(self) -> tuple[GivingEdge, ...]:
+        """``giving`` as one ``GivingEdge`` per pair, sorted by (institution, donor) when read."""
+        return self.giving.edges() if isinstance(self.giving, GivingColumns) else tuple(self.giving)

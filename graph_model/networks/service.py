@@ -97,7 +97,7 @@ class Networks:
     async def _index(self, version: Version, scope: NetworkScope) -> GivingIndex:
         async def compute() -> GivingIndex:
             data = await self._data(version, scope)
-            return await asyncio.to_thread(GivingIndex.from_rows, data.giving)
+            return await asyncio.to_thread(GivingIndex.from_rows, data.edges)
         return await self._at(version, ("index", scope), compute)
 
     # -- answers ---------------------------------------------------------------------------
@@ -135,7 +135,7 @@ class Networks:
                 found = find(graph, resolution=resolution, seed=seed)
                 if side is Side.INSTITUTION:
                     services = {k: info.services for k, info in data.institutions.items()}
-                    return describe(found, services=services, giving=data.giving)
+                    return describe(found, services=services, giving=data.edges)
                 return found
             return await asyncio.to_thread(run)
         return await self._cached(("communities", scope, algorithm, side, weighting, resolution, seed), compute)
@@ -157,7 +157,7 @@ class Networks:
     async def isolated(self, scope: NetworkScope) -> tuple[str, ...]:
         async def compute(version: Version) -> tuple[str, ...]:
             d = await self._data(version, scope)
-            return isolated_institutions(d.institutions, giving=d.giving, memberships=d.memberships,
+            return isolated_institutions(d.institutions, giving=d.edges, memberships=d.memberships,
                                          partnerships=d.partnerships)
         return await self._cached(("isolated", scope), compute)
 

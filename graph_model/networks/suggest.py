@@ -179,7 +179,7 @@ class SuggestionIndex:
 
     @classmethod
     def build(cls, data: ScopeData) -> SuggestionIndex:
-        giving, info = data.giving, data.institutions
+        giving, info = data.edges, data.institutions
         donors = tuple(sorted({g.donor for g in giving}))
         institutions = tuple(sorted({*info, *(g.institution for g in giving)}))
         donor_at, inst_at = {k: i for i, k in enumerate(donors)}, {k: i for i, k in enumerate(institutions)}
