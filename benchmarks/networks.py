@@ -139,7 +139,8 @@ def cases(s: Subjects) -> list[Case]:
         # Right after the cold weighted runs: their last answer is still cached, no recomputation.
         Case("brokers national betweenness weighted, cached", "Brokers",
              {"metric": "BETWEENNESS", "weighted": True}, 20, False),
-        Case("communities IR-06 (Leiden), cached", "Communities", {"scope": {"province": "IR-06"}}, 20, False),
+        Case("communities IR-06 (Leiden, 10 x 10 members), cached", "Communities",
+             {"scope": {"province": "IR-06"}, "first": 10, "membersFirst": 10}, 20, False),
         Case(f"shared donors of {a_key}, cached", "SharedDonors", {"institution": a_key}, 20, False),
         Case(f"donor suggestions for {a_key}, cached", "DonorSuggestions", {"institution": a_key}, 20, False),
         Case("communities national (Leiden), cold", "Communities", {}, None, True, **national),

@@ -21,6 +21,7 @@ class BrokersBrokers(BaseModel):
     exact: bool
     pivots: Optional[int]
     weighted: bool
+    relative_error: Optional[float] = Field(alias="relativeError")
     sampling_note: Optional[str] = Field(alias="samplingNote")
     items: list["BrokersBrokersItems"]
 

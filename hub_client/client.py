@@ -3514,6 +3514,7 @@ class HubClient(AsyncBaseClient):
                 exact
                 pivots
                 weighted
+                relativeError
                 samplingNote
                 items {
                   rank

@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
+from typing import Any
 
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.networks.backends import (
@@ -139,7 +140,12 @@ def _igraph_betweenness(graph: WeightedGraph, weighted: bool, k: int | None, see
     # Subset betweenness from the pivots to everyone is half of networkx's sum of the pivots'
     # dependencies; then networkx 3.6's estimator: a pivot has no dependency from its own search,
     # so it is averaged over the k - 1 other pivots.
-    pivots = random.Random(seed).sample(range(n), k)
+    return igraph_sampled(g, weights, random.Random(seed).sample(range(n), k))
+
+
+def igraph_sampled(g: Any, weights: str | None, pivots: list[int]) -> list[float]:
+    """Betweenness estimated from the searches of ``pivots`` on igraph graph ``g``."""
+    n, k = g.vcount(), len(pivots)
     raw = g.betweenness(sources=pivots, targets=None, weights=weights)
     is_pivot = set(pivots)
     source_scale, other_scale = 2.0 / ((k - 1) * (n - 2)), 2.0 / (k * (n - 2))

@@ -8,9 +8,9 @@ is computed once, and concurrent askers of a missing answer share one computatio
 global: any write anywhere invalidates every network answer (coarser than "writes touching the
 scope", and never stale, which the per-scope form could not promise for a donor's gifts elsewhere).
 
-Betweenness is exact when it is cheap enough and sampled otherwise (``betweenness_plan``): the
-national institution projection has about two million edges, where exact weighted betweenness
-takes over an hour.
+Betweenness is exact when it fits a time budget and sampled otherwise, with its error
+(``sampling.budgeted_betweenness``): the national institution projection has about two million
+edges, where exact weighted betweenness takes over an hour.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ from graph_model.errors import FieldError, NotFound, ValidationFailed
 from graph_model.networks import explore
 from graph_model.networks.communities import Algorithm, Partition, describe, leiden, louvain
 from graph_model.networks.explore import ALL, Connection, Neighbourhood, NetworkRelation, NodeRef
-from graph_model.networks.metrics import Metric, Ranking, betweenness, rank
+from graph_model.networks.metrics import Metric, Ranking, rank
 from graph_model.networks.overlap import (
     DonorOverlap, GivingIndex, OverlapOrder, donor_overlap, isolated_institutions, shared_donors)
 from graph_model.networks.projections import Projection, Side, Weighting, project_donors, project_institutions
 from graph_model.networks.reading import read_scope
+from graph_model.networks.sampling import budgeted_betweenness
 from graph_model.networks.scope import NetworkScope, ScopeData
 from graph_model.networks.suggest import Suggestion, suggest_donors
 from graph_model.stores.base import GraphStore
@@ -37,26 +38,9 @@ from graph_model.version import Version, current
 
 T = TypeVar("T")
 
-# Betweenness budget: source-node BFS/Dijkstra runs cost about this many seconds per edge each
-# (igraph on the 2-core benchmark machine, measured by benchmarks/networks.py on provinces and the
-# country). Exact when all n sources fit the budget; otherwise as many sampled
-# sources (pivots) as fit, at least MIN_PIVOTS.
-SECONDS_PER_EDGE = {False: 4.0e-8, True: 5.0e-8}
+# Seconds of search a betweenness answer may spend (graph_model.networks.sampling): exact when
+# all sources fit, otherwise as many sampled sources as fit, with the sampling error stated.
 BETWEENNESS_BUDGET_S = 3.0
-MIN_PIVOTS = 32
-
-
-@dataclass(frozen=True)
-class BetweennessPlan:
-    exact: bool
-    pivots: int | None  # None when exact
-
-
-def betweenness_plan(nodes: int, edges: int, weighted: bool, budget_s: float = BETWEENNESS_BUDGET_S) -> BetweennessPlan:
-    fits = int(budget_s / max(edges * SECONDS_PER_EDGE[weighted], 1e-12))
-    if fits >= nodes:
-        return BetweennessPlan(True, None)
-    return BetweennessPlan(False, max(MIN_PIVOTS, fits))
 
 
 @dataclass(frozen=True)
@@ -69,6 +53,7 @@ class Brokers:
     exact: bool = True
     pivots: int | None = None
     weighted: bool = True
+    relative_error: float | None = None  # sampled betweenness: mean standard error / value of the top
 
 
 class Networks:
@@ -117,9 +102,10 @@ class Networks:
             graph = (await self._projection(version, scope, side, weighting)).graph
             if metric is not Metric.BETWEENNESS:
                 return Brokers(await asyncio.to_thread(rank, graph, metric), graph.order, graph.size)
-            plan = betweenness_plan(graph.order, graph.size, weighted)
-            found = await asyncio.to_thread(betweenness, graph, weighted=weighted, pivots=plan.pivots)
-            return Brokers(found, graph.order, graph.size, plan.exact, plan.pivots, weighted)
+            found = await asyncio.to_thread(budgeted_betweenness, graph, weighted=weighted,
+                                            budget_s=BETWEENNESS_BUDGET_S)
+            return Brokers(found.ranking, graph.order, graph.size, found.exact, found.pivots, weighted,
+                           found.relative_error)
         key = ("brokers", scope, metric, side, weighting, weighted and metric is Metric.BETWEENNESS)
         return await self._cached(key, compute)
 
