@@ -35,7 +35,7 @@ def test_the_stated_error_holds(weighted: bool) -> None:
     exact = betweenness(g, weighted=weighted)
     for top in (found.ranking.order[:TOP], exact.order[:TOP]):
         errors = [abs(found.ranking.values[k] - exact.values[k]) / exact.values[k] for k in top]
-        # A standard error: the actual errors average about that size (measured 0.8-1.3 times it).
+        # A standard error: the actual errors average about that size (measured 0.7-1.3 times it).
         assert float(np.mean(errors)) < 2 * found.relative_error
     # The hubs of a scale-free graph stand far above the rest: the sample finds them.
     assert len(set(found.ranking.order[:TOP]) & set(exact.order[:TOP])) >= 14
@@ -47,9 +47,8 @@ def test_no_budget_takes_the_fewest_pivots_and_says_it_is_rough() -> None:
     assert (found.relative_error or 0) > 0.25
 
 
-def test_more_budget_means_more_pivots_and_a_smaller_error() -> None:
+def test_more_sources_mean_a_smaller_stated_error() -> None:
     g = scale_free(1500)
-    small, large = (budgeted_betweenness(g, weighted=False, budget_s=b) for b in (0.0, 0.05))
-    assert small.pivots is not None and (large.exact or (large.pivots or 0) > small.pivots)
-    if not large.exact:
-        assert (large.relative_error or 0) < (small.relative_error or 0)
+    small, large = (budgeted_betweenness(g, weighted=False, pivots=k) for k in (32, 200))
+    assert (small.pivots, large.pivots) == (32, 200)
+    assert (large.relative_error or 0) < (small.relative_error or 0)
