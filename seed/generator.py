@@ -1,5 +1,8 @@
-"""The scale generator's institution side: centres, what they offer, licences, assessments,
-partnerships and the needs of every county. Every row it writes is marked generated.
+"""The scale generator's institution side: centres, what they offer, licences, assessments and
+partnerships. Every row it writes is marked generated.
+
+People in need are not seeded: the hub computes them from each County's census columns, and
+``NEEDS`` relationships are left for planners' own figures.
 
 Each step takes its own ``random.Random`` so the output depends only on the profile's seed.
 """
@@ -36,14 +39,12 @@ ASSESSMENT_LEVELS = {AssessmentLevel.SELF: 25, AssessmentLevel.COUNTY: 20, Asses
 PARTNER_PURPOSES = ("joint referral of clients", "shared rehabilitation equipment", "joint training",
                     "joint fundraising campaign", "home-care coverage of rural areas",
                     "Ramadan food-basket distribution")
-# Illustrative prevalence rates: the share of a county's population (or age band) in need.
-NEED_RATES: dict[str, tuple[str, float]] = {
-    "tg-disability": ("population", 0.020), "tg-elderly": ("age60plus", 0.12),
-    "tg-low-income": ("population", 0.080), "tg-addiction": ("adults", 0.025),
-    "tg-children": ("age0to14", 0.030), "tg-women-heads": ("population", 0.012),
-    "tg-mental-illness": ("population", 0.004),
-}
-NEED_SOURCE = "generated estimate: 2016 census population x illustrative prevalence rate"
+# When every service of a centre's kind is withheld in its county (a rehabilitation centre where
+# tg-disability is withheld; a disabled-and-elderly care centre where both groups are), it
+# offers one of these instead, the first not withheld: general family and life-skills work any
+# kind of centre runs. The centre stays in the data (counties keep their institutions) without
+# filling the deliberate gap.
+FALLBACK_SERVICES = ("svc-life-skills", "svc-counselling-1480")
 
 
 def allocate(total: int, weights: Sequence[float], minimum: int = 0) -> list[int]:
@@ -82,19 +83,32 @@ def add_institutions(world: World, rng: random.Random, total: int, skip_province
 
 def add_offers(world: World, rng: random.Random, withheld: Mapping[str, tuple[str, ...]],
                extra_prob: float = 0.35) -> None:
-    """Services each centre offers, with capacity; ``withheld`` services never appear in a county."""
+    """Services each centre offers, with capacity; ``withheld`` services never appear in a county.
+
+    A centre whose kind's services are all withheld there offers a general fallback service.
+    """
     rels = world.ds.rels.setdefault(Rel.OFFERS, [])
     for inst in world.institutions:
         banned = withheld.get(inst.county, ())
-        options = [s for s in KIND_SERVICES[inst.kind] if s not in banned]
+        own = [s for s in KIND_SERVICES[inst.kind] if s not in banned]
+        options = own or [_fallback(banned, inst.county)]
         chosen = options[:1] + [s for s in options[1:] if rng.random() < extra_prob]
         for i, svc in enumerate(chosen):
             low, high = SERVICE_BY_KEY[svc].capacity
             capacity = rng.randint(low, high)
-            if i == 0 and inst.residents is not None and inst.kind in RESIDENTIAL_KINDS:
+            # A fallback service is not where residents live: only the kind's own residential
+            # service is sized to them.
+            if i == 0 and own and inst.residents is not None and inst.kind in RESIDENTIAL_KINDS:
                 capacity = inst.residents + rng.randint(0, 8)  # places never fewer than residents
             rels.append({"start": inst.key, "end": svc, "props": {"capacity": capacity}})
         world.offers[inst.key] = chosen
+
+
+def _fallback(banned: Sequence[str], county: str) -> str:
+    for svc in FALLBACK_SERVICES:
+        if svc not in banned:
+            return svc
+    raise ValueError(f"every fallback service is withheld in {county}: nothing left to offer there")
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -193,15 +207,3 @@ def add_partnerships(world: World, rng: random.Random, count: int) -> None:
         start = max(dt.date.fromisoformat(i.founded) if i.founded else dt.date(2010, 1, 1) for i in (a, b))
         rels.append({"start": a.key, "end": b.key, "props": {
             "since": _between(rng, start, TODAY).isoformat(), "purpose": rng.choice(PARTNER_PURPOSES)}})
-
-
-def add_needs(world: World, rng: random.Random, year: int = 2016) -> None:
-    """People in need per county and target group, from census counts and illustrative rates."""
-    rels = world.ds.rels.setdefault(Rel.NEEDS, [])
-    for county in world.ref.counties:
-        base = {"population": county.population, "age60plus": county.age60plus,
-                "age0to14": county.age0to14, "adults": county.population - county.age0to14}
-        for tg, (column, rate) in NEED_RATES.items():
-            people = max(1, round(base[column] * rate * rng.lognormvariate(0, 0.15)))
-            rels.append({"start": county.key, "end": tg, "props": {
-                "people": people, "source": NEED_SOURCE, "year": year, "generated": True}})

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from seed.articles import ARTICLE_DONORS, ARTICLE_PROVINCES, add_article_institutions, add_article_network
 from seed.catalogue import add_catalogue
 from seed.dataset import Dataset
-from seed.generator import add_assessments, add_institutions, add_licences, add_needs, add_offers, add_partnerships
+from seed.generator import add_assessments, add_institutions, add_licences, add_offers, add_partnerships
 from seed.naming import profile_source
 from seed.network import add_councils, add_donations, add_donors, add_events
 from seed.reference import add_reference
@@ -38,7 +38,7 @@ class Scale:
     county_councils_within: tuple[str, ...]  # provinces for county councils; empty: anywhere
     persons_per_province: int
     events: int  # generated ones, besides the articles' five
-    withheld: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # county -> services
+    withheld: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # county -> services offered nowhere there
 
 
 def build_profile(name: str, seed: int, scale: Scale) -> Dataset:
@@ -70,7 +70,6 @@ def _build(name: str, seed: int, scale: Scale) -> Dataset:
     add_licences(world, rng("licences"), source, scale.extra_licence_prob, scale.agreement_prob)
     add_assessments(world, rng("assessments"), source, scale.assessments_per_institution)
     add_partnerships(world, rng("partnerships"), scale.partnerships)
-    add_needs(world, rng("needs"))
     donors = add_donors(world, rng("donors"), scale.donors, source, ARTICLE_DONORS)
     add_councils(world, rng("councils"), donors, scale.county_councils, scale.persons_per_province,
                  source, scale.county_councils_within)

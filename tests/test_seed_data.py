@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,11 +29,11 @@ from graph_model.enums import (
 )
 from graph_model.model import validate_node, validate_rel
 from seed import articles as A
-from seed.catalogue import AGREEMENT_IN_PRINCIPLE, SERVICE_BY_KEY
+from seed.catalogue import AGREEMENT_IN_PRINCIPLE, KIND_SERVICES, SERVICE_BY_KEY, SERVICES
 from seed.dataset import Dataset
 from seed.demo import DEMO_SCALE, build_demo
-from seed.generator import TODAY
-from seed.national import UNDERSERVED_COUNTIES, build_national
+from seed.generator import FALLBACK_SERVICES, TODAY
+from seed.national import UNDERSERVED_COUNTIES, WITHHELD_SERVICES, build_national
 from seed.profiles import PROFILES, build
 from seed.scale import build_profile
 
@@ -48,6 +49,19 @@ def national() -> Dataset:
 
 
 PROFILE_BUILDS = {"demo": demo, "national": national}
+
+# The hub's default need per county and target group (graph_model/coverage/need.py documents the
+# same table): census columns times a prevalence rate, no noise. Repeated here so the seed's own
+# guarantees are checked without a database.
+CENSUS_NEED: dict[str, Callable[[dict], float]] = {
+    "tg-disability": lambda c: c["population"] * 0.020,
+    "tg-elderly": lambda c: c["age60plus"] * 0.12,
+    "tg-low-income": lambda c: c["population"] * 0.080,
+    "tg-addiction": lambda c: (c["population"] - c["age0to14"]) * 0.025,
+    "tg-children": lambda c: c["age0to14"] * 0.030,
+    "tg-women-heads": lambda c: c["population"] * 0.012,
+    "tg-mental-illness": lambda c: c["population"] * 0.004,
+}
 BOTH = pytest.mark.parametrize("profile", sorted(PROFILE_BUILDS))
 
 
@@ -130,7 +144,7 @@ def test_generated_rows_are_marked(profile: str) -> None:
                     assert p["nameEn"].endswith("(generated)") and p["nameFa"].endswith("(نمونه)"), row
             else:
                 assert "generated" not in p.get("nameEn", ""), row
-    for rel in (Rel.DONATED_TO, Rel.DONATED_TO_EVENT, Rel.NEEDS):
+    for rel in (Rel.DONATED_TO, Rel.DONATED_TO_EVENT):
         assert all(r["props"]["generated"] is True and "generated" in r["props"]["source"]
                    for r in ds.rels[rel]), rel
 
@@ -276,11 +290,17 @@ def test_catalogue_and_licences(profile: str) -> None:
 
 
 @BOTH
-def test_needs_cover_every_county_and_group(profile: str) -> None:
+def test_no_needs_are_seeded_and_the_census_defaults_exist(profile: str) -> None:
+    """NEEDS rows are planners' overrides: the hub's default need comes from the census columns."""
     ds = PROFILE_BUILDS[profile]()
-    pairs = {(r["start"], r["end"]) for r in ds.rels[Rel.NEEDS]}
-    assert len(pairs) == 429 * len(ds.nodes[Label.TARGET_GROUP])
-    assert all(r["props"]["people"] > 0 for r in ds.rels[Rel.NEEDS])
+    assert not ds.rels.get(Rel.NEEDS)
+    assert set(CENSUS_NEED) == set(props_by_key(ds, Label.TARGET_GROUP))
+    counties = props_by_key(ds, Label.COUNTY)
+    assert len(counties) == 429
+    for key, c in counties.items():
+        assert all(isinstance(c[k], int) and c[k] > 0 for k in ("population", "age0to14", "age60plus")), key
+        assert c["age0to14"] + c["age60plus"] < c["population"], key
+        assert all(need(c) > 0 for need in CENSUS_NEED.values()), key
 
 
 @BOTH
@@ -362,23 +382,78 @@ def test_article_provinces_are_the_same_in_both_profiles() -> None:
         assert institutions_in(demo(), province) == institutions_in(national(), province)
 
 
-def test_underserved_counties_have_no_capacity_for_their_services() -> None:
+def test_underserved_counties_lack_every_service_of_their_groups() -> None:
     ds = national()
     counties = props_by_key(ds, Label.COUNTY)
     located = {r["start"]: r["end"] for r in ds.rels[Rel.LOCATED_IN]}
     capacity: Counter[tuple[str, str]] = Counter()
     for r in ds.rels[Rel.OFFERS]:
         capacity[(located[r["start"]], r["end"])] += r["props"]["capacity"]
-    need = {(r["start"], r["end"]): r["props"]["people"] for r in ds.rels[Rel.NEEDS]}
     assert 10 <= len(UNDERSERVED_COUNTIES) <= 15
-    for county, services in UNDERSERVED_COUNTIES.items():
+    assert set(WITHHELD_SERVICES) == set(UNDERSERVED_COUNTIES)
+    for county, groups in UNDERSERVED_COUNTIES.items():
+        assert groups and set(groups) <= {"tg-disability", "tg-elderly"}
         assert county in counties and county[:5] not in A.ARTICLE_PROVINCES
         assert county in located.values(), f"{county} should still have institutions"
-        for svc in services:
-            assert capacity[(county, svc)] == 0
-            assert any(need[(county, tg)] > 0 for tg in SERVICE_BY_KEY[svc].serves)
+        serving = {s.key for s in SERVICES if set(s.serves) & set(groups)}
+        assert set(WITHHELD_SERVICES[county]) == serving
+        for svc in serving:
+            assert capacity[(county, svc)] == 0, (county, svc)
             # The same service exists elsewhere in the province: the gap is local.
-            assert any(cap for (c, s), cap in capacity.items() if s == svc and c[:5] == county[:5])
+            assert any(cap for (c, s), cap in capacity.items() if s == svc and c[:5] == county[:5] and c != county)
+
+
+def test_a_centre_whose_services_are_all_withheld_falls_back_to_a_general_one() -> None:
+    ds = national()
+    kind = {r["key"]: InstitutionKind(r["props"]["kind"]) for r in ds.nodes[Label.INSTITUTION]}
+    located = {r["start"]: r["end"] for r in ds.rels[Rel.LOCATED_IN]}
+    offered: defaultdict[str, set[str]] = defaultdict(set)
+    for r in ds.rels[Rel.OFFERS]:
+        offered[r["start"]].add(r["end"])
+    assert set(offered) == set(kind), "every centre offers something"
+    fallbacks = 0
+    for inst, services in offered.items():
+        banned = set(WITHHELD_SERVICES.get(located[inst], ()))
+        own = set(KIND_SERVICES[kind[inst]]) - banned
+        if own:
+            assert services <= own, inst
+        else:
+            assert services == {FALLBACK_SERVICES[0]} and FALLBACK_SERVICES[0] not in banned, inst
+            fallbacks += 1
+    assert fallbacks > 0  # rehabilitation centres in counties withheld for tg-disability, at least
+
+
+def coverage_ranking(ds: Dataset, group: str) -> list[tuple[float, float, str]]:
+    """(unmet share, shortfall, county), worst first: licensed capacity on TODAY against census need."""
+    today = TODAY.isoformat()
+    licences = props_by_key(ds, Label.LICENCE)
+    holder = {r["end"]: r["start"] for r in ds.rels[Rel.HOLDS]}
+    licensed = {(holder[r["start"]], r["end"]) for r in ds.rels[Rel.LICENSES]
+                if licences[r["start"]]["status"] in ("ACTIVE", "EXPIRED")
+                and licences[r["start"]]["issuedOn"] <= today <= licences[r["start"]]["expiresOn"]}
+    located = {r["start"]: r["end"] for r in ds.rels[Rel.LOCATED_IN]}
+    serving = {s.key for s in SERVICES if group in s.serves}
+    capacity: Counter[str] = Counter()
+    for r in ds.rels[Rel.OFFERS]:
+        if r["end"] in serving and (r["start"], r["end"]) in licensed:
+            capacity[located[r["start"]]] += r["props"]["capacity"]
+    need = {key: CENSUS_NEED[group](c) for key, c in props_by_key(ds, Label.COUNTY).items()}
+    norm = sum(capacity.values()) / sum(need.values())
+    rows = []
+    for county, people in need.items():
+        expected = people * norm
+        shortfall = max(0.0, expected - capacity[county])
+        rows.append((shortfall / expected, shortfall, county))
+    return sorted(rows, key=lambda row: (-row[0], -row[1]))
+
+
+@pytest.mark.parametrize("group", ["tg-disability", "tg-elderly"])
+def test_underserved_counties_top_the_coverage_ranking(group: str) -> None:
+    """What the hub's gap analysis will show: the deliberate gaps first, before any chance one."""
+    withheld = {c for c, groups in UNDERSERVED_COUNTIES.items() if group in groups}
+    ranking = coverage_ranking(national(), group)
+    assert withheld and {county for _, _, county in ranking[:len(withheld)]} == withheld
+    assert all(share == 1.0 for share, _, _ in ranking[:len(withheld)])
 
 
 def test_profiles_registry() -> None:
