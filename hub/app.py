@@ -19,6 +19,7 @@ from graph_model.enums import Label
 from graph_model.errors import HubError
 from graph_model.stores.base import GraphStore
 from hub import graphiql
+from hub.exports import ROUTES as EXPORTS
 from hub.http import HubGraphQL
 from hub.request_id import RequestIdMiddleware
 from hub.schema import schema
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         Route("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        *EXPORTS,
     ]
     if ide:
         routes.append(graphiql.assets_mount())

@@ -12,6 +12,8 @@ from .communities import Communities
 from .connection import Connection
 from .council import Council
 from .counts import Counts
+from .coverage import Coverage
+from .coverage_what_if import CoverageWhatIf
 from .create_assessment import CreateAssessment
 from .create_council import CreateCouncil
 from .create_county import CreateCounty
@@ -44,7 +46,10 @@ from .enums import (
     Calendar,
     CentralityMetric,
     CommunityAlgorithm,
+    CoverageLevel,
+    CoverageMethod,
     Direction,
+    DistanceDecay,
     DonationSort,
     InstitutionSort,
     LicenceSort,
@@ -57,6 +62,7 @@ from .enums import (
 )
 from .events import Events
 from .input_types import (
+    CoverageChangeInput,
     CreateAssessmentInput,
     CreateCouncilInput,
     CreateCountyInput,
@@ -116,6 +122,7 @@ from .search import Search
 from .set_need import SetNeed
 from .shared_donors import SharedDonors
 from .suspend_licence import SuspendLicence
+from .underserved_areas import UnderservedAreas
 from .unlink_partners import UnlinkPartners
 from .update_assessment import UpdateAssessment
 from .update_council import UpdateCouncil
@@ -132,6 +139,7 @@ from .update_person import UpdatePerson
 from .update_province import UpdateProvince
 from .update_service import UpdateService
 from .update_target_group import UpdateTargetGroup
+from .who_what_where import WhoWhatWhere
 from .withdraw_service import WithdrawService
 
 
@@ -840,6 +848,366 @@ class HubClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return Node.model_validate(data)
+
+    async def coverage(
+        self,
+        service: Union[Optional[str], UnsetType] = UNSET,
+        target_group: Union[Optional[str], UnsetType] = UNSET,
+        level: Union[Optional[CoverageLevel], UnsetType] = UNSET,
+        method: Union[Optional[CoverageMethod], UnsetType] = UNSET,
+        radius_km: Union[Optional[float], UnsetType] = UNSET,
+        decay: Union[Optional[DistanceDecay], UnsetType] = UNSET,
+        as_of: Union[Optional[Any], UnsetType] = UNSET,
+        norm: Union[Optional[float], UnsetType] = UNSET,
+        first: Union[Optional[int], UnsetType] = UNSET,
+        province: Union[Optional[str], UnsetType] = UNSET,
+        providers_first: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> Coverage:
+        query = gql("""
+            query Coverage($service: String, $targetGroup: String, $level: CoverageLevel = COUNTY, $method: CoverageMethod = ENHANCED, $radiusKm: Float, $decay: DistanceDecay, $asOf: Date, $norm: Float, $first: Int = 100, $province: String, $providersFirst: Int = 10) {
+              coverage(
+                service: $service
+                targetGroup: $targetGroup
+                level: $level
+                method: $method
+                radiusKm: $radiusKm
+                decay: $decay
+                asOf: $asOf
+                norm: $norm
+              ) {
+                ...CoverageReportFields
+                areas(first: $first, province: $province) {
+                  ...CoverageAreaFields
+                }
+              }
+            }
+
+            fragment CoverageAreaFields on CoverageArea {
+              key
+              level
+              provinceKey
+              need
+              capacity
+              unlicensedCapacity
+              reached
+              ratio
+              accessibility
+              nearestKm
+              withinReach
+              target
+              shortfall
+              unmetShare
+              rank
+              needs {
+                countyKey
+                targetGroupKey
+                people
+                source
+                year
+                override
+              }
+              county {
+                nameEn
+                nameFa
+              }
+              providers(first: $providersFirst) {
+                institutionKey
+                serviceKey
+                capacity
+                distanceKm
+                weight
+                institution {
+                  nameEn
+                }
+              }
+            }
+
+            fragment CoverageReportFields on CoverageReport {
+              asOf
+              targetGroupKeys
+              method
+              radiusKm
+              norm
+              normIsNational
+              need
+              capacity
+              totalCount
+              services {
+                key
+                nameEn
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "service": service,
+            "targetGroup": target_group,
+            "level": level,
+            "method": method,
+            "radiusKm": radius_km,
+            "decay": decay,
+            "asOf": as_of,
+            "norm": norm,
+            "first": first,
+            "province": province,
+            "providersFirst": providers_first,
+        }
+        response = await self.execute(
+            query=query, operation_name="Coverage", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Coverage.model_validate(data)
+
+    async def underserved_areas(
+        self,
+        service: Union[Optional[str], UnsetType] = UNSET,
+        target_group: Union[Optional[str], UnsetType] = UNSET,
+        level: Union[Optional[CoverageLevel], UnsetType] = UNSET,
+        method: Union[Optional[CoverageMethod], UnsetType] = UNSET,
+        radius_km: Union[Optional[float], UnsetType] = UNSET,
+        decay: Union[Optional[DistanceDecay], UnsetType] = UNSET,
+        as_of: Union[Optional[Any], UnsetType] = UNSET,
+        norm: Union[Optional[float], UnsetType] = UNSET,
+        top: Union[Optional[int], UnsetType] = UNSET,
+        providers_first: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> UnderservedAreas:
+        query = gql("""
+            query UnderservedAreas($service: String, $targetGroup: String, $level: CoverageLevel = COUNTY, $method: CoverageMethod = ENHANCED, $radiusKm: Float, $decay: DistanceDecay, $asOf: Date, $norm: Float, $top: Int = 10, $providersFirst: Int = 10) {
+              underservedAreas(
+                service: $service
+                targetGroup: $targetGroup
+                level: $level
+                method: $method
+                radiusKm: $radiusKm
+                decay: $decay
+                asOf: $asOf
+                norm: $norm
+                top: $top
+              ) {
+                ...CoverageAreaFields
+              }
+            }
+
+            fragment CoverageAreaFields on CoverageArea {
+              key
+              level
+              provinceKey
+              need
+              capacity
+              unlicensedCapacity
+              reached
+              ratio
+              accessibility
+              nearestKm
+              withinReach
+              target
+              shortfall
+              unmetShare
+              rank
+              needs {
+                countyKey
+                targetGroupKey
+                people
+                source
+                year
+                override
+              }
+              county {
+                nameEn
+                nameFa
+              }
+              providers(first: $providersFirst) {
+                institutionKey
+                serviceKey
+                capacity
+                distanceKm
+                weight
+                institution {
+                  nameEn
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "service": service,
+            "targetGroup": target_group,
+            "level": level,
+            "method": method,
+            "radiusKm": radius_km,
+            "decay": decay,
+            "asOf": as_of,
+            "norm": norm,
+            "top": top,
+            "providersFirst": providers_first,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="UnderservedAreas",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UnderservedAreas.model_validate(data)
+
+    async def coverage_what_if(
+        self,
+        changes: list[CoverageChangeInput],
+        service: Union[Optional[str], UnsetType] = UNSET,
+        target_group: Union[Optional[str], UnsetType] = UNSET,
+        level: Union[Optional[CoverageLevel], UnsetType] = UNSET,
+        method: Union[Optional[CoverageMethod], UnsetType] = UNSET,
+        radius_km: Union[Optional[float], UnsetType] = UNSET,
+        decay: Union[Optional[DistanceDecay], UnsetType] = UNSET,
+        as_of: Union[Optional[Any], UnsetType] = UNSET,
+        norm: Union[Optional[float], UnsetType] = UNSET,
+        norm_after: Union[Optional[float], UnsetType] = UNSET,
+        providers_first: Union[Optional[int], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> CoverageWhatIf:
+        query = gql("""
+            query CoverageWhatIf($changes: [CoverageChangeInput!]!, $service: String, $targetGroup: String, $level: CoverageLevel = COUNTY, $method: CoverageMethod = ENHANCED, $radiusKm: Float, $decay: DistanceDecay, $asOf: Date, $norm: Float, $normAfter: Float, $providersFirst: Int = 10) {
+              coverageWhatIf(
+                changes: $changes
+                service: $service
+                targetGroup: $targetGroup
+                level: $level
+                method: $method
+                radiusKm: $radiusKm
+                decay: $decay
+                asOf: $asOf
+                norm: $norm
+                normAfter: $normAfter
+              ) {
+                before {
+                  ...CoverageReportFields
+                }
+                after {
+                  ...CoverageReportFields
+                }
+                changed {
+                  shortfallChange
+                  before {
+                    ...CoverageAreaFields
+                  }
+                  after {
+                    ...CoverageAreaFields
+                  }
+                }
+              }
+            }
+
+            fragment CoverageAreaFields on CoverageArea {
+              key
+              level
+              provinceKey
+              need
+              capacity
+              unlicensedCapacity
+              reached
+              ratio
+              accessibility
+              nearestKm
+              withinReach
+              target
+              shortfall
+              unmetShare
+              rank
+              needs {
+                countyKey
+                targetGroupKey
+                people
+                source
+                year
+                override
+              }
+              county {
+                nameEn
+                nameFa
+              }
+              providers(first: $providersFirst) {
+                institutionKey
+                serviceKey
+                capacity
+                distanceKm
+                weight
+                institution {
+                  nameEn
+                }
+              }
+            }
+
+            fragment CoverageReportFields on CoverageReport {
+              asOf
+              targetGroupKeys
+              method
+              radiusKm
+              norm
+              normIsNational
+              need
+              capacity
+              totalCount
+              services {
+                key
+                nameEn
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "changes": changes,
+            "service": service,
+            "targetGroup": target_group,
+            "level": level,
+            "method": method,
+            "radiusKm": radius_km,
+            "decay": decay,
+            "asOf": as_of,
+            "norm": norm,
+            "normAfter": norm_after,
+            "providersFirst": providers_first,
+        }
+        response = await self.execute(
+            query=query, operation_name="CoverageWhatIf", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CoverageWhatIf.model_validate(data)
+
+    async def who_what_where(
+        self,
+        scope: Union[Optional[NetworkScopeInput], UnsetType] = UNSET,
+        level: Union[Optional[CoverageLevel], UnsetType] = UNSET,
+        service: Union[Optional[str], UnsetType] = UNSET,
+        as_of: Union[Optional[Any], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> WhoWhatWhere:
+        query = gql("""
+            query WhoWhatWhere($scope: NetworkScopeInput, $level: CoverageLevel = COUNTY, $service: String, $asOf: Date) {
+              whoWhatWhere(scope: $scope, level: $level, service: $service, asOf: $asOf) {
+                areaKey
+                provinceKey
+                serviceKey
+                implementers
+                capacity
+                licensedCapacity
+                funders
+                funding
+                service {
+                  nameEn
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "scope": scope,
+            "level": level,
+            "service": service,
+            "asOf": as_of,
+        }
+        response = await self.execute(
+            query=query, operation_name="WhoWhatWhere", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return WhoWhatWhere.model_validate(data)
 
     async def create_province(
         self, input: CreateProvinceInput, **kwargs: Any

@@ -74,9 +74,27 @@ class CountySort(str, Enum):
     POPULATION = "POPULATION"
 
 
+class CoverageLevel(str, Enum):
+    COUNTY = "COUNTY"
+    PROVINCE = "PROVINCE"
+
+
+class CoverageMethod(str, Enum):
+    RATIO = "RATIO"
+    TWO_STEP = "TWO_STEP"
+    ENHANCED = "ENHANCED"
+    NEAREST = "NEAREST"
+
+
 class Direction(str, Enum):
     ASC = "ASC"
     DESC = "DESC"
+
+
+class DistanceDecay(str, Enum):
+    UNIFORM = "UNIFORM"
+    GAUSSIAN = "GAUSSIAN"
+    STEPPED = "STEPPED"
 
 
 class DonationSort(str, Enum):

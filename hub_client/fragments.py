@@ -12,6 +12,8 @@ from .enums import (
     AssessmentLevel,
     CouncilKind,
     CouncilLevel,
+    CoverageLevel,
+    CoverageMethod,
     DonorKind,
     EventKind,
     InstitutionKind,
@@ -80,6 +82,72 @@ class CountyWritten(BaseModel):
 
 class CountyWrittenProvince(BaseModel):
     key: str
+
+
+class CoverageAreaFields(BaseModel):
+    key: str
+    level: CoverageLevel
+    province_key: str = Field(alias="provinceKey")
+    need: float
+    capacity: float
+    unlicensed_capacity: float = Field(alias="unlicensedCapacity")
+    reached: float
+    ratio: Optional[float]
+    accessibility: Optional[float]
+    nearest_km: Optional[float] = Field(alias="nearestKm")
+    within_reach: bool = Field(alias="withinReach")
+    target: float
+    shortfall: float
+    unmet_share: float = Field(alias="unmetShare")
+    rank: int
+    needs: list["CoverageAreaFieldsNeeds"]
+    county: Optional["CoverageAreaFieldsCounty"]
+    providers: list["CoverageAreaFieldsProviders"]
+
+
+class CoverageAreaFieldsNeeds(BaseModel):
+    county_key: str = Field(alias="countyKey")
+    target_group_key: str = Field(alias="targetGroupKey")
+    people: float
+    source: str
+    year: int
+    override: bool
+
+
+class CoverageAreaFieldsCounty(BaseModel):
+    name_en: str = Field(alias="nameEn")
+    name_fa: str = Field(alias="nameFa")
+
+
+class CoverageAreaFieldsProviders(BaseModel):
+    institution_key: str = Field(alias="institutionKey")
+    service_key: str = Field(alias="serviceKey")
+    capacity: int
+    distance_km: float = Field(alias="distanceKm")
+    weight: float
+    institution: Optional["CoverageAreaFieldsProvidersInstitution"]
+
+
+class CoverageAreaFieldsProvidersInstitution(BaseModel):
+    name_en: str = Field(alias="nameEn")
+
+
+class CoverageReportFields(BaseModel):
+    as_of: str = Field(alias="asOf")
+    target_group_keys: list[str] = Field(alias="targetGroupKeys")
+    method: CoverageMethod
+    radius_km: float = Field(alias="radiusKm")
+    norm: float
+    norm_is_national: bool = Field(alias="normIsNational")
+    need: float
+    capacity: float
+    total_count: int = Field(alias="totalCount")
+    services: list["CoverageReportFieldsServices"]
+
+
+class CoverageReportFieldsServices(BaseModel):
+    key: str
+    name_en: str = Field(alias="nameEn")
 
 
 class DonationWritten(BaseModel):
@@ -423,6 +491,8 @@ Actor.model_rebuild()
 AssessmentWritten.model_rebuild()
 CouncilWritten.model_rebuild()
 CountyWritten.model_rebuild()
+CoverageAreaFields.model_rebuild()
+CoverageReportFields.model_rebuild()
 DonationWritten.model_rebuild()
 DonorWritten.model_rebuild()
 DrawnNode.model_rebuild()

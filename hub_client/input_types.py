@@ -21,6 +21,21 @@ from .enums import (
 )
 
 
+class AddCapacityInput(BaseModel):
+    """Add hypothetical licensed capacity: at a county's centroid, or at a point (a point alone belongs to the county with the nearest centroid)."""
+
+    capacity: int
+    "Places, or people a year."
+    service: Optional[str] = None
+    "The service (required when the question is a target group's)."
+    county: Optional[str] = None
+    "A county's key."
+    lat: Optional[float] = None
+    "Latitude of the point."
+    lon: Optional[float] = None
+    "Longitude of the point."
+
+
 class AssessmentFilter(BaseModel):
     """Filters on a list of Assessment items; all given ones apply."""
 
@@ -58,6 +73,17 @@ class CountyFilter(BaseModel):
     "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, ZWNJ and diacritics do not matter."
     province: Optional[str] = None
     "Only those in this province (key, e.g. IR-06)."
+
+
+class CoverageChangeInput(BaseModel):
+    """One hypothetical change: exactly one of its fields."""
+
+    add_capacity: Optional["AddCapacityInput"] = Field(
+        alias="addCapacity", default=None
+    )
+    "Add capacity."
+    close_institution: Optional[str] = Field(alias="closeInstitution", default=None)
+    "Close an institution (its key): all its capacity goes."
 
 
 class CreateAssessmentInput(BaseModel):
@@ -735,3 +761,6 @@ class UpdateTargetGroupInput(BaseModel):
     "Name in English."
     source: Optional[str] = None
     "Where the record or its figures come from."
+
+
+CoverageChangeInput.model_rebuild()

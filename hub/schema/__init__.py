@@ -10,6 +10,7 @@ from strawberry.types import ExecutionContext
 from strawberry.tools import merge_types
 
 from hub.schema.browse import BrowseQuery
+from hub.schema.coverage import CoverageQuery
 from hub.schema.extensions import extensions
 from hub.schema.mutations import EntityMutation
 from hub.schema.mutations_relations import RelationMutation
@@ -20,11 +21,12 @@ from hub.schema.scalars import config
 
 log = logging.getLogger("hub")
 
-Query = merge_types("Query", (BrowseQuery, OverviewQuery, NetworkQuery, ExploreQuery))
+Query = merge_types("Query", (BrowseQuery, OverviewQuery, NetworkQuery, ExploreQuery, CoverageQuery))
 Mutation = merge_types("Mutation", (EntityMutation, RelationMutation))
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Read the graph: any object by id or key, every list as a filtered, sorted connection, and dashboard "
-    "aggregates (`overview`), and collaboration networks (`network`, `connection`, `brokers`, `communities`, `sharedDonors`, ...).")
+    "aggregates (`overview`), collaboration networks (`network`, `connection`, `brokers`, `communities`, `sharedDonors`, ...), "
+    "and coverage gaps (`coverage`, `underservedAreas`, `coverageWhatIf`, `whoWhatWhere`).")
 Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Change the graph. Each mutation is one transaction; an expected failure is a typed result "
     "(`... on MutationError`) and writes nothing. A value no scalar can read (a date that is neither ISO "

@@ -1,0 +1,1 @@
+"""Coverage gaps: need, capacity and accessibility per area."""

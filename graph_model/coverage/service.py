@@ -1,0 +1,132 @@
+"""Coverage as the API asks for it: resolve the subject, read, compute, cache.
+
+``Coverage(store, cache)`` keeps each step in the process's ``VersionCache`` under the graph
+version: the areas and services (one read for every question), the providers of a set of
+services on a date, the planners' need figures, and each finished table. Computing runs off the
+event loop. A what-if recomputes from the cached reads with its changes applied in memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from graph_model.cache import VersionCache
+from graph_model.coverage import whatif
+from graph_model.coverage.analysis import CoverageTable, Level, Options, compute
+from graph_model.coverage.need import NeedFigure, needs_by_county
+from graph_model.coverage.threew import WhoWhatWhere, matrix
+from graph_model.coverage.reading import Areas, Provider, read_areas, read_overrides, read_providers
+from graph_model.errors import FieldError, NotFound, ValidationFailed
+from graph_model.networks.scope import NetworkScope
+from graph_model.networks.service import Networks
+from graph_model.stores.base import GraphStore
+from graph_model.version import Version, current
+
+T = TypeVar("T")
+MAX_RADIUS_KM = 1000.0
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What coverage is asked for: one service, or every service serving one target group."""
+
+    service: str | None = None
+    target_group: str | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    before: CoverageTable
+    after: CoverageTable
+
+
+class Coverage:
+    def __init__(self, store: GraphStore, cache: VersionCache | None = None) -> None:
+        self.store = store
+        self.cache = cache if cache is not None else VersionCache(maxsize=64)
+
+    async def _at(self, version: Version, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        return await self.cache.get(version, ("coverage", key), compute)
+
+    async def areas(self, version: Version) -> Areas:
+        return await self._at(version, "areas", lambda: read_areas(self.store))
+
+    async def providers(self, version: Version, services: tuple[str, ...], as_of: dt.date) -> tuple[Provider, ...]:
+        return await self._at(version, ("providers", services, as_of),
+                              lambda: read_providers(self.store, services, as_of))
+
+    async def needs(self, version: Version, groups: tuple[str, ...]) -> dict[str, tuple[NeedFigure, ...]]:
+        async def compute() -> dict[str, tuple[NeedFigure, ...]]:
+            areas = await self.areas(version)
+            overrides = await read_overrides(self.store, groups)
+            return needs_by_county((c.census for c in areas.counties), groups, overrides)
+        return await self._at(version, ("needs", groups), compute)
+
+    async def resolve(self, version: Version, subject: Subject) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(services, target groups) of a subject: a service and the groups it serves, or a group
+        and the services serving it."""
+        if (subject.service is None) == (subject.target_group is None):
+            raise ValidationFailed("ask for a service or a target group", [FieldError(
+                "service", "give exactly one of service and targetGroup")])
+        areas = await self.areas(version)
+        if subject.service is not None:
+            info = areas.services.get(subject.service)
+            if info is None:
+                raise NotFound(f"no service with key {subject.service!r}")
+            return (info.key,), info.groups
+        if subject.target_group not in areas.groups:
+            raise NotFound(f"no target group with key {subject.target_group!r}")
+        return areas.serving(subject.target_group), (subject.target_group,)  # type: ignore[return-value]
+
+    async def table(self, subject: Subject, options: Options, as_of: dt.date) -> CoverageTable:
+        check(options)
+        version = await current(self.store)
+
+        async def build() -> CoverageTable:
+            services, groups = await self.resolve(version, subject)
+            areas, needs = await self.areas(version), await self.needs(version, groups)
+            providers = await self.providers(version, services, as_of)
+            return await asyncio.to_thread(compute, areas, needs, providers, services, groups, options)
+        return await self._at(version, ("table", subject, options, as_of), build)
+
+    async def what_if(self, subject: Subject, options: Options, as_of: dt.date,
+                      changes: Sequence[whatif.Change], norm_after: float | None = None) -> Comparison:
+        """Coverage before and after the changes. The norm stays the one before (so added capacity
+        shows as the gap it closes) unless ``norm_after`` sets another."""
+        if not changes and norm_after is None:
+            raise ValidationFailed("a what-if needs a change", [FieldError("changes", "give a change or normAfter")])
+        before = await self.table(subject, options, as_of)
+        version = await current(self.store)
+        services, groups = await self.resolve(version, subject)
+        areas, needs = await self.areas(version), await self.needs(version, groups)
+        changed = whatif.apply(areas, await self.providers(version, services, as_of), services, changes)
+        after_options = Options(options.method, options.level, options.radius_km, options.decay,
+                                before.norm if norm_after is None else norm_after)
+        check(after_options, "normAfter")
+        after = await asyncio.to_thread(compute, areas, needs, changed, services, groups, after_options)
+        return Comparison(before, after)
+
+    async def who_what_where(self, networks: Networks, scope: NetworkScope, level: Level,
+                             as_of: dt.date) -> tuple[WhoWhatWhere, ...]:
+        """The 3W matrix of a scope: the providers of every service on ``as_of`` and the gifts of
+        the scope's window, read through ``networks`` (whose cache the scope read is shared with)."""
+        version = await current(self.store)
+
+        async def build() -> tuple[WhoWhatWhere, ...]:
+            data = await networks.data(scope)
+            areas = await self.areas(version)
+            providers = await self.providers(version, tuple(sorted(areas.services)), as_of)
+            return await asyncio.to_thread(matrix, providers, data, level)
+        return await self._at(version, ("3w", scope, level, as_of), build)
+
+
+def check(options: Options, norm_field: str = "norm") -> None:
+    if not 0 < options.radius_km <= MAX_RADIUS_KM:
+        raise ValidationFailed("the catchment radius is out of range", [FieldError(
+            "radiusKm", f"more than 0 and at most {MAX_RADIUS_KM:g} km")])
+    if options.norm is not None and not 0 <= options.norm <= 1e9:
+        raise ValidationFailed("the norm is out of range", [FieldError(norm_field, "0 to 10^9 per 10,000 in need")])

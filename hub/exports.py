@@ -1,0 +1,98 @@
+"""CSV exports with HXL hashtags: the coverage table and the 3W matrix over plain GET.
+
+``/export/coverage.csv`` takes the arguments of the ``coverage`` query as query parameters
+(``service`` or ``targetGroup``, ``level``, ``method``, ``radiusKm``, ``decay``, ``asOf``,
+``norm``); ``/export/3w.csv`` those of ``whoWhatWhere`` (``province`` or ``council``, ``since``,
+``until``, ``jalaliYear``, ``level``, ``service``, ``asOf``). A mistake answers a JSON body with
+the error code and the field at fault, as the GraphQL errors do.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from graph_model.coverage.analysis import Level, Method
+from graph_model.coverage.hxl import coverage_csv, three_w_csv
+from graph_model.coverage.methods import Decay
+from graph_model.errors import FieldError, HubError, NotFound, StoreUnavailable, ValidationFailed
+from graph_model.networks.service import Networks
+from graph_model.version import current
+from hub.resolvers import coverage as resolve
+from hub.resolvers.networks import scope_of
+from hub.schema.scalars import parse_date
+
+STATUS = {NotFound: 404, ValidationFailed: 400, StoreUnavailable: 503}
+KNOWN = {"coverage": {"service", "targetGroup", "level", "method", "radiusKm", "decay", "asOf", "norm"},
+         "3w": {"province", "council", "since", "until", "jalaliYear", "level", "service", "asOf"}}
+
+
+def _csv(text: str, name: str) -> Response:
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _error(exc: HubError) -> JSONResponse:
+    status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
+    return JSONResponse({"error": {"code": exc.code, "message": str(exc),
+                                   "fields": [{"field": e.field, "message": e.message} for e in exc.errors]}},
+                        status_code=status)
+
+
+def _check_known(request: Request, export: str) -> None:
+    unknown = sorted(set(request.query_params) - KNOWN[export])
+    if unknown:
+        raise ValidationFailed(f"unknown parameter {unknown[0]!r}", [FieldError(
+            name, f"not a parameter of this export; known: {', '.join(sorted(KNOWN[export]))}") for name in unknown])
+
+
+async def coverage_export(request: Request) -> Response:
+    q = request.query_params
+    try:
+        _check_known(request, "coverage")
+        method = resolve.enum_arg(Method, q.get("method"), "method", Method.ENHANCED)
+        level = resolve.enum_arg(Level, q.get("level"), "level", Level.COUNTY)
+        decay = resolve.enum_arg(Decay, q.get("decay"), "decay", None)
+        options = resolve.options(method, level, resolve.number_arg(q.get("radiusKm"), "radiusKm"), decay,
+                                  resolve.number_arg(q.get("norm"), "norm"))
+        day = resolve.as_of(q.get("asOf"))
+        service = resolve.coverage_for(request.state.store, request.state.cache)
+        table = await service.table(resolve.subject(q.get("service"), q.get("targetGroup")), options, day)
+        areas = await service.areas(await current(request.state.store))
+    except HubError as exc:
+        return _error(exc)
+    subject = q.get("service") or q.get("targetGroup")
+    return _csv(coverage_csv(table, areas, day.isoformat()), f"coverage-{subject}-{level.value.lower()}.csv")
+
+
+async def three_w_export(request: Request) -> Response:
+    q = request.query_params
+    try:
+        _check_known(request, "3w")
+        level = resolve.enum_arg(Level, q.get("level"), "level", Level.COUNTY)
+        year = q.get("jalaliYear")
+        if year is not None and not year.isdigit():
+            raise ValidationFailed("jalaliYear is not a year", [FieldError("jalaliYear", f"{year!r} is not a year")])
+        scope = scope_of(SimpleNamespace(province=q.get("province"), council=q.get("council"),
+                                         since=_day(q.get("since"), "since"), until=_day(q.get("until"), "until"),
+                                         jalali_year=None if year is None else int(year)))
+        day = resolve.as_of(q.get("asOf"))
+        store, cache = request.state.store, request.state.cache
+        service = resolve.coverage_for(store, cache)
+        rows = await service.who_what_where(Networks(store, cache), scope, level, day)
+        areas = await service.areas(await current(store))
+    except HubError as exc:
+        return _error(exc)
+    wanted = q.get("service")
+    rows = tuple(r for r in rows if wanted is None or r.service == wanted)
+    return _csv(three_w_csv(rows, areas, day.isoformat()), f"3w-{level.value.lower()}.csv")
+
+
+def _day(value: str | None, field: str) -> str | None:
+    return parse_date(value, field) if value else None
+
+
+ROUTES = [Route("/export/coverage.csv", coverage_export), Route("/export/3w.csv", three_w_export)]

@@ -1,0 +1,65 @@
+"""The coverage fields and exports: turn arguments into a subject, options and a date, and ask
+``graph_model.coverage.service.Coverage`` (one per request, sharing the process's cache)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from graph_model.cache import VersionCache
+from graph_model.coverage.analysis import Level, Method, Options
+from graph_model.coverage.methods import Decay
+from graph_model.coverage.service import Coverage, Subject
+from graph_model.errors import FieldError, ValidationFailed
+from graph_model.stores.base import GraphStore
+from hub.context import Info
+from hub.schema.scalars import parse_date
+
+DEFAULT_RADIUS_KM = 50.0
+
+
+def coverage(info: Info) -> Coverage:
+    return coverage_for(info.context.store, info.context.cache)
+
+
+def coverage_for(store: GraphStore, cache: VersionCache | None) -> Coverage:
+    return Coverage(store, cache)
+
+
+def subject(service: str | None, target_group: str | None) -> Subject:
+    return Subject(service or None, target_group or None)
+
+
+def options(method: Method, level: Level, radius_km: float | None, decay: Decay | None,
+            norm: float | None) -> Options:
+    """Options from arguments; a decay only means something for ENHANCED."""
+    if decay is not None and decay is not Decay.UNIFORM and method is not Method.ENHANCED:
+        raise ValidationFailed("a distance decay applies to the ENHANCED method only", [FieldError(
+            "decay", f"{method.value} does not use one; leave it out or use method ENHANCED")])
+    return Options(method, level, DEFAULT_RADIUS_KM if radius_km is None else radius_km,
+                   decay or Decay.GAUSSIAN, norm)
+
+
+def as_of(value: str | None, field: str = "asOf") -> dt.date:
+    """The date licences are checked on: the one given (ISO or Solar Hijri), or today."""
+    return dt.date.fromisoformat(parse_date(value, field)) if value else dt.date.today()
+
+
+def enum_arg(kind: type[Any], value: str | None, field: str, default: Any) -> Any:
+    """An enum from a query-string argument (the CSV exports), with a clear error."""
+    if value is None or value == "":
+        return default
+    try:
+        return kind(value.upper())
+    except ValueError:
+        raise ValidationFailed(f"{field} is not valid", [FieldError(
+            field, f"{value!r} is not one of {', '.join(m.value for m in kind)}")]) from None
+
+
+def number_arg(value: str | None, field: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise ValidationFailed(f"{field} is not a number", [FieldError(field, f"{value!r} is not a number")]) from None
