@@ -1,4 +1,4 @@
-"""The ``hub`` command: serve, seed, status, export-schema."""
+"""The ``hub`` command: serve, seed, status, export-schema, needs import."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ import asyncio
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from graph_model import queries
-from graph_model.errors import HubError
+from graph_model.errors import HubError, ValidationFailed
+from graph_model.needs_import import import_needs, read_csv_text
 from graph_model.stores.base import GraphStore
 from graph_model.stores.embedded import EmbeddedServer
 from hub.settings import Settings
@@ -71,6 +74,36 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> None:
         for name, total in rels.items():
             table.add_row(name, f"{total:,}")
         out.print(table)
+
+    asyncio.run(_with_store(settings, work))
+
+
+def cmd_needs_import(settings: Settings, args: argparse.Namespace) -> None:
+    text = read_csv_text(args.file)  # before the store opens: a wrong path starts no server
+    columns = (TextColumn("[bold]{task.description:<26}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("rows"), TimeElapsedColumn())
+
+    async def work(store: GraphStore) -> None:
+        # Only on a terminal: a log gains nothing from a bar, and rich leaves blank lines there.
+        with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+            task = bar.add_task("checking need figures", total=None)
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total, description="writing need figures")
+
+            report = await import_needs(store, text, source=args.source, year=args.year, dry_run=args.dry_run,
+                                        progress=advance)
+        if not report.ok:
+            for e in report.errors:
+                err.print(f"[red]line {e.line}:[/] {escape(e.message)}", soft_wrap=True)
+            lines = len({e.line for e in report.errors})
+            raise ValidationFailed(f"nothing written: {len(report.errors)} error(s) on {lines} line(s)")
+        counts = (f"{len(report.rows)} need figures ({report.new} new, {report.replaced} replaced, "
+                  f"{report.unchanged} unchanged)")
+        if report.dry_run:
+            out.print(f"dry run: would set {counts}; nothing written", highlight=False, soft_wrap=True)
+        else:
+            out.print(f"[green]set[/] {counts}", highlight=False, soft_wrap=True)
 
     asyncio.run(_with_store(settings, work))
 
@@ -132,6 +165,17 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(run=cmd_status)
     s = sub.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     s.set_defaults(run=cmd_export_schema)
+    needs = sub.add_parser("needs", help="planners' need figures (County -NEEDS-> TargetGroup)")
+    needs_sub = needs.add_subparsers(dest="needs_command", required=True)
+    s = needs_sub.add_parser(
+        "import", help="set need figures from a CSV file (all rows are checked first; one bad row writes nothing)",
+        description="CSV with a header row: county, targetGroup, people, and optional source, year (UTF-8, "
+                    "Persian digits accepted). A row's own source/year win over --source/--year.")
+    s.add_argument("file", type=Path, help="the CSV file")
+    s.add_argument("--source", help="source of rows whose source cell is empty")
+    s.add_argument("--year", type=int, help="year of rows whose year cell is empty")
+    s.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    s.set_defaults(run=cmd_needs_import)
     return p
 
 

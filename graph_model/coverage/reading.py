@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from graph_model.coverage.need import NeedFigure
 from graph_model.enums import LicenceStatus
 from graph_model.statements.coverage import (
-    COVERAGE_AREAS, COVERAGE_GROUPS, COVERAGE_LICENSED, COVERAGE_NEEDS, COVERAGE_OFFERS, COVERAGE_PROVINCES,
+    COVERAGE_AREAS, COVERAGE_GROUPS, COVERAGE_LICENCES, COVERAGE_NEEDS, COVERAGE_OFFERS, COVERAGE_PROVINCES,
     COVERAGE_SERVICES)
 from graph_model.stores.base import GraphStore
 
@@ -100,17 +100,32 @@ async def read_overrides(store: GraphStore, groups: Iterable[str]) -> dict[tuple
                                                         r["source"], r["year"], True) for r in rows}
 
 
-async def read_providers(store: GraphStore, services: Iterable[str], as_of: dt.date) -> tuple[Provider, ...]:
-    """Every institution offering one of the services, with whether it is licensed on ``as_of``."""
+@dataclass(frozen=True)
+class Offers:
+    """The offers of some services and the licences for them, as read: which are in force is a
+    question of the day asked (``on``), answered in memory."""
+
+    offers: tuple[tuple[str, str, str, float | None, float | None, int], ...]  # service, inst, county, lat, lon, cap
+    licences: tuple[tuple[str, str, str, str | None, str | None], ...]  # service, inst, status, issuedOn, expiresOn
+
+    def on(self, as_of: dt.date) -> tuple[Provider, ...]:
+        """Every offer as a provider, licensed when a licence for the service is in force on ``as_of``."""
+        day = as_of.isoformat()
+        licensed = {(service, inst) for service, inst, status, issued, expires in self.licences
+                    if status in COUNTING and (issued is None or issued <= day) and (expires is None or day <= expires)}
+        return tuple(Provider(inst, service, county, lat, lon, capacity, (service, inst) in licensed)
+                     for service, inst, county, lat, lon, capacity in self.offers)
+
+
+async def read_offers(store: GraphStore, services: Iterable[str]) -> Offers:
+    """Every institution offering one of the services, and every licence for them."""
     services = sorted(services)
-    offers = await store.read(COVERAGE_OFFERS, services=services)
-    licensed_rows = await store.read(COVERAGE_LICENSED, services=services, counting=list(COUNTING),
-                                     asOf=as_of.isoformat())
-    licensed = {(row["service"], key) for row in licensed_rows for key in row["institutions"]}
-    providers = [
-        Provider(inst, row["service"], county, lat, lon, capacity, (row["service"], inst) in licensed)
-        for row in offers
-        for inst, county, lat, lon, capacity in zip(row["institutions"], row["counties"], row["lats"],
-                                                    row["lons"], row["capacities"], strict=True)]
-    providers.sort(key=lambda p: (p.service, p.institution))
-    return tuple(providers)
+    offers = [(row["service"], inst, county, lat, lon, capacity)
+              for row in await store.read(COVERAGE_OFFERS, services=services)
+              for inst, county, lat, lon, capacity in zip(row["institutions"], row["counties"], row["lats"],
+                                                          row["lons"], row["capacities"], strict=True)]
+    licences = [(row["service"], *licence)
+                for row in await store.read(COVERAGE_LICENCES, services=services)
+                for licence in zip(row["institutions"], row["statuses"], row["issued"], row["expires"], strict=True)]
+    offers.sort(key=lambda o: (o[0], o[1]))
+    return Offers(tuple(offers), tuple(licences))

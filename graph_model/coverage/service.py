@@ -19,7 +19,7 @@ from graph_model.coverage import whatif
 from graph_model.coverage.analysis import CoverageTable, Level, Options, compute
 from graph_model.coverage.need import NeedFigure, needs_by_county
 from graph_model.coverage.threew import WhoWhatWhere, matrix
-from graph_model.coverage.reading import Areas, Provider, read_areas, read_overrides, read_providers
+from graph_model.coverage.reading import Areas, Offers, Provider, read_areas, read_offers, read_overrides
 from graph_model.errors import FieldError, NotFound, ValidationFailed
 from graph_model.networks.scope import NetworkScope
 from graph_model.networks.service import Networks
@@ -55,9 +55,16 @@ class Coverage:
     async def areas(self, version: Version) -> Areas:
         return await self._at(version, "areas", lambda: read_areas(self.store))
 
+    async def offers(self, version: Version, service: str) -> Offers:
+        return await self._at(version, ("offers", service), lambda: read_offers(self.store, (service,)))
+
     async def providers(self, version: Version, services: tuple[str, ...], as_of: dt.date) -> tuple[Provider, ...]:
-        return await self._at(version, ("providers", services, as_of),
-                              lambda: read_providers(self.store, services, as_of))
+        """The providers of the services on a day. Offers are read and kept per service, so a target
+        group's question and its services' share them, and so does every day asked."""
+        async def compute() -> tuple[Provider, ...]:
+            read = await asyncio.gather(*(self.offers(version, s) for s in services))
+            return tuple(p for offers in read for p in offers.on(as_of))
+        return await self._at(version, ("providers", services, as_of), compute)
 
     async def needs(self, version: Version, groups: tuple[str, ...]) -> dict[str, tuple[NeedFigure, ...]]:
         async def compute() -> dict[str, tuple[NeedFigure, ...]]:

@@ -82,18 +82,33 @@ class CoverageProvider:
 class CoverageArea:
     item: strawberry.Private[AreaCoverage]
     table: strawberry.Private[CoverageTable]
-
-    @strawberry.field(description="The county's or province's key.")
-    def key(self) -> str:
-        return self.item.key
-
-    @strawberry.field(description="COUNTY or PROVINCE.")
-    def level(self) -> CoverageLevel:
-        return CoverageLevel(self.item.level)
-
-    @strawberry.field(description="The province's key (the area's own at province level).")
-    def province_key(self) -> str:
-        return self.item.province
+    key: str = strawberry.field(description="The county's or province's key.")
+    level: CoverageLevel = strawberry.field(description="COUNTY or PROVINCE.")
+    province_key: str = strawberry.field(description="The province's key (the area's own at province level).")
+    need: float = strawberry.field(description="People in need: the sum over the target groups (and, for a province, "
+                                               "its counties).")
+    capacity: float = strawberry.field(description="Licensed capacity located in the area on `asOf`.")
+    unlicensed_capacity: float = strawberry.field(description="Capacity offered in the area without a licence in force "
+                                                              "on `asOf` (not counted: licensing it would add it).")
+    reached: float = strawberry.field(description="Capacity reaching the area's need by the method: RATIO the capacity "
+                                                  "located in it, TWO_STEP/ENHANCED its accessibility times its need, "
+                                                  "NEAREST the capacity within the radius.")
+    ratio: float | None = strawberry.field(description="`reached` per 10,000 people in need (null when there is no "
+                                                       "need).")
+    accessibility: float | None = strawberry.field(description="TWO_STEP/ENHANCED: the accessibility score, capacity "
+                                                               "per person in need within reach (null for the other "
+                                                               "methods).")
+    nearest_km: float | None = strawberry.field(description="Distance to the nearest licensed provider in km (a "
+                                                            "province: its farthest county's); null when there is none "
+                                                            "at all.")
+    within_reach: bool = strawberry.field(description="False when no provider lies within the radius (of any of a "
+                                                      "province's counties).")
+    target: float = strawberry.field(description="What the norm asks for: need x norm / 10,000.")
+    shortfall: float = strawberry.field(description="People (or places) short of the target: max(0, target - reached); "
+                                                    "NEAREST: the whole target when nothing is within reach.")
+    unmet_share: float = strawberry.field(description="shortfall / target (0 to 1).")
+    rank: int = strawberry.field(description="1 = the worst served (by unmet share, then shortfall; NEAREST: by "
+                                             "distance).")
 
     @strawberry.field(description="The county (null at province level).")
     async def county(self, info: strawberry.Info) -> County | None:
@@ -105,66 +120,10 @@ class CoverageArea:
     async def province(self, info: strawberry.Info) -> Province | None:
         return await _entity(info, Label.PROVINCE, self.item.province)
 
-    @strawberry.field(description="People in need: the sum over the target groups (and, for a province, its "
-                                  "counties).")
-    def need(self) -> float:
-        return self.item.need
-
     @strawberry.field(description="Each need figure behind `need`, with its source.")
     def needs(self) -> list[NeedFigure]:
         return [NeedFigure(county_key=f.county, target_group_key=f.group, people=f.people, source=f.source,
                            year=f.year, override=f.override) for f in self.item.needs]
-
-    @strawberry.field(description="Licensed capacity located in the area on `asOf`.")
-    def capacity(self) -> float:
-        return self.item.capacity
-
-    @strawberry.field(description="Capacity offered in the area without a licence in force on `asOf` (not counted: "
-                                  "licensing it would add it).")
-    def unlicensed_capacity(self) -> float:
-        return self.item.unlicensed
-
-    @strawberry.field(description="Capacity reaching the area's need by the method: RATIO the capacity located "
-                                  "in it, TWO_STEP/ENHANCED its accessibility times its need, NEAREST the "
-                                  "capacity within the radius.")
-    def reached(self) -> float:
-        return self.item.reached
-
-    @strawberry.field(description="`reached` per 10,000 people in need (null when there is no need).")
-    def ratio(self) -> float | None:
-        return self.item.ratio
-
-    @strawberry.field(description="TWO_STEP/ENHANCED: the accessibility score, capacity per person in need "
-                                  "within reach (null for the other methods).")
-    def accessibility(self) -> float | None:
-        return self.item.accessibility
-
-    @strawberry.field(description="Distance to the nearest licensed provider in km (a province: its farthest "
-                                  "county's); null when there is none at all.")
-    def nearest_km(self) -> float | None:
-        return self.item.nearest_km
-
-    @strawberry.field(description="False when no provider lies within the radius (of any of a province's "
-                                  "counties).")
-    def within_reach(self) -> bool:
-        return self.item.within_reach
-
-    @strawberry.field(description="What the norm asks for: need x norm / 10,000.")
-    def target(self) -> float:
-        return self.item.target
-
-    @strawberry.field(description="People (or places) short of the target: max(0, target - reached); NEAREST: "
-                                  "the whole target when nothing is within reach.")
-    def shortfall(self) -> float:
-        return self.item.shortfall
-
-    @strawberry.field(description="shortfall / target (0 to 1).")
-    def unmet_share(self) -> float:
-        return self.item.unmet
-
-    @strawberry.field(description="1 = the worst served (by unmet share, then shortfall; NEAREST: by distance).")
-    def rank(self) -> int:
-        return self.item.rank
 
     @strawberry.field(description="The providers reaching the area, strongest weight first.")
     def providers(self, first: Annotated[int, strawberry.argument(description="How many (1 to 1000).")] = 10,
@@ -176,7 +135,13 @@ class CoverageArea:
 
 
 def area(item: AreaCoverage, table: CoverageTable) -> CoverageArea:
-    return CoverageArea(item=item, table=table)
+    """The API's view of an area: figures as plain fields (a resolver per field costs about a third
+    of a 429-county answer), related objects resolved when asked."""
+    return CoverageArea(
+        item=item, table=table, key=item.key, level=CoverageLevel(item.level), province_key=item.province,
+        need=item.need, capacity=item.capacity, unlicensed_capacity=item.unlicensed, reached=item.reached,
+        ratio=item.ratio, accessibility=item.accessibility, nearest_km=item.nearest_km, within_reach=item.within_reach,
+        target=item.target, shortfall=item.shortfall, unmet_share=item.unmet, rank=item.rank)
 
 
 @strawberry.type(description="Coverage of a service or target group, area by area, worst served first.")
