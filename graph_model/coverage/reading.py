@@ -16,6 +16,7 @@ An institution without coordinates stands at its county's centroid.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -79,16 +80,16 @@ class Provider:
 
 
 async def read_areas(store: GraphStore) -> Areas:
-    (c,) = await store.read(COVERAGE_AREAS)
-    (p,) = await store.read(COVERAGE_PROVINCES)
+    (c,), (p,), service_rows, (g,) = await asyncio.gather(
+        store.read(COVERAGE_AREAS), store.read(COVERAGE_PROVINCES), store.read(COVERAGE_SERVICES),
+        store.read(COVERAGE_GROUPS))
     counties = tuple(
         County(key, province, fa, en, lat, lon, {"key": key, "population": pop, "age0to14": young, "age60plus": old})
         for key, province, fa, en, lat, lon, pop, young, old in zip(
             c["keys"], c["provinces"], c["namesFa"], c["namesEn"], c["lats"], c["lons"], c["population"],
             c["age0to14"], c["age60plus"], strict=True))
     services = {row["key"]: ServiceInfo(row["key"], row["nameFa"], row["nameEn"], tuple(row["groups"]))
-                for row in await store.read(COVERAGE_SERVICES)}
-    (g,) = await store.read(COVERAGE_GROUPS)
+                for row in service_rows}
     provinces = {key: (fa, en) for key, fa, en in zip(p["keys"], p["namesFa"], p["namesEn"], strict=True)}
     return Areas(counties, provinces, services, frozenset(g["keys"]))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from graph_model.cache import VersionCache
@@ -36,6 +36,17 @@ class Subject:
 
     service: str | None = None
     target_group: str | None = None
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What one coverage table is computed from (each part cached on its own)."""
+
+    areas: Areas
+    needs: dict[str, tuple[NeedFigure, ...]]
+    providers: tuple[Provider, ...]
+    services: tuple[str, ...]
+    groups: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -89,32 +100,39 @@ class Coverage:
             raise NotFound(f"no target group with key {subject.target_group!r}")
         return areas.serving(subject.target_group), (subject.target_group,)  # type: ignore[return-value]
 
+    async def _inputs(self, version: Version, subject: Subject, as_of: dt.date) -> Inputs:
+        services, groups = await self.resolve(version, subject)
+        areas, needs, providers = await asyncio.gather(
+            self.areas(version), self.needs(version, groups), self.providers(version, services, as_of))
+        return Inputs(areas, needs, providers, services, groups)
+
+    async def _table(self, version: Version, subject: Subject, options: Options, as_of: dt.date) -> CoverageTable:
+        async def build() -> CoverageTable:
+            given = await self._inputs(version, subject, as_of)
+            return await asyncio.to_thread(compute, given.areas, given.needs, given.providers, given.services,
+                                           given.groups, options)
+        return await self._at(version, ("table", subject, options, as_of), build)
+
     async def table(self, subject: Subject, options: Options, as_of: dt.date) -> CoverageTable:
         check(options)
-        version = await current(self.store)
-
-        async def build() -> CoverageTable:
-            services, groups = await self.resolve(version, subject)
-            areas, needs = await self.areas(version), await self.needs(version, groups)
-            providers = await self.providers(version, services, as_of)
-            return await asyncio.to_thread(compute, areas, needs, providers, services, groups, options)
-        return await self._at(version, ("table", subject, options, as_of), build)
+        return await self._table(await current(self.store), subject, options, as_of)
 
     async def what_if(self, subject: Subject, options: Options, as_of: dt.date,
                       changes: Sequence[whatif.Change], norm_after: float | None = None) -> Comparison:
-        """Coverage before and after the changes. The norm stays the one before (so added capacity
-        shows as the gap it closes) unless ``norm_after`` sets another."""
+        """Coverage before and after the changes, both at one graph version. The norm stays the one
+        before (so added capacity shows as the gap it closes) unless ``norm_after`` sets another."""
         if not changes and norm_after is None:
             raise ValidationFailed("a what-if needs a change", [FieldError("changes", "give a change or normAfter")])
-        before = await self.table(subject, options, as_of)
+        check(options)
+        if norm_after is not None:
+            check(replace(options, norm=norm_after), "normAfter")
         version = await current(self.store)
-        services, groups = await self.resolve(version, subject)
-        areas, needs = await self.areas(version), await self.needs(version, groups)
-        changed = whatif.apply(areas, await self.providers(version, services, as_of), services, changes)
-        after_options = Options(options.method, options.level, options.radius_km, options.decay,
-                                before.norm if norm_after is None else norm_after)
-        check(after_options, "normAfter")
-        after = await asyncio.to_thread(compute, areas, needs, changed, services, groups, after_options)
+        before = await self._table(version, subject, options, as_of)
+        given = await self._inputs(version, subject, as_of)
+        changed = whatif.apply(given.areas, given.providers, given.services, changes)
+        after_options = replace(options, norm=before.norm if norm_after is None else norm_after)
+        after = await asyncio.to_thread(compute, given.areas, given.needs, changed, given.services, given.groups,
+                                        after_options)
         return Comparison(before, after)
 
     async def who_what_where(self, networks: Networks, scope: NetworkScope, level: Level,
