@@ -23,7 +23,6 @@ import gc
 import os
 import statistics
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,8 +31,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.networks import graphql, ms, peak_rss_mib, percentile  # noqa: E402
-from graph_model import queries, version  # noqa: E402
+from benchmarks.networks import graphql, ms, peak_rss_mib, percentile, timed  # noqa: E402
+from graph_model import queries  # noqa: E402
 from graph_model.stores.falkordb import FalkorStore, open_embedded  # noqa: E402
 from seed.catalogue import SERVICES  # noqa: E402
 from seed.loader import load  # noqa: E402
@@ -121,17 +120,8 @@ def summary(case: Case, data: Any) -> str:
 
 
 async def run_case(case: Case, store: FalkorStore, client: httpx.AsyncClient, runs: int) -> tuple[list[float], set[int], str]:
-    data = await request(client, case)  # warm-up, untimed
-    times: list[float] = []
-    trips: set[int] = set()
-    for _ in range(min(runs, case.most or runs)):
-        if case.cold:
-            await store.write(version.BUMP_VERSION, **version.bump_params())
-        before = store.round_trips
-        t0 = time.perf_counter()
-        data = await request(client, case)
-        times.append((time.perf_counter() - t0) * 1000)
-        trips.add(store.round_trips - before)
+    await request(client, case)  # warm-up, untimed
+    times, trips, data = await timed(store, lambda: request(client, case), min(runs, case.most or runs), case.cold)
     return times, trips, summary(case, data)
 
 

@@ -37,6 +37,7 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -196,21 +197,30 @@ def ms(value: float) -> str:
     return f"{value / 1000:6.2f} s" if value >= 10_000 else f"{value:6.1f}ms"
 
 
+async def timed(store: FalkorStore, send: Callable[[], Awaitable[Any]], runs: int,
+                cold: bool) -> tuple[list[float], set[int], Any]:
+    """Run ``send`` ``runs`` times: milliseconds each, the store round trips each sent, the last
+    answer. ``cold`` bumps the graph version before each run, as any write does."""
+    times: list[float] = []
+    trips: set[int] = set()
+    answer = None
+    for _ in range(runs):
+        if cold:
+            await store.write(version.BUMP_VERSION, **version.bump_params())
+        before = store.round_trips
+        t0 = time.perf_counter()
+        answer = await send()
+        times.append((time.perf_counter() - t0) * 1000)
+        trips.add(store.round_trips - before)
+    return times, trips, answer
+
+
 async def run_case(case: Case, store: FalkorStore, client: httpx.AsyncClient, text: str,
                    runs: int) -> tuple[list[float], set[int], str]:
     body = {"query": text, "operationName": case.operation, "variables": case.variables}
     for _ in range(case.warm):
-        data = await graphql(client, body)
-    times: list[float] = []
-    trips: set[int] = set()
-    for _ in range(min(runs, case.most or runs)):
-        if case.cold:
-            await store.write(version.BUMP_VERSION, **version.bump_params())
-        before = store.round_trips
-        t0 = time.perf_counter()
-        data = await graphql(client, body)
-        times.append((time.perf_counter() - t0) * 1000)
-        trips.add(store.round_trips - before)
+        await graphql(client, body)
+    times, trips, data = await timed(store, lambda: graphql(client, body), min(runs, case.most or runs), case.cold)
     return times, trips, summary(case.operation, data)
 
 
