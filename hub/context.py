@@ -8,18 +8,24 @@ import strawberry
 
 from graph_model.cache import VersionCache
 from graph_model.stores.base import GraphStore
+from hub.auth.principal import SYSTEM, Principal
 from hub.loaders import Loaders
+from hub.settings import Settings
 
 
 @dataclass
 class Context:
     store: GraphStore
     cache: VersionCache | None = None  # derived answers shared across requests (graph_model.cache)
+    # Who asks (hub.auth): the HTTP layer sets the authenticated caller; in-process callers
+    # (tests of the schema alone, benchmarks' probes) run as the system.
+    principal: Principal = SYSTEM
+    settings: Settings = field(default_factory=Settings)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         # Fresh per request: a DataLoader caches, and a cache must not outlive its request.
-        self.loaders = Loaders(self.store)
+        self.loaders = Loaders(self.store, self.principal)
 
 
 Info = strawberry.Info[Context, None]

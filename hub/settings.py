@@ -1,4 +1,7 @@
-"""Settings, read from ``HUB_*`` environment variables (one place, no globals)."""
+"""Settings, read from ``HUB_*`` environment variables (one place, no globals).
+
+``HUB_ENV=production`` turns the safe defaults on: GraphiQL and introspection off, HSTS on.
+Any of them can still be set explicitly."""
 
 from __future__ import annotations
 
@@ -9,6 +12,21 @@ from pathlib import Path
 from graph_model.errors import FieldError, ValidationFailed
 
 STORES = ("embedded", "neo4j")
+_ON, _OFF = ("1", "on", "true", "yes"), ("0", "off", "false", "no")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask for; every limit is checked before any store work."""
+
+    depth: int = 12  # HUB_MAX_DEPTH: nesting of selections
+    aliases: int = 30  # HUB_MAX_ALIASES: aliased fields in one operation
+    tokens: int = 4000  # HUB_MAX_TOKENS: lexical tokens of the document
+    cost: int = 20_000  # HUB_MAX_COST: estimated items (connection sizes multiplied through nesting)
+    page: int = 100  # HUB_MAX_PAGE: largest `first` / `last`
+    body_bytes: int = 1_048_576  # HUB_MAX_BODY_BYTES: request body
+    rate_per_minute: int = 600  # HUB_RATE_LIMIT: requests per minute per key (0: no limit)
+    rate_burst: int = 60  # HUB_RATE_BURST: requests a key may send at once
 
 
 @dataclass(frozen=True)
@@ -25,15 +43,68 @@ class Settings:
     # fsyncs every write (safer, slower). HUB_FSYNC.
     fsync: str = "everysec"
     env: str = "development"  # HUB_ENV: development | production
+    # -- trust ---------------------------------------------------------------------------
+    anonymous: bool = False  # HUB_ANONYMOUS: requests without credentials run as the anonymous role
+    jwt_key: str = ""  # HUB_JWT_KEY: HS256 secret or RS256 public key (PEM); empty: JWTs refused
+    jwt_algorithm: str = "HS256"  # HUB_JWT_ALGORITHM: HS256 | RS256
+    jwt_issuer: str = ""  # HUB_JWT_ISSUER: required `iss`
+    jwt_audience: str = ""  # HUB_JWT_AUDIENCE: required `aud`
+    privacy_k: int = 5  # HUB_PRIVACY_K: aggregates over fewer individual donors are suppressed
+    key_cache_seconds: float = 5.0  # HUB_KEY_CACHE_SECONDS: how long a looked-up API key is trusted
+    limits: Limits = Limits()
+    allowlist: bool = False  # HUB_ALLOWLIST: only registered operations run
+    cors_origins: tuple[str, ...] = ()  # HUB_CORS_ORIGINS: comma-separated allowed origins
+    introspection: bool | None = None  # HUB_INTROSPECTION; None: on unless production
+    graphiql: bool | None = None  # HUB_GRAPHIQL; None: on unless production
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def introspection_on(self) -> bool:
+        return (not self.production) if self.introspection is None else self.introspection
+
+    @property
+    def graphiql_on(self) -> bool:
+        return (not self.production) if self.graphiql is None else self.graphiql
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
         env = os.environ if environ is None else environ
         errors: list[FieldError] = []
-        timeout = env.get("HUB_STATEMENT_TIMEOUT_MS", "30000")
-        if not timeout.isdigit() or int(timeout) <= 0:
-            errors.append(FieldError("HUB_STATEMENT_TIMEOUT_MS", f"{timeout!r} is not a positive integer"))
-            timeout = "30000"
+
+        def number(name: str, default: int) -> int:
+            raw = env.get(name, str(default)).strip()
+            if not raw.isdigit() or (int(raw) <= 0 and name != "HUB_RATE_LIMIT"):
+                errors.append(FieldError(name, f"{raw!r} is not a positive integer"))
+                return default
+            return int(raw)
+
+        def switch(name: str, default: bool | None) -> bool | None:
+            raw = env.get(name)
+            if raw is None or raw.strip() == "":
+                return default
+            if raw.strip().lower() in _ON:
+                return True
+            if raw.strip().lower() in _OFF:
+                return False
+            errors.append(FieldError(name, f"{raw!r} is not on or off"))
+            return default
+
+        base = Limits()
+        limits = Limits(
+            depth=number("HUB_MAX_DEPTH", base.depth), aliases=number("HUB_MAX_ALIASES", base.aliases),
+            tokens=number("HUB_MAX_TOKENS", base.tokens), cost=number("HUB_MAX_COST", base.cost),
+            page=number("HUB_MAX_PAGE", base.page), body_bytes=number("HUB_MAX_BODY_BYTES", base.body_bytes),
+            rate_per_minute=number("HUB_RATE_LIMIT", base.rate_per_minute),
+            rate_burst=number("HUB_RATE_BURST", base.rate_burst))
+        cache_seconds = env.get("HUB_KEY_CACHE_SECONDS", "5")
+        try:
+            key_cache = float(cache_seconds)
+        except ValueError:
+            errors.append(FieldError("HUB_KEY_CACHE_SECONDS", f"{cache_seconds!r} is not a number of seconds"))
+            key_cache = 5.0
         settings = cls(
             store=env.get("HUB_STORE", "embedded").strip().lower(),
             data_dir=Path(env.get("HUB_DATA_DIR", ".hub")),
@@ -42,15 +113,31 @@ class Settings:
             neo4j_user=env.get("HUB_NEO4J_USER", cls.neo4j_user),
             neo4j_password=env.get("HUB_NEO4J_PASSWORD", ""),
             neo4j_database=env.get("HUB_NEO4J_DATABASE", cls.neo4j_database),
-            statement_timeout_ms=int(timeout),
+            statement_timeout_ms=number("HUB_STATEMENT_TIMEOUT_MS", 30_000),
             fsync=env.get("HUB_FSYNC", "everysec"),
-            env=env.get("HUB_ENV", "development"),
+            env=env.get("HUB_ENV", "development").strip().lower(),
+            anonymous=bool(switch("HUB_ANONYMOUS", False)),
+            jwt_key=env.get("HUB_JWT_KEY", ""),
+            jwt_algorithm=env.get("HUB_JWT_ALGORITHM", "HS256").strip().upper(),
+            jwt_issuer=env.get("HUB_JWT_ISSUER", ""),
+            jwt_audience=env.get("HUB_JWT_AUDIENCE", ""),
+            privacy_k=number("HUB_PRIVACY_K", 5),
+            key_cache_seconds=key_cache,
+            limits=limits,
+            allowlist=bool(switch("HUB_ALLOWLIST", False)),
+            cors_origins=tuple(o.strip() for o in env.get("HUB_CORS_ORIGINS", "").split(",") if o.strip()),
+            introspection=switch("HUB_INTROSPECTION", None),
+            graphiql=switch("HUB_GRAPHIQL", None),
         )
         settings = replace(settings, **overrides) if overrides else settings
         if settings.store not in STORES:
             errors.append(FieldError("HUB_STORE", f"{settings.store!r} is not one of {', '.join(STORES)}"))
         if settings.fsync not in ("always", "everysec", "no"):
             errors.append(FieldError("HUB_FSYNC", f"{settings.fsync!r} is not always, everysec or no"))
+        if settings.env not in ("development", "production"):
+            errors.append(FieldError("HUB_ENV", f"{settings.env!r} is not development or production"))
+        if settings.jwt_algorithm not in ("HS256", "RS256"):
+            errors.append(FieldError("HUB_JWT_ALGORITHM", f"{settings.jwt_algorithm!r} is not HS256 or RS256"))
         if errors:
             raise ValidationFailed("invalid settings", errors)
         return settings
