@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph_model.cypher import Statement, statement
-from graph_model.enums import KEYED_RELS, Label
+from graph_model.enums import KEYED_RELS, Label, MetaLabel
 
 # Range indexes beyond the unique keys, for the filters the API offers.
 NODE_INDEXES: dict[Label, tuple[str, ...]] = {
@@ -36,6 +36,8 @@ class Constraint:
 CONSTRAINTS: tuple[Constraint, ...] = (
     *(Constraint("NODE", label.value) for label in Label),
     *(Constraint("RELATIONSHIP", rel.value) for rel in sorted(KEYED_RELS)),
+    # The hub's own records (keys, audit entries, registered operations) are unique by key too.
+    *(Constraint("NODE", meta.value) for meta in (MetaLabel.API_KEY, MetaLabel.AUDIT_ENTRY, MetaLabel.PERSISTED_QUERY)),
 )
 
 

@@ -28,6 +28,9 @@ class MetaLabel(str, Enum):
     """Labels of the hub's own bookkeeping nodes, kept apart from the domain's ``Label``."""
 
     HUB_META = "HubMeta"  # the graph version (graph_model.version)
+    API_KEY = "ApiKey"  # an API key: id, hash of its secret, role, provinces (hub keys)
+    AUDIT_ENTRY = "AuditEntry"  # one mutation, append-only (graph_model.audit)
+    PERSISTED_QUERY = "PersistedQuery"  # a registered operation: sha256 and text (hub operations)
 
 
 class Rel(str, Enum):

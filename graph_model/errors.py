@@ -65,3 +65,43 @@ class InvalidTransition(Conflict):
     def __init__(self, message: str, errors: list[FieldError] | None = None, *, status: str | None = None) -> None:
         super().__init__(message, errors)
         self.status = status  # the status it stays in
+
+
+class Unauthenticated(HubError):
+    """No credentials where they are required, or credentials that are invalid, expired or revoked."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(HubError):
+    """The caller's role or province scope does not allow this."""
+
+    code = "FORBIDDEN"
+
+
+class LimitExceeded(HubError):
+    """A request asks for more than a limit allows (depth, aliases, tokens, cost, page, body)."""
+
+    code = "LIMIT_EXCEEDED"
+
+
+class RateLimited(HubError):
+    """A key sent more requests than its rate allows; ``retry_after`` says when to try again."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PersistedQueryNotFound(HubError):
+    """A persisted query's hash the server does not know: send the query text with it."""
+
+    code = "PERSISTED_QUERY_NOT_FOUND"
+
+
+class OperationNotAllowed(HubError):
+    """Allow-list mode: the operation is not registered."""
+
+    code = "OPERATION_NOT_ALLOWED"

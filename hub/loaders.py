@@ -32,6 +32,7 @@ from graph_model import links, listing, queries
 from graph_model.enums import Label
 from graph_model.list_specs import NESTED
 from graph_model.stores.base import GraphStore
+from hub.auth.principal import SYSTEM, Principal
 
 Node = dict[str, Any]
 # strawberry's key, in a GraphQL field's extensions, for the strawberry field it was made from.
@@ -47,8 +48,9 @@ def _ordered(fetch: Callable[[list[str]], Awaitable[dict[str, Any]]], default: A
 
 
 class Loaders:
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, principal: Principal = SYSTEM) -> None:
         self.store = store
+        self.principal = principal  # what the caller may see (hub.auth.privacy narrows donor lists)
         self._loaders: dict[tuple[Any, ...], DataLoader] = {}
 
     def _get(self, key: tuple[Any, ...], make: Callable[[], DataLoader]) -> DataLoader:
