@@ -33,6 +33,7 @@ from hub.context import Context  # noqa: E402
 from hub.schema.extensions import extensions  # noqa: E402
 from hub.schema.overview import OverviewQuery  # noqa: E402
 from hub.schema.scalars import config  # noqa: E402
+from hub.settings import Settings  # noqa: E402
 
 TARGET_MS = 50.0
 AS_OF = "2026-11-23"  # the seed's "today": the expiry window then holds what the seed put there
@@ -110,7 +111,7 @@ async def probe_sections(store: FalkorStore, runs: int, province: str) -> None:
 
 async def main(args: argparse.Namespace) -> None:
     store = FalkorStore(FalkorDB(unix_socket_path=args.socket), args.graph, location=args.socket)
-    schema = strawberry.Schema(query=OverviewQuery, extensions=extensions(), config=config())
+    schema = strawberry.Schema(query=OverviewQuery, extensions=extensions(Settings()), config=config())
     print(f"graph {args.graph!r} on {args.socket}; redis parser: {'hiredis' if HIREDIS_AVAILABLE else 'pure Python'}")
     try:
         province = await probe_field(store, schema, f"province {args.province}", args.runs, province=args.province)

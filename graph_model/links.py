@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph_model.cypher import Statement, statement
-from graph_model.enums import Label
+from graph_model.enums import DonorKind, Label
 from graph_model.list_specs import DONATION_ROW
 from graph_model.stores.base import GraphStore
 
@@ -59,6 +59,7 @@ GIVING: dict[Label, Statement] = {
             MATCH (p:{label.value}) WHERE p.key = k
             WITH k, p MATCH {pattern}
             RETURN k AS key, toInteger(sum(r.amount)) AS amount, count(r) AS count, count(DISTINCT o) AS others,
+                   count(DISTINCT CASE WHEN o.kind = '{DonorKind.INDIVIDUAL.value}' THEN o.key END) AS individuals,
                    min(r.date) AS firstDate, max(r.date) AS lastDate""")
     for label, pattern in ((Label.INSTITUTION, "(p)<-[r:DONATED_TO]-(o:Donor)"),
                            (Label.DONOR, "(p)-[r:DONATED_TO]->(o:Institution)"),
@@ -71,16 +72,17 @@ class Giving:
     amount: int
     count: int
     others: int  # distinct donors of an institution or event; distinct institutions of a donor
+    individuals: int  # distinct individual donors among them (privacy: k-anonymity)
     first_date: str | None
     last_date: str | None
 
 
-NO_GIVING = Giving(0, 0, 0, None, None)
+NO_GIVING = Giving(0, 0, 0, 0, None, None)
 
 
 async def fetch_giving(store: GraphStore, label: Label, keys: list[str]) -> dict[str, Giving]:
     rows = await store.read(GIVING[label], keys=list(dict.fromkeys(keys)))
-    return {r["key"]: Giving(int(r["amount"] or 0), int(r["count"]), int(r["others"]), r["firstDate"],
+    return {r["key"]: Giving(int(r["amount"] or 0), int(r["count"]), int(r["others"]), int(r["individuals"]), r["firstDate"],
                              r["lastDate"]) for r in rows}
 
 

@@ -117,7 +117,9 @@ NEED = Entity("Need", (Filter("year", where="r.year = $year"),),
 ENTITIES = {e.name: e for e in (PROVINCE, COUNTY, INSTITUTION, DONOR, PERSON, COUNCIL, SERVICE, TARGET_GROUP,
                                 LICENCE_TYPE, LICENCE, EVENT, ASSESSMENT, DONATION, MEMBERSHIP, NEED)}
 
-DONATION_ROW = "{props: properties(r), donor: dn.key, recipient: rc.key, recipientKind: labels(rc)[0]}"
+# donorKind: whether the donor is an individual decides who may see the donation (hub.auth.privacy).
+DONATION_ROW = ("{props: properties(r), donor: dn.key, donorKind: dn.kind, recipient: rc.key, "
+                "recipientKind: labels(rc)[0]}")
 MEMBERSHIP_ROW = "{props: properties(r), member: mb.key, memberKind: labels(mb)[0], council: n.key}"
 NEED_ROW = "{props: properties(r), county: p.key, targetGroup: n.key}"
 GIVING = ("{amount: toInteger(sum(r.amount)), count: count(r), firstDate: min(r.date), lastDate: max(r.date)} AS e",

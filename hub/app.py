@@ -22,7 +22,8 @@ from hub import graphiql
 from hub.exports import ROUTES as EXPORTS
 from hub.http import HubGraphQL
 from hub.request_id import RequestIdMiddleware
-from hub.schema import schema
+from hub.auth.middleware import AuthMiddleware
+from hub.schema import build_schema
 from hub.settings import Settings
 from hub.stores import open_store
 
@@ -65,8 +66,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         finally:
             await opened.close()
 
-    ide = settings.env != "production"
-    graphql = HubGraphQL(schema, graphql_ide="graphiql" if ide else None)
+    ide = settings.graphiql_on
+    graphql = HubGraphQL(build_schema(settings), graphql_ide="graphiql" if ide else None)
     routes: list[BaseRoute] = [
         # Every method reaches the view, which answers 405 with the spec's Allow header itself.
         Route("/graphql", graphql),
@@ -76,7 +77,16 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     ]
     if ide:
         routes.append(graphiql.assets_mount())
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware(settings))
+
+
+def middleware(settings: Settings) -> list[Middleware]:
+    """Outermost first: the request id (in every log line and error), then authentication
+    (the principal and the per-key rate limit)."""
+    return [
+        Middleware(RequestIdMiddleware),
+        Middleware(AuthMiddleware, settings=settings),
+    ]
 
 
 def app_from_env() -> Starlette:

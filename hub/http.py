@@ -63,7 +63,9 @@ class HubGraphQL(GraphQL[Context, None]):
     """strawberry's ASGI view with the conventions above; one per app, the context per request."""
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
-        return Context(store=request.state.store, cache=getattr(request.state, "cache", None))
+        state = request.state
+        return Context(store=state.store, cache=getattr(state, "cache", None), principal=getattr(state, "principal", None),
+                       settings=state.settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -32,6 +32,7 @@ from graph_model import links, listing, queries
 from graph_model.enums import Label
 from graph_model.list_specs import NESTED
 from graph_model.stores.base import GraphStore
+from hub.auth import privacy
 from hub.auth.principal import SYSTEM, Principal
 
 Node = dict[str, Any]
@@ -60,8 +61,15 @@ class Loaders:
         return loader
 
     def node(self, label: Label) -> DataLoader[str, Node | None]:
+        if label is Label.DONOR and not self.principal.sees_personal:
+            return self._get(("node", label), lambda: _ordered(self._public_donors))
         return self._get(("node", label), lambda: _ordered(
             lambda keys: queries.by_keys(self.store, label, keys)))
+
+    async def _public_donors(self, keys: list[str]) -> dict[str, Node]:
+        # An individual donor is absent for a caller without PERSONAL, wherever it is reached from.
+        found = await queries.by_keys(self.store, Label.DONOR, keys)
+        return {k: row for k, row in found.items() if privacy.visible_donor(row, self.principal) is not None}
 
     def link(self, name: str) -> DataLoader[str, Node | None]:
         return self._get(("link", name), lambda: _ordered(
@@ -72,11 +80,19 @@ class Loaders:
             lambda keys: links.fetch_giving(self.store, label, keys), links.NO_GIVING))
 
     def relation(self, kind: str) -> DataLoader[str, Node | None]:
-        return self._get(("relation", kind), lambda: _ordered(
-            lambda ids: links.fetch_relations(self.store, kind, ids)))
+        return self._get(("relation", kind), lambda: _ordered(self._relations(kind)))
+
+    def _relations(self, kind: str) -> Callable[[list[str]], Awaitable[dict[str, Node]]]:
+        async def fetch(ids: list[str]) -> dict[str, Node]:
+            found = await links.fetch_relations(self.store, kind, ids)
+            if kind == "Donation" and not self.principal.sees_personal:
+                return {i: row for i, row in found.items() if row.get("donorKind") in privacy.PUBLIC_DONOR_KINDS}
+            return found
+        return fetch
 
     def nested(self, name: str, req: listing.Request) -> DataLoader[str, listing.Page]:
         spec = NESTED[name]
+        req = privacy.narrow(spec.entity.name, req, self.principal)
         return self._get(("nested", name, req), lambda: _ordered(
             lambda keys: listing.fetch_nested(self.store, spec, keys, req)))
 

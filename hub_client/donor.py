@@ -32,9 +32,9 @@ class DonorDonorProvince(BaseModel):
 
 
 class DonorDonorGiving(BaseModel):
-    amount: Annotated[int, BeforeValidator(int)]
-    count: int
-    counterparts: int
+    amount: Optional[Annotated[int, BeforeValidator(int)]]
+    count: Optional[int]
+    counterparts: Optional[int]
 
 
 class DonorDonorDonations(BaseModel):

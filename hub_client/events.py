@@ -94,8 +94,8 @@ class EventsEventsNodesServicesEdgesNode(BaseModel):
 
 
 class EventsEventsNodesGiving(BaseModel):
-    amount: Annotated[int, BeforeValidator(int)]
-    count: int
+    amount: Optional[Annotated[int, BeforeValidator(int)]]
+    count: Optional[int]
 
 
 Events.model_rebuild()

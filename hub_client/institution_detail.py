@@ -100,9 +100,9 @@ class InstitutionDetailInstitutionLicencesNodesLicenceType(BaseModel):
 
 
 class InstitutionDetailInstitutionGiving(BaseModel):
-    amount: Annotated[int, BeforeValidator(int)]
-    count: int
-    counterparts: int
+    amount: Optional[Annotated[int, BeforeValidator(int)]]
+    count: Optional[int]
+    counterparts: Optional[int]
     first_date: Optional[Any] = Field(alias="firstDate")
     last_date: Optional[Any] = Field(alias="lastDate")
     last_date_jalali: Optional[str] = Field(alias="lastDateJalali")

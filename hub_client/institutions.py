@@ -66,9 +66,9 @@ class InstitutionsInstitutionsNodesServicesEdgesNode(BaseModel):
 
 
 class InstitutionsInstitutionsNodesGiving(BaseModel):
-    amount: Annotated[int, BeforeValidator(int)]
-    count: int
-    counterparts: int
+    amount: Optional[Annotated[int, BeforeValidator(int)]]
+    count: Optional[int]
+    counterparts: Optional[int]
 
 
 Institutions.model_rebuild()

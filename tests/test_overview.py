@@ -21,6 +21,7 @@ from hub.context import Context
 from hub.schema.extensions import extensions
 from hub.schema.overview import OverviewQuery
 from hub.schema.scalars import config
+from hub.settings import Settings
 from seed.dataset import Dataset
 from seed.generator import TODAY
 from seed.loader import load
@@ -345,7 +346,7 @@ query ($province: String, $county: String, $asOf: Date, $days: Int! = 90) {
 
 
 async def run(store: FalkorStore, query: str = QUERY, **variables: Any) -> tuple[Any, int]:
-    schema = strawberry.Schema(query=OverviewQuery, extensions=extensions(), config=config())
+    schema = strawberry.Schema(query=OverviewQuery, extensions=extensions(Settings()), config=config())
     before = store.round_trips
     result = await schema.execute(query, variable_values=variables, context_value=Context(store=store))
     return result, store.round_trips - before

@@ -7,6 +7,7 @@ from graph_model.statements import (  # noqa: F401
     networks_explore,
     networks_suggest,
     overview,
+    provinces_of,
     reads,
     version,
     writes,

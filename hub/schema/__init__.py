@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 
 import strawberry
@@ -9,6 +10,7 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 from strawberry.tools import merge_types
 
+from hub.auth import policy
 from hub.schema.browse import BrowseQuery
 from hub.schema.coverage import CoverageQuery
 from hub.schema.extensions import extensions
@@ -18,6 +20,7 @@ from hub.schema.network_explore import ExploreQuery
 from hub.schema.networks import NetworkQuery
 from hub.schema.overview import OverviewQuery
 from hub.schema.scalars import config
+from hub.settings import Settings
 
 log = logging.getLogger("hub")
 
@@ -43,8 +46,15 @@ class HubSchema(strawberry.Schema):
             log.debug("request error: %s", error.message)
 
 
-def build_schema() -> strawberry.Schema:
-    return HubSchema(query=Query, mutation=Mutation, extensions=extensions(), config=config())
+# Built once per process: strawberry's relay fields cannot be converted twice. The access policy
+# wraps its root fields once (hub.auth.policy); each app gets a copy with its settings' extensions.
+schema = HubSchema(query=Query, mutation=Mutation, extensions=extensions(Settings()), config=config())
+policy.enforce(schema)
 
 
-schema = build_schema()
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema an app serves: the one above with the settings' limits, persisted queries and
+    introspection switch (hub.schema.extensions)."""
+    served = copy.copy(schema)
+    served.extensions = tuple(extensions(settings))
+    return served

@@ -13,6 +13,7 @@ from strawberry import relay
 
 from graph_model.enums import Label
 from hub.schema import enums as e
+from hub.auth import privacy
 from hub.schema.fields import CONVERTERS, HubNode, from_props, jalali, link, nested_list, settled
 from hub.schema.lists import Connection  # noqa: F401  (named by the list fields' return types)
 from hub.schema.scalars import Date, Rials
@@ -35,16 +36,20 @@ class LabelCount:
     total: int = strawberry.field(description="Number of nodes with that label.")
 
 
-@strawberry.type(description="How much was given: totals over donations.")
+@strawberry.type(description="How much was given: totals over donations. Without the right to see personal data, "
+                             "totals that include the gifts of fewer than k individual donors (k = 5 unless "
+                             "configured) are withheld: every figure is null and `suppressed` is true.")
 class GivingTotals:
-    amount: Rials = strawberry.field(description="Total in rials.")
-    count: int = strawberry.field(description="Number of donations.")
-    counterparts: int = strawberry.field(description="Distinct donors (of an institution or event) or "
-                                                     "distinct institutions (of a donor).")
+    amount: Rials | None = strawberry.field(description="Total in rials.")
+    count: int | None = strawberry.field(description="Number of donations.")
+    counterparts: int | None = strawberry.field(description="Distinct donors (of an institution or event) or "
+                                                            "distinct institutions (of a donor).")
     first_date: Date | None = strawberry.field(description="Date of the first donation.")
     last_date: Date | None = strawberry.field(description="Date of the latest donation.")
     first_date_jalali: str | None = jalali("first_date")
     last_date_jalali: str | None = jalali("last_date")
+    suppressed: bool = strawberry.field(default=False, description="True when the totals are withheld because "
+                                        "they would reveal what fewer than k individual donors gave.")
 
 
 def _totals(g: Any) -> GivingTotals:
@@ -52,9 +57,16 @@ def _totals(g: Any) -> GivingTotals:
                         last_date=g.last_date)
 
 
+_WITHHELD = GivingTotals(amount=None, count=None, counterparts=None, first_date=None, last_date=None, suppressed=True)
+
+
 def _giving(label: Label, key: str, info: strawberry.Info) -> Any:
     """Giving totals through the loader: a plain value when a prefetch already loaded them."""
-    return settled(info.context.loaders.giving(label).load(key), _totals)
+    principal, k = info.context.principal, info.context.settings.privacy_k
+    if principal.sees_personal:
+        return settled(info.context.loaders.giving(label).load(key), _totals)
+    return settled(info.context.loaders.giving(label).load(key),
+                   lambda g: _WITHHELD if privacy.suppressed(g.individuals, principal, k) else _totals(g))
 
 
 @strawberry.type(description="Something with a key and a name in both languages.")

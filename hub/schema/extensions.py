@@ -11,6 +11,7 @@ from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, Vali
 
 from graph_model.errors import HubError
 from hub.request_id import current_request_id, new_request_id
+from hub.settings import Settings
 
 log = logging.getLogger("hub")
 
@@ -75,7 +76,7 @@ class ErrorCodes(SchemaExtension):
                 }
 
 
-def extensions() -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
+def extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     """The extensions every schema the hub builds runs with, in order. Factories, because strawberry
     builds the extensions afresh per operation; the caches themselves are shared (keyed by size)."""
     return [

@@ -22,6 +22,7 @@ from strawberry.dataloader import DataLoader
 from graph_model import listing
 from graph_model.enums import Label
 from graph_model.list_specs import NESTED, ROOTS, SCOPED
+from hub.auth import privacy
 from hub.loaders import Loaders, Prefetch, prefetch, totals_asked
 from hub.schema.enums import Direction
 from hub.schema.lists import FILTERS, SORTS, Connection, connection, request
@@ -188,7 +189,7 @@ def root_list(entity: str, description: str) -> Any:
     spec = ROOTS[entity]
 
     async def resolve(info: strawberry.Info, **kw: Any) -> Connection[Any]:
-        req = _request(kw)
+        req = privacy.narrow(entity, _request(kw), info.context.principal)
         loaders = info.context.loaders
         for (ent, scope), nested_name in SCOPED.items():
             value = dict(req.filters).get(scope)

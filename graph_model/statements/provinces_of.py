@@ -1,0 +1,52 @@
+"""The provinces each record lies in: what a province-scoped key may change (hub.auth.policy).
+
+One statement per label, each taking the keys of that label at once. A record found with no
+province (a person on no council) comes back with an empty list; keys not found do not come back.
+"""
+
+from __future__ import annotations
+
+from graph_model.cypher import Statement, statement
+from graph_model.enums import Label
+
+_IN_COUNTY = "-[:LOCATED_IN]->(:County)-[:IN_PROVINCE]->(p:Province)"
+# From the record ``n`` to its province ``p``; councils and persons through both kinds of area.
+_PATHS: dict[Label, tuple[str, ...]] = {
+    Label.COUNTY: ("(n)-[:IN_PROVINCE]->(p:Province)",),
+    Label.INSTITUTION: (f"(n){_IN_COUNTY}",),
+    Label.DONOR: ("(n)-[:BASED_IN]->(p:Province)",),
+    Label.EVENT: ("(n)-[:HELD_IN]->(:County)-[:IN_PROVINCE]->(p:Province)",),
+    Label.LICENCE: (f"(n)<-[:HOLDS]-(:Institution){_IN_COUNTY}",),
+    Label.ASSESSMENT: (f"(n)-[:ASSESSES]->(:Institution){_IN_COUNTY}",),
+    Label.COUNCIL: ("(n)-[:COVERS_PROVINCE]->(p:Province)",
+                    "(n)-[:COVERS_COUNTY]->(:County)-[:IN_PROVINCE]->(p:Province)"),
+    Label.PERSON: ("(n)-[:PERSON_MEMBER_OF]->(:Council)-[:COVERS_PROVINCE]->(p:Province)",
+                   "(n)-[:PERSON_MEMBER_OF]->(:Council)-[:COVERS_COUNTY]->(:County)-[:IN_PROVINCE]->(p:Province)"),
+}
+
+
+def _text(label: Label, paths: tuple[str, ...]) -> str:
+    matches = "\n".join(f"OPTIONAL MATCH {path}\nWITH k, n, collect(p.key) AS found{i}" if i == 0 else
+                        f"OPTIONAL MATCH {path}\nWITH k, n, found{i - 1} + collect(p.key) AS found{i}"
+                        for i, path in enumerate(paths))
+    return (f"UNWIND $keys AS k\nMATCH (n:{label.value}) WHERE n.key = k\n{matches}\n"
+            f"RETURN k AS key, found{len(paths) - 1} AS provinces")
+
+
+PROVINCES_OF: dict[Label, Statement] = {
+    label: statement(f"provinces_of_{label.value}", _text(label, paths)) for label, paths in _PATHS.items()}
+
+PROVINCE_KEYS = statement(
+    "provinces_exist", "UNWIND $keys AS k MATCH (n:Province) WHERE n.key = k RETURN k AS key, [k] AS provinces")
+
+DONATION_PROVINCES = statement(
+    "provinces_of_donations",
+    f"""UNWIND $keys AS k
+        MATCH (:Donor)-[r:DONATED_TO]->(i:Institution) WHERE r.key = k
+        MATCH (i){_IN_COUNTY}
+        RETURN k AS key, [p.key] AS provinces
+        UNION ALL
+        UNWIND $keys AS k
+        MATCH (:Donor)-[r:DONATED_TO_EVENT]->(e:Event) WHERE r.key = k
+        MATCH (e)-[:HELD_IN]->(:County)-[:IN_PROVINCE]->(p:Province)
+        RETURN k AS key, [p.key] AS provinces""")

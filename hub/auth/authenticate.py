@@ -1,0 +1,87 @@
+"""Who a request's credentials name: an API key or a JWT bearer token, else the anonymous role.
+
+``Authorization: Bearer <token>``: a token of the form ``hub_<id>_<secret>`` is an API key
+(``graph_model.api_keys``: only the secret's hash is stored, looked up by id and cached for
+``settings.key_cache_seconds``, so a revoked key stops working within that delay); any other
+token is a JWT, checked with the settings' key, algorithm, issuer and audience, which must carry
+``exp``, ``sub`` and a ``role`` claim and may carry ``provinces``. No credentials: the anonymous
+role when ``HUB_ANONYMOUS`` is on, else UNAUTHENTICATED.
+"""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+
+from graph_model import api_keys
+from graph_model.errors import Unauthenticated
+from graph_model.stores.base import GraphStore
+from hub.auth.principal import ANONYMOUS, Principal, Role
+from hub.settings import Settings
+
+SCHEME = "bearer"
+
+
+def _role(value: object) -> Role:
+    try:
+        return Role(str(value))
+    except ValueError:
+        raise Unauthenticated(f"the credentials name an unknown role {value!r}; roles: "
+                              + ", ".join(r.value for r in Role)) from None
+
+
+def principal_from_jwt(token: str, settings: Settings) -> Principal:
+    if not settings.jwt_key:
+        raise Unauthenticated("JWT bearer tokens are not accepted here (HUB_JWT_KEY is not set); use an API key")
+    required = ["exp", "sub"] + (["iss"] if settings.jwt_issuer else []) + (["aud"] if settings.jwt_audience else [])
+    try:
+        claims = jwt.decode(token, settings.jwt_key, algorithms=[settings.jwt_algorithm],
+                            issuer=settings.jwt_issuer or None, audience=settings.jwt_audience or None,
+                            options={"require": required, "verify_aud": bool(settings.jwt_audience)})
+    except jwt.PyJWTError as exc:
+        raise Unauthenticated(f"the bearer token was refused: {exc}") from None
+    provinces = claims.get("provinces") or []
+    if not isinstance(provinces, list) or not all(isinstance(p, str) for p in provinces):
+        raise Unauthenticated("the token's `provinces` claim must be a list of province codes")
+    role = _role(claims.get("role"))
+    if role is Role.ANONYMOUS:
+        raise Unauthenticated("a token cannot carry the anonymous role")
+    return Principal(role, frozenset(provinces), subject=f"jwt:{claims['sub']}")
+
+
+class Authenticator:
+    """One per app: turns an Authorization header into a Principal, caching API key lookups."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._keys: dict[str, tuple[float, api_keys.KeyRecord | None]] = {}
+
+    async def principal(self, store: GraphStore, authorization: str | None) -> Principal:
+        if not authorization:
+            if self.settings.anonymous:
+                return ANONYMOUS
+            raise Unauthenticated("credentials required: send `Authorization: Bearer <API key or token>`")
+        scheme, _, token = authorization.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != SCHEME or not token:
+            raise Unauthenticated("the Authorization header must be `Bearer <API key or token>`")
+        parsed = api_keys.parse(token)
+        if parsed is None:
+            return principal_from_jwt(token, self.settings)
+        key_id, secret = parsed
+        record = await self._lookup(store, key_id)
+        if record is None or record.revoked or not api_keys.matches(record, secret):
+            raise Unauthenticated("the API key is unknown or revoked")
+        return Principal(_role(record.role), frozenset(record.provinces), subject=f"key:{key_id}", key_id=key_id)
+
+    async def _lookup(self, store: GraphStore, key_id: str) -> api_keys.KeyRecord | None:
+        now = time.monotonic()
+        cached = self._keys.get(key_id)
+        if cached is not None and now - cached[0] < self.settings.key_cache_seconds:
+            return cached[1]
+        record = await api_keys.lookup(store, key_id)
+        if len(self._keys) > 10_000:  # forged ids must not grow memory without bound
+            self._keys.clear()
+        self._keys[key_id] = (now, record)
+        return record
