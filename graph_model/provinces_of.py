@@ -27,7 +27,7 @@ async def provinces_of(store: GraphStore, keys: dict[Label | str, Iterable[str]]
         elif label is Label.PROVINCE:
             reads.append(store.read(PROVINCE_KEYS, keys=unique))
         elif label in PROVINCES_OF:
-            reads.append(store.read(PROVINCES_OF[label], keys=unique))  # type: ignore[index]
+            reads.extend(store.read(stmt, keys=unique) for stmt in PROVINCES_OF[label])  # type: ignore[index]
     found: dict[str, frozenset[str]] = {}
     for rows in await asyncio.gather(*reads):
         for row in rows:

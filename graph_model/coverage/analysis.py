@@ -121,6 +121,18 @@ class CoverageTable:
         return known[key]
 
 
+def _distances(clat: np.ndarray, clon: np.ndarray, plat: np.ndarray, plon: np.ndarray) -> np.ndarray:
+    """Counties x providers in km. A county or provider with no known location (a county created
+    without a centroid, a provider in it without its own) is out of reach: infinitely far."""
+    rows = np.isfinite(clat) & np.isfinite(clon)
+    cols = np.isfinite(plat) & np.isfinite(plon)
+    if rows.all() and cols.all():
+        return distance_matrix_km(clat, clon, plat, plon)
+    dist = np.full((clat.size, plat.size), np.inf)
+    dist[np.ix_(rows, cols)] = distance_matrix_km(clat[rows], clon[rows], plat[cols], plon[cols])
+    return dist
+
+
 def compute(areas: Areas, needs: dict[str, tuple[NeedFigure, ...]], providers: Sequence[Provider],
             services: tuple[str, ...], groups: tuple[str, ...], options: Options) -> CoverageTable:
     """The coverage table of ``providers`` (already the services asked) against ``needs``."""
@@ -134,7 +146,7 @@ def compute(areas: Areas, needs: dict[str, tuple[NeedFigure, ...]], providers: S
     cap = np.array([p.capacity for p in licensed], dtype=float)
     plat = np.array([clat[h] if p.lat is None else p.lat for p, h in zip(licensed, home, strict=True)], dtype=float)
     plon = np.array([clon[h] if p.lon is None else p.lon for p, h in zip(licensed, home, strict=True)], dtype=float)
-    dist = distance_matrix_km(clat, clon, plat, plon)
+    dist = _distances(clat, clon, plat, plon)
     in_county = np.bincount(home, weights=cap, minlength=len(counties)) if len(home) else np.zeros(len(counties))
     unlicensed = np.zeros(len(counties))
     for p in providers:

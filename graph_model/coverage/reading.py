@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from typing import Any
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -79,6 +80,11 @@ class Provider:
     licensed: bool  # a licence for the service is in force on the date asked
 
 
+def column(cells: list[list[Any]]) -> list[Any]:
+    """A nullable column collected as one-item lists (graph_model.statements.coverage)."""
+    return [cell[0] for cell in cells]
+
+
 async def read_areas(store: GraphStore) -> Areas:
     (c,), (p,), service_rows, (g,) = await asyncio.gather(
         store.read(COVERAGE_AREAS), store.read(COVERAGE_PROVINCES), store.read(COVERAGE_SERVICES),
@@ -86,8 +92,8 @@ async def read_areas(store: GraphStore) -> Areas:
     counties = tuple(
         County(key, province, fa, en, lat, lon, {"key": key, "population": pop, "age0to14": young, "age60plus": old})
         for key, province, fa, en, lat, lon, pop, young, old in zip(
-            c["keys"], c["provinces"], c["namesFa"], c["namesEn"], c["lats"], c["lons"], c["population"],
-            c["age0to14"], c["age60plus"], strict=True))
+            c["keys"], c["provinces"], c["namesFa"], c["namesEn"], column(c["lats"]), column(c["lons"]),
+            column(c["population"]), column(c["age0to14"]), column(c["age60plus"]), strict=True))
     services = {row["key"]: ServiceInfo(row["key"], row["nameFa"], row["nameEn"], tuple(row["groups"]))
                 for row in service_rows}
     provinces = {key: (fa, en) for key, fa, en in zip(p["keys"], p["namesFa"], p["namesEn"], strict=True)}
@@ -123,10 +129,11 @@ async def read_offers(store: GraphStore, services: Iterable[str]) -> Offers:
     services = sorted(services)
     offers = [(row["service"], inst, county, lat, lon, capacity)
               for row in await store.read(COVERAGE_OFFERS, services=services)
-              for inst, county, lat, lon, capacity in zip(row["institutions"], row["counties"], row["lats"],
-                                                          row["lons"], row["capacities"], strict=True)]
+              for inst, county, lat, lon, capacity in zip(row["institutions"], row["counties"], column(row["lats"]),
+                                                          column(row["lons"]), column(row["capacities"]), strict=True)]
     licences = [(row["service"], *licence)
                 for row in await store.read(COVERAGE_LICENCES, services=services)
-                for licence in zip(row["institutions"], row["statuses"], row["issued"], row["expires"], strict=True)]
+                for licence in zip(row["institutions"], row["statuses"], column(row["issued"]), column(row["expires"]),
+                                   strict=True)]
     offers.sort(key=lambda o: (o[0], o[1]))
     return Offers(tuple(offers), tuple(licences))

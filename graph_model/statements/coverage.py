@@ -3,6 +3,9 @@
 Each returns a few long rows rather than one row per node: FalkorDB's cost is per row, and the
 coverage of one service over the country reads a few thousand offers.
 
+Columns that may hold nulls are collected as one-item lists (``collect([c.lat])``): collect()
+drops nulls, which would shift the columns against each other. ``reading.column`` unwraps them.
+
 - ``COVERAGE_AREAS``: one row, every county with its province, names, centroid and census columns.
 - ``COVERAGE_PROVINCES``: one row, every province's key and names.
 - ``COVERAGE_SERVICES``: per service, its names and the target groups it serves.
@@ -23,9 +26,9 @@ COVERAGE_AREAS = statement("coverage_areas", """
     MATCH (c:County)
     WITH c ORDER BY c.key
     RETURN collect(c.key) AS keys, collect(c.provinceKey) AS provinces, collect(c.nameFa) AS namesFa,
-           collect(c.nameEn) AS namesEn, collect(c.lat) AS lats, collect(c.lon) AS lons,
-           collect(c.population) AS population, collect(c.age0to14) AS age0to14,
-           collect(c.age60plus) AS age60plus
+           collect(c.nameEn) AS namesEn, collect([c.lat]) AS lats, collect([c.lon]) AS lons,
+           collect([c.population]) AS population, collect([c.age0to14]) AS age0to14,
+           collect([c.age60plus]) AS age60plus
 """)
 
 COVERAGE_PROVINCES = statement("coverage_provinces", """
@@ -58,12 +61,12 @@ COVERAGE_OFFERS = statement("coverage_offers", """
     MATCH (s:Service) WHERE s.key IN $services
     MATCH (c:County)<-[:LOCATED_IN]-(i:Institution)-[o:OFFERS]->(s)
     RETURN s.key AS service, collect(i.key) AS institutions, collect(c.key) AS counties,
-           collect(i.lat) AS lats, collect(i.lon) AS lons, collect(o.capacity) AS capacities
+           collect([i.lat]) AS lats, collect([i.lon]) AS lons, collect([o.capacity]) AS capacities
 """)
 
 COVERAGE_LICENCES = statement("coverage_licences", """
     MATCH (s:Service) WHERE s.key IN $services
     MATCH (i:Institution)-[:HOLDS]->(l:Licence)-[:LICENSES]->(s)
     RETURN s.key AS service, collect(i.key) AS institutions, collect(l.status) AS statuses,
-           collect(l.issuedOn) AS issued, collect(l.expiresOn) AS expires
+           collect([l.issuedOn]) AS issued, collect([l.expiresOn]) AS expires
 """)

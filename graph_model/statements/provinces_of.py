@@ -1,6 +1,6 @@
 """The provinces each record lies in: what a province-scoped key may change (hub.auth.policy).
 
-One statement per label, each taking the keys of that label at once. A record found with no
+One statement per label and path, each taking the keys of that label at once. A record found with no
 province (a person on no council) comes back with an empty list; keys not found do not come back.
 """
 
@@ -25,16 +25,16 @@ _PATHS: dict[Label, tuple[str, ...]] = {
 }
 
 
-def _text(label: Label, paths: tuple[str, ...]) -> str:
-    matches = "\n".join(f"OPTIONAL MATCH {path}\nWITH k, n, collect(p.key) AS found{i}" if i == 0 else
-                        f"OPTIONAL MATCH {path}\nWITH k, n, found{i - 1} + collect(p.key) AS found{i}"
-                        for i, path in enumerate(paths))
-    return (f"UNWIND $keys AS k\nMATCH (n:{label.value}) WHERE n.key = k\n{matches}\n"
-            f"RETURN k AS key, found{len(paths) - 1} AS provinces")
+def _text(label: Label, path: str) -> str:
+    # One path per statement: FalkorDB loses an aggregate's alias carried across a later
+    # OPTIONAL MATCH, so a label with two paths has two statements, merged by the caller.
+    return (f"UNWIND $keys AS k\nMATCH (n:{label.value}) WHERE n.key = k\nOPTIONAL MATCH {path}\n"
+            "RETURN k AS key, collect(p.key) AS provinces")
 
 
-PROVINCES_OF: dict[Label, Statement] = {
-    label: statement(f"provinces_of_{label.value}", _text(label, paths)) for label, paths in _PATHS.items()}
+PROVINCES_OF: dict[Label, tuple[Statement, ...]] = {
+    label: tuple(statement(f"provinces_of_{label.value}_{i}", _text(label, path)) for i, path in enumerate(paths))
+    for label, paths in _PATHS.items()}
 
 PROVINCE_KEYS = statement(
     "provinces_exist", "UNWIND $keys AS k MATCH (n:Province) WHERE n.key = k RETURN k AS key, [k] AS provinces")
