@@ -1,15 +1,35 @@
-"""API keys: PLACEHOLDER interface, to be completed (see /tmp/trust.md, helper "keys")."""
+"""API keys: made by ``hub keys create``, checked on every request by ``hub.auth.authenticate``.
+
+A key is ``hub_<id>_<secret>``: 12 hex characters naming the key (its ``:ApiKey`` node, found
+by that id in one indexed read) and a random secret of 32 bytes. Only the secret's sha256 is
+stored, so the token is shown once, when the key is made, and a copy of the graph gives no one
+a working key. A plain hash (not a slow password hash) is enough for 256 random bits, and keeps
+the check on every request cheap. Revoking sets ``revokedAt``; keys are never deleted, so the
+audit log's ``key:<id>`` subjects always name a key that can be listed.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import re
+import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
+from graph_model import queries
+from graph_model.enums import Label
+from graph_model.errors import FieldError, NotFound, ValidationFailed
+from graph_model.statements.api_keys import API_KEY_BY_ID, CREATE_API_KEY, LIST_API_KEYS, REVOKE_API_KEY
 from graph_model.stores.base import GraphStore
 
 _TOKEN = re.compile(r"hub_([0-9a-f]{12})_([A-Za-z0-9_-]{20,100})")
+PREFIX = "hub_"
+# The roles a key may carry: hub.auth.principal.Role without "anonymous" (graph_model does not
+# import hub; a test keeps the two in step).
+ROLES = ("viewer", "planner", "council_member", "editor", "admin")
+NOTE_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -19,6 +39,9 @@ class KeyRecord:
     role: str
     provinces: tuple[str, ...]
     revoked: bool
+    note: str = ""
+    created_at: str = ""  # ISO 8601, UTC
+    revoked_at: str | None = None
 
 
 def parse(token: str) -> tuple[str, str] | None:
@@ -35,5 +58,62 @@ def matches(record: KeyRecord, secret: str) -> bool:
     return hmac.compare_digest(record.hash, hash_secret(secret))
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _record(row: dict[str, Any]) -> KeyRecord:
+    return KeyRecord(key_id=row["key"], hash=row["hash"], role=row["role"], provinces=tuple(row["provinces"] or ()),
+                     revoked=row["revokedAt"] is not None, note=row["note"] or "", created_at=row["createdAt"],
+                     revoked_at=row["revokedAt"])
+
+
+async def _check(store: GraphStore, role: str, provinces: list[str], note: str) -> None:
+    errors: list[FieldError] = []
+    if role not in ROLES:
+        errors.append(FieldError("role", f"{role!r} is not one of {', '.join(ROLES)}"))
+    if provinces:
+        found = await queries.by_keys(store, Label.PROVINCE, provinces)
+        errors += [FieldError("provinces", f"no province has the code {code!r}")
+                   for code in provinces if code not in found]
+    if len(note) > NOTE_MAX:
+        errors.append(FieldError("note", f"is {len(note)} characters long; at most {NOTE_MAX}"))
+    if errors:
+        raise ValidationFailed("the key was not created", errors)
+
+
+async def create(store: GraphStore, role: str, provinces: list[str] | tuple[str, ...] = (),
+                 note: str = "") -> tuple[KeyRecord, str]:
+    """Make a key; return its record and the token, which is not stored and cannot be shown again.
+
+    ``provinces`` empty: the key is not narrowed to any province (see ``Principal.provinces``)."""
+    codes = list(dict.fromkeys(p.strip() for p in provinces))
+    await _check(store, role, codes, note)
+    key_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    await store.write(CREATE_API_KEY, key=key_id, hash=hash_secret(secret), role=role, provinces=codes,
+                      note=note, createdAt=_now())
+    record = await lookup(store, key_id)
+    if record is None:  # the write returns no rows (see graph_model.statements.api_keys): read it back
+        raise NotFound(f"the API key {key_id} was not stored")
+    return record, f"{PREFIX}{key_id}_{secret}"
+
+
 async def lookup(store: GraphStore, key_id: str) -> KeyRecord | None:
-    raise NotImplementedError
+    rows = await store.read(API_KEY_BY_ID, key=key_id)
+    return _record(rows[0]) if rows else None
+
+
+async def list_keys(store: GraphStore) -> list[KeyRecord]:
+    """Every key, oldest first, revoked ones included."""
+    return [_record(row) for row in await store.read(LIST_API_KEYS)]
+
+
+async def revoke(store: GraphStore, key_id: str) -> KeyRecord:
+    """Revoke a key (again is harmless: it keeps its first revocation time); unknown id: NotFound."""
+    if await lookup(store, key_id) is None:
+        raise NotFound(f"no API key has the id {key_id!r}; `hub keys list` shows them")
+    await store.write(REVOKE_API_KEY, key=key_id, revokedAt=_now())
+    record = await lookup(store, key_id)
+    assert record is not None  # keys are never deleted
+    return record

@@ -57,6 +57,13 @@ class StoreError(HubError):
     code = "STORE_ERROR"
 
 
+class StatementTimeout(StoreError):
+    """A statement ran longer than the per-statement limit (HUB_STATEMENT_TIMEOUT_MS) and was
+    stopped; a write that timed out is rolled back whole."""
+
+    code = "STATEMENT_TIMEOUT"
+
+
 class InvalidTransition(Conflict):
     """A licence cannot move from its current status by the operation asked for."""
 

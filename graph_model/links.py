@@ -59,11 +59,11 @@ GIVING: dict[Label, Statement] = {
             MATCH (p:{label.value}) WHERE p.key = k
             WITH k, p MATCH {pattern}
             RETURN k AS key, toInteger(sum(r.amount)) AS amount, count(r) AS count, count(DISTINCT o) AS others,
-                   count(DISTINCT CASE WHEN o.kind = '{DonorKind.INDIVIDUAL.value}' THEN o.key END) AS individuals,
+                   count(DISTINCT CASE WHEN {donor}.kind = $individual THEN {donor}.key END) AS individuals,
                    min(r.date) AS firstDate, max(r.date) AS lastDate""")
-    for label, pattern in ((Label.INSTITUTION, "(p)<-[r:DONATED_TO]-(o:Donor)"),
-                           (Label.DONOR, "(p)-[r:DONATED_TO]->(o:Institution)"),
-                           (Label.EVENT, "(p)<-[r:DONATED_TO_EVENT]-(o:Donor)"))
+    for label, pattern, donor in ((Label.INSTITUTION, "(p)<-[r:DONATED_TO]-(o:Donor)", "o"),
+                                  (Label.DONOR, "(p)-[r:DONATED_TO]->(o:Institution)", "p"),
+                                  (Label.EVENT, "(p)<-[r:DONATED_TO_EVENT]-(o:Donor)", "o"))
 }
 
 
@@ -81,9 +81,9 @@ NO_GIVING = Giving(0, 0, 0, 0, None, None)
 
 
 async def fetch_giving(store: GraphStore, label: Label, keys: list[str]) -> dict[str, Giving]:
-    rows = await store.read(GIVING[label], keys=list(dict.fromkeys(keys)))
-    return {r["key"]: Giving(int(r["amount"] or 0), int(r["count"]), int(r["others"]), int(r["individuals"]), r["firstDate"],
-                             r["lastDate"]) for r in rows}
+    rows = await store.read(GIVING[label], keys=list(dict.fromkeys(keys)), individual=DonorKind.INDIVIDUAL.value)
+    return {r["key"]: Giving(int(r["amount"] or 0), int(r["count"]), int(r["others"]), int(r["individuals"]),
+                             r["firstDate"], r["lastDate"]) for r in rows}
 
 
 RELATIONS: dict[str, Statement] = {

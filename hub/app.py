@@ -20,12 +20,15 @@ from graph_model.errors import HubError
 from graph_model.stores.base import GraphStore
 from hub import graphiql
 from hub.exports import ROUTES as EXPORTS
+from hub.headers import SecurityHeaders, cors
 from hub.http import HubGraphQL
 from hub.request_id import RequestIdMiddleware
 from hub.auth.middleware import AuthMiddleware
+from hub.body_limit import BodyLimitMiddleware
 from hub.schema import build_schema
 from hub.settings import Settings
 from hub.stores import open_store
+from hub.supervisor import supervised
 
 __all__ = ["HubGraphQL", "app_from_env", "create_app"]
 
@@ -62,7 +65,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         gc.collect()
         gc.freeze()
         try:
-            yield {"store": opened, "settings": settings, "cache": answers}
+            # A dead embedded server this app started is restarted (hub/supervisor.py).
+            async with supervised(opened):
+                yield {"store": opened, "settings": settings, "cache": answers}
         finally:
             await opened.close()
 
@@ -85,6 +90,9 @@ def middleware(settings: Settings) -> list[Middleware]:
     (the principal and the per-key rate limit)."""
     return [
         Middleware(RequestIdMiddleware),
+        Middleware(SecurityHeaders, production=settings.production),  # on every response, refusals too
+        *cors(settings),  # outside authentication: a preflight carries no credentials
+        Middleware(BodyLimitMiddleware, most=settings.limits.body_bytes),  # 413 before anything reads it
         Middleware(AuthMiddleware, settings=settings),
     ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -22,6 +23,7 @@ from graph_model.stores.base import GraphStore
 from graph_model.stores.embedded import EmbeddedServer
 from hub.settings import Settings
 from hub.stores import open_store
+from hub.supervisor import Supervisor
 
 T = TypeVar("T")
 err = Console(stderr=True)
@@ -114,12 +116,15 @@ def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> None:
     sys.stdout.write(schema.as_str() + "\n")
 
 
-async def _seed_if_empty(settings: Settings) -> None:
+async def _seed_if_empty(settings: Settings, url: str) -> None:
     async def work(store: GraphStore) -> None:
         if sum((await queries.node_counts(store)).values()) == 0:
             err.print("[yellow]The store is empty:[/] seeding the demo profile first (generated demo data "
                       "is marked `generated: true`).")
             await seed_store(store, "demo")
+            from hub.cli_keys import demo_key
+
+            await demo_key(store, url)  # the new store has no keys: one to try it with
 
     await _with_store(settings, work)
 
@@ -140,10 +145,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     # found; the default one would end the process before `finally` stops the database server.
     signal.signal(signal.SIGTERM, _exit_quietly)
     try:
-        asyncio.run(_seed_if_empty(settings))
+        asyncio.run(_seed_if_empty(settings, f"http://{args.host}:{args.port}/graphql"))
         err.print(f"GraphiQL at [bold]http://{args.host}:{args.port}/graphql[/]")
-        uvicorn.run("hub.app:app_from_env", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level="info")
+        # This process owns the server: it restarts it if it dies (hub/supervisor.py).
+        with Supervisor(server).in_thread() if server is not None else contextlib.nullcontext():
+            uvicorn.run("hub.app:app_from_env", factory=True, host=args.host, port=args.port,
+                        workers=args.workers, log_level="info")
     finally:
         if server is not None:
             server.stop()
@@ -176,6 +183,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--year", type=int, help="year of rows whose year cell is empty")
     s.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     s.set_defaults(run=cmd_needs_import)
+    from hub.cli_keys import add_parser as add_keys_parser  # imports this module: not at the top
+
+    add_keys_parser(sub)
+    from hub.cli_operations import add_parser as add_operations_parser
+
+    add_operations_parser(sub)
     return p
 
 

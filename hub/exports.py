@@ -4,11 +4,18 @@
 (``service`` or ``targetGroup``, ``level``, ``method``, ``radiusKm``, ``decay``, ``asOf``,
 ``norm``); ``/export/3w.csv`` those of ``whoWhatWhere`` (``province`` or ``council``, ``since``,
 ``until``, ``jalaliYear``, ``level``, ``service``, ``asOf``). A mistake answers a JSON body with
-the error code and the field at fault, as the GraphQL errors do.
+the error code and the field at fault, as the GraphQL errors do (``errors``, the GraphQL shape,
+and ``error``, the exports' first shape, kept for existing clients).
+
+Both run as the request's principal (``hub.auth.middleware`` puts it in the request state) and
+need the READ right (403 FORBIDDEN otherwise). The 3W export follows donor privacy as the
+``whoWhatWhere`` field does: for a caller without the right to see personal data, a cell whose
+funding includes the gifts of 1 to k-1 individual donors has its funders and funding left empty.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from types import SimpleNamespace
 
 from starlette.requests import Request
@@ -18,14 +25,16 @@ from starlette.routing import Route
 from graph_model.coverage.analysis import Level, Method
 from graph_model.coverage.hxl import coverage_csv, three_w_csv
 from graph_model.coverage.methods import Decay
-from graph_model.errors import FieldError, HubError, NotFound, StoreUnavailable, ValidationFailed
-from graph_model.networks.service import Networks
+from graph_model.coverage.threew import WhoWhatWhere
+from graph_model.errors import (
+    FieldError, Forbidden, HubError, NotFound, StoreUnavailable, Unauthenticated, ValidationFailed)
 from graph_model.version import current
+from hub.auth.principal import Principal, Right
 from hub.resolvers import coverage as resolve
 from hub.resolvers.networks import scope_of
 from hub.schema.scalars import parse_date
 
-STATUS = {NotFound: 404, ValidationFailed: 400, StoreUnavailable: 503}
+STATUS = {NotFound: 404, ValidationFailed: 400, Unauthenticated: 401, Forbidden: 403, StoreUnavailable: 503}
 KNOWN = {"coverage": {"service", "targetGroup", "level", "method", "radiusKm", "decay", "asOf", "norm"},
          "3w": {"province", "council", "since", "until", "jalaliYear", "level", "service", "asOf"}}
 
@@ -37,9 +46,25 @@ def _csv(text: str, name: str) -> Response:
 
 def _error(exc: HubError) -> JSONResponse:
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
-    return JSONResponse({"error": {"code": exc.code, "message": str(exc),
-                                   "fields": [{"field": e.field, "message": e.message} for e in exc.errors]}},
-                        status_code=status)
+    fields = [{"field": e.field, "message": e.message} for e in exc.errors]
+    return JSONResponse({"errors": [{"message": str(exc), "extensions": {"code": exc.code, "fields": fields}}],
+                         "error": {"code": exc.code, "message": str(exc), "fields": fields}}, status_code=status)
+
+
+def _reader(request: Request) -> Principal:
+    """The caller, who must hold the READ right."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:  # the auth middleware did not run: refuse rather than serve unchecked
+        raise Unauthenticated("credentials required: send `Authorization: Bearer <API key or token>`")
+    if not principal.has(Right.READ):
+        raise Forbidden(f"the {principal.role.value} role may not download exports (it needs the "
+                        f"{Right.READ.value} right)")
+    return principal
+
+
+def _withheld(row: WhoWhatWhere) -> WhoWhatWhere:
+    """A 3W row with its funding figures left empty (the CSV writes None as an empty cell)."""
+    return dataclasses.replace(row, funders=None, funding=None)  # type: ignore[arg-type]
 
 
 def _check_known(request: Request, export: str) -> None:
@@ -52,6 +77,7 @@ def _check_known(request: Request, export: str) -> None:
 async def coverage_export(request: Request) -> Response:
     q = request.query_params
     try:
+        _reader(request)
         _check_known(request, "coverage")
         method = resolve.enum_arg(Method, q.get("method"), "method", Method.ENHANCED)
         level = resolve.enum_arg(Level, q.get("level"), "level", Level.COUNTY)
@@ -71,6 +97,7 @@ async def coverage_export(request: Request) -> Response:
 async def three_w_export(request: Request) -> Response:
     q = request.query_params
     try:
+        principal = _reader(request)
         _check_known(request, "3w")
         level = resolve.enum_arg(Level, q.get("level"), "level", Level.COUNTY)
         year = q.get("jalaliYear")
@@ -81,13 +108,13 @@ async def three_w_export(request: Request) -> Response:
                                          jalali_year=None if year is None else int(year)))
         day = resolve.as_of(q.get("asOf"))
         store, cache = request.state.store, request.state.cache
-        service = resolve.coverage_for(store, cache)
-        rows = await service.who_what_where(Networks(store, cache), scope, level, day)
-        areas = await service.areas(await current(store))
+        cells = await resolve.who_what_where(store, cache, principal, request.state.settings.privacy_k, scope,
+                                             level, day)
+        areas = await resolve.coverage_for(store, cache).areas(await current(store))
     except HubError as exc:
         return _error(exc)
     wanted = q.get("service")
-    rows = tuple(r for r in rows if wanted is None or r.service == wanted)
+    rows = tuple(_withheld(r) if withheld else r for r, withheld in cells if wanted is None or r.service == wanted)
     return _csv(three_w_csv(rows, areas, day.isoformat()), f"3w-{level.value.lower()}.csv")
 
 

@@ -5,10 +5,12 @@ missing or empty ``query`` and on non-object ``variables``/``extensions``, Graph
 Accept text/html. Added here: the ``application/graphql-response+json`` media type with its status
 codes, 405 + ``Allow`` (a mutation over GET, other methods), 415 for other request media types, 400
 for a body that is not a JSON object or a non-string ``operationName``, JSON error bodies, the
-offline GraphiQL page, and a last masking pass for unexpected errors that escaped the schema's."""
+offline GraphiQL page, and a last masking pass for unexpected errors that escaped the schema's.
+Persisted queries (APQ) and the allow-list resolve the query text before it runs (hub.persisted)."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -21,8 +23,10 @@ from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from graph_model.errors import HubError
 from hub import graphiql
 from hub.context import Context
+from hub.persisted import PersistedQueries, refusal
 from hub.schema.extensions import mask, should_mask
 
 JSON = "application/json"
@@ -76,6 +80,8 @@ class HubGraphQL(GraphQL[Context, None]):
             response = await self.run(request)
         except HTTPException as exc:
             response = self.error_response(request, exc)
+        except HubError as exc:  # refused before it ran: persisted queries, the allow-list
+            response = refusal(exc, response_media_type(request.headers.get("accept")))
         await response(scope, receive, send)
 
     def error_response(self, request: Request, exc: HTTPException) -> Response:
@@ -87,6 +93,26 @@ class HubGraphQL(GraphQL[Context, None]):
             headers = {"Allow": "GET, POST"}
         return JSONResponse({"errors": [{"message": exc.reason}]}, status_code=status, headers=headers,
                             media_type=response_media_type(request.headers.get("accept")))
+
+    @cached_property
+    def persisted(self) -> PersistedQueries:
+        return PersistedQueries()
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # An APQ GET names its query by hash only; it asks for a result, not for the IDE.
+        return super().should_render_graphql_ide(request) and "extensions" not in request.query_params
+
+    async def execute_operation(self, request: Request, request_adapter: AsyncHTTPRequestAdapter,  # type: ignore[override]
+                                request_data: GraphQLRequestData | list[GraphQLRequestData], context: Context,
+                                root_value: None, sub_response: Response) -> Any:
+        state, schema = request.state, self.schema._schema  # type: ignore[attr-defined]
+        if isinstance(request_data, list):
+            request_data = [await self.persisted.resolve(d, state.store, state.settings, schema) for d in request_data]
+        else:
+            request_data = await self.persisted.resolve(request_data, state.store, state.settings, schema)
+        return await super().execute_operation(request=request, request_adapter=request_adapter,
+                                               request_data=request_data, context=context, root_value=root_value,
+                                               sub_response=sub_response)
 
     def parse_json(self, data: str | bytes) -> Any:
         parsed = super().parse_json(data)
@@ -135,7 +161,22 @@ class HubGraphQL(GraphQL[Context, None]):
             errors: list[Any] = response_data.get("errors") or []
             unexpected = any("requestId" in (e.get("extensions") or {}) for e in errors)
             response.status_code = 500 if unexpected else 400
+        if never_ran and isinstance(response_data, dict) and any(
+                (e.get("extensions") or {}).get("code") == "LIMIT_EXCEEDED" for e in response_data.get("errors") or []):
+            response.status_code = 400  # a query over a limit (hub.limits) never ran: 400 under both media types
+        if self.store_down(response_data):
+            # Every error is the store being unreachable: the service is, for now, unavailable
+            # (both media types; the supervisor or the operator brings it back).
+            response.status_code = 503
+            response.headers["retry-after"] = "1"
         return response
+
+    @staticmethod
+    def store_down(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
+        """True when there are errors and every one is STORE_UNAVAILABLE."""
+        items = response_data if isinstance(response_data, list) else [response_data]
+        codes = [(e.get("extensions") or {}).get("code") for item in items for e in item.get("errors") or []]
+        return bool(codes) and all(code == "STORE_UNAVAILABLE" for code in codes)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql.page(request.scope.get("root_path", "")))

@@ -34,7 +34,7 @@ class ConnectionConnectionPathsSteps(BaseModel):
     relation: NetworkRelation
     type_: str = Field(alias="type")
     amount: Optional[Annotated[int, BeforeValidator(int)]]
-    count: int
+    count: Optional[int]
     first_date: Optional[Any] = Field(alias="firstDate")
     last_date: Optional[Any] = Field(alias="lastDate")
     first_date_jalali: Optional[str] = Field(alias="firstDateJalali")

@@ -377,10 +377,12 @@ class Overlap(BaseModel):
     other: "OverlapOther"
     shared: int
     jaccard: float
-    amount_to_institution: Annotated[int, BeforeValidator(int)] = Field(
+    amount_to_institution: Optional[Annotated[int, BeforeValidator(int)]] = Field(
         alias="amountToInstitution"
     )
-    amount_to_other: Annotated[int, BeforeValidator(int)] = Field(alias="amountToOther")
+    amount_to_other: Optional[Annotated[int, BeforeValidator(int)]] = Field(
+        alias="amountToOther"
+    )
     donors: list["OverlapDonors"]
 
 

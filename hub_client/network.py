@@ -30,9 +30,9 @@ class NetworkNetworkEdges(BaseModel):
     target: str
     relation: NetworkRelation
     type_: str = Field(alias="type")
-    weight: float
+    weight: Optional[float]
     amount: Optional[Annotated[int, BeforeValidator(int)]]
-    count: int
+    count: Optional[int]
     role: Optional[str]
 
 

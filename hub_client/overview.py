@@ -130,16 +130,16 @@ class OverviewOverviewExpiringLicencesSoonestInstitution(BaseModel):
 
 class OverviewOverviewDonations(BaseModel):
     calendar: Calendar
-    amount: Annotated[int, BeforeValidator(int)]
-    donations: int
+    amount: Optional[Annotated[int, BeforeValidator(int)]]
+    donations: Optional[int]
     years: list["OverviewOverviewDonationsYears"]
 
 
 class OverviewOverviewDonationsYears(BaseModel):
     year: int
-    amount: Annotated[int, BeforeValidator(int)]
-    donations: int
-    donors: int
+    amount: Optional[Annotated[int, BeforeValidator(int)]]
+    donations: Optional[int]
+    donors: Optional[int]
 
 
 Overview.model_rebuild()

@@ -20,8 +20,8 @@ class WhoWhatWhereWhoWhatWhere(BaseModel):
     implementers: int
     capacity: int
     licensed_capacity: int = Field(alias="licensedCapacity")
-    funders: int
-    funding: Annotated[int, BeforeValidator(int)]
+    funders: Optional[int]
+    funding: Optional[Annotated[int, BeforeValidator(int)]]
     service: Optional["WhoWhatWhereWhoWhatWhereService"]
 
 

@@ -49,9 +49,11 @@ def _free_port() -> int:
 
 def test_serve_seeds_an_empty_store_and_answers(tmp_path: Path, repo_root: Path) -> None:
     import os
+    import re
     import signal
     import subprocess
     import sys
+    import threading
     import time
 
     import httpx
@@ -62,20 +64,45 @@ def test_serve_seeds_an_empty_store_and_answers(tmp_path: Path, repo_root: Path)
     env = {**os.environ, "HUB_DATA_DIR": str(tmp_path)}
     proc = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--port", str(port)], cwd=repo_root,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    url = f"http://127.0.0.1:{port}/graphql"
+    query = {"query": "{ provinces { totalCount } }"}
     try:
         deadline = time.monotonic() + 120
-        body = None
+        anonymous = body = None
         while time.monotonic() < deadline and proc.poll() is None:
             try:
-                body = httpx.post(f"http://127.0.0.1:{port}/graphql",
-                                  json={"query": "{ provinces { totalCount } }"}, timeout=5).json()
-                break
+                anonymous = httpx.post(url, json=query, timeout=5)
             except httpx.TransportError:
                 time.sleep(0.3)
-        assert body == {"data": {"provinces": {"totalCount": 31}}}
+                continue
+            # The demo key is printed once, on its own line, before the server starts listening.
+            found = re.search(r"^\s*(hub_[0-9a-f]{12}_[A-Za-z0-9_-]+)\s*$", "".join(lines), re.M)
+            if found is None:
+                time.sleep(0.3)  # the reader thread may not have reached that line yet
+                continue
+            body = httpx.post(url, json=query, headers={"Authorization": f"Bearer {found.group(1)}"},
+                              timeout=5).json()
+            break
+        assert anonymous is not None and anonymous.status_code == 401, "".join(lines)
+        assert anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert body == {"data": {"provinces": {"totalCount": 31}}}, "".join(lines)
     finally:
         proc.send_signal(signal.SIGTERM)  # what systemd, docker and kill send
-        output = proc.communicate(timeout=60)[0]
+        proc.wait(timeout=60)
+        reader.join(timeout=10)
+    output = "".join(lines)
     assert "seeding the demo profile" in output
+    token = re.findall(r"hub_[0-9a-f]{12}_[A-Za-z0-9_-]+", output)[0]
+    assert f"curl -H 'Authorization: Bearer {token}'" in output and url in output
+    assert f'{{"Authorization": "Bearer {token}"}}' in output and "Headers tab" in output
     assert proc.returncode == 0, output
     assert not EmbeddedServer(tmp_path).ping(), "serve must stop the server it started"

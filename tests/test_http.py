@@ -137,11 +137,12 @@ async def test_requests_that_cannot_run(client: httpx.AsyncClient, query: str, v
 
 
 async def test_field_errors_keep_200_under_the_spec_media_type(client: httpx.AsyncClient) -> None:
-    response = await client.post("/graphql", json={"query": "{ provinces(first: 1000) { totalCount } }"},
-                                 headers=SPEC)
+    # A resolver's refusal (neither a service nor a target group asked), not a request error.
+    response = await client.post("/graphql", json={"query": "{ coverage(level: COUNTY, method: RATIO) "
+                                                            "{ __typename } }"}, headers=SPEC)
     assert response.status_code == 200 and response.headers["content-type"] == GRAPHQL_RESPONSE
     body = response.json()
-    assert body["data"] is None  # provinces is non-null: the error nulls the whole data
+    assert body["data"] is None  # coverage is non-null: the error nulls the whole data
     assert body["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
 
 

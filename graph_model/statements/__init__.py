@@ -1,12 +1,16 @@
 """Cypher statements grouped by what they serve; importing this package registers them all."""
 
 from graph_model.statements import (  # noqa: F401
+    api_keys,
+    audit,
     coverage,
     loading,
     networks,
     networks_explore,
     networks_suggest,
     overview,
+    persisted,
+    privacy,
     provinces_of,
     reads,
     version,

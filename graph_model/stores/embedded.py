@@ -5,6 +5,11 @@ file there. The first process that needs it starts it; later processes (other uv
 workers, ``hub seed`` while ``hub serve`` runs) find it answering on the socket and reuse
 it; only the process that started it stops it. A lock file serialises start-ups, so two
 processes starting at once never launch two servers on one folder.
+
+Durability: the append-only file is the only persistence (no RDB snapshots on a timer), with
+``appendfsync`` from HUB_FSYNC (hub/settings.py says why ``always`` is the default). The owner
+watches its child with ``exited`` and ``restart`` (hub/supervisor.py): a restarted server
+replays the append-only file on the same folder and socket, so clients reconnect by themselves.
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ from graph_model.errors import StoreUnavailable
 _LOG_PREFIX = re.compile(r"^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ [.*#-] ")
 # sockaddr_un.sun_path is 108 bytes including the terminating NUL.
 _MAX_SOCKET_PATH = 107
+# FalkorDB applies a query's TIMEOUT to writes only when TIMEOUT_MAX is set (a timed-out write
+# is then rolled back). It is a ceiling for the per-statement timeouts the stores send, not
+# the limit itself: one day, so every process sharing the server may choose its own.
+TIMEOUT_MAX_MS = 86_400_000
 
 
 def socket_path_for(data_dir: Path) -> Path:
@@ -52,7 +61,7 @@ def _binaries() -> tuple[str, str]:
 class EmbeddedServer:
     """Start, find or stop the FalkorDB server that serves one data folder."""
 
-    def __init__(self, data_dir: Path | str, *, fsync: str = "everysec") -> None:
+    def __init__(self, data_dir: Path | str, *, fsync: str = "always") -> None:
         self.data_dir = Path(data_dir).resolve()
         self.socket_path = socket_path_for(self.data_dir)
         self.pid_path = self.data_dir / "falkordb.pid"
@@ -130,9 +139,9 @@ class EmbeddedServer:
             self.owned = True
             return True
 
-    def _spawn(self) -> subprocess.Popen[bytes]:
-        server, module = _binaries()
-        args = [
+    def arguments(self, server: str, module: str) -> list[str]:
+        """The server's command line: persistence is the append-only file alone."""
+        return [
             server,
             "--port", "0",  # no TCP listener: the socket is the only way in
             "--unixsocket", str(self.socket_path),
@@ -142,10 +151,16 @@ class EmbeddedServer:
             "--logfile", str(self.log_path),
             "--appendonly", "yes",
             "--appendfsync", self.fsync,
+            "--aof-use-rdb-preamble", "yes",  # rewrites (checkpoint) load fast
+            "--aof-load-truncated", "yes",  # a kill mid-append leaves a torn last entry: drop it
             "--save", "",  # the append-only file is the persistence; no RDB snapshots on a timer
             "--daemonize", "no",
-            "--loadmodule", module,
+            "--loadmodule", module, "TIMEOUT_MAX", str(TIMEOUT_MAX_MS),
         ]
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        server, module = _binaries()
+        args = self.arguments(server, module)
         try:
             # A session of its own: Ctrl+C in the terminal reaches the hub, which then stops
             # the server cleanly, instead of killing the server mid-write.
@@ -196,6 +211,24 @@ class EmbeddedServer:
             return ""
         # Drop redis's "pid:role date time level " prefix: the message is what a person needs.
         return _LOG_PREFIX.sub("", lines[-1]) if lines else ""
+
+    def exited(self) -> int | None:
+        """The exit status of the server this process started, once it has ended (it is reaped
+        here); None while it runs, or when this process does not own one."""
+        process = self._process
+        if not self.owned or process is None:
+            return None
+        return process.poll()
+
+    def restart(self, timeout: float = 30.0) -> bool:
+        """Start the server again after it died, on the same folder and socket; it replays its
+        append-only file. True when this process started it (it then owns it again); False when
+        another process was quicker and this one now shares theirs."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            raise StoreUnavailable(f"the FalkorDB server (pid {process.pid}) still runs; not restarting it")
+        self.owned = False
+        return self.start(timeout)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop the server if this process started it; it writes its append-only file first."""

@@ -1,4 +1,11 @@
-"""The FalkorDB adapter: the ``falkordb`` async client over the embedded server's unix socket."""
+"""The FalkorDB adapter: the ``falkordb`` async client over the embedded server's unix socket.
+
+Every statement carries the server-side ``timeout`` (HUB_STATEMENT_TIMEOUT_MS); the embedded
+server enforces it on writes too (``TIMEOUT_MAX`` set at load, see embedded.py) and rolls a
+timed-out write back. The client fails fast when the server is gone: a bounded connect, a read
+that gives up a little after the statement timeout, and one immediate retry on a broken
+connection (a pooled connection to a server that has since restarted), never a backoff loop.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +16,13 @@ import redis.exceptions as rx
 from falkordb.asyncio import FalkorDB
 from falkordb.asyncio.query_result import QueryResult
 from falkordb.helpers import stringify_param_value
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from graph_model import version
 from graph_model.cypher import Statement, statement
 from graph_model.dialect import FALKORDB, Constraint
-from graph_model.errors import Conflict, HubError, StoreError, StoreUnavailable
+from graph_model.errors import Conflict, HubError, StatementTimeout, StoreError, StoreUnavailable
 from graph_model.stores.base import Rows, check_params, plain
 from graph_model.stores.embedded import EmbeddedServer
 
@@ -21,6 +30,11 @@ LIST_INDEXES = statement("falkordb_list_indexes", "CALL db.indexes()", dialect="
 
 # Cell types of FalkorDB's compact reply (falkordb.asyncio.query_result.ResultSetScalarTypes).
 _NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY, _MAP = 1, 2, 3, 4, 5, 6, 10
+# Connecting to a local unix socket takes microseconds; a server that does not accept in this
+# long is not going to. A reply may take the statement timeout, plus this grace for the
+# rollback of a timed-out write; longer means the server hangs.
+CONNECT_TIMEOUT_S = 2.0
+REPLY_GRACE_S = 5.0
 
 
 class _NotPlain(Exception):
@@ -56,7 +70,7 @@ def decode(reply: list[Any]) -> Rows:
     return [dict(zip(names, [_cell(c) for c in row], strict=True)) for row in reply[1]]
 
 
-def translate(exc: Exception, stmt: Statement) -> HubError:
+def translate(exc: Exception, stmt: Statement, timeout_ms: int | None = None) -> HubError:
     """Map a redis/FalkorDB exception to the hub's error tree."""
     text = str(exc)
     if isinstance(exc, (rx.ConnectionError, rx.TimeoutError, ConnectionError, OSError)):
@@ -64,7 +78,9 @@ def translate(exc: Exception, stmt: Statement) -> HubError:
     if "unique constraint violation" in text:
         return Conflict(f"a node or relationship with that key already exists ({text})")
     if "timed out" in text.lower():
-        return StoreError(f"statement {stmt.name} timed out")
+        limit = f"{timeout_ms} ms" if timeout_ms else "the statement timeout"
+        return StatementTimeout(f"statement {stmt.name} ran longer than {limit} (HUB_STATEMENT_TIMEOUT_MS) "
+                                f"and was stopped")
     return StoreError(f"statement {stmt.name} failed: {text}")
 
 
@@ -83,6 +99,11 @@ class FalkorStore:
         self._timeout_ms = timeout_ms
         self._server = server  # stopped on close when this store started it
         self.round_trips = 0
+
+    @property
+    def server(self) -> EmbeddedServer | None:
+        """The embedded server this store started (and supervises and stops), else None."""
+        return self._server
 
     def location(self) -> str:
         return f"{self._location} (graph {self.graph_name!r})"
@@ -105,7 +126,7 @@ class FalkorStore:
             except _NotPlain:
                 return await self._parse_entities(reply)
         except Exception as exc:  # noqa: BLE001 - every driver error is translated
-            raise translate(exc, stmt) from exc
+            raise translate(exc, stmt, self._timeout_ms) from exc
 
     async def _parse_entities(self, reply: list[Any]) -> Rows:
         # Nodes and edges need the graph's label and property names: the client's parser has them.
@@ -198,10 +219,20 @@ class FalkorStore:
 
 
 async def open_embedded(data_dir: str, graph: str, *, timeout_ms: int = 30_000,
-                        fsync: str = "everysec") -> FalkorStore:
+                        fsync: str = "always") -> FalkorStore:
     """Start (or reuse) the embedded server for ``data_dir`` and connect to ``graph``."""
     server = EmbeddedServer(data_dir, fsync=fsync)
     started = await asyncio.to_thread(server.start)
-    client = FalkorDB(unix_socket_path=str(server.socket_path))
-    return FalkorStore(client, graph, location=str(server.socket_path), timeout_ms=timeout_ms,
-                       server=server if started else None)
+    return FalkorStore(client_for(server, timeout_ms), graph, location=str(server.socket_path),
+                       timeout_ms=timeout_ms, server=server if started else None)
+
+
+def client_for(server: EmbeddedServer, timeout_ms: int = 30_000) -> FalkorDB:
+    """A client that fails fast when the server is down and reconnects by itself when it is back."""
+    client = FalkorDB(unix_socket_path=str(server.socket_path), socket_connect_timeout=CONNECT_TIMEOUT_S,
+                      socket_timeout=timeout_ms / 1000 + REPLY_GRACE_S)
+    # One immediate retry, only for a broken connection: a pooled connection to a server that
+    # restarted fails once and is replaced; a server that is down fails again at once. Set after
+    # construction: the client's cluster probe copies its arguments into a synchronous client.
+    client.connection.set_retry(Retry(NoBackoff(), 1, supported_errors=(rx.ConnectionError,)))
+    return client

@@ -3,6 +3,11 @@
 The driver is injected (``open_neo4j`` builds one from settings). ``execute_query`` runs
 each statement in a managed transaction that the driver retries on transient failures,
 which is safe because every write statement here is idempotent (MERGE on keys).
+
+Every statement carries the transaction timeout HUB_STATEMENT_TIMEOUT_MS (``neo4j.Query(...,
+timeout=)``; the server stops and rolls back a transaction that runs longer). When the server is
+down, a statement fails fast: connecting and the driver's retries of a failed transaction are
+bounded by a few seconds (the driver's defaults, 30 s each, would hold a request half a minute).
 """
 
 from __future__ import annotations
@@ -15,8 +20,13 @@ import neo4j.exceptions as nx
 from graph_model import version
 from graph_model.cypher import Statement, statement
 from graph_model.dialect import NEO4J
-from graph_model.errors import Conflict, HubError, StoreError, StoreUnavailable
+from graph_model.errors import Conflict, HubError, StatementTimeout, StoreError, StoreUnavailable
 from graph_model.stores.base import Rows, check_params, plain
+
+# Fail fast when Neo4j is down: seconds to open a connection, and to keep retrying a
+# transaction that failed transiently (a leader switch in a cluster takes about that long).
+CONNECT_TIMEOUT_S = 3.0
+RETRY_WINDOW_S = 3.0
 
 # Deleting in bounded batches keeps each transaction's memory small on a large graph.
 CLEAR_BATCH = statement(
@@ -26,7 +36,7 @@ CLEAR_BATCH = statement(
 )
 
 
-def translate(exc: Exception, stmt: Statement | None = None) -> HubError:
+def translate(exc: Exception, stmt: Statement | None = None, timeout_ms: int | None = None) -> HubError:
     """Map a driver exception to the hub's error tree."""
     if isinstance(exc, nx.ConstraintError) or getattr(exc, "code", "") == \
             "Neo.ClientError.Schema.ConstraintValidationFailed":
@@ -36,8 +46,9 @@ def translate(exc: Exception, stmt: Statement | None = None) -> HubError:
     if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, OSError)):
         return StoreUnavailable(f"Neo4j cannot be reached: {exc}")
     what = f"statement {stmt.name}" if stmt else "Neo4j"
-    if isinstance(exc, nx.ClientError) and "TransactionTimedOut" in str(getattr(exc, "code", "")):
-        return StoreError(f"{what} timed out")
+    if "TransactionTimedOut" in str(getattr(exc, "code", "")):
+        limit = f"{timeout_ms} ms" if timeout_ms else "the statement timeout"
+        return StatementTimeout(f"{what} ran longer than {limit} (HUB_STATEMENT_TIMEOUT_MS) and was stopped")
     return StoreError(f"{what} failed: {exc}")
 
 
@@ -50,6 +61,7 @@ class Neo4jStore:
         self._driver = driver
         self._database = database
         self._uri = uri
+        self._timeout_ms = timeout_ms
         self._timeout_s = timeout_ms / 1000
         self.round_trips = 0
 
@@ -64,7 +76,7 @@ class Neo4jStore:
             records, _, _ = await self._driver.execute_query(
                 query, params, database_=self._database, routing_=routing)
         except Exception as exc:  # noqa: BLE001 - every driver error is translated
-            raise translate(exc, stmt) from exc
+            raise translate(exc, stmt, self._timeout_ms) from exc
         return [plain(record.data()) for record in records]
 
     async def read(self, stmt: Statement, **params: Any) -> Rows:
@@ -94,7 +106,10 @@ class Neo4jStore:
 async def open_neo4j(uri: str, user: str, password: str, database: str, *,
                      timeout_ms: int = 30_000) -> Neo4jStore:
     """Connect with ``neo4j://`` routing and check the server answers before returning."""
-    driver = neo4j.AsyncGraphDatabase.driver(uri, auth=(user, password))
+    driver = neo4j.AsyncGraphDatabase.driver(
+        uri, auth=(user, password), connection_timeout=CONNECT_TIMEOUT_S,
+        connection_acquisition_timeout=CONNECT_TIMEOUT_S + timeout_ms / 1000,
+        max_transaction_retry_time=RETRY_WINDOW_S)
     try:
         await driver.verify_connectivity()
     except Exception as exc:  # noqa: BLE001

@@ -34,7 +34,7 @@ def _role(value: object) -> Role:
 def principal_from_jwt(token: str, settings: Settings) -> Principal:
     if not settings.jwt_key:
         raise Unauthenticated("JWT bearer tokens are not accepted here (HUB_JWT_KEY is not set); use an API key")
-    required = ["exp", "sub"] + (["iss"] if settings.jwt_issuer else []) + (["aud"] if settings.jwt_audience else [])
+    required = ["exp", "sub", "role"] + (["iss"] if settings.jwt_issuer else []) + (["aud"] if settings.jwt_audience else [])
     try:
         claims = jwt.decode(token, settings.jwt_key, algorithms=[settings.jwt_algorithm],
                             issuer=settings.jwt_issuer or None, audience=settings.jwt_audience or None,

@@ -1,5 +1,9 @@
 """The coverage fields and exports: turn arguments into a subject, options and a date, and ask
-``graph_model.coverage.service.Coverage`` (one per request, sharing the process's cache)."""
+``graph_model.coverage.service.Coverage`` (one per request, sharing the process's cache).
+
+The 3W matrix's funding figures follow donor privacy (``who_what_where``): the matrix is
+computed and cached in full; a cell whose funding includes the gifts of 1 to k-1 individual
+donors is marked withheld for a caller without the right to see personal data."""
 
 from __future__ import annotations
 
@@ -10,8 +14,14 @@ from graph_model.cache import VersionCache
 from graph_model.coverage.analysis import Level, Method, Options
 from graph_model.coverage.methods import Decay
 from graph_model.coverage.service import Coverage, Subject
+from graph_model.coverage.threew import WhoWhatWhere
 from graph_model.errors import FieldError, ValidationFailed
+from graph_model.networks.scope import NetworkScope
+from graph_model.networks.service import Networks
+from graph_model.privacy import three_w_individuals
 from graph_model.stores.base import GraphStore
+from hub.auth import privacy
+from hub.auth.principal import Principal
 from hub.context import Info
 from hub.schema.scalars import parse_date
 
@@ -63,3 +73,21 @@ def number_arg(value: str | None, field: str) -> float | None:
         return float(value)
     except ValueError:
         raise ValidationFailed(f"{field} is not a number", [FieldError(field, f"{value!r} is not a number")]) from None
+
+
+async def who_what_where(store: GraphStore, cache: VersionCache | None, principal: Principal, k: int,
+                         scope: NetworkScope, level: Level, day: dt.date) -> list[tuple[WhoWhatWhere, bool]]:
+    """The 3W cells of a scope, each with whether its funding is withheld from ``principal``: it
+    includes the gifts of 1 to k-1 individual donors and the caller may not see personal data."""
+    service, networks = coverage_for(store, cache), Networks(store, cache)
+    rows = await service.who_what_where(networks, scope, level, day)
+    if principal.sees_personal:
+        return [(r, False) for r in rows]
+    individuals = await three_w_individuals(service, networks, scope, level, day)
+
+    def withheld(row: WhoWhatWhere) -> bool:
+        found = individuals.get((row.area, row.service))
+        if found is None:  # not in the individuals' matrix (a write landed in between): withheld if funded
+            return row.funders > 0
+        return privacy.suppressed(found, principal, k)
+    return [(r, withheld(r)) for r in rows]

@@ -1,18 +1,25 @@
 """The network fields: turn arguments into a ``NetworkScope`` and global ids into node refs, and
-ask ``graph_model.networks.service.Networks`` (one per request, sharing the process's cache)."""
+ask ``graph_model.networks.service.Networks`` (one per request, sharing the process's cache);
+``Redaction`` is what a caller without the right to see personal data is shown of the individual
+donors in an answer (issue 6, donor privacy)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import jdatetime
 from strawberry.relay import GlobalID
 
 from graph_model.enums import Label
-from graph_model.errors import FieldError, ValidationFailed
+from graph_model.errors import FieldError, NotFound, ValidationFailed
 from graph_model.networks.scope import NetworkScope, ScopeLevel
 from graph_model.networks.service import Networks
+from graph_model.privacy import individual_donors, pseudonym
+from hub.auth import privacy
+from hub.auth.principal import ANONYMOUS, Principal
 from hub.context import Info
 
 
@@ -61,3 +68,50 @@ def actor_ref(global_id: str, field: str) -> tuple[Label, str]:
         raise ValidationFailed(f"{field} must be an institution, donor, council, person or event",
                                [FieldError(field, f"{label.value} is not a network actor")])
     return label, gid.node_id
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """What one caller sees of the individual donors in one network answer (computed and cached
+    in full for everyone, redacted here per request). ``hidden``: the individual donors among the
+    answer's donors when the caller may not see personal data, else empty. A hidden donor is shown
+    under a pseudonym (``graph_model.privacy.pseudonym``) without names, its gifts without amounts;
+    an aggregate over 1 to k-1 hidden donors is suppressed."""
+
+    principal: Principal
+    k: int
+    hidden: frozenset[str] = frozenset()
+
+    def hides(self, key: str) -> bool:
+        return key in self.hidden
+
+    def key(self, key: str) -> str:
+        """The key to show for a donor: a pseudonym for a hidden one."""
+        return pseudonym(key) if key in self.hidden else key
+
+    def suppressed(self, donors: Iterable[str]) -> bool:
+        """Whether an aggregate over ``donors`` is withheld (fewer than k individuals among them)."""
+        return privacy.suppressed(sum(1 for d in donors if d in self.hidden), self.principal, self.k)
+
+
+def sees_personal(info: Info) -> bool:
+    return (info.context.principal or ANONYMOUS).sees_personal
+
+
+async def redaction(info: Info, donors: Iterable[str]) -> Redaction:
+    """The redaction of an answer naming ``donors``: one round trip to learn which are individuals,
+    none for a caller who sees personal data."""
+    principal = info.context.principal or ANONYMOUS
+    k = info.context.settings.privacy_k
+    if principal.sees_personal:
+        return Redaction(principal, k)
+    return Redaction(principal, k, await individual_donors(info.context.store, donors))
+
+
+def refuse_hidden(red: Redaction, asked: dict[str, tuple[Label, str]]) -> None:
+    """An individual donor asked for by key is unknown to a caller who may not see it: the same
+    NotFound as a key that does not exist, so the answer does not tell the two apart."""
+    missing = [FieldError(arg, f"no {label.value} has the key {key!r}") for arg, (label, key) in asked.items()
+               if label is Label.DONOR and red.hides(key)]
+    if missing:
+        raise NotFound("unknown actor", missing)

@@ -1,10 +1,15 @@
-"""The overview field: read the arguments, check the scope, hand the sections to the schema."""
+"""The overview field: read the arguments, check the scope, hand the sections to the schema;
+and what of the donation years a caller without the right to see personal data may see."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from graph_model import overview
+from graph_model.privacy import individual_years
+from hub.auth import privacy
+from hub.auth.principal import ANONYMOUS
 from hub.context import Info
 
 # Iran has kept standard time all year since 2022, so "today" is a fixed offset from UTC.
@@ -21,3 +26,26 @@ async def overview_of(info: Info, province: str | None, county: str | None, expi
     day = dt.date.fromisoformat(as_of) if as_of else today_in_iran()
     return await overview.open_overview(info.context.store, province=province, county=county, as_of=day,
                                         within_days=expiring_within_days, cache=info.context.cache)
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """What of the donation years is suppressed: these years, and the totals over all years."""
+
+    years: frozenset[int] = frozenset()
+    total: bool = False
+
+
+async def donations(info: Info, figures: overview.Overview,
+                    calendar: overview.Calendar) -> tuple[overview.Donations, Withheld]:
+    """The donation years (cached in full, for everyone) and what of them the caller may not see:
+    a year with gifts of 1 to k-1 individual donors; the totals when they have such gifts, or when
+    any year is withheld (the totals less the years shown would give it away)."""
+    principal, k = info.context.principal or ANONYMOUS, info.context.settings.privacy_k
+    found = await figures.donations(calendar)
+    if principal.sees_personal or not found.years:
+        return found, Withheld()
+    counted = await individual_years(figures, calendar)
+    years = frozenset(y.year for y in found.years
+                      if privacy.suppressed(counted.per_year.get(y.year, 0), principal, k))
+    return found, Withheld(years, bool(years) or privacy.suppressed(counted.overall, principal, k))

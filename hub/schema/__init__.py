@@ -11,6 +11,7 @@ from strawberry.types import ExecutionContext
 from strawberry.tools import merge_types
 
 from hub.auth import policy
+from hub.schema.audit import AuditQuery
 from hub.schema.browse import BrowseQuery
 from hub.schema.coverage import CoverageQuery
 from hub.schema.extensions import extensions
@@ -24,7 +25,7 @@ from hub.settings import Settings
 
 log = logging.getLogger("hub")
 
-Query = merge_types("Query", (BrowseQuery, OverviewQuery, NetworkQuery, ExploreQuery, CoverageQuery))
+Query = merge_types("Query", (BrowseQuery, OverviewQuery, NetworkQuery, ExploreQuery, CoverageQuery, AuditQuery))
 Mutation = merge_types("Mutation", (EntityMutation, RelationMutation))
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "Read the graph: any object by id or key, every list as a filtered, sorted connection, and dashboard "

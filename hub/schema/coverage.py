@@ -12,7 +12,8 @@ from graph_model.coverage import whatif
 from graph_model.coverage.analysis import Level, Method
 from graph_model.coverage.methods import Decay
 from graph_model.errors import FieldError, ValidationFailed
-from graph_model.networks.service import Networks, check_limit
+from graph_model.networks.service import check_limit
+from hub.auth.principal import ANONYMOUS
 from hub.resolvers import coverage as resolve
 from hub.resolvers.networks import scope_of
 from hub.schema.coverage_types import (
@@ -133,7 +134,9 @@ class CoverageQuery:
         return what_if_result(result.before, result.after, day.isoformat())
 
     @strawberry.field(description="Who does what where (3W): per area and service, the implementing institutions "
-                                  "and their capacity, and the funding donors and what they gave.")
+                                  "and their capacity, and the funding donors and what they gave (withheld, "
+                                  "without the right to see personal data, where fewer than k individual donors "
+                                  "gave: `fundingSuppressed`).")
     async def who_what_where(
         self, info: strawberry.Info,
         scope: Annotated[NetworkScopeInput | None, arg("Where, and the donation window: the country and every "
@@ -142,10 +145,12 @@ class CoverageQuery:
         service: Annotated[str | None, arg("Only this service's rows.")] = None,
         as_of: Annotated[Date | None, arg("The day licences are checked on (default today).")] = None,
     ) -> list[WhoWhatWhereRow]:
-        rows = await resolve.coverage(info).who_what_where(
-            Networks(info.context.store, info.context.cache), scope_of(scope), Level(level.value),
-            resolve.as_of(as_of))
-        return [WhoWhatWhereRow(row=r) for r in rows if service is None or r.service == service]
+        context = info.context
+        rows = await resolve.who_what_where(context.store, context.cache, context.principal or ANONYMOUS,
+                                            context.settings.privacy_k, scope_of(scope), Level(level.value),
+                                            resolve.as_of(as_of))
+        return [WhoWhatWhereRow(row=r, withheld=withheld) for r, withheld in rows
+                if service is None or r.service == service]
 
 
 def _options(method: CoverageMethod, level: CoverageLevel, radius_km: float | None, decay: DistanceDecay | None,

@@ -228,6 +228,9 @@ def what_if_result(before: CoverageTable, after: CoverageTable, as_of: str) -> C
                              "implementing institutions and funding donors kept apart as IATI does.")
 class WhoWhatWhereRow:
     row: strawberry.Private[WhoWhatWhere]
+    # The funding figures are withheld: they include the gifts of fewer than k individual donors
+    # and the caller may not see personal data (hub.resolvers.coverage.who_what_where).
+    withheld: strawberry.Private[bool] = False
 
     @strawberry.field(description="The county's or province's key.")
     def area_key(self) -> str:
@@ -257,14 +260,22 @@ class WhoWhatWhereRow:
     def licensed_capacity(self) -> int:
         return self.row.licensed_capacity
 
-    @strawberry.field(description="Funding: donors who gave to the implementers in the window.")
-    def funders(self) -> int:
-        return self.row.funders
+    @strawberry.field(description="Funding: donors who gave to the implementers in the window; null when "
+                                  "`fundingSuppressed`.")
+    def funders(self) -> int | None:
+        return None if self.withheld else self.row.funders
 
     @strawberry.field(description="Funding: what they gave to the implementers, in rials. A gift goes to an "
-                                  "institution, so it counts for each service the institution offers.")
-    def funding(self) -> Rials:
-        return Rials(self.row.funding)
+                                  "institution, so it counts for each service the institution offers. Null when "
+                                  "`fundingSuppressed`.")
+    def funding(self) -> Rials | None:
+        return None if self.withheld else Rials(self.row.funding)
+
+    @strawberry.field(description="True when `funders` and `funding` are withheld: without the right to see "
+                                  "personal data, funding that includes the gifts of fewer than k individual "
+                                  "donors (k = 5 unless configured) is suppressed.")
+    def funding_suppressed(self) -> bool:
+        return self.withheld
 
 
 async def _entity(info: strawberry.Info, label: Label, key: str) -> Any:

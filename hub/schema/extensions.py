@@ -7,9 +7,10 @@ import logging
 from collections.abc import Callable, Iterator
 
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import DisableIntrospection, MaskErrors, ParserCache, SchemaExtension, ValidationCache
 
 from graph_model.errors import HubError
+from hub.limits import QueryLimits
 from hub.request_id import current_request_id, new_request_id
 from hub.settings import Settings
 
@@ -80,8 +81,11 @@ def extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], 
     """The extensions every schema the hub builds runs with, in order. Factories, because strawberry
     builds the extensions afresh per operation; the caches themselves are shared (keyed by size)."""
     return [
+        lambda: QueryLimits(settings.limits),  # first: it counts tokens before the parser cache parses
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        # HUB_INTROSPECTION (off in production): __schema and __type fail validation, __typename stays.
+        *([] if settings.introspection_on else [DisableIntrospection]),
         ErrorCodes,
         MaskAndLogErrors,
     ]

@@ -122,9 +122,11 @@ class _Resolved(StrawberryAnnotation):
         return self._type
 
 
-def _request(kw: dict[str, Any]) -> listing.Request:
+def _request(kw: dict[str, Any], most: int | None) -> listing.Request:
+    """``most``: the largest page, the request's settings.limits.page (None in a prefetch: the
+    resolver that follows checks it, and hub.limits refused a larger page before execution)."""
     return request(first=kw.get("first"), after=kw.get("after"), last=kw.get("last"), before=kw.get("before"),
-                   filter=kw.get("filter"), order_by=kw.get("order_by"), direction=kw.get("direction"))
+                   filter=kw.get("filter"), order_by=kw.get("order_by"), direction=kw.get("direction"), most=most)
 
 
 def _resolver(resolve: Callable[..., Any], params: dict[str, Any], returns: str) -> Callable[..., Any]:
@@ -172,10 +174,11 @@ def nested_list(name: str, description: str) -> Any:
         return connection(page, CONVERTERS[entity])
 
     def resolve(root: Any, info: strawberry.Info, **kw: Any) -> Any:
-        return settled(info.context.loaders.nested(name, _request(kw)).load(root.key), convert)
+        req = _request(kw, info.context.settings.limits.page)
+        return settled(info.context.loaders.nested(name, req).load(root.key), convert)
 
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]
-        lambda loaders, rows, kw: loaders.nested(name, _request(kw)).load_many([r["key"] for r in rows]),
+        lambda loaders, rows, kw: loaders.nested(name, _request(kw, None)).load_many([r["key"] for r in rows]),
         lambda pages: [item.row for page in pages for item in page.items], connection=True)
     return _list_field(resolve, entity, description)
 
@@ -189,7 +192,7 @@ def root_list(entity: str, description: str) -> Any:
     spec = ROOTS[entity]
 
     async def resolve(info: strawberry.Info, **kw: Any) -> Connection[Any]:
-        req = privacy.narrow(entity, _request(kw), info.context.principal)
+        req = privacy.narrow(entity, _request(kw, info.context.settings.limits.page), info.context.principal)
         loaders = info.context.loaders
         for (ent, scope), nested_name in SCOPED.items():
             value = dict(req.filters).get(scope)

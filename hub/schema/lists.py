@@ -22,9 +22,12 @@ from graph_model.listing import Entity, Item, Page, Request
 from graph_model.text import normalise
 from hub.schema import enums as e
 from hub.schema.scalars import Date, Rials, to_jalali
+from hub.settings import Limits
 
 DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
+# The largest page is Settings.limits.page (HUB_MAX_PAGE): resolvers pass the request's; callers
+# without settings get the default limit.
+MAX_PAGE_SIZE = Limits().page
 T = TypeVar("T")
 
 
@@ -219,10 +222,10 @@ def connection(page: Page, convert: Callable[[dict[str, Any]], Any],
         edges=edges, count_total=count_total or known_total)
 
 
-def _size(value: int | None, field: str) -> int:
-    if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
+def _size(value: int | None, field: str, most: int | None) -> int:
+    if value is not None and (value < 0 or (most is not None and value > most)):
         raise ValidationFailed("invalid page size",
-                               [FieldError(field, f"must be between 0 and {MAX_PAGE_SIZE}, got {value}")])
+                               [FieldError(field, f"must be between 0 and {most}, got {value}")])
     return DEFAULT_PAGE_SIZE if value is None else value
 
 
@@ -236,14 +239,15 @@ def _filter_value(name: str, value: Any) -> Any:
 
 
 def request(*, first: int | None, after: str | None, last: int | None, before: str | None,
-            filter: Any, order_by: Enum | None, direction: Enum | None) -> Request:
-    """A list request from GraphQL arguments, checked: bad sizes and cursors name their argument."""
+            filter: Any, order_by: Enum | None, direction: Enum | None, most: int | None = MAX_PAGE_SIZE) -> Request:
+    """A list request from GraphQL arguments, checked: bad sizes and cursors name their argument.
+    ``most``: the largest page (None: not checked here, by a caller that only prefetches)."""
     if first is not None and last is not None:
         raise ValidationFailed("invalid paging", [FieldError("last", "give either first or last, not both")])
     backwards = last is not None
     filters = tuple(sorted((k, _filter_value(k, v)) for k, v in vars(filter).items())) if filter else ()
     return Request(filters=filters, sort=order_by.value if order_by else None,
                    descending=direction is not None and direction.value == "DESC",
-                   limit=_size(last if backwards else first, "last" if backwards else "first"),
+                   limit=_size(last if backwards else first, "last" if backwards else "first", most),
                    after=decode_cursor(after, "after"), before=decode_cursor(before, "before"),
                    backwards=backwards)

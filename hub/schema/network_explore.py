@@ -1,16 +1,24 @@
 """Exploring around an actor: its neighbourhood ready to draw, and how two actors are linked
-(``graph_model.networks.explore``; answers cached per graph version)."""
+(``graph_model.networks.explore``; answers cached per graph version).
+
+Donor privacy (``hub.resolvers.networks.Redaction``), for a caller without the right to see
+personal data: an individual donor is drawn under a pseudonym (its node's id and its edges' ends
+too), unnamed, and its gifts without amount, count, dates or weight; the weights of the other
+gifts are scaled to the largest gift total still shown, so no withheld amount can be read back
+from them. An individual donor asked for as the center, source or target is unknown (NOT_FOUND,
+as for a key that does not exist)."""
 
 from __future__ import annotations
 
 from enum import Enum
+from collections.abc import Iterable
 from typing import Annotated
 
 import strawberry
 
 from graph_model.enums import Label
 from graph_model.networks import explore
-from hub.resolvers.networks import actor_ref, networks
+from hub.resolvers.networks import Redaction, actor_ref, networks, redaction, refuse_hidden
 from hub.schema.fields import jalali
 from hub.schema.network_types import NetworkActor, actor
 from hub.schema.scalars import Date, Rials
@@ -29,9 +37,9 @@ class NetworkRelation(Enum):
                                    description="Taking part in events and organising them.")
 
 
-def _node(n: explore.NetworkNode) -> NetworkNode:
-    return NetworkNode(actor=actor(n.label.value, n.key, {"nameFa": n.name_fa, "nameEn": n.name_en}), hop=n.hop,
-                       id=strawberry.relay.to_base64(n.label.value, n.key))
+def _node(n: explore.NetworkNode, red: Redaction) -> NetworkNode:
+    shown = actor(n.label.value, n.key, {"nameFa": n.name_fa, "nameEn": n.name_en}, red)
+    return NetworkNode(actor=shown, hop=n.hop, id=strawberry.relay.to_base64(n.label.value, shown.key))
 
 
 @strawberry.type(description="A node of a drawn network.")
@@ -47,15 +55,40 @@ class NetworkEdge:
     target: strawberry.ID = strawberry.field(description="Global id of the end (recipient, council, event).")
     relation: NetworkRelation = strawberry.field(description="Which kind of relationship.")
     type: str = strawberry.field(description="The stored relationship type, e.g. DONATED_TO.")
-    weight: float = strawberry.field(description="Gifts: the pair's total over the largest pair total shown "
-                                                 "(0-1]; any other relationship: 1.")
-    amount: Rials | None = strawberry.field(description="Gifts: the pair's total in rials.")
-    count: int = strawberry.field(description="Gifts: how many; otherwise 1.")
+    weight: float | None = strawberry.field(description="Gifts: the pair's total over the largest pair total shown "
+                                                        "(0-1]; any other relationship: 1. Null for a withheld "
+                                                        "individual donor's gifts.")
+    amount: Rials | None = strawberry.field(description="Gifts: the pair's total in rials (null when withheld).")
+    count: int | None = strawberry.field(description="Gifts: how many (null when withheld); otherwise 1.")
     role: str | None = strawberry.field(description="Seats and participation: the role.")
 
 
-def _gid(ref: explore.NodeRef) -> strawberry.ID:
-    return strawberry.ID(strawberry.relay.to_base64(ref.label.value, ref.key))
+def _gid(ref: explore.NodeRef, red: Redaction) -> strawberry.ID:
+    key = red.key(ref.key) if ref.label is Label.DONOR else ref.key
+    return strawberry.ID(strawberry.relay.to_base64(ref.label.value, key))
+
+
+def _withheld(source: explore.NodeRef, relation: explore.NetworkRelation, red: Redaction) -> bool:
+    """Whether a relationship is a gift of a donor the caller may not see."""
+    return relation is explore.NetworkRelation.DONATIONS and source.label is Label.DONOR and red.hides(source.key)
+
+
+def _edges(found: explore.Neighbourhood, red: Redaction) -> list[NetworkEdge]:
+    largest = max((e.amount or 0 for e in found.edges
+                   if e.relation is explore.NetworkRelation.DONATIONS and not _withheld(e.source, e.relation, red)),
+                  default=0)
+    edges = []
+    for e in found.edges:
+        weight: float | None = e.weight
+        amount, count = e.amount, e.count
+        if _withheld(e.source, e.relation, red):
+            weight = amount = count = None
+        elif red.hidden and largest > 0 and e.relation is explore.NetworkRelation.DONATIONS:
+            weight = (e.amount or 0) / largest
+        edges.append(NetworkEdge(source=_gid(e.source, red), target=_gid(e.target, red),
+                                 relation=NetworkRelation(e.relation), type=e.rel_type.value, weight=weight,
+                                 amount=amount, count=count, role=e.role))
+    return edges
 
 
 @strawberry.type(description="The network around an actor, ready to draw.")
@@ -73,8 +106,8 @@ class PathLink:
     target: strawberry.ID = strawberry.field(description="Global id of its end, as stored.")
     relation: NetworkRelation = strawberry.field(description="Which kind of relationship.")
     type: str = strawberry.field(description="The stored relationship type.")
-    amount: Rials | None = strawberry.field(description="Gifts: the pair's total in rials.")
-    count: int = strawberry.field(description="Gifts: how many; otherwise 1.")
+    amount: Rials | None = strawberry.field(description="Gifts: the pair's total in rials (null when withheld).")
+    count: int | None = strawberry.field(description="Gifts: how many (null when withheld); otherwise 1.")
     first_date: Date | None = strawberry.field(description="Gifts: the first gift's date.")
     last_date: Date | None = strawberry.field(description="Gifts: the latest gift's date.")
     first_date_jalali: str | None = jalali("first_date")
@@ -97,10 +130,16 @@ class Connection:
     paths: list[NetworkPath] = strawberry.field(description="Shortest paths (at most `limit`), in key order.")
 
 
-def _link(s: explore.PathLink) -> PathLink:
-    return PathLink(source=_gid(s.source), target=_gid(s.target), relation=NetworkRelation(s.relation),
-                    type=s.rel_type.value, amount=s.amount, count=s.count, first_date=s.first_date,
-                    last_date=s.last_date, role=s.role, since=s.since, purpose=s.purpose)
+def _link(s: explore.PathLink, red: Redaction) -> PathLink:
+    hidden = _withheld(s.source, s.relation, red)
+    return PathLink(source=_gid(s.source, red), target=_gid(s.target, red), relation=NetworkRelation(s.relation),
+                    type=s.rel_type.value, amount=None if hidden else s.amount, count=None if hidden else s.count,
+                    first_date=None if hidden else s.first_date, last_date=None if hidden else s.last_date,
+                    role=s.role, since=s.since, purpose=s.purpose)
+
+
+def _donors(nodes: Iterable[explore.NetworkNode]) -> set[str]:
+    return {n.key for n in nodes if n.label is Label.DONOR}
 
 
 Relations = Annotated[list[NetworkRelation] | None, strawberry.argument(
@@ -128,13 +167,12 @@ class ExploreQuery:
             relations: Relations = None,
             limit: Annotated[int, strawberry.argument(description="Most nodes to return, center included "
                                                                   "(1-1000).")] = 200) -> Neighbourhood:
-        found = await networks(info).neighbourhood(_ref(center, "center"), depth=depth,
-                                                   relations=_relations(relations), limit=limit)
-        return Neighbourhood(
-            center=_gid(found.center), nodes=[_node(n) for n in found.nodes], truncated=found.truncated,
-            edges=[NetworkEdge(source=_gid(e.source), target=_gid(e.target), relation=NetworkRelation(e.relation),
-                               type=e.rel_type.value, weight=e.weight, amount=e.amount, count=e.count, role=e.role)
-                   for e in found.edges])
+        ref = _ref(center, "center")
+        found = await networks(info).neighbourhood(ref, depth=depth, relations=_relations(relations), limit=limit)
+        red = await redaction(info, _donors(found.nodes))
+        refuse_hidden(red, {"center": (ref.label, ref.key)})
+        return Neighbourhood(center=_gid(found.center, red), nodes=[_node(n, red) for n in found.nodes],
+                             truncated=found.truncated, edges=_edges(found, red))
 
     @strawberry.field(description="How two actors are linked: the shortest paths up to `maxHops`, with each "
                                   "relationship along the way and its properties.")
@@ -146,8 +184,14 @@ class ExploreQuery:
             relations: Relations = None,
             limit: Annotated[int, strawberry.argument(description="Most paths to return (1-100).")] = 10,
     ) -> Connection:
-        found = await networks(info).connection(_ref(source, "source"), _ref(target, "target"), max_hops=max_hops,
-                                                relations=_relations(relations), limit=limit)
+        start, end = _ref(source, "source"), _ref(target, "target")
+        found = await networks(info).connection(start, end, max_hops=max_hops, relations=_relations(relations),
+                                                limit=limit)
+        asked = {"source": (start.label, start.key), "target": (end.label, end.key)}
+        red = await redaction(info, {*_donors(n for p in found.paths for n in p.nodes),
+                                     *(key for label, key in asked.values() if label is Label.DONOR)})
+        refuse_hidden(red, asked)
         return Connection(hops=found.hops, paths=[
-            NetworkPath(nodes=[_node(n) for n in p.nodes], steps=[[_link(s) for s in step] for step in p.steps])
+            NetworkPath(nodes=[_node(n, red) for n in p.nodes],
+                        steps=[[_link(s, red) for s in step] for step in p.steps])
             for p in found.paths])

@@ -9,6 +9,7 @@ import strawberry
 
 from graph_model.enums import Label
 from graph_model.networks import Algorithm, Metric, OverlapOrder, Side, Weighting
+from hub.resolvers.networks import Redaction
 from hub.schema.entities import Council, Donor, Event, Institution, Person
 from hub.schema.fields import CONVERTERS
 from hub.schema.scalars import Date
@@ -27,13 +28,21 @@ Actor = Annotated[Institution | Donor | Council | Person | Event,
                   strawberry.union("Actor", description="The object behind a network node.")]
 
 
-@strawberry.type(description="A node of a network, with its names; `entity` gives the whole object.")
+@strawberry.type(description="A node of a network, with its names; `entity` gives the whole object. Without the "
+                             "right to see personal data, an individual donor is shown without identity: "
+                             "`withheld` is true, `key` is a pseudonym and the names and `entity` are null.")
 class NetworkActor:
-    key: str = strawberry.field(description="The actor's key.")
+    key: str = strawberry.field(description="The actor's key; for a withheld individual donor, a pseudonym: "
+                                            "stable while the server runs (the same donor, the same pseudonym, in "
+                                            "every answer), never a donor's key and not usable as an argument.")
     kind: ActorKind = strawberry.field(description="What kind of actor it is.")
     row: strawberry.Private[dict[str, Any] | None] = None
+    withheld: bool = strawberry.field(default=False, description="True for an individual donor shown without "
+                                                                 "identity (the caller may not see personal data).")
 
     async def _row(self, info: strawberry.Info) -> dict[str, Any] | None:
+        if self.withheld:
+            return None
         if self.row is None:
             self.row = await info.context.loaders.node(Label(self.kind.value)).load(self.key)
         return self.row
@@ -50,11 +59,16 @@ class NetworkActor:
 
     @strawberry.field(description="The whole object (institution, donor, council, person or event).")
     async def entity(self, info: strawberry.Info) -> Actor | None:
+        if self.withheld:
+            return None
         row = await info.context.loaders.node(Label(self.kind.value)).load(self.key)
         return CONVERTERS[self.kind.value](row) if row else None
 
 
-def actor(kind: str, key: str, row: dict[str, Any] | None = None) -> NetworkActor:
+def actor(kind: str, key: str, row: dict[str, Any] | None = None, red: Redaction | None = None) -> NetworkActor:
+    """A network node; an individual donor ``red`` hides is shown under its pseudonym, unnamed."""
+    if red is not None and kind == Label.DONOR.value and red.hides(key):
+        return NetworkActor(key=red.key(key), kind=ActorKind.DONOR, withheld=True)
     return NetworkActor(key=key, kind=ActorKind(kind), row=row)
 
 

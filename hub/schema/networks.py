@@ -1,6 +1,14 @@
 """Collaboration networks in the API: projections, brokers and hubs, communities, shared donors,
 donor suggestions and isolated institutions (computed in ``graph_model.networks``, cached per
-scope and graph version)."""
+scope and graph version).
+
+Donor privacy (``hub.resolvers.networks.Redaction``): answers are computed and cached in full;
+a caller without the right to see personal data gets them redacted here. Individual donors stay
+in the structures (projections, rankings, community members) under a pseudonym, so the metrics
+and counts are those of the whole network; they are left out of lists ranked by what donors gave
+(a community's main donors, the shared donors of an overlap) and of donor suggestions (a
+suggestion is someone to approach, and its reasons describe the donor's own giving); the
+amounts of an overlap whose shared donors include 1 to k-1 individuals are suppressed."""
 
 from __future__ import annotations
 
@@ -13,10 +21,10 @@ from graph_model.enums import Label
 from graph_model.errors import FieldError, NotFound, ValidationFailed
 from graph_model.networks import DonorOverlap as Overlap
 from graph_model.networks import Metric, Partition, ProjectedEdge, Side
-from graph_model.networks.scope import ScopeLevel
+from graph_model.networks.scope import NetworkScope, ScopeLevel
 from graph_model.networks.service import Brokers, check_limit
-from graph_model.networks.suggest import ReasonKind
-from hub.resolvers.networks import networks, scope_of
+from graph_model.networks.suggest import ReasonKind, Suggestion
+from hub.resolvers.networks import Redaction, networks, redaction, scope_of, sees_personal
 from hub.schema.entities import Service
 from hub.schema.fields import CONVERTERS
 from hub.schema.network_types import (
@@ -60,13 +68,13 @@ SAMPLING_NOTE = ("Estimated from {pivots} sampled source nodes of {nodes} (Brand
                  "order.")
 
 
-def _brokers(found: Brokers, side: Side, first: int) -> BrokerRanking:
+def _brokers(found: Brokers, side: Side, first: int, red: Redaction) -> BrokerRanking:
     note = None if found.exact else SAMPLING_NOTE.format(pivots=found.pivots, nodes=found.nodes,
                                                          error=found.relative_error or 0.0)
     return BrokerRanking(
         metric=CentralityMetric(found.ranking.metric), nodes=found.nodes, edges=found.edges, exact=found.exact,
         pivots=found.pivots, weighted=found.weighted, relative_error=found.relative_error, sampling_note=note,
-        items=[RankedActor(rank=r.rank, value=r.value, actor=actor(_kind(side), r.key))
+        items=[RankedActor(rank=r.rank, value=r.value, actor=actor(_kind(side), r.key, red=red))
                for r in found.ranking.top(first)])
 
 
@@ -83,8 +91,8 @@ class ProjectedLink:
     partnered: bool = strawberry.field(description="Partners (adds 1; institutions only).")
 
 
-def _link(e: ProjectedEdge, kind: str) -> ProjectedLink:
-    return ProjectedLink(a=actor(kind, e.a), b=actor(kind, e.b), weight=e.weight, shared=e.shared,
+def _link(e: ProjectedEdge, kind: str, red: Redaction) -> ProjectedLink:
+    return ProjectedLink(a=actor(kind, e.a, red=red), b=actor(kind, e.b, red=red), weight=e.weight, shared=e.shared,
                          giving_weight=e.giving_weight, shared_councils=e.shared_councils,
                          council_weight=e.council_weight, partnered=e.partnered)
 
@@ -111,7 +119,8 @@ class CommunityService:
         return CONVERTERS["Service"](row) if row else None
 
 
-@strawberry.type(description="A main donor of a community.")
+@strawberry.type(description="A main donor of a community (without the right to see personal data: companies, "
+                             "contractors and foundations only).")
 class CommunityDonor:
     donor: NetworkActor = strawberry.field(description="The donor.")
     amount: Rials = strawberry.field(description="What it gave the community's institutions in the window.")
@@ -124,7 +133,9 @@ class NetworkCommunity:
     size: int = strawberry.field(description="Number of members.")
     members: list[NetworkActor] = strawberry.field(description="Members (the first `membersFirst`), by key.")
     services: list[CommunityService] = strawberry.field(description="Most offered services (institutions).")
-    donors: list[CommunityDonor] = strawberry.field(description="Main donors by amount (institutions).")
+    donors: list[CommunityDonor] = strawberry.field(description="Main donors by amount (institutions). Individual "
+                                                                "donors are left out for callers who may not see "
+                                                                "personal data.")
 
 
 @strawberry.type(description="Communities of a projection.")
@@ -138,17 +149,26 @@ class CommunityPartition:
     communities: list[NetworkCommunity] = strawberry.field(description="The largest `first` communities.")
 
 
-def _partition(p: Partition, side: Side, first: int, members_first: int) -> CommunityPartition:
+def _partition(p: Partition, side: Side, first: int, members_first: int, red: Redaction) -> CommunityPartition:
     kind = _kind(side)
     return CommunityPartition(
         algorithm=CommunityAlgorithm(p.algorithm), method=p.method, resolution=p.resolution, seed=p.seed,
         modularity=p.modularity, count=len(p.communities),
         communities=[NetworkCommunity(
-            index=c.index, size=c.size, members=[actor(kind, k) for k in sorted(c.members)[:members_first]],
+            index=c.index, size=c.size, members=[actor(kind, k, red=red) for k in sorted(c.members)[:members_first]],
             services=[CommunityService(service_key=s.service, institutions=s.institutions) for s in c.services],
             donors=[CommunityDonor(donor=actor(Label.DONOR.value, d.donor), amount=d.amount,
-                                   institutions=d.institutions) for d in c.donors])
+                                   institutions=d.institutions) for d in c.donors if not red.hides(d.donor)])
             for c in p.communities[:first]])
+
+
+def _partition_donors(p: Partition, side: Side, first: int, members_first: int) -> set[str]:
+    """The donors a partition's answer names (members of a donor projection, main donors)."""
+    shown = p.communities[:first]
+    found = {d.donor for c in shown for d in c.donors}
+    if side is Side.DONOR:
+        found.update(k for c in shown for k in sorted(c.members)[:members_first])
+    return found
 
 
 @strawberry.type(description="How two institutions share donors.")
@@ -157,16 +177,25 @@ class DonorOverlap:
     other: NetworkActor = strawberry.field(description="The other institution.")
     shared: int = strawberry.field(description="Donors giving to both.")
     jaccard: float = strawberry.field(description="shared / donors of either, in [0, 1].")
-    amount_to_institution: Rials = strawberry.field(description="What the shared donors gave the institution.")
-    amount_to_other: Rials = strawberry.field(description="What the shared donors gave the other.")
+    amount_to_institution: Rials | None = strawberry.field(description="What the shared donors gave the "
+                                                                       "institution; null when suppressed.")
+    amount_to_other: Rials | None = strawberry.field(description="What the shared donors gave the other; null when "
+                                                                 "suppressed.")
     donors: list[NetworkActor] = strawberry.field(description="The shared donors, largest combined giving "
-                                                              "first (at most 10).")
+                                                              "first (at most 10). Individual donors are left out "
+                                                              "for callers who may not see personal data.")
+    suppressed: bool = strawberry.field(default=False, description="True when the amounts are withheld because the "
+                                        "shared donors include fewer than k individual donors (k = 5 unless "
+                                        "configured) and the caller may not see personal data.")
 
 
-def _overlap(o: Overlap) -> DonorOverlap:
+def _overlap(o: Overlap, red: Redaction) -> DonorOverlap:
+    withheld = red.suppressed(o.donors)
     return DonorOverlap(institution=actor("Institution", o.institution), other=actor("Institution", o.other),
-                        shared=o.shared, jaccard=o.jaccard, amount_to_institution=o.amount_to_institution,
-                        amount_to_other=o.amount_to_other, donors=[actor("Donor", d) for d in o.donors[:10]])
+                        shared=o.shared, jaccard=o.jaccard,
+                        amount_to_institution=None if withheld else o.amount_to_institution,
+                        amount_to_other=None if withheld else o.amount_to_other, suppressed=withheld,
+                        donors=[actor("Donor", d) for d in o.donors if not red.hides(d)][:10])
 
 
 @strawberry.enum(description="Why a donor is suggested.")
@@ -192,7 +221,8 @@ class SuggestionReason:
                                                        "provinces), most telling first.")
 
 
-@strawberry.type(description="A donor likely to help, and why.")
+@strawberry.type(description="A donor likely to help, and why (without the right to see personal data: "
+                             "companies, contractors and foundations only).")
 class DonorSuggestion:
     donor: NetworkActor = strawberry.field(description="The donor.")
     score: float = strawberry.field(description="Weighted sum of the reasons' scores (higher is likelier).")
@@ -203,6 +233,24 @@ class DonorSuggestion:
 class IsolatedInstitutions:
     total_count: int = strawberry.field(description="How many.")
     institutions: list[NetworkActor] = strawberry.field(description="The first `first`, by key.")
+
+
+async def _suggestions(info: strawberry.Info, where: NetworkScope, institution: str | None, service: str | None,
+                       county: str | None, first: int) -> tuple[list[Suggestion], Redaction]:
+    """The best ``first`` suggestions the caller may see, and the redaction of their evidence (the
+    donors behind CO_FUNDING). Without the right to see personal data, individual donors are left
+    out, so more candidates are asked for (each count computed once and cached) until ``first``
+    remain or the candidates run out."""
+    limit = first if sees_personal(info) else first * 8
+    while True:
+        found = await networks(info).suggestions(where, institution=institution, service=service, county=county,
+                                                 limit=limit)
+        evidence = {e for s in found for r in s.reasons if r.kind is ReasonKind.CO_FUNDING for e in r.evidence}
+        red = await redaction(info, {*(s.donor for s in found), *evidence})
+        shown = [s for s in found if not red.hides(s.donor)]
+        if len(shown) >= first or len(found) < limit:
+            return shown[:first], red
+        limit *= 4
 
 
 First = Annotated[int, strawberry.argument(description="How many to return (1-1000).")]
@@ -223,9 +271,13 @@ class NetworkQuery:
         check_limit(first, "first")
         side = Side(projection.value)
         p = await networks(info).projection(scope_of(scope), side, weighting.value)
+        links = p.links_of(of, first)
+        red = await redaction(info, {of, *(k for e in links for k in (e.a, e.b))} if side is Side.DONOR else ())
+        if red.hides(of):  # an individual donor asked for by key is unknown to this caller
+            links = ()
         return NetworkProjection(projection=projection, weighting=weighting, nodes=p.graph.order, edges=p.graph.size,
                                  total_weight=float(p.graph.weight.sum()),
-                                 links=[_link(e, _kind(side)) for e in p.links_of(of, first)])
+                                 links=[_link(e, _kind(side), red) for e in links])
 
     @strawberry.field(description="Hubs and brokers: the best nodes of a projection by a centrality measure. "
                                   "Betweenness is exact when affordable, otherwise sampled (see `exact`).")
@@ -242,7 +294,8 @@ class NetworkQuery:
         side = Side(projection.value)
         found = await networks(info).brokers(scope_of(scope), Metric(metric.value), side=side,
                                              weighting=weighting.value, weighted=weighted)
-        return _brokers(found, side, first)
+        red = await redaction(info, [r.key for r in found.ranking.top(first)] if side is Side.DONOR else ())
+        return _brokers(found, side, first, red)
 
     @strawberry.field(description="Communities of a projection, with their services and main donors.")
     async def communities(
@@ -261,7 +314,8 @@ class NetworkQuery:
         side = Side(projection.value)
         found = await networks(info).communities(scope_of(scope), algorithm=algorithm.value, side=side,
                                                  weighting=weighting.value, resolution=resolution, seed=seed)
-        return _partition(found, side, first, members_first)
+        red = await redaction(info, _partition_donors(found, side, first, members_first))
+        return _partition(found, side, first, members_first, red)
 
     @strawberry.field(description="Institutions sharing donors with an institution, best overlap first.")
     async def shared_donors(
@@ -272,7 +326,8 @@ class NetworkQuery:
             first: First = 20) -> list[DonorOverlap]:
         check_limit(first, "first")
         found = await networks(info).shared_donors(scope_of(scope), institution, order=order.value, limit=first)
-        return [_overlap(o) for o in found]
+        red = await redaction(info, {d for o in found for d in o.donors})
+        return [_overlap(o, red) for o in found]
 
     @strawberry.field(description="The donors two institutions share, and by how much.")
     async def donor_overlap(
@@ -280,7 +335,8 @@ class NetworkQuery:
             institution: Annotated[str, strawberry.argument(description="One institution's key.")],
             other: Annotated[str, strawberry.argument(description="The other institution's key.")],
             scope: ScopeArg = None) -> DonorOverlap:
-        return _overlap(await networks(info).overlap(scope_of(scope), institution, other))
+        found = await networks(info).overlap(scope_of(scope), institution, other)
+        return _overlap(found, await redaction(info, found.donors))
 
     @strawberry.field(description="Donors likely to help an institution, or to fund a service in a county (a "
                                   "gap), each with its reasons. Candidates are the donors who gave in the window "
@@ -301,11 +357,11 @@ class NetworkQuery:
                                    [FieldError("scope", "only since, until or jalaliYear")])
         if service is not None and await info.context.loaders.node(Label.SERVICE).load(service) is None:
             raise NotFound(f"no service with key {service!r}", [FieldError("service", "no such service")])
-        found = await networks(info).suggestions(where, institution=institution, service=service, county=county,
-                                                 limit=first)
+        found, red = await _suggestions(info, where, institution, service, county, first)
         return [DonorSuggestion(donor=actor("Donor", s.donor), score=s.score, reasons=[
             SuggestionReason(kind=SuggestionReasonKind(r.kind), score=r.score, detail=r.detail,
-                             evidence=list(r.evidence)) for r in s.reasons]) for s in found]
+                             evidence=[red.key(e) for e in r.evidence] if r.kind is ReasonKind.CO_FUNDING
+                             else list(r.evidence)) for r in s.reasons]) for s in found]
 
     @strawberry.field(description="Institutions with no donors, partners or council seats in a scope.")
     async def isolated_institutions(self, info: strawberry.Info, scope: ScopeArg = None,

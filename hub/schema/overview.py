@@ -3,6 +3,12 @@
 Each section is its own field, read on first use: the counts share one statement, expiring
 licences one, donation years one per calendar, and sections asked for in one query are read
 concurrently. A query that leaves donations out never pays for them.
+
+Donor privacy: without the right to see personal data, a year whose gifts include those of 1 to
+k-1 individual donors is suppressed (its figures null, ``suppressed`` true), and so are the
+totals over all years when they are, or when any year is (else the withheld year would be the
+total less the years shown). Counting the individual donors costs one more statement, for those
+callers only (``hub.resolvers.overview.donations``).
 """
 
 from __future__ import annotations
@@ -96,20 +102,28 @@ class ExpiringLicences:
         description=f"The first {model.EXPIRING_LIMIT} to expire, soonest first (ties by licence key).")
 
 
+SUPPRESSED = ("True when the figures are withheld: without the right to see personal data, figures that include "
+              "the gifts of fewer than k individual donors (k = 5 unless configured) are null.")
+
+
 @strawberry.type(description="Donations to the scope's institutions in one year.")
 class DonationYear:
     year: int = strawberry.field(description="The year, in the calendar asked for (e.g. 1403 or 2024).")
-    amount: Rials = strawberry.field(description="Total given, in rials (exact).")
-    donations: int = strawberry.field(description="Number of donations.")
-    donors: int = strawberry.field(description="Distinct donors who gave that year.")
+    amount: Rials | None = strawberry.field(description="Total given, in rials (exact); null when suppressed.")
+    donations: int | None = strawberry.field(description="Number of donations; null when suppressed.")
+    donors: int | None = strawberry.field(description="Distinct donors who gave that year; null when suppressed.")
+    suppressed: bool = strawberry.field(default=False, description=SUPPRESSED)
 
 
 @strawberry.type(description="Donations to the scope's institutions, per year.")
 class DonationYears:
     calendar: e.Calendar = strawberry.field(description="The calendar the years are counted in.")
-    amount: Rials = strawberry.field(description="Total over all years, in rials (exact).")
-    donations: int = strawberry.field(description="Number of donations over all years.")
+    amount: Rials | None = strawberry.field(description="Total over all years, in rials (exact); null when "
+                                                         "suppressed (also when any year is).")
+    donations: int | None = strawberry.field(description="Number of donations over all years; null when "
+                                                         "suppressed.")
     years: list[DonationYear] = strawberry.field(description="One entry per year with donations, oldest first.")
+    suppressed: bool = strawberry.field(default=False, description=SUPPRESSED)
 
 
 @strawberry.type(description="Aggregates for a dashboard: the whole country, a province or a county.")
@@ -177,13 +191,16 @@ class Overview:
 
     @strawberry.field(description="Donations to the scope's institutions per year (the heaviest section: leave it "
                                   "out when it is not shown).")
-    async def donations(self, calendar: Annotated[e.Calendar, strawberry.argument(
+    async def donations(self, info: strawberry.Info, calendar: Annotated[e.Calendar, strawberry.argument(
             description="Count years in the Solar Hijri calendar (from Nowruz) or the Gregorian one.")]
             = e.Calendar.JALALI) -> DonationYears:
-        d = await self.figures.donations(model.Calendar(calendar.value))
-        return DonationYears(calendar=calendar, amount=d.amount, donations=d.donations,
-                             years=[DonationYear(year=y.year, amount=y.amount, donations=y.donations, donors=y.donors)
-                                    for y in d.years])
+        d, withheld = await resolvers.donations(info, self.figures, model.Calendar(calendar.value))
+        years = [DonationYear(year=y.year, amount=None, donations=None, donors=None, suppressed=True)
+                 if y.year in withheld.years else
+                 DonationYear(year=y.year, amount=y.amount, donations=y.donations, donors=y.donors) for y in d.years]
+        if withheld.total:
+            return DonationYears(calendar=calendar, amount=None, donations=None, years=years, suppressed=True)
+        return DonationYears(calendar=calendar, amount=d.amount, donations=d.donations, years=years)
 
 
 @strawberry.type

@@ -1,0 +1,119 @@
+"""Donor privacy in the analytics (networks, the 3W matrix, the overview): the facts redaction
+needs, and the pseudonyms individual donors are shown under.
+
+The analytics are computed and cached in full, for everyone (``graph_model.cache``); what a
+caller without the right to see personal data may see is decided afterwards, per request, by
+the API layer. It needs to know which donors in an answer are individuals
+(``individual_donors``), how many individual donors an aggregate covers (``three_w_individuals``
+for the 3W cells, ``individual_years`` for the overview's donation years), and a stable handle
+to show an individual donor under in a network without naming it (``pseudonym``). These facts
+are the same for every caller, so they may be cached under shared keys; redacted answers never are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from graph_model.coverage.analysis import Level
+from graph_model.coverage.service import Coverage
+from graph_model.coverage.threew import matrix
+from graph_model.enums import DonorKind
+from graph_model.networks.projections import GivingColumns
+from graph_model.networks.scope import NetworkScope, ScopeData
+from graph_model.networks.service import Networks
+from graph_model.overview import NOWRUZ_YEARS, Calendar, Overview, nowruz_dates
+from graph_model.statements.privacy import INDIVIDUAL_DONORS, INDIVIDUAL_YEARS
+from graph_model.stores.base import GraphStore
+from graph_model.version import current
+
+INDIVIDUAL = DonorKind.INDIVIDUAL.value
+PSEUDONYM_PREFIX = "individual-"
+
+# The pseudonyms' key: random per process and never stored or sent, so a pseudonym cannot be
+# turned back into a donor's key (nor computed from a guessed key) outside this process. A
+# pseudonym is stable while the process lives, which is what a client needs to tie the nodes
+# and edges of one drawing, or of several queries, together; it changes on restart and differs
+# between workers, so it is a handle for a session, never an identifier to keep.
+_SECRET = secrets.token_bytes(32)
+
+
+def pseudonym(key: str) -> str:
+    """The opaque stand-in for an individual donor's key (HMAC-SHA256, 80 bits shown)."""
+    return PSEUDONYM_PREFIX + hmac.new(_SECRET, key.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+async def individual_donors(store: GraphStore, keys: Iterable[str]) -> frozenset[str]:
+    """Which of ``keys`` are individual donors (one round trip; none for no keys)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return frozenset()
+    rows = await store.read(INDIVIDUAL_DONORS, keys=wanted, kind=INDIVIDUAL)
+    return frozenset(r["key"] for r in rows)
+
+
+def gifts_of(data: ScopeData, donors: frozenset[str]) -> ScopeData:
+    """``data`` keeping only the gifts of ``donors`` (its institutions unchanged)."""
+    giving = data.giving
+    if not isinstance(giving, GivingColumns):  # hand-built scopes
+        return dataclasses.replace(data, giving=tuple(g for g in giving if g.donor in donors))
+    chosen = np.array([n for n, key in enumerate(giving.donors) if key in donors], np.int64)
+    keep = np.isin(giving.donor, chosen)
+    rows = np.flatnonzero(keep)
+    kept = GivingColumns(giving.donors, giving.institutions, giving.donor[keep], giving.institution[keep],
+                         tuple(giving.amount[r] for r in rows.tolist()), giving.count[keep])
+    return dataclasses.replace(data, giving=kept)
+
+
+async def three_w_individuals(coverage: Coverage, networks: Networks, scope: NetworkScope, level: Level,
+                              as_of: dt.date) -> dict[tuple[str, str], int]:
+    """Individual donors funding each 3W cell, by (area, service): the 3W matrix over the gifts of
+    individual donors alone (same providers, so the same cells). Kept per graph version."""
+    version = await current(coverage.store)
+
+    async def compute() -> dict[tuple[str, str], int]:
+        data = await networks.data(scope)
+        donors = data.giving.donors if isinstance(data.giving, GivingColumns) else {g.donor for g in data.giving}
+        individuals = await individual_donors(coverage.store, donors)
+        areas = await coverage.areas(version)
+        providers = await coverage.providers(version, tuple(sorted(areas.services)), as_of)
+        rows = await asyncio.to_thread(matrix, providers, gifts_of(data, individuals), level)
+        return {(r.area, r.service): r.funders for r in rows}
+    return await coverage.cache.get(version, ("privacy", "3w", scope, level, as_of), compute)
+
+
+@dataclass(frozen=True)
+class IndividualYears:
+    """Distinct individual donors who gave to an overview scope's institutions: per year, and
+    over every year."""
+
+    per_year: dict[int, int]
+    overall: int
+
+
+async def individual_years(overview: Overview, calendar: Calendar) -> IndividualYears:
+    """The individual donors behind an overview's donation years (one round trip; kept per graph
+    version with the overview's sections when the overview has a cache)."""
+    async def read() -> IndividualYears:
+        params: dict[str, Any] = {"kind": INDIVIDUAL, **overview.scope.params()}
+        if calendar is Calendar.JALALI:
+            params.update(nowruz=list(nowruz_dates()), firstYear=NOWRUZ_YEARS.start, endYear=NOWRUZ_YEARS.stop,
+                          usualNowruz="03-21")
+        stmt = INDIVIDUAL_YEARS[(overview.scope.level.value, calendar.value.lower())]
+        rows = await overview.store.read(stmt, **params)
+        per_year = {int(r["year"]): int(r["individuals"]) for r in rows if r["year"] is not None}
+        overall = sum(int(r["individuals"]) for r in rows if r["year"] is None)
+        return IndividualYears(per_year, overall)
+    if overview.cache is None:
+        return await read()
+    key = ("privacy", "years", tuple(sorted(overview.scope.params().items())), calendar)
+    return await overview.cache.get(overview.version, key, read)
