@@ -101,7 +101,8 @@ RELATIONS: dict[str, Statement] = {
            WITH id, n MATCH (mb)-[r:DONOR_MEMBER_OF|INSTITUTION_MEMBER_OF|PERSON_MEMBER_OF]->(n)
            WHERE labels(mb)[0] = id[1] AND mb.key = id[2]
            RETURN id,
-                  {props: properties(r), member: mb.key, memberKind: labels(mb)[0], council: n.key} AS row"""),
+                  {props: properties(r), member: mb.key, memberKind: labels(mb)[0], council: n.key,
+                   donorKind: CASE WHEN mb:Donor THEN mb.kind ELSE null END} AS row"""),
     "Need": statement(
         "needs_by_ids",
         """UNWIND $ids AS id

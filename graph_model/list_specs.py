@@ -109,6 +109,7 @@ DONATION = Entity("Donation", (
 MEMBERSHIP = Entity("Membership", (
     Filter("role", where="r.role IN $role"),
     Filter("memberKind", where="labels(mb)[0] IN $memberKind"),
+    Filter("memberDonorKind", where="(NOT mb:Donor OR mb.kind IN $memberDonorKind)"),
 ), (Sort("ROLE", "coalesce(r.role, '')"), Sort("SINCE", "coalesce(r.since, '')"),
     Sort("NAME_EN", "coalesce(mb.nameEn, '')")), "ROLE")
 NEED = Entity("Need", (Filter("year", where="r.year = $year"),),

@@ -29,7 +29,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types.arguments import convert_arguments
 
 from graph_model import links, listing, queries
-from graph_model.enums import Label
+from graph_model.enums import DonorKind, Label
 from graph_model.list_specs import NESTED
 from graph_model.stores.base import GraphStore
 from hub.auth import privacy
@@ -85,8 +85,9 @@ class Loaders:
     def _relations(self, kind: str) -> Callable[[list[str]], Awaitable[dict[str, Node]]]:
         async def fetch(ids: list[str]) -> dict[str, Node]:
             found = await links.fetch_relations(self.store, kind, ids)
-            if kind == "Donation" and not self.principal.sees_personal:
-                return {i: row for i, row in found.items() if row.get("donorKind") in privacy.PUBLIC_DONOR_KINDS}
+            if kind in ("Donation", "Membership") and not self.principal.sees_personal:
+                # a donation, or a council seat, of an individual donor is theirs to see only
+                return {i: row for i, row in found.items() if row.get("donorKind") != DonorKind.INDIVIDUAL.value}
             return found
         return fetch
 

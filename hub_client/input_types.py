@@ -451,6 +451,10 @@ class MembershipFilter(BaseModel):
     "Only members with one of these roles."
     member_kind: Optional[list[MemberKind]] = Field(alias="memberKind", default=None)
     "Only members of these kinds."
+    member_donor_kind: Optional[list[DonorKind]] = Field(
+        alias="memberDonorKind", default=None
+    )
+    "Only donor members of these kinds (institutions and persons stay)."
 
 
 class NeedFilter(BaseModel):

@@ -15,7 +15,7 @@ import pytest
 
 from graph_model.enums import Label
 from graph_model.mutations import create_node, record_donation
-from graph_model.mutations.relations import offer_service
+from graph_model.mutations.relations import add_member, offer_service
 from graph_model.queries import by_keys
 from graph_model.stores.falkordb import FalkorStore
 from hub.auth import policy
@@ -221,3 +221,25 @@ async def test_giving_of_fewer_than_k_individuals_is_suppressed(world: FalkorSto
         assert shown["suppressed"] is False and shown["count"] == 2
     async with asgi_client(world, role="council_member") as client:
         assert (await post(client, query))["data"]["institution"]["giving"]["suppressed"] is False
+
+
+async def test_an_individual_donor_is_not_reached_by_id_or_through_a_council(world: FalkorStore) -> None:
+    await add_member(world, "council-1", donor="donor-ind")
+    async with asgi_client(world, role="admin") as client:
+        donor_id = (await post(client, '{ donor(key: "donor-ind") { id } }'))["data"]["donor"]["id"]
+        seat = (await post(client, '{ council(key: "council-1") { members(first: 1) { nodes { id } } } }'))
+        seat_id = seat["data"]["council"]["members"]["nodes"][0]["id"]
+    query = f"""{{
+      council(key: "council-1") {{ members(first: 10) {{ totalCount nodes {{ key member {{ __typename }} }} }} }}
+      node(id: "{donor_id}") {{ id }}
+      nodes(ids: ["{donor_id}", "{seat_id}"]) {{ id }}
+    }}"""
+    async with asgi_client(world, role="viewer") as client:
+        body = await post(client, query)
+    assert "errors" not in body, body
+    assert body["data"]["node"] is None and body["data"]["nodes"] == [None, None]
+    assert "donor-ind" not in str(body) and donor_id not in str(body) and seat_id not in str(body)
+    async with asgi_client(world, role="council_member") as client:
+        body = await post(client, query)
+    assert body["data"]["node"] == {"id": donor_id} and body["data"]["nodes"] == [{"id": donor_id}, {"id": seat_id}]
+    assert body["data"]["council"]["members"]["totalCount"] == 1

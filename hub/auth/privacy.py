@@ -19,8 +19,8 @@ from graph_model.enums import DonorKind
 from hub.auth.principal import Principal
 
 PUBLIC_DONOR_KINDS = tuple(kind.value for kind in DonorKind if kind is not DonorKind.INDIVIDUAL)
-# The filter of each list whose items are donors or carry one (a donation's donor).
-_KIND_FILTER = {"Donor": "kind", "Donation": "donorKind"}
+# The filter of each list whose items are donors or carry one (a donation's donor, a council seat's).
+_KIND_FILTER = {"Donor": "kind", "Donation": "donorKind", "Membership": "memberDonorKind"}
 
 
 def narrow(entity: str, req: listing.Request, principal: Principal) -> listing.Request:

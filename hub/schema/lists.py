@@ -67,6 +67,7 @@ FILTER_DOCS: dict[str, tuple[Any, str]] = {
     "donorKind": (list[e.DonorKind], "Only donations from donors of these kinds."),
     "role": (list[e.MemberRole], "Only members with one of these roles."),
     "memberKind": (list[MemberKind], "Only members of these kinds."),
+    "memberDonorKind": (list[e.DonorKind], "Only donor members of these kinds (institutions and persons stay)."),
     "year": (int, "Only figures for this year."),
     "kind": (None, "Only those of one of these kinds."),
     "level": (None, "Only those at one of these levels."),
