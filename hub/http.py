@@ -63,6 +63,16 @@ def is_request_error(result: ExecutionResult) -> bool:
     return result.data is None and bool(errors) and all(e.path is None for e in errors)
 
 
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
 class HubGraphQL(GraphQL[Context, None]):
     """strawberry's ASGI view with the conventions above; one per app, the context per request."""
 
@@ -131,6 +141,9 @@ class HubGraphQL(GraphQL[Context, None]):
         for item in data if isinstance(data, list) else [data]:
             if not isinstance(item.operation_name, (str, type(None))):
                 raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null.")
+            if _holds_nul(item.query) or _holds_nul(item.variables):
+                # No text the hub keeps may hold one (FalkorDB cannot take it as a parameter).
+                raise HTTPException(400, "The request holds a NUL character (U+0000), which no value may contain.")
         return data
 
     async def get_sub_response(self, request: Request | Any) -> Response:

@@ -16,13 +16,14 @@ import redis.exceptions as rx
 from falkordb.asyncio import FalkorDB
 from falkordb.asyncio.query_result import QueryResult
 from falkordb.helpers import stringify_param_value
+from redis.asyncio import BlockingConnectionPool, UnixDomainSocketConnection
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from graph_model import version
 from graph_model.cypher import Statement, statement
 from graph_model.dialect import FALKORDB, Constraint
-from graph_model.errors import Conflict, HubError, StatementTimeout, StoreError, StoreUnavailable
+from graph_model.errors import Conflict, HubError, StatementTimeout, StoreError, StoreUnavailable, ValidationFailed
 from graph_model.stores.base import Rows, check_params, plain
 from graph_model.stores.embedded import EmbeddedServer
 
@@ -114,6 +115,8 @@ class FalkorStore:
         # The same command the client's ro_query/query sends (parameters in a CYPHER header,
         # compact reply), with the reply decoded by ``decode``.
         header = "".join(f"{name}={stringify_param_value(value)} " for name, value in params.items())
+        if "\x00" in header:  # FalkorDB would read the parameters only up to it
+            raise ValidationFailed("a text value holds a NUL character (U+0000), which the store cannot take")
         query = f"CYPHER {header}{stmt.text}" if header else stmt.text
         command = "GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY"
         try:
@@ -227,10 +230,19 @@ async def open_embedded(data_dir: str, graph: str, *, timeout_ms: int = 30_000,
                        timeout_ms=timeout_ms, server=server if started else None)
 
 
+MAX_CONNECTIONS = 32  # per process; the server runs one thread per core anyway
+
+
 def client_for(server: EmbeddedServer, timeout_ms: int = 30_000) -> FalkorDB:
     """A client that fails fast when the server is down and reconnects by itself when it is back."""
-    client = FalkorDB(unix_socket_path=str(server.socket_path), socket_connect_timeout=CONNECT_TIMEOUT_S,
-                      socket_timeout=timeout_ms / 1000 + REPLY_GRACE_S)
+    # A blocking pool: past MAX_CONNECTIONS a statement waits for a free connection (up to the
+    # statement timeout) instead of failing; redis-py's default pool raises "Too many connections"
+    # at 100, which 64 concurrent clients reached (benchmarks/load.py).
+    pool = BlockingConnectionPool(
+        connection_class=UnixDomainSocketConnection, path=str(server.socket_path), decode_responses=True,
+        socket_connect_timeout=CONNECT_TIMEOUT_S, socket_timeout=timeout_ms / 1000 + REPLY_GRACE_S,
+        max_connections=MAX_CONNECTIONS, timeout=timeout_ms / 1000)
+    client = FalkorDB(connection_pool=pool)
     # One immediate retry, only for a broken connection: a pooled connection to a server that
     # restarted fails once and is replaced; a server that is down fails again at once. Set after
     # construction: the client's cluster probe copies its arguments into a synchronous client.

@@ -1,0 +1,323 @@
+"""A bounded load on `hub serve` over loopback: concurrent clients, mixed reads and writes, zero errors
+expected; req/s, p50/p99 per kind of operation, and the server's memory sampled every second.
+
+    .venv/bin/python benchmarks/load.py [--data-dir .hub-load] [--clients 64] [--seconds 60] [--writes 0.1]
+
+An empty data folder is seeded with `national` first (`hub seed --profile national`, about a minute;
+the time is printed). The server runs as `hub serve` in a subprocess on 127.0.0.1 with a fresh
+HS256 key in HUB_JWT_KEY, so this script signs its own tokens: `viewer` for reads, `editor` for writes.
+The per-key rate limit is switched off (HUB_RATE_LIMIT=0): every client would otherwise share one
+token's budget of 600 requests a minute. Every other setting is the default.
+
+Each client loops for the duration: picks an operation by weight (browse a province's institutions,
+an institution by key with its county and services, a province overview, the network around an
+institution at depth 1, a service's coverage by province; `--writes` of them create a donor or
+update an institution's source), sends it and waits for the answer. An error is a non-200 status, a
+transport failure, a GraphQL `errors` entry or a typed mutation error. Memory: VmRSS of the server
+process (uvicorn in `hub serve`) and of its children (the embedded FalkorDB), read from /proc each
+second; growth compares the mean of the first 10 s with the mean of the last 10 s (target < 10%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import os
+import random
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+HUB = str(Path(sys.executable).with_name("hub"))
+console = Console(width=120)
+
+BROWSE = """query Browse($province: String!) {
+  institutions(filter: {province: $province}, first: 20) {
+    totalCount pageInfo { endCursor hasNextPage } nodes { key nameEn kind county { key nameEn } }
+  }
+}"""
+NODE = """query Institution($key: String!) {
+  institution(key: $key) {
+    key nameFa nameEn kind lat lon county { key nameEn province { key nameEn } }
+    services(first: 10) { totalCount nodes { key nameEn } }
+  }
+}"""
+OVERVIEW = """query Overview($province: String) {
+  overview(province: $province) {
+    totals { institutions donors councils events licences }
+    institutionsByKind { kind count }
+    licencesByStatus { status count }
+    donations { amount donations }
+  }
+}"""
+NETWORK = """query Network($center: ID!) {
+  network(center: $center, depth: 1, limit: 50) { center truncated nodes { id hop } edges { source target relation } }
+}"""
+COVERAGE = """query Coverage($service: String!) {
+  coverage(service: $service, level: PROVINCE) { need capacity areas(first: 31) { key need reached shortfall rank } }
+}"""
+CREATE_DONOR = """mutation CreateDonor($input: CreateDonorInput!) {
+  createDonor(input: $input) { __typename ... on Donor { key } ... on MutationError { code message } }
+}"""
+UPDATE_INSTITUTION = """mutation UpdateInstitution($key: String!, $input: UpdateInstitutionInput!) {
+  updateInstitution(key: $key, input: $input) {
+    __typename ... on Institution { key source } ... on MutationError { code message }
+  }
+}"""
+# (kind, weight among reads)
+READS = [("browse", 3), ("node", 4), ("overview", 1), ("network", 1), ("coverage", 1)]
+
+
+@dataclass
+class Keys:
+    provinces: list[str]
+    institutions: list[str]
+    services: list[str]
+
+
+@dataclass
+class Tally:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    samples: list[str] = field(default_factory=list)  # the first few error texts
+
+    def error(self, kind: str, what: str) -> None:
+        self.errors[kind] += 1
+        if len(self.samples) < 5:
+            self.samples.append(f"{kind}: {what[:300]}")
+
+
+def token(key: str, role: str) -> str:
+    claims = {"sub": f"load-{role}", "role": role, "provinces": [], "exp": int(time.time()) + 24 * 3600}
+    return jwt.encode(claims, key, algorithm="HS256")
+
+
+def rss_kib(pid: int) -> int:
+    """VmRSS of ``pid`` and, recursively, its children (0 once a process is gone)."""
+    total = 0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += rss_kib(int(child))
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return total
+
+
+def own_rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def seed_if_empty(data_dir: Path, env: dict[str, str]) -> float | None:
+    """Seed `national` into an empty folder; the seconds it took, or None when already there."""
+    if (data_dir / "appendonlydir").exists():
+        return None
+    data_dir.mkdir(parents=True, exist_ok=True)
+    console.print(f"seeding national into {data_dir} ...")
+    started = time.perf_counter()
+    subprocess.run([HUB, "seed", "--profile", "national"], env=env, check=True, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+async def wait_ready(client: httpx.AsyncClient, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"hub serve exited with {server.returncode}; see {log}")
+        try:
+            if (await client.get("/readyz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.5)
+    raise SystemExit(f"hub serve not ready after 180 s; see {log}")
+
+
+async def sample_keys(client: httpx.AsyncClient, headers: dict[str, str]) -> Keys:
+    query = """{ provinces(first: 100) { nodes { key } } services(first: 100) { nodes { key } } }"""
+    data = (await client.post("/graphql", json={"query": query}, headers=headers)).json()["data"]
+    provinces = [p["key"] for p in data["provinces"]["nodes"]]
+    institutions: list[str] = []
+    for province in provinces[:8]:
+        page = (await client.post("/graphql", json={"query": BROWSE, "variables": {"province": province}},
+                                  headers=headers)).json()["data"]
+        institutions += [n["key"] for n in page["institutions"]["nodes"]]
+    return Keys(provinces, institutions, [s["key"] for s in data["services"]["nodes"]])
+
+
+def operation(kind: str, keys: Keys, rng: random.Random, serial: int) -> tuple[str, dict[str, Any]]:
+    if kind == "browse":
+        return BROWSE, {"province": rng.choice(keys.provinces)}
+    if kind == "node":
+        return NODE, {"key": rng.choice(keys.institutions)}
+    if kind == "overview":
+        return OVERVIEW, {"province": rng.choice(keys.provinces)}
+    if kind == "network":
+        return NETWORK, {"center": base64.b64encode(f"Institution:{rng.choice(keys.institutions)}".encode()).decode()}
+    if kind == "coverage":
+        return COVERAGE, {"service": rng.choice(keys.services)}
+    if kind == "createDonor":
+        return CREATE_DONOR, {"input": {"nameFa": f"خیّر آزمون {serial}", "nameEn": f"Load donor {serial}",
+                                        "kind": "COMPANY", "province": rng.choice(keys.provinces),
+                                        "source": "benchmarks/load.py"}}
+    return UPDATE_INSTITUTION, {"key": rng.choice(keys.institutions), "input": {"source": f"load {serial}"}}
+
+
+async def client_loop(n: int, client: httpx.AsyncClient, keys: Keys, stop: float, writes: float,
+                      headers: dict[str, dict[str, str]], tally: Tally) -> None:
+    rng = random.Random(n)
+    kinds, weights = zip(*READS, strict=True)
+    serial = 0
+    while time.monotonic() < stop:
+        serial += 1
+        if rng.random() < writes:
+            kind, role = rng.choice(("createDonor", "updateInstitution")), "editor"
+        else:
+            kind, role = rng.choices(kinds, weights)[0], "viewer"
+        query, variables = operation(kind, keys, rng, n * 1_000_000 + serial)
+        started = time.perf_counter()
+        try:
+            response = await client.post("/graphql", json={"query": query, "variables": variables},
+                                         headers=headers[role])
+        except httpx.HTTPError as exc:
+            tally.error(kind, repr(exc))
+            continue
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            tally.error(kind, f"HTTP {response.status_code} {response.text}")
+            continue
+        body = response.json()
+        data = body.get("data") or {}
+        typed = [v for v in data.values() if isinstance(v, dict) and "code" in v]
+        if body.get("errors") or typed or not data:
+            tally.error(kind, str(body.get("errors") or typed))
+            continue
+        tally.latencies[kind].append(elapsed)
+
+
+async def sample_memory(pid: int, stop: float, rows: list[tuple[float, int, int]]) -> None:
+    started = time.monotonic()
+    while time.monotonic() < stop:
+        rows.append((time.monotonic() - started, own_rss_kib(pid), rss_kib(pid)))
+        await asyncio.sleep(1.0)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def report(tally: Tally, seconds: float, memory: list[tuple[float, int, int]], clients: int) -> bool:
+    table = Table(title=f"{clients} clients for {seconds:.0f} s over loopback")
+    for column in ("operation", "requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms"):
+        table.add_column(column, justify="left" if column == "operation" else "right")
+    every: list[float] = []
+    for kind in [k for k, _ in READS] + ["createDonor", "updateInstitution"]:
+        times = tally.latencies.get(kind, [])
+        every += times
+        done = len(times) + tally.errors.get(kind, 0)
+        if done:
+            table.add_row(kind, f"{done:,}", str(tally.errors.get(kind, 0)), f"{done / seconds:,.1f}",
+                          f"{statistics.median(times):,.1f}" if times else "-",
+                          f"{percentile(times, 0.99):,.1f}" if times else "-", f"{max(times):,.1f}" if times else "-")
+    errors = sum(tally.errors.values())
+    table.add_row("all", f"{len(every) + errors:,}", str(errors), f"{(len(every) + errors) / seconds:,.1f}",
+                  f"{statistics.median(every):,.1f}", f"{percentile(every, 0.99):,.1f}", f"{max(every):,.1f}",
+                  style="bold")
+    console.print(table)
+    for sample in tally.samples:
+        console.print(f"[red]error[/] {sample}", highlight=False)
+
+    def mean(rows: list[tuple[float, int, int]], column: int) -> float:
+        return statistics.fmean(r[column] for r in rows) / 1024
+
+    first = [r for r in memory if r[0] < 10]
+    last = [r for r in memory if r[0] >= memory[-1][0] - 10]
+    mem = Table(title=f"server memory (VmRSS, {len(memory)} samples, one a second)")
+    for column in ("process", "first 10 s MiB", "last 10 s MiB", "growth", "peak MiB"):
+        mem.add_column(column, justify="left" if column == "process" else "right")
+    growth_ok = True
+    for label, column in (("hub serve (uvicorn)", 1), ("FalkorDB", None), ("both", 2)):
+        if column is None:
+            a = mean(first, 2) - mean(first, 1)
+            b = mean(last, 2) - mean(last, 1)
+            peak = max(r[2] - r[1] for r in memory) / 1024
+        else:
+            a, b, peak = mean(first, column), mean(last, column), max(r[column] for r in memory) / 1024
+        growth = (b - a) / a * 100
+        if column == 2:
+            growth_ok = growth < 10
+        mem.add_row(label, f"{a:,.0f}", f"{b:,.0f}", f"{growth:+.1f}%", f"{peak:,.0f}")
+    console.print(mem)
+    verdict = "met" if errors == 0 and growth_ok else "MISSED"
+    console.print(f"zero errors: {'yes' if errors == 0 else 'NO'}; memory growth of both < 10%: "
+                  f"{'yes' if growth_ok else 'NO'} -> {verdict}")
+    return errors == 0 and growth_ok
+
+
+async def run(args: argparse.Namespace) -> bool:
+    data_dir = Path(args.data_dir).resolve()
+    key = secrets.token_hex(32)
+    env = {**os.environ, "HUB_DATA_DIR": str(data_dir), "HUB_JWT_KEY": key, "HUB_JWT_ALGORITHM": "HS256",
+           "HUB_RATE_LIMIT": "0"}
+    seeded = seed_if_empty(data_dir, env)
+    if seeded is not None:
+        console.print(f"seeded national in {seeded:.1f} s")
+    log = data_dir.parent / f"{data_dir.name}-serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen([HUB, "serve", "--host", "127.0.0.1", "--port", str(args.port)], env=env,
+                                  cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    headers = {role: {"Authorization": f"Bearer {token(key, role)}"} for role in ("viewer", "editor")}
+    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{args.port}", limits=limits,
+                                     timeout=httpx.Timeout(60.0)) as client:
+            started = time.perf_counter()
+            await wait_ready(client, server, log)
+            console.print(f"hub serve ready in {time.perf_counter() - started:.1f} s (pid {server.pid}, log {log})")
+            keys = await sample_keys(client, headers["viewer"])
+            console.print(f"{len(keys.provinces)} provinces, {len(keys.institutions)} institutions, "
+                          f"{len(keys.services)} services sampled; {args.clients} clients for {args.seconds} s, "
+                          f"{args.writes:.0%} writes")
+            tally, memory = Tally(), []
+            stop = time.monotonic() + args.seconds
+            began = time.perf_counter()
+            await asyncio.gather(sample_memory(server.pid, stop, memory), *(
+                client_loop(n, client, keys, stop, args.writes, headers, tally) for n in range(args.clients)))
+            elapsed = time.perf_counter() - began
+        return report(tally, elapsed, memory, args.clients)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=".hub-load", help="embedded store folder (seeded if empty)")
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--writes", type=float, default=0.1, help="share of requests that are mutations")
+    parser.add_argument("--port", type=int, default=8765)
+    sys.exit(0 if asyncio.run(run(parser.parse_args())) else 1)
