@@ -234,6 +234,8 @@ async def test_who_what_where_suppresses_cells_with_few_individual_donors(world:
 def csv_cells(response: httpx.Response) -> dict[str, tuple[str, str]]:
     header, tags, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     at = {tag: n for n, tag in enumerate(tags)}
+    for r in rows:  # the withheld column says why a funding cell is empty
+        assert r[at["#status+funding_withheld"]] == ("yes" if r[at["#org+funding+num"]] == "" else "no")
     return {r[at["#adm2+code"]]: (r[at["#org+funding+num"]], r[at["#value+funding+irr"]]) for r in rows}
 
 

@@ -36,7 +36,8 @@ THREE_W: tuple[Column, ...] = (
     *ADMIN, ("Service", "#sector+code"), ("Service name", "#sector+name"), ("Service name (fa)", "#sector+name+i_fa"),
     ("Implementing institutions", "#org+impl+num"), ("Capacity", "#capacity"),
     ("Licensed capacity", "#capacity+licensed"), ("Funding donors", "#org+funding+num"),
-    ("Funding (rials)", "#value+funding+irr"), ("Licences as of", "#date+as_of"))
+    ("Funding (rials)", "#value+funding+irr"), ("Funding withheld", "#status+funding_withheld"),
+    ("Licences as of", "#date+as_of"))
 
 
 def _write(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> str:
@@ -78,5 +79,7 @@ def three_w_csv(rows: Sequence[WhoWhatWhere], areas: Areas, as_of: str) -> str:
         return (info.name_en, info.name_fa) if info else ("", "")
     return _write(THREE_W, (
         [*_admin(areas, r.level, r.area, r.province), r.service, *service(r.service), r.implementers, r.capacity,
-         r.licensed_capacity, r.funders, r.funding, as_of]
+         r.licensed_capacity, _num(r.funders), _num(r.funding),
+         # None: withheld from this caller (fewer than k individual donors; hub.auth.privacy)
+         "yes" if r.funders is None else "no", as_of]
         for r in rows))

@@ -54,7 +54,8 @@ class AuditQuery:
                 description="Only calls at or after this time (ISO 8601; without an offset: UTC).")] = None,
             until: Annotated[dt.datetime | None, strawberry.argument(
                 description="Only calls at or before this time.")] = None) -> Connection[AuditEntry]:
-        req = request(first=first, after=after, last=None, before=None, filter=None, order_by=None, direction=None)
+        req = request(first=first, after=after, last=None, before=None, filter=None, order_by=None, direction=None,
+                      most=info.context.settings.limits.page)
         store = info.context.store
         filters = {"operation": operation, "subject": subject, "since": since, "until": until}
         found = await audit.entries(store, limit=req.limit + 1, after=req.after[1] if req.after else None, **filters)

@@ -32,9 +32,10 @@ ENTITIES_MODULE = "hub.schema.entities"
 # Entity name -> row converter, filled in by hub.schema.entities as it defines each type.
 CONVERTERS: dict[str, Callable[[dict[str, Any]], Any]] = {}
 
-FIRST = "Items from the start of the window (default 20, at most 100)."
+FIRST = "Items from the start of the window (default 20, at most 100 unless HUB_MAX_PAGE says otherwise)."
 AFTER = "Start after this cursor (`pageInfo.endCursor` of the previous page)."
-LAST = "Items from the end of the window (at most 100); use with `before` to page backwards."
+LAST = ("Items from the end of the window (at most 100 unless HUB_MAX_PAGE says otherwise); use with `before` "
+        "to page backwards.")
 BEFORE = "End before this cursor (`pageInfo.startCursor` of the next page)."
 ORDER = "What to sort by; ties are broken by key, so pages never skip or repeat an item."
 DIRECTION = "Sort direction (default ascending)."
