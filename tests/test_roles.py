@@ -117,6 +117,10 @@ async def test_no_credentials_is_401_unless_anonymous_is_on(world: FalkorStore) 
             assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Bearer")
             assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         assert (await client.get("/healthz")).status_code == 200
+        html = {"accept": "text/html"}
+        assert (await client.get("/graphql", headers=html)).status_code == 200  # the GraphiQL page runs nothing
+        persisted = {"query": "{ __schema { types { name } } }", "extensions": '{"persistedQuery": {"version": 1}}'}
+        assert (await client.get("/graphql", params=persisted, headers=html)).status_code == 401
 
 
 async def post(client: httpx.AsyncClient, query: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -29,8 +30,12 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 def _ide_page(scope: Scope) -> bool:
+    """A browser asking for the GraphiQL page (hub.http.HubGraphQL.should_render_graphql_ide): it
+    runs nothing. A GET carrying ``extensions`` (a persisted query) asks for a result instead."""
     accept = _header(scope, b"accept") or ""
-    return scope["method"] == "GET" and "text/html" in accept and scope["path"].rstrip("/") == "/graphql"
+    params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return (scope["method"] == "GET" and "text/html" in accept and scope["path"].rstrip("/") == "/graphql"
+            and "extensions" not in params)
 
 
 async def refuse(send: Send, status: int, error: HubError, headers: dict[str, str] | None = None) -> None:
