@@ -289,3 +289,15 @@ async def test_overview_donation_years_are_suppressed_below_k(world: Any) -> Non
     gregorian = '{ overview(county: "IR-00-0002") { donations(calendar: GREGORIAN) { amount suppressed } } }'
     async with asgi_client(world, role="viewer") as http:  # b1's county: companies only
         assert (await gql(http, gregorian))["overview"]["donations"] == {"amount": "120000", "suppressed": False}
+
+
+async def test_individual_donors_by_lookup_and_by_reading_them_all_agree(world: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many keys are answered by reading every individual donor at once: the same answer."""
+    from graph_model import privacy
+
+    keys = ["co-1", "co-2", "solo-1", "solo-2", "nobody"]
+    looked_up = await privacy.individual_donors(world, keys)
+    monkeypatch.setattr(privacy, "LOOKUP_MOST", 0)
+    assert await privacy.individual_donors(world, keys) == looked_up == frozenset(SOLO)
+    assert await privacy.individual_donors(world, ["co-1"]) == frozenset()

@@ -18,6 +18,14 @@ INDIVIDUAL_DONORS = statement(
        RETURN d.key AS key""",
 )
 
+# Every individual donor, in one row (``$kind``: DonorKind.INDIVIDUAL): cheaper than the lookup
+# above past a few thousand keys (national: 0.21 s for all 86,000 against 1.0 s for 100,000 keys).
+ALL_INDIVIDUAL_DONORS = statement(
+    "privacy_all_individual_donors",
+    """MATCH (d:Donor) WHERE d.kind = $kind
+       RETURN collect(d.key) AS keys""",
+)
+
 # The year of a gift ``d``, as ``graph_model.statements.overview`` computes it: Gregorian, or
 # Solar Hijri from the Nowruz table (``$nowruz`` from ``$firstYear`` to ``$endYear``) with the
 # usual day outside it. Always the guarded form: this runs once per overview, for redaction only.
