@@ -125,6 +125,30 @@ async def test_running_the_same_file_again_changes_nothing(store: FalkorStore) -
     assert (await figures(store))[("IR-00-0002", "tg-elderly")] == (800.0, "new survey", 2024)
 
 
+async def test_an_import_stopped_half_way_and_run_again_ends_as_a_clean_run(store: FalkorStore) -> None:
+    """Stopped after its first figure (the fault: the progress callback raises, as a kill would
+    stop it between writes), the same file run again writes the rest and ends where one clean run does."""
+    await world(store)
+
+    def stop_after_one(done: int, total: int) -> None:
+        if done == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        await import_needs(store, GOOD, source="planning unit", year=2024, progress=stop_after_one)
+    assert len(await figures(store)) == 1
+    again = await import_needs(store, GOOD, source="planning unit", year=2024)
+    assert (again.new, again.replaced, again.unchanged) == (2, 0, 1)
+    node_counts, rel_counts, _, rels = await snapshot(store)  # the nodes hold the graph version: it differs
+    interrupted = (node_counts, rel_counts, rels, await figures(store))
+    await store.clear()
+    await store.ensure_schema()
+    await world(store)
+    await import_needs(store, GOOD, source="planning unit", year=2024)
+    node_counts, rel_counts, _, rels = await snapshot(store)
+    assert (node_counts, rel_counts, rels, await figures(store)) == interrupted
+
+
 async def test_a_dry_run_reports_and_writes_nothing(store: FalkorStore) -> None:
     await world(store)
     await set_need(store, "IR-00-0001", "tg-elderly", people=5, source="earlier", year=2020)
