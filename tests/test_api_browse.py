@@ -199,3 +199,15 @@ async def test_round_trips_do_not_grow_with_page_size(hub: HubClient, demo: Falk
     if os.environ.get("HUB_WRITE_ROUND_TRIPS") == "1":  # regenerate the table on purpose
         ROUND_TRIPS.write_text(json.dumps(measured, indent=2, sort_keys=True) + "\n")
     assert measured == json.loads(ROUND_TRIPS.read_text())
+
+
+@pytest.mark.parametrize("query", [
+    '{ node(id: "IR-00") { id } }',  # not base64
+    '{ nodes(ids: ["Rm9vOmJhcg=="]) { id } }',  # base64 of Foo:bar: no such type
+    '{ node(id: "UXVlcnk6eA==") { id } }',  # base64 of Query:x: not a Node type
+])
+async def test_a_malformed_global_id_is_the_clients_mistake(client: httpx.AsyncClient, query: str) -> None:
+    body = (await client.post("/graphql", json={"query": query})).json()
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "VALIDATION_FAILED" and "requestId" not in error["extensions"], body
+    assert error["message"] != "Unexpected error."

@@ -7,9 +7,10 @@ import logging
 from collections.abc import Callable, Iterator
 
 from graphql import GraphQLError
+from strawberry.relay import GlobalIDValueError
 from strawberry.extensions import DisableIntrospection, MaskErrors, ParserCache, SchemaExtension, ValidationCache
 
-from graph_model.errors import HubError
+from graph_model.errors import HubError, ValidationFailed
 from hub.limits import QueryLimits
 from hub.request_id import current_request_id, new_request_id
 from hub.settings import Settings
@@ -23,11 +24,11 @@ CACHE_SIZE = 512
 
 
 def should_mask(error: GraphQLError) -> bool:
-    """Mask only what a bug or an outage raised. HubErrors say what is wrong and are shown; so are
-    syntax, validation and variable errors (no original exception, or a GraphQLError one), which
-    describe the client's own request."""
+    """Mask only what a bug or an outage raised. HubErrors (and what hub_error reads as one) say what
+    is wrong and are shown; so are syntax, validation and variable errors (no original exception, or
+    a GraphQLError one), which describe the client's own request."""
     original = error.original_error
-    return original is not None and not isinstance(original, (HubError, GraphQLError))
+    return original is not None and not isinstance(original, (HubError, GraphQLError)) and hub_error(error) is None
 
 
 def mask(error: GraphQLError) -> GraphQLError:
@@ -57,6 +58,10 @@ def hub_error(error: GraphQLError) -> HubError | None:
     original = error.original_error
     while isinstance(original, GraphQLError):
         original = original.original_error
+    if isinstance(original, GlobalIDValueError):
+        # relay's node/nodes raise it for an id that is not base64 of `Type:key` of a Node type:
+        # the client's mistake, not an unexpected error (found by tests/test_fuzz.py).
+        return ValidationFailed(f"not a global id (base64 of `Type:key`): {original}")
     return original if isinstance(original, HubError) else None
 
 
