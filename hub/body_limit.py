@@ -12,13 +12,13 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph_model.errors import LimitExceeded
-from hub.auth.middleware import refuse
+from hub.edge import header, refuse
 
 ENV = "HUB_MAX_BODY_BYTES"
 
 
 def _declared_length(scope: Scope) -> int | None:
-    raw = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+    raw = header(scope, b"content-length")
     try:
         return int(raw) if raw is not None else None
     except ValueError:

@@ -29,7 +29,9 @@ from graph_model.coverage.threew import WhoWhatWhere
 from graph_model.errors import (
     FieldError, Forbidden, HubError, NotFound, StoreUnavailable, Unauthenticated, ValidationFailed)
 from graph_model.version import current
+from hub.auth.policy import require
 from hub.auth.principal import Principal, Right
+from hub.edge import error_body, field_errors
 from hub.resolvers import coverage as resolve
 from hub.resolvers.networks import scope_of
 from hub.schema.scalars import parse_date
@@ -46,20 +48,15 @@ def _csv(text: str, name: str) -> Response:
 
 def _error(exc: HubError) -> JSONResponse:
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
-    fields = [{"field": e.field, "message": e.message} for e in exc.errors]
-    return JSONResponse({"errors": [{"message": str(exc), "extensions": {"code": exc.code, "fields": fields}}],
-                         "error": {"code": exc.code, "message": str(exc), "fields": fields}}, status_code=status)
+    # the GraphQL shape, and as before under "error"
+    return JSONResponse({**error_body(exc), "error": {"code": exc.code, "message": str(exc),
+                                                      "fields": field_errors(exc)}}, status_code=status)
 
 
 def _reader(request: Request) -> Principal:
     """The caller, who must hold the READ right."""
-    principal = getattr(request.state, "principal", None)
-    if principal is None:  # the auth middleware did not run: refuse rather than serve unchecked
-        raise Unauthenticated("credentials required: send `Authorization: Bearer <API key or token>`")
-    if not principal.has(Right.READ):
-        raise Forbidden(f"the {principal.role.value} role may not download exports (it needs the "
-                        f"{Right.READ.value} right)")
-    return principal
+    # No principal: the auth middleware did not run; refuse rather than serve unchecked.
+    return require(getattr(request.state, "principal", None), Right.READ, "the CSV exports")
 
 
 def _withheld(row: WhoWhatWhere) -> WhoWhatWhere:

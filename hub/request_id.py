@@ -10,6 +10,8 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub.edge import header
+
 HEADER = "x-request-id"
 # A proxy's or client's id is kept only when it cannot smuggle anything into headers or logs.
 _SANE = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -50,7 +52,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = next((v.decode("latin-1") for k, v in scope["headers"] if k == HEADER.encode()), None)
+        incoming = header(scope, HEADER.encode())
         request_id = accept_request_id(incoming)
         token = _current.set(request_id)
         started = False

@@ -21,6 +21,7 @@ from hub.auth.principal import ANONYMOUS, Principal, Role
 from hub.settings import Settings
 
 SCHEME = "bearer"
+CREDENTIALS_REQUIRED = "credentials required: send `Authorization: Bearer <API key or token>`"
 
 
 def _role(value: object) -> Role:
@@ -61,7 +62,7 @@ class Authenticator:
         if not authorization:
             if self.settings.anonymous:
                 return ANONYMOUS
-            raise Unauthenticated("credentials required: send `Authorization: Bearer <API key or token>`")
+            raise Unauthenticated(CREDENTIALS_REQUIRED)
         scheme, _, token = authorization.strip().partition(" ")
         token = token.strip()
         if scheme.lower() != SCHEME or not token:

@@ -11,39 +11,27 @@ credentials; GraphiQL sends the key in its Headers tab.
 
 from __future__ import annotations
 
-import json
 import math
 from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from graph_model.errors import HubError, RateLimited, StoreUnavailable, Unauthenticated
+from graph_model.errors import RateLimited, StoreUnavailable, Unauthenticated
 from hub.auth.authenticate import Authenticator
+from hub.edge import header, refuse
 from hub.rate_limit import RateLimiter
 from hub.settings import Settings
 
 PROTECTED = ("/graphql", "/export/")
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    return next((v.decode("latin-1") for k, v in scope["headers"] if k == name), None)
-
-
 def _ide_page(scope: Scope) -> bool:
     """A browser asking for the GraphiQL page (hub.http.HubGraphQL.should_render_graphql_ide): it
     runs nothing. A GET carrying ``extensions`` (a persisted query) asks for a result instead."""
-    accept = _header(scope, b"accept") or ""
+    accept = header(scope, b"accept") or ""
     params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     return (scope["method"] == "GET" and "text/html" in accept and scope["path"].rstrip("/") == "/graphql"
             and "extensions" not in params)
-
-
-async def refuse(send: Send, status: int, error: HubError, headers: dict[str, str] | None = None) -> None:
-    body = json.dumps({"errors": [{"message": str(error), "extensions": {"code": error.code}}]}).encode()
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
 
 
 class AuthMiddleware:
@@ -59,7 +47,7 @@ class AuthMiddleware:
             return
         state = scope.setdefault("state", {})
         try:
-            principal = await self.authenticator.principal(state["store"], _header(scope, b"authorization"))
+            principal = await self.authenticator.principal(state["store"], header(scope, b"authorization"))
             client = scope.get("client")
             self.limiter.check(principal.key_id or principal.subject if principal.subject != "anonymous"
                                else f"ip:{client[0] if client else '?'}")

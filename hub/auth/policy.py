@@ -22,6 +22,7 @@ from graphql import GraphQLField, GraphQLResolveInfo
 from graph_model import audit
 from graph_model.errors import Forbidden, Unauthenticated
 from hub.auth import scope
+from hub.auth.authenticate import CREDENTIALS_REQUIRED
 from hub.auth.principal import Principal, Right
 
 log = logging.getLogger("hub")
@@ -58,14 +59,22 @@ def required(operation: str, field: str) -> Right | None:
     return QUERY_RIGHTS.get(field)
 
 
-def check(principal: Principal | None, operation: str, field: str) -> None:
+def require(principal: Principal | None, right: Right, what: str) -> Principal:
+    """``principal`` when it holds ``right``; else UNAUTHENTICATED (none) or FORBIDDEN."""
     if principal is None:
-        raise Unauthenticated("credentials required: send `Authorization: Bearer <API key or token>`")
+        raise Unauthenticated(CREDENTIALS_REQUIRED)
+    if not principal.has(right):
+        raise Forbidden(f"the {principal.role.value} role may not use {what} (it needs the {right.value} right)")
+    return principal
+
+
+def check(principal: Principal | None, operation: str, field: str) -> None:
     right = required(operation, field)
     if right is None:
+        if principal is None:
+            raise Unauthenticated(CREDENTIALS_REQUIRED)
         raise Forbidden(f"`{field}` is not open to any role")
-    if not principal.has(right):
-        raise Forbidden(f"the {principal.role.value} role may not use `{field}` (it needs the {right.value} right)")
+    require(principal, right, f"`{field}`")
 
 
 def _guard(operation: str, name: str, field: GraphQLField) -> None:
