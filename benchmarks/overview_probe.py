@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph_model import overview as ov  # noqa: E402
 from graph_model.stores.falkordb import FalkorStore  # noqa: E402
-from hub.context import Context  # noqa: E402
+from hub.execution.context import Context  # noqa: E402
 from hub.schema.extensions import extensions  # noqa: E402
 from hub.schema.overview import OverviewQuery  # noqa: E402
 from hub.schema.scalars import config  # noqa: E402

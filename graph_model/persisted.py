@@ -2,7 +2,7 @@
 
 Two ways in: ``hub operations register`` registers the generated client's operations (the
 allow-list runs only those), and automatic persisted queries (Apollo's APQ protocol, served by
-``hub.persisted``) keep the texts clients send with their hash, so later requests may send the
+``hub.execution.persisted``) keep the texts clients send with their hash, so later requests may send the
 hash alone. Texts kept the automatic way are bounded in number (``AUTOMATIC_MOST``); which texts
 qualify (they parse, validate and fit the body limit) is the HTTP layer's call, since only it
 knows GraphQL.

@@ -21,13 +21,13 @@ from graph_model.cache import VersionCache
 from graph_model.enums import Label
 from graph_model.errors import HubError
 from graph_model.stores.base import GraphStore
-from hub import graphiql
-from hub.exports import ROUTES as EXPORTS
-from hub.headers import SecurityHeaders, cors
-from hub.http import HubGraphQL
-from hub.request_id import RequestIdMiddleware
+from hub.http import graphiql
+from hub.http.exports import ROUTES as EXPORTS
+from hub.http.headers import SecurityHeaders, cors
+from hub.http.graphql_over_http import HubGraphQL
+from hub.http.request_id import RequestIdMiddleware
 from hub.auth.middleware import AuthMiddleware
-from hub.body_limit import BodyLimitMiddleware
+from hub.http.body_limit import BodyLimitMiddleware
 from hub.schema import build_schema
 from hub.settings import Settings
 from hub.stores import open_store
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 def middleware(settings: Settings) -> list[Middleware]:
     """Outermost first: the request id (in every log line and error), security headers and CORS
     (on refusals too), the body limit, then authentication (the principal and the per-key rate
-    limit). Persisted queries are resolved in the GraphQL view (hub/http.py, hub/persisted.py); the
+    limit). Persisted queries are resolved in the GraphQL view (hub/http/graphql_over_http.py, hub/execution/persisted.py); the
     query limits and introspection switch are schema extensions (hub/schema/extensions.py); the
     access policy wraps the schema's root fields (hub/auth/policy.py)."""
     return [

@@ -29,7 +29,7 @@ from graph_model.enums import Label, MetaLabel
 from graph_model.errors import NotFound, ValidationFailed
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
-from hub import cli
+from hub.cli import main as cli
 from hub.auth.authenticate import Authenticator
 from hub.auth.principal import Principal, Role
 from hub.settings import Settings

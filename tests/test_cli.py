@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hub import cli
+from hub.cli import main as cli
 from hub.schema import schema
 
 

@@ -253,7 +253,7 @@ KILLED_SEED = textwrap.dedent("""
         if done[0] == int(sys.argv[1]):
             os.kill(os.getpid(), signal.SIGKILL)
     loader._write = write
-    from hub.cli import main
+    from hub.cli.main import main
     sys.exit(main(["seed", "--profile", "demo"]))
 """)
 

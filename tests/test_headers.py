@@ -1,4 +1,4 @@
-"""Response headers (hub/headers.py): security headers everywhere, CORS for listed origins only,
+"""Response headers (hub/http/headers.py): security headers everywhere, CORS for listed origins only,
 and what production turns off (introspection, GraphiQL) or on (HSTS)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from graph_model.stores.falkordb import FalkorStore
-from hub import graphiql
+from hub.http import graphiql
 from hub.settings import Settings
 from tests.asgi import asgi_client
 

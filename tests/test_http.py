@@ -21,10 +21,10 @@ from strawberry.extensions import ParserCache, ValidationCache
 from graph_model.enums import Label
 from graph_model.errors import FieldError, NotFound
 from graph_model.stores.falkordb import FalkorStore
-from hub import graphiql
+from hub.http import graphiql
 from hub.app import create_app
-from hub.http import GRAPHQL_RESPONSE, response_media_type
-from hub.request_id import accept_request_id
+from hub.http.graphql_over_http import GRAPHQL_RESPONSE, response_media_type
+from hub.http.request_id import accept_request_id
 from hub.schema.extensions import CACHE_SIZE, ErrorCodes
 from hub.settings import Settings
 from seed.dataset import Dataset

@@ -19,8 +19,8 @@ from graphql import OperationDefinitionNode, get_introspection_query, parse
 from graph_model.errors import RateLimited
 from graph_model.mutations import record_donation
 from graph_model.stores.falkordb import FalkorStore
-from hub.limits import check, count_tokens
-from hub.rate_limit import RateLimiter
+from hub.execution.limits import check, count_tokens
+from hub.http.rate_limit import RateLimiter
 from hub.schema import schema
 from hub.settings import Limits, Settings
 from tests.asgi import asgi_client, token

@@ -14,7 +14,7 @@ from graph_model.mutations import create_node, set_need
 from graph_model.needs_import import LineError, import_needs, parse, read_csv_text
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
-from hub import cli
+from hub.cli import main as cli
 from tests.test_mutations_store import build_world, snapshot
 
 GROUPS = ("tg-elderly", "tg-children")

@@ -17,7 +17,7 @@ from graph_model.enums import (CouncilLevel, EventKind, InstitutionKind, Label, 
                                ServiceDomain)
 from graph_model.errors import NotFound, ValidationFailed
 from graph_model.stores.falkordb import FalkorStore
-from hub.context import Context
+from hub.execution.context import Context
 from hub.schema.extensions import extensions
 from hub.schema.overview import OverviewQuery
 from hub.schema.scalars import config

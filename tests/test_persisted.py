@@ -19,9 +19,9 @@ from graph_model.enums import Label
 from graph_model.errors import ValidationFailed
 from graph_model.persisted import sha256_hex
 from graph_model.stores.falkordb import FalkorStore
-from hub import cli_operations
-from hub.cli import parser
-from hub.persisted import PersistedQueries
+from hub.cli import operations as cli_operations
+from hub.cli.main import parser
+from hub.execution.persisted import PersistedQueries
 from hub.settings import Settings
 from hub_client import HubClient
 from hub_client.exceptions import GraphQLClientHttpError

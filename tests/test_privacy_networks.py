@@ -32,7 +32,7 @@ from strawberry.relay import to_base64
 from graph_model.enums import Label
 from graph_model.mutations import add_member, create_node, offer_service, record_donation
 from graph_model.privacy import pseudonym
-from hub.exports import three_w_export
+from hub.http.exports import three_w_export
 from hub.settings import Settings
 from tests.asgi import asgi_client, token
 from tests.test_mutations_store import names

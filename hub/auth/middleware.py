@@ -1,7 +1,7 @@
 """Authentication at the HTTP edge: every /graphql and /export request runs as a Principal.
 
 Pure ASGI, after the request id and before the routes: it reads ``Authorization``, resolves the
-caller (``hub.auth.authenticate``), applies the per-key rate limit (``hub.rate_limit``) and puts
+caller (``hub.auth.authenticate``), applies the per-key rate limit (``hub.http.rate_limit``) and puts
 the principal in ``scope["state"]["principal"]``, where the GraphQL context and the exports find
 it. Refusals are JSON bodies in the GraphQL error shape with an HTTP status: 401 + WWW-Authenticate
 (UNAUTHENTICATED), 429 + Retry-After (RATE_LIMITED), 503 (STORE_UNAVAILABLE while looking up a
@@ -18,8 +18,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graph_model.errors import RateLimited, StoreUnavailable, Unauthenticated
 from hub.auth.authenticate import Authenticator
-from hub.edge import header, refuse
-from hub.rate_limit import RateLimiter
+from hub.http.asgi import header, refuse
+from hub.http.rate_limit import RateLimiter
 from hub.settings import Settings
 
 PROTECTED = ("/graphql", "/export/")

@@ -14,8 +14,8 @@ from graph_model.coverage.methods import Decay
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.networks.service import check_limit
 from hub.auth.principal import ANONYMOUS
-from hub.resolvers import coverage as resolve
-from hub.resolvers.networks import scope_of
+from hub.analytics import coverage as resolve
+from hub.analytics.networks import scope_of
 from hub.schema.coverage_types import (
     CoverageArea, CoverageLevel, CoverageMethod, CoverageReport, CoverageWhatIf, DistanceDecay, WhoWhatWhereRow,
     area, what_if_result)

@@ -229,7 +229,7 @@ def what_if_result(before: CoverageTable, after: CoverageTable, as_of: str) -> C
 class WhoWhatWhereRow:
     row: strawberry.Private[WhoWhatWhere]
     # The funding figures are withheld: they include the gifts of fewer than k individual donors
-    # and the caller may not see personal data (hub.resolvers.coverage.who_what_where).
+    # and the caller may not see personal data (hub.analytics.coverage.who_what_where).
     withheld: strawberry.Private[bool] = False
 
     @strawberry.field(description="The county's or province's key.")

@@ -11,8 +11,8 @@ from strawberry.relay import GlobalIDValueError
 from strawberry.extensions import DisableIntrospection, MaskErrors, ParserCache, SchemaExtension, ValidationCache
 
 from graph_model.errors import HubError, ValidationFailed
-from hub.limits import QueryLimits
-from hub.request_id import current_request_id, new_request_id
+from hub.execution.limits import QueryLimits
+from hub.http.request_id import current_request_id, new_request_id
 from hub.settings import Settings
 
 log = logging.getLogger("hub")

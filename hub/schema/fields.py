@@ -23,7 +23,7 @@ from graph_model import listing
 from graph_model.enums import Label
 from graph_model.list_specs import NESTED, ROOTS, SCOPED
 from hub.auth import privacy
-from hub.loaders import Loaders, Prefetch, prefetch, totals_asked
+from hub.execution.loaders import Loaders, Prefetch, prefetch, totals_asked
 from hub.schema.enums import Direction
 from hub.schema.lists import FILTERS, SORTS, Connection, connection, request
 from hub.schema.scalars import to_jalali
@@ -125,7 +125,7 @@ class _Resolved(StrawberryAnnotation):
 
 def _request(kw: dict[str, Any], most: int | None) -> listing.Request:
     """``most``: the largest page, the request's settings.limits.page (None in a prefetch: the
-    resolver that follows checks it, and hub.limits refused a larger page before execution)."""
+    resolver that follows checks it, and hub.execution.limits refused a larger page before execution)."""
     return request(first=kw.get("first"), after=kw.get("after"), last=kw.get("last"), before=kw.get("before"),
                    filter=kw.get("filter"), order_by=kw.get("order_by"), direction=kw.get("direction"), most=most)
 
@@ -188,7 +188,7 @@ def root_list(entity: str, description: str) -> Any:
     """A root connection field; a scope filter (province, county, service) narrows it to the
     matching nested list, which the store answers from the scope's node instead of a scan.
     The total, when asked for, is counted while other statements run rather than after them,
-    and what the page's items link to is prefetched (hub.loaders) before the connection is
+    and what the page's items link to is prefetched (hub.execution.loaders) before the connection is
     returned."""
     spec = ROOTS[entity]
 

@@ -1,7 +1,7 @@
 """Exploring around an actor: its neighbourhood ready to draw, and how two actors are linked
 (``graph_model.networks.explore``; answers cached per graph version).
 
-Donor privacy (``hub.resolvers.networks.Redaction``), for a caller without the right to see
+Donor privacy (``hub.analytics.networks.Redaction``), for a caller without the right to see
 personal data: an individual donor is drawn under a pseudonym (its node's id and its edges' ends
 too), unnamed, and its gifts without amount, count, dates or weight; the weights of the other
 gifts are scaled to the largest gift total still shown, so no withheld amount can be read back
@@ -18,7 +18,7 @@ import strawberry
 
 from graph_model.enums import Label
 from graph_model.networks import explore
-from hub.resolvers.networks import Redaction, actor_ref, networks, redaction, refuse_hidden
+from hub.analytics.networks import Redaction, actor_ref, networks, redaction, refuse_hidden
 from hub.schema.fields import jalali
 from hub.schema.network_types import NetworkActor, actor
 from hub.schema.scalars import Date, Rials

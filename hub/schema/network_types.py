@@ -9,7 +9,7 @@ import strawberry
 
 from graph_model.enums import Label
 from graph_model.networks import Algorithm, Metric, OverlapOrder, Side, Weighting
-from hub.resolvers.networks import Redaction
+from hub.analytics.networks import Redaction
 from hub.schema.entities import Council, Donor, Event, Institution, Person
 from hub.schema.fields import CONVERTERS
 from hub.schema.scalars import Date

@@ -2,7 +2,7 @@
 donor suggestions and isolated institutions (computed in ``graph_model.networks``, cached per
 scope and graph version).
 
-Donor privacy (``hub.resolvers.networks.Redaction``): answers are computed and cached in full;
+Donor privacy (``hub.analytics.networks.Redaction``): answers are computed and cached in full;
 a caller without the right to see personal data gets them redacted here. Individual donors stay
 in the structures (projections, rankings, community members) under a pseudonym, so the metrics
 and counts are those of the whole network; they are left out of lists ranked by what donors gave
@@ -24,7 +24,7 @@ from graph_model.networks import Metric, Partition, ProjectedEdge, Side
 from graph_model.networks.scope import NetworkScope, ScopeLevel
 from graph_model.networks.service import Brokers, check_limit
 from graph_model.networks.suggest import ReasonKind, Suggestion
-from hub.resolvers.networks import Redaction, networks, redaction, scope_of, sees_personal
+from hub.analytics.networks import Redaction, networks, redaction, scope_of, sees_personal
 from hub.schema.entities import Service
 from hub.schema.fields import CONVERTERS
 from hub.schema.network_types import (

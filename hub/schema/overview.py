@@ -8,7 +8,7 @@ Donor privacy: without the right to see personal data, a year whose gifts includ
 k-1 individual donors is suppressed (its figures null, ``suppressed`` true), and so are the
 totals over all years when they are, or when any year is (else the withheld year would be the
 total less the years shown). Counting the individual donors costs one more statement, for those
-callers only (``hub.resolvers.overview.donations``).
+callers only (``hub.analytics.overview.donations``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Annotated
 import strawberry
 
 from graph_model import overview as model
-from hub.resolvers import overview as resolvers
+from hub.analytics import overview as analytics
 from hub.schema import enums as e
 from hub.schema.entities import County, Institution, Licence, Province, Service
 from hub.schema.fields import CONVERTERS, jalali
@@ -194,7 +194,7 @@ class Overview:
     async def donations(self, info: strawberry.Info, calendar: Annotated[e.Calendar, strawberry.argument(
             description="Count years in the Solar Hijri calendar (from Nowruz) or the Gregorian one.")]
             = e.Calendar.JALALI) -> DonationYears:
-        d, withheld = await resolvers.donations(info, self.figures, model.Calendar(calendar.value))
+        d, withheld = await analytics.donations(info, self.figures, model.Calendar(calendar.value))
         years = [DonationYear(year=y.year, amount=None, donations=None, donors=None, suppressed=True)
                  if y.year in withheld.years else
                  DonationYear(year=y.year, amount=y.amount, donations=y.donations, donors=y.donors) for y in d.years]
@@ -217,4 +217,4 @@ class OverviewQuery:
         as_of: Annotated[Date | None, strawberry.argument(
             description="Day the expiry window starts (ISO or Solar Hijri); today in Iran when left out.")] = None,
     ) -> Overview:
-        return Overview.from_model(await resolvers.overview_of(info, province, county, expiring_within_days, as_of))
+        return Overview.from_model(await analytics.overview_of(info, province, county, expiring_within_days, as_of))

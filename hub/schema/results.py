@@ -15,7 +15,7 @@ import strawberry
 from strawberry.relay import to_base64
 
 from graph_model import errors as domain
-from hub.loaders import Loaders
+from hub.execution.loaders import Loaders
 from hub.schema import enums as e
 
 

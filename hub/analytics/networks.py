@@ -20,7 +20,7 @@ from graph_model.networks.service import Networks
 from graph_model.privacy import individual_donors, pseudonym
 from hub.auth import privacy
 from hub.auth.principal import ANONYMOUS, Principal
-from hub.context import Info
+from hub.execution.context import Info
 
 
 def networks(info: Info) -> Networks:

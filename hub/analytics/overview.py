@@ -10,7 +10,7 @@ from graph_model import overview
 from graph_model.privacy import individual_years
 from hub.auth import privacy
 from hub.auth.principal import ANONYMOUS
-from hub.context import Info
+from hub.execution.context import Info
 
 # Iran has kept standard time all year since 2022, so "today" is a fixed offset from UTC.
 IRAN_TIME = dt.timezone(dt.timedelta(hours=3, minutes=30), "IRST")

@@ -9,7 +9,7 @@ from pathlib import Path
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).resolve().parents[1] / "static"
 ASSETS = STATIC / "graphiql"
 MOUNT = "/static/graphiql"
 

@@ -6,7 +6,7 @@ Accept text/html. Added here: the ``application/graphql-response+json`` media ty
 codes, 405 + ``Allow`` (a mutation over GET, other methods), 415 for other request media types, 400
 for a body that is not a JSON object or a non-string ``operationName``, JSON error bodies, the
 offline GraphiQL page, and a last masking pass for unexpected errors that escaped the schema's.
-Persisted queries (APQ) and the allow-list resolve the query text before it runs (hub.persisted)."""
+Persisted queries (APQ) and the allow-list resolve the query text before it runs (hub.execution.persisted)."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from graph_model.errors import HubError
-from hub import graphiql
-from hub.context import Context
-from hub.persisted import PersistedQueries, refusal
+from hub.http import graphiql
+from hub.execution.context import Context
+from hub.execution.persisted import PersistedQueries, refusal
 from hub.schema.extensions import mask, should_mask
 
 JSON = "application/json"
@@ -176,7 +176,7 @@ class HubGraphQL(GraphQL[Context, None]):
             response.status_code = 500 if unexpected else 400
         if never_ran and isinstance(response_data, dict) and any(
                 (e.get("extensions") or {}).get("code") == "LIMIT_EXCEEDED" for e in response_data.get("errors") or []):
-            response.status_code = 400  # a query over a limit (hub.limits) never ran: 400 under both media types
+            response.status_code = 400  # a query over a limit (hub.execution.limits) never ran: 400 under both media types
         if self.store_down(response_data):
             # Every error is the store being unreachable: the service is, for now, unavailable
             # (both media types; the supervisor or the operator brings it back).

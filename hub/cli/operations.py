@@ -25,7 +25,7 @@ from graph_model import persisted
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.persisted import PersistedQuery
 from graph_model.stores.base import GraphStore
-from hub.cli import _with_store, out
+from hub.cli.common import out, with_store
 from hub.settings import Settings
 
 CLIENT = Path(hub_client.__file__).with_name("client.py")
@@ -104,7 +104,7 @@ def cmd_operations_register(settings: Settings, args: argparse.Namespace) -> Non
         out.print(f"[green]{len(done)}[/] operations registered ({new} new, {len(done) - new} already); with "
                   "HUB_ALLOWLIST=on only these run.", highlight=False, soft_wrap=True)
 
-    asyncio.run(_with_store(settings, work))
+    asyncio.run(with_store(settings, work))
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -10,7 +10,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.edge import header
+from hub.http.asgi import header
 
 HEADER = "x-request-id"
 # A proxy's or client's id is kept only when it cannot smuggle anything into headers or logs.

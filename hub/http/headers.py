@@ -27,7 +27,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub import graphiql
+from hub.http import graphiql
 from hub.settings import Settings
 
 HSTS = "max-age=63072000; includeSubDomains"  # two years

@@ -18,7 +18,7 @@ from rich.table import Table
 from graph_model import api_keys
 from graph_model.api_keys import KeyRecord
 from graph_model.stores.base import GraphStore
-from hub.cli import _with_store, err, out
+from hub.cli.common import err, out, with_store
 from hub.settings import Settings
 
 BEARER = "Authorization: Bearer"
@@ -60,7 +60,7 @@ def cmd_keys_create(settings: Settings, args: argparse.Namespace) -> None:
         _print(_table([record]))
         out.print(f"Send it as `{BEARER} <token>`.", highlight=False, soft_wrap=True)
 
-    asyncio.run(_with_store(settings, work))
+    asyncio.run(with_store(settings, work))
 
 
 def cmd_keys_list(settings: Settings, args: argparse.Namespace) -> None:
@@ -71,7 +71,7 @@ def cmd_keys_list(settings: Settings, args: argparse.Namespace) -> None:
             return
         _print(_table(records, title="API keys (secrets are not stored)"))
 
-    asyncio.run(_with_store(settings, work))
+    asyncio.run(with_store(settings, work))
 
 
 def cmd_keys_revoke(settings: Settings, args: argparse.Namespace) -> None:
@@ -81,7 +81,7 @@ def cmd_keys_revoke(settings: Settings, args: argparse.Namespace) -> None:
                   f"servers refuse it within {settings.key_cache_seconds:g} s (HUB_KEY_CACHE_SECONDS)",
                   highlight=False, soft_wrap=True)
 
-    asyncio.run(_with_store(settings, work))
+    asyncio.run(with_store(settings, work))
 
 
 async def demo_key(store: GraphStore, url: str, console: Console = err) -> str:

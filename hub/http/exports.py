@@ -31,9 +31,9 @@ from graph_model.errors import (
 from graph_model.version import current
 from hub.auth.policy import require
 from hub.auth.principal import Principal, Right
-from hub.edge import error_body, field_errors
-from hub.resolvers import coverage as resolve
-from hub.resolvers.networks import scope_of
+from hub.http.asgi import error_body, field_errors
+from hub.analytics import coverage as resolve
+from hub.analytics.networks import scope_of
 from hub.schema.scalars import parse_date
 
 STATUS = {NotFound: 404, ValidationFailed: 400, Unauthenticated: 401, Forbidden: 403, StoreUnavailable: 503}

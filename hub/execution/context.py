@@ -9,7 +9,7 @@ import strawberry
 from graph_model.cache import VersionCache
 from graph_model.stores.base import GraphStore
 from hub.auth.principal import ANONYMOUS, SYSTEM, Principal
-from hub.loaders import Loaders
+from hub.execution.loaders import Loaders
 from hub.settings import Settings
 
 

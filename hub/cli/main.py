@@ -1,4 +1,4 @@
-"""The ``hub`` command: serve, seed, status, export-schema, needs import."""
+"""The ``hub`` command: its parser, and serve, seed, status, export-schema, needs import."""
 
 from __future__ import annotations
 
@@ -22,12 +22,9 @@ from graph_model.needs_import import import_needs, read_csv_text
 from graph_model.stores.base import GraphStore
 from graph_model.stores.embedded import EmbeddedServer
 from hub.settings import Settings
-from hub.stores import open_store
+from hub.cli.common import err, out, with_store
 from hub.supervisor import Supervisor
 
-T = TypeVar("T")
-err = Console(stderr=True)
-out = Console()
 
 
 async def seed_store(store: GraphStore, profile: str, *, console: Console = err) -> None:
@@ -51,16 +48,8 @@ async def seed_store(store: GraphStore, profile: str, *, console: Console = err)
                   f"{report.batches} batches, {report.seconds:.1f} s into {store.location()}")
 
 
-async def _with_store(settings: Settings, work: Callable[[GraphStore], Awaitable[T]]) -> T:
-    store = await open_store(settings)
-    try:
-        return await work(store)
-    finally:
-        await store.close()
-
-
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> None:
-    asyncio.run(_with_store(settings, lambda store: seed_store(store, args.profile)))
+    asyncio.run(with_store(settings, lambda store: seed_store(store, args.profile)))
 
 
 def cmd_status(settings: Settings, args: argparse.Namespace) -> None:
@@ -77,7 +66,7 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> None:
             table.add_row(name, f"{total:,}")
         out.print(table)
 
-    asyncio.run(_with_store(settings, work))
+    asyncio.run(with_store(settings, work))
 
 
 def cmd_needs_import(settings: Settings, args: argparse.Namespace) -> None:
@@ -107,7 +96,7 @@ def cmd_needs_import(settings: Settings, args: argparse.Namespace) -> None:
         else:
             out.print(f"[green]set[/] {counts}", highlight=False, soft_wrap=True)
 
-    asyncio.run(_with_store(settings, work))
+    asyncio.run(with_store(settings, work))
 
 
 def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> None:
@@ -122,11 +111,11 @@ async def _seed_if_empty(settings: Settings, url: str) -> None:
             err.print("[yellow]The store is empty:[/] seeding the demo profile first (generated demo data "
                       "is marked `generated: true`).")
             await seed_store(store, "demo")
-            from hub.cli_keys import demo_key
+            from hub.cli.keys import demo_key
 
             await demo_key(store, url)  # the new store has no keys: one to try it with
 
-    await _with_store(settings, work)
+    await with_store(settings, work)
 
 
 def _exit_quietly(signum: int, frame: object) -> None:
@@ -183,10 +172,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--year", type=int, help="year of rows whose year cell is empty")
     s.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     s.set_defaults(run=cmd_needs_import)
-    from hub.cli_keys import add_parser as add_keys_parser  # imports this module: not at the top
+    from hub.cli.keys import add_parser as add_keys_parser
 
     add_keys_parser(sub)
-    from hub.cli_operations import add_parser as add_operations_parser
+    from hub.cli.operations import add_parser as add_operations_parser
 
     add_operations_parser(sub)
     return p

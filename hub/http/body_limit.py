@@ -12,7 +12,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph_model.errors import LimitExceeded
-from hub.edge import header, refuse
+from hub.http.asgi import header, refuse
 
 ENV = "HUB_MAX_BODY_BYTES"
 

@@ -22,7 +22,7 @@ from graph_model.privacy import three_w_individuals
 from graph_model.stores.base import GraphStore
 from hub.auth import privacy
 from hub.auth.principal import Principal
-from hub.context import Info
+from hub.execution.context import Info
 from hub.schema.scalars import parse_date
 
 DEFAULT_RADIUS_KM = 50.0

@@ -1,1 +1,0 @@
-"""Thin resolvers: read arguments, call graph_model, map to GraphQL types."""
