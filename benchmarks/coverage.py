@@ -42,21 +42,22 @@ from tests.asgi import asgi_client  # noqa: E402
 AS_OF = "2026-11-23"
 AREA = "key need capacity reached shortfall unmetShare rank withinReach"
 COUNTIES = f"""query Counties($service: String, $targetGroup: String, $method: CoverageMethod = ENHANCED) {{
-  coverage(service: $service, targetGroup: $targetGroup, method: $method, asOf: "{AS_OF}") {{
+  coverage(question: {{service: $service, targetGroup: $targetGroup, method: $method, asOf: "{AS_OF}"}}) {{
     norm need capacity areas(first: 429) {{ {AREA} }}
   }}
 }}"""
 WITH_PROVIDERS = f"""query WithProviders($service: String) {{
-  coverage(service: $service, asOf: "{AS_OF}") {{
+  coverage(question: {{service: $service, asOf: "{AS_OF}"}}) {{
     areas(first: 429) {{ {AREA} county {{ nameFa nameEn }} providers(first: 10) {{ institutionKey capacity
       distanceKm weight institution {{ nameFa nameEn }} }} }}
   }}
 }}"""
 PROVINCES = "query Provinces {\n" + "\n".join(
-    f'  s{n}: coverage(service: "{s.key}", level: PROVINCE, asOf: "{AS_OF}") {{ norm areas(first: 31) {{ {AREA} }} }}'
+    f'  s{n}: coverage(question: {{service: "{s.key}", level: PROVINCE, asOf: "{AS_OF}"}}) '
+    f'{{ norm areas(first: 31) {{ {AREA} }} }}'
     for n, s in enumerate(SERVICES)) + "\n}"
 WHAT_IF = f"""query WhatIf($county: String!) {{
-  coverageWhatIf(service: "svc-residential-disability", asOf: "{AS_OF}",
+  coverageWhatIf(question: {{service: "svc-residential-disability", asOf: "{AS_OF}"}},
                  changes: [{{addCapacity: {{capacity: 60, county: $county}}}}]) {{
     changed {{ shortfallChange before {{ key shortfall }} after {{ key shortfall }} }}
   }}
@@ -119,7 +120,8 @@ def summary(case: Case, data: Any) -> str:
     return f"{len(data['whoWhatWhere'])} rows"
 
 
-async def run_case(case: Case, store: FalkorStore, client: httpx.AsyncClient, runs: int) -> tuple[list[float], set[int], str]:
+async def run_case(case: Case, store: FalkorStore, client: httpx.AsyncClient,
+                   runs: int) -> tuple[list[float], set[int], str]:
     await request(client, case)  # warm-up, untimed
     times, trips, data = await timed(store, lambda: request(client, case), min(runs, case.most or runs), case.cold)
     return times, trips, summary(case, data)

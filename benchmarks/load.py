@@ -67,7 +67,9 @@ NETWORK = """query Network($center: ID!) {
   network(center: $center, depth: 1, limit: 50) { center truncated nodes { id hop } edges { source target relation } }
 }"""
 COVERAGE = """query Coverage($service: String!) {
-  coverage(service: $service, level: PROVINCE) { need capacity areas(first: 31) { key need reached shortfall rank } }
+  coverage(question: {service: $service, level: PROVINCE}) {
+    need capacity areas(first: 31) { key need reached shortfall rank }
+  }
 }"""
 CREATE_DONOR = """mutation CreateDonor($input: CreateDonorInput!) {
   createDonor(input: $input) { __typename ... on Donor { key } ... on MutationError { code message } }
@@ -228,8 +230,8 @@ def percentile(values: list[float], q: float) -> float:
 
 def report(tally: Tally, seconds: float, memory: list[tuple[float, int, int]], clients: int) -> bool:
     table = Table(title=f"{clients} clients for {seconds:.0f} s over loopback")
-    for column in ("operation", "requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms"):
-        table.add_column(column, justify="left" if column == "operation" else "right")
+    for heading in ("operation", "requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms"):
+        table.add_column(heading, justify="left" if heading == "operation" else "right")
     every: list[float] = []
     for kind in [k for k, _ in READS] + ["createDonor", "updateInstitution"]:
         times = tally.latencies.get(kind, [])
@@ -253,8 +255,8 @@ def report(tally: Tally, seconds: float, memory: list[tuple[float, int, int]], c
     first = [r for r in memory if r[0] < 10]
     last = [r for r in memory if r[0] >= memory[-1][0] - 10]
     mem = Table(title=f"server memory (VmRSS, {len(memory)} samples, one a second)")
-    for column in ("process", "first 10 s MiB", "last 10 s MiB", "growth", "peak MiB"):
-        mem.add_column(column, justify="left" if column == "process" else "right")
+    for heading in ("process", "first 10 s MiB", "last 10 s MiB", "growth", "peak MiB"):
+        mem.add_column(heading, justify="left" if heading == "process" else "right")
     growth_ok = True
     for label, column in (("hub serve (uvicorn)", 1), ("FalkorDB", None), ("both", 2)):
         if column is None:
@@ -298,7 +300,7 @@ async def run(args: argparse.Namespace) -> bool:
             console.print(f"{len(keys.provinces)} provinces, {len(keys.institutions)} institutions, "
                           f"{len(keys.services)} services sampled; {args.clients} clients for {args.seconds} s, "
                           f"{args.writes:.0%} writes")
-            tally, memory = Tally(), []
+            tally, memory = Tally(), list[tuple[float, int, int]]()
             stop = time.monotonic() + args.seconds
             began = time.perf_counter()
             await asyncio.gather(sample_memory(server.pid, stop, memory), *(

@@ -19,8 +19,9 @@ suggestions, cold, have no target and are reported.
 answer cached per version can serve it: the scope is read again and everything recomputed. That
 bump is the only thing this script writes. "Cached": the same request repeated with no write in
 between. "Repeated" (neighbourhood, connection): the same request again, answered however the API
-answers it (one round trip, the version's read, means from the cache). Expensive cold cases run fewer times than ``--runs`` (national: 3; a province's brokers:
-20); each case is preceded by warm-up requests (5, or 1 for the expensive ones) that are not timed.
+answers it (one round trip, the version's read, means from the cache). Expensive cold cases run
+fewer times than ``--runs`` (national: 3; a province's brokers: 20); each case is preceded by
+warm-up requests (5, or 1 for the expensive ones) that are not timed.
 With 3 runs p99 is the slowest run. Round trips are the store statements one request sent (the
 graph version's read included); "peak RSS" is this process's peak resident memory so far
 (``ru_maxrss``), the server's not included. Case subjects are looked up first (the donor funding

@@ -15,6 +15,7 @@ import asyncio
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +64,16 @@ async def main(args: argparse.Namespace) -> None:
         center = NodeRef(Label.DONOR, donor)
         for depth in (1, 2):
             await probe(store, f"neighbourhood {donor} depth {depth} limit {args.limit}", args.runs,
-                        lambda d=depth: neighbourhood(store, center, depth=d, limit=args.limit),
+                        partial(neighbourhood, store, center, depth=depth, limit=args.limit),
                         NEIGHBOURHOOD_MS,
                         lambda nb: f"{len(nb.nodes)} nodes, {len(nb.edges)} edges, truncated {nb.truncated}")
         cases = [(center, NodeRef(Label.COUNCIL, args.council), 4),
-                 (NodeRef(Label.INSTITUTION, args.institutions[0]), NodeRef(Label.INSTITUTION, args.institutions[1]), 4),
+                 (NodeRef(Label.INSTITUTION, args.institutions[0]),
+                  NodeRef(Label.INSTITUTION, args.institutions[1]), 4),
                  (center, NodeRef(Label.COUNCIL, args.far_council), 6)]
         for source, target, hops in cases:
             await probe(store, f"connection {source.key} -> {target.key} (max {hops})", args.runs,
-                        lambda s=source, t=target, h=hops: connection(store, s, t, max_hops=h),
+                        partial(connection, store, source, target, max_hops=hops),
                         CONNECTION_MS, lambda c: f"hops {c.hops}, {len(c.paths)} paths")
     finally:
         await store.close()

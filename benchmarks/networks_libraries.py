@@ -23,6 +23,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -117,17 +118,18 @@ def table(g: WeightedGraph, pivots: int, t_proj: float) -> tuple[list[str], list
     n = g.order
     lines: list[str] = []
     notes: list[str] = []
-    conv = {NX: timed(lambda: to_networkx(g))[0], IG: timed(lambda: to_igraph(g))[0], RX: timed(lambda: to_rustworkx(g))[0]}
+    conv = {NX: timed(lambda: to_networkx(g))[0], IG: timed(lambda: to_igraph(g))[0],
+            RX: timed(lambda: to_rustworkx(g))[0]}
     lines.append(f"| convert the projection | {fmt(conv[NX])} | {fmt(conv[IG])} | {fmt(conv[RX])} | - |")
     for name, fn in (("degree", degree), ("strength (weighted degree)", strength)):
-        runs = {b: timed(lambda fn=fn, b=b: fn(g, backend=b)) for b in (NX, IG, RX)}
+        runs = {b: timed(partial(fn, g, backend=b)) for b in (NX, IG, RX)}
         verdict = ", ".join(f"{b.value} {same(runs[b][1].values, runs[NX][1].values)}" for b in (IG, RX))
         lines.append(f"| {name} | {fmt(runs[NX][0])} | {fmt(runs[IG][0])} | {fmt(runs[RX][0])} | {verdict} |")
     for name, fn in (("PageRank", pagerank), ("eigenvector", eigenvector)):
         # networkx with its own defaults (tol 1e-6, 100 iterations): the tight tolerance the
         # metrics use takes it many minutes here; the tests prove equality on smaller graphs.
-        t_nx, ref = timed(lambda name=name: _networkx_default(g, name))
-        runs = {b: timed(lambda fn=fn, b=b: fn(g, backend=b)) for b in (IG, RX)}
+        t_nx, ref = timed(partial(_networkx_default, g, name))
+        runs = {b: timed(partial(fn, g, backend=b)) for b in (IG, RX)}
         verdict = f"igraph vs rustworkx {same(runs[IG][1].values, runs[RX][1].values)}"
         if ref is not None:
             verdict += f"; vs networkx at tol 1e-6: {same(runs[IG][1].values, ref)}"
@@ -136,9 +138,9 @@ def table(g: WeightedGraph, pivots: int, t_proj: float) -> tuple[list[str], list
     for weighted in (True, False):
         label = "weighted 1/w" if weighted else "hops"
         # networkx: a few pivots, extrapolated per pivot; the same pivots in igraph check the answer.
-        t_nx, few = timed(lambda w=weighted: betweenness(g, weighted=w, pivots=4, seed=7, backend=NX))
-        t_ig4, few_ig = timed(lambda w=weighted: betweenness(g, weighted=w, pivots=4, seed=7, backend=IG))
-        t_ig, _ = timed(lambda w=weighted: betweenness(g, weighted=w, pivots=pivots, seed=7, backend=IG))
+        t_nx, few = timed(partial(betweenness, g, weighted=weighted, pivots=4, seed=7, backend=NX))
+        t_ig4, few_ig = timed(partial(betweenness, g, weighted=weighted, pivots=4, seed=7, backend=IG))
+        t_ig, _ = timed(partial(betweenness, g, weighted=weighted, pivots=pivots, seed=7, backend=IG))
         check = f"igraph {same(few_ig.values, few.values)} (4 pivots)"
         lines.append(f"| betweenness {label}, sampled k={pivots} | {fmt(t_nx / 4 * pivots, True)} | {fmt(t_ig)} "
                      f"| n/a | {check} |")
@@ -214,9 +216,9 @@ def provinces(rows: Rows) -> list[str]:
         t1 = time.perf_counter()
         top = constraint(p.graph, backend=IG).top(10)  # includes the conversion to igraph
         t2 = time.perf_counter()
-        t_exact, _ = timed(lambda g=p.graph: betweenness(g, backend=IG))
-        t_sampled, _ = timed(lambda g=p.graph: betweenness(g, pivots=100, backend=IG))
-        t_nx, _ = timed(lambda g=p.graph: betweenness(g, pivots=10, backend=NX))
+        t_exact, _ = timed(partial(betweenness, p.graph, backend=IG))
+        t_sampled, _ = timed(partial(betweenness, p.graph, pivots=100, backend=IG))
+        t_nx, _ = timed(partial(betweenness, p.graph, pivots=10, backend=NX))
         out.append(f"| {name}: {p.graph.order:,} institutions, {p.graph.size:,} edges | {fmt(t1 - t0)} "
                    f"| {fmt(t2 - t1)} | **{fmt(t2 - t0)}** ({top[0].key}) | {fmt(t_exact)} | {fmt(t_sampled)} "
                    f"| {fmt(t_nx / 10 * p.graph.order, True)} |")
@@ -232,13 +234,13 @@ def sampling_error(scale: float, ks: tuple[int, ...]) -> list[str]:
            "| top-20 overlap |", "|---|---|---|---|---|---|---|"]
     for weighted in (True, False):
         label = "weighted 1/w" if weighted else "hops"
-        t_exact, exact = timed(lambda w=weighted: betweenness(g, weighted=w, backend=IG))
+        t_exact, exact = timed(partial(betweenness, g, weighted=weighted, backend=IG))
         truth = exact.order[:100]
         for k in ks:
-            errors, spearman, overlap, t_k = [], [], [], 0.0
+            errors: list[float] = []
+            spearman, overlap, t_k = [], [], 0.0
             for seed in range(5):
-                t, est = timed(lambda k=k, seed=seed, w=weighted: betweenness(g, weighted=w, pivots=k, seed=seed,
-                                                                              backend=IG))
+                t, est = timed(partial(betweenness, g, weighted=weighted, pivots=k, seed=seed, backend=IG))
                 t_k += t / 5
                 errors.extend(abs(est.values[key] - exact.values[key]) / exact.values[key] for key in truth)
                 spearman.append(_spearman(exact, est))

@@ -128,7 +128,9 @@ def _result_keys(result: Any) -> Iterator[str]:
 
 async def _redacted(store: GraphStore, operation: str, arguments: dict[str, Any], result: Any) -> dict[str, Any]:
     personal = set(CONTACT)
-    given = arguments.get("input") if isinstance(arguments.get("input"), dict) else {}
+    given = arguments.get("input")
+    if not isinstance(given, dict):
+        given = {}
     if operation in DONOR_WRITES:
         kind = given.get("kind") or getattr(result, "kind", None)
         if _individual(kind):

@@ -1,8 +1,11 @@
 """Named, parameterised Cypher statements and the registry the linter walks.
 
-Every statement the hub sends is declared once, here or in a module under
-``graph_model.statements``, as a module constant. Parameters are read off the text, so the
-linter can tell Neo4j exactly which ``$names`` each statement may use.
+Every statement the hub sends is declared once with ``statement``: as a module constant under
+``graph_model.statements`` or beside the code that runs it (``links``, ``dialect``, the store
+adapters), except the list statements, composed per request from named fragments
+(``graph_model.listing``); compositions holding every fragment of every list are registered
+instead, so the linter sees each fragment. Parameters are read off the text, so the linter can
+tell Neo4j exactly which ``$names`` each statement may use.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Labels, relationship types and the domain's closed vocabularies.
 
-Labels and relationship types are the only identifiers spliced into Cypher text, and they
-come from these enums, never from user input.
+Labels and relationship types in Cypher text are never user input: every one a statement
+names is a member of these enums. Generated statements (upserts, creates, link writes) take them
+from here; hand-written ones spell them out (``(c:County)``), and tests/test_statement_vocabulary.py
+checks every name they use against these enums.
 """
 
 from __future__ import annotations

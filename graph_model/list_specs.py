@@ -18,11 +18,18 @@ NAMES = (Sort("NAME_EN", "coalesce(n.nameEn, '')"), Sort("NAME_FA", "coalesce(n.
 
 
 def _in_province(path: str, var: str) -> Filter:
-    return Filter("province", match=f"MATCH {path} WHERE {var}.provinceKey = $province")
+    return Filter("province", match=f"MATCH {path} WHERE {var}.provinceKey = $province", key_of=Label.PROVINCE)
 
 
 def _in_county(path: str, var: str) -> Filter:
-    return Filter("county", match=f"MATCH {path} WHERE {var}.key = $county")
+    return Filter("county", match=f"MATCH {path} WHERE {var}.key = $county", key_of=Label.COUNTY)
+
+
+# ``search`` also matching the county or province an institution or event lies in: set by
+# graph_model.search_places with the keys of the counties the text names, read off the item's
+# countyKey mirror (a join to the county cost 4-5x a name search over 21,000 institutions).
+SEARCH_PLACES = Filter("searchPlaces", internal=True, replaces="search",
+                       where="n.searchText CONTAINS $search OR n.countyKey IN $searchPlaces")
 
 
 def _range(name: str, expr: str, op: str) -> Filter:
@@ -39,7 +46,7 @@ def _names(*more: Sort, default: str = "NAME_EN", filters: tuple[Filter, ...] = 
 
 PROVINCE = _names(Sort("POPULATION", "coalesce(n.population, -1)"), name="Province")
 COUNTY = _names(Sort("POPULATION", "coalesce(n.population, -1)"), name="County",
-                filters=(SEARCH, Filter("province", where="n.provinceKey = $province")))
+                filters=(SEARCH, Filter("province", where="n.provinceKey = $province", key_of=Label.PROVINCE)))
 INSTITUTION = _names(
     Sort("RESIDENTS", "coalesce(n.residents, -1)"),
     Sort("FOUNDED", "coalesce(n.founded, '')"),
@@ -51,42 +58,49 @@ INSTITUTION = _names(
         Filter("kind", where="n.kind IN $kind"),
         _in_province("(n)-[:LOCATED_IN]->(f_pc:County)", "f_pc"),
         _in_county("(n)-[:LOCATED_IN]->(f_cc:County)", "f_cc"),
-        Filter("service", match="MATCH (n)-[:OFFERS]->(f_s:Service) WHERE f_s.key = $service"),
+        Filter("service", match="MATCH (n)-[:OFFERS]->(f_s:Service) WHERE f_s.key = $service",
+               key_of=Label.SERVICE),
         Filter("domain", match="MATCH (n)-[:OFFERS]->(f_d:Service) WHERE f_d.domain IN $domain",
                multiplies=True),
-        Filter("targetGroup", multiplies=True,
+        Filter("targetGroup", multiplies=True, key_of=Label.TARGET_GROUP,
                match="MATCH (n)-[:OFFERS]->(:Service)-[:SERVES]->(f_t:TargetGroup) WHERE f_t.key = $targetGroup"),
         Filter("licenceStatus", match="MATCH (n)-[:HOLDS]->(f_l:Licence) WHERE f_l.status IN $licenceStatus",
                multiplies=True),
+        SEARCH_PLACES,
     ))
 DONOR = _names(
     Sort("DONATIONS", "coalesce(sum(s_d.amount), 0)", "OPTIONAL MATCH (n)-[s_d:DONATED_TO]->(:Institution)"),
     name="Donor",
     filters=(SEARCH, Filter("kind", where="n.kind IN $kind"),
-             Filter("province", match="MATCH (n)-[:BASED_IN]->(f_p:Province) WHERE f_p.key = $province")))
+             Filter("province", match="MATCH (n)-[:BASED_IN]->(f_p:Province) WHERE f_p.key = $province",
+                    key_of=Label.PROVINCE)))
 PERSON = _names(name="Person")
 COUNCIL = _names(
     Sort("LEVEL", "n.level"), name="Council",
     filters=(SEARCH, Filter("kind", where="n.kind IN $kind"), Filter("level", where="n.level IN $level"),
-             Filter("province", multiplies=True,
+             Filter("province", multiplies=True, key_of=Label.PROVINCE,
                     match="MATCH (n)-[:COVERS_PROVINCE|COVERS_COUNTY]->(f_a) "
                           "WHERE f_a.key = $province OR f_a.provinceKey = $province"),
-             Filter("county", match="MATCH (n)-[:COVERS_COUNTY]->(f_c:County) WHERE f_c.key = $county")))
+             Filter("county", match="MATCH (n)-[:COVERS_COUNTY]->(f_c:County) WHERE f_c.key = $county",
+                    key_of=Label.COUNTY)))
 SERVICE = _names(
     Sort("DOMAIN", "n.domain"), name="Service",
     filters=(SEARCH, Filter("domain", where="n.domain IN $domain"),
-             Filter("targetGroup", match="MATCH (n)-[:SERVES]->(f_t:TargetGroup) WHERE f_t.key = $targetGroup")))
+             Filter("targetGroup", match="MATCH (n)-[:SERVES]->(f_t:TargetGroup) WHERE f_t.key = $targetGroup",
+                    key_of=Label.TARGET_GROUP)))
 TARGET_GROUP = _names(name="TargetGroup")
 LICENCE_TYPE = _names(name="LicenceType")
 _HOLDER = "(n)<-[:HOLDS]-(:Institution)-[:LOCATED_IN]->"
 LICENCE = Entity("Licence", (
-    Filter("search", where="n.number CONTAINS $search"),
+    # $search is folded (graph_model.text.normalise: lower case among others): so is the number.
+    Filter("search", where="toLower(n.number) CONTAINS $search"),
     Filter("status", where="n.status IN $status"),
     _range("expiresFrom", "n.expiresOn", ">="), _until("expiresTo", "n.expiresOn"),
     _in_province(f"{_HOLDER}(f_pc:County)", "f_pc"),
     _in_county(f"{_HOLDER}(f_cc:County)", "f_cc"),
-    Filter("service", match="MATCH (n)-[:LICENSES]->(f_s:Service) WHERE f_s.key = $service"),
-    Filter("licenceType", match="MATCH (n)-[:OF_TYPE]->(f_t:LicenceType) WHERE f_t.key = $licenceType"),
+    Filter("service", match="MATCH (n)-[:LICENSES]->(f_s:Service) WHERE f_s.key = $service", key_of=Label.SERVICE),
+    Filter("licenceType", match="MATCH (n)-[:OF_TYPE]->(f_t:LicenceType) WHERE f_t.key = $licenceType",
+           key_of=Label.LICENCE_TYPE),
 ), (Sort("EXPIRES_ON", "coalesce(n.expiresOn, '')"), Sort("ISSUED_ON", "coalesce(n.issuedOn, '')"),
     Sort("STATUS", "n.status"), Sort("KEY", "n.key")), "EXPIRES_ON")
 EVENT = _names(
@@ -94,7 +108,8 @@ EVENT = _names(
     filters=(SEARCH, Filter("kind", where="n.kind IN $kind"),
              _range("startsFrom", "n.startsOn", ">="), _until("startsTo", "n.startsOn"),
              _in_province("(n)-[:HELD_IN]->(f_pc:County)", "f_pc"),
-             _in_county("(n)-[:HELD_IN]->(f_cc:County)", "f_cc")))
+             _in_county("(n)-[:HELD_IN]->(f_cc:County)", "f_cc"),
+             SEARCH_PLACES))
 ASSESSMENT = Entity("Assessment", (
     Filter("level", where="n.level IN $level"),
     _range("dateFrom", "n.date", ">="), _until("dateTo", "n.date"),
@@ -104,7 +119,7 @@ DONATION = Entity("Donation", (
     _range("amountMin", "r.amount", ">="), _range("amountMax", "r.amount", "<="),
     _range("dateFrom", "r.date", ">="), _until("dateTo", "r.date"),
     Filter("donorKind", where="dn.kind IN $donorKind"),
-    Filter("search", where="coalesce(r.purpose, '') CONTAINS $search"),
+    Filter("search", where="toLower(coalesce(r.purpose, '')) CONTAINS $search"),
 ), (Sort("DATE", "r.date"), Sort("AMOUNT", "r.amount"), Sort("KEY", "r.key")), "DATE")
 MEMBERSHIP = Entity("Membership", (
     Filter("role", where="r.role IN $role"),

@@ -22,6 +22,7 @@ from typing import Any
 
 from graph_model.cypher import Statement, statement
 from graph_model.enums import Label
+from graph_model.errors import FieldError, ValidationFailed
 from graph_model.stores.base import GraphStore
 
 
@@ -33,6 +34,13 @@ class Filter:
     where: str = ""  # e.g. "n.kind IN $kind"
     match: str = ""  # e.g. "MATCH (n)-[:LOCATED_IN]->(f_county:County) WHERE f_county.key = $county"
     multiplies: bool = False  # the join can match several times per item: keep items distinct
+    # The value is the key of a node with this label (a province, a service...): an unknown key is
+    # NotFound rather than an empty list (graph_model.filter_keys).
+    key_of: Label | None = None
+    # A filter the API does not offer as an argument but sets itself (graph_model.search_places),
+    # standing in for the filter it ``replaces`` (whose value stays a parameter) when both are used.
+    internal: bool = False
+    replaces: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +149,8 @@ def _body(spec: ListSpec, used: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     """The MATCH, filters and aggregate of a list, and the variables it carries on."""
     nested = spec.parent is not None
     chosen = [f for f in spec.filters if f.name in used]
+    replaced = {f.replaces for f in chosen}
+    chosen = [f for f in chosen if f.name not in replaced]
     wheres = [spec.key_where] if spec.key_where else []
     wheres += [f"({f.where})" for f in chosen if f.where]
     parts = ["UNWIND $keys AS k"] if nested else []
@@ -241,6 +251,9 @@ def lint_samples(specs: list[ListSpec]) -> list[Statement]:
     for spec in specs:
         every = tuple(sorted(f.name for f in spec.filters))
         out.append(compose(spec, every, spec.entity.default_sort, False, register=True))
+        if any(f.replaces for f in spec.filters):  # and the fragments they stand in for
+            plain = tuple(sorted(f.name for f in spec.filters if not f.replaces))
+            out.append(compose(spec, plain, spec.entity.default_sort, False, register=True))
         own = [name for name, _ in spec.sort_overrides]
         if spec.parent is None:
             own += [s.name for s in spec.sorts if s.name != spec.entity.default_sort]
@@ -260,7 +273,14 @@ def _check_filters(spec: ListSpec, req: Request) -> tuple[str, ...]:
     known = {f.name for f in spec.filters}
     unknown = [k for k in req.used() if k not in known]
     if unknown:
-        raise ValueError(f"list {spec.name} has no filters {unknown}")
+        # The GraphQL filter input of an entity is shared by all its lists; under a parent some
+        # filters mean nothing (a province's institutions by province): the caller's mistake.
+        off = [k for k in unknown if k in spec.filters_off]
+        if len(off) < len(unknown):
+            raise ValueError(f"list {spec.name} has no filters {unknown}")
+        where = spec.parent.value if spec.parent else "list"
+        raise ValidationFailed("filter does not apply here", [FieldError(
+            f"filter.{k}", f"does not apply to a list under one {where}: leave it out") for k in off])
     return req.used()
 
 

@@ -58,7 +58,7 @@ NODE_FIELDS: dict[Label, dict[str, Field]] = {
                    "female": Field(int), "wikidata": Field(str), "centroidSource": Field(str)},
     Label.INSTITUTION: {**NAMES, **POINT, **PROVENANCE,
                         "kind": Field(InstitutionKind, required=True), "founded": Field(Date),
-                        "residents": Field(int)},
+                        "residents": Field(int), "countyKey": Field(str)},
     Label.DONOR: {**NAMES, **PROVENANCE, "kind": Field(DonorKind, required=True)},
     Label.PERSON: {**NAMES, **PROVENANCE, "title": Field(str)},
     Label.COUNCIL: {**NAMES, **PROVENANCE, "kind": Field(CouncilKind, required=True),
@@ -69,10 +69,18 @@ NODE_FIELDS: dict[Label, dict[str, Field]] = {
     Label.LICENCE: {**PROVENANCE, "number": Field(str), "status": Field(LicenceStatus, required=True),
                     "issuedOn": Field(Date), "expiresOn": Field(Date)},
     Label.EVENT: {**NAMES, **POINT, **PROVENANCE, "kind": Field(EventKind, required=True),
-                  "startsOn": Field(Date, required=True), "endsOn": Field(Date)},
+                  "startsOn": Field(Date, required=True), "endsOn": Field(Date), "countyKey": Field(str)},
     Label.ASSESSMENT: {**PROVENANCE, "level": Field(AssessmentLevel, required=True),
                        "score": Field(float, required=True), "date": Field(Date, required=True)},
 }
+
+# Properties that mirror the key at the end of a single link, written with the link by every write
+# that sets it: entity mutations (graph_model.mutations.entities.DERIVED), the seed loader's upserts
+# (graph_model.statements.loading), and graph_model.mirrors for stores made before a mirror existed.
+# Keys never change, so renaming the county or moving it to another province leaves them right.
+# A county's provinceKey serves the province filters; countyKey lets `search` find institutions
+# and events by their place without a join (graph_model.search_places).
+MIRRORS: dict[Rel, str] = {Rel.IN_PROVINCE: "provinceKey", Rel.LOCATED_IN: "countyKey", Rel.HELD_IN: "countyKey"}
 
 MEMBERSHIP = {"role": Field(MemberRole), "since": Field(Date)}
 DONATION = {"key": Field(str, required=True), "amount": Field(int, required=True),

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,15 +31,12 @@ from graph_model.mutations.relations import set_need
 from graph_model.statements.loading import MISSING_KEYS
 from graph_model.stores.base import GraphStore
 from graph_model.text import normalise
+from graph_model.text import whole_number as text_whole_number
 
 REQUIRED = ("county", "targetGroup", "people")
 OPTIONAL = ("source", "year")
 COLUMNS = REQUIRED + OPTIONAL
 HEADER_LINE = 1
-MAX_INT = 2**63 - 1  # both stores hold 64-bit integers
-# Whole numbers, optionally grouped in thousands ("12,500"; the Arabic separator U+066C is
-# folded to a comma first). A decimal point is refused: half a person is a typo, not a figure.
-_WHOLE = re.compile(r"-?(\d+|\d{1,3}(,\d{3})+)")
 
 Progress = Callable[[int, int], None]  # (rows written so far, rows to write)
 
@@ -98,17 +94,17 @@ def _ascii_digits(text: str) -> str:
 
 
 def whole_number(text: str, what: str) -> int | str:
-    """The non-negative integer written in ``text``, or why it is not one."""
-    folded = normalise(text).replace("\u066c", ",")
-    if not folded:
+    """The non-negative integer written in ``text`` (the forms ``graph_model.text.whole_number``
+    reads, as the API's amounts do: '12,500', '۱۲٬۵۰۰'; a decimal point is refused, half a person
+    is a typo, not a figure), or why it is not one."""
+    if not normalise(text):
         return f"{what} is missing"
-    if not _WHOLE.fullmatch(folded):
-        return f"{what} {text.strip()!r} is not a whole number"
-    value = int(folded.replace(",", ""))
+    try:
+        value = text_whole_number(text)
+    except ValueError as exc:
+        return f"{what} {exc}"
     if value < 0:
         return f"{what} must not be negative, got {value}"
-    if value > MAX_INT:
-        return f"{what} {text.strip()!r} is too large"
     return value
 
 

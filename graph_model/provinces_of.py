@@ -1,9 +1,9 @@
-"""Which provinces records lie in, for province-scoped keys (hub.auth.policy)."""
+"""Which provinces records lie in, for province-scoped keys (hub.auth.scope)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from graph_model.enums import Label
 from graph_model.statements.provinces_of import DONATION_PROVINCES, PROVINCE_KEYS, PROVINCES_OF
@@ -12,7 +12,7 @@ from graph_model.stores.base import GraphStore
 DONATION = "Donation"  # a donation is a relationship with its own key, not a node
 
 
-async def provinces_of(store: GraphStore, keys: dict[Label | str, Iterable[str]]) -> dict[str, frozenset[str]]:
+async def provinces_of(store: GraphStore, keys: Mapping[Label | str, Iterable[str]]) -> dict[str, frozenset[str]]:
     """The provinces of each record named, by label (or ``DONATION``). Records without a province
     (a person on no council) map to an empty set; keys not found are absent (the operation itself
     then reports them). Labels with no province (services, target groups, licence types) are not

@@ -1,9 +1,13 @@
-"""Persian-aware text normalisation for search.
+"""Persian-aware text normalisation for search, and whole numbers as people write them.
 
 Arabic letters that Persian writes differently (ي ى ك ة ۀ) become their Persian forms,
 Persian and Arabic-Indic digits become ASCII digits, zero-width non-joiners and other
 invisible joiners become nothing, diacritics are dropped, case is folded and runs of
 white space collapse, so 'كتابخانه‌ها ۱۲' and 'کتابخانهها 12' compare equal.
+
+``whole_number`` reads an integer typed or pasted by a person ('1,000,000', '۱۲٬۵۰۰'); the
+API's amounts (the Rials scalar), the CSV exports and ``hub needs import`` all read numbers
+with it, so the three accept the same forms.
 """
 
 from __future__ import annotations
@@ -34,3 +38,38 @@ def normalise(text: str) -> str:
 def search_text(*parts: str | None) -> str:
     """The stored, normalised text that name search matches (both languages joined)."""
     return " | ".join(normalise(p) for p in parts if p)
+
+
+# Thousands separators people type: the comma, the Arabic thousands separator U+066C (what Persian
+# and Arabic locales format with: ۱۲٬۵۰۰) and the Arabic comma U+060C (typed for it on Persian
+# keyboards). Decimal points: '.' and the Arabic decimal separator U+066B (۱۲٫۵).
+# No NFKD folding here, unlike search: it would read '1000²' as 10002.
+_NUMBER_TABLE = str.maketrans({**_DIGITS, **_INVISIBLE, "\u066c": ",", "\u060c": ",", "\u066b": ".", "\u2212": "-"})
+_WHOLE = re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)")
+_SEPARATED = re.compile(r"-?[0-9,]*[0-9][0-9,]*")
+_DECIMAL = re.compile(r"-?[0-9,]*\.[0-9]*")
+MAX_INT = 2**63 - 1  # both stores hold signed 64-bit integers
+
+
+def whole_number(text: str) -> int:
+    """The integer written in ``text``: ASCII, Persian (۰-۹) or Arabic-Indic (٠-٩) digits, an
+    optional leading minus, and optionally a thousands separator (',' '٬' '،', one kind or
+    mixed) between every group of three digits: '1,000,000', '۱٬۰۰۰٬۰۰۰', '١،٠٠٠'. Separators
+    anywhere else ('1,00,000', '1,0000') are refused rather than dropped, as they may be a
+    typo for another figure; so is a decimal part ('12.5', '۱۲٫۵'), spaces inside, and anything
+    beyond 64 bits. Raises ValueError saying why, naming the text as given."""
+    folded = text.translate(_NUMBER_TABLE).strip()
+    shown = text.strip()
+    if _WHOLE.fullmatch(folded):
+        value = int(folded.replace(",", ""))
+        if not -MAX_INT - 1 <= value <= MAX_INT:
+            raise ValueError(f"{shown!r} is too large (at most {MAX_INT:,})")
+        return value
+    if _SEPARATED.fullmatch(folded):
+        raise ValueError(f"{shown!r} is not a whole number: thousands separators must split the digits "
+                         f"into groups of three (1,000,000)")
+    if _DECIMAL.fullmatch(folded) and any("0" <= ch <= "9" for ch in folded):
+        raise ValueError(f"{shown!r} is not a whole number: it has a decimal part")
+    if not folded:
+        raise ValueError("'' is not a whole number: it is empty")
+    raise ValueError(f"{shown!r} is not a whole number")

@@ -91,9 +91,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 def middleware(settings: Settings) -> list[Middleware]:
     """Outermost first: the request id (in every log line and error), security headers and CORS
     (on refusals too), the body limit, then authentication (the principal and the per-key rate
-    limit). Persisted queries are resolved in the GraphQL view (hub/http/graphql_over_http.py, hub/execution/persisted.py); the
-    query limits and introspection switch are schema extensions (hub/schema/extensions.py); the
-    access policy wraps the schema's root fields (hub/auth/policy.py)."""
+    limit). Persisted queries are resolved in the GraphQL view (hub/http/graphql_over_http.py,
+    hub/execution/persisted.py); the query limits and introspection switch are schema extensions
+    (hub/schema/extensions.py); the access policy wraps the schema's root fields (hub/auth/policy.py)."""
     return [
         Middleware(RequestIdMiddleware),
         Middleware(SecurityHeaders, production=settings.production),  # on every response, refusals too

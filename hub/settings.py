@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from graph_model.errors import FieldError, ValidationFailed
 
@@ -78,7 +79,7 @@ class Settings:
         return (not self.production) if self.graphiql is None else self.graphiql
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
         env = os.environ if environ is None else environ
         errors: list[FieldError] = []
 

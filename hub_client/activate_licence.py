@@ -76,10 +76,3 @@ class ActivateLicenceActivateLicenceInvalidTransitionError(BaseModel):
 class ActivateLicenceActivateLicenceInvalidTransitionErrorFields(BaseModel):
     field: str
     message: str
-
-
-ActivateLicence.model_rebuild()
-ActivateLicenceActivateLicenceValidationError.model_rebuild()
-ActivateLicenceActivateLicenceNotFoundError.model_rebuild()
-ActivateLicenceActivateLicenceConflictError.model_rebuild()
-ActivateLicenceActivateLicenceInvalidTransitionError.model_rebuild()

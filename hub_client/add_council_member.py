@@ -62,9 +62,3 @@ class AddCouncilMemberAddCouncilMemberConflictError(BaseModel):
 class AddCouncilMemberAddCouncilMemberConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-AddCouncilMember.model_rebuild()
-AddCouncilMemberAddCouncilMemberValidationError.model_rebuild()
-AddCouncilMemberAddCouncilMemberNotFoundError.model_rebuild()
-AddCouncilMemberAddCouncilMemberConflictError.model_rebuild()

@@ -33,6 +33,3 @@ class BrokersBrokersItems(BaseModel):
 
 
 BrokersBrokersItemsActor = Actor
-Brokers.model_rebuild()
-BrokersBrokers.model_rebuild()
-BrokersBrokersItems.model_rebuild()

@@ -55,8 +55,3 @@ class CommunitiesCommunitiesCommunitiesDonors(BaseModel):
 
 
 CommunitiesCommunitiesCommunitiesDonorsDonor = Actor
-Communities.model_rebuild()
-CommunitiesCommunities.model_rebuild()
-CommunitiesCommunitiesCommunities.model_rebuild()
-CommunitiesCommunitiesCommunitiesServices.model_rebuild()
-CommunitiesCommunitiesCommunitiesDonors.model_rebuild()

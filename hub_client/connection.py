@@ -41,8 +41,3 @@ class ConnectionConnectionPathsSteps(BaseModel):
     role: Optional[str]
     since: Optional[Any]
     purpose: Optional[str]
-
-
-Connection.model_rebuild()
-ConnectionConnection.model_rebuild()
-ConnectionConnectionPaths.model_rebuild()

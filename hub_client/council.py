@@ -92,12 +92,3 @@ class CouncilCouncilSessionsNodes(BaseModel):
     name_en: str = Field(alias="nameEn")
     starts_on: Any = Field(alias="startsOn")
     starts_on_jalali: Optional[str] = Field(alias="startsOnJalali")
-
-
-Council.model_rebuild()
-CouncilCouncil.model_rebuild()
-CouncilCouncilMembers.model_rebuild()
-CouncilCouncilMembersNodes.model_rebuild()
-CouncilCouncilProvinces.model_rebuild()
-CouncilCouncilCounties.model_rebuild()
-CouncilCouncilSessions.model_rebuild()

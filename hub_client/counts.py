@@ -11,6 +11,3 @@ class Counts(BaseModel):
 class CountsCounts(BaseModel):
     label: str
     total: int
-
-
-Counts.model_rebuild()

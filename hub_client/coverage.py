@@ -18,5 +18,3 @@ class CoverageCoverage(CoverageReportFields):
 
 
 CoverageCoverageAreas = CoverageAreaFields
-Coverage.model_rebuild()
-CoverageCoverage.model_rebuild()

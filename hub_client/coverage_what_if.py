@@ -29,6 +29,3 @@ class CoverageWhatIfCoverageWhatIfChanged(BaseModel):
 
 CoverageWhatIfCoverageWhatIfChangedBefore = CoverageAreaFields
 CoverageWhatIfCoverageWhatIfChangedAfter = CoverageAreaFields
-CoverageWhatIf.model_rebuild()
-CoverageWhatIfCoverageWhatIf.model_rebuild()
-CoverageWhatIfCoverageWhatIfChanged.model_rebuild()

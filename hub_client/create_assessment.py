@@ -59,9 +59,3 @@ class CreateAssessmentCreateAssessmentConflictError(BaseModel):
 class CreateAssessmentCreateAssessmentConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-CreateAssessment.model_rebuild()
-CreateAssessmentCreateAssessmentValidationError.model_rebuild()
-CreateAssessmentCreateAssessmentNotFoundError.model_rebuild()
-CreateAssessmentCreateAssessmentConflictError.model_rebuild()

@@ -60,9 +60,3 @@ class CreateCouncilCreateCouncilConflictError(BaseModel):
 class CreateCouncilCreateCouncilConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-CreateCouncil.model_rebuild()
-CreateCouncilCreateCouncilValidationError.model_rebuild()
-CreateCouncilCreateCouncilNotFoundError.model_rebuild()
-CreateCouncilCreateCouncilConflictError.model_rebuild()

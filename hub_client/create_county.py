@@ -59,9 +59,3 @@ class CreateCountyCreateCountyConflictError(BaseModel):
 class CreateCountyCreateCountyConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-CreateCounty.model_rebuild()
-CreateCountyCreateCountyValidationError.model_rebuild()
-CreateCountyCreateCountyNotFoundError.model_rebuild()
-CreateCountyCreateCountyConflictError.model_rebuild()

@@ -59,9 +59,3 @@ class CreateDonorCreateDonorConflictError(BaseModel):
 class CreateDonorCreateDonorConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-CreateDonor.model_rebuild()
-CreateDonorCreateDonorValidationError.model_rebuild()
-CreateDonorCreateDonorNotFoundError.model_rebuild()
-CreateDonorCreateDonorConflictError.model_rebuild()

@@ -61,9 +61,3 @@ class CreateEventCreateEventConflictError(BaseModel):
 class CreateEventCreateEventConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-CreateEvent.model_rebuild()
-CreateEventCreateEventValidationError.model_rebuild()
-CreateEventCreateEventNotFoundError.model_rebuild()
-CreateEventCreateEventConflictError.model_rebuild()

@@ -59,9 +59,3 @@ class CreateInstitutionCreateInstitutionConflictError(BaseModel):
 class CreateInstitutionCreateInstitutionConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-CreateInstitution.model_rebuild()
-CreateInstitutionCreateInstitutionValidationError.model_rebuild()
-CreateInstitutionCreateInstitutionNotFoundError.model_rebuild()
-CreateInstitutionCreateInstitutionConflictError.model_rebuild()

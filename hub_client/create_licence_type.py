@@ -59,9 +59,3 @@ class CreateLicenceTypeCreateLicenceTypeConflictError(BaseModel):
 class CreateLicenceTypeCreateLicenceTypeConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-CreateLicenceType.model_rebuild()
-CreateLicenceTypeCreateLicenceTypeValidationError.model_rebuild()
-CreateLicenceTypeCreateLicenceTypeNotFoundError.model_rebuild()
-CreateLicenceTypeCreateLicenceTypeConflictError.model_rebuild()

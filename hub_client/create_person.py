@@ -56,9 +56,3 @@ class CreatePersonCreatePersonConflictError(BaseModel):
 class CreatePersonCreatePersonConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-CreatePerson.model_rebuild()
-CreatePersonCreatePersonValidationError.model_rebuild()
-CreatePersonCreatePersonNotFoundError.model_rebuild()
-CreatePersonCreatePersonConflictError.model_rebuild()

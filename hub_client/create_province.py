@@ -56,9 +56,3 @@ class CreateProvinceCreateProvinceConflictError(BaseModel):
 class CreateProvinceCreateProvinceConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-CreateProvince.model_rebuild()
-CreateProvinceCreateProvinceValidationError.model_rebuild()
-CreateProvinceCreateProvinceNotFoundError.model_rebuild()
-CreateProvinceCreateProvinceConflictError.model_rebuild()

@@ -59,9 +59,3 @@ class CreateServiceCreateServiceConflictError(BaseModel):
 class CreateServiceCreateServiceConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-CreateService.model_rebuild()
-CreateServiceCreateServiceValidationError.model_rebuild()
-CreateServiceCreateServiceNotFoundError.model_rebuild()
-CreateServiceCreateServiceConflictError.model_rebuild()

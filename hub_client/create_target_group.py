@@ -56,9 +56,3 @@ class CreateTargetGroupCreateTargetGroupConflictError(BaseModel):
 class CreateTargetGroupCreateTargetGroupConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-CreateTargetGroup.model_rebuild()
-CreateTargetGroupCreateTargetGroupValidationError.model_rebuild()
-CreateTargetGroupCreateTargetGroupNotFoundError.model_rebuild()
-CreateTargetGroupCreateTargetGroupConflictError.model_rebuild()

@@ -58,9 +58,3 @@ class DeleteAssessmentDeleteAssessmentConflictError(BaseModel):
 class DeleteAssessmentDeleteAssessmentConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-DeleteAssessment.model_rebuild()
-DeleteAssessmentDeleteAssessmentValidationError.model_rebuild()
-DeleteAssessmentDeleteAssessmentNotFoundError.model_rebuild()
-DeleteAssessmentDeleteAssessmentConflictError.model_rebuild()

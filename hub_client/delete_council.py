@@ -58,9 +58,3 @@ class DeleteCouncilDeleteCouncilConflictError(BaseModel):
 class DeleteCouncilDeleteCouncilConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-DeleteCouncil.model_rebuild()
-DeleteCouncilDeleteCouncilValidationError.model_rebuild()
-DeleteCouncilDeleteCouncilNotFoundError.model_rebuild()
-DeleteCouncilDeleteCouncilConflictError.model_rebuild()

@@ -58,9 +58,3 @@ class DeleteCountyDeleteCountyConflictError(BaseModel):
 class DeleteCountyDeleteCountyConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-DeleteCounty.model_rebuild()
-DeleteCountyDeleteCountyValidationError.model_rebuild()
-DeleteCountyDeleteCountyNotFoundError.model_rebuild()
-DeleteCountyDeleteCountyConflictError.model_rebuild()

@@ -61,9 +61,3 @@ class DeleteDonationDeleteDonationConflictError(BaseModel):
 class DeleteDonationDeleteDonationConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-DeleteDonation.model_rebuild()
-DeleteDonationDeleteDonationValidationError.model_rebuild()
-DeleteDonationDeleteDonationNotFoundError.model_rebuild()
-DeleteDonationDeleteDonationConflictError.model_rebuild()

@@ -58,9 +58,3 @@ class DeleteDonorDeleteDonorConflictError(BaseModel):
 class DeleteDonorDeleteDonorConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-DeleteDonor.model_rebuild()
-DeleteDonorDeleteDonorValidationError.model_rebuild()
-DeleteDonorDeleteDonorNotFoundError.model_rebuild()
-DeleteDonorDeleteDonorConflictError.model_rebuild()

@@ -58,9 +58,3 @@ class DeleteEventDeleteEventConflictError(BaseModel):
 class DeleteEventDeleteEventConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-DeleteEvent.model_rebuild()
-DeleteEventDeleteEventValidationError.model_rebuild()
-DeleteEventDeleteEventNotFoundError.model_rebuild()
-DeleteEventDeleteEventConflictError.model_rebuild()

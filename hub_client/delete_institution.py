@@ -58,9 +58,3 @@ class DeleteInstitutionDeleteInstitutionConflictError(BaseModel):
 class DeleteInstitutionDeleteInstitutionConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-DeleteInstitution.model_rebuild()
-DeleteInstitutionDeleteInstitutionValidationError.model_rebuild()
-DeleteInstitutionDeleteInstitutionNotFoundError.model_rebuild()
-DeleteInstitutionDeleteInstitutionConflictError.model_rebuild()

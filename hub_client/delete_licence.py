@@ -58,9 +58,3 @@ class DeleteLicenceDeleteLicenceConflictError(BaseModel):
 class DeleteLicenceDeleteLicenceConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-DeleteLicence.model_rebuild()
-DeleteLicenceDeleteLicenceValidationError.model_rebuild()
-DeleteLicenceDeleteLicenceNotFoundError.model_rebuild()
-DeleteLicenceDeleteLicenceConflictError.model_rebuild()

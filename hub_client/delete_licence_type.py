@@ -58,9 +58,3 @@ class DeleteLicenceTypeDeleteLicenceTypeConflictError(BaseModel):
 class DeleteLicenceTypeDeleteLicenceTypeConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-DeleteLicenceType.model_rebuild()
-DeleteLicenceTypeDeleteLicenceTypeValidationError.model_rebuild()
-DeleteLicenceTypeDeleteLicenceTypeNotFoundError.model_rebuild()
-DeleteLicenceTypeDeleteLicenceTypeConflictError.model_rebuild()

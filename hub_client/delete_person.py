@@ -58,9 +58,3 @@ class DeletePersonDeletePersonConflictError(BaseModel):
 class DeletePersonDeletePersonConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-DeletePerson.model_rebuild()
-DeletePersonDeletePersonValidationError.model_rebuild()
-DeletePersonDeletePersonNotFoundError.model_rebuild()
-DeletePersonDeletePersonConflictError.model_rebuild()

@@ -58,9 +58,3 @@ class DeleteProvinceDeleteProvinceConflictError(BaseModel):
 class DeleteProvinceDeleteProvinceConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-DeleteProvince.model_rebuild()
-DeleteProvinceDeleteProvinceValidationError.model_rebuild()
-DeleteProvinceDeleteProvinceNotFoundError.model_rebuild()
-DeleteProvinceDeleteProvinceConflictError.model_rebuild()

@@ -58,9 +58,3 @@ class DeleteServiceDeleteServiceConflictError(BaseModel):
 class DeleteServiceDeleteServiceConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-DeleteService.model_rebuild()
-DeleteServiceDeleteServiceValidationError.model_rebuild()
-DeleteServiceDeleteServiceNotFoundError.model_rebuild()
-DeleteServiceDeleteServiceConflictError.model_rebuild()

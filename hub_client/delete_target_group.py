@@ -58,9 +58,3 @@ class DeleteTargetGroupDeleteTargetGroupConflictError(BaseModel):
 class DeleteTargetGroupDeleteTargetGroupConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-DeleteTargetGroup.model_rebuild()
-DeleteTargetGroupDeleteTargetGroupValidationError.model_rebuild()
-DeleteTargetGroupDeleteTargetGroupNotFoundError.model_rebuild()
-DeleteTargetGroupDeleteTargetGroupConflictError.model_rebuild()

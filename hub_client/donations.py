@@ -40,8 +40,3 @@ class DonationsDonationsNodesDonor(BaseModel):
 
 class DonationsDonationsNodesInstitution(BaseModel):
     key: str
-
-
-Donations.model_rebuild()
-DonationsDonations.model_rebuild()
-DonationsDonationsNodes.model_rebuild()

@@ -95,13 +95,3 @@ class DonorDonorCouncilsEdges(BaseModel):
 class DonorDonorCouncilsEdgesNode(BaseModel):
     key: str
     name_en: str = Field(alias="nameEn")
-
-
-Donor.model_rebuild()
-DonorDonor.model_rebuild()
-DonorDonorDonations.model_rebuild()
-DonorDonorDonationsNodes.model_rebuild()
-DonorDonorInstitutions.model_rebuild()
-DonorDonorInstitutionsEdges.model_rebuild()
-DonorDonorCouncils.model_rebuild()
-DonorDonorCouncilsEdges.model_rebuild()

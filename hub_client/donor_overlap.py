@@ -12,4 +12,3 @@ class DonorOverlap(BaseModel):
 
 
 DonorOverlapDonorOverlap = Overlap
-DonorOverlap.model_rebuild()

@@ -28,7 +28,3 @@ class DonorSuggestionsDonorSuggestionsReasons(BaseModel):
     score: float
     detail: str
     evidence: list[str]
-
-
-DonorSuggestions.model_rebuild()
-DonorSuggestionsDonorSuggestions.model_rebuild()

@@ -96,14 +96,3 @@ class EventsEventsNodesServicesEdgesNode(BaseModel):
 class EventsEventsNodesGiving(BaseModel):
     amount: Optional[Annotated[int, BeforeValidator(int)]]
     count: Optional[int]
-
-
-Events.model_rebuild()
-EventsEvents.model_rebuild()
-EventsEventsNodes.model_rebuild()
-EventsEventsNodesOrganisers.model_rebuild()
-EventsEventsNodesOrganisingCouncils.model_rebuild()
-EventsEventsNodesParticipants.model_rebuild()
-EventsEventsNodesParticipantsEdges.model_rebuild()
-EventsEventsNodesServices.model_rebuild()
-EventsEventsNodesServicesEdges.model_rebuild()

@@ -88,9 +88,9 @@ class CoverageAreaFields(BaseModel):
     key: str
     level: CoverageLevel
     province_key: str = Field(alias="provinceKey")
-    need: float
-    capacity: float
-    unlicensed_capacity: float = Field(alias="unlicensedCapacity")
+    need: int
+    capacity: int
+    unlicensed_capacity: int = Field(alias="unlicensedCapacity")
     reached: float
     ratio: Optional[float]
     accessibility: Optional[float]
@@ -108,7 +108,7 @@ class CoverageAreaFields(BaseModel):
 class CoverageAreaFieldsNeeds(BaseModel):
     county_key: str = Field(alias="countyKey")
     target_group_key: str = Field(alias="targetGroupKey")
-    people: float
+    people: int
     source: str
     year: int
     override: bool
@@ -139,8 +139,8 @@ class CoverageReportFields(BaseModel):
     radius_km: float = Field(alias="radiusKm")
     norm: float
     norm_is_national: bool = Field(alias="normIsNational")
-    need: float
-    capacity: float
+    need: int
+    capacity: int
     total_count: int = Field(alias="totalCount")
     services: list["CoverageReportFieldsServices"]
 
@@ -487,29 +487,3 @@ class TargetGroupWritten(BaseModel):
     key: str
     name_fa: str = Field(alias="nameFa")
     name_en: str = Field(alias="nameEn")
-
-
-Actor.model_rebuild()
-AssessmentWritten.model_rebuild()
-CouncilWritten.model_rebuild()
-CountyWritten.model_rebuild()
-CoverageAreaFields.model_rebuild()
-CoverageReportFields.model_rebuild()
-DonationWritten.model_rebuild()
-DonorWritten.model_rebuild()
-DrawnNode.model_rebuild()
-EventWritten.model_rebuild()
-InstitutionWritten.model_rebuild()
-LicenceTypeWritten.model_rebuild()
-LicenceWritten.model_rebuild()
-MembershipWritten.model_rebuild()
-NeedWritten.model_rebuild()
-OfferWritten.model_rebuild()
-Overlap.model_rebuild()
-ParticipationWritten.model_rebuild()
-PartnershipWritten.model_rebuild()
-PersonWritten.model_rebuild()
-ProvidedWritten.model_rebuild()
-ProvinceWritten.model_rebuild()
-ServiceWritten.model_rebuild()
-TargetGroupWritten.model_rebuild()

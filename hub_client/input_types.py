@@ -11,6 +11,9 @@ from .enums import (
     AssessmentLevel,
     CouncilKind,
     CouncilLevel,
+    CoverageLevel,
+    CoverageMethod,
+    DistanceDecay,
     DonorKind,
     EventKind,
     InstitutionKind,
@@ -61,9 +64,9 @@ class CouncilFilter(BaseModel):
     level: Optional[list[CouncilLevel]] = None
     "Only those at one of these levels."
     province: Optional[str] = None
-    "Only those in this province (key, e.g. IR-06)."
+    "Only those in this province (key, e.g. IR-06). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
     county: Optional[str] = None
-    "Only those in this county (key, e.g. IR-06-0607)."
+    "Only those in this county (key, e.g. IR-06-0607). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
 
 
 class CountyFilter(BaseModel):
@@ -72,7 +75,7 @@ class CountyFilter(BaseModel):
     search: Optional[str] = None
     "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, ZWNJ and diacritics do not matter."
     province: Optional[str] = None
-    "Only those in this province (key, e.g. IR-06)."
+    "Only those in this province (key, e.g. IR-06). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
 
 
 class CoverageChangeInput(BaseModel):
@@ -84,6 +87,27 @@ class CoverageChangeInput(BaseModel):
     "Add capacity."
     close_institution: Optional[str] = Field(alias="closeInstitution", default=None)
     "Close an institution (its key): all its capacity goes."
+
+
+class CoverageQuestion(BaseModel):
+    """A coverage question: what is measured (a service, or a target group), for which areas (`level`), how (`method`, `radiusKm`, `decay`), on which day (`asOf`) and against which norm. `coverage`, `underservedAreas` and `coverageWhatIf` take it; `/export/coverage.csv` takes the same fields as query parameters."""
+
+    service: Optional[str] = None
+    "A service's key: coverage of that service against the need of the groups it serves."
+    target_group: Optional[str] = Field(alias="targetGroup", default=None)
+    "A target group's key: coverage of every service serving it against the group's need. Give this or service."
+    level: CoverageLevel = CoverageLevel.COUNTY
+    "Counties (default) or provinces."
+    method: CoverageMethod = CoverageMethod.ENHANCED
+    "How coverage is measured (default ENHANCED: E2SFCA with Gaussian decay)."
+    radius_km: Optional[float] = Field(alias="radiusKm", default=None)
+    "Catchment radius in km for TWO_STEP, ENHANCED and NEAREST, and for `withinReach` (default 50)."
+    decay: Optional[DistanceDecay] = None
+    "Distance decay for ENHANCED (default GAUSSIAN)."
+    as_of: Optional[Any] = Field(alias="asOf", default=None)
+    "Count only licences in force on this day (ISO or Solar Hijri; default today)."
+    norm: Optional[float] = None
+    "The norm: capacity per 10,000 people in need that the shortfall is measured against (default: the national ratio, all licensed capacity over all need)."
 
 
 class CreateAssessmentInput(BaseModel):
@@ -339,7 +363,7 @@ class DonationFilter(BaseModel):
     donor_kind: Optional[list[DonorKind]] = Field(alias="donorKind", default=None)
     "Only donations from donors of these kinds."
     search: Optional[str] = None
-    "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, ZWNJ and diacritics do not matter."
+    "Text the donation's purpose contains, in any case."
 
 
 class DonorFilter(BaseModel):
@@ -350,14 +374,14 @@ class DonorFilter(BaseModel):
     kind: Optional[list[DonorKind]] = None
     "Only those of one of these kinds."
     province: Optional[str] = None
-    "Only those in this province (key, e.g. IR-06)."
+    "Only those in this province (key, e.g. IR-06). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
 
 
 class EventFilter(BaseModel):
     """Filters on a list of Event items; all given ones apply."""
 
     search: Optional[str] = None
-    "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, ZWNJ and diacritics do not matter."
+    "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, ZWNJ and diacritics do not matter. Also matches the name of the county or province it lies in (`Ahvaz`, `اهواز`, `Khuzestan`: those in Ahvaz county, in Khuzestan province)."
     kind: Optional[list[EventKind]] = None
     "Only those of one of these kinds."
     starts_from: Optional[Any] = Field(alias="startsFrom", default=None)
@@ -365,28 +389,28 @@ class EventFilter(BaseModel):
     starts_to: Optional[Any] = Field(alias="startsTo", default=None)
     "Only events starting on or before this date."
     province: Optional[str] = None
-    "Only those in this province (key, e.g. IR-06)."
+    "Only those in this province (key, e.g. IR-06). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
     county: Optional[str] = None
-    "Only those in this county (key, e.g. IR-06-0607)."
+    "Only those in this county (key, e.g. IR-06-0607). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
 
 
 class InstitutionFilter(BaseModel):
     """Filters on a list of Institution items; all given ones apply."""
 
     search: Optional[str] = None
-    "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, ZWNJ and diacritics do not matter."
+    "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, ZWNJ and diacritics do not matter. Also matches the name of the county or province it lies in (`Ahvaz`, `اهواز`, `Khuzestan`: those in Ahvaz county, in Khuzestan province)."
     kind: Optional[list[InstitutionKind]] = None
     "Only those of one of these kinds."
     province: Optional[str] = None
-    "Only those in this province (key, e.g. IR-06)."
+    "Only those in this province (key, e.g. IR-06). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
     county: Optional[str] = None
-    "Only those in this county (key, e.g. IR-06-0607)."
+    "Only those in this county (key, e.g. IR-06-0607). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
     service: Optional[str] = None
-    "Only those offering (or licensed for) this service (key, e.g. svc-day-care)."
+    "Only those offering (or licensed for) this service (key, e.g. svc-day-care). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
     domain: Optional[list[ServiceDomain]] = None
     "Only those in (or offering a service in) one of these domains."
     target_group: Optional[str] = Field(alias="targetGroup", default=None)
-    "Only those serving this target group (key, e.g. tg-elderly)."
+    "Only those serving this target group (key, e.g. tg-elderly). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
     licence_status: Optional[list[LicenceStatus]] = Field(
         alias="licenceStatus", default=None
     )
@@ -420,7 +444,7 @@ class LicenceFilter(BaseModel):
     """Filters on a list of Licence items; all given ones apply."""
 
     search: Optional[str] = None
-    "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, ZWNJ and diacritics do not matter."
+    "Text the licence number contains, in any case (e.g. `gen-06`)."
     status: Optional[list[LicenceStatus]] = None
     "Only licences in one of these states."
     expires_from: Optional[Any] = Field(alias="expiresFrom", default=None)
@@ -428,13 +452,13 @@ class LicenceFilter(BaseModel):
     expires_to: Optional[Any] = Field(alias="expiresTo", default=None)
     "Only licences expiring on or before this date (with expiresFrom: an expiry window)."
     province: Optional[str] = None
-    "Only those in this province (key, e.g. IR-06)."
+    "Only those in this province (key, e.g. IR-06). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
     county: Optional[str] = None
-    "Only those in this county (key, e.g. IR-06-0607)."
+    "Only those in this county (key, e.g. IR-06-0607). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
     service: Optional[str] = None
-    "Only those offering (or licensed for) this service (key, e.g. svc-day-care)."
+    "Only those offering (or licensed for) this service (key, e.g. svc-day-care). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
     licence_type: Optional[str] = Field(alias="licenceType", default=None)
-    "Only licences of this type (key)."
+    "Only licences of this type (key). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
 
 
 class LicenceTypeFilter(BaseModel):
@@ -522,7 +546,7 @@ class ServiceFilter(BaseModel):
     domain: Optional[list[ServiceDomain]] = None
     "Only those in (or offering a service in) one of these domains."
     target_group: Optional[str] = Field(alias="targetGroup", default=None)
-    "Only those serving this target group (key, e.g. tg-elderly)."
+    "Only those serving this target group (key, e.g. tg-elderly). A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
 
 
 class TargetGroupFilter(BaseModel):
@@ -765,6 +789,3 @@ class UpdateTargetGroupInput(BaseModel):
     "Name in English."
     source: Optional[str] = None
     "Where the record or its figures come from."
-
-
-CoverageChangeInput.model_rebuild()

@@ -203,23 +203,3 @@ class InstitutionDetailInstitutionAssessmentsNodes(BaseModel):
     level: AssessmentLevel
     score: float
     date: Any
-
-
-InstitutionDetail.model_rebuild()
-InstitutionDetailInstitution.model_rebuild()
-InstitutionDetailInstitutionCounty.model_rebuild()
-InstitutionDetailInstitutionServices.model_rebuild()
-InstitutionDetailInstitutionServicesEdges.model_rebuild()
-InstitutionDetailInstitutionLicences.model_rebuild()
-InstitutionDetailInstitutionLicencesNodes.model_rebuild()
-InstitutionDetailInstitutionDonors.model_rebuild()
-InstitutionDetailInstitutionDonorsEdges.model_rebuild()
-InstitutionDetailInstitutionDonations.model_rebuild()
-InstitutionDetailInstitutionDonationsNodes.model_rebuild()
-InstitutionDetailInstitutionCouncils.model_rebuild()
-InstitutionDetailInstitutionCouncilsEdges.model_rebuild()
-InstitutionDetailInstitutionPartners.model_rebuild()
-InstitutionDetailInstitutionPartnersEdges.model_rebuild()
-InstitutionDetailInstitutionEvents.model_rebuild()
-InstitutionDetailInstitutionEventsEdges.model_rebuild()
-InstitutionDetailInstitutionAssessments.model_rebuild()

@@ -69,11 +69,3 @@ class InstitutionsInstitutionsNodesGiving(BaseModel):
     amount: Optional[Annotated[int, BeforeValidator(int)]]
     count: Optional[int]
     counterparts: Optional[int]
-
-
-Institutions.model_rebuild()
-InstitutionsInstitutions.model_rebuild()
-InstitutionsInstitutionsNodes.model_rebuild()
-InstitutionsInstitutionsNodesCounty.model_rebuild()
-InstitutionsInstitutionsNodesServices.model_rebuild()
-InstitutionsInstitutionsNodesServicesEdges.model_rebuild()

@@ -19,5 +19,3 @@ class IsolatedInstitutionsIsolatedInstitutions(BaseModel):
 
 
 IsolatedInstitutionsIsolatedInstitutionsInstitutions = Actor
-IsolatedInstitutions.model_rebuild()
-IsolatedInstitutionsIsolatedInstitutions.model_rebuild()

@@ -76,10 +76,3 @@ class IssueLicenceIssueLicenceInvalidTransitionError(BaseModel):
 class IssueLicenceIssueLicenceInvalidTransitionErrorFields(BaseModel):
     field: str
     message: str
-
-
-IssueLicence.model_rebuild()
-IssueLicenceIssueLicenceValidationError.model_rebuild()
-IssueLicenceIssueLicenceNotFoundError.model_rebuild()
-IssueLicenceIssueLicenceConflictError.model_rebuild()
-IssueLicenceIssueLicenceInvalidTransitionError.model_rebuild()

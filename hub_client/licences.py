@@ -52,9 +52,3 @@ class LicencesLicencesNodesServices(BaseModel):
 
 class LicencesLicencesNodesServicesNodes(BaseModel):
     key: str
-
-
-Licences.model_rebuild()
-LicencesLicences.model_rebuild()
-LicencesLicencesNodes.model_rebuild()
-LicencesLicencesNodesServices.model_rebuild()

@@ -60,9 +60,3 @@ class LinkPartnersLinkPartnersConflictError(BaseModel):
 class LinkPartnersLinkPartnersConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-LinkPartners.model_rebuild()
-LinkPartnersLinkPartnersValidationError.model_rebuild()
-LinkPartnersLinkPartnersNotFoundError.model_rebuild()
-LinkPartnersLinkPartnersConflictError.model_rebuild()

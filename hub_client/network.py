@@ -34,7 +34,3 @@ class NetworkNetworkEdges(BaseModel):
     amount: Optional[Annotated[int, BeforeValidator(int)]]
     count: Optional[int]
     role: Optional[str]
-
-
-Network.model_rebuild()
-NetworkNetwork.model_rebuild()

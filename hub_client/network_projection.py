@@ -36,6 +36,3 @@ class NetworkProjectionNetworkProjectionLinks(BaseModel):
 
 NetworkProjectionNetworkProjectionLinksA = Actor
 NetworkProjectionNetworkProjectionLinksB = Actor
-NetworkProjection.model_rebuild()
-NetworkProjectionNetworkProjection.model_rebuild()
-NetworkProjectionNetworkProjectionLinks.model_rebuild()

@@ -70,6 +70,3 @@ class NodeNodeProvince(BaseModel):
     id: str
     key: str
     name_en: str = Field(alias="nameEn")
-
-
-Node.model_rebuild()

@@ -60,9 +60,3 @@ class OfferServiceOfferServiceConflictError(BaseModel):
 class OfferServiceOfferServiceConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-OfferService.model_rebuild()
-OfferServiceOfferServiceValidationError.model_rebuild()
-OfferServiceOfferServiceNotFoundError.model_rebuild()
-OfferServiceOfferServiceConflictError.model_rebuild()

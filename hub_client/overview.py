@@ -140,11 +140,3 @@ class OverviewOverviewDonationsYears(BaseModel):
     amount: Optional[Annotated[int, BeforeValidator(int)]]
     donations: Optional[int]
     donors: Optional[int]
-
-
-Overview.model_rebuild()
-OverviewOverview.model_rebuild()
-OverviewOverviewServices.model_rebuild()
-OverviewOverviewExpiringLicences.model_rebuild()
-OverviewOverviewExpiringLicencesSoonest.model_rebuild()
-OverviewOverviewDonations.model_rebuild()

@@ -42,9 +42,3 @@ class ProvinceProvinceCountiesNodes(BaseModel):
 
 class ProvinceProvinceCountiesNodesProvince(BaseModel):
     key: str
-
-
-Province.model_rebuild()
-ProvinceProvince.model_rebuild()
-ProvinceProvinceCounties.model_rebuild()
-ProvinceProvinceCountiesNodes.model_rebuild()

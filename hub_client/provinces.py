@@ -32,7 +32,3 @@ class ProvincesProvincesNodes(BaseModel):
     name_en: str = Field(alias="nameEn")
     population: Optional[int]
     generated: bool
-
-
-Provinces.model_rebuild()
-ProvincesProvinces.model_rebuild()

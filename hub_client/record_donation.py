@@ -61,9 +61,3 @@ class RecordDonationRecordDonationConflictError(BaseModel):
 class RecordDonationRecordDonationConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-RecordDonation.model_rebuild()
-RecordDonationRecordDonationValidationError.model_rebuild()
-RecordDonationRecordDonationNotFoundError.model_rebuild()
-RecordDonationRecordDonationConflictError.model_rebuild()

@@ -60,9 +60,3 @@ class RecordProvidedServiceRecordProvidedServiceConflictError(BaseModel):
 class RecordProvidedServiceRecordProvidedServiceConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-RecordProvidedService.model_rebuild()
-RecordProvidedServiceRecordProvidedServiceValidationError.model_rebuild()
-RecordProvidedServiceRecordProvidedServiceNotFoundError.model_rebuild()
-RecordProvidedServiceRecordProvidedServiceConflictError.model_rebuild()

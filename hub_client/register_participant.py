@@ -60,9 +60,3 @@ class RegisterParticipantRegisterParticipantConflictError(BaseModel):
 class RegisterParticipantRegisterParticipantConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-RegisterParticipant.model_rebuild()
-RegisterParticipantRegisterParticipantValidationError.model_rebuild()
-RegisterParticipantRegisterParticipantNotFoundError.model_rebuild()
-RegisterParticipantRegisterParticipantConflictError.model_rebuild()

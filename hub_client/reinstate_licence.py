@@ -76,10 +76,3 @@ class ReinstateLicenceReinstateLicenceInvalidTransitionError(BaseModel):
 class ReinstateLicenceReinstateLicenceInvalidTransitionErrorFields(BaseModel):
     field: str
     message: str
-
-
-ReinstateLicence.model_rebuild()
-ReinstateLicenceReinstateLicenceValidationError.model_rebuild()
-ReinstateLicenceReinstateLicenceNotFoundError.model_rebuild()
-ReinstateLicenceReinstateLicenceConflictError.model_rebuild()
-ReinstateLicenceReinstateLicenceInvalidTransitionError.model_rebuild()

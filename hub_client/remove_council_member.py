@@ -62,9 +62,3 @@ class RemoveCouncilMemberRemoveCouncilMemberConflictError(BaseModel):
 class RemoveCouncilMemberRemoveCouncilMemberConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-RemoveCouncilMember.model_rebuild()
-RemoveCouncilMemberRemoveCouncilMemberValidationError.model_rebuild()
-RemoveCouncilMemberRemoveCouncilMemberNotFoundError.model_rebuild()
-RemoveCouncilMemberRemoveCouncilMemberConflictError.model_rebuild()

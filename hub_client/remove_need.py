@@ -60,9 +60,3 @@ class RemoveNeedRemoveNeedConflictError(BaseModel):
 class RemoveNeedRemoveNeedConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-RemoveNeed.model_rebuild()
-RemoveNeedRemoveNeedValidationError.model_rebuild()
-RemoveNeedRemoveNeedNotFoundError.model_rebuild()
-RemoveNeedRemoveNeedConflictError.model_rebuild()

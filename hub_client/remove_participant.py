@@ -60,9 +60,3 @@ class RemoveParticipantRemoveParticipantConflictError(BaseModel):
 class RemoveParticipantRemoveParticipantConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-RemoveParticipant.model_rebuild()
-RemoveParticipantRemoveParticipantValidationError.model_rebuild()
-RemoveParticipantRemoveParticipantNotFoundError.model_rebuild()
-RemoveParticipantRemoveParticipantConflictError.model_rebuild()

@@ -60,9 +60,3 @@ class RemoveProvidedServiceRemoveProvidedServiceConflictError(BaseModel):
 class RemoveProvidedServiceRemoveProvidedServiceConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-RemoveProvidedService.model_rebuild()
-RemoveProvidedServiceRemoveProvidedServiceValidationError.model_rebuild()
-RemoveProvidedServiceRemoveProvidedServiceNotFoundError.model_rebuild()
-RemoveProvidedServiceRemoveProvidedServiceConflictError.model_rebuild()

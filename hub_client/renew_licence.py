@@ -76,10 +76,3 @@ class RenewLicenceRenewLicenceInvalidTransitionError(BaseModel):
 class RenewLicenceRenewLicenceInvalidTransitionErrorFields(BaseModel):
     field: str
     message: str
-
-
-RenewLicence.model_rebuild()
-RenewLicenceRenewLicenceValidationError.model_rebuild()
-RenewLicenceRenewLicenceNotFoundError.model_rebuild()
-RenewLicenceRenewLicenceConflictError.model_rebuild()
-RenewLicenceRenewLicenceInvalidTransitionError.model_rebuild()

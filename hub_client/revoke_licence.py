@@ -76,10 +76,3 @@ class RevokeLicenceRevokeLicenceInvalidTransitionError(BaseModel):
 class RevokeLicenceRevokeLicenceInvalidTransitionErrorFields(BaseModel):
     field: str
     message: str
-
-
-RevokeLicence.model_rebuild()
-RevokeLicenceRevokeLicenceValidationError.model_rebuild()
-RevokeLicenceRevokeLicenceNotFoundError.model_rebuild()
-RevokeLicenceRevokeLicenceConflictError.model_rebuild()
-RevokeLicenceRevokeLicenceInvalidTransitionError.model_rebuild()

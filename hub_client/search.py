@@ -34,8 +34,3 @@ class SearchDonorsNodes(BaseModel):
     name_fa: str = Field(alias="nameFa")
     name_en: str = Field(alias="nameEn")
     kind: DonorKind
-
-
-Search.model_rebuild()
-SearchInstitutions.model_rebuild()
-SearchDonors.model_rebuild()

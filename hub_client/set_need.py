@@ -60,9 +60,3 @@ class SetNeedSetNeedConflictError(BaseModel):
 class SetNeedSetNeedConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-SetNeed.model_rebuild()
-SetNeedSetNeedValidationError.model_rebuild()
-SetNeedSetNeedNotFoundError.model_rebuild()
-SetNeedSetNeedConflictError.model_rebuild()

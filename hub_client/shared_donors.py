@@ -12,4 +12,3 @@ class SharedDonors(BaseModel):
 
 
 SharedDonorsSharedDonors = Overlap
-SharedDonors.model_rebuild()

@@ -76,10 +76,3 @@ class SuspendLicenceSuspendLicenceInvalidTransitionError(BaseModel):
 class SuspendLicenceSuspendLicenceInvalidTransitionErrorFields(BaseModel):
     field: str
     message: str
-
-
-SuspendLicence.model_rebuild()
-SuspendLicenceSuspendLicenceValidationError.model_rebuild()
-SuspendLicenceSuspendLicenceNotFoundError.model_rebuild()
-SuspendLicenceSuspendLicenceConflictError.model_rebuild()
-SuspendLicenceSuspendLicenceInvalidTransitionError.model_rebuild()

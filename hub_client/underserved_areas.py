@@ -14,4 +14,3 @@ class UnderservedAreas(BaseModel):
 
 
 UnderservedAreasUnderservedAreas = CoverageAreaFields
-UnderservedAreas.model_rebuild()

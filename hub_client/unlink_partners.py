@@ -60,9 +60,3 @@ class UnlinkPartnersUnlinkPartnersConflictError(BaseModel):
 class UnlinkPartnersUnlinkPartnersConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UnlinkPartners.model_rebuild()
-UnlinkPartnersUnlinkPartnersValidationError.model_rebuild()
-UnlinkPartnersUnlinkPartnersNotFoundError.model_rebuild()
-UnlinkPartnersUnlinkPartnersConflictError.model_rebuild()

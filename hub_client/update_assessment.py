@@ -59,9 +59,3 @@ class UpdateAssessmentUpdateAssessmentConflictError(BaseModel):
 class UpdateAssessmentUpdateAssessmentConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdateAssessment.model_rebuild()
-UpdateAssessmentUpdateAssessmentValidationError.model_rebuild()
-UpdateAssessmentUpdateAssessmentNotFoundError.model_rebuild()
-UpdateAssessmentUpdateAssessmentConflictError.model_rebuild()

@@ -60,9 +60,3 @@ class UpdateCouncilUpdateCouncilConflictError(BaseModel):
 class UpdateCouncilUpdateCouncilConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdateCouncil.model_rebuild()
-UpdateCouncilUpdateCouncilValidationError.model_rebuild()
-UpdateCouncilUpdateCouncilNotFoundError.model_rebuild()
-UpdateCouncilUpdateCouncilConflictError.model_rebuild()

@@ -62,9 +62,3 @@ class UpdateCouncilMemberRoleUpdateCouncilMemberConflictError(BaseModel):
 class UpdateCouncilMemberRoleUpdateCouncilMemberConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdateCouncilMemberRole.model_rebuild()
-UpdateCouncilMemberRoleUpdateCouncilMemberValidationError.model_rebuild()
-UpdateCouncilMemberRoleUpdateCouncilMemberNotFoundError.model_rebuild()
-UpdateCouncilMemberRoleUpdateCouncilMemberConflictError.model_rebuild()

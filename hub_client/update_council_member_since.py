@@ -62,9 +62,3 @@ class UpdateCouncilMemberSinceUpdateCouncilMemberConflictError(BaseModel):
 class UpdateCouncilMemberSinceUpdateCouncilMemberConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdateCouncilMemberSince.model_rebuild()
-UpdateCouncilMemberSinceUpdateCouncilMemberValidationError.model_rebuild()
-UpdateCouncilMemberSinceUpdateCouncilMemberNotFoundError.model_rebuild()
-UpdateCouncilMemberSinceUpdateCouncilMemberConflictError.model_rebuild()

@@ -59,9 +59,3 @@ class UpdateCountyUpdateCountyConflictError(BaseModel):
 class UpdateCountyUpdateCountyConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdateCounty.model_rebuild()
-UpdateCountyUpdateCountyValidationError.model_rebuild()
-UpdateCountyUpdateCountyNotFoundError.model_rebuild()
-UpdateCountyUpdateCountyConflictError.model_rebuild()

@@ -61,9 +61,3 @@ class UpdateDonationUpdateDonationConflictError(BaseModel):
 class UpdateDonationUpdateDonationConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdateDonation.model_rebuild()
-UpdateDonationUpdateDonationValidationError.model_rebuild()
-UpdateDonationUpdateDonationNotFoundError.model_rebuild()
-UpdateDonationUpdateDonationConflictError.model_rebuild()

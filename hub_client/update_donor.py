@@ -59,9 +59,3 @@ class UpdateDonorUpdateDonorConflictError(BaseModel):
 class UpdateDonorUpdateDonorConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdateDonor.model_rebuild()
-UpdateDonorUpdateDonorValidationError.model_rebuild()
-UpdateDonorUpdateDonorNotFoundError.model_rebuild()
-UpdateDonorUpdateDonorConflictError.model_rebuild()

@@ -61,9 +61,3 @@ class UpdateEventUpdateEventConflictError(BaseModel):
 class UpdateEventUpdateEventConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdateEvent.model_rebuild()
-UpdateEventUpdateEventValidationError.model_rebuild()
-UpdateEventUpdateEventNotFoundError.model_rebuild()
-UpdateEventUpdateEventConflictError.model_rebuild()

@@ -59,9 +59,3 @@ class UpdateInstitutionUpdateInstitutionConflictError(BaseModel):
 class UpdateInstitutionUpdateInstitutionConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdateInstitution.model_rebuild()
-UpdateInstitutionUpdateInstitutionValidationError.model_rebuild()
-UpdateInstitutionUpdateInstitutionNotFoundError.model_rebuild()
-UpdateInstitutionUpdateInstitutionConflictError.model_rebuild()

@@ -74,10 +74,3 @@ class UpdateLicenceUpdateLicenceInvalidTransitionError(BaseModel):
 class UpdateLicenceUpdateLicenceInvalidTransitionErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdateLicence.model_rebuild()
-UpdateLicenceUpdateLicenceValidationError.model_rebuild()
-UpdateLicenceUpdateLicenceNotFoundError.model_rebuild()
-UpdateLicenceUpdateLicenceConflictError.model_rebuild()
-UpdateLicenceUpdateLicenceInvalidTransitionError.model_rebuild()

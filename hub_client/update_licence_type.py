@@ -59,9 +59,3 @@ class UpdateLicenceTypeUpdateLicenceTypeConflictError(BaseModel):
 class UpdateLicenceTypeUpdateLicenceTypeConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdateLicenceType.model_rebuild()
-UpdateLicenceTypeUpdateLicenceTypeValidationError.model_rebuild()
-UpdateLicenceTypeUpdateLicenceTypeNotFoundError.model_rebuild()
-UpdateLicenceTypeUpdateLicenceTypeConflictError.model_rebuild()

@@ -56,9 +56,3 @@ class UpdatePersonUpdatePersonConflictError(BaseModel):
 class UpdatePersonUpdatePersonConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdatePerson.model_rebuild()
-UpdatePersonUpdatePersonValidationError.model_rebuild()
-UpdatePersonUpdatePersonNotFoundError.model_rebuild()
-UpdatePersonUpdatePersonConflictError.model_rebuild()

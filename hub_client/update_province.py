@@ -56,9 +56,3 @@ class UpdateProvinceUpdateProvinceConflictError(BaseModel):
 class UpdateProvinceUpdateProvinceConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdateProvince.model_rebuild()
-UpdateProvinceUpdateProvinceValidationError.model_rebuild()
-UpdateProvinceUpdateProvinceNotFoundError.model_rebuild()
-UpdateProvinceUpdateProvinceConflictError.model_rebuild()

@@ -59,9 +59,3 @@ class UpdateServiceUpdateServiceConflictError(BaseModel):
 class UpdateServiceUpdateServiceConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdateService.model_rebuild()
-UpdateServiceUpdateServiceValidationError.model_rebuild()
-UpdateServiceUpdateServiceNotFoundError.model_rebuild()
-UpdateServiceUpdateServiceConflictError.model_rebuild()

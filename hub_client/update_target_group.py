@@ -56,9 +56,3 @@ class UpdateTargetGroupUpdateTargetGroupConflictError(BaseModel):
 class UpdateTargetGroupUpdateTargetGroupConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-UpdateTargetGroup.model_rebuild()
-UpdateTargetGroupUpdateTargetGroupValidationError.model_rebuild()
-UpdateTargetGroupUpdateTargetGroupNotFoundError.model_rebuild()
-UpdateTargetGroupUpdateTargetGroupConflictError.model_rebuild()

@@ -27,7 +27,3 @@ class WhoWhatWhereWhoWhatWhere(BaseModel):
 
 class WhoWhatWhereWhoWhatWhereService(BaseModel):
     name_en: str = Field(alias="nameEn")
-
-
-WhoWhatWhere.model_rebuild()
-WhoWhatWhereWhoWhatWhere.model_rebuild()

@@ -60,9 +60,3 @@ class WithdrawServiceWithdrawServiceConflictError(BaseModel):
 class WithdrawServiceWithdrawServiceConflictErrorFields(BaseModel):
     field: str
     message: str
-
-
-WithdrawService.model_rebuild()
-WithdrawServiceWithdrawServiceValidationError.model_rebuild()
-WithdrawServiceWithdrawServiceNotFoundError.model_rebuild()
-WithdrawServiceWithdrawServiceConflictError.model_rebuild()

@@ -103,7 +103,7 @@ def _spread(world: World, rng: random.Random, province: str, kinds: dict[K, int]
     # Every county has at least one centre; the rest follow population.
     places = list(counties) + rng.choices(counties, weights, k=len(plan) - len(counties))
     out = []
-    for kind, county in zip(plan, places):
+    for kind, county in zip(plan, places, strict=False):  # fewer centres than counties: some get none
         span = residents.get(kind)
         out.append(add_generated_institution(
             world, rng, county.key, kind, rng.choice(FOUNDED_DAYS), _article_source(province),

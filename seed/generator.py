@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 import random
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from functools import cache
 
 import jdatetime
 
@@ -67,7 +67,7 @@ def add_institutions(world: World, rng: random.Random, total: int, skip_province
     provinces = [p for p in world.ref.provinces if p.key not in skip_provinces]
     weights = [p.population * rng.lognormvariate(0, 0.2) for p in provinces]
     kinds, kind_cum = list(KIND_WEIGHTS), list(itertools.accumulate(KIND_WEIGHTS.values()))
-    for province, n in zip(provinces, allocate(total, weights, min_per_province)):
+    for province, n in zip(provinces, allocate(total, weights, min_per_province), strict=True):
         counties = world.ref.counties_of(province.key)
         # Every county gets its floor first (when the province's share allows), so planners'
         # gaps come from missing services, not from counties left empty by chance.
@@ -75,7 +75,7 @@ def add_institutions(world: World, rng: random.Random, total: int, skip_province
         plan = [c for c in counties for _ in range(floor)]
         plan += rng.choices(counties, [c.population ** 0.9 * rng.uniform(0.6, 1.4) for c in counties],
                             k=n - len(plan))
-        for county, kind in zip(plan, rng.choices(kinds, cum_weights=kind_cum, k=len(plan))):
+        for county, kind in zip(plan, rng.choices(kinds, cum_weights=kind_cum, k=len(plan)), strict=True):
             span = RESIDENTS.get(kind)
             add_generated_institution(world, rng, county.key, kind, rng.choice(FOUNDED_DAYS), source,
                                       residents=rng.randint(*span) if span else None)
@@ -118,7 +118,7 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _jalali_year(iso: str) -> int:
     return jdatetime.date.fromgregorian(date=dt.date.fromisoformat(iso)).year
 

@@ -12,7 +12,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from graph_model.enums import ENDPOINTS, KEYED_RELS, Label
 from graph_model.errors import FieldError, StoreError, ValidationFailed
@@ -30,6 +30,7 @@ IN_FLIGHT = 2
 MAX_REPORTED = 50
 
 Progress = Callable[[str, int], None]  # (what is being written, rows just written)
+T = TypeVar("T")
 
 
 @dataclass
@@ -40,7 +41,7 @@ class LoadReport:
     batches: int = 0
 
 
-def _batches(rows: list[Row], size: int) -> Iterator[list[Row]]:
+def _batches(rows: list[T], size: int) -> Iterator[list[T]]:
     for i in range(0, len(rows), size):
         yield rows[i:i + size]
 
@@ -56,9 +57,11 @@ def check(dataset: Dataset) -> dict[Label, set[str]]:
                 validate_node(label, row.get("key"), row.get("props", {}))
             except ValidationFailed as exc:
                 errors += [FieldError(f"{label.value}[{i}].{e.field}", e.message) for e in exc.errors]
-            if row.get("key") in seen:
-                errors.append(FieldError(f"{label.value}[{i}].key", f"duplicate key {row['key']!r}"))
-            seen.add(row.get("key"))
+            key = row.get("key")
+            if isinstance(key, str):  # a missing or malformed key is reported above
+                if key in seen:
+                    errors.append(FieldError(f"{label.value}[{i}].key", f"duplicate key {key!r}"))
+                seen.add(key)
         if len(errors) > MAX_REPORTED:
             break
     for rel in REL_ORDER:

@@ -79,7 +79,8 @@ def add_donors(world: World, rng: random.Random, count: int, source: str,
     nodes = world.ds.nodes.setdefault(Label.DONOR, [])
     based = world.ds.rels.setdefault(Rel.BASED_IN, [])
     picked = list(guaranteed) + list(zip(rng.choices(provinces, cum_weights=cum, k=count - len(guaranteed)),
-                                         rng.choices(kinds, cum_weights=kind_cum, k=count - len(guaranteed))))
+                                         rng.choices(kinds, cum_weights=kind_cum, k=count - len(guaranteed)),
+                                         strict=True))
     for province, kind in picked:
         key = world.keys.next("donor")
         name_en, name_fa = donor_names(kind, key[6:])
@@ -238,7 +239,7 @@ def _add_members(world: World, rng: random.Random, donors: Donors, persons_per_p
             officials = pools[c.province] if c.province else all_persons
             people = rng.sample(officials, min(len(officials), rng.randint(2, 4)))
             roles = [MemberRole.CHAIR, MemberRole.SECRETARY] + [MemberRole.MEMBER] * 2
-            for person, role in zip(people, roles):
+            for person, role in zip(people, roles, strict=False):  # two to four people: the first roles
                 ds.rel(Rel.PERSON_MEMBER_OF, person, c.key, role=role.value, since=since())
         local = by_county[c.county] if c.county and len(by_county[c.county]) >= 2 else (
             by_province[c.province] if c.province else world.institutions)

@@ -36,6 +36,7 @@ async def asgi_client(store: GraphStore, settings: Settings | None = None, role:
     app = create_app(settings, store=store)
     headers = {"Authorization": f"Bearer {token(role, provinces, key=settings.jwt_key)}"} if role else {}
     async with app.router.lifespan_context(app) as state:
+        assert state is not None  # the hub's lifespan yields its state
         # httpx's ASGITransport does not run the lifespan; hand its state to each request.
         async def with_state(scope: Any, receive: Any, send: Any) -> None:
             scope["state"] = dict(state)

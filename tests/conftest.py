@@ -44,13 +44,23 @@ def repo_root() -> Path:
 
 
 @pytest.fixture
-async def world(store: FalkorStore) -> AsyncIterator[tuple[Any, FalkorStore]]:
+async def small_world(store: FalkorStore) -> FalkorStore:
+    """A fresh store holding ``tests.builders.build_world``: two provinces, three counties, two
+    institutions, a donor, a council, services and licence types."""
+    from tests.builders import build_world
+
+    await build_world(store)
+    return store
+
+
+@pytest.fixture
+async def api_world(store: FalkorStore) -> AsyncIterator[tuple[Any, FalkorStore]]:
     """The generated client (``hub_client.HubClient``) on the ASGI app over a fresh store holding
-    ``tests.test_mutations_store.build_world``: two provinces, three counties, two institutions..."""
+    ``tests.builders.build_world`` (as ``small_world``), and that store."""
     from hub_client import HubClient
     from tests.asgi import asgi_client
-    from tests.test_mutations_store import build_world
+    from tests.builders import build_world
 
     await build_world(store)
     async with asgi_client(store) as http:
-        yield HubClient(url="http://hub/graphql", http_client=http), store
+        yield HubClient(url="http://hub/graphql", http_client=http), store  # type: ignore[arg-type]  # codegen's HttpClient protocol: json by position

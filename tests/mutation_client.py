@@ -1,4 +1,4 @@
-"""What the end-to-end mutation tests share (their `world` fixture is in conftest.py): the
+"""What the end-to-end mutation tests share (their `api_world` fixture is in conftest.py): the
 check that a refused mutation comes back typed and leaves the graph exactly as it was."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from graph_model.stores.falkordb import FalkorStore
-from tests.test_mutations_store import snapshot
+from tests.builders import snapshot
 
 
 def result(response: Any) -> Any:

@@ -13,12 +13,16 @@ import httpx
 import pytest
 from falkordb.asyncio import FalkorDB
 
+from graph_model import filter_keys
 from graph_model.cypher import statement
+from graph_model.list_specs import ENTITIES, ROOTS
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
 from hub_client import HubClient
 from hub_client.enums import Direction, EventKind, InstitutionKind, InstitutionSort, LicenceStatus
+from hub_client.exceptions import GraphQLClientGraphQLMultiError
 from hub_client.input_types import EventFilter, InstitutionFilter, LicenceFilter
+from hub.schema.lists import FILTER_DOCS
 from seed.loader import load
 from seed.profiles import build
 from tests.asgi import asgi_client
@@ -51,7 +55,7 @@ async def client(demo: FalkorStore) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 def hub(client: httpx.AsyncClient) -> HubClient:
-    return HubClient(url="http://hub/graphql", http_client=client)
+    return HubClient(url="http://hub/graphql", http_client=client)  # type: ignore[arg-type]  # codegen's HttpClient protocol: json by position
 
 
 async def test_khuzestan_institutions_by_kind_with_their_county(hub: HubClient) -> None:
@@ -117,8 +121,8 @@ async def test_donor_edges_total_their_giving(hub: HubClient, demo: FalkorStore)
         amounts += [n.amount for n in page.nodes]
     assert len(amounts) == donor.donations.total_count
     assert sum(amounts) == donor.giving.amount
-    amounts = [e.amount for e in donor.institutions.edges]
-    assert amounts == sorted(amounts, reverse=True)
+    given = [e.amount for e in donor.institutions.edges if e.amount is not None]
+    assert len(given) == len(donor.institutions.edges) and given == sorted(given, reverse=True)
 
 
 async def test_council_members_of_every_kind(hub: HubClient) -> None:
@@ -146,7 +150,8 @@ async def test_licences_expiring_in_a_window(hub: HubClient) -> None:
     window = LicenceFilter(status=[LicenceStatus.ACTIVE], expires_from="2026-11-23", expires_to="2027-02-20")
     page = (await hub.licences(filter_=window, first=100)).licences
     assert page.nodes, "the demo holds licences expiring in the next 90 days"
-    assert all(n.expires_on and "2026-11-23" <= n.expires_on <= "2027-02-20" for n in page.nodes), [n.expires_on for n in page.nodes][:5]
+    assert all(n.expires_on and "2026-11-23" <= n.expires_on <= "2027-02-20" for n in page.nodes), [
+        n.expires_on for n in page.nodes][:5]
     assert {n.status for n in page.nodes} == {LicenceStatus.ACTIVE}
 
 
@@ -179,6 +184,11 @@ async def _trips(demo: FalkorStore, call: Awaitable[Any]) -> int:
     return demo.round_trips - before
 
 
+async def _refused(call: Awaitable[Any]) -> None:
+    with pytest.raises(GraphQLClientGraphQLMultiError):
+        await call
+
+
 async def test_round_trips_do_not_grow_with_page_size(hub: HubClient, demo: FalkorStore) -> None:
     """The checked-in table (tests/round_trips.json) is the contract: a list query costs the same
     number of store statements for 5 items as for 100. Change the table only on purpose
@@ -193,6 +203,11 @@ async def test_round_trips_do_not_grow_with_page_size(hub: HubClient, demo: Falk
             demo, hub.events(first=size))
         measured[f"Licences(first: {size}) + institution, type, services"] = await _trips(
             demo, hub.licences(first=size))
+        # a search naming a place: which counties it names, then each list (and its count)
+        measured[f"Search(a county's name, first: {size})"] = await _trips(demo, hub.search(text="Ahvaz", first=size))
+    # an unknown key filter: the (empty) list, then one check of its keys
+    measured["Institutions(province: unknown key) refused"] = await _trips(
+        demo, _refused(hub.institutions(filter_=InstitutionFilter(province="IR-99"), first=5)))
     measured["InstitutionDetail"] = await _trips(demo, hub.institution_detail(key="inst-birjand-hazrat-ali-akbar"))
     for name in [k for k in measured if "first: 5)" in k]:
         assert measured[name] == measured[name.replace("first: 5)", "first: 100)")], name
@@ -211,3 +226,153 @@ async def test_a_malformed_global_id_is_the_clients_mistake(client: httpx.AsyncC
     error = body["errors"][0]
     assert error["extensions"]["code"] == "VALIDATION_FAILED" and "requestId" not in error["extensions"], body
     assert error["message"] != "Unexpected error."
+
+
+# Every root list with a key-valued filter, by its GraphQL field (a new one fails
+# test_every_key_filter_of_every_list_refuses_an_unknown_key until it is named here).
+ROOT_FIELDS = {"County": "counties", "Institution": "institutions", "Donor": "donors", "Council": "councils",
+               "Service": "services", "Licence": "licences", "Event": "events"}
+KEY_FILTERS = [(entity, f.name) for entity, spec in ROOTS.items() for f in spec.filters if f.key_of is not None]
+
+
+async def _error(client: httpx.AsyncClient, query: str) -> dict[str, Any]:
+    body = (await client.post("/graphql", json={"query": query})).json()
+    assert body.get("errors"), body
+    return dict(body["errors"][0])
+
+
+def test_key_filters_are_the_string_filters_but_search() -> None:
+    """A filter taking a string is a key of some node (so an unknown one is NOT_FOUND), save `search`."""
+    taking_strings = {name for name, (kind, _) in FILTER_DOCS.items() if kind is str} - {"search"}
+    declared = {f.name for entity in ENTITIES.values() for f in entity.filters if f.key_of is not None}
+    assert declared == taking_strings == set(filter_keys.KEYED)
+    assert {entity for entity, _ in KEY_FILTERS} == set(ROOT_FIELDS)
+
+
+@pytest.mark.parametrize(("entity", "name"), KEY_FILTERS, ids=[f"{e}.{n}" for e, n in KEY_FILTERS])
+async def test_every_key_filter_of_every_list_refuses_an_unknown_key(
+        client: httpx.AsyncClient, demo: FalkorStore, entity: str, name: str) -> None:
+    before = demo.round_trips
+    error = await _error(client, f'{{ {ROOT_FIELDS[entity]}(filter: {{{name}: "no-such-key"}}) {{ totalCount }} }}')
+    assert error["extensions"]["code"] == "NOT_FOUND", error
+    [field] = error["extensions"]["fields"]
+    assert field["field"] == f"filter.{name}" and "has the key 'no-such-key'" in field["message"], field
+    assert f"filter.{name}: " in error["message"]
+    assert demo.round_trips - before <= 2  # the list, then one check of its keys
+
+
+@pytest.mark.parametrize(("query", "field", "meant"), [
+    ('{ institutions(filter: {province: "IR-99"}) { totalCount } }', "filter.province", None),
+    ('{ institutions(filter: {province: "Khuzestan"}) { totalCount } }', "filter.province", "'IR-06' (Khuzestan"),
+    ('{ institutions(filter: {province: "خوزستان"}) { totalCount } }', "filter.province", "'IR-06' (Khuzestan"),
+    ('{ institutions(filter: {province: "ir-۰۶"}) { totalCount } }', "filter.province", "'IR-06'"),
+    ('{ counties(filter: {province: "مركزي"}) { totalCount } }', "filter.province", "'IR-00' (Markazi"),
+    ('{ events(filter: {county: "Ahvaz"}) { totalCount } }', "filter.county", "'IR-06-0603' (Ahvaz / اهواز)"),
+    ('{ services(filter: {targetGroup: "elderly"}) { totalCount } }', "filter.targetGroup", "'tg-elderly'"),
+    # a nested list, and its parent's own filter refused as not applying
+    ('{ province(key: "IR-06") { institutions(filter: {targetGroup: "nope"}) { totalCount } } }',
+     "filter.targetGroup", None),
+])
+async def test_an_unknown_key_names_the_argument_and_what_was_meant(
+        client: httpx.AsyncClient, query: str, field: str, meant: str | None) -> None:
+    error = await _error(client, query)
+    assert error["extensions"]["code"] == "NOT_FOUND", error
+    [found] = error["extensions"]["fields"]
+    assert found["field"] == field
+    assert ("did you mean" in found["message"]) == (meant is not None), found
+    assert meant is None or meant in found["message"], found
+
+
+async def test_two_unknown_keys_of_one_list_are_both_named_in_one_check(
+        client: httpx.AsyncClient, demo: FalkorStore) -> None:
+    before = demo.round_trips
+    error = await _error(client, '{ licences(filter: {province: "IR-99", service: "svc-nope"}) { totalCount } }')
+    assert {f["field"] for f in error["extensions"]["fields"]} == {"filter.province", "filter.service"}
+    assert demo.round_trips - before == 2  # the (empty) scoped list, then one statement for both keys
+
+
+async def test_known_keys_with_no_match_are_an_empty_list_and_a_parent_filter_is_refused(
+        hub: HubClient, client: httpx.AsyncClient) -> None:
+    empty = LicenceFilter(province="IR-06", service="svc-counselling-1480", expires_from="2099-01-01")
+    assert (await hub.licences(filter_=empty)).licences.total_count == 0
+    nested = await hub.institutions(filter_=InstitutionFilter(province="IR-06"), first=3)
+    assert nested.institutions.nodes  # nested lists under them, with a known key, stay lists
+    error = await _error(client, '{ province(key: "IR-06") { institutions(filter: {province: "IR-00"}) '
+                                 '{ totalCount } } }')
+    assert error["extensions"]["code"] == "VALIDATION_FAILED", error  # was "Unexpected error."
+    assert error["extensions"]["fields"][0]["field"] == "filter.province"
+
+
+async def test_search_finds_institutions_and_events_by_their_county_or_province(hub: HubClient) -> None:
+    ahvaz = (await hub.institutions(filter_=InstitutionFilter(county="IR-06-0603"), first=100)).institutions
+    assert ahvaz.total_count > 100
+    # Persian, English in any case, Arabic letters, a ZWNJ and Persian digits fold as name search does
+    for text in ("اهواز", "Ahvaz", "AHVAZ", "اهواز\u200c"):
+        found = (await hub.institutions(filter_=InstitutionFilter(search=text), first=100)).institutions
+        assert found.total_count == ahvaz.total_count, text  # no institution's own name says Ahvaz
+        assert {n.key for n in found.nodes} == {n.key for n in ahvaz.nodes}, text
+    # a province's name: all its institutions; with Arabic letters (ي) for Persian (ی)
+    birjand = (await hub.search(text="بيرجند", first=100)).institutions
+    assert "inst-birjand-hazrat-ali-akbar" in {n.key for n in birjand.nodes}  # by its own name
+    assert birjand.total_count == (await hub.institutions(filter_=InstitutionFilter(county="IR-29-2901"))
+                                   ).institutions.total_count
+    markazi = (await hub.institutions(filter_=InstitutionFilter(search="مرکزی"))).institutions.total_count
+    assert markazi >= (await hub.institutions(filter_=InstitutionFilter(province="IR-00"))).institutions.total_count
+    # events by the county they are held in (the Shalamcheh mawkib is in Khorramshahr county)
+    held = (await hub.events(filter_=EventFilter(search="خرمشهر"))).events
+    assert "evt-mawkib-shalamcheh" in {n.key for n in held.nodes}
+    assert {n.place.key for n in held.nodes if n.place} == {"IR-06-0607"}
+    # within a scope, and a text naming no place still searches names only
+    scoped = await hub.institutions(filter_=InstitutionFilter(province="IR-06", search="Ahvaz"))
+    assert scoped.institutions.total_count == ahvaz.total_count
+    assert (await hub.search(text="no place or name like this")).institutions.total_count == 0
+
+
+async def test_licences_and_donations_are_searched_in_any_case(hub: HubClient, client: httpx.AsyncClient) -> None:
+    number = (await hub.licences(first=1)).licences.nodes[0].number
+    assert number and number != number.lower()
+    found = (await hub.licences(filter_=LicenceFilter(search=number.lower()))).licences
+    assert number in {n.number for n in found.nodes}  # was none: the text is folded, the numbers were not
+    query = ('{ a: donations(filter: {search: "RAMADAN"}) { totalCount } '
+             'b: donations(filter: {search: "ramadan"}) { totalCount } }')
+    body = (await client.post("/graphql", json={"query": query})).json()["data"]
+    assert body["a"]["totalCount"] == body["b"]["totalCount"] > 0
+
+
+@pytest.mark.parametrize("amount", ["1,000,000", "۱٬۰۰۰٬۰۰۰", "١٬٠٠٠٬٠٠٠", "١،٠٠٠،٠٠٠", "۱,۰۰۰,۰۰۰", " 1000000 "])
+async def test_amounts_take_separators_and_persian_or_arabic_digits(client: httpx.AsyncClient, amount: str) -> None:
+    query = "query($min: Rials) { donations(filter: {amountMin: $min}) { totalCount } }"
+    plain = (await client.post("/graphql", json={"query": query, "variables": {"min": 1000000}})).json()
+    given = (await client.post("/graphql", json={"query": query, "variables": {"min": amount}})).json()
+    assert given == plain and plain["data"]["donations"]["totalCount"] > 0, given
+    literal = (await client.post("/graphql", json={
+        "query": f'{{ donations(filter: {{amountMin: "{amount}"}}) {{ totalCount }} }}'})).json()
+    assert literal == plain
+
+
+@pytest.mark.parametrize(("amount", "why"), [
+    ("1,00,000", "groups of three"), ("1,0000", "groups of three"), ("12.5", "decimal part"),
+    ("۱۲٫۵", "decimal part"), ("1 000", "not a whole number"), ("ten", "not a whole number"),
+    ("99999999999999999999", "too large"),
+])
+async def test_malformed_amounts_say_why(client: httpx.AsyncClient, amount: str, why: str) -> None:
+    query = "query($min: Rials) { donations(filter: {amountMin: $min}) { totalCount } }"
+    error = await _error(client, f'{{ donations(filter: {{amountMin: "{amount}"}}) {{ totalCount }} }}')
+    assert error["extensions"]["code"] == "VALIDATION_FAILED", error
+    assert why in error["extensions"]["fields"][0]["message"], error
+    body = (await client.post("/graphql", json={"query": query, "variables": {"min": amount}})).json()
+    assert body["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED" and why in body["errors"][0]["message"]
+
+
+async def test_the_3w_export_refuses_an_unknown_service_and_reads_years_as_amounts(client: httpx.AsyncClient) -> None:
+    unknown = await client.get("/export/3w.csv", params={"province": "IR-06", "service": "day care"})
+    assert unknown.status_code == 404, unknown.text  # was an empty table
+    assert unknown.json()["errors"][0]["extensions"]["fields"][0]["field"] == "service"
+    known = await client.get("/export/3w.csv", params={"province": "IR-06", "service": "svc-elderly-day-care"})
+    assert known.status_code == 200
+    latin, persian = [await client.get("/export/3w.csv", params={"province": "IR-06", "jalaliYear": year})
+                      for year in ("1403", "۱۴۰۳")]
+    assert latin.status_code == 200 and latin.text == persian.text
+    for year in ("²", "1403.5", "-1"):  # "²" passed isdigit() and then failed int(): a 500
+        refused = await client.get("/export/3w.csv", params={"province": "IR-06", "jalaliYear": year})
+        assert refused.status_code == 400, (year, refused.text)

@@ -1,4 +1,4 @@
-"""Entity mutations end to end: the generated client against the ASGI app on a small world.
+"""Entity mutations end to end: the generated client against the ASGI app on a small api_world.
 
 For every entity type, one table row says how to create it, the main bad creation (and the
 typed error and field it must give), a change and a bad change, and what keeps an existing
@@ -20,7 +20,7 @@ from hub_client.exceptions import GraphQLClientGraphQLMultiError
 from hub_client.enums import InstitutionKind
 from hub_client.input_types import CreateInstitutionInput, UpdateInstitutionInput
 from tests.mutation_client import refused, result, written
-from tests.test_mutations_store import snapshot
+from tests.builders import snapshot
 
 FA = {"nameFa": "نام", "nameEn": "Name"}
 
@@ -115,8 +115,8 @@ async def block_deletes(store: Any) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.label.value for c in CASES])
-async def test_create_change_and_delete(world: tuple[HubClient, Any], case: Case) -> None:
-    hub, store = world
+async def test_create_change_and_delete(api_world: tuple[HubClient, Any], case: Case) -> None:
+    hub, store = api_world
     made = written(await create_call(hub, case.label, case.create), case.label.value)
     assert made.key and made.id
     await refused(store, create_call(hub, case.label, case.bad_create), *case.bad_create_error)
@@ -134,45 +134,46 @@ async def test_create_change_and_delete(world: tuple[HubClient, Any], case: Case
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.existing], ids=[c.label.value for c in CASES if c.existing])
-async def test_delete_refused_while_something_depends_on_it(world: tuple[HubClient, Any], case: Case) -> None:
-    hub, store = world
+async def test_delete_refused_while_something_depends_on_it(api_world: tuple[HubClient, Any], case: Case) -> None:
+    hub, store = api_world
     await block_deletes(store)
     error = await refused(store, delete_call(hub, case.label, case.existing), "ConflictError", case.blocked_by)
     assert "remove those first" in error.message
 
 
-async def test_created_objects_are_read_back_through_the_api(world: tuple[HubClient, Any]) -> None:
-    hub, _ = world
+async def test_created_objects_are_read_back_through_the_api(api_world: tuple[HubClient, Any]) -> None:
+    hub, _ = api_world
     made = written(await hub.create_institution(CreateInstitutionInput(
-        nameFa="مرکز روزانه ي", nameEn="Day centre", kind=InstitutionKind.DAY_CARE, county="IR-00-0002",
+        name_fa="مرکز روزانه ي", name_en="Day centre", kind=InstitutionKind.DAY_CARE, county="IR-00-0002",
         founded="۱۳۹۹/۰۱/۱۵")), "Institution")
     assert (made.county.key, made.founded, made.founded_jalali) == ("IR-00-0002", "2020-04-03", "1399/01/15")
     assert made.key.startswith("inst-")
     detail = (await hub.institution_detail(made.key)).institution
+    assert detail is not None and detail.county is not None
     assert (detail.name_en, detail.county.key) == ("Day centre", "IR-00-0002")
     # The search text follows the new name, normalised (ي is found as ی).
     found = await hub.search("روزانه ی", first=5)
     assert made.key in {n.key for n in found.institutions.nodes}
 
-    renamed = written(await hub.update_institution(made.key, UpdateInstitutionInput(nameEn="Sunrise centre")),
+    renamed = written(await hub.update_institution(made.key, UpdateInstitutionInput(name_en="Sunrise centre")),
                       "Institution")
     assert renamed.name_fa == "مرکز روزانه ي" and renamed.name_en == "Sunrise centre"
     found = await hub.search("sunrise", first=5)
     assert [n.key for n in found.institutions.nodes] == [made.key]
 
 
-async def test_unset_leaves_absent_fields_alone(world: tuple[HubClient, Any]) -> None:
+async def test_unset_leaves_absent_fields_alone(api_world: tuple[HubClient, Any]) -> None:
     """An absent field stays; only an explicit null unsets."""
-    hub, _ = world
+    hub, _ = api_world
     made = written(await hub.create_institution(CreateInstitutionInput(
-        nameFa="ف", nameEn="E", kind=InstitutionKind.NGO, county="IR-00-0001", residents=12, lat=31.5)),
+        name_fa="ف", name_en="E", kind=InstitutionKind.NGO, county="IR-00-0001", residents=12, lat=31.5)),
         "Institution")
     kept = written(await hub.update_institution(made.key, UpdateInstitutionInput(lat=None)), "Institution")
     assert (kept.residents, kept.lat) == (12, None)
 
 
-async def test_licence_number_changes_but_not_its_status(world: tuple[HubClient, Any]) -> None:
-    hub, store = world
+async def test_licence_number_changes_but_not_its_status(api_world: tuple[HubClient, Any]) -> None:
+    hub, store = api_world
     await block_deletes(store)
     changed = written(await hub.update_licence("lic-1", input_types.UpdateLicenceInput(number="۱۲۳/الف")),
                       "Licence")
@@ -181,37 +182,39 @@ async def test_licence_number_changes_but_not_its_status(world: tuple[HubClient,
                   "NotFoundError", "key")
     gone = result(await hub.delete_licence("lic-1"))
     assert gone.typename__ == "Deleted"
-    assert (await hub.institution_detail("inst-b")).institution.licences.total_count == 0
+    holder = (await hub.institution_detail("inst-b")).institution
+    assert holder is not None and holder.licences.total_count == 0
 
 
-async def test_several_wrong_fields_are_all_named(world: tuple[HubClient, Any]) -> None:
-    hub, store = world
+async def test_several_wrong_fields_are_all_named(api_world: tuple[HubClient, Any]) -> None:
+    hub, store = api_world
     error = await refused(store, hub.create_event(input_types.CreateEventInput(
-        nameFa=" ", nameEn="Camp", kind="MAWKIB", startsOn="2024-08-20", county="IR-00-0001", lat=1.0,
-        organiserInstitutions=[""])), "ValidationError", "nameFa")
+        name_fa=" ", name_en="Camp", kind="MAWKIB", starts_on="2024-08-20", county="IR-00-0001", lat=1.0,
+        organiser_institutions=[""])), "ValidationError", "nameFa")
     assert {f.field for f in error.fields} >= {"nameFa", "organiserInstitutions"}
     assert error.code == "VALIDATION_FAILED"
 
 
-async def test_a_date_no_calendar_reads_is_refused_before_anything_runs(world: tuple[HubClient, Any]) -> None:
+async def test_a_date_no_calendar_reads_is_refused_before_anything_runs(api_world: tuple[HubClient, Any]) -> None:
     """Scalars check dates and amounts while reading the variables: the whole request is refused,
     with the hub's code, and nothing is written."""
-    hub, store = world
+    hub, store = api_world
     before = await snapshot(store)
     with pytest.raises(GraphQLClientGraphQLMultiError) as caught:
         await hub.create_assessment(input_types.CreateAssessmentInput(
             level="SELF", score=50, date="1403/13/40", institution="inst-a"))
     (error,) = caught.value.errors
-    assert error.extensions["code"] == "VALIDATION_FAILED"
-    assert "Solar Hijri" in error.extensions["fields"][0]["message"]
+    assert error.extensions is not None and error.extensions["code"] == "VALIDATION_FAILED"
+    fields = error.extensions["fields"]
+    assert isinstance(fields, list) and "Solar Hijri" in fields[0]["message"]
     assert await snapshot(store) == before
 
 
 async def test_an_unexpected_failure_is_masked_logged_and_writes_nothing(
-        world: tuple[HubClient, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+        api_world: tuple[HubClient, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     """A fault the caller did not cause (here the store's write breaks) is no typed result: the
     response says only "Unexpected error." with the request id; the log has the rest."""
-    hub, store = world
+    hub, store = api_world
     before = await snapshot(store)
 
     async def broken(*args: Any, **kwargs: Any) -> Any:
@@ -220,9 +223,10 @@ async def test_an_unexpected_failure_is_masked_logged_and_writes_nothing(
     monkeypatch.setattr(store, "write", broken)
     caplog.set_level(logging.ERROR, logger="hub")
     with pytest.raises(GraphQLClientGraphQLMultiError) as caught:
-        await hub.create_person(input_types.CreatePersonInput(nameFa="ف", nameEn="P"))
+        await hub.create_person(input_types.CreatePersonInput(name_fa="ف", name_en="P"))
     (error,) = caught.value.errors
     assert error.message == "Unexpected error." and "secret" not in str(caught.value)
-    assert error.extensions["requestId"] in caplog.text and "driver secret" in caplog.text
+    assert error.extensions is not None and str(error.extensions["requestId"]) in caplog.text
+    assert "driver secret" in caplog.text
     monkeypatch.undo()
     assert await snapshot(store) == before

@@ -1,4 +1,4 @@
-"""Licence issue and life cycle end to end: the generated client against the ASGI app on a small world.
+"""Licence issue and life cycle end to end: the generated client against the ASGI app on a small api_world.
 
 A refused step must come back typed (InvalidTransitionError with the status the licence kept, or
 the error of the bad input) with the graph exactly as it was (``refused``).
@@ -34,8 +34,8 @@ async def listed(hub: HubClient, key: str) -> Any:
     return found
 
 
-async def test_issue_licence_defaults_the_expiry_from_the_type(world) -> None:
-    hub, _ = world
+async def test_issue_licence_defaults_the_expiry_from_the_type(api_world) -> None:
+    hub, _ = api_world
     made = written(await hub.issue_licence(licence(
         number="KH-1403-17", issuedOn="1400/01/01", services=["svc-care", "svc-skills", "svc-care"])), "Licence")
     assert made.key.startswith("lic-")
@@ -49,8 +49,8 @@ async def test_issue_licence_defaults_the_expiry_from_the_type(world) -> None:
     assert [(n.key, n.status, n.licence_type.key) for n in held.nodes] == [(made.key, A.ACTIVE, "lt-care")]
 
 
-async def test_issue_an_agreement_in_principle_and_an_open_ended_licence(world) -> None:
-    hub, _ = world
+async def test_issue_an_agreement_in_principle_and_an_open_ended_licence(api_world) -> None:
+    hub, _ = api_world
     aip = written(await hub.issue_licence(licence(status=A.AGREEMENT_IN_PRINCIPLE, expiresOn="2022-03-21",
                                                   key="lic-aip")), "Licence")
     assert (aip.key, aip.status, aip.expires_on) == ("lic-aip", A.AGREEMENT_IN_PRINCIPLE, "2022-03-21")
@@ -60,8 +60,8 @@ async def test_issue_an_agreement_in_principle_and_an_open_ended_licence(world) 
     assert [n.key for n in page.nodes] == ["lic-aip"]
 
 
-async def test_issue_licence_refusals(world) -> None:
-    hub, store = world
+async def test_issue_licence_refusals(api_world) -> None:
+    hub, store = api_world
     issue = hub.issue_licence
     error = await refused(store, issue(licence(services=["svc-care", "svc-other"])), "ValidationError", "services")
     assert error.fields[0].message == "licence type 'lt-care' does not permit 'svc-other'"
@@ -75,8 +75,8 @@ async def test_issue_licence_refusals(world) -> None:
     await refused(store, issue(licence(key="lic-1")), "ConflictError", "key")
 
 
-async def test_renew_licence(world) -> None:
-    hub, store = world
+async def test_renew_licence(api_world) -> None:
+    hub, store = api_world
     key = await issued(hub)
     renewed = written(await hub.renew_licence(key), "Licence")
     assert (renewed.status, renewed.expires_on) == (A.ACTIVE, "2031-03-21")
@@ -94,8 +94,8 @@ async def test_renew_licence(world) -> None:
     assert written(await hub.renew_licence(open_ended, expires_on="2030-01-01"), "Licence").expires_on == "2030-01-01"
 
 
-async def test_a_revoked_licence_cannot_be_renewed(world) -> None:
-    hub, store = world
+async def test_a_revoked_licence_cannot_be_renewed(api_world) -> None:
+    hub, store = api_world
     key = await issued(hub)
     written(await hub.revoke_licence(key), "Licence")
     for call in (hub.renew_licence(key), hub.renew_licence(key, expires_on="2040-01-01")):
@@ -105,8 +105,8 @@ async def test_a_revoked_licence_cannot_be_renewed(world) -> None:
     assert (await listed(hub, key)).status == A.REVOKED
 
 
-async def test_suspend_and_reinstate(world) -> None:
-    hub, store = world
+async def test_suspend_and_reinstate(api_world) -> None:
+    hub, store = api_world
     key = await issued(hub)
     suspended = written(await hub.suspend_licence(key), "Licence")
     assert (suspended.key, suspended.status, suspended.institution.key) == (key, A.SUSPENDED, "inst-a")
@@ -123,8 +123,8 @@ async def test_suspend_and_reinstate(world) -> None:
     await refused(store, hub.reinstate_licence("lic-zz"), "NotFoundError", "key")
 
 
-async def test_revoke(world) -> None:
-    hub, store = world
+async def test_revoke(api_world) -> None:
+    hub, store = api_world
     key = await issued(hub, status=A.AGREEMENT_IN_PRINCIPLE)
     assert written(await hub.revoke_licence(key), "Licence").status == A.REVOKED
     assert (await listed(hub, key)).status == A.REVOKED
@@ -133,8 +133,8 @@ async def test_revoke(world) -> None:
     await refused(store, hub.revoke_licence("lic-zz"), "NotFoundError", "key")
 
 
-async def test_activate(world) -> None:
-    hub, store = world
+async def test_activate(api_world) -> None:
+    hub, store = api_world
     key = await issued(hub, status=A.AGREEMENT_IN_PRINCIPLE)
     for step in (hub.suspend_licence(key), hub.reinstate_licence(key), hub.renew_licence(key)):
         error = await refused(store, step, "InvalidTransitionError", "status")

@@ -1,4 +1,4 @@
-"""Relationship mutations end to end: the generated client against the ASGI app on a small world.
+"""Relationship mutations end to end: the generated client against the ASGI app on a small api_world.
 
 Each mutation's success is read back through the client's browse queries (or the store where no
 query shows it); each main refusal must come back as its typed error naming the input field,
@@ -14,7 +14,7 @@ from hub_client import HubClient
 from hub_client.enums import MemberRole
 from hub_client.input_types import RecordDonationInput, UpdateDonationInput
 from tests.mutation_client import refused, written
-from tests.test_mutations_store import DUMP_RELS
+from tests.builders import DUMP_RELS
 
 
 async def rels(store: FalkorStore, rel: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -35,8 +35,8 @@ async def event_row(hub: HubClient) -> Any:
 
 # --- donations ---------------------------------------------------------------------------------
 
-async def test_record_donation_to_an_institution_resolves_its_links(world) -> None:
-    hub, store = world
+async def test_record_donation_to_an_institution_resolves_its_links(api_world) -> None:
+    hub, store = api_world
     made = written(await hub.record_donation(gift(
         institution="inst-a", amount=5_000_000_000_000_000, date="1403/02/12", purpose="equipment")), "Donation")
     # Above 2^53: the Rials scalar keeps it exact both ways.
@@ -52,16 +52,16 @@ async def test_record_donation_to_an_institution_resolves_its_links(world) -> No
     assert (await hub.node(made.id)).node.key == made.key
 
 
-async def test_record_donation_to_an_event(world) -> None:
-    hub, _ = world
+async def test_record_donation_to_an_event(api_world) -> None:
+    hub, _ = api_world
     made = written(await hub.record_donation(gift(event="evt-1", amount=0, key="don-mawkib")), "Donation")
     assert (made.key, made.amount, made.event.key, made.institution) == ("don-mawkib", 0, "evt-1", None)
     giving = (await event_row(hub)).giving
     assert (giving.amount, giving.count) == (0, 1)
 
 
-async def test_record_donation_refusals(world) -> None:
-    hub, store = world
+async def test_record_donation_refusals(api_world) -> None:
+    hub, store = api_world
     written(await hub.record_donation(gift(institution="inst-a", key="don-1")), "Donation")
     call = hub.record_donation
     await refused(store, call(gift(institution="inst-a", amount=-5)), "ValidationError", "amount")
@@ -76,8 +76,8 @@ async def test_record_donation_refusals(world) -> None:
     await refused(store, call(gift(event="evt-1", key="don-1")), "ConflictError", "key")
 
 
-async def test_update_donation(world) -> None:
-    hub, store = world
+async def test_update_donation(api_world) -> None:
+    hub, store = api_world
     written(await hub.record_donation(gift(event="evt-1", key="don-1", purpose="food")), "Donation")
     updated = written(await hub.update_donation("don-1", UpdateDonationInput(amount=25, purpose=None)), "Donation")
     assert (updated.key, updated.amount, updated.date, updated.purpose) == ("don-1", 25, "2024-05-02", None)
@@ -95,8 +95,8 @@ async def test_update_donation(world) -> None:
     await refused(store, hub.update_donation("don-zz", UpdateDonationInput(amount=1)), "NotFoundError", "key")
 
 
-async def test_delete_donation(world) -> None:
-    hub, store = world
+async def test_delete_donation(api_world) -> None:
+    hub, store = api_world
     written(await hub.record_donation(gift(institution="inst-a", key="don-1", purpose="books")), "Donation")
     gone = written(await hub.delete_donation("don-1"), "Donation")
     assert (gone.key, gone.amount, gone.purpose, gone.donor.key, gone.institution.key) == (
@@ -108,8 +108,8 @@ async def test_delete_donation(world) -> None:
 
 # --- service offers ----------------------------------------------------------------------------
 
-async def test_offer_service_sets_the_capacity(world) -> None:
-    hub, store = world
+async def test_offer_service_sets_the_capacity(api_world) -> None:
+    hub, store = api_world
     offer = written(await hub.offer_service("inst-a", "svc-care", 40), "ServiceOffer")
     assert (offer.capacity, offer.institution.key, offer.service.key) == (40, "inst-a", "svc-care")
     written(await hub.offer_service("inst-a", "svc-care", 55), "ServiceOffer")
@@ -120,8 +120,8 @@ async def test_offer_service_sets_the_capacity(world) -> None:
     await refused(store, hub.offer_service("inst-a", "svc-skills", -1), "ValidationError", "capacity")
 
 
-async def test_withdraw_service(world) -> None:
-    hub, store = world
+async def test_withdraw_service(api_world) -> None:
+    hub, store = api_world
     written(await hub.offer_service("inst-a", "svc-care", 40), "ServiceOffer")
     gone = written(await hub.withdraw_service("inst-a", "svc-care"), "ServiceOffer")
     assert (gone.capacity, gone.institution.key, gone.service.key) == (40, "inst-a", "svc-care")
@@ -131,8 +131,8 @@ async def test_withdraw_service(world) -> None:
 
 # --- council members ---------------------------------------------------------------------------
 
-async def test_add_council_member(world) -> None:
-    hub, store = world
+async def test_add_council_member(api_world) -> None:
+    hub, store = api_world
     seat = written(await hub.add_council_member("council-1", MemberRole.MEMBER, donor="donor-1",
                                                 since="1402/01/01"), "Membership")
     assert (seat.key, seat.role, seat.since, seat.since_jalali) == (
@@ -148,8 +148,8 @@ async def test_add_council_member(world) -> None:
     assert (await hub.node(seat.id)).node.role == MemberRole.CHAIR
 
 
-async def test_add_council_member_refusals(world) -> None:
-    hub, store = world
+async def test_add_council_member_refusals(api_world) -> None:
+    hub, store = api_world
     add = hub.add_council_member
     await refused(store, add("council-9", MemberRole.MEMBER, person="person-1"), "NotFoundError", "council")
     await refused(store, add("council-1", MemberRole.MEMBER), "ValidationError", "donor")
@@ -158,8 +158,8 @@ async def test_add_council_member_refusals(world) -> None:
     await refused(store, add("council-1", MemberRole.MEMBER, institution="inst-zz"), "NotFoundError", "institution")
 
 
-async def test_update_council_member_role_and_since(world) -> None:
-    hub, store = world
+async def test_update_council_member_role_and_since(api_world) -> None:
+    hub, store = api_world
     written(await hub.add_council_member("council-1", MemberRole.MEMBER, donor="donor-1", since="2023-03-21"),
             "Membership")
     chair = written(await hub.update_council_member_role("council-1", donor="donor-1", role=MemberRole.CHAIR),
@@ -180,8 +180,8 @@ async def test_update_council_member_role_and_since(world) -> None:
     await refused(store, hub.update_council_member_since("council-1", since="2024-01-01"), "ValidationError", "donor")
 
 
-async def test_remove_council_member(world) -> None:
-    hub, store = world
+async def test_remove_council_member(api_world) -> None:
+    hub, store = api_world
     written(await hub.add_council_member("council-1", MemberRole.OBSERVER, institution="inst-a"), "Membership")
     gone = written(await hub.remove_council_member("council-1", institution="inst-a"), "Membership")
     assert (gone.role, gone.member.typename__, gone.member.key) == (MemberRole.OBSERVER, "Institution", "inst-a")
@@ -193,8 +193,8 @@ async def test_remove_council_member(world) -> None:
 
 # --- partners ----------------------------------------------------------------------------------
 
-async def test_link_partners_one_pair_whichever_way_round(world) -> None:
-    hub, store = world
+async def test_link_partners_one_pair_whichever_way_round(api_world) -> None:
+    hub, store = api_world
     pair = written(await hub.link_partners("inst-a", "inst-b", since="1400/10/11", purpose="training"),
                    "Partnership")
     assert (pair.key, pair.since, pair.purpose) == ("inst-a|inst-b", "2022-01-01", "training")
@@ -213,19 +213,20 @@ async def test_link_partners_one_pair_whichever_way_round(world) -> None:
     await refused(store, hub.link_partners("inst-a", "inst-zz"), "NotFoundError", "partner")
 
 
-async def test_unlink_partners(world) -> None:
-    hub, store = world
+async def test_unlink_partners(api_world) -> None:
+    hub, store = api_world
     written(await hub.link_partners("inst-a", "inst-b", purpose="training"), "Partnership")
     gone = written(await hub.unlink_partners("inst-b", "inst-a"), "Partnership")
-    assert (gone.key, gone.purpose, gone.first.key, gone.second.key) == ("inst-a|inst-b", "training", "inst-a", "inst-b")
+    assert (gone.key, gone.purpose, gone.first.key, gone.second.key) == (
+        "inst-a|inst-b", "training", "inst-a", "inst-b")
     assert (await hub.institution_detail("inst-a")).institution.partners.total_count == 0
     await refused(store, hub.unlink_partners("inst-a", "inst-b"), "NotFoundError", "partner")
 
 
 # --- event participants and provided services --------------------------------------------------
 
-async def test_register_and_remove_participant(world) -> None:
-    hub, store = world
+async def test_register_and_remove_participant(api_world) -> None:
+    hub, store = api_world
     joined = written(await hub.register_participant("evt-1", "inst-a", role="volunteer team"), "Participation")
     assert (joined.role, joined.institution.key, joined.event.key) == ("volunteer team", "inst-a", "evt-1")
     participants = (await event_row(hub)).participants
@@ -240,8 +241,8 @@ async def test_register_and_remove_participant(world) -> None:
     await refused(store, hub.remove_participant("evt-1", "inst-a"), "NotFoundError", "institution")
 
 
-async def test_record_and_remove_provided_service(world) -> None:
-    hub, store = world
+async def test_record_and_remove_provided_service(api_world) -> None:
+    hub, store = api_world
     provided = written(await hub.record_provided_service("evt-1", "svc-care", people=1200), "ProvidedService")
     assert (provided.people, provided.event.key, provided.service.key) == (1200, "evt-1", "svc-care")
     assert [(e.node.key, e.people) for e in (await event_row(hub)).services.edges] == [("svc-care", 1200)]
@@ -256,8 +257,8 @@ async def test_record_and_remove_provided_service(world) -> None:
 
 # --- needs -------------------------------------------------------------------------------------
 
-async def test_set_need_is_one_figure_per_pair(world) -> None:
-    hub, store = world
+async def test_set_need_is_one_figure_per_pair(api_world) -> None:
+    hub, store = api_world
     need = written(await hub.set_need("IR-00-0001", "tg-elderly", 900, "census 2016", 2016), "Need")
     assert (need.key, need.people, need.source, need.year, need.generated) == (
         "IR-00-0001|tg-elderly", 900, "census 2016", 2016, False)
@@ -271,8 +272,8 @@ async def test_set_need_is_one_figure_per_pair(world) -> None:
     await refused(store, hub.set_need("IR-99-0001", "tg-elderly", 1, "x", 2023), "NotFoundError", "county")
 
 
-async def test_remove_need(world) -> None:
-    hub, store = world
+async def test_remove_need(api_world) -> None:
+    hub, store = api_world
     need = written(await hub.set_need("IR-00-0001", "tg-elderly", 900, "census 2016", 2016), "Need")
     gone = written(await hub.remove_need("IR-00-0001", "tg-elderly"), "Need")
     assert (gone.key, gone.people, gone.source, gone.year) == ("IR-00-0001|tg-elderly", 900, "census 2016", 2016)

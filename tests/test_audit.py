@@ -21,7 +21,7 @@ from graph_model.errors import StoreUnavailable
 from graph_model.stores.falkordb import FalkorStore
 from hub.auth.principal import Principal, Role
 from tests.asgi import asgi_client, token
-from tests.test_mutations_store import build_world
+from tests.builders import build_world
 
 LOG = """query Log($first: Int, $after: String, $operation: String, $subject: String, $since: DateTime,
                     $until: DateTime) {
@@ -46,14 +46,14 @@ async def gql(http: httpx.AsyncClient, query: str, variables: dict[str, Any] | N
     headers = {"Authorization": f"Bearer {token(as_role, subject=subject)}"} if as_role else {}
     response = await http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
     assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 async def log(http: httpx.AsyncClient, **variables: Any) -> dict[str, Any]:
     """The audit log as an admin sees it."""
     answer = await gql(http, LOG, variables, as_role="admin")
     assert "errors" not in answer, answer
-    return answer["data"]["auditLog"]  # type: ignore[no-any-return]
+    return answer["data"]["auditLog"]
 
 
 async def test_editor_writes_are_logged_with_who_what_keys_and_values(store: FalkorStore) -> None:
@@ -86,7 +86,7 @@ async def test_individual_donors_personal_data_is_redacted_and_companies_kept(st
     async with asgi_client(store, role="editor") as http:
         donor = (await gql(http, CREATE_DONOR, {"input": person}))["data"]["createDonor"]["key"]
         await gql(http, CREATE_DONOR, {"input": company})
-        await gql(http, 'mutation { updateDonor(key: "%s", input: {nameEn: "A. Rezaei"}) { __typename } }' % donor)
+        await gql(http, f'mutation {{ updateDonor(key: "{donor}", input: {{nameEn: "A. Rezaei"}}) {{ __typename }} }}')
         await gql(http, 'mutation { updateDonor(key: "donor-1", input: {nameEn: "Donor One Ltd"}) { __typename } }')
         await gql(http, RECORD_DONATION, {"donor": donor})
         await gql(http, RECORD_DONATION, {"donor": "donor-1"})

@@ -34,7 +34,7 @@ from hub.auth.authenticate import Authenticator
 from hub.auth.principal import Principal, Role
 from hub.settings import Settings
 from tests.asgi import asgi_client
-from tests.test_mutations_store import build_world
+from tests.builders import build_world
 
 PROVINCES = "{ provinces { totalCount } }"
 NETWORKS = "{ isolatedInstitutions { totalCount } }"
@@ -195,8 +195,50 @@ async def test_wrong_secret_unknown_id_and_malformed_headers_are_refused(store: 
         for header in (f"Basic {token}", "Bearer", "Bearer  ", token, "Token abc"):
             assert "must be `Bearer <API key or token>`" in refused(await post(http, PROVINCES, header)), header
         assert "bearer token was refused" in refused(await post(http, PROVINCES, "Bearer not.a.jwt"))
-        assert "bearer token was refused" in refused(await post(http, PROVINCES, f"Bearer hub_{key_id}"))
+        assert "cut short or altered" in refused(await post(http, PROVINCES, f"Bearer hub_{key_id}"))
         assert (await post(http, PROVINCES, f"bearer {token}")).status_code == 200  # the scheme is caseless
+
+
+@pytest.mark.parametrize(("pasted", "says"), [
+    ("<{}>", "the API key has characters around it: remove the < >"),
+    ("[{}]", "the API key has characters around it: remove the [ ]"),
+    ('"{}"', 'the API key has characters around it: remove the "'),
+    ("'{}',", "the API key has characters around it: remove the ' ,"),
+    ("\u200b{}", "the API key has characters around it: remove the zero-width space (U+200B)"),
+    ("«{}»", "the API key has characters around it: remove the « »"),
+    ("Bearer {}", "the Authorization header says `Bearer` twice"),
+    ("{cut}", "the API key is cut short or altered"),
+    ("<{cut}>", "the API key is cut short or altered"),
+])
+async def test_a_key_pasted_with_stray_characters_is_told_what_is_wrong(
+        store: FalkorStore, pasted: str, says: str) -> None:
+    """A key wrapped in brackets or quotes used to be read as a JWT ("JWT bearer tokens are not
+    accepted here"); the refusal now says what to remove, and never repeats any of the key."""
+    _, token = await api_keys.create(store, "viewer")
+    key_id, secret = api_keys.parse(token) or ("", "")
+    header = "Bearer " + pasted.format(token, cut=token[:-len(secret) + 5])
+    async with asgi_client(store, NO_CACHE, role=None) as http:
+        # sent as UTF-8, as a client does with a zero-width space or a guillemet in it
+        response = await http.post("/graphql", json={"query": PROVINCES}, headers=[(b"authorization", header.encode())])
+        message = refused(response)
+        assert message.startswith(says), message
+        assert "JWT" not in message and "bearer token was refused" not in message
+        assert secret[:8] not in response.text and key_id not in response.text
+        # without the stray characters the same key works
+        assert (await post(http, PROVINCES, f"Bearer {token}")).status_code == 200
+        # the key without `Bearer `: the header says how to send it, still without the key
+        bare = await post(http, PROVINCES, token)
+        assert refused(bare).endswith("put `Bearer ` before the API key") and secret[:8] not in bare.text
+
+
+async def test_a_jwt_in_brackets_is_told_so_and_plain_jwts_are_still_checked(store: FalkorStore) -> None:
+    settings = dataclasses.replace(NO_CACHE, jwt_key="sso-shared-secret-0123456789abcdef0123", jwt_algorithm="HS256")
+    good = jwt.encode({"sub": "u1", "role": "viewer", "exp": int(time.time()) + 60}, settings.jwt_key,
+                      algorithm="HS256")
+    async with asgi_client(store, settings, role=None) as http:
+        message = refused(await post(http, PROVINCES, f"Bearer <{good}>"))
+        assert message == "the bearer token has characters around it: remove the < >"
+        assert (await post(http, PROVINCES, f"Bearer {good}")).status_code == 200
 
 
 async def test_hs256_tokens_need_the_issuer_audience_and_a_role(store: FalkorStore) -> None:

@@ -1,7 +1,10 @@
-"""The `hub` command, run in-process (and once as a real subprocess for `serve`)."""
+"""The `hub` command, run in-process, and as real subprocesses (`serve`, `--help`, `status`)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +109,92 @@ def test_serve_seeds_an_empty_store_and_answers(tmp_path: Path, repo_root: Path)
     assert f'{{"Authorization": "Bearer {token}"}}' in output and "Headers tab" in output
     assert proc.returncode == 0, output
     assert not EmbeddedServer(tmp_path).ping(), "serve must stop the server it started"
+
+
+# Start-up (issue 16): how long these take is reported by benchmarks/startup.py; the tests check that
+# the real commands work and that the parser and `hub status` leave the heavy modules alone.
+
+def _hub(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The `hub` console script of this virtualenv, as a person runs it."""
+    hub = Path(sys.executable).with_name("hub")
+    return subprocess.run([str(hub), *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_hub_help_lists_every_command() -> None:
+    done = _hub("--help")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: hub ")
+    for command in ("serve", "seed", "status", "export-schema", "needs", "keys", "operations"):
+        assert command in done.stdout
+    assert done.stderr == ""
+    keys = _hub("keys", "create", "--help")
+    assert keys.returncode == 0 and "viewer, planner, council_member, editor, admin" in keys.stdout
+
+
+def test_hub_status_starts_the_store_reports_it_and_stops_it(tmp_path: Path) -> None:
+    from graph_model.stores.embedded import EmbeddedServer
+
+    env = {**os.environ, "HUB_DATA_DIR": str(tmp_path), "HUB_STORE": "embedded"}
+    done = _hub("status", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "store: embedded at" in done.stdout and "graph 'hub'" in done.stdout
+    assert "nodes" in done.stdout and "relationships" in done.stdout
+    rows = {cells[1].strip(): cells[2].strip() for line in done.stdout.splitlines()
+            if len(cells := line.split("│")) > 3}
+    assert rows["Province"] == "0" and rows["Institution"] == "0"
+    assert not EmbeddedServer(tmp_path).ping(), "status must stop the server it started"
+
+
+def test_hub_status_against_a_running_store_leaves_it_running(tmp_path: Path) -> None:
+    from graph_model.stores.embedded import EmbeddedServer
+
+    server = EmbeddedServer(tmp_path)
+    server.start()
+    try:
+        done = _hub("status", env={**os.environ, "HUB_DATA_DIR": str(tmp_path), "HUB_STORE": "embedded"})
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert str(server.socket_path) in done.stdout
+        assert server.ping(), "status must not stop a server another process started"
+    finally:
+        server.stop()
+
+
+HEAVY = ("neo4j", "pandas", "numpy", "hub_client", "strawberry", "graphql", "redis", "falkordb", "rich",
+         "uvicorn", "hub.schema", "hub.app", "seed", "graph_model.queries", "graph_model.api_keys")
+
+
+def _imported_by(code: str, env: dict[str, str] | None = None) -> set[str]:
+    script = f"import sys\n{code}\nprint('\\n'.join(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+def test_the_parser_imports_no_command_implementation() -> None:
+    # Building the parser (every `hub` command does, `hub --help` does nothing else) and reading
+    # every subcommand's help must not import the store, the schema, the client or rich.
+    modules = _imported_by("from hub.cli.main import parser\nparser()\n"
+                           "from hub.cli import operations\nassert operations.CLIENT.name == 'client.py'")
+    loaded = sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+    assert loaded == []
+
+
+def test_the_key_roles_in_the_help_are_the_stored_ones() -> None:
+    from graph_model import api_keys
+    from hub.cli import keys
+
+    assert keys.ROLES == api_keys.ROLES
+
+
+def test_status_on_the_embedded_store_does_not_import_neo4j(tmp_path: Path) -> None:
+    env = {**os.environ, "HUB_DATA_DIR": str(tmp_path), "HUB_STORE": "embedded"}
+    modules = _imported_by("from hub.cli.main import main\nassert main(['status']) == 0", env)
+    assert "falkordb" in modules and "rich.table" in modules
+    assert not {"neo4j", "pandas", "hub_client", "strawberry", "hub.schema"} & modules
+
+
+def test_operations_default_folder_is_found_without_importing_the_client(repo_root: Path) -> None:
+    from hub.cli import operations
+
+    assert repo_root / "hub_client" / "client.py" == operations.CLIENT
+    assert repo_root / "operations" == operations.OPERATIONS

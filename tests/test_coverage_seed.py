@@ -16,6 +16,7 @@ import pytest
 from graph_model.enums import Label, Rel
 from hub_client import HubClient
 from hub_client.enums import CoverageMethod
+from hub_client.input_types import CoverageQuestion
 from seed.dataset import Dataset
 from seed.generator import TODAY
 from seed.loader import load
@@ -33,7 +34,7 @@ async def national(store: Any) -> AsyncIterator[HubClient]:
     await load(store, Dataset("national-coverage", {label: full.nodes[label] for label in LABELS},
                               {rel: full.rels[rel] for rel in RELS}))
     async with asgi_client(store) as http:
-        yield HubClient(url="http://hub/graphql", http_client=http)
+        yield HubClient(url="http://hub/graphql", http_client=http)  # type: ignore[arg-type]  # codegen's HttpClient protocol: json by position
 
 
 def withheld(group: str) -> set[str]:
@@ -43,12 +44,12 @@ def withheld(group: str) -> set[str]:
 async def test_underserved_counties_top_the_ranking(national: HubClient) -> None:
     for group in ("tg-disability", "tg-elderly"):
         expected = withheld(group)
-        found = (await national.underserved_areas(target_group=group, method=CoverageMethod.RATIO,
-                                                  as_of=TODAY.isoformat(), top=len(expected))).underserved_areas
+        question = CoverageQuestion(target_group=group, method=CoverageMethod.RATIO, as_of=TODAY.isoformat())
+        found = (await national.underserved_areas(question, top=len(expected))).underserved_areas
         assert {a.key for a in found} == expected, group
         assert all(a.capacity == 0 and a.unmet_share == 1 for a in found)
         # Capacity elsewhere in the province: the gap is the county's own.
-        report = (await national.coverage(target_group=group, method=CoverageMethod.RATIO, as_of=TODAY.isoformat(),
-                                          first=1000)).coverage
+        report = (await national.coverage(question, first=1000)).coverage
         for area in found:
-            assert any(a.capacity > 0 for a in report.areas if a.province_key == area.province_key and a.key != area.key)
+            assert any(a.capacity > 0 for a in report.areas
+                       if a.province_key == area.province_key and a.key != area.key)

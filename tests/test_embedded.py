@@ -61,7 +61,7 @@ async def test_a_second_process_reuses_the_running_server(tmp_path: Path, repo_r
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == "shared"
         assert server.ping(), "the second process must not stop a server it did not start"
-        assert server.running_pid() == server._process.pid
+        assert server._process is not None and server.running_pid() == server._process.pid
         assert await _count(tmp_path) == 25
     finally:
         server.stop()

@@ -68,6 +68,8 @@ async def own_app(data_dir: Path) -> AsyncIterator[httpx.AsyncClient]:
                                    jwt_algorithm="HS256")
     app = create_app(settings)
     async with app.router.lifespan_context(app) as state:
+        assert state is not None  # the hub's lifespan yields its state
+
         async def with_state(scope: Any, receive: Any, send: Any) -> None:
             scope["state"] = dict(state)
             await app(scope, receive, send)
@@ -86,7 +88,7 @@ async def _post(client: httpx.AsyncClient, query: str, variables: dict[str, Any]
         FAST)
 
 
-def _codes(response: httpx.Response) -> set[str]:
+def _codes(response: httpx.Response) -> set[str | None]:
     return {(e.get("extensions") or {}).get("code") for e in response.json().get("errors") or []}
 
 
@@ -340,7 +342,7 @@ async def test_settings_timeout_reaches_every_statement(tmp_path: Path) -> None:
             sent.append(args)
             return await real(*args)
 
-        store._client.execute_command = recording  # type: ignore[method-assign]
+        store._client.execute_command = recording
         await store.read(COUNT[Label.DONOR])
         await store.write(FILL)
         assert [a[0] for a in sent] == ["GRAPH.RO_QUERY", "GRAPH.QUERY", "GRAPH.QUERY"]  # + version bump

@@ -3,21 +3,18 @@ log lines, the parser/validation caches, and GraphiQL served offline (rendered b
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
-import shutil
-import socket
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
-import uvicorn
 from strawberry.extensions import ParserCache, ValidationCache
 
+from graph_model import api_keys
 from graph_model.enums import Label
 from graph_model.errors import FieldError, NotFound
 from graph_model.stores.falkordb import FalkorStore
@@ -29,6 +26,7 @@ from hub.schema.extensions import CACHE_SIZE, ErrorCodes
 from hub.settings import Settings
 from seed.dataset import Dataset
 from seed.loader import load
+from tests import browser
 from tests.asgi import asgi_client
 
 QUERY = "{ provinces { totalCount nodes { key } } }"
@@ -138,7 +136,7 @@ async def test_requests_that_cannot_run(client: httpx.AsyncClient, query: str, v
 
 async def test_field_errors_keep_200_under_the_spec_media_type(client: httpx.AsyncClient) -> None:
     # A resolver's refusal (neither a service nor a target group asked), not a request error.
-    response = await client.post("/graphql", json={"query": "{ coverage(level: COUNTY, method: RATIO) "
+    response = await client.post("/graphql", json={"query": "{ coverage(question: {level: COUNTY, method: RATIO}) "
                                                             "{ __typename } }"}, headers=SPEC)
     assert response.status_code == 200 and response.headers["content-type"] == GRAPHQL_RESPONSE
     body = response.json()
@@ -159,7 +157,8 @@ async def test_request_ids_are_generated_or_reused(client: httpx.AsyncClient) ->
 
 
 async def test_unexpected_errors_are_masked_and_logged_with_the_request_id(
-        client: httpx.AsyncClient, store: FalkorStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+        client: httpx.AsyncClient, store: FalkorStore, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
     async def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("password=hunter2 leaked from the driver")
 
@@ -172,7 +171,7 @@ async def test_unexpected_errors_are_masked_and_logged_with_the_request_id(
     assert error["message"] == "Unexpected error." and error["path"] == ["provinces"]
     assert error["extensions"] == {"requestId": "trace-42"} == {"requestId": response.headers["x-request-id"]}
     [record] = [r for r in caplog.records if r.name == "hub"]
-    assert "trace-42" in record.getMessage() and getattr(record, "request_id") == "trace-42"
+    assert "trace-42" in record.getMessage() and getattr(record, "request_id") == "trace-42"  # noqa: B009 - from extra=
     assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
     assert "hunter2" in caplog.text and "Traceback" in caplog.text and "in broken" in caplog.text
 
@@ -199,7 +198,8 @@ async def test_errors_raised_around_execution_are_masked_too(
 
 
 async def test_hub_errors_are_shown_with_code_and_fields(
-        client: httpx.AsyncClient, store: FalkorStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+        client: httpx.AsyncClient, store: FalkorStore, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
     async def missing(*args: Any, **kwargs: Any) -> Any:
         raise NotFound("no such province", [FieldError("province", "IR-99 is unknown")])
 
@@ -214,7 +214,8 @@ async def test_hub_errors_are_shown_with_code_and_fields(
 
 
 async def test_a_crash_outside_graphql_is_a_500_with_the_id(
-        client: httpx.AsyncClient, store: FalkorStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+        client: httpx.AsyncClient, store: FalkorStore, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
     async def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("socket gone")
 
@@ -259,49 +260,96 @@ async def test_production_has_no_ide(store: FalkorStore) -> None:
         assert (await client.post("/graphql", json={"query": QUERY})).status_code == 200
 
 
-async def test_graphiql_renders_in_a_real_browser(store: FalkorStore, tmp_path: Path) -> None:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("Debian's chromium is needed for this test: apt-get install -y chromium")
-    seen: list[tuple[str, str, int]] = []
-    # GraphiQL's own introspection carries no key unless one is typed into its Headers tab.
-    app = create_app(Settings(anonymous=True), store=store)
+async def test_graphiql_asks_for_a_key_and_sends_it_in_a_real_browser(store: FalkorStore) -> None:
+    """GraphiQL in Debian's Chromium (Playwright): the key field, a refused key, a good one that every
+    request carries and that brings the schema, the key kept over a reload, the Headers tab winning;
+    nothing fetched from another host, no console error, no CSP violation."""
+    ds = Dataset("browser")
+    for code in ("IR-00", "IR-01"):
+        ds.node(Label.PROVINCE, code, nameFa="استان", nameEn=code, generated=True, source="test")
+    await load(store, ds)
+    _, viewer = await api_keys.create(store, "viewer", note="browser test")
+    bad = "hub_000000000000_" + "x" * 43
+    expect = browser.expect()
+    async with browser.serve(create_app(Settings(), store=store)) as served, browser.chromium() as (page, seen):
+        status, field = page.locator("#hub-key-status"), page.locator("#hub-key")
 
-    async def recording(scope: Any, receive: Any, send: Any) -> None:
-        async def record(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                seen.append((scope["method"], scope["path"], message["status"]))
-            await send(message)
-        await app(scope, receive, record if scope["type"] == "http" else send)
+        async def use_key(key: str) -> None:
+            await field.fill(key)
+            async with page.expect_response(lambda r: r.url == served.base + "/graphql"):
+                await page.get_by_role("button", name="Use key").click()
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(recording, log_level="warning", lifespan="on"))
-    serving = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        while not server.started:
-            if serving.done():
-                pytest.fail(f"uvicorn did not start: {serving.exception()!r}")
-            await asyncio.sleep(0.05)
-        browser = await asyncio.create_subprocess_exec(
-            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=15000", "--dump-dom",
-            f"http://127.0.0.1:{port}/graphql",
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        out, err = await asyncio.wait_for(browser.communicate(), timeout=120)
-    finally:
-        server.should_exit = True
-        await serving
-        sock.close()
-    dom = out.decode()
-    assert browser.returncode == 0, err.decode()[-2000:]
-    # The placeholder div has no classes: these exist only once React has rendered GraphiQL.
-    assert 'class="graphiql-container"' in dom, dom[:2000]
-    assert "graphiql-query-editor" in dom and "CodeMirror" in dom
-    assert "Loading…" not in dom
-    assets = {path for method, path, status in seen if path.startswith(graphiql.MOUNT) and status == 200}
-    assert len(assets) == 6, seen
-    # GraphiQL fetched the schema (introspection) from the server it came from.
-    assert ("POST", "/graphql", 200) in seen
+        def sent(key: str) -> list[str]:  # the requests to /graphql that carried "Bearer <key>"
+            return [method + " " + url for method, url, headers in seen.requests
+                    if url.startswith(served.base + "/graphql") and headers.get("authorization") == f"Bearer {key}"]
+
+        await page.goto(served.base + "/graphql?q=" + quote("{ provinces { totalCount } }"))
+        # No key yet: the refusal says so and where to get one; the docs have no schema.
+        await expect(status).to_contain_text("No API key", timeout=20_000)
+        await expect(status).to_contain_text("hub keys create --role viewer")
+        await expect(status).to_contain_text("hub serve")
+        await page.get_by_role("button", name="Show Documentation Explorer").click()
+        await expect(page.locator(".graphiql-doc-explorer")).to_contain_text("Error fetching schema")
+        assert 'class="graphiql-container"' in await page.content() and "Loading…" not in await page.content()
+
+        asked = len(seen.requests)
+        await field.fill("not a key")
+        await page.get_by_role("button", name="Use key").click()
+        await expect(status).to_contain_text("That is not a key")
+        assert len(seen.requests) == asked  # nothing sent
+
+        await use_key(bad)
+        await expect(status).to_contain_text("The key was refused (401: the API key is unknown or revoked)")
+        await expect(page.locator(".graphiql-doc-explorer")).to_contain_text("Error fetching schema")
+        assert sent(bad)
+
+        await use_key(viewer)
+        await expect(status).to_contain_text("Key accepted")
+        docs = page.locator(".graphiql-doc-explorer")
+        await expect(docs.locator(".graphiql-doc-explorer-root-type").first).to_have_text("query")
+        await expect(docs).to_contain_text("Query")
+        introspections = [r for r in sent(viewer) if r.startswith("POST ")]
+        assert introspections, seen.requests
+        async with page.expect_response(lambda r: r.url == served.base + "/graphql") as answer:
+            await page.locator(".graphiql-execute-button").click()
+        assert (await answer.value).status == 200 and (await (await answer.value).json()) == {
+            "data": {"provinces": {"totalCount": 2}}}
+        await expect(page.locator(".graphiql-response")).to_contain_text('"totalCount": 2')
+        assert len(sent(viewer)) == len(introspections) + 1  # the query carried the key too
+
+        # A reload keeps the key (sessionStorage) and loads the schema with it at once.
+        requests_before = len(sent(viewer))
+        await page.reload()
+        await expect(status).to_contain_text("Key accepted", timeout=20_000)
+        assert await field.input_value() == viewer
+        assert await page.evaluate("sessionStorage.getItem('hub:apiKey')") == viewer
+        assert viewer not in await page.evaluate("JSON.stringify(localStorage)")
+        assert len(sent(viewer)) > requests_before
+
+        # An Authorization header typed in the Headers tab wins over the key field.
+        await page.get_by_role("button", name="Headers").click()
+        await page.locator(".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror").click()
+        await page.keyboard.insert_text(json.dumps({"Authorization": f"Bearer {bad}"}))
+        before = len(sent(bad))
+        async with page.expect_response(lambda r: r.url == served.base + "/graphql") as answer:
+            await page.locator(".graphiql-execute-button").click()
+        assert (await answer.value).status == 401 and len(sent(bad)) == before + 1
+        await expect(status).to_contain_text("Authorization header in the Headers tab was refused")
+
+        # Forget: the key leaves the tab's storage (the schema is fetched again, with the tab's header).
+        async with page.expect_response(lambda r: r.url == served.base + "/graphql"):
+            await page.get_by_role("button", name="Forget").click()
+        assert await field.input_value() == ""
+        assert await page.evaluate("sessionStorage.getItem('hub:apiKey')") is None
+        csp_violations = await page.evaluate("window.__cspViolations")
+
+    assert csp_violations == []
+    assert seen.errors == []
+    # The only console errors are Chromium's own lines for the 401 answers the test asked for, and
+    # for the favicon it asks for by itself (the hub serves none).
+    errors = [text for kind, text in seen.console if kind == "error" and "401 (Unauthorized)" not in text]
+    not_found = [path for _, path, status in served.answered if status == 404]
+    assert len(errors) == len(not_found) and set(not_found) <= {"/favicon.ico"}, (errors, not_found)
+    assert seen.requests and all(url.startswith(served.base + "/") for _, url, _ in seen.requests), seen.requests
+    assets = {path for _, path, status in served.answered if path.startswith(graphiql.MOUNT) and status == 200}
+    assert len(assets) == 6, served.answered

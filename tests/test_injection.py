@@ -30,11 +30,12 @@ from graph_model.enums import MetaLabel
 from graph_model.stores.falkordb import FalkorStore
 from hub.schema import schema
 from hub.settings import Limits, Settings
+from hub.strawberry_compat import graphql_schema
 from tests.asgi import asgi_client
 from graph_model.cypher import statement
-from tests.test_mutations_store import DUMP_RELS, build_world
+from tests.builders import DUMP_RELS, build_world
 
-GRAPHQL = schema._schema
+GRAPHQL = graphql_schema(schema)
 # The domain's nodes (not the graph version, audit log or API keys, which every call touches).
 DUMP_NODES = statement("test_injection_dump_nodes", "MATCH (n) WHERE " + " AND ".join(
     f"NOT n:{label.value}" for label in MetaLabel) + " RETURN labels(n) AS labels, properties(n) AS props",
@@ -67,6 +68,10 @@ def fresh(prefix: str) -> str:
     return f"{prefix}{next(_serial)}"
 
 
+def _update(key: str) -> Callable[[], dict[str, Any]]:
+    return lambda: {"key": key, "input": {"source": "base"}}
+
+
 # Valid arguments per mutation; the callables make keys no earlier call took. SETUP (below) has
 # created what the updates and removals name.
 BASE: dict[str, Callable[[], dict[str, Any]]] = {
@@ -77,17 +82,19 @@ BASE: dict[str, Callable[[], dict[str, Any]]] = {
     "createPerson": lambda: {"input": {"nameFa": "ف", "nameEn": "P"}},
     "createCouncil": lambda: {"input": {"nameFa": "ش", "nameEn": "C", "kind": "PARTICIPATION_COUNCIL",
                                        "level": "PROVINCIAL", "provinces": ["IR-00"]}},
-    "createService": lambda: {"input": {"nameFa": "خ", "nameEn": "S", "domain": "SOCIAL", "targetGroups": ["tg-elderly"]}},
+    "createService": lambda: {"input": {"nameFa": "خ", "nameEn": "S", "domain": "SOCIAL",
+                                        "targetGroups": ["tg-elderly"]}},
     "createTargetGroup": lambda: {"input": {"nameFa": "گ", "nameEn": "T"}},
     "createLicenceType": lambda: {"input": {"nameFa": "م", "nameEn": "L", "services": ["svc-care"]}},
     "createEvent": lambda: {"input": {"nameFa": "ر", "nameEn": "E", "kind": "MAWKIB", "startsOn": "2024-08-20",
                                       "county": "IR-01-0001"}},
-    "createAssessment": lambda: {"input": {"level": "SELF", "score": 3.5, "date": "2024-01-01", "institution": "inst-a"}},
+    "createAssessment": lambda: {"input": {"level": "SELF", "score": 3.5, "date": "2024-01-01",
+                                           "institution": "inst-a"}},
     "recordDonation": lambda: {"input": {"donor": "donor-1", "institution": "inst-a", "amount": "1000",
                                          "date": "2024-01-01"}},
     "issueLicence": lambda: {"input": {"holder": "inst-a", "licenceType": "lt-care", "services": ["svc-care"],
                                        "issuedOn": "2024-01-01", "status": "ACTIVE"}},
-    **{f"update{entity}": (lambda key=key: {"key": key, "input": {"source": "base"}}) for entity, key in (
+    **{f"update{entity}": _update(key) for entity, key in (
         ("Province", "IR-00"), ("County", "IR-00-0001"), ("Institution", "inst-a"), ("Donor", "donor-1"),
         ("Person", "person-1"), ("Council", "council-1"), ("Service", "svc-care"), ("TargetGroup", "tg-elderly"),
         ("LicenceType", "lt-care"), ("Licence", "lic-1"), ("Event", "evt-1"), ("Assessment", "asm-1"),
@@ -113,8 +120,10 @@ BASE: dict[str, Callable[[], dict[str, Any]]] = {
 }
 # What the updates and removals above find: a donation, an assessment, a licence, links.
 SETUP = """mutation {
-  d: recordDonation(input: {key: "don-1", donor: "donor-1", institution: "inst-a", amount: "5", date: "2024-01-01"}) { __typename }
-  a: createAssessment(input: {key: "asm-1", level: SELF, score: 1, date: "2024-01-01", institution: "inst-a"}) { __typename }
+  d: recordDonation(input: {key: "don-1", donor: "donor-1", institution: "inst-a", amount: "5",
+                            date: "2024-01-01"}) { __typename }
+  a: createAssessment(input: {key: "asm-1", level: SELF, score: 1, date: "2024-01-01",
+                              institution: "inst-a"}) { __typename }
   l: issueLicence(input: {key: "lic-1", holder: "inst-a", licenceType: "lt-care", services: ["svc-care"],
                   issuedOn: "2024-01-01", status: ACTIVE}) { __typename }
   o: offerService(institution: "inst-a", service: "svc-care", capacity: 10) { __typename }
@@ -129,9 +138,15 @@ QUERY_DEFAULTS: dict[str, Any] = {"ID": base64.b64encode(b"Institution:inst-a").
                                   "Int": 1, "Float": 1.0, "Boolean": False, "Date": "2024-01-01", "Rials": "1"}
 
 
+def nullable(type_: graphql.GraphQLType) -> graphql.GraphQLType:
+    """``graphql.get_nullable_type``, typed for any type (its overloads leave out the GraphQLWrappingType
+    that GraphQLInputType includes)."""
+    return type_.of_type if isinstance(type_, graphql.GraphQLNonNull) else type_
+
+
 def default(type_: graphql.GraphQLInputType) -> Any:
     """A valid value of a required argument or input field."""
-    inner = graphql.get_nullable_type(type_)
+    inner = nullable(type_)
     if isinstance(inner, graphql.GraphQLList):
         return [default(inner.of_type)]
     if isinstance(inner, graphql.GraphQLEnumType):
@@ -139,11 +154,11 @@ def default(type_: graphql.GraphQLInputType) -> Any:
     if isinstance(inner, graphql.GraphQLInputObjectType):
         return {name: default(f.type) for name, f in inner.fields.items()
                 if graphql.is_non_null_type(f.type) and f.default_value is graphql.Undefined}
-    return QUERY_DEFAULTS[inner.name]  # type: ignore[union-attr]
+    return QUERY_DEFAULTS[named(inner).name]
 
 
 def named(type_: graphql.GraphQLType) -> graphql.GraphQLNamedType:
-    return graphql.get_named_type(type_)  # type: ignore[return-value]
+    return graphql.get_named_type(type_)
 
 
 def string_sites(args: dict[str, graphql.GraphQLArgument]) -> Iterator[tuple[str, ...]]:
@@ -166,10 +181,10 @@ def with_payload(args: dict[str, Any], site: tuple[str, ...], payload: str,
     holder, leaf_type = varied, types[site[0]].type
     if len(site) == 2:  # a field of an input object, or of the first of a list of them
         outer = varied[site[0]] = varied.get(site[0]) or ({} if graphql.is_input_object_type(
-            graphql.get_nullable_type(leaf_type)) else [{}])
+            nullable(leaf_type)) else [{}])
         holder = outer if isinstance(outer, dict) else outer[0]
         leaf_type = named(leaf_type).fields[site[1]].type  # type: ignore[attr-defined]
-    unwrapped = graphql.get_nullable_type(leaf_type)
+    unwrapped = nullable(leaf_type)
     holder[site[-1]] = [payload] if isinstance(unwrapped, graphql.GraphQLList) else payload
     return varied
 
@@ -180,7 +195,8 @@ def selection(type_: graphql.GraphQLOutputType) -> str:
     if not isinstance(inner, (graphql.GraphQLObjectType, graphql.GraphQLInterfaceType, graphql.GraphQLUnionType)):
         return ""
     parts = ["__typename"]
-    members = GRAPHQL.get_possible_types(inner) if graphql.is_abstract_type(inner) else [inner]
+    members = (GRAPHQL.get_possible_types(inner)
+               if isinstance(inner, (graphql.GraphQLInterfaceType, graphql.GraphQLUnionType)) else [inner])
     error, node = GRAPHQL.get_type("MutationError"), GRAPHQL.get_type("Node")
     if any(GRAPHQL.is_sub_type(error, m) for m in members):  # type: ignore[arg-type]
         parts.append("... on MutationError { code message }")
@@ -199,11 +215,16 @@ def document(kind: str, field: graphql.GraphQLField, name: str, args: dict[str, 
 def stored_field(field: graphql.GraphQLField, leaf: str) -> str | None:
     """The success type of a mutation and whether it shows ``leaf`` as a String field."""
     inner = named(field.type)
-    members = GRAPHQL.get_possible_types(inner) if graphql.is_abstract_type(inner) else [inner]  # type: ignore[arg-type]
+    if isinstance(inner, (graphql.GraphQLInterfaceType, graphql.GraphQLUnionType)):
+        members = GRAPHQL.get_possible_types(inner)
+    elif isinstance(inner, graphql.GraphQLObjectType):
+        members = [inner]
+    else:
+        return None
     for member in members:
         own = member.fields.get(leaf)
         if own is not None and named(own.type) is graphql.GraphQLString \
-                and not isinstance(graphql.get_nullable_type(own.type), graphql.GraphQLList):
+                and not isinstance(nullable(own.type), graphql.GraphQLList):
             return member.name
     return None
 
@@ -219,7 +240,7 @@ async def snapshot(store: FalkorStore) -> Snapshot:
     return nodes, rels
 
 
-def changes(before: Snapshot, after: Snapshot) -> tuple[set[str], set[tuple[str, ...]]]:
+def changes(before: Snapshot, after: Snapshot) -> tuple[set[str | None], set[tuple[str | None, ...]]]:
     """Keys of the nodes, and of the relationships and their ends, that appeared, vanished or changed."""
     (nodes_before, rels_before), (nodes_after, rels_after) = before, after
     keys = {dict(eval(item)[1]).get("key")  # noqa: S307 - our own repr of plain values

@@ -23,8 +23,9 @@ from hub.execution.limits import check, count_tokens
 from hub.http.rate_limit import RateLimiter
 from hub.schema import schema
 from hub.settings import Limits, Settings
+from hub.strawberry_compat import graphql_schema
 from tests.asgi import asgi_client, token
-from tests.test_mutations_store import build_world
+from tests.builders import build_world
 
 OPERATIONS = Path(__file__).resolve().parent.parent / "operations"
 NORMAL = '{ institutions(first: 5) { totalCount nodes { key donations(first: 5) { nodes { key donor { key } } } } } }'
@@ -53,7 +54,7 @@ HOSTILE: dict[str, tuple[str, dict[str, Any] | None, str, int]] = {
 
 
 @pytest.fixture
-async def world(store: FalkorStore) -> FalkorStore:
+async def limits_world(store: FalkorStore) -> FalkorStore:
     await build_world(store)
     await record_donation(store, donor="donor-1", amount=5_000_000, date="2024-01-02", institution="inst-a",
                           key="don-1")
@@ -61,8 +62,8 @@ async def world(store: FalkorStore) -> FalkorStore:
 
 
 @pytest.fixture
-async def client(world: FalkorStore) -> AsyncIterator[httpx.AsyncClient]:
-    async with asgi_client(world) as http:
+async def client(limits_world: FalkorStore) -> AsyncIterator[httpx.AsyncClient]:
+    async with asgi_client(limits_world) as http:
         yield http
 
 
@@ -73,17 +74,17 @@ def refused(response: httpx.Response, limit: str) -> dict[str, Any]:
     assert "data" not in body, body
     [error] = body["errors"]
     assert error["extensions"]["code"] == "LIMIT_EXCEEDED" and error["extensions"]["limit"] == limit, error
-    return error  # type: ignore[no-any-return]
+    return error
 
 
 @pytest.mark.parametrize("case", HOSTILE)
-async def test_hostile_queries_are_refused_before_any_store_work(client: httpx.AsyncClient, world: FalkorStore,
+async def test_hostile_queries_are_refused_before_any_store_work(client: httpx.AsyncClient, limits_world: FalkorStore,
                                                                  case: str) -> None:
     query, variables, limit, value = HOSTILE[case]
     maximum = getattr(Limits(), limit)
-    before = world.round_trips
+    before = limits_world.round_trips
     response = await client.post("/graphql", json={"query": query, "variables": variables})
-    assert world.round_trips == before  # not one statement
+    assert limits_world.round_trips == before  # not one statement
     error = refused(response, limit)
     assert error["extensions"]["value"] == value and error["extensions"]["maximum"] == maximum
     env = {"depth": "HUB_MAX_DEPTH", "aliases": "HUB_MAX_ALIASES", "page": "HUB_MAX_PAGE", "cost": "HUB_MAX_COST",
@@ -92,64 +93,66 @@ async def test_hostile_queries_are_refused_before_any_store_work(client: httpx.A
 
 
 async def test_the_message_says_which_limit_and_by_how_much(client: httpx.AsyncClient) -> None:
-    response = await client.post("/graphql", json={"query": deep(16)}, headers={"accept": "application/graphql-response+json"})
+    response = await client.post("/graphql", json={"query": deep(16)},
+                                 headers={"accept": "application/graphql-response+json"})
     assert refused(response, "depth")["message"] == "query depth 50 exceeds the limit 12 (HUB_MAX_DEPTH)"
     page = await client.post("/graphql", json={"query": HOSTILE["first: 1000000"][0]})
     assert refused(page, "page")["message"] == ("page size 1000000 (provinces.first) exceeds the limit 100 "
                                                 "(HUB_MAX_PAGE)")
 
 
-async def test_a_normal_query_still_runs(client: httpx.AsyncClient, world: FalkorStore) -> None:
-    before = world.round_trips
+async def test_a_normal_query_still_runs(client: httpx.AsyncClient, limits_world: FalkorStore) -> None:
+    before = limits_world.round_trips
     response = await client.post("/graphql", json={"query": NORMAL})
     assert response.status_code == 200 and "errors" not in response.json(), response.text
     institutions = response.json()["data"]["institutions"]
     assert institutions["totalCount"] == 2
     donations = {n["key"]: n["donations"]["nodes"] for n in institutions["nodes"]}
     assert donations["inst-a"] == [{"key": "don-1", "donor": {"key": "donor-1"}}]
-    assert world.round_trips > before
+    assert limits_world.round_trips > before
     introspection = await client.post("/graphql", json={"query": get_introspection_query(descriptions=True)})
     assert introspection.status_code == 200 and introspection.json()["data"]["__schema"]["queryType"]
 
 
-async def test_limits_come_from_the_settings(world: FalkorStore) -> None:
+async def test_limits_come_from_the_settings(limits_world: FalkorStore) -> None:
     """The same queries, run with the default limits, then with small ones, then with a larger page."""
     shallow = '{ institution(key: "inst-a") { county { province { key } } } }'  # depth 4, cost 5
-    async with asgi_client(world) as default:
+    async with asgi_client(limits_world) as default:
         assert (await default.post("/graphql", json={"query": shallow})).json()["data"]["institution"]
         assert (await default.post("/graphql", json={"query": NORMAL})).status_code == 200
-    async with asgi_client(world, Settings(limits=Limits(depth=3))) as strict:
+    async with asgi_client(limits_world, Settings(limits=Limits(depth=3))) as strict:
         assert "HUB_MAX_DEPTH" in refused(await strict.post("/graphql", json={"query": shallow}), "depth")["message"]
-    async with asgi_client(world, Settings(limits=Limits(cost=50, page=4))) as strict:
+    async with asgi_client(limits_world, Settings(limits=Limits(cost=50, page=4))) as strict:
         refused(await strict.post("/graphql", json={"query": NORMAL}), "page")  # first: 5 > 4
         # institutions 1 + 4 * (totalCount 1 + nodes (1 + key 1 + donations (1 + 4 * 4))) = 81
         cost = NORMAL.replace("first: 5", "first: 4")
         assert refused(await strict.post("/graphql", json={"query": cost}), "cost")["extensions"]["value"] == 81
     # The resolvers' own page check reads the same setting: 200 items is too many by default, not here.
     big = "{ provinces(first: 200) { totalCount } }"
-    async with asgi_client(world) as default:
+    async with asgi_client(limits_world) as default:
         refused(await default.post("/graphql", json={"query": big}), "page")
-    async with asgi_client(world, Settings(limits=Limits(page=500))) as generous:
+    async with asgi_client(limits_world, Settings(limits=Limits(page=500))) as generous:
         response = await generous.post("/graphql", json={"query": big})
         assert response.json() == {"data": {"provinces": {"totalCount": 2}}}
 
 
-async def test_variables_are_checked_and_cached_documents_too(world: FalkorStore) -> None:
+async def test_variables_are_checked_and_cached_documents_too(limits_world: FalkorStore) -> None:
     """The parser and validation caches are shared: a document they already hold is measured again,
     with this request's variables and this app's limits."""
     query = "query($n: Int) { provinces(first: $n) { totalCount } }"
-    async with asgi_client(world) as default:
+    async with asgi_client(limits_world) as default:
         assert (await default.post("/graphql", json={"query": query, "variables": {"n": 5}})).status_code == 200
         refused(await default.post("/graphql", json={"query": query, "variables": {"n": 101}}), "page")
         assert (await default.post("/graphql", json={"query": query, "variables": {"n": 100}})).status_code == 200
         assert (await default.post("/graphql", json={"query": deep(3)})).status_code == 200  # depth 11
-    async with asgi_client(world, Settings(limits=Limits(depth=10, page=2))) as strict:
+    async with asgi_client(limits_world, Settings(limits=Limits(depth=10, page=2))) as strict:
         refused(await strict.post("/graphql", json={"query": query, "variables": {"n": 5}}), "page")
         refused(await strict.post("/graphql", json={"query": deep(3)}), "depth")
 
 
-async def test_a_large_body_is_refused_413_without_reading_it(client: httpx.AsyncClient, world: FalkorStore) -> None:
-    before = world.round_trips
+async def test_a_large_body_is_refused_413_without_reading_it(client: httpx.AsyncClient,
+                                                              limits_world: FalkorStore) -> None:
+    before = limits_world.round_trips
     ten_mb = b'{"query": "{ __typename }", "pad": "' + b"x" * 10_000_000 + b'"}'
     response = await client.post("/graphql", content=ten_mb, headers={"content-type": "application/json"})
     assert response.status_code == 413
@@ -169,22 +172,22 @@ async def test_a_large_body_is_refused_413_without_reading_it(client: httpx.Asyn
     assert streamed.status_code == 413
     assert "more than 1048576 bytes" in streamed.json()["errors"][0]["message"]
     assert len(sent) == 2  # refused as soon as the count passed the limit: 8 MB never read
-    assert world.round_trips == before
+    assert limits_world.round_trips == before
     ok = await client.post("/graphql", json={"query": "{ __typename }", "pad": "x" * 900_000})
     assert ok.json() == {"data": {"__typename": "Query"}}  # a body within the limit reaches the app whole
 
 
-async def test_body_limit_comes_from_the_settings(world: FalkorStore) -> None:
-    async with asgi_client(world, Settings(limits=Limits(body_bytes=100))) as small:
+async def test_body_limit_comes_from_the_settings(limits_world: FalkorStore) -> None:
+    async with asgi_client(limits_world, Settings(limits=Limits(body_bytes=100))) as small:
         response = await small.post("/graphql", json={"query": "{ __typename }", "pad": "x" * 100})
         assert response.status_code == 413 and "limit 100 (HUB_MAX_BODY_BYTES)" in response.text
         assert (await small.post("/graphql", json={"query": "{ __typename }"})).status_code == 200
 
 
-async def test_rate_limit_per_key(world: FalkorStore) -> None:
+async def test_rate_limit_per_key(limits_world: FalkorStore) -> None:
     settings = Settings(limits=Limits(rate_per_minute=60, rate_burst=2))
     query = {"query": "{ __typename }"}
-    async with asgi_client(world, settings) as client:
+    async with asgi_client(limits_world, settings) as client:
         assert [(await client.post("/graphql", json=query)).status_code for _ in range(2)] == [200, 200]
         third = await client.post("/graphql", json=query)
         assert third.status_code == 429
@@ -195,7 +198,7 @@ async def test_rate_limit_per_key(world: FalkorStore) -> None:
         other = {"Authorization": f"Bearer {token('viewer', subject='someone-else')}"}
         assert (await client.post("/graphql", json=query, headers=other)).status_code == 200  # its own bucket
     unlimited = Settings(limits=Limits(rate_per_minute=0, rate_burst=1))
-    async with asgi_client(world, unlimited) as client:
+    async with asgi_client(limits_world, unlimited) as client:
         assert {(await client.post("/graphql", json=query)).status_code for _ in range(5)} == {200}
 
 
@@ -252,13 +255,13 @@ def test_bucket_off_at_zero_and_bounded_memory() -> None:
 # -- the measure itself ------------------------------------------------------------------------
 
 def measure(query: str, limits: Limits = Limits(), variables: dict[str, Any] | None = None) -> Any:
-    return check(limits, schema._schema, parse(query), variables, None)
+    return check(limits, graphql_schema(schema), parse(query), variables, None)
 
 
 def test_fragments_are_expanded_and_measured_once() -> None:
     via_fragments = ('query { institution(key: "a") { ...A } } fragment A on Institution { county { ...B } } '
-                     "fragment B on County { institutions(first: 100) { nodes { ... on Institution { donors(first: 100) "
-                     "{ nodes { key } } } } } }")
+                     "fragment B on County { institutions(first: 100) { nodes { ... on Institution { "
+                     "donors(first: 100) { nodes { key } } } } } }")
     found = measure(via_fragments, Limits(depth=5))
     assert (found.limit, found.value) == ("depth", 7)
     assert measure(via_fragments, Limits(depth=7, cost=10_000)).limit == "cost"
@@ -287,7 +290,7 @@ def test_checked_in_operations_fit_the_default_limits() -> None:
         document = parse(text)
         for op in document.definitions:
             if isinstance(op, OperationDefinitionNode) and op.name is not None:
-                found = check(Limits(), schema._schema, document, {}, op.name.value)
+                found = check(Limits(), graphql_schema(schema), document, {}, op.name.value)
                 assert found is None, (path.name, op.name.value, found)
 
 

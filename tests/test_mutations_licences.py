@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from graph_model.enums import Label
 from graph_model.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from graph_model.mutations import (
@@ -23,15 +21,9 @@ from graph_model.statements.writes_licences import TRANSITION
 from graph_model.stores.falkordb import FalkorStore
 
 try:
-    from tests.test_mutations_store import build_world, fails_cleanly, links, snapshot
+    from tests.builders import fails_cleanly, links, snapshot
 except ImportError:  # tests/ on sys.path rather than the repository root
-    from test_mutations_store import build_world, fails_cleanly, links, snapshot
-
-
-@pytest.fixture
-async def world(store: FalkorStore) -> FalkorStore:
-    await build_world(store)
-    return store
+    from builders import fails_cleanly, links, snapshot  # type: ignore[import-not-found, no-redef]
 
 
 async def issue(store: FalkorStore, **overrides: object) -> dict:
@@ -45,95 +37,97 @@ async def set_status(store: FalkorStore, key: str, status: str) -> None:
     await store.write(UPSERT_NODE[Label.LICENCE], rows=[{"key": key, "props": {"status": status}}])
 
 
-async def test_issue_defaults_the_expiry_from_the_type(world: FalkorStore) -> None:
-    licence = await issue(world, number="KH-1403-17", services=["svc-care", "svc-skills", "svc-care"])
+async def test_issue_defaults_the_expiry_from_the_type(small_world: FalkorStore) -> None:
+    licence = await issue(small_world, number="KH-1403-17", services=["svc-care", "svc-skills", "svc-care"])
     assert licence == {"key": licence["key"], "number": "KH-1403-17", "status": "ACTIVE", "issuedOn": "2021-03-21",
                        "expiresOn": "2026-03-21", "holder": "inst-a", "licenceType": "lt-care",
                        "services": ["svc-care", "svc-skills"]}
     assert licence["key"].startswith("lic-")
-    assert await links(world, licence["key"]) == {("OF_TYPE", "lt-care"), ("LICENSES", "svc-care"),
+    assert await links(small_world, licence["key"]) == {("OF_TYPE", "lt-care"), ("LICENSES", "svc-care"),
                                                   ("LICENSES", "svc-skills")}
-    assert ("HOLDS", licence["key"]) in await links(world, "inst-a")
+    assert ("HOLDS", licence["key"]) in await links(small_world, "inst-a")
 
 
-async def test_issue_with_an_explicit_expiry_or_a_type_without_validity(world: FalkorStore) -> None:
-    aip = await issue(world, status="AGREEMENT_IN_PRINCIPLE", expires_on="2022-03-21")
+async def test_issue_with_an_explicit_expiry_or_a_type_without_validity(small_world: FalkorStore) -> None:
+    aip = await issue(small_world, status="AGREEMENT_IN_PRINCIPLE", expires_on="2022-03-21")
     assert (aip["status"], aip["expiresOn"]) == ("AGREEMENT_IN_PRINCIPLE", "2022-03-21")
-    open_ended = await issue(world, licence_type="lt-open")
+    open_ended = await issue(small_world, licence_type="lt-open")
     assert "expiresOn" not in open_ended
     assert add_years("2024-02-29", 5) == "2029-02-28"
 
 
-async def test_issue_refusals(world: FalkorStore) -> None:
-    error = await fails_cleanly(world, ValidationFailed, "services", issue(world, services=["svc-care", "svc-other"]))
+async def test_issue_refusals(small_world: FalkorStore) -> None:
+    error = await fails_cleanly(small_world, ValidationFailed, "services",
+                                issue(small_world, services=["svc-care", "svc-other"]))
     assert error.errors[0].message == "licence type 'lt-care' does not permit 'svc-other'"
-    await fails_cleanly(world, NotFound, "services", issue(world, services=["svc-zz"]))
-    await fails_cleanly(world, ValidationFailed, "services", issue(world, services=[]))
-    await fails_cleanly(world, NotFound, "holder", issue(world, holder="inst-zz"))
-    await fails_cleanly(world, NotFound, "licenceType", issue(world, licence_type="lt-zz"))
-    await fails_cleanly(world, ValidationFailed, "status", issue(world, status="EXPIRED"))
-    await fails_cleanly(world, ValidationFailed, "expiresOn", issue(world, expires_on="2021-03-20"))
-    await fails_cleanly(world, ValidationFailed, "issuedOn", issue(world, issued_on="21/03/2021"))
-    await issue(world, key="lic-1")
-    await fails_cleanly(world, Conflict, "key", issue(world, key="lic-1"))
+    await fails_cleanly(small_world, NotFound, "services", issue(small_world, services=["svc-zz"]))
+    await fails_cleanly(small_world, ValidationFailed, "services", issue(small_world, services=[]))
+    await fails_cleanly(small_world, NotFound, "holder", issue(small_world, holder="inst-zz"))
+    await fails_cleanly(small_world, NotFound, "licenceType", issue(small_world, licence_type="lt-zz"))
+    await fails_cleanly(small_world, ValidationFailed, "status", issue(small_world, status="EXPIRED"))
+    await fails_cleanly(small_world, ValidationFailed, "expiresOn", issue(small_world, expires_on="2021-03-20"))
+    await fails_cleanly(small_world, ValidationFailed, "issuedOn", issue(small_world, issued_on="21/03/2021"))
+    await issue(small_world, key="lic-1")
+    await fails_cleanly(small_world, Conflict, "key", issue(small_world, key="lic-1"))
 
 
-async def test_renew(world: FalkorStore) -> None:
-    key = (await issue(world))["key"]
-    assert (await renew_licence(world, key))["expiresOn"] == "2031-03-21"
-    error = await fails_cleanly(world, ValidationFailed, "expiresOn",
-                                renew_licence(world, key, expires_on="2030-01-01"))
+async def test_renew(small_world: FalkorStore) -> None:
+    key = (await issue(small_world))["key"]
+    assert (await renew_licence(small_world, key))["expiresOn"] == "2031-03-21"
+    error = await fails_cleanly(small_world, ValidationFailed, "expiresOn",
+                                renew_licence(small_world, key, expires_on="2030-01-01"))
     assert "2031-03-21" in error.message
-    await set_status(world, key, "EXPIRED")
-    renewed = await renew_licence(world, key, expires_on="2032-01-01")
+    await set_status(small_world, key, "EXPIRED")
+    renewed = await renew_licence(small_world, key, expires_on="2032-01-01")
     assert (renewed["status"], renewed["expiresOn"]) == ("ACTIVE", "2032-01-01")
 
 
-async def test_a_revoked_or_suspended_licence_cannot_be_renewed(world: FalkorStore) -> None:
-    key = (await issue(world))["key"]
-    await suspend_licence(world, key)
-    error = await fails_cleanly(world, InvalidTransition, "status", renew_licence(world, key))
+async def test_a_revoked_or_suspended_licence_cannot_be_renewed(small_world: FalkorStore) -> None:
+    key = (await issue(small_world))["key"]
+    await suspend_licence(small_world, key)
+    error = await fails_cleanly(small_world, InvalidTransition, "status", renew_licence(small_world, key))
     assert error.message == "a SUSPENDED licence cannot be renewed (allowed from ACTIVE or EXPIRED)"
-    await revoke_licence(world, key)
-    for call in (renew_licence(world, key), renew_licence(world, key, expires_on="2040-01-01")):
-        error = await fails_cleanly(world, InvalidTransition, "status", call)
+    await revoke_licence(small_world, key)
+    for call in (renew_licence(small_world, key), renew_licence(small_world, key, expires_on="2040-01-01")):
+        error = await fails_cleanly(small_world, InvalidTransition, "status", call)
         assert error.code == "INVALID_TRANSITION" and error.message.startswith("a REVOKED licence cannot be renewed")
 
 
-async def test_life_cycle(world: FalkorStore) -> None:
-    key = (await issue(world, status="AGREEMENT_IN_PRINCIPLE"))["key"]
-    await fails_cleanly(world, InvalidTransition, "status", suspend_licence(world, key))
-    await fails_cleanly(world, InvalidTransition, "status", reinstate_licence(world, key))
-    assert (await activate_licence(world, key))["status"] == "ACTIVE"
-    await fails_cleanly(world, InvalidTransition, "status", activate_licence(world, key))
-    assert (await suspend_licence(world, key))["status"] == "SUSPENDED"
-    await fails_cleanly(world, InvalidTransition, "status", suspend_licence(world, key))
-    assert (await reinstate_licence(world, key))["status"] == "ACTIVE"
-    assert (await revoke_licence(world, key))["status"] == "REVOKED"
-    error = await fails_cleanly(world, InvalidTransition, "status", revoke_licence(world, key))
+async def test_life_cycle(small_world: FalkorStore) -> None:
+    key = (await issue(small_world, status="AGREEMENT_IN_PRINCIPLE"))["key"]
+    await fails_cleanly(small_world, InvalidTransition, "status", suspend_licence(small_world, key))
+    await fails_cleanly(small_world, InvalidTransition, "status", reinstate_licence(small_world, key))
+    assert (await activate_licence(small_world, key))["status"] == "ACTIVE"
+    await fails_cleanly(small_world, InvalidTransition, "status", activate_licence(small_world, key))
+    assert (await suspend_licence(small_world, key))["status"] == "SUSPENDED"
+    await fails_cleanly(small_world, InvalidTransition, "status", suspend_licence(small_world, key))
+    assert (await reinstate_licence(small_world, key))["status"] == "ACTIVE"
+    assert (await revoke_licence(small_world, key))["status"] == "REVOKED"
+    error = await fails_cleanly(small_world, InvalidTransition, "status", revoke_licence(small_world, key))
     assert "a REVOKED licence cannot be revoked" in error.message
-    await fails_cleanly(world, NotFound, "key", suspend_licence(world, "lic-zz"))
-    await fails_cleanly(world, NotFound, "key", renew_licence(world, "lic-zz"))
+    await fails_cleanly(small_world, NotFound, "key", suspend_licence(small_world, "lic-zz"))
+    await fails_cleanly(small_world, NotFound, "key", renew_licence(small_world, "lic-zz"))
 
 
-async def test_the_status_check_is_part_of_the_write(world: FalkorStore) -> None:
+async def test_the_status_check_is_part_of_the_write(small_world: FalkorStore) -> None:
     """A suspension prepared while the licence was ACTIVE writes nothing once it is REVOKED."""
-    key = (await issue(world))["key"]
-    await revoke_licence(world, key)
-    before = await snapshot(world)
-    assert await world.write(TRANSITION, key=key, allowed=["ACTIVE"], to="SUSPENDED") == []
-    assert await snapshot(world) == before
+    key = (await issue(small_world))["key"]
+    await revoke_licence(small_world, key)
+    before = await snapshot(small_world)
+    assert await small_world.write(TRANSITION, key=key, allowed=["ACTIVE"], to="SUSPENDED") == []
+    assert await snapshot(small_world) == before
 
 
-async def test_licence_edits_and_deletion(world: FalkorStore) -> None:
-    key = (await issue(world))["key"]
-    assert (await update_node(world, Label.LICENCE, key, {"number": "MK-1"}))["number"] == "MK-1"
-    await fails_cleanly(world, ValidationFailed, "status", update_node(world, Label.LICENCE, key, {"status": "ACTIVE"}))
-    await fails_cleanly(world, ValidationFailed, "expiresOn",
-                        update_node(world, Label.LICENCE, key, {"expiresOn": "2040-01-01"}))
-    error = await fails_cleanly(world, Conflict, "key", delete_node(world, Label.INSTITUTION, "inst-a"))
+async def test_licence_edits_and_deletion(small_world: FalkorStore) -> None:
+    key = (await issue(small_world))["key"]
+    assert (await update_node(small_world, Label.LICENCE, key, {"number": "MK-1"}))["number"] == "MK-1"
+    await fails_cleanly(small_world, ValidationFailed, "status",
+                        update_node(small_world, Label.LICENCE, key, {"status": "ACTIVE"}))
+    await fails_cleanly(small_world, ValidationFailed, "expiresOn",
+                        update_node(small_world, Label.LICENCE, key, {"expiresOn": "2040-01-01"}))
+    error = await fails_cleanly(small_world, Conflict, "key", delete_node(small_world, Label.INSTITUTION, "inst-a"))
     assert "1 HOLDS (Licence)" in error.message
-    await fails_cleanly(world, Conflict, "key", delete_node(world, Label.LICENCE_TYPE, "lt-care"))
-    await delete_node(world, Label.LICENCE, key)  # its holder, type and services are its own links
-    assert await by_keys(world, Label.LICENCE, [key]) == {}
-    await delete_node(world, Label.INSTITUTION, "inst-a")
+    await fails_cleanly(small_world, Conflict, "key", delete_node(small_world, Label.LICENCE_TYPE, "lt-care"))
+    await delete_node(small_world, Label.LICENCE, key)  # its holder, type and services are its own links
+    assert await by_keys(small_world, Label.LICENCE, [key]) == {}
+    await delete_node(small_world, Label.INSTITUTION, "inst-a")

@@ -10,80 +10,13 @@ from typing import Any
 
 import pytest
 
-from graph_model.cypher import statement
-from graph_model.enums import Label, MetaLabel
-from graph_model.errors import Conflict, HubError, NotFound, ValidationFailed
+from graph_model.enums import Label
+from graph_model.errors import Conflict, NotFound, ValidationFailed
 from graph_model.mutations import create_node, delete_node, record_donation, update_node
 from graph_model.queries import by_keys, node_counts, rel_counts
 from graph_model.stores.falkordb import FalkorStore
 from graph_model.text import search_text
-
-DUMP_NODES = statement("test_mutations_dump_nodes",
-                       "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props", register=False)
-DUMP_RELS = statement("test_mutations_dump_rels",
-                      "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.key AS start, b.key AS end, "
-                      "properties(r) AS props", register=False)
-
-
-async def snapshot(store: FalkorStore) -> tuple[Any, ...]:
-    """Everything in the graph, in a stable order (but the audit log, which records refusals too)."""
-    nodes = sorted(repr((r["labels"], sorted(r["props"].items()))) for r in await store.read(DUMP_NODES)
-                   if MetaLabel.AUDIT_ENTRY.value not in r["labels"])
-    rels = sorted(repr((r["type"], r["start"], r["end"], sorted(r["props"].items())))
-                  for r in await store.read(DUMP_RELS))
-    return await node_counts(store), await rel_counts(store), nodes, rels
-
-
-async def links(store: FalkorStore, key: str) -> set[tuple[str, str]]:
-    """(type, end key) of every relationship leaving the node ``key``."""
-    return {(r["type"], r["end"]) for r in await store.read(DUMP_RELS) if r["start"] == key}
-
-
-async def fails_cleanly(store: FalkorStore, error: type[HubError], field: str, call: Any) -> HubError:
-    """Await ``call``; it must raise ``error`` naming ``field`` and leave the graph untouched."""
-    before = await snapshot(store)
-    with pytest.raises(error) as caught:
-        await call
-    assert type(caught.value) is error, caught.value
-    assert field in {e.field for e in caught.value.errors}, caught.value.errors
-    assert await snapshot(store) == before
-    return caught.value
-
-
-def names(en: str, fa: str = "نام") -> dict[str, str]:
-    return {"nameEn": en, "nameFa": fa}
-
-
-async def build_world(store: FalkorStore) -> None:
-    """Two provinces, three counties, two institutions, a donor, a council, services and a licence type."""
-    for key, en in (("IR-00", "Markazi"), ("IR-01", "Khuzestan")):
-        await create_node(store, Label.PROVINCE, {"key": key, **names(en)})
-    for key, province in (("IR-00-0001", "IR-00"), ("IR-00-0002", "IR-00"), ("IR-01-0001", "IR-01")):
-        await create_node(store, Label.COUNTY, {"key": key, "province": province, **names(key)})
-    await create_node(store, Label.TARGET_GROUP, {"key": "tg-elderly", **names("Elderly", "سالمندان")})
-    for key in ("svc-care", "svc-skills", "svc-other"):
-        await create_node(store, Label.SERVICE, {"key": key, "domain": "SOCIAL", "targetGroups": ["tg-elderly"],
-                                                 **names(key)})
-    await create_node(store, Label.LICENCE_TYPE, {"key": "lt-care", "validityYears": 5,
-                                                  "services": ["svc-care", "svc-skills"], **names("Care")})
-    await create_node(store, Label.LICENCE_TYPE, {"key": "lt-open", "services": ["svc-care"], **names("Open")})
-    for key, county in (("inst-a", "IR-00-0001"), ("inst-b", "IR-01-0001")):
-        await create_node(store, Label.INSTITUTION, {"key": key, "kind": "CHARITY", "county": county,
-                                                     **names(key)})
-    await create_node(store, Label.DONOR, {"key": "donor-1", "kind": "COMPANY", "province": "IR-00",
-                                           **names("Donor one")})
-    await create_node(store, Label.PERSON, {"key": "person-1", **names("Person one")})
-    await create_node(store, Label.COUNCIL, {"key": "council-1", "kind": "PARTICIPATION_COUNCIL",
-                                             "level": "PROVINCIAL", "provinces": ["IR-00"], **names("Council")})
-    await create_node(store, Label.EVENT, {"key": "evt-1", "kind": "MAWKIB", "startsOn": "2024-08-20",
-                                           "county": "IR-01-0001", "organiserInstitutions": ["inst-b"],
-                                           **names("Mawkib")})
-
-
-@pytest.fixture
-async def world(store: FalkorStore) -> FalkorStore:
-    await build_world(store)
-    return store
+from tests.builders import fails_cleanly, links, names
 
 
 async def test_create_county_links_its_province_and_mirrors_the_key(store: FalkorStore) -> None:
@@ -100,158 +33,164 @@ async def test_province_and_county_keys_are_required_codes(store: FalkorStore) -
     await fails_cleanly(store, ValidationFailed, "key", create_node(store, Label.PROVINCE, names("Markazi")))
 
 
-async def test_generated_keys_have_the_label_prefix(world: FalkorStore) -> None:
-    created = await create_node(world, Label.INSTITUTION, {"kind": "NGO", "county": "IR-00-0002", **names("New")})
+async def test_generated_keys_have_the_label_prefix(small_world: FalkorStore) -> None:
+    created = await create_node(small_world, Label.INSTITUTION, {"kind": "NGO", "county": "IR-00-0002", **names("New")})
     assert created["key"].startswith("inst-") and len(created["key"]) == len("inst-") + 12
-    assert await links(world, created["key"]) == {("LOCATED_IN", "IR-00-0002")}
+    assert await links(small_world, created["key"]) == {("LOCATED_IN", "IR-00-0002")}
 
 
-async def test_unknown_county_on_institution_create_is_not_found(world: FalkorStore) -> None:
-    error = await fails_cleanly(world, NotFound, "county", create_node(
-        world, Label.INSTITUTION, {"key": "inst-x", "kind": "NGO", "county": "IR-99-0001", **names("X")}))
+async def test_unknown_county_on_institution_create_is_not_found(small_world: FalkorStore) -> None:
+    error = await fails_cleanly(small_world, NotFound, "county", create_node(
+        small_world, Label.INSTITUTION, {"key": "inst-x", "kind": "NGO", "county": "IR-99-0001", **names("X")}))
     assert error.errors[0].message == "no County with key 'IR-99-0001'"
 
 
-async def test_duplicate_key_is_a_conflict(world: FalkorStore) -> None:
-    await fails_cleanly(world, Conflict, "key", create_node(
-        world, Label.INSTITUTION, {"key": "inst-a", "kind": "NGO", "county": "IR-00-0002", **names("Again")}))
+async def test_duplicate_key_is_a_conflict(small_world: FalkorStore) -> None:
+    await fails_cleanly(small_world, Conflict, "key", create_node(
+        small_world, Label.INSTITUTION, {"key": "inst-a", "kind": "NGO", "county": "IR-00-0002", **names("Again")}))
 
 
-async def test_bad_values_name_every_wrong_field(world: FalkorStore) -> None:
-    error = await fails_cleanly(world, ValidationFailed, "kind", create_node(
-        world, Label.INSTITUTION, {"kind": "SHOP", "residents": -3, "colour": "red", "nameEn": "X"}))
+async def test_bad_values_name_every_wrong_field(small_world: FalkorStore) -> None:
+    error = await fails_cleanly(small_world, ValidationFailed, "kind", create_node(
+        small_world, Label.INSTITUTION, {"kind": "SHOP", "residents": -3, "colour": "red", "nameEn": "X"}))
     assert {e.field for e in error.errors} == {"kind", "residents", "colour", "nameFa", "county"}
 
 
-async def test_county_provincekey_cannot_be_set_directly(world: FalkorStore) -> None:
-    await fails_cleanly(world, ValidationFailed, "provinceKey", create_node(
-        world, Label.COUNTY, {"key": "IR-00-0009", "province": "IR-00", "provinceKey": "IR-01", **names("C")}))
-    await fails_cleanly(world, ValidationFailed, "provinceKey",
-                        update_node(world, Label.COUNTY, "IR-00-0001", {"provinceKey": "IR-01"}))
+async def test_county_provincekey_cannot_be_set_directly(small_world: FalkorStore) -> None:
+    await fails_cleanly(small_world, ValidationFailed, "provinceKey", create_node(
+        small_world, Label.COUNTY, {"key": "IR-00-0009", "province": "IR-00", "provinceKey": "IR-01", **names("C")}))
+    await fails_cleanly(small_world, ValidationFailed, "provinceKey",
+                        update_node(small_world, Label.COUNTY, "IR-00-0001", {"provinceKey": "IR-01"}))
 
 
-async def test_rename_one_name_keeps_search_text_of_both(world: FalkorStore) -> None:
-    updated = await update_node(world, Label.INSTITUTION, "inst-a", {"nameEn": "Hazrat Ali Akbar"})
+async def test_rename_one_name_keeps_search_text_of_both(small_world: FalkorStore) -> None:
+    updated = await update_node(small_world, Label.INSTITUTION, "inst-a", {"nameEn": "Hazrat Ali Akbar"})
     assert updated["nameEn"] == "Hazrat Ali Akbar"
     assert updated["searchText"] == search_text("نام", "Hazrat Ali Akbar")
-    updated = await update_node(world, Label.INSTITUTION, "inst-a", {"nameFa": "كهريزك ۱۲"})
+    updated = await update_node(small_world, Label.INSTITUTION, "inst-a", {"nameFa": "كهريزك ۱۲"})
     assert updated["searchText"] == search_text("كهريزك ۱۲", "Hazrat Ali Akbar")
     assert "کهریزک 12" in updated["searchText"]
 
 
-async def test_update_moves_an_institution_and_unsets_optional_values(world: FalkorStore) -> None:
-    await update_node(world, Label.INSTITUTION, "inst-a", {"residents": 40})
-    updated = await update_node(world, Label.INSTITUTION, "inst-a", {"county": "IR-00-0002", "residents": None})
+async def test_update_moves_an_institution_and_unsets_optional_values(small_world: FalkorStore) -> None:
+    await update_node(small_world, Label.INSTITUTION, "inst-a", {"residents": 40})
+    updated = await update_node(small_world, Label.INSTITUTION, "inst-a", {"county": "IR-00-0002", "residents": None})
     assert "residents" not in updated
-    assert await links(world, "inst-a") == {("LOCATED_IN", "IR-00-0002")}
+    assert await links(small_world, "inst-a") == {("LOCATED_IN", "IR-00-0002")}
 
 
-async def test_update_refusals_leave_the_graph_alone(world: FalkorStore) -> None:
+async def test_update_refusals_leave_the_graph_alone(small_world: FalkorStore) -> None:
     update = update_node
-    await fails_cleanly(world, NotFound, "key", update(world, Label.INSTITUTION, "inst-zz", {"residents": 1}))
-    await fails_cleanly(world, NotFound, "key", update(world, Label.INSTITUTION, "inst-zz", {"nameEn": "Z"}))
-    await fails_cleanly(world, NotFound, "county",
-                        update(world, Label.INSTITUTION, "inst-a", {"county": "IR-99-0001", "residents": 5}))
-    await fails_cleanly(world, ValidationFailed, "nameFa", update(world, Label.INSTITUTION, "inst-a", {"nameFa": None}))
-    await fails_cleanly(world, ValidationFailed, "county", update(world, Label.INSTITUTION, "inst-a", {"county": None}))
-    await fails_cleanly(world, ValidationFailed, "key", update(world, Label.INSTITUTION, "inst-a", {"key": "inst-q"}))
-    await fails_cleanly(world, ValidationFailed, "residents",
-                        update(world, Label.INSTITUTION, "inst-a", {"residents": -1}))
+    await fails_cleanly(small_world, NotFound, "key",
+                        update(small_world, Label.INSTITUTION, "inst-zz", {"residents": 1}))
+    await fails_cleanly(small_world, NotFound, "key",
+                        update(small_world, Label.INSTITUTION, "inst-zz", {"nameEn": "Z"}))
+    await fails_cleanly(small_world, NotFound, "county",
+                        update(small_world, Label.INSTITUTION, "inst-a", {"county": "IR-99-0001", "residents": 5}))
+    await fails_cleanly(small_world, ValidationFailed, "nameFa",
+                        update(small_world, Label.INSTITUTION, "inst-a", {"nameFa": None}))
+    await fails_cleanly(small_world, ValidationFailed, "county",
+                        update(small_world, Label.INSTITUTION, "inst-a", {"county": None}))
+    await fails_cleanly(small_world, ValidationFailed, "key",
+                        update(small_world, Label.INSTITUTION, "inst-a", {"key": "inst-q"}))
+    await fails_cleanly(small_world, ValidationFailed, "residents",
+                        update(small_world, Label.INSTITUTION, "inst-a", {"residents": -1}))
 
 
-async def test_moving_a_county_keeps_provincekey_in_sync(world: FalkorStore) -> None:
-    updated = await update_node(world, Label.COUNTY, "IR-00-0002", {"province": "IR-01"})
+async def test_moving_a_county_keeps_provincekey_in_sync(small_world: FalkorStore) -> None:
+    updated = await update_node(small_world, Label.COUNTY, "IR-00-0002", {"province": "IR-01"})
     assert updated["provinceKey"] == "IR-01"
-    assert await links(world, "IR-00-0002") == {("IN_PROVINCE", "IR-01")}
+    assert await links(small_world, "IR-00-0002") == {("IN_PROVINCE", "IR-01")}
 
 
-async def test_list_links_are_replaced_as_a_whole(world: FalkorStore) -> None:
-    await update_node(world, Label.COUNCIL, "council-1", {"provinces": ["IR-01"], "counties": ["IR-00-0001"]})
-    assert await links(world, "council-1") == {("COVERS_PROVINCE", "IR-01"), ("COVERS_COUNTY", "IR-00-0001")}
-    await fails_cleanly(world, NotFound, "counties",
-                        update_node(world, Label.COUNCIL, "council-1", {"counties": ["IR-00-0001", "IR-77-0001"]}))
-    await update_node(world, Label.COUNCIL, "council-1", {"provinces": None})
-    assert await links(world, "council-1") == {("COVERS_COUNTY", "IR-00-0001")}
+async def test_list_links_are_replaced_as_a_whole(small_world: FalkorStore) -> None:
+    await update_node(small_world, Label.COUNCIL, "council-1", {"provinces": ["IR-01"], "counties": ["IR-00-0001"]})
+    assert await links(small_world, "council-1") == {("COVERS_PROVINCE", "IR-01"), ("COVERS_COUNTY", "IR-00-0001")}
+    await fails_cleanly(small_world, NotFound, "counties",
+                        update_node(small_world, Label.COUNCIL, "council-1",
+                                    {"counties": ["IR-00-0001", "IR-77-0001"]}))
+    await update_node(small_world, Label.COUNCIL, "council-1", {"provinces": None})
+    assert await links(small_world, "council-1") == {("COVERS_COUNTY", "IR-00-0001")}
 
 
-async def test_optional_single_link_can_be_unset(world: FalkorStore) -> None:
-    assert await links(world, "donor-1") == {("BASED_IN", "IR-00")}
-    await update_node(world, Label.DONOR, "donor-1", {"province": None})
-    assert await links(world, "donor-1") == set()
+async def test_optional_single_link_can_be_unset(small_world: FalkorStore) -> None:
+    assert await links(small_world, "donor-1") == {("BASED_IN", "IR-00")}
+    await update_node(small_world, Label.DONOR, "donor-1", {"province": None})
+    assert await links(small_world, "donor-1") == set()
 
 
-async def test_event_links_and_dates(world: FalkorStore) -> None:
-    event = await create_node(world, Label.EVENT, {
+async def test_event_links_and_dates(small_world: FalkorStore) -> None:
+    event = await create_node(small_world, Label.EVENT, {
         "kind": "COUNCIL_SESSION", "startsOn": "2024-08-09", "endsOn": "2024-08-09", "county": "IR-00-0001",
         "organiserCouncils": ["council-1"], "organiserInstitutions": ["inst-a", "inst-a"], **names("Session")})
-    assert await links(world, event["key"]) == {
+    assert await links(small_world, event["key"]) == {
         ("HELD_IN", "IR-00-0001"), ("ORGANISED_BY_COUNCIL", "council-1"), ("ORGANISED_BY_INSTITUTION", "inst-a")}
-    await fails_cleanly(world, ValidationFailed, "endsOn", create_node(world, Label.EVENT, {
+    await fails_cleanly(small_world, ValidationFailed, "endsOn", create_node(small_world, Label.EVENT, {
         "kind": "MEETING", "startsOn": "2024-08-09", "endsOn": "2024-08-01", "county": "IR-00-0001", **names("M")}))
-    await fails_cleanly(world, NotFound, "organiserCouncils", create_node(world, Label.EVENT, {
+    await fails_cleanly(small_world, NotFound, "organiserCouncils", create_node(small_world, Label.EVENT, {
         "kind": "MEETING", "startsOn": "2024-08-09", "county": "IR-00-0001", "organiserCouncils": ["council-9"],
         **names("M")}))
 
 
-async def test_record_an_assessment(world: FalkorStore) -> None:
-    assessment = await create_node(world, Label.ASSESSMENT, {"level": "PROVINCIAL", "score": 81.5,
+async def test_record_an_assessment(small_world: FalkorStore) -> None:
+    assessment = await create_node(small_world, Label.ASSESSMENT, {"level": "PROVINCIAL", "score": 81.5,
                                                             "date": "2024-01-10", "institution": "inst-a"})
     assert assessment["key"].startswith("asmt-") and assessment["score"] == 81.5
-    assert await links(world, assessment["key"]) == {("ASSESSES", "inst-a")}
-    await fails_cleanly(world, ValidationFailed, "score", create_node(world, Label.ASSESSMENT, {
+    assert await links(small_world, assessment["key"]) == {("ASSESSES", "inst-a")}
+    await fails_cleanly(small_world, ValidationFailed, "score", create_node(small_world, Label.ASSESSMENT, {
         "level": "SELF", "score": 130, "date": "2024-01-10", "institution": "inst-a"}))
-    await fails_cleanly(world, NotFound, "institution", create_node(world, Label.ASSESSMENT, {
+    await fails_cleanly(small_world, NotFound, "institution", create_node(small_world, Label.ASSESSMENT, {
         "level": "SELF", "score": 30, "date": "2024-01-10", "institution": "inst-zz"}))
 
 
-async def test_service_target_groups_and_licence_type_services(world: FalkorStore) -> None:
-    assert await links(world, "svc-care") == {("SERVES", "tg-elderly")}
-    assert await links(world, "lt-care") == {("PERMITS", "svc-care"), ("PERMITS", "svc-skills")}
-    await update_node(world, Label.LICENCE_TYPE, "lt-care", {"services": ["svc-skills", "svc-other"]})
-    assert await links(world, "lt-care") == {("PERMITS", "svc-skills"), ("PERMITS", "svc-other")}
+async def test_service_target_groups_and_licence_type_services(small_world: FalkorStore) -> None:
+    assert await links(small_world, "svc-care") == {("SERVES", "tg-elderly")}
+    assert await links(small_world, "lt-care") == {("PERMITS", "svc-care"), ("PERMITS", "svc-skills")}
+    await update_node(small_world, Label.LICENCE_TYPE, "lt-care", {"services": ["svc-skills", "svc-other"]})
+    assert await links(small_world, "lt-care") == {("PERMITS", "svc-skills"), ("PERMITS", "svc-other")}
 
 
-async def test_delete_refuses_while_others_depend_on_the_node(world: FalkorStore) -> None:
-    error = await fails_cleanly(world, Conflict, "key", delete_node(world, Label.PROVINCE, "IR-00"))
+async def test_delete_refuses_while_others_depend_on_the_node(small_world: FalkorStore) -> None:
+    error = await fails_cleanly(small_world, Conflict, "key", delete_node(small_world, Label.PROVINCE, "IR-00"))
     assert "2 IN_PROVINCE (County)" in error.message and "BASED_IN (Donor)" in error.message
-    await fails_cleanly(world, Conflict, "key", delete_node(world, Label.COUNTY, "IR-01-0001"))
-    await fails_cleanly(world, Conflict, "key", delete_node(world, Label.SERVICE, "svc-care"))
-    await fails_cleanly(world, NotFound, "key", delete_node(world, Label.PERSON, "person-zz"))
+    await fails_cleanly(small_world, Conflict, "key", delete_node(small_world, Label.COUNTY, "IR-01-0001"))
+    await fails_cleanly(small_world, Conflict, "key", delete_node(small_world, Label.SERVICE, "svc-care"))
+    await fails_cleanly(small_world, NotFound, "key", delete_node(small_world, Label.PERSON, "person-zz"))
 
 
-async def test_deleting_a_donor_with_donations_is_refused(world: FalkorStore) -> None:
-    await record_donation(world, donor="donor-1", institution="inst-a", amount=1_000_000, date="2024-05-01")
-    error = await fails_cleanly(world, Conflict, "key", delete_node(world, Label.DONOR, "donor-1"))
+async def test_deleting_a_donor_with_donations_is_refused(small_world: FalkorStore) -> None:
+    await record_donation(small_world, donor="donor-1", institution="inst-a", amount=1_000_000, date="2024-05-01")
+    error = await fails_cleanly(small_world, Conflict, "key", delete_node(small_world, Label.DONOR, "donor-1"))
     assert "1 DONATED_TO (Institution)" in error.message
-    error = await fails_cleanly(world, Conflict, "key", delete_node(world, Label.INSTITUTION, "inst-a"))
+    error = await fails_cleanly(small_world, Conflict, "key", delete_node(small_world, Label.INSTITUTION, "inst-a"))
     assert "1 DONATED_TO (Donor)" in error.message
 
 
-async def test_delete_takes_the_entity_and_its_own_links(world: FalkorStore) -> None:
-    before = await rel_counts(world)
-    deleted = await delete_node(world, Label.COUNCIL, "council-1")
+async def test_delete_takes_the_entity_and_its_own_links(small_world: FalkorStore) -> None:
+    before = await rel_counts(small_world)
+    deleted = await delete_node(small_world, Label.COUNCIL, "council-1")
     assert deleted["key"] == "council-1"
-    assert await by_keys(world, Label.COUNCIL, ["council-1"]) == {}
-    assert (await rel_counts(world))["COVERS_PROVINCE"] == before["COVERS_PROVINCE"] - 1
-    await delete_node(world, Label.DONOR, "donor-1")
-    assert (await rel_counts(world))["BASED_IN"] == before["BASED_IN"] - 1
-    await delete_node(world, Label.EVENT, "evt-1")
-    await delete_node(world, Label.INSTITUTION, "inst-b")  # its only other link was evt-1's organiser link
-    counts = await node_counts(world)
+    assert await by_keys(small_world, Label.COUNCIL, ["council-1"]) == {}
+    assert (await rel_counts(small_world))["COVERS_PROVINCE"] == before["COVERS_PROVINCE"] - 1
+    await delete_node(small_world, Label.DONOR, "donor-1")
+    assert (await rel_counts(small_world))["BASED_IN"] == before["BASED_IN"] - 1
+    await delete_node(small_world, Label.EVENT, "evt-1")
+    await delete_node(small_world, Label.INSTITUTION, "inst-b")  # its only other link was evt-1's organiser link
+    counts = await node_counts(small_world)
     assert (counts["Institution"], counts["Event"], counts["Donor"], counts["Council"]) == (1, 0, 0, 0)
 
 
-async def test_licences_are_issued_not_created(world: FalkorStore) -> None:
+async def test_licences_are_issued_not_created(small_world: FalkorStore) -> None:
     with pytest.raises(TypeError):
-        await create_node(world, Label.LICENCE, {"status": "ACTIVE"})
+        await create_node(small_world, Label.LICENCE, {"status": "ACTIVE"})
 
 
-async def test_a_concurrent_rename_is_not_lost(world: FalkorStore, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_concurrent_rename_is_not_lost(small_world: FalkorStore, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another writer renames nameFa between the read of the names and the write of nameEn."""
     import graph_model.mutations.entities as entities
 
     real_by_keys = entities.by_keys
-    raced = []
+    raced: list[bool] = []
 
     async def read_then_race(store: FalkorStore, label: Label, keys: list[str]) -> dict[str, Any]:
         found = await real_by_keys(store, label, keys)
@@ -261,6 +200,6 @@ async def test_a_concurrent_rename_is_not_lost(world: FalkorStore, monkeypatch: 
         return found
 
     monkeypatch.setattr(entities, "by_keys", read_then_race)
-    updated = await update_node(world, Label.INSTITUTION, "inst-a", {"nameEn": "Positive Life"})
+    updated = await update_node(small_world, Label.INSTITUTION, "inst-a", {"nameEn": "Positive Life"})
     assert (updated["nameFa"], updated["nameEn"]) == ("مثبت زندگی", "Positive Life")
     assert updated["searchText"] == search_text("مثبت زندگی", "Positive Life")

@@ -15,12 +15,12 @@ from graph_model.needs_import import LineError, import_needs, parse, read_csv_te
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
 from hub.cli import main as cli
-from tests.test_mutations_store import build_world, snapshot
+from tests.builders import build_world, snapshot
 
 GROUPS = ("tg-elderly", "tg-children")
 
 
-async def world(store: FalkorStore) -> None:
+async def needs_world(store: FalkorStore) -> None:
     """build_world's three counties and tg-elderly, plus tg-children."""
     await build_world(store)
     await create_node(store, Label.TARGET_GROUP, {"key": "tg-children", "nameEn": "Children", "nameFa": "کودکان"})
@@ -38,7 +38,7 @@ IR-01-0001,tg-children,"2,500",provincial register,2022
 
 
 async def test_a_good_file_sets_every_figure(store: FalkorStore) -> None:
-    await world(store)
+    await needs_world(store)
     report = await import_needs(store, GOOD, source="planning unit", year=2024)
     assert report.ok and report.written and not report.dry_run
     assert (report.new, report.replaced, report.unchanged) == (3, 0, 0)
@@ -51,7 +51,7 @@ async def test_a_good_file_sets_every_figure(store: FalkorStore) -> None:
 
 
 async def test_bad_rows_are_each_reported_and_nothing_is_written(store: FalkorStore) -> None:
-    await world(store)
+    await needs_world(store)
     await set_need(store, "IR-00-0001", "tg-elderly", people=5, source="earlier", year=2020)
     before = await snapshot(store)
     text = ("county,targetGroup,people,year\n"
@@ -78,7 +78,7 @@ async def test_bad_rows_are_each_reported_and_nothing_is_written(store: FalkorSt
 
 
 async def test_duplicate_pairs_are_refused(store: FalkorStore) -> None:
-    await world(store)
+    await needs_world(store)
     text = ("county,targetGroup,people\n"
             "IR-00-0001,tg-elderly,10\n"
             "IR-00-0002,tg-elderly,20\n"
@@ -100,7 +100,7 @@ def test_missing_and_unknown_columns_are_header_errors() -> None:
 
 
 async def test_persian_digits_and_a_byte_order_mark(store: FalkorStore, tmp_path: Path) -> None:
-    await world(store)
+    await needs_world(store)
     path = tmp_path / "needs.csv"
     path.write_text("county,targetGroup,people,source,year\n"
                     "IR-00-0001,tg-elderly,۱۲٬۵۰۰,سرشماری,۱۴۰۲\n"   # Persian digits and thousands separator
@@ -113,7 +113,7 @@ async def test_persian_digits_and_a_byte_order_mark(store: FalkorStore, tmp_path
 
 
 async def test_running_the_same_file_again_changes_nothing(store: FalkorStore) -> None:
-    await world(store)
+    await needs_world(store)
     await import_needs(store, GOOD, source="planning unit", year=2024)
     after_first = await snapshot(store)
     again = await import_needs(store, GOOD, source="planning unit", year=2024)
@@ -128,7 +128,7 @@ async def test_running_the_same_file_again_changes_nothing(store: FalkorStore) -
 async def test_an_import_stopped_half_way_and_run_again_ends_as_a_clean_run(store: FalkorStore) -> None:
     """Stopped after its first figure (the fault: the progress callback raises, as a kill would
     stop it between writes), the same file run again writes the rest and ends where one clean run does."""
-    await world(store)
+    await needs_world(store)
 
     def stop_after_one(done: int, total: int) -> None:
         if done == 1:
@@ -143,14 +143,14 @@ async def test_an_import_stopped_half_way_and_run_again_ends_as_a_clean_run(stor
     interrupted = (node_counts, rel_counts, rels, await figures(store))
     await store.clear()
     await store.ensure_schema()
-    await world(store)
+    await needs_world(store)
     await import_needs(store, GOOD, source="planning unit", year=2024)
     node_counts, rel_counts, _, rels = await snapshot(store)
     assert (node_counts, rel_counts, rels, await figures(store)) == interrupted
 
 
 async def test_a_dry_run_reports_and_writes_nothing(store: FalkorStore) -> None:
-    await world(store)
+    await needs_world(store)
     await set_need(store, "IR-00-0001", "tg-elderly", people=5, source="earlier", year=2020)
     before = await snapshot(store)
     report = await import_needs(store, GOOD, source="planning unit", year=2024, dry_run=True)
@@ -175,7 +175,7 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
 async def test_the_cli_imports_and_refuses(store: FalkorStore, server: EmbeddedServer, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    await world(store)
+    await needs_world(store)
     # The CLI opens the test's graph on the session's server (it reuses a running server).
     monkeypatch.setenv("HUB_DATA_DIR", str(server.data_dir))
     monkeypatch.setenv("HUB_GRAPH", store.graph_name)

@@ -239,9 +239,9 @@ def random_scope(seed: int) -> ScopeData:
 
 def current_donors(data: ScopeData, institution: str | None, service: str | None, county: str | None) -> set[str]:
     if institution is not None:
-        return {g.donor for g in data.giving if g.institution == institution}
+        return {g.donor for g in data.edges if g.institution == institution}
     offering = {k for k, i in data.institutions.items() if i.county == county and service in i.services}
-    return {g.donor for g in data.giving if g.institution in offering}
+    return {g.donor for g in data.edges if g.institution in offering}
 
 
 def expected_co_funding(data: ScopeData, current: set[str]) -> dict[str, float]:
@@ -249,7 +249,7 @@ def expected_co_funding(data: ScopeData, current: set[str]) -> dict[str, float]:
     weights summed over the current donors, against the donor's strength."""
     projection = project_donors(data.giving)
     scores = {}
-    for donor in {g.donor for g in data.giving} - current:
+    for donor in {g.donor for g in data.edges} - current:
         links = projection.links_of(donor)
         tie = sum(e.giving_weight for e in links if (e.b if e.a == donor else e.a) in current)
         strength = sum(e.giving_weight for e in links)
@@ -261,7 +261,7 @@ def expected_co_funding(data: ScopeData, current: set[str]) -> dict[str, float]:
 @pytest.mark.parametrize("seed", [1, 2])
 def test_generated_scope_keeps_the_invariants(seed: int) -> None:
     data = random_scope(seed)
-    funded = sorted({g.institution for g in data.giving})
+    funded = sorted({g.institution for g in data.edges})
     questions = [{"institution": k} for k in funded[:6]]
     questions += [{"institution": k} for k in sorted(set(data.institutions) - set(funded))[:2]]
     questions += [{"service": f"S{n}", "county": c} for n, c in ((0, "k00"), (3, "k05"), (5, "k99"))]
@@ -271,10 +271,10 @@ def test_generated_scope_keeps_the_invariants(seed: int) -> None:
         current = current_donors(data, question.get("institution"), question.get("service"), question.get("county"))
         co_funding = expected_co_funding(data, current)
         for weight in weights:
-            found = suggest_donors(data, **question, limit=10_000, weights=weight)  # type: ignore[arg-type]
+            found = suggest_donors(data, **question, limit=10_000, weights=weight)
             assert [(-s.score, s.donor) for s in found] == sorted((-s.score, s.donor) for s in found)
             assert not current & {s.donor for s in found}
-            assert suggest_donors(data, **question, limit=7, weights=weight) == found[:7]  # type: ignore[arg-type]
+            assert suggest_donors(data, **question, limit=7, weights=weight) == found[:7]
             for s in found:
                 assert 0 < s.score <= weight.total + 1e-9
                 assert s.score == pytest.approx(sum(weight.of(r.kind) * r.score for r in s.reasons))
@@ -291,10 +291,10 @@ def test_generated_scope_keeps_the_invariants(seed: int) -> None:
 
 def test_suggestions_do_not_depend_on_the_order_of_the_rows() -> None:
     data = random_scope(3)
-    shuffled = list(data.giving)
+    shuffled = list(data.edges)
     random.Random(0).shuffle(shuffled)
     again = ScopeData(data.scope, data.institutions, tuple(shuffled), tuple(reversed(data.memberships)), (),
                       data.donor_provinces, data.counties)
-    institution = data.giving[0].institution
+    institution = data.edges[0].institution
     assert suggest_donors(again, institution=institution) == suggest_donors(data, institution=institution)
     assert suggest_donors(again, service="S1", county="k03") == suggest_donors(data, service="S1", county="k03")

@@ -35,7 +35,7 @@ from graph_model.privacy import pseudonym
 from hub.http.exports import three_w_export
 from hub.settings import Settings
 from tests.asgi import asgi_client, token
-from tests.test_mutations_store import names
+from tests.builders import names
 
 SOLO = ("solo-1", "solo-2")
 SOLO_NAMES = ("Secret Person",)
@@ -70,7 +70,7 @@ async def build(store: Any) -> None:
 
 
 @pytest.fixture
-async def world(store: Any) -> AsyncIterator[Any]:
+async def privacy_world(store: Any) -> AsyncIterator[Any]:
     await build(store)
     yield store
 
@@ -99,7 +99,8 @@ def assert_no_identity(data: Any) -> None:
 ACTOR = "key kind withheld nameEn nameFa entity { ... on Donor { key } }"
 
 NETWORK_QUERIES = {
-    "brokers": f"{{ brokers(projection: DONORS, metric: DEGREE, first: 10) {{ items {{ value actor {{ {ACTOR} }} }} }} }}",
+    "brokers": f"{{ brokers(projection: DONORS, metric: DEGREE, first: 10) "
+               f"{{ items {{ value actor {{ {ACTOR} }} }} }} }}",
     "projection": f"""{{ networkProjection(of: "co-1", projection: DONORS) {{
         links {{ shared a {{ {ACTOR} }} b {{ {ACTOR} }} }} }} }}""",
     "communities": f"""{{ communities(projection: INSTITUTIONS) {{ communities {{ members {{ key }}
@@ -121,10 +122,10 @@ VARIABLES = {"neighbourhood": {"c": to_base64("Institution", "a1")},
              "connection": {"s": to_base64("Institution", "a2"), "t": to_base64("Council", "council-1")}}
 
 
-async def test_viewer_sees_no_individual_donor_in_any_network_query(world: Any) -> None:
-    async with asgi_client(world, role="viewer") as http:
+async def test_viewer_sees_no_individual_donor_in_any_network_query(privacy_world: Any) -> None:
+    async with asgi_client(privacy_world, role="viewer") as http:
         found = {name: await gql(http, q, **VARIABLES.get(name, {})) for name, q in NETWORK_QUERIES.items()}
-    for name, data in found.items():
+    for data in found.values():
         assert_no_identity(data)
     hidden = {pseudonym(k) for k in SOLO}
     items = found["brokers"]["brokers"]["items"]
@@ -169,8 +170,8 @@ async def test_viewer_sees_no_individual_donor_in_any_network_query(world: Any) 
     assert (gift["type"], gift["amount"], gift["count"], gift["firstDate"]) == ("DONATED_TO", None, None, None)
 
 
-async def test_council_member_sees_individual_donors(world: Any) -> None:
-    async with asgi_client(world, role="council_member") as http:
+async def test_council_member_sees_individual_donors(privacy_world: Any) -> None:
+    async with asgi_client(privacy_world, role="council_member") as http:
         found = {name: await gql(http, q, **VARIABLES.get(name, {})) for name, q in NETWORK_QUERIES.items()}
     items = found["brokers"]["brokers"]["items"]
     assert {i["actor"]["key"] for i in items} == {"co-1", "co-2", *SOLO}
@@ -189,9 +190,9 @@ async def test_council_member_sees_individual_donors(world: Any) -> None:
     assert path["steps"][0][0]["amount"] == "2222" and path["nodes"][1]["actor"]["nameEn"] == "Secret Person 1"
 
 
-async def test_an_individual_donor_asked_for_by_key_is_unknown_to_a_viewer(world: Any) -> None:
+async def test_an_individual_donor_asked_for_by_key_is_unknown_to_a_viewer(privacy_world: Any) -> None:
     query = NETWORK_QUERIES["neighbourhood"]
-    async with asgi_client(world, role="viewer") as http:
+    async with asgi_client(privacy_world, role="viewer") as http:
         assert await gql_error(http, query, c=SOLO_IDS[0]) == "NOT_FOUND"
         assert await gql_error(http, query, c=to_base64("Donor", "nobody")) == "NOT_FOUND"
         assert await gql_error(http, query, c=to_base64("Donor", pseudonym("solo-1"))) == "NOT_FOUND"
@@ -215,18 +216,18 @@ def cells(data: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
     return {r["areaKey"]: (r["funders"], r["funding"], r["fundingSuppressed"]) for r in data["whoWhatWhere"]}
 
 
-async def test_who_what_where_suppresses_cells_with_few_individual_donors(world: Any) -> None:
-    async with asgi_client(world, role="viewer") as http:
+async def test_who_what_where_suppresses_cells_with_few_individual_donors(privacy_world: Any) -> None:
+    async with asgi_client(privacy_world, role="viewer") as http:
         viewer = cells(await gql(http, WHO))
         council = cells(await gql(http, WHO, role="council_member"))
     assert viewer == {"IR-00-0001": (None, None, True), "IR-00-0002": (2, "120000", False)}
     assert council == {"IR-00-0001": (3, "209999", False), "IR-00-0002": (2, "120000", False)}
     # The cell's two individual donors: shown from k = 2, suppressed at k = 3.
     for k, suppressed in ((2, False), (3, True)):
-        async with asgi_client(world, settings=Settings(privacy_k=k), role="viewer") as http:
+        async with asgi_client(privacy_world, settings=Settings(privacy_k=k), role="viewer") as http:
             assert cells(await gql(http, WHO))["IR-00-0001"][2] is suppressed
     # A window without the individuals' gifts (1402) has nothing to suppress.
-    async with asgi_client(world, role="viewer") as http:
+    async with asgi_client(privacy_world, role="viewer") as http:
         year = cells(await gql(http, WHO, scope={"jalaliYear": 1402}))
     assert year == {"IR-00-0001": (0, "0", False), "IR-00-0002": (1, "70000", False)}
 
@@ -239,33 +240,33 @@ def csv_cells(response: httpx.Response) -> dict[str, tuple[str, str]]:
     return {r[at["#adm2+code"]]: (r[at["#org+funding+num"]], r[at["#value+funding+irr"]]) for r in rows}
 
 
-async def test_3w_export_runs_as_the_caller_and_applies_privacy(world: Any) -> None:
-    async with asgi_client(world, role="viewer") as http:
+async def test_3w_export_runs_as_the_caller_and_applies_privacy(privacy_world: Any) -> None:
+    async with asgi_client(privacy_world, role="viewer") as http:
         viewer = await http.get("/export/3w.csv")
         council = await http.get("/export/3w.csv", headers={"Authorization": f"Bearer {token('council_member')}"})
         coverage = await http.get("/export/coverage.csv", params={"service": "svc-care"})
     assert viewer.status_code == council.status_code == coverage.status_code == 200
     assert csv_cells(viewer) == {"IR-00-0001": ("", ""), "IR-00-0002": ("2", "120000")}
     assert csv_cells(council) == {"IR-00-0001": ("3", "209999"), "IR-00-0002": ("2", "120000")}
-    async with asgi_client(world, settings=Settings(privacy_k=2), role="viewer") as http:
+    async with asgi_client(privacy_world, settings=Settings(privacy_k=2), role="viewer") as http:
         assert csv_cells(await http.get("/export/3w.csv"))["IR-00-0001"] == ("3", "209999")
-    async with asgi_client(world, settings=Settings(anonymous=True), role=None) as http:  # no credentials
+    async with asgi_client(privacy_world, settings=Settings(anonymous=True), role=None) as http:  # no credentials
         assert csv_cells(await http.get("/export/3w.csv"))["IR-00-0001"] == ("", "")
-    async with asgi_client(world, role=None) as http:
+    async with asgi_client(privacy_world, role=None) as http:
         refused = await http.get("/export/3w.csv")
     assert refused.status_code == 401 and refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     # Errors carry the GraphQL shape as well as the exports' first one.
-    async with asgi_client(world, role="viewer") as http:
+    async with asgi_client(privacy_world, role="viewer") as http:
         wrong = (await http.get("/export/3w.csv", params={"nope": "1"})).json()
     assert wrong["errors"][0]["extensions"]["code"] == wrong["error"]["code"] == "VALIDATION_FAILED"
 
 
-async def test_an_export_without_a_checked_caller_is_refused(world: Any) -> None:
+async def test_an_export_without_a_checked_caller_is_refused(privacy_world: Any) -> None:
     # The auth middleware always sets the principal; should it not run, the export serves nothing.
     scope = {"type": "http", "method": "GET", "path": "/export/3w.csv", "query_string": b"", "headers": [],
-             "state": {"store": world, "settings": Settings()}}
+             "state": {"store": privacy_world, "settings": Settings()}}
     response = await three_w_export(Request(scope))
-    assert response.status_code == 401 and json.loads(response.body)["errors"][0]["extensions"]["code"] == (
+    assert response.status_code == 401 and json.loads(bytes(response.body))["errors"][0]["extensions"]["code"] == (
         "UNAUTHENTICATED")
 
 
@@ -273,8 +274,8 @@ DONATIONS = """{ overview { donations { amount donations suppressed
     years { year amount donations donors suppressed } } } }"""
 
 
-async def test_overview_donation_years_are_suppressed_below_k(world: Any) -> None:
-    async with asgi_client(world, role="viewer") as http:
+async def test_overview_donation_years_are_suppressed_below_k(privacy_world: Any) -> None:
+    async with asgi_client(privacy_world, role="viewer") as http:
         viewer = (await gql(http, DONATIONS))["overview"]["donations"]
         council = (await gql(http, DONATIONS, role="council_member"))["overview"]["donations"]
     assert council == {"amount": "331110", "donations": 8, "suppressed": False, "years": [
@@ -284,20 +285,20 @@ async def test_overview_donation_years_are_suppressed_below_k(world: Any) -> Non
     assert viewer == {"amount": None, "donations": None, "suppressed": True, "years": [
         {"year": 1402, "amount": "70000", "donations": 1, "donors": 1, "suppressed": False},
         {"year": 1403, "amount": None, "donations": None, "donors": None, "suppressed": True}]}
-    async with asgi_client(world, settings=Settings(privacy_k=2), role="viewer") as http:
+    async with asgi_client(privacy_world, settings=Settings(privacy_k=2), role="viewer") as http:
         assert (await gql(http, DONATIONS))["overview"]["donations"] == council
     gregorian = '{ overview(county: "IR-00-0002") { donations(calendar: GREGORIAN) { amount suppressed } } }'
-    async with asgi_client(world, role="viewer") as http:  # b1's county: companies only
+    async with asgi_client(privacy_world, role="viewer") as http:  # b1's county: companies only
         assert (await gql(http, gregorian))["overview"]["donations"] == {"amount": "120000", "suppressed": False}
 
 
-async def test_individual_donors_by_lookup_and_by_reading_them_all_agree(world: Any,
+async def test_individual_donors_by_lookup_and_by_reading_them_all_agree(privacy_world: Any,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Many keys are answered by reading every individual donor at once: the same answer."""
     from graph_model import privacy
 
     keys = ["co-1", "co-2", "solo-1", "solo-2", "nobody"]
-    looked_up = await privacy.individual_donors(world, keys)
+    looked_up = await privacy.individual_donors(privacy_world, keys)
     monkeypatch.setattr(privacy, "LOOKUP_MOST", 0)
-    assert await privacy.individual_donors(world, keys) == looked_up == frozenset(SOLO)
-    assert await privacy.individual_donors(world, ["co-1"]) == frozenset()
+    assert await privacy.individual_donors(privacy_world, keys) == looked_up == frozenset(SOLO)
+    assert await privacy.individual_donors(privacy_world, ["co-1"]) == frozenset()

@@ -21,8 +21,9 @@ from graph_model.stores.falkordb import FalkorStore
 from hub.auth import policy
 from hub.schema import schema
 from hub.settings import Settings
+from hub.strawberry_compat import graphql_schema
 from tests.asgi import asgi_client
-from tests.test_mutations_store import build_world, names
+from tests.builders import build_world, names
 
 ROLES = ("anonymous", "viewer", "planner", "council_member", "editor", "admin")
 OK, NO = "ok", "FORBIDDEN"
@@ -34,14 +35,14 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "nested relations": ('{ institution(key: "inst-b") { county { province { key } } donations(first: 5) '
                          "{ totalCount } } }", (OK, OK, OK, OK, OK, OK)),
     "overview": ("{ overview(expiringWithinDays: 30) { __typename } }", (OK, OK, OK, OK, OK, OK)),
-    "coverage": ('{ coverage(service: "svc-care", level: COUNTY, method: RATIO) { __typename } }',
+    "coverage": ('{ coverage(question: {service: "svc-care", level: COUNTY, method: RATIO}) { __typename } }',
                  (OK, OK, OK, OK, OK, OK)),
     "who what where": ("{ whoWhatWhere(level: PROVINCE) { __typename } }", (OK, OK, OK, OK, OK, OK)),
     "networks": ("{ isolatedInstitutions(first: 5) { __typename } }", (NO, OK, OK, OK, OK, OK)),
     "shared donors": ('{ sharedDonors(institution: "inst-a", order: AMOUNT, first: 5) { __typename } }',
                       (NO, OK, OK, OK, OK, OK)),
-    "coverage what-if": ('{ coverageWhatIf(changes: [{closeInstitution: "inst-a"}], service: "svc-care", level: COUNTY, '
-                         "method: RATIO) { __typename } }", (NO, NO, OK, NO, NO, OK)),
+    "coverage what-if": ('{ coverageWhatIf(question: {service: "svc-care", level: COUNTY, method: RATIO}, '
+                         'changes: [{closeInstitution: "inst-a"}]) { __typename } }', (NO, NO, OK, NO, NO, OK)),
     "audit log": ("{ auditLog(first: 5) { totalCount } }", (NO, NO, NO, NO, NO, OK)),
     "entity mutation": ('mutation { updateInstitution(key: "inst-a", input: {residents: 5}) { __typename } }',
                         (NO, NO, NO, NO, OK, OK)),
@@ -77,7 +78,7 @@ async def outcome(client: httpx.AsyncClient, request: str) -> str:
 
 
 @pytest.fixture
-async def world(store: FalkorStore) -> FalkorStore:
+async def roles_world(store: FalkorStore) -> FalkorStore:
     await build_world(store)
     await create_node(store, Label.DONOR, {"key": "donor-ind", "kind": "INDIVIDUAL", "province": "IR-00",
                                            **names("Private person")})
@@ -91,26 +92,26 @@ async def world(store: FalkorStore) -> FalkorStore:
 
 def test_every_root_field_has_a_rule() -> None:
     """Deny by default is a safety net, not the plan: each field the schema has is in the table."""
-    graphql_schema = schema._schema
-    for operation, root in (("query", graphql_schema.query_type), ("mutation", graphql_schema.mutation_type)):
+    built = graphql_schema(schema)
+    for operation, root in (("query", built.query_type), ("mutation", built.mutation_type)):
         assert root is not None
         missing = [name for name in root.fields if policy.required(operation, name) is None]
         assert not missing, f"{operation} fields with no rule in hub.auth.policy: {missing}"
 
 
 @pytest.mark.parametrize("area", MATRIX)
-async def test_role_matrix(world: FalkorStore, area: str) -> None:
+async def test_role_matrix(roles_world: FalkorStore, area: str) -> None:
     request, expected = MATRIX[area]
     seen = {}
     for role in ROLES:
         settings = Settings(anonymous=True)
-        async with asgi_client(world, settings, role=None if role == "anonymous" else role) as client:
+        async with asgi_client(roles_world, settings, role=None if role == "anonymous" else role) as client:
             seen[role] = await outcome(client, request)
     assert seen == dict(zip(ROLES, expected, strict=True))
 
 
-async def test_no_credentials_is_401_unless_anonymous_is_on(world: FalkorStore) -> None:
-    async with asgi_client(world, role=None) as client:
+async def test_no_credentials_is_401_unless_anonymous_is_on(roles_world: FalkorStore) -> None:
+    async with asgi_client(roles_world, role=None) as client:
         for request in ("{ provinces(first: 1) { totalCount } }", "GET /export/3w.csv?level=PROVINCE"):
             response = await (client.get(request[4:]) if request.startswith("GET ")
                               else client.post("/graphql", json={"query": request}))
@@ -156,22 +157,22 @@ SCOPED: list[tuple[str, bool]] = [
 
 @pytest.mark.parametrize(("mutation", "allowed"), SCOPED, ids=[m.split("(")[0] + str(i) for i, (m, _) in
                                                                  enumerate(SCOPED)])
-async def test_an_editor_of_khuzestan_cannot_change_markazi(world: FalkorStore, mutation: str,
+async def test_an_editor_of_khuzestan_cannot_change_markazi(roles_world: FalkorStore, mutation: str,
                                                             allowed: bool) -> None:
-    before = await by_keys(world, Label.INSTITUTION, ["inst-a", "inst-b"])
-    async with asgi_client(world, role="editor", provinces=["IR-01"]) as client:
+    before = await by_keys(roles_world, Label.INSTITUTION, ["inst-a", "inst-b"])
+    async with asgi_client(roles_world, role="editor", provinces=["IR-01"]) as client:
         body = await post(client, f"mutation {{ m: {mutation} {{ __typename }} }}")
     if allowed:  # ran, and was not a typed refusal (ValidationError, NotFoundError, ...)
         assert code(body) is None and not body["data"]["m"]["__typename"].endswith("Error"), body
     else:
         assert code(body) == "FORBIDDEN", body
         assert "IR-01 only" in body["errors"][0]["message"]
-        assert await by_keys(world, Label.INSTITUTION, ["inst-a", "inst-b"]) == before
+        assert await by_keys(roles_world, Label.INSTITUTION, ["inst-a", "inst-b"]) == before
 
 
-async def test_an_unscoped_editor_and_an_admin_reach_every_province(world: FalkorStore) -> None:
+async def test_an_unscoped_editor_and_an_admin_reach_every_province(roles_world: FalkorStore) -> None:
     for role, provinces in (("editor", []), ("admin", ["IR-01"])):
-        async with asgi_client(world, role=role, provinces=provinces) as client:
+        async with asgi_client(roles_world, role=role, provinces=provinces) as client:
             body = await post(client, 'mutation { updateInstitution(key: "inst-a", input: {residents: 9}) '
                                       "{ __typename } }")
         assert code(body) is None, body
@@ -190,8 +191,8 @@ NESTED = """{
 
 
 @pytest.mark.parametrize("role", ["anonymous", "viewer", "planner"])
-async def test_without_the_personal_right_an_individual_donor_is_nowhere(world: FalkorStore, role: str) -> None:
-    async with asgi_client(world, Settings(anonymous=True), role=None if role == "anonymous" else role) as client:
+async def test_without_the_personal_right_an_individual_donor_is_nowhere(roles_world: FalkorStore, role: str) -> None:
+    async with asgi_client(roles_world, Settings(anonymous=True), role=None if role == "anonymous" else role) as client:
         body = await post(client, NESTED)
     assert "errors" not in body, body
     data = body["data"]
@@ -205,8 +206,8 @@ async def test_without_the_personal_right_an_individual_donor_is_nowhere(world: 
 
 
 @pytest.mark.parametrize("role", ["council_member", "editor", "admin"])
-async def test_with_the_personal_right_individual_donors_are_shown(world: FalkorStore, role: str) -> None:
-    async with asgi_client(world, role=role) as client:
+async def test_with_the_personal_right_individual_donors_are_shown(roles_world: FalkorStore, role: str) -> None:
+    async with asgi_client(roles_world, role=role) as client:
         body = await post(client, NESTED)
     data = body["data"]
     assert sorted(n["key"] for n in data["institution"]["donations"]["nodes"]) == ["don-co", "don-ind"]
@@ -214,21 +215,21 @@ async def test_with_the_personal_right_individual_donors_are_shown(world: Falkor
     assert data["donors"]["totalCount"] == 2
 
 
-async def test_giving_of_fewer_than_k_individuals_is_suppressed(world: FalkorStore) -> None:
+async def test_giving_of_fewer_than_k_individuals_is_suppressed(roles_world: FalkorStore) -> None:
     query = '{ institution(key: "inst-a") { giving { amount count suppressed } } }'
-    async with asgi_client(world, role="viewer") as client:
+    async with asgi_client(roles_world, role="viewer") as client:
         assert (await post(client, query))["data"]["institution"]["giving"] == {
             "amount": None, "count": None, "suppressed": True}
-    async with asgi_client(world, Settings(privacy_k=1), role="viewer") as client:
+    async with asgi_client(roles_world, Settings(privacy_k=1), role="viewer") as client:
         shown = (await post(client, query))["data"]["institution"]["giving"]
         assert shown["suppressed"] is False and shown["count"] == 2
-    async with asgi_client(world, role="council_member") as client:
+    async with asgi_client(roles_world, role="council_member") as client:
         assert (await post(client, query))["data"]["institution"]["giving"]["suppressed"] is False
 
 
-async def test_an_individual_donor_is_not_reached_by_id_or_through_a_council(world: FalkorStore) -> None:
-    await add_member(world, "council-1", donor="donor-ind")
-    async with asgi_client(world, role="admin") as client:
+async def test_an_individual_donor_is_not_reached_by_id_or_through_a_council(roles_world: FalkorStore) -> None:
+    await add_member(roles_world, "council-1", donor="donor-ind")
+    async with asgi_client(roles_world, role="admin") as client:
         donor_id = (await post(client, '{ donor(key: "donor-ind") { id } }'))["data"]["donor"]["id"]
         seat = (await post(client, '{ council(key: "council-1") { members(first: 1) { nodes { id } } } }'))
         seat_id = seat["data"]["council"]["members"]["nodes"][0]["id"]
@@ -237,12 +238,12 @@ async def test_an_individual_donor_is_not_reached_by_id_or_through_a_council(wor
       node(id: "{donor_id}") {{ id }}
       nodes(ids: ["{donor_id}", "{seat_id}"]) {{ id }}
     }}"""
-    async with asgi_client(world, role="viewer") as client:
+    async with asgi_client(roles_world, role="viewer") as client:
         body = await post(client, query)
     assert "errors" not in body, body
     assert body["data"]["node"] is None and body["data"]["nodes"] == [None, None]
     assert "donor-ind" not in str(body) and donor_id not in str(body) and seat_id not in str(body)
-    async with asgi_client(world, role="council_member") as client:
+    async with asgi_client(roles_world, role="council_member") as client:
         body = await post(client, query)
     assert body["data"]["node"] == {"id": donor_id} and body["data"]["nodes"] == [{"id": donor_id}, {"id": seat_id}]
     assert body["data"]["council"]["members"]["totalCount"] == 1

@@ -12,11 +12,12 @@ from graphql import (
 )
 
 from hub.schema import schema
+from hub.strawberry_compat import graphql_schema
 
 
 def missing_descriptions() -> list[str]:
     missing: list[str] = []
-    for name, kind in schema._schema.type_map.items():
+    for name, kind in graphql_schema(schema).type_map.items():
         if name.startswith("__") or name in {"String", "Int", "Float", "Boolean", "ID"}:
             continue
         if not kind.description:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jdatetime
@@ -38,12 +38,12 @@ from seed.profiles import PROFILES, build
 from seed.scale import build_profile
 
 
-@lru_cache(maxsize=None)
+@cache
 def demo() -> Dataset:
     return build_demo()
 
 
-@lru_cache(maxsize=None)
+@cache
 def national() -> Dataset:
     return build_national()
 
@@ -266,7 +266,8 @@ def test_catalogue_and_licences(profile: str) -> None:
     domains = Counter(p["domain"] for p in props_by_key(ds, Label.SERVICE).values())
     assert set(domains) == {"PREVENTION", "SOCIAL", "REHABILITATION"}
     types = props_by_key(ds, Label.LICENCE_TYPE)
-    assert "موافقت اصولی" in types[AGREEMENT_IN_PRINCIPLE]["nameFa"] and any("پروانه فعالیت" in t["nameFa"] for t in types.values())
+    assert "موافقت اصولی" in types[AGREEMENT_IN_PRINCIPLE]["nameFa"]
+    assert any("پروانه فعالیت" in t["nameFa"] for t in types.values())
     assert all("92" in t["source"] for t in types.values())
     licences = props_by_key(ds, Label.LICENCE)
     assert {p["status"] for p in licences.values()} == {s.value for s in LicenceStatus}
@@ -309,7 +310,7 @@ def test_giving(profile: str) -> None:
     gifts = ds.rels[Rel.DONATED_TO] + ds.rels[Rel.DONATED_TO_EVENT]
     assert all("2021-01-01" <= g["props"]["date"] <= "2025-12-31" for g in gifts)
     assert all(isinstance(g["props"]["amount"], int) and g["props"]["amount"] > 0 for g in gifts)
-    by_donor = Counter()
+    by_donor: Counter[str] = Counter()
     for g in gifts:
         by_donor[g["start"]] += g["props"]["amount"]
     ranked = sorted(by_donor.values(), reverse=True)

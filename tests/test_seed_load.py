@@ -115,7 +115,7 @@ class DiesAfter:
 async def test_an_interrupted_load_run_again_ends_with_clean_counts(store: FalkorStore) -> None:
     demo = build("demo")
     with pytest.raises(StoreUnavailable):
-        await load(DiesAfter(store, 9), demo, batch_size=500)  # type: ignore[arg-type]
+        await load(DiesAfter(store, 9), demo, batch_size=500)
     partial = await stored_counts(store)
     assert partial != expected_counts(demo) and sum(partial[0].values()) > 0
     await load(store, copy.deepcopy(demo), batch_size=500)

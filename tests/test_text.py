@@ -1,4 +1,7 @@
-from graph_model.text import normalise, search_text
+import pytest
+
+from graph_model.needs_import import whole_number as needs_whole_number
+from graph_model.text import normalise, search_text, whole_number
 
 
 def test_arabic_letters_become_persian() -> None:
@@ -25,3 +28,26 @@ def test_case_spaces_and_diacritics_fold() -> None:
 def test_search_text_joins_both_languages() -> None:
     assert search_text("خوزستان", "Khuzestan") == "خوزستان | khuzestan"
     assert search_text(None, "Arak") == "arak"
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("1000000", 1_000_000), ("1,000,000", 1_000_000), ("۱٬۰۰۰٬۰۰۰", 1_000_000), ("١٬٠٠٠٬٠٠٠", 1_000_000),
+    ("١،٠٠٠", 1000), ("۱,۲۳۴", 1234), (" 42 ", 42), ("-5", -5), ("\u221212", -12), ("0", 0),
+    ("1\u200c000", 1000),  # a ZWNJ pasted along is dropped, as search drops it
+])
+def test_whole_numbers_as_people_write_them(text: str, value: int) -> None:
+    assert whole_number(text) == value
+    # the CSV import reads the same forms (its own rule: no negative figures)
+    assert needs_whole_number(text, "people") == (value if value >= 0 else f"people must not be negative, got {value}")
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("1,00,000", "groups of three"), ("1,00,0", "groups of three"), (",100", "groups of three"),
+    ("1,0000", "groups of three"), ("12.5", "decimal part"), ("۱۲٫۵", "decimal part"), ("1,000.5", "decimal part"),
+    ("1 000", "is not a whole number"), ("ten", "is not a whole number"), ("", "it is empty"),
+    ("9" * 20, "too large"), ("1000²", "is not a whole number"), ("１２", "is not a whole number"),
+])
+def test_malformed_numbers_say_why(text: str, why: str) -> None:
+    with pytest.raises(ValueError, match=why) as raised:
+        whole_number(text)
+    assert str(raised.value).startswith(repr(text.strip()) if text else "''")

@@ -17,11 +17,12 @@ from graph_model.errors import NotFound
 from graph_model.mutations import record_donation
 from graph_model.stores.falkordb import FalkorStore
 from hub_client import HubClient
+from hub_client.enums import Calendar
 from hub_client.input_types import RecordDonationInput
 
 
-async def test_writes_bump_the_version_and_refusals_do_not(world: tuple[HubClient, FalkorStore]) -> None:
-    _, store = world
+async def test_writes_bump_the_version_and_refusals_do_not(api_world: tuple[HubClient, FalkorStore]) -> None:
+    _, store = api_world
     first = await version.current(store)
     assert first > version.EMPTY  # build_world wrote
     await record_donation(store, donor="donor-1", institution="inst-a", amount=10, date="2024-01-01")
@@ -72,12 +73,12 @@ async def test_a_failed_computation_is_tried_again() -> None:
     assert await cache.get((1, 1), "k", flaky) == "ok"
 
 
-async def test_the_overview_is_cached_until_a_write(world: tuple[HubClient, FalkorStore]) -> None:
-    hub, store = world
+async def test_the_overview_is_cached_until_a_write(api_world: tuple[HubClient, FalkorStore]) -> None:
+    hub, store = api_world
 
     async def overview() -> tuple[Any, int]:
         before = store.round_trips
-        got = (await hub.overview(province="IR-00", expiring_within_days=90, calendar="GREGORIAN")).overview
+        got = (await hub.overview(province="IR-00", expiring_within_days=90, calendar=Calendar.GREGORIAN)).overview
         return got, store.round_trips - before
 
     cold, cold_trips = await overview()

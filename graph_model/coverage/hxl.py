@@ -3,15 +3,17 @@
 The second row tags each column, so the Humanitarian Data Exchange's tools (HXL Proxy, libhxl,
 Quick Charts) know the admin levels, the sector, the organisations' roles and which numbers are
 people in need, targeted and reached. The text is UTF-8 with a byte order mark, so spreadsheet
-programs read the Persian names; libhxl reads it as is.
+programs read the Persian names; libhxl reads it as is. Figures are rounded as in the API
+(``graph_model.coverage.rounding``); the unmet share is a percentage with 2 decimals.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
+from graph_model.coverage import rounding as r
 from graph_model.coverage.analysis import CoverageTable, Level
 from graph_model.coverage.reading import Areas
 from graph_model.coverage.threew import WhoWhatWhere
@@ -62,14 +64,18 @@ def _num(value: float | None, digits: int = 2) -> object:
     return "" if value is None else round(value, digits)
 
 
+def _or_empty(value: float | None, rounded: Callable[[float], object]) -> object:
+    return "" if value is None else rounded(value)
+
+
 def coverage_csv(table: CoverageTable, areas: Areas, as_of: str) -> str:
     o = table.options
     return _write(COVERAGE, (
         [*_admin(areas, a.level, a.key, a.province), " ".join(table.services), " ".join(table.groups),
-         _num(a.need), _num(a.target), _num(a.reached), _num(a.shortfall), _num(a.unmet * 100), _num(a.ratio),
-         _num(a.accessibility, 6), _num(a.capacity), _num(a.unlicensed), _num(a.nearest_km),
-         "yes" if a.within_reach else "no", len(table.providers(a.key)), a.rank, o.method.value,
-         _num(o.radius_km), _num(table.norm), as_of]
+         r.people(a.need), r.places(a.target), r.places(a.reached), r.places(a.shortfall), _num(a.unmet * 100),
+         _or_empty(a.ratio, r.per_10k), _or_empty(a.accessibility, r.accessibility), r.capacity(a.capacity),
+         r.capacity(a.unlicensed), _or_empty(a.nearest_km, r.km), "yes" if a.within_reach else "no",
+         len(table.providers(a.key)), a.rank, o.method.value, _num(o.radius_km), r.per_10k(table.norm), as_of]
         for a in table.areas))
 
 

@@ -98,7 +98,7 @@ class Coverage:
             return (info.key,), info.groups
         if subject.target_group not in areas.groups:
             raise NotFound(f"no target group with key {subject.target_group!r}")
-        return areas.serving(subject.target_group), (subject.target_group,)  # type: ignore[return-value]
+        return areas.serving(subject.target_group), (subject.target_group,)
 
     async def _inputs(self, version: Version, subject: Subject, as_of: dt.date) -> Inputs:
         services, groups = await self.resolve(version, subject)

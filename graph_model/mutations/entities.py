@@ -20,6 +20,9 @@ Rules:
   service, licence, partnership, participation, need or assessment) is named in a Conflict
   and must be removed first. Nothing is ever deleted by cascade.
 - searchText is recomputed from both names whenever either changes.
+- A property mirroring a single link (``graph_model.model.MIRRORS``: a county's ``provinceKey``,
+  an institution's or event's ``countyKey``) is set from the link in the same statement and
+  never directly.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Any
 
 from graph_model.enums import ENDPOINTS, Label, Rel
 from graph_model.errors import Conflict, FieldError, NotFound
-from graph_model.model import NODE_FIELDS, field_errors, with_search_text
+from graph_model.model import MIRRORS, NODE_FIELDS, field_errors, with_search_text
 from graph_model.mutations.common import (
     Row,
     change_errors,
@@ -58,7 +61,9 @@ PREFIXES: dict[Label, str] = {
 # Keys that are official codes (ISO 3166-2 province, census county), never generated.
 CODED_KEYS = frozenset({Label.PROVINCE, Label.COUNTY})
 # Properties that mirror a link (property -> link field) and are set from it.
-DERIVED: dict[Label, dict[str, str]] = {Label.COUNTY: {"provinceKey": "province"}}
+DERIVED: dict[Label, dict[str, str]] = {
+    label: {MIRRORS[link.rel]: link.field for link in links if link.rel in MIRRORS and not link.many}
+    for label, links in LINKS.items() if any(link.rel in MIRRORS and not link.many for link in links)}
 LICENCE_EDITABLE = frozenset({"number", "generated", "source"})
 
 

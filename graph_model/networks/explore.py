@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from itertools import pairwise
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -167,7 +168,7 @@ class Connection:
 # `national`); sorting the pairs orders by key, then label. The results carry NodeRefs.
 
 Ref = tuple[str, str]
-_TYPES: dict[str, tuple[Rel, str, str]] = {rel.value: (rel, *(lb.value for lb in ENDPOINTS[rel]))
+_TYPES: dict[str, tuple[Rel, str, str]] = {rel.value: (rel, ENDPOINTS[rel][0].value, ENDPOINTS[rel][1].value)
                                            for rel in stmts.ACTOR_RELS}
 _GIFTS = frozenset(rel.value for rel in stmts.GIFTS)
 
@@ -274,10 +275,12 @@ Pairs = dict[tuple[Ref, Ref, str], _Pair]  # (start, end, type) -> the pair's re
 
 
 async def neighbourhood(store: GraphStore, center: NodeRef, *, depth: int = 2,
-                        relations: Collection[NetworkRelation] = ALL, limit: int = 200) -> Neighbourhood:
+                        relations: Collection[NetworkRelation | str] = ALL,
+                        limit: int = 200) -> Neighbourhood:
     """The actors within ``depth`` hops of ``center`` and the relationships among them, at most
     ``limit`` nodes chosen by the rule in the module docstring."""
-    errors = _actor("center", center) + _in_range("depth", depth, 1, MAX_DEPTH) + _in_range("limit", limit, 1, MAX_LIMIT)
+    errors = (_actor("center", center) + _in_range("depth", depth, 1, MAX_DEPTH)
+              + _in_range("limit", limit, 1, MAX_LIMIT))
     types = _types(relations, errors)
     if errors:
         raise ValidationFailed("invalid neighbourhood", errors)
@@ -380,7 +383,7 @@ class _Search:
 
 
 async def connection(store: GraphStore, source: NodeRef, target: NodeRef, *, max_hops: int = 4,
-                     relations: Collection[NetworkRelation] = ALL, limit: int = 10) -> Connection:
+                     relations: Collection[NetworkRelation | str] = ALL, limit: int = 10) -> Connection:
     """All shortest paths from ``source`` to ``target`` of at most ``max_hops`` relationships (the
     first ``limit`` by the keys along them), each relationship with its properties."""
     errors = (_actor("source", source) + _actor("target", target) + _in_range("max_hops", max_hops, 1, MAX_HOPS)
@@ -418,7 +421,7 @@ async def connection(store: GraphStore, source: NodeRef, target: NodeRef, *, max
     _require(names, {"source": source, "target": target})
     steps = _steps(rows, links, paths)
     return Connection(source, target, len(paths[0]) - 1 if paths else None, tuple(
-        Path(tuple(_node(n, names, i) for i, n in enumerate(p)), tuple(steps[frozenset(ab)] for ab in zip(p, p[1:])))
+        Path(tuple(_node(n, names, i) for i, n in enumerate(p)), tuple(steps[frozenset(ab)] for ab in pairwise(p)))
         for p in paths))
 
 
@@ -439,7 +442,8 @@ def _paths(source: Ref, target: Ref, sides: tuple[_Search, _Search], meeting: li
                 if p not in seen:
                     seen.add(p)
                     stack.append(p)
-    count, walk = 0, [(source,)]
+    count = 0
+    walk: list[tuple[Ref, ...]] = [(source,)]
     while walk and count < limit:
         path = walk.pop()
         if path[-1] == target:
@@ -452,7 +456,7 @@ def _paths(source: Ref, target: Ref, sides: tuple[_Search, _Search], meeting: li
 async def _details(store: GraphStore, paths: list[tuple[Ref, ...]], links: Links) -> Rows:
     if not paths:
         return []
-    wanted = sorted({link for p in paths for a, b in zip(p, p[1:]) for link in _joining(links, a, b)})
+    wanted = sorted({link for p in paths for a, b in pairwise(p) for link in _joining(links, a, b)})
     params: dict[str, list[dict[str, str]]] = {name: [] for name in stmts.DETAILS.params}
     for rel, start, end in wanted:
         params[stmts.pair_param(_TYPES[rel][0])].append({"source": start[0], "target": end[0]})
@@ -465,7 +469,7 @@ def _steps(rows: Rows, links: Links, paths: list[tuple[Ref, ...]]) -> dict[froze
     for r in rows:
         found[(r["rel"], r["source"], r["target"])].append(r)
     steps: dict[frozenset[Ref], tuple[PathLink, ...]] = {}
-    for pair in {frozenset(ab) for p in paths for ab in zip(p, p[1:])}:
+    for pair in {frozenset(ab) for p in paths for ab in pairwise(p)}:
         step = []
         for name, a, b in sorted(_joining(links, *pair)):
             rel, got = _TYPES[name][0], found[(name, a[0], b[0])]

@@ -30,6 +30,12 @@ FloatArray = npt.NDArray[np.float64]
 DISTANCE_STEP = 2.0**-20
 
 
+def weighted_bincount(groups: npt.ArrayLike, weights: npt.ArrayLike, minlength: int = 0) -> FloatArray:
+    """``np.bincount`` with weights: the float64 sum of the weights per group. (numpy's stubs give
+    every bincount the integer result of the unweighted one.)"""
+    return np.bincount(groups, weights, minlength)  # type: ignore[return-value]  # float64 with weights
+
+
 @dataclass(frozen=True, slots=True)
 class Edge:
     """One undirected edge, ``a < b`` by key."""
@@ -126,7 +132,7 @@ class WeightedGraph:
     def strengths(self) -> FloatArray:
         """Sum of the weights of a node's edges, in node order."""
         both = np.concatenate([self.source, self.target])
-        return np.bincount(both, weights=np.concatenate([self.weight, self.weight]), minlength=self.order)
+        return weighted_bincount(both, np.concatenate([self.weight, self.weight]), self.order)
 
     def distances(self) -> FloatArray:
         """``1 / weight`` per edge, rounded to a multiple of ``DISTANCE_STEP`` (at least one step)."""

@@ -39,7 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph_model.enums import Label
-from graph_model.networks.graph import FloatArray, IntArray, WeightedGraph
+from graph_model.networks.graph import FloatArray, IntArray, WeightedGraph, weighted_bincount
 
 
 class Weighting(str, Enum):
@@ -81,7 +81,8 @@ class GivingColumns:
 
     def edges(self) -> tuple[GivingEdge, ...]:
         d, i, c = self.donor.tolist(), self.institution.tolist(), self.count.tolist()
-        return tuple(GivingEdge(self.donors[d[n]], self.institutions[i[n]], self.amount[n], c[n]) for n in range(len(d)))
+        return tuple(GivingEdge(self.donors[d[n]], self.institutions[i[n]], self.amount[n], c[n])
+                     for n in range(len(d)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +150,8 @@ class Projection:
             bool(self.partnered[row]))
 
 
-def project_institutions(giving: Iterable[GivingEdge] | GivingColumns, weighting: Weighting = Weighting.COLLABORATION, *,
+def project_institutions(giving: Iterable[GivingEdge] | GivingColumns,
+                         weighting: Weighting = Weighting.COLLABORATION, *,
                          memberships: Iterable[Membership] = (), partnerships: Iterable[Partnership] = (),
                          institutions: Iterable[str] = ()) -> Projection:
     """The institution–institution projection of ``giving`` (see the module docstring for the
@@ -238,7 +240,7 @@ def _shared(index: dict[str, int], pairs: _Pairs) -> tuple[IntArray, IntArray, F
         weights.append(np.full(codes[-1].shape, 1.0 / (k - 1)))
     code, inverse = np.unique(np.concatenate(codes), return_inverse=True)
     shared = np.bincount(inverse, minlength=len(code)).astype(np.int64)
-    collab = np.bincount(inverse, weights=np.concatenate(weights), minlength=len(code))
+    collab = weighted_bincount(inverse, np.concatenate(weights), len(code))
     degree = np.bincount(actor, minlength=n)
     union = degree[code // max(n, 1)] + degree[code % max(n, 1)] - shared
     return code, shared, collab, shared / np.maximum(union, 1)

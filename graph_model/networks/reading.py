@@ -53,7 +53,8 @@ async def resolve_area(store: GraphStore, scope: NetworkScope) -> tuple[str, str
 async def read_scope(store: GraphStore, scope: NetworkScope) -> ScopeData:
     area, key = await resolve_area(store, scope)
     windowed = scope.since is not None or scope.until is not None
-    params: dict[str, Any] = {"since": _iso(scope.since, EARLIEST), "until": _iso(scope.until, LATEST)} if windowed else {}
+    params: dict[str, Any] = ({"since": _iso(scope.since, EARLIEST), "until": _iso(scope.until, LATEST)}
+                              if windowed else {})
     if key is not None:
         params["area"] = key
     rows = await store.read(SCOPE_ROWS[store.dialect.name][area, windowed], **params)

@@ -57,7 +57,7 @@ def budgeted_betweenness(graph: WeightedGraph, *, weighted: bool = True, budget_
     batches = np.array([igraph_sampled(g, weights, chosen[b::BATCHES]) for b in range(BATCHES)])
     values = batches.mean(axis=0)
     ranking = _ranking(graph, Metric.BETWEENNESS, Backend.IGRAPH, values.tolist())
-    top = [graph.index(k) for k in ranking.order[:TOP]]
+    top = [i for i in map(graph.index, ranking.order[:TOP]) if i is not None]  # all of them: ranked keys are nodes
     error = batches[:, top].std(axis=0, ddof=1) / np.sqrt(BATCHES)
     shown = values[top] > 0
     relative = float((error[shown] / values[top][shown]).mean()) if shown.any() else 0.0

@@ -51,7 +51,7 @@ import numpy.typing as npt
 
 from graph_model.enums import Label
 from graph_model.errors import FieldError, NotFound, ValidationFailed
-from graph_model.networks.graph import FloatArray, IntArray
+from graph_model.networks.graph import FloatArray, IntArray, weighted_bincount
 from graph_model.networks.neighbours import province_neighbours
 from graph_model.networks.scope import ScopeData
 
@@ -186,8 +186,8 @@ class SuggestionIndex:
         nd, ni, width = len(donors), len(institutions), max(len(institutions), 1)
         code = np.fromiter((donor_at[g.donor] * width + inst_at[g.institution] for g in giving), np.int64, len(giving))
         code, inverse = np.unique(code, return_inverse=True)  # repeated pairs add up
-        amount = np.bincount(inverse, np.fromiter((g.amount for g in giving), np.float64, len(giving)), len(code))
-        count = np.bincount(inverse, np.fromiter((g.count for g in giving), np.float64, len(giving)), len(code))
+        amount = weighted_bincount(inverse, np.fromiter((g.amount for g in giving), np.float64, len(giving)), len(code))
+        count = weighted_bincount(inverse, np.fromiter((g.count for g in giving), np.float64, len(giving)), len(code))
         pair_donor, pair_inst = code // width, code % width
         value = np.where((np.bincount(pair_donor, amount, nd) > 0)[pair_donor], amount, count)
         by_inst = np.argsort(pair_inst, kind="stable")
@@ -214,8 +214,8 @@ class SuggestionIndex:
         return cls(
             donors, institutions, inst_at, pair_donor, pair_inst, count, value,
             np.searchsorted(pair_donor, np.arange(nd + 1)), by_inst,
-            np.searchsorted(pair_inst[by_inst], np.arange(ni + 1)), np.bincount(pair_donor, value, nd),
-            np.bincount(pair_donor, (inst_donors > 1)[pair_inst].astype(np.float64), nd), inst_donors, provinces,
+            np.searchsorted(pair_inst[by_inst], np.arange(ni + 1)), weighted_bincount(pair_donor, value, nd),
+            weighted_bincount(pair_donor, (inst_donors > 1)[pair_inst].astype(np.float64), nd), inst_donors, provinces,
             np.array([province_at.get(info[k].province or "", -1) if k in info else -1 for k in institutions],
                      np.int64),
             np.array([province_at.get(data.donor_provinces.get(d, ""), -1) for d in donors], np.int64),
@@ -274,7 +274,7 @@ def _check_form(institution: str | None, service: str | None, county: str | None
 def _institution(ix: SuggestionIndex, data: ScopeData, key: str) -> _Target:
     info = data.institutions[key]
     current = np.unique(ix.pair_donor[ix.rows_of([ix.inst_at[key]])])
-    councils = {c: (key,) for c in ix.inst_seats.get(key, ())}
+    councils: dict[str, tuple[str, ...]] = {c: (key,) for c in ix.inst_seats.get(key, ())}
     return _Target("the institution", "the institution", info.services, info.province, councils, current)
 
 
@@ -335,8 +335,8 @@ class _Scoring:
             score[list(missed)] = 1 - np.array(list(missed.values()))
             return score
         k = ix.inst_donors[ix.pair_inst]
-        self.tie = np.bincount(ix.pair_donor, np.where(k > 1, self.shared[ix.pair_inst] / np.maximum(k - 1, 1), 0.0),
-                               nd)
+        self.tie = weighted_bincount(
+            ix.pair_donor, np.where(k > 1, self.shared[ix.pair_inst] / np.maximum(k - 1, 1), 0.0), nd)
         share = np.divide(self.tie, ix.donor_ties, out=np.zeros(nd), where=ix.donor_ties > 0)
         return np.where(self.tie > 0, (np.minimum(share, 1.0) + self.tie / (self.tie + 1)) / 2, 0.0)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from graph_model.cypher import Statement, statement
 from graph_model.enums import ENDPOINTS, KEYED_RELS, Label, Rel
+from graph_model.model import MIRRORS
 
 
 def _upsert_node(label: Label) -> Statement:
@@ -25,13 +26,14 @@ def _upsert_rel(rel: Rel) -> Statement:
     start, end = ENDPOINTS[rel]
     merge = (f"MERGE (a)-[r:{rel.value} {{key: row.props.key}}]->(b)" if rel in KEYED_RELS
              else f"MERGE (a)-[r:{rel.value}]->(b)")
+    mirror = f", a.{MIRRORS[rel]} = b.key" if rel in MIRRORS else ""  # graph_model.model.MIRRORS
     return statement(
         f"upsert_{rel.value}",
         f"""UNWIND $rows AS row
             MATCH (a:{start.value}) WHERE a.key = row.start
             MATCH (b:{end.value}) WHERE b.key = row.end
             {merge}
-            SET r += row.props
+            SET r += row.props{mirror}
             RETURN count(r) AS written""",
         write=True,
     )
@@ -68,3 +70,28 @@ def _create_node(label: Label) -> Statement:
 
 # Create one node; its unique key makes a second create with the same key a Conflict.
 CREATE_NODE: dict[Label, Statement] = {label: _create_node(label) for label in Label}
+
+
+def _missing_mirror(rel: Rel) -> str:
+    start = ENDPOINTS[rel][0]
+    return (f"MATCH (a:{start.value}) WHERE a.{MIRRORS[rel]} IS NULL "
+            f"RETURN '{rel.value}' AS rel, count(a) AS missing")
+
+
+def _fill_mirror(rel: Rel) -> Statement:
+    start, end = ENDPOINTS[rel]
+    prop = MIRRORS[rel]
+    return statement(
+        f"fill_{start.value}_{prop}",
+        f"""MATCH (a:{start.value}) WHERE a.{prop} IS NULL
+            MATCH (a)-[:{rel.value}]->(b:{end.value})
+            SET a.{prop} = b.key
+            RETURN count(a) AS filled""",
+        write=True,
+    )
+
+
+# graph_model.mirrors: how many nodes lack each mirror (a store written before it existed), and
+# the write that fills them from their links.
+MISSING_MIRRORS = statement("missing_mirrors", " UNION ALL ".join(_missing_mirror(rel) for rel in MIRRORS))
+FILL_MIRRORS: dict[Rel, Statement] = {rel: _fill_mirror(rel) for rel in MIRRORS}

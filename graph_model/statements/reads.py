@@ -37,3 +37,38 @@ def _count(label: Label) -> Statement:
 
 
 COUNT: dict[Label, Statement] = {label: _count(label) for label in Label}
+
+
+# Labels whose keys list filters take (graph_model.filter_keys checks each list's filters name one of these).
+FILTER_KEY_LABELS = (Label.PROVINCE, Label.COUNTY, Label.SERVICE, Label.TARGET_GROUP, Label.LICENCE_TYPE)
+
+
+def key_param(label: Label) -> str:
+    """The parameter of ``KEYS_OR_NAMES`` holding the values asked of ``label`` (``targetGroup``)."""
+    return label.value[0].lower() + label.value[1:]
+
+
+# For each value given as a key of one of FILTER_KEY_LABELS ({key, text: the value folded as search
+# folds it, or null}): the node with that key, or else those it may have meant (key in another case or
+# digits, or a name containing it). Each branch scans one small catalogue (31 provinces, 429 counties,
+# a few dozen services, target groups and licence types); an empty list unwinds to no row.
+KEYS_OR_NAMES = statement(
+    "filter_keys_or_names",
+    " UNION ALL ".join(
+        f"UNWIND ${key_param(label)} AS v MATCH (n:{label.value}) "
+        f"WHERE n.key = v.key OR toLower(n.key) = v.text OR n.searchText CONTAINS v.text "
+        f"RETURN '{label.value}' AS label, v.key AS value, n.key AS key, n.nameEn AS nameEn, n.nameFa AS nameFa"
+        for label in FILTER_KEY_LABELS
+    ),
+)
+
+
+# For each search text: the counties whose name, or whose province's name, contains it (429 counties
+# and their 31 provinces: a scan of a small catalogue). graph_model.search_places.
+COUNTIES_NAMED = statement(
+    "counties_named",
+    """UNWIND $texts AS t
+       MATCH (c:County)-[:IN_PROVINCE]->(p:Province)
+       WHERE c.searchText CONTAINS t OR p.searchText CONTAINS t
+       RETURN t AS text, collect(c.key) AS counties""",
+)

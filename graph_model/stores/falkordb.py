@@ -44,7 +44,7 @@ class _NotPlain(Exception):
 
 def _cell(cell: list[Any]) -> Any:
     kind, value = cell
-    if kind == _STRING or kind == _INTEGER:  # already str / int from the RESP reader
+    if kind in (_STRING, _INTEGER):  # already str / int from the RESP reader
         return value
     if kind == _NULL:
         return None
@@ -200,12 +200,21 @@ class FalkorStore:
     async def checkpoint(self) -> None:
         # Rewrite the append-only file as a snapshot: a restart then loads it in seconds
         # instead of replaying every statement written since the last rewrite.
+        # It runs in a child of the server and is waited for: a server stopped while it runs (as
+        # `hub seed` stops the one it started) kills it, and the snapshot is never written. No time
+        # limit: a slow machine gives a slow rewrite, not a failure.
         self.round_trips += 1
         try:
             await self._client.execute_command("BGREWRITEAOF")
         except rx.ResponseError as exc:
             if "already in progress" not in str(exc):
                 raise translate(exc, LIST_INDEXES) from exc
+        while True:
+            self.round_trips += 1
+            info = await self._client.execute_command("INFO", "persistence")
+            if not int(info.get("aof_rewrite_in_progress", 0)) and not int(info.get("aof_rewrite_scheduled", 0)):
+                return
+            await asyncio.sleep(0.05)
 
     async def clear(self) -> None:
         self.round_trips += 1

@@ -1,8 +1,14 @@
 """The Neo4j adapter: the official async driver, reads routed to readers, writes in managed transactions.
 
 The driver is injected (``open_neo4j`` builds one from settings). ``execute_query`` runs
-each statement in a managed transaction that the driver retries on transient failures,
-which is safe because every write statement here is idempotent (MERGE on keys).
+each statement in a managed transaction that the driver retries on transient failures. Not every
+write is idempotent: the seed's upserts and the link and property updates MERGE or SET on keys
+(running one twice changes nothing), but creating an entity or a licence, recording a donation or
+another keyed relationship, an API key and an audit entry are CREATEs guarded by a unique key, and
+a second run of one of those fails with a Conflict instead of writing a duplicate. A retried
+attempt is one the server rolled back; a commit whose outcome the driver could not learn is not
+retried (it raises, and the caller sees an error for a write that may have landed). After a
+write, the graph version is bumped by a second statement (graph_model.version).
 
 Every statement carries the transaction timeout HUB_STATEMENT_TIMEOUT_MS (``neo4j.Query(...,
 timeout=)``; the server stops and rolls back a transaction that runs longer). When the server is

@@ -1,4 +1,5 @@
-"""The coverage fields and exports: turn arguments into a subject, options and a date, and ask
+"""The coverage fields and exports: turn a question (the GraphQL ``CoverageQuestion`` input, or the
+CSV export's query parameters) into a subject, options and a date (``Question``), and ask
 ``graph_model.coverage.service.Coverage`` (one per request, sharing the process's cache).
 
 The 3W matrix's funding figures follow donor privacy (``who_what_where``): the matrix is
@@ -8,6 +9,7 @@ donors is marked withheld for a caller without the right to see personal data.""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from graph_model.cache import VersionCache
@@ -53,6 +55,27 @@ def options(method: Method, level: Level, radius_km: float | None, decay: Decay 
 def as_of(value: str | None, field: str = "asOf") -> dt.date:
     """The date licences are checked on: the one given (ISO or Solar Hijri), or today."""
     return dt.date.fromisoformat(parse_date(value, field)) if value else dt.date.today()
+
+
+@dataclass(frozen=True)
+class Question:
+    """One coverage question, however it was asked: what (``subject``), where and how (``options``)
+    and on which day licences are checked (``day``)."""
+
+    subject: Subject
+    options: Options
+    day: dt.date
+
+
+_day = as_of
+
+
+def question(*, service: str | None, target_group: str | None, level: Level = Level.COUNTY,
+             method: Method = Method.ENHANCED, radius_km: float | None = None, decay: Decay | None = None,
+             as_of: str | None = None, norm: float | None = None) -> Question:
+    """The question the ``CoverageQuestion`` input and ``/export/coverage.csv`` both ask (defaults as
+    documented there); invalid parts fail with the field named as in the API."""
+    return Question(subject(service, target_group), options(method, level, radius_km, decay, norm), _day(as_of))
 
 
 def enum_arg(kind: type[Any], value: str | None, field: str, default: Any) -> Any:

@@ -6,6 +6,10 @@
 token is a JWT, checked with the settings' key, algorithm, issuer and audience, which must carry
 ``exp``, ``sub`` and a ``role`` claim and may carry ``provinces``. No credentials: the anonymous
 role when ``HUB_ANONYMOUS`` is on, else UNAUTHENTICATED.
+
+A key pasted with something around it (``<hub_...>``, ``[hub_...]``, quotes, a zero-width space
+copied from a chat) or cut short is meant as an API key, not a JWT: the refusal says what is wrong
+with it (``misformed``), naming only the stray characters, never any of the key.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ def _role(value: object) -> Role:
 def principal_from_jwt(token: str, settings: Settings) -> Principal:
     if not settings.jwt_key:
         raise Unauthenticated("JWT bearer tokens are not accepted here (HUB_JWT_KEY is not set); use an API key")
-    required = ["exp", "sub", "role"] + (["iss"] if settings.jwt_issuer else []) + (["aud"] if settings.jwt_audience else [])
+    required = (["exp", "sub", "role"] + (["iss"] if settings.jwt_issuer else [])
+                + (["aud"] if settings.jwt_audience else []))
     try:
         claims = jwt.decode(token, settings.jwt_key, algorithms=[settings.jwt_algorithm],
                             issuer=settings.jwt_issuer or None, audience=settings.jwt_audience or None,
@@ -49,6 +54,56 @@ def principal_from_jwt(token: str, settings: Settings) -> Principal:
     if role is Role.ANONYMOUS:
         raise Unauthenticated("a token cannot carry the anonymous role")
     return Principal(role, frozenset(provinces), subject=f"jwt:{claims['sub']}")
+
+
+# What a copy and paste wraps a credential in: brackets, quotes, a sentence's punctuation, invisible
+# characters and spaces (none of them can occur in a key).
+_WRAPPERS = "<>[](){}\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb,.;:"
+_INVISIBLE = {"\u200b": "zero-width space", "\u200c": "zero-width non-joiner", "\u200d": "zero-width joiner",
+              "\u2060": "word joiner", "\ufeff": "byte-order mark", "\u00a0": "no-break space"}
+_STRAY = _WRAPPERS + "".join(_INVISIBLE) + " \t\r\n"
+KEY_FORM = ("an API key is `hub_`, 12 hexadecimal characters, `_` and a secret of 20 to 100 letters, digits, "
+            "`-` or `_`, as `hub keys create` printed it")
+
+
+def _named(chars: str) -> str:
+    """The stray characters, for a message: brackets and quotes as themselves, the rest by name."""
+    names = []
+    for ch in dict.fromkeys(chars):
+        if ch in _WRAPPERS:
+            names.append(ch)
+        elif ch in _INVISIBLE:
+            names.append(f"{_INVISIBLE[ch]} (U+{ord(ch):04X})")
+        else:
+            names.append({" ": "spaces", "\t": "tabs", "\n": "line breaks", "\r": "line breaks"}.get(
+                ch, f"U+{ord(ch):04X}"))
+    return " ".join(dict.fromkeys(names))
+
+
+def misformed(token: str) -> str | None:
+    """Why a bearer token meant as an API key is not one (None when it is not meant as one, e.g. a
+    JWT). The answer names the characters to remove, never any character of the key itself."""
+    if api_keys.parse(token):
+        return None
+    try:  # HTTP headers arrive decoded as Latin-1: read a pasted « or zero-width space as sent (UTF-8)
+        token = token.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        pass
+    core = token.strip(_STRAY)
+    if core.lower().startswith(SCHEME + " "):
+        inner = core[len(SCHEME):].strip(_STRAY)
+        if api_keys.parse(inner) or inner.lower().startswith(api_keys.PREFIX):
+            return "the Authorization header says `Bearer` twice: send `Bearer <API key>` once"
+    if not core.lower().startswith(api_keys.PREFIX):
+        if core != token and core.count(".") == 2 and core.startswith("eyJ"):  # a JWT in brackets or quotes
+            return f"the bearer token has characters around it: remove the {_named(token.replace(core, '', 1))}"
+        return None
+    if api_keys.parse(core):
+        return f"the API key has characters around it: remove the {_named(token.replace(core, '', 1))}"
+    inside = "".join(ch for ch in core if ch in _INVISIBLE or ch.isspace())
+    if inside and api_keys.parse("".join(ch for ch in core if ch not in inside)):
+        return f"the API key has characters inside it: remove the {_named(inside)}"
+    return f"the API key is cut short or altered ({KEY_FORM}): copy it again in full"
 
 
 class Authenticator:
@@ -66,9 +121,13 @@ class Authenticator:
         scheme, _, token = authorization.strip().partition(" ")
         token = token.strip()
         if scheme.lower() != SCHEME or not token:
-            raise Unauthenticated("the Authorization header must be `Bearer <API key or token>`")
+            hint = ": put `Bearer ` before the API key" if api_keys.parse(authorization.strip()) else ""
+            raise Unauthenticated(f"the Authorization header must be `Bearer <API key or token>`{hint}")
         parsed = api_keys.parse(token)
         if parsed is None:
+            why = misformed(token)
+            if why is not None:
+                raise Unauthenticated(why)
             return principal_from_jwt(token, self.settings)
         key_id, secret = parsed
         record = await self._lookup(store, key_id)

@@ -21,6 +21,7 @@ from graphql import GraphQLField, GraphQLResolveInfo
 
 from graph_model import audit
 from graph_model.errors import Forbidden, Unauthenticated
+from hub import strawberry_compat as compat
 from hub.auth import scope
 from hub.auth.authenticate import CREDENTIALS_REQUIRED
 from hub.auth.principal import Principal, Right
@@ -124,7 +125,7 @@ async def _audit(store: Any, principal: Principal | None, name: str, kwargs: dic
 
 def enforce(schema: strawberry.Schema) -> None:
     """Wrap every root field's resolver of ``schema`` with the check."""
-    graphql_schema = schema._schema
+    graphql_schema = compat.graphql_schema(schema)
     for operation, root in (("query", graphql_schema.query_type), ("mutation", graphql_schema.mutation_type)):
         for name, field in (root.fields.items() if root else ()):
             _guard(operation, name, field)

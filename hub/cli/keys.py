@@ -9,19 +9,22 @@ be tried at once (``demo_key``).
 from __future__ import annotations
 
 import argparse
-import asyncio
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+# The parser is built on every ``hub`` command: the commands import the store, the key
+# functions and rich when they run.
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
-from graph_model import api_keys
-from graph_model.api_keys import KeyRecord
-from graph_model.stores.base import GraphStore
-from hub.cli.common import err, out, with_store
-from hub.settings import Settings
+    from graph_model.api_keys import KeyRecord
+    from graph_model.stores.base import GraphStore
+    from hub.settings import Settings
 
 BEARER = "Authorization: Bearer"
+# graph_model.api_keys.ROLES, repeated for the help text so the parser imports no store code
+# (tests/test_cli.py keeps the two equal).
+ROLES = ("viewer", "planner", "council_member", "editor", "admin")
 
 
 def _provinces(record: KeyRecord) -> str:
@@ -33,11 +36,18 @@ def _when(iso: str | None) -> str:
 
 
 def _print(table: Table) -> None:
+    from rich.console import Console
+
+    from hub.cli.common import out
+
     # Off a terminal (a pipe, a log) rows are not folded to 80 columns: a token or id stays whole.
     (out if out.is_terminal else Console(width=160)).print(table)
 
 
 def _table(records: list[KeyRecord], *, title: str | None = None) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title=title)
     table.add_column("id", no_wrap=True)
     table.add_column("role", no_wrap=True)
@@ -52,6 +62,11 @@ def _table(records: list[KeyRecord], *, title: str | None = None) -> Table:
 
 
 def cmd_keys_create(settings: Settings, args: argparse.Namespace) -> None:
+    import asyncio
+
+    from graph_model import api_keys
+    from hub.cli.common import out, with_store
+
     async def work(store: GraphStore) -> None:
         record, token = await api_keys.create(store, args.role, args.province or [], args.note)
         out.print("[green]API key created.[/] Copy the token now: it is shown only this once "
@@ -64,6 +79,11 @@ def cmd_keys_create(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_keys_list(settings: Settings, args: argparse.Namespace) -> None:
+    import asyncio
+
+    from graph_model import api_keys
+    from hub.cli.common import out, with_store
+
     async def work(store: GraphStore) -> None:
         records = await api_keys.list_keys(store)
         if not records:
@@ -75,6 +95,11 @@ def cmd_keys_list(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_keys_revoke(settings: Settings, args: argparse.Namespace) -> None:
+    import asyncio
+
+    from graph_model import api_keys
+    from hub.cli.common import out, with_store
+
     async def work(store: GraphStore) -> None:
         record = await api_keys.revoke(store, args.id)
         out.print(f"[green]revoked[/] key {record.key_id} ({record.role}) at {record.revoked_at}; "
@@ -84,8 +109,13 @@ def cmd_keys_revoke(settings: Settings, args: argparse.Namespace) -> None:
     asyncio.run(with_store(settings, work))
 
 
-async def demo_key(store: GraphStore, url: str, console: Console = err) -> str:
-    """Make an admin key noted "demo" and show it once, with how to send it; return the token."""
+async def demo_key(store: GraphStore, url: str, console: Console | None = None) -> str:
+    """Make an admin key noted "demo" and show it once (on stderr unless ``console`` says), with
+    how to send it; return the token."""
+    from graph_model import api_keys
+    from hub.cli.common import err
+
+    console = err if console is None else console
     record, token = await api_keys.create(store, "admin", note="demo")
     console.print(f"[yellow]Demo API key[/] (admin, id {record.key_id}), shown only now: only its hash is "
                   f"stored (`hub keys revoke {record.key_id}` revokes it)", highlight=False, soft_wrap=True)
@@ -103,7 +133,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     keys = sub.add_parser("keys", help="API keys: create (token shown once), list, revoke")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     s = keys_sub.add_parser("create", help="make a key and print its token once (only a hash is stored)")
-    s.add_argument("--role", required=True, help=f"one of {', '.join(api_keys.ROLES)}")
+    s.add_argument("--role", required=True, help=f"one of {', '.join(ROLES)}")
     s.add_argument("--province", action="append", metavar="CODE",
                    help="a province the key may change (repeat for more); none: every province")
     s.add_argument("--note", default="", help="who or what the key is for")

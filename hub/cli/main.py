@@ -3,34 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+# Only what builds the parser is imported here: ``hub --help`` must not pay for rich, the store
+# adapters (redis, neo4j and through it pandas), the schema or the generated client. Every
+# command imports what it uses when it runs.
+if TYPE_CHECKING:
+    from rich.console import Console
 
-from graph_model import queries
-from graph_model.errors import HubError, ValidationFailed
-from graph_model.needs_import import import_needs, read_csv_text
-from graph_model.stores.base import GraphStore
-from graph_model.stores.embedded import EmbeddedServer
-from hub.settings import Settings
-from hub.cli.common import err, out, with_store
-from hub.supervisor import Supervisor
+    from graph_model.stores.base import GraphStore
+    from hub.settings import Settings
 
 
+async def seed_store(store: GraphStore, profile: str, *, console: Console | None = None) -> None:
+    """Build a profile and load it with a progress bar (on stderr unless ``console`` says)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-async def seed_store(store: GraphStore, profile: str, *, console: Console = err) -> None:
-    """Build a profile and load it with a progress bar."""
+    from hub.cli.common import err
     from seed.loader import load
     from seed.profiles import build
+
+    console = err if console is None else console
 
     with console.status(f"building the {profile} profile..."):
         dataset = build(profile)
@@ -49,10 +45,21 @@ async def seed_store(store: GraphStore, profile: str, *, console: Console = err)
 
 
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> None:
+    import asyncio
+
+    from hub.cli.common import with_store
+
     asyncio.run(with_store(settings, lambda store: seed_store(store, args.profile)))
 
 
 def cmd_status(settings: Settings, args: argparse.Namespace) -> None:
+    import asyncio
+
+    from rich.table import Table
+
+    from graph_model import queries
+    from hub.cli.common import out, with_store
+
     async def work(store: GraphStore) -> None:
         nodes = await queries.node_counts(store)
         rels = await queries.rel_counts(store)
@@ -70,6 +77,15 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_needs_import(settings: Settings, args: argparse.Namespace) -> None:
+    import asyncio
+
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from graph_model.errors import ValidationFailed
+    from graph_model.needs_import import import_needs, read_csv_text
+    from hub.cli.common import err, out, with_store
+
     text = read_csv_text(args.file)  # before the store opens: a wrong path starts no server
     columns = (TextColumn("[bold]{task.description:<26}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("rows"), TimeElapsedColumn())
@@ -105,9 +121,14 @@ def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> None:
     sys.stdout.write(schema.as_str() + "\n")
 
 
-async def _seed_if_empty(settings: Settings, url: str) -> None:
+async def _seed_if_empty(settings: Settings, url: str, before_seeding: Callable[[], None] | None = None) -> None:
+    from graph_model import queries
+    from hub.cli.common import err, with_store
+
     async def work(store: GraphStore) -> None:
         if sum((await queries.node_counts(store)).values()) == 0:
+            if before_seeding is not None:
+                before_seeding()
             err.print("[yellow]The store is empty:[/] seeding the demo profile first (generated demo data "
                       "is marked `generated: true`).")
             await seed_store(store, "demo")
@@ -122,9 +143,59 @@ def _exit_quietly(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
+class _Preload:
+    """Import a module in a thread while this one waits on something else, with the cyclic
+    collector paused until ``wait`` (what is imported lives as long as the process, and the app's
+    lifespan collects once and freezes it; a few percent of the import).
+
+    ``hub serve`` imports the app (the schema: about 2.5 s, most of its start-up) this way while
+    the embedded server loads its append-only file and the seed check runs. Imports hold the GIL,
+    so only the waiting is saved: little on `demo`, 1.5-2 s on `national`, whose file takes 10 s or
+    more to load (benchmarks/README.md). An import error is left for the real import, uvicorn's, to
+    raise in the main thread."""
+
+    def __init__(self, module: str) -> None:
+        import gc
+        import threading
+
+        self._collecting = gc.isenabled()
+        gc.disable()
+        self._thread = threading.Thread(target=self._run, args=(module,), name=f"import {module}", daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _run(module: str) -> None:
+        import contextlib
+        import importlib
+
+        with contextlib.suppress(Exception):  # uvicorn's import raises it again, and reports it
+            importlib.import_module(module)
+
+    def wait(self) -> None:
+        import gc
+
+        self._thread.join()
+        if self._collecting:
+            gc.enable()
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
+    import asyncio
+    import contextlib
+    import signal
+
     import uvicorn
 
+    from graph_model import queries  # noqa: F401 - the seed check's, imported before the app's thread starts
+    from graph_model.stores.embedded import EmbeddedServer
+    from hub.cli.common import err
+    from hub.stores import import_adapter
+    from hub.supervisor import Supervisor
+
+    import_adapter(settings)
+    # With one worker the app runs in this process: it is imported while the embedded server
+    # starts and the seed check runs, which mostly wait. Workers import their own.
+    app = _Preload("hub.app") if args.workers == 1 else None
     # The embedded server is started here, in the parent, so every uvicorn worker reuses
     # it and it is stopped once, when the parent exits.
     server = EmbeddedServer(settings.data_dir, fsync=settings.fsync) if settings.store == "embedded" else None
@@ -134,7 +205,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     # found; the default one would end the process before `finally` stops the database server.
     signal.signal(signal.SIGTERM, _exit_quietly)
     try:
-        asyncio.run(_seed_if_empty(settings, f"http://{args.host}:{args.port}/graphql"))
+        # Seeding waits for the app's import: two threads importing the same modules could deadlock.
+        asyncio.run(_seed_if_empty(settings, f"http://{args.host}:{args.port}/graphql",
+                                   before_seeding=app.wait if app is not None else None))
+        if app is not None:
+            app.wait()
         err.print(f"GraphiQL at [bold]http://{args.host}:{args.port}/graphql[/]")
         # This process owns the server: it restarts it if it dies (hub/supervisor.py).
         with Supervisor(server).in_thread() if server is not None else contextlib.nullcontext():
@@ -183,10 +258,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from graph_model.errors import HubError
+    from hub.settings import Settings
+
     try:
         settings = Settings.from_env()
         args.run(settings, args)
     except HubError as exc:
+        from hub.cli.common import err
+
         err.print(f"[red]error:[/] {exc}", highlight=False)
         return 1
     except KeyboardInterrupt:

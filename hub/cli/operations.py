@@ -12,29 +12,37 @@ registers nothing.
 from __future__ import annotations
 
 import argparse
-import ast
-import asyncio
+import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from graphql import GraphQLError, OperationDefinitionNode, parse, print_ast
-from rich.console import Console
-from rich.table import Table
+# The parser is built on every ``hub`` command: graphql, the store and rich are imported when
+# the command runs, and hub_client is only found, not imported (its client.py is read as text).
+if TYPE_CHECKING:
+    from rich.table import Table
 
-import hub_client
-from graph_model import persisted
-from graph_model.errors import FieldError, ValidationFailed
-from graph_model.persisted import PersistedQuery
-from graph_model.stores.base import GraphStore
-from hub.cli.common import out, with_store
-from hub.settings import Settings
+    from graph_model.persisted import PersistedQuery
+    from graph_model.stores.base import GraphStore
+    from hub.settings import Settings
 
-CLIENT = Path(hub_client.__file__).with_name("client.py")
+
+def _client_package() -> Path:
+    spec = importlib.util.find_spec("hub_client")
+    if spec is None or spec.origin is None:  # pragma: no cover - a broken install
+        raise ImportError("the generated client hub_client is not installed")
+    return Path(spec.origin).parent
+
+
+_PACKAGE = _client_package()
+CLIENT = _PACKAGE / "client.py"
 # The repository's operations folder (hub_client is generated from it), wherever the command runs.
-OPERATIONS = Path(hub_client.__file__).resolve().parents[1] / "operations"
+OPERATIONS = _PACKAGE.resolve().parent / "operations"
 
 
 def client_texts(client: Path = CLIENT) -> dict[str, str]:
     """Operation name -> the exact text ``HubClient`` sends for it."""
+    import ast
+
     texts: dict[str, str] = {}
     for method in ast.walk(ast.parse(client.read_text(encoding="utf-8"))):
         if not isinstance(method, ast.AsyncFunctionDef):
@@ -53,12 +61,18 @@ def client_texts(client: Path = CLIENT) -> dict[str, str]:
 
 def _operations(text: str) -> dict[str, str]:
     """Operation name -> the operation printed canonically (fragments left out)."""
+    from graphql import OperationDefinitionNode, parse, print_ast
+
     return {d.name.value: print_ast(d) for d in parse(text).definitions
             if isinstance(d, OperationDefinitionNode) and d.name}
 
 
 def operations(directory: Path = OPERATIONS, client: Path = CLIENT) -> list[tuple[str, str]]:
     """(name, text as the client sends it) for every operation in ``directory``'s .graphql files."""
+    from graphql import GraphQLError
+
+    from graph_model.errors import FieldError, ValidationFailed
+
     files = sorted(directory.glob("*.graphql"))
     if not files:
         raise ValidationFailed(f"no .graphql files in {directory}", [FieldError("--dir", "name the operations folder")])
@@ -83,10 +97,14 @@ def operations(directory: Path = OPERATIONS, client: Path = CLIENT) -> list[tupl
 
 
 async def register(store: GraphStore, directory: Path = OPERATIONS) -> list[tuple[PersistedQuery, bool]]:
+    from graph_model import persisted
+
     return await persisted.register(store, operations(directory))
 
 
 def _table(done: list[tuple[PersistedQuery, bool]]) -> Table:
+    from rich.table import Table
+
     table = Table(title="registered operations")
     table.add_column("operation", no_wrap=True)
     table.add_column("sha256", no_wrap=True)
@@ -97,6 +115,12 @@ def _table(done: list[tuple[PersistedQuery, bool]]) -> Table:
 
 
 def cmd_operations_register(settings: Settings, args: argparse.Namespace) -> None:
+    import asyncio
+
+    from rich.console import Console
+
+    from hub.cli.common import out, with_store
+
     async def work(store: GraphStore) -> None:
         done = await register(store, args.dir)
         (out if out.is_terminal else Console(width=120)).print(_table(done))

@@ -51,6 +51,7 @@ from strawberry.extensions import SchemaExtension
 
 from graph_model.errors import LimitExceeded
 from hub.settings import Limits
+from hub.strawberry_compat import graphql_schema
 
 ENV = {"tokens": "HUB_MAX_TOKENS", "page": "HUB_MAX_PAGE", "depth": "HUB_MAX_DEPTH",
        "aliases": "HUB_MAX_ALIASES", "cost": "HUB_MAX_COST"}
@@ -239,9 +240,9 @@ def check(limits: Limits, schema: GraphQLSchema, document: Any, variables: dict[
         size, where = measure.page
         if size > limits.page:
             return Refusal("page", size, limits.page, f" ({where})")
-        for limit, value in (("depth", measure.depth), ("aliases", measure.aliases), ("cost", measure.cost)):
-            if value > getattr(limits, limit):
-                return Refusal(limit, value, getattr(limits, limit))
+        for limit, measured in (("depth", measure.depth), ("aliases", measure.aliases), ("cost", measure.cost)):
+            if measured > getattr(limits, limit):
+                return Refusal(limit, measured, getattr(limits, limit))
     return None
 
 
@@ -295,7 +296,7 @@ class QueryLimits(SchemaExtension):
         context = self.execution_context
         document, variables = context.graphql_document, context.variables or {}
         if document is not None:
-            schema = context.schema._schema
+            schema = graphql_schema(context.schema)
             sizes = tuple(sorted((k, v) for k, v in variables.items() if type(v) is int))
             key = ("measure", context.query, context.operation_name, sizes, self.limits, schema)
             # A document given as such (no text) has nothing to key a verdict by.

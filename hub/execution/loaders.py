@@ -18,30 +18,29 @@ and fragments count the same), hence the same statements as without prefetching.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from graphql import FieldNode, GraphQLField, GraphQLObjectType, get_named_type
+from graphql import FieldNode, GraphQLField, GraphQLObjectType, assert_object_type, get_named_type
 from graphql.execution.collect_fields import collect_sub_fields
 from graphql.execution.values import get_argument_values
 from strawberry.dataloader import DataLoader
-from strawberry.types.arguments import convert_arguments
 
-from graph_model import links, listing, queries
+from graph_model import filter_keys, links, listing, queries, search_places
 from graph_model.enums import DonorKind, Label
 from graph_model.list_specs import NESTED
 from graph_model.stores.base import GraphStore
 from hub.auth import privacy
 from hub.auth.principal import SYSTEM, Principal
+from hub.strawberry_compat import convert_arguments, raw_info, resolver_function
 
 Node = dict[str, Any]
-# strawberry's key, in a GraphQL field's extensions, for the strawberry field it was made from.
-STRAWBERRY_FIELD = "strawberry-definition"
+K = TypeVar("K", bound=Hashable)  # what a loader's keys are
 
 
-def _ordered(fetch: Callable[[list[str]], Awaitable[dict[str, Any]]], default: Any = None) -> DataLoader:
-    async def load(keys: list[str]) -> list[Any]:
+def _ordered(fetch: Callable[[list[K]], Awaitable[Mapping[K, Any]]], default: Any = None) -> DataLoader:
+    async def load(keys: list[K]) -> list[Any]:
         found = await fetch(keys)
         return [found.get(k, default) for k in keys]
 
@@ -91,11 +90,46 @@ class Loaders:
             return found
         return fetch
 
-    def nested(self, name: str, req: listing.Request) -> DataLoader[str, listing.Page]:
+    def nested(self, name: str, req: listing.Request, checked: bool = True) -> DataLoader[str, listing.Page]:
+        """``checked``: an unknown key in the request's filters is NotFound (graph_model.filter_keys);
+        a root list narrowed to this one checks its own filters instead."""
         spec = NESTED[name]
         req = privacy.narrow(spec.entity.name, req, self.principal)
-        return self._get(("nested", name, req), lambda: _ordered(
-            lambda keys: listing.fetch_nested(self.store, spec, keys, req)))
+
+        async def fetch(keys: list[str]) -> dict[str, listing.Page]:
+            pages = await listing.fetch_nested(self.store, spec, keys, await self.widened(spec, req))
+            # One item under any parent proves the keys; only when every page is empty may one be wrong.
+            if checked and not any(page.items for page in pages.values()):
+                await self.check_keys(filter_keys.keyed(req))
+            return pages
+
+        return self._get(("nested", name, req, checked), lambda: _ordered(fetch))
+
+    def places(self) -> DataLoader[str, tuple[str, ...]]:
+        """search text -> the counties it names (graph_model.search_places), one statement for every
+        list of the request that searches."""
+        return self._get(("places",), lambda: _ordered(lambda texts: search_places.counties(self.store, texts), ()))
+
+    async def widened(self, spec: listing.ListSpec, req: listing.Request) -> listing.Request:
+        """``req`` with its search also matching the places the text names, where ``spec`` can."""
+        text = search_places.text_to_place(spec, req)
+        if text is None:
+            return req
+        return search_places.widened(req, await self.places().load(text))
+
+    def key_checks(self) -> DataLoader[filter_keys.Wanted, tuple[filter_keys.Candidate, ...] | None]:
+        """(filter, value) -> None when the value is a key, else what it may have meant; every list of
+        the request that needs a check in the same tick shares one statement."""
+        return self._get(("key_checks",), lambda: _ordered(lambda wanted: filter_keys.unknown(self.store, wanted)))
+
+    async def check_keys(self, wanted: list[filter_keys.Wanted]) -> None:
+        """NotFound naming each key-valued filter whose value is no key (no statement for none)."""
+        if not wanted:
+            return
+        found = await self.key_checks().load_many(wanted)
+        missing = {w: c for w, c in zip(wanted, found, strict=True) if c is not None}
+        if missing:
+            raise filter_keys.not_found(missing)
 
 
 @dataclass(frozen=True)
@@ -124,8 +158,7 @@ NODE_TYPES = frozenset(label.value for label in Label)
 
 
 def _plan(owner: str, field: GraphQLField, name: str) -> Prefetch | None:
-    resolver = getattr((field.extensions or {}).get(STRAWBERRY_FIELD), "base_resolver", None)
-    found = getattr(getattr(resolver, "wrapped_func", None), "prefetch", None)
+    found = getattr(resolver_function(field), "prefetch", None)
     return found if isinstance(found, Prefetch) else EXTRA.get((owner, name))
 
 
@@ -134,7 +167,7 @@ class _Walk:
 
     def __init__(self, info: Any) -> None:
         self.info = info
-        self.raw = info._raw_info  # graphql-core's resolve info (schema, fragments, variables)
+        self.raw = raw_info(info)  # graphql-core's resolve info (schema, fragments, variables)
 
     def sub_fields(self, parent: GraphQLObjectType, nodes: list[FieldNode]) -> list[list[FieldNode]]:
         raw = self.raw
@@ -156,17 +189,14 @@ class _Walk:
         """The keyword arguments the field's resolver will be called with."""
         if not field.args:
             return {}
-        schema = self.info.schema
-        values = get_argument_values(field, node, self.raw.variable_values)
-        return convert_arguments(values, field.extensions[STRAWBERRY_FIELD].arguments,
-                                 scalar_registry=schema.schema_converter.scalar_registry, config=schema.config)
+        return convert_arguments(self.info, field, get_argument_values(field, node, self.raw.variable_values))
 
     def totals_asked(self) -> bool:
-        connection = get_named_type(self.raw.return_type)
+        connection = assert_object_type(get_named_type(self.raw.return_type))  # a connection: an object type
         return any(f[0].name.value == "totalCount" for f in self.sub_fields(connection, self.raw.field_nodes))
 
     async def run(self, rows: list[Node]) -> None:
-        item, nodes = self.items(get_named_type(self.raw.return_type), self.raw.field_nodes)
+        item, nodes = self.items(assert_object_type(get_named_type(self.raw.return_type)), self.raw.field_nodes)
         level = [(rows, item, nodes)]
         while level:
             started: list[tuple[Prefetch, Awaitable[list[Any]], GraphQLField, list[FieldNode]]] = []

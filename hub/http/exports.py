@@ -1,8 +1,9 @@
 """CSV exports with HXL hashtags: the coverage table and the 3W matrix over plain GET.
 
-``/export/coverage.csv`` takes the arguments of the ``coverage`` query as query parameters
-(``service`` or ``targetGroup``, ``level``, ``method``, ``radiusKm``, ``decay``, ``asOf``,
-``norm``); ``/export/3w.csv`` those of ``whoWhatWhere`` (``province`` or ``council``, ``since``,
+``/export/coverage.csv`` takes the fields of the ``coverage`` query's ``CoverageQuestion`` as query
+parameters (``service`` or ``targetGroup``, ``level``, ``method``, ``radiusKm``, ``decay``, ``asOf``,
+``norm``; enum values in any case) and asks the same question (hub.analytics.coverage.question);
+``/export/3w.csv`` those of ``whoWhatWhere`` (``province`` or ``council``, ``since``,
 ``until``, ``jalaliYear``, ``level``, ``service``, ``asOf``). A mistake answers a JSON body with
 the error code and the field at fault, as the GraphQL errors do (``errors``, the GraphQL shape,
 and ``error``, the exports' first shape, kept for existing clients).
@@ -22,12 +23,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from graph_model import filter_keys
 from graph_model.coverage.analysis import Level, Method
 from graph_model.coverage.hxl import coverage_csv, three_w_csv
 from graph_model.coverage.methods import Decay
 from graph_model.coverage.threew import WhoWhatWhere
 from graph_model.errors import (
     FieldError, Forbidden, HubError, NotFound, StoreUnavailable, Unauthenticated, ValidationFailed)
+from graph_model.text import whole_number
 from graph_model.version import current
 from hub.auth.policy import require
 from hub.auth.principal import Principal, Right
@@ -76,19 +79,21 @@ async def coverage_export(request: Request) -> Response:
     try:
         _reader(request)
         _check_known(request, "coverage")
-        method = resolve.enum_arg(Method, q.get("method"), "method", Method.ENHANCED)
-        level = resolve.enum_arg(Level, q.get("level"), "level", Level.COUNTY)
-        decay = resolve.enum_arg(Decay, q.get("decay"), "decay", None)
-        options = resolve.options(method, level, resolve.number_arg(q.get("radiusKm"), "radiusKm"), decay,
-                                  resolve.number_arg(q.get("norm"), "norm"))
-        day = resolve.as_of(q.get("asOf"))
+        asked = resolve.question(
+            service=q.get("service"), target_group=q.get("targetGroup"),
+            level=resolve.enum_arg(Level, q.get("level"), "level", Level.COUNTY),
+            method=resolve.enum_arg(Method, q.get("method"), "method", Method.ENHANCED),
+            radius_km=resolve.number_arg(q.get("radiusKm"), "radiusKm"),
+            decay=resolve.enum_arg(Decay, q.get("decay"), "decay", None), as_of=q.get("asOf"),
+            norm=resolve.number_arg(q.get("norm"), "norm"))
         service = resolve.coverage_for(request.state.store, request.state.cache)
-        table = await service.table(resolve.subject(q.get("service"), q.get("targetGroup")), options, day)
+        table = await service.table(asked.subject, asked.options, asked.day)
         areas = await service.areas(await current(request.state.store))
     except HubError as exc:
         return _error(exc)
     subject = q.get("service") or q.get("targetGroup")
-    return _csv(coverage_csv(table, areas, day.isoformat()), f"coverage-{subject}-{level.value.lower()}.csv")
+    level = asked.options.level.value.lower()
+    return _csv(coverage_csv(table, areas, asked.day.isoformat()), f"coverage-{subject}-{level}.csv")
 
 
 async def three_w_export(request: Request) -> Response:
@@ -97,12 +102,9 @@ async def three_w_export(request: Request) -> Response:
         principal = _reader(request)
         _check_known(request, "3w")
         level = resolve.enum_arg(Level, q.get("level"), "level", Level.COUNTY)
-        year = q.get("jalaliYear")
-        if year is not None and not year.isdigit():
-            raise ValidationFailed("jalaliYear is not a year", [FieldError("jalaliYear", f"{year!r} is not a year")])
         scope = scope_of(SimpleNamespace(province=q.get("province"), council=q.get("council"),
                                          since=_day(q.get("since"), "since"), until=_day(q.get("until"), "until"),
-                                         jalali_year=None if year is None else int(year)))
+                                         jalali_year=_year(q.get("jalaliYear"))))
         day = resolve.as_of(q.get("asOf"))
         store, cache = request.state.store, request.state.cache
         cells = await resolve.who_what_where(store, cache, principal, request.state.settings.privacy_k, scope,
@@ -112,11 +114,29 @@ async def three_w_export(request: Request) -> Response:
         return _error(exc)
     wanted = q.get("service")
     rows = tuple(_withheld(r) if withheld else r for r, withheld in cells if wanted is None or r.service == wanted)
+    if wanted is not None and not rows:
+        try:  # an unknown service is NOT_FOUND, as in the lists (graph_model.filter_keys), not an empty table
+            await filter_keys.check(request.state.store, [("service", wanted)], path=None)
+        except HubError as exc:
+            return _error(exc)
     return _csv(three_w_csv(rows, areas, day.isoformat()), f"3w-{level.value.lower()}.csv")
 
 
 def _day(value: str | None, field: str) -> str | None:
     return parse_date(value, field) if value else None
+
+
+def _year(value: str | None) -> int | None:
+    """A Solar Hijri year as digits (Persian and Arabic-Indic ones too, read as amounts are)."""
+    if value is None:
+        return None
+    try:
+        year = whole_number(value)
+    except ValueError as exc:
+        raise ValidationFailed("jalaliYear is not a year", [FieldError("jalaliYear", str(exc))]) from None
+    if year < 1:
+        raise ValidationFailed("jalaliYear is not a year", [FieldError("jalaliYear", f"{value!r} is not a year")])
+    return year
 
 
 ROUTES = [Route("/export/coverage.csv", coverage_export), Route("/export/3w.csv", three_w_export)]

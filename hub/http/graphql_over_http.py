@@ -13,14 +13,11 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
-from strawberry.http.parse_content_type import parse_content_type
-from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from graph_model.errors import HubError
@@ -28,6 +25,8 @@ from hub.http import graphiql
 from hub.execution.context import Context
 from hub.execution.persisted import PersistedQueries, refusal
 from hub.schema.extensions import mask, should_mask
+from hub.strawberry_compat import (
+    AsyncHTTPRequestAdapter, HTTPException, InvalidOperationTypeError, graphql_schema, parse_content_type)
 
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -74,12 +73,14 @@ def _holds_nul(value: Any) -> bool:
 
 
 class HubGraphQL(GraphQL[Context, None]):
-    """strawberry's ASGI view with the conventions above; one per app, the context per request."""
+    """strawberry's ASGI view with the conventions above; one per app, the context per request.
+    Several of the methods overridden are not documented hooks: hub.strawberry_compat.VIEW_HOOKS
+    lists them, and its test checks strawberry still has them with these parameters."""
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         state = request.state
-        return Context(store=state.store, cache=getattr(state, "cache", None), principal=getattr(state, "principal", None),
-                       settings=state.settings)
+        return Context(store=state.store, cache=getattr(state, "cache", None),
+                       principal=getattr(state, "principal", None), settings=state.settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -112,10 +113,10 @@ class HubGraphQL(GraphQL[Context, None]):
         # An APQ GET names its query by hash only; it asks for a result, not for the IDE.
         return super().should_render_graphql_ide(request) and "extensions" not in request.query_params
 
-    async def execute_operation(self, request: Request, request_adapter: AsyncHTTPRequestAdapter,  # type: ignore[override]
+    async def execute_operation(self, request: Request, request_adapter: AsyncHTTPRequestAdapter,
                                 request_data: GraphQLRequestData | list[GraphQLRequestData], context: Context,
                                 root_value: None, sub_response: Response) -> Any:
-        state, schema = request.state, self.schema._schema  # type: ignore[attr-defined]
+        state, schema = request.state, graphql_schema(self.schema)
         if isinstance(request_data, list):
             request_data = [await self.persisted.resolve(d, state.store, state.settings, schema) for d in request_data]
         else:
@@ -175,8 +176,10 @@ class HubGraphQL(GraphQL[Context, None]):
             unexpected = any("requestId" in (e.get("extensions") or {}) for e in errors)
             response.status_code = 500 if unexpected else 400
         if never_ran and isinstance(response_data, dict) and any(
-                (e.get("extensions") or {}).get("code") == "LIMIT_EXCEEDED" for e in response_data.get("errors") or []):
-            response.status_code = 400  # a query over a limit (hub.execution.limits) never ran: 400 under both media types
+                (e.get("extensions") or {}).get("code") == "LIMIT_EXCEEDED"
+                for e in response_data.get("errors") or [] if isinstance(e, dict)):
+            # a query over a limit (hub.execution.limits) never ran: 400 under both media types
+            response.status_code = 400
         if self.store_down(response_data):
             # Every error is the store being unreachable: the service is, for now, unavailable
             # (both media types; the supervisor or the operator brings it back).
@@ -188,7 +191,8 @@ class HubGraphQL(GraphQL[Context, None]):
     def store_down(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
         """True when there are errors and every one is STORE_UNAVAILABLE."""
         items = response_data if isinstance(response_data, list) else [response_data]
-        codes = [(e.get("extensions") or {}).get("code") for item in items for e in item.get("errors") or []]
+        codes = [(e.get("extensions") or {}).get("code") for item in items for e in item.get("errors") or []
+                 if isinstance(e, dict)]
         return bool(codes) and all(code == "STORE_UNAVAILABLE" for code in codes)
 
     async def render_graphql_ide(self, request: Request) -> Response:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 
 import strawberry
@@ -22,20 +21,22 @@ from hub.schema.networks import NetworkQuery
 from hub.schema.overview import OverviewQuery
 from hub.schema.scalars import config
 from hub.settings import Settings
+from hub.strawberry_compat import describe_type, with_extensions
 
 log = logging.getLogger("hub")
 
 Query = merge_types("Query", (BrowseQuery, OverviewQuery, NetworkQuery, ExploreQuery, CoverageQuery, AuditQuery))
 Mutation = merge_types("Mutation", (EntityMutation, RelationMutation))
-Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+describe_type(Query, (
     "Read the graph: any object by id or key, every list as a filtered, sorted connection, and dashboard "
-    "aggregates (`overview`), collaboration networks (`network`, `connection`, `brokers`, `communities`, `sharedDonors`, ...), "
-    "and coverage gaps (`coverage`, `underservedAreas`, `coverageWhatIf`, `whoWhatWhere`).")
-Mutation.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "aggregates (`overview`), collaboration networks (`network`, `connection`, `brokers`, `communities`, "
+    "`sharedDonors`, ...), "
+    "and coverage gaps (`coverage`, `underservedAreas`, `coverageWhatIf`, `whoWhatWhere`)."))
+describe_type(Mutation, (
     "Change the graph. Each mutation is one transaction; an expected failure is a typed result "
     "(`... on MutationError`) and writes nothing. A value no scalar can read (a date that is neither ISO "
     "nor Solar Hijri, an amount that is not a whole number) refuses the whole request instead, in `errors` "
-    "with `extensions.code` VALIDATION_FAILED.")
+    "with `extensions.code` VALIDATION_FAILED."))
 
 
 class HubSchema(strawberry.Schema):
@@ -56,6 +57,4 @@ policy.enforce(schema)
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema an app serves: the one above with the settings' limits, persisted queries and
     introspection switch (hub.schema.extensions)."""
-    served = copy.copy(schema)
-    served.extensions = tuple(extensions(settings))
-    return served
+    return with_extensions(schema, extensions(settings))

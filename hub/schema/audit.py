@@ -57,7 +57,7 @@ class AuditQuery:
         req = request(first=first, after=after, last=None, before=None, filter=None, order_by=None, direction=None,
                       most=info.context.settings.limits.page)
         store = info.context.store
-        filters = {"operation": operation, "subject": subject, "since": since, "until": until}
+        filters: dict[str, Any] = {"operation": operation, "subject": subject, "since": since, "until": until}
         found = await audit.entries(store, limit=req.limit + 1, after=req.after[1] if req.after else None, **filters)
         items = [Item(row={"entry": e}, edge=None, cursor=(e.at, e.key)) for e in found[:req.limit]]
         page = Page(items=items, has_next=len(found) > req.limit, has_previous=req.after is not None)

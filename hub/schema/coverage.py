@@ -70,68 +70,67 @@ def _changes(given: list[CoverageChangeInput]) -> list[whatif.Change]:
     return changes
 
 
+@strawberry.input(description=(
+    "A coverage question: what is measured (a service, or a target group), for which areas (`level`), how (`method`, "
+    "`radiusKm`, `decay`), on which day (`asOf`) and against which norm. `coverage`, `underservedAreas` and "
+    "`coverageWhatIf` take it; `/export/coverage.csv` takes the same fields as query parameters."))
+class CoverageQuestion:
+    service: str | None = strawberry.field(default=None, description=SERVICE)
+    target_group: str | None = strawberry.field(default=None, description=GROUP)
+    level: CoverageLevel = strawberry.field(default=CoverageLevel.COUNTY, description=LEVEL)
+    method: CoverageMethod = strawberry.field(default=CoverageMethod.ENHANCED, description=METHOD)
+    radius_km: float | None = strawberry.field(default=None, description=RADIUS)
+    decay: DistanceDecay | None = strawberry.field(default=None, description=DECAY)
+    as_of: Date | None = strawberry.field(default=None, description=AS_OF)
+    norm: float | None = strawberry.field(default=None, description=NORM)
+
+    def asked(self) -> resolve.Question:
+        """The question for the domain (hub.analytics.coverage.question, as the CSV export asks it)."""
+        return resolve.question(
+            service=self.service, target_group=self.target_group, level=Level(self.level.value),
+            method=Method(self.method.value), radius_km=self.radius_km,
+            decay=None if self.decay is None else Decay(self.decay.value), as_of=self.as_of, norm=self.norm)
+
+
+QUESTION = "What to measure, where, how, on which day and against which norm."
+
+
 @strawberry.type
 class CoverageQuery:
     @strawberry.field(description="Coverage of a service or target group per area: need, capacity, what reaches "
                                   "it, the shortfall against a norm, the rank and the providers reaching it.")
-    async def coverage(
-        self, info: strawberry.Info,
-        service: Annotated[str | None, arg(SERVICE)] = None,
-        target_group: Annotated[str | None, arg(GROUP)] = None,
-        level: Annotated[CoverageLevel, arg(LEVEL)] = CoverageLevel.COUNTY,
-        method: Annotated[CoverageMethod, arg(METHOD)] = CoverageMethod.ENHANCED,
-        radius_km: Annotated[float | None, arg(RADIUS)] = None,
-        decay: Annotated[DistanceDecay | None, arg(DECAY)] = None,
-        as_of: Annotated[Date | None, arg(AS_OF)] = None,
-        norm: Annotated[float | None, arg(NORM)] = None,
-    ) -> CoverageReport:
-        day = resolve.as_of(as_of)
-        table = await resolve.coverage(info).table(resolve.subject(service, target_group),
-                                                   _options(method, level, radius_km, decay, norm), day)
-        return CoverageReport(table=table, as_of=day.isoformat())
+    async def coverage(self, info: strawberry.Info,
+                       question: Annotated[CoverageQuestion, arg(QUESTION)]) -> CoverageReport:
+        asked = question.asked()
+        table = await resolve.coverage(info).table(asked.subject, asked.options, asked.day)
+        return CoverageReport(table=table, as_of=asked.day.isoformat())
 
     @strawberry.field(description="The worst served areas with a shortfall, worst first (the ranking of `coverage`).")
     async def underserved_areas(
         self, info: strawberry.Info,
-        service: Annotated[str | None, arg(SERVICE)] = None,
-        target_group: Annotated[str | None, arg(GROUP)] = None,
-        level: Annotated[CoverageLevel, arg(LEVEL)] = CoverageLevel.COUNTY,
-        method: Annotated[CoverageMethod, arg(METHOD)] = CoverageMethod.ENHANCED,
-        radius_km: Annotated[float | None, arg(RADIUS)] = None,
-        decay: Annotated[DistanceDecay | None, arg(DECAY)] = None,
-        as_of: Annotated[Date | None, arg(AS_OF)] = None,
-        norm: Annotated[float | None, arg(NORM)] = None,
+        question: Annotated[CoverageQuestion, arg(QUESTION)],
         top: Annotated[int, arg("How many areas (1 to 1000).")] = 10,
     ) -> list[CoverageArea]:
         check_limit(top, "top")
-        table = await resolve.coverage(info).table(resolve.subject(service, target_group),
-                                                   _options(method, level, radius_km, decay, norm),
-                                                   resolve.as_of(as_of))
+        asked = question.asked()
+        table = await resolve.coverage(info).table(asked.subject, asked.options, asked.day)
         return [area(a, table) for a in table.areas if a.shortfall > 0][:top]
 
     @strawberry.field(description="Coverage before and after hypothetical changes (added capacity, closed "
                                   "institutions, another norm), computed in memory: nothing is written.")
     async def coverage_what_if(
         self, info: strawberry.Info,
+        question: Annotated[CoverageQuestion, arg(QUESTION)],
         changes: Annotated[list[CoverageChangeInput], arg("The changes, applied in order (at most 100).")],
-        service: Annotated[str | None, arg(SERVICE)] = None,
-        target_group: Annotated[str | None, arg(GROUP)] = None,
-        level: Annotated[CoverageLevel, arg(LEVEL)] = CoverageLevel.COUNTY,
-        method: Annotated[CoverageMethod, arg(METHOD)] = CoverageMethod.ENHANCED,
-        radius_km: Annotated[float | None, arg(RADIUS)] = None,
-        decay: Annotated[DistanceDecay | None, arg(DECAY)] = None,
-        as_of: Annotated[Date | None, arg(AS_OF)] = None,
-        norm: Annotated[float | None, arg(NORM)] = None,
         norm_after: Annotated[float | None, arg("The norm after the changes (default: the norm before, so the "
                                                 "comparison shows the gap the changes close).")] = None,
     ) -> CoverageWhatIf:
         if len(changes) > 100:
             raise ValidationFailed("too many changes", [FieldError("changes", "at most 100")])
-        day = resolve.as_of(as_of)
-        result = await resolve.coverage(info).what_if(
-            resolve.subject(service, target_group), _options(method, level, radius_km, decay, norm), day,
-            _changes(changes), norm_after)
-        return what_if_result(result.before, result.after, day.isoformat())
+        asked = question.asked()
+        result = await resolve.coverage(info).what_if(asked.subject, asked.options, asked.day, _changes(changes),
+                                                      norm_after)
+        return what_if_result(result.before, result.after, asked.day.isoformat())
 
     @strawberry.field(description="Who does what where (3W): per area and service, the implementing institutions "
                                   "and their capacity, and the funding donors and what they gave (withheld, "
@@ -152,8 +151,3 @@ class CoverageQuery:
         return [WhoWhatWhereRow(row=r, withheld=withheld) for r, withheld in rows
                 if service is None or r.service == service]
 
-
-def _options(method: CoverageMethod, level: CoverageLevel, radius_km: float | None, decay: DistanceDecay | None,
-             norm: float | None) -> resolve.Options:
-    return resolve.options(Method(method.value), Level(level.value), radius_km,
-                           None if decay is None else Decay(decay.value), norm)

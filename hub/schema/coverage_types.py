@@ -1,5 +1,9 @@
 """Types of the coverage fields: areas with need, capacity and gap, the providers reaching them,
-the what-if comparison and the 3W rows."""
+the what-if comparison and the 3W rows.
+
+Every figure's description gives its unit and precision; the figures are rounded here, at the edge,
+by graph_model.coverage.rounding (whole people, whole places of capacity, 2 decimals for places and
+ratios per 10,000, 6 for accessibility, 4 for shares and weights, 2 for km), never in the computation."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from graph_model.coverage import rounding
 from graph_model.coverage.analysis import AreaCoverage, CoverageTable, Level, Method
 from graph_model.coverage.methods import Decay
 from graph_model.coverage.threew import WhoWhatWhere
@@ -51,7 +56,8 @@ class DistanceDecay(Enum):
 class NeedFigure:
     county_key: str = strawberry.field(description="The county's key.")
     target_group_key: str = strawberry.field(description="The target group's key.")
-    people: float = strawberry.field(description="People in need (defaults are not rounded).")
+    people: int = strawberry.field(description="People in need, whole people (a census default, the census column "
+                                               "times a rate, rounded to the nearest person).")
     source: str = strawberry.field(description="Where the figure comes from: a planner's source, or the census "
                                                "default with its rate and what the rate rests on.")
     year: int = strawberry.field(description="Year of the figure.")
@@ -68,10 +74,11 @@ class CoverageProvider:
     institution_key: str = strawberry.field(description="The institution's key (`what-if-N` for capacity a "
                                                         "what-if added).")
     service_key: str = strawberry.field(description="The service it offers.")
-    capacity: int = strawberry.field(description="Its capacity for the service (places, or people a year).")
-    distance_km: float = strawberry.field(description="Great-circle distance from the county centroid (the nearest "
-                                                      "county of a province).")
-    weight: float = strawberry.field(description="Its weight for the area: 1 within the radius, less with decay.")
+    capacity: int = strawberry.field(description="Its capacity for the service: whole places (or people a year).")
+    distance_km: float = strawberry.field(description="Great-circle distance in km from the county centroid (the "
+                                                      "nearest county of a province), 2 decimals.")
+    weight: float = strawberry.field(description="Its weight for the area, 0 to 1 (4 decimals): 1 within the radius, "
+                                                 "less with decay.")
 
     @strawberry.field(description="The institution (null for capacity a what-if added).")
     async def institution(self, info: strawberry.Info) -> Institution | None:
@@ -85,28 +92,33 @@ class CoverageArea:
     key: str = strawberry.field(description="The county's or province's key.")
     level: CoverageLevel = strawberry.field(description="COUNTY or PROVINCE.")
     province_key: str = strawberry.field(description="The province's key (the area's own at province level).")
-    need: float = strawberry.field(description="People in need: the sum over the target groups (and, for a province, "
-                                               "its counties).")
-    capacity: float = strawberry.field(description="Licensed capacity located in the area on `asOf`.")
-    unlicensed_capacity: float = strawberry.field(description="Capacity offered in the area without a licence in force "
-                                                              "on `asOf` (not counted: licensing it would add it).")
-    reached: float = strawberry.field(description="Capacity reaching the area's need by the method: RATIO the capacity "
-                                                  "located in it, TWO_STEP/ENHANCED its accessibility times its need, "
-                                                  "NEAREST the capacity within the radius.")
-    ratio: float | None = strawberry.field(description="`reached` per 10,000 people in need (null when there is no "
-                                                       "need).")
-    accessibility: float | None = strawberry.field(description="TWO_STEP/ENHANCED: the accessibility score, capacity "
-                                                               "per person in need within reach (null for the other "
-                                                               "methods).")
-    nearest_km: float | None = strawberry.field(description="Distance to the nearest licensed provider in km (a "
-                                                            "province: its farthest county's); null when there is none "
-                                                            "at all.")
+    need: int = strawberry.field(description="People in need, whole people: the sum over the target groups (and, for a "
+                                             "province, its counties), rounded to the nearest person.")
+    capacity: int = strawberry.field(description="Licensed capacity located in the area on `asOf`: whole places (or "
+                                                 "people a year).")
+    unlicensed_capacity: int = strawberry.field(description="Capacity offered in the area without a licence in force "
+                                                            "on `asOf`, whole places (not counted: licensing it would "
+                                                            "add it).")
+    reached: float = strawberry.field(description="Places (or people a year) reaching the area's need by the method, "
+                                                  "2 decimals: RATIO the capacity located in it, TWO_STEP/ENHANCED its "
+                                                  "accessibility times its need (a share of each provider's capacity, "
+                                                  "fractional), NEAREST the capacity within the radius.")
+    ratio: float | None = strawberry.field(description="`reached` per 10,000 people in need, 2 decimals (null when "
+                                                       "there is no need).")
+    accessibility: float | None = strawberry.field(description="TWO_STEP/ENHANCED: the accessibility score, places per "
+                                                               "person in need within reach, 6 decimals (null for the "
+                                                               "other methods).")
+    nearest_km: float | None = strawberry.field(description="Distance to the nearest licensed provider in km, 2 "
+                                                            "decimals (a province: its farthest county's); null when "
+                                                            "there is none at all.")
     within_reach: bool = strawberry.field(description="False when no provider lies within the radius (of any of a "
                                                       "province's counties).")
-    target: float = strawberry.field(description="What the norm asks for: need x norm / 10,000.")
-    shortfall: float = strawberry.field(description="People (or places) short of the target: max(0, target - reached); "
-                                                    "NEAREST: the whole target when nothing is within reach.")
-    unmet_share: float = strawberry.field(description="shortfall / target (0 to 1).")
+    target: float = strawberry.field(description="Places the norm asks for: need x norm / 10,000, 2 decimals "
+                                                 "(fractional by nature).")
+    shortfall: float = strawberry.field(description="Places (or people a year) short of the target, 2 decimals: "
+                                                    "max(0, target - reached); NEAREST: the whole target when nothing "
+                                                    "is within reach.")
+    unmet_share: float = strawberry.field(description="shortfall / target, a share from 0 to 1, 4 decimals.")
     rank: int = strawberry.field(description="1 = the worst served (by unmet share, then shortfall; NEAREST: by "
                                              "distance).")
 
@@ -122,26 +134,30 @@ class CoverageArea:
 
     @strawberry.field(description="Each need figure behind `need`, with its source.")
     def needs(self) -> list[NeedFigure]:
-        return [NeedFigure(county_key=f.county, target_group_key=f.group, people=f.people, source=f.source,
-                           year=f.year, override=f.override) for f in self.item.needs]
+        return [NeedFigure(county_key=f.county, target_group_key=f.group, people=rounding.people(f.people),
+                           source=f.source, year=f.year, override=f.override) for f in self.item.needs]
 
     @strawberry.field(description="The providers reaching the area, strongest weight first.")
     def providers(self, first: Annotated[int, strawberry.argument(description="How many (1 to 1000).")] = 10,
                   ) -> list[CoverageProvider]:
         check_limit(first, "first")
         return [CoverageProvider(institution_key=r.institution, service_key=r.service, capacity=r.capacity,
-                                 distance_km=r.distance_km, weight=r.weight)
+                                 distance_km=rounding.km(r.distance_km), weight=rounding.weight(r.weight))
                 for r in self.table.providers(self.item.key)[:first]]
 
 
 def area(item: AreaCoverage, table: CoverageTable) -> CoverageArea:
-    """The API's view of an area: figures as plain fields (a resolver per field costs about a third
-    of a 429-county answer), related objects resolved when asked."""
+    """The API's view of an area: figures as plain fields, rounded (a resolver per field costs about a
+    third of a 429-county answer), related objects resolved when asked."""
+    r = rounding
     return CoverageArea(
         item=item, table=table, key=item.key, level=CoverageLevel(item.level), province_key=item.province,
-        need=item.need, capacity=item.capacity, unlicensed_capacity=item.unlicensed, reached=item.reached,
-        ratio=item.ratio, accessibility=item.accessibility, nearest_km=item.nearest_km, within_reach=item.within_reach,
-        target=item.target, shortfall=item.shortfall, unmet_share=item.unmet, rank=item.rank)
+        need=r.people(item.need), capacity=r.capacity(item.capacity), unlicensed_capacity=r.capacity(item.unlicensed),
+        reached=r.places(item.reached), ratio=None if item.ratio is None else r.per_10k(item.ratio),
+        accessibility=None if item.accessibility is None else r.accessibility(item.accessibility),
+        nearest_km=None if item.nearest_km is None else r.km(item.nearest_km), within_reach=item.within_reach,
+        target=r.places(item.target), shortfall=r.places(item.shortfall), unmet_share=r.share(item.unmet),
+        rank=item.rank)
 
 
 @strawberry.type(description="Coverage of a service or target group, area by area, worst served first.")
@@ -162,25 +178,25 @@ class CoverageReport:
     def method(self) -> CoverageMethod:
         return CoverageMethod(self.table.options.method)
 
-    @strawberry.field(description="The catchment radius in km.")
+    @strawberry.field(description="The catchment radius in km, as given (default 50).")
     def radius_km(self) -> float:
         return self.table.options.radius_km
 
-    @strawberry.field(description="The norm applied: capacity per 10,000 people in need.")
+    @strawberry.field(description="The norm applied: places per 10,000 people in need, 2 decimals.")
     def norm(self) -> float:
-        return self.table.norm
+        return rounding.per_10k(self.table.norm)
 
     @strawberry.field(description="True when the norm is the national ratio (no norm was given).")
     def norm_is_national(self) -> bool:
         return self.table.options.norm is None
 
-    @strawberry.field(description="People in need, all areas.")
-    def need(self) -> float:
-        return self.table.need
+    @strawberry.field(description="People in need, all areas: whole people (the unrounded sum, rounded).")
+    def need(self) -> int:
+        return rounding.people(self.table.need)
 
-    @strawberry.field(description="Licensed capacity, all areas.")
-    def capacity(self) -> float:
-        return self.table.capacity
+    @strawberry.field(description="Licensed capacity, all areas: whole places (or people a year).")
+    def capacity(self) -> int:
+        return rounding.capacity(self.table.capacity)
 
     @strawberry.field(description="How many areas there are.")
     def total_count(self) -> int:
@@ -201,9 +217,10 @@ class CoverageChange:
     before: CoverageArea = strawberry.field(description="The area as it is.")
     after: CoverageArea = strawberry.field(description="The area with the changes.")
 
-    @strawberry.field(description="after.shortfall - before.shortfall (negative: the gap narrows).")
+    @strawberry.field(description="after.shortfall - before.shortfall in places, 2 decimals, from the unrounded "
+                                  "figures (negative: the gap narrows).")
     def shortfall_change(self) -> float:
-        return self.after.item.shortfall - self.before.item.shortfall
+        return rounding.places(self.after.item.shortfall - self.before.item.shortfall)
 
 
 @strawberry.type(description="Coverage before and after hypothetical changes; nothing is written.")
@@ -219,7 +236,7 @@ def what_if_result(before: CoverageTable, after: CoverageTable, as_of: str) -> C
                for a in before.areas
                if abs(after.by_key[a.key].shortfall - a.shortfall) > 1e-9
                or abs(after.by_key[a.key].reached - a.reached) > 1e-9]
-    changed.sort(key=lambda c: (c.shortfall_change(), c.before.item.key))
+    changed.sort(key=lambda c: (c.after.item.shortfall - c.before.item.shortfall, c.before.item.key))
     return CoverageWhatIf(before=CoverageReport(table=before, as_of=as_of),
                           after=CoverageReport(table=after, as_of=as_of), changed=changed)
 

@@ -6,7 +6,7 @@ Lists are connections (hub.schema.lists); links go through per-request DataLoade
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import strawberry
 from strawberry import relay
@@ -15,8 +15,18 @@ from graph_model.enums import Label
 from hub.schema import enums as e
 from hub.auth import privacy
 from hub.schema.fields import CONVERTERS, HubNode, from_props, jalali, link, nested_list, settled
-from hub.schema.lists import Connection  # noqa: F401  (named by the list fields' return types)
+from hub.schema.lists import Connection
 from hub.schema.scalars import Date, Rials
+from hub.strawberry_compat import lazy_type
+
+if TYPE_CHECKING:
+    from hub.schema.relations import Donation, Membership, Need
+else:
+    # Defined in hub.schema.relations, which imports this module: the list fields returning them
+    # name them lazily, resolved when the schema is built (hub.strawberry_compat.lazy_type says why
+    # not with `Annotated[..., strawberry.lazy(...)]`).
+    Donation, Membership, Need = (lazy_type(name, "hub.schema.relations")
+                                  for name in ("Donation", "Membership", "Need"))
 
 KEY = "Stable key, unique among objects of this type."
 FA = "Name in Persian."
@@ -98,8 +108,7 @@ class Province(HubNode, relay.Node):
     donors: Connection[Donor] = nested_list("province_donors", "Donors based in the province.")
     events: Connection[Event] = nested_list("province_events", "Events held in the province.")
     licences: Connection[Licence] = nested_list("province_licences", "Licences of the province's institutions.")
-    donations: Connection[Donation] = nested_list("province_donations",
-                                                  "Donations to the province's institutions.")
+    donations: Connection[Donation] = nested_list("province_donations", "Donations to the province's institutions.")
 
 
 @register
@@ -283,6 +292,3 @@ class Assessment(HubNode, relay.Node):
     source: str | None = strawberry.field(description=SOURCE)
     institution: Institution | None = link("assessment_institution", "Institution", "The institution assessed.")
 
-
-# The relationship types, in this namespace for the list fields that return them.
-from hub.schema.relations import Donation, Membership, Need, Partnership  # noqa: E402,F401

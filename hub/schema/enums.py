@@ -7,6 +7,7 @@ from enum import Enum
 import strawberry
 
 from graph_model import enums as domain
+from hub.strawberry_compat import describe_enum_values
 
 # What each value means, for GraphiQL (Persian terms as the organisation uses them).
 VALUES: dict[Enum, str] = {
@@ -64,34 +65,42 @@ VALUES: dict[Enum, str] = {
 
 def described(kind: type[Enum], description: str) -> type[Enum]:
     """The domain enum as a GraphQL enum, each value with its description from VALUES."""
-    graphql = strawberry.enum(kind, description=description)
-    for value in graphql.__strawberry_definition__.values:  # type: ignore[attr-defined]
-        value.description = VALUES[kind(value.value)]
-    return graphql
+    return describe_enum_values(strawberry.enum(kind, description=description), lambda value: VALUES[kind(value)])
 
-InstitutionKind = described(domain.InstitutionKind, (
+
+# Each GraphQL enum is the domain's class itself (strawberry.enum marks it in place), named by a class
+# alias, which type checkers take as a type (the result of a call they do not), and described below it.
+InstitutionKind = domain.InstitutionKind
+described(InstitutionKind, (
     "Kind of institution: charity (خیریه), NGO (سمن), rehabilitation centre (مرکز توانبخشی), residential "
     "care (مرکز شبانه‌روزی), care of disabled and elderly people, Positive Life addiction-prevention centre "
     "(مرکز مثبت زندگی), day care, counselling, addiction treatment, or an NGO house (خانه سمن‌ها)."))
-DonorKind = described(domain.DonorKind, (
+DonorKind = domain.DonorKind
+described(DonorKind, (
     "Kind of donor: an individual benefactor (خیر), a company, a contractor, a charitable foundation or a "
     "public company."))
-CouncilKind = described(domain.CouncilKind, (
+CouncilKind = domain.CouncilKind
+described(CouncilKind, (
     "Kind of council: participation council (شورای مشارکت‌ها), supervision committee, Article 26 "
     "commission (کمیسیون ماده ۲۶) or supervisory board."))
-CouncilLevel = described(domain.CouncilLevel, "Whether a council works nationally, for a "
-                                                                 "province or for a county.")
-MemberRole = described(domain.MemberRole, "A member's role on a council.")
-LicenceStatus = described(domain.LicenceStatus, (
+CouncilLevel = domain.CouncilLevel
+described(CouncilLevel, "Whether a council works nationally, for a province or for a county.")
+MemberRole = domain.MemberRole
+described(MemberRole, "A member's role on a council.")
+LicenceStatus = domain.LicenceStatus
+described(LicenceStatus, (
     "Where a licence stands: agreement in principle (موافقت اصولی), active activity permit (پروانه فعالیت), "
     "expired, suspended or revoked. Revoked is final."))
-AssessmentLevel = described(domain.AssessmentLevel, (
+AssessmentLevel = domain.AssessmentLevel
+described(AssessmentLevel, (
     "Who assessed an institution: itself, the county or provincial office, the national office, its guild, "
     "its stakeholders or an outside expert."))
-EventKind = described(domain.EventKind, (
+EventKind = domain.EventKind
+described(EventKind, (
     "Kind of event: an Arbaeen service station (موکب), a council session, a training course, a charity "
     "event, a religious outreach occasion or a meeting."))
-ServiceDomain = described(domain.ServiceDomain, (
+ServiceDomain = domain.ServiceDomain
+described(ServiceDomain, (
     "The organisation's three deputyships: prevention (پیشگیری), social affairs (اجتماعی) and "
     "rehabilitation (توانبخشی)."))
 

@@ -1,5 +1,5 @@
-"""Schema extensions: error codes in `extensions`, masking and logging of unexpected errors,
-parser and validation caches."""
+"""Schema extensions: the query limits (hub.execution.limits), parser and validation caches, the
+introspection switch, error codes in `extensions`, and masking and logging of unexpected errors."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ def mask(error: GraphQLError) -> GraphQLError:
 
 
 class MaskAndLogErrors(MaskErrors):
-    """strawberry's MaskErrors, with the log line and request id of :func:`mask`."""
+    """strawberry's MaskErrors, with the log line and request id of :func:`mask`. ``anonymise_error``
+    is not a documented hook (hub.strawberry_compat.MASK_HOOK, tested there)."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=should_mask, error_message=MASKED_MESSAGE)

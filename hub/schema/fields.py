@@ -1,8 +1,9 @@
 """Field factories: every list field, link field and Relay node type is wired the same way.
 
-Resolvers made here carry their annotations as objects, except return types, which are names
-resolved in ``hub.schema.entities`` when the schema is built (types refer to each other in
-circles: a province lists counties, a county names its province).
+Resolvers made here carry their annotations as objects. Return types name the entity or
+relationship type lazily (``strawberry.lazy``, resolved when the schema is built): types refer to
+each other in circles (a province lists counties, a county names its province), and this module
+is imported by the modules defining them.
 """
 
 from __future__ import annotations
@@ -10,16 +11,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
-import inspect
 from collections.abc import Awaitable, Callable, Iterable
 from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.annotation import StrawberryAnnotation
 from strawberry.dataloader import DataLoader
 
-from graph_model import listing
+from graph_model import filter_keys, listing
 from graph_model.enums import Label
 from graph_model.list_specs import NESTED, ROOTS, SCOPED
 from hub.auth import privacy
@@ -27,8 +26,10 @@ from hub.execution.loaders import Loaders, Prefetch, prefetch, totals_asked
 from hub.schema.enums import Direction
 from hub.schema.lists import FILTERS, SORTS, Connection, connection, request
 from hub.schema.scalars import to_jalali
+from hub.strawberry_compat import lazy, resolve_arguments_once, signed
 
 ENTITIES_MODULE = "hub.schema.entities"
+RELATIONS_MODULE = "hub.schema.relations"
 # Entity name -> row converter, filled in by hub.schema.entities as it defines each type.
 CONVERTERS: dict[str, Callable[[dict[str, Any]], Any]] = {}
 
@@ -110,19 +111,6 @@ def _list_args(entity: str) -> dict[str, Any]:
     return args
 
 
-class _Resolved(StrawberryAnnotation):
-    """An argument's type, resolved once. strawberry resolves each argument's annotation again
-    (with generic checks) every time a field is called, about 10 µs per argument: a list field
-    has seven, and a page of 100 institutions calls its `services` field 100 times."""
-
-    def __init__(self, annotation: StrawberryAnnotation) -> None:
-        super().__init__(annotation.annotation, namespace=annotation.namespace)
-        self._type = annotation.resolve()
-
-    def resolve(self, *, type_definition: Any = None) -> Any:
-        return self._type
-
-
 def _request(kw: dict[str, Any], most: int | None) -> listing.Request:
     """``most``: the largest page, the request's settings.limits.page (None in a prefetch: the
     resolver that follows checks it, and hub.execution.limits refused a larger page before execution)."""
@@ -130,19 +118,9 @@ def _request(kw: dict[str, Any], most: int | None) -> listing.Request:
                    filter=kw.get("filter"), order_by=kw.get("order_by"), direction=kw.get("direction"), most=most)
 
 
-def _resolver(resolve: Callable[..., Any], params: dict[str, Any], returns: str) -> Callable[..., Any]:
-    """``resolve`` (taking ``**kw``) given the signature strawberry reads its arguments and type from.
-    The return type is a name looked up in hub.schema.entities when the schema is built. Each
-    factory call makes a fresh ``resolve``, so it is annotated in place: no wrapper, no extra
-    coroutine per field."""
-    head = [p for p in inspect.signature(resolve).parameters.values() if p.kind != p.VAR_KEYWORD]
-    head = [p.replace(annotation=strawberry.Info) if p.name == "info" else p for p in head]
-    tail = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=a)
-            for n, a in params.items()]
-    resolve.__signature__ = inspect.Signature([*head, *tail], return_annotation=returns)  # type: ignore[attr-defined]
-    resolve.__annotations__ = {**params, "return": returns}
-    resolve.__module__ = ENTITIES_MODULE
-    return resolve
+def type_named(name: str) -> Any:
+    """The entity or relationship type ``name``, looked up lazily where it is defined."""
+    return lazy(name, RELATIONS_MODULE if name in RELATION_TYPES else ENTITIES_MODULE)
 
 
 def settled(future: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
@@ -160,11 +138,10 @@ async def _converted(future: Awaitable[Any], convert: Callable[[Any], Any]) -> A
 
 
 def _list_field(resolve: Callable[..., Any], entity: str, description: str) -> Any:
-    field = strawberry.field(resolver=_resolver(resolve, _list_args(entity), f"Connection[{entity}]"),
-                             description=description)
-    for argument in field.arguments:  # every argument type is a class already: nothing left to look up later
-        argument.type_annotation = _Resolved(argument.type_annotation)
-    return field
+    returns: Any = Connection[type_named(entity)]  # type: ignore[misc]  # a lazy type: an object, not a name
+    field = strawberry.field(resolver=signed(resolve, _list_args(entity), returns), description=description)
+    # Every argument type is a class already: nothing left to look up later.
+    return resolve_arguments_once(field)
 
 
 def nested_list(name: str, description: str) -> Any:
@@ -195,11 +172,14 @@ def root_list(entity: str, description: str) -> Any:
     async def resolve(info: strawberry.Info, **kw: Any) -> Connection[Any]:
         req = privacy.narrow(entity, _request(kw, info.context.settings.limits.page), info.context.principal)
         loaders = info.context.loaders
+        req = await loaders.widened(spec, req)  # a search naming a place (graph_model.search_places)
         for (ent, scope), nested_name in SCOPED.items():
             value = dict(req.filters).get(scope)
             if ent == entity and value is not None:
                 narrowed = dataclasses.replace(req, filters=tuple((k, v) for k, v in req.filters if k != scope))
-                page = await loaders.nested(nested_name, narrowed).load(value)
+                page = await loaders.nested(nested_name, narrowed, checked=False).load(value)
+                if not page.items:  # the scope's key too, in the same statement
+                    await loaders.check_keys(filter_keys.keyed(req))
                 await prefetch(info, [item.row for item in page.items])
                 return connection(page, CONVERTERS[entity])
         store = info.context.store
@@ -211,6 +191,8 @@ def root_list(entity: str, description: str) -> Any:
             counting = asyncio.ensure_future(listing.count_root(store, spec, req))
         try:
             page = await listing.fetch_root(store, spec, req)
+            if not page.items:  # an unknown key filter is NotFound, not an empty list (graph_model.filter_keys)
+                await loaders.check_keys(filter_keys.keyed(req))
             if asked and counting is None and page.total is None:
                 counting = asyncio.ensure_future(listing.count_root(store, spec, req))
             await prefetch(info, [item.row for item in page.items])
@@ -245,7 +227,7 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]
         lambda loaders, rows, kw: loads(loaders).load_many([r[prop] for r in rows if r.get(prop) is not None]),
         lambda found: [row for row in found if row])
-    return strawberry.field(resolver=_resolver(resolve, {}, f"{target} | None"), description=description)
+    return strawberry.field(resolver=signed(resolve, {}, type_named(target) | None), description=description)
 
 
 def enum_value(value: Any) -> Any:
@@ -261,7 +243,7 @@ def by_key(target: str, description: str) -> Any:
         return CONVERTERS[target](row) if row else None
 
     params = {"key": Annotated[str, strawberry.argument(description="The object's key.")]}
-    return strawberry.field(resolver=_resolver(resolve, params, f"{target} | None"), description=description)
+    return strawberry.field(resolver=signed(resolve, params, type_named(target) | None), description=description)
 
 
 RELATION_TYPES = ("Donation", "Membership", "Partnership", "Need")

@@ -23,6 +23,7 @@ from hub.schema import entities
 from hub.schema import enums as e
 from hub.schema.fields import camel
 from hub.schema.scalars import Date
+from hub.strawberry_compat import field_descriptions
 
 # The model's enums are the GraphQL enums (strawberry.enum registers the same class).
 SCALARS: dict[type, Any] = {str: str, int: int, float: float, bool: bool, ModelDate: Date}
@@ -51,8 +52,7 @@ EXTRA_DESCRIPTIONS = {
 
 
 def _output_descriptions(label: Label) -> dict[str, str]:
-    definition = getattr(entities, label.value).__strawberry_definition__
-    return {camel(f.python_name): f.description or "" for f in definition.fields}
+    return {camel(name): text for name, text in field_descriptions(getattr(entities, label.value)).items()}
 
 
 def article(name: str) -> str:
@@ -76,7 +76,7 @@ def _properties(label: Label) -> dict[str, Field]:
 
 def _make(name: str, description: str, fields: dict[str, tuple[Any, Any, str]]) -> type:
     """A strawberry input named ``name`` from {model name: (annotation, default, description)}."""
-    namespace: dict[str, Any] = {"__annotations__": {}, "__module__": __name__}
+    namespace: dict[str, Any] = {"__annotations__": {}}
     for model_name, (annotation, default, text) in fields.items():
         python = snake(model_name)
         namespace["__annotations__"][python] = annotation

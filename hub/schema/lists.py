@@ -1,5 +1,6 @@
-"""Relay connections, the filter and sort arguments of every list, and the field factory that
-wires a list of ``graph_model.list_specs`` into a GraphQL field.
+"""Relay connections, the filter and sort arguments of every list, and the paging request a list
+field builds from its arguments (the factories that wire a list of ``graph_model.list_specs`` into
+a GraphQL field are in ``hub.schema.fields``).
 
 Filter inputs and sort enums are generated from the list specs, so an argument exists exactly
 when the store can filter or sort by it; their descriptions come from ``FILTER_DOCS``.
@@ -84,15 +85,31 @@ SORT_DOCS = {
 }
 
 
+# `search` where it is not a name the text is looked for in.
+SEARCH_DOCS = {"Licence": "Text the licence number contains, in any case (e.g. `gen-06`).",
+               "Donation": "Text the donation's purpose contains, in any case."}
+# `search` on lists that also match the place an item lies in (graph_model.search_places).
+SEARCH_PLACES_DOC = (" Also matches the name of the county or province it lies in (`Ahvaz`, `اهواز`, `Khuzestan`: "
+                     "those in Ahvaz county, in Khuzestan province).")
+
+
 def _filter_type(entity: Entity) -> type:
     annotations: dict[str, Any] = {}
     namespace: dict[str, Any] = {"__annotations__": annotations}
     for f in entity.filters:
+        if f.internal:
+            continue
         kind, doc = FILTER_DOCS[f.name]
         if f.name == "kind":
             kind = _KIND[entity.name]
         elif f.name == "level":
             kind = _LEVEL[entity.name]
+        elif f.name == "search":
+            doc = SEARCH_DOCS.get(entity.name, doc)
+            if any(g.replaces == "search" for g in entity.filters):
+                doc += SEARCH_PLACES_DOC
+        if f.key_of is not None:  # graph_model.filter_keys
+            doc += " A value that is no key (a name, a typo) is NOT_FOUND, not an empty list."
         annotations[f.name] = kind | None
         namespace[f.name] = strawberry.field(default=None, description=doc, name=f.name)
     cls = type(f"{entity.name}Filter", (), namespace)
@@ -105,7 +122,8 @@ def _sort_enum(entity: Entity) -> type[Enum]:
 
     names |= {n for spec in NESTED.values() if spec.entity is entity for n, _ in spec.sort_overrides}
     members = {n: strawberry.enum_value(n, description=SORT_DOCS[n]) for n in sorted(names)}
-    return strawberry.enum(Enum(f"{entity.name}Sort", members),  # type: ignore[misc]
+    # Enum's functional API with computed members: mypy types the call's result as an Enum member.
+    return strawberry.enum(Enum(f"{entity.name}Sort", members),  # type: ignore[call-overload]
                            description=f"What a list of {entity.name} items can be sorted by.")
 
 
@@ -193,7 +211,7 @@ class Connection(Generic[T]):
     @strawberry.field(description="Items in the whole list under its filters, not just this page.")
     def total_count(self) -> int:
         # The count itself, or an awaitable when it is still being counted (a root list's).
-        return self.count_total()  # type: ignore[no-any-return]
+        return self.count_total()
 
     @strawberry.field(description="The page's items without their cursors.")
     def nodes(self) -> list[T]:

@@ -2,7 +2,8 @@
 
 `createInstitution(input)`, `updateInstitution(key, input)`, `deleteInstitution(key)` and so on
 for each label (licences are issued by `issueLicence`, so they have update and delete only).
-Each calls one ``graph_model.mutations`` function: one statement, one transaction.
+Each calls one ``graph_model.mutations`` function: one guarded write statement, one transaction
+(an update reads the entity first; a write that found the graph changed under it runs again).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import strawberry
 from graph_model import mutations as write
 from graph_model.enums import Label
 from hub.schema import entities
-from hub.schema.fields import CONVERTERS, _resolver
+from hub.schema.fields import CONVERTERS
 from hub.schema.inputs import CREATE_INPUTS, UPDATE_INPUTS, article, given_fields, snake
 from hub.schema.results import DeleteResult, deleted, outcome, result_union
+from hub.strawberry_compat import signed
 
 KEY_ARG = Annotated[str, strawberry.argument(description="Key of the object to change.")]
 DELETE_KEY_ARG = Annotated[str, strawberry.argument(description="Key of the object to delete.")]
@@ -24,7 +26,7 @@ DELETE_KEY_ARG = Annotated[str, strawberry.argument(description="Key of the obje
 
 
 def _field(resolve: Any, params: dict[str, Any], returns: Any, description: str) -> Any:
-    return strawberry.mutation(resolver=_resolver(resolve, params, returns), description=description)
+    return strawberry.mutation(resolver=signed(resolve, params, returns), description=description)
 
 
 def _entity_mutations(label: Label) -> dict[str, Any]:
@@ -41,8 +43,8 @@ def _entity_mutations(label: Label) -> dict[str, Any]:
         create.__name__ = f"create_{name}"
         fields[f"create{name}"] = _field(
             create, {"input": Annotated[CREATE_INPUTS[label], strawberry.argument(description="The new object.")]},
-            result, f"Create {article(name)} with its links. Typed errors: a missing or invalid field, an unknown key in a "
-                    f"link, a key already taken.")
+            result, f"Create {article(name)} with its links. Typed errors: a missing or invalid field, an unknown "
+                    f"key in a link, a key already taken.")
 
     async def update(info: strawberry.Info, **kw: Any) -> Any:
         changes = given_fields(kw["input"])
@@ -67,7 +69,7 @@ def _entity_mutations(label: Label) -> dict[str, Any]:
 
 
 def _build() -> type:
-    namespace: dict[str, Any] = {"__module__": __name__}
+    namespace: dict[str, Any] = {}
     for label in Label:
         for field_name, field in _entity_mutations(label).items():
             namespace[snake(field_name)] = field

@@ -1,8 +1,8 @@
 """Mutations on relationships: donations, service offers, council seats, partnerships, event
 participants and services, needs, and the licence lifecycle.
 
-Each resolver calls one ``graph_model.mutations`` function (one statement, one transaction)
-and returns the record written (or removed, as it was) or a typed error.
+Each resolver calls one ``graph_model.mutations`` function (one guarded write statement, one
+transaction) and returns the record written (or removed, as it was) or a typed error.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from hub.schema.entities import Event, Institution, Licence, Service
 from hub.schema.fields import CONVERTERS, link
 from hub.schema.inputs import given_fields
 from hub.schema.relations import Donation, Membership, Need, Partnership
-from hub.schema.results import outcome, result_union
+from hub.schema.results import Errors, InvalidTransitionError, outcome, union_of
 from hub.schema.scalars import Date, Rials
 
 UNSET: Any = strawberry.UNSET
@@ -134,14 +134,15 @@ def _provided(row: dict[str, Any]) -> ProvidedService:
                            service_key=row["service"])
 
 
-DonationResult = result_union("DonationResult", Donation)
-MembershipResult = result_union("MembershipResult", Membership)
-PartnershipResult = result_union("PartnershipResult", Partnership)
-NeedResult = result_union("NeedResult", Need)
-ServiceOfferResult = result_union("ServiceOfferResult", ServiceOffer)
-ParticipationResult = result_union("ParticipationResult", Participation)
-ProvidedServiceResult = result_union("ProvidedServiceResult", ProvidedService)
-LicenceResult = result_union("LicenceResult", Licence, transitions=True)
+# What each mutation returns (results.result_union, spelled out as type aliases for type checkers).
+DonationResult = Annotated[Donation | Errors, union_of("DonationResult", Donation)]
+MembershipResult = Annotated[Membership | Errors, union_of("MembershipResult", Membership)]
+PartnershipResult = Annotated[Partnership | Errors, union_of("PartnershipResult", Partnership)]
+NeedResult = Annotated[Need | Errors, union_of("NeedResult", Need)]
+ServiceOfferResult = Annotated[ServiceOffer | Errors, union_of("ServiceOfferResult", ServiceOffer)]
+ParticipationResult = Annotated[Participation | Errors, union_of("ParticipationResult", Participation)]
+ProvidedServiceResult = Annotated[ProvidedService | Errors, union_of("ProvidedServiceResult", ProvidedService)]
+LicenceResult = Annotated[Licence | Errors | InvalidTransitionError, union_of("LicenceResult", Licence)]
 
 Key = Annotated[str, arg("Key of the record.")]
 InstitutionKey = Annotated[str, arg("Key of the institution.")]
@@ -173,11 +174,13 @@ class RelationMutation:
     @strawberry.mutation(description="Record a donation to an institution or an event. Typed errors: a negative "
                                      "amount, both or neither recipient, an unknown donor or recipient, a key "
                                      "already taken.")
-    async def record_donation(self, info: strawberry.Info, input: Annotated[RecordDonationInput, arg("The donation.")]) -> DonationResult:
+    async def record_donation(self, info: strawberry.Info,
+                              input: Annotated[RecordDonationInput, arg("The donation.")]) -> DonationResult:
         return await outcome(info, write.record_donation(_store(info), **given_fields(input)), _donation)
 
     @strawberry.mutation(description="Change a donation's amount, date, purpose or source.")
-    async def update_donation(self, info: strawberry.Info, key: Key, input: Annotated[UpdateDonationInput, arg("The changes.")]) -> DonationResult:
+    async def update_donation(self, info: strawberry.Info, key: Key,
+                              input: Annotated[UpdateDonationInput, arg("The changes.")]) -> DonationResult:
         return await outcome(info, write.update_donation(_store(info), key, given_fields(input)), _donation)
 
     @strawberry.mutation(description="Delete a donation; returns it as it was.")
@@ -277,8 +280,10 @@ class RelationMutation:
     @strawberry.mutation(description="Issue a licence to an institution for services its type permits. Typed "
                                      "errors: an unknown holder, type or service, a service the type does not "
                                      "permit, an expiry before the issue date, a key already taken.")
-    async def issue_licence(self, info: strawberry.Info, input: Annotated[IssueLicenceInput, arg("The licence.")]) -> LicenceResult:
-        return await outcome(info, write.issue_licence(_store(info), **given_fields(input, model_names=False)), _licence)
+    async def issue_licence(self, info: strawberry.Info,
+                            input: Annotated[IssueLicenceInput, arg("The licence.")]) -> LicenceResult:
+        return await outcome(info, write.issue_licence(_store(info), **given_fields(input, model_names=False)),
+                             _licence)
 
     @strawberry.mutation(description="Renew an ACTIVE or EXPIRED licence to a later expiry and make it "
                                      "ACTIVE. A suspended or revoked one cannot be renewed: InvalidTransitionError.")
@@ -288,7 +293,8 @@ class RelationMutation:
                                 "type past the current expiry.")] = None) -> LicenceResult:
         return await outcome(info, write.renew_licence(_store(info), key, expires_on=expires_on), _licence)
 
-    suspend_licence = licence_step(write.suspend_licence, "Suspend an ACTIVE licence (another status: InvalidTransitionError).")
+    suspend_licence = licence_step(write.suspend_licence,
+                                   "Suspend an ACTIVE licence (another status: InvalidTransitionError).")
     reinstate_licence = licence_step(write.reinstate_licence, "Reinstate a SUSPENDED licence: it becomes ACTIVE "
                                                                     "(another status: InvalidTransitionError).")
     revoke_licence = licence_step(write.revoke_licence, "Revoke a licence for good (one already revoked: "

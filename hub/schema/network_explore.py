@@ -21,7 +21,7 @@ from graph_model.networks import explore
 from hub.analytics.networks import Redaction, actor_ref, networks, redaction, refuse_hidden
 from hub.schema.fields import jalali
 from hub.schema.network_types import NetworkActor, actor
-from hub.schema.scalars import Date, Rials
+from hub.schema.scalars import Date, Rials, maybe_date, maybe_rials
 
 
 @strawberry.enum(description="Kinds of relationship a network walks.")
@@ -39,7 +39,7 @@ class NetworkRelation(Enum):
 
 def _node(n: explore.NetworkNode, red: Redaction) -> NetworkNode:
     shown = actor(n.label.value, n.key, {"nameFa": n.name_fa, "nameEn": n.name_en}, red)
-    return NetworkNode(actor=shown, hop=n.hop, id=strawberry.relay.to_base64(n.label.value, shown.key))
+    return NetworkNode(actor=shown, hop=n.hop, id=strawberry.ID(strawberry.relay.to_base64(n.label.value, shown.key)))
 
 
 @strawberry.type(description="A node of a drawn network.")
@@ -80,14 +80,15 @@ def _edges(found: explore.Neighbourhood, red: Redaction) -> list[NetworkEdge]:
     edges = []
     for e in found.edges:
         weight: float | None = e.weight
-        amount, count = e.amount, e.count
+        amount: int | None = e.amount
+        count: int | None = e.count
         if _withheld(e.source, e.relation, red):
             weight = amount = count = None
         elif red.hidden and largest > 0 and e.relation is explore.NetworkRelation.DONATIONS:
             weight = (e.amount or 0) / largest
         edges.append(NetworkEdge(source=_gid(e.source, red), target=_gid(e.target, red),
                                  relation=NetworkRelation(e.relation), type=e.rel_type.value, weight=weight,
-                                 amount=amount, count=count, role=e.role))
+                                 amount=maybe_rials(amount), count=count, role=e.role))
     return edges
 
 
@@ -133,9 +134,10 @@ class Connection:
 def _link(s: explore.PathLink, red: Redaction) -> PathLink:
     hidden = _withheld(s.source, s.relation, red)
     return PathLink(source=_gid(s.source, red), target=_gid(s.target, red), relation=NetworkRelation(s.relation),
-                    type=s.rel_type.value, amount=None if hidden else s.amount, count=None if hidden else s.count,
-                    first_date=None if hidden else s.first_date, last_date=None if hidden else s.last_date,
-                    role=s.role, since=s.since, purpose=s.purpose)
+                    type=s.rel_type.value, amount=None if hidden else maybe_rials(s.amount),
+                    count=None if hidden else s.count, first_date=None if hidden else maybe_date(s.first_date),
+                    last_date=None if hidden else maybe_date(s.last_date), role=s.role, since=maybe_date(s.since),
+                    purpose=s.purpose)
 
 
 def _donors(nodes: Iterable[explore.NetworkNode]) -> set[str]:

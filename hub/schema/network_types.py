@@ -61,8 +61,9 @@ class NetworkActor:
     async def entity(self, info: strawberry.Info) -> Actor | None:
         if self.withheld:
             return None
-        row = await info.context.loaders.node(Label(self.kind.value)).load(self.key)
-        return CONVERTERS[self.kind.value](row) if row else None
+        label = Label(self.kind.value)
+        row = await info.context.loaders.node(label).load(self.key)
+        return CONVERTERS[label.value](row) if row else None
 
 
 def actor(kind: str, key: str, row: dict[str, Any] | None = None, red: Redaction | None = None) -> NetworkActor:

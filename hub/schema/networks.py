@@ -20,7 +20,7 @@ import strawberry
 from graph_model.enums import Label
 from graph_model.errors import FieldError, NotFound, ValidationFailed
 from graph_model.networks import DonorOverlap as Overlap
-from graph_model.networks import Metric, Partition, ProjectedEdge, Side
+from graph_model.networks import Algorithm, Metric, OverlapOrder, Partition, ProjectedEdge, Side, Weighting
 from graph_model.networks.scope import NetworkScope, ScopeLevel
 from graph_model.networks.service import Brokers, check_limit
 from graph_model.networks.suggest import ReasonKind, Suggestion
@@ -30,7 +30,7 @@ from hub.schema.fields import CONVERTERS
 from hub.schema.network_types import (
     ActorKind, CentralityMetric, CommunityAlgorithm, NetworkActor, NetworkScopeInput, OverlapOrdering,
     ProjectionSide, ProjectionWeighting, actor)
-from hub.schema.scalars import Rials
+from hub.schema.scalars import Rials, maybe_rials
 
 SCOPE = "Where and when: the country and every donation when left out."
 SIDE = "Which projection: institutions (default) or donors."
@@ -157,7 +157,7 @@ def _partition(p: Partition, side: Side, first: int, members_first: int, red: Re
         communities=[NetworkCommunity(
             index=c.index, size=c.size, members=[actor(kind, k, red=red) for k in sorted(c.members)[:members_first]],
             services=[CommunityService(service_key=s.service, institutions=s.institutions) for s in c.services],
-            donors=[CommunityDonor(donor=actor(Label.DONOR.value, d.donor), amount=d.amount,
+            donors=[CommunityDonor(donor=actor(Label.DONOR.value, d.donor), amount=Rials(d.amount),
                                    institutions=d.institutions) for d in c.donors if not red.hides(d.donor)])
             for c in p.communities[:first]])
 
@@ -193,8 +193,8 @@ def _overlap(o: Overlap, red: Redaction) -> DonorOverlap:
     withheld = red.suppressed(o.donors)
     return DonorOverlap(institution=actor("Institution", o.institution), other=actor("Institution", o.other),
                         shared=o.shared, jaccard=o.jaccard,
-                        amount_to_institution=None if withheld else o.amount_to_institution,
-                        amount_to_other=None if withheld else o.amount_to_other, suppressed=withheld,
+                        amount_to_institution=None if withheld else maybe_rials(o.amount_to_institution),
+                        amount_to_other=None if withheld else maybe_rials(o.amount_to_other), suppressed=withheld,
                         donors=[actor("Donor", d) for d in o.donors if not red.hides(d)][:10])
 
 
@@ -270,7 +270,7 @@ class NetworkQuery:
             weighting: WeightingArg = ProjectionWeighting.COLLABORATION, first: First = 20) -> NetworkProjection:
         check_limit(first, "first")
         side = Side(projection.value)
-        p = await networks(info).projection(scope_of(scope), side, weighting.value)
+        p = await networks(info).projection(scope_of(scope), side, Weighting(weighting.value))
         links = p.links_of(of, first)
         red = await redaction(info, {of, *(k for e in links for k in (e.a, e.b))} if side is Side.DONOR else ())
         if red.hides(of):  # an individual donor asked for by key is unknown to this caller
@@ -293,7 +293,7 @@ class NetworkQuery:
         check_limit(first, "first")
         side = Side(projection.value)
         found = await networks(info).brokers(scope_of(scope), Metric(metric.value), side=side,
-                                             weighting=weighting.value, weighted=weighted)
+                                             weighting=Weighting(weighting.value), weighted=weighted)
         red = await redaction(info, [r.key for r in found.ranking.top(first)] if side is Side.DONOR else ())
         return _brokers(found, side, first, red)
 
@@ -312,8 +312,9 @@ class NetworkQuery:
         check_limit(first, "first")
         check_limit(members_first, "membersFirst", 10_000)
         side = Side(projection.value)
-        found = await networks(info).communities(scope_of(scope), algorithm=algorithm.value, side=side,
-                                                 weighting=weighting.value, resolution=resolution, seed=seed)
+        found = await networks(info).communities(scope_of(scope), algorithm=Algorithm(algorithm.value), side=side,
+                                                 weighting=Weighting(weighting.value), resolution=resolution,
+                                                 seed=seed)
         red = await redaction(info, _partition_donors(found, side, first, members_first))
         return _partition(found, side, first, members_first, red)
 
@@ -325,7 +326,8 @@ class NetworkQuery:
             order: Annotated[OverlapOrdering, strawberry.argument(description="Ordering.")] = OverlapOrdering.SHARED,
             first: First = 20) -> list[DonorOverlap]:
         check_limit(first, "first")
-        found = await networks(info).shared_donors(scope_of(scope), institution, order=order.value, limit=first)
+        found = await networks(info).shared_donors(scope_of(scope), institution, order=OverlapOrder(order.value),
+                                                   limit=first)
         red = await redaction(info, {d for o in found for d in o.donors})
         return [_overlap(o, red) for o in found]
 

@@ -142,7 +142,7 @@ class Overview:
         return cls(figures=figures, level=OverviewLevel(where.level.value),
                    province=CONVERTERS["Province"](where.province) if where.province else None,
                    county=CONVERTERS["County"](where.county) if where.county else None,
-                   as_of=figures.as_of.isoformat())
+                   as_of=Date(figures.as_of.isoformat()))
 
     @strawberry.field(description="Headline counts.")
     async def totals(self) -> OverviewTotals:
@@ -184,7 +184,7 @@ class Overview:
     async def expiring_licences(self) -> ExpiringLicences:
         x = await self.figures.expiring()
         return ExpiringLicences(
-            starts_on=x.start.isoformat(), ends_on=x.end.isoformat(), total=x.total,
+            starts_on=Date(x.start.isoformat()), ends_on=Date(x.end.isoformat()), total=x.total,
             soonest=[ExpiringLicence(licence=CONVERTERS["Licence"](s.licence),
                                      institution=CONVERTERS["Institution"](s.institution), days_left=s.days_left)
                      for s in x.soonest])
@@ -197,10 +197,11 @@ class Overview:
         d, withheld = await analytics.donations(info, self.figures, model.Calendar(calendar.value))
         years = [DonationYear(year=y.year, amount=None, donations=None, donors=None, suppressed=True)
                  if y.year in withheld.years else
-                 DonationYear(year=y.year, amount=y.amount, donations=y.donations, donors=y.donors) for y in d.years]
+                 DonationYear(year=y.year, amount=Rials(y.amount), donations=y.donations, donors=y.donors)
+                 for y in d.years]
         if withheld.total:
             return DonationYears(calendar=calendar, amount=None, donations=None, years=years, suppressed=True)
-        return DonationYears(calendar=calendar, amount=d.amount, donations=d.donations, years=years)
+        return DonationYears(calendar=calendar, amount=Rials(d.amount), donations=d.donations, years=years)
 
 
 @strawberry.type

@@ -1,5 +1,7 @@
 """Relationships that are things in their own right: donations, council memberships,
-partnerships and needs. Each is a Relay node; its id is its key (donations) or its ends."""
+partnerships and needs. Each is a Relay node; its ``key`` (which its global id encodes) is its own
+key (donations) or its ends joined by ``|``. hub.schema.entities names these types lazily (it is
+imported here)."""
 
 from __future__ import annotations
 
@@ -48,7 +50,7 @@ class Donation(RelationNode, relay.Node):
     def from_row(cls, row: dict[str, Any]) -> Donation:
         p = row["props"]
         to_event = row["recipientKind"] == Label.EVENT.value
-        return cls(key=p["key"], amount=int(p["amount"]), date=p["date"], purpose=p.get("purpose"),
+        return cls(key=p["key"], amount=Rials(int(p["amount"])), date=p["date"], purpose=p.get("purpose"),
                    generated=bool(p.get("generated")), source=p.get("source"), donor_key=row["donor"],
                    institution_key=None if to_event else row["recipient"],
                    event_key=row["recipient"] if to_event else None)

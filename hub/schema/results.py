@@ -53,7 +53,8 @@ class ConflictError(MutationError):
 
 @strawberry.type(description="The licence's status does not allow this step (e.g. renewing a revoked licence).")
 class InvalidTransitionError(MutationError):
-    current_status: e.LicenceStatus | None = strawberry.field(description="The licence's status, which stayed as it was.")
+    current_status: e.LicenceStatus | None = strawberry.field(
+        description="The licence's status, which stayed as it was.")
 
 
 @strawberry.type(description="What a delete removed.")
@@ -64,6 +65,13 @@ class Deleted:
 
 
 ERRORS = (ValidationError, NotFoundError, ConflictError)
+Errors = ValidationError | NotFoundError | ConflictError  # ERRORS as a type, for result unions spelled out
+
+
+def union_of(name: str, success: type) -> Any:
+    """The ``strawberry.union`` naming a result union of ``success`` and the errors."""
+    return strawberry.union(name, description=(
+        f"The {success.__name__} written, or why nothing was: match `... on MutationError`."))
 
 
 def result_union(name: str, success: type, *, transitions: bool = False) -> Any:
@@ -72,8 +80,7 @@ def result_union(name: str, success: type, *, transitions: bool = False) -> Any:
     union: Any = members[0]
     for member in members[1:]:
         union = union | member
-    return Annotated[union, strawberry.union(name, description=(
-        f"The {success.__name__} written, or why nothing was: match `... on MutationError`."))]
+    return Annotated[union, union_of(name, success)]
 
 
 DeleteResult = result_union("DeleteResult", Deleted)
@@ -81,7 +88,7 @@ DeleteResult = result_union("DeleteResult", Deleted)
 
 def typed_error(exc: domain.HubError) -> MutationError:
     fields = [FieldProblem(field=f.field, message=f.message) for f in exc.errors]
-    common = {"code": exc.code, "message": exc.message, "fields": fields}
+    common: dict[str, Any] = {"code": exc.code, "message": exc.message, "fields": fields}
     if isinstance(exc, domain.InvalidTransition):
         return InvalidTransitionError(**common, current_status=e.LicenceStatus(exc.status) if exc.status else None)
     if isinstance(exc, domain.NotFound):

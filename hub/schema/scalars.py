@@ -11,7 +11,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from graph_model.errors import FieldError, ValidationFailed
-from graph_model.text import normalise
+from graph_model.text import normalise, whole_number
 
 # 1403/05/24, 1403-5-24 or ۱۴۰۳/۰۵/۲۴: year 1200-1599 is read as Solar Hijri.
 _JALALI = re.compile(r"^(1[2-5]\d\d)[/-](\d{1,2})[/-](\d{1,2})$")
@@ -57,21 +57,34 @@ DATE = strawberry.scalar(
 def _parse_rials(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ValidationFailed("invalid amount", [FieldError("amount", "expected an integer number of rials")])
-    text = normalise(value) if isinstance(value, str) else str(value)
-    if not re.fullmatch(r"-?\d+", text):
-        raise ValidationFailed("invalid amount", [FieldError("amount", f"{value!r} is not a whole number of rials")])
-    return int(text)
+    try:
+        # The forms `hub needs import` reads too: '1,000,000', '۱٬۰۰۰٬۰۰۰', '١،٠٠٠'.
+        return whole_number(value if isinstance(value, str) else str(value))
+    except ValueError as exc:
+        raise ValidationFailed("invalid amount", [FieldError("amount", str(exc))]) from None
 
 
 Rials = NewType("Rials", int)
 RIALS = strawberry.scalar(
     name="Rials",
     description="An exact amount in Iranian rials. Serialised as a string of digits (`\"125000000000\"`) "
-                "because totals exceed 2^53, where JSON numbers lose precision; input may be a string or "
-                "an integer.",
+                "because totals exceed 2^53, where JSON numbers lose precision. Input may be an integer or "
+                "a string: Persian (۰-۹) or Arabic-Indic (٠-٩) digits and thousands separators between groups "
+                "of three digits (`\"1,000,000\"`, `\"۱٬۰۰۰٬۰۰۰\"`, also `،`) are accepted; a decimal part or a "
+                "separator elsewhere (`\"1,00,000\"`) is refused.",
     serialize=str,
     parse_value=_parse_rials,
 )
+
+
+def maybe_rials(amount: int | None) -> Rials | None:
+    """``amount`` as the Rials scalar (``Rials(amount)``); None stays None."""
+    return None if amount is None else Rials(amount)
+
+
+def maybe_date(iso: str | None) -> Date | None:
+    """An ISO date as the Date scalar (``Date(iso)``); None stays None."""
+    return None if iso is None else Date(iso)
 
 
 def config() -> StrawberryConfig:

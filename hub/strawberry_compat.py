@@ -1,0 +1,213 @@
+"""Every place the hub relies on strawberry beyond its documented API, gathered in one module.
+
+strawberry-graphql is capped below its next minor release in pyproject.toml because of what is
+here; ``tests/test_strawberry_compat.py`` tests each item on its own, so an upgrade that changes
+one of them fails there, by name, before anything deeper breaks. To upgrade: raise the cap, run
+that file, mend what it names, then run the suite.
+
+The module lives at the top of ``hub`` rather than in ``hub.schema`` because importing
+``hub.schema`` builds the whole schema, and the loaders and the HTTP view need these before that.
+
+1. ``graphql_schema``: ``Schema._schema``, the graphql-core schema strawberry built. There is no
+   public accessor; the access policy wraps its root resolvers (hub.auth.policy), the query limits
+   measure documents against it (hub.execution.limits) and persisted queries validate against it
+   (hub.http.graphql_over_http). Its ``_strawberry_schema`` points back at the schema it was built
+   by, so ``Info.schema`` is that one even in a copy made by ``with_extensions``.
+2. ``with_extensions``: a shallow copy of a built schema with other extensions. strawberry reads
+   ``Schema.extensions`` at every operation, and a schema cannot be built twice in a process
+   (relay's node fields are converted once), so each app's settings (limits, introspection) get
+   a copy of the one schema (hub.schema.build_schema).
+3. ``describe_type``: ``merge_types`` (strawberry.tools) takes no description, so the merged root
+   ``Query`` and ``Mutation`` get theirs on ``__strawberry_definition__``.
+4. ``describe_enum_values``: the domain enums are the GraphQL enums (``strawberry.enum`` registers
+   the same class, so inputs, outputs and graph_model share one type); a description per value can
+   then only be set on the definition's values (hub.schema.enums).
+5. ``field_descriptions``: the descriptions of a type's fields, read back from its definition; the
+   generated create and update inputs reuse the output types' texts (hub.schema.inputs).
+6. ``signed``: ``__signature__`` and ``__annotations__`` set on a resolver that takes ``**kw``.
+   The generated list, link, by-key and mutation fields declare their arguments from data
+   (hub.schema.fields, hub.schema.mutations), and strawberry reads a resolver's arguments and
+   return type from ``inspect.signature`` of the function. Return types that name types of the
+   schema are ``lazy`` references, so no module rewriting is needed to resolve them.
+7. ``resolve_arguments_once``: a ``StrawberryAnnotation`` subclass that resolves an argument's type
+   once. strawberry re-resolves each argument's annotation (with its generic checks) on every call,
+   about 17 µs per argument in 0.327; a list field has seven and a page of 100 institutions calls
+   its ``services`` field 100 times.
+8. ``raw_info``: ``Info._raw_info``, graphql-core's resolve info (fragments, variable values, field
+   nodes, return type), which the prefetch walks the way graphql-core's executor will
+   (hub.execution.loaders).
+9. ``strawberry_field`` and ``resolver_function``: graphql-core fields carry the strawberry field
+   they were made from under ``extensions["strawberry-definition"]``; its ``base_resolver``'s
+   ``wrapped_func`` is the function a prefetch plan is attached to.
+10. ``convert_arguments``: ``strawberry.types.arguments.convert_arguments`` with the schema's scalar
+   registry and config: graphql-core's argument values turned into what the resolver will be given
+   (input objects, enums, UNSET), so a prefetch loads with the very arguments the field will use.
+11. The GraphQL view (hub.http.graphql_over_http.HubGraphQL) overrides methods of strawberry's ASGI
+   view that are not documented hooks (``VIEW_HOOKS``: their parameters are checked), and reads
+   three names from strawberry's internals, re-exported here: ``parse_content_type``;
+   ``InvalidOperationTypeError``, the ``__cause__`` of the HTTPException a mutation over GET raises
+   (how a 405 is told from other refusals); and ``HTTPException`` and ``AsyncHTTPRequestAdapter``,
+   which come from ``cross_web``, a package strawberry depends on (not the hub by name).
+12. ``MaskErrors.anonymise_error``: overridden by hub.schema.extensions.MaskAndLogErrors to log the
+   original error with the request id it puts in the masked one (``MASK_HOOK``).
+13. ``lazy_type``: the entities <-> relations cycle (a province lists donations, a donation names its
+   institution; hub.schema.relations imports hub.schema.entities). The documented form,
+   ``Annotated["Donation", strawberry.lazy("hub.schema.relations")]``, works where strawberry
+   evaluates the annotation itself: a resolver's return type given as an object (``lazy``, on every
+   generated list, link and by-key resolver, where it gives the type of a field declared without an
+   annotation, as the root fields are), or a string annotation of the form ``Annotated[...]``,
+   ``list[...]`` or a union. It does not work inside a generic under ``from __future__ import
+   annotations``: ``donations: Connection[Donation]`` (or an alias holding the Annotated form) is
+   handed to ``typing``, which evaluates the inner forward reference "Donation" in the module's
+   namespace and fails (strawberry's look-ahead for lazy references does not enter user generics).
+   So hub.schema.entities binds the three names to ``strawberry.LazyType`` objects, what
+   ``strawberry.lazy`` itself turns a reference into; the field annotations read as usual and the
+   type checker sees the real classes (imported under TYPE_CHECKING). This replaced rewriting the
+   resolvers' ``__module__`` to hub.schema.entities and importing the relations at the bottom of it.
+   The test file also checks that the documented form still fails there: the day it passes, this
+   item can go.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLField, GraphQLResolveInfo, GraphQLSchema
+from strawberry.annotation import StrawberryAnnotation
+from strawberry.extensions import MaskErrors
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.base import BaseSchema
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.arguments import convert_arguments as _convert_arguments
+
+__all__ = [
+    "MASK_HOOK", "VIEW_HOOKS", "AsyncHTTPRequestAdapter", "HTTPException", "InvalidOperationTypeError",
+    "convert_arguments", "describe_enum_values", "describe_type", "field_descriptions", "graphql_schema", "lazy",
+    "lazy_type", "parse_content_type", "raw_info", "resolve_arguments_once", "resolver_function", "signed",
+    "strawberry_field", "with_extensions",
+]
+
+# strawberry's key, in a graphql-core field's extensions, for the strawberry field it was made from.
+STRAWBERRY_FIELD = "strawberry-definition"
+
+# The methods of strawberry.asgi.GraphQL that HubGraphQL overrides, with the parameters it expects.
+VIEW_HOOKS: dict[str, tuple[str, ...]] = {
+    "get_context": ("self", "request", "response"),
+    "execute_operation": ("self", "request", "request_adapter", "request_data", "context", "root_value",
+                          "sub_response"),
+    "parse_json": ("self", "data"),
+    "parse_http_body": ("self", "request"),
+    "get_sub_response": ("self", "request"),
+    "process_result": ("self", "request", "result"),
+    "create_response": ("self", "response_data", "sub_response"),
+    "should_render_graphql_ide": ("self", "request"),
+    "render_graphql_ide": ("self", "request"),
+}
+# The method of MaskErrors that MaskAndLogErrors overrides.
+MASK_HOOK = MaskErrors.anonymise_error
+
+
+def graphql_schema(schema: BaseSchema) -> GraphQLSchema:
+    """The graphql-core schema strawberry built from ``schema``."""
+    return schema._schema  # type: ignore[attr-defined]
+
+
+def with_extensions(schema: strawberry.Schema, extensions: Iterable[Any]) -> strawberry.Schema:
+    """``schema`` running ``extensions`` instead of its own (the original is left as it was)."""
+    served = copy.copy(schema)
+    served.extensions = tuple(extensions)
+    return served
+
+
+def describe_type(cls: type, description: str) -> type:
+    """Give a strawberry type (e.g. one made by ``merge_types``) its description."""
+    cls.__strawberry_definition__.description = description  # type: ignore[attr-defined]
+    return cls
+
+
+def describe_enum_values(graphql: type[Enum], describe: Callable[[Any], str]) -> type[Enum]:
+    """Give each value of a strawberry enum the description ``describe(value)``."""
+    for value in graphql.__strawberry_definition__.values:  # type: ignore[attr-defined]
+        value.description = describe(value.value)
+    return graphql
+
+
+def field_descriptions(cls: type) -> dict[str, str]:
+    """{python name: description} of a strawberry type's fields ("" where there is none)."""
+    definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+    return {f.python_name: f.description or "" for f in definition.fields}
+
+
+def lazy(name: str, module: str) -> Any:
+    """The type ``name`` of ``module``, resolved when the schema is built (``strawberry.lazy``), for
+    annotations given as objects (a resolver's return type)."""
+    return Annotated[name, strawberry.lazy(module)]
+
+
+def lazy_type(name: str, module: str) -> Any:
+    """The type ``name`` of ``module`` as a ``strawberry.LazyType``, for a module-level name used inside
+    a generic in string annotations (``Connection[Donation]``), where ``lazy`` cannot be (item 13)."""
+    return strawberry.LazyType(name, module)
+
+
+def signed(resolve: Callable[..., Any], params: Mapping[str, Any], returns: Any) -> Callable[..., Any]:
+    """``resolve`` (taking ``**kw``) with the signature strawberry reads its arguments and type from:
+    its own leading parameters (``info`` typed as ``strawberry.Info``), then ``params`` as keyword
+    arguments defaulting to None. ``returns`` must be an object (a type, or a ``lazy`` one), never a
+    name: it is not looked up in any module. Annotated in place: no wrapper, no extra call."""
+    head = [p for p in inspect.signature(resolve).parameters.values() if p.kind != p.VAR_KEYWORD]
+    head = [p.replace(annotation=strawberry.Info) if p.name == "info" else p for p in head]
+    tail = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=a)
+            for n, a in params.items()]
+    resolve.__signature__ = inspect.Signature([*head, *tail], return_annotation=returns)  # type: ignore[attr-defined]
+    resolve.__annotations__ = {**params, "return": returns}
+    return resolve
+
+
+class ResolvedOnce(StrawberryAnnotation):
+    """An argument's type annotation, resolved once and then handed out as is."""
+
+    def __init__(self, annotation: StrawberryAnnotation) -> None:
+        super().__init__(annotation.annotation, namespace=annotation.namespace)
+        self._type = annotation.resolve()
+
+    def resolve(self, *, type_definition: Any = None) -> Any:
+        return self._type
+
+
+
+def resolve_arguments_once(field: Any) -> Any:
+    """``field`` (a ``strawberry.field``) with each argument's type resolved now, once. Only for
+    arguments whose types are classes already (nothing left to look up when the schema is built)."""
+    for argument in field.arguments:
+        argument.type_annotation = ResolvedOnce(argument.type_annotation)
+    return field
+
+
+def raw_info(info: strawberry.Info) -> GraphQLResolveInfo:
+    """graphql-core's resolve info behind strawberry's ``Info``."""
+    return info._raw_info
+
+
+def strawberry_field(field: GraphQLField) -> Any:
+    """The strawberry field a graphql-core field was made from (None for graphql-core's own)."""
+    return (field.extensions or {}).get(STRAWBERRY_FIELD)
+
+
+def resolver_function(field: GraphQLField) -> Callable[..., Any] | None:
+    """The function given as the resolver of the strawberry field behind ``field``, if any."""
+    resolver = getattr(strawberry_field(field), "base_resolver", None)
+    return getattr(resolver, "wrapped_func", None)
+
+
+def convert_arguments(info: strawberry.Info, field: GraphQLField, values: dict[str, Any]) -> dict[str, Any]:
+    """graphql-core's argument values of ``field`` (by GraphQL name) as its resolver receives them."""
+    schema = info.schema
+    return _convert_arguments(values, strawberry_field(field).arguments,
+                              scalar_registry=schema.schema_converter.scalar_registry, config=schema.config)

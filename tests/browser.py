@@ -1,0 +1,112 @@
+"""A real browser on the real app: the ASGI app served by uvicorn on a loopback port (in the test's
+own event loop, where the store's client lives) and Debian's Chromium driven by Playwright.
+
+Playwright's own browser downloads (``playwright install``) are not used: machines without internet
+access cannot fetch them, so Playwright launches the system's ``/usr/bin/chromium`` (apt-get install
+chromium). Every request the page makes, every console message and every Content-Security-Policy
+violation is recorded, so a test can say the page fetched nothing from elsewhere and logged no error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import uvicorn
+from starlette.types import ASGIApp
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Runs before the page's own scripts (injected by the browser, so the page's CSP does not apply).
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI));
+"""
+
+
+@dataclass
+class Served:
+    """The app on ``base`` (``http://127.0.0.1:<port>``) and what it answered: (method, path, status)."""
+
+    base: str
+    answered: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+@contextlib.asynccontextmanager
+async def serve(app: ASGIApp) -> AsyncIterator[Served]:
+    """Serve ``app`` (its lifespan runs) on a free loopback port until the block ends."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    served = Served(f"http://127.0.0.1:{sock.getsockname()[1]}")
+
+    async def recording(scope: Any, receive: Any, send: Any) -> None:
+        async def record(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                served.answered.append((scope["method"], scope["path"], message["status"]))
+            await send(message)
+        await app(scope, receive, record if scope["type"] == "http" else send)
+
+    server = uvicorn.Server(uvicorn.Config(recording, log_level="warning", lifespan="on"))
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            if serving.done():
+                pytest.fail(f"uvicorn did not start: {serving.exception()!r}")
+            await asyncio.sleep(0.05)
+        yield served
+    finally:
+        server.should_exit = True
+        await serving
+        sock.close()
+
+
+@dataclass
+class Recorded:
+    """What a page did: its requests (method, url, headers), console messages (type, text) and
+    uncaught errors."""
+
+    requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    console: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _playwright() -> Any:
+    try:
+        import playwright.async_api
+    except ImportError:
+        pytest.fail("Playwright is needed for this test: .venv/bin/pip install -e '.[test]'")
+    return playwright.async_api
+
+
+def expect() -> Any:
+    """Playwright's ``expect`` (assertions that wait), imported only by the tests that drive a browser."""
+    return _playwright().expect
+
+
+@contextlib.asynccontextmanager
+async def chromium() -> AsyncIterator[tuple[Any, Recorded]]:
+    """A new page (``playwright.async_api.Page``) in a headless Debian Chromium, and its record."""
+    async_playwright = _playwright().async_playwright
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not shutil.which(executable):
+        pytest.fail("Debian's chromium is needed for this test: apt-get install -y chromium")
+    recorded = Recorded()
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = await browser.new_context()
+            page = await context.new_page()
+            await page.add_init_script(RECORD_CSP_VIOLATIONS)
+            page.on("request", lambda r: recorded.requests.append((r.method, r.url, r.headers)))
+            page.on("console", lambda m: recorded.console.append((m.type, m.text)))
+            page.on("pageerror", lambda e: recorded.errors.append(str(e)))
+            yield page, recorded
+        finally:
+            await browser.close()

@@ -1,0 +1,81 @@
+"""What tests build and inspect graphs with: the small world most store and API tests start from
+(``build_world``), names, and snapshots proving a refused write changed nothing.
+
+Fixtures over these are in conftest.py (``small_world``: a store holding ``build_world``;
+``api_world``: the generated client on the app over it); test modules needing another graph build
+their own and name their fixture after it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from graph_model.cypher import statement
+from graph_model.enums import Label, MetaLabel
+from graph_model.errors import HubError
+from graph_model.mutations import create_node
+from graph_model.queries import node_counts, rel_counts
+from graph_model.stores.falkordb import FalkorStore
+
+DUMP_NODES = statement("test_mutations_dump_nodes",
+                       "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props", register=False)
+DUMP_RELS = statement("test_mutations_dump_rels",
+                      "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.key AS start, b.key AS end, "
+                      "properties(r) AS props", register=False)
+
+
+async def snapshot(store: FalkorStore) -> tuple[Any, ...]:
+    """Everything in the graph, in a stable order (but the audit log, which records refusals too)."""
+    nodes = sorted(repr((r["labels"], sorted(r["props"].items()))) for r in await store.read(DUMP_NODES)
+                   if MetaLabel.AUDIT_ENTRY.value not in r["labels"])
+    rels = sorted(repr((r["type"], r["start"], r["end"], sorted(r["props"].items())))
+                  for r in await store.read(DUMP_RELS))
+    return await node_counts(store), await rel_counts(store), nodes, rels
+
+
+async def links(store: FalkorStore, key: str) -> set[tuple[str, str]]:
+    """(type, end key) of every relationship leaving the node ``key``."""
+    return {(r["type"], r["end"]) for r in await store.read(DUMP_RELS) if r["start"] == key}
+
+
+async def fails_cleanly(store: FalkorStore, error: type[HubError], field: str, call: Any) -> HubError:
+    """Await ``call``; it must raise ``error`` naming ``field`` and leave the graph untouched."""
+    before = await snapshot(store)
+    with pytest.raises(error) as caught:
+        await call
+    assert type(caught.value) is error, caught.value
+    assert field in {e.field for e in caught.value.errors}, caught.value.errors
+    assert await snapshot(store) == before
+    return caught.value
+
+
+def names(en: str, fa: str = "نام") -> dict[str, str]:
+    return {"nameEn": en, "nameFa": fa}
+
+
+async def build_world(store: FalkorStore) -> None:
+    """Two provinces, three counties, two institutions, a donor, a council, services and a licence type."""
+    for key, en in (("IR-00", "Markazi"), ("IR-01", "Khuzestan")):
+        await create_node(store, Label.PROVINCE, {"key": key, **names(en)})
+    for key, province in (("IR-00-0001", "IR-00"), ("IR-00-0002", "IR-00"), ("IR-01-0001", "IR-01")):
+        await create_node(store, Label.COUNTY, {"key": key, "province": province, **names(key)})
+    await create_node(store, Label.TARGET_GROUP, {"key": "tg-elderly", **names("Elderly", "سالمندان")})
+    for key in ("svc-care", "svc-skills", "svc-other"):
+        await create_node(store, Label.SERVICE, {"key": key, "domain": "SOCIAL", "targetGroups": ["tg-elderly"],
+                                                 **names(key)})
+    await create_node(store, Label.LICENCE_TYPE, {"key": "lt-care", "validityYears": 5,
+                                                  "services": ["svc-care", "svc-skills"], **names("Care")})
+    await create_node(store, Label.LICENCE_TYPE, {"key": "lt-open", "services": ["svc-care"], **names("Open")})
+    for key, county in (("inst-a", "IR-00-0001"), ("inst-b", "IR-01-0001")):
+        await create_node(store, Label.INSTITUTION, {"key": key, "kind": "CHARITY", "county": county,
+                                                     **names(key)})
+    await create_node(store, Label.DONOR, {"key": "donor-1", "kind": "COMPANY", "province": "IR-00",
+                                           **names("Donor one")})
+    await create_node(store, Label.PERSON, {"key": "person-1", **names("Person one")})
+    await create_node(store, Label.COUNCIL, {"key": "council-1", "kind": "PARTICIPATION_COUNCIL",
+                                             "level": "PROVINCIAL", "provinces": ["IR-00"], **names("Council")})
+    await create_node(store, Label.EVENT, {"key": "evt-1", "kind": "MAWKIB", "startsOn": "2024-08-20",
+                                           "county": "IR-01-0001", "organiserInstitutions": ["inst-b"],
+                                           **names("Mawkib")})
