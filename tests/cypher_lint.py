@@ -7,14 +7,15 @@ JavaScript. Install it once with::
 
     npm ci --prefix tools/cypher-lint --no-audit --no-fund
 
-``lint`` starts node once for all the statements it is given (node and the linter take
-a second or more to start).
+``lint`` starts one node process for all the statements it is given; lint.mjs lints each
+distinct text once, as every Cypher version, in one worker thread per core. There is no
+time limit: on a busy machine the lint is slow, not broken. When node or the package is
+missing, or lint.mjs cannot run, ``CypherLintUnavailable`` says so in one message.
 """
 
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -90,14 +91,17 @@ NEO4J_PROCEDURES: tuple[str, ...] = ()
 ERROR, WARNING = 1, 2
 
 
-class StatementLike(Protocol):
-    name: str
-    text: str
-    params: tuple[str, ...]
+class StatementLike(Protocol):  # read-only members: graph_model's Statement is a frozen dataclass
+    @property
+    def name(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def params(self) -> tuple[str, ...]: ...
 
 
 class CypherLintUnavailable(RuntimeError):
-    """node or the linter package is missing."""
+    """The linter cannot run: node or the package is missing, or lint.mjs failed."""
 
 
 def schema() -> dict[str, list[str]]:
@@ -124,20 +128,33 @@ def _node() -> str:
 
 
 def run(statements: Iterable[StatementLike], *, functions: Iterable[str] = NEO4J_FUNCTIONS,
-        procedures: Iterable[str] = NEO4J_PROCEDURES, timeout: float = 600) -> dict[str, Any]:
-    """Lint the statements in one node process; return lint.mjs's whole JSON answer."""
+        procedures: Iterable[str] = NEO4J_PROCEDURES, workers: int | None = None,
+        java_assertions: bool = False) -> dict[str, Any]:
+    """Lint the statements in one node process; return lint.mjs's whole JSON answer.
+
+    ``workers``: lint.mjs's worker threads (default: one per core). ``java_assertions``: run
+    the package's compiled Java with its assertions on (slower; see lint.mjs).
+    """
     batch = [{"name": s.name, "text": s.text, "params": list(s.params)} for s in statements]
     names = [s["name"] for s in batch]
     if len(set(names)) != len(names):
         raise ValueError("statement names must be unique")
-    request = {"schema": schema(), "functions": list(functions), "procedures": list(procedures),
-               "statements": batch}
+    request: dict[str, Any] = {"schema": schema(), "functions": list(functions), "procedures": list(procedures),
+                               "statements": batch, "javaAssertions": java_assertions}
+    if workers is not None:
+        request["workers"] = workers
     done = subprocess.run([_node(), str(LINT_SCRIPT)], input=json.dumps(request), capture_output=True,
-                          text=True, encoding="utf-8", cwd=LINT_DIR, timeout=timeout, check=False)
+                          text=True, encoding="utf-8", cwd=LINT_DIR, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"{LINT_SCRIPT} exited with {done.returncode}:\n{done.stderr.strip()}\n"
-                           f"(if the package is broken or outdated, {INSTALL_HINT})")
-    return json.loads(done.stdout)
+        stderr = "\n".join(done.stderr.strip().splitlines()[-20:])
+        raise CypherLintUnavailable(f"{LINT_SCRIPT} exited with {done.returncode}:\n{stderr}\n"
+                                    f"(if the package is broken or outdated, {INSTALL_HINT})")
+    try:
+        answer: dict[str, Any] = json.loads(done.stdout)
+    except ValueError as error:
+        raise CypherLintUnavailable(f"{LINT_SCRIPT} did not answer one JSON document ({error}): "
+                                    f"{done.stdout[:200]!r}") from None
+    return answer
 
 
 def lint(statements: Iterable[StatementLike], *, functions: Iterable[str] = NEO4J_FUNCTIONS,
@@ -148,15 +165,7 @@ def lint(statements: Iterable[StatementLike], *, functions: Iterable[str] = NEO4
     linted as both), ``severity`` (1 error, 2 warning), ``message``, ``offsets`` and the
     ``excerpt`` of the text they point at.
     """
-    # Two node processes (the machine has two cores): linting costs up to ~0.4 s per statement.
-    batch = list(statements)
-    halves = [batch[::2], batch[1::2]]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        answers = list(pool.map(lambda part: run(part, functions=functions, procedures=procedures), halves))
-    answer = {"linter": answers[0]["linter"], "results": [r for a in answers for r in a["results"]],
-              "notInCatalogue": {v: {k: sorted({x for a in answers for x in a["notInCatalogue"][v][k]})
-                                     for k in ("functions", "procedures")}
-                                 for v in answers[0]["notInCatalogue"]}}
+    answer = run(statements, functions=functions, procedures=procedures)
     unknown = {version: names for version, found in answer["notInCatalogue"].items()
                for names in [found["functions"] + found["procedures"]] if names}
     if unknown:
