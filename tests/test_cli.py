@@ -106,7 +106,7 @@ def test_serve_seeds_an_empty_store_and_answers(tmp_path: Path, repo_root: Path)
     assert "seeding the demo profile" in output
     token = re.findall(r"hub_[0-9a-f]{12}_[A-Za-z0-9_-]+", output)[0]
     assert f"curl -H 'Authorization: Bearer {token}'" in output and url in output
-    assert f'{{"Authorization": "Bearer {token}"}}' in output and "Headers tab" in output
+    assert f"GraphiQL ({url}): paste it in the API key field" in output
     assert proc.returncode == 0, output
     assert not EmbeddedServer(tmp_path).ping(), "serve must stop the server it started"
 

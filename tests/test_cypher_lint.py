@@ -8,7 +8,7 @@ and as Cypher 25. Needs node and ``npm ci --prefix tools/cypher-lint --no-audit 
 One node process lints every registered statement and the negative controls together.
 ``test_neo4j_accepts_every_statement`` fails once, naming every statement Neo4j rejects
 with its diagnostics; when the linter cannot run at all (node or the package missing or
-broken) it fails with that one message, and the tests that need the linter's answer skip,
+broken) it fails with that one message, and the other tests that need the linter skip,
 pointing at it.
 """
 

@@ -6,7 +6,7 @@ the principal in ``scope["state"]["principal"]``, where the GraphQL context and 
 it. Refusals are JSON bodies in the GraphQL error shape with an HTTP status: 401 + WWW-Authenticate
 (UNAUTHENTICATED), 429 + Retry-After (RATE_LIMITED), 503 (STORE_UNAVAILABLE while looking up a
 key). The GraphiQL page itself (GET /graphql asking for HTML) and the health probes need no
-credentials; GraphiQL sends the key in its Headers tab.
+credentials; GraphiQL sends the key from its API key field (or its Headers tab).
 """
 
 from __future__ import annotations

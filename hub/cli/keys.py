@@ -123,7 +123,7 @@ async def demo_key(store: GraphStore, url: str, console: Console | None = None) 
     query = '{"query": "{ provinces { totalCount } }"}'
     console.print(f"  curl -H '{BEARER} {token}' -H 'Content-Type: application/json' -d '{query}' {url}",
                   highlight=False, soft_wrap=True, markup=False)
-    console.print(f'  GraphiQL: put {{"Authorization": "Bearer {token}"}} in the Headers tab',
+    console.print(f"  GraphiQL ({url}): paste it in the API key field above the editor",
                   highlight=False, soft_wrap=True, markup=False)
     return token
 
