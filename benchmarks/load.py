@@ -2,12 +2,14 @@
 expected; req/s, p50/p99 per kind of operation, and the server's memory sampled every second.
 
     .venv/bin/python benchmarks/load.py [--data-dir .hub-load] [--clients 64] [--seconds 60] [--writes 0.1]
+                                        [--attack]
 
 An empty data folder is seeded with `national` first (`hub seed --profile national`, about a minute;
 the time is printed). The server runs as `hub serve` in a subprocess on 127.0.0.1 with a fresh
-HS256 key in HUB_JWT_KEY, so this script signs its own tokens: `viewer` for reads, `editor` for writes.
-The per-key rate limit is switched off (HUB_RATE_LIMIT=0): every client would otherwise share one
-token's budget of 600 requests a minute. Every other setting is the default.
+HS256 key in HUB_JWT_KEY, so this script signs its own tokens: `viewer` for reads, `editor` for writes,
+one subject per client (each is a user: the per-key limit on concurrent analytics counts per subject).
+The per-key rate limit is switched off (HUB_RATE_LIMIT=0), so that it is the server's capacity that is
+measured, not a budget of 600 requests a minute. Every other setting is the default.
 
 Each client loops for the duration: picks an operation by weight (browse a province's institutions,
 an institution by key with its county and services, a province overview, the network around an
@@ -16,6 +18,15 @@ update an institution's source), sends it and waits for the answer. An error is 
 transport failure, a GraphQL `errors` entry or a typed mutation error. Memory: VmRSS of the server
 process (uvicorn in `hub serve`) and of its children (the embedded FalkorDB), read from /proc each
 second; growth compares the mean of the first 10 s with the mean of the last 10 s (target < 10%).
+
+``--attack`` (issue 15): two phases on the same server, each ``--seconds`` long: the clients alone,
+then the clients with an attacker mixed in, who sends one attack a second from its own key, in turn:
+29,000 ids to `nodes`, an enum filter of 90,000 values, thirty aliased `brokers` over different
+windows, four analyses at once over windows nothing has cached (the per-key limit admits two), and
+a what-if of 11,000 changes (benchmarks/load_attack.py). Reported: the well-behaved clients' errors
+and p99 in each phase (target: 0 errors, p99 with the attacker within 2x of without), what became
+of the attacks, and the worst `/healthz` and cheap query of another key, sampled every 0.2 s during
+the attacked phase.
 """
 
 from __future__ import annotations
@@ -39,6 +50,9 @@ import httpx
 import jwt
 from rich.console import Console
 from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks import load_attack as attack  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 HUB = str(Path(sys.executable).with_name("hub"))
@@ -102,8 +116,8 @@ class Tally:
             self.samples.append(f"{kind}: {what[:300]}")
 
 
-def token(key: str, role: str) -> str:
-    claims = {"sub": f"load-{role}", "role": role, "provinces": [], "exp": int(time.time()) + 24 * 3600}
+def token(key: str, role: str, subject: str | None = None) -> str:
+    claims = {"sub": subject or f"load-{role}", "role": role, "provinces": "*", "exp": int(time.time()) + 24 * 3600}
     return jwt.encode(claims, key, algorithm="HS256")
 
 
@@ -185,9 +199,11 @@ def operation(kind: str, keys: Keys, rng: random.Random, serial: int) -> tuple[s
 
 
 async def client_loop(n: int, client: httpx.AsyncClient, keys: Keys, stop: float, writes: float,
-                      headers: dict[str, dict[str, str]], tally: Tally) -> None:
+                      secret: str, tally: Tally, skip: tuple[str, ...] = ()) -> None:
     rng = random.Random(n)
-    kinds, weights = zip(*READS, strict=True)
+    headers = {role: {"Authorization": f"Bearer {token(secret, role, f'load-{role}-{n}')}"}
+               for role in ("viewer", "editor")}
+    kinds, weights = zip(*[(k, w) for k, w in READS if k not in skip], strict=True)
     serial = 0
     while time.monotonic() < stop:
         serial += 1
@@ -288,7 +304,7 @@ async def run(args: argparse.Namespace) -> bool:
     with log.open("wb") as out:
         server = subprocess.Popen([HUB, "serve", "--host", "127.0.0.1", "--port", str(args.port)], env=env,
                                   cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    headers = {role: {"Authorization": f"Bearer {token(key, role)}"} for role in ("viewer", "editor")}
+    headers = {"viewer": {"Authorization": f"Bearer {token(key, 'viewer')}"}}
     limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{args.port}", limits=limits,
@@ -304,9 +320,27 @@ async def run(args: argparse.Namespace) -> bool:
             stop = time.monotonic() + args.seconds
             began = time.perf_counter()
             await asyncio.gather(sample_memory(server.pid, stop, memory), *(
-                client_loop(n, client, keys, stop, args.writes, headers, tally) for n in range(args.clients)))
+                client_loop(n, client, keys, stop, args.writes, key, tally, args.skip) for n in range(args.clients)))
             elapsed = time.perf_counter() - began
-        return report(tally, elapsed, memory, args.clients)
+            ok = report(tally, elapsed, memory, args.clients)
+            if not args.attack:
+                return ok
+            attacked, memory = Tally(), []
+            attacks, watched = attack.Outcomes(), attack.Watch()
+            stop = time.monotonic() + args.seconds
+            began = time.perf_counter()
+            side_client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{args.port}", timeout=httpx.Timeout(120.0))
+            async with side_client as side:
+                await asyncio.gather(sample_memory(server.pid, stop, memory), *(
+                    client_loop(n, client, keys, stop, args.writes, key, attacked, args.skip)
+                    for n in range(args.clients)),
+                    attack.attacker(side, key, keys.institutions, keys.services, stop, attacks),
+                    attack.watch(side, key, stop, watched))
+            elapsed = time.perf_counter() - began
+            console.print("[bold]with the attacker[/]")
+            report(attacked, elapsed, memory, args.clients)
+            return attack.compare(console, tally.latencies, tally.errors, attacked.latencies, attacked.errors,
+                                  attacks, watched)
     finally:
         server.terminate()
         try:
@@ -322,4 +356,10 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--writes", type=float, default=0.1, help="share of requests that are mutations")
     parser.add_argument("--port", type=int, default=8765)
-    sys.exit(0 if asyncio.run(run(parser.parse_args())) else 1)
+    parser.add_argument("--skip", action="append", default=[], choices=[k for k, _ in READS],
+                        help="leave a kind of read out of the mix (repeatable)")
+    parser.add_argument("--attack", action="store_true",
+                        help="a second phase with one attack request a second mixed in (issue 15)")
+    arguments = parser.parse_args()
+    arguments.skip = tuple(arguments.skip)
+    sys.exit(0 if asyncio.run(run(arguments)) else 1)

@@ -9,7 +9,7 @@ lists bind ``mb`` (member), ``r`` and ``n`` (council).
 from __future__ import annotations
 
 from graph_model.cypher import at_most
-from graph_model.enums import Label
+from graph_model.enums import DonorKind, Label
 from graph_model.listing import Entity, Filter, ListSpec, Sort, lint_samples
 
 SEARCH = Filter("search", where="n.searchText CONTAINS $search")
@@ -47,11 +47,20 @@ def _names(*more: Sort, default: str = "NAME_EN", filters: tuple[Filter, ...] = 
 PROVINCE = _names(Sort("POPULATION", "coalesce(n.population, -1)"), name="Province")
 COUNTY = _names(Sort("POPULATION", "coalesce(n.population, -1)"), name="County",
                 filters=(SEARCH, Filter("province", where="n.provinceKey = $province", key_of=Label.PROVINCE)))
+# An institution's total takes in individual donors' gifts, withheld from callers without the
+# personal right (hub.auth.privacy): they sort by the gifts of the other donors, which they can
+# list and add up themselves (graph_model.listing.Sort.public). Every other sort of every list is
+# over figures all readers see: donor, donation and council-seat lists hold no individual donor for
+# them (hub.auth.visibility narrows them), so their DONATIONS and AMOUNT sorts add up visible gifts only.
+_PUBLIC_GIFTS = Sort("DONATIONS", "coalesce(sum(s_d.amount), 0)",
+                     "OPTIONAL MATCH (n)<-[s_d:DONATED_TO]-(s_dn:Donor) WHERE s_dn.kind <> $sortIndividual",
+                     params=(("sortIndividual", DonorKind.INDIVIDUAL.value),))
 INSTITUTION = _names(
     Sort("RESIDENTS", "coalesce(n.residents, -1)"),
     Sort("FOUNDED", "coalesce(n.founded, '')"),
     Sort("CAPACITY", "coalesce(sum(s_o.capacity), 0)", "OPTIONAL MATCH (n)-[s_o:OFFERS]->(:Service)"),
-    Sort("DONATIONS", "coalesce(sum(s_d.amount), 0)", "OPTIONAL MATCH (n)<-[s_d:DONATED_TO]-(:Donor)"),
+    Sort("DONATIONS", "coalesce(sum(s_d.amount), 0)", "OPTIONAL MATCH (n)<-[s_d:DONATED_TO]-(:Donor)",
+         public=_PUBLIC_GIFTS),
     name="Institution",
     filters=(
         SEARCH,

@@ -45,11 +45,19 @@ class Filter:
 
 @dataclass(frozen=True)
 class Sort:
-    """A sort key: an expression over the carried variables, or an aggregate over a pattern."""
+    """A sort key: an expression over the carried variables, or an aggregate over a pattern.
+
+    ``public``: what a caller without the right to see personal data sorts by instead, for a sort
+    whose value takes in figures withheld from it (a total over individual donors' gifts). The
+    order of a list must not tell what its figures withhold: sorted by a hidden total, the rows
+    come out in the order of that total (issue 15). The public variant counts only what such a
+    caller may see, so the order reveals nothing it could not add up itself."""
 
     name: str
     expr: str
     optional_match: str = ""  # e.g. "OPTIONAL MATCH (n)<-[s:DONATED_TO]-(:Donor)"; expr aggregates it
+    public: Sort | None = None
+    params: tuple[tuple[str, Any], ...] = ()  # constant parameters its fragments use (values travel as such)
 
 
 @dataclass(frozen=True)
@@ -112,12 +120,13 @@ class Item:
 @dataclass(frozen=True)
 class Page:
     """A page of a list. ``total`` is None for a root list unless its page shows it (an empty
-    list); ``count_root`` counts it when asked."""
+    list); ``count_root`` counts it when asked. ``order``: the ordering its cursors are bound to."""
 
     items: list[Item]
     has_next: bool
     has_previous: bool
     total: int | None = None
+    order: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,11 @@ class Request:
     after: tuple[Any, str] | None = None
     before: tuple[Any, str] | None = None
     backwards: bool = False  # ``last``: take the page from the end of the window
+    # Whether the caller may sort by personal figures (set from its visibility, hub.auth.visibility);
+    # by default not: a request that was never told sorts by what everyone may see.
+    personal: bool = False
+    # The ordering the ``after``/``before`` cursors were issued for (``order_of``); None: no cursor.
+    cursor_order: str | None = None
 
     def used(self) -> tuple[str, ...]:
         return tuple(sorted(k for k, v in self.filters if v is not None))
@@ -199,13 +213,30 @@ def _name(spec: ListSpec, used: tuple[str, ...], sort: str, descending: bool, wh
     return "__".join([f"{what}_{spec.name}", *used, sort.lower(), "desc" if descending else "asc"])
 
 
+def public_sort(spec: ListSpec, sort_name: str, personal: bool) -> bool:
+    """Whether a caller (``personal``: may see personal figures) sorts by the sort's public variant."""
+    return not personal and spec.sort(sort_name).public is not None
+
+
+def order_of(spec: ListSpec, sort_name: str, personal: bool) -> str:
+    """What a cursor of this list is bound to: the kind of item, the sort, and the caller's
+    visibility. A cursor is only valid in an ordering with the same name (hub.execution.cursors)."""
+    return f"{spec.entity.name}.{sort_name}.{'personal' if personal else 'public'}"
+
+
 @lru_cache(maxsize=4096)
 def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: bool,
-            register: bool = False) -> Statement:
-    """The page statement for a list with the given filters in use, sort and direction."""
+            register: bool = False, public: bool = False) -> Statement:
+    """The page statement for a list with the given filters in use, sort and direction;
+    ``public``: by the sort's public variant (``Sort.public``), for a caller without the right to
+    see personal data."""
     nested = spec.parent is not None
     body, carry = _body(spec, used)
-    sort = _sort_clause(spec.sort(sort_name), carry, nested)
+    chosen = spec.sort(sort_name)
+    if public and chosen.public is not None:
+        chosen = chosen.public
+        sort_name = f"{sort_name}_public"
+    sort = _sort_clause(chosen, carry, nested)
     direction = "DESC" if descending else "ASC"
     if nested:
         # Every item of every parent is sorted and counted, but only the page's items are
@@ -259,12 +290,19 @@ def lint_samples(specs: list[ListSpec]) -> list[Statement]:
             own += [s.name for s in spec.sorts if s.name != spec.entity.default_sort]
             out.append(compose(spec, (), spec.entity.default_sort, True, register=True))
             out.append(compose_count(spec, every, register=True))
+            # and the public variants (Sort.public), each once with its list
+            out += [compose(spec, (), s.name, False, register=True, public=True) for s in spec.sorts if s.public]
         out += [compose(spec, (), name, False, register=True) for name in dict.fromkeys(own)]
     return out
 
 
 def _params(spec: ListSpec, req: Request, cursor: tuple[Any, str] | None, limit: int) -> dict[str, Any]:
-    params = req.values()
+    sort_name = req.sort or spec.entity.default_sort
+    chosen = spec.sort(sort_name)
+    if not req.personal and chosen.public is not None:
+        chosen = chosen.public
+    params = dict(chosen.params)
+    params.update(req.values())
     params.update(cursorSv=cursor[0] if cursor else None, cursorId=cursor[1] if cursor else None, limit=limit)
     return params
 
@@ -284,6 +322,23 @@ def _check_filters(spec: ListSpec, req: Request) -> tuple[str, ...]:
     return req.used()
 
 
+def _ordering(spec: ListSpec, req: Request) -> tuple[str, bool, str]:
+    """(sort name, public variant or not, the ordering's name) of a request; a cursor issued for
+    another ordering (another sort, kind of item, or visibility) is refused, naming its argument."""
+    sort_name = req.sort or spec.entity.default_sort
+    if not any(s.name == sort_name for s in spec.sorts):
+        # The sort enum of an entity is shared by its lists; some sorts mean nothing in some of them
+        # (CAPACITY: the capacity an institution offers, not an event's services).
+        raise ValidationFailed("sort does not apply here", [FieldError(
+            "orderBy", f"this list cannot be sorted by {sort_name}")])
+    order = order_of(spec, sort_name, req.personal)
+    if req.cursor_order is not None and req.cursor_order != order:
+        field = "after" if req.after is not None else "before"
+        raise ValidationFailed("cursor from another ordering", [FieldError(
+            field, "was issued for another list, sort or caller: start the list again without it")])
+    return sort_name, public_sort(spec, sort_name, req.personal), order
+
+
 def _direction(req: Request) -> tuple[bool, tuple[Any, str] | None]:
     # ``last``/``before`` read the list in the other direction from the cursor, then turn the page round.
     if req.backwards:
@@ -295,19 +350,21 @@ def _items(rows: list[dict[str, Any]]) -> list[Item]:
     return [Item(r["row"], r["edge"], (r["sv"], r["id"])) for r in rows]
 
 
-def _page(items: list[Item], limit: int, req: Request, *, more: bool, earlier: bool, total: int | None) -> Page:
+def _page(items: list[Item], limit: int, req: Request, *, more: bool, earlier: bool, total: int | None,
+          order: str) -> Page:
     items = items[:limit]
     if req.backwards:
-        return Page(items[::-1], has_next=earlier, has_previous=more, total=total)
-    return Page(items, has_next=more, has_previous=earlier, total=total)
+        return Page(items[::-1], has_next=earlier, has_previous=more, total=total, order=order)
+    return Page(items, has_next=more, has_previous=earlier, total=total, order=order)
 
 
 async def fetch_root(store: GraphStore, spec: ListSpec, req: Request) -> Page:
     """A page of a root list: one round trip (``count_root`` for its total, unless the page
     shows it)."""
     used = _check_filters(spec, req)
+    sort_name, public, order = _ordering(spec, req)
     descending, cursor = _direction(req)
-    stmt = compose(spec, used, req.sort or spec.entity.default_sort, descending)
+    stmt = compose(spec, used, sort_name, descending, public=public)
     rows = await store.read(stmt, **_params(spec, req, cursor, req.limit + 1))
     earlier = (req.before if req.backwards else req.after) is not None
     # Without a cursor an empty page is an empty list: a search that matches none of the
@@ -315,7 +372,8 @@ async def fetch_root(store: GraphStore, spec: ListSpec, req: Request) -> Page:
     # would show its total too, but then the statements a request costs would depend on its
     # page size, which tests/round_trips.json rules out.)
     total = 0 if cursor is None and not rows else None
-    return _page(_items(rows), req.limit, req, more=len(rows) > req.limit, earlier=earlier, total=total)
+    return _page(_items(rows), req.limit, req, more=len(rows) > req.limit, earlier=earlier, total=total,
+                 order=order)
 
 
 async def count_root(store: GraphStore, spec: ListSpec, req: Request) -> int:
@@ -327,13 +385,14 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
     """The same page of a nested list for many parents, in one round trip; parents with no
     items get an empty page."""
     used = _check_filters(spec, req)
+    sort_name, public, order = _ordering(spec, req)
     descending, cursor = _direction(req)
-    stmt = compose(spec, used, req.sort or spec.entity.default_sort, descending)
+    stmt = compose(spec, used, sort_name, descending, public=public)
     rows = await store.read(stmt, keys=list(dict.fromkeys(keys)), **_params(spec, req, cursor, req.limit + 1))
     pages = {}
     for r in rows:
         total, remaining = int(r["total"]), int(r["remaining"])
         pages[r["key"]] = _page(_items(r["page"]), req.limit, req, more=remaining > req.limit,
-                                earlier=total > remaining, total=total)
-    empty = Page([], has_next=False, has_previous=False, total=0)
+                                earlier=total > remaining, total=total, order=order)
+    empty = Page([], has_next=False, has_previous=False, total=0, order=order)
     return {k: pages.get(k, empty) for k in keys}

@@ -2,11 +2,17 @@
 
 A row is a plain dict of property values. Dates travel as ISO strings (``YYYY-MM-DD``) so
 that both stores compare and sort them the same way; amounts are integer rials.
+
+Every value must be one the stores hold exactly: integers within 64 bits (amounts within
+``MAX_AMOUNT``), finite floats (coordinates on the globe), and texts within their length
+(``graph_model.text.TEXT_LIMITS``) that are valid Unicode. A value outside is a field error, never
+a store error or a silently clamped figure.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
@@ -26,7 +32,7 @@ from graph_model.enums import (
     ServiceDomain,
 )
 from graph_model.errors import FieldError, ValidationFailed
-from graph_model.text import search_text
+from graph_model.text import MAX_INT, search_text, text_problem
 
 
 class Date:
@@ -102,6 +108,19 @@ REL_FIELDS.update({
                 "year": Field(int, required=True)},
 })
 
+# The largest amount of one gift, in rials: 10^15 (a thousand trillion rials, far above any single
+# gift a welfare institution receives). Why a bound: a total must never overflow, and an amount the
+# store cannot hold (2^63 and up) must never be clamped. The overview sums amounts in two parts (whole
+# 10^9 rials and the rest, recombined as Python ints: graph_model.statements.overview), exact however
+# many gifts there are. Totals a store sums whole (giving per institution, donor or event in
+# graph_model.links; a donor-institution pair and the DONATIONS order in graph_model.list_specs) are
+# doubles in FalkorDB, exact below 2^53 (9 gifts of the maximum) and turned into a negative number by
+# toInteger past 2^63, which takes more than 9,000 gifts of the maximum on one record; Neo4j sums
+# 64-bit integers exactly to the same bound.
+MAX_AMOUNT = 10**15
+# Coordinates (WGS 84 degrees).
+RANGES: dict[str, tuple[float, float]] = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
+
 # Amounts, capacities and head counts are never negative.
 NON_NEGATIVE = frozenset({"amount", "capacity", "people", "population", "residents",
                           "age0to14", "age60plus", "male", "female", "validityYears"})
@@ -127,10 +146,24 @@ def _check(name: str, value: Any, spec: Field) -> str | None:
         ok = isinstance(value, spec.type)
     if not ok:
         return f"expected {spec.type.__name__}, got {type(value).__name__}"
+    if spec.type is str:
+        return "must not be empty" if spec.required and not value.strip() else text_problem(value, name)
+    return _number_problem(name, value)
+
+
+def _number_problem(name: str, value: float) -> str | None:
+    """Why a number cannot be stored as ``name`` (None when it can)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    if isinstance(value, int) and not -MAX_INT - 1 <= value <= MAX_INT:
+        return f"is too large: at most {MAX_INT:,}"
     if name in NON_NEGATIVE and value < 0:
         return "must not be negative"
-    if spec.type is str and spec.required and not value.strip():
-        return "must not be empty"
+    if name == "amount" and value > MAX_AMOUNT:
+        return f"is too large: one gift is at most {MAX_AMOUNT:,} rials"
+    low, high = RANGES.get(name, (-math.inf, math.inf))
+    if not low <= value <= high:
+        return f"must be between {low:g} and {high:g}"
     return None
 
 
@@ -148,7 +181,10 @@ def field_errors(props: dict[str, Any], fields: dict[str, Field], path: str = ""
 
 def validate_node(label: Label, key: Any, props: dict[str, Any]) -> None:
     """Raise ValidationFailed listing every wrong field of a node row."""
-    errors = [] if isinstance(key, str) and key.strip() else [FieldError("key", "must be a non-empty string")]
+    if not (isinstance(key, str) and key.strip()):
+        errors = [FieldError("key", "must be a non-empty string")]
+    else:
+        errors = [FieldError("key", why)] if (why := text_problem(key, "key")) else []
     errors += field_errors(props, NODE_FIELDS[label])
     if errors:
         raise ValidationFailed(f"invalid {label.value} {key!r}", errors)

@@ -4,21 +4,29 @@ needs, and the pseudonyms individual donors are shown under.
 The analytics are computed and cached in full, for everyone (``graph_model.cache``); what a
 caller without the right to see personal data may see is decided afterwards, per request, by
 the API layer. It needs to know which donors in an answer are individuals
-(``individual_donors``), how many individual donors an aggregate covers (``three_w_individuals``
-for the 3W cells, ``individual_years`` for the overview's donation years), and a stable handle
-to show an individual donor under in a network without naming it (``pseudonym``). These facts
-are the same for every caller, so they may be cached under shared keys; redacted answers never are.
+(``individual_donors``), how many individual donors an aggregate covers (``individual_years``
+for the overview's donation years), and a stable handle to show an individual donor under in a
+network without naming it (``pseudonym``). These facts are the same for every caller, so they may
+be cached under shared keys; redacted answers never are.
+
+Some figures are not suppressed but computed again from what the caller may see: the gifts of
+donors who are not individuals, each of which is listed to every reader anyway (``public_giving``
+for the networks' overlaps and main donors, ``three_w_public`` for the 3W matrix). A sum of
+visible gifts tells nothing that is withheld, whatever it is subtracted from: another overlap,
+another window, another scope or level, an overview total (issue 15). The threshold rule with
+complementary suppression (graph_model.donation_disclosure) protects the overview and giving
+totals, one fixed table; these answers take any window, scope and pair, more tables than a
+suppression pattern could be audited over.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +39,7 @@ from graph_model.enums import DonorKind
 from graph_model.networks.projections import GivingColumns
 from graph_model.networks.scope import NetworkScope, ScopeData
 from graph_model.networks.service import Networks
+from graph_model.offload import offload
 from graph_model.overview import NOWRUZ_YEARS, Calendar, Overview, nowruz_dates
 from graph_model.statements.privacy import ALL_INDIVIDUAL_DONORS, INDIVIDUAL_DONORS, INDIVIDUAL_YEARS
 from graph_model.stores.base import GraphStore
@@ -48,11 +57,12 @@ PSEUDONYM_PREFIX = "individual-"
 # and edges of one drawing, or of several queries, together; it changes on restart and differs
 # between workers, so it is a handle for a session, never an identifier to keep.
 _SECRET = secrets.token_bytes(32)
+PSEUDONYM_KEY = _SECRET  # what each request's visibility (hub.auth.visibility) carries
 
 
-def pseudonym(key: str) -> str:
+def pseudonym(key: str, secret: bytes = _SECRET) -> str:
     """The opaque stand-in for an individual donor's key (HMAC-SHA256, 80 bits shown)."""
-    return PSEUDONYM_PREFIX + hmac.new(_SECRET, key.encode(), hashlib.sha256).hexdigest()[:20]
+    return PSEUDONYM_PREFIX + hmac.new(secret, key.encode(), hashlib.sha256).hexdigest()[:20]
 
 
 async def individual_donors(store: GraphStore, keys: Iterable[str]) -> frozenset[str]:
@@ -80,21 +90,61 @@ def gifts_of(data: ScopeData, donors: frozenset[str]) -> ScopeData:
     return dataclasses.replace(data, giving=kept)
 
 
-async def three_w_individuals(coverage: Coverage, networks: Networks, scope: NetworkScope, level: Level,
-                              as_of: dt.date) -> dict[tuple[str, str], int]:
-    """Individual donors funding each 3W cell, by (area, service): the 3W matrix over the gifts of
-    individual donors alone (same providers, so the same cells). Kept per graph version."""
+def _scope_donors(data: ScopeData) -> tuple[str, ...] | set[str]:
+    return data.giving.donors if isinstance(data.giving, GivingColumns) else {g.donor for g in data.giving}
+
+
+async def three_w_public(coverage: Coverage, networks: Networks, scope: NetworkScope, level: Level,
+                         as_of: dt.date) -> dict[tuple[str, str], tuple[int, int]]:
+    """(funders, funding) of each 3W cell, by (area, service), over the gifts of donors who are not
+    individuals: the 3W matrix as a caller without the right to see personal data sees it (same
+    providers, so the same cells). Kept per graph version."""
     version = await current(coverage.store)
 
-    async def compute() -> dict[tuple[str, str], int]:
+    async def compute() -> dict[tuple[str, str], tuple[int, int]]:
         data = await networks.data(scope)
-        donors = data.giving.donors if isinstance(data.giving, GivingColumns) else {g.donor for g in data.giving}
-        individuals = await individual_donors(coverage.store, donors)
+        donors = _scope_donors(data)
+        public = frozenset(donors) - await individual_donors(coverage.store, donors)
         areas = await coverage.areas(version)
         providers = await coverage.providers(version, tuple(sorted(areas.services)), as_of)
-        rows = await asyncio.to_thread(matrix, providers, gifts_of(data, individuals), level)
-        return {(r.area, r.service): r.funders for r in rows}
-    return await coverage.cache.get(version, ("privacy", "3w", scope, level, as_of), compute)
+        rows = await offload(matrix, providers, gifts_of(data, public), level)
+        return {(r.area, r.service): (r.funders, r.funding) for r in rows}
+    return await coverage.cache.get(version, ("privacy", "3w-public", scope, level, as_of), compute)
+
+
+@dataclass(frozen=True)
+class PublicGiving:
+    """A scope's gifts as a caller without the right to see personal data sees them: per
+    institution, what each donor that is not an individual gave it in the window (rials);
+    ``individuals``: the scope's individual donors, whose gifts are left out."""
+
+    by_institution: Mapping[str, Mapping[str, int]]
+    individuals: frozenset[str]
+
+    def given(self, institution: str, donors: Iterable[str] | None = None) -> int:
+        """What ``donors`` (default: every donor) gave ``institution``, individuals' gifts left out."""
+        mine = self.by_institution.get(institution, {})
+        return sum(mine.values()) if donors is None else sum(mine.get(d, 0) for d in donors)
+
+
+async def public_giving(networks: Networks, scope: NetworkScope) -> PublicGiving:
+    """The visible gifts of a scope (``PublicGiving``): two round trips, kept per graph version."""
+    version = await current(networks.store)
+
+    async def compute() -> PublicGiving:
+        data = await networks.data(scope)
+        individuals = await individual_donors(networks.store, _scope_donors(data))
+        return await offload(_public, data, individuals)
+    return await networks.cache.get(version, ("privacy", "public-giving", scope), compute)
+
+
+def _public(data: ScopeData, individuals: frozenset[str]) -> PublicGiving:
+    giving = gifts_of(data, frozenset(_scope_donors(data)) - individuals).edges
+    by_institution: dict[str, dict[str, int]] = {}
+    for g in giving:
+        mine = by_institution.setdefault(g.institution, {})
+        mine[g.donor] = mine.get(g.donor, 0) + g.amount
+    return PublicGiving(by_institution, individuals)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,10 @@ white space collapse, so 'كتابخانه‌ها ۱۲' and 'کتابخانهه�
 ``whole_number`` reads an integer typed or pasted by a person ('1,000,000', '۱۲٬۵۰۰'); the
 API's amounts (the Rials scalar), the CSV exports and ``hub needs import`` all read numbers
 with it, so the three accept the same forms.
+
+``text_problem`` says why a text cannot be taken as a value (too long for its field, a NUL, a lone
+surrogate); the model's validation and the API's input checks (hub.execution.input_checks) both
+apply it, with the limits of ``TEXT_LIMITS``.
 """
 
 from __future__ import annotations
@@ -73,3 +77,37 @@ def whole_number(text: str) -> int:
     if not folded:
         raise ValueError("'' is not a whole number: it is empty")
     raise ValueError(f"{shown!r} is not a whole number")
+
+
+# The longest text, in characters, a field or argument of that name may hold, in the store and in
+# any String argument of the API. Names and titles fit twice the longest real one; free text
+# (a purpose, a source) a paragraph; search text a phrase. Every other text (codes, cursors,
+# operation arguments) has DEFAULT_TEXT_LIMIT. README "Limits" lists them.
+TEXT_LIMITS: dict[str, int] = {
+    "key": 100,
+    "nameFa": 200, "nameEn": 200, "title": 200, "capitalEn": 200, "centroidSource": 200,
+    "number": 100, "wikidata": 100, "role": 100,
+    "source": 500, "purpose": 500, "note": 300,
+    "search": 200,
+}
+DEFAULT_TEXT_LIMIT = 1000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_limit(name: str) -> int:
+    """The most characters a text named ``name`` (its last part: ``input.nameFa`` -> nameFa) may have."""
+    return TEXT_LIMITS.get(name.rsplit(".", 1)[-1], DEFAULT_TEXT_LIMIT)
+
+
+def text_problem(value: str, name: str, *, nul: bool = True) -> str | None:
+    """Why ``value`` cannot be the text ``name`` (None when it can): longer than its limit, or holding
+    a NUL (U+0000) or a lone surrogate (U+D800-U+DFFF: half of a UTF-16 pair, not a character, which
+    JSON's ``\\ud800`` escape can carry but UTF-8, and so the store, cannot)."""
+    most = text_limit(name)
+    if len(value) > most:
+        return f"is {len(value):,} characters long; at most {most:,} are allowed"
+    if nul and "\x00" in value:
+        return "holds a NUL character (U+0000), which no text may contain"
+    if (found := _SURROGATE.search(value)) is not None:
+        return f"holds a lone surrogate (U+{ord(found.group()):04X}), which is not a character: send valid Unicode"
+    return None

@@ -10,6 +10,7 @@ at worst compute from newer data under the older version, never serve older data
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from graph_model.statements.version import BUMP_VERSION, READ_VERSION
@@ -29,8 +30,9 @@ async def current(store: GraphStore) -> Version:
 
 
 def bump_params() -> dict[str, str]:
-    """What the adapters send with BUMP_VERSION after a write that returned rows."""
-    return {"key": KEY}
+    """What the adapters send with BUMP_VERSION after a write that returned rows: ``write`` names
+    this bump, so that a retry of it counts once (graph_model.statements.version)."""
+    return {"key": KEY, "write": uuid.uuid4().hex}
 
 
 __all__ = ["BUMP_VERSION", "EMPTY", "KEY", "Version", "bump_params", "current"]

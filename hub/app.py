@@ -27,6 +27,7 @@ from hub.http.headers import SecurityHeaders, cors
 from hub.http.graphql_over_http import HubGraphQL
 from hub.http.request_id import RequestIdMiddleware
 from hub.auth.middleware import AuthMiddleware
+from hub.execution import cursors
 from hub.http.body_limit import BodyLimitMiddleware
 from hub.schema import build_schema
 from hub.settings import Settings
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     """Build the app. A given ``store`` is used as is and left open; otherwise the lifespan
     opens the one the settings name and closes it on shutdown."""
     settings = settings or Settings.from_env()
+    cursors.configure(settings.cursor_key)  # list cursors are sealed with it (hub.execution.cursors)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -68,7 +70,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         gc.collect()
         gc.freeze()
         try:
-            # A dead embedded server this app started is restarted (hub/supervisor.py).
+            # A dead embedded server is restarted, whether this app started it or found it
+            # running (hub/supervisor.py: one process per data folder holds the lease to).
             async with supervised(opened):
                 yield {"store": opened, "settings": settings, "cache": answers}
         finally:

@@ -5,6 +5,7 @@ Any of them can still be set explicitly."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,6 +29,13 @@ class Limits:
     body_bytes: int = 1_048_576  # HUB_MAX_BODY_BYTES: request body
     rate_per_minute: int = 600  # HUB_RATE_LIMIT: requests per minute per key (0: no limit)
     rate_burst: int = 60  # HUB_RATE_BURST: requests a key may send at once
+    # HUB_MAX_LIST: items in any one list-valued argument or input field (ids, filter lists, what-if
+    # changes, nested lists), checked before the operation runs; every item counts 1 in the cost
+    list_items: int = 100
+    # HUB_MAX_CONCURRENT_ANALYTICS: operations with an analytics field (networks, coverage, 3W,
+    # suggestions: hub.execution.weights) one key may run at once; one more is refused
+    # LIMIT_EXCEEDED at once (hub.execution.concurrency)
+    concurrent_analytics: int = 2
 
 
 @dataclass(frozen=True)
@@ -58,13 +66,24 @@ class Settings:
     jwt_algorithm: str = "HS256"  # HUB_JWT_ALGORITHM: HS256 | RS256
     jwt_issuer: str = ""  # HUB_JWT_ISSUER: required `iss`
     jwt_audience: str = ""  # HUB_JWT_AUDIENCE: required `aud`
+    # HUB_TRUSTED_PROXIES: comma-separated addresses or networks (10.0.0.0/8) of reverse proxies whose
+    # X-Forwarded-For is believed (hub.http.rate_limit.client_address); default none: the peer's address
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     privacy_k: int = 5  # HUB_PRIVACY_K: aggregates over fewer individual donors are suppressed
+    # HUB_CURSOR_KEY: the secret list cursors are sealed with (hub.execution.cursors); empty: a random key
+    # per process, so cursors end with it. Set it when running several workers or to keep cursors over a restart.
+    cursor_key: str = ""
     key_cache_seconds: float = 5.0  # HUB_KEY_CACHE_SECONDS: how long a looked-up API key is trusted
     limits: Limits = Limits()
     allowlist: bool = False  # HUB_ALLOWLIST: only registered operations run
     cors_origins: tuple[str, ...] = ()  # HUB_CORS_ORIGINS: comma-separated allowed origins
     introspection: bool | None = None  # HUB_INTROSPECTION; None: on unless production
     graphiql: bool | None = None  # HUB_GRAPHIQL; None: on unless production
+
+    def __post_init__(self) -> None:
+        # Refused at start-up however the settings are made (from the environment or in code).
+        if (problem := jwt_key_problem(self.jwt_key, self.jwt_algorithm)) is not None:
+            raise ValidationFailed("invalid settings", [FieldError("HUB_JWT_KEY", problem)])
 
     @property
     def production(self) -> bool:
@@ -107,13 +126,21 @@ class Settings:
             tokens=number("HUB_MAX_TOKENS", base.tokens), cost=number("HUB_MAX_COST", base.cost),
             page=number("HUB_MAX_PAGE", base.page), body_bytes=number("HUB_MAX_BODY_BYTES", base.body_bytes),
             rate_per_minute=number("HUB_RATE_LIMIT", base.rate_per_minute),
-            rate_burst=number("HUB_RATE_BURST", base.rate_burst))
+            rate_burst=number("HUB_RATE_BURST", base.rate_burst),
+            list_items=number("HUB_MAX_LIST", base.list_items),
+            concurrent_analytics=number("HUB_MAX_CONCURRENT_ANALYTICS", base.concurrent_analytics))
         cache_seconds = env.get("HUB_KEY_CACHE_SECONDS", "5")
         try:
             key_cache = float(cache_seconds)
         except ValueError:
             errors.append(FieldError("HUB_KEY_CACHE_SECONDS", f"{cache_seconds!r} is not a number of seconds"))
             key_cache = 5.0
+        proxies: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        for proxy in (p.strip() for p in env.get("HUB_TRUSTED_PROXIES", "").split(",") if p.strip()):
+            try:
+                proxies.append(ipaddress.ip_network(proxy, strict=False))
+            except ValueError:
+                errors.append(FieldError("HUB_TRUSTED_PROXIES", f"{proxy!r} is not an address or network"))
         settings = cls(
             store=env.get("HUB_STORE", "embedded").strip().lower(),
             data_dir=Path(env.get("HUB_DATA_DIR", ".hub")),
@@ -130,7 +157,9 @@ class Settings:
             jwt_algorithm=env.get("HUB_JWT_ALGORITHM", "HS256").strip().upper(),
             jwt_issuer=env.get("HUB_JWT_ISSUER", ""),
             jwt_audience=env.get("HUB_JWT_AUDIENCE", ""),
+            trusted_proxies=tuple(proxies),
             privacy_k=number("HUB_PRIVACY_K", 5),
+            cursor_key=env.get("HUB_CURSOR_KEY", ""),
             key_cache_seconds=key_cache,
             limits=limits,
             allowlist=bool(switch("HUB_ALLOWLIST", False)),
@@ -150,3 +179,16 @@ class Settings:
         if errors:
             raise ValidationFailed("invalid settings", errors)
         return settings
+
+
+# RFC 7518 section 3.2: an HS256 key must be at least as long as the hash output, 256 bits.
+MIN_HS256_KEY_BYTES = 32
+
+
+def jwt_key_problem(key: str, algorithm: str) -> str | None:
+    """Why ``key`` cannot sign ``algorithm`` tokens safely (None when it can, or when JWTs are off)."""
+    if key and algorithm == "HS256" and len(key.encode("utf-8")) < MIN_HS256_KEY_BYTES:
+        return (f"an HS256 key must be at least {MIN_HS256_KEY_BYTES} bytes (this one has "
+                f"{len(key.encode('utf-8'))}): a short secret can be guessed offline from any token it signed; "
+                "generate one with `python -c 'import secrets; print(secrets.token_urlsafe(48))'`")
+    return None

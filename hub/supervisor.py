@@ -1,18 +1,26 @@
 """Supervision of the embedded FalkorDB server: if its process dies, start it again.
 
-The process that started the server (the app's lifespan when it opened the store itself, or
-the parent of ``hub serve``, which starts it for all its workers) checks it every
-``INTERVAL`` seconds. A dead server is restarted on the same data folder and socket; it replays
-its append-only file, and the clients' connection pools reconnect by themselves (one immediate
-retry on a broken connection, graph_model/stores/falkordb.py). Meanwhile requests fail fast
-with STORE_UNAVAILABLE (HTTP 503) and /readyz answers 503, then 200 again.
+Every hub process that uses the embedded server supervises it, whether it started the server or
+found one running (another worker's, a `hub seed`'s, or one a killed hub left behind): a server
+a hub adopts is never left unwatched (issue 15). One process per data folder does the watching:
+it holds the lease, an exclusive ``flock`` on ``falkordb.supervisor`` in the folder, which the
+kernel releases when that process ends in any way; the others try to take it at every check, so
+when the supervising process dies another hub takes over. ``hub serve``'s parent takes it before
+its workers start, so it supervises the server it started for all of them.
+
+The holder checks the server every ``INTERVAL`` seconds. A dead server is restarted on the same
+data folder and socket; it replays its append-only file, and the clients' connection pools
+reconnect by themselves (one immediate retry on a broken connection, graph_model/stores/falkordb.py).
+Meanwhile requests fail fast with STORE_UNAVAILABLE (HTTP 503) and /readyz answers 503, then 200.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
+import os
 import threading
 from collections.abc import AsyncIterator, Iterator
 
@@ -28,25 +36,57 @@ INTERVAL = 0.5
 
 
 class Supervisor:
-    """Watch one owned EmbeddedServer; restart it when it has died."""
+    """Watch one EmbeddedServer (started here or adopted); restart it when it has died."""
 
     def __init__(self, server: EmbeddedServer, interval: float = INTERVAL) -> None:
         self.server = server
         self.interval = interval
         self.restarts = 0
-        self._busy = threading.Lock()  # held while a restart runs
+        self._busy = threading.Lock()  # held while a check or restart runs
+        self._lease: int | None = None  # the open, locked lease file while this one supervises
+
+    @property
+    def leading(self) -> bool:
+        """True while this supervisor holds the folder's lease (it is the one that restarts)."""
+        return self._lease is not None
+
+    def _take_lease(self) -> bool:
+        if self._lease is not None:
+            return True
+        try:
+            self.server.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.server.data_dir / "falkordb.supervisor", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            log.error("cannot open the supervisor lease in %s: %s", self.server.data_dir, exc)
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # another live process supervises
+            os.close(fd)
+            return False
+        self._lease = fd
+        return True
+
+    def release(self) -> None:
+        """Give the lease up (another hub's supervisor may then take it)."""
+        with self._busy:
+            fd, self._lease = self._lease, None
+            if fd is not None:
+                os.close(fd)  # closing the only descriptor releases the flock
 
     def check(self) -> bool:
-        """Restart the server if it died (blocking while it starts). True when it was restarted."""
+        """Restart the server if it died (blocking while it starts). True when it was restarted.
+        Does nothing while another process holds the lease."""
         with self._busy:
+            if not self._take_lease():
+                return False
             return self._check()
 
     def _check(self) -> bool:
-        status = self.server.exited()
-        if status is None:
+        if not self.server.down():
             return False
-        log.warning("the embedded FalkorDB server in %s exited (status %s); restarting it",
-                    self.server.data_dir, status)
+        log.warning("the embedded FalkorDB server in %s is down (exit status %s); restarting it",
+                    self.server.data_dir, self.server.exited() if self.server.owned else "unknown: not started here")
         try:
             owned = self.server.restart()
         except StoreUnavailable as exc:
@@ -58,9 +98,10 @@ class Supervisor:
             log.warning("restarted the embedded FalkorDB server in %s (pid %s)",
                         self.server.data_dir, self.server.running_pid())
         else:
-            # Another process (a `hub seed`, say) started one first; it owns that one now.
-            log.warning("another process restarted the embedded FalkorDB server in %s; "
-                        "no longer supervising it", self.server.data_dir)
+            # Another process (a `hub seed`, say) started one first: it owns that one, and this
+            # process goes on supervising it as it would any server it found running.
+            log.warning("another process restarted the embedded FalkorDB server in %s (pid %s)",
+                        self.server.data_dir, self.server.running_pid())
         return True
 
     async def run(self) -> None:
@@ -68,8 +109,8 @@ class Supervisor:
         answering requests (with 503) while the server replays its file."""
         while True:
             await asyncio.sleep(self.interval)
-            if self.server.exited() is not None:
-                await asyncio.to_thread(self.check)
+            # In a thread: probing a server that hangs may wait for the probe's timeout.
+            await asyncio.to_thread(self.check)
 
     async def settle(self) -> None:
         """Wait for a restart in progress to finish (before the owner stops the server)."""
@@ -86,6 +127,9 @@ class Supervisor:
             while not stop.wait(self.interval):
                 self.check()
 
+        # The lease is taken now, before `hub serve` starts its workers: the process that
+        # started the server is the one that supervises it.
+        self._take_lease()
         thread = threading.Thread(target=loop, name="falkordb-supervisor", daemon=True)
         thread.start()
         try:
@@ -93,13 +137,14 @@ class Supervisor:
         finally:
             stop.set()
             thread.join()
+            self.release()
 
 
 @contextlib.asynccontextmanager
 async def supervised(store: GraphStore, interval: float = INTERVAL) -> AsyncIterator[Supervisor | None]:
-    """Supervise the embedded server ``store`` started, for the duration of the block. A store
-    that shares a server another process started (or a Neo4j store) is left alone."""
-    server: EmbeddedServer | None = getattr(store, "server", None)
+    """Supervise the embedded server ``store`` uses, for the duration of the block, whether it
+    started it or found it running (a Neo4j store has none)."""
+    server: EmbeddedServer | None = getattr(store, "embedded", None)
     if server is None:
         yield None
         return
@@ -112,3 +157,4 @@ async def supervised(store: GraphStore, interval: float = INTERVAL) -> AsyncIter
         with contextlib.suppress(asyncio.CancelledError):
             await task
         await supervisor.settle()
+        supervisor.release()

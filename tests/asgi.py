@@ -23,7 +23,10 @@ TEST_JWT_KEY = "test-signing-key-not-for-production-0123456789"
 
 
 def token(role: str, provinces: Iterable[str] = (), subject: str = "tester", key: str = TEST_JWT_KEY) -> str:
-    claims = {"sub": subject, "role": role, "provinces": list(provinces), "exp": int(time.time()) + 3600}
+    """A token scoped to ``provinces``; none given: every province, said explicitly (``"*"``), as the
+    hub requires of a role that may change data (hub.auth.authenticate)."""
+    scope = list(provinces)
+    claims = {"sub": subject, "role": role, "provinces": scope or "*", "exp": int(time.time()) + 3600}
     return jwt.encode(claims, key, algorithm="HS256")
 
 

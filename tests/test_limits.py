@@ -7,21 +7,44 @@ an ordinary query still runs. Then the token bucket alone, on a fake clock.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
-from graphql import OperationDefinitionNode, get_introspection_query, parse
+from graphql import (
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    OperationDefinitionNode,
+    get_introspection_query,
+    get_named_type,
+    parse,
+)
+from strawberry.utils.str_converters import to_camel_case
 
+from graph_model.coverage.service import Coverage
 from graph_model.errors import RateLimited
 from graph_model.mutations import record_donation
 from graph_model.stores.falkordb import FalkorStore
+from hub.auth.principal import ANONYMOUS, SYSTEM
+from hub.execution.concurrency import CALLER, AnalyticsGate
 from hub.execution.limits import check, count_tokens
+from hub.execution.weights import WEIGHTS
 from hub.http.rate_limit import RateLimiter
 from hub.schema import schema
+from hub.schema.coverage import CoverageQuery
+from hub.schema.network_explore import ExploreQuery
+from hub.schema.networks import NetworkQuery
+from hub.schema.overview import OverviewQuery
 from hub.settings import Limits, Settings
 from hub.strawberry_compat import graphql_schema
 from tests.asgi import asgi_client, token
@@ -303,4 +326,267 @@ def test_tokens_are_counted_without_parsing() -> None:
 def test_refusals_are_fresh_errors() -> None:
     found = measure(deep(16))
     assert found is not None and found.error() is not found.error()
-    assert dataclasses.asdict(found) == {"limit": "depth", "value": 50, "maximum": 12, "where": ""}
+    assert dataclasses.asdict(found) == {"limit": "depth", "value": 50, "maximum": 12, "where": "", "argument": ""}
+
+
+# -- lists: every list-valued argument and input field, enumerated from the schema ----------------
+
+MOST = Limits().list_items
+
+
+@dataclass(frozen=True)
+class ListSite:
+    """A list an operation can pass: the type and field reached from the root by ``path``, the
+    argument, the input fields down to the list (``steps``; "[]" enters a list's item) and its type."""
+
+    path: tuple[str, ...]  # field names from the root type to the field taking the argument
+    root: str  # "query" or "mutation"
+    parent: GraphQLObjectType
+    field: str
+    argument: str
+    steps: tuple[str, ...]
+    kind: Any  # the list's GraphQL type
+
+    @property
+    def where(self) -> str:
+        return ".".join([self.field, self.argument, *(s for s in self.steps if s != "[]")])
+
+
+def _bare(kind: Any) -> Any:
+    return kind.of_type if isinstance(kind, GraphQLNonNull) else kind
+
+
+def _lists_in(kind: Any, steps: tuple[str, ...], seen: frozenset[str]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    kind = _bare(kind)
+    if isinstance(kind, GraphQLList):
+        yield steps, kind
+        yield from _lists_in(kind.of_type, (*steps, "[]"), seen)
+    elif isinstance(kind, GraphQLInputObjectType) and kind.name not in seen:
+        for name, field in kind.fields.items():
+            yield from _lists_in(field.type, (*steps, name), seen | {kind.name})
+
+
+def list_sites() -> list[ListSite]:
+    """Every list-valued argument and input field of every field the operations can reach (a path
+    from the query or mutation root found breadth first)."""
+    graph = graphql_schema(schema)
+    sites: list[ListSite] = []
+    for root, start in (("query", graph.query_type), ("mutation", graph.mutation_type)):
+        assert start is not None
+        paths: dict[str, tuple[str, ...]] = {start.name: ()}
+        queue: list[GraphQLObjectType] = [start]
+        while queue:
+            parent = queue.pop(0)
+            for name, field in parent.fields.items():
+                target = get_named_type(field.type)
+                for argument, defined in field.args.items():
+                    for steps, kind in _lists_in(defined.type, (), frozenset()):
+                        sites.append(ListSite(paths[parent.name], root, parent, name, argument, steps, kind))
+                if isinstance(target, GraphQLObjectType) and target.name not in paths and root == "query":
+                    paths[target.name] = (*paths[parent.name], name)
+                    queue.append(target)
+    return sites
+
+
+def _item(kind: Any) -> tuple[str, Any]:
+    """One item of a list of ``kind`` items, as GraphQL source and as JSON."""
+    named = get_named_type(kind)
+    if isinstance(named, GraphQLEnumType):
+        value = next(iter(named.values))
+        return value, value
+    if isinstance(named, GraphQLInputObjectType):
+        return "{}", {}
+    if named.name in ("Int", "Float"):
+        return "1", 1
+    return '"x"', "x"
+
+
+def _wrap(steps: tuple[str, ...], inner: tuple[str, Any]) -> tuple[str, Any]:
+    """The argument's value holding ``inner`` at ``steps`` (source, JSON)."""
+    text, value = inner
+    for step in reversed(steps):
+        text, value = (f"[{text}]", [value]) if step == "[]" else (f"{{{step}: {text}}}", {step: value})
+    return text, value
+
+
+def site_operation(site: ListSite, length: int, as_variable: bool) -> tuple[str, dict[str, Any]]:
+    """An operation passing ``length`` items at ``site``: written in the document, or in a variable
+    (the whole argument's value). Other arguments are left out: the limit is checked before the
+    document is validated."""
+    item_text, item_value = _item(site.kind)
+    value = _wrap(site.steps, (f"[{', '.join([item_text] * length)}]", [item_value] * length))
+    argument_type = site.parent.fields[site.field].args[site.argument].type
+    if as_variable:
+        call, variables, header = f"{site.argument}: $v", {"v": value[1]}, f"($v: {argument_type})"
+    else:
+        call, variables, header = f"{site.argument}: {value[0]}", {}, ""
+    body = f"{site.field}({call}) {{ __typename }}"
+    for name in reversed(site.path):
+        body = f"{name} {{ {body} }}"
+    return f"{site.root}{header} {{ {body} }}", variables
+
+
+def test_the_schema_has_list_arguments_to_check() -> None:
+    sites = {s.where for s in list_sites()}
+    assert {"nodes.ids", "institutions.filter.kind", "coverageWhatIf.changes", "createCouncil.input.provinces",
+            "issueLicence.input.services", "members.filter.role"} <= sites, sorted(sites)
+
+
+@pytest.mark.parametrize("as_variable", [False, True], ids=["literal", "variable"])
+def test_every_list_argument_of_the_schema_is_limited(as_variable: bool) -> None:
+    """Generated from the schema: a list argument or input field added later is covered, or this fails."""
+    missed: list[tuple[Any, ...]] = []
+    for site in list_sites():
+        query, variables = site_operation(site, MOST + 1, as_variable)
+        found = measure(query, variables=variables)
+        if found is None or (found.limit, found.value, found.maximum, found.argument) != (
+                "list", MOST + 1, MOST, site.where):
+            missed.append((site.where, found))
+        at_most, with_variables = site_operation(site, MOST, as_variable)
+        within = measure(at_most, variables=with_variables)
+        if within is not None and within.limit == "list":
+            missed.append((site.where, "refused at the limit", within))
+    assert not missed, missed
+
+
+def test_list_items_count_in_the_cost_and_ids_multiply_the_selection() -> None:
+    ids = ", ".join(['"x"'] * 100)
+    # nodes 1 + 100 ids + 100 x (inline fragment: key 1) = 201
+    found = measure(f"{{ nodes(ids: [{ids}]) {{ ... on Institution {{ key }} }} }}", Limits(cost=200))
+    assert found is not None and (found.limit, found.value) == ("cost", 201)
+    kinds = ", ".join(["SCHOOL"] * 100)
+    # institutions 1 + 100 items + 20 (default page) x totalCount... : the 100 items are counted
+    plain = measure("{ institutions(filter: {}) { totalCount } }", Limits(cost=1))
+    listed = measure(f"{{ institutions(filter: {{kind: [{kinds}]}}) {{ totalCount }} }}", Limits(cost=1))
+    assert plain is not None and listed is not None and listed.value - plain.value == 100
+
+
+def test_nested_and_unread_variables_are_walked_too() -> None:
+    # A list inside a list (none in the schema today) and a declared variable no argument reads.
+    found = measure("query($x: [ID!]) { __typename }", variables={"x": ["a"] * (MOST + 1)})
+    assert found is not None and (found.limit, found.argument) == ("list", "$x")
+    # One value where a list is due is a list of one; a refused list is not read past the limit.
+    assert measure('{ nodes(ids: "x") { id } }') is None
+    many = measure("query($f: InstitutionFilter) { institutions(filter: $f) { totalCount } }",
+                   variables={"f": {"kind": ["SCHOOL"] * 90_000}})
+    assert many is not None and (many.value, many.argument) == (90_000, "institutions.filter.kind")
+
+
+@pytest.mark.parametrize("case", ["29,000 ids", "90,000 enum values", "11,000 what-if changes"])
+async def test_huge_lists_are_refused_before_any_store_work(client: httpx.AsyncClient, limits_world: FalkorStore,
+                                                            case: str) -> None:
+    query, variables, where, length = {
+        "29,000 ids": ("query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+                       {"ids": ["SW5zdGl0dXRpb246aW5zdC1h"] * 29_000}, "nodes.ids", 29_000),
+        "90,000 enum values": ("query($f: InstitutionFilter) { institutions(filter: $f) { totalCount } }",
+                               {"f": {"kind": ["SCHOOL", "CHARITY"] * 45_000}}, "institutions.filter.kind", 90_000),
+        "11,000 what-if changes": (
+            "query($c: [CoverageChangeInput!]!) { coverageWhatIf(question: {service: \"svc-a\"}, changes: $c) "
+            "{ after { need } } }", {"c": [{"closeInstitution": "inst-a"}] * 11_000}, "coverageWhatIf.changes",
+            11_000),
+    }[case]
+    before = limits_world.round_trips
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    assert limits_world.round_trips == before
+    error = refused(response, "list")
+    assert error["extensions"]["argument"] == where and error["extensions"]["value"] == length
+    assert error["message"] == f"list length {length} ({where}) exceeds the limit {MOST} (HUB_MAX_LIST)"
+
+
+async def test_the_list_limit_comes_from_the_settings(limits_world: FalkorStore) -> None:
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+    gid = "SW5zdGl0dXRpb246aW5zdC1h"  # Institution:inst-a
+    async with asgi_client(limits_world, Settings(limits=Limits(list_items=3))) as strict:
+        ok = await strict.post("/graphql", json={"query": query, "variables": {"ids": [gid] * 3}})
+        assert ok.json() == {"data": {"nodes": [{"id": gid}] * 3}}
+        refused(await strict.post("/graphql", json={"query": query, "variables": {"ids": [gid] * 4}}), "list")
+    assert Settings.from_env({"HUB_MAX_LIST": "7", "HUB_MAX_CONCURRENT_ANALYTICS": "5"}).limits == Limits(
+        list_items=7, concurrent_analytics=5)
+
+
+# -- analytics: weighed, and a few at once per key -----------------------------------------------
+
+def test_every_analytics_root_field_has_a_weight() -> None:
+    """The network, exploration, coverage and overview root fields are all weighed (a new one must be)."""
+    named = {to_camel_case(f.python_name) for cls in (NetworkQuery, ExploreQuery, CoverageQuery, OverviewQuery)
+             for f in cls.__strawberry_definition__.fields}  # type: ignore[union-attr]
+    assert named and {f"Query.{n}" for n in named} == set(WEIGHTS)
+    query_fields = graphql_schema(schema).query_type.fields  # type: ignore[union-attr]
+    assert all(n in query_fields for n in named)
+
+
+def test_thirty_aliased_analyses_exceed_the_cost() -> None:
+    windows = [f"b{i}: brokers(metric: BETWEENNESS, scope: {{jalaliYear: {1370 + i}}}) {{ nodes }}"
+               for i in range(30)]
+    found = measure("{ " + " ".join(windows) + " }")
+    assert found is not None and found.limit == "cost" and found.value > 30 * 10_000
+    assert measure("{ " + " ".join(windows[:9]) + " }") is None  # nine whole-graph analyses fit
+
+
+async def test_analytics_gate_refuses_past_the_limit_per_key() -> None:
+    gate = AnalyticsGate(2)
+    one, two = SimpleNamespace(principal=SYSTEM), SimpleNamespace(principal=ANONYMOUS)
+    token = CALLER.set("key-1")
+    try:
+        async with gate.admit(one), gate.admit(one):
+            with pytest.raises(GraphQLError) as error:
+                async with gate.admit(one):
+                    pass
+            assert error.value.extensions == {"code": "LIMIT_EXCEEDED", "limit": "concurrent", "value": 3,
+                                              "maximum": 2}
+            assert "HUB_MAX_CONCURRENT_ANALYTICS" in error.value.message
+            CALLER.set("key-2")
+            async with gate.admit(two):  # another key has its own count
+                assert gate.running == {"key-1": 2, "key-2": 1}
+            CALLER.set("key-1")
+        async with gate.admit(one):  # both finished: room again
+            pass
+        assert gate.running == {}  # nothing kept for idle keys
+    finally:
+        CALLER.reset(token)
+
+
+async def test_concurrent_analytics_of_one_key_through_the_app(limits_world: FalkorStore,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two coverage requests of one key held in flight (the computation waits on an event, a fault
+    injected): a third of the same key is refused at once without a store statement; another key
+    runs; after the two finish, the first key runs again. A cheap query is never counted."""
+    release = asyncio.Event()
+    started = asyncio.Semaphore(0)
+    real = Coverage.table
+
+    async def held(self: Coverage, *args: Any, **kwargs: Any) -> Any:
+        started.release()
+        await release.wait()
+        return await real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Coverage, "table", held)
+    query = {"query": '{ coverage(question: {service: "svc-care"}) { need } }'}
+    other = {"Authorization": f"Bearer {token('viewer', subject='someone-else')}"}
+    async with asgi_client(limits_world) as http:
+        first = asyncio.ensure_future(http.post("/graphql", json=query))
+        second = asyncio.ensure_future(http.post("/graphql", json=query))
+        await started.acquire()
+        await started.acquire()
+        before = limits_world.round_trips
+        third = await http.post("/graphql", json=query)
+        assert limits_world.round_trips == before
+        assert refused(third, "concurrent")["extensions"]["maximum"] == 2
+        assert (await http.post("/graphql", json={"query": "{ provinces { totalCount } }"})).status_code == 200
+        elsewhere = asyncio.ensure_future(http.post("/graphql", json=query, headers=other))
+        await started.acquire()
+        release.set()
+        for done in (first, second, elsewhere):
+            response = await done
+            assert response.status_code == 200 and "errors" not in response.json(), response.text
+        again = await http.post("/graphql", json=query)
+        assert again.status_code == 200 and "errors" not in again.json(), again.text
+
+
+def test_a_whole_3w_matrix_counts_its_rows() -> None:
+    """The 3W matrix is a plain list of up to ~8,600 rows: one fits an operation, two do not (each
+    takes ~0.3 s of the event loop to complete, cached or not)."""
+    row = "areaKey provinceKey serviceKey implementers capacity licensedCapacity funders funding service { nameEn }"
+    assert measure(f"{{ whoWhatWhere {{ {row} }} }}") is None
+    found = measure(f"{{ a: whoWhatWhere {{ {row} }} b: whoWhatWhere(level: PROVINCE) {{ {row} }} }}")
+    assert found is not None and found.limit == "cost" and found.value > 2 * 8_600 * 10

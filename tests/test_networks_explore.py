@@ -153,13 +153,16 @@ async def test_truncation_keeps_the_heaviest_nearest_nodes_and_says_so(store: Fa
 async def test_gift_totals_past_two_to_the_53_add_exactly(store: FalkorStore) -> None:
     g = Graph()
     donor, inst = g.node(D, "d"), g.node(INST, "i")
-    g.gift(donor, inst, 2**53 + 1, "2024-01-02")
-    g.gift(donor, inst, 2**53 + 3, "2023-01-01")
+    # Ten gifts within the largest amount (10^15 rials) whose total, 10^16 - 1, is odd and past 2^53:
+    # a double cannot hold it.
+    for year in range(2015, 2024):
+        g.gift(donor, inst, 10**15, f"{year}-01-01")
+    g.gift(donor, inst, 10**15 - 1, "2024-01-02")
     await g.load(store)
     nb = await neighbourhood(store, donor, depth=1)
-    assert edges(nb)[("d", "i", Rel.DONATED_TO)][:2] == (2**54 + 4, 2)
+    assert edges(nb)[("d", "i", Rel.DONATED_TO)][:2] == (10**16 - 1, 10)
     link = (await connection(store, donor, inst)).paths[0].steps[0][0]
-    assert (link.amount, link.count, link.first_date, link.last_date) == (2**54 + 4, 2, "2023-01-01", "2024-01-02")
+    assert (link.amount, link.count, link.first_date, link.last_date) == (10**16 - 1, 10, "2015-01-01", "2024-01-02")
 
 
 async def test_relations_choose_what_is_walked(store: FalkorStore) -> None:

@@ -11,9 +11,13 @@ offers nothing. Gifts, all on 2024-05-01 (Solar Hijri 1403) unless told:
     solo-2 (individual) a2 4,444     a3 1,111
 
 solo-1 and a1 sit on council-1. So the 3W cell (IR-00-0001, svc-care) has 3 funders, two of them
-individuals, and 209,999 rials; the cell (IR-00-0002, svc-care) 2 funders, no individual, 120,000.
-a1 and a2 share co-1 and solo-1 (one individual): 103,333 to a1 and 102,222 to a2. The country's
-1403 has 261,110 rials from co-1, solo-1 and solo-2; 1402 has 70,000 from co-2.
+individuals, and 209,999 rials (a viewer: 1 funder, 200,000); the cell (IR-00-0002, svc-care)
+2 funders, no individual, 120,000. a1 and a2 share co-1 and solo-1 (one individual): 103,333 to
+a1 and 102,222 to a2 (a viewer: co-1's 100,000 each). The country's 1403 has 261,110 rials from
+co-1, solo-1 and solo-2; 1402 has 70,000 from co-2.
+
+The last tests attack as a viewer would: everything the networks and the 3W matrix show, in
+several windows and orders, must not change when only individual donors' amounts change.
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ from starlette.requests import Request
 from strawberry.relay import to_base64
 
 from graph_model.enums import Label
-from graph_model.mutations import add_member, create_node, offer_service, record_donation
+from graph_model.mutations import add_member, create_node, offer_service, record_donation, update_donation
 from graph_model.privacy import pseudonym
 from hub.http.exports import three_w_export
-from hub.settings import Settings
+from hub.settings import Limits, Settings
 from tests.asgi import asgi_client, token
 from tests.builders import names
 
@@ -42,7 +46,8 @@ SOLO_NAMES = ("Secret Person",)
 SOLO_IDS = tuple(to_base64("Donor", key) for key in SOLO)
 
 
-async def build(store: Any) -> None:
+async def build(store: Any) -> list[str]:
+    """The graph above; returns the keys of the individual donors' gifts."""
     await create_node(store, Label.PROVINCE, {"key": "IR-00", **names("Markazi")})
     for key, lat, lon in (("IR-00-0001", 34.0, 49.7), ("IR-00-0002", 34.1, 50.0)):
         await create_node(store, Label.COUNTY, {"key": key, "province": "IR-00", "lat": lat, "lon": lon,
@@ -60,13 +65,17 @@ async def build(store: Any) -> None:
         await create_node(store, Label.DONOR, {"key": key, "kind": kind, "province": "IR-00", **names(en)})
     gifts = (("co-1", "a1", 100_000), ("co-1", "a2", 100_000), ("co-1", "b1", 50_000), ("solo-1", "a1", 3_333),
              ("solo-1", "a2", 2_222), ("solo-2", "a2", 4_444), ("solo-2", "a3", 1_111))
+    individual = []
     for donor, institution, amount in gifts:
-        await record_donation(store, donor=donor, institution=institution, amount=amount, date="2024-05-01")
+        row = await record_donation(store, donor=donor, institution=institution, amount=amount, date="2024-05-01")
+        if donor.startswith("solo-"):
+            individual.append(row["key"])
     await record_donation(store, donor="co-2", institution="b1", amount=70_000, date="2023-06-01")
     await create_node(store, Label.COUNCIL, {"key": "council-1", "kind": "PARTICIPATION_COUNCIL",
                                              "level": "PROVINCIAL", "provinces": ["IR-00"], **names("Council")})
     await add_member(store, "council-1", donor="solo-1")
     await add_member(store, "council-1", institution="a1")
+    return individual
 
 
 @pytest.fixture
@@ -143,10 +152,12 @@ async def test_viewer_sees_no_individual_donor_in_any_network_query(privacy_worl
     assert members == {"co-1", "co-2", *hidden}
     shared = found["shared"]["sharedDonors"]
     a2 = next(o for o in shared if o["other"]["key"] == "a2")
-    assert (a2["shared"], a2["amountToInstitution"], a2["amountToOther"], a2["suppressed"]) == (2, None, None, True)
+    # co-1's gifts only: solo-1's are left out, whatever k
+    assert (a2["shared"], a2["amountToInstitution"], a2["amountToOther"], a2["suppressed"]) == (
+        2, "100000", "100000", True)
     assert [d["key"] for d in a2["donors"]] == ["co-1"]
     overlap = found["overlap"]["donorOverlap"]
-    assert (overlap["shared"], overlap["suppressed"], overlap["amountToInstitution"]) == (2, True, None)
+    assert (overlap["shared"], overlap["suppressed"], overlap["amountToInstitution"]) == (2, True, "100000")
     suggestions = found["suggestions"]["donorSuggestions"]
     assert {s["donor"]["key"] for s in suggestions} == {"co-1", "co-2"}  # solo-1 (a candidate) left out
     co_funding = [r for s in suggestions if s["donor"]["key"] == "co-1" for r in s["reasons"]
@@ -216,28 +227,29 @@ def cells(data: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
     return {r["areaKey"]: (r["funders"], r["funding"], r["fundingSuppressed"]) for r in data["whoWhatWhere"]}
 
 
-async def test_who_what_where_suppresses_cells_with_few_individual_donors(privacy_world: Any) -> None:
+async def test_who_what_where_shows_a_viewer_only_gifts_it_may_see(privacy_world: Any) -> None:
     async with asgi_client(privacy_world, role="viewer") as http:
         viewer = cells(await gql(http, WHO))
         council = cells(await gql(http, WHO, role="council_member"))
-    assert viewer == {"IR-00-0001": (None, None, True), "IR-00-0002": (2, "120000", False)}
+    assert viewer == {"IR-00-0001": (1, "200000", True), "IR-00-0002": (2, "120000", False)}
     assert council == {"IR-00-0001": (3, "209999", False), "IR-00-0002": (2, "120000", False)}
-    # The cell's two individual donors: shown from k = 2, suppressed at k = 3.
-    for k, suppressed in ((2, False), (3, True)):
+    # Whatever k: an aggregate over k individuals, less the same one in a shorter window (or a
+    # cell less institutions' giving totals), would give one back.
+    for k in (1, 2, 3):
         async with asgi_client(privacy_world, settings=Settings(privacy_k=k), role="viewer") as http:
-            assert cells(await gql(http, WHO))["IR-00-0001"][2] is suppressed
+            assert cells(await gql(http, WHO)) == viewer
     # A window without the individuals' gifts (1402) has nothing to suppress.
     async with asgi_client(privacy_world, role="viewer") as http:
         year = cells(await gql(http, WHO, scope={"jalaliYear": 1402}))
     assert year == {"IR-00-0001": (0, "0", False), "IR-00-0002": (1, "70000", False)}
 
 
-def csv_cells(response: httpx.Response) -> dict[str, tuple[str, str]]:
+def csv_cells(response: httpx.Response) -> dict[str, tuple[str, str, str]]:
+    """Funders, funding and whether individual donors' gifts were left out, per county."""
     header, tags, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     at = {tag: n for n, tag in enumerate(tags)}
-    for r in rows:  # the withheld column says why a funding cell is empty
-        assert r[at["#status+funding_withheld"]] == ("yes" if r[at["#org+funding+num"]] == "" else "no")
-    return {r[at["#adm2+code"]]: (r[at["#org+funding+num"]], r[at["#value+funding+irr"]]) for r in rows}
+    return {r[at["#adm2+code"]]: (r[at["#org+funding+num"]], r[at["#value+funding+irr"]],
+                                  r[at["#status+funding_withheld"]]) for r in rows}
 
 
 async def test_3w_export_runs_as_the_caller_and_applies_privacy(privacy_world: Any) -> None:
@@ -246,12 +258,12 @@ async def test_3w_export_runs_as_the_caller_and_applies_privacy(privacy_world: A
         council = await http.get("/export/3w.csv", headers={"Authorization": f"Bearer {token('council_member')}"})
         coverage = await http.get("/export/coverage.csv", params={"service": "svc-care"})
     assert viewer.status_code == council.status_code == coverage.status_code == 200
-    assert csv_cells(viewer) == {"IR-00-0001": ("", ""), "IR-00-0002": ("2", "120000")}
-    assert csv_cells(council) == {"IR-00-0001": ("3", "209999"), "IR-00-0002": ("2", "120000")}
+    assert csv_cells(viewer) == {"IR-00-0001": ("1", "200000", "yes"), "IR-00-0002": ("2", "120000", "no")}
+    assert csv_cells(council) == {"IR-00-0001": ("3", "209999", "no"), "IR-00-0002": ("2", "120000", "no")}
     async with asgi_client(privacy_world, settings=Settings(privacy_k=2), role="viewer") as http:
-        assert csv_cells(await http.get("/export/3w.csv"))["IR-00-0001"] == ("3", "209999")
+        assert csv_cells(await http.get("/export/3w.csv"))["IR-00-0001"] == ("1", "200000", "yes")
     async with asgi_client(privacy_world, settings=Settings(anonymous=True), role=None) as http:  # no credentials
-        assert csv_cells(await http.get("/export/3w.csv"))["IR-00-0001"] == ("", "")
+        assert csv_cells(await http.get("/export/3w.csv"))["IR-00-0001"] == ("1", "200000", "yes")
     async with asgi_client(privacy_world, role=None) as http:
         refused = await http.get("/export/3w.csv")
     assert refused.status_code == 401 and refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
@@ -302,3 +314,82 @@ async def test_individual_donors_by_lookup_and_by_reading_them_all_agree(privacy
     monkeypatch.setattr(privacy, "LOOKUP_MOST", 0)
     assert await privacy.individual_donors(privacy_world, keys) == looked_up == frozenset(SOLO)
     assert await privacy.individual_donors(privacy_world, ["co-1"]) == frozenset()
+
+
+# --- attacks: what an individual's amount changes in a viewer's answers (nothing) ----------------
+
+# More gifts of individuals, so overlaps and cells cover two of them (k = 2 below would show them
+# under a threshold rule), in two years, so windows cut them.
+ATTACK_GIFTS = (("solo-2", "a1", 5_555, "2024-05-01"), ("solo-1", "b1", 6_666, "2023-06-01"),
+                ("solo-2", "b1", 7_777, "2024-05-01"), ("solo-1", "a3", 8_888, "2023-06-01"))
+WINDOWS: tuple[dict[str, Any] | None, ...] = (
+    None, {"jalaliYear": 1402}, {"jalaliYear": 1403}, {"since": "2024-01-01"}, {"until": "2024-01-01"},
+    {"province": "IR-00", "since": "2023-01-01", "until": "2024-12-31"})
+OVERLAP = "shared amountToInstitution amountToOther suppressed jaccard other { key } donors { key }"
+WINDOWED = {
+    **{f"shared {i} {o}": f"""query($scope: NetworkScopeInput) {{ sharedDonors(institution: "{i}", scope: $scope,
+           order: {o}, first: {n}) {{ {OVERLAP} }} }}""" for i in ("a1", "a2", "b1") for o in ("AMOUNT", "SHARED")
+       for n in (1, 10)},
+    **{f"overlap {i} {o}": f"""query($scope: NetworkScopeInput) {{ donorOverlap(institution: "{i}", other: "{o}",
+           scope: $scope) {{ {OVERLAP} }} }}""" for i, o in (("a1", "a2"), ("a1", "b1"), ("a2", "b1"), ("a2", "a3"))},
+    "communities": """query($scope: NetworkScopeInput) { communities(scope: $scope, resolution: 2.0) {
+        modularity communities { members { key } donors { amount institutions donor { key } } } } }""",
+    "projection": """query($scope: NetworkScopeInput) { networkProjection(of: "a2", scope: $scope) {
+        totalWeight links { weight givingWeight shared a { key } b { key } } } }""",
+    "donor projection": """query($scope: NetworkScopeInput) { networkProjection(of: "co-1", scope: $scope,
+        projection: DONORS, weighting: JACCARD) { totalWeight links { weight shared a { key } b { key } } } }""",
+    "brokers": """query($scope: NetworkScopeInput) { brokers(scope: $scope, metric: BETWEENNESS, first: 10) {
+        items { value actor { key } } } }""",
+    "strength": """query($scope: NetworkScopeInput) { brokers(scope: $scope, metric: STRENGTH,
+        projection: DONORS, first: 10) { items { value actor { key } } } }""",
+    "3w": """query($scope: NetworkScopeInput) { whoWhatWhere(scope: $scope) {
+        areaKey serviceKey funders funding fundingSuppressed } }""",
+    "3w provinces": """query($scope: NetworkScopeInput) { whoWhatWhere(scope: $scope, level: PROVINCE) {
+        areaKey serviceKey funders funding fundingSuppressed } }""",
+}
+UNWINDOWED = {
+    "suggestions": """{ donorSuggestions(institution: "b1") { score donor { key }
+        reasons { kind score detail evidence } } }""",
+    "gap": """{ donorSuggestions(service: "svc-care", county: "IR-00-0001") { score donor { key }
+        reasons { kind score detail evidence } } }""",
+    "neighbourhood": """query($c: ID!) { network(center: $c, depth: 2, limit: 4) { truncated nodes { id hop }
+        edges { source target weight amount count } } }""",
+}
+
+
+async def _everything(http: httpx.AsyncClient) -> dict[str, Any]:
+    """Every network and 3W answer a viewer gets, in every window, and the 3W CSV."""
+    found: dict[str, Any] = {}
+    for window in WINDOWS:
+        for name, query in WINDOWED.items():
+            found[f"{name} {window}"] = await gql(http, query, scope=window)
+        params = {k: str(v) for k, v in (window or {}).items()}
+        found[f"csv {window}"] = csv_cells(await http.get("/export/3w.csv", params=params))
+    for name, query in UNWINDOWED.items():
+        found[name] = await gql(http, query, c=to_base64("Institution", "b1"))
+    return found
+
+
+async def test_nothing_a_viewer_sees_moves_with_an_individual_donors_amount(store: Any) -> None:
+    """The differencing attack in general form: whatever a viewer subtracts, divides or sorts, the
+    answers it has are the same whatever the individual donors gave (k = 2: a threshold alone
+    would show the overlaps and cells of two individuals, and one window less another, or one
+    overlap less another, would give a gift back)."""
+    keys = await build(store)
+    for donor, institution, amount, date in ATTACK_GIFTS:
+        keys.append((await record_donation(store, donor=donor, institution=institution, amount=amount,
+                                           date=date))["key"])
+    settings = Settings(privacy_k=2, limits=Limits(rate_per_minute=0))
+    async with asgi_client(store, settings=settings, role="viewer") as http:
+        before = await _everything(http)
+        for n, key in enumerate(keys):  # the individuals' gifts only: ten to a thousand times larger
+            await update_donation(store, key, {"amount": 1_000 * (n + 3) ** 3 + 7})
+        after = await _everything(http)
+        personal = await gql(http, WINDOWED["overlap a1 a2"], role="council_member", scope=None)
+    moved = [name for name in before if before[name] != after[name]]
+    assert not moved, [(name, before[name], after[name]) for name in moved[:3]]
+    assert_no_identity(before)
+    # not vacuous: the overlap does hold two individuals' gifts, which a council member sees
+    overlap = before["overlap a1 a2 None"]["donorOverlap"]
+    assert (overlap["shared"], overlap["suppressed"], overlap["amountToInstitution"]) == (3, True, "100000")
+    assert int(personal["donorOverlap"]["amountToInstitution"]) > 100_000

@@ -79,13 +79,15 @@ def coverage_csv(table: CoverageTable, areas: Areas, as_of: str) -> str:
         for a in table.areas))
 
 
-def three_w_csv(rows: Sequence[WhoWhatWhere], areas: Areas, as_of: str) -> str:
+def three_w_csv(rows: Sequence[WhoWhatWhere], areas: Areas, as_of: str,
+                withheld: Sequence[bool] | None = None) -> str:
+    """``withheld[n]``: some of row n's funding (individual donors' gifts) is left out for this
+    caller (hub.analytics.coverage.who_what_where); a row whose funders are None is withheld too."""
     def service(key: str) -> tuple[str, str]:
         info = areas.services.get(key)
         return (info.name_en, info.name_fa) if info else ("", "")
     return _write(THREE_W, (
         [*_admin(areas, r.level, r.area, r.province), r.service, *service(r.service), r.implementers, r.capacity,
          r.licensed_capacity, _num(r.funders), _num(r.funding),
-         # None: withheld from this caller (fewer than k individual donors; hub.auth.privacy)
-         "yes" if r.funders is None else "no", as_of]
-        for r in rows))
+         "yes" if r.funders is None or (withheld is not None and withheld[n]) else "no", as_of]
+        for n, r in enumerate(rows)))

@@ -3,7 +3,9 @@
 ``Coverage(store, cache)`` keeps each step in the process's ``VersionCache`` under the graph
 version: the areas and services (one read for every question), the providers of a set of
 services on a date, the planners' need figures, and each finished table. Computing runs off the
-event loop. A what-if recomputes from the cached reads with its changes applied in memory.
+event loop (``graph_model.offload``). A what-if recomputes from the cached reads with its changes
+applied in memory, also off the loop; its changes are few (at most ``HUB_MAX_LIST``, refused by
+size before anything runs: 11,000 changes once held the loop for 10 s).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from graph_model.coverage.reading import Areas, Offers, Provider, read_areas, re
 from graph_model.errors import FieldError, NotFound, ValidationFailed
 from graph_model.networks.scope import NetworkScope
 from graph_model.networks.service import Networks
+from graph_model.offload import offload
 from graph_model.stores.base import GraphStore
 from graph_model.version import Version, current
 
@@ -109,7 +112,7 @@ class Coverage:
     async def _table(self, version: Version, subject: Subject, options: Options, as_of: dt.date) -> CoverageTable:
         async def build() -> CoverageTable:
             given = await self._inputs(version, subject, as_of)
-            return await asyncio.to_thread(compute, given.areas, given.needs, given.providers, given.services,
+            return await offload(compute, given.areas, given.needs, given.providers, given.services,
                                            given.groups, options)
         return await self._at(version, ("table", subject, options, as_of), build)
 
@@ -129,9 +132,9 @@ class Coverage:
         version = await current(self.store)
         before = await self._table(version, subject, options, as_of)
         given = await self._inputs(version, subject, as_of)
-        changed = whatif.apply(given.areas, given.providers, given.services, changes)
+        changed = await offload(whatif.apply, given.areas, given.providers, given.services, changes)
         after_options = replace(options, norm=before.norm if norm_after is None else norm_after)
-        after = await asyncio.to_thread(compute, given.areas, given.needs, changed, given.services, given.groups,
+        after = await offload(compute, given.areas, given.needs, changed, given.services, given.groups,
                                         after_options)
         return Comparison(before, after)
 
@@ -145,7 +148,7 @@ class Coverage:
             data = await networks.data(scope)
             areas = await self.areas(version)
             providers = await self.providers(version, tuple(sorted(areas.services)), as_of)
-            return await asyncio.to_thread(matrix, providers, data, level)
+            return await offload(matrix, providers, data, level)
         return await self._at(version, ("3w", scope, level, as_of), build)
 
 

@@ -160,6 +160,10 @@ async def create_node(store: GraphStore, label: Label, values: Mapping[str, Any]
 
     async def explain() -> None:
         await check_refs(store, _refs(label, links))
+        # The statement answers a replay of itself (same key, content and links) as it answered
+        # the first run; no row with every reference found: the key holds something else.
+        if await by_keys(store, label, [key]):
+            raise key_taken(label.value, key)
 
     return (await retrying(attempt, explain))["node"]
 

@@ -35,6 +35,7 @@ from graph_model.mutations.common import (
     retrying,
     unique,
 )
+from graph_model.queries import by_keys
 from graph_model.statements.writes_licences import ISSUE_LICENCE, LICENCE_STATE, LICENCE_TYPE_RULES, RENEW, TRANSITION
 from graph_model.stores.base import GraphStore
 
@@ -134,6 +135,10 @@ async def issue_licence(store: GraphStore, *, holder: str, licence_type: str, se
 
     async def explain() -> None:
         await check_refs(store, [("holder", Label.INSTITUTION, [holder])])
+        # A replay of the same issue answers as the first run did; no row while the holder
+        # exists and the type still permits the services: the key holds another licence.
+        if await by_keys(store, Label.LICENCE, [key]):
+            raise key_taken("Licence", key)
 
     row = await retrying(attempt, explain)
     return {**row["node"], "holder": holder, "licenceType": licence_type, "services": wanted}

@@ -20,6 +20,11 @@ sequence. Truncation, so a hub never floods the drawing:
   weighs its total giving divided by the largest pair total reaching that hop's candidates, so
   the biggest pair scores 1; a seat, partnership or event tie scores 1 (one such tie is as
   strong as the hop's heaviest giving). Ties go by key, then label;
+- ``public`` (a caller without the right to see personal data): an individual donor's gifts
+  score 0, as low as a tie can, and the hop's largest pair total is taken over the other gifts.
+  Ranked and truncated by the hidden totals, the drawing would show their order (who gave more
+  drops last, issue 15); so the order and the truncation never depend on a withheld amount. This
+  costs one more statement per hop (which of the reached donors are individuals);
 - nodes are kept until ``limit`` (center included); ``truncated`` says a node found within
   ``depth`` was dropped. When the limit is met exactly before ``depth``, the next hop is still
   expanded, to learn whether anything lay beyond (its rows also give the relationships within
@@ -61,9 +66,10 @@ from enum import Enum
 from typing import Any
 
 from graph_model.cypher import Statement
-from graph_model.enums import ENDPOINTS, Label, Rel
+from graph_model.enums import ENDPOINTS, DonorKind, Label, Rel
 from graph_model.errors import FieldError, NotFound, ValidationFailed
 from graph_model.statements import networks_explore as stmts
+from graph_model.statements.privacy import INDIVIDUAL_DONORS
 from graph_model.stores.base import GraphStore, Rows
 
 MAX_DEPTH = 3
@@ -276,9 +282,10 @@ Pairs = dict[tuple[Ref, Ref, str], _Pair]  # (start, end, type) -> the pair's re
 
 async def neighbourhood(store: GraphStore, center: NodeRef, *, depth: int = 2,
                         relations: Collection[NetworkRelation | str] = ALL,
-                        limit: int = 200) -> Neighbourhood:
+                        limit: int = 200, public: bool = False) -> Neighbourhood:
     """The actors within ``depth`` hops of ``center`` and the relationships among them, at most
-    ``limit`` nodes chosen by the rule in the module docstring."""
+    ``limit`` nodes chosen by the rule in the module docstring (``public``: ranked without the
+    amounts of individual donors' gifts)."""
     errors = (_actor("center", center) + _in_range("depth", depth, 1, MAX_DEPTH)
               + _in_range("limit", limit, 1, MAX_LIMIT))
     types = _types(relations, errors)
@@ -295,7 +302,7 @@ async def neighbourhood(store: GraphStore, center: NodeRef, *, depth: int = 2,
             last = frontier  # nothing more may be kept: only the edges within it are missing
             break
         rows = await store.read(stmts.EXPAND, **_side_params(stmts.EXPAND, frontier, types))
-        reached = _collect(rows, kept, hop, pairs)
+        reached = _collect(rows, kept, hop, pairs, await _individuals(store, rows) if public else frozenset())
         hop += 1
         ranked = sorted(reached, key=lambda n: (-reached[n], n))
         room = max(limit - len(kept), 0)
@@ -313,8 +320,20 @@ async def neighbourhood(store: GraphStore, center: NodeRef, *, depth: int = 2,
                          _edges({k: v for k, v in pairs.items() if k[0] in kept and k[1] in kept}), truncated)
 
 
-def _collect(rows: Rows, kept: dict[Ref, int], hop: int, pairs: Pairs) -> dict[Ref, float]:
-    """Add the hop's relationships to ``pairs``; return the nodes they reach first with their score."""
+async def _individuals(store: GraphStore, rows: Rows) -> frozenset[str]:
+    """The individual donors among the givers of a hop's gifts (no statement when it has no gifts)."""
+    givers = sorted({(node if forward else other)[0] for rel, forward, node, other, _ in _reached(rows)
+                     if rel in _GIFTS})
+    if not givers:
+        return frozenset()
+    found = await store.read(INDIVIDUAL_DONORS, keys=givers, kind=DonorKind.INDIVIDUAL.value)
+    return frozenset(r["key"] for r in found)
+
+
+def _collect(rows: Rows, kept: dict[Ref, int], hop: int, pairs: Pairs,
+             hidden: frozenset[str] = frozenset()) -> dict[Ref, float]:
+    """Add the hop's relationships to ``pairs``; return the nodes they reach first with their score
+    (a gift of a ``hidden`` donor scores 0 and does not count toward the hop's largest total)."""
     reached: Pairs = {}
     for rel, forward, node, other, value in _reached(rows):
         seen = kept.get(other)
@@ -327,11 +346,14 @@ def _collect(rows: Rows, kept: dict[Ref, int], hop: int, pairs: Pairs) -> dict[R
         pair.add(rel, value)
         if seen is None:
             reached[key] = pair
-    top = max((p.amount for (_, _, rel), p in reached.items() if rel in _GIFTS), default=0)
+    def shown(a: Ref, rel: str) -> bool:  # a gift is the donor's (its start: ``a``) to show
+        return rel in _GIFTS and a[0] not in hidden
+
+    top = max((p.amount for (a, _, rel), p in reached.items() if shown(a, rel)), default=0)
     found: dict[Ref, float] = {}
     for (a, b, rel), pair in reached.items():
         new = a if b in kept else b
-        weight = (pair.amount / top if top else 0.0) if rel in _GIFTS else 1.0
+        weight = (pair.amount / top if top and shown(a, rel) else 0.0) if rel in _GIFTS else 1.0
         if weight >= found.get(new, -1.0):
             found[new] = weight
     return found

@@ -10,7 +10,7 @@ small institutions), and the amounts the shared donors gave each side (is the ti
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -75,14 +75,25 @@ def shared_donors(index: GivingIndex, institution: str, *, order: OverlapOrder =
     for donor in index.donors_of(institution):
         others.update(index.by_donor.get(donor, ()))
     others.discard(institution)
-    found = [donor_overlap(index, institution, other) for other in others]
-    key = {
-        OverlapOrder.SHARED: lambda o: (-o.shared, -o.jaccard, -o.amount, o.other),
-        OverlapOrder.JACCARD: lambda o: (-o.jaccard, -o.shared, -o.amount, o.other),
-        OverlapOrder.AMOUNT: lambda o: (-o.amount, -o.shared, -o.jaccard, o.other),
+    return ordered([donor_overlap(index, institution, other) for other in others], order, limit=limit)
+
+
+def ordered(found: Iterable[DonorOverlap], order: OverlapOrder, *, limit: int | None = None,
+            withheld: Callable[[DonorOverlap], bool] | None = None) -> tuple[DonorOverlap, ...]:
+    """``found`` best first by ``order``. ``withheld``: which overlaps' amounts the caller may not
+    see. Their amounts count as equal and below every amount shown (as -1), in the ``AMOUNT``
+    order and in the tie-breaks of the others alike; ties then go by the measures shown and the
+    key. Sorted by the hidden amount, the rows would come out in its order and tell it (issue 15)."""
+    def amount(o: DonorOverlap) -> int:
+        return -1 if withheld is not None and withheld(o) else o.amount
+
+    key: Callable[[DonorOverlap], tuple[float, float, float, str]] = {
+        OverlapOrder.SHARED: lambda o: (-o.shared, -o.jaccard, -amount(o), o.other),
+        OverlapOrder.JACCARD: lambda o: (-o.jaccard, -o.shared, -amount(o), o.other),
+        OverlapOrder.AMOUNT: lambda o: (-amount(o), -o.shared, -o.jaccard, o.other),
     }[order]
-    found.sort(key=key)
-    return tuple(found[:limit] if limit is not None else found)
+    ranked = sorted(found, key=key)
+    return tuple(ranked[:limit] if limit is not None else ranked)
 
 
 def donor_overlap(index: GivingIndex, institution: str, other: str) -> DonorOverlap:

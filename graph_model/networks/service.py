@@ -2,8 +2,9 @@
 
 ``Networks(store, cache)`` answers each question from the scope's ``ScopeData`` (one statement,
 ``graph_model.networks.reading``) and the computing core, off the event loop
-(``asyncio.to_thread``: a national projection takes seconds of CPU). Every step is kept in the
-``VersionCache`` under the scope and the graph version, so a ranking asked twice between writes
+(``graph_model.offload``: a national projection takes seconds of CPU; every step whose work grows
+with the scope runs there, the rows' conversion into a ``ScopeData`` included). Every step is kept
+in the ``VersionCache`` under the scope and the graph version, so a ranking asked twice between writes
 is computed once, and concurrent askers of a missing answer share one computation. The version is
 global: any write anywhere invalidates every network answer (coarser than "writes touching the
 scope", and never stale, which the per-scope form could not promise for a donor's gifts elsewhere).
@@ -15,7 +16,6 @@ edges, where exact weighted betweenness takes over an hour.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Collection, Hashable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -33,6 +33,7 @@ from graph_model.networks.reading import read_scope
 from graph_model.networks.sampling import budgeted_betweenness
 from graph_model.networks.scope import NetworkScope, ScopeData
 from graph_model.networks.suggest import Suggestion, suggest_donors
+from graph_model.offload import offload, offload_graph
 from graph_model.stores.base import GraphStore
 from graph_model.version import Version, current
 
@@ -76,13 +77,13 @@ class Networks:
     async def _projection(self, version: Version, scope: NetworkScope, side: Side, weighting: Weighting) -> Projection:
         async def compute() -> Projection:
             data = await self._data(version, scope)
-            return await asyncio.to_thread(project, data, side, weighting)
+            return await offload(project, data, side, weighting)
         return await self._at(version, ("projection", scope, side, weighting), compute)
 
     async def _index(self, version: Version, scope: NetworkScope) -> GivingIndex:
         async def compute() -> GivingIndex:
             data = await self._data(version, scope)
-            return await asyncio.to_thread(GivingIndex.from_rows, data.edges)
+            return await offload(GivingIndex.from_rows, data.edges)
         return await self._at(version, ("index", scope), compute)
 
     # -- answers ---------------------------------------------------------------------------
@@ -101,9 +102,9 @@ class Networks:
         async def compute(version: Version) -> Brokers:
             graph = (await self._projection(version, scope, side, weighting)).graph
             if metric is not Metric.BETWEENNESS:
-                return Brokers(await asyncio.to_thread(rank, graph, metric), graph.order, graph.size)
-            found = await asyncio.to_thread(budgeted_betweenness, graph, weighted=weighted,
-                                            budget_s=BETWEENNESS_BUDGET_S)
+                return Brokers(await offload_graph(rank, graph, metric), graph.order, graph.size)
+            found = await offload_graph(budgeted_betweenness, graph, weighted=weighted,
+                                        budget_s=BETWEENNESS_BUDGET_S)
             return Brokers(found.ranking, graph.order, graph.size, found.exact, found.pivots, weighted,
                            found.relative_error)
         key = ("brokers", scope, metric, side, weighting, weighted and metric is Metric.BETWEENNESS)
@@ -116,35 +117,34 @@ class Networks:
             data = await self._data(version, scope)
             graph = (await self._projection(version, scope, side, weighting)).graph
             find = leiden if algorithm is Algorithm.LEIDEN else louvain
+            found = await offload_graph(find, graph, resolution=resolution, seed=seed)
 
             def run() -> Partition:
-                found = find(graph, resolution=resolution, seed=seed)
-                if side is Side.INSTITUTION:
-                    services = {k: info.services for k, info in data.institutions.items()}
-                    return describe(found, services=services, giving=data.edges)
-                return found
-            return await asyncio.to_thread(run)
+                services = {k: info.services for k, info in data.institutions.items()}
+                return describe(found, services=services, giving=data.edges)
+            return await offload(run) if side is Side.INSTITUTION else found
         return await self._cached(("communities", scope, algorithm, side, weighting, resolution, seed), compute)
 
     async def shared_donors(self, scope: NetworkScope, institution: str, *, order: OverlapOrder = OverlapOrder.SHARED,
                             limit: int | None = None) -> tuple[DonorOverlap, ...]:
         async def compute(version: Version) -> tuple[DonorOverlap, ...]:
             await self._require(version, scope, institution)
-            return shared_donors(await self._index(version, scope), institution, order=order, limit=limit)
+            return await offload(shared_donors, await self._index(version, scope), institution, order=order,
+                                 limit=limit)
         return await self._cached(("shared", scope, institution, order, limit), compute)
 
     async def overlap(self, scope: NetworkScope, institution: str, other: str) -> DonorOverlap:
         async def compute(version: Version) -> DonorOverlap:
             for key in (institution, other):
                 await self._require(version, scope, key)
-            return donor_overlap(await self._index(version, scope), institution, other)
+            return await offload(donor_overlap, await self._index(version, scope), institution, other)
         return await self._cached(("overlap", scope, institution, other), compute)
 
     async def isolated(self, scope: NetworkScope) -> tuple[str, ...]:
         async def compute(version: Version) -> tuple[str, ...]:
             d = await self._data(version, scope)
-            return isolated_institutions(d.institutions, giving=d.edges, memberships=d.memberships,
-                                         partnerships=d.partnerships)
+            return await offload(isolated_institutions, d.institutions, giving=d.edges, memberships=d.memberships,
+                                 partnerships=d.partnerships)
         return await self._cached(("isolated", scope), compute)
 
     async def suggestions(self, scope: NetworkScope, *, institution: str | None = None, service: str | None = None,
@@ -153,15 +153,16 @@ class Networks:
         who gave in ``scope`` (the country, in the API), the window included."""
         async def compute(version: Version) -> tuple[Suggestion, ...]:
             data = await self._data(version, scope)
-            return await asyncio.to_thread(suggest_donors, data, institution=institution, service=service,
-                                           county=county, limit=limit)
+            return await offload(suggest_donors, data, institution=institution, service=service,
+                                 county=county, limit=limit)
         return await self._cached(("suggest", scope, institution, service, county, limit), compute)
 
     async def neighbourhood(self, center: NodeRef, *, depth: int = 2, relations: Collection[NetworkRelation] = ALL,
-                            limit: int = 200) -> Neighbourhood:
+                            limit: int = 200, public: bool = False) -> Neighbourhood:
+        """``public``: ranked without individual donors' amounts (``explore.neighbourhood``), cached apart."""
         rel = frozenset(relations)
-        return await self._cached(("neighbourhood", center, depth, rel, limit), lambda v: explore.neighbourhood(
-            self.store, center, depth=depth, relations=rel, limit=limit))
+        return await self._cached(("neighbourhood", center, depth, rel, limit, public), lambda v: explore.neighbourhood(
+            self.store, center, depth=depth, relations=rel, limit=limit, public=public))
 
     async def connection(self, source: NodeRef, target: NodeRef, *, max_hops: int = 4,
                          relations: Collection[NetworkRelation] = ALL, limit: int = 10) -> Connection:

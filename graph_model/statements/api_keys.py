@@ -18,10 +18,12 @@ PROPERTIES = ("hash", "role", "provinces", "note", "createdAt", "revokedAt")
 _FIELDS = ("k.key AS key, k.hash AS hash, k.role AS role, k.provinces AS provinces, k.note AS note, "
            "k.createdAt AS createdAt, k.revokedAt AS revokedAt")
 
-# revokedAt is left unset (read back as null): neither store keeps a null property.
+# revokedAt is left unset (read back as null): neither store keeps a null property. MERGE of the
+# whole node, not CREATE: a retry finds the key it made and changes nothing; the same id with
+# other content cannot match, and creating it breaks the unique key (Conflict).
 CREATE_API_KEY = statement(
     "api_key_create",
-    f"""CREATE (k:{_KEY} {{key: $key, hash: $hash, role: $role, provinces: $provinces, note: $note,
+    f"""MERGE (k:{_KEY} {{key: $key, hash: $hash, role: $role, provinces: $provinces, note: $note,
         createdAt: $createdAt}})""",
     write=True,
 )

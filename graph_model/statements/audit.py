@@ -1,9 +1,10 @@
 """The audit log (graph_model.audit): one ``:AuditEntry`` bookkeeping node per mutation call.
 
-Append-only: the only write here is a ``CREATE``; nothing updates or deletes an entry (a test
-reads every registered statement to hold that). The write returns no rows on purpose: a store
-bumps the graph version only after a write that returned rows, and the log is not part of the
-graph the version describes (caches must not be dropped because a refused mutation was logged).
+Append-only: the only write here is a ``MERGE`` of a whole entry (a retry finds it); nothing
+updates or deletes an entry (a test reads every registered statement to hold that). The write
+returns no rows on purpose: a store bumps the graph version only after a write that returned
+rows, and the log is not part of the graph the version describes (caches must not be dropped
+because a refused mutation was logged).
 
 Entries are listed newest first by key (time-ordered, see graph_model.audit). Key and time
 bounds compare through ``toString`` so that no range index can serve them: FalkorDB's range
@@ -19,9 +20,11 @@ _ENTRY = MetaLabel.AUDIT_ENTRY.value
 # The entry's properties besides its key (Neo4j's linter is told of them).
 PROPERTIES = ("at", "subject", "role", "operation", "keys", "values", "outcome")
 
+# MERGE of the whole entry, never SET: a retried write finds the entry it made and changes
+# nothing (no second entry, no Conflict); an entry is still never changed.
 CREATE_AUDIT_ENTRY = statement(
     "audit_entry_create",
-    f"""CREATE (a:{_ENTRY} {{key: $key, at: $at, subject: $subject, role: $role, operation: $operation,
+    f"""MERGE (a:{_ENTRY} {{key: $key, at: $at, subject: $subject, role: $role, operation: $operation,
         keys: $keys, values: $values, outcome: $outcome}})""",
     write=True,
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from graph_model.cypher import Statement, statement
 from graph_model.enums import ENDPOINTS, KEYED_RELS, Label, Rel
 from graph_model.model import MIRRORS
+from graph_model.statements.writes import keep_if_same
 
 
 def _upsert_node(label: Label) -> Statement:
@@ -61,14 +62,16 @@ MISSING_KEYS: dict[Label, Statement] = {label: _missing_keys(label) for label in
 def _create_node(label: Label) -> Statement:
     return statement(
         f"create_{label.value}",
-        f"""CREATE (n:{label.value} {{key: $key}})
-            SET n += $props
+        f"""MERGE (n:{label.value} {{key: $key}})
+            ON CREATE SET n += $props
+            {keep_if_same("n", "$props")}
             RETURN properties(n) AS node""",
         write=True,
     )
 
 
-# Create one node; its unique key makes a second create with the same key a Conflict.
+# Create one node, safe to retry: a second run with the same key and properties finds it and
+# answers the same; with other properties it writes nothing and returns no row.
 CREATE_NODE: dict[Label, Statement] = {label: _create_node(label) for label in Label}
 
 

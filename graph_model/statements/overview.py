@@ -191,3 +191,31 @@ SCOPE = statement(
        OPTIONAL MATCH (p:Province) WHERE p.key = coalesce($province, c.provinceKey)
        RETURN properties(p) AS province, properties(c) AS county""",
 )
+
+# Every gift of the country in the pieces both calendars' years are made of (complementary
+# suppression, graph_model.donation_disclosure): per county (null: an institution located in no
+# county), Gregorian year and whether the gift falls on or after that year's Nowruz ($nowruz from
+# $firstYear to $endYear, $usualNowruz outside), the amount in two exact parts, the gifts and the
+# keys of the individual donors ($kind). A Gregorian year is its two pieces; a Solar Hijri year the
+# late piece of one Gregorian year and the early piece of the next.
+DONATION_PIECES = statement(
+    "overview_donation_pieces",
+    """MATCH (o:Donor)-[d:DONATED_TO]->(i)
+       OPTIONAL MATCH (i)-[:LOCATED_IN]->(c:County)
+       WITH c, o, d, toInteger(left(d.date, 4)) AS g
+       WITH c, o, d, g, CASE WHEN $firstYear <= g AND g < $endYear THEN d.date >= $nowruz[g - $firstYear]
+                             ELSE substring(d.date, 5) >= $usualNowruz END AS late
+       RETURN c.key AS county, c.provinceKey AS province, g AS year, late, count(d) AS donations,
+              toInteger(sum(d.amount / $unit)) AS units, toInteger(sum(d.amount % $unit)) AS rest,
+              collect(DISTINCT CASE WHEN o.kind = $kind THEN o.key END)[0..$k] AS individuals""",
+)
+
+# Every located institution's giving totals (what `Institution.giving` publishes), with its county:
+# the parts of a county's all-years total.
+INSTITUTION_GIVING = statement(
+    "overview_institution_giving",
+    """MATCH (c:County)<-[:LOCATED_IN]-(i)<-[d:DONATED_TO]-(o)
+       RETURN i.key AS institution, c.key AS county, toInteger(sum(d.amount / $unit)) AS units,
+              toInteger(sum(d.amount % $unit)) AS rest,
+              count(DISTINCT CASE WHEN o.kind = $kind THEN o END) AS individuals""",
+)

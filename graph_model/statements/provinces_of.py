@@ -1,4 +1,4 @@
-"""The provinces each record lies in: what a province-scoped key may change (hub.auth.policy).
+"""The provinces each record lies in: what a province-scoped key may change (hub.auth.scope).
 
 One statement per label and path, each taking the keys of that label at once. A record found with no
 province (a person on no council) comes back with an empty list; keys not found do not come back.
@@ -50,3 +50,18 @@ DONATION_PROVINCES = statement(
         MATCH (:Donor)-[r:DONATED_TO_EVENT]->(e:Event) WHERE r.key = k
         MATCH (e)-[:HELD_IN]->(:County)-[:IN_PROVINCE]->(p:Province)
         RETURN k AS key, [p.key] AS provinces""")
+
+# The donor's side of a donation: a donation lies where its recipient is AND where its donor is
+# based, so a scoped key reaches it only when both are in its provinces (an empty list: a donor
+# based nowhere, which puts the donation out of every scoped key's reach).
+DONATION_DONOR_PROVINCES = statement(
+    "provinces_of_donation_donors",
+    """UNWIND $keys AS k
+        MATCH (d:Donor)-[r:DONATED_TO]->(:Institution) WHERE r.key = k
+        OPTIONAL MATCH (d)-[:BASED_IN]->(p:Province)
+        RETURN k AS key, collect(p.key) AS provinces
+        UNION ALL
+        UNWIND $keys AS k
+        MATCH (d:Donor)-[r:DONATED_TO_EVENT]->(:Event) WHERE r.key = k
+        OPTIONAL MATCH (d)-[:BASED_IN]->(p:Province)
+        RETURN k AS key, collect(p.key) AS provinces""")

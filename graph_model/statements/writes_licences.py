@@ -8,7 +8,7 @@ suspended, renewed or reactivated by mistake.
 from __future__ import annotations
 
 from graph_model.cypher import statement
-from graph_model.statements.writes import lock
+from graph_model.statements.writes import holds_exactly, lock, same_keys
 
 # What the issuer must know before writing: the type's validity (to default the expiry)
 # and the services it permits (to refuse the others with a clear message).
@@ -19,21 +19,37 @@ LICENCE_TYPE_RULES = statement(
        RETURN lt.validityYears AS validityYears, collect(s.key) AS permits""",
 )
 
+# MERGE, not CREATE: safe to retry (graph_model.statements.writes.holds_exactly): the run that
+# makes the licence links it; a replay finds it with the same content and links and answers the
+# same; a licence of this key with other content gives no row (the caller reads the key is taken).
 # $validityYears (-1 for none) is what the expiry was computed from: if the type changed
 # since it was read, or stopped permitting a service, nothing is written and the caller
 # reads again.
 ISSUE_LICENCE = statement(
     "licence_issue",
-    """MATCH (i:Institution) WHERE i.key = $holder
+    f"""MATCH (i:Institution) WHERE i.key = $holder
        MATCH (lt:LicenceType) WHERE lt.key = $licenceType AND coalesce(lt.validityYears, -1) = $validityYears
        OPTIONAL MATCH (lt)-[:PERMITS]->(s:Service) WHERE s.key IN $services
        WITH i, lt, collect(DISTINCT s) AS services
        WHERE size(services) = size($services)
-       CREATE (l:Licence {key: $key})
-       SET l += $props
-       CREATE (i)-[:HOLDS]->(l)
-       CREATE (l)-[:OF_TYPE]->(lt)
-       FOREACH (s IN services | CREATE (l)-[:LICENSES]->(s))
+       MERGE (l:Licence {{key: $key}})
+       ON CREATE SET l += $props
+       WITH i, lt, services, l
+       OPTIONAL MATCH (h:Institution)-[:HOLDS]->(l)
+       WITH i, lt, services, l, collect(h.key) AS holders
+       OPTIONAL MATCH (l)-[:OF_TYPE]->(t:LicenceType)
+       WITH i, lt, services, l, holders, collect(t.key) AS types
+       OPTIONAL MATCH (l)-[:LICENSES]->(x:Service)
+       WITH i, lt, services, l, holders, types, collect(x.key) AS licensed, {holds_exactly('l', '$props')} AS same
+       WITH i, lt, services, l, holders, types, licensed, same,
+            same AND size(holders) + size(types) + size(licensed) = 0 AS bare
+       FOREACH (y IN CASE WHEN bare THEN [1] ELSE [] END |
+           CREATE (i)-[:HOLDS]->(l)
+           CREATE (l)-[:OF_TYPE]->(lt))
+       FOREACH (s IN CASE WHEN bare THEN services ELSE [] END | CREATE (l)-[:LICENSES]->(s))
+       WITH l, same, bare, holders, types, licensed
+       WHERE same AND (bare OR (holders = [$holder] AND types = [$licenceType]
+                                AND {same_keys('licensed', '$services')}))
        RETURN properties(l) AS node""",
     write=True,
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from graph_model.cypher import Statement, statement
 from graph_model.enums import ENDPOINTS, Label, Rel
+from graph_model.statements.writes import keep_if_same
 
 # A donation goes to an institution or to an event; its key is unique across both types.
 DONATION_RELS: tuple[Rel, ...] = (Rel.DONATED_TO, Rel.DONATED_TO_EVENT)
@@ -30,15 +31,20 @@ def _record_donation(rel: Rel) -> Statement:
     (other,) = (r for r in DONATION_RELS if r is not rel)
     start, end = _ends(rel)
     other_start, other_end = _ends(other)
-    # The unique constraint guards the key within this type; the OPTIONAL MATCH across the other.
+    # The unique constraint guards the key within this type (a MERGE that would add a second
+    # relationship of the key between other nodes breaks it: Conflict); the OPTIONAL MATCH across
+    # the other. MERGE, not CREATE, so that a retry finds its own donation and answers as the first
+    # run did; the same key with other content gives no row (writes.holds_exactly; $props holds
+    # the key).
     return statement(
         f"donation_record_{rel.value}",
         f"""MATCH (a:{start}) WHERE a.key = $donor
             MATCH (b:{end}) WHERE b.key = $target
             OPTIONAL MATCH (:{other_start})-[other:{other.value}]->(:{other_end}) WHERE other.key = $key
             WITH a, b, other WHERE other IS NULL
-            CREATE (a)-[r:{rel.value} {{key: $key}}]->(b)
-            SET r += $props
+            MERGE (a)-[r:{rel.value} {{key: $key}}]->(b)
+            ON CREATE SET r += $props
+            {keep_if_same("r", "$props", 0)}
             RETURN properties(r) AS rel""",
         write=True,
     )

@@ -3,13 +3,15 @@
 It listens only on a unix socket in the data folder (no TCP port) and keeps an append-only
 file there. The first process that needs it starts it; later processes (other uvicorn
 workers, ``hub seed`` while ``hub serve`` runs) find it answering on the socket and reuse
-it; only the process that started it stops it. A lock file serialises start-ups, so two
+it; only the process that started it stops it, and on Linux it ends with that process even
+when that one is killed (graph_model.stores.spawn). A lock file serialises start-ups, so two
 processes starting at once never launch two servers on one folder.
 
 Durability: the append-only file is the only persistence (no RDB snapshots on a timer), with
-``appendfsync`` from HUB_FSYNC (hub/settings.py says why ``always`` is the default). The owner
-watches its child with ``exited`` and ``restart`` (hub/supervisor.py): a restarted server
-replays the append-only file on the same folder and socket, so clients reconnect by themselves.
+``appendfsync`` from HUB_FSYNC (hub/settings.py says why ``always`` is the default). A hub
+watches the server with ``down`` and ``restart`` (hub/supervisor.py), whether it started it or
+found it running: a restarted server replays the append-only file on the same folder and socket,
+so clients reconnect by themselves.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from graph_model.errors import StoreUnavailable
+from graph_model.stores.spawn import SPAWNER
 
 _LOG_PREFIX = re.compile(r"^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ [.*#-] ")
 # sockaddr_un.sun_path is 108 bytes including the terminating NUL.
@@ -163,9 +166,10 @@ class EmbeddedServer:
         args = self.arguments(server, module)
         try:
             # A session of its own: Ctrl+C in the terminal reaches the hub, which then stops
-            # the server cleanly, instead of killing the server mid-write.
-            return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL, start_new_session=True)
+            # the server cleanly, instead of killing the server mid-write. Forked by the spawner,
+            # so that it ends when this process does, even by kill -9 (graph_model.stores.spawn).
+            return SPAWNER.popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, start_new_session=True)
         except OSError as exc:
             raise StoreUnavailable(f"cannot run the embedded FalkorDB server {server}: {exc.strerror}") from exc
 
@@ -219,6 +223,14 @@ class EmbeddedServer:
         if not self.owned or process is None:
             return None
         return process.poll()
+
+    def down(self) -> bool:
+        """True when no server serves the folder: the one this process started has exited, or (a
+        server another process started, which cannot be waited for) its pid names no live redis
+        server and nothing answers on the socket. What hub/supervisor.py watches."""
+        if self.owned and self._process is not None:
+            return self.exited() is not None
+        return self.running_pid() is None and not self.ping()
 
     def restart(self, timeout: float = 30.0) -> bool:
         """Start the server again after it died, on the same folder and socket; it replays its

@@ -92,13 +92,15 @@ class FalkorStore:
     dialect = FALKORDB
 
     def __init__(self, client: FalkorDB, graph: str, *, location: str, timeout_ms: int = 30_000,
-                 server: EmbeddedServer | None = None) -> None:
+                 server: EmbeddedServer | None = None, embedded: EmbeddedServer | None = None) -> None:
         self._client = client
         self._graph = client.select_graph(graph)
         self.graph_name = graph
         self._location = location
         self._timeout_ms = timeout_ms
         self._server = server  # stopped on close when this store started it
+        # The embedded server it talks to, started here or by another process: supervised either way.
+        self.embedded = embedded or server
         self.round_trips = 0
 
     @property
@@ -226,8 +228,8 @@ class FalkorStore:
 
     async def close(self) -> None:
         await self._client.aclose()
-        if self._server is not None:
-            await asyncio.to_thread(self._server.stop)
+        if self.embedded is not None:  # stops it only if this process started it (or restarted it)
+            await asyncio.to_thread(self.embedded.stop)
 
 
 async def open_embedded(data_dir: str, graph: str, *, timeout_ms: int = 30_000,
@@ -236,7 +238,7 @@ async def open_embedded(data_dir: str, graph: str, *, timeout_ms: int = 30_000,
     server = EmbeddedServer(data_dir, fsync=fsync)
     started = await asyncio.to_thread(server.start)
     return FalkorStore(client_for(server, timeout_ms), graph, location=str(server.socket_path),
-                       timeout_ms=timeout_ms, server=server if started else None)
+                       timeout_ms=timeout_ms, server=server if started else None, embedded=server)
 
 
 MAX_CONNECTIONS = 32  # per process; the server runs one thread per core anyway

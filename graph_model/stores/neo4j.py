@@ -1,14 +1,17 @@
 """The Neo4j adapter: the official async driver, reads routed to readers, writes in managed transactions.
 
 The driver is injected (``open_neo4j`` builds one from settings). ``execute_query`` runs
-each statement in a managed transaction that the driver retries on transient failures. Not every
-write is idempotent: the seed's upserts and the link and property updates MERGE or SET on keys
-(running one twice changes nothing), but creating an entity or a licence, recording a donation or
-another keyed relationship, an API key and an audit entry are CREATEs guarded by a unique key, and
-a second run of one of those fails with a Conflict instead of writing a duplicate. A retried
-attempt is one the server rolled back; a commit whose outcome the driver could not learn is not
-retried (it raises, and the caller sees an error for a write that may have landed). After a
-write, the graph version is bumped by a second statement (graph_model.version).
+each statement in a managed transaction that the driver retries on transient failures, so every
+write statement is safe to run again with the same parameters (tests/test_write_retry.py runs each
+twice): the seed's upserts, link and property updates MERGE or SET on keys; creating an entity,
+a licence, a donation, an API key or an audit entry MERGEs on its key and a run that finds its
+own write (same key, same content and links) answers as the first run did, while the key holding
+other content is a Conflict (graph_model.statements.writes.holds_exactly); the graph version's
+bump names its write, so a retry counts it once. Removals and licence status moves find nothing
+left to do when run again: they change nothing and return no row, and the mutation answers from
+the state it reads (NOT_FOUND, INVALID_TRANSITION). The driver does not retry a commit whose
+outcome it could not learn (it raises); the caller may then send the same request again, safely.
+After a write, the graph version is bumped by a second statement (graph_model.version).
 
 Every statement carries the transaction timeout HUB_STATEMENT_TIMEOUT_MS (``neo4j.Query(...,
 timeout=)``; the server stops and rolls back a transaction that runs longer). When the server is

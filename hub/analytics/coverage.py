@@ -3,11 +3,21 @@ CSV export's query parameters) into a subject, options and a date (``Question``)
 ``graph_model.coverage.service.Coverage`` (one per request, sharing the process's cache).
 
 The 3W matrix's funding figures follow donor privacy (``who_what_where``): the matrix is
-computed and cached in full; a cell whose funding includes the gifts of 1 to k-1 individual
-donors is marked withheld for a caller without the right to see personal data."""
+computed and cached in full; a caller without the right to see personal data gets each cell's
+funding over the gifts of donors who are not individuals (graph_model.privacy.three_w_public).
+
+Why not suppression, as the overview has (graph_model.donation_disclosure): the 3W matrix takes
+any window (``since``/``until``), scope and level, so the same gifts are summed over countless
+overlapping cells (a window less a shorter one; a council's county less the province's other
+counties), and its cells are sums of institutions' giving totals and parts of the overview's
+area totals, which are published under their own pattern: a cell shown over k or more
+individuals, less the visible giving totals of its other institutions, gave a withheld
+institution's total back. A sum of gifts the caller may see anyway gives nothing back, whatever
+it is combined with (issue 15)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -20,10 +30,9 @@ from graph_model.coverage.threew import WhoWhatWhere
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.networks.scope import NetworkScope
 from graph_model.networks.service import Networks
-from graph_model.privacy import three_w_individuals
+from graph_model.privacy import three_w_public
 from graph_model.stores.base import GraphStore
-from hub.auth import privacy
-from hub.auth.principal import Principal
+from hub.auth.visibility import Visibility
 from hub.execution.context import Info
 from hub.schema.scalars import parse_date
 
@@ -98,19 +107,19 @@ def number_arg(value: str | None, field: str) -> float | None:
         raise ValidationFailed(f"{field} is not a number", [FieldError(field, f"{value!r} is not a number")]) from None
 
 
-async def who_what_where(store: GraphStore, cache: VersionCache | None, principal: Principal, k: int,
+async def who_what_where(store: GraphStore, cache: VersionCache | None, visibility: Visibility,
                          scope: NetworkScope, level: Level, day: dt.date) -> list[tuple[WhoWhatWhere, bool]]:
-    """The 3W cells of a scope, each with whether its funding is withheld from ``principal``: it
-    includes the gifts of 1 to k-1 individual donors and the caller may not see personal data."""
+    """The 3W cells of a scope as the caller may see them, each with whether individual donors'
+    gifts were left out of its ``funders`` and ``funding``: for a caller without the right to see
+    personal data, those two count only the gifts of donors who are not individuals."""
     service, networks = coverage_for(store, cache), Networks(store, cache)
     rows = await service.who_what_where(networks, scope, level, day)
-    if principal.sees_personal:
+    if visibility.personal:
         return [(r, False) for r in rows]
-    individuals = await three_w_individuals(service, networks, scope, level, day)
-
-    def withheld(row: WhoWhatWhere) -> bool:
-        found = individuals.get((row.area, row.service))
-        if found is None:  # not in the individuals' matrix (a write landed in between): withheld if funded
-            return row.funders > 0
-        return privacy.suppressed(found, principal, k)
-    return [(r, withheld(r)) for r in rows]
+    public = await three_w_public(service, networks, scope, level, day)
+    shown = []
+    for r in rows:
+        # not in the public matrix (a write landed in between): no funding shown rather than a guess
+        funders, funding = public.get((r.area, r.service), (0, 0))
+        shown.append((dataclasses.replace(r, funders=funders, funding=funding), funders != r.funders))
+    return shown

@@ -1,11 +1,22 @@
 """The network fields: turn arguments into a ``NetworkScope`` and global ids into node refs, and
 ask ``graph_model.networks.service.Networks`` (one per request, sharing the process's cache);
 ``Redaction`` is what a caller without the right to see personal data is shown of the individual
-donors in an answer (issue 6, donor privacy)."""
+donors in an answer (issue 6, donor privacy).
+
+The amounts a network answer shows such a caller are sums of visible gifts only
+(``visible_giving``: the gifts of donors who are not individuals, each listed to every reader):
+an overlap's amounts and its AMOUNT order, a community's main donors. Thresholds cannot protect
+them: overlaps of one institution with others whose shared donors differ by one individual (or
+one pair in two windows) differ by exactly that donor's gifts, each over k or more individuals
+(issue 15). The projections' weights, the centralities, communities and suggestion scores need
+no such care: they are computed from counts (shared donors, institutions, council seats) and each
+suggested donor's own giving, and only donors who are not individuals are suggested to them."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -17,9 +28,10 @@ from graph_model.enums import Label
 from graph_model.errors import FieldError, NotFound, ValidationFailed
 from graph_model.networks.scope import NetworkScope, ScopeLevel
 from graph_model.networks.service import Networks
-from graph_model.privacy import individual_donors, pseudonym
-from hub.auth import privacy
-from hub.auth.principal import ANONYMOUS, Principal
+from graph_model.networks.communities import DonorShare
+from graph_model.networks.overlap import DonorOverlap
+from graph_model.privacy import PublicGiving, individual_donors, public_giving
+from hub.auth.visibility import Visibility
 from hub.execution.context import Info
 
 
@@ -75,11 +87,10 @@ class Redaction:
     """What one caller sees of the individual donors in one network answer (computed and cached
     in full for everyone, redacted here per request). ``hidden``: the individual donors among the
     answer's donors when the caller may not see personal data, else empty. A hidden donor is shown
-    under a pseudonym (``graph_model.privacy.pseudonym``) without names, its gifts without amounts;
+    under a pseudonym (``Visibility.pseudonym``) without names, its gifts without amounts;
     an aggregate over 1 to k-1 hidden donors is suppressed."""
 
-    principal: Principal
-    k: int
+    visibility: Visibility
     hidden: frozenset[str] = frozenset()
 
     def hides(self, key: str) -> bool:
@@ -87,25 +98,20 @@ class Redaction:
 
     def key(self, key: str) -> str:
         """The key to show for a donor: a pseudonym for a hidden one."""
-        return pseudonym(key) if key in self.hidden else key
+        return self.visibility.pseudonym(key) if key in self.hidden else key
 
     def suppressed(self, donors: Iterable[str]) -> bool:
         """Whether an aggregate over ``donors`` is withheld (fewer than k individuals among them)."""
-        return privacy.suppressed(sum(1 for d in donors if d in self.hidden), self.principal, self.k)
-
-
-def sees_personal(info: Info) -> bool:
-    return (info.context.principal or ANONYMOUS).sees_personal
+        return self.visibility.suppressed(sum(1 for d in donors if d in self.hidden))
 
 
 async def redaction(info: Info, donors: Iterable[str]) -> Redaction:
     """The redaction of an answer naming ``donors``: one round trip to learn which are individuals,
     none for a caller who sees personal data."""
-    principal = info.context.principal or ANONYMOUS
-    k = info.context.settings.privacy_k
-    if principal.sees_personal:
-        return Redaction(principal, k)
-    return Redaction(principal, k, await individual_donors(info.context.store, donors))
+    visibility = info.context.visibility
+    if visibility.personal:
+        return Redaction(visibility)
+    return Redaction(visibility, await individual_donors(info.context.store, donors))
 
 
 def refuse_hidden(red: Redaction, asked: dict[str, tuple[Label, str]]) -> None:
@@ -115,3 +121,32 @@ def refuse_hidden(red: Redaction, asked: dict[str, tuple[Label, str]]) -> None:
                if label is Label.DONOR and red.hides(key)]
     if missing:
         raise NotFound("unknown actor", missing)
+
+
+async def visible_giving(info: Info, scope: NetworkScope) -> PublicGiving | None:
+    """The gifts of ``scope`` a caller without the right to see personal data may see (cached per
+    graph version); None for a caller who sees them all (the answers' own figures are shown)."""
+    if info.context.visibility.personal:
+        return None
+    return await public_giving(networks(info), scope)
+
+
+def visible_overlap(o: DonorOverlap, public: PublicGiving) -> DonorOverlap:
+    """``o`` with its amounts over its shared donors' visible gifts (individuals' left out)."""
+    return dataclasses.replace(o, amount_to_institution=public.given(o.institution, o.donors),
+                               amount_to_other=public.given(o.other, o.donors))
+
+
+def visible_donors(members: Iterable[str], public: PublicGiving, limit: int = 5) -> tuple[DonorShare, ...]:
+    """A community's ``limit`` main donors by their visible gifts to its ``members`` (the rule of
+    graph_model.networks.communities.describe, individuals left out before ranking: ranked among
+    them and then dropped, the companies that fall off the list would tell that an individual
+    gave more)."""
+    amounts: dict[str, int] = defaultdict(int)
+    funded: Counter[str] = Counter()
+    for member in members:
+        for donor, amount in public.by_institution.get(member, {}).items():
+            amounts[donor] += amount
+            funded[donor] += 1
+    top = sorted(amounts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return tuple(DonorShare(d, a, funded[d]) for d, a in top)

@@ -7,9 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from graph_model import overview
-from graph_model.privacy import individual_years
-from hub.auth import privacy
-from hub.auth.principal import ANONYMOUS
+from graph_model.donation_disclosure import COUNTRY, suppression
 from hub.execution.context import Info
 
 # Iran has kept standard time all year since 2022, so "today" is a fixed offset from UTC.
@@ -39,13 +37,23 @@ class Withheld:
 async def donations(info: Info, figures: overview.Overview,
                     calendar: overview.Calendar) -> tuple[overview.Donations, Withheld]:
     """The donation years (cached in full, for everyone) and what of them the caller may not see:
-    a year with gifts of 1 to k-1 individual donors; the totals when they have such gifts, or when
-    any year is withheld (the totals less the years shown would give it away)."""
-    principal, k = info.context.principal or ANONYMOUS, info.context.settings.privacy_k
+    the cells of the country-wide suppression pattern (graph_model.donation_disclosure): years and
+    all-years totals over 1 to k-1 individual donors, and the complements that keep any
+    subtraction of visible totals (across levels, years and calendars) from giving them back."""
+    visibility = info.context.visibility
     found = await figures.donations(calendar)
-    if principal.sees_personal or not found.years:
+    if visibility.personal or not found.years:
         return found, Withheld()
-    counted = await individual_years(figures, calendar)
-    years = frozenset(y.year for y in found.years
-                      if privacy.suppressed(counted.per_year.get(y.year, 0), principal, k))
-    return found, Withheld(years, bool(years) or privacy.suppressed(counted.overall, principal, k))
+    pattern = await suppression(info.context.store, info.context.cache, visibility.k)
+    area = area_key(figures.scope)
+    years = frozenset(y.year for y in found.years if pattern.year(area, calendar, y.year))
+    return found, Withheld(years, pattern.total(area))
+
+
+def area_key(where: overview.Scope) -> str:
+    """The pattern's name for an overview's scope."""
+    if where.level is overview.Level.COUNTY and where.county:
+        return str(where.county["key"])
+    if where.level is overview.Level.PROVINCE and where.province:
+        return str(where.province["key"])
+    return COUNTRY

@@ -4,8 +4,13 @@
 (``graph_model.api_keys``: only the secret's hash is stored, looked up by id and cached for
 ``settings.key_cache_seconds``, so a revoked key stops working within that delay); any other
 token is a JWT, checked with the settings' key, algorithm, issuer and audience, which must carry
-``exp``, ``sub`` and a ``role`` claim and may carry ``provinces``. No credentials: the anonymous
-role when ``HUB_ANONYMOUS`` is on, else UNAUTHENTICATED.
+``exp``, a non-empty ``sub`` and a ``role`` claim. No credentials: the anonymous role when
+``HUB_ANONYMOUS`` is on, else UNAUTHENTICATED.
+
+A token's ``provinces`` claim scopes what it may change: a list of province codes, or ``"*"`` for
+every province. A token whose role may change anything (editor, planner: the WRITE or PLAN right;
+an admin is never scoped) must say which: without the claim, or with an empty list, it is refused,
+so a token minted without thought never edits the whole country. Other roles may leave it out.
 
 A key pasted with something around it (``<hub_...>``, ``[hub_...]``, quotes, a zero-width space
 copied from a chat) or cut short is meant as an API key, not a JWT: the refusal says what is wrong
@@ -21,11 +26,14 @@ import jwt
 from graph_model import api_keys
 from graph_model.errors import Unauthenticated
 from graph_model.stores.base import GraphStore
-from hub.auth.principal import ANONYMOUS, Principal, Role
+from hub.auth.principal import ANONYMOUS, RIGHTS, Principal, Right, Role
 from hub.settings import Settings
 
 SCHEME = "bearer"
 CREDENTIALS_REQUIRED = "credentials required: send `Authorization: Bearer <API key or token>`"
+EVERY_PROVINCE = "*"  # the `provinces` claim of a token unscoped on purpose
+# Rights that change data, which a token's province scope narrows.
+CHANGING = frozenset({Right.WRITE, Right.PLAN})
 
 
 def _role(value: object) -> Role:
@@ -47,13 +55,29 @@ def principal_from_jwt(token: str, settings: Settings) -> Principal:
                             options={"require": required, "verify_aud": bool(settings.jwt_audience)})
     except jwt.PyJWTError as exc:
         raise Unauthenticated(f"the bearer token was refused: {exc}") from None
-    provinces = claims.get("provinces") or []
-    if not isinstance(provinces, list) or not all(isinstance(p, str) for p in provinces):
-        raise Unauthenticated("the token's `provinces` claim must be a list of province codes")
+    subject = claims["sub"]
+    if not isinstance(subject, str) or not subject.strip():
+        raise Unauthenticated("the token's `sub` claim is empty: it must name the user (the audit log records it)")
     role = _role(claims.get("role"))
     if role is Role.ANONYMOUS:
         raise Unauthenticated("a token cannot carry the anonymous role")
-    return Principal(role, frozenset(provinces), subject=f"jwt:{claims['sub']}")
+    return Principal(role, _scope(claims, role), subject=f"jwt:{subject}")
+
+
+def _scope(claims: dict[str, object], role: Role) -> frozenset[str]:
+    """The provinces a token may change (empty: every one), from its `provinces` claim."""
+    provinces = claims.get("provinces")
+    if provinces == EVERY_PROVINCE:
+        return frozenset()
+    if provinces is not None and (not isinstance(provinces, list)
+                                  or not all(isinstance(p, str) and p.strip() for p in provinces)):
+        raise Unauthenticated('the token\'s `provinces` claim must be a list of province codes, or "*" for every '
+                              "province")
+    if not provinces and role is not Role.ADMIN and RIGHTS[role] & CHANGING:
+        said = "has no `provinces` claim" if provinces is None else "has an empty `provinces` list"
+        raise Unauthenticated(f"the {role.value} token {said}: list the province codes it may change, or send "
+                              '"provinces": "*" to allow every province')
+    return frozenset(provinces or ())
 
 
 # What a copy and paste wraps a credential in: brackets, quotes, a sentence's punctuation, invisible

@@ -1,11 +1,13 @@
 """The access policy: which right each root field needs, checked before the field resolves.
 
-Every root field of Query and Mutation is listed here; a field missing from the tables is refused
-to everyone (deny by default; tests/test_roles.py fails when a new field is not listed). Nested
-fields are reached only through an allowed root field, and what they show of donors is narrowed
-where it is read (hub.auth.privacy). Mutations by a province-scoped key are checked against the
-provinces of the records they name (hub.auth.scope) and every mutation, allowed or refused, is
-written to the audit log (graph_model.audit).
+Each root field of Query and Mutation declares its right on itself (hub.auth.access: a field
+extension carrying the declaration), and ``table`` generates the policy table from those
+declarations; a field without one is refused to everyone (deny by default; tests/test_roles.py
+fails when a field has none). Nested fields are reached only through an allowed root field, and
+what they show of donors is narrowed where it is read, by the request's visibility
+(hub.auth.visibility). Mutations by a province-scoped key are checked against the provinces of the
+records their declared arguments name (hub.auth.scope), and every mutation, allowed or refused,
+is written to the audit log (graph_model.audit).
 """
 
 from __future__ import annotations
@@ -23,41 +25,23 @@ from graph_model import audit
 from graph_model.errors import Forbidden, Unauthenticated
 from hub import strawberry_compat as compat
 from hub.auth import scope
+from hub.auth.access import Access, access_of
 from hub.auth.authenticate import CREDENTIALS_REQUIRED
 from hub.auth.principal import Principal, Right
 
 log = logging.getLogger("hub")
 
-READ_FIELDS = ("assessment assessments council councils counties counts county coverage donation donations donor "
-               "donors event events institution institutions licence licenceType licenceTypes licences node nodes "
-               "overview people person province provinces service services targetGroup targetGroups "
-               "underservedAreas whoWhatWhere")
-NETWORK_FIELDS = ("brokers communities connection donorOverlap donorSuggestions isolatedInstitutions network "
-                  "networkProjection sharedDonors")
-QUERY_RIGHTS: dict[str, Right] = {
-    **{name: Right.READ for name in READ_FIELDS.split()},
-    **{name: Right.NETWORKS for name in NETWORK_FIELDS.split()},
-    "coverageWhatIf": Right.PLAN,
-    "auditLog": Right.ADMIN,
-}
-# National catalogues and the provinces themselves: admins only. Planners' need figures: PLAN.
-ADMIN_MUTATIONS = tuple(f"{verb}{entity}" for verb in ("create", "update", "delete")
-                        for entity in ("Province", "County", "Service", "TargetGroup", "LicenceType"))
+Table = dict[tuple[str, str], Access | None]  # (operation, root field) -> its declaration (None: refused)
 
 
-def mutation_right(name: str) -> Right:
-    if name in ADMIN_MUTATIONS:
-        return Right.ADMIN
-    if name in ("setNeed", "removeNeed"):
-        return Right.PLAN
-    return Right.WRITE
-
-
-def required(operation: str, field: str) -> Right | None:
-    """The right a root field needs; None for a field the policy does not know (refused)."""
-    if operation == "mutation":
-        return mutation_right(field)
-    return QUERY_RIGHTS.get(field)
+def table(schema: strawberry.Schema) -> Table:
+    """The policy table of ``schema``, generated from the declarations on its root fields."""
+    graphql_schema = compat.graphql_schema(schema)
+    found: Table = {}
+    for operation, root in (("query", graphql_schema.query_type), ("mutation", graphql_schema.mutation_type)):
+        for name, field in (root.fields.items() if root else ()):
+            found[(operation, name)] = access_of(compat.strawberry_field(field))
+    return found
 
 
 def require(principal: Principal | None, right: Right, what: str) -> Principal:
@@ -69,31 +53,32 @@ def require(principal: Principal | None, right: Right, what: str) -> Principal:
     return principal
 
 
-def check(principal: Principal | None, operation: str, field: str) -> None:
-    right = required(operation, field)
-    if right is None:
+def check(principal: Principal | None, access: Access | None, field: str) -> Access:
+    """``access`` when ``principal`` may use the field it is declared on; else the refusal."""
+    if access is None:
         if principal is None:
             raise Unauthenticated(CREDENTIALS_REQUIRED)
         raise Forbidden(f"`{field}` is not open to any role")
-    require(principal, right, f"`{field}`")
+    require(principal, access.right, f"`{field}`")
+    return access
 
 
-def _guard(operation: str, name: str, field: GraphQLField) -> None:
+def _guard(operation: str, name: str, field: GraphQLField, access: Access | None) -> None:
     resolve = field.resolve
     assert resolve is not None
 
     @functools.wraps(resolve)
     def guarded(root: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
         if operation != "mutation":
-            check(info.context.principal, operation, name)
+            check(info.context.principal, access, name)
             return resolve(root, info, **kwargs)
-        return _mutate(resolve, root, info, name, kwargs)
+        return _mutate(resolve, root, info, name, access, kwargs)
 
     field.resolve = guarded
 
 
 async def _mutate(resolve: Callable[..., Any], root: Any, info: GraphQLResolveInfo, name: str,
-                  kwargs: dict[str, Any]) -> Any:
+                  access: Access | None, kwargs: dict[str, Any]) -> Any:
     """Check, run and audit one mutation. Refusals are audited too; the entry is written after
     the mutation's own transaction (a failure to write it is logged at ERROR, not hidden)."""
     context = info.context
@@ -101,8 +86,8 @@ async def _mutate(resolve: Callable[..., Any], root: Any, info: GraphQLResolveIn
     result: Any = None
     error: BaseException | None = None
     try:
-        check(principal, "mutation", name)
-        await scope.check(context.store, principal, name, kwargs)
+        allowed = check(principal, access, name)
+        await scope.check(context.store, principal, allowed, name, kwargs)
         result = resolve(root, info, **kwargs)
         if inspect.isawaitable(result):
             result = await result
@@ -123,9 +108,12 @@ async def _audit(store: Any, principal: Principal | None, name: str, kwargs: dic
                       principal.subject if principal else "an unauthenticated caller")
 
 
-def enforce(schema: strawberry.Schema) -> None:
-    """Wrap every root field's resolver of ``schema`` with the check."""
+def enforce(schema: strawberry.Schema) -> Table:
+    """Wrap every root field's resolver of ``schema`` with the check its declaration describes (or
+    the refusal of an undeclared field); the policy table it enforced."""
+    policy = table(schema)
     graphql_schema = compat.graphql_schema(schema)
     for operation, root in (("query", graphql_schema.query_type), ("mutation", graphql_schema.mutation_type)):
         for name, field in (root.fields.items() if root else ()):
-            _guard(operation, name, field)
+            _guard(operation, name, field, policy[(operation, name)])
+    return policy

@@ -2,7 +2,8 @@
 
 Rights are what the policy checks (``hub.auth.policy``); roles are named bundles of rights, so the
 role matrix is this one table. Province scope narrows what a key may change (an editor of
-Khuzestan cannot change Markazi); what a key may read depends on its role only.
+Khuzestan cannot change Markazi); what a key may read depends on its role only, and is applied by
+the request's ``hub.auth.visibility.Visibility``.
 """
 
 from __future__ import annotations
@@ -53,11 +54,6 @@ class Principal:
         return right in RIGHTS[self.role]
 
     @property
-    def sees_personal(self) -> bool:
-        """Whether individual donors' names and amounts are shown, rather than only aggregates."""
-        return self.has(Right.PERSONAL)
-
-    @property
     def scoped(self) -> bool:
         return bool(self.provinces) and self.role is not Role.ADMIN
 
@@ -71,4 +67,6 @@ class Principal:
 
 
 ANONYMOUS = Principal(Role.ANONYMOUS)
-SYSTEM = Principal(Role.ADMIN, subject="system")  # in-process callers (seeding, the CLI)
+# In-process callers (seeding, the CLI, schema tests, benchmarks), always named explicitly: nothing
+# defaults to it.
+SYSTEM = Principal(Role.ADMIN, subject="system")

@@ -214,7 +214,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         # This process owns the server: it restarts it if it dies (hub/supervisor.py).
         with Supervisor(server).in_thread() if server is not None else contextlib.nullcontext():
             uvicorn.run("hub.app:app_from_env", factory=True, host=args.host, port=args.port,
-                        workers=args.workers, log_level="info")
+                        workers=args.workers, log_level="info",
+                        # uvicorn would believe X-Forwarded-For from 127.0.0.1; the hub decides which
+                        # proxies to believe itself (HUB_TRUSTED_PROXIES, hub.http.rate_limit)
+                        proxy_headers=False)
     finally:
         if server is not None:
             server.stop()

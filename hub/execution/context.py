@@ -8,25 +8,31 @@ import strawberry
 
 from graph_model.cache import VersionCache
 from graph_model.stores.base import GraphStore
-from hub.auth.principal import ANONYMOUS, SYSTEM, Principal
+from hub.auth.principal import Principal
+from hub.auth.visibility import Visibility
 from hub.execution.loaders import Loaders
 from hub.settings import Settings
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Context:
     store: GraphStore
+    # Who asks (hub.auth), always given: the HTTP layer sets the authenticated caller; in-process
+    # callers (tests of the schema alone, benchmarks' probes) name theirs (e.g. principal.SYSTEM).
+    # None: no credentials were checked (only the GraphiQL page is served so); every field then
+    # refuses UNAUTHENTICATED.
+    principal: Principal | None
     cache: VersionCache | None = None  # derived answers shared across requests (graph_model.cache)
-    # Who asks (hub.auth): the HTTP layer sets the authenticated caller; in-process callers
-    # (tests of the schema alone, benchmarks' probes) run as the system. None: no credentials were
-    # checked (only the GraphiQL page is served so); every field then refuses UNAUTHENTICATED.
-    principal: Principal | None = SYSTEM
     settings: Settings = field(default_factory=Settings)
+    # What the caller may see of donors: one object for the whole request, built here and nowhere
+    # else, that the loaders and every reader of donor data take (hub.auth.visibility).
+    visibility: Visibility = field(init=False)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
+        self.visibility = Visibility.of(self.principal, self.settings)
         # Fresh per request: a DataLoader caches, and a cache must not outlive its request.
-        self.loaders = Loaders(self.store, self.principal or ANONYMOUS)
+        self.loaders = Loaders(self.store, self.visibility)
 
 
 Info = strawberry.Info[Context, None]

@@ -10,54 +10,55 @@ work, an operation over one of ``Settings.limits``:
   type's ``ofType`` chain: one object a level, a few levels in any schema, and the standard
   introspection query nests it seven deep);
 - aliases: aliased fields, fragments expanded;
+- lists: every list-valued argument and input field, however nested, literal or in a variable, is
+  at most ``list_items`` long (hub.execution.list_lengths); its items count in the cost;
 - cost: an estimate of the items the operation may touch: every field counts 1, and the selection
   under a field with ``first`` / ``last`` counts that many times (a connection without either counts
-  its default page), so nested connections multiply.
+  its default page), so nested connections multiply; a field fetching objects by a list of ids
+  (``nodes``) counts its selection once per id; an analytics field counts its weight (hub.execution.weights).
+  An operation with an analytics field is also one of the few a key may run at once
+  (hub.execution.concurrency).
 
 The document checks run when validation starts, before graphql-core's rules: validating 1,000
 aliases of one field (overlapping fields) is itself quadratic work. They run on every request,
 also when the parser and validation caches answer, because the caches are shared by schemas with
-different limits. Fragments are measured once each, so a document whose fragments spread each
-other many times is measured in linear time (and a fragment cycle, which validation refuses
-later, counts once)."""
+different limits. The measuring itself is hub.execution.measure's."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator
+from collections.abc import AsyncIterator, Hashable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
-    FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
-    GraphQLField,
-    GraphQLInterfaceType,
-    GraphQLObjectType,
     GraphQLSchema,
-    InlineFragmentNode,
     IntValueNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
     Source,
     TokenKind,
-    VariableNode,
-    get_named_type,
+    type_from_ast,
 )
 from graphql.language import Lexer
 from strawberry.extensions import SchemaExtension
 
 from graph_model.errors import LimitExceeded
+from hub.execution.list_lengths import ListWalker, TooLong
+from hub.execution.measure import Measurer, operations, root
 from hub.settings import Limits
 from hub.strawberry_compat import graphql_schema
 
+if TYPE_CHECKING:
+    from hub.execution.concurrency import AnalyticsGate
+
 ENV = {"tokens": "HUB_MAX_TOKENS", "page": "HUB_MAX_PAGE", "depth": "HUB_MAX_DEPTH",
-       "aliases": "HUB_MAX_ALIASES", "cost": "HUB_MAX_COST"}
+       "aliases": "HUB_MAX_ALIASES", "cost": "HUB_MAX_COST", "list": "HUB_MAX_LIST",
+       "concurrent": "HUB_MAX_CONCURRENT_ANALYTICS"}
 WHAT = {"page": "page size", "depth": "query depth", "aliases": "aliased fields",
-        "cost": "estimated cost"}
-SIZES = ("first", "last")
+        "cost": "estimated cost", "list": "list length",
+        "concurrent": "analytics operations running at once for this key"}
+
 # Verdicts remembered (hub.schema.extensions' parser cache keeps as many operation texts).
 CACHE_SIZE = 512
 
@@ -70,18 +71,25 @@ class Refusal:
     value: int
     maximum: int
     where: str = ""
+    argument: str = ""  # a list's argument (``nodes.ids``)
 
     @property
     def message(self) -> str:
         env = ENV[self.limit]
         if self.limit == "tokens":  # counting stops past the limit: the document has at least this many
             return f"a query of {self.value} or more tokens exceeds the limit {self.maximum} ({env})"
+        if self.limit == "concurrent":
+            return (f"{self.value} analytics operations at once for this key exceed the limit {self.maximum} "
+                    f"({env}); send it again when one has finished")
         return f"{WHAT[self.limit]} {self.value}{self.where} exceeds the limit {self.maximum} ({env})"
 
     def error(self) -> GraphQLError:
         """The LIMIT_EXCEEDED error (a fresh one per request: errors are changed on their way out)."""
-        return GraphQLError(self.message, original_error=LimitExceeded(self.message), extensions={
-            "code": LimitExceeded.code, "limit": self.limit, "value": self.value, "maximum": self.maximum})
+        extensions: dict[str, Any] = {"code": LimitExceeded.code, "limit": self.limit, "value": self.value,
+                                      "maximum": self.maximum}
+        if self.argument:
+            extensions["argument"] = self.argument
+        return GraphQLError(self.message, original_error=LimitExceeded(self.message), extensions=extensions)
 
 
 def count_tokens(text: str, most: int) -> int:
@@ -99,171 +107,71 @@ def count_tokens(text: str, most: int) -> int:
     return count
 
 
-@dataclass(frozen=True)
-class Measure:
-    """What a selection asks for: its depth, aliases and cost, and its largest connection page."""
-
-    depth: int = 0
-    aliases: int = 0
-    cost: int = 0
-    page: tuple[int, str] = (0, "")  # (size, "field.argument") of the largest connection page
-
-
-def _is_connection(field: GraphQLField) -> bool:
-    named = get_named_type(field.type)
-    return isinstance(named, GraphQLObjectType) and "pageInfo" in named.fields and "edges" in named.fields
-
-
-class Measurer:
-    """Measures one operation of a document against the schema; unknown fields (which validation
-    refuses afterwards) count as leaves."""
-
-    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
-                 variables: dict[str, Any], defaults: dict[str, Any]) -> None:
-        self.schema = schema
-        self.fragments = fragments
-        self.variables = variables
-        self.defaults = defaults  # the operation's variable defaults
-        # Imported here: hub.schema imports this module (through its extensions) while it loads.
-        from hub.schema.lists import DEFAULT_PAGE_SIZE
-
-        self.default_page = DEFAULT_PAGE_SIZE
-        self.measured: dict[str, Measure] = {}
-        self.measuring: set[str] = set()
-
-    def _field(self, parent: Any, name: str) -> GraphQLField | None:
-        if name.startswith("__"):
-            introspection = {"__schema": "__Schema", "__type": "__Type"}.get(name)
-            found = self.schema.get_type(introspection) if introspection else None
-            return GraphQLField(found) if found is not None else None  # type: ignore[arg-type]
-        if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
-            return parent.fields.get(name)
-        return None
-
-    def _int(self, node: Any) -> int | None:
-        if isinstance(node, IntValueNode):
-            return int(node.value)
-        if isinstance(node, VariableNode):
-            name = node.name.value
-            value = self.variables.get(name, self.defaults.get(name))
-            return value if isinstance(value, int) and not isinstance(value, bool) else None
-        return None
-
-    def _size(self, field: GraphQLField | None, node: FieldNode) -> tuple[int, tuple[int, str]]:
-        """How many times the field's selection counts, and its page if it is a connection."""
-        if field is None or not any(a in field.args for a in SIZES):
-            return 1, (0, "")
-        given = {a.name.value: self._int(a.value) for a in node.arguments or () if a.name.value in SIZES}
-        sizes = [v for v in given.values() if v is not None]
-        connection = _is_connection(field)
-        if not sizes:
-            if connection:
-                return self.default_page, (0, "")
-            defaults = [field.args[a].default_value for a in SIZES if a in field.args]
-            sizes = [d for d in defaults if isinstance(d, int)]
-            return max([1, *sizes]), (0, "")
-        size = max(sizes)
-        if not connection:
-            return max(1, size), (0, "")
-        argument = next(a for a, v in given.items() if v == size)
-        return max(1, size), (size, f"{node.name.value}.{argument}")
-
-    def selection(self, selections: SelectionSetNode | None, parent: Any) -> Measure:
-        depth = aliases = cost = 0
-        page: tuple[int, str] = (0, "")
-        for node in selections.selections if selections else ():
-            if isinstance(node, FieldNode):
-                aliases += node.alias is not None
-                if node.selection_set is None:  # a leaf
-                    cost += 1
-                    depth = max(depth, 1)
-                    continue
-                field = self._field(parent, node.name.value)
-                times, own = self._size(field, node)
-                inner = self.selection(node.selection_set, get_named_type(field.type) if field else None)
-                cost += 1 + times * inner.cost
-                depth = max(depth, inner.depth + (node.name.value != "ofType"))
-                aliases += inner.aliases
-                page = max(page, own, inner.page)
-                continue
-            if isinstance(node, InlineFragmentNode):
-                condition = node.type_condition
-                inner = self.selection(node.selection_set,
-                                       self.schema.get_type(condition.name.value) if condition else parent)
-            elif isinstance(node, FragmentSpreadNode):
-                inner = self.fragment(node.name.value)
-            else:
-                continue
-            depth = max(depth, inner.depth)
-            aliases += inner.aliases
-            cost += inner.cost
-            page = max(page, inner.page)
-        return Measure(depth, aliases, cost, page)
-
-    def fragment(self, name: str) -> Measure:
-        if name in self.measured:
-            return self.measured[name]
-        definition = self.fragments.get(name)
-        if definition is None or name in self.measuring:
-            return Measure()
-        self.measuring.add(name)
-        found = self.selection(definition.selection_set, self.schema.get_type(definition.type_condition.name.value))
-        self.measuring.discard(name)
-        self.measured[name] = found
-        return found
-
-
-def operations(document: Any, name: str | None) -> list[OperationDefinitionNode]:
-    """The operation that will run (all of them when the document leaves it open: each is checked)."""
-    found = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    named = [d for d in found if d.name is not None and d.name.value == name] if name else []
-    return named or found
-
-
-def _root(schema: GraphQLSchema, operation: OperationDefinitionNode) -> Any:
-    return {"query": schema.query_type, "mutation": schema.mutation_type,
-            "subscription": schema.subscription_type}[operation.operation.value]
-
-
 def check(limits: Limits, schema: GraphQLSchema, document: Any, variables: dict[str, Any] | None,
           operation_name: str | None) -> Refusal | None:
-    """The first limit the operation exceeds (page, depth, aliases, cost), or None."""
+    """The first limit the operation exceeds (list, page, depth, aliases, cost), or None."""
+    return measure(limits, schema, document, variables, operation_name)[0]
+
+
+def measure(limits: Limits, schema: GraphQLSchema, document: Any, variables: dict[str, Any] | None,
+            operation_name: str | None) -> tuple[Refusal | None, int]:
+    """The first limit the operation exceeds, or None; and its analytics fields (an operation left
+    open: the most of any of its operations)."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    given = variables or {}
+    analytics = 0
     for operation in operations(document, operation_name):
-        defaults = {}
+        defaults, default_nodes = {}, {}
         for definition in operation.variable_definitions or ():
             value = definition.default_value
+            if value is not None:
+                default_nodes[definition.variable.name.value] = value
             if isinstance(value, IntValueNode):
                 defaults[definition.variable.name.value] = int(value.value)
-        measure = Measurer(schema, fragments, variables or {}, defaults).selection(
-            operation.selection_set, _root(schema, operation))
-        size, where = measure.page
+        lists = ListWalker(limits.list_items, given, default_nodes)
+        try:
+            found = Measurer(schema, fragments, given, defaults, lists).selection(
+                operation.selection_set, root(schema, operation))
+            # A declared variable is coerced whether or not an argument reads it.
+            for definition in operation.variable_definitions or ():
+                name = definition.variable.name.value
+                kind = type_from_ast(schema, definition.type)
+                if name in given and kind is not None:
+                    lists.raw(given[name], kind, f"${name}")
+        except TooLong as long:
+            return Refusal("list", long.length, limits.list_items, f" ({long.where})", long.where), analytics
+        analytics = max(analytics, found.analytics)
+        size, where = found.page
         if size > limits.page:
-            return Refusal("page", size, limits.page, f" ({where})")
-        for limit, measured in (("depth", measure.depth), ("aliases", measure.aliases), ("cost", measure.cost)):
+            return Refusal("page", size, limits.page, f" ({where})"), analytics
+        for limit, measured in (("depth", found.depth), ("aliases", found.aliases), ("cost", found.cost)):
             if measured > getattr(limits, limit):
-                return Refusal(limit, measured, getattr(limits, limit))
-    return None
+                return Refusal(limit, measured, getattr(limits, limit)), analytics
+    return None, analytics
+
+
+Verdict = tuple[Refusal | None, int]  # what :func:`measure` answers
 
 
 class Verdicts:
-    """Recent verdicts: of :func:`check`, by operation text, operation name, integer variables (all a
-    size can come from), limits and schema (measuring a detail page's hundred fields takes ~0.1 ms,
-    remembering it ~1 µs); and token counts within the limit, by text and limit (a refused text is
-    not kept: it could be a megabyte). Bounded like the parser cache; the oldest goes first."""
+    """Recent verdicts: of :func:`measure`, by operation text, operation name, integer variables (all
+    a size can come from; variables holding lists or input objects are measured afresh each time),
+    limits and schema (measuring a detail page's hundred fields takes ~0.1 ms, remembering it ~1 µs);
+    and token counts within the limit, by text and limit (a refused text is not kept: it could be a
+    megabyte). Bounded like the parser cache; the oldest goes first."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
-        self.found: OrderedDict[Hashable, Refusal | None] = OrderedDict()
+        self.found: OrderedDict[Hashable, Verdict] = OrderedDict()
 
-    def get(self, key: Hashable) -> Refusal | None | bool:
-        """The verdict kept for ``key`` (None: no refusal), or False when there is none."""
+    def get(self, key: Hashable) -> Verdict | None:
+        """The verdict kept for ``key``, or None when there is none."""
         if key not in self.found:
-            return False
+            return None
         self.found.move_to_end(key)
         return self.found[key]
 
-    def keep(self, key: Hashable, verdict: Refusal | None) -> None:
+    def keep(self, key: Hashable, verdict: Verdict) -> None:
         self.found[key] = verdict
         if len(self.found) > self.size:
             self.found.popitem(last=False)
@@ -274,22 +182,25 @@ VERDICTS = Verdicts()
 
 class QueryLimits(SchemaExtension):
     """Refuses an operation over the limits before it is validated or executed. List it before
-    the parser cache (the token count must come before parsing)."""
+    the parser cache (the token count must come before parsing). With a ``gate``, an operation
+    holding analytics fields runs only when its key has a free place (hub.execution.concurrency)."""
 
-    def __init__(self, limits: Limits, verdicts: Verdicts = VERDICTS) -> None:
+    def __init__(self, limits: Limits, verdicts: Verdicts = VERDICTS, gate: AnalyticsGate | None = None) -> None:
         super().__init__()
         self.limits = limits
         self.verdicts = verdicts
+        self.gate = gate
+        self.analytics = 0
 
     def on_parse(self) -> Iterator[None]:
         query, most = self.execution_context.query, self.limits.tokens
         if query is not None and self.execution_context.graphql_document is None:
             key = ("tokens", query, most)
-            if self.verdicts.get(key) is False:
+            if self.verdicts.get(key) is None:
                 tokens = count_tokens(query, most)
                 if tokens > most:
                     raise Refusal("tokens", tokens, most).error()
-                self.verdicts.keep(key, None)
+                self.verdicts.keep(key, (None, 0))
         yield
 
     def on_validate(self) -> Iterator[None]:
@@ -299,12 +210,22 @@ class QueryLimits(SchemaExtension):
             schema = graphql_schema(context.schema)
             sizes = tuple(sorted((k, v) for k, v in variables.items() if type(v) is int))
             key = ("measure", context.query, context.operation_name, sizes, self.limits, schema)
-            # A document given as such (no text) has nothing to key a verdict by.
-            found = self.verdicts.get(key) if context.query is not None else False
-            if found is False:
-                found = check(self.limits, schema, document, variables, context.operation_name)
-                if context.query is not None:
+            # A document given as such (no text) has nothing to key a verdict by; list lengths are
+            # not in the key, so variables that may hold lists are measured every time.
+            keyed = context.query is not None and not any(isinstance(v, (list, dict)) for v in variables.values())
+            found = self.verdicts.get(key) if keyed else None
+            if found is None:
+                found = measure(self.limits, schema, document, variables, context.operation_name)
+                if keyed:
                     self.verdicts.keep(key, found)
-            if isinstance(found, Refusal):
-                raise found.error()
+            refusal, self.analytics = found
+            if refusal is not None:
+                raise refusal.error()
         yield
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        if self.gate is None or not self.analytics:
+            yield
+            return
+        async with self.gate.admit(self.execution_context.context):
+            yield

@@ -28,11 +28,10 @@ from graphql.execution.values import get_argument_values
 from strawberry.dataloader import DataLoader
 
 from graph_model import filter_keys, links, listing, queries, search_places
-from graph_model.enums import DonorKind, Label
+from graph_model.enums import Label
 from graph_model.list_specs import NESTED
 from graph_model.stores.base import GraphStore
-from hub.auth import privacy
-from hub.auth.principal import SYSTEM, Principal
+from hub.auth.visibility import Visibility
 from hub.strawberry_compat import convert_arguments, raw_info, resolver_function
 
 Node = dict[str, Any]
@@ -48,10 +47,17 @@ def _ordered(fetch: Callable[[list[K]], Awaitable[Mapping[K, Any]]], default: An
 
 
 class Loaders:
-    def __init__(self, store: GraphStore, principal: Principal = SYSTEM) -> None:
+    """One request's loaders. ``visibility`` (required: no reader has a default caller) is what the
+    caller may see of donors; every loader of donor-bearing rows applies it where it reads."""
+
+    def __init__(self, store: GraphStore, visibility: Visibility) -> None:
         self.store = store
-        self.principal = principal  # what the caller may see (hub.auth.privacy narrows donor lists)
+        self.visibility = visibility
         self._loaders: dict[tuple[Any, ...], DataLoader] = {}
+
+    def fresh(self) -> Loaders:
+        """New loaders for the same request (same caller): after a write, what was loaded may be stale."""
+        return Loaders(self.store, self.visibility)
 
     def _get(self, key: tuple[Any, ...], make: Callable[[], DataLoader]) -> DataLoader:
         loader = self._loaders.get(key)
@@ -60,7 +66,7 @@ class Loaders:
         return loader
 
     def node(self, label: Label) -> DataLoader[str, Node | None]:
-        if label is Label.DONOR and not self.principal.sees_personal:
+        if label is Label.DONOR and not self.visibility.personal:
             return self._get(("node", label), lambda: _ordered(self._public_donors))
         return self._get(("node", label), lambda: _ordered(
             lambda keys: queries.by_keys(self.store, label, keys)))
@@ -68,7 +74,7 @@ class Loaders:
     async def _public_donors(self, keys: list[str]) -> dict[str, Node]:
         # An individual donor is absent for a caller without PERSONAL, wherever it is reached from.
         found = await queries.by_keys(self.store, Label.DONOR, keys)
-        return {k: row for k, row in found.items() if privacy.visible_donor(row, self.principal) is not None}
+        return {k: row for k, row in found.items() if self.visibility.donor(row) is not None}
 
     def link(self, name: str) -> DataLoader[str, Node | None]:
         return self._get(("link", name), lambda: _ordered(
@@ -84,17 +90,15 @@ class Loaders:
     def _relations(self, kind: str) -> Callable[[list[str]], Awaitable[dict[str, Node]]]:
         async def fetch(ids: list[str]) -> dict[str, Node]:
             found = await links.fetch_relations(self.store, kind, ids)
-            if kind in ("Donation", "Membership") and not self.principal.sees_personal:
-                # a donation, or a council seat, of an individual donor is theirs to see only
-                return {i: row for i, row in found.items() if row.get("donorKind") != DonorKind.INDIVIDUAL.value}
-            return found
+            # a donation, or a council seat, of an individual donor is theirs to see only
+            return {i: row for i, row in found.items() if self.visibility.relation(kind, row) is not None}
         return fetch
 
     def nested(self, name: str, req: listing.Request, checked: bool = True) -> DataLoader[str, listing.Page]:
         """``checked``: an unknown key in the request's filters is NotFound (graph_model.filter_keys);
         a root list narrowed to this one checks its own filters instead."""
         spec = NESTED[name]
-        req = privacy.narrow(spec.entity.name, req, self.principal)
+        req = self.visibility.narrow(spec.entity.name, req)
 
         async def fetch(keys: list[str]) -> dict[str, listing.Page]:
             pages = await listing.fetch_nested(self.store, spec, keys, await self.widened(spec, req))

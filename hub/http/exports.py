@@ -10,13 +10,14 @@ and ``error``, the exports' first shape, kept for existing clients).
 
 Both run as the request's principal (``hub.auth.middleware`` puts it in the request state) and
 need the READ right (403 FORBIDDEN otherwise). The 3W export follows donor privacy as the
-``whoWhatWhere`` field does: for a caller without the right to see personal data, a cell whose
-funding includes the gifts of 1 to k-1 individual donors has its funders and funding left empty.
+``whoWhatWhere`` field does (hub.analytics.coverage.who_what_where), whatever the window, scope
+or level: for a caller without the right to see personal data, funders and funding count only
+the gifts of donors who are not individuals, and the "Funding withheld" column says "yes" where
+individual donors' gifts were left out.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from types import SimpleNamespace
 
 from starlette.requests import Request
@@ -27,13 +28,13 @@ from graph_model import filter_keys
 from graph_model.coverage.analysis import Level, Method
 from graph_model.coverage.hxl import coverage_csv, three_w_csv
 from graph_model.coverage.methods import Decay
-from graph_model.coverage.threew import WhoWhatWhere
 from graph_model.errors import (
     FieldError, Forbidden, HubError, NotFound, StoreUnavailable, Unauthenticated, ValidationFailed)
 from graph_model.text import whole_number
 from graph_model.version import current
 from hub.auth.policy import require
 from hub.auth.principal import Principal, Right
+from hub.auth.visibility import Visibility
 from hub.http.asgi import error_body, field_errors
 from hub.analytics import coverage as resolve
 from hub.analytics.networks import scope_of
@@ -60,11 +61,6 @@ def _reader(request: Request) -> Principal:
     """The caller, who must hold the READ right."""
     # No principal: the auth middleware did not run; refuse rather than serve unchecked.
     return require(getattr(request.state, "principal", None), Right.READ, "the CSV exports")
-
-
-def _withheld(row: WhoWhatWhere) -> WhoWhatWhere:
-    """A 3W row with its funding figures left empty (the CSV writes None as an empty cell)."""
-    return dataclasses.replace(row, funders=None, funding=None)  # type: ignore[arg-type]
 
 
 def _check_known(request: Request, export: str) -> None:
@@ -107,19 +103,21 @@ async def three_w_export(request: Request) -> Response:
                                          jalali_year=_year(q.get("jalaliYear"))))
         day = resolve.as_of(q.get("asOf"))
         store, cache = request.state.store, request.state.cache
-        cells = await resolve.who_what_where(store, cache, principal, request.state.settings.privacy_k, scope,
-                                             level, day)
+        visibility = Visibility.of(principal, request.state.settings)
+        cells = await resolve.who_what_where(store, cache, visibility, scope, level, day)
         areas = await resolve.coverage_for(store, cache).areas(await current(store))
     except HubError as exc:
         return _error(exc)
     wanted = q.get("service")
-    rows = tuple(_withheld(r) if withheld else r for r, withheld in cells if wanted is None or r.service == wanted)
+    shown = [(r, withheld) for r, withheld in cells if wanted is None or r.service == wanted]
+    rows = tuple(r for r, _ in shown)
     if wanted is not None and not rows:
         try:  # an unknown service is NOT_FOUND, as in the lists (graph_model.filter_keys), not an empty table
             await filter_keys.check(request.state.store, [("service", wanted)], path=None)
         except HubError as exc:
             return _error(exc)
-    return _csv(three_w_csv(rows, areas, day.isoformat()), f"3w-{level.value.lower()}.csv")
+    return _csv(three_w_csv(rows, areas, day.isoformat(), [withheld for _, withheld in shown]),
+                f"3w-{level.value.lower()}.csv")
 
 
 def _day(value: str | None, field: str) -> str | None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from functools import cache
 from pathlib import Path
 
@@ -12,6 +13,20 @@ from starlette.staticfiles import StaticFiles
 STATIC = Path(__file__).resolve().parents[1] / "static"
 ASSETS = STATIC / "graphiql"
 MOUNT = "/static/graphiql"
+
+
+# What strawberry's view renders the IDE for (strawberry.http.base.should_render_graphql_ide).
+PAGE_MEDIA = ("text/html", "*/*")
+
+
+def asks_for_page(method: str, params: Container[str], accept: str) -> bool:
+    """Whether a request to /graphql asks for the GraphiQL page rather than for a result: a GET with
+    no ``query`` (not even an empty one) and no ``extensions`` (an APQ GET names its query by hash),
+    accepting HTML. The authentication middleware serves only such a request without credentials,
+    and the view renders the page for exactly these (one rule, so the two cannot drift apart): a
+    GET carrying a query is run as its caller, whatever it accepts."""
+    return (method == "GET" and "query" not in params and "extensions" not in params
+            and any(media in accept for media in PAGE_MEDIA))
 
 
 @cache

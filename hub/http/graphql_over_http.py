@@ -6,10 +6,18 @@ Accept text/html. Added here: the ``application/graphql-response+json`` media ty
 codes, 405 + ``Allow`` (a mutation over GET, other methods), 415 for other request media types, 400
 for a body that is not a JSON object or a non-string ``operationName``, JSON error bodies, the
 offline GraphiQL page, and a last masking pass for unexpected errors that escaped the schema's.
-Persisted queries (APQ) and the allow-list resolve the query text before it runs (hub.execution.persisted)."""
+Persisted queries (APQ) and the allow-list resolve the query text before it runs (hub.execution.persisted).
+
+Nothing runs without a principal: the authentication middleware gives every request one but the
+GraphiQL page, and the view renders that page by the same rule (hub.http.graphiql.asks_for_page);
+should a request still arrive without one, it is refused 401 before any query text is looked at.
+A body that is not UTF-8 is a 400; a text holding a NUL or a lone surrogate (JSON's ``\ud800``)
+anywhere in the request is VALIDATION_FAILED naming where (``variables.name``), before it can reach
+a statement; a document of several operations must name one (hub.execution.input_checks)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 
@@ -20,8 +28,11 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.types import ExecutionResult
 
-from graph_model.errors import HubError
+from graph_model.errors import FieldError, HubError, Unauthenticated, ValidationFailed
+from hub.auth.authenticate import CREDENTIALS_REQUIRED
 from hub.http import graphiql
+from hub.http.asgi import error_body
+from hub.execution.input_checks import OPERATION_NAMED
 from hub.execution.context import Context
 from hub.execution.persisted import PersistedQueries, refusal
 from hub.schema.extensions import mask, should_mask
@@ -62,14 +73,22 @@ def is_request_error(result: ExecutionResult) -> bool:
     return result.data is None and bool(errors) and all(e.path is None for e in errors)
 
 
-def _holds_nul(value: Any) -> bool:
+def _bad_texts(value: Any, where: str) -> Iterator[FieldError]:
+    """Texts of a decoded request that no value may hold: a NUL (FalkorDB reads a parameter only up
+    to one) or a lone surrogate (not a character: UTF-8, and so either store, cannot carry it)."""
     if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
+        if "\x00" in value:
+            yield FieldError(where, "holds a NUL character (U+0000), which no value may contain")
+        elif (found := next((ch for ch in value if "\ud800" <= ch <= "\udfff"), None)) is not None:
+            yield FieldError(where, f"holds a lone surrogate (U+{ord(found):04X}), which is not a character: "
+                                    "send valid Unicode")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _bad_texts(key, f"{where} (a key)")
+            yield from _bad_texts(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _bad_texts(item, f"{where}[{index}]")
 
 
 class HubGraphQL(GraphQL[Context, None]):
@@ -91,7 +110,11 @@ class HubGraphQL(GraphQL[Context, None]):
             response = await self.run(request)
         except HTTPException as exc:
             response = self.error_response(request, exc)
-        except HubError as exc:  # refused before it ran: persisted queries, the allow-list
+        except Unauthenticated as exc:
+            response = JSONResponse(error_body(exc), status_code=401,
+                                    headers={"WWW-Authenticate": 'Bearer realm="hub"'},
+                                    media_type=response_media_type(request.headers.get("accept")))
+        except HubError as exc:  # refused before it ran: bad texts, persisted queries, the allow-list
             response = refusal(exc, response_media_type(request.headers.get("accept")))
         await response(scope, receive, send)
 
@@ -110,23 +133,33 @@ class HubGraphQL(GraphQL[Context, None]):
         return PersistedQueries()
 
     def should_render_graphql_ide(self, request: Any) -> bool:
-        # An APQ GET names its query by hash only; it asks for a result, not for the IDE.
-        return super().should_render_graphql_ide(request) and "extensions" not in request.query_params
+        # The middleware's rule, so that what it lets through without credentials is only the page.
+        return graphiql.asks_for_page(request.method, request.query_params, request.headers.get("accept", ""))
 
     async def execute_operation(self, request: Request, request_adapter: AsyncHTTPRequestAdapter,
                                 request_data: GraphQLRequestData | list[GraphQLRequestData], context: Context,
                                 root_value: None, sub_response: Response) -> Any:
         state, schema = request.state, graphql_schema(self.schema)
+        if getattr(state, "principal", None) is None:
+            # Only a request the middleware let through as the IDE page has none; it runs nothing.
+            raise Unauthenticated(CREDENTIALS_REQUIRED)
         if isinstance(request_data, list):
             request_data = [await self.persisted.resolve(d, state.store, state.settings, schema) for d in request_data]
         else:
             request_data = await self.persisted.resolve(request_data, state.store, state.settings, schema)
-        return await super().execute_operation(request=request, request_adapter=request_adapter,
-                                               request_data=request_data, context=context, root_value=root_value,
-                                               sub_response=sub_response)
+        named = OPERATION_NAMED.set(isinstance(request_data, list) or request_data.operation_name is not None)
+        try:
+            return await super().execute_operation(request=request, request_adapter=request_adapter,
+                                                   request_data=request_data, context=context, root_value=root_value,
+                                                   sub_response=sub_response)
+        finally:
+            OPERATION_NAMED.reset(named)
 
     def parse_json(self, data: str | bytes) -> Any:
-        parsed = super().parse_json(data)
+        try:
+            parsed = super().parse_json(data)
+        except UnicodeDecodeError:  # a ValueError, not the JSONDecodeError strawberry turns into a 400
+            raise HTTPException(400, "The request body is not valid UTF-8 (RFC 8259: JSON is UTF-8)") from None
         # strawberry would fail on `"text"` or `1` with an AttributeError, i.e. a 500.
         if not isinstance(parsed, (dict, list)):
             raise HTTPException(400, "Expected a JSON object")
@@ -142,9 +175,12 @@ class HubGraphQL(GraphQL[Context, None]):
         for item in data if isinstance(data, list) else [data]:
             if not isinstance(item.operation_name, (str, type(None))):
                 raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null.")
-            if _holds_nul(item.query) or _holds_nul(item.variables):
-                # No text the hub keeps may hold one (FalkorDB cannot take it as a parameter).
-                raise HTTPException(400, "The request holds a NUL character (U+0000), which no value may contain.")
+            bad = [*_bad_texts(item.query, "query"), *_bad_texts(item.operation_name, "operationName"),
+                   *_bad_texts(item.variables, "variables"), *_bad_texts(item.extensions, "extensions")]
+            if bad:
+                nul = any("NUL" in e.message for e in bad)
+                raise ValidationFailed("the request holds a NUL character (U+0000), which no value may contain" if nul
+                                       else "the request holds a lone surrogate, which is not a character", bad[:20])
         return data
 
     async def get_sub_response(self, request: Request | Any) -> Response:

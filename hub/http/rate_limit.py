@@ -7,16 +7,28 @@ takes one, and a caller with none left is refused RATE_LIMITED with the seconds 
 Memory stays bounded: a bucket idle long enough to be full again is the same as no bucket, so such
 buckets are dropped as new callers come; past ``most_buckets`` callers the least recently seen
 bucket goes (that caller starts again with a full burst). The clock is ``time.monotonic`` unless
-a test gives another."""
+a test gives another.
+
+The anonymous role (HUB_ANONYMOUS) is limited per client address. That address is the TCP peer's,
+never a header's, unless the peer is a proxy listed in HUB_TRUSTED_PROXIES (default: none): then
+``X-Forwarded-For`` is read from the right, past the trusted proxies, to the first address they did
+not add (``client_address``). A header any client can write would otherwise give each request a
+bucket of its own. ``hub serve`` turns uvicorn's own forwarding-header handling off, so the peer
+address reaching the app is the socket's."""
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+
+from starlette.types import Scope
 
 from graph_model.errors import RateLimited
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 MOST_BUCKETS = 100_000  # callers remembered at once: ~200 bytes each
 
@@ -58,3 +70,34 @@ class RateLimiter:
             if now - seen < full_after and len(self.buckets) < self.most_buckets:
                 break  # in order of last use: the rest are younger
             self.buckets.popitem(last=False)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def _trusted(address: str, proxies: Iterable[Network]) -> bool:
+    found = _address(address)
+    return found is not None and any(found in network for network in proxies)
+
+
+def client_address(scope: Scope, proxies: Iterable[Network] = ()) -> str:
+    """The client's address: the TCP peer's, or, when the peer is a trusted proxy, the rightmost
+    ``X-Forwarded-For`` entry that no trusted proxy wrote (entries left of it are the client's
+    own say and are ignored)."""
+    proxies = tuple(proxies)
+    client = scope.get("client")
+    peer = str(client[0]) if client else "?"
+    if not proxies or not _trusted(peer, proxies):
+        return peer
+    hops = [h.strip() for k, v in scope["headers"] if k == b"x-forwarded-for"
+            for h in v.decode("latin-1").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if _address(hop) is None:
+            return peer  # a malformed chain: trust none of it
+        if not _trusted(hop, proxies):
+            return hop
+    return hops[0] if hops else peer

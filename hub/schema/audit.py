@@ -13,6 +13,8 @@ import strawberry
 
 from graph_model import audit
 from graph_model.listing import Item, Page
+from hub.auth.access import requires
+from hub.auth.principal import Right
 from hub.schema.fields import AFTER, FIRST
 from hub.schema.lists import Connection, connection, request
 
@@ -41,7 +43,8 @@ def _entry(row: dict[str, Any]) -> AuditEntry:
 @strawberry.type
 class AuditQuery:
     @strawberry.field(description="The audit log, newest first: every mutation call, allowed, refused or failed. "
-                                  "Admins only.")
+                                  "Admins only.",
+                      extensions=[requires(Right.ADMIN)])
     async def audit_log(
             self, info: strawberry.Info,
             first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,

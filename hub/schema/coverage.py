@@ -13,9 +13,10 @@ from graph_model.coverage.analysis import Level, Method
 from graph_model.coverage.methods import Decay
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.networks.service import check_limit
-from hub.auth.principal import ANONYMOUS
 from hub.analytics import coverage as resolve
 from hub.analytics.networks import scope_of
+from hub.auth.access import requires
+from hub.auth.principal import Right
 from hub.schema.coverage_types import (
     CoverageArea, CoverageLevel, CoverageMethod, CoverageReport, CoverageWhatIf, DistanceDecay, WhoWhatWhereRow,
     area, what_if_result)
@@ -98,14 +99,16 @@ QUESTION = "What to measure, where, how, on which day and against which norm."
 @strawberry.type
 class CoverageQuery:
     @strawberry.field(description="Coverage of a service or target group per area: need, capacity, what reaches "
-                                  "it, the shortfall against a norm, the rank and the providers reaching it.")
+                                  "it, the shortfall against a norm, the rank and the providers reaching it.",
+                      extensions=[requires(Right.READ)])
     async def coverage(self, info: strawberry.Info,
                        question: Annotated[CoverageQuestion, arg(QUESTION)]) -> CoverageReport:
         asked = question.asked()
         table = await resolve.coverage(info).table(asked.subject, asked.options, asked.day)
         return CoverageReport(table=table, as_of=asked.day.isoformat())
 
-    @strawberry.field(description="The worst served areas with a shortfall, worst first (the ranking of `coverage`).")
+    @strawberry.field(description="The worst served areas with a shortfall, worst first (the ranking of `coverage`).",
+                      extensions=[requires(Right.READ)])
     async def underserved_areas(
         self, info: strawberry.Info,
         question: Annotated[CoverageQuestion, arg(QUESTION)],
@@ -117,7 +120,8 @@ class CoverageQuery:
         return [area(a, table) for a in table.areas if a.shortfall > 0][:top]
 
     @strawberry.field(description="Coverage before and after hypothetical changes (added capacity, closed "
-                                  "institutions, another norm), computed in memory: nothing is written.")
+                                  "institutions, another norm), computed in memory: nothing is written.",
+                      extensions=[requires(Right.PLAN)])
     async def coverage_what_if(
         self, info: strawberry.Info,
         question: Annotated[CoverageQuestion, arg(QUESTION)],
@@ -133,9 +137,10 @@ class CoverageQuery:
         return what_if_result(result.before, result.after, asked.day.isoformat())
 
     @strawberry.field(description="Who does what where (3W): per area and service, the implementing institutions "
-                                  "and their capacity, and the funding donors and what they gave (withheld, "
-                                  "without the right to see personal data, where fewer than k individual donors "
-                                  "gave: `fundingSuppressed`).")
+                                  "and their capacity, and the funding donors and what they gave (without the right "
+                                  "to see personal data, individual donors' gifts left out: "
+                                  "`fundingSuppressed`).",
+                      extensions=[requires(Right.READ)])
     async def who_what_where(
         self, info: strawberry.Info,
         scope: Annotated[NetworkScopeInput | None, arg("Where, and the donation window: the country and every "
@@ -145,8 +150,8 @@ class CoverageQuery:
         as_of: Annotated[Date | None, arg("The day licences are checked on (default today).")] = None,
     ) -> list[WhoWhatWhereRow]:
         context = info.context
-        rows = await resolve.who_what_where(context.store, context.cache, context.principal or ANONYMOUS,
-                                            context.settings.privacy_k, scope_of(scope), Level(level.value),
+        rows = await resolve.who_what_where(context.store, context.cache, context.visibility,
+                                            scope_of(scope), Level(level.value),
                                             resolve.as_of(as_of))
         return [WhoWhatWhereRow(row=r, withheld=withheld) for r, withheld in rows
                 if service is None or r.service == service]

@@ -245,8 +245,8 @@ def what_if_result(before: CoverageTable, after: CoverageTable, as_of: str) -> C
                              "implementing institutions and funding donors kept apart as IATI does.")
 class WhoWhatWhereRow:
     row: strawberry.Private[WhoWhatWhere]
-    # The funding figures are withheld: they include the gifts of fewer than k individual donors
-    # and the caller may not see personal data (hub.analytics.coverage.who_what_where).
+    # Individual donors' gifts were left out of the funding figures: the caller may not see
+    # personal data (hub.analytics.coverage.who_what_where).
     withheld: strawberry.Private[bool] = False
 
     @strawberry.field(description="The county's or province's key.")
@@ -277,20 +277,25 @@ class WhoWhatWhereRow:
     def licensed_capacity(self) -> int:
         return self.row.licensed_capacity
 
-    @strawberry.field(description="Funding: donors who gave to the implementers in the window; null when "
-                                  "`fundingSuppressed`.")
+    @strawberry.field(description="Funding: donors who gave to the implementers in the window (without the "
+                                  "right to see personal data: those who are not individuals, see "
+                                  "`fundingSuppressed`).")
     def funders(self) -> int | None:
-        return None if self.withheld else self.row.funders
+        return self.row.funders
 
     @strawberry.field(description="Funding: what they gave to the implementers, in rials. A gift goes to an "
-                                  "institution, so it counts for each service the institution offers. Null when "
-                                  "`fundingSuppressed`.")
+                                  "institution, so it counts for each service the institution offers. Without the "
+                                  "right to see personal data: what companies, contractors and foundations gave "
+                                  "(see `fundingSuppressed`).")
     def funding(self) -> Rials | None:
-        return None if self.withheld else Rials(self.row.funding)
+        return Rials(self.row.funding)
 
-    @strawberry.field(description="True when `funders` and `funding` are withheld: without the right to see "
-                                  "personal data, funding that includes the gifts of fewer than k individual "
-                                  "donors (k = 5 unless configured) is suppressed.")
+    @strawberry.field(description="True when individual donors' gifts are left out of `funders` and `funding` "
+                                  "(the caller may not see personal data): the two then count only the gifts of "
+                                  "companies, contractors and foundations, each of which the caller may see "
+                                  "anyway, so no subtraction of cells (a province less its counties, one window "
+                                  "less another, a cell less institutions' giving totals) gives back a withheld "
+                                  "figure.")
     def funding_suppressed(self) -> bool:
         return self.withheld
 

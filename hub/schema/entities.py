@@ -6,14 +6,16 @@ Lists are connections (hub.schema.lists); links go through per-request DataLoade
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import strawberry
 from strawberry import relay
 
+from graph_model.donation_disclosure import Suppression, suppression
 from graph_model.enums import Label
 from hub.schema import enums as e
-from hub.auth import privacy
 from hub.schema.fields import CONVERTERS, HubNode, from_props, jalali, link, nested_list, settled
 from hub.schema.lists import Connection
 from hub.schema.scalars import Date, Rials
@@ -48,7 +50,10 @@ class LabelCount:
 
 @strawberry.type(description="How much was given: totals over donations. Without the right to see personal data, "
                              "totals that include the gifts of fewer than k individual donors (k = 5 unless "
-                             "configured) are withheld: every figure is null and `suppressed` is true.")
+                             "configured) are withheld: every figure is null and `suppressed` is true. An "
+                             "institution's totals are also withheld where the overview's complementary "
+                             "suppression needs them (its county's total less its other institutions' would "
+                             "give a withheld figure away).")
 class GivingTotals:
     amount: Rials | None = strawberry.field(description="Total in rials.")
     count: int | None = strawberry.field(description="Number of donations.")
@@ -72,11 +77,35 @@ _WITHHELD = GivingTotals(amount=None, count=None, counterparts=None, first_date=
 
 def _giving(label: Label, key: str, info: strawberry.Info) -> Any:
     """Giving totals through the loader: a plain value when a prefetch already loaded them."""
-    principal, k = info.context.principal, info.context.settings.privacy_k
-    if principal.sees_personal:
+    visibility = info.context.visibility
+    if visibility.personal:
         return settled(info.context.loaders.giving(label).load(key), _totals)
+    if label is Label.INSTITUTION:
+        return _institution_giving(key, info)
     return settled(info.context.loaders.giving(label).load(key),
-                   lambda g: _WITHHELD if privacy.suppressed(g.individuals, principal, k) else _totals(g))
+                   lambda g: _WITHHELD if visibility.suppressed(g.individuals) else _totals(g))
+
+
+# The suppression pattern, read once per request (a round trip for the graph's version, the
+# pattern itself cached per version), keyed by the request's loaders.
+_PATTERNS: weakref.WeakKeyDictionary[Any, asyncio.Future[Suppression]] = weakref.WeakKeyDictionary()
+
+
+async def _institution_giving(key: str, info: strawberry.Info) -> GivingTotals:
+    """An institution's totals are the parts of its county's all-years total in the overview, so
+    besides its own threshold they follow the overview's complementary suppression
+    (graph_model.donation_disclosure): a county total less its other institutions' totals must
+    not give one back."""
+    context = info.context
+    found = await context.loaders.giving(Label.INSTITUTION).load(key)
+    if context.visibility.suppressed(found.individuals):
+        return _WITHHELD
+    if not found.amount:
+        return _totals(found)
+    if context.loaders not in _PATTERNS:
+        _PATTERNS[context.loaders] = asyncio.ensure_future(
+            suppression(context.store, context.cache, context.visibility.k))
+    return _WITHHELD if (await _PATTERNS[context.loaders]).institution(key) else _totals(found)
 
 
 @strawberry.type(description="Something with a key and a name in both languages.")

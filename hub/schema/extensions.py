@@ -1,4 +1,5 @@
-"""Schema extensions: the query limits (hub.execution.limits), parser and validation caches, the
+"""Schema extensions: the query limits and the per-key limit on concurrent analytics
+(hub.execution.limits, hub.execution.concurrency), parser and validation caches, the
 introspection switch, error codes in `extensions`, and masking and logging of unexpected errors."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from strawberry.relay import GlobalIDValueError
 from strawberry.extensions import DisableIntrospection, MaskErrors, ParserCache, SchemaExtension, ValidationCache
 
 from graph_model.errors import HubError, ValidationFailed
+from hub.execution.concurrency import AnalyticsGate
+from hub.execution.input_checks import InputChecks
 from hub.execution.limits import QueryLimits
 from hub.http.request_id import current_request_id, new_request_id
 from hub.settings import Settings
@@ -86,8 +89,13 @@ class ErrorCodes(SchemaExtension):
 def extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     """The extensions every schema the hub builds runs with, in order. Factories, because strawberry
     builds the extensions afresh per operation; the caches themselves are shared (keyed by size)."""
+    gate = AnalyticsGate(settings.limits.concurrent_analytics)  # one per schema built: one per app
     return [
-        lambda: QueryLimits(settings.limits),  # first: it counts tokens before the parser cache parses
+        # values no field may take (hub.execution.input_checks): before the limits measure the
+        # document, so an out-of-range number is VALIDATION_FAILED whichever argument holds it
+        InputChecks,
+        # first to parse: it counts tokens before the parser cache parses
+        lambda: QueryLimits(settings.limits, gate=gate),
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         # HUB_INTROSPECTION (off in production): __schema and __type fail validation, __typename stays.

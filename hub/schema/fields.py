@@ -21,7 +21,8 @@ from strawberry.dataloader import DataLoader
 from graph_model import filter_keys, listing
 from graph_model.enums import Label
 from graph_model.list_specs import NESTED, ROOTS, SCOPED
-from hub.auth import privacy
+from hub.auth.access import requires
+from hub.auth.principal import Right
 from hub.execution.loaders import Loaders, Prefetch, prefetch, totals_asked
 from hub.schema.enums import Direction
 from hub.schema.lists import FILTERS, SORTS, Connection, connection, request
@@ -137,9 +138,11 @@ async def _converted(future: Awaitable[Any], convert: Callable[[Any], Any]) -> A
     return convert(await future)
 
 
-def _list_field(resolve: Callable[..., Any], entity: str, description: str) -> Any:
+def _list_field(resolve: Callable[..., Any], entity: str, description: str, right: Right | None = None) -> Any:
+    """``right``: a root list's, declared on it (hub.auth.access); nested lists have none."""
     returns: Any = Connection[type_named(entity)]  # type: ignore[misc]  # a lazy type: an object, not a name
-    field = strawberry.field(resolver=signed(resolve, _list_args(entity), returns), description=description)
+    field = strawberry.field(resolver=signed(resolve, _list_args(entity), returns), description=description,
+                             extensions=[requires(right)] if right is not None else [])
     # Every argument type is a class already: nothing left to look up later.
     return resolve_arguments_once(field)
 
@@ -161,7 +164,7 @@ def nested_list(name: str, description: str) -> Any:
     return _list_field(resolve, entity, description)
 
 
-def root_list(entity: str, description: str) -> Any:
+def root_list(entity: str, description: str, right: Right) -> Any:
     """A root connection field; a scope filter (province, county, service) narrows it to the
     matching nested list, which the store answers from the scope's node instead of a scan.
     The total, when asked for, is counted while other statements run rather than after them,
@@ -170,7 +173,7 @@ def root_list(entity: str, description: str) -> Any:
     spec = ROOTS[entity]
 
     async def resolve(info: strawberry.Info, **kw: Any) -> Connection[Any]:
-        req = privacy.narrow(entity, _request(kw, info.context.settings.limits.page), info.context.principal)
+        req = info.context.visibility.narrow(entity, _request(kw, info.context.settings.limits.page))
         loaders = info.context.loaders
         req = await loaders.widened(spec, req)  # a search naming a place (graph_model.search_places)
         for (ent, scope), nested_name in SCOPED.items():
@@ -208,7 +211,7 @@ def root_list(entity: str, description: str) -> Any:
 
         return connection(page, CONVERTERS[entity], total)
 
-    return _list_field(resolve, entity, description)
+    return _list_field(resolve, entity, description, right)
 
 
 def link(loader: str, target: str, description: str, *, key_attr: str = "key", label: Label | None = None) -> Any:
@@ -234,8 +237,8 @@ def enum_value(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
-def by_key(target: str, description: str) -> Any:
-    """A root field fetching one object by its key (null when there is none)."""
+def by_key(target: str, description: str, right: Right) -> Any:
+    """A root field fetching one object by its key (null when there is none), open to ``right``."""
     async def resolve(info: strawberry.Info, **kw: Any) -> Any:
         key = kw["key"]
         loaders = info.context.loaders
@@ -243,7 +246,8 @@ def by_key(target: str, description: str) -> Any:
         return CONVERTERS[target](row) if row else None
 
     params = {"key": Annotated[str, strawberry.argument(description="The object's key.")]}
-    return strawberry.field(resolver=signed(resolve, params, type_named(target) | None), description=description)
+    return strawberry.field(resolver=signed(resolve, params, type_named(target) | None), description=description,
+                            extensions=[requires(right)])
 
 
 RELATION_TYPES = ("Donation", "Membership", "Partnership", "Need")

@@ -8,9 +8,6 @@ when the store can filter or sort by it; their descriptions come from ``FILTER_D
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Callable
 from enum import Enum
 from typing import Any, Generic, TypeVar
@@ -21,6 +18,7 @@ from graph_model.errors import FieldError, ValidationFailed
 from graph_model.list_specs import ENTITIES
 from graph_model.listing import Entity, Item, Page, Request
 from graph_model.text import normalise
+from hub.execution.cursors import open_cursor, seal
 from hub.schema import enums as e
 from hub.schema.scalars import Date, Rials, to_jalali
 from hub.settings import Limits
@@ -77,7 +75,10 @@ SORT_DOCS = {
     "NAME_EN": "By English name.", "NAME_FA": "By Persian name (Unicode order).", "KEY": "By key.",
     "POPULATION": "By population (2016 census).", "RESIDENTS": "By number of residents.",
     "FOUNDED": "By founding date.", "CAPACITY": "By capacity offered (in this list: of this service).",
-    "DONATIONS": "By total donations (in a list under a donor or an institution: given between the two).",
+    "DONATIONS": "By total donations (in a list under a donor or an institution: given between the two). Without "
+                 "the right to see personal data, institutions sort by the gifts of the donors you can see "
+                 "(companies, contractors, foundations, public companies): individuals' gifts, withheld from you, "
+                 "never move an institution in the order.",
     "LEVEL": "By level.", "DOMAIN": "By domain.", "EXPIRES_ON": "By expiry date.", "ISSUED_ON": "By issue date.",
     "STATUS": "By status.", "STARTS_ON": "By start date.", "DATE": "By date.", "SCORE": "By score.",
     "AMOUNT": "By amount.", "ROLE": "By role.", "SINCE": "By the date it began.", "PEOPLE": "By number of people.",
@@ -122,44 +123,43 @@ def _sort_enum(entity: Entity) -> type[Enum]:
 
     names |= {n for spec in NESTED.values() if spec.entity is entity for n, _ in spec.sort_overrides}
     members = {n: strawberry.enum_value(n, description=SORT_DOCS[n]) for n in sorted(names)}
+    public = sorted(s.name for s in entity.sorts if s.public is not None)
+    note = (f" Without the right to see personal data, {', '.join(public)} sorts by the figures you can see "
+            "only, so the order reveals nothing withheld from you." if public else "")
     # Enum's functional API with computed members: mypy types the call's result as an Enum member.
     return strawberry.enum(Enum(f"{entity.name}Sort", members),  # type: ignore[call-overload]
-                           description=f"What a list of {entity.name} items can be sorted by.")
+                           description=f"What a list of {entity.name} items can be sorted by. Every sort is "
+                                       f"over figures the caller may see; ties go by key.{note}")
 
 
 FILTERS: dict[str, type] = {name: _filter_type(ent) for name, ent in ENTITIES.items() if ent.filters}
 SORTS: dict[str, type[Enum]] = {name: _sort_enum(ent) for name, ent in ENTITIES.items()}
 
 
-def encode_cursor(cursor: tuple[Any, str]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(cursor), ensure_ascii=False).encode()).decode()
+def encode_cursor(order: str, cursor: tuple[Any, str]) -> str:
+    """The opaque cursor of a position in a list read in ``order`` (hub.execution.cursors)."""
+    return seal(order, cursor)
 
 
-def decode_cursor(cursor: str | None, field: str) -> tuple[Any, str] | None:
-    if cursor is None:
-        return None
-    try:
-        value = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        value = None
-    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[1], str)):
-        raise ValidationFailed("invalid cursor", [FieldError(field, "is not a cursor this API returned")])
-    return value[0], value[1]
+def decode_cursor(cursor: str | None, field: str) -> tuple[str, tuple[Any, str]] | None:
+    """(ordering, position) of a cursor; VALIDATION_FAILED naming ``field`` when this API did not make it."""
+    return None if cursor is None else open_cursor(cursor, field)
 
 
 def _start_cursor(root: Any) -> str | None:
-    return encode_cursor(root.first) if root.first is not None else None
+    return encode_cursor(root.order, root.first) if root.first is not None else None
 
 
 def _end_cursor(root: Any) -> str | None:
-    return encode_cursor(root.last) if root.last is not None else None
+    return encode_cursor(root.order, root.last) if root.last is not None else None
 
 
 @strawberry.type(description="Where a page stands in its list (Relay PageInfo).")
 class PageInfo:
-    # The positions of the page's first and last items; their cursors are encoded when asked for.
+    # The positions of the page's first and last items; their cursors are sealed when asked for.
     first: strawberry.Private[tuple[Any, str] | None]
     last: strawberry.Private[tuple[Any, str] | None]
+    order: strawberry.Private[str]  # the ordering the cursors are bound to (graph_model.listing.order_of)
     has_next_page: bool = strawberry.field(description="More items follow this page.")
     has_previous_page: bool = strawberry.field(description="Items come before this page.")
     start_cursor: str | None = strawberry.field(resolver=_start_cursor,
@@ -169,13 +169,14 @@ class PageInfo:
 
 
 def _edge_cursor(root: Any) -> str:
-    return encode_cursor(root.position)
+    return encode_cursor(root.order, root.position)
 
 
 @strawberry.type(description="An item of a list, its cursor, and what links it to the list's owner. Each link "
                              "field is filled only in lists where that link exists, and null elsewhere.")
 class Edge(Generic[T]):
-    position: strawberry.Private[tuple[Any, str]]  # (sort value, id): what the cursor encodes
+    position: strawberry.Private[tuple[Any, str]]  # (sort value, id): what the cursor seals
+    order: strawberry.Private[str]  # and the ordering it is bound to
     # Encoded only when asked for: a page of 100 institutions with their services has ~300 edges.
     cursor: str = strawberry.field(resolver=_edge_cursor,
                                    description="Opaque position of this item; pass as `after` or `before`.")
@@ -218,24 +219,24 @@ class Connection(Generic[T]):
         return [edge.node for edge in self.edges]
 
 
-def _edge(item: Item, node: Any) -> Edge[Any]:
+def _edge(item: Item, node: Any, order: str) -> Edge[Any]:
     props = {_EDGE_FIELDS[k]: v for k, v in (item.edge or {}).items() if k in _EDGE_FIELDS}
     if "amount" in props and props["amount"] is not None:
         props["amount"] = int(props["amount"])
-    return Edge(position=item.cursor, node=node, **props)
+    return Edge(position=item.cursor, order=order, node=node, **props)
 
 
 def connection(page: Page, convert: Callable[[dict[str, Any]], Any],
                count_total: Callable[[], Any] | None = None) -> Connection[Any]:
     """A connection over ``page``; ``count_total`` returns the list's total or an awaitable of it
     (by default the page's own total, known for nested lists)."""
-    edges = [_edge(item, convert(item.row)) for item in page.items]
+    edges = [_edge(item, convert(item.row), page.order) for item in page.items]
 
     def known_total() -> int:
         return page.total or 0
 
     return Connection(
-        page_info=PageInfo(has_next_page=page.has_next, has_previous_page=page.has_previous,
+        page_info=PageInfo(has_next_page=page.has_next, has_previous_page=page.has_previous, order=page.order,
                            first=page.items[0].cursor if page.items else None,
                            last=page.items[-1].cursor if page.items else None),
         edges=edges, count_total=count_total or known_total)
@@ -265,8 +266,13 @@ def request(*, first: int | None, after: str | None, last: int | None, before: s
         raise ValidationFailed("invalid paging", [FieldError("last", "give either first or last, not both")])
     backwards = last is not None
     filters = tuple(sorted((k, _filter_value(k, v)) for k, v in vars(filter).items())) if filter else ()
+    opened_after, opened_before = decode_cursor(after, "after"), decode_cursor(before, "before")
+    orders = {c[0] for c in (opened_after, opened_before) if c is not None}
+    if len(orders) > 1:
+        raise ValidationFailed("cursors of two orderings", [FieldError("before", "is from another list than `after`")])
+    # The list checks the ordering the cursors were issued for against its own (graph_model.listing).
     return Request(filters=filters, sort=order_by.value if order_by else None,
                    descending=direction is not None and direction.value == "DESC",
                    limit=_size(last if backwards else first, "last" if backwards else "first", most),
-                   after=decode_cursor(after, "after"), before=decode_cursor(before, "before"),
-                   backwards=backwards)
+                   after=opened_after[1] if opened_after else None, before=opened_before[1] if opened_before else None,
+                   backwards=backwards, cursor_order=orders.pop() if orders else None)

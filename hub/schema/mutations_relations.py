@@ -2,7 +2,8 @@
 participants and services, needs, and the licence lifecycle.
 
 Each resolver calls one ``graph_model.mutations`` function (one guarded write statement, one
-transaction) and returns the record written (or removed, as it was) or a typed error.
+transaction) and returns the record written (or removed, as it was) or a typed error. Each declares
+its access on itself (hub.auth.access): the right, and which argument names which record.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import strawberry
 
 from graph_model import mutations as write
 from graph_model.enums import Label
+from graph_model.provinces_of import DONATION
+from hub.auth.access import NEW, Access, mutates
+from hub.auth.principal import Right
 from hub.schema import enums as e
 from hub.schema.entities import Event, Institution, Licence, Service
 from hub.schema.fields import CONVERTERS, link
@@ -166,41 +170,63 @@ def licence_step(move: Callable[..., Awaitable[dict[str, Any]]], description: st
     async def step(self: Any, info: strawberry.Info, key: LicenceKey) -> LicenceResult:
         return await outcome(info, move(_store(info), key), _licence)
 
-    return strawberry.mutation(resolver=step, description=description)
+    return strawberry.mutation(resolver=step, description=description, extensions=[_writes({"key": Label.LICENCE})])
+
+
+def _writes(keys: dict[str, Any], text: tuple[str, ...] = (), right: Right = Right.WRITE, **placing: Any) -> Access:
+    return mutates(right, keys, text=text, **placing)
+
+
+# The declarations shared by several mutations (hub.auth.access).
+_MEMBER = {"council": Label.COUNCIL, "donor": Label.DONOR, "institution": Label.INSTITUTION, "person": Label.PERSON}
+_OFFER = {"institution": Label.INSTITUTION, "service": Label.SERVICE}
+_PARTNERS = {"institution": Label.INSTITUTION, "partner": Label.INSTITUTION}
+_PARTICIPANT = {"event": Label.EVENT, "institution": Label.INSTITUTION}
+_PROVIDED = {"event": Label.EVENT, "service": Label.SERVICE}
+_NEED = {"county": Label.COUNTY, "targetGroup": Label.TARGET_GROUP}
 
 
 @strawberry.type
 class RelationMutation:
     @strawberry.mutation(description="Record a donation to an institution or an event. Typed errors: a negative "
                                      "amount, both or neither recipient, an unknown donor or recipient, a key "
-                                     "already taken.")
+                                     "already taken.",
+                         extensions=[_writes({"input.donor": Label.DONOR, "input.institution": Label.INSTITUTION,
+                                              "input.event": Label.EVENT, "input.key": NEW},
+                                             ("input.purpose", "input.source"), creates=True,
+                                             places=("input.institution", "input.event"))])
     async def record_donation(self, info: strawberry.Info,
                               input: Annotated[RecordDonationInput, arg("The donation.")]) -> DonationResult:
         return await outcome(info, write.record_donation(_store(info), **given_fields(input)), _donation)
 
-    @strawberry.mutation(description="Change a donation's amount, date, purpose or source.")
+    @strawberry.mutation(description="Change a donation's amount, date, purpose or source.",
+                         extensions=[_writes({"key": DONATION}, ("input.purpose", "input.source"))])
     async def update_donation(self, info: strawberry.Info, key: Key,
                               input: Annotated[UpdateDonationInput, arg("The changes.")]) -> DonationResult:
         return await outcome(info, write.update_donation(_store(info), key, given_fields(input)), _donation)
 
-    @strawberry.mutation(description="Delete a donation; returns it as it was.")
+    @strawberry.mutation(description="Delete a donation; returns it as it was.",
+                         extensions=[_writes({"key": DONATION})])
     async def delete_donation(self, info: strawberry.Info, key: Key) -> DonationResult:
         return await outcome(info, write.delete_donation(_store(info), key), _donation)
 
     @strawberry.mutation(description="An institution offers a service with a capacity (sets the capacity when it "
-                                     "already offers it).")
+                                     "already offers it).",
+                         extensions=[_writes(_OFFER)])
     async def offer_service(self, info: strawberry.Info, institution: InstitutionKey, service: ServiceKey,
                             capacity: Annotated[int, arg("How many people it can serve; not negative.")]
                             ) -> ServiceOfferResult:
         return await outcome(info, write.offer_service(_store(info), institution, service, capacity=capacity), _offer)
 
-    @strawberry.mutation(description="An institution stops offering a service; returns the offer as it was.")
+    @strawberry.mutation(description="An institution stops offering a service; returns the offer as it was.",
+                         extensions=[_writes(_OFFER)])
     async def withdraw_service(self, info: strawberry.Info, institution: InstitutionKey, service: ServiceKey
                                ) -> ServiceOfferResult:
         return await outcome(info, write.withdraw_service(_store(info), institution, service), _offer)
 
     @strawberry.mutation(description="Give a donor, an institution or a person (one of them) a seat on a council; "
-                                     "sets the role and date when the seat exists.")
+                                     "sets the role and date when the seat exists.",
+                         extensions=[_writes(_MEMBER)])
     async def add_council_member(
             self, info: strawberry.Info, council: CouncilKey, donor: MemberDonor = None,
             institution: MemberInstitution = None, person: MemberPerson = None,
@@ -209,7 +235,8 @@ class RelationMutation:
         return await outcome(info, write.add_member(_store(info), council, donor=donor, institution=institution,
                                                     person=person, role=role, since=since), _membership)
 
-    @strawberry.mutation(description="Change a seat's role or date (an absent argument stays, `null` unsets).")
+    @strawberry.mutation(description="Change a seat's role or date (an absent argument stays, `null` unsets).",
+                         extensions=[_writes(_MEMBER)])
     async def update_council_member(
             self, info: strawberry.Info, council: CouncilKey, donor: MemberDonor = None,
             institution: MemberInstitution = None, person: MemberPerson = None,
@@ -219,14 +246,16 @@ class RelationMutation:
         return await outcome(info, write.update_member(_store(info), council, changes, donor=donor,
                                                        institution=institution, person=person), _membership)
 
-    @strawberry.mutation(description="Take a member's seat away; returns the seat as it was.")
+    @strawberry.mutation(description="Take a member's seat away; returns the seat as it was.",
+                         extensions=[_writes(_MEMBER)])
     async def remove_council_member(self, info: strawberry.Info, council: CouncilKey, donor: MemberDonor = None,
                                     institution: MemberInstitution = None, person: MemberPerson = None
                                     ) -> MembershipResult:
         return await outcome(info, write.remove_member(_store(info), council, donor=donor, institution=institution,
                                                        person=person), _membership)
 
-    @strawberry.mutation(description="Make two institutions partners (one partnership per pair, either way round).")
+    @strawberry.mutation(description="Make two institutions partners (one partnership per pair, either way round).",
+                         extensions=[_writes(_PARTNERS, ("purpose",))])
     async def link_partners(self, info: strawberry.Info, institution: InstitutionKey,
                             partner: Annotated[str, arg("Key of the partner institution.")],
                             since: Annotated[Date | None, arg("Partners since.")] = None,
@@ -235,37 +264,43 @@ class RelationMutation:
         return await outcome(info, write.link_partners(_store(info), institution, partner, since=since,
                                                        purpose=purpose), _partnership)
 
-    @strawberry.mutation(description="End a partnership; returns it as it was.")
+    @strawberry.mutation(description="End a partnership; returns it as it was.",
+                         extensions=[_writes(_PARTNERS)])
     async def unlink_partners(self, info: strawberry.Info, institution: InstitutionKey,
                               partner: Annotated[str, arg("Key of the partner institution.")]) -> PartnershipResult:
         return await outcome(info, write.unlink_partners(_store(info), institution, partner), _partnership)
 
-    @strawberry.mutation(description="Register an institution as a participant of an event.")
+    @strawberry.mutation(description="Register an institution as a participant of an event.",
+                         extensions=[_writes(_PARTICIPANT, ("role",))])
     async def register_participant(self, info: strawberry.Info, event: EventKey, institution: InstitutionKey,
                                    role: Annotated[str | None, arg("Its role, e.g. host.")] = None
                                    ) -> ParticipationResult:
         return await outcome(info, write.register_participant(_store(info), event, institution, role=role),
                              _participation)
 
-    @strawberry.mutation(description="Remove an event participant; returns the participation as it was.")
+    @strawberry.mutation(description="Remove an event participant; returns the participation as it was.",
+                         extensions=[_writes(_PARTICIPANT)])
     async def remove_participant(self, info: strawberry.Info, event: EventKey, institution: InstitutionKey
                                  ) -> ParticipationResult:
         return await outcome(info, write.remove_participant(_store(info), event, institution), _participation)
 
-    @strawberry.mutation(description="Record that an event provided a service (and to how many people).")
+    @strawberry.mutation(description="Record that an event provided a service (and to how many people).",
+                         extensions=[_writes(_PROVIDED)])
     async def record_provided_service(self, info: strawberry.Info, event: EventKey, service: ServiceKey,
                                       people: Annotated[int | None, arg("People served; not negative.")] = None
                                       ) -> ProvidedServiceResult:
         return await outcome(info, write.record_provided_service(_store(info), event, service, people=people),
                              _provided)
 
-    @strawberry.mutation(description="Remove a service from an event; returns it as it was.")
+    @strawberry.mutation(description="Remove a service from an event; returns it as it was.",
+                         extensions=[_writes(_PROVIDED)])
     async def remove_provided_service(self, info: strawberry.Info, event: EventKey, service: ServiceKey
                                       ) -> ProvidedServiceResult:
         return await outcome(info, write.remove_provided_service(_store(info), event, service), _provided)
 
     @strawberry.mutation(description="Set how many people of a target group in a county need services, with the "
-                                     "figure's source and year (replaces the figure held).")
+                                     "figure's source and year (replaces the figure held).",
+                         extensions=[_writes(_NEED, ("source",), Right.PLAN)])
     async def set_need(self, info: strawberry.Info, county: CountyKey, target_group: TargetGroupKey,
                        people: Annotated[int, arg("People in need; not negative.")],
                        source: Annotated[str, arg("Where the figure comes from.")],
@@ -273,20 +308,27 @@ class RelationMutation:
         return await outcome(info, write.set_need(_store(info), county, target_group, people=people, source=source,
                                                   year=year), _need)
 
-    @strawberry.mutation(description="Remove a need figure; returns it as it was.")
+    @strawberry.mutation(description="Remove a need figure; returns it as it was.",
+                         extensions=[_writes(_NEED, right=Right.PLAN)])
     async def remove_need(self, info: strawberry.Info, county: CountyKey, target_group: TargetGroupKey) -> NeedResult:
         return await outcome(info, write.remove_need(_store(info), county, target_group), _need)
 
     @strawberry.mutation(description="Issue a licence to an institution for services its type permits. Typed "
                                      "errors: an unknown holder, type or service, a service the type does not "
-                                     "permit, an expiry before the issue date, a key already taken.")
+                                     "permit, an expiry before the issue date, a key already taken.",
+                         extensions=[_writes({"input.holder": Label.INSTITUTION,
+                                              "input.licenceType": Label.LICENCE_TYPE,
+                                              "input.services": Label.SERVICE, "input.key": NEW},
+                                             ("input.number", "input.source"), creates=True,
+                                             places=("input.holder",))])
     async def issue_licence(self, info: strawberry.Info,
                             input: Annotated[IssueLicenceInput, arg("The licence.")]) -> LicenceResult:
         return await outcome(info, write.issue_licence(_store(info), **given_fields(input, model_names=False)),
                              _licence)
 
     @strawberry.mutation(description="Renew an ACTIVE or EXPIRED licence to a later expiry and make it "
-                                     "ACTIVE. A suspended or revoked one cannot be renewed: InvalidTransitionError.")
+                                     "ACTIVE. A suspended or revoked one cannot be renewed: InvalidTransitionError.",
+                         extensions=[_writes({"key": Label.LICENCE})])
     async def renew_licence(self, info: strawberry.Info, key: LicenceKey,
                             expires_on: Annotated[Date | None, arg(
                                 "New expiry, after the current one; by default one validity period of its "

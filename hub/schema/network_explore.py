@@ -5,7 +5,9 @@ Donor privacy (``hub.analytics.networks.Redaction``), for a caller without the r
 personal data: an individual donor is drawn under a pseudonym (its node's id and its edges' ends
 too), unnamed, and its gifts without amount, count, dates or weight; the weights of the other
 gifts are scaled to the largest gift total still shown, so no withheld amount can be read back
-from them. An individual donor asked for as the center, source or target is unknown (NOT_FOUND,
+from them; and the nodes are ranked and truncated as if its gifts weighed nothing
+(``explore.neighbourhood``'s ``public``), so their order does not tell the hidden amounts either.
+An individual donor asked for as the center, source or target is unknown (NOT_FOUND,
 as for a key that does not exist)."""
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import strawberry
 from graph_model.enums import Label
 from graph_model.networks import explore
 from hub.analytics.networks import Redaction, actor_ref, networks, redaction, refuse_hidden
+from hub.auth.access import requires
+from hub.auth.principal import Right
 from hub.schema.fields import jalali
 from hub.schema.network_types import NetworkActor, actor
 from hub.schema.scalars import Date, Rials, maybe_date, maybe_rials
@@ -95,10 +99,14 @@ def _edges(found: explore.Neighbourhood, red: Redaction) -> list[NetworkEdge]:
 @strawberry.type(description="The network around an actor, ready to draw.")
 class Neighbourhood:
     center: strawberry.ID = strawberry.field(description="The center's global id.")
-    nodes: list[NetworkNode] = strawberry.field(description="The center, then nearest first, heaviest first.")
+    nodes: list[NetworkNode] = strawberry.field(description="The center, then nearest first, heaviest first (by "
+                                                          "the heaviest tie reaching each). Without the right to "
+                                                          "see personal data, gifts whose amounts are withheld "
+                                                          "weigh nothing here, so the order reveals none of them.")
     edges: list[NetworkEdge] = strawberry.field(description="Every chosen relationship between two nodes shown.")
     truncated: bool = strawberry.field(description="True when nodes within the depth were left out for `limit` "
-                                                   "(the lightest ties of the farthest hop go first).")
+                                                   "(the lightest ties of the farthest hop go first; withheld "
+                                                   "gifts count as the lightest).")
 
 
 @strawberry.type(description="One relationship along a path, with its properties.")
@@ -161,7 +169,8 @@ def _ref(global_id: str, field: str) -> explore.NodeRef:
 class ExploreQuery:
     @strawberry.field(description="The network around an actor (institution, donor, council, person or event), "
                                   "ready to draw: nodes with names, edges with weights (gift totals), truncated by "
-                                  "weight to `limit` nodes.")
+                                  "weight to `limit` nodes.",
+                      extensions=[requires(Right.NETWORKS)])
     async def network(
             self, info: strawberry.Info,
             center: Annotated[strawberry.ID, strawberry.argument(description="The actor's global id.")],
@@ -170,14 +179,16 @@ class ExploreQuery:
             limit: Annotated[int, strawberry.argument(description="Most nodes to return, center included "
                                                                   "(1-1000).")] = 200) -> Neighbourhood:
         ref = _ref(center, "center")
-        found = await networks(info).neighbourhood(ref, depth=depth, relations=_relations(relations), limit=limit)
+        found = await networks(info).neighbourhood(ref, depth=depth, relations=_relations(relations), limit=limit,
+                                                   public=not info.context.visibility.personal)
         red = await redaction(info, _donors(found.nodes))
         refuse_hidden(red, {"center": (ref.label, ref.key)})
         return Neighbourhood(center=_gid(found.center, red), nodes=[_node(n, red) for n in found.nodes],
                              truncated=found.truncated, edges=_edges(found, red))
 
     @strawberry.field(description="How two actors are linked: the shortest paths up to `maxHops`, with each "
-                                  "relationship along the way and its properties.")
+                                  "relationship along the way and its properties.",
+                      extensions=[requires(Right.NETWORKS)])
     async def connection(
             self, info: strawberry.Info,
             source: Annotated[strawberry.ID, strawberry.argument(description="One actor's global id.")],

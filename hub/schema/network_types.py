@@ -123,7 +123,9 @@ class CommunityAlgorithm(Enum):
     LOUVAIN = strawberry.enum_value(Algorithm.LOUVAIN, description="Louvain (igraph's multilevel).")
 
 
-@strawberry.enum(description="How to order institutions sharing donors.")
+@strawberry.enum(description="How to order institutions sharing donors; ties go by the other measures, then key. "
+                             "Without the right to see personal data, by the amounts you are shown (over the gifts "
+                             "you may see), so the order reveals nothing withheld from you.")
 class OverlapOrdering(Enum):
     SHARED = strawberry.enum_value(OverlapOrder.SHARED, description="Most shared donors first.")
     JACCARD = strawberry.enum_value(OverlapOrder.JACCARD, description="Largest Jaccard overlap first.")

@@ -7,11 +7,16 @@ a caller without the right to see personal data gets them redacted here. Individ
 in the structures (projections, rankings, community members) under a pseudonym, so the metrics
 and counts are those of the whole network; they are left out of lists ranked by what donors gave
 (a community's main donors, the shared donors of an overlap) and of donor suggestions (a
-suggestion is someone to approach, and its reasons describe the donor's own giving); the
-amounts of an overlap whose shared donors include 1 to k-1 individuals are suppressed."""
+suggestion is someone to approach, and its reasons describe the donor's own giving). Every
+amount shown to such a caller is a sum of visible gifts (hub.analytics.networks.visible_giving):
+an overlap's amounts (and the AMOUNT order) and a community's main donors leave individuals'
+gifts out, so no subtraction of two overlaps, two windows or two communities gives one back
+(issue 15). Projection weights, centralities and suggestion scores are made of counts and of
+the suggested (visible) donor's own giving: they carry no individual's amount."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum
 from typing import Annotated
 
@@ -21,10 +26,15 @@ from graph_model.enums import Label
 from graph_model.errors import FieldError, NotFound, ValidationFailed
 from graph_model.networks import DonorOverlap as Overlap
 from graph_model.networks import Algorithm, Metric, OverlapOrder, Partition, ProjectedEdge, Side, Weighting
+from graph_model.networks.overlap import ordered
 from graph_model.networks.scope import NetworkScope, ScopeLevel
+from graph_model.privacy import PublicGiving
 from graph_model.networks.service import Brokers, check_limit
 from graph_model.networks.suggest import ReasonKind, Suggestion
-from hub.analytics.networks import Redaction, networks, redaction, scope_of, sees_personal
+from hub.analytics.networks import (
+    Redaction, networks, redaction, scope_of, visible_donors, visible_giving, visible_overlap)
+from hub.auth.access import requires
+from hub.auth.principal import Right
 from hub.schema.entities import Service
 from hub.schema.fields import CONVERTERS
 from hub.schema.network_types import (
@@ -82,7 +92,8 @@ def _brokers(found: Brokers, side: Side, first: int, red: Redaction) -> BrokerRa
 class ProjectedLink:
     a: NetworkActor = strawberry.field(description="One end (the lower key).")
     b: NetworkActor = strawberry.field(description="The other end.")
-    weight: float = strawberry.field(description="Total weight: giving + councils + partnership.")
+    weight: float = strawberry.field(description="Total weight: giving + councils + partnership. Made of counts "
+                                                 "(shared donors, councils, partners), never of amounts.")
     shared: int = strawberry.field(description="Shared donors (institutions) or shared institutions (donors).")
     giving_weight: float = strawberry.field(description="The giving layer's weight (per the weighting).")
     shared_councils: int = strawberry.field(description="Councils both sit on.")
@@ -124,6 +135,7 @@ class CommunityService:
 class CommunityDonor:
     donor: NetworkActor = strawberry.field(description="The donor.")
     amount: Rials = strawberry.field(description="What it gave the community's institutions in the window.")
+    # Without the right to see personal data the main donors are ranked among the visible donors only.
     institutions: int = strawberry.field(description="Member institutions it funds.")
 
 
@@ -135,7 +147,8 @@ class NetworkCommunity:
     services: list[CommunityService] = strawberry.field(description="Most offered services (institutions).")
     donors: list[CommunityDonor] = strawberry.field(description="Main donors by amount (institutions). Individual "
                                                                 "donors are left out for callers who may not see "
-                                                                "personal data.")
+                                                                "personal data, before ranking: the list is the "
+                                                                "main donors among the others.")
 
 
 @strawberry.type(description="Communities of a projection.")
@@ -149,8 +162,17 @@ class CommunityPartition:
     communities: list[NetworkCommunity] = strawberry.field(description="The largest `first` communities.")
 
 
-def _partition(p: Partition, side: Side, first: int, members_first: int, red: Redaction) -> CommunityPartition:
+# Main donors shown per community, cut after the hidden ones are left out: cut before, the gap
+# would tell how many individual donors outgave the donors shown (issue 15).
+MAIN_DONORS = 5
+
+
+def _partition(p: Partition, side: Side, first: int, members_first: int, red: Redaction,
+               public: PublicGiving | None) -> CommunityPartition:
     kind = _kind(side)
+    if public is not None and side is Side.INSTITUTION:  # main donors among the visible ones
+        p = replace(p, communities=tuple(replace(c, donors=visible_donors(c.members, public)) if c.index < first
+                                         else c for c in p.communities))
     return CommunityPartition(
         algorithm=CommunityAlgorithm(p.algorithm), method=p.method, resolution=p.resolution, seed=p.seed,
         modularity=p.modularity, count=len(p.communities),
@@ -158,7 +180,8 @@ def _partition(p: Partition, side: Side, first: int, members_first: int, red: Re
             index=c.index, size=c.size, members=[actor(kind, k, red=red) for k in sorted(c.members)[:members_first]],
             services=[CommunityService(service_key=s.service, institutions=s.institutions) for s in c.services],
             donors=[CommunityDonor(donor=actor(Label.DONOR.value, d.donor), amount=Rials(d.amount),
-                                   institutions=d.institutions) for d in c.donors if not red.hides(d.donor)])
+                                   institutions=d.institutions)
+                    for d in [d for d in c.donors if not red.hides(d.donor)][:MAIN_DONORS]])
             for c in p.communities[:first]])
 
 
@@ -178,23 +201,30 @@ class DonorOverlap:
     shared: int = strawberry.field(description="Donors giving to both.")
     jaccard: float = strawberry.field(description="shared / donors of either, in [0, 1].")
     amount_to_institution: Rials | None = strawberry.field(description="What the shared donors gave the "
-                                                                       "institution; null when suppressed.")
-    amount_to_other: Rials | None = strawberry.field(description="What the shared donors gave the other; null when "
-                                                                 "suppressed.")
+                                                                       "institution in the window. Without the "
+                                                                       "right to see personal data: what those of "
+                                                                       "them who are not individuals gave (see "
+                                                                       "`suppressed`).")
+    amount_to_other: Rials | None = strawberry.field(description="What the shared donors gave the other (the same "
+                                                                 "rule).")
     donors: list[NetworkActor] = strawberry.field(description="The shared donors, largest combined giving "
                                                               "first (at most 10). Individual donors are left out "
                                                               "for callers who may not see personal data.")
-    suppressed: bool = strawberry.field(default=False, description="True when the amounts are withheld because the "
-                                        "shared donors include fewer than k individual donors (k = 5 unless "
-                                        "configured) and the caller may not see personal data.")
+    suppressed: bool = strawberry.field(default=False, description="True when individual donors' gifts are left out "
+                                        "of the amounts: the shared donors include individuals and the caller may "
+                                        "not see personal data. The amounts then sum only gifts the caller may see "
+                                        "anyway, so no subtraction of two overlaps (or of one overlap in two "
+                                        "windows) gives an individual's gift back.")
 
 
 def _overlap(o: Overlap, red: Redaction) -> DonorOverlap:
-    withheld = red.suppressed(o.donors)
+    """``o`` as the caller sees it: for one without the right to see personal data, ``o``'s
+    amounts are already those of the visible gifts (hub.analytics.networks.visible_overlap)."""
     return DonorOverlap(institution=actor("Institution", o.institution), other=actor("Institution", o.other),
                         shared=o.shared, jaccard=o.jaccard,
-                        amount_to_institution=None if withheld else maybe_rials(o.amount_to_institution),
-                        amount_to_other=None if withheld else maybe_rials(o.amount_to_other), suppressed=withheld,
+                        amount_to_institution=maybe_rials(o.amount_to_institution),
+                        amount_to_other=maybe_rials(o.amount_to_other),
+                        suppressed=any(red.hides(d) for d in o.donors),
                         donors=[actor("Donor", d) for d in o.donors if not red.hides(d)][:10])
 
 
@@ -241,7 +271,7 @@ async def _suggestions(info: strawberry.Info, where: NetworkScope, institution: 
     donors behind CO_FUNDING). Without the right to see personal data, individual donors are left
     out, so more candidates are asked for (each count computed once and cached) until ``first``
     remain or the candidates run out."""
-    limit = first if sees_personal(info) else first * 8
+    limit = first if info.context.visibility.personal else first * 8
     while True:
         found = await networks(info).suggestions(where, institution=institution, service=service, county=county,
                                                  limit=limit)
@@ -261,7 +291,8 @@ WeightingArg = Annotated[ProjectionWeighting, strawberry.argument(description=WE
 
 @strawberry.type
 class NetworkQuery:
-    @strawberry.field(description="A projection of the giving graph in a scope, with the edges of one node.")
+    @strawberry.field(description="A projection of the giving graph in a scope, with the edges of one node.",
+                      extensions=[requires(Right.NETWORKS)])
     async def network_projection(
             self, info: strawberry.Info,
             of: Annotated[str, strawberry.argument(description="Key of the institution (or donor) whose edges "
@@ -280,7 +311,8 @@ class NetworkQuery:
                                  links=[_link(e, _kind(side), red) for e in links])
 
     @strawberry.field(description="Hubs and brokers: the best nodes of a projection by a centrality measure. "
-                                  "Betweenness is exact when affordable, otherwise sampled (see `exact`).")
+                                  "Betweenness is exact when affordable, otherwise sampled (see `exact`).",
+                      extensions=[requires(Right.NETWORKS)])
     async def brokers(
             self, info: strawberry.Info, scope: ScopeArg = None,
             metric: Annotated[CentralityMetric, strawberry.argument(description="The measure.")]
@@ -297,7 +329,8 @@ class NetworkQuery:
         red = await redaction(info, [r.key for r in found.ranking.top(first)] if side is Side.DONOR else ())
         return _brokers(found, side, first, red)
 
-    @strawberry.field(description="Communities of a projection, with their services and main donors.")
+    @strawberry.field(description="Communities of a projection, with their services and main donors.",
+                      extensions=[requires(Right.NETWORKS)])
     async def communities(
             self, info: strawberry.Info, scope: ScopeArg = None,
             algorithm: Annotated[CommunityAlgorithm, strawberry.argument(description="Leiden or Louvain.")]
@@ -315,10 +348,13 @@ class NetworkQuery:
         found = await networks(info).communities(scope_of(scope), algorithm=Algorithm(algorithm.value), side=side,
                                                  weighting=Weighting(weighting.value), resolution=resolution,
                                                  seed=seed)
+        where = scope_of(scope)
+        public = await visible_giving(info, where) if side is Side.INSTITUTION else None
         red = await redaction(info, _partition_donors(found, side, first, members_first))
-        return _partition(found, side, first, members_first, red)
+        return _partition(found, side, first, members_first, red, public)
 
-    @strawberry.field(description="Institutions sharing donors with an institution, best overlap first.")
+    @strawberry.field(description="Institutions sharing donors with an institution, best overlap first.",
+                      extensions=[requires(Right.NETWORKS)])
     async def shared_donors(
             self, info: strawberry.Info,
             institution: Annotated[str, strawberry.argument(description="The institution's key.")],
@@ -326,23 +362,36 @@ class NetworkQuery:
             order: Annotated[OverlapOrdering, strawberry.argument(description="Ordering.")] = OverlapOrdering.SHARED,
             first: First = 20) -> list[DonorOverlap]:
         check_limit(first, "first")
-        found = await networks(info).shared_donors(scope_of(scope), institution, order=OverlapOrder(order.value),
-                                                   limit=first)
+        by, personal = OverlapOrder(order.value), info.context.visibility.personal
+        # Without PERSONAL, every overlap is read, its amounts taken over the visible gifts, then
+        # ordered and cut: ordered by amounts with individuals' gifts in them, the rows would
+        # tell those gifts (issue 15).
+        where = scope_of(scope)
+        found = await networks(info).shared_donors(where, institution, order=by, limit=first if personal else None)
+        public = await visible_giving(info, where)
+        if public is not None:
+            found = ordered([visible_overlap(o, public) for o in found], by, limit=first)
         red = await redaction(info, {d for o in found for d in o.donors})
         return [_overlap(o, red) for o in found]
 
-    @strawberry.field(description="The donors two institutions share, and by how much.")
+    @strawberry.field(description="The donors two institutions share, and by how much.",
+                      extensions=[requires(Right.NETWORKS)])
     async def donor_overlap(
             self, info: strawberry.Info,
             institution: Annotated[str, strawberry.argument(description="One institution's key.")],
             other: Annotated[str, strawberry.argument(description="The other institution's key.")],
             scope: ScopeArg = None) -> DonorOverlap:
-        found = await networks(info).overlap(scope_of(scope), institution, other)
+        where = scope_of(scope)
+        found = await networks(info).overlap(where, institution, other)
+        public = await visible_giving(info, where)
+        if public is not None:
+            found = visible_overlap(found, public)
         return _overlap(found, await redaction(info, found.donors))
 
     @strawberry.field(description="Donors likely to help an institution, or to fund a service in a county (a "
                                   "gap), each with its reasons. Candidates are the donors who gave in the window "
-                                  "anywhere in the country.")
+                                  "anywhere in the country.",
+                      extensions=[requires(Right.NETWORKS)])
     async def donor_suggestions(
             self, info: strawberry.Info,
             institution: Annotated[str | None, strawberry.argument(description="An institution's key.")] = None,
@@ -365,7 +414,8 @@ class NetworkQuery:
                              evidence=[red.key(e) for e in r.evidence] if r.kind is ReasonKind.CO_FUNDING
                              else list(r.evidence)) for r in s.reasons]) for s in found]
 
-    @strawberry.field(description="Institutions with no donors, partners or council seats in a scope.")
+    @strawberry.field(description="Institutions with no donors, partners or council seats in a scope.",
+                      extensions=[requires(Right.NETWORKS)])
     async def isolated_institutions(self, info: strawberry.Info, scope: ScopeArg = None,
                                     first: First = 100) -> IsolatedInstitutions:
         check_limit(first, "first")

@@ -4,11 +4,11 @@ Each section is its own field, read on first use: the counts share one statement
 licences one, donation years one per calendar, and sections asked for in one query are read
 concurrently. A query that leaves donations out never pays for them.
 
-Donor privacy: without the right to see personal data, a year whose gifts include those of 1 to
-k-1 individual donors is suppressed (its figures null, ``suppressed`` true), and so are the
-totals over all years when they are, or when any year is (else the withheld year would be the
-total less the years shown). Counting the individual donors costs one more statement, for those
-callers only (``hub.analytics.overview.donations``).
+Donor privacy: without the right to see personal data, a year or all-years total whose gifts
+include those of 1 to k-1 individual donors is withheld (its figures null, ``suppressed`` true),
+and so are the complementary cells that keep it from being recovered by subtraction: the years,
+areas and institutions' totals of one country-wide pattern (graph_model.donation_disclosure),
+the same whichever scope, level or calendar is asked (``hub.analytics.overview.donations``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import strawberry
 
 from graph_model import overview as model
 from hub.analytics import overview as analytics
+from hub.auth.access import requires
+from hub.auth.principal import Right
 from hub.schema import enums as e
 from hub.schema.entities import County, Institution, Licence, Province, Service
 from hub.schema.fields import CONVERTERS, jalali
@@ -102,8 +104,10 @@ class ExpiringLicences:
         description=f"The first {model.EXPIRING_LIMIT} to expire, soonest first (ties by licence key).")
 
 
-SUPPRESSED = ("True when the figures are withheld: without the right to see personal data, figures that include "
-              "the gifts of fewer than k individual donors (k = 5 unless configured) are null.")
+SUPPRESSED = ("True when the figures are withheld (null): without the right to see personal data, figures that "
+              "include the gifts of fewer than k individual donors (k = 5 unless configured), and the other figures "
+              "withheld with them so that no subtraction of visible totals (a province less its counties, all years "
+              "less the other years, one calendar against the other) gives them back (complementary suppression).")
 
 
 @strawberry.type(description="Donations to the scope's institutions in one year.")
@@ -119,7 +123,7 @@ class DonationYear:
 class DonationYears:
     calendar: e.Calendar = strawberry.field(description="The calendar the years are counted in.")
     amount: Rials | None = strawberry.field(description="Total over all years, in rials (exact); null when "
-                                                         "suppressed (also when any year is).")
+                                                         "suppressed.")
     donations: int | None = strawberry.field(description="Number of donations over all years; null when "
                                                          "suppressed.")
     years: list[DonationYear] = strawberry.field(description="One entry per year with donations, oldest first.")
@@ -207,7 +211,8 @@ class Overview:
 @strawberry.type
 class OverviewQuery:
     @strawberry.field(description="Aggregates for a dashboard in one request: the whole country (no arguments), "
-                                  "a province or a county.")
+                                  "a province or a county.",
+                      extensions=[requires(Right.READ)])
     async def overview(
         self, info: strawberry.Info,
         province: Annotated[str | None, strawberry.argument(

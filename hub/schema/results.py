@@ -15,7 +15,6 @@ import strawberry
 from strawberry.relay import to_base64
 
 from graph_model import errors as domain
-from hub.execution.loaders import Loaders
 from hub.schema import enums as e
 
 
@@ -107,8 +106,9 @@ async def outcome(info: strawberry.Info, write: Awaitable[dict[str, Any]],
         row = await write
     except (domain.ValidationFailed, domain.NotFound, domain.Conflict) as exc:
         return typed_error(exc)
-    # Anything loaded earlier in this operation may now be stale: later fields read afresh.
-    info.context.loaders = Loaders(info.context.store)
+    # Anything loaded earlier in this operation may now be stale: later fields read afresh, as the
+    # same caller (the result's links are read with the request's visibility, never as the system).
+    info.context.loaders = info.context.loaders.fresh()
     return build(row)
 
 

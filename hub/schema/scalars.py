@@ -11,6 +11,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from graph_model.errors import FieldError, ValidationFailed
+from graph_model.model import MAX_AMOUNT
 from graph_model.text import normalise, whole_number
 
 # 1403/05/24, 1403-5-24 or ۱۴۰۳/۰۵/۲۴: year 1200-1599 is read as Solar Hijri.
@@ -59,9 +60,16 @@ def _parse_rials(value: Any) -> int:
         raise ValidationFailed("invalid amount", [FieldError("amount", "expected an integer number of rials")])
     try:
         # The forms `hub needs import` reads too: '1,000,000', '۱٬۰۰۰٬۰۰۰', '١،٠٠٠'.
-        return whole_number(value if isinstance(value, str) else str(value))
+        amount = whole_number(value if isinstance(value, str) else str(value))
     except ValueError as exc:
         raise ValidationFailed("invalid amount", [FieldError("amount", str(exc))]) from None
+    if not -MAX_AMOUNT <= amount <= MAX_AMOUNT:
+        raise ValidationFailed("invalid amount", [FieldError("amount", rials_bound(amount))])
+    return amount
+
+
+def rials_bound(amount: int) -> str:
+    return f"{amount:,} is beyond the largest amount, {MAX_AMOUNT:,} rials (10^15)"
 
 
 Rials = NewType("Rials", int)
@@ -71,7 +79,8 @@ RIALS = strawberry.scalar(
                 "because totals exceed 2^53, where JSON numbers lose precision. Input may be an integer or "
                 "a string: Persian (۰-۹) or Arabic-Indic (٠-٩) digits and thousands separators between groups "
                 "of three digits (`\"1,000,000\"`, `\"۱٬۰۰۰٬۰۰۰\"`, also `،`) are accepted; a decimal part or a "
-                "separator elsewhere (`\"1,00,000\"`) is refused.",
+                "separator elsewhere (`\"1,00,000\"`) is refused. An input is at most 10^15 "
+                "(1,000,000,000,000,000) rials either way.",
     serialize=str,
     parse_value=_parse_rials,
 )

@@ -1,0 +1,154 @@
+"""Which donation totals are withheld from callers without the right to see personal data: the
+overview's years and all-years totals of the country, every province and every county, in both
+calendars, and every institution's giving total, decided together by ``graph_model.disclosure``.
+
+These tables are linked: a province-year is the sum of its counties' years, an area's all-years
+total the sum of its years in either calendar (and of its institutions' giving, for a county), and
+a Solar Hijri year shares a piece with each of two Gregorian years. A withheld figure is safe only
+if no subtraction across all of them gives it back, so the pattern is computed once for the whole
+country (per graph version and k, cached) and every answer reads its cells from it: the same
+figures are withheld whichever scope, level or calendar is asked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph_model.cache import VersionCache
+from graph_model.disclosure import Cell, Key, Margin, protect
+from graph_model.enums import DonorKind
+from graph_model.overview import NOWRUZ_YEARS, Calendar, nowruz_dates
+from graph_model.statements.overview import AMOUNT_UNIT, DONATION_PIECES, INSTITUTION_GIVING
+from graph_model.stores.base import GraphStore
+from graph_model.version import current
+
+COUNTRY = ""  # the area key of the country (provinces and counties go by their keys)
+UNLOCATED = "~unlocated"  # gifts to institutions in no county: in the country's totals only
+ALL: tuple[Hashable, ...] = ("all",)
+
+
+def year_cell(area: str, calendar: Calendar, year: int) -> Key:
+    return (area, (calendar.value, year))
+
+
+def total_cell(area: str) -> Key:
+    return (area, ALL)
+
+
+def institution_cell(key: str) -> Key:
+    return ("institution", key)
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """The withheld cells (keys built by ``year_cell``, ``total_cell``, ``institution_cell``)."""
+
+    withheld: frozenset[Key]
+
+    def year(self, area: str, calendar: Calendar, year: int) -> bool:
+        return year_cell(area, calendar, year) in self.withheld
+
+    def total(self, area: str) -> bool:
+        return total_cell(area) in self.withheld
+
+    def institution(self, key: str) -> bool:
+        return institution_cell(key) in self.withheld
+
+
+@dataclass
+class _Sum:
+    value: int = 0
+    individuals: set[str] = field(default_factory=set)
+
+    def add(self, value: int, individuals: list[str], k: int) -> None:
+        self.value += value
+        # Only "fewer than k, or not" matters: past k the set stops growing (a country's would hold
+        # every donor). Each piece lists at most k of its donors (the statement's slice), which
+        # keeps the union exact below k.
+        if len(self.individuals) < k:
+            self.individuals.update(individuals)
+
+
+def _periods(year: int, late: bool) -> tuple[tuple[Hashable, ...], ...]:
+    """The published periods a piece of a Gregorian year belongs to."""
+    jalali = year - 621 if late else year - 622
+    return ALL, (Calendar.GREGORIAN.value, year), (Calendar.JALALI.value, jalali)
+
+
+def pattern(pieces: list[dict[str, Any]], institutions: list[dict[str, Any]], k: int) -> frozenset[Key]:
+    """The withheld cells, from the rows of ``DONATION_PIECES`` and ``INSTITUTION_GIVING``."""
+    sums: dict[Key, _Sum] = defaultdict(_Sum)
+    hidden: set[Key] = set()
+    counties_of: dict[str, set[str]] = defaultdict(set)
+    for r in pieces:
+        value = int(r["units"]) * AMOUNT_UNIT + int(r["rest"])
+        people = r["individuals"]
+        piece = ("piece", int(r["year"]), bool(r["late"]))
+        county = r["county"]
+        areas = [COUNTRY, county, r["province"]] if county is not None else [COUNTRY, UNLOCATED]
+        if county is not None:
+            counties_of[r["province"]].add(county)
+        for area in areas:
+            sums[(area, piece)].add(value, people, k)
+            hidden.add((area, piece))
+            if area == UNLOCATED:
+                for period in _periods(int(r["year"]), bool(r["late"])):
+                    sums[(area, period)].add(value, people, k)
+                    hidden.add((area, period))
+            else:
+                for period in _periods(int(r["year"]), bool(r["late"])):
+                    sums[(area, period)].add(value, people, k)
+    cells = {key: Cell(s.value, len(s.individuals)) for key, s in sums.items()}
+    for r in institutions:
+        cells[institution_cell(r["institution"])] = Cell(int(r["units"]) * AMOUNT_UNIT + int(r["rest"]),
+                                                         int(r["individuals"]))
+    return protect(cells, _margins(cells, counties_of, institutions), k, hidden)
+
+
+def _margins(cells: dict[Key, Cell], counties_of: dict[str, set[str]],
+             institutions: list[dict[str, Any]]) -> list[Margin]:
+    periods: dict[str, set[Hashable]] = defaultdict(set)  # area -> its periods and pieces with gifts
+    for key in cells:
+        pair: tuple[Hashable, Hashable] = key  # type: ignore[assignment]  # every key is (area, period)
+        if pair[0] != "institution":
+            periods[str(pair[0])].add(pair[1])
+    margins: list[Margin] = []
+    for area, own in periods.items():
+        for calendar in Calendar:
+            years = tuple((area, p) for p in sorted(own, key=repr) if isinstance(p, tuple) and p[0] == calendar.value)
+            margins.append(Margin((area, ALL), years))
+        for p in own:
+            if not (isinstance(p, tuple) and p[0] in (Calendar.GREGORIAN.value, Calendar.JALALI.value)):
+                continue
+            year = int(p[1])
+            pieces = (((year, False), (year, True)) if p[0] == Calendar.GREGORIAN.value
+                      else ((year + 621, True), (year + 622, False)))
+            margins.append(Margin((area, p), tuple((area, ("piece", g, late)) for g, late in pieces)))
+    every = set().union(*periods.values()) if periods else set()
+    for p in every:  # the area hierarchy, in every period and piece
+        for province, counties in counties_of.items():
+            margins.append(Margin((province, p), tuple((c, p) for c in sorted(counties))))
+        margins.append(Margin((COUNTRY, p), (*((province, p) for province in sorted(counties_of)), (UNLOCATED, p))))
+    by_county: dict[str, list[Key]] = defaultdict(list)
+    for r in institutions:
+        by_county[r["county"]].append(institution_cell(r["institution"]))
+    margins += [Margin(total_cell(county), tuple(sorted(parts, key=repr))) for county, parts in by_county.items()]
+    return margins
+
+
+async def suppression(store: GraphStore, cache: VersionCache | None, k: int) -> Suppression:
+    """The pattern for the graph as it is (two round trips; kept per graph version and k)."""
+    async def compute() -> Suppression:
+        params = {"unit": AMOUNT_UNIT, "kind": DonorKind.INDIVIDUAL.value}
+        pieces, institutions = await asyncio.gather(
+            store.read(DONATION_PIECES, **params, k=k, nowruz=list(nowruz_dates()), firstYear=NOWRUZ_YEARS.start,
+                       endYear=NOWRUZ_YEARS.stop, usualNowruz="03-21"),
+            store.read(INSTITUTION_GIVING, **params))
+        return Suppression(await asyncio.to_thread(pattern, pieces, institutions, k))
+    if cache is None:
+        return await compute()
+    return await cache.get(await current(store), ("disclosure", "donations", k), compute)
