@@ -9,6 +9,7 @@ from typing import Any
 from graph_model.cypher import Statement, statement
 from graph_model.enums import DonorKind, Label
 from graph_model.list_specs import DONATION_ROW
+from graph_model.statements.overview import AMOUNT_UNIT
 from graph_model.stores.base import GraphStore
 
 
@@ -49,22 +50,29 @@ async def fetch_link(store: GraphStore, name: str, keys: list[str]) -> dict[str,
     return {r["key"]: r["node"] for r in rows}
 
 
-# Totals of giving per institution or per donor. FalkorDB's sum() is a double: exact while a
-# total stays under 2^53 rials (9 x 10^15), far above any one institution's or donor's giving;
-# toInteger, as a double travels in the reply with 15 significant digits only.
+# Totals of giving per institution, donor or event. FalkorDB's sum() is a double, exact only
+# below 2^53 rials (9 gifts of the largest amount), and toInteger of a double past 2^63 turns
+# negative: so the amount is summed in two parts, whole units of AMOUNT_UNIT and the rest, each
+# far below 2^53, and joined in Python, exact for any number of gifts (as the overview's years).
 GIVING: dict[Label, Statement] = {
     label: statement(
         f"giving_{label.value}",
         f"""UNWIND $keys AS k
             MATCH (p:{label.value}) WHERE p.key = k
             WITH k, p MATCH {pattern}
-            RETURN k AS key, toInteger(sum(r.amount)) AS amount, count(r) AS count, count(DISTINCT o) AS others,
+            RETURN k AS key, toInteger(sum(r.amount / $unit)) AS units, toInteger(sum(r.amount % $unit)) AS rest,
+                   count(r) AS count, count(DISTINCT o) AS others,
                    count(DISTINCT CASE WHEN {donor}.kind = $individual THEN {donor}.key END) AS individuals,
                    min(r.date) AS firstDate, max(r.date) AS lastDate""")
     for label, pattern, donor in ((Label.INSTITUTION, "(p)<-[r:DONATED_TO]-(o:Donor)", "o"),
                                   (Label.DONOR, "(p)-[r:DONATED_TO]->(o:Institution)", "p"),
                                   (Label.EVENT, "(p)<-[r:DONATED_TO_EVENT]-(o:Donor)", "o"))
 }
+
+
+def whole(units: Any, rest: Any) -> int:
+    """An amount summed in two parts (units of AMOUNT_UNIT, and the rest), joined exactly."""
+    return int(units or 0) * AMOUNT_UNIT + int(rest or 0)
 
 
 @dataclass(frozen=True)
@@ -81,8 +89,9 @@ NO_GIVING = Giving(0, 0, 0, 0, None, None)
 
 
 async def fetch_giving(store: GraphStore, label: Label, keys: list[str]) -> dict[str, Giving]:
-    rows = await store.read(GIVING[label], keys=list(dict.fromkeys(keys)), individual=DonorKind.INDIVIDUAL.value)
-    return {r["key"]: Giving(int(r["amount"] or 0), int(r["count"]), int(r["others"]), int(r["individuals"]),
+    rows = await store.read(GIVING[label], keys=list(dict.fromkeys(keys)), individual=DonorKind.INDIVIDUAL.value,
+                            unit=AMOUNT_UNIT)
+    return {r["key"]: Giving(whole(r["units"], r["rest"]), int(r["count"]), int(r["others"]), int(r["individuals"]),
                              r["firstDate"], r["lastDate"]) for r in rows}
 
 

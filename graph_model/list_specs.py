@@ -11,6 +11,7 @@ from __future__ import annotations
 from graph_model.cypher import at_most
 from graph_model.enums import DonorKind, Label
 from graph_model.listing import Entity, Filter, ListSpec, Sort, lint_samples
+from graph_model.statements.overview import AMOUNT_UNIT
 
 SEARCH = Filter("search", where="n.searchText CONTAINS $search")
 NAMES = (Sort("NAME_EN", "coalesce(n.nameEn, '')"), Sort("NAME_FA", "coalesce(n.nameFa, '')"),
@@ -147,8 +148,11 @@ DONATION_ROW = ("{props: properties(r), donor: dn.key, donorKind: dn.kind, recip
                 "recipientKind: labels(rc)[0]}")
 MEMBERSHIP_ROW = "{props: properties(r), member: mb.key, memberKind: labels(mb)[0], council: n.key}"
 NEED_ROW = "{props: properties(r), county: p.key, targetGroup: n.key}"
-GIVING = ("{amount: toInteger(sum(r.amount)), count: count(r), firstDate: min(r.date), lastDate: max(r.date)} AS e",
-          "e")
+# A donor-institution pair's giving: the amount in two exact parts (graph_model.links.whole joins them),
+# sorted by their double (close enough to order by, and it cannot overflow).
+GIVING = (f"{{units: toInteger(sum(r.amount / {AMOUNT_UNIT})), rest: toInteger(sum(r.amount % {AMOUNT_UNIT})), "
+          "count: count(r), firstDate: min(r.date), lastDate: max(r.date)} AS e", "e")
+GIVING_ORDER = f"toFloat(e.units) * {AMOUNT_UNIT} + e.rest"
 
 
 def root(entity: Entity, pattern: str, **kw: object) -> ListSpec:
@@ -215,7 +219,7 @@ NESTED: dict[str, ListSpec] = {spec.name: spec for spec in (
     nested("institution_licences", LICENCE, Label.INSTITUTION, "(p:Institution)-[:HOLDS]->(n:Licence)",
            filters_off=("province", "county")),
     nested("institution_donors", DONOR, Label.INSTITUTION, "(p:Institution)<-[r:DONATED_TO]-(n:Donor)",
-           aggregate=GIVING[0], edge=GIVING[1], sort_overrides=(("DONATIONS", "e.amount"),)),
+           aggregate=GIVING[0], edge=GIVING[1], sort_overrides=(("DONATIONS", GIVING_ORDER),)),
     nested("institution_donations", DONATION, Label.INSTITUTION, "(dn:Donor)-[r:DONATED_TO]->(rc:Institution)",
            parent_var="rc", **_DONATION_LIST),
     nested("institution_councils", COUNCIL, Label.INSTITUTION,
@@ -228,7 +232,7 @@ NESTED: dict[str, ListSpec] = {spec.name: spec for spec in (
     nested("donor_donations", DONATION, Label.DONOR, "(dn:Donor)-[r:DONATED_TO]->(rc:Institution)",
            parent_var="dn", **_DONATION_LIST),
     nested("donor_institutions", INSTITUTION, Label.DONOR, "(p:Donor)-[r:DONATED_TO]->(n:Institution)",
-           aggregate=GIVING[0], edge=GIVING[1], sort_overrides=(("DONATIONS", "e.amount"),)),
+           aggregate=GIVING[0], edge=GIVING[1], sort_overrides=(("DONATIONS", GIVING_ORDER),)),
     nested("donor_councils", COUNCIL, Label.DONOR, "(p:Donor)-[r:DONOR_MEMBER_OF]->(n:Council)", **_ROLE_EDGE),
     nested("council_members", MEMBERSHIP, Label.COUNCIL,
            "(mb)-[r:DONOR_MEMBER_OF|INSTITUTION_MEMBER_OF|PERSON_MEMBER_OF]->(n:Council)", parent_var="n",

@@ -146,6 +146,10 @@ async def test_cli_revoke_shuts_the_key_out(store: FalkorStore, hub_env: None,
     (("keys", "create", "--role", "root"), "role: 'root' is not one of viewer, planner"),
     (("keys", "create", "--role", "anonymous"), "role: 'anonymous' is not one of"),
     (("keys", "create", "--role", "editor", "--province", "IR-99"), "no province has the code 'IR-99'"),
+    # a key that changes records names its provinces, or says "every province" in so many words
+    (("keys", "create", "--role", "editor"), "name its provinces with --province CODE"),
+    (("keys", "create", "--role", "planner"), "or give --all-provinces for every province"),
+    (("keys", "create", "--role", "editor", "--province", "IR-00", "--all-provinces"), "not both"),
     (("keys", "revoke", "0123456789ab"), "no API key has the id '0123456789ab'"),
 ])
 async def test_cli_errors_are_one_clear_message(store: FalkorStore, hub_env: None, capsys: pytest.CaptureFixture[str],

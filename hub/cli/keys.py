@@ -61,11 +61,31 @@ def _table(records: list[KeyRecord], *, title: str | None = None) -> Table:
     return table
 
 
+# Roles whose writes a province scope narrows (editors' mutations, planners' need figures): a key of
+# one of them covers every province only when asked for in so many words, as a JWT must say
+# `"provinces": "*"` (hub.auth.authenticate).
+SCOPED_ROLES = ("planner", "editor")
+
+
+def _check_scope(args: argparse.Namespace) -> None:
+    from graph_model.errors import FieldError, ValidationFailed
+
+    if args.province and args.all_provinces:
+        raise ValidationFailed("the key was not created", [FieldError(
+            "province", "give either --province CODE (repeatable) or --all-provinces, not both")])
+    if args.role in SCOPED_ROLES and not args.province and not args.all_provinces:
+        raise ValidationFailed("the key was not created", [FieldError(
+            "province", f"a {args.role} key changes records: name its provinces with --province CODE "
+                        "(repeatable), or give --all-provinces for every province")])
+
+
 def cmd_keys_create(settings: Settings, args: argparse.Namespace) -> None:
     import asyncio
 
     from graph_model import api_keys
     from hub.cli.common import out, with_store
+
+    _check_scope(args)
 
     async def work(store: GraphStore) -> None:
         record, token = await api_keys.create(store, args.role, args.province or [], args.note)
@@ -135,7 +155,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     s = keys_sub.add_parser("create", help="make a key and print its token once (only a hash is stored)")
     s.add_argument("--role", required=True, help=f"one of {', '.join(ROLES)}")
     s.add_argument("--province", action="append", metavar="CODE",
-                   help="a province the key may change (repeat for more); none: every province")
+                   help="a province the key may change (repeat for more)")
+    s.add_argument("--all-provinces", action="store_true",
+                   help="the key may change records in every province (planner and editor keys need "
+                        "this or --province)")
     s.add_argument("--note", default="", help="who or what the key is for")
     s.set_defaults(run=cmd_keys_create)
     s = keys_sub.add_parser("list", help="every key: id, role, provinces, note, created, revoked (never secrets)")

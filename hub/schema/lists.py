@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from graph_model import links
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.list_specs import ENTITIES
 from graph_model.listing import Entity, Item, Page, Request
@@ -220,9 +221,10 @@ class Connection(Generic[T]):
 
 
 def _edge(item: Item, node: Any, order: str) -> Edge[Any]:
-    props = {_EDGE_FIELDS[k]: v for k, v in (item.edge or {}).items() if k in _EDGE_FIELDS}
-    if "amount" in props and props["amount"] is not None:
-        props["amount"] = int(props["amount"])
+    edge = item.edge or {}
+    props = {_EDGE_FIELDS[k]: v for k, v in edge.items() if k in _EDGE_FIELDS}
+    if "units" in edge:  # a pair's giving, summed in two exact parts (graph_model.list_specs.GIVING)
+        props["amount"] = links.whole(edge["units"], edge["rest"])
     return Edge(position=item.cursor, order=order, node=node, **props)
 
 
