@@ -44,6 +44,22 @@ _MAX_SOCKET_PATH = 107
 TIMEOUT_MAX_MS = 86_400_000
 
 
+# How long a server left without its hub is given to end by itself (it flushes its append-only
+# file and exits on the SIGTERM the kernel sent when the hub died).
+ORPHAN_GRACE_S = 3.0
+
+
+def _parent_of(pid: int) -> int | None:
+    """The parent pid of ``pid`` (/proc), or None when it cannot be read."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("PPid:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
 def socket_path_for(data_dir: Path) -> Path:
     """The socket in the data folder, or a short path in the temp folder when that is too long."""
     inside = data_dir / "falkordb.sock"
@@ -121,9 +137,25 @@ class EmbeddedServer:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    def _orphan_ending(self, grace: float = ORPHAN_GRACE_S) -> None:
+        """Let a server whose hub died end by itself before deciding whether one runs.
+
+        A server forked by the spawner gets SIGTERM when its hub dies, but redis acts on it at its
+        next tick and still answers meanwhile: a hub restarted at once would adopt a server that is
+        about to go (its socket vanishing under the first statement). A server with no parent
+        (reparented to init) is given ``grace`` seconds to end; one still running after that (an
+        orphan of an older hub, or started by hand) is adopted as before."""
+        pid = self.running_pid()
+        if pid is None or _parent_of(pid) != 1:
+            return
+        deadline = time.monotonic() + grace
+        while self.running_pid() == pid and time.monotonic() < deadline:
+            time.sleep(0.05)
+
     def start(self, timeout: float = 30.0) -> bool:
         """Make sure a server answers on the socket. True when this call started it."""
         with self._locked():
+            self._orphan_ending()
             if self.ping():
                 return False
             pid = self.running_pid()
