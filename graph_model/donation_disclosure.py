@@ -140,8 +140,21 @@ def _margins(cells: dict[Key, Cell], counties_of: dict[str, set[str]],
     return margins
 
 
-async def suppression(store: GraphStore, cache: VersionCache | None, k: int) -> Suppression:
-    """The pattern for the graph as it is (two round trips; kept per graph version and k)."""
+# Under a stream of writes the pattern is recomputed at most a third of the time (VersionCache.single):
+# on `national` its two scans of every gift and its Python would otherwise take a core of two.
+IDLE = 2.0
+
+
+async def suppression(store: GraphStore, cache: VersionCache | None, k: int,
+                      wait: float | None = None) -> Suppression | None:
+    """The pattern for the graph as it is (two round trips; kept per graph version and k), or None
+    when it is not known within ``wait`` seconds: the caller then withholds every figure the
+    pattern protects (withholding more is always safe).
+
+    The pattern reads every gift of the country (seconds on `national`) and every write makes it
+    out of date, so one computation runs at a time (VersionCache.single) and goes on in the
+    background past ``wait``: a request never waits on a stream of writes, and figures are shown
+    again once the pattern of the graph as it is has been computed."""
     async def compute() -> Suppression:
         params = {"unit": AMOUNT_UNIT, "kind": DonorKind.INDIVIDUAL.value}
         pieces, institutions = await asyncio.gather(
@@ -151,4 +164,10 @@ async def suppression(store: GraphStore, cache: VersionCache | None, k: int) -> 
         return Suppression(await asyncio.to_thread(pattern, pieces, institutions, k))
     if cache is None:
         return await compute()
-    return await cache.get(await current(store), ("disclosure", "donations", k), compute)
+    asked = asyncio.ensure_future(cache.single(await current(store), ("disclosure", "donations", k), compute,
+                                               idle=IDLE))
+    # Past the wait the computation goes on; its failure is then nobody's answer but must not be
+    # reported as never retrieved.
+    asked.add_done_callback(lambda task: task.cancelled() or task.exception())
+    done, _ = await asyncio.wait([asked], timeout=wait)
+    return asked.result() if done else None

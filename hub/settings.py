@@ -70,6 +70,10 @@ class Settings:
     # X-Forwarded-For is believed (hub.http.rate_limit.client_address); default none: the peer's address
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     privacy_k: int = 5  # HUB_PRIVACY_K: aggregates over fewer individual donors are suppressed
+    # HUB_DISCLOSURE_WAIT_MS: how long a request waits for the complementary-suppression pattern of
+    # the graph as it is (graph_model.donation_disclosure); past it, the figures it protects are
+    # withheld from that request while the pattern is computed in the background.
+    disclosure_wait_ms: int = 500
     # HUB_CURSOR_KEY: the secret list cursors are sealed with (hub.execution.cursors); empty: a random key
     # per process, so cursors end with it. Set it when running several workers or to keep cursors over a restart.
     cursor_key: str = ""
@@ -159,6 +163,7 @@ class Settings:
             jwt_audience=env.get("HUB_JWT_AUDIENCE", ""),
             trusted_proxies=tuple(proxies),
             privacy_k=number("HUB_PRIVACY_K", 5),
+            disclosure_wait_ms=number("HUB_DISCLOSURE_WAIT_MS", 500),
             cursor_key=env.get("HUB_CURSOR_KEY", ""),
             key_cache_seconds=key_cache,
             limits=limits,

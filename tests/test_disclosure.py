@@ -240,3 +240,41 @@ async def test_a_role_with_the_personal_right_sees_every_figure(gifts_world: Any
         amounts[(inst, date)] += amount
     for name, cell, value in published:
         assert value == sum(amounts[a] for a in cell), name
+
+
+async def test_while_the_pattern_is_computed_every_figure_it_protects_is_withheld(
+        gifts_world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request does not wait past HUB_DISCLOSURE_WAIT_MS for the pattern (a stream of writes keeps
+    it out of date on `national`): meanwhile every figure it protects is withheld from that
+    request, and once the computation, which went on in the background, is done they are shown
+    as the pattern says. The computation is held back by a fault injected into it."""
+    import asyncio
+
+    from graph_model import donation_disclosure
+
+    store, _ = gifts_world
+    release = asyncio.Event()
+    real = donation_disclosure.pattern
+
+    def held(*args: Any) -> Any:
+        asyncio.run_coroutine_threadsafe(release.wait(), loop).result()  # runs in a worker thread
+        return real(*args)
+
+    loop = asyncio.get_running_loop()
+    monkeypatch.setattr(donation_disclosure, "pattern", held)
+    settings = Settings(privacy_k=K, limits=Limits(rate_per_minute=0), disclosure_wait_ms=50)
+    query = {"query": OVERVIEW, "variables": {"calendar": "JALALI"}}
+    async with asgi_client(store, settings, role="viewer") as client:
+        waiting = (await client.post("/graphql", json=query)).json()["data"]["overview"]["donations"]
+        assert waiting["suppressed"] and waiting["amount"] is None
+        assert waiting["years"] and all(y["suppressed"] and y["amount"] is None for y in waiting["years"])
+        giving = (await client.post("/graphql", json={"query": GIVING})).json()["data"]["institutions"]["nodes"]
+        assert all(g["giving"]["amount"] is None for g in giving if g["giving"]["suppressed"])
+        assert not any(g["giving"]["amount"] for g in giving), "no total shown without its pattern"
+        release.set()
+        for _ in range(600):  # the background computation ends; a slow machine only takes longer
+            done = (await client.post("/graphql", json=query)).json()["data"]["overview"]["donations"]
+            if not all(y["suppressed"] for y in done["years"]):
+                break
+            await asyncio.sleep(0.05)
+        assert any(not y["suppressed"] and y["amount"] is not None for y in done["years"])

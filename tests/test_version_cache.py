@@ -73,6 +73,57 @@ async def test_a_failed_computation_is_tried_again() -> None:
     assert await cache.get((1, 1), "k", flaky) == "ok"
 
 
+async def test_single_runs_one_computation_at_a_time_across_versions() -> None:
+    """A stream of writes must not start a whole-graph computation per version: askers at newer
+    versions wait for the running one, then share one computation of the newest version asked."""
+    cache = VersionCache()
+    running = most = 0
+    started: list[int] = []
+
+    async def compute_at(v: int) -> int:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        started.append(v)
+        await asyncio.sleep(0.01)
+        running -= 1
+        return v
+
+    answers = await asyncio.gather(*(cache.single((1, v), "k", lambda v=v: compute_at(v))  # type: ignore[misc]
+                                     for v in (1, 2, 2, 3, 3, 3)))
+    # Version 2 was out of date before its turn came: its askers get None, not a computation.
+    assert answers == [1, None, None, 3, 3, 3] and started == [1, 3] and most == 1
+    assert await cache.single((1, 2), "k", lambda: compute_at(2)) is None  # older than the newest answer
+    # The newest answer is kept across versions; a failure is not.
+    assert await cache.single((1, 3), "k", lambda: compute_at(99)) == 3
+
+    async def fail() -> int:
+        raise RuntimeError("store hiccup")
+
+    with pytest.raises(RuntimeError):
+        await cache.single((1, 4), "k", fail)
+    assert await cache.single((1, 4), "k", lambda: compute_at(4)) == 4
+
+
+async def test_single_rests_between_computations() -> None:
+    """With ``idle``, the next computation of a key starts no sooner than idle x the last one's
+    duration after it ended (a lower bound: a slow machine only waits longer)."""
+    cache = VersionCache()
+    loop = asyncio.get_running_loop()
+    spans: list[tuple[float, float]] = []
+
+    async def compute() -> int:
+        start = loop.time()
+        await asyncio.sleep(0.02)
+        spans.append((start, loop.time()))
+        return len(spans)
+
+    assert await cache.single((1, 1), "k", compute, idle=2.0) == 1
+    assert await cache.single((1, 2), "k", compute, idle=2.0) == 2
+    (first_start, first_end), (second_start, _) = spans
+    assert second_start - first_end >= 2.0 * (first_end - first_start) - 1e-3
+
+
 async def test_the_overview_is_cached_until_a_write(api_world: tuple[HubClient, FalkorStore]) -> None:
     hub, store = api_world
 

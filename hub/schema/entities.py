@@ -88,7 +88,7 @@ def _giving(label: Label, key: str, info: strawberry.Info) -> Any:
 
 # The suppression pattern, read once per request (a round trip for the graph's version, the
 # pattern itself cached per version), keyed by the request's loaders.
-_PATTERNS: weakref.WeakKeyDictionary[Any, asyncio.Future[Suppression]] = weakref.WeakKeyDictionary()
+_PATTERNS: weakref.WeakKeyDictionary[Any, asyncio.Future[Suppression | None]] = weakref.WeakKeyDictionary()
 
 
 async def _institution_giving(key: str, info: strawberry.Info) -> GivingTotals:
@@ -104,8 +104,11 @@ async def _institution_giving(key: str, info: strawberry.Info) -> GivingTotals:
         return _totals(found)
     if context.loaders not in _PATTERNS:
         _PATTERNS[context.loaders] = asyncio.ensure_future(
-            suppression(context.store, context.cache, context.visibility.k))
-    return _WITHHELD if (await _PATTERNS[context.loaders]).institution(key) else _totals(found)
+            suppression(context.store, context.cache, context.visibility.k,
+                        context.settings.disclosure_wait_ms / 1000))
+    pattern = await _PATTERNS[context.loaders]
+    # No pattern in time (a stream of writes): every total it protects is withheld.
+    return _WITHHELD if pattern is None or pattern.institution(key) else _totals(found)
 
 
 @strawberry.type(description="Something with a key and a name in both languages.")
