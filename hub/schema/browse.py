@@ -48,8 +48,7 @@ class BrowseQuery:
     licences = root_list("Licence", "Licences, filtered by place, status, expiry window, service or type.", READ)
     events = root_list("Event", "Events, filtered by place, kind, dates or name.", READ)
     assessments = root_list("Assessment", "Assessments, filtered by level, date or score.", READ)
-    donations = root_list("Donation", "Donations to institutions, filtered by province, amount, date or donor "
-                                      "kind.", READ)
+    donations = root_list("Donation", "Donations to institutions, filtered by amount, date or donor kind.", READ)
 
     @strawberry.field(description="Number of nodes per label in the whole graph.", extensions=[requires(READ)])
     async def counts(self, info: strawberry.Info) -> list[LabelCount]:
