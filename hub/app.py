@@ -21,7 +21,7 @@ from graph_model.cache import VersionCache
 from graph_model.enums import Label
 from graph_model.errors import HubError
 from graph_model.stores.base import GraphStore
-from hub.http import graphiql
+from hub.http import graphiql, web_app
 from hub.http.exports import ROUTES as EXPORTS
 from hub.http.headers import SecurityHeaders, cors
 from hub.http.graphql_over_http import HubGraphQL
@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *EXPORTS,
+        *web_app.routes(),  # the planners' app at / (web/, built into hub/static/app)
     ]
     if ide:
         routes.append(graphiql.assets_mount())

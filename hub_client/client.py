@@ -103,6 +103,7 @@ if TYPE_CHECKING:
     from .issue_licence import IssueLicence
     from .licences import Licences
     from .link_partners import LinkPartners
+    from .me import Me
     from .network import Network
     from .network_projection import NetworkProjection
     from .node import Node
@@ -1170,6 +1171,25 @@ class HubClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return WhoWhatWhere.model_validate(data)
+
+    async def me(self, **kwargs: Any) -> "Me":
+        from .me import Me
+
+        query = gql("""
+            query Me {
+              me {
+                role
+                provinces
+                rights
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query, operation_name="Me", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Me.model_validate(data)
 
     async def create_province(
         self, input: "CreateProvinceInput", **kwargs: Any

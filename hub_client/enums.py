@@ -245,6 +245,24 @@ class ProvinceSort(str, Enum):
     POPULATION = "POPULATION"
 
 
+class Right(str, Enum):
+    READ = "READ"
+    NETWORKS = "NETWORKS"
+    PLAN = "PLAN"
+    PERSONAL = "PERSONAL"
+    WRITE = "WRITE"
+    ADMIN = "ADMIN"
+
+
+class Role(str, Enum):
+    ANONYMOUS = "ANONYMOUS"
+    VIEWER = "VIEWER"
+    PLANNER = "PLANNER"
+    COUNCIL_MEMBER = "COUNCIL_MEMBER"
+    EDITOR = "EDITOR"
+    ADMIN = "ADMIN"
+
+
 class ServiceDomain(str, Enum):
     PREVENTION = "PREVENTION"
     SOCIAL = "SOCIAL"

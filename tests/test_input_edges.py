@@ -36,7 +36,7 @@ from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
 from graph_model.text import text_limit
 from hub.app import create_app
-from hub.http import graphiql
+from hub.http import graphiql, web_app
 from hub.http.graphql_over_http import HubGraphQL
 from hub.http.rate_limit import client_address
 from hub.schema import build_schema
@@ -79,7 +79,7 @@ def invalid_fields(response: httpx.Response) -> list[str]:
 # -- section 4: every request that can run an operation is authenticated ---------------------------
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD")
-PUBLIC = {"/healthz", "/readyz"}
+PUBLIC = {"/healthz", "/readyz", "/"}  # "/": the web app's static page (hub.http.web_app)
 
 
 def requests_of(app: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -129,6 +129,14 @@ async def test_every_route_and_method_needs_credentials(world: FalkorStore) -> N
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         assert page.text == graphiql.page()  # the static page, nothing of the graph
         assert (await http.get(f"{graphiql.MOUNT}/graphiql.min.js")).status_code == 200
+        # The web app: its page and hashed assets, static files that run nothing.
+        app_page = await http.get("/")
+        assert app_page.status_code == 200 and app_page.text == (web_app.BUILD / "index.html").read_text()
+        for asset in (web_app.BUILD / "assets").iterdir():
+            assert (await http.get(f"{web_app.ASSETS}/{asset.name}")).content == asset.read_bytes()
+        # Only the page and the assets: the manifest next to them is not served, however it is asked for.
+        assert (await http.get("/build.json")).status_code == 401
+        assert (await http.get(f"{web_app.ASSETS}/%2e%2e/build.json")).status_code == 404
     assert asked > 80
 
 

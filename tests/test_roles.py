@@ -45,6 +45,7 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
                       (NO, OK, OK, OK, OK, OK)),
     "coverage what-if": ('{ coverageWhatIf(question: {service: "svc-care", level: COUNTY, method: RATIO}, '
                          'changes: [{closeInstitution: "inst-a"}]) { __typename } }', (NO, NO, OK, NO, NO, OK)),
+    "own role": ("{ me { role rights } }", (OK, OK, OK, OK, OK, OK)),
     "audit log": ("{ auditLog(first: 5) { totalCount } }", (NO, NO, NO, NO, NO, OK)),
     "entity mutation": ('mutation { updateInstitution(key: "inst-a", input: {residents: 5}) { __typename } }',
                         (NO, NO, NO, NO, OK, OK)),
@@ -191,6 +192,20 @@ async def test_an_unscoped_editor_and_an_admin_reach_every_province(roles_world:
             body = await post(client, 'mutation { updateInstitution(key: "inst-a", input: {residents: 9}) '
                                       "{ __typename } }")
         assert code(body) is None, body
+
+
+async def test_me_says_what_the_caller_may_do(roles_world: FalkorStore) -> None:
+    """`me` gives the caller its own role, change scope and rights (the app hides what it may not use)."""
+    cases: list[tuple[str | None, list[str], str, list[str], list[str]]] = [
+        (None, [], "ANONYMOUS", [], ["READ"]),
+        ("viewer", [], "VIEWER", [], ["READ", "NETWORKS"]),
+        ("editor", ["IR-01"], "EDITOR", ["IR-01"], ["READ", "NETWORKS", "PERSONAL", "WRITE"]),
+        ("admin", ["IR-01"], "ADMIN", [], ["READ", "NETWORKS", "PLAN", "PERSONAL", "WRITE", "ADMIN"]),
+    ]
+    for role, provinces, shown, scope, rights in cases:
+        async with asgi_client(roles_world, Settings(anonymous=True), role=role, provinces=provinces) as client:
+            body = await post(client, "{ me { role provinces rights } }")
+        assert body == {"data": {"me": {"role": shown, "provinces": scope, "rights": rights}}}, (role, body)
 
 
 NESTED = """{

@@ -7,10 +7,11 @@ it. Refusals are JSON bodies in the GraphQL error shape with an HTTP status: 401
 (UNAUTHENTICATED), 429 + Retry-After (RATE_LIMITED), 503 (STORE_UNAVAILABLE while looking up a
 key). GraphiQL sends the key from its API key field (or its Headers tab).
 
-What is public is listed, not what is protected: the health probes, GraphiQL's static assets and
-the GraphiQL page itself (``hub.http.graphiql.asks_for_page``: a GET with no query, which runs
-nothing). Every other path and method, /graphql in any form (GET, POST, persisted queries), the
-exports and any route added later, needs credentials (or HUB_ANONYMOUS). A list of protected
+What is public is listed, not what is protected: the health probes, the web app's static files
+(``hub.http.web_app``: ``/`` and ``/assets/``), GraphiQL's static assets and the GraphiQL page
+itself (``hub.http.graphiql.asks_for_page``: a GET with no query, which runs nothing). Every
+other path and method, /graphql in any form (GET, POST, persisted queries), the exports and any
+route added later, needs credentials (or HUB_ANONYMOUS). A list of protected
 prefixes once let ``GET /graphql?query=...`` with ``Accept: text/html`` run without a principal.
 Paths are read relative to the ASGI ``root_path``, so mounting the app under a prefix changes nothing.
 """
@@ -25,7 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from graph_model.errors import RateLimited, StoreUnavailable, Unauthenticated
 from hub.auth.authenticate import Authenticator
 from hub.execution.concurrency import CALLER, caller_key
-from hub.http import graphiql
+from hub.http import graphiql, web_app
 from hub.http.asgi import header, refuse
 from hub.http.rate_limit import RateLimiter, client_address
 from hub.settings import Settings
@@ -46,7 +47,7 @@ def route_path(scope: Scope) -> str:
 def is_public(scope: Scope) -> bool:
     """Whether a request is served without credentials (it can run no operation)."""
     path = route_path(scope)
-    if path in PUBLIC or path.startswith(graphiql.MOUNT + "/"):
+    if path in PUBLIC or path.startswith(graphiql.MOUNT + "/") or web_app.is_public(path):
         return True
     if path.rstrip("/") != GRAPHQL:
         return False

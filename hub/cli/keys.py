@@ -145,6 +145,8 @@ async def demo_key(store: GraphStore, url: str, console: Console | None = None) 
                   highlight=False, soft_wrap=True, markup=False)
     console.print(f"  GraphiQL ({url}): paste it in the API key field above the editor",
                   highlight=False, soft_wrap=True, markup=False)
+    console.print(f"  The app ({url.removesuffix('graphql')}): paste it on its sign-in page",
+                  highlight=False, soft_wrap=True, markup=False)
     return token
 
 

@@ -210,7 +210,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
                                    before_seeding=app.wait if app is not None else None))
         if app is not None:
             app.wait()
-        err.print(f"GraphiQL at [bold]http://{args.host}:{args.port}/graphql[/]")
+        err.print(f"The app at [bold]http://{args.host}:{args.port}/[/] (paste an API key), "
+                  f"GraphiQL at [bold]http://{args.host}:{args.port}/graphql[/]")
         # This process owns the server: it restarts it if it dies (hub/supervisor.py).
         with Supervisor(server).in_thread() if server is not None else contextlib.nullcontext():
             uvicorn.run("hub.app:app_from_env", factory=True, host=args.host, port=args.port,

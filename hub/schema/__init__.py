@@ -14,6 +14,7 @@ from hub.schema.audit import AuditQuery
 from hub.schema.browse import BrowseQuery
 from hub.schema.coverage import CoverageQuery
 from hub.schema.extensions import extensions
+from hub.schema.me import MeQuery
 from hub.schema.mutations import EntityMutation
 from hub.schema.mutations_relations import RelationMutation
 from hub.schema.network_explore import ExploreQuery
@@ -25,13 +26,15 @@ from hub.strawberry_compat import describe_type, with_extensions
 
 log = logging.getLogger("hub")
 
-Query = merge_types("Query", (BrowseQuery, OverviewQuery, NetworkQuery, ExploreQuery, CoverageQuery, AuditQuery))
+Query = merge_types("Query", (BrowseQuery, OverviewQuery, NetworkQuery, ExploreQuery, CoverageQuery, AuditQuery,
+                                 MeQuery))
 Mutation = merge_types("Mutation", (EntityMutation, RelationMutation))
 describe_type(Query, (
     "Read the graph: any object by id or key, every list as a filtered, sorted connection, and dashboard "
     "aggregates (`overview`), collaboration networks (`network`, `connection`, `brokers`, `communities`, "
     "`sharedDonors`, ...), "
-    "and coverage gaps (`coverage`, `underservedAreas`, `coverageWhatIf`, `whoWhatWhere`)."))
+    "coverage gaps (`coverage`, `underservedAreas`, `coverageWhatIf`, `whoWhatWhere`), and what the caller may "
+    "do (`me`)."))
 describe_type(Mutation, (
     "Change the graph. Each mutation is one transaction; an expected failure is a typed result "
     "(`... on MutationError`) and writes nothing. A value no scalar can read (a date that is neither ISO "

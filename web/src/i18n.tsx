@@ -1,0 +1,60 @@
+// One message catalogue per language (src/messages), and the number and date formats that go with it.
+import { createContext, useContext } from "react";
+import type { InstitutionKind, Role } from "./gql/graphql";
+import { en } from "./messages/en";
+import { fa } from "./messages/fa";
+
+export type Lang = "fa" | "en";
+
+export interface Messages {
+  title: string;
+  switchLanguage: string;
+  switchLanguageLang: Lang;
+  signIn: { heading: string; intro: string; keyLabel: string; submit: string; rejected: string };
+  signOut: string;
+  signedInAs: string;
+  roles: Record<Role, string>; // a role added to the schema fails `tsc` until it is named here
+  loading: string;
+  failed: string;
+  dashboard: {
+    heading: string; area: string; country: string; asOf: string; institutions: string; byKind: string;
+    kind: string; count: string; total: string; donations: string; year: string; amount: string; gifts: string;
+    donors: string; noDonations: string; withheld: string; withheldNote: string;
+  };
+  kinds: Record<InstitutionKind, string>;
+}
+
+const catalogues: Record<Lang, Messages> = { fa, en };
+
+export interface I18n {
+  lang: Lang;
+  dir: "rtl" | "ltr";
+  t: Messages;
+  /** Counts and amounts; amounts arrive as strings of digits (they exceed 2^53), so they go through BigInt. */
+  number: (value: number | string) => string;
+  /** A year number, without grouping (۱۴۰۳, not ۱٬۴۰۳). */
+  year: (value: number) => string;
+  /** An ISO day (2024-08-14) in the Solar Hijri calendar. */
+  date: (iso: string) => string;
+}
+
+export function i18n(lang: Lang): I18n {
+  const locale = lang === "fa" ? "fa-IR" : "en-GB";
+  const numbers = new Intl.NumberFormat(locale);
+  const years = new Intl.NumberFormat(locale, { useGrouping: false });
+  const dates = new Intl.DateTimeFormat(`${locale}-u-ca-persian`, { dateStyle: "long", timeZone: "UTC" });
+  return {
+    lang,
+    dir: lang === "fa" ? "rtl" : "ltr",
+    t: catalogues[lang],
+    number: (value) => numbers.format(typeof value === "string" ? BigInt(value) : value),
+    year: (value) => years.format(value),
+    date: (iso) => dates.format(new Date(`${iso}T00:00:00Z`)),
+  };
+}
+
+export const I18nContext = createContext<I18n>(i18n("fa"));
+
+export function useI18n(): I18n {
+  return useContext(I18nContext);
+}
