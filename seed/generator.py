@@ -21,6 +21,7 @@ from graph_model.enums import AssessmentLevel, Label, LicenceStatus, Rel
 from graph_model.enums import InstitutionKind as K
 from seed.catalogue import AGREEMENT_IN_PRINCIPLE, KIND_SERVICES, LICENCE_TYPE_BY_KEY, OPERATING_TYPES, SERVICE_BY_KEY
 from seed.naming import iso_days
+from seed.reference import county_key
 from seed.world import RESIDENTIAL_KINDS, World, add_generated_institution
 
 # The data's "today": "expiring soon" and "expired" are measured from this fixed day, never
@@ -81,18 +82,83 @@ def add_institutions(world: World, rng: random.Random, total: int, skip_province
                                       residents=rng.randint(*span) if span else None)
 
 
+def add_institution_layer(world: World, rng: random.Random, total: int, skip_provinces: Sequence[str],
+                          min_per_province: int, source: str) -> None:
+    """``total`` centres over the other provinces by population, each kind spread on its own.
+
+    For a sample much smaller than the country's 21,000 centres. Drawn at random (as
+    ``add_institutions`` does), a kind with a few centres in a province lands anywhere, and a city
+    of millions is left without a counselling centre while a town of 20,000 has one, which reads
+    as a fault of the data. Here each province's centres are split over the kinds, and each kind
+    over the counties by largest remainder on population (with some spread), the first of each
+    kind in the province's largest county: a county holds a kind's centres in proportion to its
+    people, the largest holds every kind the province has, and the gaps fall where they are
+    plausible, in smaller counties.
+    """
+    provinces = [p for p in world.ref.provinces if p.key not in skip_provinces]
+    weights = [p.population * rng.lognormvariate(0, 0.2) for p in provinces]
+    kinds = list(KIND_WEIGHTS)
+    for province, n in zip(provinces, allocate(total, weights, min_per_province), strict=True):
+        counties = world.ref.counties_of(province.key)
+        largest = max(range(len(counties)), key=lambda i: counties[i].population)
+        per_kind = allocate(n, [KIND_WEIGHTS[k] * rng.uniform(0.7, 1.3) for k in kinds])
+        plan = []
+        for kind, m in zip(kinds, per_kind, strict=True):
+            if not m:
+                continue
+            # The first of a kind in the province's largest county, the rest by population.
+            shares = allocate(m - 1, [c.population ** 0.9 * rng.uniform(0.6, 1.4) for c in counties])
+            shares[largest] += 1
+            plan += [(county, kind) for county, c in zip(counties, shares, strict=True) for _ in range(c)]
+        rng.shuffle(plan)  # keys and serial numbers in no telling order, as in a real register
+        for county, kind in plan:
+            span = RESIDENTS.get(kind)
+            add_generated_institution(world, rng, county.key, kind, rng.choice(FOUNDED_DAYS), source,
+                                      residents=rng.randint(*span) if span else None)
+
+
+def mark_flagships(world: World) -> None:
+    """In each province's capital and largest county, the first generated centre of each kind
+    becomes a flagship (``World.flagships``): it runs every service of its kind under a licence
+    in force (``add_offers``, ``add_licences``).
+
+    A small sample needs them: most services are a centre's second or third, offered and
+    licensed only now and then, so with two thousand centres home-based rehabilitation or social
+    emergency would be missing from Isfahan or Karaj by chance. A province's main city has the
+    full range of the kinds it holds; the gaps then fall in smaller counties. The article
+    provinces' generated centres take part (their counts and kinds do not change); the real,
+    named ones are left as they are.
+    """
+    generated = {row["key"] for row in world.ds.nodes.get(Label.INSTITUTION, []) if row["props"]["generated"]}
+    hubs: set[str] = set()
+    for province in world.ref.provinces:
+        counties = world.ref.counties_of(province.key)
+        hubs.add(max(counties, key=lambda c: c.population).key)
+        try:
+            hubs.add(county_key(province.key, province.capital_en, world.ref))
+        except KeyError:  # the census spells it otherwise (Urmia, Bandar Abbas): the largest county it is
+            pass
+    seen: set[tuple[str, K]] = set()
+    for inst in world.institutions:
+        if inst.county in hubs and inst.key in generated and (inst.county, inst.kind) not in seen:
+            seen.add((inst.county, inst.kind))
+            world.flagships.add(inst.key)
+
+
 def add_offers(world: World, rng: random.Random, withheld: Mapping[str, tuple[str, ...]],
                extra_prob: float = 0.35) -> None:
     """Services each centre offers, with capacity; ``withheld`` services never appear in a county.
 
-    A centre whose kind's services are all withheld there offers a general fallback service.
+    A centre whose kind's services are all withheld there offers a general fallback service; a
+    flagship (``World.flagships``) offers every service of its kind.
     """
     rels = world.ds.rels.setdefault(Rel.OFFERS, [])
     for inst in world.institutions:
         banned = withheld.get(inst.county, ())
         own = [s for s in KIND_SERVICES[inst.kind] if s not in banned]
         options = own or [_fallback(banned, inst.county)]
-        chosen = options[:1] + [s for s in options[1:] if rng.random() < extra_prob]
+        chosen = options if inst.key in world.flagships else options[:1] + [
+            s for s in options[1:] if rng.random() < extra_prob]
         for i, svc in enumerate(chosen):
             low, high = SERVICE_BY_KEY[svc].capacity
             capacity = rng.randint(low, high)
@@ -129,7 +195,9 @@ def _between(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
     return dt.date.fromordinal(first.toordinal() + int(rng.random() * (span + 1)))
 
 
-def _licence_dates(rng: random.Random, type_key: str, founded: dt.date) -> tuple[str, dt.date, dt.date]:
+def _licence_dates(rng: random.Random, type_key: str, founded: dt.date,
+                   current: bool = False) -> tuple[str, dt.date, dt.date]:
+    """Status, issue and expiry of a licence; ``current``: an operating licence in force on TODAY."""
     years = LICENCE_TYPE_BY_KEY[type_key].validity_years
     if type_key == AGREEMENT_IN_PRINCIPLE:
         issued = _between(rng, max(founded, _add_years(TODAY, -2)), TODAY)
@@ -137,19 +205,21 @@ def _licence_dates(rng: random.Random, type_key: str, founded: dt.date) -> tuple
         status = LicenceStatus.AGREEMENT_IN_PRINCIPLE if expires > TODAY else LicenceStatus.EXPIRED
         return status.value, issued, expires
     lapse_before = _add_years(TODAY, -years)
-    if rng.random() < 0.17 and founded < lapse_before:
+    if not current and rng.random() < 0.17 and founded < lapse_before:
         # A licence that was not renewed: renewal is the pain point the articles name.
         issued = _between(rng, founded, lapse_before)
         status = LicenceStatus.REVOKED if rng.random() < 0.2 else LicenceStatus.EXPIRED
     else:
         issued = _between(rng, max(founded, lapse_before + dt.timedelta(days=1)), TODAY)
-        status = LicenceStatus.SUSPENDED if rng.random() < 0.05 else LicenceStatus.ACTIVE
+        status = LicenceStatus.SUSPENDED if not current and rng.random() < 0.05 else LicenceStatus.ACTIVE
     return status.value, issued, _add_years(issued, years)
 
 
 def add_licences(world: World, rng: random.Random, source: str, extra_prob: float,
                  aip_prob: float) -> None:
-    """One operating licence for the main service, more for others, some agreements in principle."""
+    """One operating licence for the main service, more for others, some agreements in principle.
+
+    A flagship holds an operating licence in force for every service it offers."""
     ds = world.ds
     nodes = ds.nodes.setdefault(Label.LICENCE, [])
     holds, licenses, of_type = (ds.rels.setdefault(r, []) for r in (Rel.HOLDS, Rel.LICENSES, Rel.OF_TYPE))
@@ -157,12 +227,14 @@ def add_licences(world: World, rng: random.Random, source: str, extra_prob: floa
     for inst in world.institutions:
         services = world.offers.get(inst.key, [])
         founded = dt.date.fromisoformat(inst.founded) if inst.founded else default_founded
+        flagship = inst.key in world.flagships
         wanted = [(s, rng.choice(OPERATING_TYPES[s])) for i, s in enumerate(services)
-                  if i == 0 or rng.random() < extra_prob]
+                  if i == 0 or flagship or rng.random() < extra_prob]
         if services and rng.random() < aip_prob:
             wanted.append((rng.choice(services), AGREEMENT_IN_PRINCIPLE))
         for svc, type_key in wanted:
-            status, issued, expires = _licence_dates(rng, type_key, founded)
+            status, issued, expires = _licence_dates(rng, type_key, founded,
+                                                     flagship and type_key != AGREEMENT_IN_PRINCIPLE)
             key = world.keys.next("lic")
             issued_iso = issued.isoformat()
             number = f"GEN-{inst.province[3:]}-{_jalali_year(issued_iso)}-{key[4:]}"

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from seed.articles import ARTICLE_DONORS, ARTICLE_PROVINCES, add_article_institutions, add_article_network
 from seed.catalogue import add_catalogue
 from seed.dataset import Dataset
-from seed.generator import add_assessments, add_institutions, add_licences, add_offers, add_partnerships
+from seed.generator import (add_assessments, add_institution_layer, add_institutions, add_licences, add_offers,
+                            add_partnerships, mark_flagships)
 from seed.naming import profile_source
 from seed.network import add_councils, add_donations, add_donors, add_events
 from seed.reference import add_reference
@@ -39,6 +40,10 @@ class Scale:
     persons_per_province: int
     events: int  # generated ones, besides the articles' five
     withheld: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # county -> services offered nowhere there
+    # A small sample: each kind spread over counties by population, and full-service flagships in
+    # every province's main city (seed.generator.add_institution_layer, mark_flagships). False:
+    # drawn at random, with min_per_county centres in every county first.
+    sample: bool = False
 
 
 def build_profile(name: str, seed: int, scale: Scale) -> Dataset:
@@ -64,8 +69,13 @@ def _build(name: str, seed: int, scale: Scale) -> Dataset:
         return random.Random(f"{name}:{seed}:{step}")
 
     source = profile_source(name)
-    add_institutions(world, rng("institutions"), scale.other_institutions, ARTICLE_PROVINCES,
-                     scale.min_per_province, scale.min_per_county, source)
+    if scale.sample:
+        add_institution_layer(world, rng("institutions"), scale.other_institutions, ARTICLE_PROVINCES,
+                              scale.min_per_province, source)
+        mark_flagships(world)
+    else:
+        add_institutions(world, rng("institutions"), scale.other_institutions, ARTICLE_PROVINCES,
+                         scale.min_per_province, scale.min_per_county, source)
     add_offers(world, rng("offers"), scale.withheld)
     add_licences(world, rng("licences"), source, scale.extra_licence_prob, scale.agreement_prob)
     add_assessments(world, rng("assessments"), source, scale.assessments_per_institution)

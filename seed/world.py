@@ -51,6 +51,9 @@ class World:
     councils: list[CouncilRef] = field(default_factory=list)
     events: list[EventRef] = field(default_factory=list)
     offers: dict[str, list[str]] = field(default_factory=dict)  # institution -> its services
+    # Centres that run every service of their kind, each under a licence in force (a province's
+    # full-service centres in a small sample: seed.generator.mark_flagships).
+    flagships: set[str] = field(default_factory=set)
 
     def by_province(self) -> dict[str, list[Inst]]:
         out: dict[str, list[Inst]] = {p.key: [] for p in self.ref.provinces}

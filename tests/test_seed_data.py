@@ -426,6 +426,11 @@ def test_a_centre_whose_services_are_all_withheld_falls_back_to_a_general_one() 
 
 def coverage_ranking(ds: Dataset, group: str) -> list[tuple[float, float, str]]:
     """(unmet share, shortfall, county), worst first: licensed capacity on TODAY against census need."""
+    return ranking(ds, {s.key for s in SERVICES if group in s.serves}, (group,))
+
+
+def ranking(ds: Dataset, services: set[str], groups: tuple[str, ...]) -> list[tuple[float, float, str]]:
+    """The hub's RATIO ranking of counties for ``services`` against the need of ``groups``."""
     today = TODAY.isoformat()
     licences = props_by_key(ds, Label.LICENCE)
     holder = {r["end"]: r["start"] for r in ds.rels[Rel.HOLDS]}
@@ -433,12 +438,11 @@ def coverage_ranking(ds: Dataset, group: str) -> list[tuple[float, float, str]]:
                 if licences[r["start"]]["status"] in ("ACTIVE", "EXPIRED")
                 and licences[r["start"]]["issuedOn"] <= today <= licences[r["start"]]["expiresOn"]}
     located = {r["start"]: r["end"] for r in ds.rels[Rel.LOCATED_IN]}
-    serving = {s.key for s in SERVICES if group in s.serves}
     capacity: Counter[str] = Counter()
     for r in ds.rels[Rel.OFFERS]:
-        if r["end"] in serving and (r["start"], r["end"]) in licensed:
+        if r["end"] in services and (r["start"], r["end"]) in licensed:
             capacity[located[r["start"]]] += r["props"]["capacity"]
-    need = {key: CENSUS_NEED[group](c) for key, c in props_by_key(ds, Label.COUNTY).items()}
+    need = {key: sum(CENSUS_NEED[g](c) for g in groups) for key, c in props_by_key(ds, Label.COUNTY).items()}
     norm = sum(capacity.values()) / sum(need.values())
     rows = []
     for county, people in need.items():
@@ -455,6 +459,71 @@ def test_underserved_counties_top_the_coverage_ranking(group: str) -> None:
     ranking = coverage_ranking(national(), group)
     assert withheld and {county for _, _, county in ranking[:len(withheld)]} == withheld
     assert all(share == 1.0 for share, _, _ in ranking[:len(withheld)])
+
+
+# --- the demo's generated layer -------------------------------------------------------------
+
+def largest_counties(ds: Dataset) -> dict[str, str]:
+    """Province -> its most populous county."""
+    best: dict[str, tuple[int, str]] = {}
+    for key, c in props_by_key(ds, Label.COUNTY).items():
+        best[c["provinceKey"]] = max(best.get(c["provinceKey"], (0, "")), (c["population"], key))
+    return {province: key for province, (_, key) in best.items()}
+
+
+def main_cities(ds: Dataset) -> set[str]:
+    """Every province's largest county and its capital (where the census spells it alike)."""
+    capitals = {p["capitalEn"] for p in props_by_key(ds, Label.PROVINCE).values()}
+    return set(largest_counties(ds).values()) | {
+        k for k, c in props_by_key(ds, Label.COUNTY).items() if c["nameEn"] in capitals}
+
+
+def test_demo_spreads_a_generated_layer_over_every_province_by_population() -> None:
+    ds = demo()
+    per_province = Counter(institution_province(ds).values())
+    population = {k: p["population"] for k, p in props_by_key(ds, Label.PROVINCE).items()}
+    others = [k for k in population if k not in A.ARTICLE_PROVINCES]
+    assert sum(per_province[k] for k in others) == DEMO_SCALE.other_institutions == 800
+    assert all(per_province[k] >= DEMO_SCALE.min_per_province for k in others)
+    assert per_province["IR-23"] == max(per_province[k] for k in others)  # Tehran, the most populous
+    # Beyond each province's floor, centres per million people vary with a spread, not with size.
+    density = [(per_province[k] - DEMO_SCALE.min_per_province) / population[k] * 1e6 for k in others]
+    assert max(density) < 3 * min(density), density
+    generated = {k for k, p in props_by_key(ds, Label.INSTITUTION).items() if p["generated"]}
+    assert all(k in generated for k, province in institution_province(ds).items() if province in others)
+
+
+def test_demo_largest_counties_run_every_service_their_province_has() -> None:
+    """A province's largest county holds licensed capacity on TODAY for every service offered
+    anywhere in the province: a city of millions never shows up empty by chance."""
+    ds = demo()
+    served = {svc: {county for share, _, county in ranking(ds, {svc}, SERVICE_BY_KEY[svc].serves) if share < 1}
+              for svc in SERVICE_BY_KEY}
+    located = {r["start"]: r["end"] for r in ds.rels[Rel.LOCATED_IN]}
+    offered: defaultdict[str, set[str]] = defaultdict(set)
+    for r in ds.rels[Rel.OFFERS]:
+        offered[located[r["start"]][:5]].add(r["end"])
+    for province, county in largest_counties(ds).items():
+        if province in A.ARTICLE_PROVINCES:
+            continue  # their centres are the articles' counts, spread before any flagship
+        missing = [svc for svc in sorted(offered[province]) if county not in served[svc]]
+        assert not missing, (county, missing)
+
+
+@pytest.mark.parametrize(("services", "groups"), [
+    ({"svc-counselling-1480"}, SERVICE_BY_KEY["svc-counselling-1480"].serves),
+    ({"svc-life-skills"}, SERVICE_BY_KEY["svc-life-skills"].serves),
+    ({s.key for s in SERVICES if "tg-disability" in s.serves}, ("tg-disability",)),
+    ({s.key for s in SERVICES if "tg-elderly" in s.serves}, ("tg-elderly",)),
+])
+def test_demo_gaps_are_not_the_largest_cities(services: set[str], groups: tuple[str, ...]) -> None:
+    """The worst served counties are smaller ones, not Tehran, Mashhad or Isfahan at capacity 0."""
+    ds = demo()
+    cities = main_cities(ds)
+    top = [county for _, _, county in ranking(ds, services, groups)[:10]]
+    assert not cities & set(top), sorted(cities & set(top))
+    population = {k: c["population"] for k, c in props_by_key(ds, Label.COUNTY).items()}
+    assert all(population[county] < 1_000_000 for county in top)
 
 
 def test_profiles_registry() -> None:
