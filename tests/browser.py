@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import shutil
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,8 @@ from starlette.types import ASGIApp
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# WebGL (the coverage map's maplibre) in headless Chromium without a GPU: software rendering.
+WEBGL_ARGS = ("--enable-unsafe-swiftshader", "--use-angle=swiftshader")
 # Runs before the page's own scripts (injected by the browser, so the page's CSP does not apply).
 RECORD_CSP_VIOLATIONS = """
 window.__cspViolations = [];
@@ -91,15 +93,17 @@ def expect() -> Any:
 
 
 @contextlib.asynccontextmanager
-async def chromium() -> AsyncIterator[tuple[Any, Recorded]]:
-    """A new page (``playwright.async_api.Page``) in a headless Debian Chromium, and its record."""
+async def chromium(extra_args: Sequence[str] = ()) -> AsyncIterator[tuple[Any, Recorded]]:
+    """A new page (``playwright.async_api.Page``) in a headless Debian Chromium, and its record;
+    ``extra_args`` are added to the command line (``WEBGL_ARGS`` for pages that draw with WebGL)."""
     async_playwright = _playwright().async_playwright
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     if not shutil.which(executable):
         pytest.fail("Debian's chromium is needed for this test: apt-get install -y chromium")
     recorded = Recorded()
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        browser = await playwright.chromium.launch(executable_path=executable, args=[*CHROMIUM_ARGS, *extra_args],
+                                                   headless=True)
         try:
             context = await browser.new_context()
             page = await context.new_page()

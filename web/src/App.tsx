@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from "react";
 import { Unauthenticated } from "./api";
 import { Dashboard } from "./Dashboard";
 import { graphql } from "./gql";
@@ -7,6 +7,9 @@ import { session } from "./session";
 import { SignIn } from "./SignIn";
 import { useView } from "./url";
 import { useQuery } from "./useQuery";
+
+// The coverage map carries maplibre (most of the app's JavaScript): loaded only when it is opened.
+const Coverage = lazy(() => import("./Coverage"));
 
 // What the key may do: the app shows only what its rights allow.
 const Me = graphql(`
@@ -50,7 +53,21 @@ export function App() {
       <main>
         {apiKey ? (
           <SignedIn apiKey={apiKey} onSignOut={signOut}>
-            <Dashboard apiKey={apiKey} province={view.province} onProvince={(province) => setView({ province })} />
+            <nav aria-label={language.t.nav.label} className="views">
+              {(["dashboard", "coverage"] as const).map((page) => (
+                <button key={page} type="button" aria-current={view.page === page ? "page" : undefined}
+                        onClick={() => setView({ page })}>
+                  {language.t.nav[page]}
+                </button>
+              ))}
+            </nav>
+            {view.page === "coverage" ? (
+              <Suspense fallback={<p aria-live="polite">{language.t.loading}</p>}>
+                <Coverage apiKey={apiKey} view={view} onChange={setView} />
+              </Suspense>
+            ) : (
+              <Dashboard apiKey={apiKey} province={view.province} onProvince={(province) => setView({ province })} />
+            )}
           </SignedIn>
         ) : (
           <SignIn onKey={signIn} rejected={rejected} />

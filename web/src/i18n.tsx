@@ -1,6 +1,6 @@
 // One message catalogue per language (src/messages), and the number and date formats that go with it.
 import { createContext, useContext } from "react";
-import type { InstitutionKind, Role } from "./gql/graphql";
+import type { CoverageMethod, InstitutionKind, Role } from "./gql/graphql";
 import { en } from "./messages/en";
 import { fa } from "./messages/fa";
 
@@ -22,6 +22,13 @@ export interface Messages {
     donors: string; noDonations: string; withheld: string; withheldNote: string;
   };
   kinds: Record<InstitutionKind, string>;
+  nav: { label: string; dashboard: string; coverage: string };
+  coverage: {
+    heading: string; measured: string; services: string; groups: string; method: string;
+    methods: Record<CoverageMethod, string>; mapLabel: string; legend: string; noData: string;
+    tableCaption: string; rank: string; county: string; unmetShare: string; need: string; reached: string;
+    shortfall: string;
+  };
 }
 
 const catalogues: Record<Lang, Messages> = { fa, en };
@@ -31,7 +38,9 @@ export interface I18n {
   dir: "rtl" | "ltr";
   t: Messages;
   /** Counts and amounts; amounts arrive as strings of digits (they exceed 2^53), so they go through BigInt. */
-  number: (value: number | string) => string;
+  number: (value: number | string, fractionDigits?: number) => string;
+  /** A share from 0 to 1 as a percentage (۴۵٪). */
+  percent: (share: number, fractionDigits?: number) => string;
   /** A year number, without grouping (۱۴۰۳, not ۱٬۴۰۳). */
   year: (value: number) => string;
   /** An ISO day (2024-08-14) in the Solar Hijri calendar. */
@@ -47,7 +56,11 @@ export function i18n(lang: Lang): I18n {
     lang,
     dir: lang === "fa" ? "rtl" : "ltr",
     t: catalogues[lang],
-    number: (value) => numbers.format(typeof value === "string" ? BigInt(value) : value),
+    number: (value, fractionDigits = 0) =>
+      typeof value === "string" ? numbers.format(BigInt(value))
+        : new Intl.NumberFormat(locale, { maximumFractionDigits: fractionDigits }).format(value),
+    percent: (share, fractionDigits = 0) =>
+      new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: fractionDigits }).format(share),
     year: (value) => years.format(value),
     date: (iso) => dates.format(new Date(`${iso}T00:00:00Z`)),
   };

@@ -1,21 +1,44 @@
-// The view's state lives in the URL (?lang=en&province=IR-06), so every view can be linked to.
+// The view's state lives in the URL (?lang=en&province=IR-06, ?view=coverage&service=svc-x&method=RATIO),
+// so every view can be linked to.
 import { useCallback, useEffect, useState } from "react";
+import type { CoverageMethod } from "./gql/graphql";
 import type { Lang } from "./i18n";
+
+export type Page = "dashboard" | "coverage";
+export const METHODS: CoverageMethod[] = ["ENHANCED", "TWO_STEP", "RATIO", "NEAREST"];
 
 export interface View {
   lang: Lang;
+  page: Page;
   province: string | null; // null: the whole country
+  service: string | null; // what the coverage map measures: a service's key, or
+  group: string | null; // a target group's key (null for both: the first service)
+  method: CoverageMethod;
 }
 
 function read(): View {
   const params = new URLSearchParams(window.location.search);
-  return { lang: params.get("lang") === "en" ? "en" : "fa", province: params.get("province") || null };
+  const method = params.get("method") as CoverageMethod | null;
+  return {
+    lang: params.get("lang") === "en" ? "en" : "fa",
+    page: params.get("view") === "coverage" ? "coverage" : "dashboard",
+    province: params.get("province") || null,
+    service: params.get("service") || null,
+    group: params.get("group") || null,
+    method: method && METHODS.includes(method) ? method : "ENHANCED",
+  };
 }
 
 function write(view: View): string {
   const params = new URLSearchParams();
   if (view.lang !== "fa") params.set("lang", view.lang);
+  if (view.page !== "dashboard") params.set("view", view.page);
   if (view.province) params.set("province", view.province);
+  if (view.page === "coverage") {
+    if (view.service) params.set("service", view.service);
+    if (view.group) params.set("group", view.group);
+    if (view.method !== "ENHANCED") params.set("method", view.method);
+  }
   const query = params.toString();
   return `${window.location.pathname}${query ? `?${query}` : ""}`;
 }

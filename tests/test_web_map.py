@@ -1,0 +1,114 @@
+"""The planners' coverage map (web/src/Coverage.tsx) in Debian's Chromium with software WebGL.
+
+Over the hand-made map of tests/test_api_coverage.py, a viewer opens the coverage view: maplibre
+draws the census-2016 county shapes from the bundled GeoJSON (read back with
+``map.queryRenderedFeatures`` through ``window.__hubMap``), and the class of unmet share of three
+counties on the map, and of every county in the table beside it, equals the class of the API's
+``unmetShare``: for the default question (the first service, ENHANCED), after another service is
+chosen and after the method is changed, each kept in the URL. (That world's IR-01-0001 is not a
+census-2016 key, so it is in the table but has no shape.) The OSM/ODbL attribution is on screen.
+Nothing is fetched from another host, no console error, no CSP violation. Screenshots are kept
+under the test's tmp dir.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from graph_model import api_keys
+from graph_model.stores.falkordb import FalkorStore
+from hub.app import create_app
+from hub.settings import Settings
+from tests import browser
+from tests.test_api_coverage import build_coverage_world
+
+BREAKS = (0.2, 0.4, 0.6, 0.8, 1)  # web/src/coverageClasses.ts
+COVERAGE = """query ($question: CoverageQuestion!) { coverage(question: $question) {
+  areas(first: 1000) { key unmetShare } } }"""
+CHECKED = ["IR-00-0001", "IR-00-0002", "IR-00-0003"]
+# Each county's class of unmet share as drawn: the feature state `class` of its rendered shapes
+# (null once the map is idle: no state, no figure).
+DRAWN = """() => {
+  const map = window.__hubMap;
+  if (!map || !map.loaded()) return null;
+  const drawn = {};
+  for (const f of map.queryRenderedFeatures({ layers: ["counties"] })) drawn[f.properties.key] = f.state.class ?? null;
+  return drawn;
+}"""
+# Chromium's software GL reports its own slowness on the console; not the app's.
+GL_DRIVER = "GL Driver Message"
+
+
+def class_of(share: float) -> int:
+    return next((i for i, upper in enumerate(BREAKS) if share < upper), len(BREAKS) - 1)
+
+
+async def test_the_coverage_map_draws_the_apis_classes(store: FalkorStore, tmp_path: Path) -> None:
+    await build_coverage_world(store)
+    _, viewer = await api_keys.create(store, "viewer", note="web map test")
+    expect = browser.expect()
+    shots = tmp_path / "screenshots"
+    async with (browser.serve(create_app(Settings(), store=store)) as served,
+                browser.chromium(browser.WEBGL_ARGS) as (page, seen)):
+        async def api(service: str, method: str) -> dict[str, int]:
+            async with httpx.AsyncClient(base_url=served.base) as http:
+                answer = await http.post("/graphql", headers={"authorization": f"Bearer {viewer}"}, json={
+                    "query": COVERAGE, "variables": {"question": {"service": service, "method": method}}})
+            body = answer.json()
+            assert "errors" not in body, body
+            return {a["key"]: class_of(a["unmetShare"]) for a in body["data"]["coverage"]["areas"]}
+
+        async def shows(want: dict[str, int]) -> dict[str, int | None]:
+            """Wait until the map draws ``want``'s classes for the CHECKED counties; what it draws."""
+            await page.wait_for_function(
+                f"want => {{ const drawn = ({DRAWN})(); return drawn && want.keys.every("
+                "k => drawn[k] === want.classes[k]); }",
+                arg={"keys": CHECKED, "classes": want}, timeout=10_000)
+            rows = page.locator("[data-figures=coverage] tbody tr")
+            await expect(rows).to_have_count(len(want))
+            tabled = await rows.evaluate_all("rows => rows.map(r => [r.dataset.key, Number(r.dataset.class)])")
+            assert dict(tabled) == want
+            return dict(await page.evaluate(f"({DRAWN})()"))
+
+        await page.goto(served.base + "/")
+        await page.get_by_label("کلید API").fill(viewer)
+        await page.get_by_role("button", name="ورود").click()
+        await page.get_by_role("button", name="نقشه پوشش").click()
+        assert page.url == served.base + "/?view=coverage"
+        await expect(page.get_by_label("روش")).to_have_value("ENHANCED")
+        await expect(page.get_by_label("خدمت یا گروه هدف")).to_have_value("service:svc-care")  # the first service
+        await expect(page.get_by_text("© OpenStreetMap contributors, ODbL")).to_be_visible()
+
+        drawn = await shows(await api("svc-care", "ENHANCED"))
+        assert len(drawn) > 400, len(drawn)  # of the 429 census-2016 counties
+        assert {k for k, v in drawn.items() if v is not None} == {"IR-00-0001", "IR-00-0002", "IR-00-0003",
+                                                                  "IR-00-0004"}  # only those with figures
+        await page.screenshot(path=shots / "1-coverage-default.png", full_page=True)
+
+        # Another service, then another method: each kept in the URL, the map and table recoloured.
+        await page.get_by_label("خدمت یا گروه هدف").select_option("service:svc-home")
+        assert page.url == served.base + "/?view=coverage&service=svc-home"
+        enhanced = await api("svc-home", "ENHANCED")
+        await shows(enhanced)
+        await page.get_by_label("روش").select_option("RATIO")
+        assert page.url == served.base + "/?view=coverage&service=svc-home&method=RATIO"
+        ratio = await api("svc-home", "RATIO")
+        assert {k: ratio[k] for k in CHECKED} != {k: enhanced[k] for k in CHECKED}  # the map did change
+        await shows(ratio)
+        await page.screenshot(path=shots / "2-coverage-home-ratio.png", full_page=True)
+
+        assert await page.evaluate("window.__cspViolations") == []  # (the next load starts a new list)
+
+        # The URL alone brings the view back.
+        await page.goto(served.base + "/?view=coverage&service=svc-home&method=RATIO&lang=en")
+        await expect(page.get_by_label("Method")).to_have_value("RATIO")
+        await shows(ratio)
+
+        foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
+        assert not foreign, foreign
+        assert not seen.errors, seen.errors
+        logged = [text for kind, text in seen.console if kind in ("error", "warning") and GL_DRIVER not in text]
+        assert not logged, logged
+        assert await page.evaluate("window.__cspViolations") == []
