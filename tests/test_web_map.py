@@ -9,13 +9,23 @@ chosen and after the method is changed, each kept in the URL. (That world's IR-0
 census-2016 key, so it is in the table but has no shape.) The OSM/ODbL attribution is on screen.
 Nothing is fetched from another host, no console error, no CSP violation. Screenshots are kept
 under the test's tmp dir.
+
+The table beside the map is the underserved-areas table: its column headers sort it (by click or
+keyboard, the sort kept in the URL), in the order of the API's figures sorted; a row clicked or
+entered selects its county, outlined on the map, and a county clicked on the map selects its row;
+"Download CSV" fetches the coverage export with the key and saves it, a file whose second row is the
+HXL hashtag row and whose figures are the API's.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
 from graph_model import api_keys
 from graph_model.stores.falkordb import FalkorStore
@@ -105,6 +115,117 @@ async def test_the_coverage_map_draws_the_apis_classes(store: FalkorStore, tmp_p
         await page.goto(served.base + "/?view=coverage&service=svc-home&method=RATIO&lang=en")
         await expect(page.get_by_label("Method")).to_have_value("RATIO")
         await shows(ratio)
+
+        foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
+        assert not foreign, foreign
+        assert not seen.errors, seen.errors
+        logged = [text for kind, text in seen.console if kind in ("error", "warning") and GL_DRIVER not in text]
+        assert not logged, logged
+        assert await page.evaluate("window.__cspViolations") == []
+
+
+FIGURES = """query ($question: CoverageQuestion!) { coverage(question: $question) {
+  areas(first: 1000) { key rank need reached shortfall unmetShare } } }"""
+# A point of the canvas where ``key``'s county is drawn on top (null while it is not drawn).
+POINT_OF = """key => {
+  const map = window.__hubMap, canvas = map.getCanvas();
+  const width = canvas.clientWidth, height = canvas.clientHeight;
+  for (let y = 2; y < height; y += 3) for (let x = 2; x < width; x += 3) {
+    const [top] = map.queryRenderedFeatures([x, y], { layers: ["counties"] });
+    if (top && top.properties.key === key) return [x, y];
+  }
+  return null;
+}"""
+SELECTED_ON_MAP = """key => !!window.__hubMap.getFeatureState({ source: "counties", id: key }).selected"""
+
+
+async def test_the_underserved_table_sorts_selects_and_downloads(store: FalkorStore, tmp_path: Path) -> None:
+    await build_coverage_world(store)
+    _, viewer = await api_keys.create(store, "viewer", note="web table test")
+    expect = browser.expect()
+    shots = tmp_path / "screenshots"
+    async with (browser.serve(create_app(Settings(), store=store)) as served,
+                browser.chromium(browser.WEBGL_ARGS) as (page, seen)):
+        async with httpx.AsyncClient(base_url=served.base) as http:
+            answer = await http.post("/graphql", headers={"authorization": f"Bearer {viewer}"}, json={
+                "query": FIGURES, "variables": {"question": {"service": "svc-home", "method": "RATIO"}}})
+        body = answer.json()
+        assert "errors" not in body, body
+        areas: list[dict[str, Any]] = body["data"]["coverage"]["areas"]
+        rows = page.locator("[data-figures=coverage] tbody tr")
+
+        async def order() -> list[str]:
+            return list(await rows.evaluate_all("rows => rows.map(r => r.dataset.key)"))
+
+        def sorted_by(field: str, descending: bool = False) -> list[str]:
+            return [a["key"] for a in sorted(areas, key=lambda a: ((-1 if descending else 1) * a[field], a["rank"]))]
+
+        base = served.base + "/?lang=en&view=coverage&service=svc-home&method=RATIO"
+        await page.goto(served.base + "/?view=coverage&service=svc-home&method=RATIO&lang=en")
+        await page.get_by_label("API key").fill(viewer)
+        await page.get_by_role("button", name="Sign in").click()
+        await expect(rows).to_have_count(len(areas))
+        assert await order() == sorted_by("rank")
+        assert len(set(sorted_by("shortfall"))) > 1 and sorted_by("shortfall") != sorted_by("rank")
+
+        # Sorting: a click on a header, again for descending; Enter on a header; the URL keeps it.
+        shortfall = page.locator("button[data-sort=shortfall]")
+        await shortfall.click()
+        await expect(page.locator("th[aria-sort=ascending] button[data-sort=shortfall]")).to_have_count(1)
+        assert page.url == base + "&sort=shortfall"
+        assert await order() == sorted_by("shortfall")
+        await shortfall.click()
+        assert page.url == base + "&sort=-shortfall"
+        await expect(page.locator("th[aria-sort=descending]")).to_have_count(1)
+        assert await order() == sorted_by("shortfall", descending=True)
+        await page.locator("button[data-sort=unmetShare]").focus()
+        await page.keyboard.press("Enter")
+        assert page.url == base + "&sort=unmetShare"
+        assert await order() == sorted_by("unmetShare")
+        await page.screenshot(path=shots / "3-table-sorted.png", full_page=True)
+
+        # Selection: a row clicked, a row entered, a county clicked on the map.
+        await page.wait_for_function("() => window.__hubMap && window.__hubMap.loaded()")
+        await rows.and_(page.locator("[data-key='IR-00-0002']")).click()
+        assert page.url == base + "&sort=unmetShare&county=IR-00-0002"
+        await expect(page.locator("tr.selected")).to_have_attribute("data-key", "IR-00-0002")
+        await page.wait_for_function(SELECTED_ON_MAP, arg="IR-00-0002")
+        assert not await page.evaluate(SELECTED_ON_MAP, "IR-00-0001")
+        await rows.and_(page.locator("[data-key='IR-00-0003']")).focus()
+        await page.keyboard.press("Enter")
+        await expect(page.locator("tr[aria-current=true]")).to_have_attribute("data-key", "IR-00-0003")
+        await page.wait_for_function(SELECTED_ON_MAP, arg="IR-00-0003")
+        assert not await page.evaluate(SELECTED_ON_MAP, "IR-00-0002")
+        point = await page.evaluate(POINT_OF, "IR-00-0004")
+        assert point, "IR-00-0004 is not drawn"
+        box = await page.locator(".map canvas").bounding_box()
+        await page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+        await expect(page.locator("tr.selected")).to_have_attribute("data-key", "IR-00-0004")
+        assert page.url.endswith("&county=IR-00-0004")
+        await page.wait_for_function(SELECTED_ON_MAP, arg="IR-00-0004")
+        await page.screenshot(path=shots / "4-table-selected.png", full_page=True)
+
+        # The download: the export of this question, fetched with the key, saved as a file.
+        async with page.expect_download() as downloading:
+            await page.get_by_role("button", name="Download CSV").click()
+        download = await downloading.value
+        assert download.suggested_filename == "coverage-svc-home-county.csv"
+        saved = Path(await download.path()).read_text(encoding="utf-8-sig")
+        table = list(csv.reader(io.StringIO(saved)))
+        assert table[1][0].startswith("#") and "#inneed" in table[1] and "#reached" in table[1], table[1]
+        header = table[0]
+        by_key = {row[header.index("County code")]: row for row in table[2:]}
+        assert by_key.keys() == {a["key"] for a in areas}
+        for a in areas:
+            row = by_key[a["key"]]
+            assert int(row[header.index("Rank")]) == a["rank"]
+            assert float(row[header.index("People in need")]) == pytest.approx(a["need"], abs=0.5)
+            assert float(row[header.index("Reached")]) == pytest.approx(a["reached"], abs=0.01)
+            assert float(row[header.index("Shortfall")]) == pytest.approx(a["shortfall"], abs=0.01)
+            assert float(row[header.index("Unmet share")]) == pytest.approx(a["unmetShare"] * 100, abs=0.01)
+            assert row[header.index("Method")] == "RATIO"
+        exports = [url for _, url, _ in seen.requests if "/export/" in url]
+        assert exports == [served.base + "/export/coverage.csv?method=RATIO&service=svc-home"], exports
 
         foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
         assert not foreign, foreign

@@ -1,7 +1,9 @@
 // The coverage map: a county choropleth of the unmet share of a service or target group by a method,
-// with its legend, and every county's figures in a table (the map's accessible equivalent).
+// with its legend, and the underserved-areas table beside it (the map's accessible equivalent): sortable
+// by its columns (the sort kept in the URL), a row and a county on the map select each other, and the
+// table downloads as the hub's CSV export (with its HXL row), fetched with the API key.
 // Loaded lazily (App.tsx): maplibre is most of the app's JavaScript.
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { BREAKS, classOf, COLOURS, NO_DATA } from "./coverageClasses";
 import CoverageMap, { ATTRIBUTION } from "./CoverageMap";
 import { graphql } from "./gql";
@@ -78,7 +80,8 @@ export default function CoverageView({ apiKey, view, onChange }: Props) {
       </div>
       {choices.status === "error" && <p role="alert">{t.failed}: {choices.error.message}</p>}
       {(view.group || service) && (
-        <Report apiKey={apiKey} question={{ service, targetGroup: view.group, method: view.method }} />
+        <Report apiKey={apiKey} question={{ service, targetGroup: view.group, method: view.method }}
+                view={view} onChange={onChange} />
       )}
     </section>
   );
@@ -90,7 +93,11 @@ interface Question {
   method: CoverageMethod;
 }
 
-function Report({ apiKey, question }: { apiKey: string; question: Question }) {
+interface ReportProps extends Props {
+  question: Question;
+}
+
+function Report({ apiKey, question, view, onChange }: ReportProps) {
   const { t } = useI18n();
   const report = useQuery(apiKey, Coverage, { question });
   const areas = report.status === "done" ? report.data.coverage.areas : null;
@@ -102,7 +109,8 @@ function Report({ apiKey, question }: { apiKey: string; question: Question }) {
   return (
     <div className="coverage-report">
       <figure className="map-figure">
-        <CoverageMap classes={classes} label={t.coverage.mapLabel} />
+        <CoverageMap classes={classes} label={t.coverage.mapLabel} selected={view.county}
+                     onSelect={(county) => onChange({ county })} />
         <figcaption>
           <Legend />
           <p className="attribution" lang="en" dir="ltr">{ATTRIBUTION}</p>
@@ -110,7 +118,12 @@ function Report({ apiKey, question }: { apiKey: string; question: Question }) {
       </figure>
       {report.status === "loading" && <p aria-live="polite">{t.loading}</p>}
       {report.status === "error" && <p role="alert">{t.failed}: {report.error.message}</p>}
-      {report.status === "done" && <Figures coverage={report.data.coverage} />}
+      {report.status === "done" && (
+        <div className="underserved">
+          <Download apiKey={apiKey} question={question} />
+          <Figures coverage={report.data.coverage} view={view} onChange={onChange} />
+        </div>
+      )}
     </div>
   );
 }
@@ -133,26 +146,97 @@ function Legend() {
   );
 }
 
-function Figures({ coverage }: { coverage: CoverageQuery["coverage"] }) {
+type Area = CoverageQuery["coverage"]["areas"][number];
+const COLUMNS = ["rank", "county", "unmetShare", "need", "reached", "shortfall"] as const;
+type Column = (typeof COLUMNS)[number];
+
+/** The sort in the URL (`unmetShare`, `-need`): its column and direction; by rank when absent or unknown. */
+function parseSort(sort: string | null): { column: Column; descending: boolean } {
+  const descending = sort?.startsWith("-") ?? false;
+  const column = COLUMNS.find((c) => c === sort?.replace(/^-/, "")) ?? "rank";
+  return { column, descending };
+}
+
+function sortAreas(areas: readonly Area[], column: Column, descending: boolean, name: (a: Area) => string): Area[] {
+  const value = (area: Area): number => (column === "county" ? 0 : Number(area[column]));
+  return [...areas].sort((a, b) => {
+    const order = column === "county" ? name(a).localeCompare(name(b)) : value(a) - value(b);
+    return (descending ? -order : order) || a.rank - b.rank; // ties by rank, whatever the direction
+  });
+}
+
+/** Fetches the CSV export of the question with the key (a plain link could not send it) and saves it. */
+function Download({ apiKey, question }: { apiKey: string; question: Question }) {
+  const { t } = useI18n();
+  const [error, setError] = useState<string | null>(null);
+  const download = async () => {
+    setError(null);
+    const params = new URLSearchParams({ method: question.method });
+    if (question.targetGroup) params.set("targetGroup", question.targetGroup);
+    else if (question.service) params.set("service", question.service);
+    try {
+      const response = await fetch(`/export/coverage.csv?${params}`, {
+        headers: { authorization: `Bearer ${apiKey}`, accept: "text/csv" },
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "");
+      const url = URL.createObjectURL(await response.blob());
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = named?.[1] ?? "coverage.csv";
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 0);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+  return (
+    <p className="download">
+      <button type="button" onClick={download} title={t.coverage.downloadNote}>{t.coverage.download}</button>
+      {error && <span role="alert">{t.failed}: {error}</span>}
+    </p>
+  );
+}
+
+function Figures({ coverage, view, onChange }: { coverage: CoverageQuery["coverage"] } & Omit<Props, "apiKey">) {
   const { t, lang, number, percent } = useI18n();
+  const name = (area: Area) => (area.county ? (lang === "fa" ? area.county.nameFa : area.county.nameEn) : area.key);
+  const { column, descending } = parseSort(view.sort);
+  const rows = useMemo(() => sortAreas(coverage.areas, column, descending, name),
+    // (name changes only with lang)
+    [coverage.areas, column, descending, lang]);
+  const sortBy = (next: Column) => {
+    const flip = next === column && !descending;
+    onChange({ sort: next === "rank" && !flip ? null : `${flip ? "-" : ""}${next}` });
+  };
+  const select = (county: string) => onChange({ county });
+  const header = (col: Column) => (
+    <th scope="col" key={col}
+        aria-sort={col === column ? (descending ? "descending" : "ascending") : undefined}>
+      <button type="button" className="sort" data-sort={col} onClick={() => sortBy(col)}>
+        {t.coverage[col]}
+        <span aria-hidden="true">{col === column ? (descending ? " ▼" : " ▲") : ""}</span>
+      </button>
+    </th>
+  );
   return (
     <div className="table-scroll" role="region" aria-labelledby="coverage-table-caption" tabIndex={0}>
       <table data-figures="coverage">
         <caption id="coverage-table-caption">{t.coverage.tableCaption}</caption>
         <thead>
-          <tr>
-            <th scope="col">{t.coverage.rank}</th><th scope="col">{t.coverage.county}</th>
-            <th scope="col">{t.coverage.unmetShare}</th><th scope="col">{t.coverage.need}</th>
-            <th scope="col">{t.coverage.reached}</th><th scope="col">{t.coverage.shortfall}</th>
-          </tr>
+          <tr>{COLUMNS.map(header)}</tr>
         </thead>
         <tbody>
-          {coverage.areas.map((area) => (
-            <tr key={area.key} data-key={area.key} data-class={classOf(area.unmetShare)}>
+          {rows.map((area) => (
+            <tr key={area.key} data-key={area.key} data-class={classOf(area.unmetShare)}
+                tabIndex={0} aria-current={area.key === view.county ? "true" : undefined}
+                className={area.key === view.county ? "selected" : undefined}
+                onClick={() => select(area.key)}
+                onKeyDown={(event) => { if (event.key === "Enter") select(area.key); }}>
               <td>{number(area.rank)}</td>
-              <th scope="row">
-                {area.county ? (lang === "fa" ? area.county.nameFa : area.county.nameEn) : area.key}
-              </th>
+              <th scope="row">{name(area)}</th>
               <td data-share={area.unmetShare}>
                 <span className="swatch" style={{ background: COLOURS[classOf(area.unmetShare)] }} aria-hidden="true" />
                 {percent(area.unmetShare, 1)}

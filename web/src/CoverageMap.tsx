@@ -41,6 +41,10 @@ const style: maplibregl.StyleSpecification = {
     { id: "provinces-fill", type: "fill", source: "provinces", paint: { "fill-color": NO_DATA } },
     { id: "counties", type: "fill", source: "counties", paint: { "fill-color": fillColour } },
     { id: "counties-outline", type: "line", source: "counties", paint: { "line-color": "#ffffff", "line-width": 0.5 } },
+    { id: "counties-selected", type: "line", source: "counties", paint: {
+      "line-color": "#111827",
+      "line-width": ["case", ["boolean", ["feature-state", "selected"], false], 3, 0],
+    } },
     { id: "provinces-outline", type: "line", source: "provinces", paint: { "line-color": "#4a5568", "line-width": 1.2 } },
   ],
 };
@@ -49,11 +53,17 @@ interface Props {
   /** Each county's class of unmet share, by key; counties not named are drawn as having no figure. */
   classes: ReadonlyMap<string, number>;
   label: string;
+  /** The selected county's key, outlined on the map. */
+  selected: string | null;
+  /** A county clicked on the map. */
+  onSelect: (key: string) => void;
 }
 
-export default function CoverageMap({ classes, label }: Props) {
+export default function CoverageMap({ classes, label, selected, onSelect }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<maplibregl.Map | null>(null);
+  const select = useRef(onSelect); // the latest callback, for the click handler registered once
+  useEffect(() => { select.current = onSelect; }, [onSelect]);
 
   useEffect(() => {
     const created = new maplibregl.Map({
@@ -66,6 +76,12 @@ export default function CoverageMap({ classes, label }: Props) {
     });
     created.touchZoomRotate.disableRotation();
     created.on("load", () => setMap(created));
+    created.on("click", "counties", (event) => {
+      const key = event.features?.[0]?.properties?.key;
+      if (typeof key === "string") select.current(key);
+    });
+    created.on("mouseenter", "counties", () => { created.getCanvas().style.cursor = "pointer"; });
+    created.on("mouseleave", "counties", () => { created.getCanvas().style.cursor = ""; });
     window.__hubMap = created;
     return () => {
       if (window.__hubMap === created) delete window.__hubMap;
@@ -81,7 +97,9 @@ export default function CoverageMap({ classes, label }: Props) {
     if (!map) return;
     map.removeFeatureState({ source: "counties" });
     for (const [key, index] of classes) map.setFeatureState({ source: "counties", id: key }, { class: index });
-  }, [map, classes]);
+    if (selected) map.setFeatureState({ source: "counties", id: selected }, { selected: true });
+  }, [map, classes, selected]);
 
-  return <div ref={container} className="map" data-ready={map ? "true" : "false"} />;
+  return <div ref={container} className="map" data-ready={map ? "true" : "false"}
+              data-selected={selected ?? ""} />;
 }

@@ -27,7 +27,7 @@ export interface Messages {
     heading: string; measured: string; services: string; groups: string; method: string;
     methods: Record<CoverageMethod, string>; mapLabel: string; legend: string; noData: string;
     tableCaption: string; rank: string; county: string; unmetShare: string; need: string; reached: string;
-    shortfall: string;
+    shortfall: string; download: string; downloadNote: string; sortBy: string;
   };
 }
 

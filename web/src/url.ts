@@ -14,6 +14,8 @@ export interface View {
   service: string | null; // what the coverage map measures: a service's key, or
   group: string | null; // a target group's key (null for both: the first service)
   method: CoverageMethod;
+  sort: string | null; // the coverage table's sort: a column, "-" before it for descending (null: by rank)
+  county: string | null; // the county selected in the coverage table and on the map
 }
 
 function read(): View {
@@ -26,6 +28,8 @@ function read(): View {
     service: params.get("service") || null,
     group: params.get("group") || null,
     method: method && METHODS.includes(method) ? method : "ENHANCED",
+    sort: params.get("sort") || null,
+    county: params.get("county") || null,
   };
 }
 
@@ -38,6 +42,8 @@ function write(view: View): string {
     if (view.service) params.set("service", view.service);
     if (view.group) params.set("group", view.group);
     if (view.method !== "ENHANCED") params.set("method", view.method);
+    if (view.sort) params.set("sort", view.sort);
+    if (view.county) params.set("county", view.county);
   }
   const query = params.toString();
   return `${window.location.pathname}${query ? `?${query}` : ""}`;

@@ -56,6 +56,9 @@ export const en: Messages = {
   },
   nav: { label: "Views", dashboard: "Dashboard", coverage: "Coverage map" },
   coverage: {
+    download: "Download CSV",
+    downloadNote: "The CSV export of this question, with its HXL hashtag row.",
+    sortBy: "Sort by",
     heading: "Coverage map",
     measured: "Service or target group",
     services: "Services",

@@ -56,6 +56,9 @@ export const fa: Messages = {
   },
   nav: { label: "نماها", dashboard: "داشبورد", coverage: "نقشه پوشش" },
   coverage: {
+    download: "دریافت CSV",
+    downloadNote: "خروجی CSV همین پرسش، با ردیف برچسب‌های HXL.",
+    sortBy: "مرتب‌سازی بر اساس",
     heading: "نقشه پوشش",
     measured: "خدمت یا گروه هدف",
     services: "خدمت‌ها",
