@@ -23,8 +23,8 @@ from starlette.types import ASGIApp
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# WebGL (the coverage map's maplibre) in headless Chromium without a GPU: software rendering.
-WEBGL_ARGS = ("--enable-unsafe-swiftshader", "--use-angle=swiftshader")
+
+
 # Runs before the page's own scripts (injected by the browser, so the page's CSP does not apply).
 RECORD_CSP_VIOLATIONS = """
 window.__cspViolations = [];
@@ -95,7 +95,7 @@ def expect() -> Any:
 @contextlib.asynccontextmanager
 async def chromium(extra_args: Sequence[str] = ()) -> AsyncIterator[tuple[Any, Recorded]]:
     """A new page (``playwright.async_api.Page``) in a headless Debian Chromium, and its record;
-    ``extra_args`` are added to the command line (``WEBGL_ARGS`` for pages that draw with WebGL)."""
+    ``extra_args`` are added to the command line."""
     async_playwright = _playwright().async_playwright
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     if not shutil.which(executable):

@@ -1,8 +1,8 @@
-"""The planners' coverage map (web/src/Coverage.tsx) in Debian's Chromium with software WebGL.
+"""The planners' coverage map (web/src/Coverage.tsx, CoverageMap.tsx) in Debian's Chromium.
 
-Over the hand-made map of tests/test_api_coverage.py, a viewer opens the coverage view: maplibre
-draws the census-2016 county shapes from the bundled GeoJSON (read back with
-``map.queryRenderedFeatures`` through ``window.__hubMap``), and the class of unmet share of three
+Over the hand-made map of tests/test_api_coverage.py, a viewer opens the coverage view: the map
+draws the census-2016 county shapes from the bundled GeoJSON as SVG paths (one ``path[data-key]``
+per county, its fill the class's colour), and the class of unmet share of three
 counties on the map, and of every county in the table beside it, equals the class of the API's
 ``unmetShare``: for the default question (the first service, ENHANCED), after another service is
 chosen and after the method is changed, each kept in the URL. (That world's IR-01-0001 is not a
@@ -34,21 +34,24 @@ from hub.settings import Settings
 from tests import browser
 from tests.test_api_coverage import build_coverage_world
 
-BREAKS = (0.2, 0.4, 0.6, 0.8, 1)  # web/src/coverageClasses.ts
+BREAKS = (0.2, 0.4, 0.6, 0.8, 1)  # web/src/measures.ts
+COLOURS = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 COVERAGE = """query ($question: CoverageQuestion!) { coverage(question: $question) {
   areas(first: 1000) { key unmetShare } } }"""
 CHECKED = ["IR-00-0001", "IR-00-0002", "IR-00-0003"]
-# Each county's class of unmet share as drawn: the feature state `class` of its rendered shapes
-# (null once the map is idle: no state, no figure).
-DRAWN = """() => {
-  const map = window.__hubMap;
-  if (!map || !map.loaded()) return null;
-  const drawn = {};
-  for (const f of map.queryRenderedFeatures({ layers: ["counties"] })) drawn[f.properties.key] = f.state.class ?? null;
+# Each county's class of unmet share as drawn: the index of its shape's fill among the classes' colours
+# (null for the grey of no figure; null for the whole map before it is drawn).
+DRAWN = f"""() => {{
+  const colours = {COLOURS!r};
+  const map = document.querySelector(".map[data-ready=true]");
+  if (!map) return null;
+  const drawn = {{}};
+  for (const p of map.querySelectorAll("path[data-key]")) {{
+    const i = colours.indexOf(p.getAttribute("fill"));
+    drawn[p.dataset.key] = i === -1 ? null : i;
+  }}
   return drawn;
-}"""
-# Chromium's software GL reports its own slowness on the console; not the app's.
-GL_DRIVER = "GL Driver Message"
+}}"""
 
 
 def class_of(share: float) -> int:
@@ -61,7 +64,7 @@ async def test_the_coverage_map_draws_the_apis_classes(store: FalkorStore, tmp_p
     expect = browser.expect()
     shots = tmp_path / "screenshots"
     async with (browser.serve(create_app(Settings(), store=store)) as served,
-                browser.chromium(browser.WEBGL_ARGS) as (page, seen)):
+                browser.chromium() as (page, seen)):
         async def api(service: str, method: str) -> dict[str, int]:
             async with httpx.AsyncClient(base_url=served.base) as http:
                 answer = await http.post("/graphql", headers={"authorization": f"Bearer {viewer}"}, json={
@@ -119,24 +122,15 @@ async def test_the_coverage_map_draws_the_apis_classes(store: FalkorStore, tmp_p
         foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
         assert not foreign, foreign
         assert not seen.errors, seen.errors
-        logged = [text for kind, text in seen.console if kind in ("error", "warning") and GL_DRIVER not in text]
+        logged = [text for kind, text in seen.console if kind in ("error", "warning")]
         assert not logged, logged
         assert await page.evaluate("window.__cspViolations") == []
 
 
 FIGURES = """query ($question: CoverageQuestion!) { coverage(question: $question) {
   areas(first: 1000) { key rank need reached shortfall unmetShare } } }"""
-# A point of the canvas where ``key``'s county is drawn on top (null while it is not drawn).
-POINT_OF = """key => {
-  const map = window.__hubMap, canvas = map.getCanvas();
-  const width = canvas.clientWidth, height = canvas.clientHeight;
-  for (let y = 2; y < height; y += 3) for (let x = 2; x < width; x += 3) {
-    const [top] = map.queryRenderedFeatures([x, y], { layers: ["counties"] });
-    if (top && top.properties.key === key) return [x, y];
-  }
-  return null;
-}"""
-SELECTED_ON_MAP = """key => !!window.__hubMap.getFeatureState({ source: "counties", id: key }).selected"""
+SELECTED_ON_MAP = """key => document.querySelector(".map").dataset.selected === key
+  && document.querySelectorAll(".map .selected-outline").length === 1"""
 
 
 async def test_the_underserved_table_sorts_selects_and_downloads(store: FalkorStore, tmp_path: Path) -> None:
@@ -145,7 +139,7 @@ async def test_the_underserved_table_sorts_selects_and_downloads(store: FalkorSt
     expect = browser.expect()
     shots = tmp_path / "screenshots"
     async with (browser.serve(create_app(Settings(), store=store)) as served,
-                browser.chromium(browser.WEBGL_ARGS) as (page, seen)):
+                browser.chromium() as (page, seen)):
         async with httpx.AsyncClient(base_url=served.base) as http:
             answer = await http.post("/graphql", headers={"authorization": f"Bearer {viewer}"}, json={
                 "query": FIGURES, "variables": {"question": {"service": "svc-home", "method": "RATIO"}}})
@@ -185,7 +179,7 @@ async def test_the_underserved_table_sorts_selects_and_downloads(store: FalkorSt
         await page.screenshot(path=shots / "3-table-sorted.png", full_page=True)
 
         # Selection: a row clicked, a row entered, a county clicked on the map.
-        await page.wait_for_function("() => window.__hubMap && window.__hubMap.loaded()")
+        await page.wait_for_selector(".map[data-ready=true]")
         await rows.and_(page.locator("[data-key='IR-00-0002']")).click()
         assert page.url == base + "&sort=unmetShare&county=IR-00-0002"
         await expect(page.locator("tr.selected")).to_have_attribute("data-key", "IR-00-0002")
@@ -196,10 +190,7 @@ async def test_the_underserved_table_sorts_selects_and_downloads(store: FalkorSt
         await expect(page.locator("tr[aria-current=true]")).to_have_attribute("data-key", "IR-00-0003")
         await page.wait_for_function(SELECTED_ON_MAP, arg="IR-00-0003")
         assert not await page.evaluate(SELECTED_ON_MAP, "IR-00-0002")
-        point = await page.evaluate(POINT_OF, "IR-00-0004")
-        assert point, "IR-00-0004 is not drawn"
-        box = await page.locator(".map canvas").bounding_box()
-        await page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+        await page.locator(".map path[data-key='IR-00-0004']").click()
         await expect(page.locator("tr.selected")).to_have_attribute("data-key", "IR-00-0004")
         assert page.url.endswith("&county=IR-00-0004")
         await page.wait_for_function(SELECTED_ON_MAP, arg="IR-00-0004")
@@ -225,11 +216,11 @@ async def test_the_underserved_table_sorts_selects_and_downloads(store: FalkorSt
             assert float(row[header.index("Unmet share")]) == pytest.approx(a["unmetShare"] * 100, abs=0.01)
             assert row[header.index("Method")] == "RATIO"
         exports = [url for _, url, _ in seen.requests if "/export/" in url]
-        assert exports == [served.base + "/export/coverage.csv?method=RATIO&service=svc-home"], exports
+        assert exports == [served.base + "/export/coverage.csv?service=svc-home&method=RATIO&level=COUNTY"], exports
 
         foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
         assert not foreign, foreign
         assert not seen.errors, seen.errors
-        logged = [text for kind, text in seen.console if kind in ("error", "warning") and GL_DRIVER not in text]
+        logged = [text for kind, text in seen.console if kind in ("error", "warning")]
         assert not logged, logged
         assert await page.evaluate("window.__cspViolations") == []

@@ -11,8 +11,6 @@ export default defineConfig({
     assetsDir: "assets",
     // Fonts are files, never data: URLs, so the CSP needs no `data:` for them.
     assetsInlineLimit: 0,
-    // maplibre-gl is one ~1 MB chunk (~295 KB gzip), loaded only by the coverage view (App.tsx).
-    chunkSizeWarningLimit: 1100,
   },
   server: { proxy: { "/graphql": "http://127.0.0.1:8000" } },
 });

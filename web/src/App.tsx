@@ -8,7 +8,7 @@ import { SignIn } from "./SignIn";
 import { useView } from "./url";
 import { useQuery } from "./useQuery";
 
-// The coverage map carries maplibre (most of the app's JavaScript): loaded only when it is opened.
+// The coverage view (map, d3-geo and d3-zoom) is loaded only when it is opened.
 const Coverage = lazy(() => import("./Coverage"));
 
 // What the key may do: the app shows only what its rights allow.

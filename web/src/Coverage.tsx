@@ -1,14 +1,15 @@
-// The coverage map: a county choropleth of the unmet share of a service or target group by a method,
-// with its legend, and the underserved-areas table beside it (the map's accessible equivalent): sortable
-// by its columns (the sort kept in the URL), a row and a county on the map select each other, and the
-// table downloads as the hub's CSV export (with its HXL row), fetched with the API key.
-// Loaded lazily (App.tsx): maplibre is most of the app's JavaScript.
-import { useEffect, useMemo, useState } from "react";
-import { BREAKS, classOf, COLOURS, NO_DATA } from "./coverageClasses";
+// The coverage view: what is measured (a service or target group), how (method, radius, day), what colours
+// the map (unmet share, shortfall, ratio, accessibility) and at which level; then the map, its legend,
+// the selected area's detail and the underserved-areas table (the map's keyboard-usable equivalent).
+// Every choice is in the URL (url.ts). Loaded lazily (App.tsx).
+import { useMemo } from "react";
 import CoverageMap, { ATTRIBUTION } from "./CoverageMap";
+import { AreaDetail } from "./AreaDetail";
+import { CoverageTable, Download } from "./CoverageTable";
 import { graphql } from "./gql";
-import type { CoverageMethod, CoverageQuery } from "./gql/graphql";
+import type { CoverageLevel, CoverageMethod, CoverageQuery, CoverageQuestion } from "./gql/graphql";
 import { useI18n } from "./i18n";
+import { COLOURS, measuresOf, NO_DATA, scaleOf, type Measure, type Scale } from "./measures";
 import { METHODS, type View } from "./url";
 import { useQuery } from "./useQuery";
 
@@ -16,28 +17,49 @@ const Choices = graphql(`
   query CoverageChoices {
     services(first: 100, orderBy: KEY) { nodes { key nameFa nameEn } }
     targetGroups(first: 100, orderBy: KEY) { nodes { key nameFa nameEn } }
+    provinces(first: 100, orderBy: KEY) { nodes { key nameFa nameEn } }
   }
 `);
 
 const Coverage = graphql(`
   query Coverage($question: CoverageQuestion!) {
     coverage(question: $question) {
-      asOf method radiusKm norm normIsNational totalCount
+      asOf method radiusKm norm normIsNational totalCount need capacity
       areas(first: 1000) {
-        key rank need reached target shortfall unmetShare
+        key provinceKey rank need capacity unlicensedCapacity reached target shortfall unmetShare
+        ratio accessibility nearestKm withinReach
         county { nameFa nameEn }
+        province { nameFa nameEn }
       }
     }
   }
 `);
 
-interface Props {
+export type Area = CoverageQuery["coverage"]["areas"][number];
+
+export interface CoverageProps {
   apiKey: string;
   view: View;
   onChange: (change: Partial<View>) => void;
 }
 
-export default function CoverageView({ apiKey, view, onChange }: Props) {
+/** Persian and Arabic-Indic digits to Latin ones: the API reads dates typed either way. */
+const latinDigits = (text: string) =>
+  text.replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
+
+/** The question the view asks, as the API takes it. */
+export function questionOf(view: View, service: string | null): CoverageQuestion {
+  return {
+    service: view.group ? null : service,
+    targetGroup: view.group,
+    method: view.method,
+    level: view.level,
+    radiusKm: view.radius,
+    asOf: view.date ? latinDigits(view.date) : null,
+  };
+}
+
+export default function CoverageView({ apiKey, view, onChange }: CoverageProps) {
   const { t, lang } = useI18n();
   const choices = useQuery(apiKey, Choices, {});
   const firstService = choices.status === "done" ? choices.data.services.nodes[0]?.key ?? null : null;
@@ -45,6 +67,7 @@ export default function CoverageView({ apiKey, view, onChange }: Props) {
   const service = view.group ? null : view.service ?? firstService;
   const measured = view.group ? `group:${view.group}` : service ? `service:${service}` : "";
   const name = (node: { nameFa: string; nameEn: string }) => (lang === "fa" ? node.nameFa : node.nameEn);
+  const measures = measuresOf(view.method);
 
   const choose = (value: string) => {
     const [kind, key] = value.split(":", 2);
@@ -55,199 +78,171 @@ export default function CoverageView({ apiKey, view, onChange }: Props) {
     <section aria-labelledby="coverage-heading" className="coverage">
       <h2 id="coverage-heading">{t.coverage.heading}</h2>
       <div className="controls">
-        <label htmlFor="measured">{t.coverage.measured}</label>
-        <select id="measured" value={measured} onChange={(event) => choose(event.target.value)}>
-          {choices.status === "done" && (
-            <>
-              <optgroup label={t.coverage.services}>
-                {choices.data.services.nodes.map((s) => (
-                  <option key={s.key} value={`service:${s.key}`}>{name(s)}</option>
-                ))}
-              </optgroup>
-              <optgroup label={t.coverage.groups}>
-                {choices.data.targetGroups.nodes.map((g) => (
-                  <option key={g.key} value={`group:${g.key}`}>{name(g)}</option>
-                ))}
-              </optgroup>
-            </>
-          )}
-        </select>
-        <label htmlFor="method">{t.coverage.method}</label>
-        <select id="method" value={view.method}
-                onChange={(event) => onChange({ method: event.target.value as CoverageMethod })}>
-          {METHODS.map((m) => <option key={m} value={m}>{t.coverage.methods[m]}</option>)}
-        </select>
+        <label>
+          {t.coverage.measured}{" "}
+          <select id="measured" value={measured} onChange={(event) => choose(event.target.value)}>
+            {choices.status === "done" && (
+              <>
+                <optgroup label={t.coverage.services}>
+                  {choices.data.services.nodes.map((s) => <option key={s.key} value={`service:${s.key}`}>{name(s)}</option>)}
+                </optgroup>
+                <optgroup label={t.coverage.groups}>
+                  {choices.data.targetGroups.nodes.map((g) => <option key={g.key} value={`group:${g.key}`}>{name(g)}</option>)}
+                </optgroup>
+              </>
+            )}
+          </select>
+        </label>
+        <label>
+          {t.coverage.method}{" "}
+          <select id="method" value={view.method}
+                  onChange={(event) => {
+                    const method = event.target.value as CoverageMethod;
+                    onChange({ method, measure: measuresOf(method).includes(view.measure) ? view.measure : "unmetShare" });
+                  }}>
+            {METHODS.map((m) => <option key={m} value={m}>{t.coverage.methods[m]}</option>)}
+          </select>
+        </label>
+        <label>
+          {t.coverage.measure}{" "}
+          <select id="measure" value={view.measure} onChange={(event) => onChange({ measure: event.target.value as Measure })}>
+            {measures.map((m) => <option key={m} value={m}>{t.coverage[m]}</option>)}
+          </select>
+        </label>
+        <label>
+          {t.coverage.level}{" "}
+          <select id="level" value={view.level}
+                  onChange={(event) => onChange({ level: event.target.value as CoverageLevel, county: null })}>
+            <option value="COUNTY">{t.coverage.levels.COUNTY}</option>
+            <option value="PROVINCE">{t.coverage.levels.PROVINCE}</option>
+          </select>
+        </label>
+        <label>
+          {t.coverage.province}{" "}
+          <select id="coverage-province" value={view.province ?? ""}
+                  onChange={(event) => onChange({ province: event.target.value || null })}>
+            <option value="">{t.dashboard.country}</option>
+            {choices.status === "done" &&
+              choices.data.provinces.nodes.map((p) => <option key={p.key} value={p.key}>{name(p)}</option>)}
+          </select>
+        </label>
+        <Committed id="radius" label={t.coverage.radius} value={view.radius == null ? "" : String(view.radius)}
+                   type="number" placeholder="50" disabled={view.method === "RATIO"}
+                   onCommit={(value) => onChange({ radius: Number(value) > 0 ? Number(value) : null })} />
+        <Committed id="as-of" label={t.coverage.asOf} value={view.date ?? ""} type="text"
+                   placeholder={t.coverage.asOfPlaceholder}
+                   onCommit={(value) => onChange({ date: value.trim() || null })} />
       </div>
       {choices.status === "error" && <p role="alert">{t.failed}: {choices.error.message}</p>}
       {(view.group || service) && (
-        <Report apiKey={apiKey} question={{ service, targetGroup: view.group, method: view.method }}
-                view={view} onChange={onChange} />
+        <Report apiKey={apiKey} question={questionOf(view, service)} view={view} onChange={onChange} />
       )}
     </section>
   );
 }
 
-interface Question {
-  service: string | null;
-  targetGroup: string | null;
-  method: CoverageMethod;
+interface CommittedProps {
+  id: string;
+  label: string;
+  value: string;
+  type: "number" | "text";
+  placeholder: string;
+  disabled?: boolean;
+  onCommit: (value: string) => void;
 }
 
-interface ReportProps extends Props {
-  question: Question;
+/** A field whose value is asked for when it is left or Enter is pressed, not at every keystroke. */
+function Committed({ id, label, value, type, placeholder, disabled, onCommit }: CommittedProps) {
+  return (
+    <label>
+      {label}{" "}
+      <input id={id} key={value} type={type} defaultValue={value} placeholder={placeholder} disabled={disabled}
+             size={type === "number" ? 5 : 11} min={type === "number" ? 1 : undefined} dir="ltr"
+             onBlur={(event) => event.target.value !== value && onCommit(event.target.value)}
+             onKeyDown={(event) => { if (event.key === "Enter") onCommit(event.currentTarget.value); }} />
+    </label>
+  );
+}
+
+interface ReportProps extends CoverageProps {
+  question: CoverageQuestion;
 }
 
 function Report({ apiKey, question, view, onChange }: ReportProps) {
-  const { t } = useI18n();
+  const { t, lang, number, percent, date } = useI18n();
   const report = useQuery(apiKey, Coverage, { question });
-  const areas = report.status === "done" ? report.data.coverage.areas : null;
-  // The classes drawn: the last answer's, kept while the next one loads (the map does not flash grey).
-  const [classes, setClasses] = useState<ReadonlyMap<string, number>>(new Map());
-  useEffect(() => {
-    if (areas) setClasses(new Map(areas.map((area) => [area.key, classOf(area.unmetShare)])));
-  }, [areas]);
+  const coverage = report.status === "done" ? report.data.coverage : null;
+  const areas = useMemo(
+    () => (coverage?.areas ?? []).filter((a) => !view.province || a.provinceKey === view.province),
+    [coverage, view.province]);
+  const scale = useMemo(() => scaleOf(view.measure, areas.map((a) => a[view.measure])), [areas, view.measure]);
+  const classes = useMemo(() => new Map(areas.map((a) => [a.key, scale.classOf(a[view.measure])])), [areas, scale, view.measure]);
+  const byKey = useMemo(() => new Map(areas.map((a) => [a.key, a])), [areas]);
+  const nameOf = (area: Area) => {
+    const named = area.county ?? area.province;
+    return named ? (lang === "fa" ? named.nameFa : named.nameEn) : area.key;
+  };
+  const format = (measure: Measure, value: number | null | undefined) =>
+    value == null ? t.coverage.noData : measure === "unmetShare" ? percent(value, 1) : number(value, measure === "accessibility" ? 6 : 2);
+  const describe = (key: string) => {
+    const area = byKey.get(key);
+    return area ? `${nameOf(area)}: ${t.coverage[view.measure]} ${format(view.measure, area[view.measure])}` : `${key}: ${t.coverage.noData}`;
+  };
   return (
     <div className="coverage-report">
       <figure className="map-figure">
-        <CoverageMap classes={classes} label={t.coverage.mapLabel} selected={view.county}
-                     onSelect={(county) => onChange({ county })} />
+        <CoverageMap classes={coverage ? classes : new Map()} level={view.level} label={t.coverage.mapLabel}
+                     question={coverage ? JSON.stringify([question, view.measure, view.province]) : ""}
+                     selected={view.county} onSelect={(county) => onChange({ county })}
+                     describe={describe} focus={view.province} />
         <figcaption>
-          <Legend />
+          <Legend scale={scale} format={(v) => format(view.measure, v)} />
           <p className="attribution" lang="en" dir="ltr">{ATTRIBUTION}</p>
         </figcaption>
       </figure>
       {report.status === "loading" && <p aria-live="polite">{t.loading}</p>}
       {report.status === "error" && <p role="alert">{t.failed}: {report.error.message}</p>}
-      {report.status === "done" && (
+      {coverage && (
         <div className="underserved">
+          <p className="question-summary">
+            {t.coverage.asOf}: <time dateTime={coverage.asOf}>{date(coverage.asOf)}</time>
+            {" · "}{t.coverage.norm}: {number(coverage.norm, 2)} {coverage.normIsNational ? t.coverage.normNational : ""}
+            {question.method !== "RATIO" && <>{" · "}{t.coverage.radius}: {number(coverage.radiusKm)}</>}
+          </p>
+          {view.county && byKey.has(view.county) && (
+            <AreaDetail apiKey={apiKey} question={question} area={byKey.get(view.county)!} name={nameOf(byKey.get(view.county)!)}
+                        onSelect={(county) => onChange({ county: view.level === "PROVINCE" ? county.slice(0, 5) : county })} />
+          )}
           <Download apiKey={apiKey} question={question} />
-          <Figures coverage={report.data.coverage} view={view} onChange={onChange} />
+          <CoverageTable areas={areas} view={view} onChange={onChange} nameOf={nameOf}
+                         classOf={(area) => scale.classOf(area[view.measure])} />
         </div>
       )}
     </div>
   );
 }
 
-function Legend() {
-  const { t, percent } = useI18n();
+function Legend({ scale, format }: { scale: Scale; format: (value: number) => string }) {
+  const { t } = useI18n();
+  const fixed = scale.measure === "unmetShare";
+  // Classes in colour order (best served first); for measures where higher is better the breaks run backwards.
+  const ranges = scale.breaks.map((upper, index) => ({ lower: index === 0 ? null : scale.breaks[index - 1], upper, index }));
   return (
-    <ul className="legend" aria-label={t.coverage.legend}>
-      {COLOURS.map((colour, index) => (
-        <li key={colour} data-class={index}>
-          <span className="swatch" style={{ background: colour }} aria-hidden="true" />
-          {percent(index === 0 ? 0 : BREAKS[index - 1])}–{percent(BREAKS[index])}
-        </li>
-      ))}
+    <ul className="legend" aria-label={`${t.coverage.legend}: ${t.coverage[scale.measure]}`}>
+      {COLOURS.map((colour, cls) => {
+        const range = ranges.find((r) => scale.classOfBin(r.index) === cls && (fixed || r.lower === null || r.lower < r.upper));
+        return (
+          <li key={colour} data-class={cls}>
+            <span className="swatch" style={{ background: colour }} aria-hidden="true" />
+            {range ? (fixed ? `${format(range.lower ?? 0)}–${format(range.upper)}`
+              : range.lower === null ? `≤ ${format(range.upper)}` : `${format(range.lower)}–${format(range.upper)}`) : "–"}
+          </li>
+        );
+      })}
       <li data-class="none">
         <span className="swatch" style={{ background: NO_DATA }} aria-hidden="true" />
         {t.coverage.noData}
       </li>
     </ul>
-  );
-}
-
-type Area = CoverageQuery["coverage"]["areas"][number];
-const COLUMNS = ["rank", "county", "unmetShare", "need", "reached", "shortfall"] as const;
-type Column = (typeof COLUMNS)[number];
-
-/** The sort in the URL (`unmetShare`, `-need`): its column and direction; by rank when absent or unknown. */
-function parseSort(sort: string | null): { column: Column; descending: boolean } {
-  const descending = sort?.startsWith("-") ?? false;
-  const column = COLUMNS.find((c) => c === sort?.replace(/^-/, "")) ?? "rank";
-  return { column, descending };
-}
-
-function sortAreas(areas: readonly Area[], column: Column, descending: boolean, name: (a: Area) => string): Area[] {
-  const value = (area: Area): number => (column === "county" ? 0 : Number(area[column]));
-  return [...areas].sort((a, b) => {
-    const order = column === "county" ? name(a).localeCompare(name(b)) : value(a) - value(b);
-    return (descending ? -order : order) || a.rank - b.rank; // ties by rank, whatever the direction
-  });
-}
-
-/** Fetches the CSV export of the question with the key (a plain link could not send it) and saves it. */
-function Download({ apiKey, question }: { apiKey: string; question: Question }) {
-  const { t } = useI18n();
-  const [error, setError] = useState<string | null>(null);
-  const download = async () => {
-    setError(null);
-    const params = new URLSearchParams({ method: question.method });
-    if (question.targetGroup) params.set("targetGroup", question.targetGroup);
-    else if (question.service) params.set("service", question.service);
-    try {
-      const response = await fetch(`/export/coverage.csv?${params}`, {
-        headers: { authorization: `Bearer ${apiKey}`, accept: "text/csv" },
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "");
-      const url = URL.createObjectURL(await response.blob());
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = named?.[1] ?? "coverage.csv";
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 0);
-    } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
-    }
-  };
-  return (
-    <p className="download">
-      <button type="button" onClick={download} title={t.coverage.downloadNote}>{t.coverage.download}</button>
-      {error && <span role="alert">{t.failed}: {error}</span>}
-    </p>
-  );
-}
-
-function Figures({ coverage, view, onChange }: { coverage: CoverageQuery["coverage"] } & Omit<Props, "apiKey">) {
-  const { t, lang, number, percent } = useI18n();
-  const name = (area: Area) => (area.county ? (lang === "fa" ? area.county.nameFa : area.county.nameEn) : area.key);
-  const { column, descending } = parseSort(view.sort);
-  const rows = useMemo(() => sortAreas(coverage.areas, column, descending, name),
-    // (name changes only with lang)
-    [coverage.areas, column, descending, lang]);
-  const sortBy = (next: Column) => {
-    const flip = next === column && !descending;
-    onChange({ sort: next === "rank" && !flip ? null : `${flip ? "-" : ""}${next}` });
-  };
-  const select = (county: string) => onChange({ county });
-  const header = (col: Column) => (
-    <th scope="col" key={col}
-        aria-sort={col === column ? (descending ? "descending" : "ascending") : undefined}>
-      <button type="button" className="sort" data-sort={col} onClick={() => sortBy(col)}>
-        {t.coverage[col]}
-        <span aria-hidden="true">{col === column ? (descending ? " ▼" : " ▲") : ""}</span>
-      </button>
-    </th>
-  );
-  return (
-    <div className="table-scroll" role="region" aria-labelledby="coverage-table-caption" tabIndex={0}>
-      <table data-figures="coverage">
-        <caption id="coverage-table-caption">{t.coverage.tableCaption}</caption>
-        <thead>
-          <tr>{COLUMNS.map(header)}</tr>
-        </thead>
-        <tbody>
-          {rows.map((area) => (
-            <tr key={area.key} data-key={area.key} data-class={classOf(area.unmetShare)}
-                tabIndex={0} aria-current={area.key === view.county ? "true" : undefined}
-                className={area.key === view.county ? "selected" : undefined}
-                onClick={() => select(area.key)}
-                onKeyDown={(event) => { if (event.key === "Enter") select(area.key); }}>
-              <td>{number(area.rank)}</td>
-              <th scope="row">{name(area)}</th>
-              <td data-share={area.unmetShare}>
-                <span className="swatch" style={{ background: COLOURS[classOf(area.unmetShare)] }} aria-hidden="true" />
-                {percent(area.unmetShare, 1)}
-              </td>
-              <td>{number(area.need)}</td>
-              <td>{number(area.reached, 2)}</td>
-              <td>{number(area.shortfall, 2)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }

@@ -1,105 +1,204 @@
-// The county choropleth: maplibre-gl with the census-2016 outlines bundled as GeoJSON (no tile server,
-// nothing fetched from another host). Each county's class of unmet share is a feature state, so a new
-// answer recolours the map without reloading its shapes.
-import * as maplibregl from "maplibre-gl";
-import "maplibre-gl/dist/maplibre-gl.css";
-import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
-import { useEffect, useRef, useState } from "react";
-import { COLOURS, NO_DATA } from "./coverageClasses";
+// The choropleth: county (or province) shapes from the census-2016 outlines bundled as GeoJSON, drawn as
+// SVG paths with d3-geo (no tile server, no WebGL, nothing fetched from another host), zoomed and panned
+// with d3-zoom (wheel, drag, or the buttons). Shapes are projected once; a new answer only recolours them.
+// Why SVG and not maplibre: maplibre alone is ~450 KB of gzipped JavaScript with its worker, over the
+// first view's 350 KB budget (benchmarks/README.md).
+import { geoArea, geoMercator, geoPath, type GeoProjection } from "d3-geo";
+import { select } from "d3-selection";
+import { zoom, zoomIdentity, type ZoomBehavior } from "d3-zoom";
+import type { Geometry, Position } from "geojson";
+import { useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
+import { COLOURS, NO_DATA } from "./measures";
 import countiesUrl from "./geo/counties.simplified.geojson?url";
 import provincesUrl from "./geo/provinces.simplified.geojson?url";
-
-// Without an explicit worker URL maplibre's GeoJSON layers never draw in a Vite build.
-maplibregl.setWorkerUrl(workerUrl);
+import { useI18n } from "./i18n";
 
 export const ATTRIBUTION = "© OpenStreetMap contributors, ODbL";
-const IRAN: maplibregl.LngLatBoundsLike = [[44.0, 25.0], [63.4, 39.8]];
-const absolute = (url: string) => new URL(url, window.location.href).href; // the worker resolves no relative URL
+const WIDTH = 800;
+const HEIGHT = 720;
 
-declare global {
-  interface Window {
-    /** The map, for tests (`__hubMap.queryRenderedFeatures`) and the curious. */
-    __hubMap?: maplibregl.Map;
-  }
+interface Feature {
+  type: "Feature";
+  properties: { key?: string; code?: string; province_code?: string };
+  geometry: Geometry;
+}
+interface Shapes {
+  counties: Feature[];
+  provinces: Feature[];
 }
 
-// fill-color: the county's class (feature state `class`, 0-4), grey when it has none.
-const fillColour: maplibregl.ExpressionSpecification = [
-  "match", ["coalesce", ["feature-state", "class"], -1],
-  ...COLOURS.flatMap((colour, index) => [index, colour]),
-  NO_DATA,
-] as unknown as maplibregl.ExpressionSpecification;
+/** d3-geo takes a polygon whose rings run counter-clockwise (GeoJSON's RFC 7946 order) for the rest of
+ *  the globe: such polygons are turned round. */
+function rewind(feature: Feature): Feature {
+  const turn = (rings: Position[][]) => {
+    const area = geoArea({ type: "Polygon", coordinates: rings });
+    return area > 2 * Math.PI ? rings.map((ring) => [...ring].reverse()) : rings;
+  };
+  const g = feature.geometry;
+  if (g.type === "Polygon") g.coordinates = turn(g.coordinates);
+  else if (g.type === "MultiPolygon") g.coordinates = g.coordinates.map(turn);
+  return feature;
+}
 
-const style: maplibregl.StyleSpecification = {
-  version: 8,
-  sources: {
-    provinces: { type: "geojson", data: absolute(provincesUrl) },
-    counties: { type: "geojson", data: absolute(countiesUrl), promoteId: "key" },
-  },
-  layers: [
-    { id: "background", type: "background", paint: { "background-color": "#f6f7f9" } },
-    { id: "provinces-fill", type: "fill", source: "provinces", paint: { "fill-color": NO_DATA } },
-    { id: "counties", type: "fill", source: "counties", paint: { "fill-color": fillColour } },
-    { id: "counties-outline", type: "line", source: "counties", paint: { "line-color": "#ffffff", "line-width": 0.5 } },
-    { id: "counties-selected", type: "line", source: "counties", paint: {
-      "line-color": "#111827",
-      "line-width": ["case", ["boolean", ["feature-state", "selected"], false], 3, 0],
-    } },
-    { id: "provinces-outline", type: "line", source: "provinces", paint: { "line-color": "#4a5568", "line-width": 1.2 } },
-  ],
-};
+let loading: Promise<Shapes> | null = null;
+/** The outlines, fetched once from the app's own assets. */
+function loadShapes(): Promise<Shapes> {
+  const get = async (url: string) => {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return ((await response.json()) as { features: Feature[] }).features.map(rewind);
+  };
+  loading ??= Promise.all([get(countiesUrl), get(provincesUrl)]).then(([counties, provinces]) => ({ counties, provinces }));
+  return loading;
+}
 
-interface Props {
-  /** Each county's class of unmet share, by key; counties not named are drawn as having no figure. */
-  classes: ReadonlyMap<string, number>;
+interface Drawn {
+  key: string;
+  province: string; // the province's key (IR-06 for IR-06-0607)
+  d: string;
+}
+
+export interface Mark {
+  lat: number;
+  lon: number;
   label: string;
-  /** The selected county's key, outlined on the map. */
-  selected: string | null;
-  /** A county clicked on the map. */
-  onSelect: (key: string) => void;
 }
 
-export default function CoverageMap({ classes, label, selected, onSelect }: Props) {
-  const container = useRef<HTMLDivElement>(null);
-  const [map, setMap] = useState<maplibregl.Map | null>(null);
-  const select = useRef(onSelect); // the latest callback, for the click handler registered once
-  useEffect(() => { select.current = onSelect; }, [onSelect]);
+export interface MapProps {
+  /** Whose figures colour the map: each county's (or province's) class 0-4 by key; others are grey. */
+  classes: ReadonlyMap<string, number | null>;
+  level: "COUNTY" | "PROVINCE";
+  /** What the colours answer (a signature of the question), set as `data-question` once drawn. */
+  question: string;
+  label: string;
+  /** The selected area's key, outlined. */
+  selected: string | null;
+  onSelect: (key: string) => void;
+  /** The tooltip's text for an area under the pointer. */
+  describe: (key: string) => string;
+  /** The province to zoom to (null: the whole country). */
+  focus: string | null;
+  /** When set, a click picks a point (latitude, longitude) instead of selecting an area. */
+  onPick?: (lat: number, lon: number) => void;
+  marks?: readonly Mark[];
+}
+
+export default function CoverageMap(props: MapProps) {
+  const { classes, level, question, label, selected, onSelect, describe, focus, onPick, marks = [] } = props;
+  const { t } = useI18n();
+  const [shapes, setShapes] = useState<Shapes | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
+  const svg = useRef<SVGSVGElement>(null);
+  const layer = useRef<SVGGElement>(null);
+  const zoomer = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
 
   useEffect(() => {
-    const created = new maplibregl.Map({
-      container: container.current!,
-      style,
-      bounds: IRAN,
-      dragRotate: false,
-      pitchWithRotate: false,
-      attributionControl: false, // the attribution is shown under the map (Coverage.tsx), where nothing covers it
-    });
-    created.touchZoomRotate.disableRotation();
-    created.on("load", () => setMap(created));
-    created.on("click", "counties", (event) => {
-      const key = event.features?.[0]?.properties?.key;
-      if (typeof key === "string") select.current(key);
-    });
-    created.on("mouseenter", "counties", () => { created.getCanvas().style.cursor = "pointer"; });
-    created.on("mouseleave", "counties", () => { created.getCanvas().style.cursor = ""; });
-    window.__hubMap = created;
-    return () => {
-      if (window.__hubMap === created) delete window.__hubMap;
-      created.remove();
-    };
+    loadShapes().then(setShapes, (error: Error) => setFailed(error.message));
   }, []);
 
+  const projection = useMemo<GeoProjection | null>(() => shapes &&
+    geoMercator().fitExtent([[8, 8], [WIDTH - 8, HEIGHT - 8]], { type: "FeatureCollection", features: shapes.provinces } as never),
+  [shapes]);
+
+  const drawn = useMemo(() => {
+    if (!shapes || !projection) return null;
+    const path = geoPath(projection);
+    // Counties carry `key` and `province_code`, provinces `code`.
+    const draw = (f: Feature): Drawn => {
+      const key = f.properties.key ?? f.properties.code ?? "";
+      return { key, province: f.properties.province_code ?? key, d: path(f as never) ?? "" };
+    };
+    return { counties: shapes.counties.map(draw), provinces: shapes.provinces.map(draw) };
+  }, [shapes, projection]);
+
+  // Zoom and pan the shapes' layer; strokes keep their width (vector-effect in styles.css).
   useEffect(() => {
-    map?.getCanvas().setAttribute("aria-label", label);
-  }, [map, label]);
+    if (!drawn || !svg.current) return;
+    const behaviour = zoom<SVGSVGElement, unknown>().scaleExtent([1, 24])
+      .translateExtent([[0, 0], [WIDTH, HEIGHT]])
+      .on("zoom", (event) => layer.current?.setAttribute("transform", event.transform.toString()));
+    select(svg.current).call(behaviour);
+    zoomer.current = behaviour;
+    return () => { if (svg.current) select(svg.current).on(".zoom", null); };
+  }, [drawn]);
+
+  // Zoom to the province in focus (or back out to the country).
+  useEffect(() => {
+    if (!drawn || !svg.current || !zoomer.current || !projection || !shapes) return;
+    const province = focus && shapes.provinces.find((f) => f.properties.code === focus);
+    let transform = zoomIdentity;
+    if (province) {
+      const [[x0, y0], [x1, y1]] = geoPath(projection).bounds(province as never);
+      const scale = Math.min(24, 0.9 / Math.max((x1 - x0) / WIDTH, (y1 - y0) / HEIGHT));
+      transform = zoomIdentity.translate(WIDTH / 2, HEIGHT / 2).scale(scale).translate(-(x0 + x1) / 2, -(y0 + y1) / 2);
+    }
+    select(svg.current).call(zoomer.current.transform, transform);
+  }, [drawn, focus, projection, shapes]);
 
   useEffect(() => {
-    if (!map) return;
-    map.removeFeatureState({ source: "counties" });
-    for (const [key, index] of classes) map.setFeatureState({ source: "counties", id: key }, { class: index });
-    if (selected) map.setFeatureState({ source: "counties", id: selected }, { selected: true });
-  }, [map, classes, selected]);
+    if (drawn) performance.mark("hub:map-painted", { detail: question });
+  }, [drawn, question, classes]);
 
-  return <div ref={container} className="map" data-ready={map ? "true" : "false"}
-              data-selected={selected ?? ""} />;
+  const zoomBy = (factor: number | null) => {
+    if (!svg.current || !zoomer.current) return;
+    const target = select(svg.current);
+    if (factor === null) target.call(zoomer.current.transform, zoomIdentity);
+    else target.call(zoomer.current.scaleBy, factor);
+  };
+
+  const colour = (key: string) => {
+    const index = classes.get(key);
+    return index == null ? NO_DATA : COLOURS[index];
+  };
+  const hover = (key: string) => (event: MouseEvent) => {
+    const box = svg.current!.parentElement!.getBoundingClientRect();
+    setTip({ x: event.clientX - box.left, y: event.clientY - box.top, text: describe(key) });
+  };
+  const click = (key: string) => (event: MouseEvent) => {
+    if (onPick && projection && layer.current) {
+      const point = svg.current!.createSVGPoint();
+      point.x = event.clientX;
+      point.y = event.clientY;
+      const local = point.matrixTransform(layer.current.getScreenCTM()!.inverse());
+      const lonLat = projection.invert?.([local.x, local.y]);
+      if (lonLat) onPick(lonLat[1], lonLat[0]);
+    } else {
+      onSelect(key);
+    }
+  };
+  const areas = drawn ? (level === "COUNTY" ? drawn.counties : drawn.provinces) : [];
+
+  if (failed) return <p role="alert">{t.failed}: {failed}</p>;
+  return (
+    <div className={`map${onPick ? " picking" : ""}`} data-ready={drawn ? "true" : "false"} data-level={level}
+         data-question={drawn ? question : ""} data-selected={selected ?? ""} onMouseLeave={() => setTip(null)}>
+      <svg ref={svg} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={label}>
+        <g ref={layer}>
+          {level === "COUNTY" && drawn?.provinces.map((p) => (
+            <path key={p.key} d={p.d} className="province-under" fill={NO_DATA} />
+          ))}
+          {areas.map((area) => (
+            <path key={area.key} d={area.d} data-key={area.key} fill={colour(area.key)}
+                  data-class={classes.get(area.key) ?? "none"} className="area"
+                  onMouseMove={hover(area.key)} onClick={click(area.key)} />
+          ))}
+          {drawn?.provinces.map((p) => <path key={p.key} d={p.d} className="province-outline" />)}
+          {selected && areas.filter((a) => a.key === selected).map((a) => (
+            <path key={a.key} d={a.d} className="selected-outline" />
+          ))}
+          {projection && marks.map((mark, index) => {
+            const [x, y] = projection([mark.lon, mark.lat]) ?? [0, 0];
+            return <circle key={index} cx={x} cy={y} r={6} className="mark"><title>{mark.label}</title></circle>;
+          })}
+        </g>
+      </svg>
+      {tip && <div className="tooltip" role="status" style={{ transform: `translate(${tip.x + 12}px, ${tip.y + 12}px)` }}>{tip.text}</div>}
+      <div className="zoom-buttons">
+        <button type="button" onClick={() => zoomBy(1.5)} aria-label={t.coverage.zoomIn}>+</button>
+        <button type="button" onClick={() => zoomBy(1 / 1.5)} aria-label={t.coverage.zoomOut}>−</button>
+        <button type="button" onClick={() => zoomBy(null)} aria-label={t.coverage.zoomReset}>⟲</button>
+      </div>
+    </div>
+  );
 }

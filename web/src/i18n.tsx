@@ -1,6 +1,6 @@
 // One message catalogue per language (src/messages), and the number and date formats that go with it.
 import { createContext, useContext } from "react";
-import type { CoverageMethod, InstitutionKind, Role } from "./gql/graphql";
+import type { CoverageLevel, CoverageMethod, InstitutionKind, Role } from "./gql/graphql";
 import { en } from "./messages/en";
 import { fa } from "./messages/fa";
 
@@ -28,6 +28,16 @@ export interface Messages {
     methods: Record<CoverageMethod, string>; mapLabel: string; legend: string; noData: string;
     tableCaption: string; rank: string; county: string; unmetShare: string; need: string; reached: string;
     shortfall: string; download: string; downloadNote: string; sortBy: string;
+    zoomIn: string; zoomOut: string; zoomReset: string; measure: string; level: string;
+    levels: Record<CoverageLevel, string>; province: string; radius: string; asOf: string; asOfPlaceholder: string;
+    norm: string; normNational: string; capacity: string; ratio: string; accessibility: string;
+    tableCaptionProvinces: string; worstFirst: string;
+  };
+  detail: {
+    need: string; capacity: string; unlicensedCapacity: string; reached: string; target: string; shortfall: string;
+    unmetShare: string; rank: string; nearestKm: string; needs: string; group: string; people: string; year: string;
+    source: string; override: string; censusDefault: string; providers: string; provider: string;
+    providerCapacity: string; distance: string; weight: string; noProviders: string; showCounty: string;
   };
 }
 

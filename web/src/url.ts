@@ -1,8 +1,9 @@
 // The view's state lives in the URL (?lang=en&province=IR-06, ?view=coverage&service=svc-x&method=RATIO),
 // so every view can be linked to.
 import { useCallback, useEffect, useState } from "react";
-import type { CoverageMethod } from "./gql/graphql";
+import type { CoverageLevel, CoverageMethod } from "./gql/graphql";
 import type { Lang } from "./i18n";
+import { MEASURES, type Measure } from "./measures";
 
 export type Page = "dashboard" | "coverage";
 export const METHODS: CoverageMethod[] = ["ENHANCED", "TWO_STEP", "RATIO", "NEAREST"];
@@ -15,7 +16,11 @@ export interface View {
   group: string | null; // a target group's key (null for both: the first service)
   method: CoverageMethod;
   sort: string | null; // the coverage table's sort: a column, "-" before it for descending (null: by rank)
-  county: string | null; // the county selected in the coverage table and on the map
+  county: string | null; // the area (county, or province at province level) selected in the table and on the map
+  measure: Measure; // what colours the map
+  level: CoverageLevel; // counties or provinces
+  radius: number | null; // catchment radius in km (null: the API's default, 50)
+  date: string | null; // the day licences are counted on, ISO or Solar Hijri as typed (null: today)
 }
 
 function read(): View {
@@ -30,6 +35,10 @@ function read(): View {
     method: method && METHODS.includes(method) ? method : "ENHANCED",
     sort: params.get("sort") || null,
     county: params.get("county") || null,
+    measure: MEASURES.find((m) => m === params.get("measure")) ?? "unmetShare",
+    level: params.get("level") === "PROVINCE" ? "PROVINCE" : "COUNTY",
+    radius: Number(params.get("radius")) > 0 ? Number(params.get("radius")) : null,
+    date: params.get("date") || null,
   };
 }
 
@@ -44,6 +53,10 @@ function write(view: View): string {
     if (view.method !== "ENHANCED") params.set("method", view.method);
     if (view.sort) params.set("sort", view.sort);
     if (view.county) params.set("county", view.county);
+    if (view.measure !== "unmetShare") params.set("measure", view.measure);
+    if (view.level !== "COUNTY") params.set("level", view.level);
+    if (view.radius != null) params.set("radius", String(view.radius));
+    if (view.date) params.set("date", view.date);
   }
   const query = params.toString();
   return `${window.location.pathname}${query ? `?${query}` : ""}`;

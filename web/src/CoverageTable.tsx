@@ -1,0 +1,136 @@
+// The underserved-areas table beside the map (and its keyboard-usable equivalent): sortable by its columns
+// (the sort kept in the URL), a row and an area on the map select each other; and the CSV download of the
+// same question, fetched with the API key (a plain link could not send it) and saved with its HXL row.
+import { useMemo, useState } from "react";
+import type { Area, CoverageProps } from "./Coverage";
+import type { CoverageQuestion } from "./gql/graphql";
+import { useI18n } from "./i18n";
+import { COLOURS } from "./measures";
+
+const COLUMNS = ["rank", "county", "unmetShare", "need", "capacity", "reached", "shortfall", "ratio", "accessibility"] as const;
+type Column = (typeof COLUMNS)[number];
+
+/** The sort in the URL (`unmetShare`, `-need`): its column and direction; by rank when absent or unknown. */
+function parseSort(sort: string | null): { column: Column; descending: boolean } {
+  const descending = sort?.startsWith("-") ?? false;
+  const column = COLUMNS.find((c) => c === sort?.replace(/^-/, "")) ?? "rank";
+  return { column, descending };
+}
+
+function sortAreas(areas: readonly Area[], column: Column, descending: boolean, name: (a: Area) => string): Area[] {
+  // Missing figures (ratio without need, accessibility for other methods) sort last in either direction.
+  const value = (area: Area): number | null => (column === "county" ? 0 : area[column]);
+  return [...areas].sort((a, b) => {
+    const [x, y] = [value(a), value(b)];
+    if (x == null || y == null) return (x == null ? 1 : 0) - (y == null ? 1 : 0) || a.rank - b.rank;
+    const order = column === "county" ? name(a).localeCompare(name(b)) : x - y;
+    return (descending ? -order : order) || a.rank - b.rank; // ties by rank, whatever the direction
+  });
+}
+
+export function Download({ apiKey, question }: { apiKey: string; question: CoverageQuestion }) {
+  const { t } = useI18n();
+  const [error, setError] = useState<string | null>(null);
+  const download = async () => {
+    setError(null);
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(question)) if (value != null) params.set(name, String(value));
+    try {
+      const response = await fetch(`/export/coverage.csv?${params}`, {
+        headers: { authorization: `Bearer ${apiKey}`, accept: "text/csv" },
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
+      const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "");
+      const url = URL.createObjectURL(await response.blob());
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = named?.[1] ?? "coverage.csv";
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 0);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+  return (
+    <p className="download">
+      <button type="button" onClick={download} title={t.coverage.downloadNote}>{t.coverage.download}</button>
+      {error && <span role="alert">{t.failed}: {error}</span>}
+    </p>
+  );
+}
+
+interface TableProps extends Omit<CoverageProps, "apiKey"> {
+  areas: readonly Area[];
+  nameOf: (area: Area) => string;
+  classOf: (area: Area) => number | null;
+}
+
+export function CoverageTable({ areas, view, onChange, nameOf, classOf }: TableProps) {
+  const { t, lang, number, percent } = useI18n();
+  const { column, descending } = parseSort(view.sort);
+  const columns = COLUMNS.filter((c) => c !== "accessibility" || view.method === "TWO_STEP" || view.method === "ENHANCED");
+  const rows = useMemo(() => sortAreas(areas, column, descending, nameOf),
+    // (nameOf changes only with lang)
+    [areas, column, descending, lang]);
+  const sortBy = (next: Column) => {
+    const flip = next === column && !descending;
+    onChange({ sort: next === "rank" && !flip ? null : `${flip ? "-" : ""}${next}` });
+  };
+  const select = (key: string) => onChange({ county: key });
+  const provinceName = (area: Area) => (area.province ? (lang === "fa" ? area.province.nameFa : area.province.nameEn) : "");
+  const header = (col: Column) => (
+    <th scope="col" key={col} aria-sort={col === column ? (descending ? "descending" : "ascending") : undefined}>
+      <button type="button" className="sort" data-sort={col} onClick={() => sortBy(col)}>
+        {col === "county" && view.level === "PROVINCE" ? t.coverage.province : t.coverage[col]}
+        <span aria-hidden="true">{col === column ? (descending ? " ▼" : " ▲") : ""}</span>
+      </button>
+    </th>
+  );
+  const sortedBy = column === "county" && view.level === "PROVINCE" ? t.coverage.province : t.coverage[column];
+  return (
+    <div className="table-scroll" role="region" aria-labelledby="coverage-table-caption" tabIndex={0}>
+      <table data-figures="coverage">
+        <caption id="coverage-table-caption">
+          {view.level === "PROVINCE" ? t.coverage.tableCaptionProvinces : t.coverage.tableCaption}
+          {" · "}
+          {column === "rank" && !descending ? t.coverage.worstFirst : `${t.coverage.sortBy} ${sortedBy} ${descending ? "▼" : "▲"}`}
+        </caption>
+        <thead>
+          <tr>
+            {columns.slice(0, 2).map(header)}
+            {view.level === "COUNTY" && <th scope="col">{t.coverage.province}</th>}
+            {columns.slice(2).map(header)}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((area) => {
+            const cls = classOf(area);
+            return (
+              <tr key={area.key} data-key={area.key} data-class={cls ?? "none"}
+                  tabIndex={0} aria-current={area.key === view.county ? "true" : undefined}
+                  className={area.key === view.county ? "selected" : undefined}
+                  onClick={() => select(area.key)}
+                  onKeyDown={(event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); select(area.key); } }}>
+                <td>{number(area.rank)}</td>
+                <th scope="row">
+                  <span className="swatch" style={{ background: cls == null ? undefined : COLOURS[cls] }} aria-hidden="true" />
+                  {nameOf(area)}
+                </th>
+                {view.level === "COUNTY" && <td>{provinceName(area)}</td>}
+                <td data-share={area.unmetShare}>{percent(area.unmetShare, 1)}</td>
+                <td>{number(area.need)}</td>
+                <td>{number(area.capacity)}</td>
+                <td>{number(area.reached, 2)}</td>
+                <td>{number(area.shortfall, 2)}</td>
+                <td>{area.ratio == null ? "–" : number(area.ratio, 2)}</td>
+                {columns.includes("accessibility") && <td>{area.accessibility == null ? "–" : number(area.accessibility, 6)}</td>}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
