@@ -224,3 +224,139 @@ async def test_the_underserved_table_sorts_selects_and_downloads(store: FalkorSt
         logged = [text for kind, text in seen.console if kind in ("error", "warning")]
         assert not logged, logged
         assert await page.evaluate("window.__cspViolations") == []
+
+
+DETAIL = """query ($question: CoverageQuestion!) { coverage(question: $question) {
+  asOf radiusKm
+  areas(first: 1000) { key rank need capacity unlicensedCapacity reached target shortfall unmetShare nearestKm
+    needs { targetGroupKey people source override }
+    providers(first: 10) { institutionKey capacity distanceKm weight institution { nameEn county { key } } } } } }"""
+PROVINCES = """query ($question: CoverageQuestion!) { coverage(question: $question) {
+  areas(first: 1000) { key unmetShare shortfall } } }"""
+
+
+def en(value: float, digits: int = 2) -> str:
+    """A figure as the English app shows it (en-GB, at most ``digits`` decimals)."""
+    text = f"{value:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+async def test_a_clicked_county_shows_the_apis_figures_at_both_levels(store: FalkorStore, tmp_path: Path) -> None:
+    """The detail of a county clicked on the map (need figure by figure with its source, capacity
+    licensed and not, reached, target, shortfall, rank, nearest provider, the providers reaching it
+    with distance and weight) equals the API's; a provider's name selects its own county; the
+    tooltip names the county under the pointer with its figure; radius and day typed in (the day in
+    Solar Hijri with Persian digits) are asked of the API and kept in the URL; coloured by shortfall
+    the classes rise with the figure; at province level the provinces are drawn and tabled with the
+    API's figures."""
+    await build_coverage_world(store)
+    _, viewer = await api_keys.create(store, "viewer", note="web detail test")
+    expect = browser.expect()
+    shots = tmp_path / "screenshots"
+    async with (browser.serve(create_app(Settings(), store=store)) as served,
+                browser.chromium() as (page, seen)):
+        async def api(query: str, **question: Any) -> dict[str, Any]:
+            async with httpx.AsyncClient(base_url=served.base) as http:
+                answer = await http.post("/graphql", headers={"authorization": f"Bearer {viewer}"}, json={
+                    "query": query, "variables": {"question": {"service": "svc-care", **question}}})
+            body = answer.json()
+            assert "errors" not in body, body
+            return dict(body["data"]["coverage"])
+
+        base = served.base + "/?lang=en&view=coverage&service=svc-care&method=TWO_STEP"
+        await page.goto(base)
+        await page.get_by_label("API key").fill(viewer)
+        await page.get_by_role("button", name="Sign in").click()
+        await page.wait_for_selector(".map[data-ready=true]")
+
+        # Radius, then the day as a planner types it: Solar Hijri in Persian digits (1405/09/02 = 2026-11-23).
+        await page.get_by_label("Radius (km)").fill("100")
+        await page.get_by_label("Radius (km)").press("Enter")
+        assert page.url == base + "&radius=100"
+        await page.get_by_label("Licences in force on").fill("۱۴۰۵/۰۹/۰۲")
+        await page.get_by_label("Licences in force on").press("Enter")
+        assert page.url == base + "&radius=100&date=%DB%B1%DB%B4%DB%B0%DB%B5%2F%DB%B0%DB%B9%2F%DB%B0%DB%B2"
+        report = await api(DETAIL, method="TWO_STEP", radiusKm=100, asOf="2026-11-23")
+        assert report["asOf"] == "2026-11-23" and report["radiusKm"] == 100
+        await expect(page.locator(".question-summary time")).to_have_attribute("datetime", "2026-11-23")
+        await expect(page.locator(".question-summary")).to_contain_text("Radius (km): 100")
+
+        # A county clicked on the map: its detail equals the API's.
+        area = next(a for a in report["areas"] if a["key"] == "IR-00-0002")
+        assert area["providers"] and area["needs"]
+        await page.locator(".map path[data-key='IR-00-0002']").click()
+        detail = page.locator(".area-detail[data-key='IR-00-0002']")
+        await expect(detail.locator("h3")).to_have_text("County 2")
+        shown = {f: await detail.locator(f"[data-figure={f}] dd").inner_text()
+                 for f in ("need", "capacity", "unlicensedCapacity", "reached", "target", "shortfall", "unmetShare",
+                           "rank", "nearestKm")}
+        assert shown == {"need": en(area["need"]), "capacity": en(area["capacity"]),
+                         "unlicensedCapacity": en(area["unlicensedCapacity"]), "reached": en(area["reached"]),
+                         "target": en(area["target"]), "shortfall": en(area["shortfall"]),
+                         "unmetShare": en(area["unmetShare"] * 100, 1) + "%", "rank": en(area["rank"]),
+                         "nearestKm": en(area["nearestKm"])}
+        needs = detail.locator("[data-figures=needs] tbody tr")
+        await expect(needs).to_have_count(len(area["needs"]))
+        for need in area["needs"]:
+            row = needs.and_(page.locator(f"[data-group='{need['targetGroupKey']}']"))
+            await expect(row.locator("td").nth(0)).to_have_text(en(need["people"]))
+            await expect(row.locator("td").nth(2)).to_contain_text(need["source"].removeprefix("default: "))
+            await expect(row.locator("td").nth(2)).to_contain_text(
+                "planner's figure" if need["override"] else "census default")
+        providers = detail.locator("[data-figures=providers] tbody tr")
+        await expect(providers).to_have_count(len(area["providers"]))
+        for i, provider in enumerate(area["providers"]):  # strongest weight first, as the API orders them
+            row = providers.nth(i)
+            await expect(row).to_have_attribute("data-institution", provider["institutionKey"])
+            await expect(row.locator("th")).to_have_text(provider["institution"]["nameEn"])
+            cells = await row.locator("td").all_inner_texts()
+            assert cells == [en(provider["capacity"]), en(provider["distanceKm"]), en(provider["weight"], 4)]
+        await page.screenshot(path=shots / "5-county-detail.png", full_page=True)
+        # A provider's name selects its own county.
+        elsewhere = next(p for p in area["providers"] if p["institution"]["county"]["key"] != "IR-00-0002")
+        await providers.and_(page.locator(f"[data-institution='{elsewhere['institutionKey']}']")).locator(
+            "button").click()
+        await expect(page.locator(".area-detail")).to_have_attribute(
+            "data-key", elsewhere["institution"]["county"]["key"])
+
+        # The tooltip under the pointer.
+        await page.locator(".map path[data-key='IR-00-0003']").hover()
+        three = next(a for a in report["areas"] if a["key"] == "IR-00-0003")
+        await expect(page.locator(".map .tooltip")).to_have_text(
+            f"County 3: Unmet share {en(three['unmetShare'] * 100, 1)}%")
+
+        # Coloured by shortfall: a larger shortfall never gets a lighter class.
+        await page.get_by_label("Colour by").select_option("shortfall")
+        assert "&measure=shortfall" in page.url
+        await expect(page.locator("[data-figures=coverage] caption")).to_contain_text("Coverage by county")
+        rows = page.locator("[data-figures=coverage] tbody tr")
+        await expect(rows).to_have_count(len(report["areas"]))
+        shortfall = {a["key"]: a["shortfall"] for a in report["areas"]}
+        classes = dict(await rows.evaluate_all("rows => rows.map(r => [r.dataset.key, Number(r.dataset.class)])"))
+        ordered = sorted(shortfall, key=lambda k: shortfall[k])
+        assert [classes[k] for k in ordered] == sorted(classes[k] for k in ordered), (shortfall, classes)
+        assert len(set(classes.values())) > 1
+
+        # Province level: province shapes, coloured and tabled with the API's figures.
+        await page.get_by_label("Areas").select_option("PROVINCE")
+        assert "&level=PROVINCE" in page.url
+        provinces = await api(PROVINCES, method="TWO_STEP", radiusKm=100, asOf="2026-11-23", level="PROVINCE")
+        await expect(page.locator(".map[data-level=PROVINCE] path.area")).to_have_count(31)
+        await expect(rows).to_have_count(2)
+        tabled = await rows.evaluate_all("rows => rows.map(r => r.dataset.key)")
+        assert sorted(tabled) == sorted(a["key"] for a in provinces["areas"]) == ["IR-00", "IR-01"]
+        worst = max(provinces["areas"], key=lambda a: a["shortfall"])
+        best = min(provinces["areas"], key=lambda a: a["shortfall"])
+        worst_class = await page.locator(f".map path[data-key='{worst['key']}']").get_attribute("data-class")
+        best_class = await page.locator(f".map path[data-key='{best['key']}']").get_attribute("data-class")
+        assert int(worst_class or -1) > int(best_class or -1)
+        await page.locator(".map path[data-key='IR-01']").click()
+        await expect(page.locator(".area-detail")).to_have_attribute("data-key", "IR-01")
+        await page.screenshot(path=shots / "6-province-level.png", full_page=True)
+
+        foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
+        assert not foreign, foreign
+        assert not seen.errors, seen.errors
+        logged = [text for kind, text in seen.console if kind in ("error", "warning")]
+        assert not logged, logged
+        assert await page.evaluate("window.__cspViolations") == []

@@ -31,7 +31,7 @@ interface Props {
 }
 
 export function AreaDetail({ apiKey, question, area, name, onSelect }: Props) {
-  const { t, lang, number, percent } = useI18n();
+  const { t, lang, number, percent, year } = useI18n();
   const detail = useQuery(apiKey, Detail, { question, province: area.provinceKey });
   const found = detail.status === "done" ? detail.data.coverage.areas.find((a) => a.key === area.key) : undefined;
   const named = (node: { nameFa: string; nameEn: string } | null | undefined, fallback: string) =>
@@ -72,12 +72,12 @@ export function AreaDetail({ apiKey, question, area, name, onSelect }: Props) {
                 <tr key={`${need.countyKey} ${need.targetGroupKey}`} data-group={need.targetGroupKey}>
                   <th scope="row">{named(need.targetGroup, need.targetGroupKey)}</th>
                   <td>{number(need.people)}</td>
-                  <td>{number(need.year)}</td>
+                  <td>{year(need.year)}</td>
                   <td>
                     <span className={need.override ? "badge override" : "badge census"}>
                       {need.override ? t.detail.override : t.detail.censusDefault}
                     </span>{" "}
-                    <span lang="en" dir="ltr">{need.source}</span>
+                    <span lang="en" dir="ltr">{need.source.replace(/^default: /, "")}</span>
                   </td>
                 </tr>
               ))}

@@ -19,7 +19,7 @@ const HEIGHT = 720;
 
 interface Feature {
   type: "Feature";
-  properties: { key?: string; code?: string; province_code?: string };
+  properties: { key?: string; code?: string };
   geometry: Geometry;
 }
 interface Shapes {
@@ -54,7 +54,6 @@ function loadShapes(): Promise<Shapes> {
 
 interface Drawn {
   key: string;
-  province: string; // the province's key (IR-06 for IR-06-0607)
   d: string;
 }
 
@@ -104,11 +103,8 @@ export default function CoverageMap(props: MapProps) {
   const drawn = useMemo(() => {
     if (!shapes || !projection) return null;
     const path = geoPath(projection);
-    // Counties carry `key` and `province_code`, provinces `code`.
-    const draw = (f: Feature): Drawn => {
-      const key = f.properties.key ?? f.properties.code ?? "";
-      return { key, province: f.properties.province_code ?? key, d: path(f as never) ?? "" };
-    };
+    // Counties carry `key`, provinces `code`.
+    const draw = (f: Feature): Drawn => ({ key: f.properties.key ?? f.properties.code ?? "", d: path(f as never) ?? "" });
     return { counties: shapes.counties.map(draw), provinces: shapes.provinces.map(draw) };
   }, [shapes, projection]);
 
