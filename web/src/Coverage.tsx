@@ -60,7 +60,7 @@ export function questionOf(view: View, service: string | null): CoverageQuestion
 }
 
 export default function CoverageView({ apiKey, view, onChange }: CoverageProps) {
-  const { t, lang } = useI18n();
+  const { t, lang, number, year } = useI18n(); // (year: a figure without grouping)
   const choices = useQuery(apiKey, Choices, {});
   const firstService = choices.status === "done" ? choices.data.services.nodes[0]?.key ?? null : null;
   // What is measured: the group or service in the URL, else the first service.
@@ -126,10 +126,13 @@ export default function CoverageView({ apiKey, view, onChange }: CoverageProps) 
               choices.data.provinces.nodes.map((p) => <option key={p.key} value={p.key}>{name(p)}</option>)}
           </select>
         </label>
-        <Committed id="radius" label={t.coverage.radius} value={view.radius == null ? "" : String(view.radius)}
-                   type="number" placeholder="50" disabled={view.method === "RATIO"}
-                   onCommit={(value) => onChange({ radius: Number(value) > 0 ? Number(value) : null })} />
-        <Committed id="as-of" label={t.coverage.asOf} value={view.date ?? ""} type="text"
+        <Committed id="radius" label={t.coverage.radius} value={view.radius == null ? "" : year(view.radius)}
+                   size={5} placeholder={number(50)} disabled={view.method === "RATIO"}
+                   onCommit={(value) => {
+                     const km = Number(latinDigits(value).replace(/[,٬]/g, "").replace("٫", "."));
+                     onChange({ radius: km > 0 ? km : null });
+                   }} />
+        <Committed id="as-of" label={t.coverage.asOf} value={view.date ?? ""} size={11}
                    placeholder={t.coverage.asOfPlaceholder}
                    onCommit={(value) => onChange({ date: value.trim() || null })} />
       </div>
@@ -145,19 +148,19 @@ interface CommittedProps {
   id: string;
   label: string;
   value: string;
-  type: "number" | "text";
+  size: number;
   placeholder: string;
   disabled?: boolean;
   onCommit: (value: string) => void;
 }
 
 /** A field whose value is asked for when it is left or Enter is pressed, not at every keystroke. */
-function Committed({ id, label, value, type, placeholder, disabled, onCommit }: CommittedProps) {
+function Committed({ id, label, value, size, placeholder, disabled, onCommit }: CommittedProps) {
   return (
     <label>
       {label}{" "}
-      <input id={id} key={value} type={type} defaultValue={value} placeholder={placeholder} disabled={disabled}
-             size={type === "number" ? 5 : 11} min={type === "number" ? 1 : undefined} dir="ltr"
+      <input id={id} key={value} type="text" defaultValue={value} placeholder={placeholder} disabled={disabled}
+             size={size} dir="ltr"
              onBlur={(event) => event.target.value !== value && onCommit(event.target.value)}
              onKeyDown={(event) => { if (event.key === "Enter") onCommit(event.currentTarget.value); }} />
     </label>
