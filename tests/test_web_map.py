@@ -95,7 +95,7 @@ async def test_the_coverage_map_draws_the_apis_classes(store: FalkorStore, tmp_p
         await expect(page.get_by_text("© OpenStreetMap contributors, ODbL")).to_be_visible()
 
         drawn = await shows(await api("svc-care", "ENHANCED"))
-        assert len(drawn) > 400, len(drawn)  # of the 429 census-2016 counties
+        assert len(drawn) == 429, len(drawn)  # the census-2016 counties
         assert {k for k, v in drawn.items() if v is not None} == {"IR-00-0001", "IR-00-0002", "IR-00-0003",
                                                                   "IR-00-0004"}  # only those with figures
         await page.screenshot(path=shots / "1-coverage-default.png", full_page=True)

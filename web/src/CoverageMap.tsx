@@ -143,15 +143,23 @@ export default function CoverageMap(props: MapProps) {
     else target.call(zoomer.current.scaleBy, factor);
   };
 
-  const colour = (key: string) => {
-    const index = classes.get(key);
-    return index == null ? NO_DATA : COLOURS[index];
-  };
-  const hover = (key: string) => (event: MouseEvent) => {
+  const areas = drawn ? (level === "COUNTY" ? drawn.counties : drawn.provinces) : [];
+  // The shapes change only with a new answer, never with the tooltip (hundreds of paths; handlers delegated).
+  const painted = useMemo(() => areas.map((area) => {
+    const index = classes.get(area.key);
+    return <path key={area.key} d={area.d} data-key={area.key} fill={index == null ? NO_DATA : COLOURS[index]}
+                 data-class={index ?? "none"} className="area" />;
+  }), [areas, classes]);
+  const keyOf = (event: MouseEvent) => (event.target as SVGElement).dataset?.key;
+  const hover = (event: MouseEvent) => {
+    const key = keyOf(event);
+    if (!key) return setTip(null);
     const box = svg.current!.parentElement!.getBoundingClientRect();
     setTip({ x: event.clientX - box.left, y: event.clientY - box.top, text: describe(key) });
   };
-  const click = (key: string) => (event: MouseEvent) => {
+  const click = (event: MouseEvent) => {
+    const key = keyOf(event);
+    if (!key) return;
     if (onPick && projection && layer.current) {
       const point = svg.current!.createSVGPoint();
       point.x = event.clientX;
@@ -163,22 +171,17 @@ export default function CoverageMap(props: MapProps) {
       onSelect(key);
     }
   };
-  const areas = drawn ? (level === "COUNTY" ? drawn.counties : drawn.provinces) : [];
 
   if (failed) return <p role="alert">{t.failed}: {failed}</p>;
   return (
     <div className={`map${onPick ? " picking" : ""}`} data-ready={drawn ? "true" : "false"} data-level={level}
          data-question={drawn ? question : ""} data-selected={selected ?? ""} onMouseLeave={() => setTip(null)}>
       <svg ref={svg} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={label}>
-        <g ref={layer}>
+        <g ref={layer} onMouseMove={hover} onClick={click}>
           {level === "COUNTY" && drawn?.provinces.map((p) => (
             <path key={p.key} d={p.d} className="province-under" fill={NO_DATA} />
           ))}
-          {areas.map((area) => (
-            <path key={area.key} d={area.d} data-key={area.key} fill={colour(area.key)}
-                  data-class={classes.get(area.key) ?? "none"} className="area"
-                  onMouseMove={hover(area.key)} onClick={click(area.key)} />
-          ))}
+          {painted}
           {drawn?.provinces.map((p) => <path key={p.key} d={p.d} className="province-outline" />)}
           {selected && areas.filter((a) => a.key === selected).map((a) => (
             <path key={a.key} d={a.d} className="selected-outline" />
