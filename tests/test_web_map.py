@@ -54,6 +54,25 @@ DRAWN = f"""() => {{
 }}"""
 
 
+async def coverage(base: str, key: str, query: str, **question: Any) -> dict[str, Any]:
+    """The API's ``coverage`` answer to ``question`` for the holder of ``key``."""
+    async with httpx.AsyncClient(base_url=base) as http:
+        answer = await http.post("/graphql", headers={"authorization": f"Bearer {key}"}, json={
+            "query": query, "variables": {"question": question}})
+    body = answer.json()
+    assert "errors" not in body, body
+    return dict(body["data"]["coverage"])
+
+
+def no_trouble(served: browser.Served, seen: browser.Recorded) -> None:
+    """Nothing fetched from another host, no uncaught error, no console error or warning."""
+    foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
+    assert not foreign, foreign
+    assert not seen.errors, seen.errors
+    logged = [text for kind, text in seen.console if kind in ("error", "warning")]
+    assert not logged, logged
+
+
 def class_of(share: float) -> int:
     return next((i for i, upper in enumerate(BREAKS) if share < upper), len(BREAKS) - 1)
 
@@ -66,12 +85,8 @@ async def test_the_coverage_map_draws_the_apis_classes(store: FalkorStore, tmp_p
     async with (browser.serve(create_app(Settings(), store=store)) as served,
                 browser.chromium() as (page, seen)):
         async def api(service: str, method: str) -> dict[str, int]:
-            async with httpx.AsyncClient(base_url=served.base) as http:
-                answer = await http.post("/graphql", headers={"authorization": f"Bearer {viewer}"}, json={
-                    "query": COVERAGE, "variables": {"question": {"service": service, "method": method}}})
-            body = answer.json()
-            assert "errors" not in body, body
-            return {a["key"]: class_of(a["unmetShare"]) for a in body["data"]["coverage"]["areas"]}
+            answer = await coverage(served.base, viewer, COVERAGE, service=service, method=method)
+            return {a["key"]: class_of(a["unmetShare"]) for a in answer["areas"]}
 
         async def shows(want: dict[str, int]) -> dict[str, int | None]:
             """Wait until the map draws ``want``'s classes for the CHECKED counties; what it draws."""
@@ -119,11 +134,7 @@ async def test_the_coverage_map_draws_the_apis_classes(store: FalkorStore, tmp_p
         await expect(page.get_by_label("Method")).to_have_value("RATIO")
         await shows(ratio)
 
-        foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
-        assert not foreign, foreign
-        assert not seen.errors, seen.errors
-        logged = [text for kind, text in seen.console if kind in ("error", "warning")]
-        assert not logged, logged
+        no_trouble(served, seen)
         assert await page.evaluate("window.__cspViolations") == []
 
 
@@ -140,12 +151,8 @@ async def test_the_underserved_table_sorts_selects_and_downloads(store: FalkorSt
     shots = tmp_path / "screenshots"
     async with (browser.serve(create_app(Settings(), store=store)) as served,
                 browser.chromium() as (page, seen)):
-        async with httpx.AsyncClient(base_url=served.base) as http:
-            answer = await http.post("/graphql", headers={"authorization": f"Bearer {viewer}"}, json={
-                "query": FIGURES, "variables": {"question": {"service": "svc-home", "method": "RATIO"}}})
-        body = answer.json()
-        assert "errors" not in body, body
-        areas: list[dict[str, Any]] = body["data"]["coverage"]["areas"]
+        areas: list[dict[str, Any]] = (await coverage(served.base, viewer, FIGURES, service="svc-home",
+                                                      method="RATIO"))["areas"]
         rows = page.locator("[data-figures=coverage] tbody tr")
 
         async def order() -> list[str]:
@@ -218,11 +225,7 @@ async def test_the_underserved_table_sorts_selects_and_downloads(store: FalkorSt
         exports = [url for _, url, _ in seen.requests if "/export/" in url]
         assert exports == [served.base + "/export/coverage.csv?service=svc-home&method=RATIO&level=COUNTY"], exports
 
-        foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
-        assert not foreign, foreign
-        assert not seen.errors, seen.errors
-        logged = [text for kind, text in seen.console if kind in ("error", "warning")]
-        assert not logged, logged
+        no_trouble(served, seen)
         assert await page.evaluate("window.__cspViolations") == []
 
 
@@ -256,12 +259,7 @@ async def test_a_clicked_county_shows_the_apis_figures_at_both_levels(store: Fal
     async with (browser.serve(create_app(Settings(), store=store)) as served,
                 browser.chromium() as (page, seen)):
         async def api(query: str, **question: Any) -> dict[str, Any]:
-            async with httpx.AsyncClient(base_url=served.base) as http:
-                answer = await http.post("/graphql", headers={"authorization": f"Bearer {viewer}"}, json={
-                    "query": query, "variables": {"question": {"service": "svc-care", **question}}})
-            body = answer.json()
-            assert "errors" not in body, body
-            return dict(body["data"]["coverage"])
+            return await coverage(served.base, viewer, query, service="svc-care", **question)
 
         base = served.base + "/?lang=en&view=coverage&service=svc-care&method=TWO_STEP"
         await page.goto(base)
@@ -354,9 +352,5 @@ async def test_a_clicked_county_shows_the_apis_figures_at_both_levels(store: Fal
         await expect(page.locator(".area-detail")).to_have_attribute("data-key", "IR-01")
         await page.screenshot(path=shots / "6-province-level.png", full_page=True)
 
-        foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
-        assert not foreign, foreign
-        assert not seen.errors, seen.errors
-        logged = [text for kind, text in seen.console if kind in ("error", "warning")]
-        assert not logged, logged
+        no_trouble(served, seen)
         assert await page.evaluate("window.__cspViolations") == []
