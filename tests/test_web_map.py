@@ -323,11 +323,19 @@ async def test_a_clicked_county_shows_the_apis_figures_at_both_levels(store: Fal
         await expect(page.locator(".map .tooltip")).to_have_text(
             f"County 3: Unmet share {en(three['unmetShare'] * 100, 1)}%")
 
+        # Finding a county by name as typed on an Arabic keyboard (Arabic-Indic digit), or with a stray non-joiner.
+        rows = page.locator("[data-figures=coverage] tbody tr")
+        await page.get_by_label("Find a county or province").fill("شهرستان ٣")
+        await expect(rows).to_have_count(1)
+        await expect(rows).to_have_attribute("data-key", "IR-00-0003")
+        await page.get_by_label("Find a county or province").fill("شهرستان\u200c")  # a stray non-joiner
+        await expect(rows).to_have_count(len(report["areas"]))
+        await page.get_by_label("Find a county or province").fill("")
+
         # Coloured by shortfall: a larger shortfall never gets a lighter class.
         await page.get_by_label("Colour by").select_option("shortfall")
         assert "&measure=shortfall" in page.url
         await expect(page.locator("[data-figures=coverage] caption")).to_contain_text("Coverage by county")
-        rows = page.locator("[data-figures=coverage] tbody tr")
         await expect(rows).to_have_count(len(report["areas"]))
         shortfall = {a["key"]: a["shortfall"] for a in report["areas"]}
         classes = dict(await rows.evaluate_all("rows => rows.map(r => [r.dataset.key, Number(r.dataset.class)])"))

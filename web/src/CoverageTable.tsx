@@ -10,6 +10,15 @@ import { COLOURS } from "./measures";
 const COLUMNS = ["rank", "county", "unmetShare", "need", "capacity", "reached", "shortfall", "ratio", "accessibility"] as const;
 type Column = (typeof COLUMNS)[number];
 
+/** A name as search compares it: Arabic yeh and kaf as Persian, no zero-width non-joiners or diacritics,
+ *  Persian and Arabic-Indic digits as Latin, lower case (the hub's search normalises the same way). */
+export function normalise(text: string): string {
+  return text.normalize("NFKD").replace(/[\u064B-\u065F\u0670\u0300-\u036f]/g, "")
+    .replace(/[يى]/g, "ی").replace(/ك/g, "ک").replace(/[\u200c\u200d\u200f\u200e]/g, "")
+    .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/\s+/g, " ").trim().toLowerCase();
+}
+
 /** The sort in the URL (`unmetShare`, `-need`): its column and direction; by rank when absent or unknown. */
 function parseSort(sort: string | null): { column: Column; descending: boolean } {
   const descending = sort?.startsWith("-") ?? false;
@@ -71,9 +80,14 @@ export function CoverageTable({ areas, view, onChange, nameOf, classOf }: TableP
   const { t, lang, number, percent } = useI18n();
   const { column, descending } = parseSort(view.sort);
   const columns = COLUMNS.filter((c) => c !== "accessibility" || view.method === "TWO_STEP" || view.method === "ENHANCED");
-  const rows = useMemo(() => sortAreas(areas, column, descending, nameOf),
-    // (nameOf changes only with lang)
-    [areas, column, descending, lang]);
+  const [find, setFind] = useState("");
+  const rows = useMemo(() => {
+    const wanted = normalise(find);
+    const found = wanted ? areas.filter((a) => [a.county, a.province].some((named) => named &&
+      (normalise(named.nameFa).includes(wanted) || normalise(named.nameEn).includes(wanted)))) : areas;
+    return sortAreas(found, column, descending, nameOf);
+  }, // (nameOf changes only with lang)
+  [areas, column, descending, lang, find]);
   const sortBy = (next: Column) => {
     const flip = next === column && !descending;
     onChange({ sort: next === "rank" && !flip ? null : `${flip ? "-" : ""}${next}` });
@@ -90,47 +104,56 @@ export function CoverageTable({ areas, view, onChange, nameOf, classOf }: TableP
   );
   const sortedBy = column === "county" && view.level === "PROVINCE" ? t.coverage.province : t.coverage[column];
   return (
-    <div className="table-scroll" role="region" aria-labelledby="coverage-table-caption" tabIndex={0}>
-      <table data-figures="coverage">
-        <caption id="coverage-table-caption">
-          {view.level === "PROVINCE" ? t.coverage.tableCaptionProvinces : t.coverage.tableCaption}
-          {" · "}
-          {column === "rank" && !descending ? t.coverage.worstFirst : `${t.coverage.sortBy} ${sortedBy} ${descending ? "▼" : "▲"}`}
-        </caption>
-        <thead>
-          <tr>
-            {columns.slice(0, 2).map(header)}
-            {view.level === "COUNTY" && <th scope="col">{t.coverage.province}</th>}
-            {columns.slice(2).map(header)}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((area) => {
-            const cls = classOf(area);
-            return (
-              <tr key={area.key} data-key={area.key} data-class={cls ?? "none"}
-                  tabIndex={0} aria-current={area.key === view.county ? "true" : undefined}
-                  className={area.key === view.county ? "selected" : undefined}
-                  onClick={() => select(area.key)}
-                  onKeyDown={(event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); select(area.key); } }}>
-                <td>{number(area.rank)}</td>
-                <th scope="row">
-                  <span className="swatch" style={{ background: cls == null ? undefined : COLOURS[cls] }} aria-hidden="true" />
-                  {nameOf(area)}
-                </th>
-                {view.level === "COUNTY" && <td>{provinceName(area)}</td>}
-                <td data-share={area.unmetShare}>{percent(area.unmetShare, 1)}</td>
-                <td>{number(area.need)}</td>
-                <td>{number(area.capacity)}</td>
-                <td>{number(area.reached, 2)}</td>
-                <td>{number(area.shortfall, 2)}</td>
-                <td>{area.ratio == null ? "–" : number(area.ratio, 2)}</td>
-                {columns.includes("accessibility") && <td>{area.accessibility == null ? "–" : number(area.accessibility, 6)}</td>}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <>
+      <p className="find">
+        <label>
+          {t.coverage.find}{" "}
+          <input type="search" id="find-area" value={find} onChange={(event) => setFind(event.target.value)} />
+        </label>{" "}
+        <span aria-live="polite">{find && t.coverage.found(number(rows.length), number(areas.length))}</span>
+      </p>
+      <div className="table-scroll" role="region" aria-labelledby="coverage-table-caption" tabIndex={0}>
+        <table data-figures="coverage">
+          <caption id="coverage-table-caption">
+            {view.level === "PROVINCE" ? t.coverage.tableCaptionProvinces : t.coverage.tableCaption}
+            {" · "}
+            {column === "rank" && !descending ? t.coverage.worstFirst : `${t.coverage.sortBy} ${sortedBy} ${descending ? "▼" : "▲"}`}
+          </caption>
+          <thead>
+            <tr>
+              {columns.slice(0, 2).map(header)}
+              {view.level === "COUNTY" && <th scope="col">{t.coverage.province}</th>}
+              {columns.slice(2).map(header)}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((area) => {
+              const cls = classOf(area);
+              return (
+                <tr key={area.key} data-key={area.key} data-class={cls ?? "none"}
+                    tabIndex={0} aria-current={area.key === view.county ? "true" : undefined}
+                    className={area.key === view.county ? "selected" : undefined}
+                    onClick={() => select(area.key)}
+                    onKeyDown={(event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); select(area.key); } }}>
+                  <td>{number(area.rank)}</td>
+                  <th scope="row">
+                    <span className="swatch" style={{ background: cls == null ? undefined : COLOURS[cls] }} aria-hidden="true" />
+                    {nameOf(area)}
+                  </th>
+                  {view.level === "COUNTY" && <td>{provinceName(area)}</td>}
+                  <td data-share={area.unmetShare}>{percent(area.unmetShare, 1)}</td>
+                  <td>{number(area.need)}</td>
+                  <td>{number(area.capacity)}</td>
+                  <td>{number(area.reached, 2)}</td>
+                  <td>{number(area.shortfall, 2)}</td>
+                  <td>{area.ratio == null ? "–" : number(area.ratio, 2)}</td>
+                  {columns.includes("accessibility") && <td>{area.accessibility == null ? "–" : number(area.accessibility, 6)}</td>}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }

@@ -31,7 +31,8 @@ export interface Messages {
     zoomIn: string; zoomOut: string; zoomReset: string; measure: string; level: string;
     levels: Record<CoverageLevel, string>; province: string; radius: string; asOf: string; asOfPlaceholder: string;
     norm: string; normNational: string; capacity: string; ratio: string; accessibility: string;
-    tableCaptionProvinces: string; worstFirst: string;
+    tableCaptionProvinces: string; worstFirst: string; find: string;
+    found: (shown: string, all: string) => string;
   };
   detail: {
     need: string; capacity: string; unlicensedCapacity: string; reached: string; target: string; shortfall: string;

@@ -89,6 +89,8 @@ export const en: Messages = {
     ratio: "Places per 10,000",
     accessibility: "Accessibility",
     tableCaptionProvinces: "Coverage by province",
+    find: "Find a county or province",
+    found: (shown, all) => `${shown} of ${all} areas`,
     worstFirst: "worst served first",
     tableCaption: "Coverage by county",
     rank: "Rank",

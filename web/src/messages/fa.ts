@@ -89,6 +89,8 @@ export const fa: Messages = {
     ratio: "ظرفیت به ازای ۱۰٬۰۰۰",
     accessibility: "دسترسی‌پذیری",
     tableCaptionProvinces: "پوشش به تفکیک استان",
+    find: "جستجوی شهرستان یا استان",
+    found: (shown, all) => `${shown} از ${all} محدوده`,
     worstFirst: "از کم‌برخوردارترین",
     tableCaption: "پوشش به تفکیک شهرستان",
     rank: "رتبه",
