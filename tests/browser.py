@@ -5,6 +5,9 @@ Playwright's own browser downloads (``playwright install``) are not used: machin
 access cannot fetch them, so Playwright launches the system's ``/usr/bin/chromium`` (apt-get install
 chromium). Every request the page makes, every console message and every Content-Security-Policy
 violation is recorded, so a test can say the page fetched nothing from elsewhere and logged no error.
+
+``assert_accessible`` runs axe-core (npm, installed into web/node_modules by ``npm ci --prefix web``)
+in the page and fails on its serious and critical violations.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import shutil
 import socket
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -114,3 +118,50 @@ async def chromium(extra_args: Sequence[str] = ()) -> AsyncIterator[tuple[Any, R
             yield page, recorded
         finally:
             await browser.close()
+
+
+AXE = Path(__file__).resolve().parent.parent / "web" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")  # the issue's bar: none of these; moderate and minor ones are reported
+
+
+async def axe(page: Any, *, context: str | None = None) -> list[dict[str, Any]]:
+    """axe-core's violations in ``page`` (or in the elements matching the selector ``context``), each
+    ``{id, impact, help, helpUrl, nodes: [{target, failureSummary}]}``, under its default rules (WCAG 2.x
+    A and AA and best practices).
+
+    axe is evaluated through DevTools (Runtime.evaluate), not added as a <script>: the page's CSP allows
+    only its own scripts and would refuse an inline one (and log the violation the tests look for).
+    A new document needs it again; a change of view in the app keeps it."""
+    if not await page.evaluate("() => typeof window.axe === 'object'"):
+        if not AXE.is_file():
+            pytest.fail(f"axe-core is missing ({AXE}): npm ci --prefix web --no-audit --no-fund --loglevel=error")
+        devtools = await page.context.new_cdp_session(page)
+        try:
+            loaded = await devtools.send("Runtime.evaluate", {"expression": AXE.read_text(encoding="utf-8")})
+        finally:
+            await devtools.detach()
+        assert "exceptionDetails" not in loaded, loaded["exceptionDetails"]
+    return list(await page.evaluate("""async context => {
+      const found = await axe.run(context ?? document, { resultTypes: ["violations"] });
+      return found.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+        nodes: v.nodes.map(n => ({ target: n.target.map(String), failureSummary: n.failureSummary })) }));
+    }""", context))
+
+
+def described(violations: list[dict[str, Any]]) -> str:
+    """Violations one per line, each node's target (CSS selector) and what to fix under it."""
+    lines = []
+    for v in violations:
+        lines.append(f"{v['impact']} {v['id']}: {v['help']} ({v['helpUrl']})")
+        lines += [f"    {' '.join(n['target'])}: {' / '.join(n['failureSummary'].splitlines()[1:]).strip()}"
+                  for n in v["nodes"]]
+    return "\n".join(lines)
+
+
+async def assert_accessible(page: Any, where: str, *, context: str | None = None) -> list[dict[str, Any]]:
+    """Fail, naming ``where`` and each node, when axe finds a serious or critical violation in ``page``;
+    return every violation (the moderate and minor ones included)."""
+    violations = await axe(page, context=context)
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, f"accessibility violations on {where}:\n{described(blocking)}"
+    return violations

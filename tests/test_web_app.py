@@ -4,7 +4,8 @@ in Debian's Chromium driven by Playwright (tests/browser.py).
 The browser test signs in with a viewer key as a planner would: the page is Persian and right to
 left, the English switch changes labels and direction, the role the API gives is shown, and the
 dashboard's figures for the country and for a province (a deep link) equal the API's, withheld ones
-shown as withheld. Nothing is fetched from another host, nothing is logged as an error, no CSP
+shown as withheld; axe-core finds no serious or critical accessibility violation on the sign-in form
+and either dashboard. Nothing is fetched from another host, nothing is logged as an error, no CSP
 violation. Screenshots of each step are kept under the test's tmp dir.
 """
 
@@ -118,6 +119,7 @@ async def test_a_viewer_signs_in_and_sees_the_apis_figures(store: FalkorStore, t
         await expect(html).to_have_attribute("dir", "rtl")
         await expect(html).to_have_attribute("lang", "fa")
         await page.screenshot(path=shots / "1-sign-in-fa.png")
+        await browser.assert_accessible(page, "the sign-in form")
 
         await page.get_by_role("button", name="English").click()
         await expect(html).to_have_attribute("dir", "ltr")
@@ -140,6 +142,7 @@ async def test_a_viewer_signs_in_and_sees_the_apis_figures(store: FalkorStore, t
         assert country["years"][0]["amount"] is None  # an individual's gift: withheld from a viewer
         assert country["totals"]["institutions"] == 2
         await page.screenshot(path=shots / "3-dashboard-country.png", full_page=True)
+        await browser.assert_accessible(page, "the country's dashboard")
 
         # A province: chosen from the list, kept in the URL, and the URL alone brings it back.
         await page.get_by_label("محدوده").select_option("IR-01")
@@ -151,6 +154,7 @@ async def test_a_viewer_signs_in_and_sees_the_apis_figures(store: FalkorStore, t
         await expect(page.locator("[data-role]")).to_have_text("Viewer")
         await expect(page.get_by_role("table", name="Institutions by kind")).to_be_visible()
         await page.screenshot(path=shots / "4-dashboard-province-en.png", full_page=True)
+        await browser.assert_accessible(page, "a province's dashboard in English")
 
         foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
         assert not foreign, foreign
