@@ -3,11 +3,12 @@ serious or critical violation on any of its views, in Persian (right to left) an
 map's keyboard-usable equivalent (the underserved-areas table) works with the keyboard alone.
 
 Over the hand-made coverage map of tests/test_api_coverage.py, a viewer signs in and axe checks the
-sign-in form, the dashboard (the country, a province, in English), and the coverage view: the default
-question, a county selected (its detail panel with the need and providers tables), the province level,
-and in English. Then, with the keyboard only: Tab reaches the table's rows, each shows where the focus
-is, Space and Enter select a county and the map outlines it. Nothing is fetched from another host, no
-console error, no CSP violation (axe itself is evaluated through DevTools and must not add one).
+sign-in form (and its alert when a key is refused), the dashboard (the country, a province, in English)
+and the coverage view: the default question, a county selected (its detail panel with the need and
+providers tables), the province level, and in English. Then, with the keyboard only: Tab reaches the
+table's rows, each shows where the focus is (the selected row too), Space and Enter select a county and
+the map outlines it. Nothing is fetched from another host, no console error (but Chromium's line for the
+refused key's 401), no CSP violation (axe itself is evaluated through DevTools and must not add one).
 """
 
 from __future__ import annotations
@@ -26,13 +27,17 @@ SELECTED_ON_MAP = """key => document.querySelector(".map").dataset.selected === 
   && document.querySelectorAll(".map .selected-outline").length === 1"""
 
 
-def clean(page_record: browser.Recorded, base: str) -> None:
-    """The page fetched nothing from another host and logged no error or warning."""
+REFUSED = "Failed to load resource: the server responded with a status of 401 (Unauthorized)"
+
+
+def clean(page_record: browser.Recorded, base: str, *, refused: int = 0) -> None:
+    """The page fetched nothing from another host and logged no error or warning but Chromium's own line
+    for each of the ``refused`` keys' answers."""
     foreign = [url for _, url, _ in page_record.requests if not url.startswith(base + "/")]
     assert not foreign, foreign
     assert not page_record.errors, page_record.errors
     logged = [text for kind, text in page_record.console if kind in ("error", "warning")]
-    assert not logged, logged
+    assert logged == [REFUSED] * refused, logged
 
 
 async def test_every_view_passes_axe(store: FalkorStore) -> None:
@@ -48,6 +53,10 @@ async def test_every_view_passes_axe(store: FalkorStore) -> None:
         await page.goto(served.base + "/")
         await expect(page.get_by_label("کلید API")).to_be_visible(timeout=20_000)
         await accessible("the sign-in form")
+        await page.get_by_label("کلید API").fill("not-a-key")
+        await page.get_by_role("button", name="ورود").click()
+        await expect(page.get_by_role("alert")).to_be_visible()
+        await accessible("the sign-in form refusing a key")
         await page.get_by_label("کلید API").fill(viewer)
         await page.get_by_role("button", name="ورود").click()
 
@@ -80,7 +89,7 @@ async def test_every_view_passes_axe(store: FalkorStore) -> None:
         await expect(page.locator("[data-figures=providers] tbody tr[data-institution]")).not_to_have_count(0)
         await accessible("the coverage view with a county's detail in English")
 
-        clean(seen, served.base)
+        clean(seen, served.base, refused=1)
 
 
 async def focused_row(page: Any, presses: int) -> str | None:
@@ -92,6 +101,12 @@ async def focused_row(page: Any, presses: int) -> str | None:
         if key:
             return str(key)
     return None
+
+
+async def outline(page: Any, key: str) -> str:
+    """The outline drawn around the coverage table's row ``key`` (style, width, colour)."""
+    return str(await page.locator(f"{ROWS}[data-key='{key}']").evaluate(
+        "r => { const s = getComputedStyle(r); return `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`; }"))
 
 
 async def test_the_table_selects_counties_with_the_keyboard_alone(store: FalkorStore) -> None:
@@ -113,17 +128,20 @@ async def test_the_table_selects_counties_with_the_keyboard_alone(store: FalkorS
 
         first = await focused_row(page, 60)
         assert first == order[0], (first, order)
-        outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-        assert outline != "none"  # the focus is seen
+        ring = await outline(page, order[0])
+        assert ring.split()[0] != "none"  # the focus is seen
         await page.keyboard.press(" ")
         await expect(page.locator("tr[aria-current=true]")).to_have_attribute("data-key", order[0])
         await page.wait_for_function(SELECTED_ON_MAP, arg=order[0])
         assert page.url.endswith(f"&county={order[0]}")
+        assert await outline(page, order[0]) == ring  # selected and focused: the focus ring, not the selection's
 
         # The detail panel opened above the table; the focus stays on the row, and Tab goes on to the next.
         assert await page.evaluate("document.activeElement.dataset.key") == order[0]
         await page.keyboard.press("Tab")
         assert await page.evaluate("document.activeElement.dataset.key") == order[1]
+        assert await outline(page, order[1]) == ring
+        assert await outline(page, order[0]) != ring  # the selected row's own outline once the focus left it
         await page.keyboard.press("Enter")
         await expect(page.locator("tr[aria-current=true]")).to_have_attribute("data-key", order[1])
         await page.wait_for_function(SELECTED_ON_MAP, arg=order[1])
