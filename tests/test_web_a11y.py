@@ -8,12 +8,15 @@ and the coverage view: the default question, a county selected (its detail panel
 providers tables), the province level, and in English. Then, with the keyboard only: Tab reaches the
 table's rows, each shows where the focus is (the selected row too), Space and Enter select a county and
 the map outlines it. Nothing is fetched from another host, no console error (but Chromium's line for the
-refused key's 401), no CSP violation (axe itself is evaluated through DevTools and must not add one).
+refused key's 401), no CSP violation (axe itself is evaluated through DevTools and must not add one; a
+script added to the page instead is refused and recorded, as the test shows last).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import pytest
 
 from graph_model import api_keys
 from graph_model.stores.falkordb import FalkorStore
@@ -90,6 +93,10 @@ async def test_every_view_passes_axe(store: FalkorStore) -> None:
         await accessible("the coverage view with a county's detail in English")
 
         clean(seen, served.base, refused=1)
+        # The CSP check above sees a script added to the page (how axe is not added): it is refused and logged.
+        with pytest.raises(Exception, match="Content Security Policy"):
+            await page.add_script_tag(content="window.injected = true")
+        assert await page.evaluate("window.__cspViolations") == ["script-src-elem inline"]
 
 
 async def focused_row(page: Any, presses: int) -> str | None:
