@@ -192,11 +192,11 @@ export default function CoverageMap(props: MapProps) {
           })}
         </g>
       </svg>
-      {tip && <div className="tooltip" role="status" style={{ transform: `translate(${tip.x + 12}px, ${tip.y + 12}px)` }}>{tip.text}</div>}
+      {tip && <div className="tooltip" aria-hidden="true" style={{ transform: `translate(${tip.x + 12}px, ${tip.y + 12}px)` }}>{tip.text}</div>}
       <div className="zoom-buttons">
-        <button type="button" onClick={() => zoomBy(1.5)} aria-label={t.coverage.zoomIn}>+</button>
-        <button type="button" onClick={() => zoomBy(1 / 1.5)} aria-label={t.coverage.zoomOut}>−</button>
-        <button type="button" onClick={() => zoomBy(null)} aria-label={t.coverage.zoomReset}>⟲</button>
+        <button type="button" onClick={() => zoomBy(1.5)} aria-label={t.coverage.zoomIn} title={t.coverage.zoomIn}>+</button>
+        <button type="button" onClick={() => zoomBy(1 / 1.5)} aria-label={t.coverage.zoomOut} title={t.coverage.zoomOut}>−</button>
+        <button type="button" onClick={() => zoomBy(null)} aria-label={t.coverage.zoomReset} title={t.coverage.zoomReset}>⟲</button>
       </div>
     </div>
   );
