@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from "re
 import { Unauthenticated } from "./api";
 import { Dashboard } from "./Dashboard";
 import { graphql } from "./gql";
+import type { Right } from "./gql/graphql";
 import { I18nContext, i18n, useI18n } from "./i18n";
 import { session } from "./session";
 import { SignIn } from "./SignIn";
@@ -52,7 +53,7 @@ export function App() {
       </header>
       <main>
         {apiKey ? (
-          <SignedIn apiKey={apiKey} onSignOut={signOut}>
+          <SignedIn apiKey={apiKey} onSignOut={signOut}>{(rights) => <>
             <nav aria-label={language.t.nav.label} className="views">
               {(["dashboard", "coverage"] as const).map((page) => (
                 <button key={page} type="button" aria-current={view.page === page ? "page" : undefined}
@@ -63,12 +64,12 @@ export function App() {
             </nav>
             {view.page === "coverage" ? (
               <Suspense fallback={<p aria-live="polite">{language.t.loading}</p>}>
-                <Coverage apiKey={apiKey} view={view} onChange={setView} />
+                <Coverage apiKey={apiKey} view={view} onChange={setView} rights={rights} />
               </Suspense>
             ) : (
               <Dashboard apiKey={apiKey} province={view.province} onProvince={(province) => setView({ province })} />
             )}
-          </SignedIn>
+          </>}</SignedIn>
         ) : (
           <SignIn onKey={signIn} rejected={rejected} />
         )}
@@ -80,7 +81,8 @@ export function App() {
 interface SignedInProps {
   apiKey: string;
   onSignOut: (rejected?: boolean) => void;
-  children: ReactNode;
+  /** What to show once the key is accepted, given its rights. */
+  children: (rights: readonly Right[]) => ReactNode;
 }
 
 function SignedIn({ apiKey, onSignOut, children }: SignedInProps) {
@@ -98,7 +100,7 @@ function SignedIn({ apiKey, onSignOut, children }: SignedInProps) {
         {t.signedInAs}: <strong data-role={me.data.me.role}>{t.roles[me.data.me.role]}</strong>{" "}
         <button type="button" onClick={() => onSignOut()}>{t.signOut}</button>
       </p>
-      {me.data.me.rights.includes("READ") && children}
+      {me.data.me.rights.includes("READ") && children(me.data.me.rights)}
     </>
   );
 }

@@ -7,11 +7,12 @@ import CoverageMap, { ATTRIBUTION } from "./CoverageMap";
 import { AreaDetail } from "./AreaDetail";
 import { CoverageTable, Download } from "./CoverageTable";
 import { graphql } from "./gql";
-import type { CoverageLevel, CoverageMethod, CoverageQuery, CoverageQuestion } from "./gql/graphql";
+import type { CoverageLevel, CoverageMethod, CoverageQuery, CoverageQuestion, Right } from "./gql/graphql";
 import { useI18n } from "./i18n";
 import { COLOURS, measuresOf, NO_DATA, scaleOf, type Measure, type Scale } from "./measures";
 import { METHODS, type View } from "./url";
 import { useQuery } from "./useQuery";
+import { useWhatIf, WhatIfPanel } from "./WhatIf";
 
 const Choices = graphql(`
   query CoverageChoices {
@@ -59,7 +60,12 @@ export function questionOf(view: View, service: string | null): CoverageQuestion
   };
 }
 
-export default function CoverageView({ apiKey, view, onChange }: CoverageProps) {
+/** What the key may do (`me.rights`): the what-if is only for keys with PLAN. */
+interface Rights {
+  rights: readonly Right[];
+}
+
+export default function CoverageView({ apiKey, view, onChange, rights }: CoverageProps & Rights) {
   const { t, lang, number, year } = useI18n(); // (year: a figure without grouping)
   const choices = useQuery(apiKey, Choices, {});
   const firstService = choices.status === "done" ? choices.data.services.nodes[0]?.key ?? null : null;
@@ -138,7 +144,7 @@ export default function CoverageView({ apiKey, view, onChange }: CoverageProps) 
       </div>
       {choices.status === "error" && <p role="alert">{t.failed}: {choices.error.message}</p>}
       {(view.group || service) && (
-        <Report apiKey={apiKey} question={questionOf(view, service)} view={view} onChange={onChange} />
+        <Report apiKey={apiKey} question={questionOf(view, service)} view={view} onChange={onChange} rights={rights} />
       )}
     </section>
   );
@@ -167,11 +173,11 @@ function Committed({ id, label, value, size, placeholder, disabled, onCommit }: 
   );
 }
 
-interface ReportProps extends CoverageProps {
+interface ReportProps extends CoverageProps, Rights {
   question: CoverageQuestion;
 }
 
-function Report({ apiKey, question, view, onChange }: ReportProps) {
+function Report({ apiKey, question, view, onChange, rights }: ReportProps) {
   const { t, lang, number, percent, date } = useI18n();
   const report = useQuery(apiKey, Coverage, { question });
   const coverage = report.status === "done" ? report.data.coverage : null;
@@ -179,7 +185,17 @@ function Report({ apiKey, question, view, onChange }: ReportProps) {
     () => (coverage?.areas ?? []).filter((a) => !view.province || a.provinceKey === view.province),
     [coverage, view.province]);
   const scale = useMemo(() => scaleOf(view.measure, areas.map((a) => a[view.measure])), [areas, view.measure]);
-  const classes = useMemo(() => new Map(areas.map((a) => [a.key, scale.classOf(a[view.measure])])), [areas, scale, view.measure]);
+  const planning = rights.includes("PLAN");
+  const whatIf = useWhatIf(apiKey, question, view, planning, coverage !== null);
+  const answer = whatIf.answer?.status === "done" ? whatIf.answer.data : null;
+  // While a what-if is shown the map draws its before or after figures, on the scale of the figures as they
+  // are (its before report answers the same question), so the colours compare.
+  const drawnAreas = useMemo(
+    () => (answer ? answer[whatIf.side].areas.filter((a) => !view.province || a.provinceKey === view.province) : areas),
+    [answer, whatIf.side, areas, view.province]);
+  const classes = useMemo(() => new Map(drawnAreas.map((a) => [a.key, scale.classOf(a[view.measure])])),
+    [drawnAreas, scale, view.measure]);
+  const drawnByKey = useMemo(() => new Map(drawnAreas.map((a) => [a.key, a])), [drawnAreas]);
   const byKey = useMemo(() => new Map(areas.map((a) => [a.key, a])), [areas]);
   const nameOf = (area: Area) => {
     const named = area.county ?? area.province;
@@ -189,20 +205,27 @@ function Report({ apiKey, question, view, onChange }: ReportProps) {
     value == null ? t.coverage.noData : measure === "unmetShare" ? percent(value, 1) : number(value, measure === "accessibility" ? 6 : 2);
   const describe = (key: string) => {
     const area = byKey.get(key);
-    return area ? `${nameOf(area)}: ${t.coverage[view.measure]} ${format(view.measure, area[view.measure])}` : `${key}: ${t.coverage.noData}`;
+    const drawn = drawnByKey.get(key);
+    return area && drawn ? `${nameOf(area)}: ${t.coverage[view.measure]} ${format(view.measure, drawn[view.measure])}` : `${key}: ${t.coverage.noData}`;
   };
   return (
     <div className="coverage-report">
       <figure className="map-figure">
         <CoverageMap classes={coverage ? classes : new Map()} level={view.level} label={t.coverage.mapLabel}
-                     question={coverage ? JSON.stringify([question, view.measure, view.province]) : ""}
+                     question={coverage ? JSON.stringify([question, view.measure, view.province,
+                       answer && [view.whatIf, view.whatIfNorm, whatIf.side]]) : ""}
                      selected={view.county} onSelect={(county) => onChange({ county })}
-                     describe={describe} focus={view.province} />
+                     describe={describe} focus={view.province}
+                     onPick={whatIf.picking ? whatIf.pick : undefined} marks={whatIf.marks} />
         <figcaption>
           <Legend scale={scale} format={(v) => format(view.measure, v)} />
           <p className="attribution" lang="en" dir="ltr">{ATTRIBUTION}</p>
         </figcaption>
       </figure>
+      {planning && (
+        <WhatIfPanel apiKey={apiKey} question={question} view={view} onChange={onChange} whatIf={whatIf}
+                     nameOf={(key) => (byKey.has(key) ? nameOf(byKey.get(key)!) : key)} />
+      )}
       {report.status === "loading" && <p aria-live="polite">{t.loading}</p>}
       {report.status === "error" && <p role="alert">{t.failed}: {report.error.message}</p>}
       {coverage && (

@@ -16,6 +16,7 @@ import { useI18n } from "./i18n";
 export const ATTRIBUTION = "© OpenStreetMap contributors, ODbL";
 const WIDTH = 800;
 const HEIGHT = 720;
+const MARK_RADIUS = 6; // on screen, whatever the zoom
 
 interface Feature {
   type: "Feature";
@@ -91,6 +92,7 @@ export default function CoverageMap(props: MapProps) {
   const svg = useRef<SVGSVGElement>(null);
   const layer = useRef<SVGGElement>(null);
   const zoomer = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
+  const zoomScale = useRef(1);
 
   useEffect(() => {
     loadShapes().then(setShapes, (error: Error) => setFailed(error.message));
@@ -113,7 +115,12 @@ export default function CoverageMap(props: MapProps) {
     if (!drawn || !svg.current) return;
     const behaviour = zoom<SVGSVGElement, unknown>().scaleExtent([1, 24])
       .translateExtent([[0, 0], [WIDTH, HEIGHT]])
-      .on("zoom", (event) => layer.current?.setAttribute("transform", event.transform.toString()));
+      .on("zoom", (event) => {
+        layer.current?.setAttribute("transform", event.transform.toString());
+        // Marks keep their size: their radius shrinks as the layer is scaled up.
+        zoomScale.current = event.transform.k;
+        layer.current?.querySelectorAll(".mark").forEach((mark) => mark.setAttribute("r", String(MARK_RADIUS / event.transform.k)));
+      });
     select(svg.current).call(behaviour);
     zoomer.current = behaviour;
     return () => { if (svg.current) select(svg.current).on(".zoom", null); };
@@ -188,7 +195,7 @@ export default function CoverageMap(props: MapProps) {
           ))}
           {projection && marks.map((mark, index) => {
             const [x, y] = projection([mark.lon, mark.lat]) ?? [0, 0];
-            return <circle key={index} cx={x} cy={y} r={6} className="mark"><title>{mark.label}</title></circle>;
+            return <circle key={index} cx={x} cy={y} r={MARK_RADIUS / zoomScale.current} className="mark"><title>{mark.label}</title></circle>;
           })}
         </g>
       </svg>

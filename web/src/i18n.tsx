@@ -40,6 +40,14 @@ export interface Messages {
     source: string; override: string; censusDefault: string; providers: string; provider: string;
     providerCapacity: string; distance: string; weight: string; noProviders: string; showCounty: string;
   };
+  whatIf: {
+    heading: string; nothingWritten: string; places: string; service: string; addAtCounty: string; selectCounty: string;
+    pick: string; picking: string; addAtPoint: string; pickedPoint: string; closeLabel: string; find: string; close: string;
+    norm: string; normNational: string; changes: string; noChanges: string; add: string; placesAt: string;
+    point: string; closing: string; remove: string; run: string; clear: string; notRun: string; shown: string;
+    before: string; after: string; changed: string; shortfall: string; change: string;
+    unmetShare: string; reached: string; noneChanged: string; arrow: string;
+  };
 }
 
 const catalogues: Record<Lang, Messages> = { fa, en };
