@@ -210,35 +210,41 @@ function Report({ apiKey, question, view, onChange, rights }: ReportProps) {
   };
   return (
     <div className="coverage-report">
-      <figure className="map-figure">
-        <CoverageMap classes={coverage ? classes : new Map()} level={view.level} label={t.coverage.mapLabel}
-                     question={coverage ? JSON.stringify([question, view.measure, view.province,
-                       answer && [view.whatIf, view.whatIfNorm, whatIf.side]]) : ""}
-                     selected={view.county} onSelect={(county) => onChange({ county })}
-                     describe={describe} focus={view.province}
-                     onPick={whatIf.picking ? whatIf.pick : undefined} marks={whatIf.marks} />
-        <figcaption>
-          <Legend scale={scale} format={(v) => format(view.measure, v)} />
-          <p className="attribution" lang="en" dir="ltr">{ATTRIBUTION}</p>
-        </figcaption>
-      </figure>
-      {planning && (
-        <WhatIfPanel apiKey={apiKey} question={question} view={view} onChange={onChange} whatIf={whatIf}
-                     nameOf={(key) => (byKey.has(key) ? nameOf(byKey.get(key)!) : key)} />
-      )}
-      {report.status === "loading" && <p aria-live="polite">{t.loading}</p>}
-      {report.status === "error" && <p role="alert">{t.failed}: {report.error.message}</p>}
-      {coverage && (
-        <div className="underserved">
-          <p className="question-summary">
-            {t.coverage.asOf}: <time dateTime={coverage.asOf}>{date(coverage.asOf)}</time>
-            {" · "}{t.coverage.norm}: {number(coverage.norm, 2)} {coverage.normIsNational ? t.coverage.normNational : ""}
-            {question.method !== "RATIO" && <>{" · "}{t.coverage.radius}: {number(coverage.radiusKm)}</>}
-          </p>
-          {view.county && byKey.has(view.county) && (
+      <div className="map-and-side">
+        <figure className="map-figure">
+          <CoverageMap classes={coverage ? classes : new Map()} level={view.level} label={t.coverage.mapLabel}
+                       question={coverage ? JSON.stringify([question, view.measure, view.province,
+                         answer && [view.whatIf, view.whatIfNorm, whatIf.side]]) : ""}
+                       selected={view.county} onSelect={(county) => onChange({ county })}
+                       describe={describe} focus={view.province}
+                       onPick={whatIf.picking ? whatIf.pick : undefined} marks={whatIf.marks} />
+          <figcaption>
+            <Legend scale={scale} format={(v) => format(view.measure, v)} />
+            <p className="attribution" lang="en" dir="ltr">{ATTRIBUTION}</p>
+          </figcaption>
+        </figure>
+        <div className="side">
+          {report.status === "loading" && <p aria-live="polite">{t.loading}</p>}
+          {report.status === "error" && <p role="alert">{t.failed}: {report.error.message}</p>}
+          {coverage && (
+            <p className="question-summary">
+              {t.coverage.asOf}: <time dateTime={coverage.asOf}>{date(coverage.asOf)}</time>
+              {" · "}{t.coverage.norm}: {number(coverage.norm, 2)} {coverage.normIsNational ? t.coverage.normNational : ""}
+              {question.method !== "RATIO" && <>{" · "}{t.coverage.radius}: {number(coverage.radiusKm)}</>}
+            </p>
+          )}
+          {coverage && view.county && byKey.has(view.county) && (
             <AreaDetail apiKey={apiKey} question={question} area={byKey.get(view.county)!} name={nameOf(byKey.get(view.county)!)}
                         onSelect={(county) => onChange({ county: view.level === "PROVINCE" ? county.slice(0, 5) : county })} />
           )}
+          {planning && (
+            <WhatIfPanel apiKey={apiKey} question={question} view={view} onChange={onChange} whatIf={whatIf}
+                         nameOf={(key) => (byKey.has(key) ? nameOf(byKey.get(key)!) : key)} />
+          )}
+        </div>
+      </div>
+      {coverage && (
+        <div className="underserved">
           <Download apiKey={apiKey} question={question} />
           <CoverageTable areas={areas} view={view} onChange={onChange} nameOf={nameOf}
                          classOf={(area) => scale.classOf(area[view.measure])} />
