@@ -1,5 +1,12 @@
+import "./dashboard.css";
+import { useEffect } from "react";
+import { loadCharts } from "./charts/Chart";
+import { Domains, Kinds } from "./dashboard/Institutions";
+import { Donations } from "./dashboard/Donations";
+import { Licences } from "./dashboard/Licences";
+import { Services } from "./dashboard/Services";
+import { Totals } from "./dashboard/Totals";
 import { graphql } from "./gql";
-import type { OverviewQuery } from "./gql/graphql";
 import { useI18n } from "./i18n";
 import { useQuery } from "./useQuery";
 
@@ -9,17 +16,31 @@ const Provinces = graphql(`
   }
 `);
 
+// The licences expiring in the next 30 and 60 days are two more overviews of the same scope, asked in the
+// same request: the overview loads only the sections selected, so each costs one expiry count.
 const Overview = graphql(`
   query Overview($province: String) {
-    overview(province: $province) {
+    overview(province: $province, expiringWithinDays: 90) {
       asOf
-      totals { institutions }
+      totals { institutions donors councils events licences }
       institutionsByKind { kind count }
+      serviceDomains { domain institutions capacity }
+      services { institutions capacity service { key nameFa nameEn domain } }
+      expiringLicences {
+        endsOn total
+        soonest {
+          daysLeft
+          licence { key number expiresOn licenceType { nameFa nameEn } }
+          institution { key nameFa nameEn }
+        }
+      }
       donations(calendar: JALALI) {
         amount donations suppressed
         years { year amount donations donors suppressed }
       }
     }
+    within30: overview(province: $province, expiringWithinDays: 30) { expiringLicences { endsOn total } }
+    within60: overview(province: $province, expiringWithinDays: 60) { expiringLicences { endsOn total } }
   }
 `);
 
@@ -29,13 +50,16 @@ interface Props {
   onProvince: (province: string | null) => void;
 }
 
-/** The overview of the country or one province, every figure in an accessible table. */
+/** The overview of the country or one province: each section a chart (ECharts, loaded after the tables)
+ *  and its figures as a table. */
 export function Dashboard({ apiKey, province, onProvince }: Props) {
-  const { t, lang } = useI18n();
+  const { t, lang, date } = useI18n();
   const provinces = useQuery(apiKey, Provinces, {});
   const overview = useQuery(apiKey, Overview, { province });
+  // ECharts' chunk is fetched while the overview is asked, not after it has come.
+  useEffect(() => void loadCharts(), []);
   return (
-    <section aria-labelledby="dashboard-heading">
+    <section aria-labelledby="dashboard-heading" className="dashboard">
       <h2 id="dashboard-heading">{t.dashboard.heading}</h2>
       <label htmlFor="province">{t.dashboard.area}</label>{" "}
       <select id="province" value={province ?? ""} onChange={(event) => onProvince(event.target.value || null)}>
@@ -47,70 +71,19 @@ export function Dashboard({ apiKey, province, onProvince }: Props) {
       </select>
       {overview.status === "loading" && <p aria-live="polite">{t.loading}</p>}
       {overview.status === "error" && <p role="alert">{t.failed}: {overview.error.message}</p>}
-      {overview.status === "done" && <Figures overview={overview.data.overview} />}
-    </section>
-  );
-}
-
-function Figures({ overview }: { overview: OverviewQuery["overview"] }) {
-  const { t, number, year, date } = useI18n();
-  const { donations } = overview;
-  const figure = (value: number | string | null | undefined, suppressed: boolean) =>
-    suppressed || value == null ? <span className="withheld">{t.dashboard.withheld}</span> : number(value);
-  return (
-    <>
-      <p>
-        {t.dashboard.asOf}: <time dateTime={overview.asOf}>{date(overview.asOf)}</time>
-      </p>
-      <table data-figures="institutions">
-        <caption>{t.dashboard.byKind}</caption>
-        <thead>
-          <tr><th scope="col">{t.dashboard.kind}</th><th scope="col">{t.dashboard.count}</th></tr>
-        </thead>
-        <tbody>
-          {overview.institutionsByKind.map((row) => (
-            <tr key={row.kind} data-kind={row.kind}>
-              <th scope="row">{t.kinds[row.kind]}</th><td>{number(row.count)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr><th scope="row">{t.dashboard.total}</th><td>{number(overview.totals.institutions)}</td></tr>
-        </tfoot>
-      </table>
-      <table data-figures="donations">
-        <caption>{t.dashboard.donations}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t.dashboard.year}</th><th scope="col">{t.dashboard.amount}</th>
-            <th scope="col">{t.dashboard.gifts}</th><th scope="col">{t.dashboard.donors}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {donations.years.length === 0 && (
-            <tr><td colSpan={4}>{t.dashboard.noDonations}</td></tr>
-          )}
-          {donations.years.map((row) => (
-            <tr key={row.year} data-year={row.year}>
-              <th scope="row">{year(row.year)}</th>
-              <td>{figure(row.amount, row.suppressed)}</td>
-              <td>{figure(row.donations, row.suppressed)}</td>
-              <td>{figure(row.donors, row.suppressed)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row">{t.dashboard.total}</th>
-            <td>{figure(donations.amount, donations.suppressed)}</td>
-            <td>{figure(donations.donations, donations.suppressed)}</td>
-            <td />
-          </tr>
-        </tfoot>
-      </table>
-      {(donations.suppressed || donations.years.some((row) => row.suppressed)) && (
-        <p className="note">{t.dashboard.withheldNote}</p>
+      {overview.status === "done" && (
+        <>
+          <p>
+            {t.dashboard.asOf}: <time dateTime={overview.data.overview.asOf}>{date(overview.data.overview.asOf)}</time>
+          </p>
+          <Totals totals={overview.data.overview.totals} />
+          <Kinds rows={overview.data.overview.institutionsByKind} total={overview.data.overview.totals.institutions} />
+          <Domains rows={overview.data.overview.serviceDomains} />
+          <Services rows={overview.data.overview.services} />
+          <Donations donations={overview.data.overview.donations} />
+          <Licences data={overview.data} />
+        </>
       )}
-    </>
+    </section>
   );
 }

@@ -20,6 +20,13 @@ export interface Messages {
     heading: string; area: string; country: string; asOf: string; institutions: string; byKind: string;
     kind: string; count: string; total: string; donations: string; year: string; amount: string; gifts: string;
     donors: string; noDonations: string; withheld: string; withheldNote: string;
+    headline: string; councils: string; events: string; licences: string;
+    // ServiceDomain imported inline: the file's import line is shared with the other sections.
+    byDomain: string; domain: string; domains: Record<import("./gql/graphql").ServiceDomain, string>; capacity: string;
+    byService: string; service: string; offering: string;
+    expiring: string; window: string; days: string; until: string; soonest: string; institution: string;
+    licenceNumber: string; licenceType: string; expiresOn: string; daysLeft: string; noExpiring: string;
+    chart: string; inTable: string; largest: string;
   };
   kinds: Record<InstitutionKind, string>;
   nav: { label: string; dashboard: string; coverage: string };
