@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import gc
@@ -18,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 
 from graph_model import queries
 from graph_model.cache import VersionCache
+from graph_model.donation_disclosure import suppression
 from graph_model.enums import Label
 from graph_model.errors import HubError
 from graph_model.stores.base import GraphStore
@@ -73,7 +75,15 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             # A dead embedded server is restarted, whether this app started it or found it
             # running (hub/supervisor.py: one process per data folder holds the lease to).
             async with supervised(opened):
-                yield {"store": opened, "settings": settings, "cache": answers}
+                # The donation disclosure pattern takes seconds on a large graph and figures it
+                # protects are withheld until it is known: computed now, the first visitor to the
+                # dashboard sees them (graph_model/donation_disclosure.py).
+                warming = asyncio.create_task(suppression(opened, answers, settings.privacy_k))
+                warming.add_done_callback(lambda task: task.cancelled() or task.exception())
+                try:
+                    yield {"store": opened, "settings": settings, "cache": answers}
+                finally:
+                    warming.cancel()
         finally:
             await opened.close()
 
