@@ -9,7 +9,7 @@ script measures and prints; it asserts nothing and exits 0 whatever the figures.
 
 An empty data folder (a temporary one unless --data-dir) is seeded with `national` first
 (`hub seed --profile national`, about a minute); a planner key is made with `hub keys create`
-(note "benchmarks/web.py") and `hub serve` runs in a subprocess on a loopback port with every
+(note "benchmarks/web.py"; revoked at the end) and `hub serve` runs in a subprocess on a loopback port with every
 setting at its default (the app's files are served as they are built: the server does not compress).
 Debian's Chromium runs headless through Playwright with the tests' command line
 (tests/browser.py), one browser for the whole script and a fresh context (empty cache, empty
@@ -519,6 +519,10 @@ def main(args: argparse.Namespace, data_dir: Path) -> None:
         services = services_of(base, token)
         runs, version = asyncio.run(measure(base, token, services, args.runs))
     finally:
+        # The key was only for this script: revoked (through the running server's store) so that
+        # repeated runs leave no live keys behind.
+        subprocess.run([*HUB, "keys", "revoke", token.split("_")[1]], cwd=ROOT, env=env, capture_output=True,
+                       check=False)
         server.send_signal(signal.SIGTERM)  # serve stops the embedded server it started
         try:
             server.wait(60)
