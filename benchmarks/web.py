@@ -9,8 +9,9 @@ script measures and prints; it asserts nothing and exits 0 whatever the figures.
 
 An empty data folder (a temporary one unless --data-dir) is seeded with `national` first
 (`hub seed --profile national`, about a minute); a planner key is made with `hub keys create`
-(note "benchmarks/web.py"; revoked at the end) and `hub serve` runs in a subprocess on a loopback port with every
-setting at its default (the app's files are served as they are built: the server does not compress).
+(note "benchmarks/web.py"; revoked at the end) and `hub serve` runs in a subprocess on a loopback
+port with every setting at its default (the app's files are served as they are built: the server
+does not compress).
 Debian's Chromium runs headless through Playwright with the tests' command line
 (tests/browser.py), one browser for the whole script and a fresh context (empty cache, empty
 storage) for every page load; the key is put into sessionStorage before the app's scripts run, as
@@ -22,9 +23,9 @@ first ask computes it. One untimed warm-up visit (the app's default, the first s
 so that no run pays for the server's once-per-process reads or the OS's file cache. A run:
 
 1. `/` (the dashboard) in a fresh context, until its figures are shown: every response the page
-   had by then, by kind. JavaScript counts against the budget gzipped at level 9 (Python's zlib, as
-   `gzip -9` does within 0.2%; vite reports gzipped sizes too); what the server sent is recorded as
-   well (content-encoding and body bytes). CSS, fonts and GeoJSON are listed beside it, not counted.
+   had by then, by kind. JavaScript counts against the budget gzipped at level 9 (Python's zlib;
+   GNU `gzip -9` comes within 0.2%); what the server sent is recorded as well (content-encoding
+   and body bytes). CSS, fonts and GeoJSON are listed beside it, not counted.
 2. `/?view=coverage&service=S` in a fresh context: the same, until the map has drawn the answer's
    colours; and the map's first paint: in-page time (performance.now(), whose origin is the start of
    the navigation) when the frame holding the coloured shapes has been painted. The map sets a
@@ -35,17 +36,20 @@ so that no run pays for the server's once-per-process reads or the OS's file cac
    The server answers this first ask cold.
 3. In that page, the method changes ENHANCED -> TWO_STEP -> RATIO -> NEAREST -> ENHANCED, then the
    same cycle again: each from the `input` event of the `#method` select (in-page time) to the
-   painted frame of the new question's colours. The first ask of TWO_STEP, RATIO and NEAREST is a
+   painted frame of the new question's colours, committed after its /graphql answer arrived (the
+   render right after the choice already names the new question over the old colours: see
+   PAINTED_AFTER). The first ask of TWO_STEP, RATIO and NEAREST is a
    server cache miss; every later one (ENHANCED, asked at load, and the second cycle) is a hit, and
    the two are reported apart.
 4. `/?view=coverage&service=S` again in a fresh context: the first paint when the server has the
    answer cached (the browser's cache is empty again).
 
 Reported: p50 and p99 (with five runs, the slowest) of each, against its target; the files of each
-first view; where the first paint's time goes (in-page times of the document, the scripts, the
-outlines and the coverage answer arriving); console errors and warnings, CSP violations and requests
-to another host (expected: none). The load average is printed before and after: figures taken on a
-busy machine are not comparable (the machine this was written on has 2 cores).
+first view; where the first paint's and the method changes' time goes (in-page times of the
+document, the scripts, the outlines, the coverage question and its answer, the commit, the frame);
+console errors and warnings, CSP violations and requests
+to another host (expected: none). The load average is printed at the start and after each run:
+figures taken on a busy machine are not comparable (the machine this was written on has 2 cores).
 """
 
 from __future__ import annotations
@@ -139,7 +143,7 @@ ANSWERED = """(from) => performance.getEntriesByType("resource")
 # The painted frame of a method's colours committed after its answer arrived. Not the first change of
 # `data-question`: the render that follows the choice already names the new question while the shapes
 # still have the previous answer's colours (Coverage.tsx passes the new question with the old answer
-# until useQuery's loading state; the app's mark fires for it too), then the map goes blank and
+# until useQuery's loading state; the app's mark fires for it too), then the shapes turn grey until
 # the new colours come with the answer.
 PAINTED_AFTER = """([method, after]) => window.__bench.paints.find(
   (p) => JSON.parse(p.question)[0].method === method && p.committed >= after)"""
@@ -147,12 +151,9 @@ PAINTED_AFTER = """([method, after]) => window.__bench.paints.find(
 # What the page knew when the map was painted: the app's marks and the resource timings.
 TIMINGS = """() => ({
   marks: performance.getEntriesByName("hub:map-painted").map((m) => ({ at: m.startTime, question: m.detail })),
-  document: performance.getEntriesByType("navigation").map((n) => ({ responseEnd: n.responseEnd,
-    domContentLoaded: n.domContentLoadedEventEnd }))[0],
-  resources: performance.getEntriesByType("resource").map((r) => ({ url: r.name, type: r.initiatorType,
-    start: r.startTime, firstByte: r.responseStart, end: r.responseEnd, transfer: r.transferSize,
-    encoded: r.encodedBodySize,
-    decoded: r.decodedBodySize })),
+  document: { responseEnd: performance.getEntriesByType("navigation")[0].responseEnd },
+  resources: performance.getEntriesByType("resource").map((r) => ({
+    url: r.name, start: r.startTime, firstByte: r.responseStart, end: r.responseEnd })),
 })"""
 
 
@@ -163,7 +164,7 @@ class File:
     path: str
     kind: str  # js, css, font, geojson, html, graphql, other
     raw: int  # the body as the page got it, decoded
-    gzip9: int  # that body through gzip -9
+    gzip9: int  # that body gzipped at level 9
     encoding: str  # the content-encoding the server sent ("identity" when none)
     sent: int  # body bytes received (encoded, as sent)
 
@@ -287,12 +288,12 @@ class Visit:
             if urlsplit(url).netloc != host:
                 self.problems.append(f"request to another host: {url}")
 
-        page.on("response", answered)
-        page.on("request", lambda r: requested(r.url))
         def logged(message: ConsoleMessage) -> None:
             if message.type in ("error", "warning"):
                 self.problems.append(f"console {message.type}: {message.text}")
 
+        page.on("response", answered)
+        page.on("request", lambda r: requested(r.url))
         page.on("console", logged)
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         self.page = page
@@ -349,7 +350,10 @@ async def first_paint(browser: Browser, base: str, token: str, run: Run, url: st
         run.coverage_files = await visit.files()
         run.first_paint_cold_ms, run.first_paint_cold_mark_ms = paint["painted"], mark
         resources = [r for r in timings["resources"] if r["end"] <= paint["committed"]]
-        ends = lambda kind: max((r["end"] for r in resources if kind_of(r["url"], "") == kind), default=0.0)  # noqa: E731
+
+        def ends(kind: str) -> float:
+            return max((r["end"] for r in resources if kind_of(r["url"], "") == kind), default=0.0)
+
         answer = max((r for r in resources if kind_of(r["url"], "") == "graphql"), key=lambda r: r["end"])
         run.breakdown = {"document received": timings["document"]["responseEnd"],
                          "scripts received (last)": ends("js"), "outlines received (GeoJSON)": ends("geojson"),
@@ -420,7 +424,7 @@ def report(runs: list[Run]) -> dict[str, Any]:
         ("  dashboard figures painted", "ms", [r.dashboard_shown_ms for r in runs], None),
     ]
     table = Table(title=f"web app budgets on national, {len(runs)} runs (in-page time from navigation start)")
-    for heading in ("measure", "n", "p50", "p99/max", "min", "target", "met?"):
+    for heading in ("measure", "n", "p50", "p99/max", "min", "target", "met?"):  # KB: 1,000 bytes
         table.add_column(heading, justify="left" if heading == "measure" else "right")
     summary: dict[str, Any] = {}
     for name, unit, values, target in rows:
@@ -510,7 +514,7 @@ def main(args: argparse.Namespace, data_dir: Path) -> None:
     token = make_key(env)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log = data_dir.parent / f"{data_dir.name}-web-benchmark.log"
+    log = data_dir / "web-benchmark.log"  # hub serve's output
     started = time.perf_counter()
     server = serve(env, port, log)
     try:
