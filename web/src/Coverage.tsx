@@ -2,7 +2,7 @@
 // the map (unmet share, shortfall, ratio, accessibility) and at which level; then the map, its legend,
 // the selected area's detail and the underserved-areas table (the map's keyboard-usable equivalent).
 // Every choice is in the URL (url.ts). Loaded lazily (App.tsx).
-import { useMemo } from "react";
+import { useCallback, useDeferredValue, useMemo, useRef } from "react";
 import CoverageMap, { ATTRIBUTION } from "./CoverageMap";
 import { AreaDetail } from "./AreaDetail";
 import { CoverageTable, Download } from "./CoverageTable";
@@ -18,7 +18,9 @@ const Choices = graphql(`
   query CoverageChoices {
     services(first: 100, orderBy: KEY) { nodes { key nameFa nameEn } }
     targetGroups(first: 100, orderBy: KEY) { nodes { key nameFa nameEn } }
-    provinces(first: 100, orderBy: KEY) { nodes { key nameFa nameEn } }
+    provinces(first: 100, orderBy: KEY) {
+      nodes { key nameFa nameEn counties(first: 100) { nodes { key nameFa nameEn } } }
+    }
   }
 `);
 
@@ -29,14 +31,15 @@ const Coverage = graphql(`
       areas(first: 1000) {
         key provinceKey rank need capacity unlicensedCapacity reached target shortfall unmetShare
         ratio accessibility nearestKm withinReach
-        county { nameFa nameEn }
-        province { nameFa nameEn }
       }
     }
   }
 `);
 
 export type Area = CoverageQuery["coverage"]["areas"][number];
+/** A province's or county's names, by key: asked once with the view's choices, not with every answer
+ *  (the names of ~430 areas were a third of each answer's time on the server). */
+export type Names = ReadonlyMap<string, { nameFa: string; nameEn: string }>;
 
 export interface CoverageProps {
   apiKey: string;
@@ -74,6 +77,9 @@ export default function CoverageView({ apiKey, view, onChange, rights }: Coverag
   const measured = view.group ? `group:${view.group}` : service ? `service:${service}` : "";
   const name = (node: { nameFa: string; nameEn: string }) => (lang === "fa" ? node.nameFa : node.nameEn);
   const measures = measuresOf(view.method);
+  const names: Names = useMemo(() => new Map(choices.status === "done"
+    ? choices.data.provinces.nodes.flatMap((p) => [p, ...p.counties.nodes]).map((n) => [n.key, n] as const) : []),
+  [choices]);
 
   const choose = (value: string) => {
     const [kind, key] = value.split(":", 2);
@@ -144,7 +150,8 @@ export default function CoverageView({ apiKey, view, onChange, rights }: Coverag
       </div>
       {choices.status === "error" && <p role="alert">{t.failed}: {choices.error.message}</p>}
       {(view.group || service) && (
-        <Report apiKey={apiKey} question={questionOf(view, service)} view={view} onChange={onChange} rights={rights} />
+        <Report apiKey={apiKey} question={questionOf(view, service)} view={view} onChange={onChange} rights={rights}
+                names={names} />
       )}
     </section>
   );
@@ -175,18 +182,24 @@ function Committed({ id, label, value, size, placeholder, disabled, onCommit }: 
 
 interface ReportProps extends CoverageProps, Rights {
   question: CoverageQuestion;
+  names: Names;
 }
 
-function Report({ apiKey, question, view, onChange, rights }: ReportProps) {
+function Report({ apiKey, question, view, onChange, rights, names }: ReportProps) {
   const { t, lang, number, percent, date } = useI18n();
   const report = useQuery(apiKey, Coverage, { question });
-  const coverage = report.status === "done" ? report.data.coverage : null;
+  const answered = report.status === "done" ? report.data.coverage : null;
+  // The last answer is drawn while the next one loads (the map does not flash grey), and the map says
+  // which question its colours answer (`data-question`), not the one being asked.
+  const last = useRef<{ coverage: CoverageQuery["coverage"]; question: CoverageQuestion } | null>(null);
+  if (answered && last.current?.coverage !== answered) last.current = { coverage: answered, question };
+  const coverage = last.current?.coverage ?? null;
   const areas = useMemo(
     () => (coverage?.areas ?? []).filter((a) => !view.province || a.provinceKey === view.province),
     [coverage, view.province]);
   const scale = useMemo(() => scaleOf(view.measure, areas.map((a) => a[view.measure])), [areas, view.measure]);
   const planning = rights.includes("PLAN");
-  const whatIf = useWhatIf(apiKey, question, view, planning, coverage !== null);
+  const whatIf = useWhatIf(apiKey, question, view, planning, answered !== null);
   const answer = whatIf.answer?.status === "done" ? whatIf.answer.data : null;
   // While a what-if is shown the map draws its before or after figures, on the scale of the figures as they
   // are (its before report answers the same question), so the colours compare.
@@ -197,10 +210,17 @@ function Report({ apiKey, question, view, onChange, rights }: ReportProps) {
     [drawnAreas, scale, view.measure]);
   const drawnByKey = useMemo(() => new Map(drawnAreas.map((a) => [a.key, a])), [drawnAreas]);
   const byKey = useMemo(() => new Map(areas.map((a) => [a.key, a])), [areas]);
-  const nameOf = (area: Area) => {
-    const named = area.county ?? area.province;
+  const nameOf = useCallback((area: { key: string }) => {
+    const named = names.get(area.key);
     return named ? (lang === "fa" ? named.nameFa : named.nameEn) : area.key;
-  };
+  }, [names, lang]);
+  // The table (hundreds of rows) follows a choice after the map: it gets the view deferred, and props
+  // that change only with an answer, so a choice's first render and the map's repaint do not wait on it.
+  const tableView = useDeferredValue(view);
+  const latestChange = useRef(onChange);
+  latestChange.current = onChange;
+  const change = useCallback((patch: Partial<View>) => latestChange.current(patch), []);
+  const classOfArea = useCallback((area: Area) => scale.classOf(area[view.measure]), [scale, view.measure]);
   const format = (measure: Measure, value: number | null | undefined) =>
     value == null ? t.coverage.noData : measure === "unmetShare" ? percent(value, 1) : number(value, measure === "accessibility" ? 6 : 2);
   const describe = (key: string) => {
@@ -213,7 +233,7 @@ function Report({ apiKey, question, view, onChange, rights }: ReportProps) {
       <div className="map-and-side">
         <figure className="map-figure">
           <CoverageMap classes={coverage ? classes : new Map()} level={view.level} label={t.coverage.mapLabel}
-                       question={coverage ? JSON.stringify([question, view.measure, view.province,
+                       question={coverage ? JSON.stringify([last.current?.question, view.measure, view.province,
                          answer && [view.whatIf, view.whatIfNorm, whatIf.side]]) : ""}
                        selected={view.county} onSelect={(county) => onChange({ county })}
                        describe={describe} focus={view.province}
@@ -246,8 +266,8 @@ function Report({ apiKey, question, view, onChange, rights }: ReportProps) {
       {coverage && (
         <div className="underserved">
           <Download apiKey={apiKey} question={question} />
-          <CoverageTable areas={areas} view={view} onChange={onChange} nameOf={nameOf}
-                         classOf={(area) => scale.classOf(area[view.measure])} />
+          <CoverageTable areas={areas} view={tableView} onChange={change} nameOf={nameOf} names={names}
+                         classOf={classOfArea} />
         </div>
       )}
     </div>

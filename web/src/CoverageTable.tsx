@@ -1,8 +1,8 @@
 // The underserved-areas table beside the map (and its keyboard-usable equivalent): sortable by its columns
 // (the sort kept in the URL), a row and an area on the map select each other; and the CSV download of the
 // same question, fetched with the API key (a plain link could not send it) and saved with its HXL row.
-import { useMemo, useState } from "react";
-import type { Area, CoverageProps } from "./Coverage";
+import { memo, useMemo, useState } from "react";
+import type { Area, CoverageProps, Names } from "./Coverage";
 import type { CoverageQuestion } from "./gql/graphql";
 import { useI18n } from "./i18n";
 import { COLOURS } from "./measures";
@@ -72,28 +72,29 @@ export function Download({ apiKey, question }: { apiKey: string; question: Cover
 
 interface TableProps extends Omit<CoverageProps, "apiKey"> {
   areas: readonly Area[];
-  nameOf: (area: Area) => string;
+  nameOf: (area: { key: string }) => string;
+  names: Names;
   classOf: (area: Area) => number | null;
 }
 
-export function CoverageTable({ areas, view, onChange, nameOf, classOf }: TableProps) {
+export const CoverageTable = memo(function CoverageTable({ areas, view, onChange, nameOf, names, classOf }: TableProps) {
   const { t, lang, number, percent } = useI18n();
   const { column, descending } = parseSort(view.sort);
   const columns = COLUMNS.filter((c) => c !== "accessibility" || view.method === "TWO_STEP" || view.method === "ENHANCED");
   const [find, setFind] = useState("");
   const rows = useMemo(() => {
     const wanted = normalise(find);
-    const found = wanted ? areas.filter((a) => [a.county, a.province].some((named) => named &&
+    const found = wanted ? areas.filter((a) => [names.get(a.key), names.get(a.provinceKey)].some((named) => named &&
       (normalise(named.nameFa).includes(wanted) || normalise(named.nameEn).includes(wanted)))) : areas;
     return sortAreas(found, column, descending, nameOf);
   }, // (nameOf changes only with lang)
-  [areas, column, descending, lang, find]);
+  [areas, column, descending, lang, find, names]);
   const sortBy = (next: Column) => {
     const flip = next === column && !descending;
     onChange({ sort: next === "rank" && !flip ? null : `${flip ? "-" : ""}${next}` });
   };
   const select = (key: string) => onChange({ county: key });
-  const provinceName = (area: Area) => (area.province ? (lang === "fa" ? area.province.nameFa : area.province.nameEn) : "");
+  const provinceName = (area: Area) => nameOf({ key: area.provinceKey });
   const header = (col: Column) => (
     <th scope="col" key={col} aria-sort={col === column ? (descending ? "descending" : "ascending") : undefined}>
       <button type="button" className="sort" data-sort={col} onClick={() => sortBy(col)}>
@@ -156,4 +157,4 @@ export function CoverageTable({ areas, view, onChange, nameOf, classOf }: TableP
       </div>
     </>
   );
-}
+});
