@@ -31,6 +31,8 @@ from graph_model import api_keys
 from graph_model.stores.falkordb import FalkorStore
 from hub.app import create_app
 from hub.settings import Settings
+from seed.loader import load
+from seed.profiles import build
 from tests import browser
 from tests.test_api_coverage import build_coverage_world
 
@@ -360,5 +362,36 @@ async def test_a_clicked_county_shows_the_apis_figures_at_both_levels(store: Fal
         await expect(page.locator(".area-detail")).to_have_attribute("data-key", "IR-01")
         await page.screenshot(path=shots / "6-province-level.png", full_page=True)
 
+        no_trouble(served, seen)
+        assert await page.evaluate("window.__cspViolations") == []
+
+
+async def test_on_the_demo_the_table_draws_the_worst_served_first_and_all_on_demand(store: FalkorStore) -> None:
+    """On the demo's 429 counties the table draws the 50 worst served (the API's rank order) and a
+    button for the rest; a county ranked lower, clicked on the map, joins the rows selected; "show
+    all" draws every county in the API's order."""
+    await load(store, build("demo"))
+    _, viewer = await api_keys.create(store, "viewer", note="web demo table test")
+    expect = browser.expect()
+    async with (browser.serve(create_app(Settings(), store=store)) as served,
+                browser.chromium() as (page, seen)):
+        answer = await coverage(served.base, viewer, FIGURES, service="svc-home-rehab")
+        ranked = [a["key"] for a in sorted(answer["areas"], key=lambda a: a["rank"])]
+        assert len(ranked) > 400
+        await page.goto(served.base + "/?lang=en&view=coverage&service=svc-home-rehab")
+        await page.get_by_label("API key").fill(viewer)
+        await page.get_by_role("button", name="Sign in").click()
+        rows = page.locator("[data-figures=coverage] tbody tr")
+        await expect(rows).to_have_count(50)
+        assert await rows.evaluate_all("rows => rows.map(r => r.dataset.key)") == ranked[:50]
+        low = ranked[300]
+        await page.locator(f".map path[data-key='{low}']").click()
+        await expect(rows).to_have_count(51)
+        await expect(rows.last).to_have_attribute("data-key", low)
+        await expect(rows.last).to_have_attribute("aria-current", "true")
+        await page.get_by_role("button", name=f"Show all {len(ranked)} areas").click()
+        await expect(rows).to_have_count(len(ranked))
+        assert await rows.evaluate_all("rows => rows.map(r => r.dataset.key)") == ranked
+        await expect(page.locator("tr[aria-current=true]")).to_have_attribute("data-key", low)
         no_trouble(served, seen)
         assert await page.evaluate("window.__cspViolations") == []

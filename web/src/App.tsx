@@ -51,7 +51,7 @@ export function App() {
           {language.t.switchLanguage}
         </button>
       </header>
-      <main>
+      <main className={view.page === "coverage" ? "wide" : undefined}>
         {apiKey ? (
           <SignedIn apiKey={apiKey} onSignOut={signOut}>{(rights) => <>
             <nav aria-label={language.t.nav.label} className="views">

@@ -217,6 +217,7 @@ function Report({ apiKey, question, view, onChange, rights, names }: ReportProps
   // The table (hundreds of rows) follows a choice after the map: it gets the view deferred, and props
   // that change only with an answer, so a choice's first render and the map's repaint do not wait on it.
   const tableView = useDeferredValue(view);
+  const tableAreas = useDeferredValue(areas);
   const latestChange = useRef(onChange);
   latestChange.current = onChange;
   const change = useCallback((patch: Partial<View>) => latestChange.current(patch), []);
@@ -266,7 +267,7 @@ function Report({ apiKey, question, view, onChange, rights, names }: ReportProps
       {coverage && (
         <div className="underserved">
           <Download apiKey={apiKey} question={question} />
-          <CoverageTable areas={areas} view={tableView} onChange={change} nameOf={nameOf} names={names}
+          <CoverageTable areas={tableAreas} view={tableView} onChange={change} nameOf={nameOf} names={names}
                          classOf={classOfArea} />
         </div>
       )}

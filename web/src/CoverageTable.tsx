@@ -1,11 +1,15 @@
 // The underserved-areas table beside the map (and its keyboard-usable equivalent): sortable by its columns
 // (the sort kept in the URL), a row and an area on the map select each other; and the CSV download of the
 // same question, fetched with the API key (a plain link could not send it) and saved with its HXL row.
-import { memo, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import type { Area, CoverageProps, Names } from "./Coverage";
 import type { CoverageQuestion } from "./gql/graphql";
 import { useI18n } from "./i18n";
 import { COLOURS } from "./measures";
+
+/** Rows drawn until "show all" is pressed: laying out all ~430 rows was most of what a method change
+ *  cost the browser (benchmarks/README.md); the worst served come first, and a search shows every match. */
+const FIRST_ROWS = 50;
 
 const COLUMNS = ["rank", "county", "unmetShare", "need", "capacity", "reached", "shortfall", "ratio", "accessibility"] as const;
 type Column = (typeof COLUMNS)[number];
@@ -89,6 +93,25 @@ export const CoverageTable = memo(function CoverageTable({ areas, view, onChange
     return sortAreas(found, column, descending, nameOf);
   }, // (nameOf changes only with lang)
   [areas, column, descending, lang, find, names]);
+  const [all, setAll] = useState(false);
+  const cut = !all && !find && rows.length > FIRST_ROWS;
+  // The selected area is always among the rows drawn (after the first ones when it ranks lower).
+  const shown = useMemo(() => {
+    if (!cut) return rows;
+    const first = rows.slice(0, FIRST_ROWS);
+    const selected = rows.find((a) => a.key === view.county);
+    return selected && !first.includes(selected) ? [...first, selected] : first;
+  }, [rows, cut, view.county]);
+  // A selection made on the map scrolls its row into the table's own view (never the page).
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const row = box.current?.querySelector<HTMLElement>(`tr[data-key="${view.county}"]`);
+    if (!row || !box.current) return;
+    const { scrollTop, clientHeight } = box.current;
+    if (row.offsetTop < scrollTop || row.offsetTop + row.offsetHeight > scrollTop + clientHeight) {
+      box.current.scrollTop = row.offsetTop - clientHeight / 2;
+    }
+  }, [view.county, shown]);
   const sortBy = (next: Column) => {
     const flip = next === column && !descending;
     onChange({ sort: next === "rank" && !flip ? null : `${flip ? "-" : ""}${next}` });
@@ -113,7 +136,7 @@ export const CoverageTable = memo(function CoverageTable({ areas, view, onChange
         </label>{" "}
         <span aria-live="polite">{find && t.coverage.found(number(rows.length), number(areas.length))}</span>
       </p>
-      <div className="table-scroll" role="region" aria-labelledby="coverage-table-caption" tabIndex={0}>
+      <div className="table-scroll" role="region" aria-labelledby="coverage-table-caption" tabIndex={0} ref={box}>
         <table data-figures="coverage">
           <caption id="coverage-table-caption">
             {view.level === "PROVINCE" ? t.coverage.tableCaptionProvinces : t.coverage.tableCaption}
@@ -128,7 +151,7 @@ export const CoverageTable = memo(function CoverageTable({ areas, view, onChange
             </tr>
           </thead>
           <tbody>
-            {rows.map((area) => {
+            {shown.map((area) => {
               const cls = classOf(area);
               return (
                 <tr key={area.key} data-key={area.key} data-class={cls ?? "none"}
@@ -155,6 +178,13 @@ export const CoverageTable = memo(function CoverageTable({ areas, view, onChange
           </tbody>
         </table>
       </div>
+      {cut && (
+        <p>
+          <button type="button" className="show-all" onClick={() => setAll(true)}>
+            {t.coverage.showAll(number(rows.length))}
+          </button>
+        </p>
+      )}
     </>
   );
 });

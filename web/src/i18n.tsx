@@ -39,7 +39,7 @@ export interface Messages {
     levels: Record<CoverageLevel, string>; province: string; radius: string; asOf: string; asOfPlaceholder: string;
     norm: string; normNational: string; capacity: string; ratio: string; accessibility: string;
     tableCaptionProvinces: string; worstFirst: string; find: string;
-    found: (shown: string, all: string) => string;
+    found: (shown: string, all: string) => string; showAll: (all: string) => string;
   };
   detail: {
     need: string; capacity: string; unlicensedCapacity: string; reached: string; target: string; shortfall: string;
@@ -78,17 +78,29 @@ export function i18n(lang: Lang): I18n {
   const numbers = new Intl.NumberFormat(locale);
   const years = new Intl.NumberFormat(locale, { useGrouping: false });
   const dates = new Intl.DateTimeFormat(`${locale}-u-ca-persian`, { dateStyle: "long", timeZone: "UTC" });
+  // Formatters are made once per language and precision: making one per figure was most of the time a
+  // table of 430 counties took to render.
+  const decimals = memoised((digits: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: digits }));
+  const percents = memoised((digits: number) =>
+    new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: digits }));
   return {
     lang,
     dir: lang === "fa" ? "rtl" : "ltr",
     t: catalogues[lang],
     number: (value, fractionDigits = 0) =>
-      typeof value === "string" ? numbers.format(BigInt(value))
-        : new Intl.NumberFormat(locale, { maximumFractionDigits: fractionDigits }).format(value),
-    percent: (share, fractionDigits = 0) =>
-      new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: fractionDigits }).format(share),
+      typeof value === "string" ? numbers.format(BigInt(value)) : decimals(fractionDigits).format(value),
+    percent: (share, fractionDigits = 0) => percents(fractionDigits).format(share),
     year: (value) => years.format(value),
     date: (iso) => dates.format(new Date(`${iso}T00:00:00Z`)),
+  };
+}
+
+function memoised<Made>(make: (digits: number) => Made): (digits: number) => Made {
+  const made = new Map<number, Made>();
+  return (digits) => {
+    let found = made.get(digits);
+    if (found === undefined) made.set(digits, (found = make(digits)));
+    return found;
   };
 }
 

@@ -116,6 +116,7 @@ export const en: Messages = {
     tableCaptionProvinces: "Coverage by province",
     find: "Find a county or province",
     found: (shown, all) => `${shown} of ${all} areas`,
+    showAll: (all) => `Show all ${all} areas`,
     worstFirst: "worst served first",
     tableCaption: "Coverage by county",
     rank: "Rank",

@@ -116,6 +116,7 @@ export const fa: Messages = {
     tableCaptionProvinces: "پوشش به تفکیک استان",
     find: "جستجوی شهرستان یا استان",
     found: (shown, all) => `${shown} از ${all} محدوده`,
+    showAll: (all) => `نمایش همه ${all} محدوده`,
     worstFirst: "از کم‌برخوردارترین",
     tableCaption: "پوشش به تفکیک شهرستان",
     rank: "رتبه",
