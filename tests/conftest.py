@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import itertools
-import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from falkordb.asyncio import FalkorDB
 
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
-
-_graph_ids = itertools.count()
+from tests.stores import fresh_store
 
 
 @pytest.fixture(scope="session")
@@ -28,14 +24,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]
 @pytest.fixture
 async def store(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
     """A store on a graph no other test uses, deleted afterwards."""
-    client = FalkorDB(unix_socket_path=str(server.socket_path))
-    s = FalkorStore(client, f"test_{os.getpid()}_{next(_graph_ids)}", location=str(server.socket_path))
-    await s.ensure_schema()
-    try:
+    async with fresh_store(server) as s:
         yield s
-    finally:
-        await s.clear()
-        await s.close()
 
 
 @pytest.fixture

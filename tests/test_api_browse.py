@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-from falkordb.asyncio import FalkorDB
 
 from graph_model import filter_keys
 from graph_model.cypher import statement
@@ -23,8 +22,7 @@ from hub_client.enums import Direction, EventKind, InstitutionKind, InstitutionS
 from hub_client.exceptions import GraphQLClientGraphQLMultiError
 from hub_client.input_types import EventFilter, InstitutionFilter, LicenceFilter
 from hub.schema.lists import FILTER_DOCS
-from seed.loader import load
-from seed.profiles import build
+from tests.stores import fresh_store
 from tests.asgi import asgi_client
 
 ROUND_TRIPS = Path(__file__).with_name("round_trips.json")
@@ -36,15 +34,8 @@ TOP_DONOR = statement(
 
 @pytest.fixture(scope="module")
 async def demo(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
-    store = FalkorStore(FalkorDB(unix_socket_path=str(server.socket_path)), f"demo_{os.getpid()}",
-                        location=str(server.socket_path))
-    await store.ensure_schema()
-    await load(store, build("demo"))
-    try:
+    async with fresh_store(server, "demo") as store:
         yield store
-    finally:
-        await store.clear()
-        await store.close()
 
 
 @pytest.fixture

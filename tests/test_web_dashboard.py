@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from falkordb.asyncio import FalkorDB
 
 from graph_model import api_keys
 from graph_model.mutations import offer_service
@@ -36,8 +34,7 @@ from graph_model.stores.falkordb import FalkorStore
 from hub.analytics.overview import today_in_iran
 from hub.app import create_app
 from hub.settings import Settings
-from seed.loader import load
-from seed.profiles import build
+from tests.stores import fresh_store
 from tests import browser
 from tests.test_web_app import PERSIAN_DIGITS, world
 
@@ -167,15 +164,8 @@ async def tooltip_over(page: Any, section: str, x_share: float) -> str:
 
 @pytest.fixture
 async def demo(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
-    store = FalkorStore(FalkorDB(unix_socket_path=str(server.socket_path)), f"dash_demo_{os.getpid()}",
-                        location=str(server.socket_path))
-    await store.ensure_schema()
-    await load(store, build("demo"))
-    try:
+    async with fresh_store(server, "demo") as store:
         yield store
-    finally:
-        await store.clear()
-        await store.close()
 
 
 async def overview_of(base: str, key: str, province: str | None, lang: str) -> dict[str, Any]:
