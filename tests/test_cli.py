@@ -92,6 +92,10 @@ def test_serve_seeds_an_empty_store_and_answers(tmp_path: Path, repo_root: Path)
             if found is None:
                 time.sleep(0.3)  # the reader thread may not have reached that line yet
                 continue
+            answer = httpx.post(url, json={"query": "{ province(key: \"IR-06\") { nameFa } }"},
+                                headers={"Authorization": f"Bearer {found.group(1)}"}, timeout=5)
+            # orjson's UTF-8: Persian as it is, not \\uXXXX escapes
+            assert "خوزستان".encode() in answer.content and b"\\u" not in answer.content, answer.content
             body = httpx.post(url, json=query, headers={"Authorization": f"Bearer {found.group(1)}"},
                               timeout=5).json()
             break
@@ -107,6 +111,7 @@ def test_serve_seeds_an_empty_store_and_answers(tmp_path: Path, repo_root: Path)
     token = re.findall(r"hub_[0-9a-f]{12}_[A-Za-z0-9_-]+", output)[0]
     assert f"curl -H 'Authorization: Bearer {token}'" in output and url in output
     assert f"GraphiQL ({url}): paste it in the API key field" in output
+    assert "POST /graphql" not in output, output  # no access log unless --access-log is given
     assert proc.returncode == 0, output
     assert not EmbeddedServer(tmp_path).ping(), "serve must stop the server it started"
 

@@ -214,8 +214,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
                   f"GraphiQL at [bold]http://{args.host}:{args.port}/graphql[/]")
         # This process owns the server: it restarts it if it dies (hub/supervisor.py).
         with Supervisor(server).in_thread() if server is not None else contextlib.nullcontext():
+            # loop and http "auto": uvloop and httptools (uvicorn[standard]) when installed; a line
+            # per request only when asked (--access-log): writing it cost the event loop's time.
             uvicorn.run("hub.app:app_from_env", factory=True, host=args.host, port=args.port,
-                        workers=args.workers, log_level="info",
+                        workers=args.workers, log_level="info", loop="auto", http="auto",
+                        access_log=args.access_log,
                         # uvicorn would believe X-Forwarded-For from 127.0.0.1; the hub decides which
                         # proxies to believe itself (HUB_TRUSTED_PROXIES, hub.http.rate_limit)
                         proxy_headers=False)
@@ -232,6 +235,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--workers", type=int, default=1)
+    s.add_argument("--access-log", action="store_true", help="log a line per request (off by default)")
     s.set_defaults(run=cmd_serve)
     s = sub.add_parser("seed", help="load a profile (idempotent: loading twice changes nothing)")
     s.add_argument("--profile", choices=["demo", "national"], default="demo")

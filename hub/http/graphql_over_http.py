@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -95,6 +96,11 @@ class HubGraphQL(GraphQL[Context, None]):
     """strawberry's ASGI view with the conventions above; one per app, the context per request.
     Several of the methods overridden are not documented hooks: hub.strawberry_compat.VIEW_HOOKS
     lists them, and its test checks strawberry still has them with these parameters."""
+
+    def encode_json(self, data: object) -> bytes:
+        """Responses in UTF-8 by orjson: Persian text as it is, not \\uXXXX (a third of the bytes),
+        and several times faster than the standard library's encoder."""
+        return orjson.dumps(data)
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         state = request.state
