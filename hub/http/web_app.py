@@ -9,11 +9,13 @@ operation; the app asks /graphql with the key the user pastes.
 
 The app's Content-Security-Policy is stricter than the hub's default (hub.http.headers, which
 lets GraphiQL's inline script and styles run): everything from the hub's own origin, no inline
-script or style, no ``data:`` URLs, no framing.
+script or style, no ``data:`` URLs, no framing. The assets are sent gzipped to browsers that accept
+it (the font, already compressed, gains nothing but costs little).
 """
 
 from __future__ import annotations
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -58,5 +60,8 @@ class HashedAssets(StaticFiles):
 
 def routes() -> list[BaseRoute]:
     # check_dir=False: a checkout without the build still starts (the assets then answer 404).
+    # gzip for browsers that ask (all do): the map view's first load falls from ~1 MB (604 KB of
+    # outlines, 336 KB of JavaScript) to ~0.3 MB, which counts on a province office's line.
+    assets = HashedAssets(directory=BUILD / "assets", check_dir=False)
     return [Route(INDEX, index, methods=["GET", "HEAD"], name="app"),
-            Mount(ASSETS, app=HashedAssets(directory=BUILD / "assets", check_dir=False), name="app-assets")]
+            Mount(ASSETS, app=GZipMiddleware(assets, minimum_size=1024, compresslevel=6), name="app-assets")]
