@@ -259,7 +259,9 @@ function Report({ apiKey, question, view, onChange, rights, names }: ReportProps
                         onSelect={(county) => onChange({ county: view.level === "PROVINCE" ? county.slice(0, 5) : county })} />
           )}
           {planning && (
-            <WhatIfPanel apiKey={apiKey} question={question} view={view} onChange={onChange} whatIf={whatIf}
+            // (a county the answer does not name, say from a mistyped link, is offered to no change)
+            <WhatIfPanel apiKey={apiKey} question={question} onChange={onChange} whatIf={whatIf}
+                         view={view.county && !byKey.has(view.county) ? { ...view, county: null } : view}
                          nameOf={(key) => (byKey.has(key) ? nameOf(byKey.get(key)!) : key)} />
           )}
         </div>
