@@ -162,3 +162,21 @@ async def assert_accessible(page: Any, where: str) -> None:
     """Fail, naming ``where`` and each node, when axe finds a serious or critical violation in ``page``."""
     blocking = [v for v in await axe(page) if v["impact"] in BLOCKING]
     assert not blocking, f"accessibility violations on {where}:\n{described(blocking)}"
+
+
+async def sign_in(page: Any, url: str, key: str) -> None:
+    """Open ``url`` (its ``lang=en`` or not says the sign-in page's language) and sign in with ``key``."""
+    english = "lang=en" in url
+    await page.goto(url)
+    await page.get_by_label("API key" if english else "کلید API").fill(key)
+    await page.get_by_role("button", name="Sign in" if english else "ورود").click()
+
+
+def assert_no_trouble(base: str, seen: Recorded, *, console: Sequence[str] = ()) -> None:
+    """The page fetched nothing from a host but ``base``'s, threw nothing, and logged no error or
+    warning but the ``console`` lines expected."""
+    foreign = [url for _, url, _ in seen.requests if not url.startswith(base + "/")]
+    assert not foreign, foreign
+    assert not seen.errors, seen.errors
+    logged = [text for kind, text in seen.console if kind in ("error", "warning")]
+    assert logged == list(console), logged

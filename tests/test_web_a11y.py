@@ -36,11 +36,7 @@ REFUSED = "Failed to load resource: the server responded with a status of 401 (U
 def clean(page_record: browser.Recorded, base: str, *, refused: int = 0) -> None:
     """The page fetched nothing from another host and logged no error or warning but Chromium's own line
     for each of the ``refused`` keys' answers."""
-    foreign = [url for _, url, _ in page_record.requests if not url.startswith(base + "/")]
-    assert not foreign, foreign
-    assert not page_record.errors, page_record.errors
-    logged = [text for kind, text in page_record.console if kind in ("error", "warning")]
-    assert logged == [REFUSED] * refused, logged
+    browser.assert_no_trouble(base, page_record, console=[REFUSED] * refused)
 
 
 async def test_every_view_passes_axe(store: FalkorStore) -> None:

@@ -161,10 +161,7 @@ async def test_a_viewer_signs_in_and_sees_the_apis_figures(store: FalkorStore, t
         await page.screenshot(path=shots / "4-dashboard-province-en.png", full_page=True)
         await browser.assert_accessible(page, "a province's dashboard in English")
 
-        foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
-        assert not foreign, foreign
-        assert not seen.errors, seen.errors
-        assert not [text for kind, text in seen.console if kind in ("error", "warning")], seen.console
+        browser.assert_no_trouble(served.base, seen)
         assert await page.evaluate("window.__cspViolations") == []
         sent = [headers.get("authorization") for _, url, headers in seen.requests if url == served.base + "/graphql"]
         assert sent and set(sent) == {f"Bearer {viewer}"}  # every API call carried the key, nothing else did

@@ -180,17 +180,7 @@ async def overview_of(base: str, key: str, province: str | None, lang: str) -> d
 
 async def sign_in(page: Any, base: str, key: str, path: str = "/") -> None:
     await page.set_viewport_size({"width": 1280, "height": 900})
-    await page.goto(base + path)
-    await page.get_by_label("کلید API").fill(key)
-    await page.get_by_role("button", name="ورود").click()
-
-
-def quiet(seen: Any, base: str) -> None:
-    """Nothing fetched from another host, no error or warning logged."""
-    foreign = [url for _, url, _ in seen.requests if not url.startswith(base + "/")]
-    assert not foreign, foreign
-    assert not seen.errors, seen.errors
-    assert not [text for kind, text in seen.console if kind in ("error", "warning")], seen.console
+    await browser.sign_in(page, base + path, key)
 
 
 async def test_the_dashboard_charts_and_tables_show_the_apis_figures(store: FalkorStore, tmp_path: Path) -> None:
@@ -250,7 +240,7 @@ async def test_the_dashboard_charts_and_tables_show_the_apis_figures(store: Falk
         await page.mouse.move(0, 0)
         await page.screenshot(path=shots / "4-country-en.png", full_page=True)
 
-        quiet(seen, served.base)
+        browser.assert_no_trouble(served.base, seen)
         assert await page.evaluate("window.__cspViolations") == []
 
 
@@ -277,5 +267,5 @@ async def test_khuzestan_in_the_demo(demo: FalkorStore, tmp_path: Path) -> None:
         await page.screenshot(path=shots / "2-khuzestan-en.png", full_page=True)
         for section in SECTIONS:
             await page.locator(f"[data-section={section}]").screenshot(path=shots / f"2-khuzestan-en-{section}.png")
-        quiet(seen, served.base)
+        browser.assert_no_trouble(served.base, seen)
         assert await page.evaluate("window.__cspViolations") == []

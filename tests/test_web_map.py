@@ -66,15 +66,6 @@ async def coverage(base: str, key: str, query: str, **question: Any) -> dict[str
     return dict(body["data"]["coverage"])
 
 
-def no_trouble(served: browser.Served, seen: browser.Recorded) -> None:
-    """Nothing fetched from another host, no uncaught error, no console error or warning."""
-    foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
-    assert not foreign, foreign
-    assert not seen.errors, seen.errors
-    logged = [text for kind, text in seen.console if kind in ("error", "warning")]
-    assert not logged, logged
-
-
 def class_of(share: float) -> int:
     return next((i for i, upper in enumerate(BREAKS) if share < upper), len(BREAKS) - 1)
 
@@ -102,9 +93,7 @@ async def test_the_coverage_map_draws_the_apis_classes(store: FalkorStore, tmp_p
             assert dict(tabled) == want
             return dict(await page.evaluate(f"({DRAWN})()"))
 
-        await page.goto(served.base + "/")
-        await page.get_by_label("کلید API").fill(viewer)
-        await page.get_by_role("button", name="ورود").click()
+        await browser.sign_in(page, served.base + "/", viewer)
         await page.get_by_role("button", name="نقشه پوشش").click()
         assert page.url == served.base + "/?view=coverage"
         await expect(page.get_by_label("روش")).to_have_value("ENHANCED")
@@ -136,7 +125,7 @@ async def test_the_coverage_map_draws_the_apis_classes(store: FalkorStore, tmp_p
         await expect(page.get_by_label("Method")).to_have_value("RATIO")
         await shows(ratio)
 
-        no_trouble(served, seen)
+        browser.assert_no_trouble(served.base, seen)
         assert await page.evaluate("window.__cspViolations") == []
 
 
@@ -164,9 +153,7 @@ async def test_the_underserved_table_sorts_selects_and_downloads(store: FalkorSt
             return [a["key"] for a in sorted(areas, key=lambda a: ((-1 if descending else 1) * a[field], a["rank"]))]
 
         base = served.base + "/?lang=en&view=coverage&service=svc-home&method=RATIO"
-        await page.goto(served.base + "/?view=coverage&service=svc-home&method=RATIO&lang=en")
-        await page.get_by_label("API key").fill(viewer)
-        await page.get_by_role("button", name="Sign in").click()
+        await browser.sign_in(page, served.base + "/?view=coverage&service=svc-home&method=RATIO&lang=en", viewer)
         await expect(rows).to_have_count(len(areas))
         assert await order() == sorted_by("rank")
         assert len(set(sorted_by("shortfall"))) > 1 and sorted_by("shortfall") != sorted_by("rank")
@@ -227,7 +214,7 @@ async def test_the_underserved_table_sorts_selects_and_downloads(store: FalkorSt
         exports = [url for _, url, _ in seen.requests if "/export/" in url]
         assert exports == [served.base + "/export/coverage.csv?service=svc-home&method=RATIO&level=COUNTY"], exports
 
-        no_trouble(served, seen)
+        browser.assert_no_trouble(served.base, seen)
         assert await page.evaluate("window.__cspViolations") == []
 
 
@@ -264,9 +251,7 @@ async def test_a_clicked_county_shows_the_apis_figures_at_both_levels(store: Fal
             return await coverage(served.base, viewer, query, service="svc-care", **question)
 
         base = served.base + "/?lang=en&view=coverage&service=svc-care&method=TWO_STEP"
-        await page.goto(base)
-        await page.get_by_label("API key").fill(viewer)
-        await page.get_by_role("button", name="Sign in").click()
+        await browser.sign_in(page, base, viewer)
         await page.wait_for_selector(".map[data-ready=true]")
 
         # Radius, then the day as a planner types it: Solar Hijri in Persian digits (1405/09/02 = 2026-11-23).
@@ -362,7 +347,7 @@ async def test_a_clicked_county_shows_the_apis_figures_at_both_levels(store: Fal
         await expect(page.locator(".area-detail")).to_have_attribute("data-key", "IR-01")
         await page.screenshot(path=shots / "6-province-level.png", full_page=True)
 
-        no_trouble(served, seen)
+        browser.assert_no_trouble(served.base, seen)
         assert await page.evaluate("window.__cspViolations") == []
 
 
@@ -378,9 +363,7 @@ async def test_on_the_demo_the_table_draws_the_worst_served_first_and_all_on_dem
         answer = await coverage(served.base, viewer, FIGURES, service="svc-home-rehab")
         ranked = [a["key"] for a in sorted(answer["areas"], key=lambda a: a["rank"])]
         assert len(ranked) > 400
-        await page.goto(served.base + "/?lang=en&view=coverage&service=svc-home-rehab")
-        await page.get_by_label("API key").fill(viewer)
-        await page.get_by_role("button", name="Sign in").click()
+        await browser.sign_in(page, served.base + "/?lang=en&view=coverage&service=svc-home-rehab", viewer)
         rows = page.locator("[data-figures=coverage] tbody tr")
         await expect(rows).to_have_count(50)
         assert await rows.evaluate_all("rows => rows.map(r => r.dataset.key)") == ranked[:50]
@@ -393,5 +376,5 @@ async def test_on_the_demo_the_table_draws_the_worst_served_first_and_all_on_dem
         await expect(rows).to_have_count(len(ranked))
         assert await rows.evaluate_all("rows => rows.map(r => r.dataset.key)") == ranked
         await expect(page.locator("tr[aria-current=true]")).to_have_attribute("data-key", low)
-        no_trouble(served, seen)
+        browser.assert_no_trouble(served.base, seen)
         assert await page.evaluate("window.__cspViolations") == []

@@ -121,9 +121,7 @@ async def test_a_planner_runs_what_ifs_and_nothing_is_written(store: FalkorStore
             await page.wait_for_function(f"key => ({FILL})(key) === {COLOURS[cls]!r}", arg=county, timeout=10_000)
 
         base = served.base + "/?lang=en&view=coverage&province=IR-00"
-        await page.goto(base)
-        await page.get_by_label("API key").fill(planner)
-        await page.get_by_role("button", name="Sign in").click()
+        await browser.sign_in(page, base, planner)
         await expect(page.get_by_role("heading", name="What-if")).to_be_visible()
         await expect(page.get_by_text("Nothing is written")).to_be_visible()
         await page.wait_for_selector(".map[data-ready=true]")
@@ -233,11 +231,7 @@ async def test_a_planner_runs_what_ifs_and_nothing_is_written(store: FalkorStore
         await expect(page.locator(".what-if-changes li")).to_have_text(["Close inst-3 Remove"])
         await page.screenshot(path=shots / "6-refused.png", full_page=True)
 
-        foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
-        assert not foreign, foreign
-        assert not seen.errors, seen.errors
-        logged = [text for kind, text in seen.console if kind in ("error", "warning")]
-        assert not logged, logged
+        browser.assert_no_trouble(served.base, seen)
         assert await page.evaluate("window.__cspViolations") == []
     assert await current(store) == version and await queries.node_counts(store) == counts
 
@@ -255,9 +249,8 @@ async def test_a_viewer_sees_no_what_if(store: FalkorStore, tmp_path: Path) -> N
                                      json={"query": PLAIN, "variables": {"question": QUESTION}})
         plain = {a["key"]: class_of(a["unmetShare"]) for a in answer.json()["data"]["coverage"]["areas"]}
         # A what-if URL opened with a viewer's key: the plain map, and no trace of the panel.
-        await page.goto(served.base + "/?lang=en&view=coverage&province=IR-00&county=IR-00-0003&add=IR-00-0003:200")
-        await page.get_by_label("API key").fill(viewer)
-        await page.get_by_role("button", name="Sign in").click()
+        await browser.sign_in(page, served.base + "/?lang=en&view=coverage&province=IR-00&county=IR-00-0003"
+                              "&add=IR-00-0003:200", viewer)
         await expect(page.locator("[data-figures=coverage] tbody tr")).to_have_count(4)
         await page.wait_for_selector(".map[data-ready=true]")
         for key in ("IR-00-0001", "IR-00-0002", "IR-00-0003", "IR-00-0004"):
@@ -269,11 +262,7 @@ async def test_a_viewer_sees_no_what_if(store: FalkorStore, tmp_path: Path) -> N
         assert await page.get_by_text("What-if").count() == 0
         await page.screenshot(path=tmp_path / "screenshots" / "viewer.png", full_page=True)
         assert posted and not [body for body in posted if "coverageWhatIf" in body]  # nor asked for
-        foreign = [url for _, url, _ in seen.requests if not url.startswith(served.base + "/")]
-        assert not foreign, foreign
-        assert not seen.errors, seen.errors
-        logged = [text for kind, text in seen.console if kind in ("error", "warning")]
-        assert not logged, logged
+        browser.assert_no_trouble(served.base, seen)
         assert await page.evaluate("window.__cspViolations") == []
 
 
