@@ -43,10 +43,11 @@ async def test_the_page_and_assets_carry_cache_and_security_headers(store: Falko
     assert assets and all(a.status_code == 200 for a in assets)
     assert {a.headers["cache-control"] for a in assets} == {"public, max-age=31536000, immutable"}
     # Scripts, styles and outlines travel gzipped (httpx asks for gzip and undoes it): smaller by far.
-    for a in assets:
-        if a.url.path.endswith((".js", ".css", ".geojson")) and len(a.content) > 1024:
-            assert a.headers.get("content-encoding") == "gzip", a.url
-            assert a.num_bytes_downloaded < len(a.content) / 2, a.url
+    compressible = [a for a in assets if a.url.path.endswith((".js", ".css", ".geojson")) and len(a.content) > 1024]
+    assert len(compressible) >= 4, [a.url.path for a in assets]  # scripts, styles, both outlines
+    for a in compressible:
+        assert a.headers.get("content-encoding") == "gzip", a.url
+        assert a.num_bytes_downloaded < len(a.content) / 2, a.url
     assert missing.status_code == 404 and "immutable" not in missing.headers.get("cache-control", "")
     for response in (page, *assets):
         assert response.headers["content-security-policy"] == web_app.CONTENT_SECURITY_POLICY
