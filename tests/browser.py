@@ -91,9 +91,28 @@ def _playwright() -> Any:
     return playwright.async_api
 
 
+WAIT_S = 30  # how long a test waits for the page before failing: a busy machine is slow, not wrong
+
+
 def expect() -> Any:
-    """Playwright's ``expect`` (assertions that wait), imported only by the tests that drive a browser."""
-    return _playwright().expect
+    """Playwright's ``expect`` (assertions that wait, up to WAIT_S), imported only by the tests that drive
+    a browser."""
+    expect = _playwright().expect
+    expect.set_options(timeout=WAIT_S * 1000)
+    return expect
+
+
+async def settled(elements: Any, script: str, want: Any) -> Any:
+    """What ``script`` gives over the elements of the ``elements`` locator once it equals ``want`` (or
+    ``want(it)`` is true, for a function), waiting up to WAIT_S while the page redraws; else the last
+    thing it gave, for the caller's assertion to show."""
+    done = want if callable(want) else (lambda got: got == want)
+    deadline = asyncio.get_running_loop().time() + WAIT_S
+    while True:
+        got = await elements.evaluate_all(script)
+        if done(got) or asyncio.get_running_loop().time() > deadline:
+            return got
+        await asyncio.sleep(0.05)
 
 
 @contextlib.asynccontextmanager
@@ -110,6 +129,7 @@ async def chromium(extra_args: Sequence[str] = ()) -> AsyncIterator[tuple[Any, R
                                                    headless=True)
         try:
             context = await browser.new_context()
+            context.set_default_timeout(2 * WAIT_S * 1000)
             page = await context.new_page()
             await page.add_init_script(RECORD_CSP_VIOLATIONS)
             page.on("request", lambda r: recorded.requests.append((r.method, r.url, r.headers)))

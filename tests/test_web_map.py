@@ -89,8 +89,7 @@ async def test_the_coverage_map_draws_the_apis_classes(store: FalkorStore, tmp_p
                 arg={"keys": CHECKED, "classes": want}, timeout=10_000)
             rows = page.locator("[data-figures=coverage] tbody tr")
             await expect(rows).to_have_count(len(want))
-            tabled = await rows.evaluate_all("rows => rows.map(r => [r.dataset.key, Number(r.dataset.class)])")
-            assert dict(tabled) == want
+            assert dict(await browser.settled(rows, CLASSES, lambda got: dict(got) == want)) == want
             return dict(await page.evaluate(f"({DRAWN})()"))
 
         await browser.sign_in(page, served.base + "/", viewer)
@@ -131,6 +130,8 @@ async def test_the_coverage_map_draws_the_apis_classes(store: FalkorStore, tmp_p
 
 FIGURES = """query ($question: CoverageQuestion!) { coverage(question: $question) {
   areas(first: 1000) { key rank need reached shortfall unmetShare } } }"""
+KEYS = "rows => rows.map(r => r.dataset.key)"
+CLASSES = "rows => rows.map(r => [r.dataset.key, Number(r.dataset.class)])"
 SELECTED_ON_MAP = """key => document.querySelector(".map").dataset.selected === key
   && document.querySelectorAll(".map .selected-outline").length === 1"""
 
@@ -146,8 +147,9 @@ async def test_the_underserved_table_sorts_selects_and_downloads(store: FalkorSt
                                                       method="RATIO"))["areas"]
         rows = page.locator("[data-figures=coverage] tbody tr")
 
-        async def order() -> list[str]:
-            return list(await rows.evaluate_all("rows => rows.map(r => r.dataset.key)"))
+        async def in_order(keys: list[str]) -> None:
+            """The table shows these rows in this order (it redraws a moment after the URL changes)."""
+            assert await browser.settled(rows, KEYS, keys) == keys
 
         def sorted_by(field: str, descending: bool = False) -> list[str]:
             return [a["key"] for a in sorted(areas, key=lambda a: ((-1 if descending else 1) * a[field], a["rank"]))]
@@ -155,7 +157,7 @@ async def test_the_underserved_table_sorts_selects_and_downloads(store: FalkorSt
         base = served.base + "/?lang=en&view=coverage&service=svc-home&method=RATIO"
         await browser.sign_in(page, served.base + "/?view=coverage&service=svc-home&method=RATIO&lang=en", viewer)
         await expect(rows).to_have_count(len(areas))
-        assert await order() == sorted_by("rank")
+        await in_order(sorted_by("rank"))
         assert len(set(sorted_by("shortfall"))) > 1 and sorted_by("shortfall") != sorted_by("rank")
 
         # Sorting: a click on a header, again for descending; Enter on a header; the URL keeps it.
@@ -163,15 +165,15 @@ async def test_the_underserved_table_sorts_selects_and_downloads(store: FalkorSt
         await shortfall.click()
         await expect(page.locator("th[aria-sort=ascending] button[data-sort=shortfall]")).to_have_count(1)
         assert page.url == base + "&sort=shortfall"
-        assert await order() == sorted_by("shortfall")
+        await in_order(sorted_by("shortfall"))
         await shortfall.click()
         assert page.url == base + "&sort=-shortfall"
         await expect(page.locator("th[aria-sort=descending]")).to_have_count(1)
-        assert await order() == sorted_by("shortfall", descending=True)
+        await in_order(sorted_by("shortfall", descending=True))
         await page.locator("button[data-sort=unmetShare]").focus()
         await page.keyboard.press("Enter")
         assert page.url == base + "&sort=unmetShare"
-        assert await order() == sorted_by("unmetShare")
+        await in_order(sorted_by("unmetShare"))
         await page.screenshot(path=shots / "3-table-sorted.png", full_page=True)
 
         # Selection: a row clicked, a row entered, a county clicked on the map.
@@ -325,8 +327,13 @@ async def test_a_clicked_county_shows_the_apis_figures_at_both_levels(store: Fal
         await expect(page.locator("[data-figures=coverage] caption")).to_contain_text("Coverage by county")
         await expect(rows).to_have_count(len(report["areas"]))
         shortfall = {a["key"]: a["shortfall"] for a in report["areas"]}
-        classes = dict(await rows.evaluate_all("rows => rows.map(r => [r.dataset.key, Number(r.dataset.class)])"))
         ordered = sorted(shortfall, key=lambda k: shortfall[k])
+
+        def monotone(got: list[list[Any]]) -> bool:
+            classes = dict(got)
+            return [classes[k] for k in ordered] == sorted(classes[k] for k in ordered)
+
+        classes = dict(await browser.settled(rows, CLASSES, monotone))
         assert [classes[k] for k in ordered] == sorted(classes[k] for k in ordered), (shortfall, classes)
         assert len(set(classes.values())) > 1
 
@@ -336,7 +343,7 @@ async def test_a_clicked_county_shows_the_apis_figures_at_both_levels(store: Fal
         provinces = await api(PROVINCES, method="TWO_STEP", radiusKm=100, asOf="2026-11-23", level="PROVINCE")
         await expect(page.locator(".map[data-level=PROVINCE] path.area")).to_have_count(31)
         await expect(rows).to_have_count(2)
-        tabled = await rows.evaluate_all("rows => rows.map(r => r.dataset.key)")
+        tabled = await rows.evaluate_all(KEYS)
         assert sorted(tabled) == sorted(a["key"] for a in provinces["areas"]) == ["IR-00", "IR-01"]
         worst = max(provinces["areas"], key=lambda a: a["shortfall"])
         best = min(provinces["areas"], key=lambda a: a["shortfall"])
@@ -366,7 +373,7 @@ async def test_on_the_demo_the_table_draws_the_worst_served_first_and_all_on_dem
         await browser.sign_in(page, served.base + "/?lang=en&view=coverage&service=svc-home-rehab", viewer)
         rows = page.locator("[data-figures=coverage] tbody tr")
         await expect(rows).to_have_count(50)
-        assert await rows.evaluate_all("rows => rows.map(r => r.dataset.key)") == ranked[:50]
+        assert await rows.evaluate_all(KEYS) == ranked[:50]
         low = ranked[300]
         await page.locator(f".map path[data-key='{low}']").click()
         await expect(rows).to_have_count(51)
@@ -374,7 +381,7 @@ async def test_on_the_demo_the_table_draws_the_worst_served_first_and_all_on_dem
         await expect(rows.last).to_have_attribute("aria-current", "true")
         await page.get_by_role("button", name=f"Show all {len(ranked)} areas").click()
         await expect(rows).to_have_count(len(ranked))
-        assert await rows.evaluate_all("rows => rows.map(r => r.dataset.key)") == ranked
+        assert await rows.evaluate_all(KEYS) == ranked
         await expect(page.locator("tr[aria-current=true]")).to_have_attribute("data-key", low)
         browser.assert_no_trouble(served.base, seen)
         assert await page.evaluate("window.__cspViolations") == []
