@@ -83,6 +83,9 @@ class Settings:
     cors_origins: tuple[str, ...] = ()  # HUB_CORS_ORIGINS: comma-separated allowed origins
     introspection: bool | None = None  # HUB_INTROSPECTION; None: on unless production
     graphiql: bool | None = None  # HUB_GRAPHIQL; None: on unless production
+    # HUB_COMPILED: queries' objects completed by compiled plans (hub.execution.compiled); 0: by graphql-core
+    # field by field, as before (the same answers, slower: for comparison and as a way out)
+    compiled: bool = True
 
     def __post_init__(self) -> None:
         # Refused at start-up however the settings are made (from the environment or in code).
@@ -171,6 +174,7 @@ class Settings:
             cors_origins=tuple(o.strip() for o in env.get("HUB_CORS_ORIGINS", "").split(",") if o.strip()),
             introspection=switch("HUB_INTROSPECTION", None),
             graphiql=switch("HUB_GRAPHIQL", None),
+            compiled=bool(switch("HUB_COMPILED", True)),
         )
         settings = replace(settings, **overrides) if overrides else settings
         if settings.store not in STORES:

@@ -15,7 +15,8 @@ import pytest
 from graph_model.cypher import statement
 from graph_model.enums import Label, MetaLabel
 from graph_model.errors import HubError
-from graph_model.mutations import create_node
+from graph_model.mutations import create_node, record_donation
+from graph_model.mutations.relations import add_member
 from graph_model.queries import node_counts, rel_counts
 from graph_model.stores.falkordb import FalkorStore
 
@@ -79,3 +80,21 @@ async def build_world(store: FalkorStore) -> None:
     await create_node(store, Label.EVENT, {"key": "evt-1", "kind": "MAWKIB", "startsOn": "2024-08-20",
                                            "county": "IR-01-0001", "organiserInstitutions": ["inst-b"],
                                            **names("Mawkib")})
+
+
+SOLO = "solo-donor"  # the one individual donor of build_solo_world; its keys and its gifts' contain "solo"
+GIFTS = ("solo-gift", "solo-gift-evt")
+
+
+async def build_solo_world(store: FalkorStore) -> FalkorStore:
+    """build_world with one individual donor (SOLO) giving to inst-a and evt-1 and sitting on
+    council-1, beside a company gift to inst-a: what a role without the personal right must not see."""
+    await build_world(store)  # inst-a lies in IR-00-0001 (Markazi); evt-1 in Khuzestan; council-1 covers Markazi
+    await create_node(store, Label.DONOR, {"key": SOLO, "kind": "INDIVIDUAL", "province": "IR-00",
+                                           **names("Solo Person")})
+    await record_donation(store, donor=SOLO, amount=1_234_567, date="2024-01-01", institution="inst-a", key=GIFTS[0])
+    await record_donation(store, donor=SOLO, amount=7_654_321, date="2024-01-02", event="evt-1", key=GIFTS[1])
+    await record_donation(store, donor="donor-1", amount=5_000_000, date="2024-01-03", institution="inst-a",
+                          key="company-gift")
+    await add_member(store, "council-1", donor=SOLO)
+    return store

@@ -17,19 +17,14 @@ import httpx
 import pytest
 from strawberry.relay import to_base64
 
-from graph_model.enums import Label
-from graph_model.mutations import create_node, record_donation
-from graph_model.mutations.relations import add_member
 from graph_model.stores.falkordb import FalkorStore
 from hub.auth import policy
 from hub.auth.principal import RIGHTS, Right, Role
 from hub.schema import schema
 from hub.settings import Settings
 from tests.asgi import asgi_client
-from tests.builders import build_world, names
+from tests.builders import GIFTS, SOLO, build_solo_world
 
-SOLO = "solo-donor"  # the individual; every key below that names it or its gifts contains "solo"
-GIFTS = ("solo-gift", "solo-gift-evt")
 SEAT = f"council-1|Donor|{SOLO}"
 PERSONAL_ROLES = {role.value for role in Role if Right.PERSONAL in RIGHTS[role]}
 DONATIONS = "donations(first: 50) { totalCount nodes { key amount donor { key nameEn } } }"
@@ -77,15 +72,7 @@ SHOWN = ("donors", "individuals", "donations", "individualGifts", "donor", "gift
 
 @pytest.fixture
 async def solo_world(store: FalkorStore) -> FalkorStore:
-    await build_world(store)  # inst-a lies in IR-00-0001 (Markazi); evt-1 in Khuzestan; council-1 covers Markazi
-    await create_node(store, Label.DONOR, {"key": SOLO, "kind": "INDIVIDUAL", "province": "IR-00",
-                                           **names("Solo Person")})
-    await record_donation(store, donor=SOLO, amount=1_234_567, date="2024-01-01", institution="inst-a", key=GIFTS[0])
-    await record_donation(store, donor=SOLO, amount=7_654_321, date="2024-01-02", event="evt-1", key=GIFTS[1])
-    await record_donation(store, donor="donor-1", amount=5_000_000, date="2024-01-03", institution="inst-a",
-                          key="company-gift")
-    await add_member(store, "council-1", donor=SOLO)
-    return store
+    return await build_solo_world(store)
 
 
 def _client(store: FalkorStore, role: str) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import strawberry
 
@@ -28,6 +29,8 @@ class Context:
     # else, that the loaders and every reader of donor data take (hub.auth.visibility).
     visibility: Visibility = field(init=False)
     loaders: Loaders = field(init=False)
+    # What the compiled path did (hub.execution.compiled.Stats), set when a query runs compiled.
+    execution: Any = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.visibility = Visibility.of(self.principal, self.settings)

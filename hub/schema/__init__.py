@@ -10,6 +10,7 @@ from strawberry.types import ExecutionContext
 from strawberry.tools import merge_types
 
 from hub.auth import policy
+from hub.execution.compiled import CompiledExecution
 from hub.schema.audit import AuditQuery
 from hub.schema.browse import BrowseQuery
 from hub.schema.coverage import CoverageQuery
@@ -53,7 +54,8 @@ class HubSchema(strawberry.Schema):
 
 # Built once per process: strawberry's relay fields cannot be converted twice. The access policy
 # wraps its root fields once (hub.auth.policy); each app gets a copy with its settings' extensions.
-schema = HubSchema(query=Query, mutation=Mutation, extensions=extensions(Settings()), config=config())
+schema = HubSchema(query=Query, mutation=Mutation, extensions=extensions(Settings()), config=config(),
+                   execution_context_class=CompiledExecution)
 policy.enforce(schema)
 
 

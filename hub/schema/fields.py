@@ -154,9 +154,14 @@ def nested_list(name: str, description: str) -> Any:
     def convert(page: listing.Page) -> Connection[Any]:
         return connection(page, CONVERTERS[entity])
 
+    def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
+        req = _request(kw, context.settings.limits.page)
+        return settled(context.loaders.nested(name, req).load(root.key), convert)
+
     def resolve(root: Any, info: strawberry.Info, **kw: Any) -> Any:
-        req = _request(kw, info.context.settings.limits.page)
-        return settled(info.context.loaders.nested(name, req).load(root.key), convert)
+        return fast(root, info.context, kw)
+
+    resolve.fast = fast  # type: ignore[attr-defined]  # hub.execution.compiled calls it without an info
 
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]
         lambda loaders, rows, kw: loaders.nested(name, _request(kw, None)).load_many([r["key"] for r in rows]),
@@ -222,9 +227,14 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     def convert(row: dict[str, Any] | None) -> Any:
         return CONVERTERS[target](row) if row else None
 
-    def resolve(root: Any, info: strawberry.Info) -> Any:
+    def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
         key = getattr(root, key_attr)
-        return None if key is None else settled(loads(info.context.loaders).load(key), convert)
+        return None if key is None else settled(loads(context.loaders).load(key), convert)
+
+    def resolve(root: Any, info: strawberry.Info) -> Any:
+        return fast(root, info.context, {})
+
+    resolve.fast = fast  # type: ignore[attr-defined]
 
     prop = camel(key_attr)  # the attribute's name in a row of the object the field sits on
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]

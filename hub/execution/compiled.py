@@ -1,0 +1,339 @@
+"""Compiled completion: a query's objects built straight into the response, without graphql-core and
+strawberry resolving their fields one by one.
+
+A page of 100 institutions with their county, services and giving is some 2,800 fields. graphql-core
+completes each one (a resolve info, an argument lookup, a path, strawberry's resolver wrapper, a
+serializer call, an awaitable check): about half a request's time (benchmarks/README.md, issue 18).
+Here each object type and selection of the operation is compiled once per request into a ``Plan``:
+per response key, how its value is got and completed. Values are got the way the fields' own
+resolvers get them, through the same functions and the same per-request loaders (so the same
+statements, batched per level by the prefetch of hub.execution.loaders, and the same privacy,
+suppression, scopes and limits: those live in the loaders, the visibility and the checks run before
+execution), then serialized by the same GraphQL scalars and enums.
+
+How a field is got, decided once per field definition (``_kind``):
+- ``attr``: a field without a resolver (strawberry's basic field): the attribute;
+- ``call``: a resolver taking only the object (jalali twins, cursors, a connection's nodes/total);
+- ``fast``: a resolver that declares a context-level twin, ``resolve.fast(root, context, kwargs)``
+  (links, nested lists, giving: hub.schema.fields, hub.schema.entities), its arguments converted once;
+- ``id``: a Relay node's global id;
+- anything else (a resolver needing the resolve info, an interface or union, a field extension):
+  ``generic``, graphql-core's own ``execute_field`` for that field alone, objects below it compiled again.
+
+Anything unexpected in a compiled object (a resolver raising, a null in a non-null field, a scalar
+refusing a value) abandons the compiled answer of the outermost compiled object, drops the errors
+recorded meanwhile, and completes that object the ordinary way: the errors, their paths and the
+nulls are graphql-core's own (the object's fields are read again; reads have no side effects, and
+the loaders answer from their cache). Only queries are compiled; mutations run as before.
+``Settings.compiled`` (HUB_COMPILED=0) switches it off; tests/test_compiled.py proves both paths give
+the same bytes and counts what fell back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    GraphQLEnumType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+    OperationType,
+)
+from graphql.execution.execute import CollectedErrors
+from graphql.execution.values import get_argument_values
+from graphql.pyutils import Path, Undefined
+from strawberry import relay
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from hub.strawberry_compat import convert_arguments, resolver_function, strawberry_field
+
+Complete = Callable[[Any, Path], Any]  # a value and its path -> the response value, or an awaitable of it
+
+
+class Fallback(Exception):
+    """The compiled completion cannot give graphql-core's answer: complete the ordinary way."""
+
+
+@dataclass
+class Stats:
+    """What the compiled path did in one request (for tests and benchmarks)."""
+
+    objects: int = 0  # outermost objects answered compiled
+    fallbacks: int = 0  # outermost objects completed the ordinary way after a Fallback
+    generic: set[str] = field(default_factory=set)  # fields left to graphql-core (Type.field)
+
+
+class _Errors(CollectedErrors):
+    """graphql-core's error collection, with a way back to an earlier state (after a Fallback)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._paths: list[Path | None] = []
+
+    def add(self, error: Any, path: Path | None) -> None:
+        before = len(self._errors)
+        super().add(error, path)
+        if len(self._errors) > before:
+            self._paths.append(path)
+
+    def mark(self) -> int:
+        return len(self._errors)
+
+    def undo(self, mark: int) -> None:
+        for path in self._paths[mark:]:
+            self._error_positions.discard(path)
+        del self._errors[mark:], self._paths[mark:]
+
+
+_NODE_ID = relay.Node._id.__func__  # the resolver of every Node's `id` (a class method)
+_TYPENAME = relay.Node.resolve_typename.__func__  # type: ignore[attr-defined]  # its default: the type's GraphQL name
+
+
+def _kind(gql_field: Any) -> tuple[str, Any]:
+    """How a field definition's value is got (see the module's docstring), decided once per field."""
+    found = _KINDS.get(id(gql_field))
+    if found is None:
+        found = _KINDS[id(gql_field)] = (_classify(gql_field), gql_field)  # the field kept: ids stay unique
+    return found[0]
+
+
+_KINDS: dict[int, tuple[tuple[str, Any], Any]] = {}
+
+
+def _classify(gql_field: Any) -> tuple[str, Any]:
+    sf = strawberry_field(gql_field)
+    if sf is None or sf.extensions or getattr(sf, "permission_classes", None):
+        return ("generic", None)
+    if sf.base_resolver is None:
+        return ("attr", sf.python_name) if sf.default_resolver is getattr else ("generic", None)
+    function = resolver_function(gql_field)
+    fast = getattr(function, "fast", None)
+    if fast is not None:
+        return ("fast", fast)
+    if getattr(function, "__func__", None) is _NODE_ID:
+        return ("id", None)
+    resolver = sf.base_resolver
+    if (not resolver.arguments and resolver.info_parameter is None and not resolver.is_async
+            and len(resolver.signature.parameters) == 1):
+        return ("call", function)
+    return ("generic", None)
+
+
+class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's execution context, completing the objects of a query by compiled plans."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.collected_errors = _Errors()
+        context = self.context_value
+        settings = getattr(context, "settings", None)
+        self.compiling = (self.operation.operation is OperationType.QUERY and settings is not None
+                          and settings.compiled and hasattr(context, "loaders"))
+        self.stats = Stats()
+        if self.compiling:
+            context.execution = self.stats
+        self._plans: dict[Any, Plan] = {}
+
+    # -- the hook ------------------------------------------------------------------------
+    def complete_object_value(self, return_type: GraphQLObjectType, field_nodes: list[FieldNode], info: Any,
+                              path: Path, result: Any) -> Any:
+        if not self.compiling:
+            return super().complete_object_value(return_type, field_nodes, info, path, result)
+        plan = self.plan(return_type, field_nodes)
+        mark = self.collected_errors.mark()  # type: ignore[attr-defined]
+        try:
+            answer = plan.complete(result, path)
+        except Fallback:
+            return self._fallback(mark, return_type, field_nodes, info, path, result)
+        if not self.is_awaitable(answer):
+            self.stats.objects += 1
+            return answer
+
+        async def finish() -> Any:
+            try:
+                done = await answer
+            except Fallback:
+                late = self._fallback(mark, return_type, field_nodes, info, path, result)
+                return await late if self.is_awaitable(late) else late
+            self.stats.objects += 1
+            return done
+
+        return finish()
+
+    def _fallback(self, mark: int, return_type: GraphQLObjectType, field_nodes: list[FieldNode], info: Any,
+                  path: Path, result: Any) -> Any:
+        self.collected_errors.undo(mark)  # type: ignore[attr-defined]
+        self.stats.fallbacks += 1
+        return super().complete_object_value(return_type, field_nodes, info, path, result)
+
+    # -- plans -----------------------------------------------------------------------------
+    def plan(self, object_type: GraphQLObjectType, field_nodes: list[FieldNode]) -> Plan:
+        key = (object_type.name, *map(id, field_nodes))
+        found = self._plans.get(key)
+        if found is None:
+            found = self._plans[key] = Plan(self, object_type, field_nodes)
+        return found
+
+    def completer(self, type_: GraphQLOutputType, field_nodes: list[FieldNode]) -> Complete:
+        """How a got value of ``type_`` becomes its response value (None for a type left to graphql-core)."""
+        if isinstance(type_, GraphQLNonNull):
+            inner = self.completer(type_.of_type, field_nodes)
+            return lambda value, path: _required(inner(value, path), self.is_awaitable)
+        if isinstance(type_, GraphQLList):
+            item = self.completer(type_.of_type, field_nodes)
+            return lambda value, path: None if value is None else self._list(item, value, path)
+        if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
+            serialize = type_.serialize
+            return lambda value, path: None if value is None else _leaf(serialize(value))
+        if isinstance(type_, GraphQLObjectType):
+            plan = self.plan(type_, field_nodes)
+            return lambda value, path: None if value is None else plan.complete(value, path)
+        raise Fallback  # an interface or a union: the field is left to graphql-core
+
+    def _list(self, item: Complete, values: Any, path: Path) -> Any:
+        out = [item(value, path.add_key(index, None)) for index, value in enumerate(values)]
+        waiting = [i for i, v in enumerate(out) if self.is_awaitable(v)]
+        if not waiting:
+            return out
+        return _gathered(out, waiting)
+
+
+def _required(value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
+    if value is None:
+        raise Fallback
+    if is_awaitable(value):
+        async def checked() -> Any:
+            done = await value
+            if done is None:
+                raise Fallback
+            return done
+        return checked()
+    return value
+
+
+def _leaf(serialized: Any) -> Any:
+    if serialized is Undefined or serialized is None:
+        raise Fallback
+    return serialized
+
+
+async def _gathered(out: Any, waiting: list[Any]) -> Any:
+    """``out`` (a list or a dict) with its awaitables at ``waiting`` awaited; all are awaited (or
+    closed) even when one falls back, so none is left pending."""
+    results = await asyncio.gather(*(out[k] for k in waiting), return_exceptions=True)
+    for k, result in zip(waiting, results, strict=True):
+        if isinstance(result, BaseException):
+            raise result
+        out[k] = result
+    return out
+
+
+class Plan:
+    """One object type with one selection: for each response key, how its value is got and completed."""
+
+    def __init__(self, execution: CompiledExecution, object_type: GraphQLObjectType,
+                 field_nodes: list[FieldNode]) -> None:
+        self.execution = execution
+        self.type = object_type
+        self.steps: list[Callable[[Any, Path], Any]] = []
+        self.keys: list[str] = []
+        context = execution.context_value
+        for response_key, nodes in execution.collect_subfields(object_type, field_nodes).items():
+            self.keys.append(response_key)
+            self.steps.append(self._step(object_type, response_key, nodes, context))
+
+    def _step(self, object_type: GraphQLObjectType, response_key: str, nodes: list[FieldNode],
+              context: Any) -> Callable[[Any, Path], Any]:
+        name = nodes[0].name.value
+        execution = self.execution
+        if name == "__typename":
+            return lambda source, path: object_type.name
+        gql_field = object_type.fields.get(name)
+        how: Any
+        kind, how = _kind(gql_field) if gql_field is not None else ("generic", None)
+        complete: Complete | None = None
+        if kind != "generic":
+            try:
+                complete = execution.completer(gql_field.type, nodes)
+                kwargs = self._arguments(gql_field, nodes[0]) if kind == "fast" else None
+            except Fallback:
+                kind = "generic"
+        if kind == "generic" or complete is None:
+            execution.stats.generic.add(f"{object_type.name}.{name}")
+            return lambda source, path: execution.execute_field(object_type, source, nodes,
+                                                                path.add_key(response_key, object_type.name))
+        is_awaitable = execution.is_awaitable
+        if kind == "attr":
+            def got(source: Any) -> Any:
+                return getattr(source, how)
+        elif kind == "call":
+            got = how
+        elif kind == "id":
+            type_name = object_type.name
+
+            def got(source: Any) -> Any:
+                cls = type(source)
+                if cls.resolve_typename.__func__ is not _TYPENAME:
+                    raise Fallback
+                # the hub's types answer their key without the resolve info (hub.schema.fields.HubNode)
+                return relay.GlobalID(type_name=type_name, node_id=str(cls.resolve_id(source, info=None)))
+        else:
+            def got(source: Any) -> Any:
+                return how(source, context, kwargs)
+
+        def step(source: Any, path: Path) -> Any:
+            try:
+                value = got(source)
+            except Exception as error:
+                raise Fallback from error
+            here = path.add_key(response_key, object_type.name)
+            if is_awaitable(value):
+                return _then(value, complete, here)
+            return complete(value, here)
+
+        return step
+
+    def _arguments(self, gql_field: Any, node: FieldNode) -> dict[str, Any]:
+        if not gql_field.args:
+            return {}
+        execution = self.execution
+        try:
+            values = get_argument_values(gql_field, node, execution.variable_values)
+            return convert_arguments(_InfoShim(execution), gql_field, values)  # type: ignore[arg-type]
+        except Exception as error:  # bad arguments: graphql-core reports them where they belong
+            raise Fallback from error
+
+    def complete(self, source: Any, path: Path) -> Any:
+        out: dict[str, Any] = {}
+        waiting: list[str] = []
+        is_awaitable = self.execution.is_awaitable
+        for key, step in zip(self.keys, self.steps, strict=True):
+            value = out[key] = step(source, path)
+            if is_awaitable(value):
+                waiting.append(key)
+        if not waiting:
+            return out
+        return _gathered(out, waiting)
+
+
+async def _then(value: Any, complete: Complete, path: Path) -> Any:
+    try:
+        got = await value
+    except Exception as error:
+        raise Fallback from error
+    done = complete(got, path)
+    return (await done) if asyncio.iscoroutine(done) or isinstance(done, asyncio.Future) else done
+
+
+class _InfoShim:
+    """What hub.strawberry_compat.convert_arguments reads of a strawberry Info: the strawberry schema."""
+
+    def __init__(self, execution: CompiledExecution) -> None:
+        self.schema = execution.schema._strawberry_schema  # type: ignore[attr-defined]
