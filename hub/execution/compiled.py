@@ -13,11 +13,13 @@ execution), then serialized by the same GraphQL scalars and enums.
 
 How a field is got, decided once per field definition (``_kind``):
 - ``attr``: a field without a resolver (strawberry's basic field): the attribute;
-- ``call``: a resolver taking only the object (jalali twins, cursors, a connection's nodes/total);
+- ``call``: any other resolver of the hub's, called directly with its arguments converted once per
+  request and, if it takes one, an info that holds only the context and the schema (jalali twins,
+  cursors, a connection's nodes and total, coverage areas and providers, redacted network names);
 - ``fast``: a resolver that declares a context-level twin, ``resolve.fast(root, context, kwargs)``
   (links, nested lists, giving: hub.schema.fields, hub.schema.entities), its arguments converted once;
 - ``id``: a Relay node's global id;
-- anything else (a resolver needing the resolve info, an interface or union, a field extension):
+- anything else (an interface or union, a field extension, a resolver parameter strawberry fills):
   ``generic``, graphql-core's own ``execute_field`` for that field alone, objects below it compiled again.
 
 Anything unexpected in a compiled object (a resolver raising, a null in a non-null field, a scalar
@@ -120,10 +122,13 @@ def _classify(gql_field: Any) -> tuple[str, Any]:
     if getattr(function, "__func__", None) is _NODE_ID:
         return ("id", None)
     resolver = sf.base_resolver
-    if (not resolver.arguments and resolver.info_parameter is None and not resolver.is_async
-            and len(resolver.signature.parameters) == 1):
-        return ("call", function)
-    return ("generic", None)
+    has_root = resolver.self_parameter is not None or resolver.root_parameter is not None
+    info = resolver.info_parameter.name if resolver.info_parameter is not None else None
+    known = {p.name for p in (resolver.self_parameter, resolver.root_parameter, resolver.info_parameter) if p}
+    if any(name not in known for name in resolver.signature.parameters if name not in
+           {a.python_name for a in resolver.arguments}):
+        return ("generic", None)  # a parameter strawberry fills that the compiled path does not know
+    return ("call", (function, has_root, info))
 
 
 class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
@@ -279,7 +284,7 @@ class Plan:
         if kind != "generic":
             try:
                 complete = execution.completer(gql_field.type, nodes)
-                kwargs = self._arguments(gql_field, nodes[0]) if kind == "fast" else None
+                kwargs = self._arguments(gql_field, nodes[0]) if kind in ("fast", "call") else None
             except Fallback:
                 kind = "generic"
         if kind == "generic" or complete is None:
@@ -292,7 +297,16 @@ class Plan:
             def got(source: Any) -> Any:
                 return getattr(source, how)
         elif kind == "call":
-            got = how
+            function, has_root, info = how
+            given: dict[str, Any] = dict(kwargs or {})
+            if info is not None:
+                given[info] = _InfoShim(execution)
+            if has_root:
+                def got(source: Any) -> Any:
+                    return function(source, **given)
+            else:
+                def got(source: Any) -> Any:
+                    return function(**given)
         elif kind == "id":
             type_name = object_type.name
 
@@ -364,7 +378,12 @@ async def _then(value: Any, complete: Complete, path: Any) -> Any:
 
 
 class _InfoShim:
-    """What hub.strawberry_compat.convert_arguments reads of a strawberry Info: the strawberry schema."""
+    """The part of strawberry's Info a compiled resolver call may read: the context and the strawberry
+    schema (hub.strawberry_compat.convert_arguments reads it too). A resolver reading anything else
+    (the selection, the path) raises AttributeError: its object falls back to graphql-core."""
+
+    __slots__ = ("context", "schema")
 
     def __init__(self, execution: CompiledExecution) -> None:
+        self.context = execution.context_value
         self.schema = execution.schema._strawberry_schema  # type: ignore[attr-defined]
