@@ -1,7 +1,7 @@
 """Latency of the GraphQL API on the `national` profile: p50/p99, store round trips, and the
 GraphQL overhead (request time over the time of the same store statements sent directly).
 
-    .venv/bin/python benchmarks/api.py [--data-dir .hub-bench] [--runs 100] [--no-gc-freeze]
+    .venv/bin/python benchmarks/api.py [--data-dir .hub-bench] [--runs 100] [--no-gc-freeze] [--no-compiled]
 
 Requests go through the real ASGI app (one worker, in process, httpx) to the embedded FalkorDB.
 An empty data folder is seeded with `national` first (about a minute). Once the app has started,
@@ -68,7 +68,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def main(data_dir: str, runs: int, gc_freeze: bool = False) -> None:
+async def main(data_dir: str, runs: int, gc_freeze: bool = False, compiled: bool = True) -> None:
     store = await open_embedded(data_dir, "national")
     try:
         await store.ensure_schema()  # a new folder has no graph yet: counting its nodes would fail
@@ -80,7 +80,7 @@ async def main(data_dir: str, runs: int, gc_freeze: bool = False) -> None:
         text_of = {op: next(f for f in files if f"query {op}(" in f or f"query {op} " in f) for _, op, *_ in CASES}
         recorder = Recorder(store)
         # The per-key rate limit would refuse a benchmark's stream of requests: off here.
-        async with asgi_client(store, Settings(limits=Limits(rate_per_minute=0))) as client:
+        async with asgi_client(store, Settings(limits=Limits(rate_per_minute=0), compiled=compiled)) as client:
             if gc_freeze:
                 gc.collect()
                 gc.freeze()
@@ -117,5 +117,7 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--no-gc-freeze", action="store_true",
                         help="leave the start-up objects to the collector (see the module docstring)")
+    parser.add_argument("--no-compiled", action="store_true",
+                        help="complete field by field in graphql-core (HUB_COMPILED=0), for comparison")
     args = parser.parse_args()
-    asyncio.run(main(args.data_dir, args.runs, not args.no_gc_freeze))
+    asyncio.run(main(args.data_dir, args.runs, not args.no_gc_freeze, not args.no_compiled))

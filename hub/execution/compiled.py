@@ -155,7 +155,7 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         mark = self.collected_errors.mark()  # type: ignore[attr-defined]
         try:
             answer = plan.complete(result, path)
-        except Fallback:
+        except Exception:  # noqa: BLE001  # a Fallback, or a serializer's refusal: graphql-core words it
             return self._fallback(mark, return_type, field_nodes, info, path, result)
         if not self.is_awaitable(answer):
             self.stats.objects += 1
@@ -164,7 +164,7 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         async def finish() -> Any:
             try:
                 done = await answer
-            except Fallback:
+            except Exception:  # noqa: BLE001
                 late = self._fallback(mark, return_type, field_nodes, info, path, result)
                 return await late if self.is_awaitable(late) else late
             self.stats.objects += 1
