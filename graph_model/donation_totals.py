@@ -11,9 +11,10 @@ statement is lost from the totals until the next rebuild, so run it while nothin
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+
+import numpy as np
 
 from graph_model.enums import DonorKind
 from graph_model.overview import NOWRUZ_YEARS, nowruz_dates
@@ -44,53 +45,77 @@ def cell_key(level: int, area: str, period: int, year: int, part: int) -> str:
     return SEP.join((str(level), area, str(period), str(year), str(part)))
 
 
-@dataclass
-class _Cell:
-    level: int
-    area: str
-    period: int
-    year: int
-    part: int
-    donations: int = 0
-    units: int = 0
-    rest: int = 0
-    donors: set[str] = field(default_factory=set)
-    individuals: set[str] = field(default_factory=set)
-
-    def row(self) -> dict[str, Any]:
-        return {"key": cell_key(self.level, self.area, self.period, self.year, self.part), "level": self.level,
-                "area": self.area, "calendar": self.period, "year": self.year, "part": self.part,
-                "donations": self.donations, "units": self.units, "rest": self.rest,
-                "donors": len(self.donors), "individuals": len(self.individuals)}
+_YEARS = 20_000  # years are offset by half of this (a Solar Hijri year of an early date is negative)
+_PARTS = 3
 
 
-def cells(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every cell, from the rows of PIECES_PER_DONOR (one per donor, institution and piece)."""
-    found: dict[tuple[int, str, int, int, int], _Cell] = {}
+def _index(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Each value's index among the distinct values (None -> -1), and those values."""
+    seen: dict[Any, int] = {}
+    ids = np.fromiter((-1 if v is None else seen.setdefault(v, len(seen)) for v in values), np.int64, len(values))
+    return ids, list(seen)
 
-    def add(where: tuple[int, str, int, int, int], r: dict[str, Any]) -> None:
-        cell = found.get(where)
-        if cell is None:
-            cell = found[where] = _Cell(*where)
-        cell.donations += int(r["donations"])
-        cell.units += int(r["units"])
-        cell.rest += int(r["rest"])
-        cell.donors.add(r["donor"])
-        if r["individual"]:
-            cell.individuals.add(r["donor"])
 
-    for r in rows:
-        year, late = int(r["year"]), bool(r["late"])
-        periods = ((Period.ALL, 0, 0), (Period.GREGORIAN, year, 0),
-                   (Period.JALALI, year - 621 if late else year - 622, 0), (Period.PIECE, year, 2 if late else 1))
-        areas = ([(Level.COUNTRY, COUNTRY_AREA), (Level.UNLOCATED, COUNTRY_AREA)] if r["county"] is None else
-                 [(Level.COUNTRY, COUNTRY_AREA), (Level.COUNTY, r["county"])]
-                 + ([(Level.PROVINCE, r["province"])] if r["province"] is not None else []))
-        for level, area in areas:
-            for period, y, part in periods:
-                add((int(level), area, int(period), y, part), r)
-        add((int(Level.INSTITUTION), r["institution"], int(Period.ALL), 0, 0), r)
-    return [c.row() for c in found.values()]
+def cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every cell, from the rows of PIECES_PER_DONOR (one per donor, institution and piece).
+
+    Vectorised (a row counts in 13 cells; `national` has ~450,000 rows): each (row, cell) pair gets
+    an integer code for its cell, summed per code; the distinct donors of a cell are the distinct
+    (donor, code) pairs. Amounts stay in their two int64 parts, exact."""
+    if not rows:
+        return []
+    donor, _ = _index([r["donor"] for r in rows])
+    institution, institutions = _index([r["institution"] for r in rows])
+    county, counties = _index([r["county"] for r in rows])
+    province, provinces = _index([r["province"] for r in rows])
+    individual = np.fromiter((bool(r["individual"]) for r in rows), bool, len(rows))
+    year = np.fromiter((int(r["year"]) for r in rows), np.int64, len(rows))
+    late = np.fromiter((bool(r["late"]) for r in rows), bool, len(rows))
+    parts = {name: np.fromiter((int(r[name]) for r in rows), np.int64, len(rows))
+             for name in ("donations", "units", "rest")}
+    areas = max(len(institutions), len(counties), len(provinces), 1)
+    located = county >= 0
+    jalali = year - np.where(late, 621, 622)
+    everywhere = np.zeros(len(rows), np.int64)
+    # (level, area per row, rows counted) x (period, year per row, part per row)
+    places = [(Level.COUNTRY, everywhere, np.ones(len(rows), bool)), (Level.COUNTY, county, located),
+              (Level.PROVINCE, province, province >= 0), (Level.UNLOCATED, everywhere, ~located)]
+    periods = [(Period.ALL, everywhere, everywhere), (Period.GREGORIAN, year, everywhere),
+               (Period.JALALI, jalali, everywhere), (Period.PIECE, year, np.where(late, 2, 1))]
+
+    def code(level: int, area: np.ndarray, period: int, y: np.ndarray, part: np.ndarray) -> np.ndarray:
+        return (((level * areas + area) * len(Period) + period) * _YEARS + y + _YEARS // 2) * _PARTS + part
+
+    codes, which = [], []
+    for level, area, counted in places:
+        for period, y, part in periods:
+            codes.append(code(level, area, period, y, part)[counted])
+            which.append(np.flatnonzero(counted))
+    codes.append(code(Level.INSTITUTION, institution, Period.ALL, everywhere, everywhere))
+    which.append(np.arange(len(rows)))
+    every, of = np.concatenate(codes), np.concatenate(which)
+    found, cell = np.unique(every, return_inverse=True)
+    sums = {}
+    for name, values in parts.items():
+        sums[name] = np.zeros(len(found), np.int64)
+        np.add.at(sums[name], cell, values[of])
+    _, first = np.unique(donor[of] * (int(found.max()) + 1) + every, return_index=True)
+    donors = np.bincount(cell[first], minlength=len(found))
+    individuals = np.bincount(cell[first][individual[of][first]], minlength=len(found))
+    names = {Level.COUNTY: counties, Level.PROVINCE: provinces, Level.INSTITUTION: institutions}
+    built = []
+    for n, value in enumerate(found.tolist()):
+        value, part = divmod(value, _PARTS)
+        value, y = divmod(value, _YEARS)
+        value, period = divmod(value, len(Period))
+        level, area = divmod(value, areas)
+        key = names[Level(level)][area] if Level(level) in names else COUNTRY_AREA
+        y -= _YEARS // 2
+        built.append({"key": cell_key(level, key, period, y, part), "level": level, "area": key,
+                      "calendar": period, "year": y, "part": part, "donations": int(sums["donations"][n]),
+                      "units": int(sums["units"][n]), "rest": int(sums["rest"][n]), "donors": int(donors[n]),
+                      "individuals": int(individuals[n])})
+    return built
 
 
 async def computed(store: GraphStore) -> list[dict[str, Any]]:
