@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from graph_model.cypher import Statement, statement
 from graph_model.enums import KEYED_RELS, Label, MetaLabel
 
-# Range indexes beyond the unique keys, for the filters the API offers.
-NODE_INDEXES: dict[Label, tuple[str, ...]] = {
+# Range indexes beyond the unique keys, for the filters the API offers (and the area a donation
+# total belongs to: graph_model.statements.donation_totals).
+NODE_INDEXES: dict[Label | MetaLabel, tuple[str, ...]] = {
     Label.COUNTY: ("provinceKey",),
     Label.INSTITUTION: ("kind",),
     Label.DONOR: ("kind",),
@@ -21,6 +22,7 @@ NODE_INDEXES: dict[Label, tuple[str, ...]] = {
     Label.LICENCE: ("status", "expiresOn"),
     Label.EVENT: ("kind", "startsOn"),
     Label.ASSESSMENT: ("level",),
+    MetaLabel.DONATION_TOTAL: ("area",),
 }
 
 
@@ -37,7 +39,8 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     *(Constraint("NODE", label.value) for label in Label),
     *(Constraint("RELATIONSHIP", rel.value) for rel in sorted(KEYED_RELS)),
     # The hub's own records (keys, audit entries, registered operations) are unique by key too.
-    *(Constraint("NODE", meta.value) for meta in (MetaLabel.API_KEY, MetaLabel.AUDIT_ENTRY, MetaLabel.PERSISTED_QUERY)),
+    *(Constraint("NODE", meta.value) for meta in (MetaLabel.API_KEY, MetaLabel.AUDIT_ENTRY, MetaLabel.PERSISTED_QUERY,
+                                                   MetaLabel.DONATION_TOTAL)),
 )
 
 
@@ -76,7 +79,7 @@ def _neo4j_constraint(c: Constraint) -> Ddl:
         f"FOR {_pattern(c.entity, c.name)} REQUIRE n.{c.prop} IS UNIQUE", write=True, dialect="neo4j"))
 
 
-def _neo4j_index(label: Label, prop: str) -> Ddl:
+def _neo4j_index(label: Label | MetaLabel, prop: str) -> Ddl:
     return Ddl(label.value, prop, statement(
         f"neo4j_index_{label.value}_{prop}",
         f"CREATE INDEX {label.value.lower()}_{prop.lower()} IF NOT EXISTS "

@@ -15,14 +15,15 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from graph_model.cache import VersionCache
 from graph_model.disclosure import Cell, Key, Margin, protect
-from graph_model.enums import DonorKind
-from graph_model.overview import NOWRUZ_YEARS, Calendar, nowruz_dates
-from graph_model.statements.overview import AMOUNT_UNIT, DONATION_PIECES, INSTITUTION_GIVING
+from graph_model.overview import Calendar
+from graph_model.statements import donation_totals as totals
+from graph_model.statements.donation_totals import Level, Period
+from graph_model.statements.overview import AMOUNT_UNIT
 from graph_model.stores.base import GraphStore
 from graph_model.version import current
 
@@ -59,50 +60,37 @@ class Suppression:
         return institution_cell(key) in self.withheld
 
 
-@dataclass
-class _Sum:
-    value: int = 0
-    individuals: set[str] = field(default_factory=set)
-
-    def add(self, value: int, individuals: list[str], k: int) -> None:
-        self.value += value
-        # Only "fewer than k, or not" matters: past k the set stops growing (a country's would hold
-        # every donor). Each piece lists at most k of its donors (the statement's slice), which
-        # keeps the union exact below k.
-        if len(self.individuals) < k:
-            self.individuals.update(individuals)
+# Where a donation total's cell lies in these tables (graph_model.statements.donation_totals).
+_PERIODS: dict[int, str] = {Period.GREGORIAN: Calendar.GREGORIAN.value, Period.JALALI: Calendar.JALALI.value}
 
 
-def _periods(year: int, late: bool) -> tuple[tuple[Hashable, ...], ...]:
-    """The published periods a piece of a Gregorian year belongs to."""
-    jalali = year - 621 if late else year - 622
-    return ALL, (Calendar.GREGORIAN.value, year), (Calendar.JALALI.value, jalali)
+def _cell_of(r: dict[str, Any]) -> tuple[str, tuple[Hashable, ...]]:
+    level, period, year = int(r["level"]), int(r["calendar"]), int(r["year"])
+    area = {Level.COUNTRY: COUNTRY, Level.UNLOCATED: UNLOCATED}.get(Level(level), r["area"])
+    if period == Period.ALL:
+        return area, ALL
+    if period == Period.PIECE:
+        return area, ("piece", year, int(r["part"]) == 2)
+    return area, (_PERIODS[period], year)
 
 
-def pattern(pieces: list[dict[str, Any]], institutions: list[dict[str, Any]], k: int) -> frozenset[Key]:
-    """The withheld cells, from the rows of ``DONATION_PIECES`` and ``INSTITUTION_GIVING``."""
-    sums: dict[Key, _Sum] = defaultdict(_Sum)
+def pattern(areas: list[dict[str, Any]], institutions: list[dict[str, Any]], provinces: dict[str, str | None],
+            k: int) -> frozenset[Key]:
+    """The withheld cells, from the donation totals: rows of ``AREAS`` and ``INSTITUTIONS``, and
+    each county's province. The pieces of a year are never published, nor is any figure of the
+    gifts to institutions in no county (they are in the country's totals only)."""
+    cells: dict[Key, Cell] = {}
     hidden: set[Key] = set()
     counties_of: dict[str, set[str]] = defaultdict(set)
-    for r in pieces:
-        value = int(r["units"]) * AMOUNT_UNIT + int(r["rest"])
-        people = r["individuals"]
-        piece = ("piece", int(r["year"]), bool(r["late"]))
-        county = r["county"]
-        areas = [COUNTRY, county, r["province"]] if county is not None else [COUNTRY, UNLOCATED]
-        if county is not None:
-            counties_of[r["province"]].add(county)
-        for area in areas:
-            sums[(area, piece)].add(value, people, k)
-            hidden.add((area, piece))
-            if area == UNLOCATED:
-                for period in _periods(int(r["year"]), bool(r["late"])):
-                    sums[(area, period)].add(value, people, k)
-                    hidden.add((area, period))
-            else:
-                for period in _periods(int(r["year"]), bool(r["late"])):
-                    sums[(area, period)].add(value, people, k)
-    cells = {key: Cell(s.value, len(s.individuals)) for key, s in sums.items()}
+    for r in areas:
+        key = _cell_of(r)
+        cells[key] = Cell(int(r["units"]) * AMOUNT_UNIT + int(r["rest"]), int(r["individuals"]))
+        if int(r["calendar"]) == Period.PIECE or int(r["level"]) == Level.UNLOCATED:
+            hidden.add(key)
+        if int(r["level"]) == Level.COUNTY:
+            province = provinces.get(r["area"])
+            if province is not None:
+                counties_of[province].add(r["area"])
     for r in institutions:
         cells[institution_cell(r["institution"])] = Cell(int(r["units"]) * AMOUNT_UNIT + int(r["rest"]),
                                                          int(r["individuals"]))
@@ -141,27 +129,28 @@ def _margins(cells: dict[Key, Cell], counties_of: dict[str, set[str]],
 
 
 # Under a stream of writes the pattern is recomputed at most a third of the time (VersionCache.single):
-# on `national` its two scans of every gift and its Python would otherwise take a core of two.
+# on `national` its Python (and its reads of every cell) would otherwise take a core of two.
 IDLE = 2.0
 
 
 async def suppression(store: GraphStore, cache: VersionCache | None, k: int,
                       wait: float | None = None) -> Suppression | None:
-    """The pattern for the graph as it is (two round trips; kept per graph version and k), or None
-    when it is not known within ``wait`` seconds: the caller then withholds every figure the
-    pattern protects (withholding more is always safe).
+    """The pattern for the graph as it is (three concurrent round trips; kept per graph version and
+    k), or None when it is not known within ``wait`` seconds: the caller then withholds every figure
+    the pattern protects (withholding more is always safe).
 
-    The pattern reads every gift of the country (seconds on `national`) and every write makes it
-    out of date, so one computation runs at a time (VersionCache.single) and goes on in the
-    background past ``wait``: a request never waits on a stream of writes, and figures are shown
-    again once the pattern of the graph as it is has been computed."""
+    The pattern reads the donation totals the writes keep (graph_model.donation_totals: every
+    area's cells and every institution's, not the gifts) and solves the whole country's tables, and
+    every write makes it out of date, so one computation runs at a time (VersionCache.single) and
+    goes on in the background past ``wait``: a request never waits on a stream of writes, and
+    figures are shown again once the pattern of the graph as it is has been computed."""
     async def compute() -> Suppression:
-        params = {"unit": AMOUNT_UNIT, "kind": DonorKind.INDIVIDUAL.value}
-        pieces, institutions = await asyncio.gather(
-            store.read(DONATION_PIECES, **params, k=k, nowruz=list(nowruz_dates()), firstYear=NOWRUZ_YEARS.start,
-                       endYear=NOWRUZ_YEARS.stop, usualNowruz="03-21"),
-            store.read(INSTITUTION_GIVING, **params))
-        return Suppression(await asyncio.to_thread(pattern, pieces, institutions, k))
+        level = {"institution": int(Level.INSTITUTION)}
+        areas, institutions, counties = await asyncio.gather(
+            store.read(totals.AREAS, **level), store.read(totals.INSTITUTIONS, **level),
+            store.read(totals.COUNTY_PROVINCES))
+        provinces = {r["county"]: r["province"] for r in counties}
+        return Suppression(await asyncio.to_thread(pattern, areas, institutions, provinces, k))
     if cache is None:
         return await compute()
     asked = asyncio.ensure_future(cache.single(await current(store), ("disclosure", "donations", k), compute,

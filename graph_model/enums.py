@@ -33,6 +33,7 @@ class MetaLabel(str, Enum):
     API_KEY = "ApiKey"  # an API key: id, hash of its secret, role, provinces (hub keys)
     AUDIT_ENTRY = "AuditEntry"  # one mutation, append-only (graph_model.audit)
     PERSISTED_QUERY = "PersistedQuery"  # a registered operation: sha256 and text (hub operations)
+    DONATION_TOTAL = "DonationTotal"  # donation totals of one area and period (graph_model.donation_totals)
 
 
 class Rel(str, Enum):

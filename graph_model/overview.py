@@ -2,8 +2,9 @@
 
 ``open_overview`` checks the scope (one round trip, none for the country) and returns an
 ``Overview`` whose sections are read on first use and at most once: the light aggregates
-share one statement, expiring licences one, donation years one per calendar. Sections asked
-for together may be awaited concurrently (``read_all`` does), so a full dashboard costs
+share one statement, expiring licences one, donation years one per calendar (from the totals
+the writes keep per area and year, graph_model.donation_totals: no gift is scanned). Sections
+asked for together may be awaited concurrently (``read_all`` does), so a full dashboard costs
 four round trips.
 """
 
@@ -22,6 +23,7 @@ import jdatetime
 from graph_model.cache import VersionCache
 from graph_model.enums import CouncilLevel, EventKind, InstitutionKind, LicenceStatus, ServiceDomain
 from graph_model.errors import FieldError, NotFound, ValidationFailed
+from graph_model.statements import donation_totals as totals
 from graph_model.statements import overview as stmts
 from graph_model.statements.overview import AMOUNT_UNIT, Section
 from graph_model.stores.base import GraphStore
@@ -233,22 +235,24 @@ class Donations:
         return sum(y.donations for y in self.years)
 
 
-def _off_table(year: int) -> bool:
-    """A Solar Hijri year the plain statement may have got wrong: at or past the Nowruz table's edge."""
-    return year <= NOWRUZ_YEARS.start - 622 or year >= NOWRUZ_YEARS.stop - 622
+# The level and calendar of the donation totals (graph_model.statements.donation_totals) each scope
+# and calendar reads: the writes keep them current, so the overview scans no gift.
+_TOTALS_LEVEL = {Level.COUNTRY: totals.Level.COUNTRY, Level.PROVINCE: totals.Level.PROVINCE,
+                 Level.COUNTY: totals.Level.COUNTY}
+_TOTALS_PERIOD = {Calendar.JALALI: totals.Period.JALALI, Calendar.GREGORIAN: totals.Period.GREGORIAN}
+
+
+async def read_totals(store: GraphStore, where: Scope, calendar: Calendar, *, overall: bool = False) -> list[Node]:
+    """The scope's cells of ``calendar``'s years (and its all-years cell, year 0, if ``overall``)."""
+    periods = [int(_TOTALS_PERIOD[calendar]), *([int(totals.Period.ALL)] if overall else [])]
+    return await store.read(totals.AREA, area=next(iter(where.params().values()), totals.COUNTRY_AREA),
+                            level=int(_TOTALS_LEVEL[where.level]), periods=periods)
 
 
 async def donation_years(store: GraphStore, where: Scope, calendar: Calendar = Calendar.JALALI) -> Donations:
-    """Gifts to institutions in scope per year: amount, count, distinct donors (one round trip;
-    two when a gift is dated outside the Nowruz table)."""
-    params: dict[str, Any] = {"unit": AMOUNT_UNIT}
-    form = calendar.value.lower()
-    if calendar is Calendar.JALALI:
-        params.update(nowruz=list(nowruz_dates()), firstYear=NOWRUZ_YEARS.start)
-    rows = await store.read(stmts.DONATION_YEARS[(where.level.value, form)], **where.params(), **params)
-    if calendar is Calendar.JALALI and any(_off_table(int(r["year"])) for r in rows):
-        rows = await store.read(stmts.DONATION_YEARS[(where.level.value, "jalali_guarded")], **where.params(),
-                                **params, endYear=NOWRUZ_YEARS.stop, usualNowruz="03-21")
+    """Gifts to institutions in scope per year: amount, count, distinct donors (one round trip, to
+    the totals the writes keep)."""
+    rows = await read_totals(store, where, calendar)
     years = [DonationYear(int(r["year"]), int(r["units"]) * AMOUNT_UNIT + int(r["rest"]), int(r["donations"]),
                           int(r["donors"])) for r in rows]
     return Donations(calendar, sorted(years, key=lambda y: y.year))

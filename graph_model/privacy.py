@@ -28,7 +28,6 @@ import hmac
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -40,8 +39,9 @@ from graph_model.networks.projections import GivingColumns
 from graph_model.networks.scope import NetworkScope, ScopeData
 from graph_model.networks.service import Networks
 from graph_model.offload import offload
-from graph_model.overview import NOWRUZ_YEARS, Calendar, Overview, nowruz_dates
-from graph_model.statements.privacy import ALL_INDIVIDUAL_DONORS, INDIVIDUAL_DONORS, INDIVIDUAL_YEARS
+from graph_model.overview import Calendar, Overview, read_totals
+from graph_model.statements.donation_totals import Period
+from graph_model.statements.privacy import ALL_INDIVIDUAL_DONORS, INDIVIDUAL_DONORS
 from graph_model.stores.base import GraphStore
 from graph_model.version import current
 
@@ -157,17 +157,13 @@ class IndividualYears:
 
 
 async def individual_years(overview: Overview, calendar: Calendar) -> IndividualYears:
-    """The individual donors behind an overview's donation years (one round trip; kept per graph
-    version with the overview's sections when the overview has a cache)."""
+    """The individual donors behind an overview's donation years (one round trip, to the donation
+    totals the writes keep; kept per graph version with the overview's sections when the overview
+    has a cache)."""
     async def read() -> IndividualYears:
-        params: dict[str, Any] = {"kind": INDIVIDUAL, **overview.scope.params()}
-        if calendar is Calendar.JALALI:
-            params.update(nowruz=list(nowruz_dates()), firstYear=NOWRUZ_YEARS.start, endYear=NOWRUZ_YEARS.stop,
-                          usualNowruz="03-21")
-        stmt = INDIVIDUAL_YEARS[(overview.scope.level.value, calendar.value.lower())]
-        rows = await overview.store.read(stmt, **params)
-        per_year = {int(r["year"]): int(r["individuals"]) for r in rows if r["year"] is not None}
-        overall = sum(int(r["individuals"]) for r in rows if r["year"] is None)
+        rows = await read_totals(overview.store, overview.scope, calendar, overall=True)
+        per_year = {int(r["year"]): int(r["individuals"]) for r in rows if r["period"] != Period.ALL}
+        overall = sum(int(r["individuals"]) for r in rows if r["period"] == Period.ALL)
         return IndividualYears(per_year, overall)
     if overview.cache is None:
         return await read()

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from graph_model.donation_totals import rebuild as rebuild_totals
 from graph_model.enums import ENDPOINTS, KEYED_RELS, Label
 from graph_model.errors import FieldError, StoreError, ValidationFailed
 from graph_model.model import validate_node, validate_rel, with_search_text
@@ -162,6 +163,11 @@ async def load(store: GraphStore, dataset: Dataset, *, batch_size: int = BATCH_S
         report.batches += await _write_all(store, UPSERT_REL[rel], rows, rel.value, batch_size,
                                            _rel_row, progress)
         report.written[rel.value] = len(rows)
+    if progress:
+        progress("donation totals", 0)
+    # The writes keep the donation totals current one gift at a time; a bulk load rebuilds them
+    # from every gift once, at its end (graph_model.donation_totals).
+    await rebuild_totals(store)
     await store.checkpoint()
     report.seconds = time.perf_counter() - started
     return report

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from graph_model.enums import Label, MetaLabel, Rel
-from graph_model.statements import api_keys, audit, persisted, version
+from graph_model.statements import api_keys, audit, donation_totals, persisted, version
 from graph_model.model import NODE_FIELDS, REL_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,7 +107,7 @@ class CypherLintUnavailable(RuntimeError):
 def schema() -> dict[str, list[str]]:
     """Every label, relationship type and property key the hub's graph can hold."""
     keys = {"key", "searchText", *version.PROPERTIES, *audit.PROPERTIES, *api_keys.PROPERTIES,
-            *persisted.PROPERTIES}
+            *persisted.PROPERTIES, *donation_totals.PROPERTIES}
     for fields in (*NODE_FIELDS.values(), *REL_FIELDS.values()):
         keys.update(fields)
     return {

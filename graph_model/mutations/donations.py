@@ -3,6 +3,8 @@
 A donation's key is unique across both kinds (DONATED_TO and DONATED_TO_EVENT), so it is
 addressed by key alone. Its donor and recipient are fixed once recorded: to move a
 donation, delete it and record it again. Amounts are integer rials, never negative.
+Each write of a gift to an institution changes the donation totals in the same statement
+(graph_model.donation_totals).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from graph_model.donation_totals import totals_params
 from graph_model.enums import Label, Rel
 from graph_model.errors import Conflict, FieldError, NotFound
 from graph_model.model import REL_FIELDS, field_errors
@@ -69,7 +72,9 @@ async def record_donation(store: GraphStore, *, donor: str, amount: int, date: s
 
     async def attempt() -> Row | None:
         try:
-            return await first_row(store, RECORD_DONATION[rel], donor=donor, target=target, key=key, props=props)
+            stmt = RECORD_DONATION[rel]
+            return await first_row(store, stmt, donor=donor, target=target, key=key, props=props,
+                                   **totals_params(stmt.params))
         except Conflict as exc:
             raise key_taken("donation", key) from exc
 
@@ -89,7 +94,7 @@ async def update_donation(store: GraphStore, key: str, changes: Mapping[str, Any
                                       for n in _FIXED if n in props]
     changed = {n: v for n, v in props.items() if n not in _FIXED}
     refuse(f"invalid change to donation {key!r}", errors + change_errors(changed, REL_FIELDS[Rel.DONATED_TO]))
-    rows = await store.write(UPDATE_DONATION, key=key, props=changed)
+    rows = await store.write(UPDATE_DONATION, key=key, props=changed, **totals_params(UPDATE_DONATION.params))
     if not rows:
         raise _not_found(key)
     return _result(rows[0])
@@ -98,7 +103,7 @@ async def update_donation(store: GraphStore, key: str, changes: Mapping[str, Any
 async def delete_donation(store: GraphStore, key: str) -> Row:
     """Delete a donation; return what it was."""
     refuse("invalid donation key", key_error("key", key))
-    rows = await store.write(DELETE_DONATION, key=key)
+    rows = await store.write(DELETE_DONATION, key=key, **totals_params(DELETE_DONATION.params))
     if not rows:
         raise _not_found(key)
     return _result(rows[0])

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from graph_model.donation_totals import totals_params
 from graph_model.enums import ENDPOINTS, Label, Rel
 from graph_model.errors import Conflict, FieldError, NotFound
 from graph_model.model import MIRRORS, NODE_FIELDS, field_errors, with_search_text
@@ -198,7 +199,8 @@ async def update_node(store: GraphStore, label: Label, key: str, changes: Mappin
                 params["names"] = {"nameFa": current.get("nameFa"), "nameEn": current.get("nameEn")}
                 both = {**params["names"], **props}
                 params["props"] = {**props, "searchText": search_text(both["nameFa"], both["nameEn"])}
-        return await first_row(store, UPDATE[label], **params)
+        # Donation totals hang on some labels' properties and links (graph_model.donation_totals).
+        return await first_row(store, UPDATE[label], **params, **totals_params(UPDATE[label].params))
 
     async def explain() -> None:
         if not await by_keys(store, label, [key]):

@@ -8,8 +8,8 @@ touch only the scope's part of the graph.
 The light aggregates share one statement (``SUMMARY``): its branches are joined with
 ``UNION ALL`` and tell themselves apart by a numeric ``section`` column (a number rather
 than a name because statement text may only hold labels and relationship types as
-strings). Donation years are the heavy read and stand alone, so a caller who does not need
-them never pays for them.
+strings). Donation years are not here: the writes keep them per area and year
+(graph_model.statements.donation_totals), so the overview reads them without scanning a gift.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from enum import IntEnum
 from graph_model.cypher import Statement, at_most, statement
 
 SCOPES = ("country", "province", "county")
-CALENDARS = ("jalali", "gregorian")
 
-# The unit of the two-part sums that keep donation totals past 2^53 exact (``DONATION_YEARS``).
+# The unit of the two-part sums that keep donation totals past 2^53 exact: FalkorDB's sum()
+# accumulates in doubles, exact only below 2^53, and a year's total may pass that. Amounts are summed
+# as whole units of AMOUNT_UNIT rials and the remainders, each part far below 2^53 and an integer;
+# the caller joins them as Python ints (graph_model.statements.donation_totals, graph_model.links).
 AMOUNT_UNIT = 1_000_000_000
 
 
@@ -128,59 +130,6 @@ def _expiring(scope: str) -> Statement:
 
 EXPIRING_LICENCES: dict[str, Statement] = {scope: _expiring(scope) for scope in SCOPES}
 
-# Gifts in scope, bound to ``d`` (the gift) and ``o`` (its donor). The gift must be bound:
-# FalkorDB counts several gifts between one donor and one institution once when it is not.
-# Only donors give (see ENDPOINTS): leaving out labels that cannot filter anything saves a
-# check per gift, except where the match starts (unlabelled, the country form would scan
-# every node).
-_GIFTS = {
-    "country": "MATCH (o:Donor)-[d:DONATED_TO]->()",
-    "province": "MATCH (c:County)<-[:LOCATED_IN]-()<-[d:DONATED_TO]-(o) WHERE c.provinceKey = $province",
-    "county": "MATCH (c:County)<-[:LOCATED_IN]-()<-[d:DONATED_TO]-(o) WHERE c.key = $county",
-}
-
-# The year a gift falls in. Gregorian: the date's first four characters. Solar Hijri: the
-# Gregorian year less 621 from that year's Nowruz on, less 622 before it; $nowruz lists Nowruz
-# (1 Farvardin) as an ISO date for each Gregorian year from $firstYear to $endYear (exclusive).
-# Outside the table the plain form reads the wrong entry or none (a list read with a negative
-# index counts from its end), so a gift of such a year may land a year off; its year then lies
-# at or beyond the table's edge, which the caller checks before trusting the result, and it
-# reads again with the guarded form, where the usual day, $usualNowruz ("03-21"), stands in
-# outside the table. (The guard is not the default: every function call per gift counts, and
-# this is the overview's heavy read, 60-90 ms for a province's 26,629 gifts on the benchmark
-# machine: ~20 ms binding the gifts, most of the rest reading two properties and aggregating.)
-# Distinct donors per year need the exact year on every gift, so the year cannot be derived
-# afterwards from coarser groups (days or months).
-_YEAR = {
-    "gregorian": ("", "left(d.date, 4)"),
-    "jalali": ("", "toInteger(left(d.date, 4)) - "
-                   "CASE WHEN d.date >= $nowruz[toInteger(left(d.date, 4)) - $firstYear] THEN 621 ELSE 622 END"),
-    "jalali_guarded": ("WITH o, d, toInteger(left(d.date, 4)) AS g",
-                       "g - CASE WHEN $firstYear <= g AND g < $endYear "
-                       "THEN CASE WHEN d.date >= $nowruz[g - $firstYear] THEN 621 ELSE 622 END "
-                       "WHEN substring(d.date, 5) >= $usualNowruz THEN 621 ELSE 622 END"),
-}
-
-
-# Amounts are summed in two parts, whole units of ``$unit`` rials and the remainder:
-# FalkorDB's sum() accumulates in doubles, exact only below 2^53, and a year's total may pass
-# that. Each part stays far below it (the remainders grow with the number of gifts, not their
-# size); toInteger, as a double travels in the reply with 15 significant digits only. The
-# caller recombines the parts as Python ints.
-def _donation_years(scope: str, calendar: str) -> Statement:
-    return statement(
-        f"overview_donation_years_{calendar}_{scope}",
-        f"""{_GIFTS[scope]} {_YEAR[calendar][0]}
-            RETURN {_YEAR[calendar][1]} AS year, count(d) AS donations,
-                   toInteger(sum(d.amount / $unit)) AS units, toInteger(sum(d.amount % $unit)) AS rest,
-                   count(DISTINCT o) AS donors""",
-    )
-
-
-DONATION_YEARS: dict[tuple[str, str], Statement] = {
-    (scope, calendar): _donation_years(scope, calendar) for scope in SCOPES
-    for calendar in (*CALENDARS, "jalali_guarded")}
-
 # The province and county an overview is asked for (either may be null). Looked up one
 # after the other because FalkorDB cannot read an unmatched OPTIONAL MATCH variable in the
 # next OPTIONAL MATCH's WHERE; with only a county, its own province comes back.
@@ -190,32 +139,4 @@ SCOPE = statement(
        WITH c
        OPTIONAL MATCH (p:Province) WHERE p.key = coalesce($province, c.provinceKey)
        RETURN properties(p) AS province, properties(c) AS county""",
-)
-
-# Every gift of the country in the pieces both calendars' years are made of (complementary
-# suppression, graph_model.donation_disclosure): per county (null: an institution located in no
-# county), Gregorian year and whether the gift falls on or after that year's Nowruz ($nowruz from
-# $firstYear to $endYear, $usualNowruz outside), the amount in two exact parts, the gifts and the
-# keys of the individual donors ($kind). A Gregorian year is its two pieces; a Solar Hijri year the
-# late piece of one Gregorian year and the early piece of the next.
-DONATION_PIECES = statement(
-    "overview_donation_pieces",
-    """MATCH (o:Donor)-[d:DONATED_TO]->(i)
-       OPTIONAL MATCH (i)-[:LOCATED_IN]->(c:County)
-       WITH c, o, d, toInteger(left(d.date, 4)) AS g
-       WITH c, o, d, g, CASE WHEN $firstYear <= g AND g < $endYear THEN d.date >= $nowruz[g - $firstYear]
-                             ELSE substring(d.date, 5) >= $usualNowruz END AS late
-       RETURN c.key AS county, c.provinceKey AS province, g AS year, late, count(d) AS donations,
-              toInteger(sum(d.amount / $unit)) AS units, toInteger(sum(d.amount % $unit)) AS rest,
-              collect(DISTINCT CASE WHEN o.kind = $kind THEN o.key END)[0..$k] AS individuals""",
-)
-
-# Every located institution's giving totals (what `Institution.giving` publishes), with its county:
-# the parts of a county's all-years total.
-INSTITUTION_GIVING = statement(
-    "overview_institution_giving",
-    """MATCH (c:County)<-[:LOCATED_IN]-(i)<-[d:DONATED_TO]-(o)
-       RETURN i.key AS institution, c.key AS county, toInteger(sum(d.amount / $unit)) AS units,
-              toInteger(sum(d.amount % $unit)) AS rest,
-              count(DISTINCT CASE WHEN o.kind = $kind THEN o END) AS individuals""",
 )

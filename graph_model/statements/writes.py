@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from graph_model.cypher import Statement, statement
 from graph_model.enums import ENDPOINTS, Label, Rel
 from graph_model.model import NODE_FIELDS
+from graph_model.statements import donation_totals as totals
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,52 @@ def has_names(label: Label) -> bool:
     return "nameFa" in NODE_FIELDS[label]
 
 
+def _moves_gifts(links: tuple[Link, ...], carried: list[str], rel: Rel, reach: str, moved: str) -> str:
+    """Clauses binding ``changes`` (donation_totals.apply) for an update that may move gifts to
+    another area: a relinked institution's gifts to another county, a relinked county's to another
+    province. ``reach`` goes from ``n`` to the donors; ``moved`` rewrites a fact ``x`` of a gift
+    that moves to ``dest`` (the new place)."""
+    i, link = next((i, link) for i, link in enumerate(links) if link.rel is rel)
+    c = ", ".join(carried)
+    return f"""OPTIONAL MATCH (n)-[:{rel.value}]->(was)
+        WITH {c}, CASE WHEN $replace_{link.field} AND size(to{i}) > 0 AND (was IS NULL OR was.key <> to{i}[0].key)
+                       THEN to{i}[0] END AS dest
+        OPTIONAL MATCH {reach} WHERE dest IS NOT NULL
+        WITH {c}, dest, collect(DISTINCT o) AS donors
+        UNWIND CASE WHEN size(donors) = 0 THEN [null] ELSE donors END AS o
+        {totals.lock_each("o")}
+        WITH {c}, dest, o
+        {totals.gifts_of("o", [*carried, "dest", "o"], "before")}
+        WITH {c}, collect(CASE WHEN o IS NULL THEN null ELSE {totals.change("o", "before", f"[x IN before | {moved}]")}
+                          END) AS changes"""
+
+
+def _totals_before(label: Label, carried: list[str]) -> str:
+    """Clauses run before an update's SET that bind what it changes in the donation totals
+    (``changes``, or for a donor ``kindWas`` and ``before``); empty for labels no total hangs on."""
+    links = LINKS[label]
+    if label is Label.INSTITUTION:
+        return _moves_gifts(links, carried, Rel.LOCATED_IN, "(n)<-[:DONATED_TO]-(o)",
+                            "CASE WHEN x.i = n.key THEN {k: x.k, i: x.i, c: dest.key, p: dest.provinceKey, "
+                            "d: x.d, a: x.a} ELSE x END")
+    if label is Label.COUNTY:
+        return _moves_gifts(links, carried, Rel.IN_PROVINCE, "(n)<-[:LOCATED_IN]-()<-[:DONATED_TO]-(o)",
+                            "CASE WHEN x.c = n.key THEN {k: x.k, i: x.i, c: x.c, p: dest.key, d: x.d, a: x.a} "
+                            "ELSE x END")
+    if label is Label.DONOR:  # its kind decides whether it counts among the individual donors
+        return f"WITH {', '.join(carried)}, n.kind AS kindWas\n" + totals.gifts_of(
+            "n", [*carried, "kindWas"], "before")
+    return ""
+
+
+# What the update of a label carries to its end for the totals, and the changes it makes there.
+_TOTALS_CARRIED: dict[Label, tuple[list[str], str]] = {
+    Label.INSTITUTION: (["changes"], "changes"),
+    Label.COUNTY: (["changes"], "changes"),
+    Label.DONOR: (["kindWas", "before"], f"[{totals.change('n', 'before', 'before', 'kindWas')}]"),
+}
+
+
 def _update(label: Label) -> Statement:
     links = LINKS[label]
     # $names (labels with names only): the names the caller read to compute searchText; the
@@ -151,20 +198,25 @@ def _update(label: Label) -> Statement:
              " AND (n.nameEn = $names.nameEn OR n.nameEn = $props.nameEn))"
              if has_names(label) else "")
     found = [f"to{i}" for i in range(len(links))]
+    # Donation totals hang on donors' kinds, institutions' counties and counties' provinces: the
+    # update changes them in the same statement (graph_model.statements.donation_totals).
+    extra, changes = _TOTALS_CARRIED.get(label, ([], ""))
     body = [f"MATCH (n:{label.value}) WHERE n.key = $key", lock("n") + guard, *_find_targets(links, ["n"]),
-            "SET n += $props"]
+            _totals_before(label, ["n", *found]), "SET n += $props"]
     for i, link in enumerate(links):
         # $replace_x false: the link is not being changed ($link_x is then empty).
         body += [
-            f"WITH {', '.join(['n', *found])}",
+            f"WITH {', '.join(['n', *found, *extra])}",
             f"OPTIONAL MATCH (n)-[old{i}:{link.rel.value}]->(x{i}:{link.target.value})"
             f" WHERE $replace_{link.field} AND NOT x{i}.key IN $link_{link.field}",
-            f"WITH {', '.join(['n', *found, f'collect(old{i}) AS gone{i}'])}",
+            f"WITH {', '.join(['n', *found, *extra, f'collect(old{i}) AS gone{i}'])}",
             f"FOREACH (r IN gone{i} | DELETE r)",
             f"FOREACH (t IN to{i} | MERGE (n)-[:{link.rel.value}]->(t))",
         ]
+    if changes:
+        body.append(totals.apply(["n"], changes))
     body.append("RETURN properties(n) AS node")
-    return statement(f"entity_update_{label.value}", "\n".join(body), write=True)
+    return statement(f"entity_update_{label.value}", "\n".join(filter(None, body)), write=True)
 
 
 def _not_own(label: Label) -> str:

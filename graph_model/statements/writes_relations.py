@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from graph_model.cypher import Statement, statement
 from graph_model.enums import ENDPOINTS, Label, Rel
-from graph_model.statements.writes import keep_if_same
+from graph_model.statements import donation_totals as totals
+from graph_model.statements.writes import holds_exactly
 
 # A donation goes to an institution or to an event; its key is unique across both types.
 DONATION_RELS: tuple[Rel, ...] = (Rel.DONATED_TO, Rel.DONATED_TO_EVENT)
@@ -35,16 +36,32 @@ def _record_donation(rel: Rel) -> Statement:
     # relationship of the key between other nodes breaks it: Conflict); the OPTIONAL MATCH across
     # the other. MERGE, not CREATE, so that a retry finds its own donation and answers as the first
     # run did; the same key with other content gives no row (writes.holds_exactly; $props holds
-    # the key).
+    # the key). A gift to an institution counts in the donation totals (donation_totals.apply):
+    # unless the donor's gifts already held this one (a replay), it is added to them.
+    if rel is Rel.DONATED_TO:
+        counted = f"""SET a.key = a.key
+            WITH a, b
+            OPTIONAL MATCH (b)-[:LOCATED_IN]->(bc:County)
+            WITH a, b, bc
+            {totals.gifts_of("a", ["a", "b", "bc"], "before")}"""
+        carried = "a, bc, before, "
+        count = f"""WITH r, CASE WHEN any(x IN before WHERE x.k = $key) THEN [] ELSE [{totals.change(
+            "a", "before", "before + [{k: r.key, i: $target, c: bc.key, p: bc.provinceKey, d: r.date, a: r.amount}]")}]
+            END AS changes
+            {totals.apply(["r"], "changes")}"""
+    else:
+        counted, carried, count = "", "", ""
     return statement(
         f"donation_record_{rel.value}",
         f"""MATCH (a:{start}) WHERE a.key = $donor
             MATCH (b:{end}) WHERE b.key = $target
             OPTIONAL MATCH (:{other_start})-[other:{other.value}]->(:{other_end}) WHERE other.key = $key
             WITH a, b, other WHERE other IS NULL
+            {counted}
             MERGE (a)-[r:{rel.value} {{key: $key}}]->(b)
             ON CREATE SET r += $props
-            {keep_if_same("r", "$props", 0)}
+            WITH r, {carried}{holds_exactly("r", "$props", 0)} AS same WHERE same
+            {count}
             RETURN properties(r) AS rel""",
         write=True,
     )
@@ -56,10 +73,22 @@ _FIND_DONATION = """OPTIONAL MATCH (:Donor)-[r1:DONATED_TO]->(:Institution) WHER
     OPTIONAL MATCH (:Donor)-[r2:DONATED_TO_EVENT]->(:Event) WHERE r2.key = $key
     WITH coalesce(r1, r2) AS r WHERE r IS NOT NULL"""
 
+# Updating or deleting a donation changes the totals of its donor's gifts (donation_totals.apply):
+# those gifts are read before the change, with the donor locked, and the change is applied to them.
+# A gift to an event is not among them, so it changes nothing there.
+_DONOR_GIFTS = f"""WITH r, startNode(r) AS o
+    SET o.key = o.key
+    WITH r, o
+    {totals.gifts_of("o", ["r", "o"], "before")}"""
+
 UPDATE_DONATION = statement(
     "donation_update",
     f"""{_FIND_DONATION}
+        {_DONOR_GIFTS}
         SET r += $props
+        WITH r, [{totals.change("o", "before", "[x IN before | CASE WHEN x.k = r.key THEN "
+                                "{k: x.k, i: x.i, c: x.c, p: x.p, d: r.date, a: r.amount} ELSE x END]")}] AS changes
+        {totals.apply(["r"], "changes")}
         RETURN properties(r) AS rel, type(r) AS relType, startNode(r).key AS donor, endNode(r).key AS target""",
     write=True,
 )
@@ -67,8 +96,12 @@ UPDATE_DONATION = statement(
 DELETE_DONATION = statement(
     "donation_delete",
     f"""{_FIND_DONATION}
-        WITH r, properties(r) AS rel, type(r) AS relType, startNode(r).key AS donor, endNode(r).key AS target
+        {_DONOR_GIFTS}
+        WITH r, o, before, properties(r) AS rel, type(r) AS relType, o.key AS donor, endNode(r).key AS target
         DELETE r
+        WITH rel, relType, donor, target,
+             [{totals.change("o", "before", "[x IN before WHERE x.k <> rel.key]")}] AS changes
+        {totals.apply(["rel", "relType", "donor", "target"], "changes")}
         RETURN rel, relType, donor, target""",
     write=True,
 )

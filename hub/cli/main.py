@@ -261,6 +261,9 @@ def parser() -> argparse.ArgumentParser:
     from hub.cli.operations import add_parser as add_operations_parser
 
     add_operations_parser(sub)
+    from hub.cli.aggregates import add_parser as add_aggregates_parser
+
+    add_aggregates_parser(sub)
     return p
 
 
