@@ -173,3 +173,27 @@ async def test_a_donor_counts_once_per_cell_and_goes_with_their_last_gift(store:
     await delete_donation(store, "g0")
     cell = (await donation_totals.stored(store))[country_2024]
     assert (cell["donations"], cell["donors"], cell["individuals"]) == (1, 1, int(kind == "INDIVIDUAL"))
+
+
+async def test_a_gift_written_while_the_rebuild_reads_is_in_its_totals(store: FalkorStore) -> None:
+    """A write landing between the rebuild's read and its replacement (injected by a wrapper around
+    the read) makes the rebuild read again: the totals hold the gift, equal to the writes' own."""
+    await build_world(store)
+    await record_donation(store, donor="donor-1", amount=7, date="2023-05-01", institution="inst-b", key="g1")
+    read = store.read
+    landed: list[Any] = []
+
+    async def read_then_write(stmt: Any, **params: Any) -> Any:
+        rows = await read(stmt, **params)
+        if stmt is donation_totals.stmts.PIECES_PER_DONOR and not landed:
+            landed.append(await record_donation(store, donor="donor-1", amount=5, date="2024-05-01",
+                                                institution="inst-a", key="g2"))
+        return rows
+
+    store.read = read_then_write  # type: ignore[method-assign]
+    try:
+        await donation_totals.rebuild(store)
+    finally:
+        store.read = read  # type: ignore[method-assign]
+    assert landed and await _differences(store) == []
+    assert any(cell["area"] == "inst-a" for cell in (await donation_totals.stored(store)).values())

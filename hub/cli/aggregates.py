@@ -2,8 +2,8 @@
 
 Every write keeps the totals current (graph_model.donation_totals) and a bulk load rebuilds them
 at its end, so this is for a store whose gifts were written some other way (an older store, a
-restore, a repair). It replaces every total in one statement; run it while nothing writes, as a
-write landing during the rebuild's read is missing from the totals until the next rebuild.
+restore, a repair). It replaces every total in one statement, and reads again when another write
+landed meanwhile (graph_model.donation_totals.rebuild), so it may run beside `hub serve`.
 """
 
 from __future__ import annotations
@@ -36,5 +36,5 @@ def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> None:
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     group = sub.add_parser("aggregates", help="donation totals per area and year, kept by the writes")
     group_sub = group.add_subparsers(dest="aggregates_command", required=True)
-    s = group_sub.add_parser("rebuild", help="recompute every donation total from the gifts (run while nothing writes)")
+    s = group_sub.add_parser("rebuild", help="recompute every donation total from the gifts")
     s.set_defaults(run=cmd_rebuild)
