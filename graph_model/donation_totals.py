@@ -124,6 +124,12 @@ async def computed(store: GraphStore) -> list[dict[str, Any]]:
     return cells(await store.read(stmts.PIECES_PER_DONOR, **totals_params(stmts.PIECES_PER_DONOR.params)))
 
 
+async def replace(store: GraphStore, built: list[dict[str, Any]]) -> int:
+    """Replace every stored cell by ``built`` in one statement; how many there are now."""
+    written = await store.write(stmts.REPLACE, rows=built)
+    return int(written[0]["written"]) if written else 0
+
+
 async def rebuild(store: GraphStore, attempts: int = 5) -> int:
     """Recompute every cell from the gifts and replace the stored ones; return how many there are.
 
@@ -133,11 +139,10 @@ async def rebuild(store: GraphStore, attempts: int = 5) -> int:
     the rebuild runs again (a write after the replacement only costs one more round)."""
     for _ in range(attempts):
         before = await version.current(store)
-        built = await computed(store)
-        written = await store.write(stmts.REPLACE, rows=built)
+        written = await replace(store, await computed(store))
         after = await version.current(store)
         if after[1] == before[1] + 1 and (before == version.EMPTY or after[0] == before[0]):
-            return int(written[0]["written"]) if written else 0
+            return written
     raise Conflict(f"the gifts kept changing during {attempts} rebuilds of the donation totals: "
                    "run it again when fewer writes come in")
 

@@ -14,13 +14,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from graph_model.donation_totals import rebuild as rebuild_totals
+from graph_model import donation_totals, queries
 from graph_model.enums import ENDPOINTS, KEYED_RELS, Label
 from graph_model.errors import FieldError, StoreError, ValidationFailed
 from graph_model.model import validate_node, validate_rel, with_search_text
 from graph_model.statements.loading import MISSING_KEYS, UPSERT_NODE, UPSERT_REL
 from graph_model.stores.base import GraphStore
 from seed.dataset import NODE_ORDER, REL_ORDER, Dataset, Row
+from seed.totals import pieces
 
 # Rows per statement: large enough to amortise the round trip, small enough that one
 # statement stays well under the store's timeout and memory on the national profile.
@@ -150,6 +151,7 @@ async def load(store: GraphStore, dataset: Dataset, *, batch_size: int = BATCH_S
         progress("checking rows", 0)  # several seconds on `national`: say what is happening
     keys = check(dataset)
     await store.ensure_schema()
+    empty = sum((await queries.node_counts(store)).values()) == 0
     await _check_references(store, dataset, keys)
     report = LoadReport(dataset.name)
     # All nodes before any relationship, so every MATCH of an endpoint finds it.
@@ -166,8 +168,12 @@ async def load(store: GraphStore, dataset: Dataset, *, batch_size: int = BATCH_S
     if progress:
         progress("donation totals", 0)
     # The writes keep the donation totals current one gift at a time; a bulk load rebuilds them
-    # from every gift once, at its end (graph_model.donation_totals).
-    await rebuild_totals(store)
+    # from every gift once, at its end (graph_model.donation_totals): from the dataset itself when
+    # the store held nothing before (its gifts are then the dataset's), else read back from the store.
+    if empty:
+        await donation_totals.replace(store, donation_totals.cells(pieces(dataset)))
+    else:
+        await donation_totals.rebuild(store)
     await store.checkpoint()
     report.seconds = time.perf_counter() - started
     return report

@@ -17,13 +17,14 @@ from typing import Any
 import pytest
 
 from graph_model import donation_totals
-from graph_model.enums import Label
+from graph_model.enums import Label, Rel
 from graph_model.errors import Conflict
 from graph_model.mutations import (create_node, delete_donation, delete_node, record_donation, update_donation,
                                    update_node)
 from graph_model.stores.falkordb import FalkorStore
 from seed.dataset import Dataset
 from seed.loader import load
+from seed.profiles import build
 from tests.builders import build_world, names
 
 STEPS = 300
@@ -197,3 +198,35 @@ async def test_a_gift_written_while_the_rebuild_reads_is_in_its_totals(store: Fa
         store.read = read  # type: ignore[method-assign]
     assert landed and await _differences(store) == []
     assert any(cell["area"] == "inst-a" for cell in (await donation_totals.stored(store)).values())
+
+
+def _edges_dataset() -> Dataset:
+    """Gifts on every side of Nowruz in five years, of individuals and companies, to located and
+    unlocated institutions, with amounts past 2^53: what a bulk load's own totals must get right."""
+    data = Dataset("edges")
+    data.node(Label.PROVINCE, "IR-00", **names("Markazi"))
+    data.node(Label.COUNTY, "IR-00-0001", provinceKey="IR-00", **names("IR-00-0001"))
+    data.rel(Rel.IN_PROVINCE, "IR-00-0001", "IR-00")
+    for key in ("inst-here", "inst-nowhere"):
+        data.node(Label.INSTITUTION, key, kind="CHARITY", **names(key))
+    data.rel(Rel.LOCATED_IN, "inst-here", "IR-00-0001")
+    for n, kind in enumerate(KINDS):
+        data.node(Label.DONOR, f"donor-{kind.lower()}", kind=kind, **names(f"donor {n}"))
+    gift = 0
+    for year in YEARS:
+        for day in DAYS:
+            for kind in KINDS:
+                for institution in ("inst-here", "inst-nowhere"):
+                    gift += 1
+                    data.rel(Rel.DONATED_TO, f"donor-{kind.lower()}", institution, key=f"gift-{gift}",
+                             amount=AMOUNTS[gift % len(AMOUNTS)], date=f"{year}-{day}")
+    return data
+
+
+@pytest.mark.parametrize("profile", ["edges", "demo"])
+async def test_a_load_into_an_empty_store_works_the_totals_out_as_a_rebuild_would(store: FalkorStore,
+                                                                                  profile: str) -> None:
+    """seed.totals groups the dataset's gifts in memory as PIECES_PER_DONOR groups the store's."""
+    await load(store, _edges_dataset() if profile == "edges" else build(profile))
+    assert await donation_totals.stored(store)
+    assert await _differences(store) == []
