@@ -147,6 +147,14 @@ async def rebuild(store: GraphStore, attempts: int = 5) -> int:
                    "run it again when fewer writes come in")
 
 
+async def ensure(store: GraphStore) -> int | None:
+    """Rebuild the totals of a store that has gifts but none (written before they were kept: its
+    overview would show no donations); how many were built, or None when nothing was missing."""
+    if not (await store.read(stmts.MISSING))[0]["missing"]:
+        return None
+    return await rebuild(store)
+
+
 async def stored(store: GraphStore) -> dict[str, dict[str, Any]]:
     """Every stored cell by key (what the maintenance left)."""
     return {r["cell"]["key"]: r["cell"] for r in await store.read(stmts.ALL_CELLS)}

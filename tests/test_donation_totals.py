@@ -230,3 +230,14 @@ async def test_a_load_into_an_empty_store_works_the_totals_out_as_a_rebuild_woul
     await load(store, _edges_dataset() if profile == "edges" else build(profile))
     assert await donation_totals.stored(store)
     assert await _differences(store) == []
+
+
+async def test_a_store_with_gifts_but_no_totals_gets_them_at_start(store: FalkorStore) -> None:
+    """A store written before the totals were kept: `hub serve` rebuilds them at start
+    (hub.cli.main, donation_totals.ensure); a store with totals, or without gifts, is left alone."""
+    await load(store, _edges_dataset())
+    kept = await donation_totals.stored(store)
+    assert await donation_totals.ensure(store) is None
+    await donation_totals.replace(store, [])  # as an older store has them
+    assert await donation_totals.ensure(store) == len(kept)
+    assert await donation_totals.stored(store) == kept

@@ -195,3 +195,12 @@ REPLACE = statement(
         RETURN count(t) AS written""",
     write=True,
 )
+
+# Whether the store holds gifts but no totals (a store written before the totals were kept): one
+# gift and one total looked up, not counted.
+MISSING = statement(
+    "donation_totals_missing",
+    f"""OPTIONAL MATCH ()-[d:DONATED_TO]->() WITH d LIMIT 1
+        OPTIONAL MATCH (t:{TOTAL}) WITH d, t LIMIT 1
+        RETURN d IS NOT NULL AND t IS NULL AS missing""",
+)

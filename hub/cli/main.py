@@ -135,6 +135,14 @@ async def _seed_if_empty(settings: Settings, url: str, before_seeding: Callable[
             from hub.cli.keys import demo_key
 
             await demo_key(store, url)  # the new store has no keys: one to try it with
+        else:
+            from graph_model import donation_totals
+
+            with err.status("checking the donation totals..."):
+                rebuilt = await donation_totals.ensure(store)
+            if rebuilt is not None:
+                err.print(f"[yellow]The store's gifts had no donation totals[/] (written before they were kept): "
+                          f"rebuilt {rebuilt:,}.")
 
     await with_store(settings, work)
 
