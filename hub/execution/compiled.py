@@ -178,6 +178,13 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         self.stats.fallbacks += 1
         return super().complete_object_value(return_type, field_nodes, info, path, result)
 
+    def build_response(self, data: Any, errors: list[Any]) -> Any:  # type: ignore[override]
+        """The answer; and the plans let go here: they refer back to this context (a cycle), and left
+        to the cyclic collector a request's plans took it into full passes (p99 of one institution
+        30 ms instead of 17 with the collector off)."""
+        self._plans.clear()
+        return StrawberryGraphQLCoreExecutionContext.build_response(data, errors)
+
     # -- plans -----------------------------------------------------------------------------
     def plan(self, object_type: GraphQLObjectType, field_nodes: list[FieldNode]) -> Plan:
         key = (object_type.name, *map(id, field_nodes))
