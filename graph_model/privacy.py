@@ -99,14 +99,14 @@ async def three_w_public(coverage: Coverage, networks: Networks, scope: NetworkS
     """(funders, funding) of each 3W cell, by (area, service), over the gifts of donors who are not
     individuals: the 3W matrix as a caller without the right to see personal data sees it (same
     providers, so the same cells). Kept per graph version."""
-    version = await current(coverage.store)
+    version, inputs = await current(coverage.store), await coverage.version()
 
     async def compute() -> dict[tuple[str, str], tuple[int, int]]:
         data = await networks.data(scope)
         donors = _scope_donors(data)
         public = frozenset(donors) - await individual_donors(coverage.store, donors)
-        areas = await coverage.areas(version)
-        providers = await coverage.providers(version, tuple(sorted(areas.services)), as_of)
+        areas = await coverage.areas(inputs)
+        providers = await coverage.providers(inputs, tuple(sorted(areas.services)), as_of)
         rows = await offload(matrix, providers, gifts_of(data, public), level)
         return {(r.area, r.service): (r.funders, r.funding) for r in rows}
     return await coverage.cache.get(version, ("privacy", "3w-public", scope, level, as_of), compute)

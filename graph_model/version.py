@@ -11,11 +11,13 @@ at worst compute from newer data under the older version, never serve older data
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from graph_model.coverage.inputs import changes_coverage
 from graph_model.statements.version import BUMP_VERSION, READ_VERSION
 
 if TYPE_CHECKING:
+    from graph_model.cypher import Statement
     from graph_model.stores.base import GraphStore
 
 KEY = "graph"
@@ -29,10 +31,18 @@ async def current(store: GraphStore) -> Version:
     return (int(row["epoch"]), int(row["version"])) if row["epoch"] is not None else EMPTY
 
 
-def bump_params() -> dict[str, str]:
-    """What the adapters send with BUMP_VERSION after a write that returned rows: ``write`` names
-    this bump, so that a retry of it counts once (graph_model.statements.version)."""
-    return {"key": KEY, "write": uuid.uuid4().hex}
+async def current_coverage(store: GraphStore) -> Version:
+    """The version of what coverage is computed from: (epoch, writes that may have changed it)
+    (graph_model.coverage.inputs)."""
+    row = (await store.read(READ_VERSION, key=KEY))[0]
+    return (int(row["epoch"]), int(row["coverage"])) if row["epoch"] is not None else EMPTY
 
 
-__all__ = ["BUMP_VERSION", "EMPTY", "KEY", "Version", "bump_params", "current"]
+def bump_params(stmt: Statement | None = None, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the adapters send with BUMP_VERSION after ``stmt`` (run with ``params``) returned rows:
+    ``write`` names this bump, so that a retry of it counts once (graph_model.statements.version);
+    ``coverage`` says whether it may have changed coverage's inputs (None: assume it did)."""
+    return {"key": KEY, "write": uuid.uuid4().hex, "coverage": changes_coverage(stmt, params)}
+
+
+__all__ = ["BUMP_VERSION", "EMPTY", "KEY", "Version", "bump_params", "current", "current_coverage"]

@@ -11,6 +11,7 @@ size before anything runs: 11,000 changes once held the loop for 10 s).
 from __future__ import annotations
 
 import asyncio
+import weakref
 import datetime as dt
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
@@ -27,7 +28,7 @@ from graph_model.networks.scope import NetworkScope
 from graph_model.networks.service import Networks
 from graph_model.offload import offload
 from graph_model.stores.base import GraphStore
-from graph_model.version import Version, current
+from graph_model.version import Version, current, current_coverage
 
 T = TypeVar("T")
 MAX_RADIUS_KM = 1000.0
@@ -58,13 +59,30 @@ class Comparison:
     after: CoverageTable
 
 
+# Coverage's own answers are kept per coverage version (graph_model.coverage.inputs: writes that
+# cannot change its inputs leave it), in a cache beside each shared one: a VersionCache holds one
+# version at a time, and the shared one follows the graph version.
+_INPUTS: weakref.WeakKeyDictionary[VersionCache, VersionCache] = weakref.WeakKeyDictionary()
+
+
 class Coverage:
+    """Coverage tables. Methods taking a ``version`` take the coverage version (current_coverage),
+    not the graph version; answers that also read donations (the 3W matrix) are kept per graph
+    version in the shared cache."""
+
     def __init__(self, store: GraphStore, cache: VersionCache | None = None) -> None:
         self.store = store
         self.cache = cache if cache is not None else VersionCache(maxsize=64)
+        found = _INPUTS.get(self.cache)
+        if found is None:
+            found = _INPUTS[self.cache] = VersionCache(maxsize=64)
+        self.inputs = found
 
     async def _at(self, version: Version, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
-        return await self.cache.get(version, ("coverage", key), compute)
+        return await self.inputs.get(version, ("coverage", key), compute)
+
+    async def version(self) -> Version:
+        return await current_coverage(self.store)
 
     async def areas(self, version: Version) -> Areas:
         return await self._at(version, "areas", lambda: read_areas(self.store))
@@ -118,7 +136,7 @@ class Coverage:
 
     async def table(self, subject: Subject, options: Options, as_of: dt.date) -> CoverageTable:
         check(options)
-        return await self._table(await current(self.store), subject, options, as_of)
+        return await self._table(await self.version(), subject, options, as_of)
 
     async def what_if(self, subject: Subject, options: Options, as_of: dt.date,
                       changes: Sequence[whatif.Change], norm_after: float | None = None) -> Comparison:
@@ -129,7 +147,7 @@ class Coverage:
         check(options)
         if norm_after is not None:
             check(replace(options, norm=norm_after), "normAfter")
-        version = await current(self.store)
+        version = await self.version()
         before = await self._table(version, subject, options, as_of)
         given = await self._inputs(version, subject, as_of)
         changed = await offload(whatif.apply, given.areas, given.providers, given.services, changes)
@@ -142,14 +160,15 @@ class Coverage:
                              as_of: dt.date) -> tuple[WhoWhatWhere, ...]:
         """The 3W matrix of a scope: the providers of every service on ``as_of`` and the gifts of
         the scope's window, read through ``networks`` (whose cache the scope read is shared with)."""
-        version = await current(self.store)
+        version, inputs = await asyncio.gather(current(self.store), self.version())
 
         async def build() -> tuple[WhoWhatWhere, ...]:
             data = await networks.data(scope)
-            areas = await self.areas(version)
-            providers = await self.providers(version, tuple(sorted(areas.services)), as_of)
+            areas = await self.areas(inputs)
+            providers = await self.providers(inputs, tuple(sorted(areas.services)), as_of)
             return await offload(matrix, providers, data, level)
-        return await self._at(version, ("3w", scope, level, as_of), build)
+        # the gifts' figures: kept per graph version, like every answer carrying them
+        return await self.cache.get(version, ("coverage", "3w", scope, level, as_of), build)
 
 
 def check(options: Options, norm_field: str = "norm") -> None:

@@ -146,7 +146,7 @@ class FalkorStore:
     async def write(self, stmt: Statement, **params: Any) -> Rows:
         rows = await self._run(stmt, params, read_only=False)
         if rows and stmt is not version.BUMP_VERSION:
-            await self._run(version.BUMP_VERSION, version.bump_params(), read_only=False)
+            await self._run(version.BUMP_VERSION, version.bump_params(stmt, params), read_only=False)
         return rows
 
     async def ensure_schema(self) -> None:

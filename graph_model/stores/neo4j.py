@@ -94,7 +94,7 @@ class Neo4jStore:
     async def write(self, stmt: Statement, **params: Any) -> Rows:
         rows = await self._run(stmt, params, neo4j.RoutingControl.WRITE)
         if rows and stmt is not version.BUMP_VERSION:
-            await self._run(version.BUMP_VERSION, version.bump_params(), neo4j.RoutingControl.WRITE)
+            await self._run(version.BUMP_VERSION, version.bump_params(stmt, params), neo4j.RoutingControl.WRITE)
         return rows
 
     async def ensure_schema(self) -> None:

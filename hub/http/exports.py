@@ -31,7 +31,6 @@ from graph_model.coverage.methods import Decay
 from graph_model.errors import (
     FieldError, Forbidden, HubError, NotFound, StoreUnavailable, Unauthenticated, ValidationFailed)
 from graph_model.text import whole_number
-from graph_model.version import current
 from hub.auth.policy import require
 from hub.auth.principal import Principal, Right
 from hub.auth.visibility import Visibility
@@ -84,7 +83,7 @@ async def coverage_export(request: Request) -> Response:
             norm=resolve.number_arg(q.get("norm"), "norm"))
         service = resolve.coverage_for(request.state.store, request.state.cache)
         table = await service.table(asked.subject, asked.options, asked.day)
-        areas = await service.areas(await current(request.state.store))
+        areas = await service.areas(await service.version())
     except HubError as exc:
         return _error(exc)
     subject = q.get("service") or q.get("targetGroup")
@@ -105,7 +104,8 @@ async def three_w_export(request: Request) -> Response:
         store, cache = request.state.store, request.state.cache
         visibility = Visibility.of(principal, request.state.settings)
         cells = await resolve.who_what_where(store, cache, visibility, scope, level, day)
-        areas = await resolve.coverage_for(store, cache).areas(await current(store))
+        service = resolve.coverage_for(store, cache)
+        areas = await service.areas(await service.version())
     except HubError as exc:
         return _error(exc)
     wanted = q.get("service")
