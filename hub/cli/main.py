@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from hub.settings import Settings
 
 
+KEEP_ALIVE_S = 75  # seconds an idle HTTP connection is kept (nginx's default)
+
 async def seed_store(store: GraphStore, profile: str, *, console: Console | None = None) -> None:
     """Build a profile and load it with a progress bar (on stderr unless ``console`` says)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -227,6 +229,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
             uvicorn.run("hub.app:app_from_env", factory=True, host=args.host, port=args.port,
                         workers=args.workers, log_level="info", loop="auto", http="auto",
                         access_log=args.access_log,
+                        # An idle connection is kept longer than clients keep theirs (httpx 5 s,
+                        # uvicorn's own default): with both at 5 s, a client reusing one just as the
+                        # server closed it got a reset instead of an answer (benchmarks/load.py: 1-3
+                        # transport errors a minute at ~80 req/s).
+                        timeout_keep_alive=KEEP_ALIVE_S,
                         # uvicorn would believe X-Forwarded-For from 127.0.0.1; the hub decides which
                         # proxies to believe itself (HUB_TRUSTED_PROXIES, hub.http.rate_limit)
                         proxy_headers=False)
