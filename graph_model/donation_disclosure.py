@@ -25,7 +25,7 @@ from graph_model.statements import donation_totals as totals
 from graph_model.statements.donation_totals import Level, Period
 from graph_model.statements.overview import AMOUNT_UNIT
 from graph_model.stores.base import GraphStore
-from graph_model.version import current
+from graph_model.version import current_donations
 
 COUNTRY = ""  # the area key of the country (provinces and counties go by their keys)
 UNLOCATED = "~unlocated"  # gifts to institutions in no county: in the country's totals only
@@ -153,7 +153,9 @@ async def suppression(store: GraphStore, cache: VersionCache | None, k: int,
         return Suppression(await asyncio.to_thread(pattern, areas, institutions, provinces, k))
     if cache is None:
         return await compute()
-    asked = asyncio.ensure_future(cache.single(await current(store), ("disclosure", "donations", k), compute,
+    # Keyed by the donation figures' own version: a write that cannot change them (a new donor, a
+    # council, an institution's source) leaves the pattern as it is (graph_model.coverage.inputs).
+    asked = asyncio.ensure_future(cache.single(await current_donations(store), ("disclosure", "donations", k), compute,
                                                idle=IDLE))
     # Past the wait the computation goes on; its failure is then nobody's answer but must not be
     # reported as never retrieved.

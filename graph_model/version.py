@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from graph_model.coverage.inputs import changes_coverage
+from graph_model.coverage.inputs import changes_coverage, changes_donations
 from graph_model.statements.version import BUMP_VERSION, READ_VERSION
 
 if TYPE_CHECKING:
@@ -38,11 +38,19 @@ async def current_coverage(store: GraphStore) -> Version:
     return (int(row["epoch"]), int(row["coverage"])) if row["epoch"] is not None else EMPTY
 
 
+async def current_donations(store: GraphStore) -> Version:
+    """The version of the donation figures: (epoch, writes that may have changed them)."""
+    row = (await store.read(READ_VERSION, key=KEY))[0]
+    return (int(row["epoch"]), int(row["donations"])) if row["epoch"] is not None else EMPTY
+
+
 def bump_params(stmt: Statement | None = None, params: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the adapters send with BUMP_VERSION after ``stmt`` (run with ``params``) returned rows:
     ``write`` names this bump, so that a retry of it counts once (graph_model.statements.version);
-    ``coverage`` says whether it may have changed coverage's inputs (None: assume it did)."""
-    return {"key": KEY, "write": uuid.uuid4().hex, "coverage": changes_coverage(stmt, params)}
+    ``coverage`` and ``donations`` say whether it may have changed coverage's inputs or the donation
+    figures (no statement: assume it did)."""
+    return {"key": KEY, "write": uuid.uuid4().hex, "coverage": changes_coverage(stmt, params),
+            "donations": changes_donations(stmt, params)}
 
 
-__all__ = ["BUMP_VERSION", "EMPTY", "KEY", "Version", "bump_params", "current", "current_coverage"]
+__all__ = ["BUMP_VERSION", "EMPTY", "KEY", "Version", "bump_params", "current", "current_coverage", "current_donations"]

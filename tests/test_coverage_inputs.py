@@ -1,4 +1,5 @@
-"""Writes that cannot change coverage's inputs leave coverage cached (graph_model.coverage.inputs).
+"""Writes that cannot change coverage's inputs leave coverage cached, and those that cannot change the
+donation figures leave their disclosure pattern (graph_model.coverage.inputs).
 
 The named statements are read as text: none writes a node or relationship coverage reads. Through
 the API: a new donor and an institution's `source` leave the coverage count and the cached table as
@@ -73,6 +74,24 @@ def test_an_institution_update_of_its_source_alone_is_neutral() -> None:
     assert inputs.changes_coverage(REGISTRY["pair_set_OFFERS"], {})
 
 
+def test_the_writes_that_move_donation_figures_are_seen_as_such() -> None:
+    """By their text: a gift, a donor's kind, an institution's county, a county's province, the
+    totals' rebuild; and not a new donor, a person, a partnership or an institution's source (a
+    council names the counties it covers: counted as a change, which is always safe)."""
+    changes = inputs.changes_donations
+    for name in ("donation_record_DONATED_TO", "donation_update", "donation_delete", "donation_totals_replace",
+                 "entity_update_County", "upsert_DONATED_TO", "upsert_IN_PROVINCE", "upsert_LOCATED_IN"):
+        assert changes(REGISTRY[name], {}), name
+    assert changes(REGISTRY["entity_update_Donor"], {"key": "d", "props": {"kind": "INDIVIDUAL"}})
+    assert changes(REGISTRY["entity_update_Institution"], {"key": "i", "props": {}, "link_county": ["IR-00-0002"],
+                                                           "replace_county": True})
+    for name in ("entity_create_Donor", "entity_create_Person", "partners_link", "audit_entry_create",
+                 "api_key_create"):
+        assert not changes(REGISTRY[name], {}), name
+    assert not changes(REGISTRY["entity_update_Institution"], {"key": "i", "props": {"source": "x"}})
+    assert changes(None, None)
+
+
 QUESTION = """query ($q: CoverageQuestion!) { coverage(question: $q) {
   areas(first: 100) { key capacity reached shortfall } } }"""
 
@@ -90,6 +109,7 @@ async def test_writes_that_cannot_change_coverage_leave_it_cached(store: FalkorS
         ask = {"q": {"service": "svc-home", "method": "RATIO"}}
         first = await _post(client, QUESTION, **ask)
         graph, kept = await version.current(store), await version.current_coverage(store)
+        gifts = await version.current_donations(store)
 
         await _post(client, """mutation { createDonor(input: {key: "d-new", kind: COMPANY, nameFa: "ن",
                                 nameEn: "New"}) { ... on Donor { key } } }""")
@@ -97,6 +117,7 @@ async def test_writes_that_cannot_change_coverage_leave_it_cached(store: FalkorS
                                 { ... on Institution { key } } }""")
         assert await version.current(store) > graph  # both wrote
         assert await version.current_coverage(store) == kept  # neither could change coverage
+        assert await version.current_donations(store) == gifts  # nor the donation figures
         assert await _post(client, QUESTION, **ask) == first
 
         # An offer's capacity: coverage's input; the count moves and the table is computed again.
@@ -104,3 +125,7 @@ async def test_writes_that_cannot_change_coverage_leave_it_cached(store: FalkorS
                                 { ... on MutationError { message } } }""")
         assert await version.current_coverage(store) > kept
         assert await _post(client, QUESTION, **ask) != first
+        assert await version.current_donations(store) == gifts
+        await _post(client, """mutation { recordDonation(input: {donor: "d-new", institution: "inst-1",
+                                amount: "5000", date: "2024-05-01"}) { ... on MutationError { message } } }""")
+        assert await version.current_donations(store) > gifts

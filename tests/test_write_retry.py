@@ -113,7 +113,7 @@ def cases() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "persisted_query_remember", {"key": "retry-q1", "text": "{ a }", "name": "A", "createdAt": "2024",
                                        "most": 100}
     yield "persisted_query_register", {"key": "retry-q2", "text": "{ b }", "name": "B", "createdAt": "2024"}
-    yield "graph_version_bump", {"key": "graph", "write": "retry-bump", "coverage": True}
+    yield "graph_version_bump", {"key": "graph", "write": "retry-bump", "coverage": True, "donations": True}
     yield "donation_totals_replace", {"rows": [{"key": "retry-total", "level": 0, "area": "", "calendar": 0,
                                                 "year": 0, "part": 0, "donations": 1, "units": 0, "rest": 5,
                                                 "donors": 1, "individuals": 0}]}

@@ -1,4 +1,5 @@
-"""Which writes can change what coverage is computed from, so that the others leave it cached.
+"""Which writes can change what coverage, or the donation figures, are computed from, so that the
+others leave them cached.
 
 Coverage (graph_model.coverage.service) reads counties, provinces, institutions with their
 locations, offers, licences, services, target groups and needs (graph_model.statements.coverage:
@@ -41,14 +42,33 @@ def neutral(name: str) -> bool:
     return _NEUTRAL.match(name) is not None
 
 
+def _source_only(stmt: Statement, params: dict[str, Any] | None) -> bool:
+    """An institution update of properties nothing derived reads, and no link."""
+    if stmt.name != "entity_update_Institution" or params is None:
+        return False
+    links = [v for k, v in params.items() if (k.startswith("link_") or k.startswith("replace_")) and v]
+    return not links and not set(params.get("props") or {}) - INSTITUTION_NEUTRAL_PROPS
+
+
 def changes_coverage(stmt: Statement | None, params: dict[str, Any] | None) -> bool:
     """Whether running ``stmt`` with ``params`` may change what coverage is computed from."""
     if stmt is None:
         return True
-    if neutral(stmt.name):
+    return not (neutral(stmt.name) or _source_only(stmt, params))
+
+
+# What the donation figures (the kept totals, an institution's giving) and the disclosure pattern
+# over them are computed from: every statement writing a gift, a donor's kind or an institution's
+# county keeps the totals in the same statement, so it names DonationTotal; a county's province is
+# named by County or IN_PROVINCE. A statement naming none of them anywhere cannot change them.
+DONATION_MARKS = ("DonationTotal", "County", "IN_PROVINCE", "DONATED_TO")
+
+
+def changes_donations(stmt: Statement | None, params: dict[str, Any] | None) -> bool:
+    """Whether running ``stmt`` with ``params`` may change the donation figures (by its text: safe
+    for any statement, named here or not)."""
+    if stmt is None:
+        return True
+    if _source_only(stmt, params):
         return False
-    if stmt.name == "entity_update_Institution" and params is not None:
-        links = [v for k, v in params.items() if k.startswith("link_") and v]
-        replaced = [v for k, v in params.items() if k.startswith("replace_") and v]
-        return bool(links or replaced or set(params.get("props") or {}) - INSTITUTION_NEUTRAL_PROPS)
-    return True
+    return any(mark in stmt.text for mark in DONATION_MARKS)
