@@ -26,7 +26,16 @@ class VersionCache:
         self._single: dict[Hashable, tuple[Version, asyncio.Future[Any]]] = {}
         self._wanted: dict[Hashable, Version] = {}  # the newest version asked of each single key
         self._rest_until: dict[Hashable, float] = {}  # loop time before which a single key does not start again
+        self._beside: dict[str, VersionCache] = {}
         self.hits = self.misses = 0
+
+    def beside(self, name: str) -> VersionCache:
+        """A cache kept with this one for answers keyed by another version (a VersionCache holds one
+        version at a time): coverage's, by the count of writes that can change its inputs."""
+        found = self._beside.get(name)
+        if found is None:
+            found = self._beside[name] = VersionCache(self.maxsize)
+        return found
 
     async def get(self, version: Version, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
         if version < self.version:

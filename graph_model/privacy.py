@@ -43,7 +43,7 @@ from graph_model.overview import Calendar, Overview, read_totals
 from graph_model.statements.donation_totals import Period
 from graph_model.statements.privacy import ALL_INDIVIDUAL_DONORS, INDIVIDUAL_DONORS
 from graph_model.stores.base import GraphStore
-from graph_model.version import current
+from graph_model.version import current, versions
 
 INDIVIDUAL = DonorKind.INDIVIDUAL.value
 # Past this many keys, reading every individual donor at once is cheaper than looking each up
@@ -99,7 +99,7 @@ async def three_w_public(coverage: Coverage, networks: Networks, scope: NetworkS
     """(funders, funding) of each 3W cell, by (area, service), over the gifts of donors who are not
     individuals: the 3W matrix as a caller without the right to see personal data sees it (same
     providers, so the same cells). Kept per graph version."""
-    version, inputs = await current(coverage.store), await coverage.version()
+    version, inputs, _ = await versions(coverage.store)
 
     async def compute() -> dict[tuple[str, str], tuple[int, int]]:
         data = await networks.data(scope)

@@ -11,7 +11,7 @@ at worst compute from newer data under the older version, never serve older data
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graph_model.coverage.inputs import changes_coverage, changes_donations
 from graph_model.statements.version import BUMP_VERSION, READ_VERSION
@@ -26,22 +26,34 @@ Version = tuple[int, int]
 EMPTY: Version = (0, 0)
 
 
-async def current(store: GraphStore) -> Version:
+class Versions(NamedTuple):
+    """The three counts of the version node, read together: every write (``graph``), the writes that
+    may change what coverage is computed from (``coverage``) or the donation figures (``donations``)
+    (graph_model.coverage.inputs); each with the epoch."""
+
+    graph: Version
+    coverage: Version
+    donations: Version
+
+
+async def versions(store: GraphStore) -> Versions:
     row = (await store.read(READ_VERSION, key=KEY))[0]
-    return (int(row["epoch"]), int(row["version"])) if row["epoch"] is not None else EMPTY
+    if row["epoch"] is None:
+        return Versions(EMPTY, EMPTY, EMPTY)
+    epoch = int(row["epoch"])
+    return Versions((epoch, int(row["version"])), (epoch, int(row["coverage"])), (epoch, int(row["donations"])))
+
+
+async def current(store: GraphStore) -> Version:
+    return (await versions(store)).graph
 
 
 async def current_coverage(store: GraphStore) -> Version:
-    """The version of what coverage is computed from: (epoch, writes that may have changed it)
-    (graph_model.coverage.inputs)."""
-    row = (await store.read(READ_VERSION, key=KEY))[0]
-    return (int(row["epoch"]), int(row["coverage"])) if row["epoch"] is not None else EMPTY
+    return (await versions(store)).coverage
 
 
 async def current_donations(store: GraphStore) -> Version:
-    """The version of the donation figures: (epoch, writes that may have changed them)."""
-    row = (await store.read(READ_VERSION, key=KEY))[0]
-    return (int(row["epoch"]), int(row["donations"])) if row["epoch"] is not None else EMPTY
+    return (await versions(store)).donations
 
 
 def bump_params(stmt: Statement | None = None, params: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -53,4 +65,5 @@ def bump_params(stmt: Statement | None = None, params: dict[str, Any] | None = N
             "donations": changes_donations(stmt, params)}
 
 
-__all__ = ["BUMP_VERSION", "EMPTY", "KEY", "Version", "bump_params", "current", "current_coverage", "current_donations"]
+__all__ = ["BUMP_VERSION", "EMPTY", "KEY", "Version", "Versions", "bump_params", "current", "current_coverage",
+           "current_donations", "versions"]

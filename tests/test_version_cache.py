@@ -142,3 +142,22 @@ async def test_the_overview_is_cached_until_a_write(api_world: tuple[HubClient, 
     assert fresh_trips == cold_trips
     assert fresh.donations.donations == cold.donations.donations + 1
     assert fresh.donations.amount == cold.donations.amount + 7
+
+
+async def test_a_cache_beside_keeps_its_own_version() -> None:
+    """Coverage's answers follow their own version beside the shared cache (VersionCache.beside): a newer
+    graph version empties the shared cache, not the one beside it."""
+    shared = VersionCache()
+    beside = shared.beside("coverage")
+    assert shared.beside("coverage") is beside
+    computed: list[str] = []
+
+    async def compute(name: str) -> str:
+        computed.append(name)
+        return name
+
+    assert await beside.get((1, 1), "table", lambda: compute("table")) == "table"
+    assert await shared.get((1, 5), "overview", lambda: compute("overview")) == "overview"
+    assert await shared.get((1, 6), "overview", lambda: compute("overview")) == "overview"  # a write: again
+    assert await beside.get((1, 1), "table", lambda: compute("table")) == "table"  # kept
+    assert computed == ["table", "overview", "overview"]

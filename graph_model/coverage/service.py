@@ -11,7 +11,6 @@ size before anything runs: 11,000 changes once held the loop for 10 s).
 from __future__ import annotations
 
 import asyncio
-import weakref
 import datetime as dt
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
@@ -28,7 +27,7 @@ from graph_model.networks.scope import NetworkScope
 from graph_model.networks.service import Networks
 from graph_model.offload import offload
 from graph_model.stores.base import GraphStore
-from graph_model.version import Version, current, current_coverage
+from graph_model.version import Version, current_coverage, versions
 
 T = TypeVar("T")
 MAX_RADIUS_KM = 1000.0
@@ -59,12 +58,6 @@ class Comparison:
     after: CoverageTable
 
 
-# Coverage's own answers are kept per coverage version (graph_model.coverage.inputs: writes that
-# cannot change its inputs leave it), in a cache beside each shared one: a VersionCache holds one
-# version at a time, and the shared one follows the graph version.
-_INPUTS: weakref.WeakKeyDictionary[VersionCache, VersionCache] = weakref.WeakKeyDictionary()
-
-
 class Coverage:
     """Coverage tables. Methods taking a ``version`` take the coverage version (current_coverage),
     not the graph version; answers that also read donations (the 3W matrix) are kept per graph
@@ -73,10 +66,9 @@ class Coverage:
     def __init__(self, store: GraphStore, cache: VersionCache | None = None) -> None:
         self.store = store
         self.cache = cache if cache is not None else VersionCache(maxsize=64)
-        found = _INPUTS.get(self.cache)
-        if found is None:
-            found = _INPUTS[self.cache] = VersionCache(maxsize=64)
-        self.inputs = found
+        # Coverage's own answers are kept per coverage version (graph_model.coverage.inputs: writes
+        # that cannot change its inputs leave it), beside the shared cache, which follows the graph's.
+        self.inputs = self.cache.beside("coverage")
 
     async def _at(self, version: Version, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
         return await self.inputs.get(version, ("coverage", key), compute)
@@ -160,7 +152,7 @@ class Coverage:
                              as_of: dt.date) -> tuple[WhoWhatWhere, ...]:
         """The 3W matrix of a scope: the providers of every service on ``as_of`` and the gifts of
         the scope's window, read through ``networks`` (whose cache the scope read is shared with)."""
-        version, inputs = await asyncio.gather(current(self.store), self.version())
+        version, inputs, _ = await versions(self.store)
 
         async def build() -> tuple[WhoWhatWhere, ...]:
             data = await networks.data(scope)
