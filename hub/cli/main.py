@@ -123,7 +123,9 @@ def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> None:
     sys.stdout.write(schema.as_str() + "\n")
 
 
-async def _seed_if_empty(settings: Settings, url: str, before_seeding: Callable[[], None] | None = None) -> None:
+async def _prepare_store(settings: Settings, url: str, before_seeding: Callable[[], None] | None = None) -> None:
+    """Before serving: an empty store gets the demo profile and a key; a store from before the donation
+    totals were kept gets them."""
     from graph_model import queries
     from hub.cli.common import err, with_store
 
@@ -216,7 +218,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     signal.signal(signal.SIGTERM, _exit_quietly)
     try:
         # Seeding waits for the app's import: two threads importing the same modules could deadlock.
-        asyncio.run(_seed_if_empty(settings, f"http://{args.host}:{args.port}/graphql",
+        asyncio.run(_prepare_store(settings, f"http://{args.host}:{args.port}/graphql",
                                    before_seeding=app.wait if app is not None else None))
         if app is not None:
             app.wait()
