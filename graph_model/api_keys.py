@@ -28,7 +28,7 @@ _TOKEN = re.compile(r"hub_([0-9a-f]{12})_([A-Za-z0-9_-]{20,100})")
 PREFIX = "hub_"
 # The roles a key may carry: hub.auth.principal.Role without "anonymous" (graph_model does not
 # import hub; a test keeps the two in step).
-ROLES = ("viewer", "planner", "council_member", "editor", "admin")
+ROLES = ("viewer", "planner", "council_member", "editor", "supervisor", "institution", "admin")
 NOTE_MAX = 200
 
 

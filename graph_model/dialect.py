@@ -22,6 +22,7 @@ NODE_INDEXES: dict[Label | MetaLabel, tuple[str, ...]] = {
     Label.LICENCE: ("status", "expiresOn"),
     Label.EVENT: ("kind", "startsOn"),
     Label.ASSESSMENT: ("level",),
+    Label.CORRECTIVE_ACTION: ("status",),
     MetaLabel.DONATION_TOTAL: ("area",),
 }
 

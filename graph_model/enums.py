@@ -24,6 +24,11 @@ class Label(str, Enum):
     LICENCE = "Licence"
     EVENT = "Event"
     ASSESSMENT = "Assessment"
+    FRAMEWORK = "AssessmentFramework"  # a versioned set of criteria assessments score against
+    CRITERION = "Criterion"  # one criterion of a framework: area, weight, scale
+    CORRECTIVE_ACTION = "CorrectiveAction"  # what an assessment asks the institution to put right
+    LICENCE_CHANGE = "LicenceChange"  # one change of a licence's status, with when, who and why
+    COMPLAINT = "Complaint"  # a complaint about an institution
 
 
 class MetaLabel(str, Enum):
@@ -63,6 +68,12 @@ class Rel(str, Enum):
     ASSESSES = "ASSESSES"  # Assessment -> Institution
     NEEDS = "NEEDS"  # County -> TargetGroup {people, source, year}
     BASED_IN = "BASED_IN"  # Donor -> Province
+    IN_FRAMEWORK = "IN_FRAMEWORK"  # Criterion -> AssessmentFramework
+    UNDER_FRAMEWORK = "UNDER_FRAMEWORK"  # Assessment -> AssessmentFramework
+    SCORED = "SCORED"  # Assessment -> Criterion {value}
+    CORRECTS = "CORRECTS"  # CorrectiveAction -> Assessment
+    CHANGE_OF = "CHANGE_OF"  # LicenceChange -> Licence
+    COMPLAINT_ABOUT = "COMPLAINT_ABOUT"  # Complaint -> Institution
 
 
 # (start label, end label) of every relationship type. One type per pair keeps Cypher
@@ -92,6 +103,12 @@ ENDPOINTS: dict[Rel, tuple[Label, Label]] = {
     Rel.ASSESSES: (Label.ASSESSMENT, Label.INSTITUTION),
     Rel.NEEDS: (Label.COUNTY, Label.TARGET_GROUP),
     Rel.BASED_IN: (Label.DONOR, Label.PROVINCE),
+    Rel.IN_FRAMEWORK: (Label.CRITERION, Label.FRAMEWORK),
+    Rel.UNDER_FRAMEWORK: (Label.ASSESSMENT, Label.FRAMEWORK),
+    Rel.SCORED: (Label.ASSESSMENT, Label.CRITERION),
+    Rel.CORRECTS: (Label.CORRECTIVE_ACTION, Label.ASSESSMENT),
+    Rel.CHANGE_OF: (Label.LICENCE_CHANGE, Label.LICENCE),
+    Rel.COMPLAINT_ABOUT: (Label.COMPLAINT, Label.INSTITUTION),
 }
 
 # Relationships that carry their own stable key (they are listed and addressed one by one).
@@ -161,6 +178,45 @@ class AssessmentLevel(str, Enum):
     GUILD = "GUILD"
     STAKEHOLDER = "STAKEHOLDER"
     EXPERT = "EXPERT"
+
+
+class AssessorKind(str, Enum):
+    PERSON = "PERSON"  # a named expert or inspector
+    OFFICE = "OFFICE"  # a county, provincial or national office of the organisation
+    BODY = "BODY"  # a guild, council or other body
+    INSTITUTION = "INSTITUTION"  # the institution itself (a self-assessment)
+
+
+class CriterionArea(str, Enum):
+    GOVERNANCE = "GOVERNANCE"  # حاکمیت و مدیریت
+    STAFFING = "STAFFING"  # نیروی انسانی
+    FACILITIES = "FACILITIES"  # فضا و تجهیزات
+    SERVICE_QUALITY = "SERVICE_QUALITY"  # کیفیت خدمات
+    FINANCES = "FINANCES"  # امور مالی
+    SATISFACTION = "SATISFACTION"  # رضایت مددجویان
+
+
+class ActionStatus(str, Enum):
+    OPEN = "OPEN"  # overdue once its due date has passed (computed, never stored)
+    DONE = "DONE"
+
+
+class LicenceChangeKind(str, Enum):
+    """What happened to a licence; each change records the status it left the licence in."""
+
+    ISSUED = "ISSUED"
+    ACTIVATED = "ACTIVATED"  # an agreement in principle turned into an operating licence
+    SUSPENDED = "SUSPENDED"
+    REINSTATED = "REINSTATED"
+    RENEWAL_REQUESTED = "RENEWAL_REQUESTED"
+    RENEWED = "RENEWED"
+    EXPIRED = "EXPIRED"
+    REVOKED = "REVOKED"
+
+
+class ComplaintStatus(str, Enum):
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
 
 
 class EventKind(str, Enum):

@@ -31,6 +31,11 @@ LINKS: dict[str, Link] = {link.name: link for link in (
     Link("licence_institution", Label.LICENCE, "(p)<-[:HOLDS]-(n:Institution)"),
     Link("licence_type", Label.LICENCE, "(p)-[:OF_TYPE]->(n:LicenceType)"),
     Link("assessment_institution", Label.ASSESSMENT, "(p)-[:ASSESSES]->(n:Institution)"),
+    Link("assessment_framework", Label.ASSESSMENT, "(p)-[:UNDER_FRAMEWORK]->(n:AssessmentFramework)"),
+    Link("criterion_framework", Label.CRITERION, "(p)-[:IN_FRAMEWORK]->(n:AssessmentFramework)"),
+    Link("action_assessment", Label.CORRECTIVE_ACTION, "(p)-[:CORRECTS]->(n:Assessment)"),
+    Link("change_licence", Label.LICENCE_CHANGE, "(p)-[:CHANGE_OF]->(n:Licence)"),
+    Link("complaint_institution", Label.COMPLAINT, "(p)-[:COMPLAINT_ABOUT]->(n:Institution)"),
 )}
 
 _LINK_STATEMENTS = {

@@ -125,6 +125,21 @@ ASSESSMENT = Entity("Assessment", (
     _range("dateFrom", "n.date", ">="), _until("dateTo", "n.date"),
     _range("scoreMin", "n.score", ">="), _range("scoreMax", "n.score", "<="),
 ), (Sort("DATE", "n.date"), Sort("SCORE", "n.score"), Sort("KEY", "n.key")), "DATE")
+FRAMEWORK = _names(Sort("VERSION", "n.version"), name="AssessmentFramework")
+CRITERION = _names(Sort("WEIGHT", "n.weight"), name="Criterion",
+                   filters=(SEARCH, Filter("area", where="n.area IN $area")))
+CORRECTIVE_ACTION = Entity("CorrectiveAction", (
+    Filter("status", where="n.status IN $status"),
+    _range("dueFrom", "n.dueOn", ">="), _until("dueTo", "n.dueOn"),
+), (Sort("DUE_ON", "n.dueOn"), Sort("KEY", "n.key")), "DUE_ON")
+LICENCE_CHANGE = Entity("LicenceChange", (
+    Filter("change", where="n.change IN $change"),
+    _range("onFrom", "n.on", ">="), _until("onTo", "n.on"),
+), (Sort("ON", "n.on"), Sort("KEY", "n.key")), "ON")
+COMPLAINT = Entity("Complaint", (
+    Filter("status", where="n.status IN $status"),
+    _range("receivedFrom", "n.receivedOn", ">="), _until("receivedTo", "n.receivedOn"),
+), (Sort("RECEIVED_ON", "n.receivedOn"), Sort("KEY", "n.key")), "RECEIVED_ON")
 DONATION = Entity("Donation", (
     _range("amountMin", "r.amount", ">="), _range("amountMax", "r.amount", "<="),
     _range("dateFrom", "r.date", ">="), _until("dateTo", "r.date"),
@@ -141,7 +156,8 @@ NEED = Entity("Need", (Filter("year", where="r.year = $year"),),
               (Sort("PEOPLE", "r.people"), Sort("YEAR", "r.year"), Sort("KEY", "n.key")), "PEOPLE")
 
 ENTITIES = {e.name: e for e in (PROVINCE, COUNTY, INSTITUTION, DONOR, PERSON, COUNCIL, SERVICE, TARGET_GROUP,
-                                LICENCE_TYPE, LICENCE, EVENT, ASSESSMENT, DONATION, MEMBERSHIP, NEED)}
+                                LICENCE_TYPE, LICENCE, EVENT, ASSESSMENT, DONATION, MEMBERSHIP, NEED, FRAMEWORK,
+                                CRITERION, CORRECTIVE_ACTION, LICENCE_CHANGE, COMPLAINT)}
 
 # donorKind: whether the donor is an individual decides who may see the donation (hub.auth.privacy).
 DONATION_ROW = ("{props: properties(r), donor: dn.key, donorKind: dn.kind, recipient: rc.key, "
@@ -171,6 +187,8 @@ ROOTS: dict[str, ListSpec] = {spec.entity.name: spec for spec in (
     root(DONOR, "(n:Donor)"), root(PERSON, "(n:Person)"), root(COUNCIL, "(n:Council)"),
     root(SERVICE, "(n:Service)"), root(TARGET_GROUP, "(n:TargetGroup)"), root(LICENCE_TYPE, "(n:LicenceType)"),
     root(LICENCE, "(n:Licence)"), root(EVENT, "(n:Event)"), root(ASSESSMENT, "(n:Assessment)"),
+    root(FRAMEWORK, "(n:AssessmentFramework)"), root(CORRECTIVE_ACTION, "(n:CorrectiveAction)"),
+    root(COMPLAINT, "(n:Complaint)"),
     root(DONATION, "(dn:Donor)-[r:DONATED_TO]->(rc:Institution)", **_DONATION_LIST),
 )}
 
@@ -256,6 +274,13 @@ NESTED: dict[str, ListSpec] = {spec.name: spec for spec in (
            filters_off=("targetGroup",)),
     nested("licence_type_services", SERVICE, Label.LICENCE_TYPE, "(p:LicenceType)-[:PERMITS]->(n:Service)"),
     nested("licence_services", SERVICE, Label.LICENCE, "(p:Licence)-[:LICENSES]->(n:Service)"),
+    nested("framework_criteria", CRITERION, Label.FRAMEWORK, "(n:Criterion)-[:IN_FRAMEWORK]->(p:AssessmentFramework)"),
+    nested("assessment_scores", CRITERION, Label.ASSESSMENT, "(p:Assessment)-[r:SCORED]->(n:Criterion)",
+           carry=("n", "r"), edge="{value: r.value}", sort_overrides=(("VALUE", "r.value"),)),
+    nested("assessment_actions", CORRECTIVE_ACTION, Label.ASSESSMENT,
+           "(n:CorrectiveAction)-[:CORRECTS]->(p:Assessment)"),
+    nested("licence_changes", LICENCE_CHANGE, Label.LICENCE, "(n:LicenceChange)-[:CHANGE_OF]->(p:Licence)"),
+    nested("institution_complaints", COMPLAINT, Label.INSTITUTION, "(n:Complaint)-[:COMPLAINT_ABOUT]->(p:Institution)"),
     nested("person_councils", COUNCIL, Label.PERSON, "(p:Person)-[r:PERSON_MEMBER_OF]->(n:Council)", **_ROLE_EDGE),
 )}
 

@@ -19,13 +19,18 @@ from functools import cached_property
 from typing import Any
 
 from graph_model.enums import (
+    ActionStatus,
     AssessmentLevel,
+    AssessorKind,
+    ComplaintStatus,
+    CriterionArea,
     CouncilKind,
     CouncilLevel,
     DonorKind,
     EventKind,
     InstitutionKind,
     Label,
+    LicenceChangeKind,
     LicenceStatus,
     MemberRole,
     Rel,
@@ -73,11 +78,23 @@ NODE_FIELDS: dict[Label, dict[str, Field]] = {
     Label.TARGET_GROUP: {**NAMES, **PROVENANCE},
     Label.LICENCE_TYPE: {**NAMES, **PROVENANCE, "validityYears": Field(int)},
     Label.LICENCE: {**PROVENANCE, "number": Field(str), "status": Field(LicenceStatus, required=True),
-                    "issuedOn": Field(Date), "expiresOn": Field(Date)},
+                    "issuedOn": Field(Date), "expiresOn": Field(Date), "renewalRequestedOn": Field(Date)},
     Label.EVENT: {**NAMES, **POINT, **PROVENANCE, "kind": Field(EventKind, required=True),
                   "startsOn": Field(Date, required=True), "endsOn": Field(Date), "countyKey": Field(str)},
     Label.ASSESSMENT: {**PROVENANCE, "level": Field(AssessmentLevel, required=True),
-                       "score": Field(float, required=True), "date": Field(Date, required=True)},
+                       "score": Field(float, required=True), "date": Field(Date, required=True),
+                       "assessorKind": Field(AssessorKind), "assessor": Field(str), "findings": Field(str)},
+    Label.FRAMEWORK: {**NAMES, **PROVENANCE, "version": Field(int, required=True), "validFrom": Field(Date)},
+    Label.CRITERION: {**NAMES, **PROVENANCE, "area": Field(CriterionArea, required=True),
+                      "weight": Field(float, required=True), "scaleMax": Field(int, required=True)},
+    Label.CORRECTIVE_ACTION: {**PROVENANCE, "description": Field(str, required=True),
+                              "dueOn": Field(Date, required=True), "status": Field(ActionStatus, required=True),
+                              "doneOn": Field(Date)},
+    Label.LICENCE_CHANGE: {**PROVENANCE, "change": Field(LicenceChangeKind, required=True),
+                           "status": Field(LicenceStatus, required=True), "previous": Field(LicenceStatus),
+                           "on": Field(Date, required=True), "by": Field(str), "reason": Field(str)},
+    Label.COMPLAINT: {**PROVENANCE, "summary": Field(str, required=True), "receivedOn": Field(Date, required=True),
+                      "status": Field(ComplaintStatus, required=True)},
 }
 
 # Properties that mirror the key at the end of a single link, written with the link by every write
@@ -103,6 +120,7 @@ REL_FIELDS.update({
     Rel.PARTNERS_WITH: {"since": Field(Date), "purpose": Field(str)},
     Rel.PARTICIPATED_IN: {"role": Field(str)},
     Rel.PROVIDED: {"people": Field(int)},
+    Rel.SCORED: {"value": Field(float, required=True)},
     # PROVENANCE first: a need's source is required, and a later key would win.
     Rel.NEEDS: {**PROVENANCE, "people": Field(int, required=True), "source": Field(str, required=True),
                 "year": Field(int, required=True)},

@@ -4,12 +4,24 @@
 from enum import Enum
 
 
+class ActionStatus(str, Enum):
+    OPEN = "OPEN"
+    DONE = "DONE"
+
+
 class ActorKind(str, Enum):
     INSTITUTION = "INSTITUTION"
     DONOR = "DONOR"
     COUNCIL = "COUNCIL"
     PERSON = "PERSON"
     EVENT = "EVENT"
+
+
+class AssessmentFrameworkSort(str, Enum):
+    KEY = "KEY"
+    NAME_EN = "NAME_EN"
+    NAME_FA = "NAME_FA"
+    VERSION = "VERSION"
 
 
 class AssessmentLevel(str, Enum):
@@ -26,6 +38,13 @@ class AssessmentSort(str, Enum):
     DATE = "DATE"
     KEY = "KEY"
     SCORE = "SCORE"
+
+
+class AssessorKind(str, Enum):
+    PERSON = "PERSON"
+    OFFICE = "OFFICE"
+    BODY = "BODY"
+    INSTITUTION = "INSTITUTION"
 
 
 class Calendar(str, Enum):
@@ -45,6 +64,21 @@ class CentralityMetric(str, Enum):
 class CommunityAlgorithm(str, Enum):
     LEIDEN = "LEIDEN"
     LOUVAIN = "LOUVAIN"
+
+
+class ComplaintSort(str, Enum):
+    KEY = "KEY"
+    RECEIVED_ON = "RECEIVED_ON"
+
+
+class ComplaintStatus(str, Enum):
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+
+
+class CorrectiveActionSort(str, Enum):
+    DUE_ON = "DUE_ON"
+    KEY = "KEY"
 
 
 class CouncilKind(str, Enum):
@@ -84,6 +118,23 @@ class CoverageMethod(str, Enum):
     TWO_STEP = "TWO_STEP"
     ENHANCED = "ENHANCED"
     NEAREST = "NEAREST"
+
+
+class CriterionArea(str, Enum):
+    GOVERNANCE = "GOVERNANCE"
+    STAFFING = "STAFFING"
+    FACILITIES = "FACILITIES"
+    SERVICE_QUALITY = "SERVICE_QUALITY"
+    FINANCES = "FINANCES"
+    SATISFACTION = "SATISFACTION"
+
+
+class CriterionSort(str, Enum):
+    KEY = "KEY"
+    NAME_EN = "NAME_EN"
+    NAME_FA = "NAME_FA"
+    VALUE = "VALUE"
+    WEIGHT = "WEIGHT"
 
 
 class Direction(str, Enum):
@@ -155,6 +206,22 @@ class InstitutionSort(str, Enum):
     NAME_EN = "NAME_EN"
     NAME_FA = "NAME_FA"
     RESIDENTS = "RESIDENTS"
+
+
+class LicenceChangeKind(str, Enum):
+    ISSUED = "ISSUED"
+    ACTIVATED = "ACTIVATED"
+    SUSPENDED = "SUSPENDED"
+    REINSTATED = "REINSTATED"
+    RENEWAL_REQUESTED = "RENEWAL_REQUESTED"
+    RENEWED = "RENEWED"
+    EXPIRED = "EXPIRED"
+    REVOKED = "REVOKED"
+
+
+class LicenceChangeSort(str, Enum):
+    KEY = "KEY"
+    ON = "ON"
 
 
 class LicenceSort(str, Enum):

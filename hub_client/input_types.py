@@ -8,15 +8,20 @@ from pydantic import Field, PlainSerializer
 
 from .base_model import BaseModel
 from .enums import (
+    ActionStatus,
     AssessmentLevel,
+    AssessorKind,
+    ComplaintStatus,
     CouncilKind,
     CouncilLevel,
     CoverageLevel,
     CoverageMethod,
+    CriterionArea,
     DistanceDecay,
     DonorKind,
     EventKind,
     InstitutionKind,
+    LicenceChangeKind,
     LicenceStatus,
     MemberKind,
     MemberRole,
@@ -52,6 +57,35 @@ class AssessmentFilter(BaseModel):
     "Only assessments scoring at least this."
     score_max: Optional[float] = Field(alias="scoreMax", default=None)
     "Only assessments scoring at most this."
+
+
+class AssessmentFrameworkFilter(BaseModel):
+    """Filters on a list of AssessmentFramework items; all given ones apply."""
+
+    search: Optional[str] = None
+    "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, ZWNJ and diacritics do not matter."
+
+
+class ComplaintFilter(BaseModel):
+    """Filters on a list of Complaint items; all given ones apply."""
+
+    status: Optional[list[ComplaintStatus]] = None
+    "Only those in one of these states."
+    received_from: Optional[Any] = Field(alias="receivedFrom", default=None)
+    "Only those received on or after this date."
+    received_to: Optional[Any] = Field(alias="receivedTo", default=None)
+    "Only those received on or before this date."
+
+
+class CorrectiveActionFilter(BaseModel):
+    """Filters on a list of CorrectiveAction items; all given ones apply."""
+
+    status: Optional[list[ActionStatus]] = None
+    "Only those in one of these states."
+    due_from: Optional[Any] = Field(alias="dueFrom", default=None)
+    "Only those due on or after this date."
+    due_to: Optional[Any] = Field(alias="dueTo", default=None)
+    "Only those due on or before this date."
 
 
 class CouncilFilter(BaseModel):
@@ -110,6 +144,23 @@ class CoverageQuestion(BaseModel):
     "The norm: capacity per 10,000 people in need that the shortfall is measured against (default: the national ratio, all licensed capacity over all need)."
 
 
+class CreateAssessmentFrameworkInput(BaseModel):
+    """A new AssessmentFramework."""
+
+    name_fa: str = Field(alias="nameFa")
+    "Name in Persian."
+    name_en: str = Field(alias="nameEn")
+    "Name in English."
+    version: int
+    "Version number; a new version is a new framework."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    valid_from: Optional[Any] = Field(alias="validFrom", default=None)
+    "First day assessments may use it."
+
+
 class CreateAssessmentInput(BaseModel):
     """A new Assessment."""
 
@@ -120,11 +171,55 @@ class CreateAssessmentInput(BaseModel):
     date: Any
     "Date of the assessment."
     institution: str
-    "Key of the institution assessed."
+    "Key of the institution it is about."
     key: Optional[str] = None
     "Key; a fresh one is generated when not given."
     source: Optional[str] = None
     "Where the record or its figures come from."
+    assessor_kind: Optional[AssessorKind] = Field(alias="assessorKind", default=None)
+    "What kind of assessor made it."
+    assessor: Optional[str] = None
+    "Who made it: the person, office or body, by name."
+    findings: Optional[str] = None
+    "What the assessor found, in words."
+    framework: Optional[str] = None
+    "Key of the assessment framework."
+
+
+class CreateComplaintInput(BaseModel):
+    """A new Complaint."""
+
+    summary: str
+    "What the complaint is about."
+    received_on: Any = Field(alias="receivedOn")
+    "When it was received."
+    status: ComplaintStatus
+    "Open or closed."
+    institution: str
+    "Key of the institution it is about."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+
+
+class CreateCorrectiveActionInput(BaseModel):
+    """A new CorrectiveAction."""
+
+    description: str
+    "What must be put right."
+    due_on: Any = Field(alias="dueOn")
+    "When it is due."
+    status: ActionStatus
+    "Open or done."
+    assessment: str
+    "Key of the assessment."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    done_on: Optional[Any] = Field(alias="doneOn", default=None)
+    "When it was done."
 
 
 class CreateCouncilInput(BaseModel):
@@ -179,6 +274,27 @@ class CreateCountyInput(BaseModel):
     "Wikidata item id."
     centroid_source: Optional[str] = Field(alias="centroidSource", default=None)
     "Where the centroid comes from."
+
+
+class CreateCriterionInput(BaseModel):
+    """A new Criterion."""
+
+    name_fa: str = Field(alias="nameFa")
+    "Name in Persian."
+    name_en: str = Field(alias="nameEn")
+    "Name in English."
+    area: CriterionArea
+    "The area it belongs to."
+    weight: float
+    "Its weight within the framework (weights are relative)."
+    scale_max: int = Field(alias="scaleMax")
+    "The highest score (the lowest is 0)."
+    framework: str
+    "Key of the assessment framework."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
 
 
 class CreateDonorInput(BaseModel):
@@ -345,6 +461,15 @@ class CreateTargetGroupInput(BaseModel):
     "Where the record or its figures come from."
 
 
+class CriterionFilter(BaseModel):
+    """Filters on a list of Criterion items; all given ones apply."""
+
+    search: Optional[str] = None
+    "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, ZWNJ and diacritics do not matter."
+    area: Optional[list[CriterionArea]] = None
+    "Only criteria of these areas."
+
+
 class DonationFilter(BaseModel):
     """Filters on a list of Donation items; all given ones apply."""
 
@@ -440,13 +565,24 @@ class IssueLicenceInput(BaseModel):
     "Where the record comes from."
 
 
+class LicenceChangeFilter(BaseModel):
+    """Filters on a list of LicenceChange items; all given ones apply."""
+
+    change: Optional[list[LicenceChangeKind]] = None
+    "Only changes of these kinds."
+    on_from: Optional[Any] = Field(alias="onFrom", default=None)
+    "Only those made on or after this date."
+    on_to: Optional[Any] = Field(alias="onTo", default=None)
+    "Only those made on or before this date."
+
+
 class LicenceFilter(BaseModel):
     """Filters on a list of Licence items; all given ones apply."""
 
     search: Optional[str] = None
     "Text the licence number contains, in any case (e.g. `gen-06`)."
     status: Optional[list[LicenceStatus]] = None
-    "Only licences in one of these states."
+    "Only those in one of these states."
     expires_from: Optional[Any] = Field(alias="expiresFrom", default=None)
     "Only licences expiring on or after this date."
     expires_to: Optional[Any] = Field(alias="expiresTo", default=None)
@@ -556,6 +692,21 @@ class TargetGroupFilter(BaseModel):
     "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, ZWNJ and diacritics do not matter."
 
 
+class UpdateAssessmentFrameworkInput(BaseModel):
+    """Changes to an AssessmentFramework: an absent field stays as it is, `null` unsets an optional one."""
+
+    name_fa: Optional[str] = Field(alias="nameFa", default=None)
+    "Name in Persian."
+    name_en: Optional[str] = Field(alias="nameEn", default=None)
+    "Name in English."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    version: Optional[int] = None
+    "Version number; a new version is a new framework."
+    valid_from: Optional[Any] = Field(alias="validFrom", default=None)
+    "First day assessments may use it."
+
+
 class UpdateAssessmentInput(BaseModel):
     """Changes to an Assessment: an absent field stays as it is, `null` unsets an optional one."""
 
@@ -567,8 +718,48 @@ class UpdateAssessmentInput(BaseModel):
     "Score given."
     date: Optional[Any] = None
     "Date of the assessment."
+    assessor_kind: Optional[AssessorKind] = Field(alias="assessorKind", default=None)
+    "What kind of assessor made it."
+    assessor: Optional[str] = None
+    "Who made it: the person, office or body, by name."
+    findings: Optional[str] = None
+    "What the assessor found, in words."
     institution: Optional[str] = None
-    "Key of the institution assessed."
+    "Key of the institution it is about."
+    framework: Optional[str] = None
+    "Key of the assessment framework."
+
+
+class UpdateComplaintInput(BaseModel):
+    """Changes to a Complaint: an absent field stays as it is, `null` unsets an optional one."""
+
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    summary: Optional[str] = None
+    "What the complaint is about."
+    received_on: Optional[Any] = Field(alias="receivedOn", default=None)
+    "When it was received."
+    status: Optional[ComplaintStatus] = None
+    "Open or closed."
+    institution: Optional[str] = None
+    "Key of the institution it is about."
+
+
+class UpdateCorrectiveActionInput(BaseModel):
+    """Changes to a CorrectiveAction: an absent field stays as it is, `null` unsets an optional one."""
+
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    description: Optional[str] = None
+    "What must be put right."
+    due_on: Optional[Any] = Field(alias="dueOn", default=None)
+    "When it is due."
+    status: Optional[ActionStatus] = None
+    "Open or done."
+    done_on: Optional[Any] = Field(alias="doneOn", default=None)
+    "When it was done."
+    assessment: Optional[str] = None
+    "Key of the assessment."
 
 
 class UpdateCouncilInput(BaseModel):
@@ -619,6 +810,25 @@ class UpdateCountyInput(BaseModel):
     "Where the centroid comes from."
     province: Optional[str] = None
     "Key of the province (e.g. IR-06)."
+
+
+class UpdateCriterionInput(BaseModel):
+    """Changes to a Criterion: an absent field stays as it is, `null` unsets an optional one."""
+
+    name_fa: Optional[str] = Field(alias="nameFa", default=None)
+    "Name in Persian."
+    name_en: Optional[str] = Field(alias="nameEn", default=None)
+    "Name in English."
+    source: Optional[str] = None
+    "Where the record or its figures come from."
+    area: Optional[CriterionArea] = None
+    "The area it belongs to."
+    weight: Optional[float] = None
+    "Its weight within the framework (weights are relative)."
+    scale_max: Optional[int] = Field(alias="scaleMax", default=None)
+    "The highest score (the lowest is 0)."
+    framework: Optional[str] = None
+    "Key of the assessment framework."
 
 
 class UpdateDonationInput(BaseModel):

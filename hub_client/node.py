@@ -28,11 +28,16 @@ class Node(BaseModel):
 class NodeNodeNode(BaseModel):
     typename__: Literal[
         "Assessment",
+        "AssessmentFramework",
+        "Complaint",
+        "CorrectiveAction",
         "Council",
         "County",
+        "Criterion",
         "Donor",
         "Event",
         "Licence",
+        "LicenceChange",
         "LicenceType",
         "Need",
         "Node",

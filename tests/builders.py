@@ -57,7 +57,8 @@ def names(en: str, fa: str = "نام") -> dict[str, str]:
 
 
 async def build_world(store: FalkorStore) -> None:
-    """Two provinces, three counties, two institutions, a donor, a council, services and a licence type."""
+    """Two provinces, three counties, two institutions, a donor, a council, services, licence types and an
+    assessment framework with one criterion."""
     for key, en in (("IR-00", "Markazi"), ("IR-01", "Khuzestan")):
         await create_node(store, Label.PROVINCE, {"key": key, **names(en)})
     for key, province in (("IR-00-0001", "IR-00"), ("IR-00-0002", "IR-00"), ("IR-01-0001", "IR-01")):
@@ -80,6 +81,10 @@ async def build_world(store: FalkorStore) -> None:
     await create_node(store, Label.EVENT, {"key": "evt-1", "kind": "MAWKIB", "startsOn": "2024-08-20",
                                            "county": "IR-01-0001", "organiserInstitutions": ["inst-b"],
                                            **names("Mawkib")})
+    await create_node(store, Label.FRAMEWORK, {"key": "fw-1", "version": 1, "validFrom": "2020-01-01",
+                                               **names("Framework")})
+    await create_node(store, Label.CRITERION, {"key": "crit-1", "framework": "fw-1", "area": "GOVERNANCE",
+                                               "weight": 1.0, "scaleMax": 5, **names("Governance")})
 
 
 SOLO = "solo-donor"  # the one individual donor of build_solo_world; its keys and its gifts' contain "solo"

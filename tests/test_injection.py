@@ -91,6 +91,13 @@ BASE: dict[str, Callable[[], dict[str, Any]]] = {
                                       "county": "IR-01-0001"}},
     "createAssessment": lambda: {"input": {"level": "SELF", "score": 3.5, "date": "2024-01-01",
                                            "institution": "inst-a"}},
+    "createAssessmentFramework": lambda: {"input": {"nameFa": "چ", "nameEn": "F", "version": 2}},
+    "createCriterion": lambda: {"input": {"nameFa": "م", "nameEn": "C", "framework": "fw-1", "area": "STAFFING",
+                                          "weight": 1.0, "scaleMax": 5}},
+    "createCorrectiveAction": lambda: {"input": {"description": "d", "dueOn": "2024-03-01", "status": "OPEN",
+                                                 "assessment": "asm-1"}},
+    "createComplaint": lambda: {"input": {"summary": "s", "receivedOn": "2024-01-01", "status": "OPEN",
+                                          "institution": "inst-a"}},
     "recordDonation": lambda: {"input": {"donor": "donor-1", "institution": "inst-a", "amount": "1000",
                                          "date": "2024-01-01"}},
     "issueLicence": lambda: {"input": {"holder": "inst-a", "licenceType": "lt-care", "services": ["svc-care"],
@@ -99,11 +106,13 @@ BASE: dict[str, Callable[[], dict[str, Any]]] = {
         ("Province", "IR-00"), ("County", "IR-00-0001"), ("Institution", "inst-a"), ("Donor", "donor-1"),
         ("Person", "person-1"), ("Council", "council-1"), ("Service", "svc-care"), ("TargetGroup", "tg-elderly"),
         ("LicenceType", "lt-care"), ("Licence", "lic-1"), ("Event", "evt-1"), ("Assessment", "asm-1"),
-        ("Donation", "don-1"))},
+        ("Donation", "don-1"), ("AssessmentFramework", "fw-1"), ("Criterion", "crit-1"),
+        ("CorrectiveAction", "act-1"), ("Complaint", "cmpl-1"))},
     **{name: (lambda: {"key": "unused"}) for name in (
         "deleteProvince deleteCounty deleteInstitution deleteDonor deletePerson deleteCouncil deleteService "
         "deleteTargetGroup deleteLicenceType deleteLicence deleteEvent deleteAssessment deleteDonation "
-        "suspendLicence reinstateLicence revokeLicence activateLicence renewLicence").split()},
+        "suspendLicence reinstateLicence revokeLicence activateLicence renewLicence deleteAssessmentFramework "
+        "deleteCriterion deleteCorrectiveAction deleteComplaint").split()},
     "offerService": lambda: {"institution": "inst-a", "service": "svc-skills", "capacity": 5},
     "withdrawService": lambda: {"institution": "inst-a", "service": "svc-care"},
     "addCouncilMember": lambda: {"council": "council-1", "institution": "inst-a", "role": "MEMBER"},
@@ -128,6 +137,10 @@ SETUP = """mutation {
   l: issueLicence(input: {key: "lic-1", holder: "inst-a", licenceType: "lt-care", services: ["svc-care"],
                   issuedOn: "2024-01-01", status: ACTIVE}) { __typename }
   o: offerService(institution: "inst-a", service: "svc-care", capacity: 10) { __typename }
+  ca: createCorrectiveAction(input: {key: "act-1", description: "d", dueOn: "2024-03-01", status: OPEN,
+                                     assessment: "asm-1"}) { __typename }
+  cm: createComplaint(input: {key: "cmpl-1", summary: "s", receivedOn: "2024-01-01", status: OPEN,
+                              institution: "inst-a"}) { __typename }
   m: addCouncilMember(council: "council-1", person: "person-1", role: MEMBER) { __typename }
   p: linkPartners(institution: "inst-a", partner: "inst-b") { __typename }
   r: registerParticipant(event: "evt-1", institution: "inst-b") { __typename }

@@ -60,7 +60,8 @@ PARENTS = {"Query": "", "Province": 'province(key: "IR-00")', "County": 'county(
            "Council": 'council(key: "council-1")', "Event": 'event(key: "evt-1")',
            "Service": 'service(key: "svc-care")', "TargetGroup": 'targetGroup(key: "tg-elderly")',
            "LicenceType": 'licenceType(key: "lt-care")', "Licence": 'licence(key: "lic-1")',
-           "Person": 'person(key: "person-1")'}
+           "Person": 'person(key: "person-1")', "Assessment": 'assessment(key: "as-1")',
+           "AssessmentFramework": 'assessmentFramework(key: "fw-1")'}
 # Orderings of network answers (not connections), each probed by a test below.
 NETWORK_ORDERS = {"OverlapOrdering": "test_shared_donors_order_hides_withheld_amounts"}
 
@@ -80,8 +81,15 @@ async def build(store: FalkorStore, hidden: dict[str, int]) -> None:
         await offer_service(store, key, "svc-care", capacity=10)
     await issue_licence(store, holder="inst-1", licence_type="lt-care", services=["svc-care"], issued_on="2024-01-01",
                         key="lic-1")
+    await create_node(store, Label.FRAMEWORK, {"key": "fw-1", "version": 1, **names("Framework")})
+    for key in ("crit-1", "crit-2"):
+        await create_node(store, Label.CRITERION, {"key": key, "framework": "fw-1", "area": "STAFFING", "weight": 1.0,
+                                                   "scaleMax": 5, **names(key)})
     await create_node(store, Label.ASSESSMENT, {"key": "as-1", "level": "EXPERT", "score": 80, "date": "2024-03-01",
-                                                "institution": "inst-2"})
+                                                "institution": "inst-2", "framework": "fw-1"})
+    for key, due in (("act-1", "2024-04-01"), ("act-2", "2024-05-01")):
+        await create_node(store, Label.CORRECTIVE_ACTION, {"key": key, "description": key, "dueOn": due,
+                                                           "status": "OPEN", "assessment": "as-1"})
     for key, kind in (("co-1", "COMPANY"), ("co-2", "FOUNDATION"), ("solo-1", "INDIVIDUAL"),
                       ("solo-2", "INDIVIDUAL"), ("solo-3", "INDIVIDUAL"), *((f"co-{n}", "COMPANY") for n in SMALL)):
         await create_node(store, Label.DONOR, {"key": key, "kind": kind, "province": "IR-00", **names(key)})

@@ -32,10 +32,11 @@ DDL = re.compile(r"^(falkordb_index_|neo4j_unique_|neo4j_index_)")
 BY_STATE = re.compile(r"^(entity_delete_|pair_remove_|donation_delete$|partners_unlink$|licence_transition$"
                       r"|licence_renew$|clear_batch$)")
 
-# A node of every label already in tests.builders.build_world, for links to point at.
+# A node of every label already in tests.builders.build_world (asmt-1: made by the test), for links to point at.
 WORLD = {Label.PROVINCE: "IR-00", Label.COUNTY: "IR-00-0001", Label.INSTITUTION: "inst-a", Label.DONOR: "donor-1",
          Label.PERSON: "person-1", Label.COUNCIL: "council-1", Label.SERVICE: "svc-care",
-         Label.TARGET_GROUP: "tg-elderly", Label.LICENCE_TYPE: "lt-care", Label.EVENT: "evt-1"}
+         Label.TARGET_GROUP: "tg-elderly", Label.LICENCE_TYPE: "lt-care", Label.EVENT: "evt-1",
+         Label.FRAMEWORK: "fw-1", Label.CRITERION: "crit-1", Label.ASSESSMENT: "asmt-1"}
 
 
 def _retry(label: Label) -> str:
@@ -158,6 +159,10 @@ def test_every_write_statement_has_a_retry_case() -> None:
 
 
 async def test_each_write_statement_run_twice_changes_nothing_the_second_time(small_world: FalkorStore) -> None:
+    from graph_model.mutations import create_node
+
+    await create_node(small_world, Label.ASSESSMENT, {"key": "asmt-1", "institution": "inst-b", "framework": "fw-1",
+                                                      "level": "COUNTY", "score": 70.0, "date": "2024-05-01"})
     statements = _writes()
     failures: list[str] = []
     for name, params in cases():

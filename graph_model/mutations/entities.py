@@ -57,7 +57,8 @@ from graph_model.text import search_text
 PREFIXES: dict[Label, str] = {
     Label.INSTITUTION: "inst", Label.DONOR: "donor", Label.PERSON: "person", Label.COUNCIL: "council",
     Label.SERVICE: "svc", Label.TARGET_GROUP: "tg", Label.LICENCE_TYPE: "lt", Label.LICENCE: "lic",
-    Label.EVENT: "evt", Label.ASSESSMENT: "asmt",
+    Label.EVENT: "evt", Label.ASSESSMENT: "asmt", Label.FRAMEWORK: "fw", Label.CRITERION: "crit",
+    Label.CORRECTIVE_ACTION: "act", Label.LICENCE_CHANGE: "licchg", Label.COMPLAINT: "cmpl",
 }
 # Keys that are official codes (ISO 3166-2 province, census county), never generated.
 CODED_KEYS = frozenset({Label.PROVINCE, Label.COUNTY})

@@ -43,9 +43,12 @@ LINKS.update({
     Label.EVENT: (Link("county", Rel.HELD_IN, required=True),
                   Link("organiserInstitutions", Rel.ORGANISED_BY_INSTITUTION, many=True),
                   Link("organiserCouncils", Rel.ORGANISED_BY_COUNCIL, many=True)),
-    Label.ASSESSMENT: (Link("institution", Rel.ASSESSES, required=True),),
+    Label.ASSESSMENT: (Link("institution", Rel.ASSESSES, required=True), Link("framework", Rel.UNDER_FRAMEWORK)),
     Label.SERVICE: (Link("targetGroups", Rel.SERVES, many=True),),
     Label.LICENCE_TYPE: (Link("services", Rel.PERMITS, many=True),),
+    Label.CRITERION: (Link("framework", Rel.IN_FRAMEWORK, required=True),),
+    Label.CORRECTIVE_ACTION: (Link("assessment", Rel.CORRECTS, required=True),),
+    Label.COMPLAINT: (Link("institution", Rel.COMPLAINT_ABOUT, required=True),),
 })
 
 # A licence's holder, type and services are fixed when it is issued (graph_model.mutations.licences).

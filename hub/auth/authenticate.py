@@ -33,7 +33,7 @@ SCHEME = "bearer"
 CREDENTIALS_REQUIRED = "credentials required: send `Authorization: Bearer <API key or token>`"
 EVERY_PROVINCE = "*"  # the `provinces` claim of a token unscoped on purpose
 # Rights that change data, which a token's province scope narrows.
-CHANGING = frozenset({Right.WRITE, Right.PLAN})
+CHANGING = frozenset({Right.WRITE, Right.PLAN, Right.ASSESS})
 
 
 def _role(value: object) -> Role:

@@ -19,6 +19,8 @@ class Role(str, Enum):
     PLANNER = "planner"
     COUNCIL_MEMBER = "council_member"
     EDITOR = "editor"
+    SUPERVISOR = "supervisor"  # a county, provincial or national office's inspector (issue 19)
+    INSTITUTION = "institution"  # an institution's own key: its self-assessments and corrective actions
     ADMIN = "admin"
 
 
@@ -29,6 +31,9 @@ class Right(str, Enum):
     PERSONAL = "personal"  # individual donors' identities and the amounts they gave
     WRITE = "write"  # entity and relationship mutations, within the key's provinces
     ADMIN = "admin"  # national catalogues, provinces, the audit log
+    SUPERVISE = "supervise"  # findings, criteria scores, corrective actions, complaints, ranking, plan, alerts
+    ASSESS = "assess"  # record assessments of any level, corrective actions' progress, complaints (in scope)
+    SELF_ASSESS = "self_assess"  # an institution key: its own self-assessments and corrective actions only
 
 
 RIGHTS: dict[Role, frozenset[Right]] = {
@@ -37,6 +42,8 @@ RIGHTS: dict[Role, frozenset[Right]] = {
     Role.PLANNER: frozenset({Right.READ, Right.NETWORKS, Right.PLAN}),
     Role.COUNCIL_MEMBER: frozenset({Right.READ, Right.NETWORKS, Right.PERSONAL}),
     Role.EDITOR: frozenset({Right.READ, Right.NETWORKS, Right.PERSONAL, Right.WRITE}),
+    Role.SUPERVISOR: frozenset({Right.READ, Right.NETWORKS, Right.SUPERVISE, Right.ASSESS}),
+    Role.INSTITUTION: frozenset({Right.READ, Right.SELF_ASSESS}),
     Role.ADMIN: frozenset(Right),
 }
 

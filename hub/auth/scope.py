@@ -26,7 +26,7 @@ from graph_model.stores.base import GraphStore
 from hub.auth.access import NEW, Access, Target, values_at
 from hub.auth.principal import Principal
 
-CATALOGUES = frozenset({Label.SERVICE, Label.TARGET_GROUP, Label.LICENCE_TYPE})
+CATALOGUES = frozenset({Label.SERVICE, Label.TARGET_GROUP, Label.LICENCE_TYPE, Label.FRAMEWORK, Label.CRITERION})
 CHANGED = "key"  # the argument naming the record a mutation changes
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 BEARER = "Authorization: Bearer"
 # graph_model.api_keys.ROLES, repeated for the help text so the parser imports no store code
 # (tests/test_cli.py keeps the two equal).
-ROLES = ("viewer", "planner", "council_member", "editor", "admin")
+ROLES = ("viewer", "planner", "council_member", "editor", "supervisor", "institution", "admin")
 
 
 def _provinces(record: KeyRecord) -> str:

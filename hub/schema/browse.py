@@ -34,6 +34,7 @@ class BrowseQuery:
     event = by_key("Event", "One event by key.", READ)
     assessment = by_key("Assessment", "One assessment by key.", READ)
     donation = by_key("Donation", "One donation by key.", READ)
+    assessment_framework = by_key("AssessmentFramework", "One assessment framework by key.", READ)
 
     provinces = root_list("Province", "Provinces.", READ)
     counties = root_list("County", "Counties; filter by province.", READ)
@@ -48,6 +49,7 @@ class BrowseQuery:
     licences = root_list("Licence", "Licences, filtered by place, status, expiry window, service or type.", READ)
     events = root_list("Event", "Events, filtered by place, kind, dates or name.", READ)
     assessments = root_list("Assessment", "Assessments, filtered by level, date or score.", READ)
+    assessment_frameworks = root_list("AssessmentFramework", "Assessment frameworks (every version).", READ)
     donations = root_list("Donation", "Donations to institutions, filtered by amount, date or donor kind.", READ)
 
     @strawberry.field(description="Number of nodes per label in the whole graph.", extensions=[requires(READ)])

@@ -202,6 +202,7 @@ class Institution(Named, HubNode, relay.Node):
                                                     "Partner institutions; each edge holds since and purpose.")
     events: Connection[Event] = nested_list("institution_events", "Events it took part in, with its role.")
     assessments: Connection[Assessment] = nested_list("institution_assessments", "Assessments of it.")
+    complaints: Connection[Complaint] = nested_list("institution_complaints", "Complaints about it.")
 
     giving: GivingTotals = giving_field(Label.INSTITUTION, "Totals of the donations it received.")
 
@@ -286,11 +287,15 @@ class Licence(HubNode, relay.Node):
     issued_on_jalali: str | None = jalali("issued_on")
     expires_on: Date | None = strawberry.field(description="Expiry date.")
     expires_on_jalali: str | None = jalali("expires_on")
+    renewal_requested_on: Date | None = strawberry.field(description="When the holder applied for renewal, while "
+                                                                     "the application is pending.")
+    renewal_requested_on_jalali: str | None = jalali("renewal_requested_on")
     generated: bool = strawberry.field(description=GENERATED)
     source: str | None = strawberry.field(description=SOURCE)
     institution: Institution | None = link("licence_institution", "Institution", "The institution holding it.")
     licence_type: LicenceType | None = link("licence_type", "LicenceType", "The type of licence.")
     services: Connection[Service] = nested_list("licence_services", "Services the licence covers.")
+    changes: Connection[LicenceChange] = nested_list("licence_changes", "Its recorded changes of status.")
 
 
 @register
@@ -326,7 +331,91 @@ class Assessment(HubNode, relay.Node):
     score: float = strawberry.field(description="Score given.")
     date: Date = strawberry.field(description="Date of the assessment.")
     date_jalali: str | None = jalali("date")
+    assessor_kind: e.AssessorKind | None = strawberry.field(description="What kind of assessor made it.")
+    assessor: str | None = strawberry.field(description="Who made it: the person, office or body, by name.")
+    findings: str | None = strawberry.field(description="What the assessor found, in words.")
     generated: bool = strawberry.field(description=GENERATED)
     source: str | None = strawberry.field(description=SOURCE)
     institution: Institution | None = link("assessment_institution", "Institution", "The institution assessed.")
+    framework: AssessmentFramework | None = link("assessment_framework", "AssessmentFramework",
+                                                 "The framework its criteria scores are given against.")
+    scores: Connection[Criterion] = nested_list("assessment_scores",
+                                                "The criteria scored; each edge holds the value given.")
+    actions: Connection[CorrectiveAction] = nested_list("assessment_actions", "Corrective actions it asks for.")
+
+
+@register
+@strawberry.type(description="A versioned assessment framework: the criteria, grouped by area, that structured "
+                             "assessments score, each with a weight and a scale. Frameworks are data: admins "
+                             "edit them; a changed framework is a new version, so old assessments keep theirs.")
+class AssessmentFramework(Named, HubNode, relay.Node):
+    version: int = strawberry.field(description="Version number; a new version is a new framework.")
+    valid_from: Date | None = strawberry.field(description="First day assessments may use it.")
+    valid_from_jalali: str | None = jalali("valid_from")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    criteria: Connection[Criterion] = nested_list("framework_criteria", "Its criteria.")
+
+
+@register
+@strawberry.type(description="One criterion of an assessment framework, scored from 0 to its scale's maximum.")
+class Criterion(Named, HubNode, relay.Node):
+    ENUMS: ClassVar[dict[str, Any]] = {"area": e.CriterionArea}
+    area: e.CriterionArea = strawberry.field(description="The area it belongs to.")
+    weight: float = strawberry.field(description="Its weight within the framework (weights are relative).")
+    scale_max: int = strawberry.field(description="The highest score (the lowest is 0).")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    framework: AssessmentFramework | None = link("criterion_framework", "AssessmentFramework",
+                                                 "The framework it belongs to.")
+
+
+@register
+@strawberry.type(description="A corrective action an assessment asks for, with its due date and status; open "
+                             "past its due date means overdue.")
+class CorrectiveAction(HubNode, relay.Node):
+    ENUMS: ClassVar[dict[str, Any]] = {"status": e.ActionStatus}
+    key: str = strawberry.field(description=KEY)
+    description: str = strawberry.field(description="What must be put right.")
+    due_on: Date = strawberry.field(description="When it is due.")
+    due_on_jalali: str | None = jalali("due_on")
+    status: e.ActionStatus = strawberry.field(description="Open or done.")
+    done_on: Date | None = strawberry.field(description="When it was done.")
+    done_on_jalali: str | None = jalali("done_on")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    assessment: Assessment | None = link("action_assessment", "Assessment", "The assessment that asked for it.")
+
+
+@register
+@strawberry.type(description="One recorded change of a licence's status: what happened, the status it left, "
+                             "when, who made it and why.")
+class LicenceChange(HubNode, relay.Node):
+    ENUMS: ClassVar[dict[str, Any]] = {"change": e.LicenceChangeKind, "status": e.LicenceStatus,
+                                       "previous": e.LicenceStatus}
+    key: str = strawberry.field(description=KEY)
+    change: e.LicenceChangeKind = strawberry.field(description="What happened.")
+    status: e.LicenceStatus = strawberry.field(description="The licence's status after it.")
+    previous: e.LicenceStatus | None = strawberry.field(description="The status before it (none for an issue).")
+    on: Date = strawberry.field(description="The day it happened.")
+    on_jalali: str | None = jalali("on")
+    by: str | None = strawberry.field(description="Who made it (the key's subject, or the office named).")
+    reason: str | None = strawberry.field(description="Why, in words.")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    licence: Licence | None = link("change_licence", "Licence", "The licence it changed.")
+
+
+@register
+@strawberry.type(description="A complaint about an institution.")
+class Complaint(HubNode, relay.Node):
+    ENUMS: ClassVar[dict[str, Any]] = {"status": e.ComplaintStatus}
+    key: str = strawberry.field(description=KEY)
+    summary: str = strawberry.field(description="What the complaint is about.")
+    received_on: Date = strawberry.field(description="When it was received.")
+    received_on_jalali: str | None = jalali("received_on")
+    status: e.ComplaintStatus = strawberry.field(description="Open or closed.")
+    generated: bool = strawberry.field(description=GENERATED)
+    source: str | None = strawberry.field(description=SOURCE)
+    institution: Institution | None = link("complaint_institution", "Institution", "The institution it is about.")
 

@@ -51,6 +51,28 @@ VALUES: dict[Enum, str] = {
     domain.AssessmentLevel.GUILD: "Its guild assessed it.",
     domain.AssessmentLevel.STAKEHOLDER: "Its stakeholders assessed it.",
     domain.AssessmentLevel.EXPERT: "An outside expert assessed it.",
+    domain.AssessorKind.PERSON: "A named expert or inspector.",
+    domain.AssessorKind.OFFICE: "A county, provincial or national office of the organisation.",
+    domain.AssessorKind.BODY: "A guild, council or other body.",
+    domain.AssessorKind.INSTITUTION: "The institution itself (a self-assessment).",
+    domain.CriterionArea.GOVERNANCE: "Governance and management (حاکمیت و مدیریت).",
+    domain.CriterionArea.STAFFING: "Staffing (نیروی انسانی).",
+    domain.CriterionArea.FACILITIES: "Premises and equipment (فضا و تجهیزات).",
+    domain.CriterionArea.SERVICE_QUALITY: "Quality of the services (کیفیت خدمات).",
+    domain.CriterionArea.FINANCES: "Finances (امور مالی).",
+    domain.CriterionArea.SATISFACTION: "Beneficiaries' satisfaction (رضایت مددجویان).",
+    domain.ActionStatus.OPEN: "Not done yet; overdue once its due date has passed.",
+    domain.ActionStatus.DONE: "Done.",
+    domain.LicenceChangeKind.ISSUED: "Issued.",
+    domain.LicenceChangeKind.ACTIVATED: "An agreement in principle became an activity permit.",
+    domain.LicenceChangeKind.SUSPENDED: "Suspended.",
+    domain.LicenceChangeKind.REINSTATED: "Reinstated after a suspension.",
+    domain.LicenceChangeKind.RENEWAL_REQUESTED: "The holder applied for renewal.",
+    domain.LicenceChangeKind.RENEWED: "Renewed: a new expiry date.",
+    domain.LicenceChangeKind.EXPIRED: "Recorded as expired.",
+    domain.LicenceChangeKind.REVOKED: "Revoked for good.",
+    domain.ComplaintStatus.OPEN: "Not yet dealt with.",
+    domain.ComplaintStatus.CLOSED: "Dealt with.",
     domain.EventKind.MAWKIB: "Arbaeen service station (موکب).",
     domain.EventKind.COUNCIL_SESSION: "Council session (نشست شورا).",
     domain.EventKind.TRAINING: "Training course (دوره آموزشی).",
@@ -95,6 +117,16 @@ AssessmentLevel = domain.AssessmentLevel
 described(AssessmentLevel, (
     "Who assessed an institution: itself, the county or provincial office, the national office, its guild, "
     "its stakeholders or an outside expert."))
+AssessorKind = domain.AssessorKind
+described(AssessorKind, "Who made an assessment: a person, an office, a body, or the institution itself.")
+CriterionArea = domain.CriterionArea
+described(CriterionArea, "The area an assessment criterion belongs to.")
+ActionStatus = domain.ActionStatus
+described(ActionStatus, "Where a corrective action stands (overdue is computed from the due date, never stored).")
+LicenceChangeKind = domain.LicenceChangeKind
+described(LicenceChangeKind, "What happened to a licence in one recorded change of its status.")
+ComplaintStatus = domain.ComplaintStatus
+described(ComplaintStatus, "Where a complaint stands.")
 EventKind = domain.EventKind
 described(EventKind, (
     "Kind of event: an Arbaeen service station (موکب), a council session, a training course, a charity "

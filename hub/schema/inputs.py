@@ -29,7 +29,8 @@ from hub.strawberry_compat import field_descriptions
 SCALARS: dict[type, Any] = {str: str, int: int, float: float, bool: bool, ModelDate: Date}
 ENUM_TYPES = {getattr(domain, name): getattr(e, name) for name in
               ("InstitutionKind", "DonorKind", "CouncilKind", "CouncilLevel", "MemberRole", "LicenceStatus",
-               "AssessmentLevel", "EventKind", "ServiceDomain")}
+               "AssessmentLevel", "EventKind", "ServiceDomain", "AssessorKind", "CriterionArea", "ActionStatus",
+               "LicenceChangeKind", "ComplaintStatus")}
 # Fields a caller never sets: generated marks seed data; searchText and mirrors are derived.
 NOT_INPUT = frozenset({"generated"})
 
@@ -40,7 +41,9 @@ LINK_DESCRIPTIONS = {
     "counties": "Keys of the counties it covers (replaces the whole list on update).",
     "organiserInstitutions": "Keys of the institutions that organise it (replaces the whole list on update).",
     "organiserCouncils": "Keys of the councils that organise it (replaces the whole list on update).",
-    "institution": "Key of the institution assessed.",
+    "institution": "Key of the institution it is about.",
+    "framework": "Key of the assessment framework.",
+    "assessment": "Key of the assessment.",
     "targetGroups": "Keys of the target groups the service is for (replaces the whole list on update).",
     "services": "Keys of the services this licence type permits (replaces the whole list on update).",
 }
@@ -118,6 +121,7 @@ def given_fields(value: Any, *, model_names: bool = True) -> dict[str, Any]:
     return {camel(name) if model_names else name: v for name, v in vars(value).items() if v is not strawberry.UNSET}
 
 
-CREATABLE = tuple(label for label in Label if label is not Label.LICENCE)
+# Licences are issued (issueLicence); their changes are recorded by the transitions, never by hand.
+CREATABLE = tuple(label for label in Label if label not in (Label.LICENCE, Label.LICENCE_CHANGE))
 CREATE_INPUTS: dict[Label, type] = {label: _create_input(label) for label in CREATABLE}
 UPDATE_INPUTS: dict[Label, type] = {label: _update_input(label) for label in Label}

@@ -42,6 +42,8 @@ class MemberKind(Enum):
 _KIND = {"Institution": list[e.InstitutionKind], "Donor": list[e.DonorKind], "Council": list[e.CouncilKind],
          "Event": list[e.EventKind]}
 _LEVEL = {"Council": list[e.CouncilLevel], "Assessment": list[e.AssessmentLevel]}
+_STATUS = {"Licence": list[e.LicenceStatus], "CorrectiveAction": list[e.ActionStatus],
+           "Complaint": list[e.ComplaintStatus]}
 _DOMAIN = list[e.ServiceDomain]
 FILTER_DOCS: dict[str, tuple[Any, str]] = {
     "search": (str, "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, "
@@ -52,7 +54,15 @@ FILTER_DOCS: dict[str, tuple[Any, str]] = {
     "domain": (_DOMAIN, "Only those in (or offering a service in) one of these domains."),
     "targetGroup": (str, "Only those serving this target group (key, e.g. tg-elderly)."),
     "licenceStatus": (list[e.LicenceStatus], "Only institutions holding a licence in one of these states."),
-    "status": (list[e.LicenceStatus], "Only licences in one of these states."),
+    "status": (None, "Only those in one of these states."),
+    "area": (list[e.CriterionArea], "Only criteria of these areas."),
+    "change": (list[e.LicenceChangeKind], "Only changes of these kinds."),
+    "dueFrom": (Date, "Only those due on or after this date."),
+    "dueTo": (Date, "Only those due on or before this date."),
+    "onFrom": (Date, "Only those made on or after this date."),
+    "onTo": (Date, "Only those made on or before this date."),
+    "receivedFrom": (Date, "Only those received on or after this date."),
+    "receivedTo": (Date, "Only those received on or before this date."),
     "licenceType": (str, "Only licences of this type (key)."),
     "expiresFrom": (Date, "Only licences expiring on or after this date."),
     "expiresTo": (Date, "Only licences expiring on or before this date (with expiresFrom: an expiry window)."),
@@ -83,7 +93,8 @@ SORT_DOCS = {
     "LEVEL": "By level.", "DOMAIN": "By domain.", "EXPIRES_ON": "By expiry date.", "ISSUED_ON": "By issue date.",
     "STATUS": "By status.", "STARTS_ON": "By start date.", "DATE": "By date.", "SCORE": "By score.",
     "AMOUNT": "By amount.", "ROLE": "By role.", "SINCE": "By the date it began.", "PEOPLE": "By number of people.",
-    "YEAR": "By year.",
+    "YEAR": "By year.", "VERSION": "By version.", "WEIGHT": "By weight.", "VALUE": "By the value given.",
+    "DUE_ON": "By due date.", "ON": "By the day it happened.", "RECEIVED_ON": "By the day it was received.",
 }
 
 
@@ -106,6 +117,8 @@ def _filter_type(entity: Entity) -> type:
             kind = _KIND[entity.name]
         elif f.name == "level":
             kind = _LEVEL[entity.name]
+        elif f.name == "status":
+            kind = _STATUS[entity.name]
         elif f.name == "search":
             doc = SEARCH_DOCS.get(entity.name, doc)
             if any(g.replaces == "search" for g in entity.filters):

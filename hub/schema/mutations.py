@@ -33,12 +33,16 @@ KEY_ARG = Annotated[str, strawberry.argument(description="Key of the object to c
 DELETE_KEY_ARG = Annotated[str, strawberry.argument(description="Key of the object to delete.")]
 
 # National catalogues and the map itself: admins only (no admin is province-scoped).
-ADMIN_LABELS = frozenset({Label.PROVINCE, Label.COUNTY, Label.SERVICE, Label.TARGET_GROUP, Label.LICENCE_TYPE})
+ADMIN_LABELS = frozenset({Label.PROVINCE, Label.COUNTY, Label.SERVICE, Label.TARGET_GROUP, Label.LICENCE_TYPE,
+                          Label.FRAMEWORK, Label.CRITERION})
+# A licence's history is written by the licence's own transitions only: append-only, no mutation of its own.
+NO_MUTATIONS = frozenset({Label.LICENCE_CHANGE})
 # The input links that place a record in a province (graph_model.provinces_of): a record created by
 # a scoped key must be placed by one, and an update by one may not empty them all.
 PLACES: dict[Label, tuple[str, ...]] = {
     Label.COUNTY: ("province",), Label.INSTITUTION: ("county",), Label.DONOR: ("province",),
-    Label.COUNCIL: ("provinces", "counties"), Label.EVENT: ("county",), Label.ASSESSMENT: ("institution",)}
+    Label.COUNCIL: ("provinces", "counties"), Label.EVENT: ("county",), Label.ASSESSMENT: ("institution",),
+    Label.CORRECTIVE_ACTION: ("assessment",), Label.COMPLAINT: ("institution",)}
 
 
 def _access(label: Label, verb: str) -> Access:
@@ -100,6 +104,8 @@ def _entity_mutations(label: Label) -> dict[str, Any]:
 def _build() -> type:
     namespace: dict[str, Any] = {}
     for label in Label:
+        if label in NO_MUTATIONS:
+            continue
         for field_name, field in _entity_mutations(label).items():
             namespace[snake(field_name)] = field
     return strawberry.type(type("EntityMutation", (), namespace), name="EntityMutation")
