@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from graph_model.cypher import Statement, all_statements
+from graph_model.dialect import attribute_names
 from graph_model.donation_totals import totals_params
 from graph_model.enums import ENDPOINTS, Label, MetaLabel, Rel
 from graph_model.model import MIRRORS
@@ -27,7 +28,7 @@ from tests.builders import DUMP_NODES, DUMP_RELS
 
 # Schema statements: ensure_schema runs them only for what is missing (FalkorDB) or they say
 # IF NOT EXISTS (Neo4j); they are not retried writes of data.
-DDL = re.compile(r"^(falkordb_index_|neo4j_unique_|neo4j_index_)")
+DDL = re.compile(r"^(falkordb_index_|falkordb_attributes$|neo4j_unique_|neo4j_index_)")
 # Removals and status moves: a second run changes nothing and returns no row (see the docstring).
 BY_STATE = re.compile(r"^(entity_delete_|pair_remove_|donation_delete$|partners_unlink$|licence_transition$"
                       r"|licence_renew$|clear_batch$)")
@@ -186,6 +187,11 @@ async def test_each_write_statement_run_twice_changes_nothing_the_second_time(sm
         elif not first and once == before and not name.startswith("fill_"):
             failures.append(f"{name}: the first run did nothing (the case is wrong)")
     assert not failures, "\n".join(failures)
+    # Every write statement has run: none used a property name ensure_schema had not added first
+    # (graph_model.dialect.FALKORDB_ATTRIBUTES says why a write must never add one).
+    found = await small_world._graph.query("CALL db.propertyKeys()")
+    added = {row[0] for row in found.result_set} - set(attribute_names())
+    assert not added, f"properties written that graph_model.dialect.attribute_names() misses: {sorted(added)}"
 
 
 async def test_a_retried_create_is_not_a_conflict_but_other_content_is(small_world: FalkorStore) -> None:

@@ -22,7 +22,7 @@ from redis.backoff import NoBackoff
 
 from graph_model import version
 from graph_model.cypher import Statement, statement
-from graph_model.dialect import FALKORDB, Constraint
+from graph_model.dialect import FALKORDB, FALKORDB_ATTRIBUTES, Constraint, attribute_names
 from graph_model.errors import Conflict, HubError, StatementTimeout, StoreError, StoreUnavailable, ValidationFailed
 from graph_model.stores.base import Rows, check_params, plain
 from graph_model.stores.embedded import EmbeddedServer
@@ -160,6 +160,8 @@ class FalkorStore:
                 if "already indexed" not in str(exc):
                     raise
         await self._ensure_constraints(self.dialect.native_constraints)
+        # Alone, before any request: see graph_model.dialect.FALKORDB_ATTRIBUTES.
+        await self._run(FALKORDB_ATTRIBUTES, {"props": dict.fromkeys(attribute_names(), 0)}, read_only=False)
 
     async def _indexed(self) -> set[tuple[str, str]]:
         try:
