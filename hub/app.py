@@ -30,6 +30,7 @@ from hub.http.graphql_over_http import HubGraphQL
 from hub.http.request_id import RequestIdMiddleware
 from hub.auth.middleware import AuthMiddleware
 from hub.execution import cursors
+from hub.execution.concurrency import AnalyticsGate
 from hub.http.body_limit import BodyLimitMiddleware
 from hub.schema import build_schema
 from hub.settings import Settings
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         # One cache of derived answers per process, keyed by the graph version (graph_model.cache).
         answers = VersionCache()
         if store is not None:
-            yield {"store": store, "settings": settings, "cache": answers}
+            yield {"store": store, "settings": settings, "cache": answers, "gate": gate}
             return
         opened = await open_store(settings)
         # What start-up built (the schema, the libraries) lives as long as the process: freezing
@@ -81,14 +82,16 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                 warming = asyncio.create_task(suppression(opened, answers, settings.privacy_k))
                 warming.add_done_callback(lambda task: task.cancelled() or task.exception())
                 try:
-                    yield {"store": opened, "settings": settings, "cache": answers}
+                    yield {"store": opened, "settings": settings, "cache": answers, "gate": gate}
                 finally:
                     warming.cancel()
         finally:
             await opened.close()
 
     ide = settings.graphiql_on
-    graphql = HubGraphQL(build_schema(settings), graphql_ide="graphiql" if ide else None)
+    # Running analytics per key, counted across GraphQL and the CSV exports (hub.execution.concurrency).
+    gate = AnalyticsGate(settings.limits.concurrent_analytics)
+    graphql = HubGraphQL(build_schema(settings, gate), graphql_ide="graphiql" if ide else None)
     routes: list[BaseRoute] = [
         # Every method reaches the view, which answers 405 with the spec's Allow header itself.
         Route("/graphql", graphql),

@@ -19,6 +19,7 @@ import contextvars
 from collections.abc import AsyncIterator
 from typing import Any
 
+from graph_model.errors import LimitExceeded
 from graph_model.offload import lane
 from hub.auth.principal import Principal
 from hub.execution.limits import Refusal
@@ -36,7 +37,8 @@ def caller_key(principal: Principal | None, address: str | None) -> str:
 
 
 class AnalyticsGate:
-    """Per-key count of running analytics operations (one gate per app)."""
+    """Per-key count of running analytics operations (one gate per app: the GraphQL operations and
+    the CSV exports share it)."""
 
     def __init__(self, most: int) -> None:
         self.most = max(1, most)
@@ -45,12 +47,32 @@ class AnalyticsGate:
     @contextlib.asynccontextmanager
     async def admit(self, context: Any) -> AsyncIterator[None]:
         """Run an analytics operation of the request whose GraphQL context is ``context``, or raise
-        the LIMIT_EXCEEDED error when its key already runs ``most``."""
+        the LIMIT_EXCEEDED error (a GraphQL error) when its key already runs ``most``."""
         key = CALLER.get() or caller_key(getattr(context, "principal", None), None)
+        refusal = self._refusal(key)
+        if refusal is not None:
+            raise refusal.error()
+        async with self._held(key):
+            yield
+
+    @contextlib.asynccontextmanager
+    async def hold(self, principal: Principal | None) -> AsyncIterator[None]:
+        """The same count for a request outside GraphQL (the CSV exports, hub.http.exports): raises
+        LimitExceeded (a HubError) when the key already runs ``most``."""
+        key = CALLER.get() or caller_key(principal, None)
+        refusal = self._refusal(key)
+        if refusal is not None:
+            raise LimitExceeded(refusal.message)
+        async with self._held(key):
+            yield
+
+    def _refusal(self, key: str) -> Refusal | None:
         running = self.running.get(key, 0)
-        if running >= self.most:
-            raise Refusal("concurrent", running + 1, self.most).error()
-        self.running[key] = running + 1
+        return Refusal("concurrent", running + 1, self.most) if running >= self.most else None
+
+    @contextlib.asynccontextmanager
+    async def _held(self, key: str) -> AsyncIterator[None]:
+        self.running[key] = self.running.get(key, 0) + 1
         try:
             async with lane():
                 yield

@@ -9,7 +9,9 @@ the error code and the field at fault, as the GraphQL errors do (``errors``, the
 and ``error``, the exports' first shape, kept for existing clients).
 
 Both run as the request's principal (``hub.auth.middleware`` puts it in the request state) and
-need the READ right (403 FORBIDDEN otherwise). The 3W export follows donor privacy as the
+need the READ right (403 FORBIDDEN otherwise). Their analysis counts among the key's running
+analytics, as a GraphQL operation's does (hub.execution.concurrency): one more than the limit is
+refused at once with 429 LIMIT_EXCEEDED. The 3W export follows donor privacy as the
 ``whoWhatWhere`` field does (hub.analytics.coverage.who_what_where), whatever the window, scope
 or level: for a caller without the right to see personal data, funders and funding count only
 the gifts of donors who are not individuals, and the "Funding withheld" column says "yes" where
@@ -29,7 +31,7 @@ from graph_model.coverage.analysis import Level, Method
 from graph_model.coverage.hxl import coverage_csv, three_w_csv
 from graph_model.coverage.methods import Decay
 from graph_model.errors import (
-    FieldError, Forbidden, HubError, NotFound, StoreUnavailable, Unauthenticated, ValidationFailed)
+    FieldError, Forbidden, HubError, LimitExceeded, NotFound, StoreUnavailable, Unauthenticated, ValidationFailed)
 from graph_model.text import whole_number
 from hub.auth.policy import require
 from hub.auth.principal import Principal, Right
@@ -39,7 +41,8 @@ from hub.analytics import coverage as resolve
 from hub.analytics.networks import scope_of
 from hub.schema.scalars import parse_date
 
-STATUS = {NotFound: 404, ValidationFailed: 400, Unauthenticated: 401, Forbidden: 403, StoreUnavailable: 503}
+STATUS = {NotFound: 404, ValidationFailed: 400, Unauthenticated: 401, Forbidden: 403, LimitExceeded: 429,
+          StoreUnavailable: 503}
 KNOWN = {"coverage": {"service", "targetGroup", "level", "method", "radiusKm", "decay", "asOf", "norm"},
          "3w": {"province", "council", "since", "until", "jalaliYear", "level", "service", "asOf"}}
 
@@ -72,7 +75,7 @@ def _check_known(request: Request, export: str) -> None:
 async def coverage_export(request: Request) -> Response:
     q = request.query_params
     try:
-        _reader(request)
+        principal = _reader(request)
         _check_known(request, "coverage")
         asked = resolve.question(
             service=q.get("service"), target_group=q.get("targetGroup"),
@@ -82,8 +85,9 @@ async def coverage_export(request: Request) -> Response:
             decay=resolve.enum_arg(Decay, q.get("decay"), "decay", None), as_of=q.get("asOf"),
             norm=resolve.number_arg(q.get("norm"), "norm"))
         service = resolve.coverage_for(request.state.store, request.state.cache)
-        table = await service.table(asked.subject, asked.options, asked.day)
-        areas = await service.areas(await service.version())
+        async with request.state.gate.hold(principal):
+            table = await service.table(asked.subject, asked.options, asked.day)
+            areas = await service.areas(await service.version())
     except HubError as exc:
         return _error(exc)
     subject = q.get("service") or q.get("targetGroup")
@@ -103,9 +107,10 @@ async def three_w_export(request: Request) -> Response:
         day = resolve.as_of(q.get("asOf"))
         store, cache = request.state.store, request.state.cache
         visibility = Visibility.of(principal, request.state.settings)
-        cells = await resolve.who_what_where(store, cache, visibility, scope, level, day)
         service = resolve.coverage_for(store, cache)
-        areas = await service.areas(await service.version())
+        async with request.state.gate.hold(principal):
+            cells = await resolve.who_what_where(store, cache, visibility, scope, level, day)
+            areas = await service.areas(await service.version())
     except HubError as exc:
         return _error(exc)
     wanted = q.get("service")

@@ -11,6 +11,7 @@ from strawberry.tools import merge_types
 
 from hub.auth import policy
 from hub.execution.compiled import CompiledExecution
+from hub.execution.concurrency import AnalyticsGate
 from hub.schema.audit import AuditQuery
 from hub.schema.browse import BrowseQuery
 from hub.schema.coverage import CoverageQuery
@@ -59,7 +60,7 @@ schema = HubSchema(query=Query, mutation=Mutation, extensions=extensions(Setting
 policy.enforce(schema)
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
+def build_schema(settings: Settings, gate: AnalyticsGate | None = None) -> strawberry.Schema:
     """The schema an app serves: the one above with the settings' limits, persisted queries and
-    introspection switch (hub.schema.extensions)."""
-    return with_extensions(schema, extensions(settings))
+    introspection switch (hub.schema.extensions); ``gate`` counts its running analytics per key."""
+    return with_extensions(schema, extensions(settings, gate))

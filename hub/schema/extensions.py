@@ -86,10 +86,13 @@ class ErrorCodes(SchemaExtension):
                 }
 
 
-def extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
+def extensions(settings: Settings, gate: AnalyticsGate | None = None
+               ) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     """The extensions every schema the hub builds runs with, in order. Factories, because strawberry
-    builds the extensions afresh per operation; the caches themselves are shared (keyed by size)."""
-    gate = AnalyticsGate(settings.limits.concurrent_analytics)  # one per schema built: one per app
+    builds the extensions afresh per operation; the caches themselves are shared (keyed by size).
+    ``gate``: the app's count of running analytics (hub.app shares it with the CSV exports); a new
+    one when none is given."""
+    gate = gate or AnalyticsGate(settings.limits.concurrent_analytics)
     return [
         # values no field may take (hub.execution.input_checks): before the limits measure the
         # document, so an out-of-range number is VALIDATION_FAILED whichever argument holds it
