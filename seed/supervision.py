@@ -334,7 +334,9 @@ def plant_cases(world: World, today: dt.date) -> list[Inst]:
 
     The first day-care centre, the first residential centre and the first counselling centre of
     Khuzestan's article layer (the same in every profile): renaming them keeps the article's counts
-    exact. Runs after licences are made and before anything else refers to the centres' keys.
+    exact. Runs after licences are made: every relationship written so far (places, offers,
+    licences, the articles' memberships and events) is moved to the new keys, and later steps
+    (partnerships, donations) only ever see them.
     """
     wanted = ((SELF_INFLATED, K.DAY_CARE), (NEVER_VISITED, K.RESIDENTIAL_CARE), (STUCK_RENEWAL, K.COUNSELLING_CENTRE))
     renames: dict[str, str] = {}
@@ -347,15 +349,15 @@ def plant_cases(world: World, today: dt.date) -> list[Inst]:
     planted = [i for i in world.institutions if i.key in renames.values()]
     held = _held_licences(world)
     licences = {row["key"]: row["props"] for row in world.ds.nodes[Label.LICENCE]}
-    operating = [k for k in held.get(NEVER_VISITED, []) if held_type(world, k) != AGREEMENT_IN_PRINCIPLE]
-    _make_active(licences[operating[0]], held_type(world, operating[0]), today, today - dt.timedelta(days=200))
+    operating = [k for k in held.get(NEVER_VISITED, []) if _held_type(world, k) != AGREEMENT_IN_PRINCIPLE]
+    _make_active(licences[operating[0]], _held_type(world, operating[0]), today, today - dt.timedelta(days=200))
     if STUCK_LICENCE not in licences:  # the licence-history seed may have made it already
-        old = next(k for k in held.get(STUCK_RENEWAL, []) if held_type(world, k) != AGREEMENT_IN_PRINCIPLE)
+        old = next(k for k in held.get(STUCK_RENEWAL, []) if _held_type(world, k) != AGREEMENT_IN_PRINCIPLE)
         _rename_licence(world, old, STUCK_LICENCE)
         props = licences[old]
-        years = LICENCE_TYPE_BY_KEY[held_type(world, STUCK_LICENCE)].validity_years
+        years = LICENCE_TYPE_BY_KEY[_held_type(world, STUCK_LICENCE)].validity_years
         expires = today + dt.timedelta(days=30)
-        _make_active(props, held_type(world, STUCK_LICENCE), today, _add_years(expires, -years))
+        _make_active(props, _held_type(world, STUCK_LICENCE), today, _add_years(expires, -years))
         props["renewalRequestedOn"] = (today - dt.timedelta(days=365)).isoformat()
     return planted
 
@@ -389,7 +391,7 @@ def _held_licences(world: World) -> dict[str, list[str]]:
     return out
 
 
-def held_type(world: World, licence: str) -> str:
+def _held_type(world: World, licence: str) -> str:
     return next(r["end"] for r in world.ds.rels[Rel.OF_TYPE] if r["start"] == licence)
 
 
