@@ -8,7 +8,9 @@ national profile's), by population: 12 a province and the rest in proportion, 15
 98 in Tehran. Each kind is spread over counties by population, and each province's capital and
 largest county have a full-service flagship of each kind they hold (``Scale.sample``). With two to twelve
 centres a province instead, coverage ranked Tehran, Mashhad and Isfahan worst, with no capacity
-at all; now the gaps fall in smaller counties, as planners would expect.
+at all; now the gaps fall in smaller counties, as planners would expect. Supervision data
+(seed/supervision.py) is on the same scale: 740 structured assessments, and the planted cases with
+fewer assessments than in ``national``.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from graph_model.enums import InstitutionKind as K
 from seed.catalogue import AGREEMENT_IN_PRINCIPLE, KIND_SERVICES, LICENCE_TYPE_BY_KEY, OPERATING_TYPES, SERVICE_BY_KEY
 from seed.naming import iso_days
 from seed.reference import county_key
+from seed.supervision import add_supervision
 from seed.world import RESIDENTIAL_KINDS, World, add_generated_institution
 
 # The data's "today": "expiring soon" and "expired" are measured from this fixed day, never
@@ -247,22 +248,10 @@ def add_licences(world: World, rng: random.Random, source: str, extra_prob: floa
 
 
 def add_assessments(world: World, rng: random.Random, source: str, per_institution: float) -> None:
-    """Supervision at several levels; a centre's scores cluster around its own quality."""
-    nodes = world.ds.nodes.setdefault(Label.ASSESSMENT, [])
-    rels = world.ds.rels.setdefault(Rel.ASSESSES, [])
-    levels = [lv.value for lv in ASSESSMENT_LEVELS for _ in range(ASSESSMENT_LEVELS[lv])]
-    first = dt.date(2021, 3, 21)
-    for inst in world.institutions:
-        count = int(per_institution) + (rng.random() < per_institution % 1)
-        quality = min(95.0, max(35.0, rng.gauss(72, 11)))
-        start = max(first, dt.date.fromisoformat(inst.founded)) if inst.founded else first
-        for _ in range(count):
-            key = world.keys.next("asmt")
-            score = round(min(100.0, max(0.0, quality + rng.gauss(0, 6))), 1)
-            nodes.append({"key": key, "props": {
-                "level": levels[int(rng.random() * len(levels))], "score": score,
-                "date": _between(rng, start, TODAY).isoformat(), "generated": True, "source": source}})
-            rels.append({"start": key, "end": inst.key, "props": {}})
+    """Supervision at several levels; a centre's scores cluster around its own quality. Structured:
+    frameworks, criteria scores, assessors, findings, corrective actions, complaints and the planted
+    cases (seed.supervision)."""
+    add_supervision(world, rng, source, per_institution, TODAY, ASSESSMENT_LEVELS)
 
 
 def add_partnerships(world: World, rng: random.Random, count: int) -> None:

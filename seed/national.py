@@ -2,7 +2,9 @@
 
 About 21,000 institutions (the articles' national figure) over all 31 provinces, roughly in
 proportion to population, with the article provinces exactly as in the demo; 100,000 donors
-and 500,000 gifts over 2021-2025; about 400 councils, 5,000 events and 40,000 licences.
+and 500,000 gifts over 2021-2025; about 400 councils, 5,000 events and 40,000 licences; about
+29,000 assessments scored against the two framework versions (367,000 criterion scores), 6,000
+corrective actions and 860 complaints, with the planted supervision cases (seed/supervision.py).
 
 A few counties are deliberately underserved so planners' gap analysis has something true to
 find: in each county of UNDERSERVED_COUNTIES, no institution offers any service that serves
