@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .coverage import Coverage
     from .coverage_what_if import CoverageWhatIf
     from .create_assessment import CreateAssessment
+    from .create_complaint import CreateComplaint
     from .create_council import CreateCouncil
     from .create_county import CreateCounty
     from .create_donor import CreateDonor
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
         CoverageChangeInput,
         CoverageQuestion,
         CreateAssessmentInput,
+        CreateComplaintInput,
         CreateCouncilInput,
         CreateCountyInput,
         CreateDonorInput,
@@ -435,6 +437,44 @@ class HubClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return InstitutionComplaints.model_validate(data)
+
+    async def create_complaint(
+        self, input: "CreateComplaintInput", **kwargs: Any
+    ) -> "CreateComplaint":
+        from .create_complaint import CreateComplaint
+
+        query = gql("""
+            mutation CreateComplaint($input: CreateComplaintInput!) {
+              createComplaint(input: $input) {
+                __typename
+                ... on Complaint {
+                  key
+                  summary
+                  status
+                  receivedOn
+                  institution {
+                    key
+                  }
+                }
+                ...Problem
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="CreateComplaint", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CreateComplaint.model_validate(data)
 
     async def counts(self, **kwargs: Any) -> "Counts":
         from .counts import Counts
