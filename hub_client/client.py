@@ -174,7 +174,14 @@ class HubClient(AsyncBaseClient):
                 ... on Assessment {
                   ...AssessmentRecorded
                 }
-                ...Problem
+                ... on MutationError {
+                  code
+                  message
+                  fields {
+                    field
+                    message
+                  }
+                }
               }
             }
 
@@ -216,15 +223,6 @@ class HubClient(AsyncBaseClient):
                 }
               }
             }
-
-            fragment Problem on MutationError {
-              code
-              message
-              fields {
-                field
-                message
-              }
-            }
             """)
         variables: dict[str, object] = {"input": input}
         response = await self.execute(
@@ -252,7 +250,14 @@ class HubClient(AsyncBaseClient):
                 ... on CorrectiveAction {
                   ...ActionMoved
                 }
-                ...Problem
+                ... on MutationError {
+                  code
+                  message
+                  fields {
+                    field
+                    message
+                  }
+                }
               }
             }
 
@@ -265,15 +270,6 @@ class HubClient(AsyncBaseClient):
               doneOn
               assessment {
                 key
-              }
-            }
-
-            fragment Problem on MutationError {
-              code
-              message
-              fields {
-                field
-                message
               }
             }
             """)
@@ -456,16 +452,14 @@ class HubClient(AsyncBaseClient):
                     key
                   }
                 }
-                ...Problem
-              }
-            }
-
-            fragment Problem on MutationError {
-              code
-              message
-              fields {
-                field
-                message
+                ... on MutationError {
+                  code
+                  message
+                  fields {
+                    field
+                    message
+                  }
+                }
               }
             }
             """)

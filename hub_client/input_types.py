@@ -688,7 +688,7 @@ class RecordAssessmentInput(BaseModel):
     assessor: Optional[str] = None
     "Who made it: the person, office or body, by name."
     findings: Optional[str] = None
-    "What the assessor found, in words (shown only to supervisors, editors and the institution's own key)."
+    "What the assessor found, in words (shown only to supervisors, editors, admins and the institution itself)."
     actions: list["CorrectiveActionInput"] = Field(default_factory=lambda: [])
     "Corrective actions it asks for; each gets the key `<assessment key>-action-<n>`."
     key: Optional[str] = None

@@ -122,7 +122,7 @@ async def test_cli_keys_carry_role_and_provinces(store: FalkorStore, hub_env: No
     assert code == 0
     rows = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
             for line in out.splitlines() if line.count("│") > 2}
-    assert rows[viewer.split("_")[1]][:3] == ["viewer", "all", "dashboards"]
+    assert rows[viewer.split("_")[1]][:4] == ["viewer", "all", "-", "dashboards"]  # no institution
     assert rows[editor_id[0]][:2] == ["editor", "IR-01"]
     assert rows[editor_id[0]][-1] == "-"  # not revoked
     assert viewer not in out and editor not in out and editor_id[1] not in out

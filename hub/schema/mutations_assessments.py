@@ -59,8 +59,8 @@ class RecordAssessmentInput:
     assessor: str | None = strawberry.field(default=None, description="Who made it: the person, office or body, "
                                                                       "by name.")
     findings: str | None = strawberry.field(default=None, description="What the assessor found, in words (shown "
-                                                                      "only to supervisors, editors and the "
-                                                                      "institution's own key).")
+                                                                      "only to supervisors, editors, admins and "
+                                                                      "the institution itself).")
     actions: list[CorrectiveActionInput] = strawberry.field(default_factory=list, description=(
         "Corrective actions it asks for; each gets the key `<assessment key>-action-<n>`."))
     key: str | None = strawberry.field(default=None, description="Key; a fresh one is generated when not given.")
