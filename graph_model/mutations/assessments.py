@@ -60,9 +60,9 @@ def _date_errors(field: str, value: Any) -> list[FieldError]:
     return field_errors({field: value}, {field: NODE_FIELDS[Label.ASSESSMENT]["date"]})
 
 
-def _input_errors(institution: str, framework: str, level: Any, date: str, assessor_kind: Any,
-                  scores: Sequence[Mapping[str, Any]], actions: Sequence[Mapping[str, Any]], key: str,
-                  props: dict[str, Any], today: dt.date) -> list[FieldError]:
+def _input_errors(institution: str, framework: str, date: str, scores: Sequence[Mapping[str, Any]],
+                  actions: Sequence[Mapping[str, Any]], key: str, props: dict[str, Any],
+                  today: dt.date) -> list[FieldError]:
     errors = key_error("key", key) + key_error("institution", institution) + key_error("framework", framework)
     errors += field_errors(props, {n: f for n, f in NODE_FIELDS[Label.ASSESSMENT].items() if n != "score"})
     if not scores:
@@ -71,7 +71,7 @@ def _input_errors(institution: str, framework: str, level: Any, date: str, asses
         errors.append(FieldError("scores", f"{len(scores)} scores; at most {MAX_SCORES}"))
     if len(actions) > MAX_ACTIONS:
         errors.append(FieldError("actions", f"{len(actions)} actions; at most {MAX_ACTIONS}"))
-    seen: set[str] = set()
+    seen: set[Any] = set()
     for i, s in enumerate(scores):
         criterion = s.get("criterion")
         errors += key_error(f"scores.{i}.criterion", criterion)
@@ -91,7 +91,6 @@ def _input_errors(institution: str, framework: str, level: Any, date: str, asses
             due = a.get("dueOn")
             if isinstance(due, str) and not _date_errors("dueOn", due) and due < date:
                 errors.append(FieldError(f"actions.{i}.dueOn", f"{due} is before the assessment's date {date}"))
-    del level, assessor_kind  # checked with props (the model's enums)
     return errors
 
 
@@ -108,8 +107,8 @@ async def record_assessment(store: GraphStore, *, institution: str, framework: s
                    "assessor": assessor, "findings": findings, "source": source})
     scores = [dict(s) for s in scores]
     actions = [dict(a) for a in actions]
-    refuse("invalid assessment", _input_errors(institution, framework, level, date, assessor_kind, scores,
-                                               actions, key, props, today()))
+    # level and assessorKind are checked with the other properties (the model's enums)
+    refuse("invalid assessment", _input_errors(institution, framework, date, scores, actions, key, props, today()))
     values = {s["criterion"]: s["value"] for s in scores}
     action_rows = [{"key": f"{key}-action-{i + 1}", "props": {"description": a["description"], "dueOn": a["dueOn"],
                                                               "status": ActionStatus.OPEN.value}}
@@ -131,9 +130,10 @@ async def record_assessment(store: GraphStore, *, institution: str, framework: s
         errors = [FieldError(f"scores.{i}.criterion", f"criterion {s['criterion']!r} is not in framework "
                                                       f"{framework!r}") for i, s in enumerate(scores)
                   if s["criterion"] in foreign]
-        errors += [FieldError(f"scores.{i}.value", f"{s['value']:g} is off the scale 0..{found[s['criterion']]['scaleMax']}")
-                   for i, s in enumerate(scores) if s["criterion"] in found
-                   and not 0 <= s["value"] <= found[s["criterion"]]["scaleMax"]]
+        for i, s in enumerate(scores):
+            most = found[s["criterion"]]["scaleMax"] if s["criterion"] in found else None
+            if most is not None and not 0 <= s["value"] <= most:
+                errors.append(FieldError(f"scores.{i}.value", f"{s['value']:g} is off the scale 0..{most}"))
         if valid_from and date < valid_from:
             errors.append(FieldError("date", f"{date} is before framework {framework!r} is valid (from {valid_from})"))
         refuse("invalid assessment", errors)

@@ -57,7 +57,8 @@ def _table(records: list[KeyRecord], *, title: str | None = None) -> Table:
     table.add_column("created (UTC)", no_wrap=True)
     table.add_column("revoked (UTC)", no_wrap=True)
     for r in records:
-        table.add_row(r.key_id, r.role, escape(_provinces(r)), escape(r.institution or "-"), escape(r.note), _when(r.created_at),
+        table.add_row(r.key_id, r.role, escape(_provinces(r)), escape(r.institution or "-"), escape(r.note),
+                      _when(r.created_at),
                       f"[red]{_when(r.revoked_at)}[/]" if r.revoked_at else "-")
     return table
 

@@ -20,7 +20,7 @@ from hub.auth.principal import Right
 from hub.schema import enums as e
 from hub.schema.entities import Assessment, CorrectiveAction
 from hub.schema.fields import CONVERTERS
-from hub.schema.results import outcome, result_union
+from hub.schema.results import Errors, outcome, union_of
 from hub.schema.scalars import Date
 
 SCORE = ("The score (0-100) is computed by the hub, never given: 100 x the weighted mean of value / scaleMax over "
@@ -67,11 +67,11 @@ class RecordAssessmentInput:
     source: str | None = strawberry.field(default=None, description="Where the record comes from.")
 
 
-RecordAssessmentResult = result_union("RecordAssessmentResult", Assessment)
-ActionStatusResult = result_union("CorrectiveActionStatusResult", CorrectiveAction)
+RecordAssessmentResult = Annotated[Assessment | Errors, union_of("RecordAssessmentResult", Assessment)]
+ActionStatusResult = Annotated[CorrectiveAction | Errors, union_of("CorrectiveActionStatusResult", CorrectiveAction)]
 
 # Who may record and move: assessors and editors in their provinces, an institution key for its own.
-RIGHTS = {"also": (Right.WRITE, Right.SELF_ASSESS)}
+ALSO = (Right.WRITE, Right.SELF_ASSESS)
 
 
 @strawberry.type
@@ -88,7 +88,7 @@ class AssessmentMutation:
                                            "input.scores.criterion": Label.CRITERION, "input.key": NEW},
                             text=("input.assessor", "input.findings", "input.source", "input.actions.description"),
                             creates=True, places=("input.institution",),
-                            own={"input.level": "SELF", "input.assessorKind": "INSTITUTION"}, **RIGHTS)])
+                            own={"input.level": "SELF", "input.assessorKind": "INSTITUTION"}, also=ALSO)])
     async def record_assessment(self, info: strawberry.Info,
                                 input: Annotated[RecordAssessmentInput, arg("The assessment.")]
                                 ) -> RecordAssessmentResult:
@@ -105,7 +105,7 @@ class AssessmentMutation:
                     "or OPEN again (doneOn left out: it is cleared). Typed errors: an unknown action (NotFoundError), "
                     "a missing or wrong doneOn (ValidationError). An institution key may move only its own "
                     "institution's actions.",
-        extensions=[mutates(Right.ASSESS, {"key": Label.CORRECTIVE_ACTION}, **RIGHTS)])
+        extensions=[mutates(Right.ASSESS, {"key": Label.CORRECTIVE_ACTION}, also=ALSO)])
     async def set_corrective_action_status(
             self, info: strawberry.Info, key: Annotated[str, arg("Key of the corrective action.")],
             status: Annotated[e.ActionStatus, arg("Its new status.")],
