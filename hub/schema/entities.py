@@ -335,10 +335,11 @@ class Assessment(HubNode, relay.Node):
     date_jalali: str | None = jalali("date")
     assessor_kind: e.AssessorKind | None = strawberry.field(description="What kind of assessor made it.")
     assessor: str | None = strawberry.field(description="Who made it: the person, office or body, by name.")
-    findings: str | None = supervision.findings("What the assessor found, in words.")
     # The stored findings (the property `findings`: hub.schema.fields.from_props reads `findings_` as it),
-    # shown through `findings` to those who may see them.
+    # shown through `findings` to those who may see them. Declared first: inputs take their descriptions
+    # from these fields by camelCase name, and the later `findings` must win (hub.schema.inputs).
     findings_: strawberry.Private[str | None]
+    findings: str | None = supervision.findings("What the assessor found, in words.")
     generated: bool = strawberry.field(description=GENERATED)
     source: str | None = strawberry.field(description=SOURCE)
     institution: Institution | None = link("assessment_institution", "Institution", "The institution assessed.")
