@@ -24,7 +24,8 @@ from graph_model.stores.falkordb import FalkorStore
 from hub_client import HubClient
 from hub_client.enums import ActionStatus, AssessmentLevel, AssessorKind
 from hub_client.exceptions import GraphQLClientGraphQLMultiError
-from hub_client.input_types import CorrectiveActionInput, CriterionScoreInput, RecordAssessmentInput
+from hub_client.input_types import (CorrectiveActionInput, CreateComplaintInput, CriterionScoreInput,
+                                    RecordAssessmentInput)
 from tests.asgi import asgi_client
 from tests.builders import build_world, names, snapshot
 from tests.mutation_client import refused, written
@@ -212,3 +213,17 @@ async def test_a_viewer_sees_no_findings_scores_actions_or_complaints(world: Fal
             assert (await hub.complaint_list(first=5)).complaints.total_count == 1
             assert [n.key for n in (await hub.corrective_action_list(first=5)).corrective_actions.nodes] == [
                 "asmt-v-action-1"]
+
+
+async def test_a_supervisor_records_complaints_in_its_provinces_only(world: FalkorStore) -> None:
+    """Complaints use the generic createComplaint, open to WRITE and ASSESS (hub.schema.mutations.ALSO)."""
+    complaint = {"key": "cmp-kh", "institution": "inst-b", "summary": "Cold rooms", "receivedOn": "2024-03-01",
+                 "status": "OPEN"}
+    async with client(world, "supervisor", provinces=("IR-01",)) as hub:
+        made = written(await hub.create_complaint(CreateComplaintInput(**complaint)), "Complaint")
+        assert made.institution is not None and made.institution.key == "inst-b"
+        before = await snapshot(world)
+        with pytest.raises(GraphQLClientGraphQLMultiError) as caught:
+            await hub.create_complaint(CreateComplaintInput(**{**complaint, "key": "cmp-mk", "institution": "inst-a"}))
+        assert (caught.value.errors[0].extensions or {}).get("code") == "FORBIDDEN"
+        assert await snapshot(world) == before

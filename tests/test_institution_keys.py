@@ -26,6 +26,7 @@ from hub.settings import Settings
 from hub_client.enums import ActionStatus, AssessmentLevel, AssessorKind, Role as ClientRole
 from hub_client.exceptions import GraphQLClientGraphQLMultiError
 from tests.asgi import TEST_JWT_KEY, asgi_client
+from tests.test_auth_keys import hub_env, new_key
 from tests.builders import snapshot
 from tests.mutation_client import written
 from tests.test_assessments import assessment, build_assessment_world, client
@@ -168,3 +169,15 @@ async def test_api_keys_carry_the_institution(world: FalkorStore) -> None:
         refused = await http.post("/graphql", json={"query": other},
                                   headers={"Authorization": f"Bearer {token}"})
         assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_hub_keys_create_makes_an_institution_key(world: FalkorStore, hub_env: None,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    token = await new_key(capsys, "--role", "institution", "--institution", OWN, "--note", "inst-a's office")
+    async with asgi_client(world, role=None) as http:
+        answer = await http.post("/graphql", json={"query": "{ me { role institution } }"},
+                                 headers={"Authorization": f"Bearer {token}"})
+    assert answer.json() == {"data": {"me": {"role": "INSTITUTION", "institution": OWN}}}
+
+
+__all__ = ["hub_env"]  # the fixture, imported for the test above

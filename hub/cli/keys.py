@@ -66,7 +66,7 @@ def _table(records: list[KeyRecord], *, title: str | None = None) -> Table:
 # Roles whose writes a province scope narrows (editors' mutations, planners' need figures): a key of
 # one of them covers every province only when asked for in so many words, as a JWT must say
 # `"provinces": "*"` (hub.auth.authenticate).
-SCOPED_ROLES = ("planner", "editor")
+SCOPED_ROLES = ("planner", "editor", "supervisor")
 
 
 def _check_scope(args: argparse.Namespace) -> None:
