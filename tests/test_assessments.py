@@ -41,6 +41,9 @@ async def build_assessment_world(store: FalkorStore) -> None:
                                                **names("Framework two")})
     await create_node(store, Label.CRITERION, {"key": "crit-x", "framework": "fw-2", "area": "FINANCES",
                                                "weight": 1.0, "scaleMax": 5, **names("Finances")})
+    # an admin's slip: a criterion with no scale (scored, it would divide by zero)
+    await create_node(store, Label.CRITERION, {"key": "crit-flat", "framework": "fw-1", "area": "FINANCES",
+                                               "weight": 1.0, "scaleMax": 0, **names("Flat")})
 
 
 @pytest.fixture
@@ -112,6 +115,7 @@ BAD_INPUTS: dict[str, tuple[dict[str, Any], str, str]] = {
     "criterion scored twice": ({"scores": _scores(("crit-1", 1), ("crit-1", 2))}, "ValidationError",
                                "scores.1.criterion"),
     "no score": ({"scores": []}, "ValidationError", "scores"),
+    "criterion with no scale": ({"scores": _scores(("crit-flat", 0))}, "ValidationError", "scores.0.criterion"),
     "date in the future": ({"date": "2999-01-01"}, "ValidationError", "date"),
     "date before the framework": ({"date": "2019-12-31"}, "ValidationError", "date"),
     "action due before the assessment": (

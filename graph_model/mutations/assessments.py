@@ -134,6 +134,12 @@ async def record_assessment(store: GraphStore, *, institution: str, framework: s
             most = found[s["criterion"]]["scaleMax"] if s["criterion"] in found else None
             if most is not None and not 0 <= s["value"] <= most:
                 errors.append(FieldError(f"scores.{i}.value", f"{s['value']:g} is off the scale 0..{most}"))
+        # A criterion with no scale or scored criteria of no weight give no score (an admin's edit).
+        errors += [FieldError(f"scores.{i}.criterion", f"criterion {s['criterion']!r} has no scale (scaleMax "
+                                                      f"{found[s['criterion']]['scaleMax']})")
+                   for i, s in enumerate(scores) if s["criterion"] in found and found[s["criterion"]]["scaleMax"] <= 0]
+        if not foreign and sum(float(found[c]["weight"]) for c in values) <= 0:
+            errors.append(FieldError("scores", "the criteria scored weigh nothing together: no score can be computed"))
         if valid_from and date < valid_from:
             errors.append(FieldError("date", f"{date} is before framework {framework!r} is valid (from {valid_from})"))
         refuse("invalid assessment", errors)
