@@ -190,7 +190,7 @@ class CreateAssessmentInput(BaseModel):
     assessor: Optional[str] = None
     "Who made it: the person, office or body, by name."
     findings: Optional[str] = None
-    "What the assessor found, in words. Shown only to supervisors, editors and admins, and to an institution key for its own institution; otherwise null."
+    "What the assessor found, in words. Shown only to supervisors, editors and admins, and to the institution itself; otherwise null."
     framework: Optional[str] = None
     "Key of the assessment framework."
 
@@ -768,7 +768,7 @@ class UpdateAssessmentInput(BaseModel):
     assessor: Optional[str] = None
     "Who made it: the person, office or body, by name."
     findings: Optional[str] = None
-    "What the assessor found, in words. Shown only to supervisors, editors and admins, and to an institution key for its own institution; otherwise null."
+    "What the assessor found, in words. Shown only to supervisors, editors and admins, and to the institution itself; otherwise null."
     institution: Optional[str] = None
     "Key of the institution it is about."
     framework: Optional[str] = None

@@ -20,8 +20,7 @@ from graph_model import listing
 from hub.schema.fields import nested_list, settled
 from hub.schema.lists import connection
 
-HIDDEN = (" Shown only to supervisors, editors and admins, and to an institution key for its own institution; "
-          "otherwise {}.")
+HIDDEN = " Shown only to supervisors, editors and admins, and to the institution itself; otherwise {}."
 EMPTY = listing.Page(items=[], has_next=False, has_previous=False, total=0)
 
 
