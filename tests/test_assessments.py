@@ -180,7 +180,14 @@ async def test_corrective_action_progress(world: FalkorStore) -> None:
 
 
 async def test_a_khuzestan_supervisor_cannot_assess_markazi(world: FalkorStore) -> None:
+    async with client(world) as hub:  # an action of a Markazi institution, recorded by an admin
+        written(await hub.record_assessment(assessment(key="asmt-mk")), "Assessment")
     async with client(world, "supervisor", provinces=("IR-01",)) as hub:
+        before = await snapshot(world)
+        with pytest.raises(GraphQLClientGraphQLMultiError) as caught:
+            await hub.set_corrective_action_status("asmt-mk-action-1", ActionStatus.DONE, done_on="2024-05-02")
+        assert (caught.value.errors[0].extensions or {}).get("code") == "FORBIDDEN"
+        assert await snapshot(world) == before
         before = await snapshot(world)
         with pytest.raises(GraphQLClientGraphQLMultiError) as caught:
             await hub.record_assessment(assessment(institution="inst-a"))
