@@ -21,7 +21,8 @@ from typing import Any
 from graph_model import queries
 from graph_model.enums import Label
 from graph_model.errors import FieldError, NotFound, ValidationFailed
-from graph_model.statements.api_keys import API_KEY_BY_ID, CREATE_API_KEY, LIST_API_KEYS, REVOKE_API_KEY
+from graph_model.statements.api_keys import (API_KEY_BY_ID, CREATE_API_KEY, CREATE_INSTITUTION_KEY, LIST_API_KEYS,
+                                             REVOKE_API_KEY)
 from graph_model.stores.base import GraphStore
 
 _TOKEN = re.compile(r"hub_([0-9a-f]{12})_([A-Za-z0-9_-]{20,100})")
@@ -30,6 +31,7 @@ PREFIX = "hub_"
 # import hub; a test keeps the two in step).
 ROLES = ("viewer", "planner", "council_member", "editor", "supervisor", "institution", "admin")
 NOTE_MAX = 200
+INSTITUTION_ROLE = "institution"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class KeyRecord:
     note: str = ""
     created_at: str = ""  # ISO 8601, UTC
     revoked_at: str | None = None
+    institution: str | None = None  # an institution key's institution (hub.auth.bound); None for other roles
 
 
 def parse(token: str) -> tuple[str, str] | None:
@@ -65,13 +68,20 @@ def _now() -> str:
 def _record(row: dict[str, Any]) -> KeyRecord:
     return KeyRecord(key_id=row["key"], hash=row["hash"], role=row["role"], provinces=tuple(row["provinces"] or ()),
                      revoked=row["revokedAt"] is not None, note=row["note"] or "", created_at=row["createdAt"],
-                     revoked_at=row["revokedAt"])
+                     revoked_at=row["revokedAt"], institution=row.get("institution"))
 
 
-async def _check(store: GraphStore, role: str, provinces: list[str], note: str) -> None:
+async def _check(store: GraphStore, role: str, provinces: list[str], note: str, institution: str | None) -> None:
     errors: list[FieldError] = []
     if role not in ROLES:
         errors.append(FieldError("role", f"{role!r} is not one of {', '.join(ROLES)}"))
+    # An institution key speaks for one institution and nothing else; no other role is bound to one.
+    if role == INSTITUTION_ROLE and not institution:
+        errors.append(FieldError("institution", "an institution key must name its institution (--institution KEY)"))
+    elif role != INSTITUTION_ROLE and institution is not None:
+        errors.append(FieldError("institution", f"only an institution key names an institution, not a {role} key"))
+    elif institution is not None and not await queries.by_keys(store, Label.INSTITUTION, [institution]):
+        errors.append(FieldError("institution", f"no institution has the key {institution!r}"))
     if provinces:
         found = await queries.by_keys(store, Label.PROVINCE, provinces)
         errors += [FieldError("provinces", f"no province has the code {code!r}")
@@ -83,16 +93,22 @@ async def _check(store: GraphStore, role: str, provinces: list[str], note: str) 
 
 
 async def create(store: GraphStore, role: str, provinces: list[str] | tuple[str, ...] = (),
-                 note: str = "") -> tuple[KeyRecord, str]:
+                 note: str = "", institution: str | None = None) -> tuple[KeyRecord, str]:
     """Make a key; return its record and the token, which is not stored and cannot be shown again.
 
-    ``provinces`` empty: the key is not narrowed to any province (see ``Principal.provinces``)."""
+    ``provinces`` empty: the key is not narrowed to any province (see ``Principal.provinces``).
+    ``institution``: the institution an institution key speaks for (required for that role, refused
+    for every other)."""
     codes = list(dict.fromkeys(p.strip() for p in provinces))
-    await _check(store, role, codes, note)
+    await _check(store, role, codes, note, institution)
     key_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    await store.write(CREATE_API_KEY, key=key_id, hash=hash_secret(secret), role=role, provinces=codes,
-                      note=note, createdAt=_now())
+    if institution is None:
+        await store.write(CREATE_API_KEY, key=key_id, hash=hash_secret(secret), role=role, provinces=codes,
+                          note=note, createdAt=_now())
+    else:
+        await store.write(CREATE_INSTITUTION_KEY, key=key_id, hash=hash_secret(secret), role=role,
+                          provinces=codes, note=note, createdAt=_now(), institution=institution)
     record = await lookup(store, key_id)
     if record is None:  # the write returns no rows (see graph_model.statements.api_keys): read it back
         raise NotFound(f"the API key {key_id} was not stored")

@@ -279,6 +279,8 @@ NESTED: dict[str, ListSpec] = {spec.name: spec for spec in (
            carry=("n", "r"), edge="{value: r.value}", sort_overrides=(("VALUE", "r.value"),)),
     nested("assessment_actions", CORRECTIVE_ACTION, Label.ASSESSMENT,
            "(n:CorrectiveAction)-[:CORRECTS]->(p:Assessment)"),
+    nested("institution_actions", CORRECTIVE_ACTION, Label.INSTITUTION,
+           "(n:CorrectiveAction)-[:CORRECTS]->(:Assessment)-[:ASSESSES]->(p:Institution)"),
     nested("licence_changes", LICENCE_CHANGE, Label.LICENCE, "(n:LicenceChange)-[:CHANGE_OF]->(p:Licence)"),
     nested("institution_complaints", COMPLAINT, Label.INSTITUTION, "(n:Complaint)-[:COMPLAINT_ABOUT]->(p:Institution)"),
     nested("person_councils", COUNCIL, Label.PERSON, "(p:Person)-[r:PERSON_MEMBER_OF]->(n:Council)", **_ROLE_EDGE),

@@ -9,15 +9,19 @@ from .base_model import UNSET
 if TYPE_CHECKING:
     from .activate_licence import ActivateLicence
     from .add_council_member import AddCouncilMember
+    from .assessment_detail import AssessmentDetail
     from .base_model import UnsetType
     from .brokers import Brokers
     from .communities import Communities
+    from .complaint_list import ComplaintList
     from .connection import Connection
+    from .corrective_action_list import CorrectiveActionList
     from .council import Council
     from .counts import Counts
     from .coverage import Coverage
     from .coverage_what_if import CoverageWhatIf
     from .create_assessment import CreateAssessment
+    from .create_complaint import CreateComplaint
     from .create_council import CreateCouncil
     from .create_county import CreateCounty
     from .create_donor import CreateDonor
@@ -46,6 +50,7 @@ if TYPE_CHECKING:
     from .donor_overlap import DonorOverlap
     from .donor_suggestions import DonorSuggestions
     from .enums import (
+        ActionStatus,
         Calendar,
         CentralityMetric,
         CommunityAlgorithm,
@@ -63,9 +68,11 @@ if TYPE_CHECKING:
     )
     from .events import Events
     from .input_types import (
+        CorrectiveActionFilter,
         CoverageChangeInput,
         CoverageQuestion,
         CreateAssessmentInput,
+        CreateComplaintInput,
         CreateCouncilInput,
         CreateCountyInput,
         CreateDonorInput,
@@ -82,6 +89,7 @@ if TYPE_CHECKING:
         IssueLicenceInput,
         LicenceFilter,
         NetworkScopeInput,
+        RecordAssessmentInput,
         RecordDonationInput,
         UpdateAssessmentInput,
         UpdateCouncilInput,
@@ -97,6 +105,7 @@ if TYPE_CHECKING:
         UpdateServiceInput,
         UpdateTargetGroupInput,
     )
+    from .institution_complaints import InstitutionComplaints
     from .institution_detail import InstitutionDetail
     from .institutions import Institutions
     from .isolated_institutions import IsolatedInstitutions
@@ -111,6 +120,7 @@ if TYPE_CHECKING:
     from .overview import Overview
     from .province import Province
     from .provinces import Provinces
+    from .record_assessment import RecordAssessment
     from .record_donation import RecordDonation
     from .record_provided_service import RecordProvidedService
     from .register_participant import RegisterParticipant
@@ -122,6 +132,7 @@ if TYPE_CHECKING:
     from .renew_licence import RenewLicence
     from .revoke_licence import RevokeLicence
     from .search import Search
+    from .set_corrective_action_status import SetCorrectiveActionStatus
     from .set_need import SetNeed
     from .shared_donors import SharedDonors
     from .suspend_licence import SuspendLicence
@@ -151,6 +162,314 @@ def gql(q: str) -> str:
 
 
 class HubClient(AsyncBaseClient):
+    async def record_assessment(
+        self, input: "RecordAssessmentInput", **kwargs: Any
+    ) -> "RecordAssessment":
+        from .record_assessment import RecordAssessment
+
+        query = gql("""
+            mutation RecordAssessment($input: RecordAssessmentInput!) {
+              recordAssessment(input: $input) {
+                __typename
+                ... on Assessment {
+                  ...AssessmentRecorded
+                }
+                ... on MutationError {
+                  code
+                  message
+                  fields {
+                    field
+                    message
+                  }
+                }
+              }
+            }
+
+            fragment AssessmentRecorded on Assessment {
+              id
+              key
+              level
+              score
+              date
+              assessorKind
+              assessor
+              findings
+              source
+              institution {
+                key
+              }
+              framework {
+                key
+              }
+              scores(first: 100) {
+                totalCount
+                edges {
+                  value
+                  node {
+                    key
+                    scaleMax
+                    weight
+                  }
+                }
+              }
+              actions(first: 100) {
+                totalCount
+                nodes {
+                  key
+                  description
+                  dueOn
+                  status
+                  doneOn
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="RecordAssessment",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return RecordAssessment.model_validate(data)
+
+    async def set_corrective_action_status(
+        self,
+        key: str,
+        status: "ActionStatus",
+        done_on: Union[Optional[Any], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "SetCorrectiveActionStatus":
+        from .set_corrective_action_status import SetCorrectiveActionStatus
+
+        query = gql("""
+            mutation SetCorrectiveActionStatus($key: String!, $status: ActionStatus!, $doneOn: Date) {
+              setCorrectiveActionStatus(key: $key, status: $status, doneOn: $doneOn) {
+                __typename
+                ... on CorrectiveAction {
+                  ...ActionMoved
+                }
+                ... on MutationError {
+                  code
+                  message
+                  fields {
+                    field
+                    message
+                  }
+                }
+              }
+            }
+
+            fragment ActionMoved on CorrectiveAction {
+              id
+              key
+              description
+              dueOn
+              status
+              doneOn
+              assessment {
+                key
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "status": status, "doneOn": done_on}
+        response = await self.execute(
+            query=query,
+            operation_name="SetCorrectiveActionStatus",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return SetCorrectiveActionStatus.model_validate(data)
+
+    async def assessment_detail(self, key: str, **kwargs: Any) -> "AssessmentDetail":
+        from .assessment_detail import AssessmentDetail
+
+        query = gql("""
+            query AssessmentDetail($key: String!) {
+              assessment(key: $key) {
+                ...AssessmentRecorded
+              }
+            }
+
+            fragment AssessmentRecorded on Assessment {
+              id
+              key
+              level
+              score
+              date
+              assessorKind
+              assessor
+              findings
+              source
+              institution {
+                key
+              }
+              framework {
+                key
+              }
+              scores(first: 100) {
+                totalCount
+                edges {
+                  value
+                  node {
+                    key
+                    scaleMax
+                    weight
+                  }
+                }
+              }
+              actions(first: 100) {
+                totalCount
+                nodes {
+                  key
+                  description
+                  dueOn
+                  status
+                  doneOn
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query,
+            operation_name="AssessmentDetail",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return AssessmentDetail.model_validate(data)
+
+    async def corrective_action_list(
+        self,
+        first: Union[Optional[int], "UnsetType"] = UNSET,
+        filter_: Union[Optional["CorrectiveActionFilter"], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "CorrectiveActionList":
+        from .corrective_action_list import CorrectiveActionList
+
+        query = gql("""
+            query CorrectiveActionList($first: Int, $filter: CorrectiveActionFilter) {
+              correctiveActions(first: $first, filter: $filter) {
+                totalCount
+                nodes {
+                  key
+                  status
+                  dueOn
+                  assessment {
+                    key
+                    institution {
+                      key
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"first": first, "filter": filter_}
+        response = await self.execute(
+            query=query,
+            operation_name="CorrectiveActionList",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CorrectiveActionList.model_validate(data)
+
+    async def complaint_list(
+        self, first: Union[Optional[int], "UnsetType"] = UNSET, **kwargs: Any
+    ) -> "ComplaintList":
+        from .complaint_list import ComplaintList
+
+        query = gql("""
+            query ComplaintList($first: Int) {
+              complaints(first: $first) {
+                totalCount
+                nodes {
+                  key
+                  summary
+                  status
+                  institution {
+                    key
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"first": first}
+        response = await self.execute(
+            query=query, operation_name="ComplaintList", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ComplaintList.model_validate(data)
+
+    async def institution_complaints(
+        self, key: str, **kwargs: Any
+    ) -> "InstitutionComplaints":
+        from .institution_complaints import InstitutionComplaints
+
+        query = gql("""
+            query InstitutionComplaints($key: String!) {
+              institution(key: $key) {
+                key
+                complaints(first: 20) {
+                  totalCount
+                  nodes {
+                    key
+                    summary
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key}
+        response = await self.execute(
+            query=query,
+            operation_name="InstitutionComplaints",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return InstitutionComplaints.model_validate(data)
+
+    async def create_complaint(
+        self, input: "CreateComplaintInput", **kwargs: Any
+    ) -> "CreateComplaint":
+        from .create_complaint import CreateComplaint
+
+        query = gql("""
+            mutation CreateComplaint($input: CreateComplaintInput!) {
+              createComplaint(input: $input) {
+                __typename
+                ... on Complaint {
+                  key
+                  summary
+                  status
+                  receivedOn
+                  institution {
+                    key
+                  }
+                }
+                ... on MutationError {
+                  code
+                  message
+                  fields {
+                    field
+                    message
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="CreateComplaint", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return CreateComplaint.model_validate(data)
+
     async def counts(self, **kwargs: Any) -> "Counts":
         from .counts import Counts
 
@@ -1181,6 +1500,7 @@ class HubClient(AsyncBaseClient):
                 role
                 provinces
                 rights
+                institution
               }
             }
             """)

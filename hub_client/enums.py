@@ -319,6 +319,9 @@ class Right(str, Enum):
     PERSONAL = "PERSONAL"
     WRITE = "WRITE"
     ADMIN = "ADMIN"
+    SUPERVISE = "SUPERVISE"
+    ASSESS = "ASSESS"
+    SELF_ASSESS = "SELF_ASSESS"
 
 
 class Role(str, Enum):
@@ -327,6 +330,8 @@ class Role(str, Enum):
     PLANNER = "PLANNER"
     COUNCIL_MEMBER = "COUNCIL_MEMBER"
     EDITOR = "EDITOR"
+    SUPERVISOR = "SUPERVISOR"
+    INSTITUTION = "INSTITUTION"
     ADMIN = "ADMIN"
 
 

@@ -8,8 +8,10 @@ from pydantic import BeforeValidator, Field
 
 from .base_model import BaseModel
 from .enums import (
+    ActionStatus,
     ActorKind,
     AssessmentLevel,
+    AssessorKind,
     CouncilKind,
     CouncilLevel,
     CoverageLevel,
@@ -23,11 +25,78 @@ from .enums import (
 )
 
 
+class ActionMoved(BaseModel):
+    id: str
+    key: str
+    description: str
+    due_on: Any = Field(alias="dueOn")
+    status: ActionStatus
+    done_on: Optional[Any] = Field(alias="doneOn")
+    assessment: Optional["ActionMovedAssessment"]
+
+
+class ActionMovedAssessment(BaseModel):
+    key: str
+
+
 class Actor(BaseModel):
     key: str
     kind: ActorKind
     name_fa: Optional[str] = Field(alias="nameFa")
     name_en: Optional[str] = Field(alias="nameEn")
+
+
+class AssessmentRecorded(BaseModel):
+    id: str
+    key: str
+    level: AssessmentLevel
+    score: float
+    date: Any
+    assessor_kind: Optional[AssessorKind] = Field(alias="assessorKind")
+    assessor: Optional[str]
+    findings: Optional[str]
+    source: Optional[str]
+    institution: Optional["AssessmentRecordedInstitution"]
+    framework: Optional["AssessmentRecordedFramework"]
+    scores: "AssessmentRecordedScores"
+    actions: "AssessmentRecordedActions"
+
+
+class AssessmentRecordedInstitution(BaseModel):
+    key: str
+
+
+class AssessmentRecordedFramework(BaseModel):
+    key: str
+
+
+class AssessmentRecordedScores(BaseModel):
+    total_count: int = Field(alias="totalCount")
+    edges: list["AssessmentRecordedScoresEdges"]
+
+
+class AssessmentRecordedScoresEdges(BaseModel):
+    value: Optional[float]
+    node: "AssessmentRecordedScoresEdgesNode"
+
+
+class AssessmentRecordedScoresEdgesNode(BaseModel):
+    key: str
+    scale_max: int = Field(alias="scaleMax")
+    weight: float
+
+
+class AssessmentRecordedActions(BaseModel):
+    total_count: int = Field(alias="totalCount")
+    nodes: list["AssessmentRecordedActionsNodes"]
+
+
+class AssessmentRecordedActionsNodes(BaseModel):
+    key: str
+    description: str
+    due_on: Any = Field(alias="dueOn")
+    status: ActionStatus
+    done_on: Optional[Any] = Field(alias="doneOn")
 
 
 class AssessmentWritten(BaseModel):

@@ -88,6 +88,15 @@ class CorrectiveActionFilter(BaseModel):
     "Only those due on or before this date."
 
 
+class CorrectiveActionInput(BaseModel):
+    """A corrective action an assessment asks for; it starts OPEN."""
+
+    description: str
+    "What must be put right."
+    due_on: Any = Field(alias="dueOn")
+    "When it is due: on or after the assessment's date."
+
+
 class CouncilFilter(BaseModel):
     """Filters on a list of Council items; all given ones apply."""
 
@@ -181,7 +190,7 @@ class CreateAssessmentInput(BaseModel):
     assessor: Optional[str] = None
     "Who made it: the person, office or body, by name."
     findings: Optional[str] = None
-    "What the assessor found, in words."
+    "What the assessor found, in words. Shown only to supervisors, editors and admins, and to the institution itself; otherwise null."
     framework: Optional[str] = None
     "Key of the assessment framework."
 
@@ -470,6 +479,15 @@ class CriterionFilter(BaseModel):
     "Only criteria of these areas."
 
 
+class CriterionScoreInput(BaseModel):
+    """One criterion's score in an assessment."""
+
+    criterion: str
+    "Key of the criterion; it must belong to the assessment's framework and be scored once."
+    value: float
+    "The value given, from 0 to the criterion's scaleMax."
+
+
 class DonationFilter(BaseModel):
     """Filters on a list of Donation items; all given ones apply."""
 
@@ -653,6 +671,33 @@ class ProvinceFilter(BaseModel):
     "Text the name contains, in Persian or English; ي/ی, ك/ک, Persian and Arabic digits, ZWNJ and diacritics do not matter."
 
 
+class RecordAssessmentInput(BaseModel):
+    """A structured assessment to record. The score (0-100) is computed by the hub, never given: 100 x the weighted mean of value / scaleMax over the criteria scored, each weighted by its framework weight, i.e. 100 x sum(weight x value / scaleMax) / sum(weight), rounded to two decimals; criteria of the framework left unscored do not count."""
+
+    institution: str
+    "Key of the institution assessed."
+    framework: str
+    "Key of the assessment framework scored against."
+    level: AssessmentLevel
+    "Who assessed: SELF for a self-assessment (the only level an institution key may record)."
+    date: Any
+    "Date of the assessment: not in the future, not before the framework's validFrom."
+    assessor_kind: AssessorKind = Field(alias="assessorKind")
+    "What kind of assessor made it (INSTITUTION for a self-assessment by an institution key)."
+    scores: list["CriterionScoreInput"]
+    "One score per criterion scored, at least one."
+    assessor: Optional[str] = None
+    "Who made it: the person, office or body, by name."
+    findings: Optional[str] = None
+    "What the assessor found, in words (shown only to supervisors, editors, admins and the institution itself)."
+    actions: list["CorrectiveActionInput"] = Field(default_factory=lambda: [])
+    "Corrective actions it asks for; each gets the key `<assessment key>-action-<n>`."
+    key: Optional[str] = None
+    "Key; a fresh one is generated when not given."
+    source: Optional[str] = None
+    "Where the record comes from."
+
+
 class RecordDonationInput(BaseModel):
     """A donation to record: to an institution or to an event (give one)."""
 
@@ -723,7 +768,7 @@ class UpdateAssessmentInput(BaseModel):
     assessor: Optional[str] = None
     "Who made it: the person, office or body, by name."
     findings: Optional[str] = None
-    "What the assessor found, in words."
+    "What the assessor found, in words. Shown only to supervisors, editors and admins, and to the institution itself; otherwise null."
     institution: Optional[str] = None
     "Key of the institution it is about."
     framework: Optional[str] = None

@@ -22,17 +22,22 @@ from hub.settings import Settings
 TEST_JWT_KEY = "test-signing-key-not-for-production-0123456789"
 
 
-def token(role: str, provinces: Iterable[str] = (), subject: str = "tester", key: str = TEST_JWT_KEY) -> str:
+def token(role: str, provinces: Iterable[str] = (), subject: str = "tester", key: str = TEST_JWT_KEY,
+          institution: str | None = None) -> str:
     """A token scoped to ``provinces``; none given: every province, said explicitly (``"*"``), as the
-    hub requires of a role that may change data (hub.auth.authenticate)."""
+    hub requires of a role that may change data (hub.auth.authenticate). ``institution``: the claim of
+    an institution token."""
     scope = list(provinces)
-    claims = {"sub": subject, "role": role, "provinces": scope or "*", "exp": int(time.time()) + 3600}
+    claims: dict[str, Any] = {"sub": subject, "role": role, "provinces": scope or "*", "exp": int(time.time()) + 3600}
+    if institution is not None:
+        claims["institution"] = institution
     return jwt.encode(claims, key, algorithm="HS256")
 
 
 @contextlib.asynccontextmanager
 async def asgi_client(store: GraphStore, settings: Settings | None = None, role: str | None = "admin",
-                      provinces: Iterable[str] = ()) -> AsyncIterator[httpx.AsyncClient]:
+                      provinces: Iterable[str] = (),
+                      institution: str | None = None) -> AsyncIterator[httpx.AsyncClient]:
     settings = settings or Settings()
     if settings.disclosure_wait_ms == Settings.disclosure_wait_ms:
         # Tests never time things: a request waits for the disclosure pattern however slow the
@@ -41,7 +46,8 @@ async def asgi_client(store: GraphStore, settings: Settings | None = None, role:
     if not settings.jwt_key:
         settings = dataclasses.replace(settings, jwt_key=TEST_JWT_KEY, jwt_algorithm="HS256")
     app = create_app(settings, store=store)
-    headers = {"Authorization": f"Bearer {token(role, provinces, key=settings.jwt_key)}"} if role else {}
+    bearer = token(role, provinces, key=settings.jwt_key, institution=institution) if role else None
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
     async with app.router.lifespan_context(app) as state:
         assert state is not None  # the hub's lifespan yields its state
         # httpx's ASGITransport does not run the lifespan; hand its state to each request.

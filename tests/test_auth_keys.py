@@ -122,7 +122,7 @@ async def test_cli_keys_carry_role_and_provinces(store: FalkorStore, hub_env: No
     assert code == 0
     rows = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
             for line in out.splitlines() if line.count("│") > 2}
-    assert rows[viewer.split("_")[1]][:3] == ["viewer", "all", "dashboards"]
+    assert rows[viewer.split("_")[1]][:4] == ["viewer", "all", "-", "dashboards"]  # no institution
     assert rows[editor_id[0]][:2] == ["editor", "IR-01"]
     assert rows[editor_id[0]][-1] == "-"  # not revoked
     assert viewer not in out and editor not in out and editor_id[1] not in out
@@ -151,6 +151,11 @@ async def test_cli_revoke_shuts_the_key_out(store: FalkorStore, hub_env: None,
     (("keys", "create", "--role", "planner"), "or give --all-provinces for every province"),
     (("keys", "create", "--role", "editor", "--province", "IR-00", "--all-provinces"), "not both"),
     (("keys", "revoke", "0123456789ab"), "no API key has the id '0123456789ab'"),
+    # an institution key names its institution; no other key does
+    (("keys", "create", "--role", "institution"), "name it with --institution KEY"),
+    (("keys", "create", "--role", "viewer", "--institution", "inst-a"), "for institution keys only"),
+    (("keys", "create", "--role", "institution", "--institution", "inst-none"), "no institution has the key"),
+    (("keys", "create", "--role", "supervisor"), "name its provinces with --province CODE"),
 ])
 async def test_cli_errors_are_one_clear_message(store: FalkorStore, hub_env: None, capsys: pytest.CaptureFixture[str],
                                                 argv: tuple[str, ...], message: str) -> None:

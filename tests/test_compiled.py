@@ -22,6 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from hypothesis_graphql import queries
 
+from graph_model.enums import Label
+from graph_model.mutations import create_node
+from graph_model.mutations.assessments import record_assessment
 from graph_model.stores.falkordb import FalkorStore
 from hub.auth.principal import Principal, Role
 from hub.execution import compiled
@@ -36,6 +39,8 @@ from tests.builders import build_solo_world
 OPERATIONS = Path(__file__).resolve().parent.parent / "operations"
 ROLES = [Principal(role, subject=f"test:{role.value}") for role in Role]
 SCOPED = Principal(Role.EDITOR, provinces=frozenset({"IR-00"}), subject="test:scoped")
+# An institution key sees its own institution's findings, actions and complaints (hub.schema.supervision).
+BOUND = Principal(Role.INSTITUTION, institution="inst-a", subject="test:institution-a")
 SETTINGS = Settings(anonymous=True, limits=Limits(rate_per_minute=0), disclosure_wait_ms=600_000)
 SCHEMAS = {flag: build_schema(dataclasses.replace(SETTINGS, compiled=flag)) for flag in (True, False)}
 
@@ -53,6 +58,8 @@ VARIABLES: dict[str, dict[str, Any]] = {
     "Network": {"center": INSTITUTION_A},
     "Connection": {"source": INSTITUTION_A, "target": base64.b64encode(b"Institution:inst-b").decode()},
     "Overview": {"province": "IR-00"},
+    "AssessmentDetail": {"key": "asmt-inst-a"}, "InstitutionComplaints": {"key": "inst-a"},
+    "CorrectiveActionList": {"first": 5}, "ComplaintList": {"first": 5},
 }
 # Fields the compiled path leaves to graphql-core in the client's operations (a union: graphql-core
 # resolves the member's type, then the member's own object is compiled again).
@@ -61,7 +68,18 @@ LEFT_TO_GRAPHQL_CORE = {"Membership.member"}
 
 @pytest.fixture
 async def solo_world(store: FalkorStore) -> FalkorStore:
-    return await build_solo_world(store)
+    """build_solo_world with an assessment (findings, a score, an action) and a complaint of each institution:
+    what only supervisors, editors, admins and the institution's own key see."""
+    await build_solo_world(store)
+    for institution in ("inst-a", "inst-b"):
+        await record_assessment(store, institution=institution, framework="fw-1", level="COUNTY", date="2024-03-01",
+                                assessor_kind="OFFICE", findings=f"findings of {institution}",
+                                scores=[{"criterion": "crit-1", "value": 3.0}],
+                                actions=[{"description": "Fix it", "dueOn": "2024-04-01"}], key=f"asmt-{institution}")
+        await create_node(store, Label.COMPLAINT, {"key": f"cmp-{institution}", "institution": institution,
+                                                   "summary": "Cold rooms", "receivedOn": "2024-03-01",
+                                                   "status": "OPEN"})
+    return store
 
 
 def query_operations() -> list[tuple[str, str]]:
@@ -107,7 +125,7 @@ async def run(store: FalkorStore, principal: Principal, document: str, name: str
 async def test_every_operation_as_every_role_gives_the_same_bytes_and_compiles(solo_world: FalkorStore) -> None:
     compared = 0
     for document, name in query_operations():
-        for principal in [*ROLES, SCOPED]:
+        for principal in [*ROLES, SCOPED, BOUND]:
             variables = VARIABLES.get(name, {})
             fast, context = await run(solo_world, principal, document, name, variables, compiled_path=True)
             slow, plain = await run(solo_world, principal, document, name, variables, compiled_path=False)

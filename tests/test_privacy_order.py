@@ -40,6 +40,8 @@ from graph_model.mutations import add_member, create_node, issue_licence, offer_
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
 from graph_model.errors import ValidationFailed
+from hub.auth import policy
+from hub.auth.principal import RIGHTS, Role
 from hub.execution.cursors import Cursors, open_cursor
 from hub.schema import schema
 from hub.settings import Limits, Settings
@@ -178,8 +180,13 @@ def sortable_lists() -> dict[str, list[tuple[str, str, str]]]:
 
 
 LISTS = sortable_lists()
+# Root lists no public role may read at all (supervision records: hub.auth.visibility) withhold
+# everything from them, orders included: they are left out here, and proved refused below.
+POLICY = policy.table(schema)
+REFUSED_TO_PUBLIC = {f for (op, f), access in POLICY.items() if op == "query" and access is not None
+                     and not any(access.rights & RIGHTS[Role(r)] for r in PUBLIC_ROLES)}
 CONNECTIONS = sorted((enum, t, f) for enum, uses in LISTS.items() if enum not in NETWORK_ORDERS
-                     for t, f, arg in uses)
+                     for t, f, arg in uses if not (t == "Query" and f in REFUSED_TO_PUBLIC))
 
 
 def test_every_ordering_the_schema_offers_is_probed() -> None:
@@ -231,6 +238,14 @@ def lists_of(data: dict[str, Any], type_name: str) -> dict[str, Any]:
 
 def raw(cursor: str) -> bytes:
     return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+
+
+async def test_lists_left_out_are_refused_to_every_public_role(callers: dict[str, Caller]) -> None:
+    assert {"complaints", "correctiveActions"} <= REFUSED_TO_PUBLIC
+    for field in sorted(REFUSED_TO_PUBLIC & {f for uses in LISTS.values() for t, f, _ in uses if t == "Query"}):
+        for role in PUBLIC_ROLES:
+            body = await callers[role].post("A", f"{{ {field}(first: 5) {{ totalCount }} }}")
+            assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", (role, field, body)
 
 
 @pytest.mark.parametrize(("enum", "type_name", "field"), CONNECTIONS)

@@ -200,12 +200,18 @@ async def test_me_says_what_the_caller_may_do(roles_world: FalkorStore) -> None:
         (None, [], "ANONYMOUS", [], ["READ"]),
         ("viewer", [], "VIEWER", [], ["READ", "NETWORKS"]),
         ("editor", ["IR-01"], "EDITOR", ["IR-01"], ["READ", "NETWORKS", "PERSONAL", "WRITE"]),
-        ("admin", ["IR-01"], "ADMIN", [], ["READ", "NETWORKS", "PLAN", "PERSONAL", "WRITE", "ADMIN"]),
+        ("supervisor", ["IR-01"], "SUPERVISOR", ["IR-01"], ["READ", "NETWORKS", "SUPERVISE", "ASSESS"]),
+        ("institution", [], "INSTITUTION", [], ["READ", "SELF_ASSESS"]),
+        ("admin", ["IR-01"], "ADMIN", [], ["READ", "NETWORKS", "PLAN", "PERSONAL", "WRITE", "ADMIN", "SUPERVISE",
+                                           "ASSESS", "SELF_ASSESS"]),
     ]
     for role, provinces, shown, scope, rights in cases:
-        async with asgi_client(roles_world, Settings(anonymous=True), role=role, provinces=provinces) as client:
-            body = await post(client, "{ me { role provinces rights } }")
-        assert body == {"data": {"me": {"role": shown, "provinces": scope, "rights": rights}}}, (role, body)
+        institution = "inst-a" if role == "institution" else None
+        async with asgi_client(roles_world, Settings(anonymous=True), role=role, provinces=provinces,
+                               institution=institution) as client:
+            body = await post(client, "{ me { role provinces rights institution } }")
+        assert body == {"data": {"me": {"role": shown, "provinces": scope, "rights": rights,
+                                        "institution": institution}}}, (role, body)
 
 
 NESTED = """{

@@ -109,6 +109,16 @@ def cases() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "api_key_create", {"key": "retry-key", "hash": "h", "role": "viewer", "provinces": ["IR-00"], "note": "n",
                              "createdAt": "2024-01-01T00:00:00Z"}
     yield "api_key_revoke", {"key": "retry-key", "revokedAt": "2024-01-02T00:00:00Z"}
+    yield "api_key_create_institution", {"key": "retry-key-i", "hash": "h", "role": "institution", "provinces": [],
+                                         "note": "n", "createdAt": "2024-01-01T00:00:00Z", "institution": "inst-a"}
+    yield "assessment_record", {"key": "retry-asmt", "institution": "inst-a", "framework": "fw-1",
+                                "validFrom": "2020-01-01", "criteria": ["crit-1"],
+                                "rules": [{"criterion": "crit-1", "weight": 1.0, "scaleMax": 5}],
+                                "scores": [{"criterion": "crit-1", "value": 4.0}],
+                                "actions": [{"key": "retry-asmt-action-1", "props": {
+                                    "description": "d", "dueOn": "2024-06-01", "status": "OPEN"}}],
+                                "props": {"level": "COUNTY", "date": "2024-05-01", "score": 80.0}}
+    yield "corrective_action_status", {"key": "retry-asmt-action-1", "status": "DONE", "doneOn": "2024-05-20"}
     yield "audit_entry_create", {"key": "retry-audit", "at": "2024-01-01T00:00:00.000000+00:00", "subject": "s",
                                  "role": "admin", "operation": "createDonor", "keys": ["d"], "values": "{}",
                                  "outcome": "ok"}

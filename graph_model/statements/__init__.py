@@ -4,6 +4,7 @@ from graph_model.statements import (  # noqa: F401
     api_keys,
     audit,
     coverage,
+    institution_of,
     loading,
     networks,
     networks_explore,
@@ -15,6 +16,7 @@ from graph_model.statements import (  # noqa: F401
     reads,
     version,
     writes,
+    writes_assessments,
     writes_licences,
     writes_relations,
 )

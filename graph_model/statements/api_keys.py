@@ -13,10 +13,10 @@ from graph_model.enums import MetaLabel
 
 _KEY = MetaLabel.API_KEY.value
 # The key node's properties besides its key (Neo4j's linter is told of them).
-PROPERTIES = ("hash", "role", "provinces", "note", "createdAt", "revokedAt")
+PROPERTIES = ("hash", "role", "provinces", "note", "createdAt", "revokedAt", "institution")
 
 _FIELDS = ("k.key AS key, k.hash AS hash, k.role AS role, k.provinces AS provinces, k.note AS note, "
-           "k.createdAt AS createdAt, k.revokedAt AS revokedAt")
+           "k.createdAt AS createdAt, k.revokedAt AS revokedAt, k.institution AS institution")
 
 # revokedAt is left unset (read back as null): neither store keeps a null property. MERGE of the
 # whole node, not CREATE: a retry finds the key it made and changes nothing; the same id with
@@ -25,6 +25,15 @@ CREATE_API_KEY = statement(
     "api_key_create",
     f"""MERGE (k:{_KEY} {{key: $key, hash: $hash, role: $role, provinces: $provinces, note: $note,
         createdAt: $createdAt}})""",
+    write=True,
+)
+
+# An institution key (role institution) also holds the institution it speaks for; other keys have no
+# such property (neither store keeps a null), so their creation stays the statement above.
+CREATE_INSTITUTION_KEY = statement(
+    "api_key_create_institution",
+    f"""MERGE (k:{_KEY} {{key: $key, hash: $hash, role: $role, provinces: $provinces, note: $note,
+        createdAt: $createdAt, institution: $institution}})""",
     write=True,
 )
 

@@ -34,27 +34,36 @@ class Access(FieldExtension):
     empty either (a scoped key may not move a record out of every province)."""
 
     def __init__(self, right: Right, *, keys: Mapping[str, Target] | None = None, text: Iterable[str] = (),
-                 creates: bool = False, places: Iterable[str] = ()) -> None:
+                 creates: bool = False, places: Iterable[str] = (), also: Iterable[Right] = (),
+                 own: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.right = right
+        # Rights that admit the caller as well as ``right`` (any one suffices): recording an assessment
+        # is open to an assessor (ASSESS), an editor (WRITE) and an institution key (SELF_ASSESS, bound
+        # to its own institution by hub.auth.bound).
+        self.rights = frozenset({right, *also})
+        # Values an institution key must give at these paths (hub.auth.bound): its assessments are SELF ones.
+        self.own: dict[str, str] = dict(own or {})
         self.keys: dict[str, Target] = dict(keys or {})
         self.text = frozenset(text)
         self.creates = creates
         self.places = tuple(places)
 
     def __repr__(self) -> str:
-        return f"Access({self.right.value}, keys={self.keys}, creates={self.creates})"
+        rights = "|".join(sorted(r.value for r in self.rights))
+        return f"Access({rights}, keys={self.keys}, creates={self.creates})"
 
 
-def requires(right: Right) -> Access:
-    """The declaration of a query field: who may read it."""
-    return Access(right)
+def requires(right: Right, *, also: Iterable[Right] = ()) -> Access:
+    """The declaration of a query field: who may read it (``right`` or any of ``also``)."""
+    return Access(right, also=also)
 
 
 def mutates(right: Right, keys: Mapping[str, Target], *, text: Iterable[str] = (), creates: bool = False,
-            places: Iterable[str] = ()) -> Access:
-    """The declaration of a mutation: who may call it and the records its arguments name."""
-    return Access(right, keys=keys, text=text, creates=creates, places=places)
+            places: Iterable[str] = (), also: Iterable[Right] = (), own: Mapping[str, str] | None = None) -> Access:
+    """The declaration of a mutation: who may call it (``right`` or any of ``also``), the records its
+    arguments name, and what an institution key must give (``own``: path -> value)."""
+    return Access(right, keys=keys, text=text, creates=creates, places=places, also=also, own=own)
 
 
 def access_of(field: Any) -> Access | None:

@@ -61,7 +61,21 @@ def principal_from_jwt(token: str, settings: Settings) -> Principal:
     role = _role(claims.get("role"))
     if role is Role.ANONYMOUS:
         raise Unauthenticated("a token cannot carry the anonymous role")
-    return Principal(role, _scope(claims, role), subject=f"jwt:{subject}")
+    return Principal(role, _scope(claims, role), subject=f"jwt:{subject}", institution=_institution(claims, role))
+
+
+def _institution(claims: dict[str, object], role: Role) -> str | None:
+    """The institution an institution token speaks for, from its `institution` claim: required for
+    that role (a token bound to nothing would be refused everything anyway, so say why now), and
+    refused on any other (it would mean nothing there, and a reader might think it narrows)."""
+    institution = claims.get("institution")
+    if role is Role.INSTITUTION:
+        if not isinstance(institution, str) or not institution.strip():
+            raise Unauthenticated("the institution token has no `institution` claim: name the institution's key")
+        return institution
+    if institution is not None:
+        raise Unauthenticated(f"the `institution` claim is for institution tokens only, not a {role.value} token")
+    return None
 
 
 def _scope(claims: dict[str, object], role: Role) -> frozenset[str]:
@@ -157,7 +171,8 @@ class Authenticator:
         record = await self._lookup(store, key_id)
         if record is None or record.revoked or not api_keys.matches(record, secret):
             raise Unauthenticated("the API key is unknown or revoked")
-        return Principal(_role(record.role), frozenset(record.provinces), subject=f"key:{key_id}", key_id=key_id)
+        return Principal(_role(record.role), frozenset(record.provinces), subject=f"key:{key_id}", key_id=key_id,
+                         institution=record.institution)
 
     async def _lookup(self, store: GraphStore, key_id: str) -> api_keys.KeyRecord | None:
         now = time.monotonic()

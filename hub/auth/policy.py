@@ -6,7 +6,8 @@ declarations; a field without one is refused to everyone (deny by default; tests
 fails when a field has none). Nested fields are reached only through an allowed root field, and
 what they show of donors is narrowed where it is read, by the request's visibility
 (hub.auth.visibility). Mutations by a province-scoped key are checked against the provinces of the
-records their declared arguments name (hub.auth.scope), and every mutation, allowed or refused,
+records their declared arguments name (hub.auth.scope), those by an institution key against its
+institution (hub.auth.bound), and every mutation, allowed or refused,
 is written to the audit log (graph_model.audit).
 """
 
@@ -24,7 +25,7 @@ from graphql import GraphQLField, GraphQLResolveInfo
 from graph_model import audit
 from graph_model.errors import Forbidden, Unauthenticated
 from hub import strawberry_compat as compat
-from hub.auth import scope
+from hub.auth import bound, scope
 from hub.auth.access import Access, access_of
 from hub.auth.authenticate import CREDENTIALS_REQUIRED
 from hub.auth.principal import Principal, Right
@@ -44,12 +45,13 @@ def table(schema: strawberry.Schema) -> Table:
     return found
 
 
-def require(principal: Principal | None, right: Right, what: str) -> Principal:
-    """``principal`` when it holds ``right``; else UNAUTHENTICATED (none) or FORBIDDEN."""
+def require(principal: Principal | None, right: Right, what: str, also: frozenset[Right] = frozenset()) -> Principal:
+    """``principal`` when it holds ``right`` (or one of ``also``); else UNAUTHENTICATED (none) or FORBIDDEN."""
     if principal is None:
         raise Unauthenticated(CREDENTIALS_REQUIRED)
-    if not principal.has(right):
-        raise Forbidden(f"the {principal.role.value} role may not use {what} (it needs the {right.value} right)")
+    if not principal.has(right) and not principal.has_any(also):
+        needs = " or ".join(r.value for r in sorted({right, *also}, key=lambda r: list(Right).index(r)))
+        raise Forbidden(f"the {principal.role.value} role may not use {what} (it needs the {needs} right)")
     return principal
 
 
@@ -59,7 +61,7 @@ def check(principal: Principal | None, access: Access | None, field: str) -> Acc
         if principal is None:
             raise Unauthenticated(CREDENTIALS_REQUIRED)
         raise Forbidden(f"`{field}` is not open to any role")
-    require(principal, access.right, f"`{field}`")
+    require(principal, access.right, f"`{field}`", access.rights)
     return access
 
 
@@ -88,6 +90,7 @@ async def _mutate(resolve: Callable[..., Any], root: Any, info: GraphQLResolveIn
     try:
         allowed = check(principal, access, name)
         await scope.check(context.store, principal, allowed, name, kwargs)
+        await bound.check(context.store, principal, allowed, name, kwargs)
         result = resolve(root, info, **kwargs)
         if inspect.isawaitable(result):
             result = await result

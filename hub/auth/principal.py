@@ -2,8 +2,10 @@
 
 Rights are what the policy checks (``hub.auth.policy``); roles are named bundles of rights, so the
 role matrix is this one table. Province scope narrows what a key may change (an editor of
-Khuzestan cannot change Markazi); what a key may read depends on its role only, and is applied by
-the request's ``hub.auth.visibility.Visibility``.
+Khuzestan cannot change Markazi); an institution binding narrows an INSTITUTION key to its own
+institution's self-assessments and corrective actions (hub.auth.bound). What a key may read depends
+on its role (and, for supervision records, its institution binding), and is applied by the
+request's ``hub.auth.visibility.Visibility``.
 """
 
 from __future__ import annotations
@@ -56,9 +58,15 @@ class Principal:
     provinces: frozenset[str] = field(default_factory=frozenset)
     subject: str = "anonymous"  # "key:<id>", "jwt:<sub>" or "cli:<user>", for the audit log
     key_id: str | None = None  # the API key's id (the rate limit's bucket); None for JWT / anonymous
+    # The institution an INSTITUTION key speaks for (its self-assessments, its corrective actions, its
+    # findings); None for every other role (hub.auth.bound).
+    institution: str | None = None
 
     def has(self, right: Right) -> bool:
         return right in RIGHTS[self.role]
+
+    def has_any(self, rights: Iterable[Right]) -> bool:
+        return any(r in RIGHTS[self.role] for r in rights)
 
     @property
     def scoped(self) -> bool:

@@ -1,12 +1,14 @@
-"""What one request may see of donors: one ``Visibility`` per request, required wherever donor data
-is read.
+"""What one request may see of donors and of supervision records: one ``Visibility`` per request,
+required wherever such data is read.
 
 Built once, with the request's context (hub.execution.context), from who asks and the settings: the
 caller's rights, the privacy threshold k and the key individual donors' pseudonyms are made with.
 The loaders, the root lists, the giving totals, the networks, the overview and the 3W matrix all
 take it; none of them has a default, so a reader that forgets it does not type-check, and a write
 that rebuilds the loaders (hub.schema.results) rebuilds them with the same object. The rules it
-applies are those of hub.auth.privacy.
+applies are those of hub.auth.privacy; and, for supervision records (an assessment's findings, its
+criteria scores and corrective actions, complaints), ``supervises``: every institution's with
+SUPERVISE or WRITE, an institution key its own institution's only, nobody else's (hub.schema.supervision).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from hub.auth.privacy import KIND_FILTER, PUBLIC_DONOR_KINDS, RELATIONS_OF_DONOR
 from hub.settings import Settings
 
 INDIVIDUAL = DonorKind.INDIVIDUAL.value
+# Rights that show every institution's supervision records (findings, scores, actions, complaints).
+SUPERVISION = frozenset({Right.SUPERVISE, Right.WRITE})
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,22 @@ class Visibility:
     def suppressed(self, individuals: int) -> bool:
         """Whether an aggregate over ``individuals`` individual donors is withheld from the caller."""
         return not self.personal and 0 < individuals < self.k
+
+    @property
+    def supervises_all(self) -> bool:
+        """Whether the caller sees every institution's supervision records: assessments' findings,
+        criteria scores and corrective actions, and complaints (SUPERVISE: supervisors, admins; WRITE:
+        editors, who keep the records)."""
+        return self.principal is not None and self.principal.has_any(SUPERVISION)
+
+    @property
+    def own_institution(self) -> str | None:
+        """The one institution whose supervision records an institution key sees (None otherwise)."""
+        return None if self.principal is None or self.supervises_all else self.principal.institution
+
+    def supervises(self, institution: str | None) -> bool:
+        """Whether the caller sees the supervision records of ``institution`` (see supervises_all)."""
+        return self.supervises_all or (institution is not None and institution == self.own_institution)
 
     def pseudonym(self, key: str) -> str:
         """The stand-in an individual donor hidden from the caller is shown under (graph_model.privacy)."""

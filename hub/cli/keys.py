@@ -52,11 +52,13 @@ def _table(records: list[KeyRecord], *, title: str | None = None) -> Table:
     table.add_column("id", no_wrap=True)
     table.add_column("role", no_wrap=True)
     table.add_column("provinces", min_width=9)
+    table.add_column("institution", no_wrap=True)
     table.add_column("note", min_width=12)
     table.add_column("created (UTC)", no_wrap=True)
     table.add_column("revoked (UTC)", no_wrap=True)
     for r in records:
-        table.add_row(r.key_id, r.role, escape(_provinces(r)), escape(r.note), _when(r.created_at),
+        table.add_row(r.key_id, r.role, escape(_provinces(r)), escape(r.institution or "-"), escape(r.note),
+                      _when(r.created_at),
                       f"[red]{_when(r.revoked_at)}[/]" if r.revoked_at else "-")
     return table
 
@@ -64,7 +66,7 @@ def _table(records: list[KeyRecord], *, title: str | None = None) -> Table:
 # Roles whose writes a province scope narrows (editors' mutations, planners' need figures): a key of
 # one of them covers every province only when asked for in so many words, as a JWT must say
 # `"provinces": "*"` (hub.auth.authenticate).
-SCOPED_ROLES = ("planner", "editor")
+SCOPED_ROLES = ("planner", "editor", "supervisor")
 
 
 def _check_scope(args: argparse.Namespace) -> None:
@@ -79,6 +81,19 @@ def _check_scope(args: argparse.Namespace) -> None:
                         "(repeatable), or give --all-provinces for every province")])
 
 
+def _check_institution(args: argparse.Namespace) -> None:
+    """An institution key names its institution; no other key does (graph_model.api_keys checks it
+    again, and that the institution exists)."""
+    from graph_model.errors import FieldError, ValidationFailed
+
+    if args.role == "institution" and not args.institution:
+        raise ValidationFailed("the key was not created", [FieldError(
+            "institution", "an institution key speaks for one institution: name it with --institution KEY")])
+    if args.role != "institution" and args.institution:
+        raise ValidationFailed("the key was not created", [FieldError(
+            "institution", f"--institution is for institution keys only, not a {args.role} key")])
+
+
 def cmd_keys_create(settings: Settings, args: argparse.Namespace) -> None:
     import asyncio
 
@@ -86,9 +101,11 @@ def cmd_keys_create(settings: Settings, args: argparse.Namespace) -> None:
     from hub.cli.common import out, with_store
 
     _check_scope(args)
+    _check_institution(args)
 
     async def work(store: GraphStore) -> None:
-        record, token = await api_keys.create(store, args.role, args.province or [], args.note)
+        record, token = await api_keys.create(store, args.role, args.province or [], args.note,
+                                              institution=args.institution)
         out.print("[green]API key created.[/] Copy the token now: it is shown only this once "
                   "(only its sha256 hash is stored).", highlight=False, soft_wrap=True)
         out.print(f"\n  [bold]{token}[/]\n", highlight=False, soft_wrap=True)
@@ -161,6 +178,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     s.add_argument("--all-provinces", action="store_true",
                    help="the key may change records in every province (planner and editor keys need "
                         "this or --province)")
+    s.add_argument("--institution", metavar="KEY",
+                   help="the institution an institution key speaks for (required for --role institution, "
+                        "refused for other roles)")
     s.add_argument("--note", default="", help="who or what the key is for")
     s.set_defaults(run=cmd_keys_create)
     s = keys_sub.add_parser("list", help="every key: id, role, provinces, note, created, revoked (never secrets)")

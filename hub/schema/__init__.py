@@ -17,6 +17,7 @@ from hub.schema.browse import BrowseQuery
 from hub.schema.coverage import CoverageQuery
 from hub.schema.extensions import extensions
 from hub.schema.me import MeQuery
+from hub.schema.mutations_assessments import AssessmentMutation
 from hub.schema.mutations import EntityMutation
 from hub.schema.mutations_relations import RelationMutation
 from hub.schema.network_explore import ExploreQuery
@@ -30,7 +31,7 @@ log = logging.getLogger("hub")
 
 Query = merge_types("Query", (BrowseQuery, OverviewQuery, NetworkQuery, ExploreQuery, CoverageQuery, AuditQuery,
                                  MeQuery))
-Mutation = merge_types("Mutation", (EntityMutation, RelationMutation))
+Mutation = merge_types("Mutation", (EntityMutation, RelationMutation, AssessmentMutation))
 describe_type(Query, (
     "Read the graph: any object by id or key, every list as a filtered, sorted connection, and dashboard "
     "aggregates (`overview`), collaboration networks (`network`, `connection`, `brokers`, `communities`, "

@@ -13,6 +13,8 @@ from hub.schema.fields import by_key, root_list
 
 
 READ = Right.READ  # the directory: every role (hub.auth.access declares it on each field)
+SUPERVISE = Right.SUPERVISE  # supervision records: supervisors and admins...
+WATCHERS = (Right.WRITE, Right.SELF_ASSESS)  # ...editors, and an institution key narrowed to its own
 
 
 @strawberry.type
@@ -51,6 +53,14 @@ class BrowseQuery:
     assessments = root_list("Assessment", "Assessments, filtered by level, date or score.", READ)
     assessment_frameworks = root_list("AssessmentFramework", "Assessment frameworks (every version).", READ)
     donations = root_list("Donation", "Donations to institutions, filtered by amount, date or donor kind.", READ)
+    corrective_actions = root_list(
+        "CorrectiveAction", "Corrective actions assessments ask for, filtered by status or due date. For supervisors, "
+        "editors and admins; an institution key sees its own institution's only.", SUPERVISE, also=WATCHERS,
+        own="institution_actions")
+    complaints = root_list(
+        "Complaint", "Complaints about institutions, filtered by status or the day received. For supervisors, "
+        "editors and admins; an institution key sees those about its own institution only.", SUPERVISE,
+        also=WATCHERS, own="institution_complaints")
 
     @strawberry.field(description="Number of nodes per label in the whole graph.", extensions=[requires(READ)])
     async def counts(self, info: strawberry.Info) -> list[LabelCount]:

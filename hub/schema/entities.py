@@ -16,6 +16,7 @@ from strawberry import relay
 from graph_model.donation_disclosure import Suppression, suppression
 from graph_model.enums import Label
 from hub.schema import enums as e
+from hub.schema import supervision
 from hub.schema.fields import CONVERTERS, HubNode, from_props, jalali, link, nested_list, settled
 from hub.schema.lists import Connection
 from hub.schema.scalars import Date, Rials
@@ -202,7 +203,8 @@ class Institution(Named, HubNode, relay.Node):
                                                     "Partner institutions; each edge holds since and purpose.")
     events: Connection[Event] = nested_list("institution_events", "Events it took part in, with its role.")
     assessments: Connection[Assessment] = nested_list("institution_assessments", "Assessments of it.")
-    complaints: Connection[Complaint] = nested_list("institution_complaints", "Complaints about it.")
+    complaints: Connection[Complaint] = supervision.private_list("institution_complaints", "Complaints about it.",
+                                                                 of_institution=True)
 
     giving: GivingTotals = giving_field(Label.INSTITUTION, "Totals of the donations it received.")
 
@@ -333,15 +335,20 @@ class Assessment(HubNode, relay.Node):
     date_jalali: str | None = jalali("date")
     assessor_kind: e.AssessorKind | None = strawberry.field(description="What kind of assessor made it.")
     assessor: str | None = strawberry.field(description="Who made it: the person, office or body, by name.")
-    findings: str | None = strawberry.field(description="What the assessor found, in words.")
+    # The stored findings (the property `findings`: hub.schema.fields.from_props reads `findings_` as it),
+    # shown through `findings` to those who may see them. Declared first: inputs take their descriptions
+    # from these fields by camelCase name, and the later `findings` must win (hub.schema.inputs).
+    findings_: strawberry.Private[str | None]
+    findings: str | None = supervision.findings("What the assessor found, in words.")
     generated: bool = strawberry.field(description=GENERATED)
     source: str | None = strawberry.field(description=SOURCE)
     institution: Institution | None = link("assessment_institution", "Institution", "The institution assessed.")
     framework: AssessmentFramework | None = link("assessment_framework", "AssessmentFramework",
                                                  "The framework its criteria scores are given against.")
-    scores: Connection[Criterion] = nested_list("assessment_scores",
-                                                "The criteria scored; each edge holds the value given.")
-    actions: Connection[CorrectiveAction] = nested_list("assessment_actions", "Corrective actions it asks for.")
+    scores: Connection[Criterion] = supervision.private_list(
+        "assessment_scores", "The criteria scored; each edge holds the value given.")
+    actions: Connection[CorrectiveAction] = supervision.private_list("assessment_actions",
+                                                                     "Corrective actions it asks for.")
 
 
 @register

@@ -138,11 +138,12 @@ async def _converted(future: Awaitable[Any], convert: Callable[[Any], Any]) -> A
     return convert(await future)
 
 
-def _list_field(resolve: Callable[..., Any], entity: str, description: str, right: Right | None = None) -> Any:
-    """``right``: a root list's, declared on it (hub.auth.access); nested lists have none."""
+def _list_field(resolve: Callable[..., Any], entity: str, description: str, right: Right | None = None,
+                also: tuple[Right, ...] = ()) -> Any:
+    """``right`` (or one of ``also``): a root list's, declared on it (hub.auth.access); nested lists have none."""
     returns: Any = Connection[type_named(entity)]  # type: ignore[misc]  # a lazy type: an object, not a name
     field = strawberry.field(resolver=signed(resolve, _list_args(entity), returns), description=description,
-                             extensions=[requires(right)] if right is not None else [])
+                             extensions=[requires(right, also=also)] if right is not None else [])
     # Every argument type is a class already: nothing left to look up later.
     return resolve_arguments_once(field)
 
@@ -159,7 +160,8 @@ def nested_list(name: str, description: str) -> Any:
         return settled(context.loaders.nested(name, req).load(root.key), convert)
 
     def resolve(root: Any, info: strawberry.Info, **kw: Any) -> Any:
-        return fast(root, info.context, kw)
+        # Through the attribute: a field narrowing what it shows (hub.schema.supervision) replaces the twin.
+        return resolve.fast(root, info.context, kw)  # type: ignore[attr-defined]
 
     resolve.fast = fast  # type: ignore[attr-defined]  # hub.execution.compiled calls it without an info
 
@@ -169,9 +171,12 @@ def nested_list(name: str, description: str) -> Any:
     return _list_field(resolve, entity, description)
 
 
-def root_list(entity: str, description: str, right: Right) -> Any:
+def root_list(entity: str, description: str, right: Right, *, also: tuple[Right, ...] = (),
+              own: str | None = None) -> Any:
     """A root connection field; a scope filter (province, county, service) narrows it to the
     matching nested list, which the store answers from the scope's node instead of a scan.
+    ``own``: the nested list (under an institution) an institution key's view is narrowed to, its own
+    institution's records only (hub.auth.visibility.Visibility.own_institution).
     The total, when asked for, is counted while other statements run rather than after them,
     and what the page's items link to is prefetched (hub.execution.loaders) before the connection is
     returned."""
@@ -181,6 +186,12 @@ def root_list(entity: str, description: str, right: Right) -> Any:
         req = info.context.visibility.narrow(entity, _request(kw, info.context.settings.limits.page))
         loaders = info.context.loaders
         req = await loaders.widened(spec, req)  # a search naming a place (graph_model.search_places)
+        if own is not None and not info.context.visibility.supervises_all:
+            institution = info.context.visibility.own_institution  # None: a key bound to no institution sees none
+            page = (await loaders.nested(own, req).load(institution) if institution is not None
+                    else listing.Page(items=[], has_next=False, has_previous=False, total=0))
+            await prefetch(info, [item.row for item in page.items])
+            return connection(page, CONVERTERS[entity])
         for (ent, scope), nested_name in SCOPED.items():
             value = dict(req.filters).get(scope)
             if ent == entity and value is not None:
@@ -216,7 +227,7 @@ def root_list(entity: str, description: str, right: Right) -> Any:
 
         return connection(page, CONVERTERS[entity], total)
 
-    return _list_field(resolve, entity, description, right)
+    return _list_field(resolve, entity, description, right, also)
 
 
 def link(loader: str, target: str, description: str, *, key_attr: str = "key", label: Label | None = None) -> Any:

@@ -206,6 +206,8 @@ class Edge(Generic[T]):
     donation_count: int | None = strawberry.field(default=None, description="Donations between the two.")
     first_donation_on: Date | None = strawberry.field(default=None, description="Date of the first of them.")
     last_donation_on: Date | None = strawberry.field(default=None, description="Date of the last of them.")
+    value: float | None = strawberry.field(default=None, description="The value an assessment gave the criterion "
+                                                                     "(0 to its scaleMax).")
 
     @strawberry.field(description="`since` in the Solar Hijri calendar (1403/05/24).")
     def since_jalali(self) -> str | None:
@@ -214,7 +216,7 @@ class Edge(Generic[T]):
 
 _EDGE_FIELDS = {"capacity": "capacity", "role": "role", "since": "since", "purpose": "purpose",
                 "people": "people", "amount": "amount", "count": "donation_count",
-                "firstDate": "first_donation_on", "lastDate": "last_donation_on"}
+                "firstDate": "first_donation_on", "lastDate": "last_donation_on", "value": "value"}
 
 
 @strawberry.type(description="A page of a list, Relay style.")

@@ -23,6 +23,12 @@ class Role(Enum):
                                                            "figures.")
     COUNCIL_MEMBER = strawberry.enum_value("council_member", description="A viewer who sees individual donors.")
     EDITOR = strawberry.enum_value("editor", description="Changes records within its provinces.")
+    SUPERVISOR = strawberry.enum_value("supervisor", description="An office's inspector: records assessments and "
+                                                                 "corrective actions within its provinces, and "
+                                                                 "sees findings, scores, actions and complaints.")
+    INSTITUTION = strawberry.enum_value("institution", description="An institution's own key: its self-assessments "
+                                                                   "and its corrective actions' progress, nothing "
+                                                                   "else; it sees its own findings only.")
     ADMIN = strawberry.enum_value("admin", description="Everything, national catalogues and the audit log "
                                                        "included.")
 
@@ -38,6 +44,13 @@ class Right(Enum):
     WRITE = strawberry.enum_value("write", description="Entity and relationship mutations, within the key's "
                                                        "provinces.")
     ADMIN = strawberry.enum_value("admin", description="National catalogues, provinces and the audit log.")
+    SUPERVISE = strawberry.enum_value("supervise", description="Assessments' findings, criteria scores and "
+                                                               "corrective actions, and complaints.")
+    ASSESS = strawberry.enum_value("assess", description="Record assessments of any level and corrective actions' "
+                                                         "progress, within the key's provinces.")
+    SELF_ASSESS = strawberry.enum_value("self_assess", description="Record the key's own institution's "
+                                                                   "self-assessments and its corrective actions' "
+                                                                   "progress.")
 
 
 @strawberry.type(description="The caller as the hub sees it: its role, the provinces it may change and its rights.")
@@ -47,13 +60,16 @@ class Me:
                                                         "order; empty: every province (or none, for a role that "
                                                         "writes nothing).")
     rights: list[Right] = strawberry.field(description="Its rights, in the order of the Right enum.")
+    institution: str | None = strawberry.field(description="Key of the institution an INSTITUTION key speaks for "
+                                                           "(its own self-assessments, actions and findings); "
+                                                           "null for every other role.")
 
     @classmethod
     def of(cls, principal: Principal) -> Me:
         held = RIGHTS[principal.role]
         return cls(role=Role(principal.role.value),
                    provinces=sorted(principal.provinces) if principal.scoped else [],
-                   rights=[Right(r.value) for r in AccessRight if r in held])
+                   rights=[Right(r.value) for r in AccessRight if r in held], institution=principal.institution)
 
 
 @strawberry.type

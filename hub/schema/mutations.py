@@ -45,16 +45,21 @@ PLACES: dict[Label, tuple[str, ...]] = {
     Label.CORRECTIVE_ACTION: ("assessment",), Label.COMPLAINT: ("institution",)}
 
 
+# Beside WRITE: assessors record and update complaints about institutions in their provinces (issue 19).
+ALSO: dict[Label, tuple[Right, ...]] = {Label.COMPLAINT: (Right.ASSESS,)}
+
+
 def _access(label: Label, verb: str) -> Access:
     """The declaration of ``{verb}{label}`` (verb: create, update or delete)."""
     right = Right.ADMIN if label in ADMIN_LABELS else Right.WRITE
+    also = ALSO.get(label, ())
     if verb == "delete":
-        return mutates(right, {"key": label})
+        return mutates(right, {"key": label})  # deleting a record stays an editor's
     links = {f"input.{link.field}": link.target for link in LINKS[label]}
     text = [f"input.{name}" for name, spec in NODE_FIELDS[label].items() if spec.type is str]
     places = [f"input.{name}" for name in PLACES.get(label, ())]
     own = {"input.key": NEW} if verb == "create" else {"key": label}
-    return mutates(right, {**own, **links}, text=text, creates=verb == "create", places=places)
+    return mutates(right, {**own, **links}, text=text, creates=verb == "create", places=places, also=also)
 
 
 def _field(resolve: Any, params: dict[str, Any], returns: Any, description: str, access: Access) -> Any:
