@@ -120,6 +120,7 @@ if TYPE_CHECKING:
     from .remove_participant import RemoveParticipant
     from .remove_provided_service import RemoveProvidedService
     from .renew_licence import RenewLicence
+    from .request_licence_renewal import RequestLicenceRenewal
     from .revoke_licence import RevokeLicence
     from .search import Search
     from .set_need import SetNeed
@@ -3606,13 +3607,15 @@ class HubClient(AsyncBaseClient):
         self,
         key: str,
         expires_on: Union[Optional[Any], "UnsetType"] = UNSET,
+        on: Union[Optional[Any], "UnsetType"] = UNSET,
+        reason: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "RenewLicence":
         from .renew_licence import RenewLicence
 
         query = gql("""
-            mutation RenewLicence($key: String!, $expiresOn: Date) {
-              renewLicence(key: $key, expiresOn: $expiresOn) {
+            mutation RenewLicence($key: String!, $expiresOn: Date, $on: Date, $reason: String) {
+              renewLicence(key: $key, expiresOn: $expiresOn, on: $on, reason: $reason) {
                 ...LicenceStep
               }
             }
@@ -3657,19 +3660,30 @@ class HubClient(AsyncBaseClient):
               }
             }
             """)
-        variables: dict[str, object] = {"key": key, "expiresOn": expires_on}
+        variables: dict[str, object] = {
+            "key": key,
+            "expiresOn": expires_on,
+            "on": on,
+            "reason": reason,
+        }
         response = await self.execute(
             query=query, operation_name="RenewLicence", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return RenewLicence.model_validate(data)
 
-    async def suspend_licence(self, key: str, **kwargs: Any) -> "SuspendLicence":
-        from .suspend_licence import SuspendLicence
+    async def request_licence_renewal(
+        self,
+        key: str,
+        on: Union[Optional[Any], "UnsetType"] = UNSET,
+        reason: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "RequestLicenceRenewal":
+        from .request_licence_renewal import RequestLicenceRenewal
 
         query = gql("""
-            mutation SuspendLicence($key: String!) {
-              suspendLicence(key: $key) {
+            mutation RequestLicenceRenewal($key: String!, $on: Date, $reason: String) {
+              requestLicenceRenewal(key: $key, on: $on, reason: $reason) {
                 ...LicenceStep
               }
             }
@@ -3714,19 +3728,91 @@ class HubClient(AsyncBaseClient):
               }
             }
             """)
-        variables: dict[str, object] = {"key": key}
+        variables: dict[str, object] = {"key": key, "on": on, "reason": reason}
+        response = await self.execute(
+            query=query,
+            operation_name="RequestLicenceRenewal",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return RequestLicenceRenewal.model_validate(data)
+
+    async def suspend_licence(
+        self,
+        key: str,
+        on: Union[Optional[Any], "UnsetType"] = UNSET,
+        reason: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "SuspendLicence":
+        from .suspend_licence import SuspendLicence
+
+        query = gql("""
+            mutation SuspendLicence($key: String!, $on: Date, $reason: String) {
+              suspendLicence(key: $key, on: $on, reason: $reason) {
+                ...LicenceStep
+              }
+            }
+
+            fragment LicenceStep on LicenceResult {
+              __typename
+              ...LicenceWritten
+              ...Problem
+              ... on InvalidTransitionError {
+                currentStatus
+              }
+            }
+
+            fragment LicenceWritten on Licence {
+              id
+              key
+              number
+              status
+              issuedOn
+              expiresOn
+              expiresOnJalali
+              source
+              institution {
+                key
+              }
+              licenceType {
+                key
+              }
+              services {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "on": on, "reason": reason}
         response = await self.execute(
             query=query, operation_name="SuspendLicence", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return SuspendLicence.model_validate(data)
 
-    async def reinstate_licence(self, key: str, **kwargs: Any) -> "ReinstateLicence":
+    async def reinstate_licence(
+        self,
+        key: str,
+        on: Union[Optional[Any], "UnsetType"] = UNSET,
+        reason: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "ReinstateLicence":
         from .reinstate_licence import ReinstateLicence
 
         query = gql("""
-            mutation ReinstateLicence($key: String!) {
-              reinstateLicence(key: $key) {
+            mutation ReinstateLicence($key: String!, $on: Date, $reason: String) {
+              reinstateLicence(key: $key, on: $on, reason: $reason) {
                 ...LicenceStep
               }
             }
@@ -3771,7 +3857,7 @@ class HubClient(AsyncBaseClient):
               }
             }
             """)
-        variables: dict[str, object] = {"key": key}
+        variables: dict[str, object] = {"key": key, "on": on, "reason": reason}
         response = await self.execute(
             query=query,
             operation_name="ReinstateLicence",
@@ -3781,12 +3867,18 @@ class HubClient(AsyncBaseClient):
         data = self.get_data(response)
         return ReinstateLicence.model_validate(data)
 
-    async def revoke_licence(self, key: str, **kwargs: Any) -> "RevokeLicence":
+    async def revoke_licence(
+        self,
+        key: str,
+        on: Union[Optional[Any], "UnsetType"] = UNSET,
+        reason: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "RevokeLicence":
         from .revoke_licence import RevokeLicence
 
         query = gql("""
-            mutation RevokeLicence($key: String!) {
-              revokeLicence(key: $key) {
+            mutation RevokeLicence($key: String!, $on: Date, $reason: String) {
+              revokeLicence(key: $key, on: $on, reason: $reason) {
                 ...LicenceStep
               }
             }
@@ -3831,19 +3923,25 @@ class HubClient(AsyncBaseClient):
               }
             }
             """)
-        variables: dict[str, object] = {"key": key}
+        variables: dict[str, object] = {"key": key, "on": on, "reason": reason}
         response = await self.execute(
             query=query, operation_name="RevokeLicence", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return RevokeLicence.model_validate(data)
 
-    async def activate_licence(self, key: str, **kwargs: Any) -> "ActivateLicence":
+    async def activate_licence(
+        self,
+        key: str,
+        on: Union[Optional[Any], "UnsetType"] = UNSET,
+        reason: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "ActivateLicence":
         from .activate_licence import ActivateLicence
 
         query = gql("""
-            mutation ActivateLicence($key: String!) {
-              activateLicence(key: $key) {
+            mutation ActivateLicence($key: String!, $on: Date, $reason: String) {
+              activateLicence(key: $key, on: $on, reason: $reason) {
                 ...LicenceStep
               }
             }
@@ -3888,7 +3986,7 @@ class HubClient(AsyncBaseClient):
               }
             }
             """)
-        variables: dict[str, object] = {"key": key}
+        variables: dict[str, object] = {"key": key, "on": on, "reason": reason}
         response = await self.execute(
             query=query, operation_name="ActivateLicence", variables=variables, **kwargs
         )
