@@ -101,6 +101,8 @@ if TYPE_CHECKING:
     from .institutions import Institutions
     from .isolated_institutions import IsolatedInstitutions
     from .issue_licence import IssueLicence
+    from .licence_history import LicenceHistory
+    from .licence_pipeline import LicencePipeline
     from .licences import Licences
     from .link_partners import LinkPartners
     from .me import Me
@@ -1172,6 +1174,140 @@ class HubClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return WhoWhatWhere.model_validate(data)
+
+    async def licence_pipeline(
+        self,
+        first: int,
+        province: Union[Optional[str], "UnsetType"] = UNSET,
+        as_of: Union[Optional[Any], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "LicencePipeline":
+        from .licence_pipeline import LicencePipeline
+
+        query = gql("""
+            query LicencePipeline($province: String, $asOf: Date, $first: Int! = 20) {
+              licencePipeline(province: $province, asOf: $asOf) {
+                asOf
+                provinces
+                agreementsInPrinciple
+                active
+                suspendedCount
+                expired
+                revoked
+                expiringWithin30
+                expiringWithin60
+                expiringWithin90
+                overdueAgreements(first: $first) {
+                  total
+                  items {
+                    ...PipelineItem
+                  }
+                }
+                expiring30: expiring(withinDays: 30, first: $first) {
+                  total
+                  items {
+                    ...PipelineItem
+                  }
+                }
+                expiring(withinDays: 90, first: $first) {
+                  total
+                  items {
+                    ...PipelineItem
+                  }
+                }
+                renewalsPending(first: $first) {
+                  total
+                  items {
+                    ...PipelineItem
+                  }
+                }
+                suspended(first: $first) {
+                  total
+                  items {
+                    ...PipelineItem
+                  }
+                }
+                renewalTimes {
+                  province
+                  nameFa
+                  nameEn
+                  medianDays
+                  renewals
+                }
+              }
+            }
+
+            fragment PipelineItem on PipelineLicence {
+              key
+              number
+              status
+              institution
+              province
+              issuedOn
+              expiresOn
+              deadline
+              daysOverdue
+              daysLeft
+              renewalRequestedOn
+              daysWaiting
+              suspendedSince
+              suspendedSinceJalali
+              daysSuspended
+              reason
+              suspendedBy
+            }
+            """)
+        variables: dict[str, object] = {
+            "province": province,
+            "asOf": as_of,
+            "first": first,
+        }
+        response = await self.execute(
+            query=query, operation_name="LicencePipeline", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return LicencePipeline.model_validate(data)
+
+    async def licence_history(
+        self, institution: str, **kwargs: Any
+    ) -> "LicenceHistory":
+        from .licence_history import LicenceHistory
+
+        query = gql("""
+            query LicenceHistory($institution: String!) {
+              institution(key: $institution) {
+                key
+                licences {
+                  nodes {
+                    key
+                    status
+                    renewalRequestedOn
+                    changes(first: 100) {
+                      totalCount
+                      nodes {
+                        key
+                        change
+                        status
+                        previous
+                        on
+                        onJalali
+                        by
+                        reason
+                        generated
+                        source
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"institution": institution}
+        response = await self.execute(
+            query=query, operation_name="LicenceHistory", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return LicenceHistory.model_validate(data)
 
     async def me(self, **kwargs: Any) -> "Me":
         from .me import Me

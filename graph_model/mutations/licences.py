@@ -23,6 +23,8 @@ renewals take" (graph_model.licence_pipeline).
 from __future__ import annotations
 
 import datetime as dt
+import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,7 +88,14 @@ class Step:
 
     def change(self, kind: LicenceChangeKind) -> dict[str, Any]:
         """The new LicenceChange's own properties (the statements add the statuses and the day)."""
-        return given({"key": new_key("lchg"), "change": kind.value, "by": self.by, "reason": self.reason})
+        return given({"key": change_key(), "change": kind.value, "by": self.by, "reason": self.reason})
+
+
+def change_key() -> str:
+    """A change's key, in the order changes are made: the history is sorted by day, then key, so
+    two changes on one day (suspended and reinstated) come out in the order they happened. The
+    ``t`` sorts after the seed's ``lchg-lic...`` keys (seed.licence_history) of the same day."""
+    return f"lchg-t{time.time_ns():016x}-{uuid.uuid4().hex[:6]}"
 
 
 def step_of(on: str | None, by: str | None, reason: str | None, *, today: dt.date | None = None,
@@ -171,7 +180,7 @@ async def issue_licence(store: GraphStore, *, holder: str, licence_type: str, se
         errors.append(FieldError("expiresOn", "must be after issuedOn"))
     refuse("invalid licence", errors)
     wanted = unique(services)
-    change = given({"key": new_key("lchg"), "change": K.ISSUED.value, "status": props["status"], "on": issued_on,
+    change = given({"key": change_key(), "change": K.ISSUED.value, "status": props["status"], "on": issued_on,
                     "by": by, "source": source, "generated": generated})
 
     async def attempt() -> Row | None:

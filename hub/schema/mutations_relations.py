@@ -345,8 +345,8 @@ class RelationMutation:
                                              places=("input.holder",))])
     async def issue_licence(self, info: strawberry.Info,
                             input: Annotated[IssueLicenceInput, arg("The licence.")]) -> LicenceResult:
-        return await outcome(info, write.issue_licence(_store(info), **given_fields(input, model_names=False)),
-                             _licence)
+        return await outcome(info, write.issue_licence(_store(info), **given_fields(input, model_names=False),
+                                                       by=_by(info)), _licence)
 
     @strawberry.mutation(description="Renew an ACTIVE or EXPIRED licence to a later expiry and make it "
                                      "ACTIVE. A suspended or revoked one cannot be renewed: InvalidTransitionError.",

@@ -1,0 +1,77 @@
+"""A licence's history end to end: every step through the generated client records its change.
+
+Issue, suspend (with a reason), reinstate, request renewal and renew, each with its day given,
+leave five LicenceChange records on the licence, in order, each with the status it left, the one
+before, the day, who (the caller's subject: ``jwt:tester``, tests.asgi) and why. The bad inputs
+(no reason to suspend, a second renewal request while one is pending, a day before the last
+change or in the future) come back typed with the graph exactly as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub_client import HubClient
+from hub_client.enums import LicenceChangeKind, LicenceStatus
+from hub_client.input_types import IssueLicenceInput
+from tests.mutation_client import refused, written
+
+A = LicenceStatus
+K = LicenceChangeKind
+
+
+async def history(hub: HubClient, key: str) -> Any:
+    institution = (await hub.licence_history("inst-a")).institution
+    assert institution is not None
+    (licence,) = [n for n in institution.licences.nodes if n.key == key]
+    return licence
+
+
+async def test_the_history_is_complete_and_ordered(api_world: tuple[HubClient, Any]) -> None:
+    hub, _ = api_world
+    key = written(await hub.issue_licence(IssueLicenceInput(
+        holder="inst-a", licenceType="lt-care", services=["svc-care"], issuedOn="2021-03-21", key="lic-h")),
+        "Licence").key
+    assert written(await hub.suspend_licence(key, on="2023-05-01", reason="بازرسی: کمبود نیرو"),
+                   "Licence").status == A.SUSPENDED
+    assert written(await hub.reinstate_licence(key, on="2023-05-01"), "Licence").status == A.ACTIVE
+    requested = written(await hub.request_licence_renewal(key, on="1404/11/01"), "Licence")  # 2026-01-21
+    assert requested.status == A.ACTIVE
+    assert (await history(hub, key)).renewal_requested_on == "2026-01-21"
+    renewed = written(await hub.renew_licence(key, on="2026-03-01"), "Licence")
+    assert (renewed.status, renewed.expires_on) == (A.ACTIVE, "2031-03-21")
+
+    licence = await history(hub, key)
+    assert licence.renewal_requested_on is None, "renewing answers the request"
+    changes = licence.changes.nodes
+    assert licence.changes.total_count == 5
+    # Suspended and reinstated on one day still come out in the order they happened.
+    assert [(c.change, c.previous, c.status, c.on) for c in changes] == [
+        (K.ISSUED, None, A.ACTIVE, "2021-03-21"),
+        (K.SUSPENDED, A.ACTIVE, A.SUSPENDED, "2023-05-01"),
+        (K.REINSTATED, A.SUSPENDED, A.ACTIVE, "2023-05-01"),
+        (K.RENEWAL_REQUESTED, A.ACTIVE, A.ACTIVE, "2026-01-21"),
+        (K.RENEWED, A.ACTIVE, A.ACTIVE, "2026-03-01"),
+    ]
+    assert {c.by for c in changes} == {"jwt:tester"}
+    assert [c.reason for c in changes] == [None, "بازرسی: کمبود نیرو", None, None, None]
+    assert changes[1].on_jalali == "1402/02/11"
+    assert not any(c.generated for c in changes)
+
+
+async def test_bad_steps_are_typed_and_write_nothing(api_world: tuple[HubClient, Any]) -> None:
+    hub, store = api_world
+    key = written(await hub.issue_licence(IssueLicenceInput(
+        holder="inst-a", licenceType="lt-care", services=["svc-care"], issuedOn="2021-03-21")), "Licence").key
+    for reason in (None, "  "):
+        await refused(store, hub.suspend_licence(key, reason=reason), "ValidationError", "reason")
+        await refused(store, hub.revoke_licence(key, reason=reason), "ValidationError", "reason")
+    await refused(store, hub.suspend_licence(key, on="2020-01-01", reason="late"), "ValidationError", "on")
+    await refused(store, hub.suspend_licence(key, on="2999-01-01", reason="early"), "ValidationError", "on")
+    written(await hub.request_licence_renewal(key, on="2025-12-01"), "Licence")
+    await refused(store, hub.request_licence_renewal(key, on="2025-12-02"), "ConflictError", "key")
+    await refused(store, hub.request_licence_renewal("lic-zz"), "NotFoundError", "key")
+    written(await hub.suspend_licence(key, on="2025-12-03", reason="audit"), "Licence")
+    await refused(store, hub.request_licence_renewal(key), "InvalidTransitionError", "status")
+    assert [c.change for c in (await history(hub, key)).changes.nodes] == [
+        K.ISSUED, K.RENEWAL_REQUESTED, K.SUSPENDED]
