@@ -19,13 +19,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph_model.enums import LicenceStatus
+from graph_model.enums import LicenceChangeKind, LicenceStatus
 from graph_model.mutations.licences import add_years
 from graph_model.statements.licence_pipeline import CANDIDATES, RENEWAL_STEPS, STATUS_COUNTS, SUSPENSIONS
 from graph_model.stores.base import GraphStore
 
 WINDOWS = (30, 60, 90)  # days ahead an operating licence's expiry is flagged
 S = LicenceStatus
+K = LicenceChangeKind
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def renewal_times(rows: list[dict[str, Any]]) -> list[RenewalTime]:
     for licence, changes in steps.items():
         applied: str | None = None
         for change in sorted(changes, key=lambda c: (c["on"], c["key"])):
-            if change["change"] == "RENEWAL_REQUESTED":
+            if change["change"] == K.RENEWAL_REQUESTED.value:
                 applied = applied or change["on"]
             elif applied is not None:
                 waits[province_of[licence]].append(_days(applied, change["on"]))
@@ -126,7 +127,8 @@ async def licence_pipeline(store: GraphStore, *, as_of: dt.date, provinces: tupl
     day = as_of.isoformat()
     scope = None if provinces is None else list(provinces)
     counts = {r["status"]: int(r["licences"]) for r in await store.read(STATUS_COUNTS, provinces=scope)}
-    rows = await store.read(CANDIDATES, provinces=scope, asOf=day,
+    rows = await store.read(CANDIDATES, provinces=scope, asOf=day, active=S.ACTIVE.value,
+                            listed=[S.AGREEMENT_IN_PRINCIPLE.value, S.SUSPENDED.value],
                             until=(as_of + dt.timedelta(days=max(WINDOWS))).isoformat())
     overdue, expiring, pending, suspended_rows = [], [], [], []
     for row in rows:
@@ -147,7 +149,8 @@ async def licence_pipeline(store: GraphStore, *, as_of: dt.date, provinces: tupl
             suspended_rows.append(row)
     latest: dict[str, dict[str, Any]] = {}
     if suspended_rows:
-        for change in await store.read(SUSPENSIONS, keys=[r["key"] for r in suspended_rows]):
+        for change in await store.read(SUSPENSIONS, keys=[r["key"] for r in suspended_rows],
+                                         change=K.SUSPENDED.value):
             held = latest.get(change["licence"])
             if held is None or (change["on"], change["change"]) > (held["on"], held["change"]):
                 latest[change["licence"]] = change
@@ -158,7 +161,8 @@ async def licence_pipeline(store: GraphStore, *, as_of: dt.date, provinces: tupl
         suspended.append(PipelineLicence(**_base(row), suspended_since=since, reason=change.get("reason"),
                                          suspended_by=change.get("by"),
                                          days_suspended=None if since is None else _days(since, day)))
-    steps = await store.read(RENEWAL_STEPS, provinces=scope, asOf=day)
+    steps = await store.read(RENEWAL_STEPS, provinces=scope, asOf=day,
+                             changes=[K.RENEWAL_REQUESTED.value, K.RENEWED.value])
     return Pipeline(
         as_of=as_of, provinces=provinces, by_status=counts,
         overdue_agreements=sorted(overdue, key=lambda x: (-(x.days_overdue or 0), x.key)),

@@ -52,7 +52,8 @@ VARIABLES: dict[str, dict[str, Any]] = {
     "DonorOverlap": {"institution": "inst-a", "other": "inst-b"}, "DonorSuggestions": {"institution": "inst-a"},
     "Network": {"center": INSTITUTION_A},
     "Connection": {"source": INSTITUTION_A, "target": base64.b64encode(b"Institution:inst-b").decode()},
-    "Overview": {"province": "IR-00"},
+    "Overview": {"province": "IR-00"}, "LicenceHistory": {"institution": "inst-a"},
+    "LicencePipeline": {"asOf": "2026-06-01"},
 }
 # Fields the compiled path leaves to graphql-core in the client's operations (a union: graphql-core
 # resolves the member's type, then the member's own object is compiled again).

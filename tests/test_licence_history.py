@@ -30,7 +30,7 @@ async def history(hub: HubClient, key: str) -> Any:
 async def test_the_history_is_complete_and_ordered(api_world: tuple[HubClient, Any]) -> None:
     hub, _ = api_world
     key = written(await hub.issue_licence(IssueLicenceInput(
-        holder="inst-a", licenceType="lt-care", services=["svc-care"], issuedOn="2021-03-21", key="lic-h")),
+        holder="inst-a", licence_type="lt-care", services=["svc-care"], issued_on="2021-03-21", key="lic-h")),
         "Licence").key
     assert written(await hub.suspend_licence(key, on="2023-05-01", reason="بازرسی: کمبود نیرو"),
                    "Licence").status == A.SUSPENDED
@@ -62,7 +62,7 @@ async def test_the_history_is_complete_and_ordered(api_world: tuple[HubClient, A
 async def test_bad_steps_are_typed_and_write_nothing(api_world: tuple[HubClient, Any]) -> None:
     hub, store = api_world
     key = written(await hub.issue_licence(IssueLicenceInput(
-        holder="inst-a", licenceType="lt-care", services=["svc-care"], issuedOn="2021-03-21")), "Licence").key
+        holder="inst-a", licence_type="lt-care", services=["svc-care"], issued_on="2021-03-21")), "Licence").key
     for reason in (None, "  "):
         await refused(store, hub.suspend_licence(key, reason=reason), "ValidationError", "reason")
         await refused(store, hub.revoke_licence(key, reason=reason), "ValidationError", "reason")

@@ -20,13 +20,14 @@ STATUS_COUNTS = statement(
 
 # Only the licences some list may hold: agreements in principle, suspended ones, pending
 # renewals, and operating licences expiring between $asOf and $until (ISO dates compare as
-# strings). The rest of a national register is never read.
+# strings). The rest of a national register is never read. $listed: the statuses listed whatever
+# their dates; $active: the operating status.
 CANDIDATES = statement(
     "licence_pipeline_candidates",
     f"""MATCH {_HELD}
        WHERE ($provinces IS NULL OR p.key IN $provinces)
-         AND (l.status IN ['AGREEMENT_IN_PRINCIPLE', 'SUSPENDED'] OR l.renewalRequestedOn IS NOT NULL
-              OR (l.status = 'ACTIVE' AND l.expiresOn >= $asOf AND l.expiresOn <= $until))
+         AND (l.status IN $listed OR l.renewalRequestedOn IS NOT NULL
+              OR (l.status = $active AND l.expiresOn >= $asOf AND l.expiresOn <= $until))
        OPTIONAL MATCH (l)-[:OF_TYPE]->(lt:LicenceType)
        RETURN l.key AS key, l.number AS number, l.status AS status, l.issuedOn AS issuedOn,
               l.expiresOn AS expiresOn, l.renewalRequestedOn AS renewalRequestedOn,
@@ -40,7 +41,7 @@ SUSPENSIONS = statement(
     """UNWIND $keys AS k
        MATCH (l:Licence) WHERE l.key = k
        MATCH (c:LicenceChange)-[:CHANGE_OF]->(l)
-       WHERE c.change = 'SUSPENDED'
+       WHERE c.change = $change
        RETURN k AS licence, c.on AS on, c.key AS change, c.reason AS reason, c.by AS by""",
 )
 
@@ -50,7 +51,7 @@ RENEWAL_STEPS = statement(
     f"""MATCH {_HELD}
        WHERE $provinces IS NULL OR p.key IN $provinces
        MATCH (c:LicenceChange)-[:CHANGE_OF]->(l)
-       WHERE c.change IN ['RENEWAL_REQUESTED', 'RENEWED'] AND c.on <= $asOf
+       WHERE c.change IN $changes AND c.on <= $asOf
        RETURN p.key AS province, p.nameFa AS nameFa, p.nameEn AS nameEn, l.key AS licence,
               c.change AS change, c.on AS on, c.key AS key""",
 )
