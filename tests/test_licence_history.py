@@ -75,3 +75,67 @@ async def test_bad_steps_are_typed_and_write_nothing(api_world: tuple[HubClient,
     await refused(store, hub.request_licence_renewal(key), "InvalidTransitionError", "status")
     assert [c.change for c in (await history(hub, key)).changes.nodes] == [
         K.ISSUED, K.RENEWAL_REQUESTED, K.SUSPENDED]
+
+
+def _histories(profile: str) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """The profile's licences and each one's changes in order (day, then key)."""
+    from graph_model.enums import Label, Rel
+    from tests.test_seed_data import demo, national
+
+    ds = national() if profile == "national" else demo()
+    licences = {n["key"]: n["props"] for n in ds.nodes[Label.LICENCE]}
+    changes = {n["key"]: n["props"] for n in ds.nodes[Label.LICENCE_CHANGE]}
+    held: dict[str, list[tuple[str, str]]] = {key: [] for key in licences}
+    for link in ds.rels[Rel.CHANGE_OF]:
+        held[link["end"]].append((changes[link["start"]]["on"], link["start"]))
+    return licences, {key: [changes[c] for _, c in sorted(pairs)] for key, pairs in held.items()}
+
+
+def test_every_seeded_licence_has_a_history_consistent_with_it() -> None:
+    """Both profiles: each history starts ISSUED, runs in order (each change's previous status is the
+    one before's), never passes the seed's TODAY, ends in the licence's status; a pending request is
+    the last request with no renewal after it; everything is marked generated."""
+    from seed.generator import TODAY
+
+    for profile in ("demo", "national"):
+        licences, histories = _histories(profile)
+        kinds: set[str] = set()
+        for key, props in licences.items():
+            h = histories[key]
+            assert h and h[0]["change"] == "ISSUED" and h[-1]["status"] == props["status"], (key, props, h)
+            assert all(a["status"] == b["previous"] for a, b in zip(h, h[1:], strict=False)), (key, h)
+            assert all(c["on"] <= TODAY.isoformat() and c["generated"] and c["source"] for c in h), (key, h)
+            asked = [c for c in h if c["change"] in ("RENEWAL_REQUESTED", "RENEWED")]
+            pending = bool(asked) and asked[-1]["change"] == "RENEWAL_REQUESTED"
+            assert pending == ("renewalRequestedOn" in props), (key, props, h)
+            if pending:
+                assert props["renewalRequestedOn"] == asked[-1]["on"]
+            kinds |= {c["change"] for c in h}
+        assert kinds >= {"ISSUED", "SUSPENDED", "REINSTATED", "RENEWAL_REQUESTED", "RENEWED", "EXPIRED",
+                         "REVOKED"}, profile
+        assert all(c["reason"] for h in histories.values() for c in h if c["change"] in ("SUSPENDED", "REVOKED"))
+
+
+def test_the_planted_stuck_renewal() -> None:
+    """national: lic-planted-stuck-renewal of inst-planted-stuck-renewal (Khuzestan) is ACTIVE, its renewal
+    requested TODAY minus 365 days and nothing recorded since."""
+    import datetime as dt
+
+    from graph_model.enums import Label, Rel
+    from seed.generator import TODAY
+    from tests.test_seed_data import national
+
+    licences, histories = _histories("national")
+    props = licences["lic-planted-stuck-renewal"]
+    asked = (TODAY - dt.timedelta(days=365)).isoformat()
+    assert (props["status"], props["renewalRequestedOn"]) == ("ACTIVE", asked)
+    assert props["expiresOn"] > TODAY.isoformat()
+    h = histories["lic-planted-stuck-renewal"]
+    assert [(c["change"], c["on"]) for c in h][-1] == ("RENEWAL_REQUESTED", asked)
+    assert [c["change"] for c in h] == ["ISSUED", "RENEWAL_REQUESTED"]
+    ds = national()
+    holds = {"start": "inst-planted-stuck-renewal", "end": "lic-planted-stuck-renewal", "props": {}}
+    assert holds in ds.rels[Rel.HOLDS]
+    (county,) = [r["end"] for r in ds.rels[Rel.LOCATED_IN] if r["start"] == "inst-planted-stuck-renewal"]
+    assert county.startswith("IR-06-")
+    assert any(n["key"] == "inst-planted-stuck-renewal" for n in ds.nodes[Label.INSTITUTION])
