@@ -48,7 +48,8 @@ STUCK_DAYS = 365
 SUSPENDED_BEFORE = 0.04  # an ACTIVE licence that was once suspended and reinstated
 RENEWED = 0.12  # an ACTIVE licence on its second period: a completed renewal
 PENDING_ACTIVE = 0.35  # an ACTIVE licence expiring within 120 days whose renewal is requested
-PENDING_EXPIRED = 0.25  # an EXPIRED licence (operating, lapsed within two years) with a request pending
+PENDING_EXPIRED = 0.4  # an EXPIRED licence (operating, lapsed within 180 days) with a request pending
+# Generated requests wait at most about 240 days, so the planted one (STUCK_DAYS) waits longest of all.
 
 
 def _day(iso: str) -> dt.date:
@@ -121,8 +122,8 @@ def _history(rng: random.Random, licence: dict[str, Any], years: int | None, fou
         h.add(K.REVOKED, S.REVOKED.value, _between(rng, after, last),
               rng.choice(REVOCATION_REASONS))
     elif status == S.EXPIRED.value and expires is not None:
-        if not agreement and (TODAY - expires).days <= 730 and rng.random() < PENDING_EXPIRED:
-            asked = _between(rng, expires - dt.timedelta(days=60), TODAY)
+        if not agreement and (TODAY - expires).days <= 180 and rng.random() < PENDING_EXPIRED:
+            asked = _between(rng, expires - dt.timedelta(days=60), min(TODAY, expires + dt.timedelta(days=60)))
             if asked < expires:
                 h.add(K.RENEWAL_REQUESTED, S.ACTIVE.value, asked)
                 h.add(K.EXPIRED, S.EXPIRED.value, expires)

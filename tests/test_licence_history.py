@@ -139,3 +139,12 @@ def test_the_planted_stuck_renewal() -> None:
     (county,) = [r["end"] for r in ds.rels[Rel.LOCATED_IN] if r["start"] == "inst-planted-stuck-renewal"]
     assert county.startswith("IR-06-")
     assert any(n["key"] == "inst-planted-stuck-renewal" for n in ds.nodes[Label.INSTITUTION])
+
+
+def test_the_planted_renewal_waits_longest() -> None:
+    """No generated request has waited as long as the planted one: it tops any pending list."""
+    licences, _ = _histories("national")
+    waiting = sorted((props["renewalRequestedOn"], key) for key, props in licences.items()
+                     if "renewalRequestedOn" in props)
+    assert waiting[0][1] == "lic-planted-stuck-renewal"
+    assert waiting[1][0] > waiting[0][0]

@@ -35,12 +35,15 @@ CANDIDATES = statement(
               i.nameFa AS institutionNameFa, i.nameEn AS institutionNameEn, p.key AS province""",
 )
 
-# The suspensions recorded of these licences (the caller keeps the latest of each).
+# The suspensions recorded of these licences (the caller keeps the latest of each). From the
+# licence to its changes, the filter after: written as one MATCH with the filter on c, FalkorDB
+# scans every LicenceChange for each key (a national register timed out).
 SUSPENSIONS = statement(
     "licence_pipeline_suspensions",
     """UNWIND $keys AS k
        MATCH (l:Licence) WHERE l.key = k
-       MATCH (c:LicenceChange)-[:CHANGE_OF]->(l)
+       MATCH (l)<-[:CHANGE_OF]-(c)
+       WITH k, c
        WHERE c.change = $change
        RETURN k AS licence, c.on AS on, c.key AS change, c.reason AS reason, c.by AS by""",
 )
