@@ -16,9 +16,10 @@ it ends in the licence's current status:
     EXPIRED                 ISSUED, EXPIRED on expiresOn; some a renewal requested and pending
     REVOKED                 ISSUED, REVOKED with a reason
 
-Both profiles hold the planted stuck renewal (the national one for the tests that look for it) (``lic-planted-stuck-renewal`` of
-``inst-planted-stuck-renewal`` in Khuzestan): ACTIVE, renewal requested TODAY minus 365 days,
-nothing since. A generated centre and licence take those keys (``_plant_stuck_renewal``).
+Both profiles hold the planted stuck renewal (national's for the tests that look for it):
+``lic-planted-stuck-renewal`` of ``inst-planted-stuck-renewal`` in Khuzestan, ACTIVE, renewal
+requested TODAY minus 365 days, nothing since. A generated centre and licence take those keys
+(``_plant_stuck_renewal``).
 """
 
 from __future__ import annotations
