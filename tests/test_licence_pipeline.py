@@ -135,6 +135,11 @@ async def test_a_scoped_supervisor_sees_only_its_provinces(store: FalkorStore) -
     with pytest.raises(GraphQLClientGraphQLMultiError) as refused:
         await _pipeline(store, provinces=("IR-01",), province="IR-00")
     assert [(e.extensions or {})["code"] for e in refused.value.errors] == ["FORBIDDEN"]
+    markazi = await _pipeline(store, province="IR-00")  # an unscoped supervisor asks for one province
+    assert (markazi.provinces, markazi.active, markazi.suspended_count, markazi.revoked) == (["IR-00"], 8, 1, 0)
+    with pytest.raises(GraphQLClientGraphQLMultiError) as unknown:
+        await _pipeline(store, province="IR-99")
+    assert [(e.extensions or {})["code"] for e in unknown.value.errors] == ["NOT_FOUND"]
 
 
 async def test_a_viewer_is_refused(store: FalkorStore) -> None:
