@@ -110,6 +110,8 @@ if TYPE_CHECKING:
     from .institutions import Institutions
     from .isolated_institutions import IsolatedInstitutions
     from .issue_licence import IssueLicence
+    from .licence_history import LicenceHistory
+    from .licence_pipeline import LicencePipeline
     from .licences import Licences
     from .link_partners import LinkPartners
     from .me import Me
@@ -130,6 +132,7 @@ if TYPE_CHECKING:
     from .remove_participant import RemoveParticipant
     from .remove_provided_service import RemoveProvidedService
     from .renew_licence import RenewLicence
+    from .request_licence_renewal import RequestLicenceRenewal
     from .revoke_licence import RevokeLicence
     from .search import Search
     from .set_corrective_action_status import SetCorrectiveActionStatus
@@ -1490,6 +1493,140 @@ class HubClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return WhoWhatWhere.model_validate(data)
+
+    async def licence_pipeline(
+        self,
+        first: int,
+        province: Union[Optional[str], "UnsetType"] = UNSET,
+        as_of: Union[Optional[Any], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "LicencePipeline":
+        from .licence_pipeline import LicencePipeline
+
+        query = gql("""
+            query LicencePipeline($province: String, $asOf: Date, $first: Int! = 20) {
+              licencePipeline(province: $province, asOf: $asOf) {
+                asOf
+                provinces
+                agreementsInPrinciple
+                active
+                suspendedCount
+                expired
+                revoked
+                expiringWithin30
+                expiringWithin60
+                expiringWithin90
+                overdueAgreements(first: $first) {
+                  total
+                  items {
+                    ...PipelineItem
+                  }
+                }
+                expiring30: expiring(withinDays: 30, first: $first) {
+                  total
+                  items {
+                    ...PipelineItem
+                  }
+                }
+                expiring(withinDays: 90, first: $first) {
+                  total
+                  items {
+                    ...PipelineItem
+                  }
+                }
+                renewalsPending(first: $first) {
+                  total
+                  items {
+                    ...PipelineItem
+                  }
+                }
+                suspended(first: $first) {
+                  total
+                  items {
+                    ...PipelineItem
+                  }
+                }
+                renewalTimes {
+                  province
+                  nameFa
+                  nameEn
+                  medianDays
+                  renewals
+                }
+              }
+            }
+
+            fragment PipelineItem on PipelineLicence {
+              key
+              number
+              status
+              institution
+              province
+              issuedOn
+              expiresOn
+              deadline
+              daysOverdue
+              daysLeft
+              renewalRequestedOn
+              daysWaiting
+              suspendedSince
+              suspendedSinceJalali
+              daysSuspended
+              reason
+              suspendedBy
+            }
+            """)
+        variables: dict[str, object] = {
+            "province": province,
+            "asOf": as_of,
+            "first": first,
+        }
+        response = await self.execute(
+            query=query, operation_name="LicencePipeline", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return LicencePipeline.model_validate(data)
+
+    async def licence_history(
+        self, institution: str, **kwargs: Any
+    ) -> "LicenceHistory":
+        from .licence_history import LicenceHistory
+
+        query = gql("""
+            query LicenceHistory($institution: String!) {
+              institution(key: $institution) {
+                key
+                licences {
+                  nodes {
+                    key
+                    status
+                    renewalRequestedOn
+                    changes(first: 100) {
+                      totalCount
+                      nodes {
+                        key
+                        change
+                        status
+                        previous
+                        on
+                        onJalali
+                        by
+                        reason
+                        generated
+                        source
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"institution": institution}
+        response = await self.execute(
+            query=query, operation_name="LicenceHistory", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return LicenceHistory.model_validate(data)
 
     async def me(self, **kwargs: Any) -> "Me":
         from .me import Me
@@ -3926,13 +4063,15 @@ class HubClient(AsyncBaseClient):
         self,
         key: str,
         expires_on: Union[Optional[Any], "UnsetType"] = UNSET,
+        on: Union[Optional[Any], "UnsetType"] = UNSET,
+        reason: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "RenewLicence":
         from .renew_licence import RenewLicence
 
         query = gql("""
-            mutation RenewLicence($key: String!, $expiresOn: Date) {
-              renewLicence(key: $key, expiresOn: $expiresOn) {
+            mutation RenewLicence($key: String!, $expiresOn: Date, $on: Date, $reason: String) {
+              renewLicence(key: $key, expiresOn: $expiresOn, on: $on, reason: $reason) {
                 ...LicenceStep
               }
             }
@@ -3977,19 +4116,30 @@ class HubClient(AsyncBaseClient):
               }
             }
             """)
-        variables: dict[str, object] = {"key": key, "expiresOn": expires_on}
+        variables: dict[str, object] = {
+            "key": key,
+            "expiresOn": expires_on,
+            "on": on,
+            "reason": reason,
+        }
         response = await self.execute(
             query=query, operation_name="RenewLicence", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return RenewLicence.model_validate(data)
 
-    async def suspend_licence(self, key: str, **kwargs: Any) -> "SuspendLicence":
-        from .suspend_licence import SuspendLicence
+    async def request_licence_renewal(
+        self,
+        key: str,
+        on: Union[Optional[Any], "UnsetType"] = UNSET,
+        reason: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "RequestLicenceRenewal":
+        from .request_licence_renewal import RequestLicenceRenewal
 
         query = gql("""
-            mutation SuspendLicence($key: String!) {
-              suspendLicence(key: $key) {
+            mutation RequestLicenceRenewal($key: String!, $on: Date, $reason: String) {
+              requestLicenceRenewal(key: $key, on: $on, reason: $reason) {
                 ...LicenceStep
               }
             }
@@ -4034,19 +4184,91 @@ class HubClient(AsyncBaseClient):
               }
             }
             """)
-        variables: dict[str, object] = {"key": key}
+        variables: dict[str, object] = {"key": key, "on": on, "reason": reason}
+        response = await self.execute(
+            query=query,
+            operation_name="RequestLicenceRenewal",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return RequestLicenceRenewal.model_validate(data)
+
+    async def suspend_licence(
+        self,
+        key: str,
+        on: Union[Optional[Any], "UnsetType"] = UNSET,
+        reason: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "SuspendLicence":
+        from .suspend_licence import SuspendLicence
+
+        query = gql("""
+            mutation SuspendLicence($key: String!, $on: Date, $reason: String) {
+              suspendLicence(key: $key, on: $on, reason: $reason) {
+                ...LicenceStep
+              }
+            }
+
+            fragment LicenceStep on LicenceResult {
+              __typename
+              ...LicenceWritten
+              ...Problem
+              ... on InvalidTransitionError {
+                currentStatus
+              }
+            }
+
+            fragment LicenceWritten on Licence {
+              id
+              key
+              number
+              status
+              issuedOn
+              expiresOn
+              expiresOnJalali
+              source
+              institution {
+                key
+              }
+              licenceType {
+                key
+              }
+              services {
+                nodes {
+                  key
+                }
+              }
+            }
+
+            fragment Problem on MutationError {
+              code
+              message
+              fields {
+                field
+                message
+              }
+            }
+            """)
+        variables: dict[str, object] = {"key": key, "on": on, "reason": reason}
         response = await self.execute(
             query=query, operation_name="SuspendLicence", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return SuspendLicence.model_validate(data)
 
-    async def reinstate_licence(self, key: str, **kwargs: Any) -> "ReinstateLicence":
+    async def reinstate_licence(
+        self,
+        key: str,
+        on: Union[Optional[Any], "UnsetType"] = UNSET,
+        reason: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "ReinstateLicence":
         from .reinstate_licence import ReinstateLicence
 
         query = gql("""
-            mutation ReinstateLicence($key: String!) {
-              reinstateLicence(key: $key) {
+            mutation ReinstateLicence($key: String!, $on: Date, $reason: String) {
+              reinstateLicence(key: $key, on: $on, reason: $reason) {
                 ...LicenceStep
               }
             }
@@ -4091,7 +4313,7 @@ class HubClient(AsyncBaseClient):
               }
             }
             """)
-        variables: dict[str, object] = {"key": key}
+        variables: dict[str, object] = {"key": key, "on": on, "reason": reason}
         response = await self.execute(
             query=query,
             operation_name="ReinstateLicence",
@@ -4101,12 +4323,18 @@ class HubClient(AsyncBaseClient):
         data = self.get_data(response)
         return ReinstateLicence.model_validate(data)
 
-    async def revoke_licence(self, key: str, **kwargs: Any) -> "RevokeLicence":
+    async def revoke_licence(
+        self,
+        key: str,
+        on: Union[Optional[Any], "UnsetType"] = UNSET,
+        reason: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "RevokeLicence":
         from .revoke_licence import RevokeLicence
 
         query = gql("""
-            mutation RevokeLicence($key: String!) {
-              revokeLicence(key: $key) {
+            mutation RevokeLicence($key: String!, $on: Date, $reason: String) {
+              revokeLicence(key: $key, on: $on, reason: $reason) {
                 ...LicenceStep
               }
             }
@@ -4151,19 +4379,25 @@ class HubClient(AsyncBaseClient):
               }
             }
             """)
-        variables: dict[str, object] = {"key": key}
+        variables: dict[str, object] = {"key": key, "on": on, "reason": reason}
         response = await self.execute(
             query=query, operation_name="RevokeLicence", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return RevokeLicence.model_validate(data)
 
-    async def activate_licence(self, key: str, **kwargs: Any) -> "ActivateLicence":
+    async def activate_licence(
+        self,
+        key: str,
+        on: Union[Optional[Any], "UnsetType"] = UNSET,
+        reason: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "ActivateLicence":
         from .activate_licence import ActivateLicence
 
         query = gql("""
-            mutation ActivateLicence($key: String!) {
-              activateLicence(key: $key) {
+            mutation ActivateLicence($key: String!, $on: Date, $reason: String) {
+              activateLicence(key: $key, on: $on, reason: $reason) {
                 ...LicenceStep
               }
             }
@@ -4208,7 +4442,7 @@ class HubClient(AsyncBaseClient):
               }
             }
             """)
-        variables: dict[str, object] = {"key": key}
+        variables: dict[str, object] = {"key": key, "on": on, "reason": reason}
         response = await self.execute(
             query=query, operation_name="ActivateLicence", variables=variables, **kwargs
         )

@@ -507,6 +507,26 @@ class PersonWritten(BaseModel):
     title: Optional[str]
 
 
+class PipelineItem(BaseModel):
+    key: str
+    number: Optional[str]
+    status: LicenceStatus
+    institution: str
+    province: str
+    issued_on: Optional[Any] = Field(alias="issuedOn")
+    expires_on: Optional[Any] = Field(alias="expiresOn")
+    deadline: Optional[Any]
+    days_overdue: Optional[int] = Field(alias="daysOverdue")
+    days_left: Optional[int] = Field(alias="daysLeft")
+    renewal_requested_on: Optional[Any] = Field(alias="renewalRequestedOn")
+    days_waiting: Optional[int] = Field(alias="daysWaiting")
+    suspended_since: Optional[Any] = Field(alias="suspendedSince")
+    suspended_since_jalali: Optional[str] = Field(alias="suspendedSinceJalali")
+    days_suspended: Optional[int] = Field(alias="daysSuspended")
+    reason: Optional[str]
+    suspended_by: Optional[str] = Field(alias="suspendedBy")
+
+
 class ProvidedWritten(BaseModel):
     people: Optional[int]
     event: Optional["ProvidedWrittenEvent"]

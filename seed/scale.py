@@ -20,6 +20,7 @@ from seed.generator import (add_assessments, add_institution_layer, add_institut
 from seed.naming import profile_source
 from seed.network import add_councils, add_donations, add_donors, add_events
 from seed.reference import add_reference
+from seed.licence_history import add_licence_history
 from seed.world import World
 
 
@@ -78,6 +79,7 @@ def _build(name: str, seed: int, scale: Scale) -> Dataset:
                          scale.min_per_province, scale.min_per_county, source)
     add_offers(world, rng("offers"), scale.withheld)
     add_licences(world, rng("licences"), source, scale.extra_licence_prob, scale.agreement_prob)
+    add_licence_history(world, rng("licence-history"), source)
     add_assessments(world, rng("assessments"), source, scale.assessments_per_institution)
     add_partnerships(world, rng("partnerships"), scale.partnerships)
     donors = add_donors(world, rng("donors"), scale.donors, source, ARTICLE_DONORS)

@@ -172,7 +172,7 @@ async def test_licences_decide_capacity_on_the_day(cov: tuple[HubClient, Any, di
     assert (await second("1403/01/01")).capacity == 150
     now = await second(TODAY)
     assert (now.capacity, now.unlicensed_capacity) == (150, 60)
-    suspended = await client.suspend_licence(key=licences["inst-1"])
+    suspended = await client.suspend_licence(key=licences["inst-1"], reason="inspection")
     assert suspended.suspend_licence.typename__ == "Licence"
     report = (await client.coverage(RATIO_CARE)).coverage
     first = next(a for a in report.areas if a.key == "IR-00-0001")

@@ -99,7 +99,7 @@ async def test_renew_licence(api_world) -> None:
 async def test_a_revoked_licence_cannot_be_renewed(api_world) -> None:
     hub, store = api_world
     key = await issued(hub)
-    written(await hub.revoke_licence(key), "Licence")
+    written(await hub.revoke_licence(key, reason="تخلف"), "Licence")
     for call in (hub.renew_licence(key), hub.renew_licence(key, expires_on="2040-01-01")):
         error = await refused(store, call, "InvalidTransitionError", "status")
         assert (error.code, error.current_status) == ("INVALID_TRANSITION", A.REVOKED)
@@ -110,10 +110,10 @@ async def test_a_revoked_licence_cannot_be_renewed(api_world) -> None:
 async def test_suspend_and_reinstate(api_world) -> None:
     hub, store = api_world
     key = await issued(hub)
-    suspended = written(await hub.suspend_licence(key), "Licence")
+    suspended = written(await hub.suspend_licence(key, reason="بازرسی"), "Licence")
     assert (suspended.key, suspended.status, suspended.institution.key) == (key, A.SUSPENDED, "inst-a")
     assert (await listed(hub, key)).status == A.SUSPENDED
-    error = await refused(store, hub.suspend_licence(key), "InvalidTransitionError", "status")
+    error = await refused(store, hub.suspend_licence(key, reason="بازرسی"), "InvalidTransitionError", "status")
     assert error.current_status == A.SUSPENDED
     error = await refused(store, hub.renew_licence(key), "InvalidTransitionError", "status")
     assert error.current_status == A.SUSPENDED
@@ -121,24 +121,24 @@ async def test_suspend_and_reinstate(api_world) -> None:
     assert (await listed(hub, key)).status == A.ACTIVE
     error = await refused(store, hub.reinstate_licence(key), "InvalidTransitionError", "status")
     assert error.current_status == A.ACTIVE
-    await refused(store, hub.suspend_licence("lic-zz"), "NotFoundError", "key")
+    await refused(store, hub.suspend_licence("lic-zz", reason="x"), "NotFoundError", "key")
     await refused(store, hub.reinstate_licence("lic-zz"), "NotFoundError", "key")
 
 
 async def test_revoke(api_world) -> None:
     hub, store = api_world
     key = await issued(hub, status=A.AGREEMENT_IN_PRINCIPLE)
-    assert written(await hub.revoke_licence(key), "Licence").status == A.REVOKED
+    assert written(await hub.revoke_licence(key, reason="تخلف"), "Licence").status == A.REVOKED
     assert (await listed(hub, key)).status == A.REVOKED
-    error = await refused(store, hub.revoke_licence(key), "InvalidTransitionError", "status")
+    error = await refused(store, hub.revoke_licence(key, reason="تخلف"), "InvalidTransitionError", "status")
     assert error.current_status == A.REVOKED and "cannot be revoked" in error.message
-    await refused(store, hub.revoke_licence("lic-zz"), "NotFoundError", "key")
+    await refused(store, hub.revoke_licence("lic-zz", reason="x"), "NotFoundError", "key")
 
 
 async def test_activate(api_world) -> None:
     hub, store = api_world
     key = await issued(hub, status=A.AGREEMENT_IN_PRINCIPLE)
-    for step in (hub.suspend_licence(key), hub.reinstate_licence(key), hub.renew_licence(key)):
+    for step in (hub.suspend_licence(key, reason="بازرسی"), hub.reinstate_licence(key), hub.renew_licence(key)):
         error = await refused(store, step, "InvalidTransitionError", "status")
         assert error.current_status == A.AGREEMENT_IN_PRINCIPLE
     active = written(await hub.activate_licence(key), "Licence")

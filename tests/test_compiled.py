@@ -57,7 +57,8 @@ VARIABLES: dict[str, dict[str, Any]] = {
     "DonorOverlap": {"institution": "inst-a", "other": "inst-b"}, "DonorSuggestions": {"institution": "inst-a"},
     "Network": {"center": INSTITUTION_A},
     "Connection": {"source": INSTITUTION_A, "target": base64.b64encode(b"Institution:inst-b").decode()},
-    "Overview": {"province": "IR-00"},
+    "Overview": {"province": "IR-00"}, "LicenceHistory": {"institution": "inst-a"},
+    "LicencePipeline": {"asOf": "2026-06-01"},
     "AssessmentDetail": {"key": "asmt-inst-a"}, "InstitutionComplaints": {"key": "inst-a"},
     "CorrectiveActionList": {"first": 5}, "ComplaintList": {"first": 5},
 }

@@ -21,9 +21,9 @@ from graph_model.statements.writes_licences import TRANSITION
 from graph_model.stores.falkordb import FalkorStore
 
 try:
-    from tests.builders import fails_cleanly, links, snapshot
+    from tests.builders import DUMP_NODES, fails_cleanly, links, snapshot
 except ImportError:  # tests/ on sys.path rather than the repository root
-    from builders import fails_cleanly, links, snapshot  # type: ignore[import-not-found, no-redef]
+    from builders import DUMP_NODES, fails_cleanly, links, snapshot  # type: ignore[import-not-found, no-redef]
 
 
 async def issue(store: FalkorStore, **overrides: object) -> dict:
@@ -87,10 +87,10 @@ async def test_renew(small_world: FalkorStore) -> None:
 
 async def test_a_revoked_or_suspended_licence_cannot_be_renewed(small_world: FalkorStore) -> None:
     key = (await issue(small_world))["key"]
-    await suspend_licence(small_world, key)
+    await suspend_licence(small_world, key, reason="audit")
     error = await fails_cleanly(small_world, InvalidTransition, "status", renew_licence(small_world, key))
     assert error.message == "a SUSPENDED licence cannot be renewed (allowed from ACTIVE or EXPIRED)"
-    await revoke_licence(small_world, key)
+    await revoke_licence(small_world, key, reason="why")
     for call in (renew_licence(small_world, key), renew_licence(small_world, key, expires_on="2040-01-01")):
         error = await fails_cleanly(small_world, InvalidTransition, "status", call)
         assert error.code == "INVALID_TRANSITION" and error.message.startswith("a REVOKED licence cannot be renewed")
@@ -98,26 +98,27 @@ async def test_a_revoked_or_suspended_licence_cannot_be_renewed(small_world: Fal
 
 async def test_life_cycle(small_world: FalkorStore) -> None:
     key = (await issue(small_world, status="AGREEMENT_IN_PRINCIPLE"))["key"]
-    await fails_cleanly(small_world, InvalidTransition, "status", suspend_licence(small_world, key))
+    await fails_cleanly(small_world, InvalidTransition, "status", suspend_licence(small_world, key, reason="audit"))
     await fails_cleanly(small_world, InvalidTransition, "status", reinstate_licence(small_world, key))
     assert (await activate_licence(small_world, key))["status"] == "ACTIVE"
     await fails_cleanly(small_world, InvalidTransition, "status", activate_licence(small_world, key))
-    assert (await suspend_licence(small_world, key))["status"] == "SUSPENDED"
-    await fails_cleanly(small_world, InvalidTransition, "status", suspend_licence(small_world, key))
+    assert (await suspend_licence(small_world, key, reason="audit"))["status"] == "SUSPENDED"
+    await fails_cleanly(small_world, InvalidTransition, "status", suspend_licence(small_world, key, reason="audit"))
     assert (await reinstate_licence(small_world, key))["status"] == "ACTIVE"
-    assert (await revoke_licence(small_world, key))["status"] == "REVOKED"
-    error = await fails_cleanly(small_world, InvalidTransition, "status", revoke_licence(small_world, key))
+    assert (await revoke_licence(small_world, key, reason="why"))["status"] == "REVOKED"
+    error = await fails_cleanly(small_world, InvalidTransition, "status", revoke_licence(small_world, key, reason="x"))
     assert "a REVOKED licence cannot be revoked" in error.message
-    await fails_cleanly(small_world, NotFound, "key", suspend_licence(small_world, "lic-zz"))
+    await fails_cleanly(small_world, NotFound, "key", suspend_licence(small_world, "lic-zz", reason="x"))
     await fails_cleanly(small_world, NotFound, "key", renew_licence(small_world, "lic-zz"))
 
 
 async def test_the_status_check_is_part_of_the_write(small_world: FalkorStore) -> None:
     """A suspension prepared while the licence was ACTIVE writes nothing once it is REVOKED."""
     key = (await issue(small_world))["key"]
-    await revoke_licence(small_world, key)
+    await revoke_licence(small_world, key, reason="why")
     before = await snapshot(small_world)
-    assert await small_world.write(TRANSITION, key=key, allowed=["ACTIVE"], to="SUSPENDED") == []
+    assert await small_world.write(TRANSITION, key=key, allowed=["ACTIVE"], to="SUSPENDED", on="2099-01-01",
+                                   change={"key": "lchg-late", "change": "SUSPENDED", "reason": "late"}) == []
     assert await snapshot(small_world) == before
 
 
@@ -133,4 +134,6 @@ async def test_licence_edits_and_deletion(small_world: FalkorStore) -> None:
     await fails_cleanly(small_world, Conflict, "key", delete_node(small_world, Label.LICENCE_TYPE, "lt-care"))
     await delete_node(small_world, Label.LICENCE, key)  # its holder, type and services are its own links
     assert await by_keys(small_world, Label.LICENCE, [key]) == {}
+    # Its history (the ISSUED change) goes with it: a change of no licence means nothing.
+    assert not [n for n in await small_world.read(DUMP_NODES) if "LicenceChange" in n["labels"]]
     await delete_node(small_world, Label.INSTITUTION, "inst-a")

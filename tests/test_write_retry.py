@@ -31,7 +31,7 @@ from tests.builders import DUMP_NODES, DUMP_RELS
 DDL = re.compile(r"^(falkordb_index_|falkordb_attributes$|neo4j_unique_|neo4j_index_)")
 # Removals and status moves: a second run changes nothing and returns no row (see the docstring).
 BY_STATE = re.compile(r"^(entity_delete_|pair_remove_|donation_delete$|partners_unlink$|licence_transition$"
-                      r"|licence_renew$|clear_batch$)")
+                      r"|licence_renew$|licence_request_renewal$|clear_batch$)")
 
 # A node of every label already in tests.builders.build_world (asmt-1: made by the test), for links to point at.
 WORLD = {Label.PROVINCE: "IR-00", Label.COUNTY: "IR-00-0001", Label.INSTITUTION: "inst-a", Label.DONOR: "donor-1",
@@ -78,7 +78,9 @@ def cases() -> Iterator[tuple[str, dict[str, Any]]]:
                                                "props": {**_names("Entity"), **mirrors}, **links}
     licence = {"key": "retry-lic", "holder": _retry(Label.INSTITUTION), "licenceType": "lt-care",
                "validityYears": 5, "services": ["svc-care", "svc-skills"],
-               "props": {"status": "ACTIVE", "issuedOn": "2024-01-01", "expiresOn": "2029-01-01"}}
+               "props": {"status": "ACTIVE", "issuedOn": "2024-01-01", "expiresOn": "2029-01-01"},
+               "change": {"key": "retry-lchg-issued", "change": "ISSUED", "status": "ACTIVE", "on": "2024-01-01",
+                          "by": "test"}}
     yield "licence_issue", licence
     for label in Label:
         key = "retry-lic" if label is Label.LICENCE else f"retry-entity-{label.value}"
@@ -133,9 +135,13 @@ def cases() -> Iterator[tuple[str, dict[str, Any]]]:
         start = ENDPOINTS[rel][0]
         yield f"fill_{start.value}_{MIRRORS[rel]}", {}
     # Removals and moves last, in an order the graph allows.
+    yield "licence_request_renewal", {"key": "retry-lic", "allowed": ["ACTIVE", "EXPIRED"], "on": "2028-10-01",
+                                      "change": {"key": "retry-lchg-request", "change": "RENEWAL_REQUESTED"}}
     yield "licence_renew", {"key": "retry-lic", "allowed": ["ACTIVE", "EXPIRED"], "to": "ACTIVE",
-                            "expiresOn": "2035-01-01", "basis": None}
-    yield "licence_transition", {"key": "retry-lic", "allowed": ["ACTIVE"], "to": "SUSPENDED"}
+                            "expiresOn": "2035-01-01", "basis": None, "on": "2028-12-01",
+                            "change": {"key": "retry-lchg-renew", "change": "RENEWED"}}
+    yield "licence_transition", {"key": "retry-lic", "allowed": ["ACTIVE"], "to": "SUSPENDED", "on": "2029-01-01",
+                                 "change": {"key": "retry-lchg-suspend", "change": "SUSPENDED", "reason": "test"}}
     yield "donation_delete", {"key": gift}
     yield "partners_unlink", {"institution": "inst-b", "partner": _retry(Label.INSTITUTION)}
     for rel in PAIR_RELS:
@@ -243,5 +249,5 @@ async def test_a_retried_create_is_not_a_conflict_but_other_content_is(small_wor
     after = await _graph(small_world)
     assert [n for n in after[0] if "donor-r" in n] == [n for n in before[0] if "donor-r" in n]
     assert sum("gift-r" in r for r in after[1]) == 1
-    assert sum("lic-r" in r for r in after[1]) == 3, "HOLDS, OF_TYPE, one LICENSES: no second copy"
+    assert sum("lic-r" in r for r in after[1]) == 4, "HOLDS, OF_TYPE, one LICENSES, one CHANGE_OF: no second copy"
     assert not any(MetaLabel.HUB_META.value in n and "retry" in n for n in after[0])

@@ -11,7 +11,7 @@ failure the graph is as it was.
     entities    create / update / delete any entity with its links
     donations   record / update / delete a donation (keyed relationship)
     relations   offers, council members, partners, event participants and services, needs
-    licences    issue, renew, suspend, reinstate, revoke, activate
+    licences    issue, renew, request renewal, suspend, reinstate, revoke, activate (each recorded)
 """
 
 from graph_model.mutations.donations import delete_donation, record_donation, update_donation
@@ -21,6 +21,7 @@ from graph_model.mutations.licences import (
     issue_licence,
     reinstate_licence,
     renew_licence,
+    request_licence_renewal,
     revoke_licence,
     suspend_licence,
 )
@@ -44,6 +45,6 @@ __all__ = [
     "activate_licence", "add_member", "create_node", "delete_donation", "delete_node", "issue_licence",
     "link_partners", "offer_service", "record_donation", "record_provided_service", "register_participant",
     "reinstate_licence", "remove_member", "remove_need", "remove_participant", "remove_provided_service",
-    "renew_licence", "revoke_licence", "set_need", "suspend_licence", "unlink_partners", "update_donation",
-    "update_member", "update_node", "withdraw_service",
+    "renew_licence", "request_licence_renewal", "revoke_licence", "set_need", "suspend_licence", "unlink_partners",
+    "update_donation", "update_member", "update_node", "withdraw_service",
 ]

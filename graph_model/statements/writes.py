@@ -222,9 +222,25 @@ def _update(label: Label) -> Statement:
     return statement(f"entity_update_{label.value}", "\n".join(filter(None, body)), write=True)
 
 
+# A record's own history, deleted with it: a licence deleted (issued by mistake) takes the
+# changes recorded of it (graph_model.mutations.licences); they mean nothing without it.
+HISTORY: dict[Label, tuple[Rel, Label]] = {Label.LICENCE: (Rel.CHANGE_OF, Label.LICENCE_CHANGE)}
+
+
 def _not_own(label: Label) -> str:
-    own = own_rels(label)
+    own = (*own_rels(label), *(HISTORY[label][:1] if label in HISTORY else ()))
     return f" WHERE NOT type(r) IN [{', '.join(repr(rel.value) for rel in own)}]" if own else ""
+
+
+def _history(label: Label) -> str:
+    if label not in HISTORY:
+        return ""
+    rel, kind = HISTORY[label]
+    return f"""OPTIONAL MATCH (h:{kind.value})-[hr:{rel.value}]->(n)
+            WITH n, collect(hr) AS links, collect(h) AS history
+            FOREACH (r IN links | DELETE r)
+            FOREACH (h IN history | DELETE h)
+            WITH n"""
 
 
 def _delete(label: Label) -> Statement:
@@ -237,6 +253,7 @@ def _delete(label: Label) -> Statement:
             OPTIONAL MATCH (n)-[r]-(){_not_own(label)}
             WITH n, count(r) AS dependents
             WHERE dependents = 0
+            {_history(label)}
             OPTIONAL MATCH (n)-[own]-()
             WITH n, properties(n) AS node, collect(own) AS own
             FOREACH (r IN own | DELETE r)

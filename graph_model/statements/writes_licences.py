@@ -3,6 +3,12 @@
 Status checks sit in the write's own WHERE (``l.status IN $allowed``, read after the
 licence is locked): a licence that another writer revoked a moment earlier is not
 suspended, renewed or reactivated by mistake.
+
+Each write records its LicenceChange (CHANGE_OF -> the licence) in the same statement, so the
+history can never miss a change nor hold one that did not happen. A change's day may not fall
+before the licence's last recorded change (``_AFTER_LAST``), checked after the lock too. A
+retried statement writes no second change: the guard that made the first run write (the status,
+a pending request, a later expiry) no longer holds on the second.
 """
 
 from __future__ import annotations
@@ -45,7 +51,9 @@ ISSUE_LICENCE = statement(
             same AND size(holders) + size(types) + size(licensed) = 0 AS bare
        FOREACH (y IN CASE WHEN bare THEN [1] ELSE [] END |
            CREATE (i)-[:HOLDS]->(l)
-           CREATE (l)-[:OF_TYPE]->(lt))
+           CREATE (l)-[:OF_TYPE]->(lt)
+           CREATE (c:LicenceChange)-[:CHANGE_OF]->(l)
+           SET c += $change)
        FOREACH (s IN CASE WHEN bare THEN services ELSE [] END | CREATE (l)-[:LICENSES]->(s))
        WITH l, same, bare, holders, types, licensed
        WHERE same AND (bare OR (holders = [$holder] AND types = [$licenceType]
@@ -54,11 +62,34 @@ ISSUE_LICENCE = statement(
     write=True,
 )
 
+# The licence ``l`` goes on only if $on is not before its last recorded change.
+_AFTER_LAST = """OPTIONAL MATCH (p:LicenceChange)-[:CHANGE_OF]->(l)
+       WITH l, max(p.on) AS last
+       WHERE last IS NULL OR last <= $on"""
+
+# $change: the change's key, kind, day ($on), by and reason; the statuses are set here.
+_RECORD = """CREATE (c:LicenceChange)-[:CHANGE_OF]->(l)
+       SET c += $change, c.on = $on, c.previous = l.status"""
+
 TRANSITION = statement(
     "licence_transition",
     f"""MATCH (l:Licence) WHERE l.key = $key
        {lock("l")} WHERE l.status IN $allowed
+       {_AFTER_LAST}
+       {_RECORD}, c.status = $to
        SET l.status = $to
+       RETURN properties(l) AS node""",
+    write=True,
+)
+
+# The holder applies for renewal: the licence keeps its status until it is renewed.
+REQUEST_RENEWAL = statement(
+    "licence_request_renewal",
+    f"""MATCH (l:Licence) WHERE l.key = $key
+       {lock("l")} WHERE l.status IN $allowed AND l.renewalRequestedOn IS NULL
+       {_AFTER_LAST}
+       {_RECORD}, c.status = l.status
+       SET l.renewalRequestedOn = $on
        RETURN properties(l) AS node""",
     write=True,
 )
@@ -71,7 +102,9 @@ RENEW = statement(
        {lock("l")} WHERE l.status IN $allowed
          AND (l.expiresOn IS NULL OR l.expiresOn < $expiresOn)
          AND ($basis IS NULL OR l.expiresOn = $basis)
-       SET l.status = $to, l.expiresOn = $expiresOn
+       {_AFTER_LAST}
+       {_RECORD}, c.status = $to
+       SET l.status = $to, l.expiresOn = $expiresOn, l.renewalRequestedOn = null
        RETURN properties(l) AS node""",
     write=True,
 )
@@ -80,5 +113,7 @@ LICENCE_STATE = statement(
     "licence_state",
     """MATCH (l:Licence) WHERE l.key = $key
        OPTIONAL MATCH (l)-[:OF_TYPE]->(lt:LicenceType)
-       RETURN l.status AS status, l.expiresOn AS expiresOn, lt.validityYears AS validityYears""",
+       OPTIONAL MATCH (c:LicenceChange)-[:CHANGE_OF]->(l)
+       RETURN l.status AS status, l.expiresOn AS expiresOn, lt.validityYears AS validityYears,
+              l.renewalRequestedOn AS renewalRequestedOn, max(c.on) AS lastChange""",
 )

@@ -16,6 +16,7 @@ from hub.schema.audit import AuditQuery
 from hub.schema.browse import BrowseQuery
 from hub.schema.coverage import CoverageQuery
 from hub.schema.extensions import extensions
+from hub.schema.licence_pipeline import LicencePipelineQuery
 from hub.schema.me import MeQuery
 from hub.schema.mutations_assessments import AssessmentMutation
 from hub.schema.mutations import EntityMutation
@@ -30,7 +31,7 @@ from hub.strawberry_compat import describe_type, with_extensions
 log = logging.getLogger("hub")
 
 Query = merge_types("Query", (BrowseQuery, OverviewQuery, NetworkQuery, ExploreQuery, CoverageQuery, AuditQuery,
-                                 MeQuery))
+                                 MeQuery, LicencePipelineQuery))
 Mutation = merge_types("Mutation", (EntityMutation, RelationMutation, AssessmentMutation))
 describe_type(Query, (
     "Read the graph: any object by id or key, every list as a filtered, sorted connection, and dashboard "

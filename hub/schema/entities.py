@@ -279,7 +279,9 @@ class LicenceType(Named, HubNode, relay.Node):
 
 
 @register
-@strawberry.type(description="A licence held by an institution: agreement in principle or activity permit.")
+@strawberry.type(description="A licence held by an institution: agreement in principle or activity permit. Every "
+                             "step of its life (issue, activation, suspension, reinstatement, renewal request, "
+                             "renewal, expiry, revocation) is recorded in `changes`, with the day, who and why.")
 class Licence(HubNode, relay.Node):
     ENUMS: ClassVar[dict[str, Any]] = {"status": e.LicenceStatus}
     key: str = strawberry.field(description=KEY)
@@ -297,7 +299,9 @@ class Licence(HubNode, relay.Node):
     institution: Institution | None = link("licence_institution", "Institution", "The institution holding it.")
     licence_type: LicenceType | None = link("licence_type", "LicenceType", "The type of licence.")
     services: Connection[Service] = nested_list("licence_services", "Services the licence covers.")
-    changes: Connection[LicenceChange] = nested_list("licence_changes", "Its recorded changes of status.")
+    changes: Connection[LicenceChange] = nested_list("licence_changes", "Its history: every recorded change of "
+                                                                            "status, oldest first by default (sort "
+                                                                            "ON).")
 
 
 @register

@@ -1,5 +1,5 @@
 """Mutations on relationships: donations, service offers, council seats, partnerships, event
-participants and services, needs, and the licence lifecycle.
+participants and services, needs, and the licence lifecycle (each step recorded in the licence's history).
 
 Each resolver calls one ``graph_model.mutations`` function (one guarded write statement, one
 transaction) and returns the record written (or removed, as it was) or a typed error. Each declares
@@ -16,6 +16,7 @@ import strawberry
 from graph_model import mutations as write
 from graph_model.enums import Label
 from graph_model.provinces_of import DONATION
+from hub.analytics.overview import today_in_iran
 from hub.auth.access import NEW, Access, mutates
 from hub.auth.principal import Right
 from hub.schema import enums as e
@@ -165,12 +166,33 @@ def _store(info: strawberry.Info) -> Any:
     return info.context.store
 
 
-def licence_step(move: Callable[..., Awaitable[dict[str, Any]]], description: str) -> Any:
-    """A mutation moving a licence one step along its life cycle (``move`` checks the status)."""
-    async def step(self: Any, info: strawberry.Info, key: LicenceKey) -> LicenceResult:
-        return await outcome(info, move(_store(info), key), _licence)
+def _by(info: strawberry.Info) -> str | None:
+    """Who makes a licence change: the caller's subject, recorded in the licence's history."""
+    principal = info.context.principal
+    return None if principal is None else principal.subject
 
-    return strawberry.mutation(resolver=step, description=description, extensions=[_writes({"key": Label.LICENCE})])
+
+LicenceOn = Annotated[Date | None, arg("The day it happened (ISO or Solar Hijri): not in the future, not before the "
+                                       "licence's last recorded change; today in Iran when left out.")]
+
+
+def licence_step(move: Callable[..., Awaitable[dict[str, Any]]], description: str, *, reason_required: bool = False
+                 ) -> Any:
+    """A mutation moving a licence one step along its life cycle (``move`` checks the status and
+    records the change, with the day, the caller and the reason, in the licence's history)."""
+    why = ("Why, in words: required (without it: ValidationError on reason)." if reason_required
+           else "Why, in words (optional).")
+
+    async def step(self: Any, info: strawberry.Info, key: LicenceKey, on: LicenceOn = None,
+                   reason: str | None = None) -> LicenceResult:
+        return await outcome(info, move(_store(info), key, on=on, by=_by(info), reason=reason,
+                                        today=today_in_iran()), _licence)
+
+    # Built here: the description depends on the step (a string annotation could not see ``why``).
+    step.__annotations__["reason"] = Annotated[str | None, arg(why)]
+
+    return strawberry.mutation(resolver=step, description=description,
+                               extensions=[_writes({"key": Label.LICENCE}, ("reason",))])
 
 
 def _writes(keys: dict[str, Any], text: tuple[str, ...] = (), right: Right = Right.WRITE, **placing: Any) -> Access:
@@ -323,24 +345,35 @@ class RelationMutation:
                                              places=("input.holder",))])
     async def issue_licence(self, info: strawberry.Info,
                             input: Annotated[IssueLicenceInput, arg("The licence.")]) -> LicenceResult:
-        return await outcome(info, write.issue_licence(_store(info), **given_fields(input, model_names=False)),
-                             _licence)
+        return await outcome(info, write.issue_licence(_store(info), **given_fields(input, model_names=False),
+                                                       by=_by(info)), _licence)
 
     @strawberry.mutation(description="Renew an ACTIVE or EXPIRED licence to a later expiry and make it "
                                      "ACTIVE. A suspended or revoked one cannot be renewed: InvalidTransitionError.",
-                         extensions=[_writes({"key": Label.LICENCE})])
+                         extensions=[_writes({"key": Label.LICENCE}, ("reason",))])
     async def renew_licence(self, info: strawberry.Info, key: LicenceKey,
                             expires_on: Annotated[Date | None, arg(
                                 "New expiry, after the current one; by default one validity period of its "
-                                "type past the current expiry.")] = None) -> LicenceResult:
-        return await outcome(info, write.renew_licence(_store(info), key, expires_on=expires_on), _licence)
+                                "type past the current expiry.")] = None,
+                            on: LicenceOn = None,
+                            reason: Annotated[str | None, arg("Why, in words (optional).")] = None) -> LicenceResult:
+        return await outcome(info, write.renew_licence(_store(info), key, expires_on=expires_on, on=on, by=_by(info),
+                                                       reason=reason, today=today_in_iran()), _licence)
+
+    request_licence_renewal = licence_step(
+        write.request_licence_renewal,
+        "The holder applies to renew an ACTIVE or EXPIRED licence: sets renewalRequestedOn and records "
+        "RENEWAL_REQUESTED (another status: InvalidTransitionError; a request already pending: ConflictError). "
+        "renewLicence answers it.")
 
     suspend_licence = licence_step(write.suspend_licence,
-                                   "Suspend an ACTIVE licence (another status: InvalidTransitionError).")
+                                   "Suspend an ACTIVE licence, saying why (another status: InvalidTransitionError; "
+                                   "no reason: ValidationError).", reason_required=True)
     reinstate_licence = licence_step(write.reinstate_licence, "Reinstate a SUSPENDED licence: it becomes ACTIVE "
                                                                     "(another status: InvalidTransitionError).")
-    revoke_licence = licence_step(write.revoke_licence, "Revoke a licence for good (one already revoked: "
-                                                              "InvalidTransitionError).")
+    revoke_licence = licence_step(write.revoke_licence, "Revoke a licence for good, saying why (one already "
+                                                        "revoked: InvalidTransitionError; no reason: "
+                                                        "ValidationError).", reason_required=True)
     activate_licence = licence_step(write.activate_licence,
                                     "Turn an AGREEMENT_IN_PRINCIPLE into an ACTIVE activity permit "
                                     "(another status: InvalidTransitionError).")
