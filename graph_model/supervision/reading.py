@@ -1,0 +1,136 @@
+"""The facts supervision works from, read for a whole scope at once.
+
+A scope is a province key, a county key or nothing (the country). A province-scoped caller asking
+for the country is narrowed to its provinces; asking for an area outside them is refused
+(Forbidden): the ranking, the plan and the alerts name institutions and their findings, so a key
+of Khuzestan plans Khuzestan only. Five statements read every fact of the scope's institutions
+(graph_model.statements.supervision), however many there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from graph_model.enums import ActionStatus, ComplaintStatus
+from graph_model.errors import FieldError, Forbidden, NotFound
+from graph_model.statements import supervision as st
+from graph_model.stores.base import GraphStore
+
+
+@dataclass(frozen=True)
+class County:
+    key: str
+    province: str
+    name_en: str
+    name_fa: str
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The counties a question covers (``key``: the province or county asked for, None: every one
+    the caller may see)."""
+
+    key: str | None
+    counties: dict[str, County]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    key: str
+    level: str
+    score: float
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class Licence:
+    key: str
+    status: str
+    expires_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str
+    due_on: dt.date
+    description: str
+
+
+@dataclass
+class Institution:
+    key: str
+    name_en: str
+    name_fa: str
+    kind: str
+    county: str
+    services: tuple[str, ...] = ()
+    assessments: list[Assessment] = field(default_factory=list)
+    licences: list[Licence] = field(default_factory=list)
+    open_actions: list[Action] = field(default_factory=list)
+    open_complaints: list[tuple[str, dt.date]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Facts:
+    scope: Scope
+    institutions: dict[str, Institution]
+
+
+def _day(value: object) -> dt.date | None:
+    return dt.date.fromisoformat(str(value)) if value else None
+
+
+async def scope_of(store: GraphStore, key: str | None, allowed: Iterable[str] | None,
+                   field_name: str = "scope") -> Scope:
+    """The counties of ``key`` (a province or county key; None: the country) that a caller limited
+    to the provinces ``allowed`` (None: every province) may see; NotFound for an unknown key,
+    Forbidden for an area outside ``allowed``."""
+    rows = await store.read(st.SUP_COUNTIES)
+    counties = {r["key"]: County(r["key"], r["province"], r["nameEn"] or "", r["nameFa"] or "") for r in rows}
+    mine = None if allowed is None else frozenset(allowed)
+    if key is None:
+        chosen = {k: c for k, c in counties.items() if mine is None or c.province in mine}
+        return Scope(None, chosen)
+    if key in counties:
+        province = counties[key].province
+        chosen = {key: counties[key]}
+    else:
+        province = key
+        chosen = {k: c for k, c in counties.items() if c.province == key}
+        if not chosen:
+            raise NotFound(f"no province or county {key!r}", [FieldError(field_name, "no such province or county")])
+    if mine is not None and province not in mine:
+        raise Forbidden(f"this key may see {', '.join(sorted(mine))} only; {key} lies in {province}")
+    return Scope(key, chosen)
+
+
+async def facts(store: GraphStore, scope: Scope) -> Facts:
+    """Every fact of the scope's institutions, in five reads."""
+    counties = sorted(scope.counties)
+    found: dict[str, Institution] = {}
+    for r in await store.read(st.SUP_INSTITUTIONS, counties=counties):
+        found[r["key"]] = Institution(r["key"], r["nameEn"] or "", r["nameFa"] or "", r["kind"], r["county"],
+                                      tuple(sorted(s for s in r["services"] or () if s)))
+    for r in await store.read(st.SUP_ASSESSMENTS, counties=counties):
+        day = _day(r["date"])
+        if r["institution"] in found and day is not None and r["score"] is not None:
+            found[r["institution"]].assessments.append(Assessment(r["key"], r["level"], float(r["score"]), day))
+    for r in await store.read(st.SUP_LICENCES, counties=counties):
+        if r["institution"] in found:
+            found[r["institution"]].licences.append(Licence(r["key"], r["status"], _day(r["expiresOn"])))
+    for r in await store.read(st.SUP_ACTIONS, counties=counties, open=ActionStatus.OPEN.value):
+        due = _day(r["dueOn"])
+        if r["institution"] in found and due is not None:
+            found[r["institution"]].open_actions.append(Action(r["key"], due, r["description"] or ""))
+    for r in await store.read(st.SUP_COMPLAINTS, counties=counties, open=ComplaintStatus.OPEN.value):
+        received = _day(r["receivedOn"])
+        if r["institution"] in found and received is not None:
+            found[r["institution"]].open_complaints.append((r["key"], received))
+    for inst in found.values():  # a stable order whatever the store returns
+        inst.assessments.sort(key=lambda a: (a.date, a.key))
+        inst.licences.sort(key=lambda x: x.key)
+        inst.open_actions.sort(key=lambda x: (x.due_on, x.key))
+        inst.open_complaints.sort()
+    return Facts(scope, found)
