@@ -49,6 +49,6 @@ async def client(store: Any, role: str = "supervisor", provinces: Iterable[str] 
         yield HubClient(url="http://hub/graphql", http_client=http)  # type: ignore[arg-type]  # codegen's protocol
 
 
-def codes(exc: Any) -> set[str]:
+def codes(exc: Any) -> set[Any]:
     """The error codes of a GraphQLClientGraphQLMultiError."""
     return {(e.extensions or {}).get("code") for e in exc.errors}

@@ -53,6 +53,8 @@ VARIABLES: dict[str, dict[str, Any]] = {
     "Network": {"center": INSTITUTION_A},
     "Connection": {"source": INSTITUTION_A, "target": base64.b64encode(b"Institution:inst-b").decode()},
     "Overview": {"province": "IR-00"},
+    "SupervisionPlan": {"from": "2026-01-01", "until": "2026-01-30", "inspectors": 1, "visitsPerInspectorMonth": 1},
+    "InstitutionRanking": {"asOf": "2026-01-01"}, "Alerts": {"asOf": "2026-01-01"},
 }
 # Fields the compiled path leaves to graphql-core in the client's operations (a union: graphql-core
 # resolves the member's type, then the member's own object is compiled again).

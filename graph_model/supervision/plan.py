@@ -138,7 +138,8 @@ def reasons(inst: Institution, start: dt.date, until: dt.date) -> list[Why]:
         found.append(Why(Reason.OVERDUE_ACTIONS, min(MAX_PER_COUNT, WEIGHTS[Reason.OVERDUE_ACTIONS] * len(overdue)),
                          f"{len(overdue)} open corrective action(s) past due (the oldest due "
                          f"{overdue[0].due_on.isoformat()})",
-                         f"{len(overdue)} اقدام اصلاحی باز که موعدش گذشته (قدیمی‌ترین: {overdue[0].due_on.isoformat()})"))
+                         f"{len(overdue)} اقدام اصلاحی باز که موعدش گذشته "
+                         f"(قدیمی‌ترین: {overdue[0].due_on.isoformat()})"))
     horizon = max(until, start + dt.timedelta(days=EXPIRY_DAYS))
     expiring = [x for x in inst.licences if x.status == "ACTIVE" and x.expires_on is not None
                 and start <= x.expires_on <= horizon]

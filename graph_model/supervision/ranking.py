@@ -99,7 +99,7 @@ def score(key: str, assessments: Iterable[Assessment], as_of: dt.date) -> Score:
     total = sum(weights)
     if not used or total <= 0:
         return Score(key, None, 0.0, Confidence.NONE, None, False, None, None, ())
-    mean = sum(w * a.score for w, a in zip(weights, used)) / total
+    mean = sum(w * a.score for w, a in zip(weights, used, strict=True)) / total
     office = [(recency((as_of - a.date).days), a.score) for a in used if a.level in OFFICE_LEVELS]
     office_mean = sum(w * s for w, s in office) / sum(w for w, _ in office) if office else None
     selves = [a for a in used if a.level == "SELF"]
@@ -107,7 +107,8 @@ def score(key: str, assessments: Iterable[Assessment], as_of: dt.date) -> Score:
     disagree = (latest_self is not None and office_mean is not None
                 and latest_self - office_mean > DISAGREEMENT_POINTS)
     value = round(mean, 1)
-    contributions = tuple(Contribution(a.key, a.level, a.date, a.score, w, w / total) for w, a in zip(weights, used))
+    contributions = tuple(Contribution(a.key, a.level, a.date, a.score, w, w / total)
+                          for w, a in zip(weights, used, strict=True))
     return Score(key, value, total, confidence(total, len(used)), grade(value), disagree, latest_self,
                  None if office_mean is None else round(office_mean, 1), contributions)
 
