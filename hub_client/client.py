@@ -4625,12 +4625,15 @@ class HubClient(AsyncBaseClient):
         province: Union[Optional[str], "UnsetType"] = UNSET,
         inspectors: Union[Optional[int], "UnsetType"] = UNSET,
         visits_per_inspector_month: Union[Optional[int], "UnsetType"] = UNSET,
+        first: Union[Optional[int], "UnsetType"] = UNSET,
+        after: Union[Optional[int], "UnsetType"] = UNSET,
+        per_county: Union[Optional[int], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "SupervisionPlan":
         from .supervision_plan import SupervisionPlan
 
         query = gql("""
-            query SupervisionPlan($province: String, $from: Date!, $until: Date!, $inspectors: Int, $visitsPerInspectorMonth: Int) {
+            query SupervisionPlan($province: String, $from: Date!, $until: Date!, $inspectors: Int, $visitsPerInspectorMonth: Int, $first: Int = 100, $after: Int = 0, $perCounty: Int = 5) {
               supervisionPlan(
                 province: $province
                 from: $from
@@ -4643,10 +4646,11 @@ class HubClient(AsyncBaseClient):
                 capacity
                 total
                 fitting
-                entries {
+                entries(first: $first, after: $after) {
                   order
                   key
                   nameEn
+                  nameFa
                   kind
                   risk
                   fits
@@ -4663,7 +4667,10 @@ class HubClient(AsyncBaseClient):
                   key
                   nameEn
                   nameFa
-                  entries {
+                  due
+                  fitting
+                  topRisk
+                  entries(first: $perCounty) {
                     key
                     order
                   }
@@ -4677,6 +4684,9 @@ class HubClient(AsyncBaseClient):
             "until": until,
             "inspectors": inspectors,
             "visitsPerInspectorMonth": visits_per_inspector_month,
+            "first": first,
+            "after": after,
+            "perCounty": per_county,
         }
         response = await self.execute(
             query=query, operation_name="SupervisionPlan", variables=variables, **kwargs

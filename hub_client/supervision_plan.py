@@ -27,6 +27,7 @@ class SupervisionPlanSupervisionPlanEntries(BaseModel):
     order: int
     key: str
     name_en: str = Field(alias="nameEn")
+    name_fa: str = Field(alias="nameFa")
     kind: InstitutionKind
     risk: float
     fits: bool
@@ -46,6 +47,9 @@ class SupervisionPlanSupervisionPlanCounties(BaseModel):
     key: str
     name_en: str = Field(alias="nameEn")
     name_fa: str = Field(alias="nameFa")
+    due: int
+    fitting: int
+    top_risk: float = Field(alias="topRisk")
     entries: list["SupervisionPlanSupervisionPlanCountiesEntries"]
 
 

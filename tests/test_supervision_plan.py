@@ -78,7 +78,10 @@ async def world(store: Any) -> Any:
 async def test_plan_reasons_order_and_capacity(world: Any) -> None:
     async with client(world) as api:
         made = (await api.supervision_plan(province="IR-01", from_=FROM, until=UNTIL, inspectors=1,
-                                           visits_per_inspector_month=5)).supervision_plan
+                                           visits_per_inspector_month=5, per_county=10)).supervision_plan
+        page = (await api.supervision_plan(province="IR-01", from_=FROM, until=UNTIL, inspectors=1,
+                                           visits_per_inspector_month=5, first=3, after=4,
+                                           per_county=1)).supervision_plan
     assert (made.capacity, made.total, made.fitting) == (5, 8, 5)
     assert [(x.key, x.risk, [r.key.value for r in x.reasons], x.fits) for x in made.entries] == ORDER
     assert [x.order for x in made.entries] == list(range(1, 9))
@@ -88,8 +91,12 @@ async def test_plan_reasons_order_and_capacity(world: Any) -> None:
     actions = next(x for x in made.entries if x.key == "p-actions")
     assert actions.reasons[0].weight == 20 and actions.reasons[0].text_en.startswith("2 open corrective")
     assert next(x for x in made.entries if x.key == "p-never").last_visit is None
-    assert [(c.key, [x.key for x in c.entries]) for c in made.counties] == [
-        ("IR-01-0001", [k for k, *_ in ORDER if k != "p-complaints"]), ("IR-01-0002", ["p-complaints"])]
+    assert [(c.key, c.due, c.fitting, c.top_risk, [x.key for x in c.entries]) for c in made.counties] == [
+        ("IR-01-0001", 7, 4, 60.0, [k for k, *_ in ORDER if k != "p-complaints"]),
+        ("IR-01-0002", 1, 1, 30.0, ["p-complaints"])]
+    # a page: the entries after order 4, three of them; `total` still counts all
+    assert [(x.order, x.key) for x in page.entries] == [(5, "p-actions"), (6, "p-interval"), (7, "p-falling")]
+    assert page.total == 8 and [len(c.entries) for c in page.counties] == [1, 1]
 
 
 async def test_without_capacity_everything_fits_and_the_country_adds_markazi(world: Any) -> None:

@@ -9,7 +9,7 @@ relationship types only.
 
 from __future__ import annotations
 
-from graph_model.cypher import statement
+from graph_model.cypher import at_most, statement
 
 # Every county with its province: the scope (a province, a county, a key's provinces) is resolved
 # in Python from these ~430 rows.
@@ -22,9 +22,13 @@ _IN_SCOPE = "MATCH (c:County)<-[:LOCATED_IN]-(i) WHERE c.key IN $counties"
 
 SUP_INSTITUTIONS = statement("sup_institutions", f"""
 {_IN_SCOPE}
-OPTIONAL MATCH (i)-[:OFFERS]->(s)
-RETURN i.key AS key, i.nameEn AS nameEn, i.nameFa AS nameFa, i.kind AS kind, c.key AS county,
-       collect(s.key) AS services
+RETURN i.key AS key, i.nameEn AS nameEn, i.nameFa AS nameFa, i.kind AS kind, c.key AS county
+""")
+
+SUP_SERVICES = statement("sup_services", f"""
+{_IN_SCOPE}
+MATCH (i)-[:OFFERS]->(s)
+RETURN i.key AS institution, s.key AS service
 """)
 
 SUP_ASSESSMENTS = statement("sup_assessments", f"""
@@ -51,4 +55,13 @@ SUP_COMPLAINTS = statement("sup_complaints", f"""
 MATCH (i)<-[:COMPLAINT_ABOUT]-(k)
 WHERE k.status = $open
 RETURN i.key AS institution, k.key AS key, k.receivedOn AS receivedOn
+""")
+
+# Only ACTIVE licences expiring in a window: the plan's one licence reason, without reading the ~40,000
+# licences of the country.
+SUP_EXPIRING = statement("sup_expiring", f"""
+{_IN_SCOPE}
+MATCH (i)-[:HOLDS]->(l)
+WHERE l.status = $active AND l.expiresOn >= $start AND {at_most("l.expiresOn", "end")}
+RETURN i.key AS institution, l.key AS key, l.status AS status, l.expiresOn AS expiresOn
 """)

@@ -27,6 +27,10 @@ EXPIRY_DAYS = 90
 ACTION_HIGH_DAYS = 60
 
 
+# The facts alerts read (graph_model.supervision.reading.facts).
+NEEDS = frozenset({"services", "assessments", "licences", "actions"})
+
+
 class Severity(str, Enum):
     HIGH = "HIGH"
     MEDIUM = "MEDIUM"

@@ -100,16 +100,26 @@ def office_visits(inst: Institution, on_or_before: dt.date) -> list[Assessment]:
     return [a for a in inst.assessments if a.level in ranking.OFFICE_LEVELS and a.date <= on_or_before]
 
 
+# The facts a plan reads (graph_model.supervision.reading.facts), licences only those expiring in its window.
+NEEDS = frozenset({"assessments", "actions", "complaints"})
+
+
+def licence_window(start: dt.date, until: dt.date) -> tuple[dt.date, dt.date]:
+    """The days an expiring licence makes an institution due: the period, or 90 days from its start if longer."""
+    return start, max(until, start + dt.timedelta(days=EXPIRY_DAYS))
+
+
 def capacity(inspectors: int | None, per_month: int | None, start: dt.date, until: dt.date) -> int | None:
     if inspectors is None or per_month is None:
         return None
     return inspectors * per_month * ((until - start).days + 1) // 30
 
 
-def reasons(inst: Institution, start: dt.date, until: dt.date) -> list[Why]:
-    """Why ``inst`` is due a visit in the period (empty: it is not)."""
+def reasons(inst: Institution, start: dt.date, until: dt.date, visits: list[Assessment] | None = None) -> list[Why]:
+    """Why ``inst`` is due a visit in the period (empty: it is not); ``visits``: its office visits up to
+    ``start``, when the caller has them."""
     found: list[Why] = []
-    visits = office_visits(inst, start)
+    visits = office_visits(inst, start) if visits is None else visits
     months = interval_months(inst.kind)
     if not visits:
         found.append(Why(Reason.NEVER_VISITED, WEIGHTS[Reason.NEVER_VISITED],
@@ -128,11 +138,11 @@ def reasons(inst: Institution, start: dt.date, until: dt.date) -> list[Why]:
             found.append(Why(Reason.FALLING_SCORE, WEIGHTS[Reason.FALLING_SCORE],
                              f"office score fell from {visits[-2].score:g} to {visits[-1].score:g}",
                              f"امتیاز بازدید اداره از {visits[-2].score:g} به {visits[-1].score:g} کاهش یافت"))
-    scored = ranking.score(inst.key, inst.assessments, start)
-    if scored.score is not None and scored.grade == "D":
+    value = ranking.mean(inst.assessments, start)
+    if value is not None and ranking.grade(value) == "D":
         found.append(Why(Reason.LOW_SCORE, WEIGHTS[Reason.LOW_SCORE],
-                         f"score {scored.score:g} is below grade C (50)",
-                         f"امتیاز {scored.score:g} کمتر از رتبه C (۵۰) است"))
+                         f"score {value:g} is below grade C (50)",
+                         f"امتیاز {value:g} کمتر از رتبه C (۵۰) است"))
     overdue = [a for a in inst.open_actions if a.due_on < start]
     if overdue:
         found.append(Why(Reason.OVERDUE_ACTIONS, min(MAX_PER_COUNT, WEIGHTS[Reason.OVERDUE_ACTIONS] * len(overdue)),
@@ -140,9 +150,9 @@ def reasons(inst: Institution, start: dt.date, until: dt.date) -> list[Why]:
                          f"{overdue[0].due_on.isoformat()})",
                          f"{len(overdue)} اقدام اصلاحی باز که موعدش گذشته "
                          f"(قدیمی‌ترین: {overdue[0].due_on.isoformat()})"))
-    horizon = max(until, start + dt.timedelta(days=EXPIRY_DAYS))
+    first, last = licence_window(start, until)
     expiring = [x for x in inst.licences if x.status == "ACTIVE" and x.expires_on is not None
-                and start <= x.expires_on <= horizon]
+                and first <= x.expires_on <= last]
     if expiring:
         x = min(expiring, key=lambda x: (x.expires_on or start, x.key))
         found.append(Why(Reason.LICENCE_EXPIRING, WEIGHTS[Reason.LICENCE_EXPIRING],
@@ -160,10 +170,10 @@ def plan(facts: Facts, start: dt.date, until: dt.date, inspectors: int | None = 
     """The plan of the period ``start``..``until`` (both inclusive) for the scope of ``facts``."""
     due: list[tuple[float, Institution, list[Why], dt.date | None]] = []
     for inst in facts.institutions.values():
-        why = reasons(inst, start, until)
+        visits = office_visits(inst, start)
+        why = reasons(inst, start, until, visits)
         if why:
             factor = RESIDENTIAL_FACTOR if inst.kind in RESIDENTIAL else 1.0
-            visits = office_visits(inst, start)
             due.append((sum(w.weight for w in why) * factor, inst, why, visits[-1].date if visits else None))
     due.sort(key=lambda d: (-d[0], d[1].key))
     room = capacity(inspectors, per_month, start, until)

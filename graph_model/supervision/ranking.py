@@ -91,6 +91,19 @@ def confidence(total_weight: float, count: int) -> Confidence:
     return Confidence.MEDIUM if total_weight >= CONFIDENCE_MEDIUM else Confidence.LOW
 
 
+def mean(assessments: Iterable[Assessment], as_of: dt.date) -> float | None:
+    """Just the score of ``score`` (no explanation): what the plan's LOW_SCORE needs, for thousands at once."""
+    total = weighted = 0.0
+    for a in assessments:
+        level = LEVEL_WEIGHTS.get(a.level)
+        if level is None or a.date > as_of:
+            continue
+        w = level * 0.5 ** ((as_of - a.date).days / HALF_LIFE_DAYS)
+        total += w
+        weighted += w * a.score
+    return round(weighted / total, 1) if total > 0 else None
+
+
 def score(key: str, assessments: Iterable[Assessment], as_of: dt.date) -> Score:
     """One institution's score on ``as_of``."""
     used = sorted((a for a in assessments if a.date <= as_of and a.level in LEVEL_WEIGHTS),

@@ -106,31 +106,56 @@ async def scope_of(store: GraphStore, key: str | None, allowed: Iterable[str] | 
     return Scope(key, chosen)
 
 
-async def facts(store: GraphStore, scope: Scope) -> Facts:
-    """Every fact of the scope's institutions, in five reads."""
+ALL = frozenset({"services", "assessments", "licences", "actions", "complaints"})
+
+
+async def facts(store: GraphStore, scope: Scope, wanted: frozenset[str] = ALL,
+                expiring: tuple[dt.date, dt.date] | None = None) -> Facts:
+    """The facts of the scope's institutions, one statement per kind of fact ``wanted`` (``services``,
+    ``assessments``, ``licences``, ``actions``, ``complaints``); with ``expiring`` (first, last day) and
+    without ``licences``, only the ACTIVE licences expiring in that window."""
     counties = sorted(scope.counties)
     found: dict[str, Institution] = {}
     for r in await store.read(st.SUP_INSTITUTIONS, counties=counties):
-        found[r["key"]] = Institution(r["key"], r["nameEn"] or "", r["nameFa"] or "", r["kind"], r["county"],
-                                      tuple(sorted(s for s in r["services"] or () if s)))
-    for r in await store.read(st.SUP_ASSESSMENTS, counties=counties):
-        day = _day(r["date"])
-        if r["institution"] in found and day is not None and r["score"] is not None:
-            found[r["institution"]].assessments.append(Assessment(r["key"], r["level"], float(r["score"]), day))
-    for r in await store.read(st.SUP_LICENCES, counties=counties):
+        found[r["key"]] = Institution(r["key"], r["nameEn"] or "", r["nameFa"] or "", r["kind"], r["county"])
+    if "services" in wanted:
+        offered: dict[str, list[str]] = {}
+        for r in await store.read(st.SUP_SERVICES, counties=counties):
+            offered.setdefault(r["institution"], []).append(r["service"])
+        for key, services in offered.items():
+            if key in found:
+                found[key].services = tuple(sorted(services))
+    if "assessments" in wanted:
+        for r in await store.read(st.SUP_ASSESSMENTS, counties=counties):
+            day = _day(r["date"])
+            inst = found.get(r["institution"])
+            if inst is not None and day is not None and r["score"] is not None:
+                inst.assessments.append(Assessment(r["key"], r["level"], float(r["score"]), day))
+    licences = None
+    if "licences" in wanted:
+        licences = await store.read(st.SUP_LICENCES, counties=counties)
+    elif expiring is not None:
+        licences = await store.read(st.SUP_EXPIRING, counties=counties, active="ACTIVE",
+                                    start=expiring[0].isoformat(), end=expiring[1].isoformat())
+    for r in licences or ():
         if r["institution"] in found:
             found[r["institution"]].licences.append(Licence(r["key"], r["status"], _day(r["expiresOn"])))
-    for r in await store.read(st.SUP_ACTIONS, counties=counties, open=ActionStatus.OPEN.value):
-        due = _day(r["dueOn"])
-        if r["institution"] in found and due is not None:
-            found[r["institution"]].open_actions.append(Action(r["key"], due, r["description"] or ""))
-    for r in await store.read(st.SUP_COMPLAINTS, counties=counties, open=ComplaintStatus.OPEN.value):
-        received = _day(r["receivedOn"])
-        if r["institution"] in found and received is not None:
-            found[r["institution"]].open_complaints.append((r["key"], received))
+    if "actions" in wanted:
+        for r in await store.read(st.SUP_ACTIONS, counties=counties, open=ActionStatus.OPEN.value):
+            due = _day(r["dueOn"])
+            if r["institution"] in found and due is not None:
+                found[r["institution"]].open_actions.append(Action(r["key"], due, r["description"] or ""))
+    if "complaints" in wanted:
+        for r in await store.read(st.SUP_COMPLAINTS, counties=counties, open=ComplaintStatus.OPEN.value):
+            received = _day(r["receivedOn"])
+            if r["institution"] in found and received is not None:
+                found[r["institution"]].open_complaints.append((r["key"], received))
     for inst in found.values():  # a stable order whatever the store returns
-        inst.assessments.sort(key=lambda a: (a.date, a.key))
-        inst.licences.sort(key=lambda x: x.key)
-        inst.open_actions.sort(key=lambda x: (x.due_on, x.key))
+        if len(inst.assessments) > 1:
+            inst.assessments.sort(key=lambda a: (a.date, a.key))
+        if len(inst.licences) > 1:
+            inst.licences.sort(key=lambda x: x.key)
+        if len(inst.open_actions) > 1:
+            inst.open_actions.sort(key=lambda x: (x.due_on, x.key))
         inst.open_complaints.sort()
     return Facts(scope, found)

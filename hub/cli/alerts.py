@@ -21,14 +21,14 @@ async def report(store: GraphStore, province: str | None, as_of: str | None, for
     """The alerts of ``province`` (None: the country) on ``as_of`` (ISO or Solar Hijri; None: today) as text."""
     import datetime as dt
 
-    from graph_model.supervision.alerts import alerts
+    from graph_model.supervision.alerts import NEEDS, alerts
     from graph_model.supervision.alerts_csv import alerts_csv
     from graph_model.supervision.reading import facts, scope_of
     from hub.schema.scalars import parse_date
 
     day = dt.date.fromisoformat(parse_date(as_of, "asOf")) if as_of else dt.date.today()
     scope = await scope_of(store, province, None, "province")
-    found = alerts(await facts(store, scope), day)
+    found = alerts(await facts(store, scope, NEEDS), day)
     if form == "csv":
         return alerts_csv(found, scope, day.isoformat())
     lines = [f"{len(found)} alert(s) on {day.isoformat()} in {province or 'the country'}"]

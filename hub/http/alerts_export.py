@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from graph_model.errors import FieldError, HubError, ValidationFailed
-from graph_model.supervision.alerts import alerts
+from graph_model.supervision.alerts import NEEDS, alerts
 from graph_model.supervision.alerts_csv import alerts_csv
 from graph_model.supervision.reading import facts, scope_of
 from hub.analytics.coverage import as_of
@@ -36,7 +36,7 @@ async def alerts_export(request: Request) -> Response:
         day = as_of(q.get("asOf"))
         store = request.state.store
         scope = await scope_of(store, q.get("scope") or None, principal.provinces if principal.scoped else None)
-        found = alerts(await facts(store, scope), day)
+        found = alerts(await facts(store, scope, NEEDS), day)
     except HubError as exc:
         return _error(exc)
     return _csv(alerts_csv(found, scope, day.isoformat()), f"alerts-{scope.key or 'all'}-{day.isoformat()}.csv")

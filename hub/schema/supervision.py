@@ -8,8 +8,10 @@ provinces and refused (FORBIDDEN) for any other area.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from enum import Enum
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import strawberry
@@ -32,6 +34,7 @@ from hub.schema.scalars import Date, parse_date
 ORDER = "institutionRanking"  # the ordering ranking cursors are bound to
 MAX_PLAN_DAYS = 366
 MAX_ALERTS = 10_000
+MAX_ENTRIES = 25_000  # more than the country's institutions: a plan may be read whole
 
 RANKING = (
     "Institutions of a scope ranked by an explainable score (graph_model.supervision.ranking). Each assessment "
@@ -171,25 +174,56 @@ class PlanEntry:
                             label=Label.INSTITUTION)
 
 
-@strawberry.type(description="A county's entries of a plan, in plan order.")
+@strawberry.type(description="A county's part of a plan.")
 class PlanCounty:
+    group: strawberry.Private[list[pl.Entry]]
     key: str = strawberry.field(description="The county's key.")
     name_fa: str = strawberry.field(description="Its Persian name.")
     name_en: str = strawberry.field(description="Its English name.")
-    entries: list[PlanEntry] = strawberry.field(description="Its institutions due a visit.")
+    due: int = strawberry.field(description="Its institutions due a visit.")
+    fitting: int = strawberry.field(description="Of them, those within the capacity.")
+    top_risk: float = strawberry.field(description="The risk of its riskiest entry.")
+
+    @strawberry.field(description="Its entries in plan order.")
+    def entries(self, first: Annotated[int, arg(f"How many (1 to {MAX_ENTRIES}).")] = 20,
+                after: Annotated[int, arg("Only entries whose `order` is above this.")] = 0) -> list[PlanEntry]:
+        return _page(self.group, first, after)
 
 
 @strawberry.type(description="A supervision plan for a period.")
 class SupervisionPlan:
+    made: strawberry.Private[pl.Plan]
+    scope: strawberry.Private[Scope]
     from_: Date = strawberry.field(name="from", description="The period's first day.")
     until: Date = strawberry.field(description="The period's last day.")
     capacity: int | None = strawberry.field(description="Visits the inspectors can make in the period; null when "
                                                         "inspectors or visits per month are not given.")
     total: int = strawberry.field(description="Institutions due a visit.")
     fitting: int = strawberry.field(description="Of them, those within the capacity.")
-    entries: list[PlanEntry] = strawberry.field(description="Every institution due, by risk.")
-    counties: list[PlanCounty] = strawberry.field(description="The same entries grouped by county, counties by "
-                                                              "their riskiest entry.")
+
+    @strawberry.field(description="The institutions due, by risk: a page of them (`total` counts all; entries past "
+                                  "the capacity are listed with `fits` false).")
+    def entries(self, first: Annotated[int, arg(f"How many (1 to {MAX_ENTRIES}).")] = 100,
+                after: Annotated[int, arg("Only entries whose `order` is above this (the next page: the last "
+                                          "`order` seen).")] = 0) -> list[PlanEntry]:
+        return _page(self.made.entries, first, after)
+
+    @strawberry.field(description="Every county with an institution due, by its riskiest entry; each with its "
+                                  "entries.")
+    def counties(self) -> list[PlanCounty]:
+        counties = self.scope.counties
+        return [PlanCounty(group=group, key=c, name_fa=counties[c].name_fa, name_en=counties[c].name_en,
+                           due=len(group), fitting=sum(1 for x in group if x.fits), top_risk=group[0].risk)
+                for c, group in pl.by_county(self.made.entries)]
+
+
+def _page(entries: Sequence[pl.Entry], first: int, after: int) -> list[PlanEntry]:
+    if not 1 <= first <= MAX_ENTRIES:
+        raise ValidationFailed("first is out of range", [FieldError("first", f"1 to {MAX_ENTRIES}")])
+    if after < 0:
+        raise ValidationFailed("after is out of range", [FieldError("after", "an order number, 0 or more")])
+    start = bisect.bisect_right(entries, after, key=lambda x: x.order)  # entries are in `order`
+    return [_entry(x) for x in entries[start:start + first]]
 
 
 @strawberry.type(description="Something a supervisor should act on.")
@@ -224,10 +258,10 @@ def day(value: str | None, field: str) -> dt.date:
     return dt.date.fromisoformat(parse_date(value, field)) if value else dt.date.today()
 
 
-async def read(info: strawberry.Info, key: str | None, field: str) -> tuple[Scope, Facts]:
+async def read(info: strawberry.Info, key: str | None, field: str, wanted: frozenset[str]) -> tuple[Scope, Facts]:
     store = info.context.store
     scope = await scope_of(store, key, allowed(info), field)
-    return scope, await facts(store, scope)
+    return scope, await facts(store, scope, wanted)
 
 
 def _rank(r: rk.Ranked, inst: Facts_Institution) -> InstitutionRank:
@@ -285,7 +319,8 @@ class SupervisionQuery:
         on = day(as_of, "asOf")
         if service is not None:
             await filter_keys.check(info.context.store, [("service", service)], path=None)
-        _, found = await read(info, scope, "scope")
+        _, found = await read(info, scope, "scope",
+                              frozenset({"assessments"} | ({"services"} if service is not None else set())))
         chosen = [i for i in found.institutions.values()
                   if (kind is None or i.kind == kind.value) and (service is None or service in i.services)]
         ranked = rk.rank([rk.score(i.key, i.assessments, on) for i in chosen])
@@ -314,16 +349,12 @@ class SupervisionQuery:
                 "until", f"on or after `from`, at most {MAX_PLAN_DAYS} days in all")])
         _count(inspectors, "inspectors")
         _count(visits_per_inspector_month, "visitsPerInspectorMonth")
-        scope, found = await read(info, province, "province")
+        scope = await scope_of(info.context.store, province, allowed(info), "province")
+        found = await facts(info.context.store, scope, pl.NEEDS, pl.licence_window(start, end))
         made = pl.plan(found, start, end, inspectors, visits_per_inspector_month)
-        entries = [_entry(x) for x in made.entries]
-        by_key = {x.key: x for x in entries}
-        counties = [PlanCounty(key=c, name_fa=scope.counties[c].name_fa, name_en=scope.counties[c].name_en,
-                               entries=[by_key[x.institution.key] for x in group])
-                    for c, group in pl.by_county(made.entries)]
-        return SupervisionPlan(from_=Date(start.isoformat()), until=Date(end.isoformat()), capacity=made.capacity,
-                               total=len(entries), fitting=sum(1 for x in entries if x.fits), entries=entries,
-                               counties=counties)
+        return SupervisionPlan(made=made, scope=scope, from_=Date(start.isoformat()), until=Date(end.isoformat()),
+                               capacity=made.capacity, total=len(made.entries),
+                               fitting=sum(1 for x in made.entries if x.fits))
 
     @strawberry.field(description=ALERTS, extensions=[requires(Right.SUPERVISE)])
     async def alerts(
@@ -335,7 +366,7 @@ class SupervisionQuery:
         if not 1 <= first <= MAX_ALERTS:
             raise ValidationFailed("first is out of range", [FieldError("first", f"1 to {MAX_ALERTS}")])
         on = day(as_of, "asOf")
-        _, found = await read(info, scope, "scope")
+        _, found = await read(info, scope, "scope", al.NEEDS)
         every = al.alerts(found, on)
         return Alerts(as_of=Date(on.isoformat()), total=len(every),
                       high=sum(1 for a in every if a.severity is al.Severity.HIGH),
