@@ -40,7 +40,8 @@ RETURN i.key AS institution, a.key AS key, a.level AS level, a.score AS score, a
 SUP_LICENCES = statement("sup_licences", f"""
 {_IN_SCOPE}
 MATCH (i)-[:HOLDS]->(l)
-RETURN i.key AS institution, l.key AS key, l.status AS status, l.expiresOn AS expiresOn
+RETURN i.key AS institution, l.key AS key, l.status AS status, l.expiresOn AS expiresOn,
+       l.renewalRequestedOn AS renewalRequestedOn
 """)
 
 SUP_ACTIONS = statement("sup_actions", f"""
@@ -63,5 +64,6 @@ SUP_EXPIRING = statement("sup_expiring", f"""
 {_IN_SCOPE}
 MATCH (i)-[:HOLDS]->(l)
 WHERE l.status = $active AND l.expiresOn >= $start AND {at_most("l.expiresOn", "end")}
-RETURN i.key AS institution, l.key AS key, l.status AS status, l.expiresOn AS expiresOn
+RETURN i.key AS institution, l.key AS key, l.status AS status, l.expiresOn AS expiresOn,
+       null AS renewalRequestedOn
 """)

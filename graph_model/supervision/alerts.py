@@ -5,6 +5,8 @@ Plain Python over the facts of a scope (graph_model.supervision.reading), on a d
 - LICENCE_EXPIRING: an ACTIVE licence expiring within 30 days (HIGH) or 90 days (MEDIUM).
 - LICENCE_EXPIRED_IN_SERVICE: a licence whose expiry has passed while its institution still offers
   services and holds no licence in force (HIGH).
+- RENEWAL_PENDING: a renewal requested more than 90 days ago and not yet decided (the licence still
+  carries ``renewalRequestedOn``; MEDIUM; HIGH past 180 days).
 - ACTION_OVERDUE: an open corrective action past its due date (MEDIUM; HIGH past 60 days).
 - VISIT_OVERDUE: the last office visit plus the interval for its kind (graph_model.supervision.plan:
   6 months for the 24-hour residential kinds, 12 for others) has passed (MEDIUM), or there never was
@@ -25,6 +27,8 @@ from graph_model.supervision.reading import Facts, Institution
 SOON_DAYS = 30
 EXPIRY_DAYS = 90
 ACTION_HIGH_DAYS = 60
+RENEWAL_DAYS = 90
+RENEWAL_HIGH_DAYS = 180
 
 
 # The facts alerts read (graph_model.supervision.reading.facts).
@@ -39,6 +43,7 @@ class Severity(str, Enum):
 class AlertKind(str, Enum):
     LICENCE_EXPIRING = "LICENCE_EXPIRING"
     LICENCE_EXPIRED_IN_SERVICE = "LICENCE_EXPIRED_IN_SERVICE"
+    RENEWAL_PENDING = "RENEWAL_PENDING"
     ACTION_OVERDUE = "ACTION_OVERDUE"
     VISIT_OVERDUE = "VISIT_OVERDUE"
 
@@ -75,6 +80,16 @@ def of_institution(inst: Institution, as_of: dt.date) -> list[Alert]:
                                f"{len(inst.services)} service(s)",
                                f"مجوز {x.key} {inst.name_fa} در {x.expires_on} منقضی شده ولی هنوز "
                                f"{len(inst.services)} خدمت ارائه می‌کند"))
+    for x in inst.licences:
+        asked = x.renewal_requested_on
+        waited = (as_of - asked).days if asked is not None else 0
+        if asked is not None and x.status in ("ACTIVE", "SUSPENDED") and waited > RENEWAL_DAYS:
+            found.append(Alert(AlertKind.RENEWAL_PENDING,
+                               Severity.HIGH if waited > RENEWAL_HIGH_DAYS else Severity.MEDIUM, inst, x.key, asked,
+                               f"the renewal of licence {x.key} of {inst.name_en} was requested on {asked} and is "
+                               f"still pending after {waited} days",
+                               f"تمدید مجوز {x.key} {inst.name_fa} در {asked} درخواست شده و پس از {waited} روز "
+                               f"هنوز در جریان است"))
     for a in inst.open_actions:
         late = (as_of - a.due_on).days
         if late > 0:

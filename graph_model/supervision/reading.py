@@ -49,6 +49,7 @@ class Licence:
     key: str
     status: str
     expires_on: dt.date | None
+    renewal_requested_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,8 @@ async def facts(store: GraphStore, scope: Scope, wanted: frozenset[str] = ALL,
                                     start=expiring[0].isoformat(), end=expiring[1].isoformat())
     for r in licences or ():
         if r["institution"] in found:
-            found[r["institution"]].licences.append(Licence(r["key"], r["status"], _day(r["expiresOn"])))
+            found[r["institution"]].licences.append(Licence(r["key"], r["status"], _day(r["expiresOn"]),
+                                                            _day(r["renewalRequestedOn"])))
     if "actions" in wanted:
         for r in await store.read(st.SUP_ACTIONS, counties=counties, open=ActionStatus.OPEN.value):
             due = _day(r["dueOn"])

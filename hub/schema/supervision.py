@@ -60,7 +60,8 @@ PLAN = (
 ALERTS = (
     "What needs acting on (graph_model.supervision.alerts): ACTIVE licences expiring within 30 days (HIGH) or 90 "
     "(MEDIUM); licences expired while their institution still offers services with no licence in force (HIGH); "
-    "open corrective actions past due (MEDIUM, HIGH past 60 days); institutions overdue an office visit by the "
+    "renewals requested more than 90 days ago still pending (MEDIUM, HIGH past 180 days); open corrective "
+    "actions past due (MEDIUM, HIGH past 60 days); institutions overdue an office visit by the "
     "plan's intervals (MEDIUM), or never visited (HIGH for the 24-hour residential kinds, else MEDIUM). HIGH "
     "first, then by kind and key. The same as CSV at `/export/alerts.csv?scope=&asOf=`, and `hub alerts`.")
 SCOPE = ("A province's key (e.g. IR-06) or a county's key (e.g. IR-06-0607); the country when left out (a "
@@ -109,6 +110,8 @@ class AlertKind(Enum):
     LICENCE_EXPIRING = strawberry.enum_value("LICENCE_EXPIRING", description="An ACTIVE licence expires soon.")
     LICENCE_EXPIRED_IN_SERVICE = strawberry.enum_value(
         "LICENCE_EXPIRED_IN_SERVICE", description="A licence expired; the institution still offers services.")
+    RENEWAL_PENDING = strawberry.enum_value("RENEWAL_PENDING", description="A renewal requested more than 90 "
+                                                                         "days ago is still pending.")
     ACTION_OVERDUE = strawberry.enum_value("ACTION_OVERDUE", description="An open corrective action is past due.")
     VISIT_OVERDUE = strawberry.enum_value("VISIT_OVERDUE", description="An office visit is overdue or never was.")
 
@@ -234,8 +237,8 @@ class Alert:
     county_key: str = strawberry.field(description="Its county.")
     subject_key: str = strawberry.field(description="The licence's or corrective action's key (the institution's "
                                                     "for a visit).")
-    on: Date | None = strawberry.field(description="The expiry, due date or day the visit was due; null when "
-                                                   "never visited.")
+    on: Date | None = strawberry.field(description="The expiry, due date, renewal request or day the visit was "
+                                                   "due; null when never visited.")
     on_jalali: str | None = jalali("on")
     message_en: str = strawberry.field(description="In English.")
     message_fa: str = strawberry.field(description="In Persian.")
