@@ -4699,13 +4699,14 @@ class HubClient(AsyncBaseClient):
         scope: Union[Optional[str], "UnsetType"] = UNSET,
         as_of: Union[Optional[Any], "UnsetType"] = UNSET,
         first: Union[Optional[int], "UnsetType"] = UNSET,
+        after: Union[Optional[int], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "Alerts":
         from .alerts import Alerts
 
         query = gql("""
-            query Alerts($scope: String, $asOf: Date, $first: Int = 100) {
-              alerts(scope: $scope, asOf: $asOf, first: $first) {
+            query Alerts($scope: String, $asOf: Date, $first: Int = 100, $after: Int = 0) {
+              alerts(scope: $scope, asOf: $asOf, first: $first, after: $after) {
                 asOf
                 total
                 high
@@ -4723,7 +4724,12 @@ class HubClient(AsyncBaseClient):
               }
             }
             """)
-        variables: dict[str, object] = {"scope": scope, "asOf": as_of, "first": first}
+        variables: dict[str, object] = {
+            "scope": scope,
+            "asOf": as_of,
+            "first": first,
+            "after": after,
+        }
         response = await self.execute(
             query=query, operation_name="Alerts", variables=variables, **kwargs
         )

@@ -33,8 +33,6 @@ from hub.schema.scalars import Date, parse_date
 
 ORDER = "institutionRanking"  # the ordering ranking cursors are bound to
 MAX_PLAN_DAYS = 366
-MAX_ALERTS = 10_000
-MAX_ENTRIES = 25_000  # more than the country's institutions: a plan may be read whole
 
 RANKING = (
     "Institutions of a scope ranked by an explainable score (graph_model.supervision.ranking). Each assessment "
@@ -188,9 +186,10 @@ class PlanCounty:
     top_risk: float = strawberry.field(description="The risk of its riskiest entry.")
 
     @strawberry.field(description="Its entries in plan order.")
-    def entries(self, first: Annotated[int, arg(f"How many (1 to {MAX_ENTRIES}).")] = 20,
+    def entries(self, info: strawberry.Info,
+                first: Annotated[int, arg("How many (1 to the maximum page size).")] = 20,
                 after: Annotated[int, arg("Only entries whose `order` is above this.")] = 0) -> list[PlanEntry]:
-        return _page(self.group, first, after)
+        return _page(self.group, first, after, info.context.settings.limits.page)
 
 
 @strawberry.type(description="A supervision plan for a period.")
@@ -206,10 +205,11 @@ class SupervisionPlan:
 
     @strawberry.field(description="The institutions due, by risk: a page of them (`total` counts all; entries past "
                                   "the capacity are listed with `fits` false).")
-    def entries(self, first: Annotated[int, arg(f"How many (1 to {MAX_ENTRIES}).")] = 100,
+    def entries(self, info: strawberry.Info,
+                first: Annotated[int, arg("How many (1 to the maximum page size).")] = 100,
                 after: Annotated[int, arg("Only entries whose `order` is above this (the next page: the last "
                                           "`order` seen).")] = 0) -> list[PlanEntry]:
-        return _page(self.made.entries, first, after)
+        return _page(self.made.entries, first, after, info.context.settings.limits.page)
 
     @strawberry.field(description="Every county with an institution due, by its riskiest entry; each with its "
                                   "entries.")
@@ -220,9 +220,9 @@ class SupervisionPlan:
                 for c, group in pl.by_county(self.made.entries)]
 
 
-def _page(entries: Sequence[pl.Entry], first: int, after: int) -> list[PlanEntry]:
-    if not 1 <= first <= MAX_ENTRIES:
-        raise ValidationFailed("first is out of range", [FieldError("first", f"1 to {MAX_ENTRIES}")])
+def _page(entries: Sequence[pl.Entry], first: int, after: int, largest: int) -> list[PlanEntry]:
+    if not 1 <= first <= largest:
+        raise ValidationFailed("first is out of range", [FieldError("first", f"1 to {largest}")])
     if after < 0:
         raise ValidationFailed("after is out of range", [FieldError("after", "an order number, 0 or more")])
     start = bisect.bisect_right(entries, after, key=lambda x: x.order)  # entries are in `order`
@@ -249,7 +249,7 @@ class Alerts:
     as_of: Date = strawberry.field(description="The day they are for.")
     total: int = strawberry.field(description="All alerts, not only those listed.")
     high: int = strawberry.field(description="HIGH alerts.")
-    items: list[Alert] = strawberry.field(description="The first alerts, HIGH first.")
+    items: list[Alert] = strawberry.field(description="A page of them, HIGH first.")
 
 
 def allowed(info: strawberry.Info) -> frozenset[str] | None:
@@ -364,13 +364,17 @@ class SupervisionQuery:
         self, info: strawberry.Info,
         scope: Annotated[str | None, arg(SCOPE)] = None,
         as_of: Annotated[Date | None, arg("The day (ISO or Solar Hijri; default today).")] = None,
-        first: Annotated[int, arg(f"How many to list (1 to {MAX_ALERTS}); `total` counts all.")] = 100,
+        first: Annotated[int, arg("How many to list (1 to the maximum page size); `total` counts all.")] = 100,
+        after: Annotated[int, arg("Skip this many (the next page: the count seen so far).")] = 0,
     ) -> Alerts:
-        if not 1 <= first <= MAX_ALERTS:
-            raise ValidationFailed("first is out of range", [FieldError("first", f"1 to {MAX_ALERTS}")])
+        largest = info.context.settings.limits.page
+        if not 1 <= first <= largest:
+            raise ValidationFailed("first is out of range", [FieldError("first", f"1 to {largest}")])
+        if after < 0:
+            raise ValidationFailed("after is out of range", [FieldError("after", "0 or more")])
         on = day(as_of, "asOf")
         _, found = await read(info, scope, "scope", al.NEEDS)
         every = al.alerts(found, on)
         return Alerts(as_of=Date(on.isoformat()), total=len(every),
                       high=sum(1 for a in every if a.severity is al.Severity.HIGH),
-                      items=[alert(a) for a in every[:first]])
+                      items=[alert(a) for a in every[after:after + first]])
