@@ -43,6 +43,7 @@ RESIDENTIAL_FACTOR = 1.5
 FALL_POINTS = 15.0
 EXPIRY_DAYS = 90
 MAX_PER_COUNT = 30
+LOW_BELOW = 50.0  # grade C's floor (graph_model.supervision.ranking.GRADES)
 
 
 class Reason(str, Enum):
@@ -60,12 +61,36 @@ WEIGHTS = {Reason.NEVER_VISITED: 40, Reason.VISIT_INTERVAL_PASSED: 20, Reason.LO
            Reason.OPEN_COMPLAINTS: 10}
 
 
+# Each reason in words, English then Persian; ``Why.args`` fill the blanks. Worded when asked for (a
+# national plan holds some 20,000 entries, of which a page is shown).
+TEXTS: dict[Reason, tuple[str, str]] = {
+    Reason.NEVER_VISITED: ("never visited by a county, provincial or national office",
+                           "تاکنون هیچ بازدید اداره شهرستان، استان یا ستاد ملی نداشته است"),
+    Reason.VISIT_INTERVAL_PASSED: ("last office visit on {0}; its kind is visited every {1} months, so it was due "
+                                   "by {2}", "آخرین بازدید اداره در {0}؛ این نوع مرکز هر {1} ماه بازدید می‌شود و "
+                                             "موعد آن {2} بود"),
+    Reason.FALLING_SCORE: ("office score fell from {0:g} to {1:g}", "امتیاز بازدید اداره از {0:g} به {1:g} کاهش یافت"),
+    Reason.LOW_SCORE: ("score {0:g} is below grade C (50)", "امتیاز {0:g} کمتر از رتبه C (۵۰) است"),
+    Reason.OVERDUE_ACTIONS: ("{0} open corrective action(s) past due (the oldest due {1})",
+                             "{0} اقدام اصلاحی باز که موعدش گذشته (قدیمی‌ترین: {1})"),
+    Reason.LICENCE_EXPIRING: ("licence {0} expires on {1}", "مجوز {0} در تاریخ {1} منقضی می‌شود"),
+    Reason.OPEN_COMPLAINTS: ("{0} open complaint(s)", "{0} شکایت رسیدگی‌نشده"),
+}
+
+
 @dataclass(frozen=True)
 class Why:
     reason: Reason
     weight: float
-    text_en: str
-    text_fa: str
+    args: tuple[object, ...] = ()
+
+    @property
+    def text_en(self) -> str:
+        return TEXTS[self.reason][0].format(*self.args)
+
+    @property
+    def text_fa(self) -> str:
+        return TEXTS[self.reason][1].format(*self.args)
 
 
 @dataclass(frozen=True)
@@ -115,53 +140,47 @@ def capacity(inspectors: int | None, per_month: int | None, start: dt.date, unti
     return inspectors * per_month * ((until - start).days + 1) // 30
 
 
-def reasons(inst: Institution, start: dt.date, until: dt.date, visits: list[Assessment] | None = None) -> list[Why]:
-    """Why ``inst`` is due a visit in the period (empty: it is not); ``visits``: its office visits up to
-    ``start``, when the caller has them."""
+def reasons(inst: Institution, start: dt.date, until: dt.date, visits: list[Assessment] | None = None,
+            window: tuple[dt.date, dt.date] | None = None) -> list[Why]:
+    """Why ``inst`` is due a visit in the period (empty: it is not); ``visits`` (its office visits up to
+    ``start``) and ``window`` (licence_window) when the caller has them."""
     found: list[Why] = []
     visits = office_visits(inst, start) if visits is None else visits
-    months = interval_months(inst.kind)
     if not visits:
-        found.append(Why(Reason.NEVER_VISITED, WEIGHTS[Reason.NEVER_VISITED],
-                         "never visited by a county, provincial or national office",
-                         "تاکنون هیچ بازدید اداره شهرستان، استان یا ستاد ملی نداشته است"))
+        found.append(Why(Reason.NEVER_VISITED, WEIGHTS[Reason.NEVER_VISITED]))
     else:
         last = visits[-1].date
+        months = interval_months(inst.kind)
         due = add_months(last, months)
         if due <= until:
             found.append(Why(Reason.VISIT_INTERVAL_PASSED, WEIGHTS[Reason.VISIT_INTERVAL_PASSED],
-                             f"last office visit on {last.isoformat()}; its kind is visited every {months} "
-                             f"months, so it was due by {due.isoformat()}",
-                             f"آخرین بازدید اداره در {last.isoformat()}؛ این نوع مرکز هر {months} ماه بازدید "
-                             f"می‌شود و موعد آن {due.isoformat()} بود"))
+                             (last.isoformat(), months, due.isoformat())))
         if len(visits) >= 2 and visits[-2].score - visits[-1].score >= FALL_POINTS:
             found.append(Why(Reason.FALLING_SCORE, WEIGHTS[Reason.FALLING_SCORE],
-                             f"office score fell from {visits[-2].score:g} to {visits[-1].score:g}",
-                             f"امتیاز بازدید اداره از {visits[-2].score:g} به {visits[-1].score:g} کاهش یافت"))
-    value = ranking.mean(inst.assessments, start)
-    if value is not None and ranking.grade(value) == "D":
-        found.append(Why(Reason.LOW_SCORE, WEIGHTS[Reason.LOW_SCORE],
-                         f"score {value:g} is below grade C (50)",
-                         f"امتیاز {value:g} کمتر از رتبه C (۵۰) است"))
-    overdue = [a for a in inst.open_actions if a.due_on < start]
-    if overdue:
-        found.append(Why(Reason.OVERDUE_ACTIONS, min(MAX_PER_COUNT, WEIGHTS[Reason.OVERDUE_ACTIONS] * len(overdue)),
-                         f"{len(overdue)} open corrective action(s) past due (the oldest due "
-                         f"{overdue[0].due_on.isoformat()})",
-                         f"{len(overdue)} اقدام اصلاحی باز که موعدش گذشته "
-                         f"(قدیمی‌ترین: {overdue[0].due_on.isoformat()})"))
-    first, last = licence_window(start, until)
-    expiring = [x for x in inst.licences if x.status == "ACTIVE" and x.expires_on is not None
-                and first <= x.expires_on <= last]
-    if expiring:
-        x = min(expiring, key=lambda x: (x.expires_on or start, x.key))
-        found.append(Why(Reason.LICENCE_EXPIRING, WEIGHTS[Reason.LICENCE_EXPIRING],
-                         f"licence {x.key} expires on {x.expires_on}",
-                         f"مجوز {x.key} در تاریخ {x.expires_on} منقضی می‌شود"))
-    complaints = [k for k, received in inst.open_complaints if received <= until]
-    if complaints:
-        found.append(Why(Reason.OPEN_COMPLAINTS, min(MAX_PER_COUNT, WEIGHTS[Reason.OPEN_COMPLAINTS] * len(complaints)),
-                         f"{len(complaints)} open complaint(s)", f"{len(complaints)} شکایت رسیدگی‌نشده"))
+                             (visits[-2].score, visits[-1].score)))
+    value = ranking.mean(inst.assessments, start) if inst.assessments else None
+    if value is not None and value < LOW_BELOW:
+        found.append(Why(Reason.LOW_SCORE, WEIGHTS[Reason.LOW_SCORE], (value,)))
+    if inst.open_actions:
+        overdue = [a for a in inst.open_actions if a.due_on < start]
+        if overdue:
+            found.append(Why(Reason.OVERDUE_ACTIONS,
+                             min(MAX_PER_COUNT, WEIGHTS[Reason.OVERDUE_ACTIONS] * len(overdue)),
+                             (len(overdue), overdue[0].due_on.isoformat())))
+    if inst.licences:
+        first, last_day = licence_window(start, until) if window is None else window
+        expiring = [x for x in inst.licences if x.status == "ACTIVE" and x.expires_on is not None
+                    and first <= x.expires_on <= last_day]
+        if expiring:
+            x = min(expiring, key=lambda x: (x.expires_on or start, x.key))
+            found.append(Why(Reason.LICENCE_EXPIRING, WEIGHTS[Reason.LICENCE_EXPIRING],
+                             (x.key, str(x.expires_on))))
+    if inst.open_complaints:
+        complaints = [k for k, received in inst.open_complaints if received <= until]
+        if complaints:
+            found.append(Why(Reason.OPEN_COMPLAINTS,
+                             min(MAX_PER_COUNT, WEIGHTS[Reason.OPEN_COMPLAINTS] * len(complaints)),
+                             (len(complaints),)))
     return found
 
 
@@ -169,9 +188,10 @@ def plan(facts: Facts, start: dt.date, until: dt.date, inspectors: int | None = 
          per_month: int | None = None) -> Plan:
     """The plan of the period ``start``..``until`` (both inclusive) for the scope of ``facts``."""
     due: list[tuple[float, Institution, list[Why], dt.date | None]] = []
+    window = licence_window(start, until)
     for inst in facts.institutions.values():
         visits = office_visits(inst, start)
-        why = reasons(inst, start, until, visits)
+        why = reasons(inst, start, until, visits, window)
         if why:
             factor = RESIDENTIAL_FACTOR if inst.kind in RESIDENTIAL else 1.0
             due.append((sum(w.weight for w in why) * factor, inst, why, visits[-1].date if visits else None))

@@ -10,8 +10,8 @@ of Khuzestan plans Khuzestan only. Five statements read every fact of the scope'
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from graph_model.enums import ActionStatus, ComplaintStatus
 from graph_model.errors import FieldError, Forbidden, NotFound
@@ -66,11 +66,14 @@ class Institution:
     name_fa: str
     kind: str
     county: str
+    # Shared empty tuples until a fact arrives (facts() then gives the institution its own list): a
+    # country holds 21,000 institutions, most with no action or complaint, and every empty list is
+    # one more object for the garbage collector to walk.
     services: tuple[str, ...] = ()
-    assessments: list[Assessment] = field(default_factory=list)
-    licences: list[Licence] = field(default_factory=list)
-    open_actions: list[Action] = field(default_factory=list)
-    open_complaints: list[tuple[str, dt.date]] = field(default_factory=list)
+    assessments: Sequence[Assessment] = ()
+    licences: Sequence[Licence] = ()
+    open_actions: Sequence[Action] = ()
+    open_complaints: Sequence[tuple[str, dt.date]] = ()
 
 
 @dataclass(frozen=True)
@@ -126,38 +129,43 @@ async def facts(store: GraphStore, scope: Scope, wanted: frozenset[str] = ALL,
         for key, services in offered.items():
             if key in found:
                 found[key].services = tuple(sorted(services))
+    assessments: dict[str, list[Assessment]] = {}
     if "assessments" in wanted:
         for r in await store.read(st.SUP_ASSESSMENTS, counties=counties):
             day = _day(r["date"])
-            inst = found.get(r["institution"])
-            if inst is not None and day is not None and r["score"] is not None:
-                inst.assessments.append(Assessment(r["key"], r["level"], float(r["score"]), day))
+            if r["institution"] in found and day is not None and r["score"] is not None:
+                assessments.setdefault(r["institution"], []).append(
+                    Assessment(r["key"], r["level"], float(r["score"]), day))
     licences = None
     if "licences" in wanted:
         licences = await store.read(st.SUP_LICENCES, counties=counties)
     elif expiring is not None:
         licences = await store.read(st.SUP_EXPIRING, counties=counties, active="ACTIVE",
                                     start=expiring[0].isoformat(), end=expiring[1].isoformat())
+    held: dict[str, list[Licence]] = {}
     for r in licences or ():
         if r["institution"] in found:
-            found[r["institution"]].licences.append(Licence(r["key"], r["status"], _day(r["expiresOn"]),
-                                                            _day(r["renewalRequestedOn"])))
+            held.setdefault(r["institution"], []).append(
+                Licence(r["key"], r["status"], _day(r["expiresOn"]), _day(r["renewalRequestedOn"])))
+    actions: dict[str, list[Action]] = {}
     if "actions" in wanted:
         for r in await store.read(st.SUP_ACTIONS, counties=counties, open=ActionStatus.OPEN.value):
             due = _day(r["dueOn"])
             if r["institution"] in found and due is not None:
-                found[r["institution"]].open_actions.append(Action(r["key"], due, r["description"] or ""))
+                actions.setdefault(r["institution"], []).append(Action(r["key"], due, r["description"] or ""))
+    complaints: dict[str, list[tuple[str, dt.date]]] = {}
     if "complaints" in wanted:
         for r in await store.read(st.SUP_COMPLAINTS, counties=counties, open=ComplaintStatus.OPEN.value):
             received = _day(r["receivedOn"])
             if r["institution"] in found and received is not None:
-                found[r["institution"]].open_complaints.append((r["key"], received))
-    for inst in found.values():  # a stable order whatever the store returns
-        if len(inst.assessments) > 1:
-            inst.assessments.sort(key=lambda a: (a.date, a.key))
-        if len(inst.licences) > 1:
-            inst.licences.sort(key=lambda x: x.key)
-        if len(inst.open_actions) > 1:
-            inst.open_actions.sort(key=lambda x: (x.due_on, x.key))
-        inst.open_complaints.sort()
+                complaints.setdefault(r["institution"], []).append((r["key"], received))
+    # each list in a stable order whatever the store returns
+    for key, given in assessments.items():
+        found[key].assessments = sorted(given, key=lambda a: (a.date, a.key))
+    for key, lic in held.items():
+        found[key].licences = sorted(lic, key=lambda x: x.key)
+    for key, acts in actions.items():
+        found[key].open_actions = sorted(acts, key=lambda x: (x.due_on, x.key))
+    for key, comp in complaints.items():
+        found[key].open_complaints = sorted(comp)
     return Facts(scope, found)
