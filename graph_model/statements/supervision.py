@@ -37,6 +37,14 @@ MATCH (i)<-[:ASSESSES]-(a)
 RETURN i.key AS institution, a.key AS key, a.level AS level, a.score AS score, a.date AS date
 """)
 
+# The same without the assessments' keys, for the plan, which explains no score (a tenth less to send
+# for the country's ~30,000 assessments).
+SUP_SCORES = statement("sup_scores", f"""
+{_IN_SCOPE}
+MATCH (i)<-[:ASSESSES]-(a)
+RETURN i.key AS institution, a.level AS level, a.score AS score, a.date AS date
+""")
+
 SUP_LICENCES = statement("sup_licences", f"""
 {_IN_SCOPE}
 MATCH (i)-[:HOLDS]->(l)

@@ -126,7 +126,7 @@ def office_visits(inst: Institution, on_or_before: dt.date) -> list[Assessment]:
 
 
 # The facts a plan reads (graph_model.supervision.reading.facts), licences only those expiring in its window.
-NEEDS = frozenset({"assessments", "actions", "complaints"})
+NEEDS = frozenset({"scores", "actions", "complaints"})
 
 
 def licence_window(start: dt.date, until: dt.date) -> tuple[dt.date, dt.date]:

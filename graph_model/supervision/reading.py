@@ -3,8 +3,8 @@
 A scope is a province key, a county key or nothing (the country). A province-scoped caller asking
 for the country is narrowed to its provinces; asking for an area outside them is refused
 (Forbidden): the ranking, the plan and the alerts name institutions and their findings, so a key
-of Khuzestan plans Khuzestan only. Five statements read every fact of the scope's institutions
-(graph_model.statements.supervision), however many there are.
+of Khuzestan plans Khuzestan only. One statement per kind of fact a question needs (at most six)
+reads it for every institution of the scope (graph_model.statements.supervision), however many.
 """
 
 from __future__ import annotations
@@ -116,8 +116,8 @@ ALL = frozenset({"services", "assessments", "licences", "actions", "complaints"}
 async def facts(store: GraphStore, scope: Scope, wanted: frozenset[str] = ALL,
                 expiring: tuple[dt.date, dt.date] | None = None) -> Facts:
     """The facts of the scope's institutions, one statement per kind of fact ``wanted`` (``services``,
-    ``assessments``, ``licences``, ``actions``, ``complaints``); with ``expiring`` (first, last day) and
-    without ``licences``, only the ACTIVE licences expiring in that window."""
+    ``assessments`` or just their ``scores`` (no keys), ``licences``, ``actions``, ``complaints``); with
+    ``expiring`` (first, last day) and without ``licences``, only the ACTIVE licences expiring in that window."""
     counties = sorted(scope.counties)
     found: dict[str, Institution] = {}
     for r in await store.read(st.SUP_INSTITUTIONS, counties=counties):
@@ -130,12 +130,13 @@ async def facts(store: GraphStore, scope: Scope, wanted: frozenset[str] = ALL,
             if key in found:
                 found[key].services = tuple(sorted(services))
     assessments: dict[str, list[Assessment]] = {}
-    if "assessments" in wanted:
-        for r in await store.read(st.SUP_ASSESSMENTS, counties=counties):
+    if "assessments" in wanted or "scores" in wanted:  # scores: without their keys
+        keyed = "assessments" in wanted
+        for r in await store.read(st.SUP_ASSESSMENTS if keyed else st.SUP_SCORES, counties=counties):
             day = _day(r["date"])
             if r["institution"] in found and day is not None and r["score"] is not None:
                 assessments.setdefault(r["institution"], []).append(
-                    Assessment(r["key"], r["level"], float(r["score"]), day))
+                    Assessment(r["key"] if keyed else "", r["level"], float(r["score"]), day))
     licences = None
     if "licences" in wanted:
         licences = await store.read(st.SUP_LICENCES, counties=counties)

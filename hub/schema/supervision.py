@@ -1,7 +1,7 @@
 """Supervision in the API: the ranking of institutions, the plan of office visits, the alerts.
 
-The maths is in graph_model.supervision (plain Python over a scope's facts, read in five batched
-statements); these resolvers read the arguments, resolve the scope for the caller and map the
+The maths is in graph_model.supervision (plain Python over a scope's facts, one batched statement
+per kind of fact); these resolvers read the arguments, resolve the scope for the caller and map the
 results to types. All three need the SUPERVISE right; a province-scoped key is narrowed to its
 provinces and refused (FORBIDDEN) for any other area.
 """
