@@ -9,6 +9,7 @@ from .base_model import UNSET
 if TYPE_CHECKING:
     from .activate_licence import ActivateLicence
     from .add_council_member import AddCouncilMember
+    from .alerts import Alerts
     from .assessment_detail import AssessmentDetail
     from .base_model import UnsetType
     from .brokers import Brokers
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
         CoverageLevel,
         Direction,
         DonationSort,
+        InstitutionKind,
         InstitutionSort,
         LicenceSort,
         MemberRole,
@@ -107,6 +109,7 @@ if TYPE_CHECKING:
     )
     from .institution_complaints import InstitutionComplaints
     from .institution_detail import InstitutionDetail
+    from .institution_ranking import InstitutionRanking
     from .institutions import Institutions
     from .isolated_institutions import IsolatedInstitutions
     from .issue_licence import IssueLicence
@@ -138,6 +141,7 @@ if TYPE_CHECKING:
     from .set_corrective_action_status import SetCorrectiveActionStatus
     from .set_need import SetNeed
     from .shared_donors import SharedDonors
+    from .supervision_plan import SupervisionPlan
     from .suspend_licence import SuspendLicence
     from .underserved_areas import UnderservedAreas
     from .unlink_partners import UnlinkPartners
@@ -5090,3 +5094,198 @@ class HubClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return Overview.model_validate(data)
+
+    async def institution_ranking(
+        self,
+        scope: Union[Optional[str], "UnsetType"] = UNSET,
+        kind: Union[Optional["InstitutionKind"], "UnsetType"] = UNSET,
+        service: Union[Optional[str], "UnsetType"] = UNSET,
+        as_of: Union[Optional[Any], "UnsetType"] = UNSET,
+        first: Union[Optional[int], "UnsetType"] = UNSET,
+        after: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "InstitutionRanking":
+        from .institution_ranking import InstitutionRanking
+
+        query = gql("""
+            query InstitutionRanking($scope: String, $kind: InstitutionKind, $service: String, $asOf: Date, $first: Int = 20, $after: String) {
+              institutionRanking(
+                scope: $scope
+                kind: $kind
+                service: $service
+                asOf: $asOf
+                first: $first
+                after: $after
+              ) {
+                totalCount
+                pageInfo {
+                  hasNextPage
+                  hasPreviousPage
+                  endCursor
+                }
+                edges {
+                  cursor
+                  node {
+                    key
+                    nameEn
+                    nameFa
+                    kind
+                    rank
+                    score
+                    grade
+                    confidence
+                    totalWeight
+                    disagreement
+                    latestSelfScore
+                    officeScore
+                    contributions {
+                      assessment
+                      level
+                      date
+                      dateJalali
+                      score
+                      weight
+                      share
+                    }
+                    county {
+                      key
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "scope": scope,
+            "kind": kind,
+            "service": service,
+            "asOf": as_of,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="InstitutionRanking",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return InstitutionRanking.model_validate(data)
+
+    async def supervision_plan(
+        self,
+        from_: Any,
+        until: Any,
+        province: Union[Optional[str], "UnsetType"] = UNSET,
+        inspectors: Union[Optional[int], "UnsetType"] = UNSET,
+        visits_per_inspector_month: Union[Optional[int], "UnsetType"] = UNSET,
+        first: Union[Optional[int], "UnsetType"] = UNSET,
+        after: Union[Optional[int], "UnsetType"] = UNSET,
+        per_county: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "SupervisionPlan":
+        from .supervision_plan import SupervisionPlan
+
+        query = gql("""
+            query SupervisionPlan($province: String, $from: Date!, $until: Date!, $inspectors: Int, $visitsPerInspectorMonth: Int, $first: Int = 100, $after: Int = 0, $perCounty: Int = 5) {
+              supervisionPlan(
+                province: $province
+                from: $from
+                until: $until
+                inspectors: $inspectors
+                visitsPerInspectorMonth: $visitsPerInspectorMonth
+              ) {
+                from
+                until
+                capacity
+                total
+                fitting
+                entries(first: $first, after: $after) {
+                  order
+                  key
+                  nameEn
+                  nameFa
+                  kind
+                  risk
+                  fits
+                  lastVisit
+                  lastVisitJalali
+                  reasons {
+                    key
+                    weight
+                    textEn
+                    textFa
+                  }
+                }
+                counties {
+                  key
+                  nameEn
+                  nameFa
+                  due
+                  fitting
+                  topRisk
+                  entries(first: $perCounty) {
+                    key
+                    order
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "province": province,
+            "from": from_,
+            "until": until,
+            "inspectors": inspectors,
+            "visitsPerInspectorMonth": visits_per_inspector_month,
+            "first": first,
+            "after": after,
+            "perCounty": per_county,
+        }
+        response = await self.execute(
+            query=query, operation_name="SupervisionPlan", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return SupervisionPlan.model_validate(data)
+
+    async def alerts(
+        self,
+        scope: Union[Optional[str], "UnsetType"] = UNSET,
+        as_of: Union[Optional[Any], "UnsetType"] = UNSET,
+        first: Union[Optional[int], "UnsetType"] = UNSET,
+        after: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "Alerts":
+        from .alerts import Alerts
+
+        query = gql("""
+            query Alerts($scope: String, $asOf: Date, $first: Int = 100, $after: Int = 0) {
+              alerts(scope: $scope, asOf: $asOf, first: $first, after: $after) {
+                asOf
+                total
+                high
+                items {
+                  kind
+                  severity
+                  institutionKey
+                  countyKey
+                  subjectKey
+                  on
+                  onJalali
+                  messageEn
+                  messageFa
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "scope": scope,
+            "asOf": as_of,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="Alerts", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Alerts.model_validate(data)

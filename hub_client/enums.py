@@ -17,6 +17,19 @@ class ActorKind(str, Enum):
     EVENT = "EVENT"
 
 
+class AlertKind(str, Enum):
+    LICENCE_EXPIRING = "LICENCE_EXPIRING"
+    LICENCE_EXPIRED_IN_SERVICE = "LICENCE_EXPIRED_IN_SERVICE"
+    RENEWAL_PENDING = "RENEWAL_PENDING"
+    ACTION_OVERDUE = "ACTION_OVERDUE"
+    VISIT_OVERDUE = "VISIT_OVERDUE"
+
+
+class AlertSeverity(str, Enum):
+    HIGH = "HIGH"
+    MEDIUM = "MEDIUM"
+
+
 class AssessmentFrameworkSort(str, Enum):
     KEY = "KEY"
     NAME_EN = "NAME_EN"
@@ -185,6 +198,13 @@ class EventSort(str, Enum):
     STARTS_ON = "STARTS_ON"
 
 
+class GradeBand(str, Enum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+
 class InstitutionKind(str, Enum):
     CHARITY = "CHARITY"
     NGO = "NGO"
@@ -295,6 +315,16 @@ class PersonSort(str, Enum):
     NAME_FA = "NAME_FA"
 
 
+class PlanReasonKey(str, Enum):
+    NEVER_VISITED = "NEVER_VISITED"
+    VISIT_INTERVAL_PASSED = "VISIT_INTERVAL_PASSED"
+    LOW_SCORE = "LOW_SCORE"
+    FALLING_SCORE = "FALLING_SCORE"
+    OVERDUE_ACTIONS = "OVERDUE_ACTIONS"
+    LICENCE_EXPIRING = "LICENCE_EXPIRING"
+    OPEN_COMPLAINTS = "OPEN_COMPLAINTS"
+
+
 class ProjectionSide(str, Enum):
     INSTITUTIONS = "INSTITUTIONS"
     DONORS = "DONORS"
@@ -310,6 +340,13 @@ class ProvinceSort(str, Enum):
     NAME_EN = "NAME_EN"
     NAME_FA = "NAME_FA"
     POPULATION = "POPULATION"
+
+
+class RankingConfidence(str, Enum):
+    NONE = "NONE"
+    LOW = "LOW"
+    MEDIUM = "MEDIUM"
+    HIGH = "HIGH"
 
 
 class Right(str, Enum):

@@ -39,7 +39,7 @@ from tests.builders import build_solo_world
 OPERATIONS = Path(__file__).resolve().parent.parent / "operations"
 ROLES = [Principal(role, subject=f"test:{role.value}") for role in Role]
 SCOPED = Principal(Role.EDITOR, provinces=frozenset({"IR-00"}), subject="test:scoped")
-# An institution key sees its own institution's findings, actions and complaints (hub.schema.supervision).
+# An institution key sees its own institution's findings, actions and complaints (hub.schema.supervision_records).
 BOUND = Principal(Role.INSTITUTION, institution="inst-a", subject="test:institution-a")
 SETTINGS = Settings(anonymous=True, limits=Limits(rate_per_minute=0), disclosure_wait_ms=600_000)
 SCHEMAS = {flag: build_schema(dataclasses.replace(SETTINGS, compiled=flag)) for flag in (True, False)}
@@ -61,6 +61,8 @@ VARIABLES: dict[str, dict[str, Any]] = {
     "LicencePipeline": {"asOf": "2026-06-01"},
     "AssessmentDetail": {"key": "asmt-inst-a"}, "InstitutionComplaints": {"key": "inst-a"},
     "CorrectiveActionList": {"first": 5}, "ComplaintList": {"first": 5},
+    "SupervisionPlan": {"from": "2026-01-01", "until": "2026-01-30", "inspectors": 1, "visitsPerInspectorMonth": 1},
+    "InstitutionRanking": {"asOf": "2026-01-01"}, "Alerts": {"asOf": "2026-01-01"},
 }
 # Fields the compiled path leaves to graphql-core in the client's operations (a union: graphql-core
 # resolves the member's type, then the member's own object is compiled again).

@@ -14,6 +14,7 @@ from graph_model.statements import (  # noqa: F401
     privacy,
     provinces_of,
     reads,
+    supervision,
     version,
     writes,
     writes_assessments,

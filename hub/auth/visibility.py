@@ -8,7 +8,7 @@ take it; none of them has a default, so a reader that forgets it does not type-c
 that rebuilds the loaders (hub.schema.results) rebuilds them with the same object. The rules it
 applies are those of hub.auth.privacy; and, for supervision records (an assessment's findings, its
 criteria scores and corrective actions, complaints), ``supervises``: every institution's with
-SUPERVISE or WRITE, an institution key its own institution's only, nobody else's (hub.schema.supervision).
+SUPERVISE or WRITE, an institution key its own institution's only, nobody else's (hub.schema.supervision_records).
 """
 
 from __future__ import annotations

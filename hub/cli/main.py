@@ -281,6 +281,9 @@ def parser() -> argparse.ArgumentParser:
     from hub.cli.aggregates import add_parser as add_aggregates_parser
 
     add_aggregates_parser(sub)
+    from hub.cli.alerts import add_parser as add_alerts_parser
+
+    add_alerts_parser(sub)
     return p
 
 

@@ -25,19 +25,21 @@ from hub.schema.network_explore import ExploreQuery
 from hub.schema.networks import NetworkQuery
 from hub.schema.overview import OverviewQuery
 from hub.schema.scalars import config
+from hub.schema.supervision import SupervisionQuery
 from hub.settings import Settings
 from hub.strawberry_compat import describe_type, with_extensions
 
 log = logging.getLogger("hub")
 
 Query = merge_types("Query", (BrowseQuery, OverviewQuery, NetworkQuery, ExploreQuery, CoverageQuery, AuditQuery,
-                                 MeQuery, LicencePipelineQuery))
+                                 MeQuery, LicencePipelineQuery, SupervisionQuery))
 Mutation = merge_types("Mutation", (EntityMutation, RelationMutation, AssessmentMutation))
 describe_type(Query, (
     "Read the graph: any object by id or key, every list as a filtered, sorted connection, and dashboard "
     "aggregates (`overview`), collaboration networks (`network`, `connection`, `brokers`, `communities`, "
     "`sharedDonors`, ...), "
-    "coverage gaps (`coverage`, `underservedAreas`, `coverageWhatIf`, `whoWhatWhere`), and what the caller may "
+    "coverage gaps (`coverage`, `underservedAreas`, `coverageWhatIf`, `whoWhatWhere`), supervision "
+    "(`institutionRanking`, `supervisionPlan`, `alerts`), and what the caller may "
     "do (`me`)."))
 describe_type(Mutation, (
     "Change the graph. Each mutation is one transaction; an expected failure is a typed result "

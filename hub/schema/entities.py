@@ -16,7 +16,7 @@ from strawberry import relay
 from graph_model.donation_disclosure import Suppression, suppression
 from graph_model.enums import Label
 from hub.schema import enums as e
-from hub.schema import supervision
+from hub.schema import supervision_records as supervision
 from hub.schema.fields import CONVERTERS, HubNode, from_props, jalali, link, nested_list, settled
 from hub.schema.lists import Connection
 from hub.schema.scalars import Date, Rials

@@ -160,7 +160,7 @@ def nested_list(name: str, description: str) -> Any:
         return settled(context.loaders.nested(name, req).load(root.key), convert)
 
     def resolve(root: Any, info: strawberry.Info, **kw: Any) -> Any:
-        # Through the attribute: a field narrowing what it shows (hub.schema.supervision) replaces the twin.
+        # Through the attribute: a field narrowing what it shows (hub.schema.supervision_records) replaces the twin.
         return resolve.fast(root, info.context, kw)  # type: ignore[attr-defined]
 
     resolve.fast = fast  # type: ignore[attr-defined]  # hub.execution.compiled calls it without an info
