@@ -340,10 +340,14 @@ def plant_cases(world: World, today: dt.date) -> list[Inst]:
     """
     wanted = ((SELF_INFLATED, K.DAY_CARE), (NEVER_VISITED, K.RESIDENTIAL_CARE), (STUCK_RENEWAL, K.COUNSELLING_CENTRE))
     renames: dict[str, str] = {}
+    present = {i.key for i in world.institutions}
     for new, kind in wanted:
+        if new in present:  # planted by an earlier step (seed/licence_history.py): named here only
+            renames[new] = new
+            continue
         old = next(i.key for i in world.institutions
                    if i.province == KHUZESTAN and i.kind is kind and i.key not in renames
-                   and (kind is not K.RESIDENTIAL_CARE or i.residents))
+                   and not i.key.startswith("inst-planted-") and (kind is not K.RESIDENTIAL_CARE or i.residents))
         renames[old] = new
     _rename_institutions(world, renames)
     planted = [i for i in world.institutions if i.key in renames.values()]

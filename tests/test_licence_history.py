@@ -59,6 +59,27 @@ async def test_the_history_is_complete_and_ordered(api_world: tuple[HubClient, A
     assert not any(c.generated for c in changes)
 
 
+async def test_who_changed_a_licence_is_shown_only_to_supervisors_and_editors(
+        api_world: tuple[HubClient, Any]) -> None:
+    """`by` names an API key or a token's subject, which only the audit log's readers see otherwise:
+    null for a viewer, an institution key and a council member; the step itself and its reason stay."""
+    from hub_client import HubClient as Client
+    from tests.asgi import asgi_client
+
+    hub, store = api_world
+    key = written(await hub.issue_licence(IssueLicenceInput(
+        holder="inst-a", licence_type="lt-care", services=["svc-care"], issued_on="2021-03-21", key="lic-w")),
+        "Licence").key
+    written(await hub.suspend_licence(key, on="2023-05-01", reason="بازرسی"), "Licence")
+    for role, shown in (("viewer", False), ("council_member", False), ("supervisor", True), ("editor", True)):
+        async with asgi_client(store, role=role) as http:
+            seen = await history(Client(url="http://hub/graphql", http_client=http), key)  # type: ignore[arg-type]
+        changes = seen.changes.nodes
+        assert [c.change for c in changes] == [K.ISSUED, K.SUSPENDED], role
+        assert [c.reason for c in changes] == [None, "بازرسی"], role
+        assert {c.by for c in changes} == ({"jwt:tester"} if shown else {None}), role
+
+
 async def test_bad_steps_are_typed_and_write_nothing(api_world: tuple[HubClient, Any]) -> None:
     hub, store = api_world
     key = written(await hub.issue_licence(IssueLicenceInput(

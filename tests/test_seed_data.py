@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import json
 import os
 import subprocess
@@ -93,19 +92,13 @@ def test_every_row_validates(profile: str) -> None:
             validate_rel(rel, row["start"], row["end"], row["props"])
 
 
-# Labels another part of the seed makes: LicenceChange rows come from seed/licence_history.py (the
-# licence pipeline's part); until that module exists the check waits for it, and from then on holds.
-PENDING = {Label.LICENCE_CHANGE: "seed.licence_history"}
-
-
 @BOTH
 def test_keys_unique_and_endpoints_exist(profile: str) -> None:
     ds = PROFILE_BUILDS[profile]()
     keys = {}
     for label in Label:
         listed = [row["key"] for row in ds.nodes.get(label, [])]
-        pending = label in PENDING and importlib.util.find_spec(PENDING[label]) is None
-        assert listed or pending, f"no {label.value} rows"
+        assert listed, f"no {label.value} rows"
         keys[label] = set(listed)
         assert len(keys[label]) == len(listed), f"duplicate {label.value} keys"
     for rel, rows in ds.rels.items():

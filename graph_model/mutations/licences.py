@@ -180,7 +180,9 @@ async def issue_licence(store: GraphStore, *, holder: str, licence_type: str, se
         errors.append(FieldError("expiresOn", "must be after issuedOn"))
     refuse("invalid licence", errors)
     wanted = unique(services)
-    change = given({"key": change_key(), "change": K.ISSUED.value, "status": props["status"], "on": issued_on,
+    # The first change of a licence is known by the licence's key: the same issue gives the same
+    # history (and "0" sorts before the later changes' "t" keys of the same day).
+    change = given({"key": f"lchg-0-{key}", "change": K.ISSUED.value, "status": props["status"], "on": issued_on,
                     "by": by, "source": source, "generated": generated})
 
     async def attempt() -> Row | None:

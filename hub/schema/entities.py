@@ -410,7 +410,9 @@ class LicenceChange(HubNode, relay.Node):
     previous: e.LicenceStatus | None = strawberry.field(description="The status before it (none for an issue).")
     on: Date = strawberry.field(description="The day it happened.")
     on_jalali: str | None = jalali("on")
-    by: str | None = strawberry.field(description="Who made it (the key's subject, or the office named).")
+    # The stored subject (property `by`, read as `by_` like Assessment.findings_), shown through `by`.
+    by_: strawberry.Private[str | None]
+    by: str | None = supervision.staff_only("by_", "Who made it (the key's subject, or the office named).")
     reason: str | None = strawberry.field(description="Why, in words.")
     generated: bool = strawberry.field(description=GENERATED)
     source: str | None = strawberry.field(description=SOURCE)

@@ -80,27 +80,33 @@ class RankingConfidence(Enum):
 
 @strawberry.enum(description="A ranking score's band: A from 85, B from 70, C from 50, D below 50.")
 class GradeBand(Enum):
-    A = "A"
-    B = "B"
-    C = "C"
-    D = "D"
+    A = strawberry.enum_value("A", description="85 or more.")
+    B = strawberry.enum_value("B", description="70 to below 85.")
+    C = strawberry.enum_value("C", description="50 to below 70.")
+    D = strawberry.enum_value("D", description="Below 50.")
 
 
 @strawberry.enum(description="Why an institution is due an office visit (weights in `supervisionPlan`).")
 class PlanReasonKey(Enum):
-    NEVER_VISITED = "NEVER_VISITED"
-    VISIT_INTERVAL_PASSED = "VISIT_INTERVAL_PASSED"
-    LOW_SCORE = "LOW_SCORE"
-    FALLING_SCORE = "FALLING_SCORE"
-    OVERDUE_ACTIONS = "OVERDUE_ACTIONS"
-    LICENCE_EXPIRING = "LICENCE_EXPIRING"
-    OPEN_COMPLAINTS = "OPEN_COMPLAINTS"
+    NEVER_VISITED = strawberry.enum_value("NEVER_VISITED", description="No county, provincial or national "
+                                                                       "office has ever assessed it.")
+    VISIT_INTERVAL_PASSED = strawberry.enum_value(
+        "VISIT_INTERVAL_PASSED", description="Its last office visit is older than the interval for its kind "
+                                             "(6 months for 24-hour residential kinds, 12 for the others).")
+    LOW_SCORE = strawberry.enum_value("LOW_SCORE", description="Its ranking score is below grade C (50).")
+    FALLING_SCORE = strawberry.enum_value("FALLING_SCORE", description="Its last office score is 15 or more below "
+                                                                       "the one before.")
+    OVERDUE_ACTIONS = strawberry.enum_value("OVERDUE_ACTIONS", description="It has open corrective actions past "
+                                                                           "their due date.")
+    LICENCE_EXPIRING = strawberry.enum_value("LICENCE_EXPIRING", description="An active licence of it expires in "
+                                                                             "the period or within 90 days.")
+    OPEN_COMPLAINTS = strawberry.enum_value("OPEN_COMPLAINTS", description="Complaints about it are open.")
 
 
 @strawberry.enum(description="How urgent an alert is.")
 class AlertSeverity(Enum):
-    HIGH = "HIGH"
-    MEDIUM = "MEDIUM"
+    HIGH = strawberry.enum_value("HIGH", description="Act now.")
+    MEDIUM = strawberry.enum_value("MEDIUM", description="Act soon.")
 
 
 @strawberry.enum(description="What an alert is about.")

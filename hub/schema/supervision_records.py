@@ -69,6 +69,21 @@ def findings(description: str) -> Any:
     return strawberry.field(resolver=resolve, description=description + HIDDEN.format("null"))
 
 
+def staff_only(attr: str, description: str) -> Any:
+    """A stored value (``attr``) shown only to a caller who sees every institution's supervision
+    records, null to everyone else: who changed a licence names an API key or a token's subject,
+    which only the audit log's readers otherwise see."""
+    def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
+        return getattr(root, attr) if context.visibility.supervises_all else None
+
+    def resolve(root: Any, info: strawberry.Info) -> Any:
+        return fast(root, info.context, {})
+
+    resolve.fast = fast  # type: ignore[attr-defined]  # hub.execution.compiled calls it without an info
+    return strawberry.field(resolver=resolve,
+                            description=description + " Shown only to supervisors, editors and admins; otherwise null.")
+
+
 def private_list(name: str, description: str, *, of_institution: bool = False) -> Any:
     """``nested_list(name)`` shown only to a caller who may see the records of the institution it sits
     under (``of_institution``: the object is the institution; else an assessment); empty otherwise.

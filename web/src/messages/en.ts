@@ -19,6 +19,8 @@ export const en: Messages = {
     PLANNER: "Planner",
     COUNCIL_MEMBER: "Council member",
     EDITOR: "Editor",
+    SUPERVISOR: "Supervisor",
+    INSTITUTION: "Institution",
     ADMIN: "Administrator",
   },
   loading: "Loading…",

@@ -19,6 +19,8 @@ export const fa: Messages = {
     PLANNER: "برنامه‌ریز",
     COUNCIL_MEMBER: "عضو شورا",
     EDITOR: "ویرایشگر",
+    SUPERVISOR: "ناظر",
+    INSTITUTION: "مؤسسه",
     ADMIN: "مدیر",
   },
   loading: "در حال بارگذاری…",
