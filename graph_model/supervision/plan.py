@@ -28,6 +28,7 @@ the rest are marked as not fitting, never dropped.
 from __future__ import annotations
 
 import calendar
+import functools
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -111,6 +112,7 @@ class Plan:
     entries: tuple[Entry, ...]
 
 
+@functools.lru_cache(maxsize=8192)  # the plan asks it for ~11,000 last visits over a few thousand days
 def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1

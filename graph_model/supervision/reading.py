@@ -9,9 +9,12 @@ reads it for every institution of the scope (graph_model.statements.supervision)
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Awaitable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from graph_model.enums import ActionStatus, ComplaintStatus
 from graph_model.errors import FieldError, Forbidden, NotFound
@@ -82,8 +85,14 @@ class Facts:
     institutions: dict[str, Institution]
 
 
+@functools.lru_cache(maxsize=8192)
+def _iso_day(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
 def _day(value: object) -> dt.date | None:
-    return dt.date.fromisoformat(str(value)) if value else None
+    """A stored ISO day (the same few thousand days recur over the country's ~50,000 facts: memoised)."""
+    return _iso_day(str(value)) if value else None
 
 
 async def scope_of(store: GraphStore, key: str | None, allowed: Iterable[str] | None,
@@ -119,47 +128,56 @@ async def facts(store: GraphStore, scope: Scope, wanted: frozenset[str] = ALL,
     ``assessments`` or just their ``scores`` (no keys), ``licences``, ``actions``, ``complaints``); with
     ``expiring`` (first, last day) and without ``licences``, only the ACTIVE licences expiring in that window."""
     counties = sorted(scope.counties)
-    found: dict[str, Institution] = {}
-    for r in await store.read(st.SUP_INSTITUTIONS, counties=counties):
-        found[r["key"]] = Institution(r["key"], r["nameEn"] or "", r["nameFa"] or "", r["kind"], r["county"])
+    # Every statement sent at once: the store runs reads side by side (two threads here) while the
+    # hub decodes the first answers; one after another they waited ~0.18 s for the country's plan.
+    reads: dict[str, Awaitable[list[dict[str, Any]]]] = {
+        "institutions": store.read(st.SUP_INSTITUTIONS, counties=counties)}
     if "services" in wanted:
-        offered: dict[str, list[str]] = {}
-        for r in await store.read(st.SUP_SERVICES, counties=counties):
-            offered.setdefault(r["institution"], []).append(r["service"])
-        for key, services in offered.items():
-            if key in found:
-                found[key].services = tuple(sorted(services))
-    assessments: dict[str, list[Assessment]] = {}
-    if "assessments" in wanted or "scores" in wanted:  # scores: without their keys
-        keyed = "assessments" in wanted
-        for r in await store.read(st.SUP_ASSESSMENTS if keyed else st.SUP_SCORES, counties=counties):
-            day = _day(r["date"])
-            if r["institution"] in found and day is not None and r["score"] is not None:
-                assessments.setdefault(r["institution"], []).append(
-                    Assessment(r["key"] if keyed else "", r["level"], float(r["score"]), day))
-    licences = None
+        reads["services"] = store.read(st.SUP_SERVICES, counties=counties)
+    keyed = "assessments" in wanted
+    if keyed or "scores" in wanted:  # scores: without their keys
+        reads["assessments"] = store.read(st.SUP_ASSESSMENTS if keyed else st.SUP_SCORES, counties=counties)
     if "licences" in wanted:
-        licences = await store.read(st.SUP_LICENCES, counties=counties)
+        reads["licences"] = store.read(st.SUP_LICENCES, counties=counties)
     elif expiring is not None:
-        licences = await store.read(st.SUP_EXPIRING, counties=counties, active="ACTIVE",
-                                    start=expiring[0].isoformat(), end=expiring[1].isoformat())
+        reads["licences"] = store.read(st.SUP_EXPIRING, counties=counties, active="ACTIVE",
+                                       start=expiring[0].isoformat(), end=expiring[1].isoformat())
+    if "actions" in wanted:
+        reads["actions"] = store.read(st.SUP_ACTIONS, counties=counties, open=ActionStatus.OPEN.value)
+    if "complaints" in wanted:
+        reads["complaints"] = store.read(st.SUP_COMPLAINTS, counties=counties, open=ComplaintStatus.OPEN.value)
+    rows = dict(zip(reads, await asyncio.gather(*reads.values()), strict=True))
+    found: dict[str, Institution] = {}
+    for r in rows["institutions"]:
+        found[r["key"]] = Institution(r["key"], r["nameEn"] or "", r["nameFa"] or "", r["kind"], r["county"])
+    offered: dict[str, list[str]] = {}
+    for r in rows.get("services", ()):
+        offered.setdefault(r["institution"], []).append(r["service"])
+    for key, services in offered.items():
+        if key in found:
+            found[key].services = tuple(sorted(services))
+    assessments: dict[str, list[Assessment]] = {}
+    for r in rows.get("assessments", ()):
+        day = _day(r["date"])
+        if r["institution"] in found and day is not None and r["score"] is not None:
+            assessments.setdefault(r["institution"], []).append(
+                Assessment(r["key"] if keyed else "", r["level"], float(r["score"]), day))
+    licences = rows.get("licences")
     held: dict[str, list[Licence]] = {}
     for r in licences or ():
         if r["institution"] in found:
             held.setdefault(r["institution"], []).append(
                 Licence(r["key"], r["status"], _day(r["expiresOn"]), _day(r["renewalRequestedOn"])))
     actions: dict[str, list[Action]] = {}
-    if "actions" in wanted:
-        for r in await store.read(st.SUP_ACTIONS, counties=counties, open=ActionStatus.OPEN.value):
-            due = _day(r["dueOn"])
-            if r["institution"] in found and due is not None:
-                actions.setdefault(r["institution"], []).append(Action(r["key"], due, r["description"] or ""))
+    for r in rows.get("actions", ()):
+        due = _day(r["dueOn"])
+        if r["institution"] in found and due is not None:
+            actions.setdefault(r["institution"], []).append(Action(r["key"], due, r["description"] or ""))
     complaints: dict[str, list[tuple[str, dt.date]]] = {}
-    if "complaints" in wanted:
-        for r in await store.read(st.SUP_COMPLAINTS, counties=counties, open=ComplaintStatus.OPEN.value):
-            received = _day(r["receivedOn"])
-            if r["institution"] in found and received is not None:
-                complaints.setdefault(r["institution"], []).append((r["key"], received))
+    for r in rows.get("complaints", ()):
+        received = _day(r["receivedOn"])
+        if r["institution"] in found and received is not None:
+            complaints.setdefault(r["institution"], []).append((r["key"], received))
     # each list in a stable order whatever the store returns
     for key, given in assessments.items():
         found[key].assessments = sorted(given, key=lambda a: (a.date, a.key))
