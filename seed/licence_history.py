@@ -18,8 +18,8 @@ it ends in the licence's current status:
 
 Both profiles hold the planted stuck renewal (national's for the tests that look for it):
 ``lic-planted-stuck-renewal`` of ``inst-planted-stuck-renewal`` in Khuzestan, ACTIVE, renewal
-requested TODAY minus 365 days, nothing since. A generated centre and licence take those keys
-(``_plant_stuck_renewal``).
+requested TODAY minus 365 days, nothing since. seed/supervision.py gives a generated centre and its licence
+those keys; ``_plant_stuck_renewal`` dates the licence before its history is written.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from graph_model.enums import InstitutionKind, Label, LicenceChangeKind, LicenceStatus, Rel
+from graph_model.enums import Label, LicenceChangeKind, LicenceStatus, Rel
 from seed.catalogue import AGREEMENT_IN_PRINCIPLE, LICENCE_TYPE_BY_KEY
 from seed.generator import TODAY, _jalali_year
 from seed.world import World
@@ -42,7 +42,6 @@ REVOCATION_REASONS = ("تخلف مکرر پس از تعلیق", "تعطیلی م
 
 PLANTED_INSTITUTION = "inst-planted-stuck-renewal"
 PLANTED_LICENCE = "lic-planted-stuck-renewal"
-PLANTED_PROVINCE = "IR-06"
 STUCK_DAYS = 365
 
 SUSPENDED_BEFORE = 0.04  # an ACTIVE licence that was once suspended and reinstated
@@ -136,62 +135,19 @@ def _history(rng: random.Random, licence: dict[str, Any], years: int | None, fou
     return h
 
 
-def _rekey(world: World, label: Label, old: str, new: str) -> None:
-    """Give a generated node another key, everywhere the dataset and the world name it."""
-    ds = world.ds
-    for row in ds.nodes[label]:
-        if row["key"] == old:
-            row["key"] = new
-    for rows in ds.rels.values():
-        for row in rows:
-            if row["start"] == old:
-                row["start"] = new
-            if row["end"] == old:
-                row["end"] = new
-    if label is Label.INSTITUTION:
-        world.institutions = [i._replace(key=new) if i.key == old else i for i in world.institutions]
-        if old in world.offers:
-            world.offers[new] = world.offers.pop(old)
-        if old in world.flagships:
-            world.flagships = (world.flagships - {old}) | {new}
-
-
 def _plant_stuck_renewal(world: World, source: str) -> None:
     """The planted case: an operating licence whose renewal was requested a year ago, unanswered.
 
-    The province's institution count is an article fact (DOMAIN.md), so no centre is added: the
-    first generated centre of the province (a rehabilitation centre if there is one) founded before
-    the licence's issue and holding an operating licence of a type valid two years or more becomes
-    the planted one (its key; another seed step may have chosen it already: then it is used), and
-    that licence is re-dated: issued one validity period before TODAY plus 30 days, renewal
-    requested STUCK_DAYS before TODAY.
+    seed/supervision.py chose the centre and its licence (``inst-planted-stuck-renewal``,
+    ``lic-planted-stuck-renewal``: a generated Khuzestan centre re-keyed, so the article's counts
+    stay exact); here the licence is dated: issued one validity period before TODAY plus 30 days,
+    renewal requested STUCK_DAYS before TODAY, so its history is written from those days.
     """
     ds = world.ds
-    holds = [(r["start"], r["end"]) for r in ds.rels.get(Rel.HOLDS, [])]
-    type_of = {r["start"]: r["end"] for r in ds.rels.get(Rel.OF_TYPE, [])}
-    generated = {n["key"] for n in ds.nodes.get(Label.INSTITUTION, []) if n["props"].get("generated")}
-
-    def operating(inst: str) -> list[tuple[str, int]]:
-        found = [(lic, LICENCE_TYPE_BY_KEY[type_of[lic]].validity_years) for holder, lic in holds
-                 if holder == inst and type_of.get(lic) != AGREEMENT_IN_PRINCIPLE]
-        return [(lic, years) for lic, years in found if years >= 2]
 
     def issued(years: int) -> dt.date:
         return _years(TODAY + dt.timedelta(days=30), -years)  # expires a month after TODAY
 
-    if PLANTED_INSTITUTION not in generated:
-        # Chosen from the centres alone (never from random draws), so the same centre is chosen
-        # in every profile and seed: Khuzestan's centres are the same in all (tests/test_seed_data.py).
-        latest = issued(max(t.validity_years for t in LICENCE_TYPE_BY_KEY.values()))
-        candidates = [i for i in world.institutions if i.province == PLANTED_PROVINCE and i.key in generated
-                      and not i.key.startswith("inst-planted-") and i.founded and _day(i.founded) < latest
-                      and world.offers.get(i.key)]
-        candidates.sort(key=lambda i: i.kind is not InstitutionKind.REHABILITATION_CENTRE)
-        _rekey(world, Label.INSTITUTION, candidates[0].key, PLANTED_INSTITUTION)
-        holds = [(r["start"], r["end"]) for r in ds.rels.get(Rel.HOLDS, [])]
-    if not any(n["key"] == PLANTED_LICENCE for n in ds.nodes.get(Label.LICENCE, [])):
-        licence, _ = operating(PLANTED_INSTITUTION)[0]
-        _rekey(world, Label.LICENCE, licence, PLANTED_LICENCE)
     props = next(n["props"] for n in ds.nodes[Label.LICENCE] if n["key"] == PLANTED_LICENCE)
     years = LICENCE_TYPE_BY_KEY[_type_of(ds, PLANTED_LICENCE)].validity_years
     start = issued(years)

@@ -79,8 +79,10 @@ def _build(name: str, seed: int, scale: Scale) -> Dataset:
                          scale.min_per_province, scale.min_per_county, source)
     add_offers(world, rng("offers"), scale.withheld)
     add_licences(world, rng("licences"), source, scale.extra_licence_prob, scale.agreement_prob)
-    add_licence_history(world, rng("licence-history"), source)
     add_assessments(world, rng("assessments"), source, scale.assessments_per_institution)
+    # After the planted cases (seed/supervision.py) re-date the licences they hold: every history
+    # then ends in the licence's status and starts on its issue day.
+    add_licence_history(world, rng("licence-history"), source)
     add_partnerships(world, rng("partnerships"), scale.partnerships)
     donors = add_donors(world, rng("donors"), scale.donors, source, ARTICLE_DONORS)
     add_councils(world, rng("councils"), donors, scale.county_councils, scale.persons_per_province,

@@ -340,11 +340,7 @@ def plant_cases(world: World, today: dt.date) -> list[Inst]:
     """
     wanted = ((SELF_INFLATED, K.DAY_CARE), (NEVER_VISITED, K.RESIDENTIAL_CARE), (STUCK_RENEWAL, K.COUNSELLING_CENTRE))
     renames: dict[str, str] = {}
-    present = {i.key for i in world.institutions}
     for new, kind in wanted:
-        if new in present:  # planted by an earlier step (seed/licence_history.py): named here only
-            renames[new] = new
-            continue
         old = next(i.key for i in world.institutions
                    if i.province == KHUZESTAN and i.kind is kind and i.key not in renames
                    and not i.key.startswith("inst-planted-") and (kind is not K.RESIDENTIAL_CARE or i.residents))
@@ -355,14 +351,10 @@ def plant_cases(world: World, today: dt.date) -> list[Inst]:
     licences = {row["key"]: row["props"] for row in world.ds.nodes[Label.LICENCE]}
     operating = [k for k in held.get(NEVER_VISITED, []) if _held_type(world, k) != AGREEMENT_IN_PRINCIPLE]
     _make_active(licences[operating[0]], _held_type(world, operating[0]), today, today - dt.timedelta(days=200))
-    if STUCK_LICENCE not in licences:  # the licence-history seed may have made it already
-        old = next(k for k in held.get(STUCK_RENEWAL, []) if _held_type(world, k) != AGREEMENT_IN_PRINCIPLE)
-        _rename_licence(world, old, STUCK_LICENCE)
-        props = licences[old]
-        years = LICENCE_TYPE_BY_KEY[_held_type(world, STUCK_LICENCE)].validity_years
-        expires = today + dt.timedelta(days=30)
-        _make_active(props, _held_type(world, STUCK_LICENCE), today, _add_years(expires, -years))
-        props["renewalRequestedOn"] = (today - dt.timedelta(days=365)).isoformat()
+    # Its first operating licence becomes the stuck one; seed/licence_history.py (run next) dates it
+    # and writes its history.
+    old = next(k for k in held.get(STUCK_RENEWAL, []) if _held_type(world, k) != AGREEMENT_IN_PRINCIPLE)
+    _rename_licence(world, old, STUCK_LICENCE)
     return planted
 
 
