@@ -26,6 +26,7 @@ from graph_model.stores.base import GraphStore
 from hub.http import graphiql, web_app
 from hub.http.alerts_export import ROUTES as ALERT_EXPORTS
 from hub.http.exports import ROUTES as EXPORTS
+from hub.http.network_export import ROUTES as NETWORK_EXPORTS
 from hub.http.headers import SecurityHeaders, cors
 from hub.http.graphql_over_http import HubGraphQL
 from hub.http.request_id import RequestIdMiddleware
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         Route("/readyz", readyz),
         *EXPORTS,
         *ALERT_EXPORTS,
+        *NETWORK_EXPORTS,
         *web_app.routes(),  # the planners' app at / (web/, built into hub/static/app)
     ]
     if ide:

@@ -58,6 +58,7 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "coverage export": ("GET /export/coverage.csv?service=svc-care&level=COUNTY&method=RATIO",
                         (OK, OK, OK, OK, OK, OK)),
     "3W export": ("GET /export/3w.csv?level=PROVINCE", (OK, OK, OK, OK, OK, OK)),
+    "network export": ("GET /export/network.gexf", (NO, OK, OK, OK, OK, OK)),
     "institution ranking": ("{ institutionRanking(first: 5) { totalCount } }", (NO, NO, NO, NO, NO, OK)),
     "supervision plan": ('{ supervisionPlan(from: "2026-01-01", until: "2026-01-30") { total } }',
                          (NO, NO, NO, NO, NO, OK)),

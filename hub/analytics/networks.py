@@ -31,6 +31,7 @@ from graph_model.networks.service import Networks
 from graph_model.networks.communities import DonorShare
 from graph_model.networks.overlap import DonorOverlap
 from graph_model.privacy import PublicGiving, individual_donors, public_giving
+from graph_model.stores.base import GraphStore
 from hub.auth.visibility import Visibility
 from hub.execution.context import Info
 
@@ -108,10 +109,14 @@ class Redaction:
 async def redaction(info: Info, donors: Iterable[str]) -> Redaction:
     """The redaction of an answer naming ``donors``: one round trip to learn which are individuals,
     none for a caller who sees personal data."""
-    visibility = info.context.visibility
+    return await redaction_for(info.context.visibility, info.context.store, donors)
+
+
+async def redaction_for(visibility: Visibility, store: GraphStore, donors: Iterable[str]) -> Redaction:
+    """``redaction`` outside GraphQL (the network exports, hub.http.network_export): the same rule."""
     if visibility.personal:
         return Redaction(visibility)
-    return Redaction(visibility, await individual_donors(info.context.store, donors))
+    return Redaction(visibility, await individual_donors(store, donors))
 
 
 def refuse_hidden(red: Redaction, asked: dict[str, tuple[Label, str]]) -> None:
