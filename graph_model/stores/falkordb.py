@@ -220,6 +220,17 @@ class FalkorStore:
                 return
             await asyncio.sleep(0.05)
 
+    async def copy(self, name: str) -> FalkorStore:
+        """An atomic copy of this graph as the graph ``name`` (GRAPH.COPY: one point in time, taken
+        while writes go on), on the same client; ``clear`` it when done, never ``close`` it (the
+        client is this store's). What `hub backup` and `hub export` read from (graph_model.archive)."""
+        self.round_trips += 1
+        try:
+            await self._client.execute_command("GRAPH.COPY", self.graph_name, name)
+        except Exception as exc:  # noqa: BLE001 - every driver error is translated
+            raise translate(exc, LIST_INDEXES) from exc
+        return FalkorStore(self._client, name, location=self._location, timeout_ms=self._timeout_ms)
+
     async def clear(self) -> None:
         self.round_trips += 1
         try:
