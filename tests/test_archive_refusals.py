@@ -76,7 +76,7 @@ async def test_a_file_name_outside_the_vocabulary_is_refused(store: FalkorStore,
 async def test_an_unknown_property_is_refused(store: FalkorStore, archive: Path) -> None:
     name = "nodes/Donor.jsonl"
     rows = [json.loads(line) for line in (archive / name).read_text().splitlines()]
-    rows[0]["props"]["isAdmin"] = True
+    rows[0]["props"]["isAdmin"] = "yes"
     _rewrite(archive, name, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     await _refused(store, archive, "invalid rows")
 
