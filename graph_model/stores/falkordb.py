@@ -225,10 +225,18 @@ class FalkorStore:
         while writes go on), on the same client; ``clear`` it when done, never ``close`` it (the
         client is this store's). What `hub backup` and `hub export` read from (graph_model.archive)."""
         self.round_trips += 1
+        # A connection of its own with no reply timeout: the copy of a large graph takes longer than
+        # a statement may (35 s and more for `national` on a busy machine) while the source graph
+        # stays open to reads and writes; a slow machine gives a slow copy, not a failure.
+        pool = self._client.connection.connection_pool
+        connection = pool.connection_class(**{**pool.connection_kwargs, "socket_timeout": None})
         try:
-            await self._client.execute_command("GRAPH.COPY", self.graph_name, name)
+            await connection.send_command("GRAPH.COPY", self.graph_name, name)
+            await connection.read_response()
         except Exception as exc:  # noqa: BLE001 - every driver error is translated
             raise translate(exc, LIST_INDEXES) from exc
+        finally:
+            await connection.disconnect()
         return FalkorStore(self._client, name, location=self._location, timeout_ms=self._timeout_ms)
 
     async def clear(self) -> None:
