@@ -29,7 +29,8 @@ LIVE = "donor-live-"
 async def _writes(store: FalkorStore) -> list[tuple[str, int]]:
     """The writer's writes the store holds, in the order it made them: ("donor", i), ("gift", i)."""
     rels = await store.read(DUMP_RELS)
-    donors = {int(r["start"].removeprefix(LIVE)) for r in rels if r["start"].startswith(LIVE) and r["type"] == "BASED_IN"}
+    donors = {int(r["start"].removeprefix(LIVE)) for r in rels
+              if r["start"].startswith(LIVE) and r["type"] == "BASED_IN"}
     gifts = {int(r["start"].removeprefix(LIVE)) for r in rels
              if r["start"].startswith(LIVE) and r["type"] == "DONATED_TO"}
     return sorted([("donor", i) for i in donors] + [("gift", i) for i in gifts], key=lambda w: (w[1], w[0] == "gift"))
