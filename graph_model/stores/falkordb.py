@@ -239,7 +239,8 @@ class FalkorStore:
             return await connection.read_response()
 
         try:
-            setting = await command("CONFIG", "GET", "auto-aof-rewrite-percentage")
+            found = await command("CONFIG", "GET", "auto-aof-rewrite-percentage")  # a map (RESP3) or a pair
+            setting = next(iter(found.values())) if isinstance(found, dict) else found[1]
             await command("CONFIG", "SET", "auto-aof-rewrite-percentage", "0")
             try:
                 while True:
@@ -250,7 +251,7 @@ class FalkorStore:
                     await asyncio.sleep(0.05)
                 await command("GRAPH.COPY", self.graph_name, name)
             finally:
-                await command("CONFIG", "SET", "auto-aof-rewrite-percentage", setting[1])
+                await command("CONFIG", "SET", "auto-aof-rewrite-percentage", setting)
         except Exception as exc:  # noqa: BLE001 - every driver error is translated
             raise translate(exc, LIST_INDEXES) from exc
         finally:
