@@ -59,7 +59,11 @@ async def test_a_backup_taken_while_donors_are_created_restores_consistently(
         task = asyncio.ensure_future(writer())
         while len(made) < 3:  # writes are under way before the backup starts
             await asyncio.sleep(0.01)
+        rewrites = await live._client.execute_command("CONFIG", "GET", "auto-aof-rewrite-percentage")
         manifest = await backup(live, tmp_path / "hub.tar.gz", with_meta=True)
+        # The copy pauses the server's automatic rewrites (graph_model.stores.falkordb.copy), and no longer.
+        assert await live._client.execute_command("CONFIG", "GET", "auto-aof-rewrite-percentage") == rewrites
+        assert not [g for g in await live._client.execute_command("GRAPH.LIST") if "__snapshot_" in str(g)]
         after = len(made)
         while len(made) < after + 3:  # and go on after it
             await asyncio.sleep(0.01)
