@@ -2,8 +2,8 @@
 
 Everything is checked before the first write: the manifest's shape and file names, every file's
 sha256, every row (a label, type or property outside the model is refused, values must fit the
-model: graph_model.model), and that every relationship's ends are in the archive. Then the store's
-schema is ensured (as `hub serve` does), nodes and relationships are written in batched UNWIND
+model: graph_model.model), and that every relationship's ends are in the archive; the store's schema
+is ensured first (as `hub serve` does: indexes, no data). Then nodes and relationships are written in batched UNWIND
 upserts (the seed loader's statements, one transaction per batch), the donation totals are rebuilt
 from the gifts, and last the graph version is set to the manifest's. An interrupted restore leaves a
 partial store, which the next restore refuses as not empty: clear it (or use a new graph) and run
@@ -178,11 +178,13 @@ async def restore(store: GraphStore, path: Path, *, progress: Progress | None = 
     try:
         manifest = archive.manifest()
         archive.verify(manifest)
+        # The schema first (idempotent, as every hub start runs it; it writes no node): a graph that
+        # does not exist yet has no nodes to count until it has been made.
+        await store.ensure_schema()
         await refuse_unless_empty(store)
         check(archive, manifest)
         if totals:
             totals(sum(manifest.nodes.values()) + sum(manifest.rels.values()))
-        await store.ensure_schema()
         for name in manifest.nodes:
             label = vocabulary.entity_named(name)
             stmt = RESTORE_META[label] if isinstance(label, MetaLabel) else UPSERT_NODE[label]  # type: ignore[index]
