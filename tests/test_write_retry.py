@@ -130,7 +130,8 @@ def cases() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "graph_version_bump", {"key": "graph", "write": "retry-bump", "coverage": True, "donations": True}
     # graph_model.archive.restore: the hub's own records, and the manifest's graph version (no row on purpose).
     meta_props = {MetaLabel.API_KEY: {"role": "viewer", "provinces": ["IR-00"]},
-                  MetaLabel.AUDIT_ENTRY: {"outcome": "ok"}, MetaLabel.PERSISTED_QUERY: {"text": "{ c }"}}
+                  MetaLabel.AUDIT_ENTRY: {"outcome": "ok"}, MetaLabel.PERSISTED_QUERY: {"text": "{ c }"},
+                  MetaLabel.DONATION_TOTAL: {"level": 0, "donations": 1}}
     for meta, props in meta_props.items():
         yield f"archive_restore_{meta.value}", {"rows": [{"key": f"retry-archive-{meta.value}", "props": props}]}
     yield "archive_set_version", {"key": "graph", "props": {"epoch": 1, "version": 7, "coverage": 3, "donations": 2}}

@@ -15,8 +15,9 @@ from functools import cache
 from graph_model.enums import ENDPOINTS, Label, MetaLabel, Rel
 from graph_model.model import MIRRORS, NODE_FIELDS, REL_FIELDS
 from graph_model.statements import api_keys, audit, persisted
+from graph_model.statements import donation_totals as totals_stmts
 from graph_model.statements import version as version_stmts
-from graph_model.statements.archive import META_LABELS
+from graph_model.statements.archive import META_LABELS, TOTALS
 
 # Properties the writes derive from others: the name search's normalised text, and the mirrors
 # of a single link's end key (graph_model.model.MIRRORS).
@@ -26,6 +27,7 @@ META_PROPERTIES: dict[MetaLabel, tuple[str, ...]] = {
     MetaLabel.API_KEY: api_keys.PROPERTIES,
     MetaLabel.AUDIT_ENTRY: audit.PROPERTIES,
     MetaLabel.PERSISTED_QUERY: persisted.PROPERTIES,
+    TOTALS: totals_stmts.PROPERTIES,
 }
 VERSION_PROPERTIES: tuple[str, ...] = version_stmts.PROPERTIES
 
@@ -45,12 +47,12 @@ def rel_properties(rel: Rel) -> frozenset[str]:
 
 
 def labels(with_meta: bool) -> tuple[Entity, ...]:
-    return (*Label, *META_LABELS) if with_meta else tuple(Label)
+    return (*Label, TOTALS, *META_LABELS) if with_meta else (*Label, TOTALS)
 
 
 def entity_named(name: str) -> Entity | None:
     """The label a file names, or None when the model has no such (exportable) label."""
-    for label in (*Label, *META_LABELS):
+    for label in (*Label, TOTALS, *META_LABELS):
         if label.value == name:
             return label
     return None

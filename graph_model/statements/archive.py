@@ -14,8 +14,10 @@ from graph_model.cypher import Statement, statement
 from graph_model.enums import ENDPOINTS, Label, MetaLabel, Rel
 
 # The hub's own records a `--with-meta` export carries. HubMeta (the graph version) travels in the
-# manifest; DonationTotal cells are derived from the gifts and rebuilt by a restore.
+# manifest. DonationTotal cells always travel: read from the same point-in-time copy as the gifts, they
+# agree with them, and a restore that takes them need not rebuild them (graph_model.archive.restore).
 META_LABELS: tuple[MetaLabel, ...] = (MetaLabel.API_KEY, MetaLabel.AUDIT_ENTRY, MetaLabel.PERSISTED_QUERY)
+TOTALS = MetaLabel.DONATION_TOTAL
 
 
 def _node_page(label: Label | MetaLabel) -> Statement:
@@ -40,7 +42,7 @@ def _rel_page(rel: Rel) -> Statement:
     )
 
 
-NODE_PAGE: dict[Label | MetaLabel, Statement] = {label: _node_page(label) for label in (*Label, *META_LABELS)}
+NODE_PAGE: dict[Label | MetaLabel, Statement] = {label: _node_page(label) for label in (*Label, TOTALS, *META_LABELS)}
 REL_PAGE: dict[Rel, Statement] = {rel: _rel_page(rel) for rel in Rel}
 
 # A restore goes into an empty store only: any node at all (the hub's own records included) refuses it.
@@ -58,7 +60,7 @@ def _restore_meta(label: MetaLabel) -> Statement:
     )
 
 
-RESTORE_META: dict[MetaLabel, Statement] = {label: _restore_meta(label) for label in META_LABELS}
+RESTORE_META: dict[MetaLabel, Statement] = {label: _restore_meta(label) for label in (TOTALS, *META_LABELS)}
 
 # The graph version of the manifest, written last. It returns no row on purpose: the adapters bump
 # the version after a write that returned rows (graph_model.version), and this one must leave the
