@@ -7,5 +7,6 @@ Lines file (what a restore reads: types survive) and a CSV file (for analysts), 
 - ``vocabulary``: which labels, types and properties an archive may hold (the model's, nothing else);
 - ``manifest``: the manifest, and reading an archive from a folder or a tar file with its checksums;
 - ``export``: paged reads into the files; ``snapshot``: a frozen copy of a live FalkorDB graph;
-- ``restore``: checks everything, then batched writes into an empty store.
+- ``restore``: checks everything, then batched writes into an empty store;
+- ``backup``: an export packed into one tar file, moved into place when whole.
 """
