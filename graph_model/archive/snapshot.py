@@ -7,9 +7,9 @@ the whole server): that gives an RDB file only FalkorDB can load, while an expor
 an archive `hub restore` loads into either store. It costs a second copy of the graph in the
 server's memory while the export runs.
 
-The copy is deleted when the export ends, fails or is interrupted (Ctrl+C); only a process killed
-outright (kill -9) leaves it behind, as a graph named ``<graph>__snapshot_<id>`` in the same server:
-delete it with ``GRAPH.DELETE``.
+The copy is deleted when the export ends or fails (and, through asyncio's cancellation on Ctrl+C,
+when it is interrupted: not tested); a process killed outright (kill -9) leaves it behind, as a
+graph named ``<graph>__snapshot_<id>`` in the same server: delete it with ``GRAPH.DELETE``.
 
 Neo4j: there is no cheap copy; the export reads the live graph (stop writes for a consistent one).
 """
