@@ -128,6 +128,13 @@ def cases() -> Iterator[tuple[str, dict[str, Any]]]:
                                        "most": 100}
     yield "persisted_query_register", {"key": "retry-q2", "text": "{ b }", "name": "B", "createdAt": "2024"}
     yield "graph_version_bump", {"key": "graph", "write": "retry-bump", "coverage": True, "donations": True}
+    # graph_model.archive.restore: the hub's own records, and the manifest's graph version (no row on purpose).
+    meta_props: dict[MetaLabel, dict[str, Any]] = {MetaLabel.API_KEY: {"role": "viewer", "provinces": ["IR-00"]},
+                  MetaLabel.AUDIT_ENTRY: {"outcome": "ok"}, MetaLabel.PERSISTED_QUERY: {"text": "{ c }"},
+                  MetaLabel.DONATION_TOTAL: {"level": 0, "donations": 1}}
+    for meta, values in meta_props.items():
+        yield f"archive_restore_{meta.value}", {"rows": [{"key": f"retry-archive-{meta.value}", "props": values}]}
+    yield "archive_set_version", {"key": "graph", "props": {"epoch": 1, "version": 7, "coverage": 3, "donations": 2}}
     yield "donation_totals_replace", {"rows": [{"key": "retry-total", "level": 0, "area": "", "calendar": 0,
                                                 "year": 0, "part": 0, "donations": 1, "units": 0, "rest": 5,
                                                 "donors": 1, "individuals": 0}]}

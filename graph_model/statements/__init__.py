@@ -2,6 +2,7 @@
 
 from graph_model.statements import (  # noqa: F401
     api_keys,
+    archive,
     audit,
     coverage,
     institution_of,

