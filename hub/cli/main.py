@@ -284,6 +284,9 @@ def parser() -> argparse.ArgumentParser:
     from hub.cli.alerts import add_parser as add_alerts_parser
 
     add_alerts_parser(sub)
+    from hub.cli.quality import add_parser as add_quality_parser
+
+    add_quality_parser(sub)
     return p
 
 
