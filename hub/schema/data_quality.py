@@ -140,7 +140,7 @@ class DataQualityQuery:
         on = day(as_of, "asOf")
         _, every = await report(info.context.store, scope, allowed(info), on)
         seen = fd.visible(every, personal)
-        wanted = {k.value for k in kinds} if kinds else None
+        wanted = {k.name for k in kinds} if kinds else None  # names are the values
         chosen = [f for f in seen if wanted is None or f.kind.value in wanted]
         start = 0 if position is None else bisect.bisect_right([f.sort_key for f in chosen], position[1][0])
         page = chosen[start:start + first]
