@@ -305,3 +305,16 @@ async def test_hub_quality_prints_the_same_findings(world: Any, server: Embedded
     persian = capsys.readouterr().out
     assert "m-no-svc" in persian and "هیچ خدمتی" in persian and "ya-1" not in persian
     assert await asyncio.to_thread(cli.main, ["quality", "--province", "IR-99"]) == 1
+
+
+def test_phones_compare_by_their_digits_and_one_pair_is_one_finding() -> None:
+    from graph_model.quality.checks import duplicate_institutions, phone_digits
+    from graph_model.quality.findings import ordered
+
+    assert phone_digits("۰۹۱۲ ۳۴۵ ۶۷۸۹") == phone_digits("+98 (912) 345-6789") == phone_digits("00989123456789") \
+        == phone_digits("٠٩١٢٣٤٥٦٧٨٩") == "09123456789"
+    assert phone_digits("۱۲۳") == phone_digits(None) == phone_digits("n/a") == ""  # too short to match on
+    row = {"county": K1, "province": "IR-01", "nameEn": "Twin", "nameFa": "دوقلو", "phone": "061 1234 5678"}
+    # the same pair by Persian name, English name and phone: three groups, one finding
+    found = ordered(duplicate_institutions([{**row, "key": "t-2"}, {**row, "key": "t-1"}]))
+    assert [(f.kind.value, f.keys) for f in found] == [("DUPLICATE_INSTITUTION", ("t-1", "t-2"))]
