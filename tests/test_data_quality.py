@@ -201,7 +201,8 @@ async def test_each_planted_defect_is_found_with_its_keys_and_nothing_clean_is(w
     by_id = {tuple(f.keys): f for f in report.findings.nodes}
     ya = by_id[("ya-1", "ya-2")]  # Arabic ya + ZWNJ against Persian ye without it
     assert (ya.county_key, ya.province_key, ya.severity.value) == (K1, "IR-01", "MEDIUM")
-    assert "same name" in ya.message_en and "نام یکسان" in ya.message_fa and ya.fix_en and ya.fix_fa
+    assert "same name (مرکز علي\u200cاکبر)" in ya.message_en and "نام یکسان" in ya.message_fa and ya.fix_en \
+        and ya.fix_fa  # the name that matched, as ya-1 spells it
     assert [(s.label, s.key) for s in ya.subjects] == [("Institution", "ya-1"), ("Institution", "ya-2")]
     tel = by_id[("tel-1", "tel-2")]  # Persian digits against +98: two counties, one province
     assert (tel.county_key, tel.province_key) == (None, "IR-01") and "phone" in tel.message_en
@@ -318,3 +319,4 @@ def test_phones_compare_by_their_digits_and_one_pair_is_one_finding() -> None:
     # the same pair by Persian name, English name and phone: three groups, one finding
     found = ordered(duplicate_institutions([{**row, "key": "t-2"}, {**row, "key": "t-1"}]))
     assert [(f.kind.value, f.keys) for f in found] == [("DUPLICATE_INSTITUTION", ("t-1", "t-2"))]
+    assert "same name (دوقلو)" in found[0].message_en

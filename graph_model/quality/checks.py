@@ -43,7 +43,9 @@ def _day(value: Any) -> dt.date | None:
 
 def _groups(rows: Iterable[Row], place: str) -> list[tuple[str, list[Row]]]:
     """Groups of two or more rows sharing a normalised name in the same ``place``, or a phone:
-    ('name', rows) or ('phone', rows), each group's rows in key order."""
+    ('nameFa', rows), ('nameEn', rows) or ('phone', rows), each group's rows in key order; names
+    first, so that a pair found both ways is told by its name (graph_model.quality.findings.ordered
+    keeps the first of equal findings)."""
     by: dict[tuple[str, ...], list[Row]] = defaultdict(list)
     for r in rows:
         for lang in ("nameFa", "nameEn"):
@@ -55,7 +57,9 @@ def _groups(rows: Iterable[Row], place: str) -> list[tuple[str, list[Row]]]:
     for group_key, group in by.items():
         keys = {r["key"] for r in group}
         if len(keys) > 1:
-            found.append((group_key[0], sorted({r["key"]: r for r in group}.values(), key=lambda r: r["key"])))
+            why = group_key[1] if group_key[0] == "name" else "phone"
+            found.append((why, sorted({r["key"]: r for r in group}.values(), key=lambda r: r["key"])))
+    found.sort(key=lambda x: x[0] == "phone")
     return found
 
 
@@ -65,9 +69,9 @@ def duplicate_institutions(rows: Sequence[Row]) -> list[Finding]:
         keys = [r["key"] for r in group]
         first = group[0]
         listed = ", ".join(keys)
-        if why == "name":
-            en = f"institutions {listed} in county {first['county']} have the same name ({first['nameEn']})"
-            fa = f"موسسات {'، '.join(keys)} در شهرستان {first['county']} نام یکسان دارند ({first['nameFa']})"
+        if why != "phone":
+            en = f"institutions {listed} in county {first['county']} have the same name ({first[why]})"
+            fa = f"موسسات {'، '.join(keys)} در شهرستان {first['county']} نام یکسان دارند ({first[why]})"
         else:
             en = f"institutions {listed} have the same phone number"
             fa = f"موسسات {'، '.join(keys)} شماره تلفن یکسان دارند"
@@ -87,11 +91,11 @@ def duplicate_donors(rows: Sequence[Row]) -> list[Finding]:
     for why, group in _groups(rows, "province"):
         keys = [r["key"] for r in group]
         listed = ", ".join(keys)
-        if why == "name":
+        if why != "phone":
             en = f"donors {listed} based in {group[0]['province'] or 'no province'} have the same name " \
-                 f"({group[0]['nameEn']})"
+                 f"({group[0][why]})"
             fa = f"خیرین {'، '.join(keys)} در {group[0]['province'] or 'بدون استان'} نام یکسان دارند " \
-                 f"({group[0]['nameFa']})"
+                 f"({group[0][why]})"
         else:
             en = f"donors {listed} have the same phone number"
             fa = f"خیرین {'، '.join(keys)} شماره تلفن یکسان دارند"

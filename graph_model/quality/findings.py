@@ -99,7 +99,9 @@ class Finding:
 def ordered(findings: list[Finding]) -> list[Finding]:
     """The findings in report order, each once (the same records found twice, e.g. by name and by phone,
     are one finding)."""
-    unique = {f.id: f for f in findings}
+    unique: dict[str, Finding] = {}
+    for f in findings:
+        unique.setdefault(f.id, f)  # the first: a duplicate pair is told by its name before its phone
     return sorted(unique.values(), key=lambda f: f.sort_key)
 
 
