@@ -59,6 +59,9 @@ NAMES = {"nameFa": Field(str, required=True), "nameEn": Field(str, required=True
 # Generated figures must say so wherever a user can see them.
 PROVENANCE = {"generated": Field(bool), "source": Field(str)}
 POINT = {"lat": Field(float), "lon": Field(float)}
+# A telephone number as written; `hub quality` (graph_model.quality) compares them with the digits
+# folded (Persian, Arabic-Indic) and separators dropped. Never shown by the API's entity types.
+CONTACT = {"phone": Field(str)}
 PEOPLE = {"population": Field(int), "age0to14": Field(int), "age60plus": Field(int)}
 
 NODE_FIELDS: dict[Label, dict[str, Field]] = {
@@ -69,8 +72,8 @@ NODE_FIELDS: dict[Label, dict[str, Field]] = {
                    "female": Field(int), "wikidata": Field(str), "centroidSource": Field(str)},
     Label.INSTITUTION: {**NAMES, **POINT, **PROVENANCE,
                         "kind": Field(InstitutionKind, required=True), "founded": Field(Date),
-                        "residents": Field(int), "countyKey": Field(str)},
-    Label.DONOR: {**NAMES, **PROVENANCE, "kind": Field(DonorKind, required=True)},
+                        "residents": Field(int), "countyKey": Field(str), **CONTACT},
+    Label.DONOR: {**NAMES, **PROVENANCE, **CONTACT, "kind": Field(DonorKind, required=True)},
     Label.PERSON: {**NAMES, **PROVENANCE, "title": Field(str)},
     Label.COUNCIL: {**NAMES, **PROVENANCE, "kind": Field(CouncilKind, required=True),
                     "level": Field(CouncilLevel, required=True)},

@@ -86,7 +86,7 @@ def whole_number(text: str) -> int:
 TEXT_LIMITS: dict[str, int] = {
     "key": 100,
     "nameFa": 200, "nameEn": 200, "title": 200, "capitalEn": 200, "centroidSource": 200,
-    "number": 100, "wikidata": 100, "role": 100,
+    "number": 100, "wikidata": 100, "phone": 50, "role": 100,
     "source": 500, "purpose": 500, "note": 300,
     "search": 200,
 }

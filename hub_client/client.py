@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .create_province import CreateProvince
     from .create_service import CreateService
     from .create_target_group import CreateTargetGroup
+    from .data_quality import DataQuality
     from .delete_assessment import DeleteAssessment
     from .delete_council import DeleteCouncil
     from .delete_county import DeleteCounty
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
         CentralityMetric,
         CommunityAlgorithm,
         CoverageLevel,
+        DataQualityKind,
         Direction,
         DonationSort,
         InstitutionKind,
@@ -1497,6 +1499,73 @@ class HubClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return WhoWhatWhere.model_validate(data)
+
+    async def data_quality(
+        self,
+        first: int,
+        scope: Union[Optional[str], "UnsetType"] = UNSET,
+        kinds: Union[Optional[list["DataQualityKind"]], "UnsetType"] = UNSET,
+        as_of: Union[Optional[Any], "UnsetType"] = UNSET,
+        after: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "DataQuality":
+        from .data_quality import DataQuality
+
+        query = gql("""
+            query DataQuality($scope: String, $kinds: [DataQualityKind!], $asOf: Date, $first: Int! = 20, $after: String) {
+              dataQuality(
+                scope: $scope
+                kinds: $kinds
+                asOf: $asOf
+                first: $first
+                after: $after
+              ) {
+                asOf
+                total
+                counts {
+                  kind
+                  severity
+                  count
+                }
+                findings {
+                  totalCount
+                  pageInfo {
+                    hasNextPage
+                    endCursor
+                  }
+                  nodes {
+                    id
+                    kind
+                    severity
+                    keys
+                    field
+                    provinceKey
+                    countyKey
+                    messageEn
+                    messageFa
+                    fixEn
+                    fixFa
+                    subjects {
+                      label
+                      key
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "scope": scope,
+            "kinds": kinds,
+            "asOf": as_of,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="DataQuality", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return DataQuality.model_validate(data)
 
     async def licence_pipeline(
         self,

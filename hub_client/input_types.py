@@ -319,6 +319,8 @@ class CreateDonorInput(BaseModel):
     "Key; a fresh one is generated when not given."
     source: Optional[str] = None
     "Where the record or its figures come from."
+    phone: Optional[str] = None
+    "A telephone number as written (Persian, Arabic-Indic or Latin digits). Never returned by the API; `dataQuality` compares it (digits only) to find duplicates."
     province: Optional[str] = None
     "Key of the province (e.g. IR-06)."
 
@@ -379,6 +381,8 @@ class CreateInstitutionInput(BaseModel):
     "Founding date."
     residents: Optional[int] = None
     "Residents, for residential (24-hour) centres."
+    phone: Optional[str] = None
+    "A telephone number as written (Persian, Arabic-Indic or Latin digits). Never returned by the API; `dataQuality` compares it (digits only) to find duplicates."
 
 
 class CreateLicenceTypeInput(BaseModel):
@@ -898,6 +902,8 @@ class UpdateDonorInput(BaseModel):
     "Name in English."
     source: Optional[str] = None
     "Where the record or its figures come from."
+    phone: Optional[str] = None
+    "A telephone number as written (Persian, Arabic-Indic or Latin digits). Never returned by the API; `dataQuality` compares it (digits only) to find duplicates."
     kind: Optional[DonorKind] = None
     "Kind of donor."
     province: Optional[str] = None
@@ -954,6 +960,8 @@ class UpdateInstitutionInput(BaseModel):
     "Founding date."
     residents: Optional[int] = None
     "Residents, for residential (24-hour) centres."
+    phone: Optional[str] = None
+    "A telephone number as written (Persian, Arabic-Indic or Latin digits). Never returned by the API; `dataQuality` compares it (digits only) to find duplicates."
     county: Optional[str] = None
     "Key of the county (e.g. IR-06-0607)."
 

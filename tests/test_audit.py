@@ -81,7 +81,8 @@ async def test_editor_writes_are_logged_with_who_what_keys_and_values(store: Fal
 
 async def test_individual_donors_personal_data_is_redacted_and_companies_kept(store: FalkorStore) -> None:
     await build_world(store)
-    person = {"kind": "INDIVIDUAL", "nameFa": "علی رضایی", "nameEn": "Ali Rezaei", "province": "IR-00"}
+    person = {"kind": "INDIVIDUAL", "nameFa": "علی رضایی", "nameEn": "Ali Rezaei", "province": "IR-00",
+              "phone": "۰۹۱۲ ۷۷۷ ۸۸۹۹"}
     company = {"kind": "COMPANY", "nameFa": "شرکت نمونه", "nameEn": "Sample Co", "province": "IR-00"}
     async with asgi_client(store, role="editor") as http:
         donor = (await gql(http, CREATE_DONOR, {"input": person}))["data"]["createDonor"]["key"]
@@ -96,7 +97,8 @@ async def test_individual_donors_personal_data_is_redacted_and_companies_kept(st
         (e["operation"], json.loads(e["values"])["input"]) for e in entries)
 
     assert person_new == ("createDonor", {"kind": "INDIVIDUAL", "nameFa": "[redacted]", "nameEn": "[redacted]",
-                                          "province": "IR-00", "key": None, "source": None})
+                                          "province": "IR-00", "key": None, "source": None,
+                                          "phone": "[redacted]"})
     assert company_new[1]["nameEn"] == "Sample Co" and company_new[1]["nameFa"] == "شرکت نمونه"
     assert person_update == ("updateDonor", {"nameEn": "[redacted]"})  # the update did not say the kind
     assert company_update == ("updateDonor", {"nameEn": "Donor One Ltd"})
@@ -104,7 +106,7 @@ async def test_individual_donors_personal_data_is_redacted_and_companies_kept(st
     assert person_gift[1]["donor"] == donor and person_gift[1]["date"] == "2024-03-21"
     assert company_gift[1]["amount"] == 7654321
     text = json.dumps(answer, ensure_ascii=False)
-    for secret in ("Ali Rezaei", "علی رضایی", "A. Rezaei"):
+    for secret in ("Ali Rezaei", "علی رضایی", "A. Rezaei", "۰۹۱۲ ۷۷۷ ۸۸۹۹"):
         assert secret not in text
 
 

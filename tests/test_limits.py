@@ -42,6 +42,7 @@ from hub.execution.weights import WEIGHTS
 from hub.http.rate_limit import RateLimiter
 from hub.schema import schema
 from hub.schema.coverage import CoverageQuery
+from hub.schema.data_quality import DataQualityQuery
 from hub.schema.network_explore import ExploreQuery
 from hub.schema.networks import NetworkQuery
 from hub.schema.overview import OverviewQuery
@@ -507,8 +508,10 @@ async def test_the_list_limit_comes_from_the_settings(limits_world: FalkorStore)
 # -- analytics: weighed, and a few at once per key -----------------------------------------------
 
 def test_every_analytics_root_field_has_a_weight() -> None:
-    """The network, exploration, coverage and overview root fields are all weighed (a new one must be)."""
-    named = {to_camel_case(f.python_name) for cls in (NetworkQuery, ExploreQuery, CoverageQuery, OverviewQuery)
+    """The network, exploration, coverage, overview and data-quality root fields are all weighed (a new one must
+    be)."""
+    named = {to_camel_case(f.python_name) for cls in (NetworkQuery, ExploreQuery, CoverageQuery, OverviewQuery,
+                                                      DataQualityQuery)
              for f in cls.__strawberry_definition__.fields}  # type: ignore[union-attr]
     assert named and {f"Query.{n}" for n in named} == set(WEIGHTS)
     query_fields = graphql_schema(schema).query_type.fields  # type: ignore[union-attr]

@@ -287,6 +287,9 @@ def parser() -> argparse.ArgumentParser:
     from hub.cli.archive import add_parser as add_archive_parser
 
     add_archive_parser(sub)
+    from hub.cli.quality import add_parser as add_quality_parser
+
+    add_quality_parser(sub)
     return p
 
 

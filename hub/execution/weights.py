@@ -29,6 +29,8 @@ WEIGHTS: dict[str, int] = {
     "Query.coverageWhatIf": 5_000,  # two tables
     "Query.whoWhatWhere": 10_000,  # every gift of the scope, like the networks
     "Query.overview": 1_000,  # aggregates over a province or the country
+    # graph_model.quality: seven reads over the scope (every institution, licence and donor), checks in Python
+    "Query.dataQuality": 10_000,
 }
 
 # Rows an analytics field answering a plain list may return, by ``Type.field``: its selection counts

@@ -15,6 +15,7 @@ from hub.execution.concurrency import AnalyticsGate
 from hub.schema.audit import AuditQuery
 from hub.schema.browse import BrowseQuery
 from hub.schema.coverage import CoverageQuery
+from hub.schema.data_quality import DataQualityQuery
 from hub.schema.extensions import extensions
 from hub.schema.licence_pipeline import LicencePipelineQuery
 from hub.schema.me import MeQuery
@@ -32,14 +33,14 @@ from hub.strawberry_compat import describe_type, with_extensions
 log = logging.getLogger("hub")
 
 Query = merge_types("Query", (BrowseQuery, OverviewQuery, NetworkQuery, ExploreQuery, CoverageQuery, AuditQuery,
-                                 MeQuery, LicencePipelineQuery, SupervisionQuery))
+                                 MeQuery, LicencePipelineQuery, SupervisionQuery, DataQualityQuery))
 Mutation = merge_types("Mutation", (EntityMutation, RelationMutation, AssessmentMutation))
 describe_type(Query, (
     "Read the graph: any object by id or key, every list as a filtered, sorted connection, and dashboard "
     "aggregates (`overview`), collaboration networks (`network`, `connection`, `brokers`, `communities`, "
     "`sharedDonors`, ...), "
     "coverage gaps (`coverage`, `underservedAreas`, `coverageWhatIf`, `whoWhatWhere`), supervision "
-    "(`institutionRanking`, `supervisionPlan`, `alerts`), and what the caller may "
+    "(`institutionRanking`, `supervisionPlan`, `alerts`), data quality (`dataQuality`), and what the caller may "
     "do (`me`)."))
 describe_type(Mutation, (
     "Change the graph. Each mutation is one transaction; an expected failure is a typed result "

@@ -51,6 +51,8 @@ LINK_DESCRIPTIONS = {
 EXTRA_DESCRIPTIONS = {
     "male": "Men, 2016 census.", "female": "Women, 2016 census.", "wikidata": "Wikidata item id.",
     "centroidSource": "Where the centroid comes from.", "countiesCount": "Number of counties.",
+    "phone": "A telephone number as written (Persian, Arabic-Indic or Latin digits). Never returned by the API; "
+             "`dataQuality` compares it (digits only) to find duplicates.",
 }
 
 

@@ -1,0 +1,64 @@
+"""Statements behind the data-quality report (graph_model.quality): the records of a scope a data
+steward checks, one statement per kind of record.
+
+Institutions, their licences, assessments and gifts are read for a list of counties (``$counties``,
+the scope resolved by graph_model.supervision.reading.scope_of); donors, which are placed by
+province only (BASED_IN), for a list of provinces, or all of them (``$everywhere``: the country
+seen by a caller limited to no province, so donors placed nowhere are checked too). Dates are
+compared as text through ``toString`` (graph_model.cypher.at_most: FalkorDB's range index drops
+``<`` on strings); only the few gifts and assessments dated out of range come back, never the
+country's half a million.
+"""
+
+from __future__ import annotations
+
+from graph_model.cypher import statement
+
+QA_INSTITUTIONS = statement("qa_institutions", """
+MATCH (c:County)<-[:LOCATED_IN]-(i:Institution) WHERE c.key IN $counties
+OPTIONAL MATCH (i)-[:OFFERS]->(s:Service)
+RETURN i.key AS key, i.nameFa AS nameFa, i.nameEn AS nameEn, i.phone AS phone, i.lat AS lat, i.lon AS lon,
+       i.founded AS founded, c.key AS county, c.provinceKey AS province, collect(s.key) AS services
+""")
+
+QA_LICENCES = statement("qa_licences", """
+MATCH (c:County)<-[:LOCATED_IN]-(i:Institution)-[:HOLDS]->(l:Licence) WHERE c.key IN $counties
+OPTIONAL MATCH (l)-[:LICENSES]->(s:Service)
+RETURN i.key AS institution, l.key AS key, l.status AS status, l.issuedOn AS issuedOn, l.expiresOn AS expiresOn,
+       l.renewalRequestedOn AS renewalRequestedOn, collect(s.key) AS services
+""")
+
+QA_ASSESSMENT_DATES = statement("qa_assessment_dates", """
+MATCH (c:County)<-[:LOCATED_IN]-(i:Institution)<-[:ASSESSES]-(a:Assessment) WHERE c.key IN $counties
+  AND (toString(a.date) > $today OR toString(a.date) < $floor)
+RETURN a.key AS key, a.date AS date, i.key AS institution
+""")
+
+QA_GIFT_DATES = statement("qa_gift_dates", """
+MATCH (c:County)<-[:LOCATED_IN]-(i:Institution)<-[g:DONATED_TO]-(d:Donor) WHERE c.key IN $counties
+  AND (toString(g.date) > $today OR toString(g.date) < $floor)
+RETURN g.key AS key, g.date AS date, i.key AS institution, d.key AS donor, d.kind AS donorKind
+""")
+
+QA_EVENTS = statement("qa_events", """
+MATCH (c:County)<-[:HELD_IN]-(e:Event) WHERE c.key IN $counties
+  AND (toString(e.startsOn) < $floor OR toString(e.endsOn) < toString(e.startsOn))
+RETURN e.key AS key, e.startsOn AS startsOn, e.endsOn AS endsOn, c.key AS county, c.provinceKey AS province
+""")
+
+QA_DONORS = statement("qa_donors", """
+MATCH (d:Donor)
+OPTIONAL MATCH (d)-[:BASED_IN]->(p:Province)
+WITH d, p WHERE $everywhere OR p.key IN $provinces
+RETURN d.key AS key, d.kind AS kind, d.nameFa AS nameFa, d.nameEn AS nameEn, d.phone AS phone,
+       p.key AS province
+""")
+
+# Donors that never gave, to an institution or an event.
+QA_IDLE_DONORS = statement("qa_idle_donors", """
+MATCH (d:Donor)
+WHERE NOT (d)-[:DONATED_TO]->() AND NOT (d)-[:DONATED_TO_EVENT]->()
+OPTIONAL MATCH (d)-[:BASED_IN]->(p:Province)
+WITH d, p WHERE $everywhere OR p.key IN $provinces
+RETURN d.key AS key
+""")
