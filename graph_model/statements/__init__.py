@@ -4,6 +4,7 @@ from graph_model.statements import (  # noqa: F401
     api_keys,
     audit,
     coverage,
+    importing,
     institution_of,
     loading,
     networks,
