@@ -124,9 +124,11 @@ def parse_rows(kind: str, mapped: dict[str, Column], rows: Iterable[tuple[int, d
     shown = {c.name: cell for cell, c in mapped.items()}
     iso_today = today.isoformat()
     parsed = []
+    first: dict[str, int] = {}  # key -> the row it first appears on (rows with problems too)
     for number, cells in rows:
         values: dict[str, Any] = {}
         bad = False
+        failed: set[str] = set()
         for cell, raw in cells.items():
             col = mapped.get(cell)
             if col is None or is_blank(raw):
@@ -136,13 +138,21 @@ def parse_rows(kind: str, mapped: dict[str, Column], rows: Iterable[tuple[int, d
             except Bad as exc:
                 problems.add(number, cell, raw, exc.code, exc.en, exc.fa)
                 bad = True
+                failed.add(col.name)
                 continue
             if col.reader == "date" and col.name in PAST_DATES and values[col.name] > iso_today:
                 problems.add(number, cell, raw, "future", f"{values[col.name]} is in the future",
                              "تاریخ در آینده است")
                 bad = True
+        key = values.get("key")
+        if key and key in first:
+            problems.add(number, shown.get("key", "key"), key, "duplicate",
+                         f"key {key!r} is already on row {first[key]}", f"کلید «{key}» در ردیف {first[key]} هم آمده")
+            bad = True
+        elif key:
+            first[key] = number
         for col in required:
-            if values.get(col.name) in (None, "", []):
+            if col.name not in failed and values.get(col.name) in (None, "", []):
                 problems.add(number, shown.get(col.name, col.name), "", "required", f"{col.name} is required",
                              f"«{col.fa}» لازم است")
                 bad = True
@@ -155,20 +165,6 @@ def parse_rows(kind: str, mapped: dict[str, Column], rows: Iterable[tuple[int, d
         if not bad:
             parsed.append((number, values))
     return parsed
-
-
-def _duplicates(kind: str, parsed: list[tuple[int, dict[str, Any]]], problems: ProblemList,
-                shown: dict[str, str]) -> None:
-    first: dict[str, int] = {}
-    for number, values in parsed:
-        key = values.get("key")
-        if key is None:
-            continue
-        if key in first:
-            problems.add(number, shown.get("key", "key"), key, "duplicate",
-                         f"key {key!r} is already on row {first[key]}", f"کلید «{key}» در ردیف {first[key]} هم آمده")
-        else:
-            first[key] = number
 
 
 async def _missing(store: GraphStore, label: Label, keys: Iterable[str]) -> set[str]:
@@ -207,7 +203,6 @@ async def _county_provinces(store: GraphStore, counties: Iterable[str]) -> dict[
 
 async def plan_institutions(store: GraphStore, parsed: list[tuple[int, dict[str, Any]]], problems: ProblemList,
                             shown: dict[str, str], provinces: frozenset[str] | None) -> list[Planned]:
-    _duplicates("institutions", parsed, problems, shown)
     counties = await _county_provinces(store, (v["county"] for _, v in parsed))
     stored = await _nodes(store, Label.INSTITUTION, (v["key"] for _, v in parsed))
     plans = []
@@ -240,7 +235,6 @@ def _entity_plan(number: int, values: dict[str, Any], before: dict[str, Any] | N
 
 async def plan_donors(store: GraphStore, parsed: list[tuple[int, dict[str, Any]]], problems: ProblemList,
                       shown: dict[str, str], provinces: frozenset[str] | None) -> list[Planned]:
-    _duplicates("donors", parsed, problems, shown)
     missing = await _missing(store, Label.PROVINCE, (v.get("province", "") for _, v in parsed))
     stored = await _nodes(store, Label.DONOR, (v["key"] for _, v in parsed))
     based: dict[str, str | None] = {}
@@ -280,7 +274,6 @@ async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, An
             content = donation_key(values, 0)
             seen[content] = seen.get(content, 0) + 1
             values["key"] = donation_key(values, seen[content])
-    _duplicates("donations", [(n, v) for n, v in parsed], problems, shown)
     missing_donors = await _missing(store, Label.DONOR, (v["donor"] for _, v in parsed))
     institutions = await _nodes(store, Label.INSTITUTION, (v["institution"] for _, v in parsed if "institution" in v))
     events = await _nodes(store, Label.EVENT, (v["event"] for _, v in parsed if "event" in v))
@@ -346,7 +339,6 @@ def _transition(old: str, new: str) -> Transition | None:
 
 async def plan_licences(store: GraphStore, parsed: list[tuple[int, dict[str, Any]]], problems: ProblemList,
                         shown: dict[str, str], provinces: frozenset[str] | None, today: dt.date) -> list[Planned]:
-    _duplicates("licences", parsed, problems, shown)
     holders = await _nodes(store, Label.INSTITUTION, (v["holder"] for _, v in parsed))
     counties = await _county_provinces(store, [n.get("countyKey") or "" for n in holders.values()])
     rules = {}
