@@ -31,9 +31,15 @@ class Bad(Exception):
         self.code, self.en, self.fa = code, en, fa
 
 
+_DIGITS = str.maketrans({chr(base + i): str(i) for base in (0x06F0, 0x0660) for i in range(10)})
+
+
 def ascii_digits(text: str) -> str:
-    return "".join(str(unicodedata.decimal(ch)) if unicodedata.decimal(ch, None) is not None else ch
-                   for ch in text).strip()
+    if text.isascii():  # most cells: nothing to fold (a table lookup per character costs 100,000s of rows)
+        return text.strip()
+    folded = text.translate(_DIGITS)
+    return "".join(str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.decimal(ch, None) is not None
+                   else ch for ch in folded).strip()
 
 
 def is_blank(value: Any) -> bool:
