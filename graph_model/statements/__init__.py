@@ -5,6 +5,7 @@ from graph_model.statements import (  # noqa: F401
     archive,
     audit,
     coverage,
+    importing,
     institution_of,
     loading,
     networks,

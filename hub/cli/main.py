@@ -290,6 +290,9 @@ def parser() -> argparse.ArgumentParser:
     from hub.cli.quality import add_parser as add_quality_parser
 
     add_quality_parser(sub)
+    from hub.cli.importing import add_parser as add_import_parser
+
+    add_import_parser(sub)
     return p
 
 
@@ -300,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = Settings.from_env()
-        args.run(settings, args)
+        code = args.run(settings, args)  # a command may return its exit code (hub import: rows rejected)
     except HubError as exc:
         from hub.cli.common import err
 
@@ -308,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,95 @@
+"""`hub import` of 100,000 donations, from CSV and from XLSX, into the embedded store: rows per
+second (read, check, write and the totals' rebuild: the whole import) and peak memory.
+
+    .venv/bin/python benchmarks/import.py [--data-dir .hub-bench-import] [--rows 100000]
+
+A fresh graph gets the `demo` profile; the gifts go from its donors to its institutions. The CSV and
+XLSX files hold different gifts (so the second import creates rows too). Peak memory is the
+process's maximum resident size (ru_maxrss) after each import. Target (issue 20): at least 20,000
+rows/s from CSV.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import openpyxl  # type: ignore[import-untyped]  # noqa: E402
+
+from graph_model.cypher import statement  # noqa: E402
+from graph_model.importing import run_import  # noqa: E402
+from graph_model.stores.falkordb import open_embedded  # noqa: E402
+from seed.loader import load  # noqa: E402
+from seed.profiles import build  # noqa: E402
+
+KEYS = {label: statement(f"bench_import_{label}_keys", f"MATCH (n:{label}) RETURN n.key AS key", register=False)
+        for label in ("Donor", "Institution")}
+HEADER = ["donor", "institution", "amount", "date", "purpose"]
+
+
+def gifts(donors: list[str], institutions: list[str], n: int, tag: str, seed: int) -> list[list[str]]:
+    rng = random.Random(seed)
+    return [[rng.choice(donors), rng.choice(institutions), f"{rng.randrange(1, 5000) * 10_000:,}",
+             f"{rng.randrange(1399, 1404)}/{rng.randrange(1, 13):02d}/{rng.randrange(1, 29):02d}", f"{tag} {i}"]
+            for i in range(n)]
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--data-dir", default=".hub-bench-import")
+    p.add_argument("--rows", type=int, default=100_000)
+    args = p.parse_args()
+    store = await open_embedded(args.data_dir, f"bench_import_{int(time.time())}")
+    try:
+        await store.ensure_schema()
+        started = time.perf_counter()
+        await load(store, build("demo"))
+        print(f"demo loaded in {time.perf_counter() - started:.1f} s")
+        donors = [r["key"] for r in await store.read(KEYS['Donor'])]
+        institutions = [r["key"] for r in await store.read(KEYS['Institution'])]
+        with tempfile.TemporaryDirectory() as tmp:
+            csv_path = Path(tmp) / "gifts.csv"
+            with csv_path.open("w", encoding="utf-8-sig", newline="") as f:
+                out = csv.writer(f)
+                out.writerow(HEADER)
+                out.writerows(gifts(donors, institutions, args.rows, "csv", 1))
+            xlsx_path = Path(tmp) / "gifts.xlsx"
+            book = openpyxl.Workbook(write_only=True)
+            sheet = book.create_sheet()
+            sheet.append(["نیکوکار", "موسسه", "مبلغ", "تاریخ", "بابت"])
+            for row in gifts(donors, institutions, args.rows, "xlsx", 2):
+                sheet.append(row)
+            book.save(xlsx_path)
+            for path in (csv_path, xlsx_path):
+                before = rss_mb()
+                started = time.perf_counter()
+                report = await run_import(store, "donations", path)
+                seconds = time.perf_counter() - started
+                assert report.ok and report.created == args.rows, report.problems[:5]
+                print(f"{path.suffix[1:]:>4}: {args.rows:,} rows in {seconds:.1f} s = "
+                      f"{args.rows / seconds:,.0f} rows/s; peak RSS {rss_mb():.0f} MB (before: {before:.0f} MB)",
+                      flush=True)
+            started = time.perf_counter()
+            report = await run_import(store, "donations", csv_path)
+            seconds = time.perf_counter() - started
+            print(f"CSV again (all unchanged: {report.unchanged:,}): {args.rows / seconds:,.0f} rows/s")
+    finally:
+        await store.clear()
+        await store.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

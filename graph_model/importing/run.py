@@ -1,0 +1,89 @@
+"""The one entry point of an import, shared by ``hub import`` and the GraphQL upload mutation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from graph_model.enums import Label
+from graph_model.importing import validate, write
+from graph_model.importing.columns import KINDS, PLANNED
+from graph_model.importing.report import ImportReport, ProblemList
+from graph_model.importing.sources import read_rows
+from graph_model.importing.values import Bad
+from graph_model.importing.write import Progress
+from graph_model.stores.base import GraphStore
+
+
+async def run_import(store: GraphStore, kind: str, source: bytes | Path, filename: str | None = None, *,
+                     dry_run: bool = False, skip_invalid: bool = False, provinces: frozenset[str] | None = None,
+                     progress: Progress | None = None, today: dt.date | None = None) -> ImportReport:
+    """Check every row of the file, then (unless ``dry_run``) write it: all rows when all pass, the
+    valid ones with ``skip_invalid``, none otherwise.
+
+    ``source``: the file's bytes (an upload) or its path; ``filename`` picks the format by its
+    extension (.csv, .xlsx, .jsonl; default: the path's name). ``provinces``: None for all, else a
+    scoped editor's provinces: rows about places elsewhere are rejected with a ``province`` problem.
+    ``progress(done, total)`` is called as rows are written.
+
+    Returns an ImportReport (graph_model.importing.report): kind, file, rows, created, updated,
+    unchanged, rejected, written, dry_run and problems (each: file, row, column, value, code, en, fa).
+    Counts are what the valid rows did, or would do on a dry run or a refused file.
+    """
+    if kind not in KINDS:
+        later = " (not built yet)" if kind in PLANNED else ""
+        raise ValueError(f"unknown import kind {kind!r}{later}: one of {', '.join(KINDS)}")
+    if isinstance(source, Path):
+        filename = filename or source.name
+        data = source.read_bytes()
+    else:
+        data = source
+    name = filename or "upload"
+    today = today or dt.date.today()
+    problems = ProblemList(name)
+    try:
+        header, rows = read_rows(data, name)
+    except Bad as exc:
+        problems.add(0, "", "", exc.code, exc.en, exc.fa)
+        return ImportReport(kind, name, dry_run=dry_run, problems=problems.sorted())
+    mapped = validate.map_header(kind, header, problems)
+    try:
+        parsed = validate.parse_rows(kind, mapped, rows, problems, today)
+    except Bad as exc:
+        problems.add(0, "", "", exc.code, exc.en, exc.fa)
+        return ImportReport(kind, name, dry_run=dry_run, problems=problems.sorted())
+    total = len(parsed) + len(problems.rows - {0, 1})
+    if any(p.row <= 1 for p in problems.items):  # the file itself is wrong: no row can be trusted
+        return ImportReport(kind, name, rows=total, rejected=total, dry_run=dry_run, problems=problems.sorted())
+    if kind == "needs":
+        from graph_model.importing.needs import run_needs
+
+        return await run_needs(store, name, parsed, problems, total, dry_run=dry_run, skip_invalid=skip_invalid,
+                               provinces=provinces, progress=progress)
+    shown = {c.name: cell for cell, c in mapped.items()}
+    if kind == "institutions":
+        plans = await validate.plan_institutions(store, parsed, problems, shown, provinces)
+    elif kind == "donors":
+        plans = await validate.plan_donors(store, parsed, problems, shown, provinces)
+    elif kind == "donations":
+        plans = await validate.plan_donations(store, parsed, problems, shown, provinces)
+    else:
+        plans = await validate.plan_licences(store, parsed, problems, shown, provinces, today)
+    bad = problems.rows
+    plans = [p for p in plans if p.row not in bad]  # a row with a problem anywhere is rejected whole
+    counts = {a: sum(1 for p in plans if p.action == a) for a in (validate.CREATE, validate.UPDATE,
+                                                                   validate.UNCHANGED)}
+    report = ImportReport(kind, name, rows=total, created=counts[validate.CREATE], updated=counts[validate.UPDATE],
+                          unchanged=counts[validate.UNCHANGED], rejected=len(bad), dry_run=dry_run,
+                          problems=problems.sorted())
+    if dry_run or (bad and not skip_invalid):
+        return report
+    if kind == "donations":
+        await write.write_donations(store, plans, progress)
+    elif kind == "licences":
+        await write.write_licences(store, plans, progress)
+    else:
+        await write.write_entities(store, Label.INSTITUTION if kind == "institutions" else Label.DONOR, plans,
+                                   progress)
+    wrote = counts[validate.CREATE] + counts[validate.UPDATE] > 0
+    return ImportReport(**{**report.__dict__, "written": wrote})
