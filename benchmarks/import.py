@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import openpyxl  # type: ignore[import-untyped]  # noqa: E402
+import openpyxl  # noqa: E402
 
 from graph_model.cypher import statement  # noqa: E402
 from graph_model.importing import run_import  # noqa: E402

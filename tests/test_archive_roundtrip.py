@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from graph_model import api_keys, queries
+from graph_model import api_keys, audit, queries
 from graph_model.archive.export import export
 from graph_model.archive.manifest import MANIFEST
 from graph_model.archive.restore import restore
 from graph_model.enums import Label
 from graph_model.stores.embedded import EmbeddedServer
+from hub.auth.principal import Principal, Role
 from tests.archive_checks import contents, graph_version, totals_agree
 from tests.stores import fresh_store
 
@@ -20,7 +21,11 @@ from tests.stores import fresh_store
 async def test_export_then_restore_reproduces_the_demo_graph(server: EmbeddedServer, tmp_path: Path) -> None:
     async with fresh_store(server, "demo") as source, fresh_store(server) as target:
         await api_keys.create(source, "viewer", ["IR-06"], note="a key travels with --with-meta")
+        # the audit log too, written back by its one append-only statement (graph_model.archive.restore)
+        admin = Principal(Role.ADMIN, subject="cli:ops")
+        await audit.record(source, admin, "deleteDonor", {"key": "donor-9"}, None, None)
         manifest = await export(source, tmp_path / "out", with_meta=True)
+        assert manifest.nodes["AuditEntry"] == 1
         assert manifest.nodes[Label.DONOR.value] == (await queries.node_counts(source))[Label.DONOR.value] > 0
         assert manifest.nodes["ApiKey"] == 1
         assert manifest.nodes["DonationTotal"] > 0  # restored as exported (graph_model.archive.restore)

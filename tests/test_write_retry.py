@@ -128,9 +128,10 @@ def cases() -> Iterator[tuple[str, dict[str, Any]]]:
                                        "most": 100}
     yield "persisted_query_register", {"key": "retry-q2", "text": "{ b }", "name": "B", "createdAt": "2024"}
     yield "graph_version_bump", {"key": "graph", "write": "retry-bump", "coverage": True, "donations": True}
-    # graph_model.archive.restore: the hub's own records, and the manifest's graph version (no row on purpose).
+    # graph_model.archive.restore: the hub's own records (audit entries go through audit_entry_create),
+    # and the manifest's graph version (no row on purpose).
     meta_props: dict[MetaLabel, dict[str, Any]] = {MetaLabel.API_KEY: {"role": "viewer", "provinces": ["IR-00"]},
-                  MetaLabel.AUDIT_ENTRY: {"outcome": "ok"}, MetaLabel.PERSISTED_QUERY: {"text": "{ c }"},
+                  MetaLabel.PERSISTED_QUERY: {"text": "{ c }"},
                   MetaLabel.DONATION_TOTAL: {"level": 0, "donations": 1}}
     for meta, values in meta_props.items():
         yield f"archive_restore_{meta.value}", {"rows": [{"key": f"retry-archive-{meta.value}", "props": values}]}

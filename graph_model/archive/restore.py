@@ -30,10 +30,12 @@ from graph_model.enums import ENDPOINTS, Label, MetaLabel, Rel
 from graph_model.errors import FieldError, StoreError, ValidationFailed
 from graph_model.model import NODE_FIELDS, field_errors, validate_rel
 from graph_model.statements.archive import ANY_NODE, RESTORE_META, SET_VERSION
+from graph_model.statements.audit import CREATE_AUDIT_ENTRY
 from graph_model.statements.loading import UPSERT_NODE, UPSERT_REL
 from graph_model.stores.base import GraphStore
 from graph_model.text import text_problem
 
+AUDIT_FIELDS = ("at", "subject", "role", "operation", "keys", "values", "outcome")
 BATCH = 5_000
 IN_FLIGHT = 2  # batches sent at once: the client encodes the next while the store writes one
 MAX_REPORTED = 50
@@ -123,6 +125,17 @@ def check(archive: Archive, manifest: Manifest) -> None:
                                f"invalid rows; nothing was written", errors[:MAX_REPORTED])
 
 
+async def _write_audit(store: GraphStore, rows: Iterator[tuple[int, dict[str, Any]]],
+                       progress: Progress | None) -> None:
+    """The audit log's entries, each with the one statement allowed to write one (a whole-entry MERGE:
+    append-only; a few thousand entries, so one by one is quick enough)."""
+    for _, row in rows:
+        props = row["props"]
+        await store.write(CREATE_AUDIT_ENTRY, key=row["key"], **{name: props.get(name) for name in AUDIT_FIELDS})
+        if progress:
+            progress(MetaLabel.AUDIT_ENTRY.value, 1)
+
+
 def _batches(rows: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
     for _, row in rows:
@@ -189,6 +202,9 @@ async def restore(store: GraphStore, path: Path, *, progress: Progress | None = 
             totals(sum(manifest.nodes.values()) + sum(manifest.rels.values()))
         for name in manifest.nodes:
             label = vocabulary.entity_named(name)
+            if label is MetaLabel.AUDIT_ENTRY:
+                await _write_audit(store, archive.rows(node_file(name, "jsonl")), progress)
+                continue
             stmt = RESTORE_META[label] if isinstance(label, MetaLabel) else UPSERT_NODE[label]  # type: ignore[index]
             await _write_file(store, stmt, _batches(archive.rows(node_file(name, "jsonl"))), name, progress)
         for name in manifest.rels:

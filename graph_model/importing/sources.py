@@ -59,7 +59,7 @@ def _csv(data: bytes) -> tuple[list[str], Iterator[Row]]:
 
 
 def _xlsx(data: bytes) -> tuple[list[str], Iterator[Row]]:
-    import openpyxl  # type: ignore[import-untyped]
+    import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

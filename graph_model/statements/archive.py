@@ -60,7 +60,11 @@ def _restore_meta(label: MetaLabel) -> Statement:
     )
 
 
-RESTORE_META: dict[MetaLabel, Statement] = {label: _restore_meta(label) for label in (TOTALS, *META_LABELS)}
+# The audit log is append-only (tests/test_audit.py: no statement but audit_entry_create writes an
+# entry, none SETs one): a restore writes its entries one by one with that statement
+# (graph_model.archive.restore), so it has no batch statement of its own.
+RESTORE_META: dict[MetaLabel, Statement] = {label: _restore_meta(label) for label in (TOTALS, *META_LABELS)
+                                            if label is not MetaLabel.AUDIT_ENTRY}
 
 # The graph version of the manifest, written last. It returns no row on purpose: the adapters bump
 # the version after a write that returned rows (graph_model.version), and this one must leave the

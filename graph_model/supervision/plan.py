@@ -33,6 +33,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from graph_model.supervision import ranking
 from graph_model.supervision.reading import Assessment, Facts, Institution
@@ -79,8 +80,7 @@ TEXTS: dict[Reason, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Why:
+class Why(NamedTuple):  # NamedTuples: a national plan makes ~20,000 entries and ~25,000 reasons
     reason: Reason
     weight: float
     args: tuple[object, ...] = ()
@@ -94,8 +94,7 @@ class Why:
         return TEXTS[self.reason][1].format(*self.args)
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     institution: Institution
     risk: float
     reasons: tuple[Why, ...]
