@@ -13,14 +13,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from graph_model.errors import FieldError, HubError, ValidationFailed
+from graph_model.errors import HubError
 from graph_model.supervision.alerts import NEEDS, alerts
 from graph_model.supervision.alerts_csv import alerts_csv
 from graph_model.supervision.reading import facts, scope_of
 from hub.analytics.coverage import as_of
 from hub.auth.policy import require
 from hub.auth.principal import Right
-from hub.http.exports import _csv, _error
+from hub.http.exports import _csv, _error, refuse_unknown
 
 KNOWN = {"scope", "asOf"}
 
@@ -29,10 +29,7 @@ async def alerts_export(request: Request) -> Response:
     q = request.query_params
     try:
         principal = require(getattr(request.state, "principal", None), Right.SUPERVISE, "the alerts export")
-        unknown = sorted(set(q) - KNOWN)
-        if unknown:
-            raise ValidationFailed(f"unknown parameter {unknown[0]!r}", [FieldError(
-                name, f"not a parameter of this export; known: {', '.join(sorted(KNOWN))}") for name in unknown])
+        refuse_unknown(q, KNOWN)
         day = as_of(q.get("asOf"))
         store = request.state.store
         scope = await scope_of(store, q.get("scope") or None, principal.provinces if principal.scoped else None)

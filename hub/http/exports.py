@@ -20,6 +20,7 @@ individual donors' gifts were left out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Set
 from types import SimpleNamespace
 
 from starlette.requests import Request
@@ -65,11 +66,16 @@ def _reader(request: Request) -> Principal:
     return require(getattr(request.state, "principal", None), Right.READ, "the CSV exports")
 
 
-def _check_known(request: Request, export: str) -> None:
-    unknown = sorted(set(request.query_params) - KNOWN[export])
+def refuse_unknown(params: Iterable[str], known: Set[str]) -> None:
+    """Every export refuses a parameter it does not take (a misspelt one would silently be ignored)."""
+    unknown = sorted(set(params) - known)
     if unknown:
         raise ValidationFailed(f"unknown parameter {unknown[0]!r}", [FieldError(
-            name, f"not a parameter of this export; known: {', '.join(sorted(KNOWN[export]))}") for name in unknown])
+            name, f"not a parameter of this export; known: {', '.join(sorted(known))}") for name in unknown])
+
+
+def _check_known(request: Request, export: str) -> None:
+    refuse_unknown(request.query_params, KNOWN[export])
 
 
 async def coverage_export(request: Request) -> Response:

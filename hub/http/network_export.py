@@ -51,7 +51,7 @@ from hub.analytics.networks import Redaction, redaction_for, scope_of
 from hub.auth.policy import require
 from hub.auth.principal import Principal, Right
 from hub.auth.visibility import Visibility
-from hub.http.exports import _day, _error, _year
+from hub.http.exports import _day, _error, _year, refuse_unknown
 from hub.schema.network_types import ActorKind, ProjectionSide, ProjectionWeighting
 
 KNOWN = {"province", "council", "since", "until", "jalaliYear", "projection", "weighting"}
@@ -158,10 +158,7 @@ async def network_export(request: Request, fmt: str) -> Response:
     q = request.query_params
     try:
         principal = require(getattr(request.state, "principal", None), Right.NETWORKS, "the network exports")
-        unknown = sorted(set(q) - KNOWN)
-        if unknown:
-            raise ValidationFailed(f"unknown parameter {unknown[0]!r}", [FieldError(
-                name, f"not a parameter of this export; known: {', '.join(sorted(KNOWN))}") for name in unknown])
+        refuse_unknown(q, KNOWN)
         side = Side(_choice(ProjectionSide, q.get("projection"), "projection", ProjectionSide.INSTITUTIONS).value)
         weighting = Weighting(_choice(ProjectionWeighting, q.get("weighting"), "weighting",
                                       ProjectionWeighting.COLLABORATION).value)
