@@ -109,7 +109,14 @@ KINDS: dict[str, tuple[Column, ...]] = {
 }
 # Named by the issue, not built yet (the importer refuses them with this message).
 PLANNED = ("councils", "memberships", "events", "participations", "offers", "partnerships", "assessments")
-LABEL_OF = {"institutions": Label.INSTITUTION, "donors": Label.DONOR}
+# The model's fields whose own checks (graph_model.model.field_errors) every row of a kind passes.
+FIELDS: dict[str, dict[str, Field]] = {
+    "institutions": NODE_FIELDS[Label.INSTITUTION],
+    "donors": NODE_FIELDS[Label.DONOR],
+    "donations": REL_FIELDS[Rel.DONATED_TO],
+    "licences": NODE_FIELDS[Label.LICENCE],
+    "needs": REL_FIELDS[Rel.NEEDS],
+}
 
 
 def header_index(kind: str) -> dict[str, Column]:

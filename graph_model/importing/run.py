@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from graph_model.enums import Label
 from graph_model.importing import validate, write
@@ -13,6 +15,26 @@ from graph_model.importing.sources import read_rows
 from graph_model.importing.values import Bad
 from graph_model.importing.write import Progress
 from graph_model.stores.base import GraphStore
+
+
+Planner = Callable[[GraphStore, list[tuple[int, dict[str, Any]]], ProblemList, dict[str, str],
+                    frozenset[str] | None, dt.date], Awaitable[list[validate.Planned]]]
+Writer = Callable[[GraphStore, list[validate.Planned], Progress | None], Awaitable[None]]
+
+# Each kind: how its parsed rows become a plan (checked against the store), and how a plan is written.
+# A new kind adds its columns (columns.KINDS) and one entry here.
+PLANNERS: dict[str, Planner] = {
+    "institutions": lambda s, rows, pr, shown, prov, today: validate.plan_institutions(s, rows, pr, shown, prov),
+    "donors": lambda s, rows, pr, shown, prov, today: validate.plan_donors(s, rows, pr, shown, prov),
+    "donations": lambda s, rows, pr, shown, prov, today: validate.plan_donations(s, rows, pr, shown, prov),
+    "licences": validate.plan_licences,
+}
+WRITERS: dict[str, Writer] = {
+    "institutions": lambda s, plans, progress: write.write_entities(s, Label.INSTITUTION, plans, progress),
+    "donors": lambda s, plans, progress: write.write_entities(s, Label.DONOR, plans, progress),
+    "donations": write.write_donations,
+    "licences": write.write_licences,
+}
 
 
 async def run_import(store: GraphStore, kind: str, source: bytes | Path, filename: str | None = None, *,
@@ -61,14 +83,7 @@ async def run_import(store: GraphStore, kind: str, source: bytes | Path, filenam
         return await run_needs(store, name, parsed, problems, total, dry_run=dry_run, skip_invalid=skip_invalid,
                                provinces=provinces, progress=progress)
     shown = {c.name: cell for cell, c in mapped.items()}
-    if kind == "institutions":
-        plans = await validate.plan_institutions(store, parsed, problems, shown, provinces)
-    elif kind == "donors":
-        plans = await validate.plan_donors(store, parsed, problems, shown, provinces)
-    elif kind == "donations":
-        plans = await validate.plan_donations(store, parsed, problems, shown, provinces)
-    else:
-        plans = await validate.plan_licences(store, parsed, problems, shown, provinces, today)
+    plans = await PLANNERS[kind](store, parsed, problems, shown, provinces, today)
     bad = problems.rows
     plans = [p for p in plans if p.row not in bad]  # a row with a problem anywhere is rejected whole
     counts = {a: sum(1 for p in plans if p.action == a) for a in (validate.CREATE, validate.UPDATE,
@@ -78,12 +93,6 @@ async def run_import(store: GraphStore, kind: str, source: bytes | Path, filenam
                           problems=problems.sorted())
     if dry_run or (bad and not skip_invalid):
         return report
-    if kind == "donations":
-        await write.write_donations(store, plans, progress)
-    elif kind == "licences":
-        await write.write_licences(store, plans, progress)
-    else:
-        await write.write_entities(store, Label.INSTITUTION if kind == "institutions" else Label.DONOR, plans,
-                                   progress)
+    await WRITERS[kind](store, plans, progress)
     wrote = counts[validate.CREATE] + counts[validate.UPDATE] > 0
     return ImportReport(**{**report.__dict__, "written": wrote})

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph_model.enums import Label, LicenceStatus, Rel
-from graph_model.importing.columns import KINDS, Column, header_index
+from graph_model.importing.columns import FIELDS, KINDS, Column, header_index
 from graph_model.importing.report import ProblemList
 from graph_model.importing.values import (
     Bad,
@@ -30,7 +30,7 @@ from graph_model.importing.values import (
     read_keys,
     read_text,
 )
-from graph_model.model import NODE_FIELDS, REL_FIELDS, field_errors
+from graph_model.model import REL_FIELDS, field_errors
 from graph_model.mutations.licences import ACTIVATE, ISSUABLE, REINSTATE, RENEW_FROM, REVOKE, SUSPEND, Transition
 from graph_model.queries import by_keys
 from graph_model.statements import importing as stmts
@@ -117,9 +117,7 @@ def _code(message: str) -> tuple[str, str]:
 def parse_rows(kind: str, mapped: dict[str, Column], rows: Iterable[tuple[int, dict[str, Any]]],
                problems: ProblemList, today: dt.date) -> list[tuple[int, dict[str, Any]]]:
     """Each row's values by column name (blank cells left out); problems for the cells that fail."""
-    fields = (REL_FIELDS[Rel.DONATED_TO] if kind == "donations" else REL_FIELDS[Rel.NEEDS] if kind == "needs"
-              else NODE_FIELDS[Label.LICENCE] if kind == "licences" else NODE_FIELDS[
-                  Label.INSTITUTION if kind == "institutions" else Label.DONOR])
+    fields = FIELDS[kind]
     required = [c for c in KINDS[kind] if c.required]
     shown = {c.name: cell for cell, c in mapped.items()}
     iso_today = today.isoformat()
