@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import statistics
 import sys
 import time
@@ -30,6 +29,7 @@ from graph_model import queries, version  # noqa: E402
 from graph_model.stores.falkordb import FalkorStore, open_embedded  # noqa: E402
 from seed.loader import load  # noqa: E402
 from seed.profiles import build  # noqa: E402
+from hub.execution import collector  # noqa: E402
 from hub.settings import Limits, Settings  # noqa: E402
 from tests.asgi import asgi_client  # noqa: E402
 
@@ -82,8 +82,7 @@ async def main(data_dir: str, runs: int, gc_freeze: bool = False, compiled: bool
         # The per-key rate limit would refuse a benchmark's stream of requests: off here.
         async with asgi_client(store, Settings(limits=Limits(rate_per_minute=0), compiled=compiled)) as client:
             if gc_freeze:
-                gc.collect()
-                gc.freeze()
+                collector.settle()  # as `hub serve` does after start-up (hub/execution/collector.py)
             print(f"{'case':48} {'p50':>8} {'p99':>8} {'target':>7} {'trips':>6} {'direct p50':>11} {'overhead':>9}")
             for label, operation, variables, target, cold in CASES:
                 body = {"query": text_of[operation], "operationName": operation, "variables": variables}

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
 import statistics
 import sys
@@ -34,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.networks import graphql, ms, peak_rss_mib, percentile, timed  # noqa: E402
 from graph_model import queries  # noqa: E402
 from graph_model.stores.falkordb import FalkorStore, open_embedded  # noqa: E402
+from hub.execution import collector  # noqa: E402
 from seed.catalogue import SERVICES  # noqa: E402
 from seed.loader import load  # noqa: E402
 from seed.profiles import build  # noqa: E402
@@ -134,8 +134,7 @@ async def main(data_dir: str, runs: int, only: list[str]) -> None:
             print("seeding national ...", flush=True)
             await load(store, build("national"))
         async with asgi_client(store) as client:
-            gc.collect()
-            gc.freeze()  # as `hub serve` does after start-up
+            collector.settle()  # as `hub serve` does after start-up (hub/execution/collector.py)
             print(f"load average at start {os.getloadavg()[0]:.2f} (2 cores here)")
             print(f"{'case':58} {'runs':>4} {'p50':>8} {'p99':>8} {'target':>8} {'met?':>6} {'trips':>5} "
                   f"{'peak RSS':>9}")

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
 import resource
 import statistics
@@ -50,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from graph_model import queries, version  # noqa: E402
 from graph_model.statements.networks_explore import TOP_DONORS  # noqa: E402
 from graph_model.stores.falkordb import FalkorStore, open_embedded  # noqa: E402
+from hub.execution import collector  # noqa: E402
 from seed.loader import load  # noqa: E402
 from seed.profiles import build  # noqa: E402
 from tests.asgi import asgi_client  # noqa: E402
@@ -237,8 +237,7 @@ async def main(data_dir: str, runs: int, only: list[str], gc_freeze: bool = True
             subjects = await lookup(store, client)
             print(f"subjects ({time.perf_counter() - started:.1f} s): {subjects}")
             if gc_freeze:
-                gc.collect()
-                gc.freeze()
+                collector.settle()  # as `hub serve` does after start-up (hub/execution/collector.py)
             selected = [c for c in cases(subjects) if not only or any(o.lower() in c.label.lower() for o in only)]
             print(f"load average at start {os.getloadavg()[0]:.2f} (2 cores here)")
             print(f"{'case':62} {'runs':>4} {'p50':>8} {'p99':>8} {'target':>8} {'met?':>6} {'trips':>5} "

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import statistics
 import sys
 import time
@@ -26,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph_model import queries, version  # noqa: E402
 from graph_model.stores.falkordb import open_embedded  # noqa: E402
+from hub.execution import collector  # noqa: E402
 from hub.settings import Limits, Settings  # noqa: E402
 from seed.loader import load  # noqa: E402
 from seed.profiles import build  # noqa: E402
@@ -55,8 +55,7 @@ async def main(data_dir: str, graph: str, runs: int) -> None:
         text = OPERATIONS.read_text()
         settings = Settings(limits=Limits(rate_per_minute=0))
         async with asgi_client(store, settings, role="supervisor") as client:
-            gc.collect()
-            gc.freeze()  # as `hub serve` does (benchmarks/api.py)
+            collector.settle()  # as `hub serve` does after start-up (hub/execution/collector.py)
             print(f"{'case':40} {'p50':>9} {'p99':>9} {'target':>8}")
             answers: dict[str, Any] = {}
             for label, operation, variables, target in CASES:

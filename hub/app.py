@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
-import gc
 import os
 import sys
 from collections.abc import AsyncIterator
@@ -31,7 +30,7 @@ from hub.http.headers import SecurityHeaders, cors
 from hub.http.graphql_over_http import HubGraphQL
 from hub.http.request_id import RequestIdMiddleware
 from hub.auth.middleware import AuthMiddleware
-from hub.execution import cursors
+from hub.execution import collector, cursors
 from hub.execution.concurrency import AnalyticsGate
 from hub.http.body_limit import BodyLimitMiddleware
 from hub.schema import build_schema
@@ -69,11 +68,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             yield {"store": store, "settings": settings, "cache": answers, "gate": gate}
             return
         opened = await open_store(settings)
-        # What start-up built (the schema, the libraries) lives as long as the process: freezing
-        # it keeps the collector's full passes from walking ~100,000 objects, which paused
-        # requests for 60-80 ms every few requests (benchmarks/README.md, `--gc-freeze`).
-        gc.collect()
-        gc.freeze()
+        # What start-up built lives as long as the process: frozen out of the collector, whose
+        # thresholds are set for large answers (hub/execution/collector.py).
+        collector.settle()
         try:
             # A dead embedded server is restarted, whether this app started it or found it
             # running (hub/supervisor.py: one process per data folder holds the lease to).

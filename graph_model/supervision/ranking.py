@@ -91,14 +91,29 @@ def confidence(total_weight: float, count: int) -> Confidence:
     return Confidence.MEDIUM if total_weight >= CONFIDENCE_MEDIUM else Confidence.LOW
 
 
-def mean(assessments: Iterable[Assessment], as_of: dt.date) -> float | None:
-    """Just the score of ``score`` (no explanation): what the plan's LOW_SCORE needs, for thousands at once."""
+class Recency(dict[dt.date, float]):
+    """The recency weight of each day as of ``as_of``, worked out once per day: a national plan weighs
+    ~30,000 assessments dated on a few thousand days."""
+
+    def __init__(self, as_of: dt.date) -> None:
+        super().__init__()
+        self.as_of = as_of
+
+    def __missing__(self, day: dt.date) -> float:
+        weight = self[day] = 0.5 ** ((self.as_of - day).days / HALF_LIFE_DAYS)
+        return weight
+
+
+def mean(assessments: Iterable[Assessment], as_of: dt.date, recency: Recency | None = None) -> float | None:
+    """Just the score of ``score`` (no explanation): what the plan's LOW_SCORE needs, for thousands at
+    once (``recency``: the weights of ``as_of``, shared by the calls of one plan)."""
+    weights = recency if recency is not None and recency.as_of == as_of else Recency(as_of)
     total = weighted = 0.0
     for a in assessments:
         level = LEVEL_WEIGHTS.get(a.level)
         if level is None or a.date > as_of:
             continue
-        w = level * 0.5 ** ((as_of - a.date).days / HALF_LIFE_DAYS)
+        w = level * weights[a.date]
         total += w
         weighted += w * a.score
     return round(weighted / total, 1) if total > 0 else None

@@ -61,7 +61,7 @@ class Action(NamedTuple):
     description: str
 
 
-@dataclass
+@dataclass(slots=True)  # slots: no per-instance dict, 21,000 of them for the country
 class Institution:
     key: str
     name_en: str
