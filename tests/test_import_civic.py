@@ -44,6 +44,9 @@ async def test_councils_from_an_xlsx_with_persian_headers(small_world: FalkorSto
     assert (await by_keys(store, Label.COUNCIL, ["council-1"]))["council-1"]["nameEn"] == "Council renamed"
     again = await run_import(store, "councils", data, "councils.xlsx", today=TODAY)
     assert (again.created, again.updated, again.unchanged, again.written) == (0, 0, 2, False), again.problems
+    rows[1][6] = "IR-00-0002;IR-00-0001"  # a list link is the same keys in any order
+    reordered = await run_import(store, "councils", xlsx(rows), "councils.xlsx", today=TODAY)
+    assert (reordered.unchanged, reordered.written) == (2, False), reordered.problems
 
 
 async def test_events_from_a_csv_with_jalali_dates_and_persian_digits(small_world: FalkorStore) -> None:
