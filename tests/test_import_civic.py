@@ -137,6 +137,11 @@ async def test_bad_membership_rows_write_nothing_and_are_named(small_world: Falk
                               provinces=frozenset({"IR-01"}), today=TODAY)
     assert found(scoped) == {(2, "نیکوکار", "province"), (2, "شورا", "province")}, scoped.problems
     assert await snapshot(store) == before
+    # --skip-invalid writes row 2 alone and reports the rest.
+    skipped = await run_import(store, "memberships", csv_bytes(rows), "members.csv", skip_invalid=True, today=TODAY)
+    assert (skipped.created, skipped.rejected, skipped.written) == (1, 5, True)
+    assert await rel(store, "DONOR_MEMBER_OF", "donor-1", "council-1") == {"role": "CHAIR", "since": "2021-03-21"}
+    assert await rel(store, "INSTITUTION_MEMBER_OF", "inst-a", "council-1") is None
 
 
 async def test_participations_from_an_xlsx(small_world: FalkorStore) -> None:
