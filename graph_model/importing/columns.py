@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from graph_model.enums import Label, Rel
+from graph_model.enums import ENDPOINTS, Label, Rel
 from graph_model.model import NODE_FIELDS, REL_FIELDS, Date, Field
 from graph_model.mutations.entities import DERIVED
+from graph_model.mutations.relations import MEMBER_RELS
 from graph_model.statements.writes import LINKS
 from graph_model.text import normalise
 
@@ -28,6 +29,10 @@ PERSIAN: dict[str, str] = {
     "renewalRequestedOn": "تاریخ درخواست تمدید", "holder": "دارنده", "licenceType": "نوع مجوز",
     "services": "خدمات", "reason": "دلیل", "by": "ثبت کننده", "on": "تاریخ تغییر",
     "targetGroup": "گروه هدف", "people": "تعداد افراد", "year": "سال",
+    "level": "سطح", "provinces": "استان‌ها", "counties": "شهرستان‌ها", "startsOn": "تاریخ شروع",
+    "endsOn": "تاریخ پایان", "organiserInstitutions": "موسسات برگزارکننده",
+    "organiserCouncils": "شوراهای برگزارکننده", "council": "شورا", "person": "شخص", "role": "نقش",
+    "since": "تاریخ عضویت",
 }
 
 # What a column holds: how its cells are read and shown by --columns.
@@ -100,15 +105,32 @@ def _needs() -> tuple[Column, ...]:
             Column("year", PERSIAN["year"], "int"))
 
 
+def _memberships() -> tuple[Column, ...]:
+    # One member column per kind of member (graph_model.mutations.relations.MEMBER_RELS): exactly one given.
+    members = [Column(f, PERSIAN[f], "key", target=ENDPOINTS[rel][0]) for f, rel in MEMBER_RELS.items()]
+    return (*members, Column("council", PERSIAN["council"], "key", True, target=Label.COUNCIL),
+            *(_from_field(n, f) for n, f in REL_FIELDS[Rel.DONOR_MEMBER_OF].items()))
+
+
+def _participations() -> tuple[Column, ...]:
+    return (Column("institution", PERSIAN["institution"], "key", True, target=Label.INSTITUTION),
+            Column("event", PERSIAN["event"], "key", True, target=Label.EVENT),
+            *(_from_field(n, f) for n, f in REL_FIELDS[Rel.PARTICIPATED_IN].items()))
+
+
 KINDS: dict[str, tuple[Column, ...]] = {
     "institutions": _node_kind(Label.INSTITUTION),
     "donors": _node_kind(Label.DONOR),
     "donations": _donations(),
     "licences": _licences(),
     "needs": _needs(),
+    "councils": _node_kind(Label.COUNCIL),
+    "events": _node_kind(Label.EVENT),
+    "memberships": _memberships(),
+    "participations": _participations(),
 }
 # Named by the issue, not built yet (the importer refuses them with this message).
-PLANNED = ("councils", "memberships", "events", "participations", "offers", "partnerships", "assessments")
+PLANNED = ("offers", "partnerships", "assessments")
 # The model's fields whose own checks (graph_model.model.field_errors) every row of a kind passes.
 FIELDS: dict[str, dict[str, Field]] = {
     "institutions": NODE_FIELDS[Label.INSTITUTION],
@@ -116,6 +138,10 @@ FIELDS: dict[str, dict[str, Field]] = {
     "donations": REL_FIELDS[Rel.DONATED_TO],
     "licences": NODE_FIELDS[Label.LICENCE],
     "needs": REL_FIELDS[Rel.NEEDS],
+    "councils": NODE_FIELDS[Label.COUNCIL],
+    "events": NODE_FIELDS[Label.EVENT],
+    "memberships": REL_FIELDS[Rel.DONOR_MEMBER_OF],
+    "participations": REL_FIELDS[Rel.PARTICIPATED_IN],
 }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_model.enums import Label
-from graph_model.importing import validate, write
+from graph_model.importing import kinds_civic, validate, write
 from graph_model.importing.columns import KINDS, PLANNED
 from graph_model.importing.report import ImportReport, ProblemList
 from graph_model.importing.sources import read_rows
@@ -28,12 +28,20 @@ PLANNERS: dict[str, Planner] = {
     "donors": lambda s, rows, pr, shown, prov, today: validate.plan_donors(s, rows, pr, shown, prov),
     "donations": lambda s, rows, pr, shown, prov, today: validate.plan_donations(s, rows, pr, shown, prov),
     "licences": validate.plan_licences,
+    "councils": kinds_civic.plan_councils,
+    "events": kinds_civic.plan_events,
+    "memberships": kinds_civic.plan_memberships,
+    "participations": kinds_civic.plan_participations,
 }
 WRITERS: dict[str, Writer] = {
     "institutions": lambda s, plans, progress: write.write_entities(s, Label.INSTITUTION, plans, progress),
     "donors": lambda s, plans, progress: write.write_entities(s, Label.DONOR, plans, progress),
     "donations": write.write_donations,
     "licences": write.write_licences,
+    "councils": lambda s, plans, progress: write.write_entities(s, Label.COUNCIL, plans, progress),
+    "events": lambda s, plans, progress: write.write_entities(s, Label.EVENT, plans, progress),
+    "memberships": kinds_civic.write_memberships,
+    "participations": kinds_civic.write_participations,
 }
 
 

@@ -40,7 +40,7 @@ from graph_model.stores.base import GraphStore
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 # Dates that record something that happened: never later than today.
-PAST_DATES = frozenset({"founded", "date", "issuedOn", "on"})
+PAST_DATES = frozenset({"founded", "date", "issuedOn", "on", "since"})
 TRANSITIONS: tuple[Transition, ...] = (ACTIVATE, SUSPEND, REINSTATE, REVOKE)
 READ_CHUNK = 10_000  # keys per read
 
