@@ -28,12 +28,17 @@ PERSIAN: dict[str, str] = {
     "renewalRequestedOn": "تاریخ درخواست تمدید", "holder": "دارنده", "licenceType": "نوع مجوز",
     "services": "خدمات", "reason": "دلیل", "by": "ثبت کننده", "on": "تاریخ تغییر",
     "targetGroup": "گروه هدف", "people": "تعداد افراد", "year": "سال",
+    # offers, partnerships, assessments (graph_model.importing.kinds_services)
+    "service": "خدمت", "capacity": "ظرفیت", "partner": "موسسه همکار", "since": "از تاریخ",
+    "framework": "چارچوب ارزیابی", "level": "سطح ارزیابی", "assessorKind": "نوع ارزیاب", "assessor": "ارزیاب",
+    "findings": "یافته‌ها", "scores": "امتیازها",
 }
 
 # What a column holds: how its cells are read and shown by --columns.
 FORMATS = {"key": "key", "text": "text", "int": "whole number (۱۲٬۵۰۰ or 12,500)",
            "float": "number", "date": "date (1403/01/15 or 2024-04-03)", "bool": "yes/no",
-           "keys": "keys separated by ; or ،"}
+           "keys": "keys separated by ; or ،",
+           "scores": "criterion:value pairs separated by ; or ، (crit-a:4; crit-b:2.5)"}
 
 
 @dataclass(frozen=True)
@@ -100,15 +105,48 @@ def _needs() -> tuple[Column, ...]:
             Column("year", PERSIAN["year"], "int"))
 
 
+def _offers() -> tuple[Column, ...]:
+    """One row per (institution, service): the pair is the row's identity, capacity its one property."""
+    return (Column("institution", PERSIAN["institution"], "key", True, target=Label.INSTITUTION),
+            Column("service", PERSIAN["service"], "key", True, target=Label.SERVICE),
+            *(_from_field(n, f) for n, f in REL_FIELDS[Rel.OFFERS].items()))
+
+
+def _partnerships() -> tuple[Column, ...]:
+    """One row per pair of institutions (either way round: graph_model.mutations.relations.link_partners)."""
+    return (Column("institution", PERSIAN["institution"], "key", True, target=Label.INSTITUTION),
+            Column("partner", PERSIAN["partner"], "key", True, target=Label.INSTITUTION),
+            *(_from_field(n, f) for n, f in REL_FIELDS[Rel.PARTNERS_WITH].items()))
+
+
+# An assessment's properties a file gives: its score is computed from the criteria scores (never
+# given), and ``generated`` marks seeded data only.
+ASSESSMENT_GIVEN = {n: f for n, f in NODE_FIELDS[Label.ASSESSMENT].items() if n not in ("score", "generated")}
+
+
+def _assessments() -> tuple[Column, ...]:
+    """One row per assessment; its criteria scores in one cell (``crit-a:4; crit-b:2.5``), so a
+    supervisor's sheet keeps one layout whatever the framework's criteria. The key is optional: an
+    assessment without one gets ``asmt-imp-`` + a digest of institution, framework, level and date."""
+    cols = [Column("key", PERSIAN["key"], "key"),
+            Column("institution", PERSIAN["institution"], "key", True, target=Label.INSTITUTION),
+            Column("framework", PERSIAN["framework"], "key", True, target=Label.FRAMEWORK)]
+    cols += [_from_field(n, f) for n, f in ASSESSMENT_GIVEN.items()]
+    return tuple(cols + [Column("scores", PERSIAN["scores"], "scores", True)])
+
+
 KINDS: dict[str, tuple[Column, ...]] = {
     "institutions": _node_kind(Label.INSTITUTION),
     "donors": _node_kind(Label.DONOR),
     "donations": _donations(),
     "licences": _licences(),
     "needs": _needs(),
+    "offers": _offers(),
+    "partnerships": _partnerships(),
+    "assessments": _assessments(),
 }
 # Named by the issue, not built yet (the importer refuses them with this message).
-PLANNED = ("councils", "memberships", "events", "participations", "offers", "partnerships", "assessments")
+PLANNED = ("councils", "memberships", "events", "participations")
 # The model's fields whose own checks (graph_model.model.field_errors) every row of a kind passes.
 FIELDS: dict[str, dict[str, Field]] = {
     "institutions": NODE_FIELDS[Label.INSTITUTION],
@@ -116,6 +154,9 @@ FIELDS: dict[str, dict[str, Field]] = {
     "donations": REL_FIELDS[Rel.DONATED_TO],
     "licences": NODE_FIELDS[Label.LICENCE],
     "needs": REL_FIELDS[Rel.NEEDS],
+    "offers": REL_FIELDS[Rel.OFFERS],
+    "partnerships": REL_FIELDS[Rel.PARTNERS_WITH],
+    "assessments": ASSESSMENT_GIVEN,
 }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_model.enums import Label
-from graph_model.importing import validate, write
+from graph_model.importing import kinds_services, validate, write
 from graph_model.importing.columns import KINDS, PLANNED
 from graph_model.importing.report import ImportReport, ProblemList
 from graph_model.importing.sources import read_rows
@@ -28,12 +28,18 @@ PLANNERS: dict[str, Planner] = {
     "donors": lambda s, rows, pr, shown, prov, today: validate.plan_donors(s, rows, pr, shown, prov),
     "donations": lambda s, rows, pr, shown, prov, today: validate.plan_donations(s, rows, pr, shown, prov),
     "licences": validate.plan_licences,
+    "offers": kinds_services.plan_offers,
+    "partnerships": kinds_services.plan_partnerships,
+    "assessments": kinds_services.plan_assessments,
 }
 WRITERS: dict[str, Writer] = {
     "institutions": lambda s, plans, progress: write.write_entities(s, Label.INSTITUTION, plans, progress),
     "donors": lambda s, plans, progress: write.write_entities(s, Label.DONOR, plans, progress),
     "donations": write.write_donations,
     "licences": write.write_licences,
+    "offers": kinds_services.write_offers,
+    "partnerships": kinds_services.write_partnerships,
+    "assessments": kinds_services.write_assessments,
 }
 
 

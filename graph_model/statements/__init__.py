@@ -6,6 +6,7 @@ from graph_model.statements import (  # noqa: F401
     audit,
     coverage,
     importing,
+    importing_services,
     institution_of,
     loading,
     networks,
