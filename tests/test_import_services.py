@@ -130,7 +130,8 @@ ASSESSMENT_HEADER = ["موسسه", "چارچوب ارزیابی", "سطح ارز
 async def test_assessments_from_an_xlsx_score_as_record_assessment_does(store: FalkorStore) -> None:
     await _world(store)
     data = xlsx([ASSESSMENT_HEADER,
-                 ["inst-a", "fw-1", "COUNTY", "۱۴۰۳/۰۲/۱۰", "OFFICE", "اداره بهزیستی", "پرونده‌ها کامل", "crit-1:۴؛ crit-2:۷٫۵"],
+                 ["inst-a", "fw-1", "COUNTY", "۱۴۰۳/۰۲/۱۰", "OFFICE", "اداره بهزیستی", "پرونده‌ها کامل",
+                  "crit-1:۴؛ crit-2:۷٫۵"],
                  ["inst-c", "fw-1", "SELF", "2024-01-15", "", "", "", "crit-2=3"]])
     report = await run_import(store, "assessments", data, "a.xlsx", today=TODAY)
     assert (report.created, report.written) == (2, True), report.problems
