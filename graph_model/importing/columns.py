@@ -131,8 +131,9 @@ def _assessments() -> tuple[Column, ...]:
     cols = [Column("key", PERSIAN["key"], "key"),
             Column("institution", PERSIAN["institution"], "key", True, target=Label.INSTITUTION),
             Column("framework", PERSIAN["framework"], "key", True, target=Label.FRAMEWORK)]
-    cols += [_from_field(n, f) for n, f in ASSESSMENT_GIVEN.items()]
-    return tuple(cols + [Column("scores", PERSIAN["scores"], "scores", True)])
+    cols += [_from_field(n, f) for n, f in ASSESSMENT_GIVEN.items() if n != "source"]
+    return tuple(cols + [Column("scores", PERSIAN["scores"], "scores", True),
+                         _from_field("source", ASSESSMENT_GIVEN["source"])])
 
 
 KINDS: dict[str, tuple[Column, ...]] = {
