@@ -166,3 +166,12 @@ async def test_json_lines_and_the_needs_kind(store: FalkorStore, tmp_path: Path)
                        ["IR-00-0001", "tg-elderly", "۱۲٬۵۰۰", "survey", "2024"]])
     report = await run_import(store, "needs", needs, "n.csv", today=TODAY)
     assert (report.created, report.written) == (1, True), report.problems
+
+
+def test_the_command_offers_every_kind_the_importer_builds() -> None:
+    """`hub import --kind` lists its kinds without importing the importer (a light parser): the two
+    lists must name the same kinds."""
+    from graph_model.importing.columns import KINDS as BUILT
+    from hub.cli.importing import KINDS
+
+    assert set(KINDS) == set(BUILT)

@@ -9,7 +9,7 @@ headers match after the search folding (case, Arabic letter forms, digits, ZWNJ)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from graph_model.enums import ENDPOINTS, Label, Rel
@@ -32,13 +32,17 @@ PERSIAN: dict[str, str] = {
     "level": "سطح", "provinces": "استان‌ها", "counties": "شهرستان‌ها", "startsOn": "تاریخ شروع",
     "endsOn": "تاریخ پایان", "organiserInstitutions": "موسسات برگزارکننده",
     "organiserCouncils": "شوراهای برگزارکننده", "council": "شورا", "person": "شخص", "role": "نقش",
-    "since": "تاریخ عضویت",
+    # offers, partnerships, assessments (graph_model.importing.kinds_services)
+    "service": "خدمت", "capacity": "ظرفیت", "partner": "موسسه همکار", "since": "از تاریخ",
+    "framework": "چارچوب ارزیابی", "assessorKind": "نوع ارزیاب", "assessor": "ارزیاب",
+    "findings": "یافته‌ها", "scores": "امتیازها",
 }
 
 # What a column holds: how its cells are read and shown by --columns.
 FORMATS = {"key": "key", "text": "text", "int": "whole number (۱۲٬۵۰۰ or 12,500)",
            "float": "number", "date": "date (1403/01/15 or 2024-04-03)", "bool": "yes/no",
-           "keys": "keys separated by ; or ،"}
+           "keys": "keys separated by ; or ،",
+           "scores": "criterion:value pairs separated by ; or ، (crit-a:4; crit-b:2.5)"}
 
 
 @dataclass(frozen=True)
@@ -109,13 +113,46 @@ def _memberships() -> tuple[Column, ...]:
     # One member column per kind of member (graph_model.mutations.relations.MEMBER_RELS): exactly one given.
     members = [Column(f, PERSIAN[f], "key", target=ENDPOINTS[rel][0]) for f, rel in MEMBER_RELS.items()]
     return (*members, Column("council", PERSIAN["council"], "key", True, target=Label.COUNCIL),
-            *(_from_field(n, f) for n, f in REL_FIELDS[Rel.DONOR_MEMBER_OF].items()))
+            *(replace(c, fa="تاریخ عضویت") if c.name == "since" else c
+              for c in (_from_field(n, f) for n, f in REL_FIELDS[Rel.DONOR_MEMBER_OF].items())))
 
 
 def _participations() -> tuple[Column, ...]:
     return (Column("institution", PERSIAN["institution"], "key", True, target=Label.INSTITUTION),
             Column("event", PERSIAN["event"], "key", True, target=Label.EVENT),
             *(_from_field(n, f) for n, f in REL_FIELDS[Rel.PARTICIPATED_IN].items()))
+
+
+def _offers() -> tuple[Column, ...]:
+    """One row per (institution, service): the pair is the row's identity, capacity its one property."""
+    return (Column("institution", PERSIAN["institution"], "key", True, target=Label.INSTITUTION),
+            Column("service", PERSIAN["service"], "key", True, target=Label.SERVICE),
+            *(_from_field(n, f) for n, f in REL_FIELDS[Rel.OFFERS].items()))
+
+
+def _partnerships() -> tuple[Column, ...]:
+    """One row per pair of institutions (either way round: graph_model.mutations.relations.link_partners)."""
+    return (Column("institution", PERSIAN["institution"], "key", True, target=Label.INSTITUTION),
+            Column("partner", PERSIAN["partner"], "key", True, target=Label.INSTITUTION),
+            *(_from_field(n, f) for n, f in REL_FIELDS[Rel.PARTNERS_WITH].items()))
+
+
+# An assessment's properties a file gives: its score is computed from the criteria scores (never
+# given), and ``generated`` marks seeded data only.
+ASSESSMENT_GIVEN = {n: f for n, f in NODE_FIELDS[Label.ASSESSMENT].items() if n not in ("score", "generated")}
+
+
+def _assessments() -> tuple[Column, ...]:
+    """One row per assessment; its criteria scores in one cell (``crit-a:4; crit-b:2.5``), so a
+    supervisor's sheet keeps one layout whatever the framework's criteria. The key is optional: an
+    assessment without one gets ``asmt-imp-`` + a digest of institution, framework, level and date."""
+    cols = [Column("key", PERSIAN["key"], "key"),
+            Column("institution", PERSIAN["institution"], "key", True, target=Label.INSTITUTION),
+            Column("framework", PERSIAN["framework"], "key", True, target=Label.FRAMEWORK)]
+    cols += [replace(c, fa="سطح ارزیابی") if c.name == "level" else c
+             for c in (_from_field(n, f) for n, f in ASSESSMENT_GIVEN.items() if n != "source")]
+    return tuple(cols + [Column("scores", PERSIAN["scores"], "scores", True),
+                         _from_field("source", ASSESSMENT_GIVEN["source"])])
 
 
 KINDS: dict[str, tuple[Column, ...]] = {
@@ -128,9 +165,10 @@ KINDS: dict[str, tuple[Column, ...]] = {
     "events": _node_kind(Label.EVENT),
     "memberships": _memberships(),
     "participations": _participations(),
+    "offers": _offers(),
+    "partnerships": _partnerships(),
+    "assessments": _assessments(),
 }
-# Named by the issue, not built yet (the importer refuses them with this message).
-PLANNED = ("offers", "partnerships", "assessments")
 # The model's fields whose own checks (graph_model.model.field_errors) every row of a kind passes.
 FIELDS: dict[str, dict[str, Field]] = {
     "institutions": NODE_FIELDS[Label.INSTITUTION],
@@ -142,6 +180,9 @@ FIELDS: dict[str, dict[str, Field]] = {
     "events": NODE_FIELDS[Label.EVENT],
     "memberships": REL_FIELDS[Rel.DONOR_MEMBER_OF],
     "participations": REL_FIELDS[Rel.PARTICIPATED_IN],
+    "offers": REL_FIELDS[Rel.OFFERS],
+    "partnerships": REL_FIELDS[Rel.PARTNERS_WITH],
+    "assessments": ASSESSMENT_GIVEN,
 }
 
 

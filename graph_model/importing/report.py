@@ -4,7 +4,7 @@ A problem names the file, the row (1 is the header row of CSV and XLSX, 2 the fi
 JSON Lines the line), the column as the file spells it, the value as written, a stable code and a
 message in Persian and in English. Codes: ``required``, ``type``, ``date``, ``future``, ``negative``,
 ``too_large``, ``enum``, ``unknown_column``, ``missing_column``, ``unknown_key``, ``duplicate``,
-``taken``, ``transition``, ``province``, ``unreadable``.
+``taken``, ``transition``, ``province``, ``unreadable``, ``self`` (an institution partnering itself).
 """
 
 from __future__ import annotations

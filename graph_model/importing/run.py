@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from graph_model.enums import Label
-from graph_model.importing import kinds_civic, validate, write
-from graph_model.importing.columns import KINDS, PLANNED
+from graph_model.importing import kinds_civic, kinds_services, validate, write
+from graph_model.importing.columns import KINDS
 from graph_model.importing.report import ImportReport, ProblemList
 from graph_model.importing.sources import read_rows
 from graph_model.importing.values import Bad
@@ -32,6 +32,9 @@ PLANNERS: dict[str, Planner] = {
     "events": kinds_civic.plan_events,
     "memberships": kinds_civic.plan_memberships,
     "participations": kinds_civic.plan_participations,
+    "offers": kinds_services.plan_offers,
+    "partnerships": kinds_services.plan_partnerships,
+    "assessments": kinds_services.plan_assessments,
 }
 WRITERS: dict[str, Writer] = {
     "institutions": lambda s, plans, progress: write.write_entities(s, Label.INSTITUTION, plans, progress),
@@ -42,6 +45,9 @@ WRITERS: dict[str, Writer] = {
     "events": lambda s, plans, progress: write.write_entities(s, Label.EVENT, plans, progress),
     "memberships": kinds_civic.write_memberships,
     "participations": kinds_civic.write_participations,
+    "offers": kinds_services.write_offers,
+    "partnerships": kinds_services.write_partnerships,
+    "assessments": kinds_services.write_assessments,
 }
 
 
@@ -61,8 +67,7 @@ async def run_import(store: GraphStore, kind: str, source: bytes | Path, filenam
     Counts are what the valid rows did, or would do on a dry run or a refused file.
     """
     if kind not in KINDS:
-        later = " (not built yet)" if kind in PLANNED else ""
-        raise ValueError(f"unknown import kind {kind!r}{later}: one of {', '.join(KINDS)}")
+        raise ValueError(f"unknown import kind {kind!r}: one of {', '.join(KINDS)}")
     if isinstance(source, Path):
         filename = filename or source.name
         data = source.read_bytes()

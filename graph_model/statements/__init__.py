@@ -7,6 +7,7 @@ from graph_model.statements import (  # noqa: F401
     coverage,
     importing,
     importing_civic,
+    importing_services,
     institution_of,
     loading,
     networks,
