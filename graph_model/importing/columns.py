@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from graph_model.enum_labels import FA, label
 from graph_model.enums import ENDPOINTS, Label, Rel
 from graph_model.model import NODE_FIELDS, REL_FIELDS, Date, Field
 from graph_model.mutations.entities import DERIVED
@@ -55,9 +56,16 @@ class Column:
     target: Label | None = None  # the label a key column names
 
     @property
+    def choices(self) -> tuple[str, ...]:
+        """An enum column's values, each with its Persian label (graph_model.enum_labels): «CHARITY (خیریه)»."""
+        if self.enum is None:
+            return ()
+        return tuple(f"{m.value} ({label(m)})" if m in FA else str(m.value) for m in self.enum)
+
+    @property
     def format(self) -> str:
         if self.enum is not None:
-            return "one of " + ", ".join(m.value for m in self.enum)
+            return "one of " + ", ".join(self.choices)
         if self.target is not None:
             return f"key of a {self.target.value}" + (" (several: ; or ،)" if self.reader == "keys" else "")
         return FORMATS[self.reader]

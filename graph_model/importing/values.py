@@ -19,6 +19,7 @@ from typing import Any
 
 import jdatetime
 
+from graph_model import enum_labels
 from graph_model.text import whole_number
 
 _DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
@@ -114,12 +115,17 @@ def read_date(value: Any) -> str:
 
 
 def read_enum(value: Any, enum: type[Enum]) -> str:
+    """The English value (any case), or its Persian label or another common word for it
+    (graph_model.enum_labels: «خیریه», «فعال», «شهرستان»), compared as search folds text."""
     text = ascii_digits(str(value)).upper().replace(" ", "_")
     allowed = {m.value for m in enum}
     if text in allowed:
         return text
+    member = enum_labels.from_persian(str(value), enum)
+    if member is not None:
+        return str(member.value)
     raise Bad("enum", f"{value!r} is not one of {', '.join(sorted(allowed))}",
-              f"«{value}» یکی از {'، '.join(sorted(allowed))} نیست")
+              f"«{value}» یکی از {'، '.join(enum_labels.label(m) for m in enum)} نیست")
 
 
 _LIST_SEP = re.compile(r"[;،؛|]")

@@ -23,7 +23,8 @@ def cmd_columns(kind: str) -> None:
 
     table = Table("column", "ستون", "required", "format", title=f"hub import --kind {kind}")
     for col in BUILT[kind]:
-        table.add_row(col.name, col.fa, "yes" if col.required else "", col.format)
+        shown = "one of:\n" + "\n".join(col.choices) if col.choices else col.format  # a value per line
+        table.add_row(col.name, col.fa, "yes" if col.required else "", shown)
     out.print(table)
 
 
