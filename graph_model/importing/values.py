@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import unicodedata
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 import jdatetime
@@ -117,15 +118,21 @@ def read_date(value: Any) -> str:
 def read_enum(value: Any, enum: type[Enum]) -> str:
     """The English value (any case), or its Persian label or another common word for it
     (graph_model.enum_labels: «خیریه», «فعال», «شهرستان»), compared as search folds text."""
-    text = ascii_digits(str(value)).upper().replace(" ", "_")
-    allowed = {m.value for m in enum}
-    if text in allowed:
-        return text
-    member = enum_labels.from_persian(str(value), enum)
-    if member is not None:
-        return str(member.value)
-    raise Bad("enum", f"{value!r} is not one of {', '.join(sorted(allowed))}",
+    found = _enum_value(str(value), enum)
+    if found is not None:
+        return found
+    allowed = sorted(str(m.value) for m in enum)
+    raise Bad("enum", f"{value!r} is not one of {', '.join(allowed)}",
               f"«{value}» یکی از {'، '.join(enum_labels.label(m) for m in enum)} نیست")
+
+
+@lru_cache(maxsize=4096)  # a register repeats a handful of words in 100,000s of rows: read each once
+def _enum_value(text: str, enum: type[Enum]) -> str | None:
+    english = ascii_digits(text).upper().replace(" ", "_")
+    if english in {m.value for m in enum}:
+        return english
+    member = enum_labels.from_persian(text, enum)
+    return None if member is None else str(member.value)
 
 
 _LIST_SEP = re.compile(r"[;،؛|]")
