@@ -178,8 +178,8 @@ async def facts(store: GraphStore, scope: Scope, wanted: frozenset[str] = ALL,
         if r["institution"] in found and received is not None:
             complaints.setdefault(r["institution"], []).append((r["key"], received))
     # each list in a stable order whatever the store returns
-    for key, given in assessments.items():
-        found[key].assessments = sorted(given, key=lambda a: (a.date, a.key))
+    for key, given in assessments.items():  # most hold one or two: no sort for one
+        found[key].assessments = given if len(given) == 1 else sorted(given, key=lambda a: (a.date, a.key))
     for key, lic in held.items():
         found[key].licences = sorted(lic, key=lambda x: x.key)
     for key, acts in actions.items():
