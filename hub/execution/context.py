@@ -25,6 +25,9 @@ class Context:
     principal: Principal | None
     cache: VersionCache | None = None  # derived answers shared across requests (graph_model.cache)
     settings: Settings = field(default_factory=Settings)
+    # The app's count of heavy work running per key (hub.execution.concurrency), for mutations that
+    # hold a place in it themselves (an upload's import); None outside the app.
+    gate: Any = None
     # What the caller may see of donors: one object for the whole request, built here and nowhere
     # else, that the loaders and every reader of donor data take (hub.auth.visibility).
     visibility: Visibility = field(init=False)
