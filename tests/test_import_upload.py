@@ -154,6 +154,10 @@ async def test_unknown_kind_and_extension_are_typed_errors(store: FalkorStore) -
         ext = (await api.import_file("donors", upload(csv_bytes(DONORS), "d.pdf"))).import_file
     assert isinstance(kind, ImportFileImportFileValidationError) and [f.field for f in kind.fields] == ["kind"]
     assert isinstance(ext, ImportFileImportFileValidationError) and [f.field for f in ext.fields] == ["file"]
+    async with client(store) as (_, http):  # a JSON request cannot carry a file: a value given instead is refused
+        body = (await http.post("/graphql", json={"query": QUERY.replace("__typename", "__typename ... on MutationError { fields { field } }", 1),
+                                                  "variables": {"kind": "donors", "file": "donors.csv"}})).json()
+    assert body["data"]["importFile"]["__typename"] == "ValidationError", body
 
 
 async def test_the_audit_entry_has_name_size_sha256_and_counts_never_the_content(store: FalkorStore) -> None:

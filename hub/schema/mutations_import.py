@@ -105,7 +105,10 @@ class ImportMutation:
     ) -> ImportFileResult:
         if kind not in KINDS:
             return _refused("kind", f"unknown import kind {kind!r}: one of {', '.join(KINDS)}")
-        name = getattr(file, "filename", None) or ""
+        uploaded: Any = file  # starlette's UploadFile (strawberry's Upload names no type)
+        if not callable(getattr(uploaded, "read", None)):  # JSON gave a value: only a multipart request has files
+            return _refused("file", "send the file as a GraphQL multipart request (the file in `variables.file`)")
+        name = getattr(uploaded, "filename", None) or ""
         try:
             format_of(name)
         except Bad as exc:
@@ -115,7 +118,6 @@ class ImportMutation:
         provinces = principal.provinces if principal is not None and principal.scoped else None
         held = context.gate.hold(principal) if context.gate is not None else contextlib.nullcontext()
         async with held:
-            uploaded: Any = file  # starlette's UploadFile (strawberry's Upload names no type)
             data = await uploaded.read()
             done = await run_import(context.store, kind, data, name, dry_run=dry_run, skip_invalid=skip_invalid,
                                     provinces=provinces)
