@@ -213,13 +213,18 @@ async def test_over_size_uploads_are_refused_413(store: FalkorStore) -> None:
         request = http.build_request("POST", "/graphql", **form(QUERY, big, "donors.csv"))
         body = request.read()
 
+        sent = []
+
         async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it is read
-            for at in range(0, len(body), 4096):
-                yield body[at:at + 4096]
+            for at in range(0, len(body), 500):
+                sent.append(at)
+                yield body[at:at + 500]
 
         streamed = await http.post("/graphql", content=chunks(),
                                    headers={"content-type": request.headers["content-type"]})
         assert streamed.status_code == 413, streamed.text
+        # refused once past the limit (3,000 bytes), not after reading the 13 kB body
+        assert len(sent) * 500 <= small.limits.upload_bytes + small.limits.body_bytes + 500 < len(body)
         # a file over its own limit in a body within the whole body's limit
         one = csv_bytes([*DONORS, *[[f"d-{i}", "نام", "Name", "COMPANY", "IR-00"] for i in range(40)]])
         assert small.limits.upload_bytes < len(one) and len(one) + 1000 < small.limits.upload_bytes + 2000
