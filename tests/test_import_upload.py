@@ -19,11 +19,13 @@ from graph_model import audit, version
 from graph_model.enums import Label
 from graph_model.queries import by_keys
 from graph_model.stores.falkordb import FalkorStore
+from hub.app import create_app
+from hub.auth.principal import Principal, Role
 from hub.settings import Limits, Settings
 from hub_client import HubClient
 from hub_client.base_model import Upload
 from hub_client.import_file import ImportFile, ImportFileImportFileImportReport, ImportFileImportFileValidationError
-from tests.asgi import asgi_client
+from tests.asgi import TEST_JWT_KEY, asgi_client, token
 from tests.builders import build_world, snapshot
 from tests.test_import_files import csv_bytes, xlsx
 
@@ -155,9 +157,10 @@ async def test_unknown_kind_and_extension_are_typed_errors(store: FalkorStore) -
     assert isinstance(kind, ImportFileImportFileValidationError) and [f.field for f in kind.fields] == ["kind"]
     assert isinstance(ext, ImportFileImportFileValidationError) and [f.field for f in ext.fields] == ["file"]
     async with client(store) as (_, http):  # a JSON request cannot carry a file: a value given instead is refused
-        body = (await http.post("/graphql", json={"query": QUERY.replace("__typename", "__typename ... on MutationError { fields { field } }", 1),
-                                                  "variables": {"kind": "donors", "file": "donors.csv"}})).json()
-    assert body["data"]["importFile"]["__typename"] == "ValidationError", body
+        text = QUERY.replace("__typename", "__typename ... on MutationError { fields { field } }", 1)
+        body = (await http.post("/graphql", json={"query": text, "variables": {"kind": "donors",
+                                                                               "file": "donors.csv"}})).json()
+    assert body["data"]["importFile"] == {"__typename": "ValidationError", "fields": [{"field": "file"}]}, body
 
 
 async def test_the_audit_entry_has_name_size_sha256_and_counts_never_the_content(store: FalkorStore) -> None:
@@ -266,3 +269,31 @@ async def test_malformed_multipart_and_bad_maps_are_400(store: FalkorStore) -> N
         urlencoded = await http.post("/graphql", data={"query": "{ __typename }"})
         assert urlencoded.status_code == 415
     assert await audit.count(store, operation="importFile") == 0
+
+
+async def test_a_key_running_heavy_work_may_not_start_an_import_too(store: FalkorStore) -> None:
+    """The per-key count of heavy work (hub.execution.concurrency) holds imports: with the key's one
+    place taken (as a running import or network analysis takes it), an upload is refused at once,
+    audited, and writes nothing; once the place is free, it runs."""
+    await build_world(store)
+    settings = Settings(limits=dataclasses.replace(Limits(), concurrent_analytics=1), jwt_key=TEST_JWT_KEY,
+                        jwt_algorithm="HS256")
+    app = create_app(settings, store=store)
+    before = await snapshot(store)
+    async with app.router.lifespan_context(app) as state:
+        assert state is not None
+
+        async def with_state(scope: Any, receive: Any, send: Any) -> None:
+            scope["state"] = dict(state)
+            await app(scope, receive, send)
+
+        headers = {"Authorization": f"Bearer {token('admin')}", **PREFLIGHT}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=with_state), base_url="http://hub",
+                                     headers=headers) as http:
+            async with state["gate"].hold(Principal(Role.ADMIN, subject="jwt:tester")):
+                busy = await http.post("/graphql", **form(QUERY, csv_bytes(DONORS), "donors.csv"))
+                assert busy.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED", busy.text
+                assert await snapshot(store) == before
+            free = await http.post("/graphql", **form(QUERY, csv_bytes(DONORS), "donors.csv"))
+            assert free.json()["data"]["importFile"] == {"__typename": "ImportReport", "created": 2, "written": True}
+    assert [e.outcome for e in await audit.entries(store, limit=5, operation="importFile")] == ["ok", "LIMIT_EXCEEDED"]
