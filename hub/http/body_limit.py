@@ -17,6 +17,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph_model.errors import LimitExceeded
+from hub.auth.middleware import route_path
 from hub.http.asgi import header, refuse
 
 ENV = "HUB_MAX_BODY_BYTES"
@@ -32,7 +33,7 @@ class BodyTooLarge(Exception):
 def is_upload(scope: Scope) -> bool:
     """A multipart POST to /graphql: the only request that may carry a file (hub.http.uploads)."""
     media = (header(scope, b"content-type") or "").partition(";")[0].strip().lower()
-    return scope["method"] == "POST" and scope["path"] == UPLOAD_PATH and media == "multipart/form-data"
+    return scope["method"] == "POST" and route_path(scope) == UPLOAD_PATH and media == "multipart/form-data"
 
 
 def _declared_length(scope: Scope) -> int | None:
