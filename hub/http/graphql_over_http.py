@@ -118,6 +118,8 @@ class HubGraphQL(GraphQL[Context, None]):
         request = Request(scope, receive)
         try:
             if uploads.is_multipart(request) and self.multipart_uploads_enabled:
+                if getattr(request.state, "principal", None) is None:  # no form is read for nobody
+                    raise Unauthenticated(CREDENTIALS_REQUIRED)
                 await uploads.check(request, request.state.settings.limits)
             response = await self.run(request)
         except HTTPException as exc:

@@ -91,5 +91,6 @@ def cors(settings: Settings) -> list[Middleware]:
     if not settings.cors_origins:
         return []
     return [Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
-                       allow_headers=["Authorization", "Content-Type", "GraphQL-Require-Preflight"],
+                       allow_headers=["Authorization", "Content-Type", "GraphQL-Require-Preflight",
+                                      "Apollo-Require-Preflight"],
                        expose_headers=["X-Request-Id", "Retry-After"], max_age=600)]
