@@ -10,6 +10,9 @@ amounts they gave are written as ``[redacted]``, and so are contact details wher
 appear. A donor whose kind is not known to be public (an update that does not say, a donation
 whose donor cannot be read) is treated as an individual.
 
+An uploaded file (``importFile``) is logged as its name, size and SHA-256, never its content, and
+an import's entry holds the report's counts (``report``).
+
 This module reads the principal and the result by duck typing (``subject``, ``role``; ``key``
 and ``*_key`` attributes, ``code`` on a MutationError): ``graph_model`` never imports ``hub``.
 """
@@ -17,6 +20,7 @@ and ``*_key`` attributes, ``code`` on a MutationError): ``graph_model`` never im
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import secrets
 import time
@@ -46,6 +50,8 @@ KEY_ARGUMENTS = frozenset({"key", "donor", "institution", "event", "council", "p
                            *(link.field for links in LINKS.values() for link in links)})
 DONOR_WRITES = ("createDonor", "updateDonor")
 DONATION_WRITES = ("recordDonation", "updateDonation")
+# What an import's entry keeps of its report (graph_model.importing.report, hub.schema.mutations_import).
+REPORT_COUNTS = ("rows", "created", "updated", "unchanged", "rejected", "written", "dry_run", "sha256", "size")
 
 
 @dataclass(frozen=True)
@@ -139,7 +145,31 @@ async def _redacted(store: GraphStore, operation: str, arguments: dict[str, Any]
         donor = given.get("donor") or getattr(result, "donor_key", None)
         if await _individual_donor(store, donor):
             personal.add("amount")
-    return _scrub(arguments, personal)
+    values = _scrub(arguments, personal)
+    if result is not None and not _is_mutation_error(result) and hasattr(result, "sha256"):
+        values["report"] = {name: getattr(result, name, None) for name in REPORT_COUNTS}
+    return values
+
+
+def _is_upload(value: Any) -> bool:
+    """An uploaded file (starlette's UploadFile: a name and a spooled file)."""
+    return hasattr(value, "filename") and callable(getattr(getattr(value, "file", None), "seek", None))
+
+
+def _upload(value: Any) -> dict[str, Any]:
+    """An upload as the log keeps it: name, size and SHA-256 of its bytes (read in blocks, then
+    rewound), never the bytes."""
+    digest, size, spooled = hashlib.sha256(), 0, value.file
+    try:
+        at = spooled.tell()
+        spooled.seek(0)
+        while block := spooled.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+        spooled.seek(at)
+    except (OSError, ValueError):  # closed already: the name is still worth keeping
+        return {"filename": value.filename, "size": getattr(value, "size", None)}
+    return {"filename": value.filename, "size": size, "sha256": digest.hexdigest()}
 
 
 def _individual(kind: Any) -> bool:
@@ -157,6 +187,8 @@ async def _individual_donor(store: GraphStore, key: Any) -> bool:
 
 
 def _scrub(value: Any, personal: set[str]) -> Any:
+    if _is_upload(value):
+        return _upload(value)
     if isinstance(value, dict):
         return {k: REDACTED if k in personal and v is not None else _scrub(v, personal) for k, v in value.items()}
     if isinstance(value, list):

@@ -90,7 +90,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     ide = settings.graphiql_on
     # Running analytics per key, counted across GraphQL and the CSV exports (hub.execution.concurrency).
     gate = AnalyticsGate(settings.limits.concurrent_analytics)
-    graphql = HubGraphQL(build_schema(settings, gate), graphql_ide="graphiql" if ide else None)
+    # Uploads (the `importFile` mutation) only as hub.http.uploads allows them: see there.
+    graphql = HubGraphQL(build_schema(settings, gate), graphql_ide="graphiql" if ide else None,
+                         multipart_uploads_enabled=True)
     routes: list[BaseRoute] = [
         # Every method reaches the view, which answers 405 with the spec's Allow header itself.
         Route("/graphql", graphql),
@@ -116,7 +118,8 @@ def middleware(settings: Settings) -> list[Middleware]:
         Middleware(RequestIdMiddleware),
         Middleware(SecurityHeaders, production=settings.production),  # on every response, refusals too
         *cors(settings),  # outside authentication: a preflight carries no credentials
-        Middleware(BodyLimitMiddleware, most=settings.limits.body_bytes),  # 413 before anything reads it
+        Middleware(BodyLimitMiddleware, most=settings.limits.body_bytes,
+                   upload_most=settings.limits.upload_bytes),  # 413 before anything reads it
         Middleware(AuthMiddleware, settings=settings),
     ]
 

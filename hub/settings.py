@@ -36,6 +36,9 @@ class Limits:
     # suggestions: hub.execution.weights) one key may run at once; one more is refused
     # LIMIT_EXCEEDED at once (hub.execution.concurrency)
     concurrent_analytics: int = 2
+    # HUB_UPLOAD_MAX_BYTES: a file uploaded to the `importFile` mutation (multipart/form-data on POST
+    # /graphql, hub.http.uploads); such a body may be this plus HUB_MAX_BODY_BYTES for its JSON parts
+    upload_bytes: int = 52_428_800
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,8 @@ class Settings:
             rate_per_minute=number("HUB_RATE_LIMIT", base.rate_per_minute),
             rate_burst=number("HUB_RATE_BURST", base.rate_burst),
             list_items=number("HUB_MAX_LIST", base.list_items),
-            concurrent_analytics=number("HUB_MAX_CONCURRENT_ANALYTICS", base.concurrent_analytics))
+            concurrent_analytics=number("HUB_MAX_CONCURRENT_ANALYTICS", base.concurrent_analytics),
+            upload_bytes=number("HUB_UPLOAD_MAX_BYTES", base.upload_bytes))
         cache_seconds = env.get("HUB_KEY_CACHE_SECONDS", "5")
         try:
             key_cache = float(cache_seconds)

@@ -554,6 +554,13 @@ if TYPE_CHECKING:
         ServiceWrittenTargetGroupsNodes,
         TargetGroupWritten,
     )
+    from .import_file import (
+        ImportFile,
+        ImportFileImportFileImportReport,
+        ImportFileImportFileImportReportProblems,
+        ImportFileImportFileValidationError,
+        ImportFileImportFileValidationErrorFields,
+    )
     from .input_types import (
         AddCapacityInput,
         AssessmentFilter,
@@ -1591,6 +1598,11 @@ _LAZY_IMPORTS = {
     "GraphQLClientHttpError": ".exceptions",
     "GraphQLClientInvalidResponseError": ".exceptions",
     "HubClient": ".client",
+    "ImportFile": ".import_file",
+    "ImportFileImportFileImportReport": ".import_file",
+    "ImportFileImportFileImportReportProblems": ".import_file",
+    "ImportFileImportFileValidationError": ".import_file",
+    "ImportFileImportFileValidationErrorFields": ".import_file",
     "InstitutionComplaints": ".institution_complaints",
     "InstitutionComplaintsInstitution": ".institution_complaints",
     "InstitutionComplaintsInstitutionComplaints": ".institution_complaints",
@@ -2580,6 +2592,11 @@ __all__ = [
     "GraphQLClientHttpError",
     "GraphQLClientInvalidResponseError",
     "HubClient",
+    "ImportFile",
+    "ImportFileImportFileImportReport",
+    "ImportFileImportFileImportReportProblems",
+    "ImportFileImportFileValidationError",
+    "ImportFileImportFileValidationErrorFields",
     "InstitutionComplaints",
     "InstitutionComplaintsInstitution",
     "InstitutionComplaintsInstitutionComplaints",

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from .add_council_member import AddCouncilMember
     from .alerts import Alerts
     from .assessment_detail import AssessmentDetail
-    from .base_model import UnsetType
+    from .base_model import UnsetType, Upload
     from .brokers import Brokers
     from .communities import Communities
     from .complaint_list import ComplaintList
@@ -71,6 +71,7 @@ if TYPE_CHECKING:
         ProvinceSort,
     )
     from .events import Events
+    from .import_file import ImportFile
     from .input_types import (
         CorrectiveActionFilter,
         CoverageChangeInput,
@@ -1566,6 +1567,64 @@ class HubClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return DataQuality.model_validate(data)
+
+    async def import_file(
+        self,
+        kind: str,
+        file: "Upload",
+        dry_run: Union[Optional[bool], "UnsetType"] = UNSET,
+        skip_invalid: Union[Optional[bool], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "ImportFile":
+        from .import_file import ImportFile
+
+        query = gql("""
+            mutation ImportFile($kind: String!, $file: Upload!, $dryRun: Boolean = false, $skipInvalid: Boolean = false) {
+              importFile(kind: $kind, file: $file, dryRun: $dryRun, skipInvalid: $skipInvalid) {
+                __typename
+                ... on ImportReport {
+                  kind
+                  file
+                  size
+                  sha256
+                  rows
+                  created
+                  updated
+                  unchanged
+                  rejected
+                  written
+                  dryRun
+                  problems {
+                    row
+                    column
+                    value
+                    code
+                    messageEn
+                    messageFa
+                  }
+                }
+                ... on MutationError {
+                  code
+                  message
+                  fields {
+                    field
+                    message
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "kind": kind,
+            "file": file,
+            "dryRun": dry_run,
+            "skipInvalid": skip_invalid,
+        }
+        response = await self.execute(
+            query=query, operation_name="ImportFile", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ImportFile.model_validate(data)
 
     async def licence_pipeline(
         self,

@@ -103,6 +103,8 @@ BASE: dict[str, Callable[[], dict[str, Any]]] = {
                                            "findings": "f", "scores": [{"criterion": "crit-1", "value": 3}],
                                            "actions": [{"description": "d", "dueOn": "2024-02-01"}]}},
     "setCorrectiveActionStatus": lambda: {"key": "act-1", "status": "OPEN"},
+    # JSON cannot carry a file: the kind's payload is refused as it stands (tests/test_import_upload.py uploads)
+    "importFile": lambda: {"kind": "donors", "file": "not-a-file"},
     "recordDonation": lambda: {"input": {"donor": "donor-1", "institution": "inst-a", "amount": "1000",
                                          "date": "2024-01-01"}},
     "issueLicence": lambda: {"input": {"holder": "inst-a", "licenceType": "lt-care", "services": ["svc-care"],

@@ -64,6 +64,9 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
                          (NO, NO, NO, NO, NO, OK)),
     "alerts": ("{ alerts { total } }", (NO, NO, NO, NO, NO, OK)),
     "alerts export": ("GET /export/alerts.csv", (NO, NO, NO, NO, NO, OK)),
+    # a file travels only in a multipart request (tests/test_import_upload.py); the right is checked first
+    "import upload": ('mutation { importFile(kind: "donors", file: "none") { __typename } }',
+                      (NO, NO, NO, NO, OK, OK)),
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 
@@ -13,6 +13,9 @@ from hub.auth.principal import Principal
 from hub.auth.visibility import Visibility
 from hub.execution.loaders import Loaders
 from hub.settings import Settings
+
+if TYPE_CHECKING:
+    from hub.execution.concurrency import AnalyticsGate
 
 
 @dataclass(kw_only=True)
@@ -25,6 +28,9 @@ class Context:
     principal: Principal | None
     cache: VersionCache | None = None  # derived answers shared across requests (graph_model.cache)
     settings: Settings = field(default_factory=Settings)
+    # The app's count of heavy work running per key (hub.execution.concurrency), for mutations that
+    # hold a place in it themselves (an upload's import); None outside the app.
+    gate: AnalyticsGate | None = None
     # What the caller may see of donors: one object for the whole request, built here and nowhere
     # else, that the loaders and every reader of donor data take (hub.auth.visibility).
     visibility: Visibility = field(init=False)

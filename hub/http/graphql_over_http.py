@@ -13,7 +13,10 @@ GraphiQL page, and the view renders that page by the same rule (hub.http.graphiq
 should a request still arrive without one, it is refused 401 before any query text is looked at.
 A body that is not UTF-8 is a 400; a text holding a NUL or a lone surrogate (JSON's ``\ud800``)
 anywhere in the request is VALIDATION_FAILED naming where (``variables.name``), before it can reach
-a statement; a document of several operations must name one (hub.execution.input_checks)."""
+a statement; a document of several operations must name one (hub.execution.input_checks).
+A multipart/form-data POST is an upload (the GraphQL multipart request spec), accepted only for an
+operation taking an ``Upload`` and under hub.http.uploads' rules (CSRF header, one file, its size,
+the ``map``), checked before strawberry reads the form; every other media type stays a 415."""
 
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ from strawberry.types import ExecutionResult
 
 from graph_model.errors import FieldError, HubError, Unauthenticated, ValidationFailed
 from hub.auth.authenticate import CREDENTIALS_REQUIRED
-from hub.http import graphiql
+from hub.http import graphiql, uploads
 from hub.http.asgi import error_body
 from hub.execution.input_checks import OPERATION_NAMED
 from hub.execution.context import Context
@@ -105,7 +108,8 @@ class HubGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any = None) -> Context:
         state = request.state
         return Context(store=state.store, cache=getattr(state, "cache", None),
-                       principal=getattr(state, "principal", None), settings=state.settings)
+                       principal=getattr(state, "principal", None), settings=state.settings,
+                       gate=getattr(state, "gate", None))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -113,6 +117,10 @@ class HubGraphQL(GraphQL[Context, None]):
             return
         request = Request(scope, receive)
         try:
+            if uploads.is_multipart(request) and self.multipart_uploads_enabled:
+                if getattr(request.state, "principal", None) is None:  # no form is read for nobody
+                    raise Unauthenticated(CREDENTIALS_REQUIRED)
+                await uploads.check(request, request.state.settings.limits)
             response = await self.run(request)
         except HTTPException as exc:
             response = self.error_response(request, exc)
@@ -131,7 +139,10 @@ class HubGraphQL(GraphQL[Context, None]):
             status, headers = 405, {"Allow": "POST"}  # the spec: mutations only over POST
         elif status == 405:
             headers = {"Allow": "GET, POST"}
-        return JSONResponse({"errors": [{"message": exc.reason}]}, status_code=status, headers=headers,
+        error: dict[str, Any] = {"message": exc.reason}
+        if status == 413:  # an uploaded file over HUB_UPLOAD_MAX_BYTES: the body limit's code
+            error["extensions"] = {"code": "LIMIT_EXCEEDED"}
+        return JSONResponse({"errors": [error]}, status_code=status, headers=headers,
                             media_type=response_media_type(request.headers.get("accept")))
 
     @cached_property
@@ -175,7 +186,7 @@ class HubGraphQL(GraphQL[Context, None]):
             self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
         if request.method == "POST":
             media, _ = parse_content_type(request.content_type or "")
-            if media != JSON:
+            if media != JSON and not (media == uploads.MULTIPART and self.multipart_uploads_enabled):
                 raise HTTPException(415, f"Unsupported Content-Type {media!r}: send {JSON}")
         data = await super().parse_http_body(request)
         for item in data if isinstance(data, list) else [data]:

@@ -85,10 +85,12 @@ class SecurityHeaders:
 
 
 def cors(settings: Settings) -> list[Middleware]:
-    """CORS for the listed origins only ("*" only when listed), GET and POST, the two request
-    headers the hub reads; bearer tokens need no credentialed requests (cookies), so none."""
+    """CORS for the listed origins only ("*" only when listed), GET and POST, the request headers
+    the hub reads (an upload's preflight-forcing one: hub.http.uploads); bearer tokens need no
+    credentialed requests (cookies), so none."""
     if not settings.cors_origins:
         return []
     return [Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
-                       allow_headers=["Authorization", "Content-Type"],
+                       allow_headers=["Authorization", "Content-Type", "GraphQL-Require-Preflight",
+                                      "Apollo-Require-Preflight"],
                        expose_headers=["X-Request-Id", "Retry-After"], max_age=600)]

@@ -20,6 +20,7 @@ from hub.schema.extensions import extensions
 from hub.schema.licence_pipeline import LicencePipelineQuery
 from hub.schema.me import MeQuery
 from hub.schema.mutations_assessments import AssessmentMutation
+from hub.schema.mutations_import import ImportMutation
 from hub.schema.mutations import EntityMutation
 from hub.schema.mutations_relations import RelationMutation
 from hub.schema.network_explore import ExploreQuery
@@ -34,7 +35,7 @@ log = logging.getLogger("hub")
 
 Query = merge_types("Query", (BrowseQuery, OverviewQuery, NetworkQuery, ExploreQuery, CoverageQuery, AuditQuery,
                                  MeQuery, LicencePipelineQuery, SupervisionQuery, DataQualityQuery))
-Mutation = merge_types("Mutation", (EntityMutation, RelationMutation, AssessmentMutation))
+Mutation = merge_types("Mutation", (EntityMutation, RelationMutation, AssessmentMutation, ImportMutation))
 describe_type(Query, (
     "Read the graph: any object by id or key, every list as a filtered, sorted connection, and dashboard "
     "aggregates (`overview`), collaboration networks (`network`, `connection`, `brokers`, `communities`, "
