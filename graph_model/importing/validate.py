@@ -257,19 +257,26 @@ def donation_key(values: dict[str, Any], occurrence: int) -> str:
     of SHA-256 over those and n. The same file imported again gives the same keys (nothing changes);
     two equal rows are two gifts. A changed amount or date makes another gift: to correct a gift,
     give its key."""
-    parts = [values["donor"], values.get("institution") or "", values.get("event") or "", str(values["amount"]),
-             values["date"], values.get("purpose") or "", values.get("source") or "", str(occurrence)]
-    return "don-imp-" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
+    return _hashed_key(_content(values), occurrence)
+
+
+def _content(values: dict[str, Any]) -> tuple[str, ...]:
+    return (values["donor"], values.get("institution") or "", values.get("event") or "", str(values["amount"]),
+            values["date"], values.get("purpose") or "", values.get("source") or "")
+
+
+def _hashed_key(content: tuple[str, ...], occurrence: int) -> str:
+    return "don-imp-" + hashlib.sha256("\x1f".join((*content, str(occurrence))).encode()).hexdigest()[:20]
 
 
 async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, Any]]], problems: ProblemList,
                          shown: dict[str, str], provinces: frozenset[str] | None) -> list[Planned]:
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, ...], int] = {}  # a gift's content -> rows with it so far
     for _, values in parsed:
         if "key" not in values:
-            content = donation_key(values, 0)
-            seen[content] = seen.get(content, 0) + 1
-            values["key"] = donation_key(values, seen[content])
+            content = _content(values)
+            seen[content] = occurrence = seen.get(content, 0) + 1
+            values["key"] = _hashed_key(content, occurrence)
     missing_donors = await _missing(store, Label.DONOR, (v["donor"] for _, v in parsed))
     institutions = await _nodes(store, Label.INSTITUTION, (v["institution"] for _, v in parsed if "institution" in v))
     events = await _nodes(store, Label.EVENT, (v["event"] for _, v in parsed if "event" in v))
