@@ -11,7 +11,8 @@ text and LicenceChange history are written exactly as a user's edit writes them.
 A run stopped part way leaves the rows written so far; every write is an upsert by key, so running
 the same file again writes the rest and ends where one clean run ends.
 ``HUB_IMPORT_PAUSE_MARKER`` (fault injection for tests): after the first batch, create that file
-and wait forever, so a test can kill the process at a known point.
+and wait forever, so a test can kill the process at a known point (the batch in flight beside it,
+if any, may land too).
 """
 
 from __future__ import annotations
