@@ -318,8 +318,9 @@ async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, An
         rel = Rel.DONATED_TO if field_name == "institution" else Rel.DONATED_TO_EVENT
         props = {n: v for n, v in values.items() if n in REL_FIELDS[rel]}
         before = stored.get(values["key"])
+        values.update(rel=rel, props=props)  # the row's own dict, not a copy: 100,000s of rows are held
         if before is None:
-            plans.append(Planned(number, CREATE, values["key"], {**values, "rel": rel, "props": props}))
+            plans.append(Planned(number, CREATE, values["key"], values))
             continue
         if (before["rel"], before["donor"], before["target"]) != (rel, values["donor"], target):
             problems.add(number, shown.get("key", "key"), values["key"], "taken",
@@ -328,8 +329,7 @@ async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, An
                          f"کمک «{values['key']}» از نیکوکار یا به گیرنده دیگری ثبت شده است")
             continue
         changes = _compare(before["props"], props)
-        plans.append(Planned(number, UPDATE if changes else UNCHANGED, values["key"], {**values, "rel": rel,
-                                                                                         "props": props}, changes))
+        plans.append(Planned(number, UPDATE if changes else UNCHANGED, values["key"], values, changes))
     return plans
 
 
