@@ -25,6 +25,7 @@ from pathlib import Path
 from graph_model import donation_totals
 from graph_model.enums import Label, Rel
 from graph_model.errors import StoreError
+from graph_model.importing import totals
 from graph_model.importing.validate import CREATE, UPDATE, Planned
 from graph_model.mutations import licences as lic
 from graph_model.mutations.entities import create_node, update_node
@@ -73,6 +74,9 @@ async def write_donations(store: GraphStore, plans: list[Planned], progress: Pro
 
     batches = [(rel, chunk) for rel in (Rel.DONATED_TO, Rel.DONATED_TO_EVENT)
                for chunk in _chunks([p for p in todo if p.values["rel"] is rel], size)]
+    # Only new gifts: the totals are the store's pieces plus the file's (graph_model.importing.totals).
+    added = bool(todo) and all(p.action == CREATE for p in todo)
+    before = await totals.read_before(store) if added else None
     tasks = [asyncio.ensure_future(one(rel, chunk)) for rel, chunk in batches]
     try:
         await asyncio.gather(*tasks)
@@ -81,6 +85,9 @@ async def write_donations(store: GraphStore, plans: list[Planned], progress: Pro
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
+    gifts = [p.values for p in todo if p.values["rel"] is Rel.DONATED_TO]
+    if before is not None and await totals.settle_added(store, before, gifts, len(batches)):
+        return
     await settle_totals(store, wrote=bool(todo))
 
 
