@@ -1,12 +1,14 @@
 """Writing a checked plan: donations in batched UNWIND upserts, the rest through the mutations.
 
 Gifts go in batches of ``HUB_IMPORT_BATCH`` rows (default 5,000; two in flight) through the
-loader's keyed upsert (graph_model.statements.loading.UPSERT_REL: MERGE by the gift's key, so a batch run twice writes
-once), then the donation totals are rebuilt from the gifts (graph_model.donation_totals.rebuild, as
-a bulk load ends): the cells come out exactly as the per-gift maintenance of the mutations leaves
-them. Institutions, donors and licences are few and go row by row through the mutations
-(create_node/update_node, issue_licence and the licence steps), so their links, mirrors, search
-text and LicenceChange history are written exactly as a user's edit writes them.
+loader's keyed upsert (graph_model.statements.loading.UPSERT_REL: MERGE by the gift's key, so a batch
+run twice writes once). Then the donation totals: for a file that only adds gifts, from the store's
+pieces read before the batches plus the file's own (graph_model.importing.totals), else rebuilt from
+the gifts (graph_model.donation_totals.rebuild, as a bulk load ends); either way the cells come out
+exactly as the per-gift maintenance of the mutations leaves them. Institutions, donors and
+licences are few and go row by row through the mutations (create_node/update_node, issue_licence
+and the licence steps), so their links, mirrors, search text and LicenceChange history are written
+exactly as a user's edit writes them.
 
 A run stopped part way leaves the rows written so far; every write is an upsert by key, so running
 the same file again writes the rest and ends where one clean run ends.
