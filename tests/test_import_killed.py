@@ -59,7 +59,9 @@ async def test_killed_after_its_first_batch_then_rerun_equals_one_clean_run(
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     partial = (await snapshot(store))[1].get("DONATED_TO", 0)
-    assert partial == 5  # the first batch, and nothing after it
+    # The first batch, and the one in flight beside it when it was sent (write.IN_FLIGHT = 2) or not:
+    # half-way either way (12 rows in batches of 5).
+    assert partial in (5, 10)
     rerun = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "hub.cli", "import", str(path),
                                                      "--kind", "donations"],
                                     env=hub_env(server, store), capture_output=True, text=True)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from graph_model.enums import Label, LicenceStatus, Rel
@@ -20,7 +21,6 @@ from graph_model.importing.columns import FIELDS, KINDS, Column, header_index
 from graph_model.importing.report import ProblemList
 from graph_model.importing.values import (
     Bad,
-    is_blank,
     read_bool,
     read_date,
     read_enum,
@@ -87,23 +87,13 @@ def map_header(kind: str, header: list[str], problems: ProblemList) -> dict[str,
     return mapped
 
 
-def _read(col: Column, value: Any) -> Any:
-    if col.reader == "key":
-        return read_key(value)
-    if col.reader == "keys":
-        return read_keys(value)
-    if col.reader == "int":
-        return read_int(value)
-    if col.reader == "float":
-        return read_float(value)
-    if col.reader == "date":
-        return read_date(value)
-    if col.reader == "bool":
-        return read_bool(value)
+def _reader(col: Column) -> Callable[[Any], Any]:
+    """The function that reads a cell of ``col`` (chosen once per column, not per cell)."""
     if col.reader == "enum":
         assert col.enum is not None
-        return read_enum(value, col.enum)
-    return read_text(value)
+        return partial(read_enum, enum=col.enum)
+    return {"key": read_key, "keys": read_keys, "int": read_int, "float": read_float, "date": read_date,
+            "bool": read_bool}.get(col.reader, read_text)
 
 
 def _code(message: str) -> tuple[str, str]:
@@ -121,6 +111,10 @@ def parse_rows(kind: str, mapped: dict[str, Column], rows: Iterable[tuple[int, d
     required = [c for c in KINDS[kind] if c.required]
     shown = {c.name: cell for cell, c in mapped.items()}
     iso_today = today.isoformat()
+    # Per header cell: its column, the reader, and whether the date may not be in the future.
+    readers = {cell: (col, _reader(col), col.reader == "date" and col.name in PAST_DATES)
+               for cell, col in mapped.items()}
+    checks: dict[tuple[str, ...], dict[str, Any]] = {}  # the fields a row's checked values name -> their specs
     parsed = []
     first: dict[str, int] = {}  # key -> the row it first appears on (rows with problems too)
     for number, cells in rows:
@@ -128,19 +122,19 @@ def parse_rows(kind: str, mapped: dict[str, Column], rows: Iterable[tuple[int, d
         bad = False
         failed: set[str] = set()
         for cell, raw in cells.items():
-            col = mapped.get(cell)
-            if col is None or is_blank(raw):
+            how = readers.get(cell)
+            if how is None or raw is None or (isinstance(raw, str) and not raw.strip()):  # unmapped or blank
                 continue
+            col, read, past = how
             try:
-                values[col.name] = _read(col, raw)
+                value = values[col.name] = read(raw)
             except Bad as exc:
                 problems.add(number, cell, raw, exc.code, exc.en, exc.fa)
                 bad = True
                 failed.add(col.name)
                 continue
-            if col.reader == "date" and col.name in PAST_DATES and values[col.name] > iso_today:
-                problems.add(number, cell, raw, "future", f"{values[col.name]} is in the future",
-                             "تاریخ در آینده است")
+            if past and value > iso_today:
+                problems.add(number, cell, raw, "future", f"{value} is in the future", "تاریخ در آینده است")
                 bad = True
         key = values.get("key")
         if key and key in first:
@@ -155,7 +149,11 @@ def parse_rows(kind: str, mapped: dict[str, Column], rows: Iterable[tuple[int, d
                              f"«{col.fa}» لازم است")
                 bad = True
         checked = {n: v for n, v in values.items() if n in fields and n != "key"}
-        for error in field_errors(checked, {n: f for n, f in fields.items() if n in checked}):
+        names = tuple(checked)
+        specs = checks.get(names)
+        if specs is None:
+            specs = checks[names] = {n: f for n, f in fields.items() if n in checked}
+        for error in field_errors(checked, specs):
             code, fa = _code(error.message)
             problems.add(number, shown.get(error.field, error.field), values.get(error.field), code,
                          f"{error.field} {error.message}", f"«{error.field}» {fa}")
@@ -259,19 +257,26 @@ def donation_key(values: dict[str, Any], occurrence: int) -> str:
     of SHA-256 over those and n. The same file imported again gives the same keys (nothing changes);
     two equal rows are two gifts. A changed amount or date makes another gift: to correct a gift,
     give its key."""
-    parts = [values["donor"], values.get("institution") or "", values.get("event") or "", str(values["amount"]),
-             values["date"], values.get("purpose") or "", values.get("source") or "", str(occurrence)]
-    return "don-imp-" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
+    return _hashed_key(_content(values), occurrence)
+
+
+def _content(values: dict[str, Any]) -> tuple[str, ...]:
+    return (values["donor"], values.get("institution") or "", values.get("event") or "", str(values["amount"]),
+            values["date"], values.get("purpose") or "", values.get("source") or "")
+
+
+def _hashed_key(content: tuple[str, ...], occurrence: int) -> str:
+    return "don-imp-" + hashlib.sha256("\x1f".join((*content, str(occurrence))).encode()).hexdigest()[:20]
 
 
 async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, Any]]], problems: ProblemList,
                          shown: dict[str, str], provinces: frozenset[str] | None) -> list[Planned]:
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, ...], int] = {}  # a gift's content -> rows with it so far
     for _, values in parsed:
         if "key" not in values:
-            content = donation_key(values, 0)
-            seen[content] = seen.get(content, 0) + 1
-            values["key"] = donation_key(values, seen[content])
+            content = _content(values)
+            seen[content] = occurrence = seen.get(content, 0) + 1
+            values["key"] = _hashed_key(content, occurrence)
     missing_donors = await _missing(store, Label.DONOR, (v["donor"] for _, v in parsed))
     institutions = await _nodes(store, Label.INSTITUTION, (v["institution"] for _, v in parsed if "institution" in v))
     events = await _nodes(store, Label.EVENT, (v["event"] for _, v in parsed if "event" in v))
@@ -313,8 +318,9 @@ async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, An
         rel = Rel.DONATED_TO if field_name == "institution" else Rel.DONATED_TO_EVENT
         props = {n: v for n, v in values.items() if n in REL_FIELDS[rel]}
         before = stored.get(values["key"])
+        values.update(rel=rel, props=props)  # the row's own dict, not a copy: 100,000s of rows are held
         if before is None:
-            plans.append(Planned(number, CREATE, values["key"], {**values, "rel": rel, "props": props}))
+            plans.append(Planned(number, CREATE, values["key"], values))
             continue
         if (before["rel"], before["donor"], before["target"]) != (rel, values["donor"], target):
             problems.add(number, shown.get("key", "key"), values["key"], "taken",
@@ -323,8 +329,7 @@ async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, An
                          f"کمک «{values['key']}» از نیکوکار یا به گیرنده دیگری ثبت شده است")
             continue
         changes = _compare(before["props"], props)
-        plans.append(Planned(number, UPDATE if changes else UNCHANGED, values["key"], {**values, "rel": rel,
-                                                                                         "props": props}, changes))
+        plans.append(Planned(number, UPDATE if changes else UNCHANGED, values["key"], values, changes))
     return plans
 
 

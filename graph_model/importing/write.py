@@ -1,21 +1,25 @@
 """Writing a checked plan: donations in batched UNWIND upserts, the rest through the mutations.
 
-Gifts go in batches of ``HUB_IMPORT_BATCH`` rows (default 5,000) through the loader's keyed upsert
-(graph_model.statements.loading.UPSERT_REL: MERGE by the gift's key, so a batch run twice writes
-once), then the donation totals are rebuilt from the gifts (graph_model.donation_totals.rebuild, as
-a bulk load ends): the cells come out exactly as the per-gift maintenance of the mutations leaves
-them. Institutions, donors and licences are few and go row by row through the mutations
-(create_node/update_node, issue_licence and the licence steps), so their links, mirrors, search
-text and LicenceChange history are written exactly as a user's edit writes them.
+Gifts go in batches of ``HUB_IMPORT_BATCH`` rows (default 5,000; two in flight) through the
+loader's keyed upsert (graph_model.statements.loading.UPSERT_REL: MERGE by the gift's key, so a batch
+run twice writes once). Then the donation totals: for a file that only adds gifts, from the store's
+pieces read before the batches plus the file's own (graph_model.importing.totals), else rebuilt from
+the gifts (graph_model.donation_totals.rebuild, as a bulk load ends); either way the cells come out
+exactly as the per-gift maintenance of the mutations leaves them. Institutions, donors and
+licences are few and go row by row through the mutations (create_node/update_node, issue_licence
+and the licence steps), so their links, mirrors, search text and LicenceChange history are written
+exactly as a user's edit writes them.
 
 A run stopped part way leaves the rows written so far; every write is an upsert by key, so running
 the same file again writes the rest and ends where one clean run ends.
 ``HUB_IMPORT_PAUSE_MARKER`` (fault injection for tests): after the first batch, create that file
-and wait forever, so a test can kill the process at a known point.
+and wait forever, so a test can kill the process at a known point (the batch in flight beside it,
+if any, may land too).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Callable
@@ -23,6 +27,7 @@ from pathlib import Path
 from graph_model import donation_totals
 from graph_model.enums import Label, Rel
 from graph_model.errors import StoreError
+from graph_model.importing import totals
 from graph_model.importing.validate import CREATE, UPDATE, Planned
 from graph_model.mutations import licences as lic
 from graph_model.mutations.entities import create_node, update_node
@@ -31,6 +36,9 @@ from graph_model.stores.base import GraphStore
 
 Progress = Callable[[int, int], None]
 BATCH = 5_000
+# Batches in flight at once (as seed.loader and the archive's restore send them): while the store
+# writes one, the client encodes the next. The store still applies each one atomically.
+IN_FLIGHT = 2
 
 
 def batch_size() -> int:
@@ -49,21 +57,44 @@ async def write_donations(store: GraphStore, plans: list[Planned], progress: Pro
     todo = [p for p in plans if p.action in (CREATE, UPDATE)]
     size = batch_size()
     done = 0
-    for rel in (Rel.DONATED_TO, Rel.DONATED_TO_EVENT):
-        rows = [{"start": p.values["donor"], "end": p.values["institution" if rel is Rel.DONATED_TO else "event"],
-                 "props": p.values["props"]} for p in todo if p.values["rel"] is rel]
-        for i in range(0, len(rows), size):
-            chunk = rows[i:i + size]
-            result = await store.write(UPSERT_REL[rel], rows=chunk)
-            written = int(result[0]["written"]) if result else 0
-            if written != len(chunk):
-                raise StoreError(f"{len(chunk) - written} gift(s) of a batch found no donor or recipient "
-                                 "(deleted meanwhile?): run the import again")
-            done += len(chunk)
-            if progress is not None:
-                progress(done, len(todo))
-            _pause_after_batch()
+    slots = asyncio.Semaphore(IN_FLIGHT)
+
+    async def one(rel: Rel, batch: list[Planned]) -> None:
+        nonlocal done
+        end = "institution" if rel is Rel.DONATED_TO else "event"
+        rows = [{"start": p.values["donor"], "end": p.values[end], "props": p.values["props"]} for p in batch]
+        async with slots:
+            result = await store.write(UPSERT_REL[rel], rows=rows)
+        written = int(result[0]["written"]) if result else 0
+        if written != len(rows):
+            raise StoreError(f"{len(rows) - written} gift(s) of a batch found no donor or recipient "
+                             "(deleted meanwhile?): run the import again")
+        done += len(rows)
+        if progress is not None:
+            progress(done, len(todo))
+        _pause_after_batch()
+
+    batches = [(rel, chunk) for rel in (Rel.DONATED_TO, Rel.DONATED_TO_EVENT)
+               for chunk in _chunks([p for p in todo if p.values["rel"] is rel], size)]
+    # Only new gifts: the totals are the store's pieces plus the file's (graph_model.importing.totals).
+    added = bool(todo) and all(p.action == CREATE for p in todo)
+    before = await totals.read_before(store) if added else None
+    tasks = [asyncio.ensure_future(one(rel, chunk)) for rel, chunk in batches]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:  # a failed batch (or Ctrl+C) stops the others; a rerun writes what is left
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    gifts = [p.values for p in todo if p.values["rel"] is Rel.DONATED_TO]
+    if before is not None and await totals.settle_added(store, before, gifts, len(batches)):
+        return
     await settle_totals(store, wrote=bool(todo))
+
+
+def _chunks(items: list[Planned], size: int) -> list[list[Planned]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 async def settle_totals(store: GraphStore, *, wrote: bool) -> None:

@@ -1,0 +1,39 @@
+"""The import's cell readers: their fast paths (plain Latin digits, cached dates) read exactly what
+the general reading does, and a bad cell is refused every time, not only the first."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph_model.importing.values import Bad, read_date, read_int
+from graph_model.text import whole_number
+
+CELLS = ["0", "12", "-7", " 1,250,000 ", "12,500", "9,223,372,036,854,775,807", "9223372036854775808",
+         "-9,223,372,036,854,775,809", "1,00,000", "1,0000", "12.5", "", "12 500", "۱۲٬۵۰۰", "١،٠٠٠", "x1"]
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_a_whole_number_cell_reads_as_the_api_reads_it(cell: str) -> None:
+    try:
+        expected: int | str = whole_number(cell)
+    except ValueError as exc:
+        expected = str(exc)
+    try:
+        got: int | str = read_int(cell)
+    except Bad as exc:
+        assert exc.code == "type"
+        got = exc.en
+    assert got == expected
+
+
+def test_dates_read_the_same_twice_and_a_bad_one_is_refused_twice() -> None:
+    assert read_date("1403/01/01") == read_date("۱۴۰۳/۰۱/۰۱") == "2024-03-20"
+    assert read_date("1403/01/01") == "2024-03-20"  # from the cache
+    assert read_date("2024-02-29") == "2024-02-29"
+    for _ in range(2):
+        for cell in ("1403/13/01", "2023-02-29", "tomorrow"):
+            with pytest.raises(Bad) as exc:
+                read_date(cell)
+            assert exc.value.code == "date" and repr(cell) in exc.value.en
+    with pytest.raises(Bad, match="^14030101 is not a date"):  # a number cell is named as it was
+        read_date(14030101)
