@@ -43,7 +43,7 @@ from graph_model.overview import Calendar, Overview, read_totals
 from graph_model.statements.donation_totals import Period
 from graph_model.statements.privacy import ALL_INDIVIDUAL_DONORS, INDIVIDUAL_DONORS
 from graph_model.stores.base import GraphStore
-from graph_model.version import current, versions
+from graph_model.version import versions
 
 INDIVIDUAL = DonorKind.INDIVIDUAL.value
 # Past this many keys, reading every individual donor at once is cheaper than looking each up
@@ -99,7 +99,7 @@ async def three_w_public(coverage: Coverage, networks: Networks, scope: NetworkS
     """(funders, funding) of each 3W cell, by (area, service), over the gifts of donors who are not
     individuals: the 3W matrix as a caller without the right to see personal data sees it (same
     providers, so the same cells). Kept per graph version."""
-    version, inputs, _ = await versions(coverage.store)
+    version, inputs = (got := await versions(coverage.store)).graph, got.coverage
 
     async def compute() -> dict[tuple[str, str], tuple[int, int]]:
         data = await networks.data(scope)
@@ -128,14 +128,15 @@ class PublicGiving:
 
 
 async def public_giving(networks: Networks, scope: NetworkScope) -> PublicGiving:
-    """The visible gifts of a scope (``PublicGiving``): two round trips, kept per graph version."""
-    version = await current(networks.store)
+    """The visible gifts of a scope (``PublicGiving``): two round trips, kept with the network answers
+    per networks count (its inputs, the scope's gifts and its donors' kinds, are the networks')."""
+    version = await networks.version()
 
     async def compute() -> PublicGiving:
         data = await networks.data(scope)
         individuals = await individual_donors(networks.store, _scope_donors(data))
         return await offload(_public, data, individuals)
-    return await networks.cache.get(version, ("privacy", "public-giving", scope), compute)
+    return await networks.kept.get(version, ("privacy", "public-giving", scope), compute)
 
 
 def _public(data: ScopeData, individuals: frozenset[str]) -> PublicGiving:

@@ -14,6 +14,7 @@ import uuid
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graph_model.coverage.inputs import changes_coverage, changes_donations
+from graph_model.networks.inputs import changes_networks
 from graph_model.statements.version import BUMP_VERSION, READ_VERSION
 
 if TYPE_CHECKING:
@@ -27,21 +28,24 @@ EMPTY: Version = (0, 0)
 
 
 class Versions(NamedTuple):
-    """The three counts of the version node, read together: every write (``graph``), the writes that
+    """The counts of the version node, read together: every write (``graph``), the writes that
     may change what coverage is computed from (``coverage``) or the donation figures (``donations``)
-    (graph_model.coverage.inputs); each with the epoch."""
+    (graph_model.coverage.inputs), or what the network analyses read (``networks``,
+    graph_model.networks.inputs); each with the epoch."""
 
     graph: Version
     coverage: Version
     donations: Version
+    networks: Version
 
 
 async def versions(store: GraphStore) -> Versions:
     row = (await store.read(READ_VERSION, key=KEY))[0]
     if row["epoch"] is None:
-        return Versions(EMPTY, EMPTY, EMPTY)
+        return Versions(EMPTY, EMPTY, EMPTY, EMPTY)
     epoch = int(row["epoch"])
-    return Versions((epoch, int(row["version"])), (epoch, int(row["coverage"])), (epoch, int(row["donations"])))
+    return Versions((epoch, int(row["version"])), (epoch, int(row["coverage"])), (epoch, int(row["donations"])),
+                    (epoch, int(row["networks"])))
 
 
 async def current(store: GraphStore) -> Version:
@@ -56,14 +60,18 @@ async def current_donations(store: GraphStore) -> Version:
     return (await versions(store)).donations
 
 
+async def current_networks(store: GraphStore) -> Version:
+    return (await versions(store)).networks
+
+
 def bump_params(stmt: Statement | None = None, params: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the adapters send with BUMP_VERSION after ``stmt`` (run with ``params``) returned rows:
     ``write`` names this bump, so that a retry of it counts once (graph_model.statements.version);
-    ``coverage`` and ``donations`` say whether it may have changed coverage's inputs or the donation
-    figures (no statement: assume it did)."""
+    ``coverage``, ``donations`` and ``networks`` say whether it may have changed coverage's inputs,
+    the donation figures or the network analyses' (no statement: assume it did)."""
     return {"key": KEY, "write": uuid.uuid4().hex, "coverage": changes_coverage(stmt, params),
-            "donations": changes_donations(stmt, params)}
+            "donations": changes_donations(stmt, params), "networks": changes_networks(stmt, params)}
 
 
 __all__ = ["BUMP_VERSION", "EMPTY", "KEY", "Version", "Versions", "bump_params", "current", "current_coverage",
-           "current_donations", "versions"]
+           "current_donations", "current_networks", "versions"]

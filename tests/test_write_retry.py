@@ -127,7 +127,8 @@ def cases() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "persisted_query_remember", {"key": "retry-q1", "text": "{ a }", "name": "A", "createdAt": "2024",
                                        "most": 100}
     yield "persisted_query_register", {"key": "retry-q2", "text": "{ b }", "name": "B", "createdAt": "2024"}
-    yield "graph_version_bump", {"key": "graph", "write": "retry-bump", "coverage": True, "donations": True}
+    yield "graph_version_bump", {"key": "graph", "write": "retry-bump", "coverage": True, "donations": True,
+                                 "networks": True}
     # graph_model.archive.restore: the hub's own records (audit entries go through audit_entry_create),
     # and the manifest's graph version (no row on purpose).
     meta_props: dict[MetaLabel, dict[str, Any]] = {MetaLabel.API_KEY: {"role": "viewer", "provinces": ["IR-00"]},
@@ -135,7 +136,8 @@ def cases() -> Iterator[tuple[str, dict[str, Any]]]:
                   MetaLabel.DONATION_TOTAL: {"level": 0, "donations": 1}}
     for meta, values in meta_props.items():
         yield f"archive_restore_{meta.value}", {"rows": [{"key": f"retry-archive-{meta.value}", "props": values}]}
-    yield "archive_set_version", {"key": "graph", "props": {"epoch": 1, "version": 7, "coverage": 3, "donations": 2}}
+    yield "archive_set_version", {"key": "graph", "props": {"epoch": 1, "version": 7, "coverage": 3, "donations": 2,
+                                                            "networks": 4}}
     yield "donation_totals_replace", {"rows": [{"key": "retry-total", "level": 0, "area": "", "calendar": 0,
                                                 "year": 0, "part": 0, "donations": 1, "units": 0, "rest": 5,
                                                 "donors": 1, "individuals": 0}]}

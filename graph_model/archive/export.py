@@ -130,7 +130,8 @@ async def export(store: GraphStore, folder: Path, *, with_meta: bool = False,
         if totals:
             totals(sum(nodes.values()) + sum(rels.values()))
         row = (await src.read(READ_VERSION, key=KEY))[0]
-        graph_version = {k: row[k] for k in ("epoch", "version", "coverage", "donations") if row[k] is not None}
+        graph_version = {k: row[k] for k in ("epoch", "version", "coverage", "donations", "networks")
+                         if row[k] is not None}
         manifest = Manifest(created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                             hub_version=hub_version(), schema_version=vocabulary.schema_version(),
                             graph_version=graph_version, with_meta=with_meta)

@@ -42,8 +42,9 @@ def neutral(name: str) -> bool:
     return _NEUTRAL.match(name) is not None
 
 
-def _source_only(stmt: Statement, params: dict[str, Any] | None) -> bool:
-    """An institution update of properties nothing derived reads, and no link."""
+def source_only(stmt: Statement, params: dict[str, Any] | None) -> bool:
+    """An institution update of properties nothing derived reads, and no link (graph_model.networks.inputs
+    uses it too)."""
     if stmt.name != "entity_update_Institution" or params is None:
         return False
     links = [v for k, v in params.items() if (k.startswith("link_") or k.startswith("replace_")) and v]
@@ -54,7 +55,7 @@ def changes_coverage(stmt: Statement | None, params: dict[str, Any] | None) -> b
     """Whether running ``stmt`` with ``params`` may change what coverage is computed from."""
     if stmt is None:
         return True
-    return not (neutral(stmt.name) or _source_only(stmt, params))
+    return not (neutral(stmt.name) or source_only(stmt, params))
 
 
 # What the donation figures (the kept totals, an institution's giving) and the disclosure pattern
@@ -69,6 +70,6 @@ def changes_donations(stmt: Statement | None, params: dict[str, Any] | None) -> 
     for any statement, named here or not)."""
     if stmt is None:
         return True
-    if _source_only(stmt, params):
+    if source_only(stmt, params):
         return False
     return any(mark in stmt.text for mark in DONATION_MARKS)

@@ -152,7 +152,7 @@ class Coverage:
                              as_of: dt.date) -> tuple[WhoWhatWhere, ...]:
         """The 3W matrix of a scope: the providers of every service on ``as_of`` and the gifts of
         the scope's window, read through ``networks`` (whose cache the scope read is shared with)."""
-        version, inputs, _ = await versions(self.store)
+        version, inputs = (got := await versions(self.store)).graph, got.coverage
 
         async def build() -> tuple[WhoWhatWhere, ...]:
             data = await networks.data(scope)

@@ -2,8 +2,8 @@
 and a window of donation dates, and the rows read for it.
 
 ``ScopeData`` is everything the computing core needs about one scope, read from the store by
-``graph_model.networks.reading.read_scope`` in one statement and cached per scope and graph
-version. Keys are the nodes' own ``key`` values throughout.
+``graph_model.networks.reading.read_scope`` in one statement and cached per scope and networks
+count (graph_model.networks.inputs). Keys are the nodes' own ``key`` values throughout.
 
 Scope rules (documented in the API too):
 

@@ -4,10 +4,13 @@
 ``graph_model.networks.reading``) and the computing core, off the event loop
 (``graph_model.offload``: a national projection takes seconds of CPU; every step whose work grows
 with the scope runs there, the rows' conversion into a ``ScopeData`` included). Every step is kept
-in the ``VersionCache`` under the scope and the graph version, so a ranking asked twice between writes
-is computed once, and concurrent askers of a missing answer share one computation. The version is
-global: any write anywhere invalidates every network answer (coarser than "writes touching the
-scope", and never stale, which the per-scope form could not promise for a donor's gifts elsewhere).
+in a ``VersionCache`` under the scope and the networks count (graph_model.networks.inputs: the
+count of writes that may change what the network statements read), so a ranking asked twice between
+such writes is computed once, and concurrent askers of a missing answer share one computation. The
+count is global: any write that may change the networks' inputs anywhere invalidates every network
+answer (coarser than "writes touching the scope", and never stale, which the per-scope form could not
+promise for a donor's gifts elsewhere); a write that cannot (a new donor, an institution's
+``source``, a licence, an audit entry) leaves them all.
 
 Betweenness is exact when it fits a time budget and sampled otherwise, with its error
 (``sampling.budgeted_betweenness``): the national institution projection has about two million
@@ -35,7 +38,7 @@ from graph_model.networks.scope import NetworkScope, ScopeData
 from graph_model.networks.suggest import Suggestion, suggest_donors
 from graph_model.offload import offload, offload_graph
 from graph_model.stores.base import GraphStore
-from graph_model.version import Version, current
+from graph_model.version import Version, current_networks
 
 T = TypeVar("T")
 
@@ -58,16 +61,24 @@ class Brokers:
 
 
 class Networks:
+    """Methods taking a ``version`` take the networks count (``current_networks``), not the graph
+    version."""
+
     def __init__(self, store: GraphStore, cache: VersionCache | None = None) -> None:
         self.store = store
         self.cache = cache if cache is not None else VersionCache(maxsize=64)
+        # Kept per networks count, beside the shared cache (which follows the graph version).
+        self.kept = self.cache.beside("networks")
+
+    async def version(self) -> Version:
+        return await current_networks(self.store)
 
     async def _cached(self, key: Hashable, compute: Callable[[Version], Awaitable[T]]) -> T:
-        version = await current(self.store)
-        return await self.cache.get(version, ("networks", key), lambda: compute(version))
+        version = await self.version()
+        return await self.kept.get(version, ("networks", key), lambda: compute(version))
 
     async def _at(self, version: Version, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
-        return await self.cache.get(version, ("networks", key), compute)
+        return await self.kept.get(version, ("networks", key), compute)
 
     # -- steps shared by several answers ---------------------------------------------------
 
@@ -89,11 +100,11 @@ class Networks:
     # -- answers ---------------------------------------------------------------------------
 
     async def data(self, scope: NetworkScope) -> ScopeData:
-        return await self._data(await current(self.store), scope)
+        return await self._data(await self.version(), scope)
 
     async def projection(self, scope: NetworkScope, side: Side = Side.INSTITUTION,
                          weighting: Weighting = Weighting.COLLABORATION) -> Projection:
-        return await self._projection(await current(self.store), scope, side, weighting)
+        return await self._projection(await self.version(), scope, side, weighting)
 
     async def brokers(self, scope: NetworkScope, metric: Metric, *, side: Side = Side.INSTITUTION,
                       weighting: Weighting = Weighting.COLLABORATION, weighted: bool = True) -> Brokers:

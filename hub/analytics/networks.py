@@ -130,7 +130,8 @@ def refuse_hidden(red: Redaction, asked: dict[str, tuple[Label, str]]) -> None:
 
 async def visible_giving(info: Info, scope: NetworkScope) -> PublicGiving | None:
     """The gifts of ``scope`` a caller without the right to see personal data may see (cached per
-    graph version); None for a caller who sees them all (the answers' own figures are shown)."""
+    networks count, graph_model.networks.inputs); None for a caller who sees them all (the answers'
+    own figures are shown)."""
     if info.context.visibility.personal:
         return None
     return await public_giving(networks(info), scope)

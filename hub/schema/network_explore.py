@@ -1,5 +1,6 @@
 """Exploring around an actor: its neighbourhood ready to draw, and how two actors are linked
-(``graph_model.networks.explore``; answers cached per graph version).
+(``graph_model.networks.explore``; answers cached per networks count,
+graph_model.networks.inputs).
 
 Donor privacy (``hub.analytics.networks.Redaction``), for a caller without the right to see
 personal data: an individual donor is drawn under a pseudonym (its node's id and its edges' ends

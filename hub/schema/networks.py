@@ -1,6 +1,6 @@
 """Collaboration networks in the API: projections, brokers and hubs, communities, shared donors,
 donor suggestions and isolated institutions (computed in ``graph_model.networks``, cached per
-scope and graph version).
+scope and networks count: graph_model.networks.inputs).
 
 Donor privacy (``hub.analytics.networks.Redaction``): answers are computed and cached in full;
 a caller without the right to see personal data gets them redacted here. Individual donors stay
