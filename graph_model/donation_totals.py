@@ -41,6 +41,28 @@ def totals_params(names: Iterable[str]) -> dict[str, Any]:
     return {name: value for name, value in _params() if name in wanted}
 
 
+Piece = tuple[str, str, int, bool]  # donor, institution, Gregorian year, on or after that year's Nowruz
+
+
+def group_pieces(gifts: Iterable[tuple[str, str, str, int]]) -> dict[Piece, list[int]]:
+    """Gifts (donor, institution, ISO date, amount) grouped as PIECES_PER_DONOR groups them in the store:
+    per donor, institution, year and side of Nowruz, [count, amount // AMOUNT_UNIT, amount % AMOUNT_UNIT]
+    (two exact parts). Shared by a bulk load (seed.totals) and an import of new gifts
+    (graph_model.importing.totals), which work the totals out without reading every gift back."""
+    nowruz, first, end = nowruz_dates(), NOWRUZ_YEARS.start, NOWRUZ_YEARS.stop
+    groups: dict[Piece, list[int]] = {}
+    for donor, institution, date, amount in gifts:
+        year = int(date[:4])
+        late = date >= nowruz[year - first] if first <= year < end else date[5:] >= USUAL_NOWRUZ
+        found = groups.get((donor, institution, year, late))
+        if found is None:
+            found = groups[(donor, institution, year, late)] = [0, 0, 0]
+        found[0] += 1
+        found[1] += amount // AMOUNT_UNIT
+        found[2] += amount % AMOUNT_UNIT
+    return groups
+
+
 def cell_key(level: int, area: str, period: int, year: int, part: int) -> str:
     """A cell's key, as the maintaining statements build it."""
     return SEP.join((str(level), area, str(period), str(year), str(part)))

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph_model.donation_totals import USUAL_NOWRUZ
+from graph_model.donation_totals import group_pieces
 from graph_model.enums import DonorKind, Label, Rel
-from graph_model.overview import NOWRUZ_YEARS, nowruz_dates
-from graph_model.statements.overview import AMOUNT_UNIT
 from seed.dataset import Dataset
 
 
@@ -25,18 +23,8 @@ def pieces(dataset: Dataset) -> list[dict[str, Any]]:
                   if r["props"].get("kind") == DonorKind.INDIVIDUAL.value}
     county_of = {r["start"]: r["end"] for r in dataset.rels.get(Rel.LOCATED_IN, [])}
     province_of = {r["start"]: r["end"] for r in dataset.rels.get(Rel.IN_PROVINCE, [])}
-    nowruz, first, end = nowruz_dates(), NOWRUZ_YEARS.start, NOWRUZ_YEARS.stop
-    groups: dict[tuple[str, str, int, bool], list[int]] = {}
-    for row in dataset.rels.get(Rel.DONATED_TO, []):
-        date, amount = row["props"]["date"], row["props"]["amount"]
-        year = int(date[:4])
-        late = date >= nowruz[year - first] if first <= year < end else date[5:] >= USUAL_NOWRUZ
-        found = groups.get((row["start"], row["end"], year, late))
-        if found is None:
-            found = groups[(row["start"], row["end"], year, late)] = [0, 0, 0]
-        found[0] += 1
-        found[1] += amount // AMOUNT_UNIT
-        found[2] += amount % AMOUNT_UNIT
+    groups = group_pieces((row["start"], row["end"], row["props"]["date"], row["props"]["amount"])
+                          for row in dataset.rels.get(Rel.DONATED_TO, []))
     rows = []
     for (donor, institution, year, late), (count, units, rest) in groups.items():
         county = county_of.get(institution)

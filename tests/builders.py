@@ -8,6 +8,7 @@ their own and name their fixture after it.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,3 +104,15 @@ async def build_solo_world(store: FalkorStore) -> FalkorStore:
                           key="company-gift")
     await add_member(store, "council-1", donor=SOLO)
     return store
+
+
+GIFT_ROWS = 12  # gifts_file's rows
+
+
+def gifts_file(path: Path) -> Path:
+    """A CSV of GIFT_ROWS gifts of donor-1 to build_world's inst-a and inst-b (the import tests' file
+    that is written in more than one batch)."""
+    lines = ["donor,institution,amount,date"]
+    lines += [f"donor-1,{'inst-a' if n % 2 else 'inst-b'},{1000 + n},2024-01-{n + 1:02d}" for n in range(GIFT_ROWS)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

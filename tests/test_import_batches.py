@@ -15,16 +15,9 @@ from graph_model.importing import run_import
 from graph_model.importing.write import totals_differ
 from graph_model.statements.loading import UPSERT_REL
 from graph_model.stores.falkordb import FalkorStore
-from tests.builders import build_world, snapshot
+from tests.builders import GIFT_ROWS, build_world, gifts_file, snapshot
 
-ROWS = 12
-
-
-def gifts_file(path: Path) -> Path:
-    lines = ["donor,institution,amount,date"]
-    lines += [f"donor-1,{'inst-a' if n % 2 else 'inst-b'},{1000 + n},2024-01-{n + 1:02d}" for n in range(ROWS)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+ROWS = GIFT_ROWS
 
 
 async def test_a_refused_batch_stops_the_import_and_a_rerun_completes_it(

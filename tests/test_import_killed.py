@@ -16,17 +16,10 @@ from graph_model.importing.write import totals_differ
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
 from hub.cli import main as cli
-from tests.builders import build_world, snapshot
+from tests.builders import GIFT_ROWS, build_world, gifts_file, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
-ROWS = 12
-
-
-def gifts_file(path: Path) -> Path:
-    lines = ["donor,institution,amount,date"]
-    lines += [f"donor-1,{'inst-a' if n % 2 else 'inst-b'},{1000 + n},2024-01-{n + 1:02d}" for n in range(ROWS)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+ROWS = GIFT_ROWS
 
 
 def hub_env(server: EmbeddedServer, store: FalkorStore, **extra: str) -> dict[str, str]:

@@ -22,12 +22,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from graph_model import donation_totals, version
-from graph_model.donation_totals import USUAL_NOWRUZ
 from graph_model.enums import DonorKind, Label
-from graph_model.overview import NOWRUZ_YEARS, nowruz_dates
 from graph_model.queries import by_keys
 from graph_model.statements import donation_totals as stmts
-from graph_model.statements.overview import AMOUNT_UNIT
 from graph_model.stores.base import GraphStore
 
 CHUNK = 10_000  # keys per read
@@ -59,18 +56,8 @@ async def gift_pieces(store: GraphStore, gifts: list[dict[str, Any]]) -> list[di
     donors = await _nodes(store, Label.DONOR, (g["donor"] for g in gifts))
     institutions = await _nodes(store, Label.INSTITUTION, (g["institution"] for g in gifts))
     counties = await _nodes(store, Label.COUNTY, (c for n in institutions.values() if (c := n.get("countyKey"))))
-    nowruz, first, end = nowruz_dates(), NOWRUZ_YEARS.start, NOWRUZ_YEARS.stop
-    groups: dict[tuple[str, str, int, bool], list[int]] = {}
-    for gift in gifts:
-        date, amount = gift["props"]["date"], gift["props"]["amount"]
-        year = int(date[:4])
-        late = date >= nowruz[year - first] if first <= year < end else date[5:] >= USUAL_NOWRUZ
-        found = groups.get((gift["donor"], gift["institution"], year, late))
-        if found is None:
-            found = groups[(gift["donor"], gift["institution"], year, late)] = [0, 0, 0]
-        found[0] += 1
-        found[1] += amount // AMOUNT_UNIT
-        found[2] += amount % AMOUNT_UNIT
+    groups = donation_totals.group_pieces((g["donor"], g["institution"], g["props"]["date"], g["props"]["amount"])
+                                          for g in gifts)
     rows = []
     for (donor, institution, year, late), (count, units, rest) in groups.items():
         county = institutions[institution].get("countyKey")
