@@ -153,6 +153,12 @@ async def test_a_scoped_import_rejects_rows_of_other_provinces(store: FalkorStor
                               today=TODAY)
     assert [(p.row, p.column, p.code) for p in report.problems] == [(3, "institution", "province")]
     assert not report.written
+    # the donor too, as recordDonation's scope check holds it: donor-1 is based in IR-00
+    rows = [["donor", "institution", "amount", "date"], ["donor-1", "inst-b", "200", "2024-01-01"]]
+    report = await run_import(store, "donations", csv_bytes(rows), "g.csv", provinces=frozenset({"IR-01"}),
+                              today=TODAY)
+    assert [(p.row, p.column, p.code) for p in report.problems] == [(2, "donor", "province")]
+    assert not report.written
 
 
 async def test_json_lines_and_the_needs_kind(store: FalkorStore, tmp_path: Path) -> None:

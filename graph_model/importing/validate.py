@@ -193,6 +193,14 @@ def _compare(stored: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     return {n: v for n, v in values.items() if n != "key" and stored.get(n) != v}
 
 
+async def _donor_provinces(store: GraphStore, donors: Iterable[str]) -> dict[str, str | None]:
+    """Each held donor's province (None: based nowhere)."""
+    based: dict[str, str | None] = {}
+    for chunk in _chunks(list(dict.fromkeys(donors))):
+        based.update({r["key"]: r["province"] for r in await store.read(stmts.DONOR_PROVINCES, keys=chunk)})
+    return based
+
+
 async def _county_provinces(store: GraphStore, counties: Iterable[str]) -> dict[str, str | None]:
     return {k: n.get("provinceKey") for k, n in (await _nodes(store, Label.COUNTY, counties)).items()}
 
@@ -233,9 +241,7 @@ async def plan_donors(store: GraphStore, parsed: list[tuple[int, dict[str, Any]]
                       shown: dict[str, str], provinces: frozenset[str] | None) -> list[Planned]:
     missing = await _missing(store, Label.PROVINCE, (v.get("province", "") for _, v in parsed))
     stored = await _nodes(store, Label.DONOR, (v["key"] for _, v in parsed))
-    based: dict[str, str | None] = {}
-    for chunk in _chunks(list(stored)):
-        based.update({r["key"]: r["province"] for r in await store.read(stmts.DONOR_PROVINCES, keys=chunk)})
+    based = await _donor_provinces(store, stored)
     plans = []
     for number, values in parsed:
         province = values.get("province")
@@ -281,9 +287,13 @@ async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, An
     institutions = await _nodes(store, Label.INSTITUTION, (v["institution"] for _, v in parsed if "institution" in v))
     events = await _nodes(store, Label.EVENT, (v["event"] for _, v in parsed if "event" in v))
     counties: dict[str, str | None] = {}
+    based: dict[str, str | None] = {}
     if provinces is not None:
         counties = await _county_provinces(store, [n.get("countyKey") or "" for n in
                                                    (*institutions.values(), *events.values())])
+        # recordDonation's scope holds the donor too (hub.auth.scope): a scoped key's gifts come
+        # from donors based in its provinces
+        based = await _donor_provinces(store, (v["donor"] for _, v in parsed))
     stored: dict[str, dict[str, Any]] = {}
     keys = [v["key"] for _, v in parsed]
     for rel, stmt in stmts.DONATIONS_BY_KEYS.items():
@@ -303,6 +313,9 @@ async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, An
         ok = True
         if values["donor"] in missing_donors:
             _unknown(problems, number, shown.get("donor", "donor"), values["donor"], Label.DONOR)
+            ok = False
+        elif provinces is not None and based.get(values["donor"]) not in provinces:
+            _out_of_scope(problems, number, shown.get("donor", "donor"), values["donor"], based.get(values["donor"]))
             ok = False
         if target not in held:
             _unknown(problems, number, shown.get(field_name, field_name), target,
