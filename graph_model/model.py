@@ -147,7 +147,7 @@ NON_NEGATIVE = frozenset({"amount", "capacity", "people", "population", "residen
                           "age0to14", "age60plus", "male", "female", "validityYears"})
 
 
-def _check(name: str, value: Any, spec: Field) -> str | None:
+def field_problem(name: str, value: Any, spec: Field) -> str | None:
     """Return why ``value`` does not fit ``spec``, or None when it does."""
     if spec.type is Date:
         if not isinstance(value, str):
@@ -195,7 +195,7 @@ def field_errors(props: dict[str, Any], fields: dict[str, Field], path: str = ""
         spec = fields.get(name)
         if spec is None:
             errors.append(FieldError(path + name, "is not a known property"))
-        elif value is not None and (why := _check(name, value, spec)):
+        elif value is not None and (why := field_problem(name, value, spec)):
             errors.append(FieldError(path + name, why))
     return errors
 

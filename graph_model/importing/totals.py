@@ -18,6 +18,7 @@ cell, so it ends where one clean run ends (tests/test_import_killed.py).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from typing import Any
 
@@ -50,28 +51,36 @@ async def _nodes(store: GraphStore, label: Label, keys: Iterable[str]) -> dict[s
     return found
 
 
-async def gift_pieces(store: GraphStore, gifts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows PIECES_PER_DONOR reads for ``gifts`` (each: donor, institution, props with date and
-    amount), with the donors' kinds and the institutions' county and province read from the store."""
+async def built_cells(store: GraphStore, before: Before, gifts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The cells of ``before``'s pieces plus ``gifts``' (each: donor, institution, props with date and
+    amount), with the donors' kinds and the institutions' county and province read from the store.
+
+    Nothing here depends on the batches, so write.write_donations works it out while the store writes
+    them: the reads first, then the grouping and the cells in a worker thread, leaving the event loop
+    free to encode and send the next batch (numpy's sorts run without the interpreter lock)."""
     donors = await _nodes(store, Label.DONOR, (g["donor"] for g in gifts))
     institutions = await _nodes(store, Label.INSTITUTION, (g["institution"] for g in gifts))
     counties = await _nodes(store, Label.COUNTY, (c for n in institutions.values() if (c := n.get("countyKey"))))
+    return await asyncio.to_thread(_cells, before.pieces, gifts, donors, institutions, counties)
+
+
+def _cells(pieces: list[dict[str, Any]], gifts: list[dict[str, Any]], donors: dict[str, dict[str, Any]],
+           institutions: dict[str, dict[str, Any]], counties: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     groups = donation_totals.group_pieces((g["donor"], g["institution"], g["props"]["date"], g["props"]["amount"])
                                           for g in gifts)
-    rows = []
+    rows = list(pieces)
     for (donor, institution, year, late), (count, units, rest) in groups.items():
         county = institutions[institution].get("countyKey")
         rows.append({"donor": donor, "individual": donors[donor].get("kind") == DonorKind.INDIVIDUAL.value,
                      "institution": institution, "county": county,
                      "province": counties[county].get("provinceKey") if county in counties else None,
                      "year": year, "late": late, "donations": count, "units": units, "rest": rest})
-    return rows
+    return donation_totals.cells(rows)
 
 
-async def settle_added(store: GraphStore, before: Before, gifts: list[dict[str, Any]], writes: int) -> bool:
-    """Replace the cells by those of ``before`` plus ``gifts`` when only the import's ``writes``
-    batches wrote since ``before`` was read; whether it did (else the caller rebuilds)."""
-    built = donation_totals.cells(before.pieces + await gift_pieces(store, gifts))
+async def settle_added(store: GraphStore, before: Before, built: list[dict[str, Any]], writes: int) -> bool:
+    """Replace the cells by ``built`` (built_cells) when only the import's ``writes`` batches wrote
+    since ``before`` was read; whether it did (else the caller rebuilds)."""
     ours = await version.current(store)
     if ours[1] != before.at[1] + writes or (before.at != version.EMPTY and ours[0] != before.at[0]):
         return False

@@ -1,5 +1,5 @@
 """Every row checked before anything is written: cells read into values, the model's own field
-checks (graph_model.model.field_errors: text limits, negative or too large amounts), dates not in
+checks (graph_model.model.field_problem: text limits, negative or too large amounts), dates not in
 the future, keys the store does not hold, duplicates inside the file, the province scope, and what
 each kind's mutations would refuse (a licence's status transitions: graph_model.mutations.licences).
 
@@ -9,6 +9,7 @@ store holds, and what to write.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
@@ -30,13 +31,15 @@ from graph_model.importing.values import (
     read_keys,
     read_text,
 )
-from graph_model.model import REL_FIELDS, field_errors
+from graph_model.model import REL_FIELDS, field_problem
 from graph_model.mutations.licences import ACTIVATE, ISSUABLE, REINSTATE, RENEW_FROM, REVOKE, SUSPEND, Transition
 from graph_model.queries import by_keys
 from graph_model.statements import importing as stmts
 from graph_model.statements.loading import MISSING_KEYS
 from graph_model.statements.writes_licences import LICENCE_TYPE_RULES
 from graph_model.stores.base import GraphStore
+
+_VERDICT_TYPES = (str, int)  # exact types (a bool is not an int here)
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 # Dates that record something that happened: never later than today.
@@ -114,7 +117,10 @@ def parse_rows(kind: str, mapped: dict[str, Column], rows: Iterable[tuple[int, d
     # Per header cell: its column, the reader, and whether the date may not be in the future.
     readers = {cell: (col, _reader(col), col.reader == "date" and col.name in PAST_DATES)
                for cell, col in mapped.items()}
-    checks: dict[tuple[str, ...], dict[str, Any]] = {}  # the fields a row's checked values name -> their specs
+    specs = {n: f for n, f in fields.items() if n != "key"}
+    # A verdict per (field, value) for values that repeat down a column (not free text): at most one
+    # per distinct cell value, and a row's check is a dictionary lookup.
+    verdicts: dict[tuple[str, Any], str | None] = {}
     parsed = []
     first: dict[str, int] = {}  # key -> the row it first appears on (rows with problems too)
     for number, cells in rows:
@@ -148,16 +154,21 @@ def parse_rows(kind: str, mapped: dict[str, Column], rows: Iterable[tuple[int, d
                 problems.add(number, shown.get(col.name, col.name), "", "required", f"{col.name} is required",
                              f"«{col.fa}» لازم است")
                 bad = True
-        checked = {n: v for n, v in values.items() if n in fields and n != "key"}
-        names = tuple(checked)
-        specs = checks.get(names)
-        if specs is None:
-            specs = checks[names] = {n: f for n, f in fields.items() if n in checked}
-        for error in field_errors(checked, specs):
-            code, fa = _code(error.message)
-            problems.add(number, shown.get(error.field, error.field), values.get(error.field), code,
-                         f"{error.field} {error.message}", f"«{error.field}» {fa}")
-            bad = True
+        for name, value in values.items():  # the model's own check of each stored value (field_problem)
+            spec = specs.get(name)
+            if spec is None:
+                continue
+            if type(value) in _VERDICT_TYPES and spec.type is not str:  # dates, amounts, kinds repeat
+                if (name, value) in verdicts:
+                    why = verdicts[(name, value)]
+                else:
+                    why = verdicts[(name, value)] = field_problem(name, value, spec)
+            else:
+                why = field_problem(name, value, spec)
+            if why:
+                code, fa = _code(why)
+                problems.add(number, shown.get(name, name), value, code, f"{name} {why}", f"«{name}» {fa}")
+                bad = True
         if not bad:
             parsed.append((number, values))
     return parsed
@@ -277,29 +288,30 @@ def _hashed_key(content: tuple[str, ...], occurrence: int) -> str:
 
 async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, Any]]], problems: ProblemList,
                          shown: dict[str, str], provinces: frozenset[str] | None) -> list[Planned]:
+    # The reads of the donors and recipients go out first: the store answers them while the keys are hashed.
+    reading = asyncio.gather(
+        _missing(store, Label.DONOR, (v["donor"] for _, v in parsed)),
+        _nodes(store, Label.INSTITUTION, (v["institution"] for _, v in parsed if "institution" in v)),
+        _nodes(store, Label.EVENT, (v["event"] for _, v in parsed if "event" in v)),
+        # recordDonation's scope holds the donor too (hub.auth.scope): a scoped key's gifts come
+        # from donors based in its provinces
+        _donor_provinces(store, (v["donor"] for _, v in parsed)) if provinces is not None else _nothing())
+    await asyncio.sleep(0)  # let the reads be sent
     seen: dict[tuple[str, ...], int] = {}  # a gift's content -> rows with it so far
     for _, values in parsed:
         if "key" not in values:
             content = _content(values)
             seen[content] = occurrence = seen.get(content, 0) + 1
             values["key"] = _hashed_key(content, occurrence)
-    missing_donors = await _missing(store, Label.DONOR, (v["donor"] for _, v in parsed))
-    institutions = await _nodes(store, Label.INSTITUTION, (v["institution"] for _, v in parsed if "institution" in v))
-    events = await _nodes(store, Label.EVENT, (v["event"] for _, v in parsed if "event" in v))
+    keys = [v["key"] for _, v in parsed]
+    found = await asyncio.gather(*(_stored_gifts(store, rel, stmt, chunk)
+                                   for rel, stmt in stmts.DONATIONS_BY_KEYS.items() for chunk in _chunks(keys)))
+    missing_donors, institutions, events, based = await reading
     counties: dict[str, str | None] = {}
-    based: dict[str, str | None] = {}
     if provinces is not None:
         counties = await _county_provinces(store, [n.get("countyKey") or "" for n in
                                                    (*institutions.values(), *events.values())])
-        # recordDonation's scope holds the donor too (hub.auth.scope): a scoped key's gifts come
-        # from donors based in its provinces
-        based = await _donor_provinces(store, (v["donor"] for _, v in parsed))
-    stored: dict[str, dict[str, Any]] = {}
-    keys = [v["key"] for _, v in parsed]
-    for rel, stmt in stmts.DONATIONS_BY_KEYS.items():
-        for chunk in _chunks(keys):
-            for r in await store.read(stmt, keys=chunk):
-                stored[r["key"]] = {**r, "rel": rel}
+    stored = {r["key"]: r for rows in found for r in rows}
     plans = []
     for number, values in parsed:
         given = [f for f in ("institution", "event") if f in values]
@@ -344,6 +356,14 @@ async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, An
         changes = _compare(before["props"], props)
         plans.append(Planned(number, UPDATE if changes else UNCHANGED, values["key"], values, changes))
     return plans
+
+
+async def _nothing() -> dict[str, Any]:
+    return {}
+
+
+async def _stored_gifts(store: GraphStore, rel: Rel, stmt: Any, keys: list[str]) -> list[dict[str, Any]]:
+    return [{**r, "rel": rel} for r in await store.read(stmt, keys=keys)]
 
 
 def _transition(old: str, new: str) -> Transition | None:

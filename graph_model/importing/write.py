@@ -24,6 +24,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from graph_model import donation_totals
 from graph_model.enums import Label, Rel
 from graph_model.errors import StoreError
@@ -79,16 +80,18 @@ async def write_donations(store: GraphStore, plans: list[Planned], progress: Pro
     # Only new gifts: the totals are the store's pieces plus the file's (graph_model.importing.totals).
     added = bool(todo) and all(p.action == CREATE for p in todo)
     before = await totals.read_before(store) if added else None
-    tasks = [asyncio.ensure_future(one(rel, chunk)) for rel, chunk in batches]
+    tasks: list[asyncio.Future[Any]] = [asyncio.ensure_future(one(rel, chunk)) for rel, chunk in batches]
+    if before is not None:  # worked out while the store writes the batches
+        gifts = [p.values for p in todo if p.values["rel"] is Rel.DONATED_TO]
+        tasks.append(asyncio.ensure_future(totals.built_cells(store, before, gifts)))
     try:
-        await asyncio.gather(*tasks)
+        results = await asyncio.gather(*tasks)
     except BaseException:  # a failed batch (or Ctrl+C) stops the others; a rerun writes what is left
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
-    gifts = [p.values for p in todo if p.values["rel"] is Rel.DONATED_TO]
-    if before is not None and await totals.settle_added(store, before, gifts, len(batches)):
+    if before is not None and await totals.settle_added(store, before, results[-1], len(batches)):
         return
     await settle_totals(store, wrote=bool(todo))
 
