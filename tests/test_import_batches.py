@@ -13,11 +13,14 @@ from graph_model.cypher import Statement
 from graph_model.errors import StoreError
 from graph_model.importing import run_import
 from graph_model.importing.write import totals_differ
-from graph_model.statements.loading import UPSERT_REL
+from graph_model.statements.importing import CREATE_GIFTS
 from graph_model.stores.falkordb import FalkorStore
+from graph_model.cypher import statement
+from graph_model.mutations import record_donation
 from tests.builders import GIFT_ROWS, build_world, gifts_file, snapshot
 
 ROWS = GIFT_ROWS
+GIFT_KEYS = statement("test_gift_keys", "MATCH ()-[r:DONATED_TO]->() RETURN r.key AS key", register=False)
 
 
 async def test_a_refused_batch_stops_the_import_and_a_rerun_completes_it(
@@ -30,7 +33,7 @@ async def test_a_refused_batch_stops_the_import_and_a_rerun_completes_it(
 
     async def refuse_the_third(stmt: Statement, **params: Any) -> Any:  # fault injection
         nonlocal batches
-        if stmt in UPSERT_REL.values():
+        if stmt in CREATE_GIFTS.values():
             batches += 1
             if batches == 3:
                 raise StoreError("injected: the store refused this batch")
@@ -46,4 +49,39 @@ async def test_a_refused_batch_stops_the_import_and_a_rerun_completes_it(
     report = await run_import(store, "donations", path)
     assert report.created == ROWS - partial and report.unchanged == partial
     assert (await snapshot(store))[1]["DONATED_TO"] == ROWS
+    assert not await totals_differ(store)
+
+
+async def test_a_gift_written_meanwhile_fails_its_batch_whole_and_a_rerun_completes(
+        store: FalkorStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """New gifts are created without MERGE: one with the same key written by someone else between the
+    plan and the batch (fault injection: just before the second batch) must not make two gifts."""
+    await build_world(store)
+    monkeypatch.setenv("HUB_IMPORT_BATCH", "2")
+    path = gifts_file(tmp_path / "gifts.csv")
+    write = store.write
+    batches = 0
+
+    async def another_writer_first(stmt: Statement, **params: Any) -> Any:
+        nonlocal batches
+        if stmt in CREATE_GIFTS.values():
+            batches += 1
+            if batches == 2:  # someone records the batch's last gift, with its key, just before it lands
+                gift = params["rows"][-1]
+                await record_donation(store, donor=gift["start"], institution=gift["end"], key=gift["props"]["key"],
+                                      amount=gift["props"]["amount"], date=gift["props"]["date"])
+        return await write(stmt, **params)
+
+    monkeypatch.setattr(store, "write", another_writer_first)
+    with pytest.raises(StoreError, match="run the import again"):
+        await run_import(store, "donations", path)
+    monkeypatch.setattr(store, "write", write)
+    keys = [r["key"] for r in await store.read(GIFT_KEYS)]
+    assert len(keys) == len(set(keys))  # no key twice
+    partial = len(keys)
+    assert 0 < partial < ROWS
+    report = await run_import(store, "donations", path)
+    assert report.created == ROWS - partial and report.unchanged == partial
+    keys = [r["key"] for r in await store.read(GIFT_KEYS)]
+    assert len(keys) == len(set(keys)) == ROWS
     assert not await totals_differ(store)
