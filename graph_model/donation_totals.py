@@ -9,9 +9,9 @@ the other. It replaces every cell in one statement, and runs again when somethin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -49,11 +49,10 @@ def group_pieces(gifts: Iterable[tuple[str, str, str, int]]) -> dict[Piece, list
     per donor, institution, year and side of Nowruz, [count, amount // AMOUNT_UNIT, amount % AMOUNT_UNIT]
     (two exact parts). Shared by a bulk load (seed.totals) and an import of new gifts
     (graph_model.importing.totals), which work the totals out without reading every gift back."""
-    nowruz, first, end = nowruz_dates(), NOWRUZ_YEARS.start, NOWRUZ_YEARS.stop
+    side = year_and_side()
     groups: dict[Piece, list[int]] = {}
     for donor, institution, date, amount in gifts:
-        year = int(date[:4])
-        late = date >= nowruz[year - first] if first <= year < end else date[5:] >= USUAL_NOWRUZ
+        year, late = side(date)
         found = groups.get((donor, institution, year, late))
         if found is None:
             found = groups[(donor, institution, year, late)] = [0, 0, 0]
@@ -61,6 +60,18 @@ def group_pieces(gifts: Iterable[tuple[str, str, str, int]]) -> dict[Piece, list
         found[1] += amount // AMOUNT_UNIT
         found[2] += amount % AMOUNT_UNIT
     return groups
+
+
+def year_and_side() -> Callable[[str], tuple[int, bool]]:
+    """A function of an ISO date: its Gregorian year and whether it falls on or after that year's
+    Nowruz (as PIECES_PER_DONOR works it out in the store)."""
+    nowruz, first, end = nowruz_dates(), NOWRUZ_YEARS.start, NOWRUZ_YEARS.stop
+
+    def side(date: str) -> tuple[int, bool]:
+        year = int(date[:4])
+        return year, (date >= nowruz[year - first] if first <= year < end else date[5:] >= USUAL_NOWRUZ)
+
+    return side
 
 
 def cell_key(level: int, area: str, period: int, year: int, part: int) -> str:
@@ -79,23 +90,62 @@ def _index(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
     return ids, list(seen)
 
 
+class Pieces(NamedTuple):
+    """Rows of PIECES_PER_DONOR as columns: the areas as lists of keys (None: none), the rest as arrays.
+    A row may also be one gift (donations 1): the cells come out the same, sums being sums."""
+    donor: list[Any]
+    institution: list[Any]
+    county: list[Any]
+    province: list[Any]
+    individual: np.ndarray
+    year: np.ndarray
+    late: np.ndarray
+    donations: np.ndarray
+    units: np.ndarray
+    rest: np.ndarray
+
+
+def joined(a: Pieces, b: Pieces) -> Pieces:
+    """The pieces of both."""
+    def arrays(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.concatenate((x, y))
+
+    return Pieces(a.donor + b.donor, a.institution + b.institution, a.county + b.county, a.province + b.province,
+                  arrays(a.individual, b.individual), arrays(a.year, b.year), arrays(a.late, b.late),
+                  arrays(a.donations, b.donations), arrays(a.units, b.units), arrays(a.rest, b.rest))
+
+
+def pieces_of(rows: list[dict[str, Any]]) -> Pieces:
+    """The columns of PIECES_PER_DONOR's rows."""
+    def ints(name: str) -> np.ndarray:
+        return np.fromiter((int(r[name]) for r in rows), np.int64, len(rows))
+
+    return Pieces([r["donor"] for r in rows], [r["institution"] for r in rows], [r["county"] for r in rows],
+                  [r["province"] for r in rows], np.fromiter((bool(r["individual"]) for r in rows), bool, len(rows)),
+                  ints("year"), np.fromiter((bool(r["late"]) for r in rows), bool, len(rows)),
+                  ints("donations"), ints("units"), ints("rest"))
+
+
 def cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every cell, from the rows of PIECES_PER_DONOR (one per donor, institution and piece).
+    """Every cell, from the rows of PIECES_PER_DONOR (one per donor, institution and piece)."""
+    return cells_of(pieces_of(rows))
+
+
+def cells_of(pieces: Pieces) -> list[dict[str, Any]]:
+    """Every cell, from pieces as columns.
 
     Vectorised (a row counts in 13 cells; `national` has ~450,000 rows): each (row, cell) pair gets
     an integer code for its cell, summed per code; the distinct donors of a cell are the distinct
     (donor, code) pairs. Amounts stay in their two int64 parts, exact."""
+    rows = pieces.donor
     if not rows:
         return []
-    donor, _ = _index([r["donor"] for r in rows])
-    institution, institutions = _index([r["institution"] for r in rows])
-    county, counties = _index([r["county"] for r in rows])
-    province, provinces = _index([r["province"] for r in rows])
-    individual = np.fromiter((bool(r["individual"]) for r in rows), bool, len(rows))
-    year = np.fromiter((int(r["year"]) for r in rows), np.int64, len(rows))
-    late = np.fromiter((bool(r["late"]) for r in rows), bool, len(rows))
-    parts = {name: np.fromiter((int(r[name]) for r in rows), np.int64, len(rows))
-             for name in ("donations", "units", "rest")}
+    donor, _ = _index(pieces.donor)
+    institution, institutions = _index(pieces.institution)
+    county, counties = _index(pieces.county)
+    province, provinces = _index(pieces.province)
+    individual, year, late = pieces.individual, pieces.year, pieces.late
+    parts = {"donations": pieces.donations, "units": pieces.units, "rest": pieces.rest}
     areas = max(len(institutions), len(counties), len(provinces), 1)
     located = county >= 0
     jalali = year - np.where(late, 621, 622)

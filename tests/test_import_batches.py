@@ -1,4 +1,4 @@
-"""Gift batches go two at a time (graph_model.importing.write.IN_FLIGHT): a batch the store refuses
+"""Gift batches go three at a time (graph_model.importing.write.IN_FLIGHT): a batch the store refuses
 stops the import with the store's error, the batches beside it stop too, and running the file again
 ends where one clean run ends (totals included)."""
 
@@ -67,8 +67,9 @@ async def test_a_gift_written_meanwhile_fails_its_batch_whole_and_a_rerun_comple
         if stmt in CREATE_GIFTS.values():
             batches += 1
             if batches == 2:  # someone records the batch's last gift, with its key, just before it lands
-                gift = params["rows"][-1]
-                await record_donation(store, donor=gift["start"], institution=gift["end"], key=gift["props"]["key"],
+                group = params["groups"][-1]
+                gift = group["rows"][-1]
+                await record_donation(store, donor=group["start"], institution=gift["end"], key=gift["props"]["key"],
                                       amount=gift["props"]["amount"], date=gift["props"]["date"])
         return await write(stmt, **params)
 

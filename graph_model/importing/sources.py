@@ -52,7 +52,7 @@ def _csv(data: bytes) -> tuple[list[str], Iterator[Row]]:
                 raise Bad("unreadable", f"row {line}: unreadable CSV: {exc}", f"ردیف {line}: CSV خوانا نیست") from None
             if cells is None:
                 return
-            if not _blank(cells):
+            if not "".join(cells).isspace() and any(cells):  # a CSV cell is text: blank is empty or spaces
                 yield line, dict(zip(header, cells, strict=False))
 
     return header, rows()

@@ -5,9 +5,9 @@ written: for 100,000 new gifts on `demo` that was a third of the import. When th
 gifts (no gift of the store changes), the gifts after it are the gifts before it plus the file's, and
 the cells are a function of the pieces (graph_model.donation_totals.cells: sums, and a donor counted
 once per cell however many of its rows fall there). So the pieces are read before the batches (on a
-first import, only what the store held), the file's gifts are cut into pieces here exactly as
-PIECES_PER_DONOR cuts them (year, side of Nowruz, the amount's two exact parts), and the cells of both
-replace the stored ones, as the rebuild would.
+first import, only what the store held), each of the file's gifts becomes a row of its own with the
+year and side of Nowruz PIECES_PER_DONOR gives it and the amount's two exact parts, and the cells of
+both (worked out on columns, donation_totals.cells_of) replace the stored ones, as the rebuild would.
 
 As the rebuild, it guards against other writers with the graph version: from the read to the
 replacement only the import's own batches may have written (one version each), and the replacement
@@ -22,10 +22,13 @@ import asyncio
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from graph_model import donation_totals, version
 from graph_model.enums import DonorKind, Label
 from graph_model.queries import by_keys
 from graph_model.statements import donation_totals as stmts
+from graph_model.statements.overview import AMOUNT_UNIT
 from graph_model.stores.base import GraphStore
 
 CHUNK = 10_000  # keys per read
@@ -64,18 +67,24 @@ async def built_cells(store: GraphStore, before: Before, gifts: list[dict[str, A
     return await asyncio.to_thread(_cells, before.pieces, gifts, donors, institutions, counties)
 
 
-def _cells(pieces: list[dict[str, Any]], gifts: list[dict[str, Any]], donors: dict[str, dict[str, Any]],
+def _cells(before: list[dict[str, Any]], gifts: list[dict[str, Any]], donors: dict[str, dict[str, Any]],
            institutions: dict[str, dict[str, Any]], counties: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    groups = donation_totals.group_pieces((g["donor"], g["institution"], g["props"]["date"], g["props"]["amount"])
-                                          for g in gifts)
-    rows = list(pieces)
-    for (donor, institution, year, late), (count, units, rest) in groups.items():
-        county = institutions[institution].get("countyKey")
-        rows.append({"donor": donor, "individual": donors[donor].get("kind") == DonorKind.INDIVIDUAL.value,
-                     "institution": institution, "county": county,
-                     "province": counties[county].get("provinceKey") if county in counties else None,
-                     "year": year, "late": late, "donations": count, "units": units, "rest": rest})
-    return donation_totals.cells(rows)
+    # Each new gift is a row of its own (donations 1): the cells sum the rows and count each donor
+    # once per cell, so grouping the gifts into pieces first would change nothing.
+    donor = [g["donor"] for g in gifts]
+    institution = [g["institution"] for g in gifts]
+    county_of = {key: node.get("countyKey") for key, node in institutions.items()}
+    province_of = {key: node.get("provinceKey") for key, node in counties.items()}
+    individual_of = {key: node.get("kind") == DonorKind.INDIVIDUAL.value for key, node in donors.items()}
+    county = [county_of[i] for i in institution]
+    side = donation_totals.year_and_side()
+    years, lates = zip(*(side(g["props"]["date"]) for g in gifts), strict=True) if gifts else ((), ())
+    amounts = np.fromiter((g["props"]["amount"] for g in gifts), np.int64, len(gifts))
+    added = donation_totals.Pieces(
+        donor, institution, county, [province_of.get(c) if c is not None else None for c in county],
+        np.fromiter((individual_of[d] for d in donor), bool, len(gifts)), np.array(years, np.int64),
+        np.array(lates, bool), np.ones(len(gifts), np.int64), amounts // AMOUNT_UNIT, amounts % AMOUNT_UNIT)
+    return donation_totals.cells_of(donation_totals.joined(donation_totals.pieces_of(before), added))
 
 
 async def settle_added(store: GraphStore, before: Before, built: list[dict[str, Any]], writes: int) -> bool:

@@ -39,7 +39,8 @@ from graph_model.statements.loading import MISSING_KEYS
 from graph_model.statements.writes_licences import LICENCE_TYPE_RULES
 from graph_model.stores.base import GraphStore
 
-_VERDICT_TYPES = (str, int)  # exact types (a bool is not an int here)
+Reading = tuple[Any, tuple[tuple[str, str, str, Any], ...]]  # a cell's value and its problems
+UNREAD = object()  # the value of a cell that could not be read
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 # Dates that record something that happened: never later than today.
@@ -48,7 +49,7 @@ TRANSITIONS: tuple[Transition, ...] = (ACTIVATE, SUSPEND, REINSTATE, REVOKE)
 READ_CHUNK = 10_000  # keys per read
 
 
-@dataclass
+@dataclass(slots=True)
 class Planned:
     row: int
     action: str
@@ -114,13 +115,45 @@ def parse_rows(kind: str, mapped: dict[str, Column], rows: Iterable[tuple[int, d
     required = [c for c in KINDS[kind] if c.required]
     shown = {c.name: cell for cell, c in mapped.items()}
     iso_today = today.isoformat()
-    # Per header cell: its column, the reader, and whether the date may not be in the future.
-    readers = {cell: (col, _reader(col), col.reader == "date" and col.name in PAST_DATES)
-               for cell, col in mapped.items()}
     specs = {n: f for n, f in fields.items() if n != "key"}
-    # A verdict per (field, value) for values that repeat down a column (not free text): at most one
-    # per distinct cell value, and a row's check is a dictionary lookup.
-    verdicts: dict[tuple[str, Any], str | None] = {}
+
+    def cell_reading(cell: str, col: Column) -> Callable[[Any], Reading]:
+        """What a cell of ``col`` reads as: its value (UNREAD when unreadable) and its problems, as
+        (code, en, fa, value shown): the reader's, a date in the future, the model's own check of the
+        value (field_problem)."""
+        read, spec = _reader(col), specs.get(col.name)
+        past = col.reader == "date" and col.name in PAST_DATES
+
+        def reading(raw: Any) -> Reading:
+            try:
+                value = read(raw)
+            except Bad as exc:
+                return UNREAD, ((exc.code, exc.en, exc.fa, raw),)
+            found: tuple[tuple[str, str, str, Any], ...] = ()
+            if past and value > iso_today:
+                found += (("future", f"{value} is in the future", "تاریخ در آینده است", raw),)
+            if spec is not None and (why := field_problem(col.name, value, spec)):
+                code, fa = _code(why)
+                found += ((code, f"{col.name} {why}", f"«{col.name}» {fa}", value),)
+            return value, found
+
+        if col.reader == "text" or col.name == "key":  # free text and keys hardly repeat: read each cell
+            return reading
+        # Other columns (dates, amounts, kinds, the keys of donors and places) repeat down the file:
+        # each distinct text is read and checked once.
+        memo: dict[str, Reading] = {}
+
+        def remembered(raw: Any) -> Reading:
+            if type(raw) is not str:  # 1, 1.0 and True are equal keys: only texts are remembered
+                return reading(raw)
+            found = memo.get(raw)
+            if found is None:
+                found = memo[raw] = reading(raw)
+            return found
+
+        return remembered
+
+    readers = {cell: (col.name, cell_reading(cell, col)) for cell, col in mapped.items()}
     parsed = []
     first: dict[str, int] = {}  # key -> the row it first appears on (rows with problems too)
     for number, cells in rows:
@@ -129,19 +162,18 @@ def parse_rows(kind: str, mapped: dict[str, Column], rows: Iterable[tuple[int, d
         failed: set[str] = set()
         for cell, raw in cells.items():
             how = readers.get(cell)
-            if how is None or raw is None or (isinstance(raw, str) and not raw.strip()):  # unmapped or blank
+            if how is None or raw is None or (type(raw) is str and (not raw or raw.isspace())):  # unmapped, blank
                 continue
-            col, read, past = how
-            try:
-                value = values[col.name] = read(raw)
-            except Bad as exc:
-                problems.add(number, cell, raw, exc.code, exc.en, exc.fa)
+            name, reading = how
+            value, found = reading(raw)
+            if found:
                 bad = True
-                failed.add(col.name)
-                continue
-            if past and value > iso_today:
-                problems.add(number, cell, raw, "future", f"{value} is in the future", "تاریخ در آینده است")
-                bad = True
+                for code, en, fa, shown_value in found:
+                    problems.add(number, cell, shown_value, code, en, fa)
+                if value is UNREAD:
+                    failed.add(name)
+                    continue
+            values[name] = value
         key = values.get("key")
         if key and key in first:
             problems.add(number, shown.get("key", "key"), key, "duplicate",
@@ -153,21 +185,6 @@ def parse_rows(kind: str, mapped: dict[str, Column], rows: Iterable[tuple[int, d
             if col.name not in failed and values.get(col.name) in (None, "", []):
                 problems.add(number, shown.get(col.name, col.name), "", "required", f"{col.name} is required",
                              f"«{col.fa}» لازم است")
-                bad = True
-        for name, value in values.items():  # the model's own check of each stored value (field_problem)
-            spec = specs.get(name)
-            if spec is None:
-                continue
-            if type(value) in _VERDICT_TYPES and spec.type is not str:  # dates, amounts, kinds repeat
-                if (name, value) in verdicts:
-                    why = verdicts[(name, value)]
-                else:
-                    why = verdicts[(name, value)] = field_problem(name, value, spec)
-            else:
-                why = field_problem(name, value, spec)
-            if why:
-                code, fa = _code(why)
-                problems.add(number, shown.get(name, name), value, code, f"{name} {why}", f"«{name}» {fa}")
                 bad = True
         if not bad:
             parsed.append((number, values))
@@ -313,13 +330,13 @@ async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, An
                                                    (*institutions.values(), *events.values())])
     stored = {r["key"]: r for rows in found for r in rows}
     plans = []
+    gift_fields = {rel: REL_FIELDS[rel] for rel in (Rel.DONATED_TO, Rel.DONATED_TO_EVENT)}
     for number, values in parsed:
-        given = [f for f in ("institution", "event") if f in values]
-        if len(given) != 1:
+        if ("institution" in values) == ("event" in values):
             problems.add(number, shown.get("institution", "institution"), "", "required",
                          "give exactly one of institution or event", "دقیقا یکی از «موسسه» یا «رویداد» لازم است")
             continue
-        field_name = given[0]
+        field_name = "institution" if "institution" in values else "event"
         target = values[field_name]
         held = institutions if field_name == "institution" else events
         ok = True
@@ -341,7 +358,8 @@ async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, An
         if not ok:
             continue
         rel = Rel.DONATED_TO if field_name == "institution" else Rel.DONATED_TO_EVENT
-        props = {n: v for n, v in values.items() if n in REL_FIELDS[rel]}
+        fields = gift_fields[rel]
+        props = {n: v for n, v in values.items() if n in fields}
         before = stored.get(values["key"])
         values.update(rel=rel, props=props)  # the row's own dict, not a copy: 100,000s of rows are held
         if before is None:

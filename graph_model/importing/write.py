@@ -1,6 +1,6 @@
 """Writing a checked plan: donations in batched UNWIND upserts, the rest through the mutations.
 
-Gifts go in batches of ``HUB_IMPORT_BATCH`` rows (default 5,000; two in flight): the new ones (the
+Gifts go in batches of ``HUB_IMPORT_BATCH`` rows (default 5,000; three in flight): the new ones (the
 plan found no gift with their key) through a plain CREATE (graph_model.statements.importing.
 CREATE_GIFTS: a gift's key is unique, so one written meanwhile fails its batch whole and a rerun
 plans it afresh), changed ones through the loader's keyed upsert (graph_model.statements.loading.
@@ -40,9 +40,11 @@ from graph_model.stores.base import GraphStore
 
 Progress = Callable[[int, int], None]
 BATCH = 5_000
-# Batches in flight at once (as seed.loader and the archive's restore send them): while the store
-# writes one, the client encodes the next. The store still applies each one atomically.
-IN_FLIGHT = 2
+# Batches in flight at once: while the store writes one, the client encodes the next. Three, not two
+# (seed.loader, the archive's restore): a batch's task holds its slot over the graph version's bump,
+# which waits behind the other batch, so with two the store idled between batches. The store still
+# applies each one atomically.
+IN_FLIGHT = 3
 
 
 def batch_size() -> int:
@@ -66,24 +68,35 @@ async def write_donations(store: GraphStore, plans: list[Planned], progress: Pro
     async def one(rel: Rel, new: bool, batch: list[Planned]) -> None:
         nonlocal done
         end = "institution" if rel is Rel.DONATED_TO else "event"
-        rows = [{"start": p.values["donor"], "end": p.values[end], "props": p.values["props"]} for p in batch]
         async with slots:
             try:
-                result = await store.write(CREATE_GIFTS[rel] if new else UPSERT_REL[rel], rows=rows)
+                if new:
+                    groups: dict[str, list[dict[str, Any]]] = {}
+                    for p in batch:
+                        groups.setdefault(p.values["donor"], []).append({"end": p.values[end],
+                                                                         "props": p.values["props"]})
+                    result = await store.write(CREATE_GIFTS[rel], groups=[{"start": donor, "rows": rows}
+                                                                         for donor, rows in groups.items()])
+                else:
+                    result = await store.write(UPSERT_REL[rel], rows=[
+                        {"start": p.values["donor"], "end": p.values[end], "props": p.values["props"]} for p in batch])
             except Conflict:
                 raise StoreError("a gift of this file was written by someone else during the import: "
                                  "run the import again") from None
         written = int(result[0]["written"]) if result else 0
-        if written != len(rows):
-            raise StoreError(f"{len(rows) - written} gift(s) of a batch found no donor or recipient "
+        if written != len(batch):
+            raise StoreError(f"{len(batch) - written} gift(s) of a batch found no donor or recipient "
                              "(deleted meanwhile?): run the import again")
-        done += len(rows)
+        done += len(batch)
         if progress is not None:
             progress(done, len(todo))
         _pause_after_batch()
 
+    # New gifts by donor, so that a batch holds few donors (each sought once per batch).
+    ordered = sorted(todo, key=lambda p: (p.action != CREATE, p.values["donor"]))
     batches = [(rel, new, chunk) for rel in (Rel.DONATED_TO, Rel.DONATED_TO_EVENT) for new in (True, False)
-               for chunk in _chunks([p for p in todo if p.values["rel"] is rel and (p.action == CREATE) is new], size)]
+               for chunk in _chunks([p for p in ordered if p.values["rel"] is rel and (p.action == CREATE) is new],
+                                    size)]
     # Only new gifts: the totals are the store's pieces plus the file's (graph_model.importing.totals).
     added = bool(todo) and all(p.action == CREATE for p in todo)
     before = await totals.read_before(store) if added else None
