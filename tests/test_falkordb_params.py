@@ -13,7 +13,8 @@ from graph_model.stores.falkordb_params import encode, header
 VALUES: list[Any] = [
     0, -2, 2**63 - 1, 1.5, -0.0, float("inf"), True, False, None, "", "plain", 'a "quoted" one', "back\\slash",
     "سلام ۱۴۰۳", "new\nline", ["x", 1, None, [True, 2.5]], ("t", 1), [], {}, {"a": 1, "b": {"c": "d", "e": []}},
-    {"nameFa": "خیریه \"امید\"", "amount": 12_500_000}, {1: "an int key"}, {b"k": "a bytes key"},
+    {"nameFa": "خیریه \"امید\"", "amount": 12_500_000}, {"path": "C:\\x", "n": True, "f": 2.5, "z": None},
+    {1: "an int key"}, {b"k": "a bytes key"},
     [{"start": "d-1", "end": "i-1", "props": {"key": "don-imp-1", "amount": 10, "date": "2024-03-20"}}] * 3,
 ]
 

@@ -92,11 +92,14 @@ async def write_donations(store: GraphStore, plans: list[Planned], progress: Pro
             progress(done, len(todo))
         _pause_after_batch()
 
-    # New gifts by donor, so that a batch holds few donors (each sought once per batch).
-    ordered = sorted(todo, key=lambda p: (p.action != CREATE, p.values["donor"]))
-    batches = [(rel, new, chunk) for rel in (Rel.DONATED_TO, Rel.DONATED_TO_EVENT) for new in (True, False)
-               for chunk in _chunks([p for p in ordered if p.values["rel"] is rel and (p.action == CREATE) is new],
-                                    size)]
+    # By relationship, new or changed; new gifts by donor, so that a batch holds few donors (each
+    # sought once per batch).
+    kinds: dict[tuple[Rel, bool], list[Planned]] = {(rel, new): [] for rel in (Rel.DONATED_TO, Rel.DONATED_TO_EVENT)
+                                                    for new in (True, False)}
+    for p in todo:
+        kinds[(p.values["rel"], p.action == CREATE)].append(p)
+    batches = [(rel, new, chunk) for (rel, new), plans_of in kinds.items()
+               for chunk in _chunks(sorted(plans_of, key=lambda p: p.values["donor"]) if new else plans_of, size)]
     # Only new gifts: the totals are the store's pieces plus the file's (graph_model.importing.totals).
     added = bool(todo) and all(p.action == CREATE for p in todo)
     before = await totals.read_before(store) if added else None

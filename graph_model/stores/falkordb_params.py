@@ -28,12 +28,27 @@ def _items(value: list[Any] | tuple[Any, ...]) -> str:
     return f"[{','.join([encode(v) for v in value])}]"
 
 
+_KEYS: dict[str, str] = {}  # a map key the header holds as it is -> its text with the colon
+_MOST_KEYS = 10_000  # keys are the model's property names; past this, keys are not remembered
+
+
 def _map(value: dict[Any, Any]) -> str:
     parts = []
     for k, v in value.items():
-        if type(k) is not str or not k or "`" in k:  # the client's function converts or refuses it
-            return stringify_param_value(value)
-        parts.append(f"`{k}`:{encode(v)}")
+        head = _KEYS.get(k) if type(k) is str else None
+        if head is None:
+            if type(k) is not str or not k or "`" in k:  # the client's function converts or refuses it
+                return stringify_param_value(value)
+            head = f"`{k}`:"
+            if len(_KEYS) < _MOST_KEYS:
+                _KEYS[k] = head
+        kind = type(v)  # the two commonest kinds inline (a batch of gifts is ~100,000 values)
+        if kind is str:
+            parts.append(head + (f'"{v}"' if "\\" not in v and '"' not in v else _text(v)))
+        elif kind is int:
+            parts.append(head + str(v))
+        else:
+            parts.append(head + encode(v))
     return "{" + ",".join(parts) + "}"
 
 
