@@ -85,9 +85,10 @@ _PARTS = 3
 
 def _index(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
     """Each value's index among the distinct values (None -> -1), and those values."""
-    seen: dict[Any, int] = {}
-    ids = np.fromiter((-1 if v is None else seen.setdefault(v, len(seen)) for v in values), np.int64, len(values))
-    return ids, list(seen)
+    distinct = [v for v in dict.fromkeys(values) if v is not None]
+    ids: dict[Any, int] = {v: i for i, v in enumerate(distinct)}
+    ids[None] = -1
+    return np.array([ids[v] for v in values], np.int64), distinct
 
 
 class Pieces(NamedTuple):
@@ -167,14 +168,20 @@ def cells_of(pieces: Pieces) -> list[dict[str, Any]]:
     codes.append(code(Level.INSTITUTION, institution, Period.ALL, everywhere, everywhere))
     which.append(np.arange(len(rows)))
     every, of = np.concatenate(codes), np.concatenate(which)
-    found, cell = np.unique(every, return_inverse=True)
-    sums = {}
-    for name, values in parts.items():
-        sums[name] = np.zeros(len(found), np.int64)
-        np.add.at(sums[name], cell, values[of])
-    _, first = np.unique(donor[of] * (int(found.max()) + 1) + every, return_index=True)
-    donors = np.bincount(cell[first], minlength=len(found))
-    individuals = np.bincount(cell[first][individual[of][first]], minlength=len(found))
+    # One sort of the (row, cell) pairs by cell, then donor: each cell's pairs are a run (summed with
+    # reduceat), and its distinct donors are the places in the run where the donor changes.
+    by = donor[of]
+    if (int(every.max()) + 1) * (int(by.max()) + 1) < 2**62:
+        order = np.argsort(every * (int(by.max()) + 1) + by)
+    else:  # a code too wide to combine with the donor: sort by both
+        order = np.lexsort((by, every))
+    every, by = every[order], by[order]
+    starts = np.flatnonzero(np.concatenate(([True], every[1:] != every[:-1])))
+    found = every[starts]
+    sums = {name: np.add.reduceat(values[of][order], starts) for name, values in parts.items()}
+    first = np.concatenate(([True], (every[1:] != every[:-1]) | (by[1:] != by[:-1])))  # a cell's donor, once
+    donors = np.add.reduceat(first.astype(np.int64), starts)
+    individuals = np.add.reduceat((first & individual[of][order]).astype(np.int64), starts)
     names = {Level.COUNTY: counties, Level.PROVINCE: provinces, Level.INSTITUTION: institutions}
     built = []
     for n, value in enumerate(found.tolist()):

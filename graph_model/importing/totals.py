@@ -77,8 +77,11 @@ def _cells(before: list[dict[str, Any]], gifts: list[dict[str, Any]], donors: di
     province_of = {key: node.get("provinceKey") for key, node in counties.items()}
     individual_of = {key: node.get("kind") == DonorKind.INDIVIDUAL.value for key, node in donors.items()}
     county = [county_of[i] for i in institution]
+    dates = [g["props"]["date"] for g in gifts]
     side = donation_totals.year_and_side()
-    years, lates = zip(*(side(g["props"]["date"]) for g in gifts), strict=True) if gifts else ((), ())
+    sides = {date: side(date) for date in set(dates)}  # a register's dates repeat
+    years = [sides[d][0] for d in dates]
+    lates = [sides[d][1] for d in dates]
     amounts = np.fromiter((g["props"]["amount"] for g in gifts), np.int64, len(gifts))
     added = donation_totals.Pieces(
         donor, institution, county, [province_of.get(c) if c is not None else None for c in county],
