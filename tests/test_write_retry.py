@@ -105,6 +105,10 @@ def cases() -> Iterator[tuple[str, dict[str, Any]]]:
         key = f"retry-gift-{rel.value}"
         yield f"donation_record_{rel.value}", {"donor": _retry(Label.DONOR), "target": target, "key": key,
                                                 "props": {"key": key, "amount": 7, "date": "2024-02-02"}}
+    for rel in DONATION_RELS:  # the import's batches of gifts, grouped by donor
+        gifts = [{"end": _retry(ENDPOINTS[rel][1]), "props": {"key": f"retry-import-{rel.value}-{n}", "amount": n,
+                                                           "date": "2024-03-03"}} for n in (1, 2)]
+        yield f"import_upsert_{rel.value.lower()}", {"groups": [{"start": _retry(Label.DONOR), "rows": gifts}]}
     gift = f"retry-gift-{Rel.DONATED_TO.value}"
     yield "donation_update", {"key": gift, "props": {"amount": 9}}
     yield "partners_link", {"institution": "inst-b", "partner": _retry(Label.INSTITUTION), "props": {"since": 2022}}

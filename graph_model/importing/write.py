@@ -1,16 +1,15 @@
 """Writing a checked plan: donations in batched UNWIND upserts, the rest through the mutations.
 
-Gifts go in batches of ``HUB_IMPORT_BATCH`` rows (default 5,000; three in flight): the new ones (the
-plan found no gift with their key) through a plain CREATE (graph_model.statements.importing.
-CREATE_GIFTS: a gift's key is unique, so one written meanwhile fails its batch whole and a rerun
-plans it afresh), changed ones through the loader's keyed upsert (graph_model.statements.loading.
-UPSERT_REL: MERGE by the gift's key, so a batch run twice writes once). Then the donation totals:
-for a file that only adds gifts, from the store's pieces read before the batches plus the file's own
-(graph_model.importing.totals), else rebuilt from the gifts (graph_model.donation_totals.rebuild, as
-a bulk load ends); either way the cells come out exactly as the per-gift maintenance of the
-mutations leaves them. Institutions, donors and licences are few and go row by row through the
-mutations (create_node/update_node, issue_licence and the licence steps), so their links, mirrors,
-search text and LicenceChange history are written exactly as a user's edit writes them.
+Gifts go in batches of ``HUB_IMPORT_BATCH`` rows (default 5,000; three in flight), sorted by donor,
+through one keyed upsert grouped by donor (graph_model.statements.importing.UPSERT_GIFTS: MERGE by
+the gift's key, so a batch run twice writes once; a key another donor or recipient took meanwhile
+fails its batch whole). Then the donation totals: for a file that only adds gifts, from the store's
+pieces read before the batches plus the file's own (graph_model.importing.totals), else rebuilt from
+the gifts (graph_model.donation_totals.rebuild, as a bulk load ends); either way the cells come out
+exactly as the per-gift maintenance of the mutations leaves them. Institutions, donors and licences
+are few and go row by row through the mutations (create_node/update_node, issue_licence and the
+licence steps), so their links, mirrors, search text and LicenceChange history are written exactly
+as a user's edit writes them.
 
 A run stopped part way leaves the batches written so far; a rerun finds their gifts stored
 (unchanged), writes the rest and ends where one clean run ends.
@@ -34,8 +33,7 @@ from graph_model.importing import totals
 from graph_model.importing.validate import CREATE, UPDATE, Planned
 from graph_model.mutations import licences as lic
 from graph_model.mutations.entities import create_node, update_node
-from graph_model.statements.importing import CREATE_GIFTS
-from graph_model.statements.loading import UPSERT_REL
+from graph_model.statements.importing import UPSERT_GIFTS
 from graph_model.stores.base import GraphStore
 
 Progress = Callable[[int, int], None]
@@ -65,24 +63,19 @@ async def write_donations(store: GraphStore, plans: list[Planned], progress: Pro
     done = 0
     slots = asyncio.Semaphore(IN_FLIGHT)
 
-    async def one(rel: Rel, new: bool, batch: list[Planned]) -> None:
+    async def one(rel: Rel, batch: list[Planned]) -> None:
         nonlocal done
         end = "institution" if rel is Rel.DONATED_TO else "event"
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for p in batch:
+            groups.setdefault(p.values["donor"], []).append({"end": p.values[end], "props": p.values["props"]})
         async with slots:
             try:
-                if new:
-                    groups: dict[str, list[dict[str, Any]]] = {}
-                    for p in batch:
-                        groups.setdefault(p.values["donor"], []).append({"end": p.values[end],
-                                                                         "props": p.values["props"]})
-                    result = await store.write(CREATE_GIFTS[rel], groups=[{"start": donor, "rows": rows}
-                                                                         for donor, rows in groups.items()])
-                else:
-                    result = await store.write(UPSERT_REL[rel], rows=[
-                        {"start": p.values["donor"], "end": p.values[end], "props": p.values["props"]} for p in batch])
+                result = await store.write(UPSERT_GIFTS[rel], groups=[{"start": donor, "rows": rows}
+                                                                     for donor, rows in groups.items()])
             except Conflict:
-                raise StoreError("a gift of this file was written by someone else during the import: "
-                                 "run the import again") from None
+                raise StoreError("a gift key of this file was taken by another donor or recipient during the "
+                                 "import: run the import again to see which") from None
         written = int(result[0]["written"]) if result else 0
         if written != len(batch):
             raise StoreError(f"{len(batch) - written} gift(s) of a batch found no donor or recipient "
@@ -92,18 +85,14 @@ async def write_donations(store: GraphStore, plans: list[Planned], progress: Pro
             progress(done, len(todo))
         _pause_after_batch()
 
-    # By relationship, new or changed; new gifts by donor, so that a batch holds few donors (each
-    # sought once per batch).
-    kinds: dict[tuple[Rel, bool], list[Planned]] = {(rel, new): [] for rel in (Rel.DONATED_TO, Rel.DONATED_TO_EVENT)
-                                                    for new in (True, False)}
-    for p in todo:
-        kinds[(p.values["rel"], p.action == CREATE)].append(p)
-    batches = [(rel, new, chunk) for (rel, new), plans_of in kinds.items()
-               for chunk in _chunks(sorted(plans_of, key=lambda p: p.values["donor"]) if new else plans_of, size)]
+    # By relationship, then by donor, so that a batch holds few donors (each sought once per batch).
+    batches = [(rel, chunk) for rel in (Rel.DONATED_TO, Rel.DONATED_TO_EVENT)
+               for chunk in _chunks(sorted((p for p in todo if p.values["rel"] is rel),
+                                           key=lambda p: p.values["donor"]), size)]
     # Only new gifts: the totals are the store's pieces plus the file's (graph_model.importing.totals).
     added = bool(todo) and all(p.action == CREATE for p in todo)
     before = await totals.read_before(store) if added else None
-    tasks: list[asyncio.Future[Any]] = [asyncio.ensure_future(one(rel, new, chunk)) for rel, new, chunk in batches]
+    tasks: list[asyncio.Future[Any]] = [asyncio.ensure_future(one(rel, chunk)) for rel, chunk in batches]
     if before is not None:  # worked out while the store writes the batches
         gifts = [p.values for p in todo if p.values["rel"] is Rel.DONATED_TO]
         tasks.append(asyncio.ensure_future(totals.built_cells(store, before, gifts)))
