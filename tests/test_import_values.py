@@ -37,3 +37,25 @@ def test_dates_read_the_same_twice_and_a_bad_one_is_refused_twice() -> None:
             assert exc.value.code == "date" and repr(cell) in exc.value.en
     with pytest.raises(Bad, match="^14030101 is not a date"):  # a number cell is named as it was
         read_date(14030101)
+
+
+def test_a_repeated_cell_is_read_once_but_rows_never_share_a_list() -> None:
+    """parse_rows reads each distinct text of a repeating column once; a list of keys (licences'
+    services) is still each row's own list, so changing one row's cannot change another's."""
+    import datetime as dt
+
+    from graph_model.importing.report import ProblemList
+    from graph_model.importing.sources import read_rows
+    from graph_model.importing.validate import map_header, parse_rows
+
+    data = ("key,holder,licenceType,issuedOn,status,services\n"
+            "lic-1,inst-a,lt-care,1402/01/15,ACTIVE,svc-a;svc-b\n"
+            "lic-2,inst-a,lt-care,1402/01/15,ACTIVE,svc-a;svc-b\n").encode()
+    problems = ProblemList("l.csv")
+    header, rows = read_rows(data, "l.csv")
+    parsed = parse_rows("licences", map_header("licences", header, problems), rows, problems, dt.date(2026, 1, 1))
+    assert not problems.items
+    (_, first), (_, second) = parsed
+    assert first["services"] == second["services"] == ["svc-a", "svc-b"]
+    assert first["services"] is not second["services"]
+    assert first["issuedOn"] == second["issuedOn"] == "2023-04-04"

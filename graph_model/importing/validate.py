@@ -137,7 +137,9 @@ def parse_rows(kind: str, mapped: dict[str, Column], rows: Iterable[tuple[int, d
                 found += ((code, f"{col.name} {why}", f"«{col.name}» {fa}", value),)
             return value, found
 
-        if col.reader == "text" or col.name == "key":  # free text and keys hardly repeat: read each cell
+        # Free text and keys hardly repeat, and a list of keys must not be one object shared by rows:
+        # read each cell.
+        if col.reader in ("text", "keys") or col.name == "key":
             return reading
         # Other columns (dates, amounts, kinds, the keys of donors and places) repeat down the file:
         # each distinct text is read and checked once.
