@@ -48,9 +48,9 @@ def test_a_repeated_cell_is_read_once_but_rows_never_share_a_list() -> None:
     from graph_model.importing.sources import read_rows
     from graph_model.importing.validate import map_header, parse_rows
 
-    data = ("key,holder,licenceType,issuedOn,status,services\n"
-            "lic-1,inst-a,lt-care,1402/01/15,ACTIVE,svc-a;svc-b\n"
-            "lic-2,inst-a,lt-care,1402/01/15,ACTIVE,svc-a;svc-b\n").encode()
+    data = (b"key,holder,licenceType,issuedOn,status,services\n"
+            b"lic-1,inst-a,lt-care,1402/01/15,ACTIVE,svc-a;svc-b\n"
+            b"lic-2,inst-a,lt-care,1402/01/15,ACTIVE,svc-a;svc-b\n")
     problems = ProblemList("l.csv")
     header, rows = read_rows(data, "l.csv")
     parsed = parse_rows("licences", map_header("licences", header, problems), rows, problems, dt.date(2026, 1, 1))
