@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from graph_model.cypher import Statement
 from graph_model.enums import Label, LicenceStatus, Rel
 from graph_model.importing.columns import FIELDS, KINDS, Column, header_index
 from graph_model.importing.report import ProblemList
@@ -382,7 +383,7 @@ async def _nothing() -> dict[str, Any]:
     return {}
 
 
-async def _stored_gifts(store: GraphStore, rel: Rel, stmt: Any, keys: list[str]) -> list[dict[str, Any]]:
+async def _stored_gifts(store: GraphStore, rel: Rel, stmt: Statement, keys: list[str]) -> list[dict[str, Any]]:
     return [{**r, "rel": rel} for r in await store.read(stmt, keys=keys)]
 
 

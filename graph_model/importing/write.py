@@ -93,17 +93,20 @@ async def write_donations(store: GraphStore, plans: list[Planned], progress: Pro
     added = bool(todo) and all(p.action == CREATE for p in todo)
     before = await totals.read_before(store) if added else None
     tasks: list[asyncio.Future[Any]] = [asyncio.ensure_future(one(rel, chunk)) for rel, chunk in batches]
+    building = None
     if before is not None:  # worked out while the store writes the batches
         gifts = [p.values for p in todo if p.values["rel"] is Rel.DONATED_TO]
-        tasks.append(asyncio.ensure_future(totals.built_cells(store, before, gifts)))
+        building = asyncio.ensure_future(totals.built_cells(store, before, gifts))
+        tasks.append(building)
     try:
-        results = await asyncio.gather(*tasks)
+        await asyncio.gather(*tasks)
     except BaseException:  # a failed batch (or Ctrl+C) stops the others; a rerun writes what is left
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
-    if before is not None and await totals.settle_added(store, before, results[-1], len(batches)):
+    if before is not None and building is not None and await totals.settle_added(store, before, building.result(),
+                                                                                  len(batches)):
         return
     await settle_totals(store, wrote=bool(todo))
 

@@ -42,9 +42,9 @@ def _map(value: dict[Any, Any]) -> str:
             head = f"`{k}`:"
             if len(_KEYS) < _MOST_KEYS:
                 _KEYS[k] = head
-        kind = type(v)  # the two commonest kinds inline (a batch of gifts is ~100,000 values)
+        kind = type(v)  # the two commonest kinds without the table (a batch of gifts is ~100,000 values)
         if kind is str:
-            parts.append(head + (f'"{v}"' if "\\" not in v and '"' not in v else _text(v)))
+            parts.append(head + _text(v))
         elif kind is int:
             parts.append(head + str(v))
         else:
