@@ -1,8 +1,9 @@
 """`hub backup FILE`: a consistent snapshot of a running store, as one file `hub restore` loads.
 
 It is an export (graph_model.archive.export, which reads a snapshot of the store: one point in
-time while `hub serve` keeps writing; graph_model.archive.snapshot) into a scratch folder beside FILE, packed as a tar (gzip
-when FILE ends in .gz) and moved into place at the end, so a FILE that exists is always whole.
+time while `hub serve` keeps writing; graph_model.archive.snapshot) into a scratch folder beside
+FILE, packed as a tar (gzip when FILE ends in .gz) and moved into place at the end, so a FILE that
+exists is always whole.
 """
 
 from __future__ import annotations
