@@ -7,11 +7,11 @@ name, so changing one step's volume does not reshuffle the others.
 
 from __future__ import annotations
 
-import gc
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from graph_model import collector
 from seed.articles import ARTICLE_DONORS, ARTICLE_PROVINCES, add_article_institutions, add_article_network
 from seed.catalogue import add_catalogue
 from seed.dataset import Dataset
@@ -50,13 +50,8 @@ class Scale:
 def build_profile(name: str, seed: int, scale: Scale) -> Dataset:
     # A profile is a million acyclic dicts: the cycle collector would scan them again and
     # again while they are built and never free anything, so it pauses for the build.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return _build(name, seed, scale)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build(name: str, seed: int, scale: Scale) -> Dataset:

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from graph_model import collector
 from graph_model.enums import Label
 from graph_model.importing import kinds_civic, kinds_services, validate, write
 from graph_model.importing.columns import KINDS
@@ -66,6 +67,14 @@ async def run_import(store: GraphStore, kind: str, source: bytes | Path, filenam
     unchanged, rejected, written, dry_run and problems (each: file, row, column, value, code, en, fa).
     Counts are what the valid rows did, or would do on a dry run or a refused file.
     """
+    with collector.paused():  # the rows are plain dicts held to the end (graph_model.collector)
+        return await _run_import(store, kind, source, filename, dry_run=dry_run, skip_invalid=skip_invalid,
+                                 provinces=provinces, progress=progress, today=today)
+
+
+async def _run_import(store: GraphStore, kind: str, source: bytes | Path, filename: str | None, *,
+                      dry_run: bool, skip_invalid: bool, provinces: frozenset[str] | None,
+                      progress: Progress | None, today: dt.date | None) -> ImportReport:
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}: one of {', '.join(KINDS)}")
     if isinstance(source, Path):
