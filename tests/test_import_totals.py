@@ -67,11 +67,58 @@ async def test_another_write_meanwhile_rebuilds_the_totals(store: FalkorStore, t
     await build_solo_world(store)
     read_before = totals.read_before
 
-    async def and_a_gift_meanwhile(s: Any) -> totals.Before:  # fault injection: another writer
-        before = await read_before(s)
+    async def and_a_gift_meanwhile(s: Any, donors: Any) -> totals.Before:  # fault injection: another writer
+        before = await read_before(s, donors)
         await record_donation(store, donor=SOLO, amount=77, date="2024-02-02", institution="inst-b", key="other")
         return before
 
     monkeypatch.setattr(totals, "read_before", and_a_gift_meanwhile)
     assert (await run_import(store, "donations", write_csv(tmp_path / "a.csv", GIFTS))).created == len(GIFTS) - 1
+    assert not await totals_differ(store)
+
+
+def spy_reads(store: FalkorStore, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+    """The statements (name, parameters) the store is asked to read from now on."""
+    seen: list[tuple[str, dict[str, Any]]] = []
+    read = store.read
+
+    async def spied(stmt: Any, **params: Any) -> Any:
+        seen.append((stmt.name, params))
+        return await read(stmt, **params)
+
+    monkeypatch.setattr(store, "read", spied)
+    return seen
+
+
+async def test_only_the_files_donors_gifts_are_read(store: FalkorStore, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's other donors' gifts are not read: the cells change by the file's donors' part,
+    which their gifts before and after give (donor-1's company gift stays out of the reads)."""
+    await build_solo_world(store)
+    forbid_rebuild(monkeypatch)
+    seen = spy_reads(store, monkeypatch)
+    solo = [GIFTS[0], *(row for row in GIFTS[1:] if row[0] == SOLO)]
+    assert (await run_import(store, "donations", write_csv(tmp_path / "a.csv", solo))).created == len(solo) - 1
+    pieces = [params for name, params in seen if name.startswith("donation_totals_pieces")]
+    assert [name for name, _ in seen if name.startswith("donation_totals_pieces")] == [
+        "donation_totals_pieces_of_donors"]
+    assert pieces[0]["donors"] == [SOLO]
+    assert not await totals_differ(store)
+
+
+async def test_gifts_the_totals_do_not_count_make_the_import_count_them_all(
+        store: FalkorStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stopped run's batches leave gifts the cells do not count (written here as a batch writes
+    them): the next import reads every donor's gifts and sets every cell, so none is left out."""
+    from graph_model.enums import Rel
+    from graph_model.statements.importing import UPSERT_GIFTS
+
+    await build_solo_world(store)
+    await store.write(UPSERT_GIFTS[Rel.DONATED_TO], groups=[{"start": "donor-1", "rows": [
+        {"end": "inst-b", "props": {"key": "stopped-run", "amount": 42, "date": "2024-05-05"}}]}])
+    assert await totals_differ(store)
+    forbid_rebuild(monkeypatch)
+    seen = spy_reads(store, monkeypatch)
+    assert (await run_import(store, "donations", write_csv(tmp_path / "a.csv", GIFTS[:2]))).created == 1
+    assert "donation_totals_pieces_per_donor" in [name for name, _ in seen]
     assert not await totals_differ(store)

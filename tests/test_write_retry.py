@@ -145,6 +145,9 @@ def cases() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "donation_totals_replace", {"rows": [{"key": "retry-total", "level": 0, "area": "", "calendar": 0,
                                                 "year": 0, "part": 0, "donations": 1, "units": 0, "rest": 5,
                                                 "donors": 1, "individuals": 0}]}
+    yield "donation_totals_upsert", {"rows": [{"key": "retry-upsert", "level": 1, "area": "IR-00", "calendar": 0,
+                                               "year": 0, "part": 0, "donations": 2, "units": 1, "rest": 5,
+                                               "donors": 1, "individuals": 1}]}
     for rel in MIRRORS:
         start = ENDPOINTS[rel][0]
         yield f"fill_{start.value}_{MIRRORS[rel]}", {}

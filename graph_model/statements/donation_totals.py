@@ -163,16 +163,41 @@ COUNTY_PROVINCES = statement(
 
 # Every gift grouped per donor, county and piece (the unit every cell is a union of), with the
 # piece worked out as ``apply`` does; graph_model.donation_totals builds the cells from these rows.
-PIECES_PER_DONOR = statement(
-    "donation_totals_pieces_per_donor",
-    """MATCH (o:Donor)-[d:DONATED_TO]->(i)
+_PIECES = """MATCH (o:Donor)-[d:DONATED_TO]->(i){where}
        OPTIONAL MATCH (i)-[:LOCATED_IN]->(c:County)
        WITH o, i, c, d, toInteger(left(d.date, 4)) AS g
        WITH o, i, c, d, g, CASE WHEN $firstYear <= g AND g < $endYear THEN d.date >= $nowruz[g - $firstYear]
                                 ELSE substring(d.date, 5) >= $usualNowruz END AS late
        RETURN o.key AS donor, o.kind = $individual AS individual, i.key AS institution, c.key AS county,
               c.provinceKey AS province, g AS year, late, count(d) AS donations,
-              toInteger(sum(d.amount / $unit)) AS units, toInteger(sum(d.amount % $unit)) AS rest""",
+              toInteger(sum(d.amount / $unit)) AS units, toInteger(sum(d.amount % $unit)) AS rest"""
+PIECES_PER_DONOR = statement("donation_totals_pieces_per_donor", _PIECES.format(where=""))
+# The same for the donors $donors only: all a cell's change needs when only their gifts change
+# (an import that adds gifts, graph_model.importing.totals).
+PIECES_OF_DONORS = statement("donation_totals_pieces_of_donors", _PIECES.format(where=" WHERE o.key IN $donors"))
+
+# The gifts to institutions, and those the country's all-years cell counts ($key): equal while the
+# totals are current. A run of an import stopped after some batches leaves more gifts than counted.
+GIFTS = statement("donation_totals_gifts", """MATCH ()-[d:DONATED_TO]->() RETURN count(d) AS gifts""")
+COUNTED = statement(
+    "donation_totals_counted",
+    f"""MATCH (t:{TOTAL}) WHERE t.key = $key RETURN t.donations AS donations""",
+)
+
+# The cells $keys as stored.
+CELLS = statement(
+    "donation_totals_cells",
+    f"""MATCH (t:{TOTAL}) WHERE t.key IN $keys RETURN properties(t) AS cell""",
+)
+
+# Set the cells $rows (each whole: its key and every property), made when missing; the others stay.
+UPSERT = statement(
+    "donation_totals_upsert",
+    f"""UNWIND $rows AS row
+        MERGE (t:{TOTAL} {{key: row.key}})
+        SET t = row
+        RETURN count(t) AS written""",
+    write=True,
 )
 
 # Every cell as the maintained statements left it (the rebuild test compares them).
