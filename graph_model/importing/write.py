@@ -91,12 +91,11 @@ async def write_donations(store: GraphStore, plans: list[Planned], progress: Pro
                                            key=lambda p: p.values["donor"]), size)]
     # Only new gifts: the totals are the store's pieces plus the file's (graph_model.importing.totals).
     added = bool(todo) and all(p.action == CREATE for p in todo)
-    before = await totals.read_before(store, (p.values["donor"] for p in todo
-                                              if p.values["rel"] is Rel.DONATED_TO)) if added else None
+    gifts = [p.values for p in todo if p.values["rel"] is Rel.DONATED_TO] if added else []
+    before = await totals.read_before(store, (g["donor"] for g in gifts), len(gifts)) if added else None
     tasks: list[asyncio.Future[Any]] = [asyncio.ensure_future(one(rel, chunk)) for rel, chunk in batches]
     building = None
     if before is not None:  # worked out while the store writes the batches
-        gifts = [p.values for p in todo if p.values["rel"] is Rel.DONATED_TO]
         building = asyncio.ensure_future(totals.built_cells(store, before, gifts))
         tasks.append(building)
     try:
