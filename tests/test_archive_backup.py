@@ -20,7 +20,7 @@ from graph_model.mutations.donations import record_donation
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
 from tests.archive_checks import totals_agree
-from tests.builders import DUMP_RELS
+from tests.builders import DUMP_RELS, build_world
 
 INSTITUTION = "inst-birjand-hazrat-ali-akbar"  # in the demo profile
 LIVE = "donor-live-"
@@ -105,7 +105,8 @@ async def test_backups_at_once_and_during_a_rewrite_of_the_append_only_file(
     own, during which redis refuses a plain BGSAVE): each waits its turn and both are whole."""
     from tests.stores import fresh_store
 
-    async with fresh_store(server, "demo") as live:
+    async with fresh_store(server) as live:
+        await build_world(live)
         await live._client.execute_command("BGREWRITEAOF")
         first, second = await asyncio.gather(backup(live, tmp_path / "a.tar"), backup(live, tmp_path / "b.tar"))
         assert first.nodes == second.nodes and first.rels == second.rels
