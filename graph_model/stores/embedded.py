@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import redis
 from redis.backoff import NoBackoff
@@ -74,6 +75,14 @@ def socket_path_for(data_dir: Path) -> Path:
         return inside
     digest = hashlib.sha256(os.fsencode(data_dir)).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"hub-{digest}.sock"
+
+
+def lock_file(path: Path) -> IO[str]:
+    """An exclusive lock on the file ``path`` (made if missing), across processes; it is held until
+    the returned file is closed (``with lock_file(path):``)."""
+    f = open(path, "a+")  # noqa: SIM115 - the caller closes it, which releases the lock
+    fcntl.flock(f, fcntl.LOCK_EX)
+    return f
 
 
 def _binaries() -> tuple[str, str]:
@@ -137,12 +146,8 @@ class EmbeddedServer:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.lock_path, "a+") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        with lock_file(self.lock_path):
+            yield
 
     def _orphan_ending(self, grace: float = ORPHAN_GRACE_S) -> None:
         """Let a server whose hub died end by itself before deciding whether one runs.

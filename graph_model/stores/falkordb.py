@@ -10,10 +10,9 @@ connection (a pooled connection to a server that has since restarted), never a b
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import os
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import redis.exceptions as rx
 from falkordb.asyncio import FalkorDB
@@ -27,7 +26,7 @@ from graph_model.cypher import Statement, statement
 from graph_model.dialect import FALKORDB, FALKORDB_ATTRIBUTES, Constraint, attribute_names
 from graph_model.errors import Conflict, HubError, StatementTimeout, StoreError, StoreUnavailable, ValidationFailed
 from graph_model.stores.base import Rows, check_params, plain
-from graph_model.stores.embedded import EmbeddedServer
+from graph_model.stores.embedded import EmbeddedServer, lock_file
 from graph_model.stores.falkordb_params import header as encode_params
 
 LIST_INDEXES = statement("falkordb_list_indexes", "CALL db.indexes()", dialect="falkordb")
@@ -245,7 +244,7 @@ class FalkorStore:
         snapshot, not a failure."""
         folder = Path(await self.server_folder())
         made = folder / await self._config("dbfilename")
-        lock = await asyncio.to_thread(_lock, folder / "snapshot.lock")
+        lock = await asyncio.to_thread(lock_file, folder / "snapshot.lock")
         try:
             while True:
                 before = int((await self._info())["rdb_saves"])
@@ -331,10 +330,3 @@ def client_for(server: EmbeddedServer, timeout_ms: int = 30_000) -> FalkorDB:
     # construction: the client's cluster probe copies its arguments into a synchronous client.
     client.connection.set_retry(Retry(NoBackoff(), 1, supported_errors=(rx.ConnectionError,)))
     return client
-
-
-def _lock(path: Path) -> IO[str]:
-    """An exclusive lock on ``path``, held until the returned file is closed."""
-    f = open(path, "a+")  # noqa: SIM115 - the caller closes it, which releases the lock
-    fcntl.flock(f, fcntl.LOCK_EX)
-    return f
