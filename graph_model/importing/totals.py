@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -50,6 +50,13 @@ class Before:
 
     def __init__(self, pieces: list[dict[str, Any]], at: version.Version, whole: bool) -> None:
         self.pieces, self.at, self.whole = pieces, at, whole
+
+
+class Built(NamedTuple):
+    """What built_cells works out: every cell (``before.whole``), or the changes of the cells the
+    file's donors give in, and which of those they gave in before (the store must hold them)."""
+    cells: list[dict[str, Any]]
+    had: frozenset[str]
 
 
 async def read_before(store: GraphStore, donors: Iterable[str], adding: int) -> Before:
@@ -78,7 +85,7 @@ async def _nodes(store: GraphStore, label: Label, keys: Iterable[str]) -> dict[s
     return found
 
 
-async def built_cells(store: GraphStore, before: Before, gifts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def built_cells(store: GraphStore, before: Before, gifts: list[dict[str, Any]]) -> Built:
     """The cells of ``before``'s pieces plus ``gifts``' (each: donor, institution, props with date and
     amount), with the donors' kinds and the institutions' county and province read from the store.
 
@@ -92,7 +99,7 @@ async def built_cells(store: GraphStore, before: Before, gifts: list[dict[str, A
 
 
 def _cells(before: Before, gifts: list[dict[str, Any]], donors: dict[str, dict[str, Any]],
-           institutions: dict[str, dict[str, Any]], counties: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+           institutions: dict[str, dict[str, Any]], counties: dict[str, dict[str, Any]]) -> Built:
     # Each new gift is a row of its own (donations 1): the cells sum the rows and count each donor
     # once per cell, so grouping the gifts into pieces first would change nothing.
     donor = [g["donor"] for g in gifts]
@@ -114,7 +121,7 @@ def _cells(before: Before, gifts: list[dict[str, Any]], donors: dict[str, dict[s
     prior = donation_totals.pieces_of(before.pieces)
     after = donation_totals.cells_of(donation_totals.joined(prior, added))
     if before.whole:
-        return after
+        return Built(after, frozenset())
     # The change of every cell the file's donors give in: their cells after less their cells before
     # (a cell's figures are sums over donors, so other donors' parts cancel out).
     was = {cell["key"]: cell for cell in donation_totals.cells_of(prior)}
@@ -124,35 +131,32 @@ def _cells(before: Before, gifts: list[dict[str, Any]], donors: dict[str, dict[s
         if old is not None:
             cell = {**cell, **{name: cell[name] - old[name] for name in FIELDS}}
         if any(cell[name] for name in FIELDS):
-            changed.append({**cell, "had": old is not None})
-    return changed
+            changed.append(cell)
+    return Built(changed, frozenset(cell["key"] for cell in changed if cell["key"] in was))
 
 
-def _plain(cell: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in cell.items() if name != "had"}
 
-
-async def settle_added(store: GraphStore, before: Before, built: list[dict[str, Any]], writes: int) -> bool:
+async def settle_added(store: GraphStore, before: Before, built: Built, writes: int) -> bool:
     """Write the cells ``built`` (built_cells: every cell, or the changes of some) when only the
     import's ``writes`` batches wrote since ``before`` was read; whether it did (else the caller rebuilds)."""
     ours = await version.current(store)
     if ours[1] != before.at[1] + writes or (before.at != version.EMPTY and ours[0] != before.at[0]):
         return False
     if before.whole:
-        await donation_totals.replace(store, built)
+        await donation_totals.replace(store, built.cells)
     else:
-        if not built:
+        if not built.cells:
             return True
         stored: dict[str, dict[str, Any]] = {}
-        keys = [cell["key"] for cell in built]
+        keys = [cell["key"] for cell in built.cells]
         for i in range(0, len(keys), CHUNK):
             stored.update({r["cell"]["key"]: r["cell"] for r in await store.read(stmts.CELLS, keys=keys[i:i + CHUNK])})
         if await version.current(store) != ours:
             return False
         # Whole cells, not increments: the statement sets the same values when it runs again.
-        if any(cell["key"] not in stored for cell in built if cell["had"]):
+        if built.had - stored.keys():
             return False  # a cell the donors gave in before is not stored: the stored cells are not current
         await store.write(stmts.UPSERT, rows=[
-            {**_plain(cell), **{name: int(stored[cell["key"]][name]) + cell[name] for name in FIELDS}}
-            if cell["key"] in stored else _plain(cell) for cell in built])
+            {**cell, **{name: int(stored[cell["key"]][name]) + cell[name] for name in FIELDS}}
+            if cell["key"] in stored else cell for cell in built.cells])
     return await version.current(store) == (ours[0], ours[1] + 1)
