@@ -332,31 +332,39 @@ async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, An
         counties = await _county_provinces(store, [n.get("countyKey") or "" for n in
                                                    (*institutions.values(), *events.values())])
     stored = {r["key"]: r for rows in found for r in rows}
-    # What passes, worked out once per donor and recipient, not per row: a register repeats them.
-    blocked = set(missing_donors)
-    if provinces is not None:
-        blocked |= {d for d in {v["donor"] for _, v in parsed} if based.get(d) not in provinces}
-    passing = {name: {key for key, node in held.items()
-                      if provinces is None or counties.get(node.get("countyKey") or "") in provinces}
-               for name, held in (("institution", institutions), ("event", events))}
     plans = []
-    gift_fields = {rel: tuple(REL_FIELDS[rel]) for rel in (Rel.DONATED_TO, Rel.DONATED_TO_EVENT)}
+    gift_fields = {rel: REL_FIELDS[rel] for rel in (Rel.DONATED_TO, Rel.DONATED_TO_EVENT)}
     for number, values in parsed:
-        to_institution = "institution" in values
-        if to_institution == ("event" in values):
+        if ("institution" in values) == ("event" in values):
             problems.add(number, shown.get("institution", "institution"), "", "required",
                          "give exactly one of institution or event", "دقیقا یکی از «موسسه» یا «رویداد» لازم است")
             continue
-        field_name = "institution" if to_institution else "event"
+        field_name = "institution" if "institution" in values else "event"
         target = values[field_name]
-        if values["donor"] in blocked or target not in passing[field_name]:
-            _gift_problems(problems, number, shown, values, field_name, missing_donors, based, provinces,
-                           institutions if to_institution else events, counties)
+        held = institutions if field_name == "institution" else events
+        ok = True
+        if values["donor"] in missing_donors:
+            _unknown(problems, number, shown.get("donor", "donor"), values["donor"], Label.DONOR)
+            ok = False
+        elif provinces is not None and based.get(values["donor"]) not in provinces:
+            _out_of_scope(problems, number, shown.get("donor", "donor"), values["donor"], based.get(values["donor"]))
+            ok = False
+        if target not in held:
+            _unknown(problems, number, shown.get(field_name, field_name), target,
+                     Label.INSTITUTION if field_name == "institution" else Label.EVENT)
+            ok = False
+        elif provinces is not None:
+            province = counties.get(held[target].get("countyKey") or "")
+            if province not in provinces:
+                _out_of_scope(problems, number, shown.get(field_name, field_name), target, province)
+                ok = False
+        if not ok:
             continue
-        rel = Rel.DONATED_TO if to_institution else Rel.DONATED_TO_EVENT
-        props = {n: values[n] for n in gift_fields[rel] if n in values}
+        rel = Rel.DONATED_TO if field_name == "institution" else Rel.DONATED_TO_EVENT
+        fields = gift_fields[rel]
+        props = {n: v for n, v in values.items() if n in fields}
         before = stored.get(values["key"])
-        values["rel"], values["props"] = rel, props  # the row's own dict, not a copy: 100,000s of rows are held
+        values.update(rel=rel, props=props)  # the row's own dict, not a copy: 100,000s of rows are held
         if before is None:
             plans.append(Planned(number, CREATE, values["key"], values))
             continue
@@ -369,25 +377,6 @@ async def plan_donations(store: GraphStore, parsed: list[tuple[int, dict[str, An
         changes = _compare(before["props"], props)
         plans.append(Planned(number, UPDATE if changes else UNCHANGED, values["key"], values, changes))
     return plans
-
-
-def _gift_problems(problems: ProblemList, number: int, shown: dict[str, str], values: dict[str, Any],
-                   field_name: str, missing_donors: set[str], based: dict[str, str | None],
-                   provinces: frozenset[str] | None, held: dict[str, dict[str, Any]],
-                   counties: dict[str, str | None]) -> None:
-    """Why a gift's donor or recipient does not pass: unknown, or outside the caller's provinces."""
-    target = values[field_name]
-    if values["donor"] in missing_donors:
-        _unknown(problems, number, shown.get("donor", "donor"), values["donor"], Label.DONOR)
-    elif provinces is not None and based.get(values["donor"]) not in provinces:
-        _out_of_scope(problems, number, shown.get("donor", "donor"), values["donor"], based.get(values["donor"]))
-    if target not in held:
-        _unknown(problems, number, shown.get(field_name, field_name), target,
-                 Label.INSTITUTION if field_name == "institution" else Label.EVENT)
-    elif provinces is not None:
-        province = counties.get(held[target].get("countyKey") or "")
-        if province not in provinces:
-            _out_of_scope(problems, number, shown.get(field_name, field_name), target, province)
 
 
 async def _nothing() -> dict[str, Any]:
