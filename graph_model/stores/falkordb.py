@@ -248,12 +248,11 @@ class FalkorStore:
         try:
             while True:
                 before = int((await self._info())["rdb_saves"])
-                self.round_trips += 1
                 try:
                     # SCHEDULE: when an append-only file rewrite runs, the save starts as soon as it ends.
-                    await self._client.execute_command("BGSAVE", "SCHEDULE")
+                    await self._command("BGSAVE", "SCHEDULE")
                     break
-                except rx.ResponseError as exc:
+                except StoreError as exc:
                     if "already in progress" not in str(exc):
                         raise
                 while int((await self._info())["rdb_bgsave_in_progress"]):  # another client's save
@@ -262,8 +261,6 @@ class FalkorStore:
             if info.get("rdb_last_bgsave_status") != "ok":
                 raise StoreError(f"the server could not write its snapshot (see its log in {folder})")
             os.replace(made, path)
-        except rx.RedisError as exc:
-            raise translate(exc, LIST_INDEXES) from exc
         finally:
             lock.close()  # and with it the lock
 
@@ -272,14 +269,22 @@ class FalkorStore:
         return await self._config("dir")
 
     async def _config(self, name: str) -> str:
-        self.round_trips += 1
-        found = await self._client.execute_command("CONFIG", "GET", name)  # a map (RESP3) or a pair
+        found = await self._command("CONFIG", "GET", name)  # a map (RESP3) or a pair
         return str(next(iter(found.values())) if isinstance(found, dict) else found[1])
 
     async def _info(self) -> dict[str, Any]:
-        self.round_trips += 1
-        info: dict[str, Any] = await self._client.execute_command("INFO", "persistence")
+        info: dict[str, Any] = await self._command("INFO", "persistence")
         return info
+
+    async def _command(self, *args: str) -> Any:
+        """A server command (not a statement), its errors in the hub's terms."""
+        self.round_trips += 1
+        try:
+            return await self._client.execute_command(*args)
+        except (rx.ConnectionError, rx.TimeoutError) as exc:
+            raise StoreUnavailable(f"the graph store cannot be reached: {exc}") from exc
+        except rx.RedisError as exc:
+            raise StoreError(f"the server refused {' '.join(args)}: {exc}") from exc
 
     async def _saved(self, before: int) -> dict[str, Any]:
         """Wait until a save started after ``before`` saves has ended."""
