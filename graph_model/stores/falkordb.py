@@ -214,15 +214,13 @@ class FalkorStore:
         # It runs in a child of the server and is waited for: a server stopped while it runs (as
         # `hub seed` stops the one it started) kills it, and the snapshot is never written. No time
         # limit: a slow machine gives a slow rewrite, not a failure.
-        self.round_trips += 1
         try:
-            await self._client.execute_command("BGREWRITEAOF")
-        except rx.ResponseError as exc:
+            await self._command("BGREWRITEAOF")
+        except StoreError as exc:
             if "already in progress" not in str(exc):
-                raise translate(exc, LIST_INDEXES) from exc
+                raise
         while True:
-            self.round_trips += 1
-            info = await self._client.execute_command("INFO", "persistence")
+            info = await self._info()
             if not int(info.get("aof_rewrite_in_progress", 0)) and not int(info.get("aof_rewrite_scheduled", 0)):
                 return
             await asyncio.sleep(0.05)
