@@ -12,7 +12,9 @@ therefore runs a metric over a graph of ``PROCESS_MIN_EDGES`` edges or more in a
 graph's three numpy columns are copied over (tens of milliseconds) and the answer, a ranking or a
 partition, comes back. Smaller graphs
 (every province but the largest, the tests' worlds) stay in a thread, where the GIL is held for
-milliseconds.
+milliseconds. A large store's scope reads go there too (:func:`offload_process`,
+graph_model.networks.reading): the child reads over a connection of its own and converts, so the
+hub's process neither decodes the country's reply on its loop nor converts it in a thread.
 
 Without a bound, one request of ten aliased analyses would start ten threads at once. A request may
 open a ``lane`` (hub.execution.concurrency does, for an operation with analytics fields): its heavy
@@ -101,7 +103,13 @@ async def offload_graph(work: Callable[Concatenate[WeightedGraph, P], T], graph:
     if graph.size < PROCESS_MIN_EDGES:
         return await offload(work, graph, *args, **kwargs)
     bare = WeightedGraph(graph.nodes, graph.source, graph.target, graph.weight)  # without converted copies
-    call: Callable[[], Any] = partial(work, bare, *args, **kwargs)
+    return await offload_process(work, bare, *args, **kwargs)
+
+
+async def offload_process(work: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    """``work(*args, **kwargs)`` (a module-level function; it, its arguments and its result are
+    pickled) in one of the child processes, after the lane's previous piece."""
+    call: Callable[[], Any] = partial(work, *args, **kwargs)
     held = _lane.get() or asyncio.Lock()
     async with held:
         result: T = await asyncio.get_running_loop().run_in_executor(POOL.get(), call)

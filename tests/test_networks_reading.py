@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from graph_model.networks import reading
 from graph_model.networks.reading import read_scope, rows_to_scope
-from graph_model.networks.scope import NetworkScope, ScopeLevel
+from graph_model.networks.scope import NetworkScope, ScopeData, ScopeLevel
 from graph_model.statements.networks import Part
+from graph_model.stores.embedded import EmbeddedServer
+from graph_model.stores.falkordb import FalkorAddress
 from tests.test_api_networks import build_network
 
 
@@ -42,3 +45,30 @@ async def test_a_scope_read_from_the_store(store: Any) -> None:
     khuzestan = await read_scope(store, NetworkScope(ScopeLevel.PROVINCE, "IR-01"))
     assert (khuzestan.institutions, khuzestan.edges) == ({}, ())
     assert {m.member for m in everything.memberships} == {"a1", "dY"}
+
+
+def _contents(data: ScopeData) -> tuple[Any, ...]:
+    return (data.scope, data.institutions, data.edges, data.memberships, data.partnerships, data.donor_provinces,
+            data.counties)
+
+
+async def test_a_large_store_is_read_in_a_child_process(store: Any, server: EmbeddedServer, monkeypatch: Any) -> None:
+    """From CHILD_MIN_GIFTS gifts, the read and the conversion run in a child process with a
+    connection of its own (the hub's process then only unpickles the result): the same ScopeData."""
+    await build_network(store)
+    # The tests' stores leave the session's server out (closing one would stop it); `hub serve`'s has it.
+    monkeypatch.setattr(store, "address", lambda: FalkorAddress(str(server.data_dir), store.graph_name, 30_000))
+    scopes = [NetworkScope(), NetworkScope(since=dt.date(2024, 3, 20), until=dt.date(2025, 3, 20)),
+              NetworkScope(ScopeLevel.PROVINCE, "IR-01")]
+    here = [_contents(await read_scope(store, scope)) for scope in scopes]
+    sent: list[Any] = []
+    real = reading.offload_process
+
+    async def spy(work: Any, *args: Any) -> Any:
+        sent.append(work)
+        return await real(work, *args)
+
+    monkeypatch.setattr(reading, "CHILD_MIN_GIFTS", 0)
+    monkeypatch.setattr(reading, "offload_process", spy)
+    assert [_contents(await read_scope(store, scope)) for scope in scopes] == here
+    assert sent == [reading.read_elsewhere] * len(scopes)

@@ -7,6 +7,7 @@ it reads donors as internal ids are described in ``graph_model.statements.networ
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import defaultdict
 from typing import Any
@@ -17,10 +18,19 @@ from graph_model.enums import CouncilLevel
 from graph_model.errors import FieldError, NotFound, ValidationFailed
 from graph_model.networks.projections import GivingColumns, Membership, Partnership
 from graph_model.networks.scope import CountyInfo, InstitutionInfo, NetworkScope, ScopeData, ScopeLevel
-from graph_model.offload import offload
+from graph_model.cypher import Statement
+from graph_model.donation_totals import cell_key
+from graph_model.offload import offload, offload_process
+from graph_model.statements.donation_totals import COUNTED, COUNTRY_AREA, Level, Period
 from graph_model.statements.networks import COUNCIL_AREA, PROVINCE_EXISTS, SCOPE_ROWS, Part
-from graph_model.stores.base import GraphStore
+from graph_model.stores.base import GraphStore, StoreAddress
 
+# From this many gifts in the store (the `national` profile holds ~496,000), a scope is read and
+# converted in one of graph_model.offload's child processes, with a connection of its own: the
+# country's reply (1.9 million list items) cost the hub ~1.2 s of CPU to receive and decode on the
+# event loop, and its conversion ~0.5 s in a thread sharing the GIL with the loop; a ScopeData comes
+# back pickled (~15 MB, unpickled off the loop). Smaller stores (the tests' worlds, `demo`) read here.
+CHILD_MIN_GIFTS = 50_000
 # Open ends of the donation window: ISO dates compare as strings, and every gift lies between.
 EARLIEST, LATEST = "0000-01-01", "9999-12-31"
 
@@ -58,9 +68,31 @@ async def read_scope(store: GraphStore, scope: NetworkScope) -> ScopeData:
                               if windowed else {})
     if key is not None:
         params["area"] = key
-    rows = await store.read(SCOPE_ROWS[store.dialect.name][area, windowed], **params)
+    stmt = SCOPE_ROWS[store.dialect.name][area, windowed]
+    address = store.address()
+    if address is not None and await _gifts(store) >= CHILD_MIN_GIFTS:
+        return await offload_process(read_elsewhere, address, scope, stmt, params)
+    rows = await store.read(stmt, **params)
     # Off the event loop: the country's rows (~1.5 million list items) take about a second to convert.
     return await offload(rows_to_scope, scope, rows)
+
+
+async def _gifts(store: GraphStore) -> int:
+    """The gifts in the store, from the country's kept total (graph_model.donation_totals)."""
+    rows = await store.read(COUNTED, key=cell_key(Level.COUNTRY, COUNTRY_AREA, Period.ALL, 0, 0))
+    return int(rows[0]["donations"]) if rows else 0
+
+
+def read_elsewhere(address: StoreAddress, scope: NetworkScope, stmt: Statement, params: dict[str, Any]) -> ScopeData:
+    """``read_scope``'s read and conversion, in a child process with a connection of its own."""
+    async def read() -> list[dict[str, Any]]:
+        store = address.open()
+        try:
+            return await store.read(stmt, **params)
+        finally:
+            await store.close()
+
+    return rows_to_scope(scope, asyncio.run(read()))
 
 
 def rows_to_scope(scope: NetworkScope, rows: list[dict[str, Any]]) -> ScopeData:

@@ -15,6 +15,13 @@ from graph_model.dialect import Dialect
 Rows = list[dict[str, Any]]
 
 
+class StoreAddress(Protocol):
+    """A picklable way to the same store from another process."""
+
+    def open(self) -> GraphStore:
+        """A store of this process's own on the same data (closing it stops nothing)."""
+
+
 class GraphStore(Protocol):
     kind: str
     dialect: Dialect
@@ -23,6 +30,10 @@ class GraphStore(Protocol):
 
     def location(self) -> str:
         """Where the data lives, for people (socket path, or URI and database)."""
+
+    def address(self) -> StoreAddress | None:
+        """How another process opens a connection of its own to this store (graph_model.offload's
+        children read large scopes so), or None when it cannot."""
 
     async def ensure_schema(self) -> None:
         """Create unique keys and indexes; safe to run at every start."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,12 @@ class FalkorStore:
     def server(self) -> EmbeddedServer | None:
         """The embedded server this store started (and supervises and stops), else None."""
         return self._server
+
+    def address(self) -> FalkorAddress | None:
+        """The embedded server's folder and this graph (None when not on an embedded server)."""
+        if self.embedded is None:
+            return None
+        return FalkorAddress(str(self.embedded.data_dir), self.graph_name, self._timeout_ms)
 
     def location(self) -> str:
         return f"{self._location} (graph {self.graph_name!r})"
@@ -304,6 +311,20 @@ class FalkorStore:
         await self._client.aclose()
         if self.embedded is not None:  # stops it only if this process started it (or restarted it)
             await asyncio.to_thread(self.embedded.stop)
+
+
+@dataclass(frozen=True)
+class FalkorAddress:
+    """An embedded server's folder and a graph: another process connects to the running server."""
+
+    data_dir: str
+    graph: str
+    timeout_ms: int
+
+    def open(self) -> FalkorStore:
+        server = EmbeddedServer(self.data_dir)  # its paths only: nothing is started or stopped
+        return FalkorStore(client_for(server, self.timeout_ms), self.graph, location=str(server.socket_path),
+                           timeout_ms=self.timeout_ms)
 
 
 async def open_embedded(data_dir: str, graph: str, *, timeout_ms: int = 30_000,

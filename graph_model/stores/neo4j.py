@@ -74,6 +74,11 @@ class Neo4jStore:
         self._timeout_s = timeout_ms / 1000
         self.round_trips = 0
 
+    def address(self) -> None:
+        """None: a child process would need the driver's credentials and routing; large scopes are
+        read here."""
+        return None
+
     def location(self) -> str:
         return f"{self._uri} (database {self._database!r})"
 
