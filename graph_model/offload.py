@@ -33,6 +33,7 @@ import os
 import threading
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -71,6 +72,14 @@ class _Pool:
                 self._executor = ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("spawn"),
                                                      initializer=_lower_priority)
             return self._executor
+
+    def discard(self, broken: ProcessPoolExecutor) -> None:
+        """Forget ``broken`` (a child died: the executor refuses all work from then on); the next
+        ``get`` starts new children."""
+        with self._lock:
+            if self._executor is broken:
+                self._executor = None
+        broken.shutdown(wait=False, cancel_futures=True)
 
 
 POOL = _Pool()  # one per process: it is the process's children, whatever app or request asks
@@ -112,5 +121,12 @@ async def offload_process(work: Callable[P, T], /, *args: P.args, **kwargs: P.kw
     call: Callable[[], Any] = partial(work, *args, **kwargs)
     held = _lane.get() or asyncio.Lock()
     async with held:
-        result: T = await asyncio.get_running_loop().run_in_executor(POOL.get(), call)
+        executor = POOL.get()
+        try:
+            result: T = await asyncio.get_running_loop().run_in_executor(executor, call)
+        except BrokenProcessPool:
+            # A child died (killed, out of memory) while this or an earlier piece ran: every later
+            # piece would fail until a restart. New children, and this piece once more.
+            POOL.discard(executor)
+            result = await asyncio.get_running_loop().run_in_executor(POOL.get(), call)
         return result
