@@ -289,7 +289,7 @@ def report(tally: Tally, seconds: float, memory: list[tuple[float, int, int]], c
         return statistics.fmean(r[column] for r in rows) / 1024
 
     # Growth is judged after a warm-up: the per-version caches and the allocator's arenas fill in the
-    # first half minute and then stay (a 150 s run: 429 MiB at 40 s, 449 MiB at 150 s); a leak keeps
+    # first half minute and then stay (a 150 s run: 419 MiB at ~30 s, 439 MiB at 150 s); a leak keeps
     # growing. The cold comparison (the first 10 s) is printed beside it.
     first = [r for r in memory if r[0] < 10]
     last = [r for r in memory if r[0] >= memory[-1][0] - 10]
