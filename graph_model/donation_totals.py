@@ -234,6 +234,13 @@ async def ensure(store: GraphStore) -> int | None:
     return await rebuild(store)
 
 
+async def counted(store: GraphStore) -> int:
+    """The gifts the country's all-years cell counts (0 when there is none): every gift to an
+    institution while the totals are current."""
+    rows = await store.read(stmts.COUNTED, key=cell_key(Level.COUNTRY, COUNTRY_AREA, Period.ALL, 0, 0))
+    return int(rows[0]["donations"]) if rows else 0
+
+
 async def stored(store: GraphStore) -> dict[str, dict[str, Any]]:
     """Every stored cell by key (what the maintenance left)."""
     return {r["cell"]["key"]: r["cell"] for r in await store.read(stmts.ALL_CELLS)}

@@ -34,7 +34,6 @@ from graph_model import donation_totals, version
 from graph_model.enums import DonorKind, Label
 from graph_model.queries import by_keys
 from graph_model.statements import donation_totals as stmts
-from graph_model.statements.donation_totals import COUNTRY_AREA, Level, Period
 from graph_model.statements.overview import AMOUNT_UNIT
 from graph_model.stores.base import GraphStore
 
@@ -63,12 +62,10 @@ async def read_before(store: GraphStore, donors: Iterable[str], adding: int) -> 
     """What the store holds before ``adding`` gifts from ``donors`` are written."""
     at = await version.current(store)
     gifts = int((await store.read(stmts.GIFTS))[0]["gifts"])
-    counted = await store.read(stmts.COUNTED, key=donation_totals.cell_key(Level.COUNTRY, COUNTRY_AREA,
-                                                                           Period.ALL, 0, 0))
     # Every piece, and every cell replaced: when the cells do not count every gift (a stopped run's
     # batches), and when the store holds no more gifts than the file adds (reading them all costs
     # little then, and one replacement less than reading and writing back the changed cells).
-    if gifts != (int(counted[0]["donations"]) if counted else 0) or gifts <= adding:
+    if gifts != await donation_totals.counted(store) or gifts <= adding:
         return Before(await store.read(stmts.PIECES_PER_DONOR, **donation_totals.totals_params(
             stmts.PIECES_PER_DONOR.params)), at, whole=True)
     pieces, wanted = [], list(dict.fromkeys(donors))

@@ -14,14 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from graph_model import donation_totals
+from graph_model.cypher import Statement
 from graph_model.enums import CouncilLevel
 from graph_model.errors import FieldError, NotFound, ValidationFailed
 from graph_model.networks.projections import GivingColumns, Membership, Partnership
 from graph_model.networks.scope import CountyInfo, InstitutionInfo, NetworkScope, ScopeData, ScopeLevel
-from graph_model.cypher import Statement
-from graph_model.donation_totals import cell_key
 from graph_model.offload import offload, offload_process
-from graph_model.statements.donation_totals import COUNTED, COUNTRY_AREA, Level, Period
 from graph_model.statements.networks import COUNCIL_AREA, PROVINCE_EXISTS, SCOPE_ROWS, Part
 from graph_model.stores.base import GraphStore, StoreAddress
 
@@ -70,17 +69,11 @@ async def read_scope(store: GraphStore, scope: NetworkScope) -> ScopeData:
         params["area"] = key
     stmt = SCOPE_ROWS[store.dialect.name][area, windowed]
     address = store.address()
-    if address is not None and await _gifts(store) >= CHILD_MIN_GIFTS:
+    if address is not None and await donation_totals.counted(store) >= CHILD_MIN_GIFTS:
         return await offload_process(read_elsewhere, address, scope, stmt, params)
     rows = await store.read(stmt, **params)
     # Off the event loop: the country's rows (~1.5 million list items) take about a second to convert.
     return await offload(rows_to_scope, scope, rows)
-
-
-async def _gifts(store: GraphStore) -> int:
-    """The gifts in the store, from the country's kept total (graph_model.donation_totals)."""
-    rows = await store.read(COUNTED, key=cell_key(Level.COUNTRY, COUNTRY_AREA, Period.ALL, 0, 0))
-    return int(rows[0]["donations"]) if rows else 0
 
 
 def read_elsewhere(address: StoreAddress, scope: NetworkScope, stmt: Statement, params: dict[str, Any]) -> ScopeData:
