@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph_model.cypher import Statement, statement
+from graph_model.donation_totals import cell_key
 from graph_model.enums import DonorKind, Label
 from graph_model.list_specs import DONATION_ROW
+from graph_model.statements.donation_totals import TOTAL, Level, Period
 from graph_model.statements.overview import AMOUNT_UNIT
 from graph_model.stores.base import GraphStore
 
@@ -88,16 +90,57 @@ class Giving:
     individuals: int  # distinct individual donors among them (privacy: k-anonymity)
     first_date: str | None
     last_date: str | None
+    dated: bool = True  # False: the dates were not read (an institution's kept cell holds none)
 
 
 NO_GIVING = Giving(0, 0, 0, 0, None, None)
 
+# An institution's totals from its kept all-years cell (graph_model.statements.donation_totals,
+# written in the same statement as every gift's change): one index seek per institution instead of
+# a read of every gift it received (a page of 100 institutions of IR-06 on `national`: 1.1 ms
+# against 12.0). The cell holds no dates: those are read from the gifts when asked (GIVING_DATES).
+INSTITUTION_CELLS = statement(
+    "giving_institution_cells",
+    f"""UNWIND $cells AS c
+        MATCH (t:{TOTAL}) WHERE t.key = c
+        RETURN t.area AS key, t.units AS units, t.rest AS rest, t.donations AS count, t.donors AS others,
+               t.individuals AS individuals""")
+
+GIVING_DATES = statement(
+    "giving_institution_dates",
+    """UNWIND $keys AS k
+       MATCH (p:Institution) WHERE p.key = k
+       WITH k, p MATCH (p)<-[r:DONATED_TO]-(:Donor)
+       RETURN k AS key, min(r.date) AS firstDate, max(r.date) AS lastDate""")
+
+
+def institution_cell(key: str) -> str:
+    """The key of an institution's all-years cell."""
+    return cell_key(Level.INSTITUTION, key, Period.ALL, 0, 0)
+
 
 async def fetch_giving(store: GraphStore, label: Label, keys: list[str]) -> dict[str, Giving]:
+    """Totals per key; an institution's from its kept cell, without dates (``fetch_giving_dates``)."""
+    unique = list(dict.fromkeys(keys))
+    if label is Label.INSTITUTION:
+        rows = await store.read(INSTITUTION_CELLS, cells=[institution_cell(k) for k in unique])
+        return {r["key"]: Giving(whole(r["units"], r["rest"]), int(r["count"]), int(r["others"]),
+                                 int(r["individuals"]), None, None, dated=False) for r in rows}
+    return await scan_giving(store, label, unique)
+
+
+async def scan_giving(store: GraphStore, label: Label, keys: list[str]) -> dict[str, Giving]:
+    """Totals per key read from every gift (what the kept cells must equal: tests/test_donation_totals.py)."""
     rows = await store.read(GIVING[label], keys=list(dict.fromkeys(keys)), individual=DonorKind.INDIVIDUAL.value,
                             unit=AMOUNT_UNIT)
     return {r["key"]: Giving(whole(r["units"], r["rest"]), int(r["count"]), int(r["others"]), int(r["individuals"]),
                              r["firstDate"], r["lastDate"]) for r in rows}
+
+
+async def fetch_giving_dates(store: GraphStore, keys: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """The first and last gift's date of each institution (absent: no gift)."""
+    rows = await store.read(GIVING_DATES, keys=list(dict.fromkeys(keys)))
+    return {r["key"]: (r["firstDate"], r["lastDate"]) for r in rows}
 
 
 RELATIONS: dict[str, Statement] = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import dataclasses
+import datetime
 import hashlib
 import hmac
 import json
@@ -26,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from graph_model import api_keys, queries, version
 from graph_model.cypher import statement
 from graph_model.enums import Label, MetaLabel
-from graph_model.errors import NotFound, ValidationFailed
+from graph_model.errors import NotFound, Unauthenticated, ValidationFailed
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
 from hub.cli import main as cli
@@ -275,6 +276,43 @@ async def test_hs256_tokens_need_the_issuer_audience_and_a_role(store: FalkorSto
         assert "Signature verification failed" in refused(await post(http, PROVINCES, other_key))
     principal = await Authenticator(settings).principal(store, signed())
     assert principal == Principal(Role.PLANNER, frozenset({"IR-00"}), subject="jwt:u-17")
+
+
+async def test_an_accepted_token_is_kept_until_its_expiry_and_refused_after(store: FalkorStore,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = dataclasses.replace(NO_CACHE, jwt_key="sso-shared-secret-0123456789abcdef0123", jwt_algorithm="HS256")
+    authenticator = Authenticator(settings)
+    now = time.time()
+    token = jwt.encode({"sub": "u-5", "role": "viewer", "exp": int(now) + 30}, settings.jwt_key, algorithm="HS256")
+    checked: list[str] = []
+    decode = jwt.decode
+
+    def counted(t: str, *args: Any, **kwargs: Any) -> Any:
+        checked.append(t)
+        return decode(t, *args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counted)
+    first = await authenticator.principal(store, f"Bearer {token}")
+    assert await authenticator.principal(store, f"Bearer {token}") == first == Principal(
+        Role.VIEWER, frozenset(), subject="jwt:u-5")
+    assert checked == [token], "the second request checked the signature again"
+    # Past its expiry (both clocks moved on) the kept token is checked again, and PyJWT refuses it.
+    monkeypatch.setattr(time, "time", lambda: now + 31)
+
+    class Later(datetime.datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:
+            return datetime.datetime.fromtimestamp(now + 31, tz)
+
+    monkeypatch.setattr(jwt.api_jwt, "datetime", Later)
+    with pytest.raises(Unauthenticated, match="expired"):
+        await authenticator.principal(store, f"Bearer {token}")
+    # A refused token is not kept: a forged one is checked (and refused) every time.
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    for _ in range(2):
+        with pytest.raises(Unauthenticated):
+            await authenticator.principal(store, f"Bearer {forged}")
+    assert checked.count(forged) == 2
 
 
 def _b64(part: dict[str, Any]) -> str:

@@ -3,7 +3,8 @@ cell by cell, after a random sequence of writes through the real mutations.
 
 The rebuild reads every gift and works the cells out in Python; the writes change them in Cypher,
 from the gifts of the donors they touch. The sequence mixes what moves a gift between cells or
-changes who counts in one: gifts recorded (several by one donor in one cell, to an institution in
+changes who counts in one (and so an institution's `giving`, read from its cell, equals its gifts
+read one by one): gifts recorded (several by one donor in one cell, to an institution in
 no county, to an event, which counts nowhere), changed in amount and date (across Nowruz and
 years), deleted; institutions moved to another county, counties to another province, donors
 turned individual and back; deletes of donors and institutions (refused while they have gifts).
@@ -12,11 +13,12 @@ turned individual and back; deletes of donors and institutions (refused while th
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from graph_model import donation_totals
+from graph_model import donation_totals, links
 from graph_model.enums import Label, Rel
 from graph_model.errors import Conflict
 from graph_model.mutations import (create_node, delete_donation, delete_node, record_donation, update_donation,
@@ -64,6 +66,22 @@ async def _differences(store: FalkorStore) -> list[str]:
     built = {cell["key"]: cell for cell in await donation_totals.computed(store)}
     return [f"{key}: kept {kept.get(key)}, rebuilt {built.get(key)}"
             for key in sorted(set(kept) | set(built)) if kept.get(key) != built.get(key)]
+
+
+async def _giving_differences(store: FalkorStore) -> list[str]:
+    """An institution's `giving` (read from its kept cell, dates apart) against its gifts read one by one."""
+    keys = [*INSTITUTIONS, UNLOCATED, "inst-missing"]
+    kept = await links.fetch_giving(store, Label.INSTITUTION, keys)
+    dates = await links.fetch_giving_dates(store, keys)
+    scanned = await links.scan_giving(store, Label.INSTITUTION, keys)
+    wrong = []
+    for key in keys:
+        ours = kept.get(key, links.NO_GIVING)
+        ours = replace(ours, first_date=dates.get(key, (None, None))[0], last_date=dates.get(key, (None, None))[1],
+                       dated=True)
+        if ours != scanned.get(key, links.NO_GIVING):
+            wrong.append(f"{key}: kept {ours}, from the gifts {scanned.get(key)}")
+    return wrong
 
 
 async def _step(store: FalkorStore, rng: random.Random, donors: list[str], gifts: list[str], n: int) -> str:
@@ -128,8 +146,10 @@ async def test_totals_kept_by_random_writes_equal_a_rebuild(store: FalkorStore) 
     for n in range(STEPS):
         done.append(await _step(store, rng, donors, gifts, n))
         if n % 50 == 49 or n == STEPS - 1:
-            wrong = await _differences(store)
+            wrong = await _differences(store) + await _giving_differences(store)
             assert not wrong, f"after {n + 1} writes (last: {done[-5:]}):\n" + "\n".join(wrong[:20])
+    given = await links.fetch_giving(store, Label.INSTITUTION, list(INSTITUTIONS))
+    assert sum(g.count > 0 for g in given.values()) > 2, "few institutions were given to: the comparison proves little"
     assert len(await donation_totals.stored(store)) > 100, "the sequence left few cells: it proves little"
     done_kinds = {d.split()[0] for d in done}
     assert {"gift", "change", "delete", "move"} <= done_kinds, done_kinds

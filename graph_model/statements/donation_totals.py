@@ -1,5 +1,5 @@
-"""Donation totals kept current by the writes: what the overview's years and the disclosure pattern
-read instead of scanning every gift (issue 18).
+"""Donation totals kept current by the writes: what the overview's years, the disclosure pattern and
+an institution's `giving` (graph_model.links) read instead of scanning every gift (issue 18).
 
 One ``DonationTotal`` node per cell: an area (the country, a province, a county, the gifts to
 institutions in no county, or one institution) and a period (all years, a Gregorian year, a Solar

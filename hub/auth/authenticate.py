@@ -45,6 +45,11 @@ def _role(value: object) -> Role:
 
 
 def principal_from_jwt(token: str, settings: Settings) -> Principal:
+    return _from_jwt(token, settings)[1]
+
+
+def _from_jwt(token: str, settings: Settings) -> tuple[int, Principal]:
+    """The token's expiry (seconds since the epoch) and the principal it names."""
     if not settings.jwt_key:
         raise Unauthenticated("JWT bearer tokens are not accepted here (HUB_JWT_KEY is not set); use an API key")
     required = (["exp", "sub", "role"] + (["iss"] if settings.jwt_issuer else [])
@@ -61,7 +66,8 @@ def principal_from_jwt(token: str, settings: Settings) -> Principal:
     role = _role(claims.get("role"))
     if role is Role.ANONYMOUS:
         raise Unauthenticated("a token cannot carry the anonymous role")
-    return Principal(role, _scope(claims, role), subject=f"jwt:{subject}", institution=_institution(claims, role))
+    principal = Principal(role, _scope(claims, role), subject=f"jwt:{subject}", institution=_institution(claims, role))
+    return int(claims["exp"]), principal
 
 
 def _institution(claims: dict[str, object], role: Role) -> str | None:
@@ -150,6 +156,11 @@ class Authenticator:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._keys: dict[str, tuple[float, api_keys.KeyRecord | None]] = {}
+        # Tokens accepted, with their expiry: a client sends the same token with every request, and
+        # checking its signature and claims again is a tenth of a small request's time. A token once
+        # valid stays so until `exp` (`nbf` and `iat` only refuse a token too early); refusals are
+        # not kept.
+        self._tokens: dict[str, tuple[int, Principal]] = {}
 
     async def principal(self, store: GraphStore, authorization: str | None) -> Principal:
         if not authorization:
@@ -163,16 +174,26 @@ class Authenticator:
             raise Unauthenticated(f"the Authorization header must be `Bearer <API key or token>`{hint}")
         parsed = api_keys.parse(token)
         if parsed is None:
-            why = misformed(token)
-            if why is not None:
-                raise Unauthenticated(why)
-            return principal_from_jwt(token, self.settings)
+            return self._jwt(token)
         key_id, secret = parsed
         record = await self._lookup(store, key_id)
         if record is None or record.revoked or not api_keys.matches(record, secret):
             raise Unauthenticated("the API key is unknown or revoked")
         return Principal(_role(record.role), frozenset(record.provinces), subject=f"key:{key_id}", key_id=key_id,
                          institution=record.institution)
+
+    def _jwt(self, token: str) -> Principal:
+        kept = self._tokens.get(token)
+        if kept is not None and time.time() < kept[0]:
+            return kept[1]
+        why = misformed(token)
+        if why is not None:
+            raise Unauthenticated(why)
+        expiry, principal = _from_jwt(token, self.settings)
+        if len(self._tokens) > 10_000:  # many clients' tokens, or one minting a token per request
+            self._tokens.clear()
+        self._tokens[token] = (expiry, principal)
+        return principal
 
     async def _lookup(self, store: GraphStore, key_id: str) -> api_keys.KeyRecord | None:
         now = time.monotonic()

@@ -84,6 +84,11 @@ class Loaders:
         return self._get(("giving", label), lambda: _ordered(
             lambda keys: links.fetch_giving(self.store, label, keys), links.NO_GIVING))
 
+    def giving_dates(self) -> DataLoader[str, tuple[str | None, str | None]]:
+        """An institution's first and last gift's dates (its kept totals hold none)."""
+        return self._get(("giving_dates",), lambda: _ordered(
+            lambda keys: links.fetch_giving_dates(self.store, keys), (None, None)))
+
     def relation(self, kind: str) -> DataLoader[str, Node | None]:
         return self._get(("relation", kind), lambda: _ordered(self._relations(kind)))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import strawberry
@@ -19,7 +20,7 @@ from hub.schema import enums as e
 from hub.schema import supervision_records as supervision
 from hub.schema.fields import CONVERTERS, HubNode, from_props, jalali, link, nested_list, settled
 from hub.schema.lists import Connection
-from hub.schema.scalars import Date, Rials
+from hub.schema.scalars import Date, Rials, to_jalali
 from hub.strawberry_compat import lazy_type
 
 if TYPE_CHECKING:
@@ -49,6 +50,10 @@ class LabelCount:
     total: int = strawberry.field(description="Number of nodes with that label.")
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 @strawberry.type(description="How much was given: totals over donations. Without the right to see personal data, "
                              "totals that include the gifts of fewer than k individual donors (k = 5 unless "
                              "configured) are withheld: every figure is null and `suppressed` is true. An "
@@ -60,27 +65,43 @@ class GivingTotals:
     count: int | None = strawberry.field(description="Number of donations.")
     counterparts: int | None = strawberry.field(description="Distinct donors (of an institution or event) or "
                                                             "distinct institutions (of a donor).")
-    first_date: Date | None = strawberry.field(description="Date of the first donation.")
-    last_date: Date | None = strawberry.field(description="Date of the latest donation.")
-    first_date_jalali: str | None = jalali("first_date")
-    last_date_jalali: str | None = jalali("last_date")
+    first_date: Date | None = strawberry.field(resolver=lambda root: root.date(0),
+                                               description="Date of the first donation.")
+    last_date: Date | None = strawberry.field(resolver=lambda root: root.date(1),
+                                              description="Date of the latest donation.")
+    first_date_jalali: str | None = strawberry.field(
+        resolver=lambda root: root.date(0, to_jalali),
+        description="`firstDate` in the Solar Hijri calendar (e.g. 1403/05/24).")
+    last_date_jalali: str | None = strawberry.field(
+        resolver=lambda root: root.date(1, to_jalali),
+        description="`lastDate` in the Solar Hijri calendar (e.g. 1403/05/24).")
     suppressed: bool = strawberry.field(default=False, description="True when the totals are withheld because "
                                         "they would reveal what fewer than k individual donors gave.")
+    # The first and last gift's dates: a pair, or (an institution's totals, read from its kept cell,
+    # which holds no dates) a function giving a loader's future of it, called only if a date is asked.
+    dates: strawberry.Private[Any] = (None, None)
+
+    def date(self, which: int, convert: Callable[[Any], Any] = _same) -> Any:
+        if isinstance(self.dates, tuple):
+            return convert(self.dates[which])
+        return settled(self.dates(), lambda pair: convert(pair[which]))
 
 
-def _totals(g: Any) -> GivingTotals:
-    return GivingTotals(amount=g.amount, count=g.count, counterparts=g.others, first_date=g.first_date,
-                        last_date=g.last_date)
+def _totals(g: Any, context: Any = None, key: str = "") -> GivingTotals:
+    dates: Any = (g.first_date, g.last_date)
+    if not g.dated:
+        dates = (lambda: context.loaders.giving_dates().load(key)) if g.count else (None, None)
+    return GivingTotals(amount=g.amount, count=g.count, counterparts=g.others, dates=dates)
 
 
-_WITHHELD = GivingTotals(amount=None, count=None, counterparts=None, first_date=None, last_date=None, suppressed=True)
+_WITHHELD = GivingTotals(amount=None, count=None, counterparts=None, suppressed=True)
 
 
 def _giving(label: Label, key: str, context: Any) -> Any:
     """Giving totals through the loader: a plain value when a prefetch already loaded them."""
     visibility = context.visibility
     if visibility.personal:
-        return settled(context.loaders.giving(label).load(key), _totals)
+        return settled(context.loaders.giving(label).load(key), lambda g: _totals(g, context, key))
     if label is Label.INSTITUTION:
         return _institution_giving(key, context)
     return settled(context.loaders.giving(label).load(key),
@@ -114,14 +135,14 @@ async def _institution_giving(key: str, context: Any) -> GivingTotals:
     if context.visibility.suppressed(found.individuals):
         return _WITHHELD
     if not found.amount:
-        return _totals(found)
+        return _totals(found, context, key)
     if context.loaders not in _PATTERNS:
         _PATTERNS[context.loaders] = asyncio.ensure_future(
             suppression(context.store, context.cache, context.visibility.k,
                         context.settings.disclosure_wait_ms / 1000))
     pattern = await _PATTERNS[context.loaders]
     # No pattern in time (a stream of writes): every total it protects is withheld.
-    return _WITHHELD if pattern is None or pattern.institution(key) else _totals(found)
+    return _WITHHELD if pattern is None or pattern.institution(key) else _totals(found, context, key)
 
 
 @strawberry.type(description="Something with a key and a name in both languages.")
