@@ -41,8 +41,8 @@ LINKS: dict[str, Link] = {link.name: link for link in (
 )}
 
 # Each linked node is sent once, with the pairs (key, linked node's key): many parents share one
-# (100 institutions of IR-06 lie in 27 counties of 16 properties each), and decoding the copies was
-# most of the statement's cost to the hub.
+# (the first 100 institutions of IR-06 by name lie in 24 counties of 16 properties each on
+# `national`), and decoding the copies was most of the statement's cost to the hub (3.3 -> 1.4 ms).
 _LINK_STATEMENTS = {
     link.name: statement(
         f"link_{link.name}",
