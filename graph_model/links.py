@@ -129,12 +129,11 @@ def institution_cell(key: str) -> str:
 
 async def fetch_giving(store: GraphStore, label: Label, keys: list[str]) -> dict[str, Giving]:
     """Totals per key; an institution's from its kept cell, without dates (``fetch_giving_dates``)."""
-    unique = list(dict.fromkeys(keys))
-    if label is Label.INSTITUTION:
-        rows = await store.read(INSTITUTION_CELLS, cells=[institution_cell(k) for k in unique])
-        return {r["key"]: Giving(whole(r["units"], r["rest"]), int(r["count"]), int(r["others"]),
-                                 int(r["individuals"]), None, None, dated=False) for r in rows}
-    return await scan_giving(store, label, unique)
+    if label is not Label.INSTITUTION:
+        return await scan_giving(store, label, keys)
+    rows = await store.read(INSTITUTION_CELLS, cells=[institution_cell(k) for k in dict.fromkeys(keys)])
+    return {r["key"]: Giving(whole(r["units"], r["rest"]), int(r["count"]), int(r["others"]),
+                             int(r["individuals"]), None, None, dated=False) for r in rows}
 
 
 async def scan_giving(store: GraphStore, label: Label, keys: list[str]) -> dict[str, Giving]:

@@ -14,6 +14,8 @@ import pytest
 
 from graph_model import filter_keys
 from graph_model.cypher import statement
+from graph_model.enums import Label
+from graph_model.links import scan_giving
 from graph_model.list_specs import ENTITIES, ROOTS
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
@@ -22,6 +24,7 @@ from hub_client.enums import Direction, EventKind, InstitutionKind, InstitutionS
 from hub_client.exceptions import GraphQLClientGraphQLMultiError
 from hub_client.input_types import EventFilter, InstitutionFilter, LicenceFilter
 from hub.schema.lists import FILTER_DOCS
+from hub.schema.scalars import to_jalali
 from tests.stores import fresh_store
 from tests.asgi import asgi_client
 
@@ -30,6 +33,10 @@ TOP_DONOR = statement(
     "test_top_donor",
     "MATCH (d:Donor)-[r:DONATED_TO]->(:Institution) RETURN d.key AS key, sum(r.amount) AS total "
     "ORDER BY total DESC, key LIMIT 1", register=False)
+MOST_GIVEN = statement(
+    "test_most_given_institution",
+    "MATCH (:Donor)-[r:DONATED_TO]->(i:Institution) RETURN i.key AS key, count(r) AS gifts "
+    "ORDER BY gifts DESC, key LIMIT 1", register=False)
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +104,19 @@ async def test_institution_with_everything_around_it(hub: HubClient) -> None:
     assert sum(e.amount or 0 for e in inst.donors.edges) <= inst.giving.amount
     assert inst.services.total_count == len(inst.services.edges)
     assert all(e.capacity is not None for e in inst.services.edges)
+
+
+async def test_an_institutions_giving_is_what_its_gifts_give(hub: HubClient, demo: FalkorStore) -> None:
+    """The totals come from the institution's kept cell and the dates from its gifts: together, the
+    figures its gifts give when read one by one."""
+    key = (await demo.read(MOST_GIVEN))[0]["key"]
+    inst = (await hub.institution_detail(key=key)).institution
+    assert inst is not None
+    gifts = (await scan_giving(demo, Label.INSTITUTION, [key]))[key]
+    assert gifts.count > 1 and gifts.first_date != gifts.last_date
+    assert (inst.giving.amount, inst.giving.count, inst.giving.counterparts, inst.giving.first_date,
+            inst.giving.last_date, inst.giving.last_date_jalali) == (
+        gifts.amount, gifts.count, gifts.others, gifts.first_date, gifts.last_date, to_jalali(gifts.last_date))
 
 
 async def test_donor_edges_total_their_giving(hub: HubClient, demo: FalkorStore) -> None:

@@ -69,12 +69,8 @@ class GivingTotals:
                                                description="Date of the first donation.")
     last_date: Date | None = strawberry.field(resolver=lambda root: root.date(1),
                                               description="Date of the latest donation.")
-    first_date_jalali: str | None = strawberry.field(
-        resolver=lambda root: root.date(0, to_jalali),
-        description="`firstDate` in the Solar Hijri calendar (e.g. 1403/05/24).")
-    last_date_jalali: str | None = strawberry.field(
-        resolver=lambda root: root.date(1, to_jalali),
-        description="`lastDate` in the Solar Hijri calendar (e.g. 1403/05/24).")
+    first_date_jalali: str | None = jalali("first_date", lambda root: root.date(0, to_jalali))
+    last_date_jalali: str | None = jalali("last_date", lambda root: root.date(1, to_jalali))
     suppressed: bool = strawberry.field(default=False, description="True when the totals are withheld because "
                                         "they would reveal what fewer than k individual donors gave.")
     # The first and last gift's dates: a pair, or (an institution's totals, read from its kept cell,

@@ -68,12 +68,13 @@ def from_props(cls: type, props: dict[str, Any]) -> Any:
     return cls(**values)
 
 
-def jalali(attr: str) -> Any:
-    """A ``...Jalali`` twin of a date field."""
-    def resolve(root: Any) -> str | None:
+def jalali(attr: str, resolve: Callable[[Any], Any] | None = None) -> Any:
+    """A ``...Jalali`` twin of a date field; ``resolve`` (root -> the Jalali date, or an awaitable of
+    it) when the date is not an attribute of the object."""
+    def read(root: Any) -> str | None:
         return to_jalali(getattr(root, attr))
 
-    return strawberry.field(resolver=resolve, description=f"`{camel(attr)}` in the Solar Hijri calendar "
+    return strawberry.field(resolver=resolve or read, description=f"`{camel(attr)}` in the Solar Hijri calendar "
                                                           f"(e.g. 1403/05/24).")
 
 
