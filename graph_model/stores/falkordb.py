@@ -54,8 +54,8 @@ def _cell(cell: list[Any]) -> Any:
     if kind == _MAP:  # strings and integers (most values) are taken inline, without a call
         return {k: v[1] if v[0] == _STRING or v[0] == _INTEGER else _cell(v)
                 for k, v in zip(value[::2], value[1::2], strict=True)}
-    if kind == _ARRAY:
-        return [_cell(v) for v in value]
+    if kind == _ARRAY:  # as maps: strings and integers inline (a nested list's items are lists)
+        return [v[1] if v[0] == _STRING or v[0] == _INTEGER else _cell(v) for v in value]
     if kind == _DOUBLE:
         return float(value)
     if kind == _BOOLEAN:
