@@ -3,7 +3,8 @@ prefetch that fills them for a whole page before graphql-core walks it.
 
 Loaders are made on first use and kept for the request: nodes by label, single links by name,
 giving totals by label, and nested lists by (list, request) so that one page of 100
-institutions asking for their services with the same arguments costs one statement.
+institutions asking for their services with the same arguments costs one batch: the pages, then
+each distinct service once (graph_model.listing.fetch_nested), whatever the page's size.
 
 Prefetching: a field whose resolver returns an awaitable costs graphql-core (tasks, gathers,
 callbacks) about three times what a plain value costs, and a page of 100 institutions with
