@@ -255,7 +255,8 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
         # unwound to build its rows (a province's 820 institutions built 820 property maps
         # for a page of 100 before). An empty page unwinds as one null, so the parent's
         # totals still come back; collect() drops the null. An item is a list [row, edge, sort
-        # value, id], not a map: the map's keys, repeated in every item, cost a fifth of decoding it.
+        # value, id], not a map with those keys in every item: the page of 100 institutions' 205
+        # services (keys only) decoded in 0.44-0.78 ms as lists, 0.70-1.14 ms as maps.
         keep = ", ".join(carry)
         packed = ", ".join(f"{v}: {v}" for v in carry)
         unpacked = ", ".join(f"x.{v} AS {v}" for v in carry)
@@ -405,8 +406,8 @@ async def count_root(store: GraphStore, spec: ListSpec, req: Request) -> int:
 
 
 async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: Request) -> dict[str, Page]:
-    """The same page of a nested list for many parents, in one round trip; parents with no
-    items get an empty page.
+    """The same page of a nested list for many parents, in one round trip (two for a list of
+    nodes, below); parents with no items get an empty page.
 
     A list of nodes under more than one parent (the services of a page of institutions) is read
     in two: the pages with each item's key, then each distinct node once by key. The services of
