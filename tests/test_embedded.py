@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import redis
 
 from graph_model.enums import Label
 from graph_model.errors import StoreUnavailable
@@ -143,3 +145,39 @@ def test_a_server_that_holds_the_folder_but_does_not_answer_is_not_doubled(tmp_p
     finally:
         os.kill(pid, signal.SIGCONT)
         server.stop()
+
+
+async def test_the_append_only_file_is_rewritten_once_it_grew_by_a_quarter(tmp_path: Path) -> None:
+    """A start replays every write since the last rewrite, so the server rewrites its file by itself
+    once those writes reach a quarter of it (redis's default waits for as much again). The size
+    floor (auto-aof-rewrite-min-size, 64 MB) is lowered here so that a small store shows it."""
+    store = await open_embedded(str(tmp_path), "g", fsync="no")
+    server = store.server
+    assert server is not None
+    config = redis.Redis(unix_socket_path=str(server.socket_path), decode_responses=True)
+    try:
+        await store.ensure_schema()
+        await store.write(UPSERT_NODE[Label.PERSON], rows=[{"key": f"p{i}", "props": {"nameFa": "ن" * 40,
+                                                           "nameEn": "n" * 40}} for i in range(400)])
+        await store.checkpoint()
+        assert config.config_get("auto-aof-rewrite-percentage") == {
+            "auto-aof-rewrite-percentage": str(embedded.AOF_REWRITE_PERCENT)}
+        config.config_set("auto-aof-rewrite-min-size", 1)
+        rewrites = config.info("persistence")["aof_rewrites"]
+        base = config.info("persistence")["aof_base_size"]
+        growth, written = 0.0, 0
+        while growth < 0.3 and config.info("persistence")["aof_rewrites"] == rewrites:
+            rows = [{"key": f"q{written + i}", "props": {"nameFa": "ن" * 40, "nameEn": "n" * 40}} for i in range(5)]
+            await store.write(UPSERT_NODE[Label.PERSON], rows=rows)
+            written += 5
+            growth = config.info("persistence")["aof_current_size"] / base - 1
+        assert growth < 1.0  # below redis's default threshold: only this setting rewrites it now
+        for _ in range(1200):  # the server checks ten times a second; a slow machine only waits longer
+            info = config.info("persistence")
+            if info["aof_rewrites"] > rewrites and not info["aof_rewrite_in_progress"]:
+                break
+            await asyncio.sleep(0.1)
+        assert config.info("persistence")["aof_rewrites"] > rewrites
+    finally:
+        config.close()
+        await store.close()

@@ -43,6 +43,8 @@ _MAX_SOCKET_PATH = 107
 # is then rolled back). It is a ceiling for the per-statement timeouts the stores send, not
 # the limit itself: one day, so every process sharing the server may choose its own.
 TIMEOUT_MAX_MS = 86_400_000
+# The append-only file is rewritten by itself when it has grown by this share (percent) since its last rewrite.
+AOF_REWRITE_PERCENT = 25
 # EFFECTS_THRESHOLD 0: every write goes to the append-only file as its effects (GRAPH.EFFECT, written
 # when the write commits), never as its query text. With the default (300 us) quick writes are logged
 # as query text, in the order they arrive, beside slower ones logged as effects naming internal ids,
@@ -208,6 +210,14 @@ class EmbeddedServer:
             "--aof-use-rdb-preamble", "yes",  # rewrites (checkpoint) load fast
             "--aof-load-truncated", "yes",  # a kill mid-append leaves a torn last entry: drop it
             "--save", "",  # the append-only file is the persistence; no RDB snapshots on a timer
+            # Rewrite the file by itself once the writes since the last rewrite reach a quarter of
+            # it (redis's default: as much again), checked at start too. A start replays those
+            # writes one by one: a copy of `national` with 34 MB of them (a day of benchmarks)
+            # loaded in 35-42 s, 9.5 s after the rewrite this setting started at once. That is also
+            # how long requests get STORE_UNAVAILABLE after the server crashed and was restarted
+            # (benchmarks/README.md, "Load under attack"). Below 64 MB (redis's
+            # auto-aof-rewrite-min-size) nothing is rewritten by itself, as before.
+            "--auto-aof-rewrite-percentage", str(AOF_REWRITE_PERCENT),
         ]
 
     def _spawn(self) -> subprocess.Popen[bytes]:
