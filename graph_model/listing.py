@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
+from graph_model import queries
 from graph_model.cypher import Statement, statement
 from graph_model.enums import Label
 from graph_model.errors import FieldError, ValidationFailed
-from graph_model.statements.reads import BY_KEYS
 from graph_model.stores.base import GraphStore
 
 
@@ -111,7 +111,7 @@ class ListSpec:
     def sort(self, name: str) -> Sort:
         return next(s for s in self.sorts if s.name == name)
 
-    @property
+    @cached_property  # read by every nested fetch: the pattern is parsed once per list
     def node_label(self) -> Label | None:
         """The label of the listed nodes when a row is a node's properties (keyed by ``n.key``), else None."""
         found = re.search(r"\(n:(\w+)\)", self.pattern)
@@ -430,7 +430,7 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
         ids = list(dict.fromkeys(item[3] for r in rows for item in r["page"]))
         # Read even when every page is empty: the statements a query costs depend on its shape, not
         # on what the store holds (tests/round_trips.json).
-        nodes = {n["node"]["key"]: n["node"] for n in await store.read(BY_KEYS[label], keys=ids)}
+        nodes = await queries.by_keys(store, label, ids)
     pages = {}
     for r in rows:
         total, remaining = int(r["total"]), int(r["remaining"])
