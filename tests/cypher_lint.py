@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
@@ -127,6 +128,64 @@ def _node() -> str:
     return node
 
 
+class Running:
+    """One node process linting statements, started at once; ``answer()`` waits for its JSON answer.
+
+    Its output goes to temporary files, not pipes, so the process never waits for a reader: a test
+    session starts it early and reads it when the lint tests run (tests/conftest.py).
+    """
+
+    def __init__(self, statements: Iterable[StatementLike], *, functions: Iterable[str] = NEO4J_FUNCTIONS,
+                 procedures: Iterable[str] = NEO4J_PROCEDURES, workers: int | None = None,
+                 java_assertions: bool = False) -> None:
+        batch = [{"name": s.name, "text": s.text, "params": list(s.params)} for s in statements]
+        names = [s["name"] for s in batch]
+        if len(set(names)) != len(names):
+            raise ValueError("statement names must be unique")
+        request: dict[str, Any] = {"schema": schema(), "functions": list(functions), "procedures": list(procedures),
+                                   "statements": batch, "javaAssertions": java_assertions}
+        if workers is not None:
+            request["workers"] = workers
+        node = _node()
+        # held open until answer() or stop(): the process writes to them meanwhile
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115
+        with tempfile.TemporaryFile() as given:
+            given.write(json.dumps(request).encode())
+            given.seek(0)
+            self._process = subprocess.Popen([node, str(LINT_SCRIPT)], stdin=given, stdout=self._out,
+                                             stderr=self._err, cwd=LINT_DIR)
+
+    def answer(self) -> dict[str, Any]:
+        """lint.mjs's whole JSON answer (waits, without a time limit: a busy machine is slow, not broken)."""
+        returncode = self._process.wait()
+        self._out.seek(0)
+        self._err.seek(0)
+        stdout, stderr = self._out.read().decode(), self._err.read().decode(errors="replace")
+        self._close()
+        if returncode != 0:
+            tail = "\n".join(stderr.strip().splitlines()[-20:])
+            raise CypherLintUnavailable(f"{LINT_SCRIPT} exited with {returncode}:\n{tail}\n"
+                                        f"(if the package is broken or outdated, {INSTALL_HINT})")
+        try:
+            answer: dict[str, Any] = json.loads(stdout)
+        except ValueError as error:
+            raise CypherLintUnavailable(f"{LINT_SCRIPT} did not answer one JSON document ({error}): "
+                                        f"{stdout[:200]!r}") from None
+        return answer
+
+    def stop(self) -> None:
+        """Ends the process if it still runs (a session that ends before reading the answer)."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._close()
+
+    def _close(self) -> None:
+        self._out.close()
+        self._err.close()
+
+
 def run(statements: Iterable[StatementLike], *, functions: Iterable[str] = NEO4J_FUNCTIONS,
         procedures: Iterable[str] = NEO4J_PROCEDURES, workers: int | None = None,
         java_assertions: bool = False) -> dict[str, Any]:
@@ -135,26 +194,18 @@ def run(statements: Iterable[StatementLike], *, functions: Iterable[str] = NEO4J
     ``workers``: lint.mjs's worker threads (default: one per core). ``java_assertions``: run
     the package's compiled Java with its assertions on (slower; see lint.mjs).
     """
-    batch = [{"name": s.name, "text": s.text, "params": list(s.params)} for s in statements]
-    names = [s["name"] for s in batch]
-    if len(set(names)) != len(names):
-        raise ValueError("statement names must be unique")
-    request: dict[str, Any] = {"schema": schema(), "functions": list(functions), "procedures": list(procedures),
-                               "statements": batch, "javaAssertions": java_assertions}
-    if workers is not None:
-        request["workers"] = workers
-    done = subprocess.run([_node(), str(LINT_SCRIPT)], input=json.dumps(request), capture_output=True,
-                          text=True, encoding="utf-8", cwd=LINT_DIR, check=False)
-    if done.returncode != 0:
-        stderr = "\n".join(done.stderr.strip().splitlines()[-20:])
-        raise CypherLintUnavailable(f"{LINT_SCRIPT} exited with {done.returncode}:\n{stderr}\n"
-                                    f"(if the package is broken or outdated, {INSTALL_HINT})")
-    try:
-        answer: dict[str, Any] = json.loads(done.stdout)
-    except ValueError as error:
-        raise CypherLintUnavailable(f"{LINT_SCRIPT} did not answer one JSON document ({error}): "
-                                    f"{done.stdout[:200]!r}") from None
-    return answer
+    return Running(statements, functions=functions, procedures=procedures, workers=workers,
+                   java_assertions=java_assertions).answer()
+
+
+def diagnostics(answer: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Diagnostics per statement name from lint.mjs's answer; ValueError when an allowed name is
+    not a Neo4j built-in according to the linter's catalogue."""
+    unknown = {version: names for version, found in answer["notInCatalogue"].items()
+               for names in [found["functions"] + found["procedures"]] if names}
+    if unknown:
+        raise ValueError(f"not Neo4j built-ins according to {answer['linter']}: {unknown}")
+    return {result["name"]: result["diagnostics"] for result in answer["results"]}
 
 
 def lint(statements: Iterable[StatementLike], *, functions: Iterable[str] = NEO4J_FUNCTIONS,
@@ -165,12 +216,7 @@ def lint(statements: Iterable[StatementLike], *, functions: Iterable[str] = NEO4
     linted as both), ``severity`` (1 error, 2 warning), ``message``, ``offsets`` and the
     ``excerpt`` of the text they point at.
     """
-    answer = run(statements, functions=functions, procedures=procedures)
-    unknown = {version: names for version, found in answer["notInCatalogue"].items()
-               for names in [found["functions"] + found["procedures"]] if names}
-    if unknown:
-        raise ValueError(f"not Neo4j built-ins according to {answer['linter']}: {unknown}")
-    return {result["name"]: result["diagnostics"] for result in answer["results"]}
+    return diagnostics(run(statements, functions=functions, procedures=procedures))
 
 
 def describe(text: str, diagnostics: list[dict[str, Any]]) -> str:

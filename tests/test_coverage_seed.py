@@ -20,8 +20,9 @@ from hub_client.input_types import CoverageQuestion
 from seed.dataset import Dataset
 from seed.generator import TODAY
 from seed.loader import load
-from seed.national import UNDERSERVED_COUNTIES, build_national
+from seed.national import UNDERSERVED_COUNTIES
 from tests.asgi import asgi_client
+from tests.datasets import national as national_rows
 
 LABELS = (Label.PROVINCE, Label.COUNTY, Label.INSTITUTION, Label.SERVICE, Label.TARGET_GROUP, Label.LICENCE_TYPE,
           Label.LICENCE)
@@ -30,7 +31,7 @@ RELS = (Rel.IN_PROVINCE, Rel.LOCATED_IN, Rel.OFFERS, Rel.HOLDS, Rel.LICENSES, Re
 
 @pytest.fixture
 async def national(store: Any) -> AsyncIterator[HubClient]:
-    full = build_national()
+    full = national_rows()
     await load(store, Dataset("national-coverage", {label: full.nodes[label] for label in LABELS},
                               {rel: full.rels[rel] for rel in RELS}))
     async with asgi_client(store) as http:

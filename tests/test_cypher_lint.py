@@ -5,7 +5,9 @@ compiled to JavaScript) stands in for it: syntax, semantics, parameters that the
 does not declare and functions Neo4j does not have. Each statement is linted as Cypher 5
 and as Cypher 25. Needs node and ``npm ci --prefix tools/cypher-lint --no-audit --no-fund``.
 
-One node process lints every registered statement and the negative controls together.
+One node process lints every registered statement and the negative controls together. In a
+whole test session it is started when the tests are collected and these tests run last
+(tests/conftest.py), so its minutes of CPU overlap the other tests.
 ``test_neo4j_accepts_every_statement`` fails once, naming every statement Neo4j rejects
 with its diagnostics; when the linter cannot run at all (node or the package missing or
 broken) it fails with that one message, and the other tests that need the linter skip,
@@ -24,10 +26,11 @@ from graph_model.cypher import Statement, all_statements
 from graph_model.enums import Label, Rel
 
 try:
-    from tests.cypher_lint import ERROR, INSTALL_HINT, LINT_DIR, PACKAGE, CypherLintUnavailable, describe, lint
+    from tests.cypher_lint import (
+        ERROR, INSTALL_HINT, LINT_DIR, PACKAGE, CypherLintUnavailable, Running, describe, diagnostics)
 except ImportError:  # tests/ on sys.path rather than the repository root
     from cypher_lint import (  # type: ignore[import-not-found, no-redef]
-        ERROR, INSTALL_HINT, LINT_DIR, PACKAGE, CypherLintUnavailable, describe, lint)
+        ERROR, INSTALL_HINT, LINT_DIR, PACKAGE, CypherLintUnavailable, Running, describe, diagnostics)
 
 STATEMENTS = all_statements()
 FOR_NEO4J = [s for s in STATEMENTS if s.dialect in ("both", "neo4j")]
@@ -70,11 +73,23 @@ class Linted:
     problem: str | None = None
 
 
+# The node process the session started in the background for this module (tests/conftest.py), if any.
+BACKGROUND: Running | None = None
+
+
+def linted_statements() -> list[Statement]:
+    """What the lint is given: every statement for Neo4j, and the negative controls."""
+    return [*FOR_NEO4J, *(control for control, _ in CONTROLS.values())]
+
+
 @pytest.fixture(scope="module")
 def linted() -> Linted:
-    """One node process lints the statements and the controls together."""
+    """One node process lints the statements and the controls together: the one the session started
+    in the background, or one started here."""
+    global BACKGROUND
     try:
-        return Linted(lint([*FOR_NEO4J, *(control for control, _ in CONTROLS.values())]))
+        running, BACKGROUND = BACKGROUND or Running(linted_statements()), None
+        return Linted(diagnostics(running.answer()))
     except (CypherLintUnavailable, ValueError) as error:
         return Linted({}, f"Neo4j's Cypher linter could not run, so no statement was checked:\n{error}")
 

@@ -101,7 +101,7 @@ async def test_bad_steps_are_typed_and_write_nothing(api_world: tuple[HubClient,
 def _histories(profile: str) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     """The profile's licences and each one's changes in order (day, then key)."""
     from graph_model.enums import Label, Rel
-    from tests.test_seed_data import demo, national
+    from tests.datasets import demo, national
 
     ds = national() if profile == "national" else demo()
     licences = {n["key"]: n["props"] for n in ds.nodes[Label.LICENCE]}

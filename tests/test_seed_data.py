@@ -10,7 +10,6 @@ import subprocess
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 
 import jdatetime
@@ -35,17 +34,8 @@ from seed.demo import DEMO_SCALE, build_demo
 from seed.generator import FALLBACK_SERVICES, TODAY
 from seed.national import UNDERSERVED_COUNTIES, WITHHELD_SERVICES, build_national
 from seed.profiles import PROFILES, build
+from tests.datasets import demo, national
 from seed.scale import build_profile
-
-
-@cache
-def demo() -> Dataset:
-    return build_demo()
-
-
-@cache
-def national() -> Dataset:
-    return build_national()
 
 
 PROFILE_BUILDS = {"demo": demo, "national": national}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from functools import cache
 
 import pytest
 
@@ -13,7 +12,6 @@ from graph_model.enums import ActionStatus, AssessmentLevel, AssessorKind, Compl
 from seed.dataset import Dataset
 from seed.demo import build_demo
 from seed.generator import TODAY
-from seed.national import build_national
 from seed.supervision import (
     FRAMEWORKS,
     NEVER_VISITED,
@@ -22,17 +20,7 @@ from seed.supervision import (
     STUCK_LICENCE,
     STUCK_RENEWAL,
 )
-
-
-@cache
-def demo() -> Dataset:
-    return build_demo()
-
-
-@cache
-def national() -> Dataset:
-    return build_national()
-
+from tests.datasets import demo, national
 
 BUILDS = {"demo": demo, "national": national}
 BOTH = pytest.mark.parametrize("profile", sorted(BUILDS))
