@@ -7,10 +7,11 @@ JavaScript. Install it once with::
 
     npm ci --prefix tools/cypher-lint --no-audit --no-fund
 
-``lint`` starts one node process for all the statements it is given; lint.mjs lints each
-distinct text once, as every Cypher version, in one worker thread per core. There is no
-time limit: on a busy machine the lint is slow, not broken. When node or the package is
-missing, or lint.mjs cannot run, ``CypherLintUnavailable`` says so in one message.
+``Running`` (and ``run``, which waits for it) starts one node process for all the statements
+it is given; lint.mjs lints each distinct text once, as every Cypher version, in one worker
+thread per core (or as many as asked). There is no time limit: on a busy machine the lint is
+slow, not broken. When node or the package is missing, or lint.mjs cannot run,
+``CypherLintUnavailable`` says so in one message.
 """
 
 from __future__ import annotations
@@ -199,24 +200,18 @@ def run(statements: Iterable[StatementLike], *, functions: Iterable[str] = NEO4J
 
 
 def diagnostics(answer: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Diagnostics per statement name from lint.mjs's answer; ValueError when an allowed name is
-    not a Neo4j built-in according to the linter's catalogue."""
-    unknown = {version: names for version, found in answer["notInCatalogue"].items()
-               for names in [found["functions"] + found["procedures"]] if names}
-    if unknown:
-        raise ValueError(f"not Neo4j built-ins according to {answer['linter']}: {unknown}")
-    return {result["name"]: result["diagnostics"] for result in answer["results"]}
-
-
-def lint(statements: Iterable[StatementLike], *, functions: Iterable[str] = NEO4J_FUNCTIONS,
-         procedures: Iterable[str] = NEO4J_PROCEDURES) -> dict[str, list[dict[str, Any]]]:
-    """Diagnostics per statement name (empty list: Neo4j accepts it), from one node process.
+    """Diagnostics per statement name from lint.mjs's answer (empty list: Neo4j accepts it); ValueError
+    when an allowed name is not a Neo4j built-in according to the linter's catalogue.
 
     Each diagnostic has ``cypherVersion`` ("CYPHER 5" or "CYPHER 25": every statement is
     linted as both), ``severity`` (1 error, 2 warning), ``message``, ``offsets`` and the
     ``excerpt`` of the text they point at.
     """
-    return diagnostics(run(statements, functions=functions, procedures=procedures))
+    unknown = {version: names for version, found in answer["notInCatalogue"].items()
+               for names in [found["functions"] + found["procedures"]] if names}
+    if unknown:
+        raise ValueError(f"not Neo4j built-ins according to {answer['linter']}: {unknown}")
+    return {result["name"]: result["diagnostics"] for result in answer["results"]}
 
 
 def describe(text: str, diagnostics: list[dict[str, Any]]) -> str:
