@@ -34,8 +34,8 @@ from seed.demo import DEMO_SCALE, build_demo
 from seed.generator import FALLBACK_SERVICES, TODAY
 from seed.national import UNDERSERVED_COUNTIES, WITHHELD_SERVICES, build_national
 from seed.profiles import PROFILES, build
-from tests.datasets import demo, national
 from seed.scale import build_profile
+from tests.datasets import demo, national
 
 
 PROFILE_BUILDS = {"demo": demo, "national": national}
