@@ -62,6 +62,9 @@ class Dialect:
     schema: tuple[Ddl, ...]
     # Unique constraints the store must create by its own means (FalkorDB: GRAPH.CONSTRAINT).
     native_constraints: tuple[Constraint, ...] = ()
+    # How an uncorrelated subquery opens (graph_model.stores.fused): FalkorDB knows only the bare form,
+    # which Neo4j 5 deprecates for ``CALL () {``.
+    subquery: str = "CALL {"
 
 
 def _pattern(entity: str, name: str) -> str:
@@ -124,6 +127,7 @@ FALKORDB = Dialect(
 # Neo4j backs each unique constraint with its own index.
 NEO4J = Dialect(
     name="neo4j",
+    subquery="CALL () {",
     schema=(
         *(_neo4j_constraint(c) for c in CONSTRAINTS),
         *(_neo4j_index(label, prop) for label, props in NODE_INDEXES.items() for prop in props),

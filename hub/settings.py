@@ -89,6 +89,9 @@ class Settings:
     # HUB_COMPILED: queries' objects completed by compiled plans (hub.execution.compiled); 0: by graphql-core
     # field by field, as before (the same answers, slower: for comparison and as a way out)
     compiled: bool = True
+    # HUB_FUSED_READS: a request's reads made together sent as one statement (graph_model.stores.fused);
+    # 0: each on its own (the same answers, more round trips)
+    fused_reads: bool = True
 
     def __post_init__(self) -> None:
         # Refused at start-up however the settings are made (from the environment or in code).
@@ -179,6 +182,7 @@ class Settings:
             introspection=switch("HUB_INTROSPECTION", None),
             graphiql=switch("HUB_GRAPHIQL", None),
             compiled=bool(switch("HUB_COMPILED", True)),
+            fused_reads=bool(switch("HUB_FUSED_READS", True)),
         )
         settings = replace(settings, **overrides) if overrides else settings
         if settings.store not in STORES:

@@ -116,7 +116,8 @@ def _opened(cursor: str) -> Any:
 
 async def run(store: FalkorStore, principal: Principal, document: str, name: str | None,
               variables: dict[str, Any] | None, *, compiled_path: bool) -> tuple[bytes, Context]:
-    context = Context(store=store, principal=principal, settings=dataclasses.replace(SETTINGS, compiled=compiled_path))
+    context = Context(store=store, principal=principal,
+                      settings=dataclasses.replace(SETTINGS, compiled=compiled_path, fused_reads=compiled_path))
     result = await SCHEMAS[compiled_path].execute(document, variable_values=variables, context_value=context,
                                                   operation_name=name)
     body: dict[str, Any] = {"data": result.data}

@@ -9,6 +9,7 @@ import strawberry
 
 from graph_model.cache import VersionCache
 from graph_model.stores.base import GraphStore
+from graph_model.stores.fused import FusedReads
 from hub.auth.principal import Principal
 from hub.auth.visibility import Visibility
 from hub.execution.loaders import Loaders
@@ -41,7 +42,9 @@ class Context:
     def __post_init__(self) -> None:
         self.visibility = Visibility.of(self.principal, self.settings)
         # Fresh per request: a DataLoader caches, and a cache must not outlive its request.
-        self.loaders = Loaders(self.store, self.visibility)
+        # Their reads made together go to the store as one statement (graph_model.stores.fused).
+        reads = FusedReads(self.store) if self.settings.fused_reads else self.store
+        self.loaders = Loaders(reads, self.visibility)
 
 
 Info = strawberry.Info[Context, None]
