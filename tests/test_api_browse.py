@@ -201,9 +201,11 @@ async def _refused(call: Awaitable[Any]) -> None:
 
 
 async def test_round_trips_do_not_grow_with_page_size(hub: HubClient, demo: FalkorStore) -> None:
-    """The checked-in table (tests/round_trips.json) is the contract: a list query costs the same
-    number of store statements for 5 items as for 100. Change the table only on purpose
-    (``HUB_WRITE_ROUND_TRIPS=1 pytest tests/test_api_browse.py`` rewrites it)."""
+    """The checked-in table (tests/round_trips.json) is the contract: a list query costs a number of
+    store statements that does not grow with its page, pinned here for 5 items and for 100 (5 may
+    cost fewer: a level's reads for few keys are joined in one statement, graph_model.stores.fused).
+    Change the table only on purpose (``HUB_WRITE_ROUND_TRIPS=1 pytest tests/test_api_browse.py``
+    rewrites it)."""
     measured = {}
     for size in (5, 100):
         measured[f"Institutions(province, first: {size}) + county, services, giving"] = await _trips(
@@ -221,7 +223,7 @@ async def test_round_trips_do_not_grow_with_page_size(hub: HubClient, demo: Falk
         demo, _refused(hub.institutions(filter_=InstitutionFilter(province="IR-99"), first=5)))
     measured["InstitutionDetail"] = await _trips(demo, hub.institution_detail(key="inst-birjand-hazrat-ali-akbar"))
     for name in [k for k in measured if "first: 5)" in k]:
-        assert measured[name] == measured[name.replace("first: 5)", "first: 100)")], name
+        assert measured[name] <= measured[name.replace("first: 5)", "first: 100)")], name
     if os.environ.get("HUB_WRITE_ROUND_TRIPS") == "1":  # regenerate the table on purpose
         ROUND_TRIPS.write_text(json.dumps(measured, indent=2, sort_keys=True) + "\n")
     assert measured == json.loads(ROUND_TRIPS.read_text())

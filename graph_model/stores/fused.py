@@ -15,7 +15,8 @@ and the rows handed back to their callers as the statements would have returned 
 statement keeps its own text, so what it reads, filters and hides is unchanged.
 
 A statement is fused only when its result columns can be read off its last ``RETURN`` (plain
-names or ``AS`` aliases); anything else (and every write) goes to the store as it is. If the joined
+names or ``AS`` aliases) and none of its list parameters holds more than ``SMALL`` items; anything
+else (and every write) goes to the store as it is. If the joined
 statement fails, each statement runs again on its own, so each caller gets its own answer or error.
 How a subquery opens is the dialect's (graph_model.dialect: Neo4j's ``CALL () {``, FalkorDB's
 ``CALL {``).
@@ -33,6 +34,12 @@ from graph_model.dialect import Dialect
 from graph_model.stores.base import GraphStore, Rows, StoreAddress
 
 PART, ROW = "fused_part", "fused_row"
+# Reads for more keys than this go alone. A statement's fixed cost matters beside a small read (one
+# institution's county, services, giving and donations: 8 statements of a few rows each, now 2,
+# about 11% less CPU); beside a page's batch (the services of 100 institutions) it does not, and
+# alone the batches of one level run side by side on the store's threads (joined, the
+# 100-institution page took 5 ms longer: benchmarks/README.md, issue 18).
+SMALL = 20
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ALIAS = re.compile(r"^(.*\S)\s+AS\s+([A-Za-z_][A-Za-z0-9_]*)$", re.S | re.I)
@@ -171,7 +178,7 @@ class FusedReads:
         await self._store.close()
 
     async def read(self, stmt: Statement, **params: Any) -> Rows:
-        if columns(stmt) is None:
+        if columns(stmt) is None or any(isinstance(v, list) and len(v) > SMALL for v in params.values()):
             return await self._store.read(stmt, **params)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Rows] = loop.create_future()

@@ -13,7 +13,9 @@ walks its page's selection first, level by level, and loads what the link and li
 below it will ask for (``Prefetch``, attached to their resolvers), through the same loaders
 and in the same batches; the fields then find their loader futures done and answer at once.
 Only what graphql-core will resolve is loaded (its own field collection, so @skip/@include
-and fragments count the same), hence the same statements as without prefetching.
+and fragments count the same), hence the same statements as without prefetching. An object
+fetched by key starts the loads of its fields that read by its key alone beside its own load
+(``prefetch_by_key``), so that they go to the store in one statement (graph_model.stores.fused).
 """
 
 from __future__ import annotations
@@ -207,24 +209,12 @@ class _Walk:
 
     async def run(self, rows: list[Node]) -> None:
         item, nodes = self.items(assert_object_type(get_named_type(self.raw.return_type)), self.raw.field_nodes)
-        level = [(rows, item, nodes)]
+        await self.levels([(rows, item, nodes)])
+
+    async def levels(self, level: list[tuple[list[Node], str, list[FieldNode]]]) -> None:
+        """Load level by level from ``level``: (parents' rows, their type's name, the nodes selecting below them)."""
         while level:
-            started: list[tuple[Prefetch, Awaitable[list[Any]], GraphQLField, list[FieldNode]]] = []
-            for parents, type_name, selecting in level:
-                if type_name not in NODE_TYPES or not parents or not selecting:
-                    continue
-                owner = self.raw.schema.get_type(type_name)
-                assert isinstance(owner, GraphQLObjectType)
-                for found in self.sub_fields(owner, selecting):
-                    field = owner.fields.get(found[0].name.value)
-                    plan = _plan(type_name, field, found[0].name.value) if field else None
-                    if plan is None or field is None:
-                        continue
-                    try:  # bad arguments are left for the resolver to report where they belong
-                        loading = plan.load(self.info.context.loaders, parents, self.arguments(field, found[0]))
-                    except Exception:  # noqa: BLE001
-                        continue
-                    started.append((plan, loading, field, found))
+            started = self.start(level)
             # Failures stay in the loaders' futures: each field that asks raises its own error.
             results = await asyncio.gather(*(s[1] for s in started), return_exceptions=True)
             level = []
@@ -238,11 +228,46 @@ class _Walk:
                 else:
                     level.append((plan.rows(result), child.name, found))
 
+    def start(self, level: list[tuple[list[Node], str, list[FieldNode]]]) -> list[_Started]:
+        """Start the loads of one level, at once (no await between them)."""
+        started: list[_Started] = []
+        for parents, type_name, selecting in level:
+            if type_name not in NODE_TYPES or not parents or not selecting:
+                continue
+            owner = self.raw.schema.get_type(type_name)
+            assert isinstance(owner, GraphQLObjectType)
+            for found in self.sub_fields(owner, selecting):
+                field = owner.fields.get(found[0].name.value)
+                plan = _plan(type_name, field, found[0].name.value) if field else None
+                if plan is None or field is None:
+                    continue
+                try:  # bad arguments are left for the resolver to report where they belong
+                    loading = plan.load(self.info.context.loaders, parents, self.arguments(field, found[0]))
+                except Exception:  # noqa: BLE001
+                    continue
+                started.append((plan, loading, field, found))
+        return started
+
+
+_Started = tuple[Prefetch, Awaitable[list[Any]], GraphQLField, list[FieldNode]]
+
 
 async def prefetch(info: Any, rows: list[Node]) -> None:
     """Load what the fields below a page of ``rows`` (the items of the connection field being
     resolved) will ask the loaders for, level by level."""
     await _Walk(info).run(rows)
+
+
+def prefetch_by_key(info: Any, key: str) -> Awaitable[list[Any]]:
+    """Start, beside the load of the node being resolved (one node, by ``key``), the loads of the
+    fields below it that read by its key alone (its links, lists and giving), in the same turn of
+    the event loop, so that they and the node join in one statement (graph_model.stores.fused);
+    the levels below are left to the fields, which ask for them together. A field that needs
+    another of the node's properties is left to its own turn. What is loaded for a key with no
+    node, or one the caller may not see, is never asked for. Failures stay in the loaders' futures."""
+    walk = _Walk(info)
+    started = walk.start([([{"key": key}], get_named_type(walk.raw.return_type).name, walk.raw.field_nodes)])
+    return asyncio.gather(*(s[1] for s in started), return_exceptions=True)
 
 
 def totals_asked(info: Any) -> bool:

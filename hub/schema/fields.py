@@ -23,7 +23,7 @@ from graph_model.enums import Label
 from graph_model.list_specs import NESTED, ROOTS, SCOPED
 from hub.auth.access import requires
 from hub.auth.principal import Right
-from hub.execution.loaders import Loaders, Prefetch, prefetch, totals_asked
+from hub.execution.loaders import Loaders, Prefetch, prefetch, prefetch_by_key, totals_asked
 from hub.schema.enums import Direction
 from hub.schema.lists import FILTERS, SORTS, Connection, connection, request
 from hub.schema.scalars import to_jalali
@@ -264,7 +264,12 @@ def by_key(target: str, description: str, right: Right) -> Any:
     async def resolve(info: strawberry.Info, **kw: Any) -> Any:
         key = kw["key"]
         loaders = info.context.loaders
-        row = await (loaders.relation(target) if target in RELATION_TYPES else loaders.node(Label(target))).load(key)
+        if target in RELATION_TYPES:
+            row = await loaders.relation(target).load(key)
+        else:  # the node and what its fields read by its key, together (hub.execution.loaders)
+            loading = loaders.node(Label(target)).load(key)
+            ahead = prefetch_by_key(info, key)
+            row, _ = await asyncio.gather(loading, ahead)
         return CONVERTERS[target](row) if row else None
 
     params = {"key": Annotated[str, strawberry.argument(description="The object's key.")]}
