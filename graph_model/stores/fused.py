@@ -110,7 +110,9 @@ def fused(parts: tuple[Statement, ...], dialect: Dialect) -> Statement:
     return _fused(parts, dialect.name, dialect.subquery)
 
 
-@lru_cache(maxsize=1024)
+# Joined texts kept: one per combination of statements a level sends (a query's shape); bounded,
+# since a caller choosing aliases and arguments can make many (each text at most a few KB per part).
+@lru_cache(maxsize=256)
 def _fused(parts: tuple[Statement, ...], dialect: str, opener: str) -> Statement:
     texts = []
     for i, stmt in enumerate(parts):
@@ -193,23 +195,25 @@ class FusedReads:
         asyncio.ensure_future(self._send(batch))
 
     async def _send(self, batch: list[tuple[Statement, dict[str, Any], asyncio.Future[Rows]]]) -> None:
-        if len(batch) > 1:
-            parts = tuple(s for s, _, _ in batch)
+        if len(batch) == 1:
+            await self._alone(*batch[0])
+            return
+        parts = tuple(s for s, _, _ in batch)
+        try:
+            rows = await self._store.read(fused(parts, self._store.dialect),
+                                          **fused_params([p for _, p, _ in batch]))
+        except Exception:  # noqa: BLE001  # each statement again alone: each caller its own error
+            pass
+        else:
             try:
-                rows = await self._store.read(fused(parts, self._store.dialect),
-                                              **fused_params([p for _, p, _ in batch]))
-            except Exception:  # noqa: BLE001  # each statement again alone: each caller its own error
+                answers = split(rows, parts)
+            except Exception:  # noqa: BLE001  # never a caller left waiting: each alone instead
                 pass
             else:
-                try:
-                    answers = split(rows, parts)
-                except Exception:  # noqa: BLE001  # never a caller left waiting: each alone instead
-                    pass
-                else:
-                    for (_, _, future), mine in zip(batch, answers, strict=True):
-                        if not future.done():
-                            future.set_result(mine)
-                    return
+                for (_, _, future), mine in zip(batch, answers, strict=True):
+                    if not future.done():
+                        future.set_result(mine)
+                return
         await asyncio.gather(*(self._alone(*entry) for entry in batch))
 
     async def _alone(self, stmt: Statement, params: dict[str, Any], future: asyncio.Future[Rows]) -> None:
