@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")  # a $parameter in a statement's text
 
 REGISTRY: dict[str, Statement] = {}
 
@@ -35,7 +35,7 @@ def statement(name: str, text: str, *, write: bool = False, dialect: str = "both
               register: bool = True) -> Statement:
     """Declare a statement and register it for the linter (tests pass ``register=False``
     for their own throwaway statements). Names are unique across the code base."""
-    params = tuple(dict.fromkeys(_PARAM.findall(text)))
+    params = tuple(dict.fromkeys(PARAM.findall(text)))
     stmt = Statement(name, " ".join(text.split()), write, dialect, params)
     if register:
         if name in REGISTRY and REGISTRY[name].text != stmt.text:

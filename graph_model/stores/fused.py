@@ -29,7 +29,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from graph_model.cypher import Statement, statement
+from graph_model.cypher import PARAM, Statement, statement
 from graph_model.dialect import Dialect
 from graph_model.stores.base import GraphStore, Rows, StoreAddress
 
@@ -40,7 +40,6 @@ PART, ROW = "fused_part", "fused_row"
 # alone the batches of one level run side by side on the store's threads (joined, the
 # 100-institution page took 5 ms longer: benchmarks/README.md, issue 18).
 SMALL = 20
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ALIAS = re.compile(r"^(.*\S)\s+AS\s+([A-Za-z_][A-Za-z0-9_]*)$", re.S | re.I)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[()\[\]{},]|.", re.S)
@@ -118,7 +117,7 @@ def _fused(parts: tuple[Statement, ...], dialect: str, opener: str) -> Statement
     for i, stmt in enumerate(parts):
         cols = columns(stmt)
         assert cols is not None, stmt.name
-        body = _PARAM.sub(f"$f{i}_\\1", stmt.text)
+        body = PARAM.sub(f"$f{i}_\\1", stmt.text)
         texts.append(f"{opener} {body} }} RETURN {i} AS {PART}, [{', '.join(cols)}] AS {ROW}")
     name = "fused(" + "+".join(s.name for s in parts) + ")"
     return statement(name, " UNION ALL ".join(texts), dialect=dialect, register=False)
@@ -147,6 +146,7 @@ class FusedReads:
         self.kind = store.kind
         self.dialect: Dialect = store.dialect
         self._waiting: list[tuple[Statement, dict[str, Any], asyncio.Future[Rows]]] = []
+        self._sending: set[asyncio.Future[None]] = set()
 
     # The rest of GraphStore is the wrapped store's (its round trips counted there: a joined
     # statement is one).
@@ -192,7 +192,9 @@ class FusedReads:
 
     def _flush(self) -> None:
         batch, self._waiting = self._waiting, []
-        asyncio.ensure_future(self._send(batch))
+        task = asyncio.ensure_future(self._send(batch))
+        self._sending.add(task)  # held until done: the loop keeps only a weak reference to a task
+        task.add_done_callback(self._sending.discard)
 
     async def _send(self, batch: list[tuple[Statement, dict[str, Any], asyncio.Future[Rows]]]) -> None:
         if len(batch) == 1:
@@ -202,19 +204,13 @@ class FusedReads:
         try:
             rows = await self._store.read(fused(parts, self._store.dialect),
                                           **fused_params([p for _, p, _ in batch]))
-        except Exception:  # noqa: BLE001  # each statement again alone: each caller its own error
-            pass
-        else:
-            try:
-                answers = split(rows, parts)
-            except Exception:  # noqa: BLE001  # never a caller left waiting: each alone instead
-                pass
-            else:
-                for (_, _, future), mine in zip(batch, answers, strict=True):
-                    if not future.done():
-                        future.set_result(mine)
-                return
-        await asyncio.gather(*(self._alone(*entry) for entry in batch))
+            answers = split(rows, parts)
+        except Exception:  # noqa: BLE001  # each statement again alone: each caller its own answer or error
+            await asyncio.gather(*(self._alone(*entry) for entry in batch))
+            return
+        for (_, _, future), mine in zip(batch, answers, strict=True):
+            if not future.done():
+                future.set_result(mine)
 
     async def _alone(self, stmt: Statement, params: dict[str, Any], future: asyncio.Future[Rows]) -> None:
         try:
