@@ -178,3 +178,36 @@ def test_the_switch_reads_hub_compiled() -> None:
     assert Settings.from_env({}).compiled is True
     assert Settings.from_env({"HUB_COMPILED": "0"}).compiled is False
     assert schema.execution_context_class is compiled.CompiledExecution
+
+
+async def test_an_object_by_key_is_completed_from_loads_already_done(solo_world: FalkorStore) -> None:
+    """An object fetched by key has the levels below it loaded first, as a root list's page has
+    (hub.execution.loaders.prefetch_by_key): a donation's donor, a county's province and the dates of
+    kept giving totals included, so completing it awaits nothing. Without the right to see personal
+    data an institution's giving waits for the suppression pattern (hub.schema.entities), so it is
+    asked of the admin only."""
+    below = """county { key province { key } } services { edges { capacity node { key } } }
+        donations(first: 20, orderBy: DATE, direction: DESC) { nodes { key amount donor { key giving { count } } } }
+        licences { nodes { key } }"""
+    giving = "giving { amount count firstDate lastDateJalali }"
+    for principal, fields in ((ROLES[-1], below + giving), (Principal(Role.VIEWER, subject="test:viewer"), below)):
+        document = f"query($key: String!) {{ institution(key: $key) {{ key {fields} }} }}"
+        fast, context = await run(solo_world, principal, document, None, {"key": "inst-a"}, compiled_path=True)
+        slow, _ = await run(solo_world, principal, document, None, {"key": "inst-a"}, compiled_path=False)
+        assert fast == slow
+        donations = orjson.loads(fast)["data"]["institution"]["donations"]["nodes"]
+        assert donations and all(d["donor"] for d in donations), (principal.role, fast[:500])
+        assert context.execution is not None and context.execution.waited == 0, (principal.role, context.execution)
+
+
+async def test_a_page_of_donations_has_its_donors_and_recipients_loaded_first(solo_world: FalkorStore) -> None:
+    """A relation's items (donations) are made into their objects by the prefetch, which loads the
+    nodes they link to before the page is completed."""
+    document = """{ donations(first: 10) {
+        nodes { key donor { key } institution { key county { key } } event { key } } } }"""
+    fast, context = await run(solo_world, ROLES[-1], document, None, None, compiled_path=True)
+    slow, _ = await run(solo_world, ROLES[-1], document, None, None, compiled_path=False)
+    assert fast == slow
+    nodes = orjson.loads(fast)["data"]["donations"]["nodes"]
+    assert nodes and all(n["donor"] and (n["institution"] or n["event"]) for n in nodes)
+    assert context.execution is not None and context.execution.waited == 0, context.execution

@@ -70,6 +70,7 @@ class Stats:
     objects: int = 0  # outermost objects answered compiled
     fallbacks: int = 0  # outermost objects completed the ordinary way after a Fallback
     generic: set[str] = field(default_factory=set)  # fields left to graphql-core (Type.field)
+    waited: int = 0  # values that were awaitables (a load not yet done when its object was completed)
 
 
 class _Errors(CollectedErrors):
@@ -300,6 +301,7 @@ class Plan:
             return lambda source, path: execution.execute_field(object_type, source, nodes,
                                                                 Path(real_path(path), response_key, type_name))
         is_awaitable = execution.is_awaitable
+        stats = execution.stats
         if kind == "attr":
             def got(source: Any) -> Any:
                 return getattr(source, how)
@@ -347,6 +349,7 @@ class Plan:
                 return value
             here = (path, response_key, type_name)
             if type(value) not in _PLAIN and is_awaitable(value):
+                stats.waited += 1
                 return _then(value, complete, here)
             return complete(value, here)
 

@@ -13,9 +13,11 @@ walks its page's selection first, level by level, and loads what the link and li
 below it will ask for (``Prefetch``, attached to their resolvers), through the same loaders
 and in the same batches; the fields then find their loader futures done and answer at once.
 Only what graphql-core will resolve is loaded (its own field collection, so @skip/@include
-and fragments count the same), hence the same statements as without prefetching. An object
+and fragments count the same), hence the same statements as without prefetching (the dates of
+giving totals that the complementary suppression then withholds are read, never shown). An object
 fetched by key starts the loads of its fields that read by its key alone beside its own load
-(``prefetch_by_key``), so that they go to the store in one statement (graph_model.stores.fused).
+(``prefetch_by_key``), so that they go to the store in one statement (graph_model.stores.fused),
+then, once the object is known to be there, the levels below it as a page's.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from graph_model.enums import Label
 from graph_model.list_specs import NESTED
 from graph_model.stores.base import GraphStore
 from hub.auth.visibility import Visibility
-from hub.strawberry_compat import convert_arguments, raw_info, resolver_function
+from hub.strawberry_compat import STRAWBERRY_FIELD, convert_arguments, raw_info, resolver_function
 
 Node = dict[str, Any]
 K = TypeVar("K", bound=Hashable)  # what a loader's keys are
@@ -149,23 +151,46 @@ class Prefetch:
     """How a field's values are loaded for all the objects of a page at once: ``load`` takes the
     loaders, the parents' rows and the field's arguments (as its resolver gets them) and starts
     the loads its resolver would make; ``rows`` turns what they return into the next level's rows
-    (None when nothing below is prefetched)."""
+    (None when nothing below is prefetched). ``objects``: ``load`` also takes the parents as the
+    objects made of them (the items of a relation type, hub.schema.relations, whose rows are not a
+    node's properties). ``below``: for values that are not nodes (giving totals), the loads their
+    own fields would make, given the loaders, the parents' rows, the values and the names selected
+    on them (None: nothing to load)."""
 
-    load: Callable[[Loaders, list[Node], dict[str, Any]], Awaitable[list[Any]]]
+    load: Callable[[Loaders, list[Any], dict[str, Any]], Awaitable[list[Any]]]
     rows: Callable[[list[Any]], list[Node]] | None = None
     connection: bool = False  # the field returns a connection: its rows sit under nodes / edges.node
+    objects: bool = False
+    below: Callable[[Loaders, list[Node], list[Any], frozenset[str]], Awaitable[Any] | None] | None = None
+
+
+_DATES = frozenset({"firstDate", "lastDate", "firstDateJalali", "lastDateJalali"})
+
+
+def _giving_dates(loaders: Loaders, rows: list[Node], found: list[Any], asked: frozenset[str]) -> Awaitable[Any] | None:
+    """The first and last gifts' dates of totals read from a kept cell (which holds none), when a date
+    is asked: as hub.schema.entities' totals load them. Totals withheld below the threshold load
+    none; those the complementary suppression withholds may (read, never shown)."""
+    if not asked & _DATES:
+        return None
+    visibility = loaders.visibility
+    keys = [row["key"] for row, g in zip(rows, found, strict=True)
+            if g.count and not g.dated and (visibility.personal or not visibility.suppressed(g.individuals))]
+    return loaders.giving_dates().load_many(keys) if keys else None
 
 
 def _giving(label: Label) -> Prefetch:
-    return Prefetch(lambda loaders, rows, kw: loaders.giving(label).load_many([r["key"] for r in rows]))
+    return Prefetch(lambda loaders, rows, kw: loaders.giving(label).load_many([r["key"] for r in rows]),
+                    below=_giving_dates)
 
 
 # Fields declared outside hub.schema.fields (hub.schema.entities' `giving`) that load through the
 # loaders above: prefetched with their siblings so they are not left to a round of their own.
 EXTRA: dict[tuple[str, str], Prefetch] = {
     (label.value, "giving"): _giving(label) for label in (Label.INSTITUTION, Label.DONOR, Label.EVENT)}
-# Rows of these types are node properties (the keys the prefetches read); below other types
-# (donations, memberships: rows of another shape) nothing is prefetched.
+# Rows of these types are node properties (the keys the prefetches read); the items of other types
+# with a ``from_row`` (donations, memberships: rows of another shape) are made into their objects,
+# and only their links (Prefetch.objects) are prefetched.
 NODE_TYPES = frozenset(label.value for label in Label)
 
 
@@ -211,45 +236,70 @@ class _Walk:
         item, nodes = self.items(assert_object_type(get_named_type(self.raw.return_type)), self.raw.field_nodes)
         await self.levels([(rows, item, nodes)])
 
-    async def levels(self, level: list[tuple[list[Node], str, list[FieldNode]]]) -> None:
-        """Load level by level from ``level``: (parents' rows, their type's name, the nodes selecting below them)."""
-        while level:
+    async def levels(self, level: list[_Level]) -> None:
+        """Load level by level from ``level``: (parents' rows, their type's name, the nodes selecting
+        below them); with each level, the loads of the values of the one above that are not nodes."""
+        below: list[Awaitable[Any]] = []
+        while level or below:
             started = self.start(level)
             # Failures stay in the loaders' futures: each field that asks raises its own error.
-            results = await asyncio.gather(*(s[1] for s in started), return_exceptions=True)
-            level = []
-            for (plan, _, field, found), result in zip(started, results, strict=True):
-                if plan.rows is None or isinstance(result, BaseException):
-                    continue
-                child = get_named_type(field.type)
-                if plan.connection:
-                    assert isinstance(child, GraphQLObjectType)
-                    level.append((plan.rows(result), *self.items(child, found)))
-                else:
-                    level.append((plan.rows(result), child.name, found))
+            results = await asyncio.gather(*(s[1] for s in started), *below, return_exceptions=True)
+            level, below = self.next(started, results[:len(started)])
 
-    def start(self, level: list[tuple[list[Node], str, list[FieldNode]]]) -> list[_Started]:
+    def next(self, started: list[_Started], results: list[Any]) -> tuple[list[_Level], list[Awaitable[Any]]]:
+        """From a level's results: the next level, and the loads of values that are not nodes, started."""
+        level: list[_Level] = []
+        below: list[Awaitable[Any]] = []
+        for (plan, _, field, found, parents), result in zip(started, results, strict=True):
+            if isinstance(result, BaseException):
+                continue
+            child = get_named_type(field.type)
+            if plan.below is not None and isinstance(child, GraphQLObjectType):
+                asked = frozenset(f[0].name.value for f in self.sub_fields(child, found))
+                loading = plan.below(self.info.context.loaders, parents, result, asked)
+                if loading is not None:
+                    below.append(loading)
+            if plan.rows is None:
+                continue
+            if plan.connection:
+                assert isinstance(child, GraphQLObjectType)
+                level.append((plan.rows(result), *self.items(child, found)))
+            else:
+                level.append((plan.rows(result), child.name, found))
+        return level, below
+
+    def start(self, level: list[_Level]) -> list[_Started]:
         """Start the loads of one level, at once (no await between them)."""
         started: list[_Started] = []
         for parents, type_name, selecting in level:
-            if type_name not in NODE_TYPES or not parents or not selecting:
+            if not parents or not selecting:
                 continue
             owner = self.raw.schema.get_type(type_name)
             assert isinstance(owner, GraphQLObjectType)
+            objects = None
+            if type_name not in NODE_TYPES:
+                # A relation's items (a donation: its donor, its institution) are made into their
+                # objects; only fields that load from an object (links by a key attribute) are started.
+                from_row = getattr(owner.extensions[STRAWBERRY_FIELD].origin, "from_row", None)
+                if from_row is None:
+                    continue
+                objects = [from_row(row) for row in parents]
             for found in self.sub_fields(owner, selecting):
                 field = owner.fields.get(found[0].name.value)
                 plan = _plan(type_name, field, found[0].name.value) if field else None
-                if plan is None or field is None:
+                if plan is None or field is None or (objects is not None and not plan.objects):
                     continue
                 try:  # bad arguments are left for the resolver to report where they belong
-                    loading = plan.load(self.info.context.loaders, parents, self.arguments(field, found[0]))
+                    loading = plan.load(self.info.context.loaders, parents if objects is None else objects,
+                                        self.arguments(field, found[0]))
                 except Exception:  # noqa: BLE001
                     continue
-                started.append((plan, loading, field, found))
+                started.append((plan, loading, field, found, parents))
         return started
 
 
-_Started = tuple[Prefetch, Awaitable[list[Any]], GraphQLField, list[FieldNode]]
+_Level = tuple[list[Node], str, list[FieldNode]]
+_Started = tuple[Prefetch, Awaitable[list[Any]], GraphQLField, list[FieldNode], list[Node]]
 
 
 async def prefetch(info: Any, rows: list[Node]) -> None:
@@ -258,16 +308,31 @@ async def prefetch(info: Any, rows: list[Node]) -> None:
     await _Walk(info).run(rows)
 
 
-def prefetch_by_key(info: Any, key: str) -> Awaitable[list[Any]]:
+class Ahead:
+    """What is loaded beside one node fetched by key (``prefetch_by_key``)."""
+
+    def __init__(self, info: Any, key: str) -> None:
+        self.walk = _Walk(info)
+        self.selecting = (get_named_type(self.walk.raw.return_type).name, self.walk.raw.field_nodes)
+        started = self.walk.start([([{"key": key}], *self.selecting)])
+        self.first = asyncio.gather(*(s[1] for s in started), return_exceptions=True)
+
+    async def rest(self, row: Node) -> None:
+        """Once the node is there (and the caller may see it): the levels below its fields, level by
+        level, before the fields ask. Its own level again from its row, so the fields that read
+        another of its properties start now; what was loaded by key is answered by the loaders' cache."""
+        await self.first
+        await self.walk.levels([([row], *self.selecting)])
+
+
+def prefetch_by_key(info: Any, key: str) -> Ahead:
     """Start, beside the load of the node being resolved (one node, by ``key``), the loads of the
     fields below it that read by its key alone (its links, lists and giving), in the same turn of
-    the event loop, so that they and the node join in one statement (graph_model.stores.fused);
-    the levels below are left to the fields, which ask for them together. A field that needs
-    another of the node's properties is left to its own turn. What is loaded for a key with no
-    node, or one the caller may not see, is never asked for. Failures stay in the loaders' futures."""
-    walk = _Walk(info)
-    started = walk.start([([{"key": key}], get_named_type(walk.raw.return_type).name, walk.raw.field_nodes)])
-    return asyncio.gather(*(s[1] for s in started), return_exceptions=True)
+    the event loop, so that they and the node join in one statement (graph_model.stores.fused).
+    ``Ahead.rest`` then loads the levels below, as a root list's prefetch does, so that completing
+    the node finds every loader future done. What is loaded for a key with no node, or one the
+    caller may not see, is never asked for. Failures stay in the loaders' futures."""
+    return Ahead(info, key)
 
 
 def totals_asked(info: Any) -> bool:

@@ -249,9 +249,14 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     resolve.fast = fast  # type: ignore[attr-defined]
 
     prop = camel(key_attr)  # the attribute's name in a row of the object the field sits on
+
+    def key_of(parent: Any) -> Any:  # a node's row, or a relation's object (Prefetch.objects)
+        return parent.get(prop) if isinstance(parent, dict) else getattr(parent, key_attr)
+
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]
-        lambda loaders, rows, kw: loads(loaders).load_many([r[prop] for r in rows if r.get(prop) is not None]),
-        lambda found: [row for row in found if row])
+        lambda loaders, parents, kw: loads(loaders).load_many(
+            [key for key in map(key_of, parents) if key is not None]),
+        lambda found: [row for row in found if row], objects=True)
     return strawberry.field(resolver=signed(resolve, {}, type_named(target) | None), description=description)
 
 
@@ -269,7 +274,9 @@ def by_key(target: str, description: str, right: Right) -> Any:
         else:  # the node and what its fields read by its key, together (hub.execution.loaders)
             loading = loaders.node(Label(target)).load(key)
             ahead = prefetch_by_key(info, key)
-            row, _ = await asyncio.gather(loading, ahead)
+            row, _ = await asyncio.gather(loading, ahead.first)
+            if row:
+                await ahead.rest(row)
         return CONVERTERS[target](row) if row else None
 
     params = {"key": Annotated[str, strawberry.argument(description="The object's key.")]}
