@@ -183,15 +183,15 @@ def test_the_switch_reads_hub_compiled() -> None:
 async def test_an_object_by_key_is_completed_from_loads_already_done(solo_world: FalkorStore) -> None:
     """An object fetched by key has the levels below it loaded first, as a root list's page has
     (hub.execution.loaders.prefetch_by_key): a donation's donor, a county's province and the dates of
-    kept giving totals included, so completing it awaits nothing. Without the right to see personal
-    data an institution's giving waits for the suppression pattern (hub.schema.entities), so it is
-    asked of the admin only."""
+    kept giving totals included, so completing it awaits nothing; without the right to see personal
+    data, an institution's giving also has its complementary suppression pattern read ahead
+    (hub.schema.entities)."""
     below = """county { key province { key } } services { edges { capacity node { key } } }
         donations(first: 20, orderBy: DATE, direction: DESC) { nodes { key amount donor { key giving { count } } } }
         licences { nodes { key } }"""
     giving = "giving { amount count firstDate lastDateJalali }"
-    for principal, fields in ((ROLES[-1], below + giving), (Principal(Role.VIEWER, subject="test:viewer"), below)):
-        document = f"query($key: String!) {{ institution(key: $key) {{ key {fields} }} }}"
+    for principal in (ROLES[-1], Principal(Role.VIEWER, subject="test:viewer")):
+        document = f"query($key: String!) {{ institution(key: $key) {{ key {below} {giving} }} }}"
         fast, context = await run(solo_world, principal, document, None, {"key": "inst-a"}, compiled_path=True)
         slow, _ = await run(solo_world, principal, document, None, {"key": "inst-a"}, compiled_path=False)
         assert fast == slow
@@ -211,3 +211,16 @@ async def test_a_page_of_donations_has_its_donors_and_recipients_loaded_first(so
     nodes = orjson.loads(fast)["data"]["donations"]["nodes"]
     assert nodes and all(n["donor"] and (n["institution"] or n["event"]) for n in nodes)
     assert context.execution is not None and context.execution.waited == 0, context.execution
+
+
+async def test_a_page_of_institutions_has_its_giving_decided_before_completion(solo_world: FalkorStore) -> None:
+    """Without the right to see personal data, a page's institution totals wait for the complementary
+    suppression pattern: the prefetch reads it with the totals' level, so completing waits for nothing."""
+    document = "{ institutions(first: 5) { nodes { key giving { amount count counterparts suppressed firstDate } } } }"
+    for principal in (Principal(Role.VIEWER, subject="test:viewer"), Principal(Role.PLANNER, subject="test:planner"),
+                      ROLES[-1]):
+        fast, context = await run(solo_world, principal, document, None, None, compiled_path=True)
+        slow, _ = await run(solo_world, principal, document, None, None, compiled_path=False)
+        assert fast == slow
+        assert orjson.loads(fast)["data"]["institutions"]["nodes"], principal.role
+        assert context.execution is not None and context.execution.waited == 0, (principal.role, context.execution)

@@ -153,50 +153,26 @@ class Prefetch:
     the loads its resolver would make; ``rows`` turns what they return into the next level's rows
     (None when nothing below is prefetched). ``objects``: ``load`` also takes the parents as the
     objects made of them (the items of a relation type, hub.schema.relations, whose rows are not a
-    node's properties). ``below``: for values that are not nodes (giving totals), the loads their
-    own fields would make, given the loaders, the parents' rows, the values and the names selected
-    on them (None: nothing to load)."""
+    node's properties). ``below``: for values that are not nodes (giving totals), what their own
+    fields would wait for, started: given the request's context, the parents' rows, the values and
+    the names selected on them."""
 
     load: Callable[[Loaders, list[Any], dict[str, Any]], Awaitable[list[Any]]]
     rows: Callable[[list[Any]], list[Node]] | None = None
     connection: bool = False  # the field returns a connection: its rows sit under nodes / edges.node
     objects: bool = False
-    below: Callable[[Loaders, list[Node], list[Any], frozenset[str]], Awaitable[Any] | None] | None = None
+    below: Callable[[Any, list[Node], list[Any], frozenset[str]], list[Awaitable[Any]]] | None = None
 
 
-_DATES = frozenset({"firstDate", "lastDate", "firstDateJalali", "lastDateJalali"})
-
-
-def _giving_dates(loaders: Loaders, rows: list[Node], found: list[Any], asked: frozenset[str]) -> Awaitable[Any] | None:
-    """The first and last gifts' dates of totals read from a kept cell (which holds none), when a date
-    is asked: as hub.schema.entities' totals load them. Totals withheld below the threshold load
-    none; those the complementary suppression withholds may (read, never shown)."""
-    if not asked & _DATES:
-        return None
-    visibility = loaders.visibility
-    keys = [row["key"] for row, g in zip(rows, found, strict=True)
-            if g.count and not g.dated and (visibility.personal or not visibility.suppressed(g.individuals))]
-    return loaders.giving_dates().load_many(keys) if keys else None
-
-
-def _giving(label: Label) -> Prefetch:
-    return Prefetch(lambda loaders, rows, kw: loaders.giving(label).load_many([r["key"] for r in rows]),
-                    below=_giving_dates)
-
-
-# Fields declared outside hub.schema.fields (hub.schema.entities' `giving`) that load through the
-# loaders above: prefetched with their siblings so they are not left to a round of their own.
-EXTRA: dict[tuple[str, str], Prefetch] = {
-    (label.value, "giving"): _giving(label) for label in (Label.INSTITUTION, Label.DONOR, Label.EVENT)}
 # Rows of these types are node properties (the keys the prefetches read); the items of other types
 # with a ``from_row`` (donations, memberships: rows of another shape) are made into their objects,
 # and only their links (Prefetch.objects) are prefetched.
 NODE_TYPES = frozenset(label.value for label in Label)
 
 
-def _plan(owner: str, field: GraphQLField, name: str) -> Prefetch | None:
+def _plan(field: GraphQLField) -> Prefetch | None:
     found = getattr(resolver_function(field), "prefetch", None)
-    return found if isinstance(found, Prefetch) else EXTRA.get((owner, name))
+    return found if isinstance(found, Prefetch) else None
 
 
 class _Walk:
@@ -256,9 +232,7 @@ class _Walk:
             child = get_named_type(field.type)
             if plan.below is not None and isinstance(child, GraphQLObjectType):
                 asked = frozenset(f[0].name.value for f in self.sub_fields(child, found))
-                loading = plan.below(self.info.context.loaders, parents, result, asked)
-                if loading is not None:
-                    below.append(loading)
+                below += plan.below(self.info.context, parents, result, asked)
             if plan.rows is None:
                 continue
             if plan.connection:
@@ -286,7 +260,7 @@ class _Walk:
                 objects = [from_row(row) for row in parents]
             for found in self.sub_fields(owner, selecting):
                 field = owner.fields.get(found[0].name.value)
-                plan = _plan(type_name, field, found[0].name.value) if field else None
+                plan = _plan(field) if field else None
                 if plan is None or field is None or (objects is not None and not plan.objects):
                     continue
                 try:  # bad arguments are left for the resolver to report where they belong

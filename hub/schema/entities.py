@@ -7,6 +7,7 @@ Lists are connections (hub.schema.lists); links go through per-request DataLoade
 from __future__ import annotations
 
 import asyncio
+import functools
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -18,6 +19,7 @@ from graph_model.donation_disclosure import Suppression, suppression
 from graph_model.enums import Label
 from hub.schema import enums as e
 from hub.schema import supervision_records as supervision
+from hub.execution.loaders import Prefetch
 from hub.schema.fields import CONVERTERS, HubNode, from_props, jalali, link, nested_list, settled
 from hub.schema.lists import Connection
 from hub.schema.scalars import Date, Rials, to_jalali
@@ -106,7 +108,9 @@ def _giving(label: Label, key: str, context: Any) -> Any:
 
 def giving_field(label: Label, description: str) -> Any:
     """The `giving` field of ``label``'s type; its resolver has a twin without the resolve info for
-    hub.execution.compiled."""
+    hub.execution.compiled, and a prefetch (hub.execution.loaders) that loads a page's totals, then
+    with the level below what their fields wait for: the dates of kept totals, and an institution's
+    complementary suppression pattern."""
     def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
         return _giving(label, root.key, context)
 
@@ -114,7 +118,32 @@ def giving_field(label: Label, description: str) -> Any:
         return fast(root, info.context, {})
 
     resolve.fast = fast  # type: ignore[attr-defined]
+    resolve.prefetch = Prefetch(  # type: ignore[attr-defined]
+        lambda loaders, rows, kw: loaders.giving(label).load_many([r["key"] for r in rows]),
+        below=functools.partial(_below, label))
     return strawberry.field(resolver=resolve, description=description)
+
+
+_DATES = frozenset({"firstDate", "lastDate", "firstDateJalali", "lastDateJalali"})
+
+
+def _below(label: Label, context: Any, rows: list[dict[str, Any]], found: list[Any],
+           asked: frozenset[str]) -> list[Any]:
+    """What the totals of a page's objects will wait for, started together: the first and last gifts'
+    dates of totals read from a kept cell (which holds none) when a date is asked, and the suppression
+    pattern when an institution's totals need it (``_needs_pattern``). Totals withheld below the
+    threshold load no dates; those the pattern then withholds may (read, never shown)."""
+    visibility = context.visibility
+    shown = [(row["key"], g) for row, g in zip(rows, found, strict=True)
+             if visibility.personal or not visibility.suppressed(g.individuals)]
+    started: list[Any] = []
+    if asked & _DATES:
+        keys = [key for key, g in shown if g.count and not g.dated]
+        if keys:
+            started.append(context.loaders.giving_dates().load_many(keys))
+    if label is Label.INSTITUTION and any(_needs_pattern(g, context) for _, g in shown):
+        started.append(_pattern(context))
+    return started
 
 
 # The suppression pattern, read once per request (a round trip for the graph's version, the
@@ -122,21 +151,48 @@ def giving_field(label: Label, description: str) -> Any:
 _PATTERNS: weakref.WeakKeyDictionary[Any, asyncio.Future[Suppression | None]] = weakref.WeakKeyDictionary()
 
 
-async def _institution_giving(key: str, context: Any) -> GivingTotals:
-    """An institution's totals are the parts of its county's all-years total in the overview, so
-    besides its own threshold they follow the overview's complementary suppression
-    (graph_model.donation_disclosure): a county total less its other institutions' totals must
-    not give one back."""
-    found = await context.loaders.giving(Label.INSTITUTION).load(key)
-    if context.visibility.suppressed(found.individuals):
-        return _WITHHELD
-    if not found.amount:
-        return _totals(found, context, key)
+def _pattern(context: Any) -> asyncio.Future[Suppression | None]:
     if context.loaders not in _PATTERNS:
         _PATTERNS[context.loaders] = asyncio.ensure_future(
             suppression(context.store, context.cache, context.visibility.k,
                         context.settings.disclosure_wait_ms / 1000))
-    pattern = await _PATTERNS[context.loaders]
+    return _PATTERNS[context.loaders]
+
+
+def _needs_pattern(found: Any, context: Any) -> bool:
+    """Whether an institution's totals are decided by the complementary suppression: the caller may
+    not see personal data, and they are neither withheld by their own threshold nor zero."""
+    visibility = context.visibility
+    return not visibility.personal and not visibility.suppressed(found.individuals) and bool(found.amount)
+
+
+def _institution_giving(key: str, context: Any) -> Any:
+    """An institution's totals are the parts of its county's all-years total in the overview, so
+    besides its own threshold they follow the overview's complementary suppression
+    (graph_model.donation_disclosure): a county total less its other institutions' totals must
+    not give one back. A plain value when the totals and the pattern are already loaded (a prefetch)."""
+    loading = context.loaders.giving(Label.INSTITUTION).load(key)
+    if isinstance(loading, asyncio.Future) and loading.done():
+        found = loading.result()
+        if not _needs_pattern(found, context):
+            return _institution_totals(found, key, context, None)
+        pattern = _pattern(context)
+        if pattern.done():
+            return _institution_totals(found, key, context, pattern.result())
+    return _institution_giving_later(key, context)
+
+
+async def _institution_giving_later(key: str, context: Any) -> GivingTotals:
+    found = await context.loaders.giving(Label.INSTITUTION).load(key)
+    pattern = await _pattern(context) if _needs_pattern(found, context) else None
+    return _institution_totals(found, key, context, pattern)
+
+
+def _institution_totals(found: Any, key: str, context: Any, pattern: Suppression | None) -> GivingTotals:
+    if context.visibility.suppressed(found.individuals):
+        return _WITHHELD
+    if not _needs_pattern(found, context):
+        return _totals(found, context, key)
     # No pattern in time (a stream of writes): every total it protects is withheld.
     return _WITHHELD if pattern is None or pattern.institution(key) else _totals(found, context, key)
 
