@@ -49,7 +49,7 @@ def is_public(scope: Scope) -> bool:
     path = route_path(scope)
     if path in PUBLIC or path.startswith(graphiql.MOUNT + "/") or web_app.is_public(path):
         return True
-    if path.rstrip("/") != GRAPHQL:
+    if scope["method"] != "GET" or path.rstrip("/") != GRAPHQL:  # only a GET may ask for GraphiQL's page
         return False
     params = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
     return graphiql.asks_for_page(scope["method"], params, header(scope, b"accept") or "")

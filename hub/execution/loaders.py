@@ -181,6 +181,7 @@ class _Walk:
     def __init__(self, info: Any) -> None:
         self.info = info
         self.raw = raw_info(info)  # graphql-core's resolve info (schema, fragments, variables)
+        self._arguments: dict[int, dict[str, Any]] = {}  # by field node (an object by key walks its level twice)
 
     def sub_fields(self, parent: GraphQLObjectType, nodes: list[FieldNode]) -> list[list[FieldNode]]:
         raw = self.raw
@@ -202,7 +203,11 @@ class _Walk:
         """The keyword arguments the field's resolver will be called with."""
         if not field.args:
             return {}
-        return convert_arguments(self.info, field, get_argument_values(field, node, self.raw.variable_values))
+        found = self._arguments.get(id(node))
+        if found is None:
+            found = self._arguments[id(node)] = convert_arguments(
+                self.info, field, get_argument_values(field, node, self.raw.variable_values))
+        return found
 
     def totals_asked(self) -> bool:
         connection = assert_object_type(get_named_type(self.raw.return_type))  # a connection: an object type
