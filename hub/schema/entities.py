@@ -17,9 +17,9 @@ from strawberry import relay
 
 from graph_model.donation_disclosure import Suppression, suppression
 from graph_model.enums import Label
+from hub.execution.loaders import Prefetch
 from hub.schema import enums as e
 from hub.schema import supervision_records as supervision
-from hub.execution.loaders import Prefetch
 from hub.schema.fields import CONVERTERS, HubNode, from_props, jalali, link, nested_list, settled
 from hub.schema.lists import Connection
 from hub.schema.scalars import Date, Rials, to_jalali
