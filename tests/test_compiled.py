@@ -224,3 +224,31 @@ async def test_a_page_of_institutions_has_its_giving_decided_before_completion(s
         assert fast == slow
         assert orjson.loads(fast)["data"]["institutions"]["nodes"], principal.role
         assert context.execution is not None and context.execution.waited == 0, (principal.role, context.execution)
+
+
+async def test_plans_are_shared_by_requests_that_differ_only_in_what_they_do_not_depend_on(
+        solo_world: FalkorStore) -> None:
+    """A query's plans are built once and kept (hub.execution.compiled.shared_plans) for the values of
+    the variables used below its root fields: another institution's key, or another caller, reuses
+    them (privacy is applied by the loaders at run time, so each caller still gets its own answer);
+    another page size below the root gets plans of its own. Every answer is graphql-core's."""
+    document = """query($key: String!, $n: Int!) { institution(key: $key) {
+        key giving { amount } donations(first: $n) { nodes { key amount donor { key } } } } }"""
+
+    def plans() -> tuple[int, int]:
+        return len(compiled._SHARED), sum(len(shared.plans) for shared in compiled._SHARED.values())
+
+    answers = []
+    counted = []
+    for principal, key, n in ((ROLES[-1], "inst-a", 2), (Principal(Role.VIEWER, subject="test:viewer"), "inst-b", 2),
+                              (ROLES[-1], "inst-b", 2), (ROLES[-1], "inst-a", 1)):
+        fast, context = await run(solo_world, principal, document, None, {"key": key, "n": n}, compiled_path=True)
+        slow, _ = await run(solo_world, principal, document, None, {"key": key, "n": n}, compiled_path=False)
+        assert fast == slow, (principal.role, key, n)
+        assert context.execution is not None and context.execution.objects == 1
+        answers.append(orjson.loads(fast)["data"]["institution"])
+        counted.append(plans())
+    assert counted[0][1] > 0
+    assert counted[1] == counted[2] == counted[0]  # another key, another caller: the same plans
+    assert counted[3][0] == counted[0][0] + 1  # another page size below the root: plans of its own
+    assert len(answers[3]["donations"]["nodes"]) == 1 < len(answers[0]["donations"]["nodes"])

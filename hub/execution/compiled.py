@@ -4,17 +4,21 @@ strawberry resolving their fields one by one.
 A page of 100 institutions with their county, services and giving is some 2,800 fields. graphql-core
 completes each one (a resolve info, an argument lookup, a path, strawberry's resolver wrapper, a
 serializer call, an awaitable check): about half a request's time (benchmarks/README.md, issue 18).
-Here each object type and selection of the operation is compiled once per request into a ``Plan``:
-per response key, how its value is got and completed. Values are got the way the fields' own
-resolvers get them, through the same functions and the same per-request loaders (so the same
-statements, batched per level by the prefetch of hub.execution.loaders, and the same privacy,
-suppression, scopes and limits: those live in the loaders, the visibility and the checks run before
-execution), then serialized by the same GraphQL scalars and enums.
+Here each object type and selection of the operation is compiled into a ``Plan``: per response key,
+how its value is got and completed. Plans are kept between requests (``shared_plans``), keyed by the
+operation and the values of the variables used below its root fields, and read the request they run
+for (its context, its stats) from ``_CURRENT``: another institution's key or another caller reuses
+them; what a caller may see is decided at run time, by the loaders and the fields' own checks.
+Values are got the way the fields' own resolvers get them, through the same functions and the same
+per-request loaders (so the same statements, batched per level by the prefetch of
+hub.execution.loaders, and the same privacy, suppression, scopes and limits: those live in the
+loaders, the visibility and the checks run before execution), then serialized by the same GraphQL
+scalars and enums.
 
 How a field is got, decided once per field definition (``_kind``):
 - ``attr``: a field without a resolver (strawberry's basic field): the attribute;
 - ``call``: any other resolver of the hub's, called directly with its arguments converted once per
-  request and, if it takes one, an info that holds only the context and the schema (jalali twins,
+  plan and, if it takes one, an info that holds only the context and the schema (jalali twins,
   cursors, a connection's nodes and total, coverage areas and providers, redacted network names);
 - ``fast``: a resolver that declares a context-level twin, ``resolve.fast(root, context, kwargs)``
   (links, nested lists, giving: hub.schema.fields, hub.schema.entities), its arguments converted once;
@@ -34,6 +38,8 @@ the same bytes and counts what fell back.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +53,9 @@ from graphql import (
     GraphQLOutputType,
     GraphQLScalarType,
     OperationType,
+    VariableNode,
+    Visitor,
+    visit,
 )
 from graphql.execution.execute import CollectedErrors
 from graphql.execution.values import get_argument_values
@@ -143,9 +152,12 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         self.compiling = (self.operation.operation is OperationType.QUERY and settings is not None
                           and settings.compiled and hasattr(context, "loaders"))
         self.stats = Stats()
+        self._shared = _Shared()
         if self.compiling:
             context.execution = self.stats
-        self._plans: dict[Any, Plan] = {}
+            _CURRENT.set(self)  # what the shared plans' steps read the request's context from
+            self._shared = shared_plans(self.schema, self.operation, self.fragments, self.variable_values)
+        self._plans: dict[Any, Plan] = self._shared.plans
 
     # -- the hook ------------------------------------------------------------------------
     def complete_object_value(self, return_type: GraphQLObjectType, field_nodes: list[FieldNode], info: Any,
@@ -180,10 +192,8 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         return super().complete_object_value(return_type, field_nodes, info, path, result)
 
     def build_response(self, data: Any, errors: list[Any]) -> Any:  # type: ignore[override]
-        """The answer; and the plans let go here: they refer back to this context (a cycle), and left
-        to the cyclic collector a request's plans took it into full passes (p99 of one institution
-        30 ms instead of 17 with the collector off)."""
-        self._plans.clear()
+        """The answer. (Plans hold no reference to a request's execution: an earlier version's did, a
+        cycle that took the cyclic collector into full passes.)"""
         return StrawberryGraphQLCoreExecutionContext.build_response(data, errors)
 
     # -- plans -----------------------------------------------------------------------------
@@ -192,6 +202,8 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         found = self._plans.get(key)
         if found is None:
             found = self._plans[key] = Plan(self, object_type, field_nodes)
+        else:  # built by an earlier request: what it leaves to graphql-core counts for this one too
+            self.stats.generic |= self._shared.generic
         return found
 
     def completer(self, type_: GraphQLOutputType, field_nodes: list[FieldNode]) -> Complete:
@@ -199,10 +211,10 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         graphql-core (an interface or a union)."""
         if isinstance(type_, GraphQLNonNull):
             inner = self.completer(type_.of_type, field_nodes)
-            return lambda value, path: _required(inner(value, path), self.is_awaitable)
+            return lambda value, path: _required(inner(value, path), _is_awaitable)
         if isinstance(type_, GraphQLList):
             item = self.completer(type_.of_type, field_nodes)
-            return lambda value, path: None if value is None else self._list(item, value, path)
+            return lambda value, path: None if value is None else _list(item, value, path)
         if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
             serialize = type_.serialize
             return lambda value, path: None if value is None else _leaf(serialize(value))
@@ -211,13 +223,93 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
             return lambda value, path: None if value is None else plan.complete(value, path)
         raise Fallback
 
-    def _list(self, item: Complete, values: Any, path: Any) -> Any:
-        out = [item(value, (path, index, None)) for index, value in enumerate(values)]
-        is_awaitable = self.is_awaitable
-        waiting = [i for i, v in enumerate(out) if type(v) not in _PLAIN and is_awaitable(v)]
-        if not waiting:
-            return out
-        return _gathered(out, waiting)
+
+
+def _list(item: Complete, values: Any, path: Any) -> Any:
+    out = [item(value, (path, index, None)) for index, value in enumerate(values)]
+    waiting = [i for i, v in enumerate(out) if type(v) not in _PLAIN and _is_awaitable(v)]
+    if not waiting:
+        return out
+    return _gathered(out, waiting)
+
+
+# The execution of the request being completed: plans are shared between requests (``shared_plans``),
+# so their steps read the request's context, stats and graphql-core execution from here.
+_CURRENT: contextvars.ContextVar[CompiledExecution] = contextvars.ContextVar("compiled_execution")
+_is_awaitable = CompiledExecution.is_awaitable  # graphql-core's (the hub passes no other)
+
+
+@dataclass
+class _Shared:
+    """The plans of one operation for one set of the variable values they depend on."""
+
+    plans: dict[Any, Plan] = field(default_factory=dict)
+    generic: set[str] = field(default_factory=set)  # fields any of them leaves to graphql-core
+    document: Any = None  # held, so that the field nodes' ids the plans are keyed by stay unique
+    schema: Any = None  # the schema whose types and fields the plans hold
+
+
+_SHARED: OrderedDict[Any, _Shared] = OrderedDict()
+SHARED_MOST = 256  # operations (with their variable values) whose plans are kept; least recently used out
+_USED: dict[int, tuple[Any, frozenset[str]]] = {}  # id(operation) -> (operation, variables used below its root)
+
+
+def shared_plans(schema: Any, operation: Any, fragments: dict[str, Any], variables: dict[str, Any]) -> _Shared:
+    """The plans of ``operation`` on ``schema`` for the values of the variables its plans depend on, built by an
+    earlier request or empty (then filled by this one). Plans depend on the selection below the root
+    fields (with @skip/@include) and the nested fields' arguments, never on the caller (privacy,
+    scopes and limits are applied by the loaders and checks at run time): the root fields' own
+    arguments (an institution's key) are not part of the key. A value that cannot be keyed (an
+    unhashable input) gets plans of its own."""
+    used = _USED.get(id(operation))
+    if used is None or used[0] is not operation:
+        if len(_USED) > 4 * SHARED_MOST:
+            _USED.clear()
+        used = _USED[id(operation)] = (operation, _variables_below_root(operation, fragments))
+    try:
+        values = tuple(sorted((name, _frozen(variables.get(name))) for name in used[1]))
+        key = (id(schema), id(operation), values)
+        hash(key)
+    except TypeError:
+        return _Shared(document=operation, schema=schema)
+    found = _SHARED.get(key)
+    if found is None or found.document is not operation or found.schema is not schema:
+        found = _SHARED[key] = _Shared(document=operation, schema=schema)
+        while len(_SHARED) > SHARED_MOST:
+            _SHARED.popitem(last=False)
+    else:
+        _SHARED.move_to_end(key)
+    return found
+
+
+def _variables_below_root(operation: Any, fragments: dict[str, Any]) -> frozenset[str]:
+    """Names of the variables used in the selections below the operation's root fields (their
+    arguments and directives) and in every fragment."""
+    names: set[str] = set()
+
+    class Collect(Visitor):
+        def enter_variable(self, node: VariableNode, *_: Any) -> None:
+            names.add(node.name.value)
+
+    for selection in operation.selection_set.selections:
+        below = getattr(selection, "selection_set", None)
+        if below is not None:
+            visit(below, Collect())
+        for directive in selection.directives or ():  # a root field's @skip/@include
+            visit(directive, Collect())
+        if not isinstance(selection, FieldNode):  # a fragment at the root: all of it
+            visit(selection, Collect())
+    for fragment in fragments.values():
+        visit(fragment, Collect())
+    return frozenset(names)
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    return value
 
 
 # Values that are never awaitable: checked by type before asking is_awaitable (some 250,000 times a second).
@@ -270,17 +362,17 @@ class Plan:
 
     def __init__(self, execution: CompiledExecution, object_type: GraphQLObjectType,
                  field_nodes: list[FieldNode]) -> None:
-        self.execution = execution
+        self.execution = execution  # the request that builds it; its steps read the current one (_CURRENT)
         self.type = object_type
         self.steps: list[Callable[[Any, Any], Any]] = []
         self.keys: list[str] = []
-        context = execution.context_value
         for response_key, nodes in execution.collect_subfields(object_type, field_nodes).items():
             self.keys.append(response_key)
-            self.steps.append(self._step(object_type, response_key, nodes, context))
+            self.steps.append(self._step(object_type, response_key, nodes))
+        del self.execution
 
-    def _step(self, object_type: GraphQLObjectType, response_key: str, nodes: list[FieldNode],
-              context: Any) -> Callable[[Any, Any], Any]:
+    def _step(self, object_type: GraphQLObjectType, response_key: str,
+              nodes: list[FieldNode]) -> Callable[[Any, Any], Any]:
         name = nodes[0].name.value
         execution = self.execution
         if name == "__typename":
@@ -297,20 +389,22 @@ class Plan:
                 kind = "generic"
         if kind == "generic" or complete is None:
             execution.stats.generic.add(f"{object_type.name}.{name}")
+            execution._shared.generic.add(f"{object_type.name}.{name}")
             type_name = object_type.name
-            return lambda source, path: execution.execute_field(object_type, source, nodes,
-                                                                Path(real_path(path), response_key, type_name))
-        is_awaitable = execution.is_awaitable
-        stats = execution.stats
+            return lambda source, path: _CURRENT.get().execute_field(
+                object_type, source, nodes, Path(real_path(path), response_key, type_name))
+        is_awaitable = _is_awaitable
         if kind == "attr":
             def got(source: Any) -> Any:
                 return getattr(source, how)
         elif kind == "call":
             function, has_root, info = how
             given: dict[str, Any] = dict(kwargs or {})
-            if info is not None:
-                given[info] = _InfoShim(execution)
-            if has_root:
+            if info is not None:  # the request's own, at each call
+                def got(source: Any) -> Any:
+                    shim = {info: _InfoShim(_CURRENT.get())}
+                    return function(source, **given, **shim) if has_root else function(**given, **shim)
+            elif has_root:
                 def got(source: Any) -> Any:
                     return function(source, **given)
             else:
@@ -327,7 +421,7 @@ class Plan:
                 return relay.GlobalID(type_name=type_name, node_id=str(cls.resolve_id(source, info=None)))
         else:
             def got(source: Any) -> Any:
-                return how(source, context, kwargs)
+                return how(source, _CURRENT.get().context_value, kwargs)
 
         # The commonest case answered at once: a String, ID or Boolean value of its own type.
         named, required = gql_field.type, False
@@ -349,7 +443,7 @@ class Plan:
                 return value
             here = (path, response_key, type_name)
             if type(value) not in _PLAIN and is_awaitable(value):
-                stats.waited += 1
+                _CURRENT.get().stats.waited += 1
                 return _then(value, complete, here)
             return complete(value, here)
 
@@ -368,7 +462,7 @@ class Plan:
     def complete(self, source: Any, path: Any) -> Any:
         out: dict[str, Any] = {}
         waiting: list[str] = []
-        is_awaitable = self.execution.is_awaitable
+        is_awaitable = _is_awaitable
         for key, step in zip(self.keys, self.steps, strict=True):
             value = out[key] = step(source, path)
             if type(value) not in _PLAIN and is_awaitable(value):
