@@ -252,3 +252,20 @@ async def test_plans_are_shared_by_requests_that_differ_only_in_what_they_do_not
     assert counted[1] == counted[2] == counted[0]  # another key, another caller: the same plans
     assert counted[3][0] == counted[0][0] + 1  # another page size below the root: plans of its own
     assert len(answers[3]["donations"]["nodes"]) == 1 < len(answers[0]["donations"]["nodes"])
+
+
+def test_a_large_variable_value_gets_plans_of_its_own() -> None:
+    """Plans are not kept under a key holding a large value used below the root: a caller could
+    otherwise pin hundreds of such keys in memory (the input checks bound some texts, not all)."""
+    document = graphql.parse("""query($key: String!, $text: String!) { institution(key: $key) {
+        key events(filter: {search: $text}) { totalCount } } }""")
+    operation = document.definitions[0]
+    schema = graphql_schema(SCHEMAS[True])
+    before = len(compiled._SHARED)
+    large = compiled.shared_plans(schema, operation, {}, {"key": "inst-a", "text": "x" * 5_000})
+    assert len(compiled._SHARED) == before and not large.plans
+    kept = compiled.shared_plans(schema, operation, {}, {"key": "inst-a", "text": "x"})
+    assert len(compiled._SHARED) == before + 1
+    # the root field's key is not used below it
+    assert compiled.shared_plans(schema, operation, {}, {"key": "inst-b", "text": "x"}) is kept
+    assert compiled.shared_plans(schema, operation, {}, {"key": "inst-a", "text": "y"}) is not kept

@@ -260,17 +260,19 @@ def shared_plans(schema: Any, operation: Any, fragments: dict[str, Any], variabl
     fields (with @skip/@include) and the nested fields' arguments, never on the caller (privacy,
     scopes and limits are applied by the loaders and checks at run time): the root fields' own
     arguments (an institution's key) are not part of the key. A value that cannot be keyed (an
-    unhashable input) gets plans of its own."""
+    unhashable input) or is too large to keep as a key (``KEY_MOST``: 256 kept keys of a 1 MiB text
+    each would pin 256 MiB) gets plans of its own."""
     used = _USED.get(id(operation))
     if used is None or used[0] is not operation:
         if len(_USED) > 4 * SHARED_MOST:
             _USED.clear()
         used = _USED[id(operation)] = (operation, _variables_below_root(operation, fragments))
     try:
-        values = tuple(sorted((name, _frozen(variables.get(name))) for name in used[1]))
+        budget = [KEY_MOST]
+        values = tuple(sorted((name, _frozen(variables.get(name), budget)) for name in used[1]))
         key = (id(schema), id(operation), values)
         hash(key)
-    except TypeError:
+    except (TypeError, _TooLarge):
         return _Shared(document=operation, schema=schema)
     found = _SHARED.get(key)
     if found is None or found.document is not operation or found.schema is not schema:
@@ -304,11 +306,22 @@ def _variables_below_root(operation: Any, fragments: dict[str, Any]) -> frozense
     return frozenset(names)
 
 
-def _frozen(value: Any) -> Any:
+KEY_MOST = 4_096  # characters and items of the variable values a shared plan is keyed by
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _frozen(value: Any, budget: list[int]) -> Any:
+    """``value`` as a hashable key, counting its characters and items against ``budget``."""
+    budget[0] -= len(value) if isinstance(value, (str, list, dict)) else 1
+    if budget[0] < 0:
+        raise _TooLarge
     if isinstance(value, dict):
-        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+        return tuple(sorted((k, _frozen(v, budget)) for k, v in value.items()))
     if isinstance(value, list):
-        return tuple(_frozen(v) for v in value)
+        return tuple(_frozen(v, budget) for v in value)
     return value
 
 

@@ -11,6 +11,7 @@ caller whose answer depends on it. Both execution paths call the same ``fast`` t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -102,5 +103,5 @@ def private_list(name: str, description: str, *, of_institution: bool = False) -
         return plain_prefetch.load(loaders, rows, kw) if loaders.visibility.supervises_all else nothing()
 
     resolve.fast = fast
-    resolve.prefetch = type(plain_prefetch)(load, plain_prefetch.rows, connection=plain_prefetch.connection)
+    resolve.prefetch = dataclasses.replace(plain_prefetch, load=load)  # its other parts kept
     return field
