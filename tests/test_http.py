@@ -3,6 +3,7 @@ log lines, the parser/validation caches, and GraphiQL served offline (rendered b
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
@@ -353,3 +354,33 @@ async def test_graphiql_asks_for_a_key_and_sends_it_in_a_real_browser(store: Fal
     assert seen.requests and all(url.startswith(served.base + "/") for _, url, _ in seen.requests), seen.requests
     assets = {path for _, path, status in served.answered if path.startswith(graphiql.MOUNT) and status == 200}
     assert len(assets) == 6, served.answered
+
+
+async def test_a_requests_loaders_are_freed_with_it_not_left_to_the_collector(small_world: FalkorStore) -> None:
+    """The loaders' functions hold the loaders (a reference cycle): a request that left them for the
+    collector left every row it loaded alive until a young pass, which then took 10-15 ms
+    (benchmarks/README.md, issue 18). They are closed when the answer is built: a query's, and a
+    mutation's (which also replaces them after its write)."""
+    from hub.execution.loaders import Loaders
+    from strawberry.dataloader import DataLoader
+
+    query = ("{ institution(key: \"inst-a\") { key county { province { key } } services { totalCount } "
+             "donations(first: 5) { nodes { amount donor { key } } } giving { amount } } "
+             "institutions(first: 2) { nodes { key county { key } } } }")
+    mutation = ("mutation { recordDonation(input: {donor: \"donor-1\", amount: 5, date: \"2024-01-02\", "
+                "institution: \"inst-a\"}) { __typename ... on Donation { key donor { key } institution { key } } } }")
+    async with asgi_client(small_world) as client:
+        for body in ({"query": query}, {"query": mutation}):
+            first = (await client.post("/graphql", json=body)).json()  # warm: caches built once stay alive
+            assert "errors" not in first and first["data"], first
+            gc.collect()
+            gc.set_debug(gc.DEBUG_SAVEALL)
+            try:
+                answer = (await client.post("/graphql", json=body)).json()
+                gc.collect()
+                left = [type(o).__name__ for o in gc.garbage if isinstance(o, (Loaders, DataLoader))]
+            finally:
+                gc.set_debug(0)
+                gc.garbage.clear()
+            assert "errors" not in answer and answer["data"], answer
+            assert left == [], f"{body['query'][:20]}: {left}"

@@ -61,8 +61,19 @@ class Loaders:
         self._loaders: dict[tuple[Any, ...], DataLoader] = {}
 
     def fresh(self) -> Loaders:
-        """New loaders for the same request (same caller): after a write, what was loaded may be stale."""
+        """New loaders for the same request (same caller): after a write, what was loaded may be
+        stale. These ones forget what they loaded (``close``)."""
+        self.close()
         return Loaders(self.store, self.visibility)
+
+    def close(self) -> None:
+        """Forget what was loaded, at the end of the request. The loaders' functions hold these
+        loaders (a reference cycle): without this, a request's loaded rows stayed alive until the
+        collector's next pass found the cycle, ~280 objects a request that made each young pass
+        (one every ~70 requests) take 10-15 ms (benchmarks/README.md, issue 18)."""
+        for loader in self._loaders.values():
+            loader.clear_all()
+        self._loaders.clear()
 
     def _get(self, key: tuple[Any, ...], make: Callable[[], DataLoader]) -> DataLoader:
         loader = self._loaders.get(key)

@@ -107,9 +107,10 @@ class HubGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         state = request.state
-        return Context(store=state.store, cache=getattr(state, "cache", None),
-                       principal=getattr(state, "principal", None), settings=state.settings,
-                       gate=getattr(state, "gate", None))
+        state.context = Context(store=state.store, cache=getattr(state, "cache", None),
+                                principal=getattr(state, "principal", None), settings=state.settings,
+                                gate=getattr(state, "gate", None))
+        return state.context
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -130,6 +131,10 @@ class HubGraphQL(GraphQL[Context, None]):
                                     media_type=response_media_type(request.headers.get("accept")))
         except HubError as exc:  # refused before it ran: bad texts, persisted queries, the allow-list
             response = refusal(exc, response_media_type(request.headers.get("accept")))
+        finally:
+            context = getattr(request.state, "context", None)
+            if context is not None:  # the answer is built: what the request loaded can go now
+                context.loaders.close()
         await response(scope, receive, send)
 
     def error_response(self, request: Request, exc: HTTPException) -> Response:
