@@ -134,7 +134,7 @@ IDLE = 2.0
 
 
 async def suppression(store: GraphStore, cache: VersionCache | None, k: int,
-                      wait: float | None = None) -> Suppression | None:
+                      wait: float | None = None, *, version_from: GraphStore | None = None) -> Suppression | None:
     """The pattern for the graph as it is (three concurrent round trips; kept per graph version and
     k), or None when it is not known within ``wait`` seconds: the caller then withholds every figure
     the pattern protects (withholding more is always safe).
@@ -143,7 +143,11 @@ async def suppression(store: GraphStore, cache: VersionCache | None, k: int,
     area's cells and every institution's, not the gifts) and solves the whole country's tables, and
     every write makes it out of date, so one computation runs at a time (VersionCache.single) and
     goes on in the background past ``wait``: a request never waits on a stream of writes, and
-    figures are shown again once the pattern of the graph as it is has been computed."""
+    figures are shown again once the pattern of the graph as it is has been computed.
+
+    ``version_from``: where the graph's version is read, if not from ``store`` (a request's joined
+    reads, graph_model.stores.fused: the read then goes in the statement of the loads made beside
+    it). The pattern itself is always read from ``store``, never joined with a request's reads."""
     async def compute() -> Suppression:
         level = {"institution": int(Level.INSTITUTION)}
         areas, institutions, counties = await asyncio.gather(
@@ -155,7 +159,8 @@ async def suppression(store: GraphStore, cache: VersionCache | None, k: int,
         return await compute()
     # Keyed by the donation figures' own version: a write that cannot change them (a new donor, a
     # council, an institution's source) leaves the pattern as it is (graph_model.coverage.inputs).
-    asked = asyncio.ensure_future(cache.single(await current_donations(store), ("disclosure", "donations", k), compute,
+    version = await current_donations(version_from or store)
+    asked = asyncio.ensure_future(cache.single(version, ("disclosure", "donations", k), compute,
                                                idle=IDLE))
     # Past the wait the computation goes on; its failure is then nobody's answer but must not be
     # reported as never retrieved.

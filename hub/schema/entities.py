@@ -146,8 +146,8 @@ def _below(label: Label, context: Any, rows: list[dict[str, Any]], found: list[A
     return started
 
 
-# The suppression pattern, read once per request (a round trip for the graph's version, the
-# pattern itself cached per version), keyed by the request's loaders.
+# The suppression pattern, read once per request (the graph's version, read with the loads made
+# beside it; the pattern itself cached per version), keyed by the request's loaders.
 _PATTERNS: weakref.WeakKeyDictionary[Any, asyncio.Future[Suppression | None]] = weakref.WeakKeyDictionary()
 
 
@@ -155,7 +155,7 @@ def _pattern(context: Any) -> asyncio.Future[Suppression | None]:
     if context.loaders not in _PATTERNS:
         _PATTERNS[context.loaders] = asyncio.ensure_future(
             suppression(context.store, context.cache, context.visibility.k,
-                        context.settings.disclosure_wait_ms / 1000))
+                        context.settings.disclosure_wait_ms / 1000, version_from=context.loaders.store))
     return _PATTERNS[context.loaders]
 
 
