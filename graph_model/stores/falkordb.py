@@ -34,6 +34,7 @@ LIST_INDEXES = statement("falkordb_list_indexes", "CALL db.indexes()", dialect="
 
 # Cell types of FalkorDB's compact reply (falkordb.asyncio.query_result.ResultSetScalarTypes).
 _NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY, _MAP = 1, 2, 3, 4, 5, 6, 10
+_PLAIN = (_STRING, _INTEGER)
 # Connecting to a local unix socket takes microseconds; a server that does not accept in this
 # long is not going to. A reply may take the statement timeout, plus this grace for the
 # rollback of a timed-out write; longer means the server hangs.
@@ -47,15 +48,15 @@ class _NotPlain(Exception):
 
 def _cell(cell: list[Any]) -> Any:
     kind, value = cell
-    if kind in (_STRING, _INTEGER):  # already str / int from the RESP reader
+    if kind in _PLAIN:  # already str / int from the RESP reader
         return value
     if kind == _NULL:
         return None
     if kind == _MAP:  # strings and integers (most values) are taken inline, without a call
-        return {k: v[1] if v[0] == _STRING or v[0] == _INTEGER else _cell(v)
-                for k, v in zip(value[::2], value[1::2], strict=True)}
+        pairs = iter(value)  # key, value, key, value...
+        return {k: v[1] if v[0] in _PLAIN else _cell(v) for k, v in zip(pairs, pairs, strict=True)}
     if kind == _ARRAY:  # as maps: strings and integers inline (a nested list's items are lists)
-        return [v[1] if v[0] == _STRING or v[0] == _INTEGER else _cell(v) for v in value]
+        return [v[1] if v[0] in _PLAIN else _cell(v) for v in value]
     if kind == _DOUBLE:
         return float(value)
     if kind == _BOOLEAN:
@@ -74,8 +75,9 @@ def decode(reply: list[Any]) -> Rows:
     cell = _cell
     # Strings, integers and doubles (nearly every cell) inline, without a call: a quarter off the
     # decoding of the ~50,000 rows of the country's supervision plan, and of the 100,000s a rebuild of
-    # the donation totals reads.
-    return [dict(zip(names, [v if k in (_STRING, _INTEGER) else float(v) if k == _DOUBLE else cell([k, v])
+    # the donation totals reads. (A map's pairs read from one iterator, and the kind tested against
+    # a constant pair: a tenth off the replies of the 100-institution page, 0.90 -> 0.81 ms.)
+    return [dict(zip(names, [v if k in _PLAIN else float(v) if k == _DOUBLE else cell([k, v])
                              for k, v in row], strict=True)) for row in reply[1]]
 
 
