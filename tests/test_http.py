@@ -358,7 +358,7 @@ async def test_graphiql_asks_for_a_key_and_sends_it_in_a_real_browser(store: Fal
 
 async def test_a_requests_loaders_are_freed_with_it_not_left_to_the_collector(small_world: FalkorStore) -> None:
     """The loaders' functions hold the loaders (a reference cycle): a request that left them for the
-    collector left every row it loaded alive until a young pass, which then took 10-15 ms
+    collector left every row it loaded alive until a young pass, which then took 10-19 ms
     (benchmarks/README.md, issue 18). They are closed when the answer is built: a query's, and a
     mutation's (which also replaces them after its write)."""
     from hub.execution.loaders import Loaders

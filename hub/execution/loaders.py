@@ -70,7 +70,7 @@ class Loaders:
         """Forget what was loaded, at the end of the request. The loaders' functions hold these
         loaders (a reference cycle): without this, a request's loaded rows stayed alive until the
         collector's next pass found the cycle, ~280 objects a request that made each young pass
-        (one every ~70 requests) take 10-15 ms (benchmarks/README.md, issue 18)."""
+        (one every ~70 requests) take 10-19 ms (benchmarks/README.md, issue 18)."""
         for loader in self._loaders.values():
             loader.clear_all()
         self._loaders.clear()
