@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")  # a $parameter in a statement's text
 
 REGISTRY: dict[str, Statement] = {}
+PROPERTY = re.compile(r"[A-Za-z][A-Za-z0-9]*")  # a property name a statement's text may name
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,17 @@ def all_statements() -> list[Statement]:
 
     lint_sample()  # a request's reads joined in one statement, as Neo4j would get them
     return sorted(REGISTRY.values(), key=lambda s: s.name)
+
+
+def projected(var: str, props: tuple[str, ...] | None) -> str:
+    """A node's row: ``properties(var)``, or only ``props`` (a map projection, ``n {.key, .nameEn}``;
+    a property the node lacks comes back null, as absent from ``properties``). The names come from
+    the schema (hub.execution.projection), never from a request; anything else is refused."""
+    if props is None:
+        return f"properties({var})"
+    if not props or not all(PROPERTY.fullmatch(p) for p in props):
+        raise ValueError(f"not property names: {props!r}")
+    return f"{var} {{{', '.join('.' + p for p in props)}}}"
 
 
 def at_most(expr: str, param: str) -> str:

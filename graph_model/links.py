@@ -4,9 +4,10 @@ each statement takes every key a GraphQL page asks about in one ``UNWIND $keys``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from graph_model.cypher import Statement, statement
+from graph_model.cypher import Statement, projected, statement
 from graph_model.donation_totals import cell_key
 from graph_model.enums import DonorKind, Label
 from graph_model.list_specs import DONATION_ROW
@@ -43,22 +44,32 @@ LINKS: dict[str, Link] = {link.name: link for link in (
 # Each linked node is sent once, with the pairs (key, linked node's key): many parents share one
 # (the first 100 institutions of IR-06 by name lie in 24 counties of 16 properties each on
 # `national`), and decoding the copies was most of the statement's cost to the hub (3.3 -> 1.4 ms).
-_LINK_STATEMENTS = {
-    link.name: statement(
-        f"link_{link.name}",
+def _link_statement(link: Link, props: tuple[str, ...] | None = None, register: bool = True) -> Statement:
+    return statement(
+        f"link_{link.name}{'' if props is None else '__' + '_'.join(props)}",
         f"""UNWIND $keys AS k
             MATCH (p:{link.parent.value}) WHERE p.key = k
             WITH k, p MATCH {link.pattern}
             WITH collect([k, n.key]) AS pairs, collect(DISTINCT n) AS found
-            RETURN pairs, [x IN found | properties(x)] AS nodes""")
-    for link in LINKS.values()
-}
+            RETURN pairs, [x IN found | {projected("x", props)}] AS nodes""", register=register)
 
 
-async def fetch_link(store: GraphStore, name: str, keys: list[str]) -> dict[str, dict[str, Any]]:
+_LINK_STATEMENTS = {link.name: _link_statement(link) for link in LINKS.values()}
+_link_statement(LINKS["institution_county"], ("key", "nameEn"))  # the projected form, for the linter
+
+
+@lru_cache(maxsize=1024)
+def _projected_link(name: str, props: tuple[str, ...]) -> Statement:
+    return _link_statement(LINKS[name], props, register=False)
+
+
+async def fetch_link(store: GraphStore, name: str, keys: list[str],
+                     props: tuple[str, ...] | None = None) -> dict[str, dict[str, Any]]:
     """The linked node of each key (keys without one are absent). Parents linked to one node share
-    its dict: read it, never change it."""
-    rows = await store.read(LINKS[name].stmt, keys=list(dict.fromkeys(keys)))
+    its dict: read it, never change it. ``props``: the properties a linked node's row holds (with
+    ``key``), None: all."""
+    stmt = LINKS[name].stmt if props is None else _projected_link(name, props)
+    rows = await store.read(stmt, keys=list(dict.fromkeys(keys)))
     if not rows:
         return {}
     nodes = {n["key"]: n for n in rows[0]["nodes"]}

@@ -24,7 +24,9 @@ async def count(store: GraphStore, label: Label) -> int:
     return int((await store.read(reads.COUNT[label]))[0]["total"])
 
 
-async def by_keys(store: GraphStore, label: Label, keys: list[str]) -> dict[str, dict[str, Any]]:
-    """Nodes by key, one round trip for any number of keys; missing keys are absent."""
-    rows = await store.read(reads.BY_KEYS[label], keys=list(dict.fromkeys(keys)))
+async def by_keys(store: GraphStore, label: Label, keys: list[str],
+                  props: tuple[str, ...] | None = None) -> dict[str, dict[str, Any]]:
+    """Nodes by key, one round trip for any number of keys; missing keys are absent. ``props``: the
+    properties a row holds (with ``key``), None: all."""
+    rows = await store.read(reads.by_keys(label, props), keys=list(dict.fromkeys(keys)))
     return {r["node"]["key"]: r["node"] for r in rows}

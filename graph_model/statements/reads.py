@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from graph_model.cypher import Statement, statement
+from functools import lru_cache
+
+from graph_model.cypher import Statement, projected, statement
 from graph_model.enums import Label, Rel
 
 COUNT_NODES = statement(
@@ -20,16 +22,24 @@ COUNT_RELS = statement(
 )
 
 
-def _by_keys(label: Label) -> Statement:
+def _by_keys(label: Label, props: tuple[str, ...] | None = None, register: bool = True) -> Statement:
     return statement(
-        f"get_{label.value}_by_keys",
+        f"get_{label.value}_by_keys{'' if props is None else '__' + '_'.join(props)}",
         f"""UNWIND $keys AS k
             MATCH (n:{label.value}) WHERE n.key = k
-            RETURN properties(n) AS node""",
+            RETURN {projected("n", props)} AS node""",
+        register=register,
     )
 
 
 BY_KEYS: dict[Label, Statement] = {label: _by_keys(label) for label in Label}
+_by_keys(Label.INSTITUTION, ("key", "nameEn"))  # the projected form, for the linter
+
+
+@lru_cache(maxsize=1024)
+def by_keys(label: Label, props: tuple[str, ...] | None) -> Statement:
+    """Nodes by key, with only ``props`` in their rows (None: every property)."""
+    return BY_KEYS[label] if props is None else _by_keys(label, props, register=False)
 
 
 def _count(label: Label) -> Statement:

@@ -63,6 +63,7 @@ from graphql.pyutils import Path, Undefined
 from strawberry import relay
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from hub.execution import projection
 from hub.strawberry_compat import convert_arguments, resolver_function, strawberry_field
 
 Complete = Callable[[Any, Any], Any]  # a value and its (lazy) path -> the response value, or an awaitable of it
@@ -117,6 +118,7 @@ def _kind(gql_field: Any) -> tuple[str, Any]:
 
 
 _KINDS: dict[int, tuple[tuple[str, Any], Any]] = {}
+kind_of = _kind  # for hub.execution.projection: what a field reads follows from how it is got
 
 
 def _classify(gql_field: Any) -> tuple[str, Any]:
@@ -398,6 +400,10 @@ class Plan:
             try:
                 complete = execution.completer(gql_field.type, nodes)
                 kwargs = self._arguments(gql_field, nodes[0]) if kind in ("fast", "call") else None
+                if kind == "fast":  # the rows it loads hold what is selected below it (as the prefetch asks)
+                    props = projection.of_field(execution.collect_subfields, gql_field, nodes)
+                    if props is not None:
+                        kwargs = {**(kwargs or {}), projection.PROPS: props}
             except Fallback:
                 kind = "generic"
         if kind == "generic" or complete is None:

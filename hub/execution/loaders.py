@@ -17,7 +17,9 @@ and fragments count the same), hence the same statements as without prefetching 
 giving totals that the complementary suppression then withholds are read, never shown). An object
 fetched by key starts the loads of its fields that read by its key alone beside its own load
 (``prefetch_by_key``), so that they go to the store in one statement (graph_model.stores.fused),
-then, once the object is known to be there, the levels below it as a page's.
+then, once the object is known to be there, the levels below it as a page's. In a query that runs
+compiled, the rows of nodes hold only the properties their selection reads (hub.execution.projection):
+the prefetch passes each field the projection its compiled step passes, so both ask the same loaders.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from graph_model.enums import Label
 from graph_model.list_specs import NESTED
 from graph_model.stores.base import GraphStore
 from hub.auth.visibility import Visibility
+from hub.execution import projection
 from hub.strawberry_compat import STRAWBERRY_FIELD, convert_arguments, raw_info, resolver_function
 
 Node = dict[str, Any]
@@ -81,20 +84,22 @@ class Loaders:
             loader = self._loaders[key] = make()
         return loader
 
-    def node(self, label: Label) -> DataLoader[str, Node | None]:
+    def node(self, label: Label, props: tuple[str, ...] | None = None) -> DataLoader[str, Node | None]:
+        """``props``: the properties its rows hold (hub.execution.projection), None: all."""
         if label is Label.DONOR and not self.visibility.personal:
-            return self._get(("node", label), lambda: _ordered(self._public_donors))
-        return self._get(("node", label), lambda: _ordered(
-            lambda keys: queries.by_keys(self.store, label, keys)))
+            return self._get(("node", label, props), lambda: _ordered(lambda keys: self._public_donors(keys, props)))
+        return self._get(("node", label, props), lambda: _ordered(
+            lambda keys: queries.by_keys(self.store, label, keys, props)))
 
-    async def _public_donors(self, keys: list[str]) -> dict[str, Node]:
+    async def _public_donors(self, keys: list[str], props: tuple[str, ...] | None) -> dict[str, Node]:
         # An individual donor is absent for a caller without PERSONAL, wherever it is reached from.
-        found = await queries.by_keys(self.store, Label.DONOR, keys)
+        # (A projected row always holds the donor's kind: hub.execution.projection.)
+        found = await queries.by_keys(self.store, Label.DONOR, keys, props)
         return {k: row for k, row in found.items() if self.visibility.donor(row) is not None}
 
-    def link(self, name: str) -> DataLoader[str, Node | None]:
-        return self._get(("link", name), lambda: _ordered(
-            lambda keys: links.fetch_link(self.store, name, keys)))
+    def link(self, name: str, props: tuple[str, ...] | None = None) -> DataLoader[str, Node | None]:
+        return self._get(("link", name, props), lambda: _ordered(
+            lambda keys: links.fetch_link(self.store, name, keys, props)))
 
     def giving(self, label: Label) -> DataLoader[str, links.Giving]:
         return self._get(("giving", label), lambda: _ordered(
@@ -193,31 +198,32 @@ class _Walk:
         self.info = info
         self.raw = raw_info(info)  # graphql-core's resolve info (schema, fragments, variables)
         self._arguments: dict[int, dict[str, Any]] = {}  # by field node (an object by key walks its level twice)
+        # Rows read with only the properties their selection reads, when the query runs compiled.
+        self.projecting = projection.active(info.context)
+
+    def collect(self, parent: GraphQLObjectType, nodes: list[FieldNode]) -> dict[str, list[FieldNode]]:
+        raw = self.raw
+        return collect_sub_fields(raw.schema, raw.fragments, raw.variable_values, parent, nodes)
 
     def sub_fields(self, parent: GraphQLObjectType, nodes: list[FieldNode]) -> list[list[FieldNode]]:
-        raw = self.raw
-        return list(collect_sub_fields(raw.schema, raw.fragments, raw.variable_values, parent, nodes).values())
+        return list(self.collect(parent, nodes).values())
 
     def items(self, connection: GraphQLObjectType, nodes: list[FieldNode]) -> tuple[str, list[FieldNode]]:
-        """The item type of a connection and the field nodes selecting its items (nodes, edges.node)."""
-        item = get_named_type(connection.fields["nodes"].type)
-        edge = get_named_type(connection.fields["edges"].type)
-        selecting: list[FieldNode] = []
-        for found in self.sub_fields(connection, nodes):
-            if found[0].name.value == "nodes":
-                selecting += found
-            elif found[0].name.value == "edges":
-                selecting += [n for f in self.sub_fields(edge, found) if f[0].name.value == "node" for n in f]
+        """The item type's name of a connection and the field nodes selecting its items (nodes, edges.node)."""
+        item, selecting = projection.items(self.collect, connection, nodes)
         return item.name, selecting
 
-    def arguments(self, field: GraphQLField, node: FieldNode) -> dict[str, Any]:
-        """The keyword arguments the field's resolver will be called with."""
-        if not field.args:
-            return {}
+    def arguments(self, field: GraphQLField, node: FieldNode, nodes: list[FieldNode]) -> dict[str, Any]:
+        """The keyword arguments the field's resolver will be called with, and (compiled) the
+        projection of the rows it loads, as the compiled step passes it (hub.execution.projection)."""
         found = self._arguments.get(id(node))
         if found is None:
-            found = self._arguments[id(node)] = convert_arguments(
-                self.info, field, get_argument_values(field, node, self.raw.variable_values))
+            found = convert_arguments(self.info, field, get_argument_values(field, node, self.raw.variable_values)
+                                      ) if field.args else {}
+            props = projection.of_field(self.collect, field, nodes) if self.projecting else None
+            if props is not None:
+                found = {**found, projection.PROPS: props}
+            self._arguments[id(node)] = found
         return found
 
     def totals_asked(self) -> bool:
@@ -281,7 +287,7 @@ class _Walk:
                     continue
                 try:  # bad arguments are left for the resolver to report where they belong
                     loading = plan.load(self.info.context.loaders, parents if objects is None else objects,
-                                        self.arguments(field, found[0]))
+                                        self.arguments(field, found[0], found))
                 except Exception:  # noqa: BLE001
                     continue
                 started.append((plan, loading, field, found, parents))
@@ -323,6 +329,31 @@ def prefetch_by_key(info: Any, key: str) -> Ahead:
     the node finds every loader future done. What is loaded for a key with no node, or one the
     caller may not see, is never asked for. Failures stay in the loaders' futures."""
     return Ahead(info, key)
+
+
+def page_props(info: Any) -> tuple[str, ...] | None:
+    """The properties the items of the connection field being resolved read (hub.execution.projection)."""
+    walk = _Walk(info)
+    connection = assert_object_type(get_named_type(walk.raw.return_type))
+    item, selecting = projection.items(walk.collect, connection, walk.raw.field_nodes)
+    return projection.wanted(walk.collect, item, selecting) if selecting else None
+
+
+def object_props(info: Any) -> tuple[str, ...] | None:
+    """The properties the object field being resolved reads of its node (hub.execution.projection)."""
+    walk = _Walk(info)
+    return projection.wanted(walk.collect, assert_object_type(get_named_type(walk.raw.return_type)),
+                             walk.raw.field_nodes)
+
+
+def field_props(info: Any) -> tuple[str, ...] | None:
+    """What the compiled step of the field being resolved would pass its twin (hub.execution.projection),
+    for graphql-core resolving it instead (a field left to it, an object fallen back): the same loaders."""
+    if not projection.active(info.context):
+        return None
+    walk = _Walk(info)
+    raw = walk.raw
+    return projection.of_field(walk.collect, raw.parent_type.fields[raw.field_name], raw.field_nodes)
 
 
 def totals_asked(info: Any) -> bool:

@@ -18,6 +18,7 @@ from strawberry import relay
 from graph_model.donation_disclosure import Suppression, suppression
 from graph_model.enums import Label
 from hub.execution.loaders import Prefetch
+from hub.execution.projection import reads
 from hub.schema import enums as e
 from hub.schema import supervision_records as supervision
 from hub.schema.fields import CONVERTERS, HubNode, from_props, jalali, link, nested_list, settled
@@ -114,6 +115,7 @@ def giving_field(label: Label, description: str) -> Any:
     def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
         return _giving(label, root.key, context)
 
+    @reads("key")
     def resolve(root: Any, info: strawberry.Info) -> GivingTotals:
         return fast(root, info.context, {})
 

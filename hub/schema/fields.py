@@ -23,7 +23,10 @@ from graph_model.enums import Label
 from graph_model.list_specs import NESTED, ROOTS, SCOPED
 from hub.auth.access import requires
 from hub.auth.principal import Right
-from hub.execution.loaders import Loaders, Prefetch, prefetch, prefetch_by_key, totals_asked
+from hub.execution import projection
+from hub.execution.loaders import (Loaders, Prefetch, field_props, object_props, page_props, prefetch, prefetch_by_key,
+                                   totals_asked)
+from hub.execution.projection import PROPS, reads
 from hub.schema.enums import Direction
 from hub.schema.lists import FILTERS, SORTS, Connection, connection, request
 from hub.schema.scalars import to_jalali
@@ -49,7 +52,7 @@ def camel(name: str) -> str:
 
 
 @functools.cache
-def _columns(cls: type) -> tuple[tuple[str, str, Callable[[Any], Any] | None], ...]:
+def columns(cls: type) -> tuple[tuple[str, str, Callable[[Any], Any] | None], ...]:
     """(attribute, property, enum or None) for each field ``from_props`` fills, worked out once
     per class: a page of 100 institutions with their services converts ~300 rows."""
     enums = getattr(cls, "ENUMS", {})
@@ -60,7 +63,7 @@ def _columns(cls: type) -> tuple[tuple[str, str, Callable[[Any], Any] | None], .
 def from_props(cls: type, props: dict[str, Any]) -> Any:
     """An instance of a strawberry type from a store row (camelCase properties)."""
     values = {}
-    for name, prop, kind in _columns(cls):
+    for name, prop, kind in columns(cls):
         value = props.get(prop)
         values[name] = kind(value) if kind is not None and value is not None else value
     if "generated" in values:
@@ -71,6 +74,7 @@ def from_props(cls: type, props: dict[str, Any]) -> Any:
 def jalali(attr: str, resolve: Callable[[Any], Any] | None = None) -> Any:
     """A ``...Jalali`` twin of a date field; ``resolve`` (root -> the Jalali date, or an awaitable of
     it) when the date is not an attribute of the object."""
+    @reads(camel(attr))
     def read(root: Any) -> str | None:
         return to_jalali(getattr(root, attr))
 
@@ -117,7 +121,8 @@ def _request(kw: dict[str, Any], most: int | None) -> listing.Request:
     """``most``: the largest page, the request's settings.limits.page (None in a prefetch: the
     resolver that follows checks it, and hub.execution.limits refused a larger page before execution)."""
     return request(first=kw.get("first"), after=kw.get("after"), last=kw.get("last"), before=kw.get("before"),
-                   filter=kw.get("filter"), order_by=kw.get("order_by"), direction=kw.get("direction"), most=most)
+                   filter=kw.get("filter"), order_by=kw.get("order_by"), direction=kw.get("direction"), most=most,
+                   props=kw.get(PROPS))
 
 
 def type_named(name: str) -> Any:
@@ -160,9 +165,11 @@ def nested_list(name: str, description: str) -> Any:
         req = _request(kw, context.settings.limits.page)
         return settled(context.loaders.nested(name, req).load(root.key), convert)
 
+    @reads("key")
     def resolve(root: Any, info: strawberry.Info, **kw: Any) -> Any:
+        props = field_props(info)
         # Through the attribute: a field narrowing what it shows (hub.schema.supervision_records) replaces the twin.
-        return resolve.fast(root, info.context, kw)  # type: ignore[attr-defined]
+        return resolve.fast(root, info.context, {**kw, PROPS: props} if props else kw)  # type: ignore[attr-defined]
 
     resolve.fast = fast  # type: ignore[attr-defined]  # hub.execution.compiled calls it without an info
 
@@ -185,6 +192,8 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
 
     async def resolve(info: strawberry.Info, **kw: Any) -> Connection[Any]:
         req = info.context.visibility.narrow(entity, _request(kw, info.context.settings.limits.page))
+        if projection.active(info.context):  # the page's rows hold what its items' fields read
+            req = dataclasses.replace(req, props=page_props(info))
         loaders = info.context.loaders
         req = await loaders.widened(spec, req)  # a search naming a place (graph_model.search_places)
         if own is not None and not info.context.visibility.supervises_all:
@@ -233,28 +242,29 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
 
 def link(loader: str, target: str, description: str, *, key_attr: str = "key", label: Label | None = None) -> Any:
     """A field naming one linked object: through a link loader, or a node loader on ``key_attr``."""
-    def loads(loaders: Loaders) -> DataLoader[str, dict[str, Any] | None]:
-        return loaders.node(label) if label else loaders.link(loader)
+    def loads(loaders: Loaders, props: tuple[str, ...] | None) -> DataLoader[str, dict[str, Any] | None]:
+        return loaders.node(label, props) if label else loaders.link(loader, props)
 
     def convert(row: dict[str, Any] | None) -> Any:
         return CONVERTERS[target](row) if row else None
 
     def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
         key = getattr(root, key_attr)
-        return None if key is None else settled(loads(context.loaders).load(key), convert)
-
-    def resolve(root: Any, info: strawberry.Info) -> Any:
-        return fast(root, info.context, {})
-
-    resolve.fast = fast  # type: ignore[attr-defined]
+        return None if key is None else settled(loads(context.loaders, kw.get(PROPS)).load(key), convert)
 
     prop = camel(key_attr)  # the attribute's name in a row of the object the field sits on
+
+    @reads(prop)
+    def resolve(root: Any, info: strawberry.Info) -> Any:
+        return fast(root, info.context, {PROPS: field_props(info)})
+
+    resolve.fast = fast  # type: ignore[attr-defined]
 
     def key_of(parent: Any) -> Any:  # a node's row, or a relation's object (Prefetch.objects)
         return parent.get(prop) if isinstance(parent, dict) else getattr(parent, key_attr)
 
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]
-        lambda loaders, parents, kw: loads(loaders).load_many(
+        lambda loaders, parents, kw: loads(loaders, kw.get(PROPS)).load_many(
             [key for key in map(key_of, parents) if key is not None]),
         lambda found: [row for row in found if row], objects=True)
     return strawberry.field(resolver=signed(resolve, {}, type_named(target) | None), description=description)
@@ -272,7 +282,8 @@ def by_key(target: str, description: str, right: Right) -> Any:
         if target in RELATION_TYPES:
             row = await loaders.relation(target).load(key)
         else:  # the node and what its fields read by its key, together (hub.execution.loaders)
-            loading = loaders.node(Label(target)).load(key)
+            props = object_props(info) if projection.active(info.context) else None
+            loading = loaders.node(Label(target), props).load(key)
             ahead = prefetch_by_key(info, key)
             row, _ = await asyncio.gather(loading, ahead.first)
             if row:

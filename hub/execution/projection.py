@@ -1,0 +1,128 @@
+"""The properties of a node a query's selection reads, so that its rows hold only those.
+
+A row of nodes was every property of the node (``properties(n)``): a page of 100 institutions
+asking for their key, name and kind read their 12 properties each, search text and source included,
+and reading and decoding those was the largest part of the statement's cost to the hub (2.4 of
+its 5.6 ms; benchmarks/README.md, issue 18). Here the selection on a node type is turned into the
+properties its fields read (``wanted``), and the loaders read only those (a map projection,
+graph_model.cypher.projected): a field without a resolver reads its own property, a Relay id the
+key, and a resolver the properties it declares (``reads``: the links, nested lists and giving
+read the key or the linked key, a Jalali twin its date). A selected field that declares nothing
+(any other resolver, a field with an extension or a permission, an interface or a union) reads
+the whole node, as before. The key is always read, and so are the properties the loaders' own
+checks read (``CHECKS``: a donor's kind decides whether a caller without the right to see
+personal data sees it at all).
+
+Only a query that runs compiled (hub.execution.compiled) projects, and there only the fields that
+it completes by their context-level twin (``fast``): the prefetch of the page (hub.execution.loaders)
+and the compiled steps work the projection out from the same field nodes, so both ask the same
+loaders. A field graphql-core resolves itself (a fallback, a mutation, HUB_COMPILED=0) asks for
+whole nodes, from loaders of their own.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from graphql import FieldNode, GraphQLObjectType, GraphQLOutputType, get_named_type
+
+from graph_model.enums import Label
+from hub.strawberry_compat import STRAWBERRY_FIELD, resolver_function
+
+PROPS = "_props"  # the arguments' key under which a fast resolver gets its rows' projection
+NODE_TYPES = frozenset(label.value for label in Label)  # types whose rows are a node's properties
+# Properties the loaders' own checks read, whatever is selected (hub.auth.visibility.Visibility.donor).
+CHECKS: dict[str, tuple[str, ...]] = {Label.DONOR.value: ("kind",)}
+
+Collect = Callable[[GraphQLObjectType, list[FieldNode]], dict[str, list[FieldNode]]]
+
+
+def reads(*props: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare the properties of its object a resolver reads (``wanted`` reads no more for it)."""
+    def mark(function: Callable[..., Any]) -> Callable[..., Any]:
+        function.reads = props  # type: ignore[attr-defined]
+        return function
+    return mark
+
+
+def active(context: Any) -> bool:
+    """Whether the request runs compiled (hub.execution.compiled sets ``execution`` then)."""
+    return getattr(context, "execution", None) is not None
+
+
+def items(collect: Collect, connection: GraphQLObjectType,
+          nodes: list[FieldNode]) -> tuple[GraphQLObjectType, list[FieldNode]]:
+    """The item type of a connection and the field nodes selecting its items (nodes, edges.node)."""
+    item = get_named_type(connection.fields["nodes"].type)
+    edge = get_named_type(connection.fields["edges"].type)
+    assert isinstance(item, GraphQLObjectType) and isinstance(edge, GraphQLObjectType)
+    selecting: list[FieldNode] = []
+    for found in collect(connection, nodes).values():
+        if found[0].name.value == "nodes":
+            selecting += found
+        elif found[0].name.value == "edges":
+            selecting += [n for f in collect(edge, found).values() if f[0].name.value == "node" for n in f]
+    return item, selecting
+
+
+def wanted(collect: Collect, type_: GraphQLObjectType, nodes: list[FieldNode]) -> tuple[str, ...] | None:
+    """The properties (sorted, ``key`` among them) that the selection ``nodes`` on the node type
+    ``type_`` reads; None: the whole node (not a node type, or a field that does not say)."""
+    if type_.name not in NODE_TYPES:
+        return None
+    from hub.execution.compiled import kind_of  # a cycle otherwise: compiled plans call back here
+
+    columns = _columns(type_)
+    props = {"key", *CHECKS.get(type_.name, ())}
+    for found in collect(type_, nodes).values():
+        name = found[0].name.value
+        if name == "__typename":
+            continue
+        gql_field = type_.fields.get(name)
+        if gql_field is None:
+            return None
+        kind, how = kind_of(gql_field)
+        if kind == "attr":
+            if how not in columns:
+                return None
+            props.add(columns[how])
+        elif kind != "id":  # a Relay id reads the key
+            declared = getattr(resolver_function(gql_field), "reads", None) if kind in ("fast", "call") else None
+            if declared is None:
+                return None
+            props.update(declared)
+    return tuple(sorted(props))
+
+
+def below(collect: Collect, field_type: GraphQLOutputType, nodes: list[FieldNode]) -> tuple[str, ...] | None:
+    """``wanted`` of the nodes a field gives: an object, or a connection's items."""
+    named = get_named_type(field_type)
+    if not isinstance(named, GraphQLObjectType):
+        return None
+    if "nodes" in named.fields and "edges" in named.fields:
+        named, nodes = items(collect, named, nodes)
+        if not nodes:
+            return None
+    return wanted(collect, named, nodes)
+
+
+def of_field(collect: Collect, gql_field: Any, nodes: list[FieldNode]) -> tuple[str, ...] | None:
+    """``below`` for a field the compiled path gets by its context-level twin (``fast``), the only
+    ones it passes a projection to; None for any other."""
+    from hub.execution.compiled import kind_of
+
+    return below(collect, gql_field.type, nodes) if kind_of(gql_field)[0] == "fast" else None
+
+
+@functools.cache
+def _columns_of(cls: type) -> dict[str, str]:
+    from hub.schema.fields import columns  # the schema's own conversion of rows (from_props)
+
+    return {name: prop for name, prop, _ in columns(cls)}
+
+
+def _columns(type_: GraphQLObjectType) -> dict[str, str]:
+    """Attribute -> property, for the attributes ``from_props`` fills from a row."""
+    return _columns_of(type_.extensions[STRAWBERRY_FIELD].origin)

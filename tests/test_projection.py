@@ -1,0 +1,85 @@
+"""Rows holding only what the selection reads (hub.execution.projection): which properties each
+statement of a compiled query asks for, whole nodes wherever a field does not say what it reads or
+the query is not compiled, and the properties the loaders' own checks read, always.
+
+That the answers are the same bytes with and without it, for every operation and role and for
+generated queries, is tests/test_compiled.py (its slow path runs without the compiled completion,
+so without projections)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from graph_model.stores.falkordb import FalkorStore
+from hub.settings import Settings
+from tests.asgi import asgi_client
+from tests.builders import SOLO, build_solo_world, build_world
+
+ROW = re.compile(r"(?:RETURN|\[|\|) *(properties\(\w+\)|\w+ \{\.[^}]*\})")  # a node's row in a statement
+
+
+class Sent:
+    """The texts of the statements a store is sent."""
+
+    def __init__(self, store: FalkorStore) -> None:
+        self.texts: list[str] = []
+        original = store.read
+
+        async def read(stmt: Any, **params: Any) -> Any:
+            self.texts.append(stmt.text)
+            return await original(stmt, **params)
+
+        store.read = read  # type: ignore[method-assign]
+
+    def rows(self) -> list[str]:
+        return [row for text in self.texts for row in ROW.findall(text)]
+
+
+async def _ask(store: FalkorStore, query: str, settings: Settings | None = None, role: str = "admin") -> Any:
+    async with asgi_client(store, settings, role=role) as client:
+        response = await client.post("/graphql", json={"query": query})
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def test_a_page_reads_only_the_properties_its_fields_read(store: FalkorStore) -> None:
+    await build_world(store)
+    sent = Sent(store)
+    data = await _ask(store, """{ institutions(first: 10) { nodes {
+        id nameEn foundedJalali county { nameFa province { nameEn } }
+        services { edges { capacity node { key } } } giving { amount } } } }""")
+    assert data["institutions"]["nodes"] and all(n["county"] for n in data["institutions"]["nodes"])
+    assert sorted(sent.rows()) == sorted([
+        "n {.founded, .key, .nameEn}",  # id: the key; the Jalali date: the date; the links: the key
+        "x {.key, .nameFa, .provinceKey}",  # the county: its province is read by that key
+        "n {.key, .nameEn}",  # the province
+        "n {.key}",  # the services
+    ]), sent.texts
+
+
+async def test_whole_nodes_where_a_field_does_not_say_or_the_query_is_not_compiled(store: FalkorStore) -> None:
+    await build_world(store)
+    # An assessment's findings are read by a resolver that declares nothing: its nodes come whole.
+    sent = Sent(store)
+    await _ask(store, "{ institution(key: \"inst-a\") { nameEn assessments { nodes { key findings } } } }")
+    assert "n {.key, .nameEn}" in sent.rows() and "properties(n)" in sent.rows(), sent.texts
+    # Not compiled (HUB_COMPILED=0): graphql-core resolves every field, and every row is whole.
+    sent.texts.clear()
+    await _ask(store, "{ institutions(first: 10) { nodes { key county { key } } } }", Settings(compiled=False))
+    assert sent.rows() and set(sent.rows()) <= {"properties(n)", "properties(x)"}, sent.texts
+
+
+@pytest.mark.parametrize("role", ["viewer", "planner"])
+async def test_a_projected_donor_still_carries_its_kind_to_the_privacy_check(store: FalkorStore, role: str) -> None:
+    """An individual donor is absent for a caller without the personal right: asked for by key with
+    only its key selected, its row still holds the kind that check reads (projection.CHECKS)."""
+    await build_solo_world(store)
+    sent = Sent(store)
+    query = f'{{ donor(key: "{SOLO}") {{ key }} company: donor(key: "donor-1") {{ key }} }}'
+    assert await _ask(store, query, role=role) == {"donor": None, "company": {"key": "donor-1"}}
+    assert "n {.key, .kind}" in sent.rows(), sent.texts
+    assert await _ask(store, query) == {"donor": {"key": SOLO}, "company": {"key": "donor-1"}}
