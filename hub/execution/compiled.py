@@ -81,6 +81,8 @@ class Stats:
     fallbacks: int = 0  # outermost objects completed the ordinary way after a Fallback
     generic: set[str] = field(default_factory=set)  # fields left to graphql-core (Type.field)
     waited: int = 0  # values that were awaitables (a load not yet done when its object was completed)
+    # The rows' projections worked out for this operation (hub.execution.projection), kept with its plans.
+    projections: dict[Any, Any] = field(default_factory=dict)
 
 
 class _Errors(CollectedErrors):
@@ -159,6 +161,7 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
             context.execution = self.stats
             _CURRENT.set(self)  # what the shared plans' steps read the request's context from
             self._shared = shared_plans(self.schema, self.operation, self.fragments, self.variable_values)
+            self.stats.projections = self._shared.projections
         self._plans: dict[Any, Plan] = self._shared.plans
 
     # -- the hook ------------------------------------------------------------------------
@@ -247,6 +250,7 @@ class _Shared:
 
     plans: dict[Any, Plan] = field(default_factory=dict)
     generic: set[str] = field(default_factory=set)  # fields any of them leaves to graphql-core
+    projections: dict[Any, Any] = field(default_factory=dict)  # by field and field nodes (projection.memo)
     document: Any = None  # held, so that the field nodes' ids the plans are keyed by stay unique
     schema: Any = None  # the schema whose types and fields the plans hold
 
@@ -401,7 +405,7 @@ class Plan:
                 complete = execution.completer(gql_field.type, nodes)
                 kwargs = self._arguments(gql_field, nodes[0]) if kind in ("fast", "call") else None
                 if kind == "fast":  # the rows it loads hold what is selected below it (as the prefetch asks)
-                    props = projection.of_field(execution.collect_subfields, gql_field, nodes)
+                    props = projection.of_field(execution.stats, execution.collect_subfields, gql_field, nodes)
                     if props is not None:
                         kwargs = {**(kwargs or {}), projection.PROPS: props}
             except Fallback:

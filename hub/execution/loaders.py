@@ -220,7 +220,8 @@ class _Walk:
         if found is None:
             found = convert_arguments(self.info, field, get_argument_values(field, node, self.raw.variable_values)
                                       ) if field.args else {}
-            props = projection.of_field(self.collect, field, nodes) if self.projecting else None
+            props = projection.of_field(self.info.context.execution, self.collect, field, nodes) \
+                if self.projecting else None
             if props is not None:
                 found = {**found, projection.PROPS: props}
             self._arguments[id(node)] = found
@@ -334,16 +335,20 @@ def prefetch_by_key(info: Any, key: str) -> Ahead:
 def page_props(info: Any) -> tuple[str, ...] | None:
     """The properties the items of the connection field being resolved read (hub.execution.projection)."""
     walk = _Walk(info)
-    connection = assert_object_type(get_named_type(walk.raw.return_type))
-    item, selecting = projection.items(walk.collect, connection, walk.raw.field_nodes)
-    return projection.wanted(walk.collect, item, selecting) if selecting else None
+
+    def work() -> tuple[str, ...] | None:
+        connection = assert_object_type(get_named_type(walk.raw.return_type))
+        item, selecting = projection.items(walk.collect, connection, walk.raw.field_nodes)
+        return projection.wanted(walk.collect, item, selecting) if selecting else None
+
+    return projection.memo(info.context.execution, ("page", id(walk.raw.field_nodes[0])), work)
 
 
 def object_props(info: Any) -> tuple[str, ...] | None:
     """The properties the object field being resolved reads of its node (hub.execution.projection)."""
     walk = _Walk(info)
-    return projection.wanted(walk.collect, assert_object_type(get_named_type(walk.raw.return_type)),
-                             walk.raw.field_nodes)
+    return projection.memo(info.context.execution, ("object", id(walk.raw.field_nodes[0])), lambda: projection.wanted(
+        walk.collect, assert_object_type(get_named_type(walk.raw.return_type)), walk.raw.field_nodes))
 
 
 def field_props(info: Any) -> tuple[str, ...] | None:
@@ -353,7 +358,8 @@ def field_props(info: Any) -> tuple[str, ...] | None:
         return None
     walk = _Walk(info)
     raw = walk.raw
-    return projection.of_field(walk.collect, raw.parent_type.fields[raw.field_name], raw.field_nodes)
+    return projection.of_field(info.context.execution, walk.collect, raw.parent_type.fields[raw.field_name],
+                               raw.field_nodes)
 
 
 def totals_asked(info: Any) -> bool:

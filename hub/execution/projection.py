@@ -108,12 +108,30 @@ def below(collect: Collect, field_type: GraphQLOutputType, nodes: list[FieldNode
     return wanted(collect, named, nodes)
 
 
-def of_field(collect: Collect, gql_field: Any, nodes: list[FieldNode]) -> tuple[str, ...] | None:
+def of_field(execution: Any, collect: Collect, gql_field: Any, nodes: list[FieldNode]) -> tuple[str, ...] | None:
     """``below`` for a field the compiled path gets by its context-level twin (``fast``), the only
-    ones it passes a projection to; None for any other."""
-    from hub.execution.compiled import kind_of
+    ones it passes a projection to; None for any other. Worked out once per operation: kept in
+    ``execution`` (the request's hub.execution.compiled.Stats), whose dict the operation's shared
+    plans hold with the document, so that the field nodes' ids stay theirs."""
+    key = (id(gql_field), id(nodes[0]))
+    found = execution.projections.get(key, _NOT_YET)
+    if found is _NOT_YET:
+        from hub.execution.compiled import kind_of
 
-    return below(collect, gql_field.type, nodes) if kind_of(gql_field)[0] == "fast" else None
+        found = execution.projections[key] = (below(collect, gql_field.type, nodes)
+                                              if kind_of(gql_field)[0] == "fast" else None)
+    return found
+
+
+def memo(execution: Any, key: Any, work: Callable[[], tuple[str, ...] | None]) -> tuple[str, ...] | None:
+    """``work()``, kept under ``key`` as ``of_field`` keeps its projections."""
+    found = execution.projections.get(key, _NOT_YET)
+    if found is _NOT_YET:
+        found = execution.projections[key] = work()
+    return found
+
+
+_NOT_YET = object()
 
 
 @functools.cache
