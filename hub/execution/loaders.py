@@ -153,6 +153,13 @@ class Loaders:
     def nested(self, name: str, req: listing.Request, checked: bool = True) -> DataLoader[str, listing.Page]:
         """``checked``: an unknown key in the request's filters is NotFound (graph_model.filter_keys);
         a root list narrowed to this one checks its own filters instead."""
+        asked = ("asked", name, req, checked)  # as asked, before the caller's narrowing: once per request
+        found = self._loaders.get(asked)
+        if found is None:
+            found = self._loaders[asked] = self._nested(name, req, checked)
+        return found
+
+    def _nested(self, name: str, req: listing.Request, checked: bool) -> DataLoader[str, listing.Page]:
         spec = NESTED[name]
         req = self.visibility.narrow(spec.entity.name, req)
 

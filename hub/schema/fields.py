@@ -119,10 +119,20 @@ def _list_args(entity: str) -> dict[str, Any]:
 
 def _request(kw: dict[str, Any], most: int | None) -> listing.Request:
     """``most``: the largest page, the request's settings.limits.page (None in a prefetch: the
-    resolver that follows checks it, and hub.execution.limits refused a larger page before execution)."""
-    return request(first=kw.get("first"), after=kw.get("after"), last=kw.get("last"), before=kw.get("before"),
-                   filter=kw.get("filter"), order_by=kw.get("order_by"), direction=kw.get("direction"), most=most,
-                   props=kw.get(PROPS))
+    resolver that follows checks it, and hub.execution.limits refused a larger page before execution).
+    Kept in ``kw`` (under ``_KEPT``, with ``most``): a compiled plan's arguments are one dict for every
+    object it completes (the services of each of a page's 100 institutions), and so is a prefetch's."""
+    kept = kw.get(_KEPT)
+    if kept is not None and kept[0] == most:
+        return kept[1]
+    req = request(first=kw.get("first"), after=kw.get("after"), last=kw.get("last"), before=kw.get("before"),
+                  filter=kw.get("filter"), order_by=kw.get("order_by"), direction=kw.get("direction"), most=most,
+                  props=kw.get(PROPS))
+    kw[_KEPT] = (most, req)  # the same value whoever computes it: made of the arguments alone
+    return req
+
+
+_KEPT = "_request"
 
 
 def type_named(name: str) -> Any:
