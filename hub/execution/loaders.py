@@ -252,17 +252,25 @@ class _Walk:
 
     def arguments(self, field: GraphQLField, node: FieldNode, nodes: list[FieldNode]) -> dict[str, Any]:
         """The keyword arguments the field's resolver will be called with, and (compiled) the
-        projection of the rows it loads, as the compiled step passes it (hub.execution.projection)."""
+        projection of the rows it loads, as the compiled step passes it (hub.execution.projection).
+        In a compiled query, worked out once per operation and kept with its plans, as the compiled
+        steps' own arguments are (they depend on the same variables)."""
         found = self._arguments.get(id(node))
         if found is None:
-            found = convert_arguments(self.info, field, get_argument_values(field, node, self.raw.variable_values)
-                                      ) if field.args else {}
-            props = projection.of_field(self.info.context.execution, self.collect, field, nodes) \
-                if self.projecting else None
-            if props is not None:
-                found = {**found, projection.PROPS: props}
+            if self.projecting:
+                found = projection.memo(self.info.context.execution, ("arguments", id(node)),
+                                        lambda: self._converted(field, node, nodes))
+            else:
+                found = self._converted(field, node, nodes)
             self._arguments[id(node)] = found
         return found
+
+    def _converted(self, field: GraphQLField, node: FieldNode, nodes: list[FieldNode]) -> dict[str, Any]:
+        found = convert_arguments(self.info, field, get_argument_values(field, node, self.raw.variable_values)
+                                  ) if field.args else {}
+        props = projection.of_field(self.info.context.execution, self.collect, field, nodes) \
+            if self.projecting else None
+        return {**found, projection.PROPS: props} if props is not None else found
 
     def totals_asked(self) -> bool:
         connection = assert_object_type(get_named_type(self.raw.return_type))  # a connection: an object type

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import FieldNode, GraphQLObjectType, GraphQLOutputType, get_named_type
 
@@ -36,6 +36,7 @@ NODE_TYPES = frozenset(label.value for label in Label)  # types whose rows are a
 # Properties the loaders' own checks read, whatever is selected (hub.auth.visibility.Visibility.donor).
 CHECKS: dict[str, tuple[str, ...]] = {Label.DONOR.value: ("kind",)}
 
+T = TypeVar("T")
 Collect = Callable[[GraphQLObjectType, list[FieldNode]], dict[str, list[FieldNode]]]
 
 
@@ -123,8 +124,9 @@ def of_field(execution: Any, collect: Collect, gql_field: Any, nodes: list[Field
     return found
 
 
-def memo(execution: Any, key: Any, work: Callable[[], tuple[str, ...] | None]) -> tuple[str, ...] | None:
-    """``work()``, kept under ``key`` as ``of_field`` keeps its projections."""
+def memo(execution: Any, key: Any, work: Callable[[], T]) -> T:
+    """``work()``, kept under ``key`` as ``of_field`` keeps its projections (what depends only on the
+    operation and the variables below its root fields)."""
     found = execution.projections.get(key, _NOT_YET)
     if found is _NOT_YET:
         found = execution.projections[key] = work()
