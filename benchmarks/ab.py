@@ -50,10 +50,13 @@ def other_checkout(args: argparse.Namespace, scratch: Path) -> Path:
     if args.other:
         return Path(args.other).resolve()
     tree = scratch / "base"
+    # The commit named here, not in the worktree (where HEAD is the worktree's own).
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", f"{args.base}^{{commit}}"],
+                            check=True, capture_output=True, text=True).stdout.strip()
     if tree.exists():
-        subprocess.run(["git", "-C", str(tree), "checkout", "-q", "--detach", args.base], check=True)
+        subprocess.run(["git", "-C", str(tree), "checkout", "-q", "--detach", commit], check=True)
     else:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(tree), args.base], check=True)
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(tree), commit], check=True)
     return tree
 
 
@@ -99,8 +102,10 @@ async def run(args: argparse.Namespace) -> None:
             answers[side] = response.content
         if answers["A"] != answers["B"]:
             raise SystemExit("the two checkouts answer differently: nothing to compare")
-        print(f"A = {checkouts['A']}, B = {checkouts['B']}; question {args.question}, {args.requests} requests "
-              f"each a round, in turn")
+        described = subprocess.run(["git", "-C", str(checkouts["B"]), "log", "--oneline", "-1"], capture_output=True,
+                                   text=True).stdout.strip()
+        print(f"A = {checkouts['A']}, B = {checkouts['B']} ({described}); question {args.question}, "
+              f"{args.requests} requests each a round, in turn")
         rounds: dict[str, list[tuple[float, float, float, float]]] = {"A": [], "B": []}
         for n in range(args.rounds):
             times: dict[str, list[float]] = {"A": [], "B": []}
