@@ -114,19 +114,17 @@ def of_field(execution: Any, collect: Collect, gql_field: Any, nodes: list[Field
     ones it passes a projection to; None for any other. Worked out once per operation: kept in
     ``execution`` (the request's hub.execution.compiled.Stats), whose dict the operation's shared
     plans hold with the document, so that the field nodes' ids stay theirs."""
-    key = (id(gql_field), id(nodes[0]))
-    found = execution.projections.get(key, _NOT_YET)
-    if found is _NOT_YET:
+    def work() -> tuple[str, ...] | None:
         from hub.execution.compiled import kind_of
 
-        found = execution.projections[key] = (below(collect, gql_field.type, nodes)
-                                              if kind_of(gql_field)[0] == "fast" else None)
-    return found
+        return below(collect, gql_field.type, nodes) if kind_of(gql_field)[0] == "fast" else None
+
+    return memo(execution, (id(gql_field), id(nodes[0])), work)
 
 
 def memo(execution: Any, key: Any, work: Callable[[], T]) -> T:
-    """``work()``, kept under ``key`` as ``of_field`` keeps its projections (what depends only on the
-    operation and the variables below its root fields)."""
+    """``work()``, kept under ``key`` in ``execution.projections`` (what depends only on the operation
+    and the variables below its root fields, as ``of_field``'s projections)."""
     found = execution.projections.get(key, _NOT_YET)
     if found is _NOT_YET:
         found = execution.projections[key] = work()
