@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from graph_model.cypher import Statement, projected, statement
+from graph_model.cypher import PROPERTY, Statement, projected, statement
 from graph_model.donation_totals import cell_key
 from graph_model.enums import DonorKind, Label
 from graph_model.list_specs import DONATION_ROW
@@ -61,6 +61,40 @@ _link_statement(LINKS["institution_county"], ("key", "nameEn"))  # the projected
 @lru_cache(maxsize=1024)
 def _projected_link(name: str, props: tuple[str, ...]) -> Statement:
     return _link_statement(LINKS[name], props, register=False)
+
+
+# A hop: the nodes of another label that the linked nodes name by a key property (a county's
+# province), read in the link's own level of a query rather than in the level below it (one
+# institution with its county and the county's province: the province was a statement of its own,
+# after the county's; hub.execution.loaders answers the province's loader from these rows).
+def _hop_statement(link: Link, prop: str, label: Label, props: tuple[str, ...] | None,
+                   register: bool = True) -> Statement:
+    if not PROPERTY.fullmatch(prop):
+        raise ValueError(f"not a property name: {prop!r}")
+    return statement(
+        f"hop_{link.name}__{prop}__{label.value}{'' if props is None else '__' + '_'.join(props)}",
+        f"""UNWIND $keys AS k
+            MATCH (p:{link.parent.value}) WHERE p.key = k
+            WITH p MATCH {link.pattern}
+            WITH DISTINCT n.{prop} AS hop
+            MATCH (m:{label.value}) WHERE m.key = hop
+            RETURN {projected("m", props)} AS node""", register=register)
+
+
+HOP_SAMPLE = _hop_statement(LINKS["institution_county"], "provinceKey", Label.PROVINCE, ("key", "nameEn"))  # linted
+
+
+@lru_cache(maxsize=1024)
+def _hop(name: str, prop: str, label: Label, props: tuple[str, ...] | None) -> Statement:
+    return _hop_statement(LINKS[name], prop, label, props, register=False)
+
+
+async def fetch_hop(store: GraphStore, name: str, prop: str, label: Label, props: tuple[str, ...] | None,
+                    keys: list[str]) -> list[dict[str, Any]]:
+    """The ``label`` nodes (rows as ``projected`` gives them) whose key is the ``prop`` of a node that
+    the link ``name`` gives one of ``keys``: what a read of ``label``'s nodes by those keys returns."""
+    rows = await store.read(_hop(name, prop, label, props), keys=list(dict.fromkeys(keys)))
+    return [r["node"] for r in rows]
 
 
 async def fetch_link(store: GraphStore, name: str, keys: list[str],

@@ -17,7 +17,11 @@ and fragments count the same), hence the same statements as without prefetching 
 giving totals that the complementary suppression then withholds are read, never shown). An object
 fetched by key starts the loads of its fields that read by its key alone beside its own load
 (``prefetch_by_key``), so that they go to the store in one statement (graph_model.stores.fused),
-then, once the object is known to be there, the levels below it as a page's. In a query that runs
+then, once the object is known to be there, the levels below it as a page's. What a level below would
+read by the keys of this one alone is read with this one (``Prefetch.along``, ``Prefetch.hop``: an
+institution's giving dates, its county's province), and nodes a row already holds (a gift's donor's
+key and kind) are given to their loaders without a read (``Loaders.known``): one institution with its
+county, province, services, giving and gifts is one statement. In a query that runs
 compiled, the rows of nodes hold only the properties their selection reads (hub.execution.projection):
 the prefetch passes each field the projection its compiled step passes, so both ask the same loaders.
 """
@@ -127,6 +131,25 @@ class Loaders:
         found = await queries.by_keys(self.store, Label.DONOR, keys, props)
         return {k: row for k, row in found.items() if self.visibility.donor(row) is not None}
 
+    def known(self, label: Label, props: tuple[str, ...], rows: Iterable[Node]) -> None:
+        """Rows of ``label``'s nodes holding ``props`` read some other way (a hop, the ends a relation's
+        row carries): the answers of ``node(label, props)`` for their keys, given without a statement.
+        A donor the caller may not see is answered absent, as ``_public_donors`` answers it."""
+        loader = self.node(label, props)
+        hides = label is Label.DONOR and not self.visibility.personal
+        loader.prime_many({row["key"]: None if hides and self.visibility.donor(row) is None else row
+                           for row in rows})
+
+    def hop(self, name: str, prop: str, label: Label, props: tuple[str, ...]) -> DataLoader[str, None]:
+        """Per key, the ``label`` nodes named by the ``prop`` of the node the link ``name`` gives it
+        (graph_model.links.fetch_hop), read beside that link and given to ``node(label, props)``
+        (``known``), so that the level below asks the store nothing. Answers None: only the reading counts."""
+        async def fetch(keys: list[str]) -> dict[str, None]:
+            self.known(label, props, await links.fetch_hop(self.store, name, prop, label, props, keys))
+            return {}
+
+        return self._get(("hop", name, prop, label, props), lambda: _ordered(fetch))
+
     def link(self, name: str, props: tuple[str, ...] | None = None) -> DataLoader[str, Node | None]:
         return self._get(("link", name, props), lambda: _ordered(
             lambda keys: links.fetch_link(self.store, name, keys, props)))
@@ -215,6 +238,14 @@ class Prefetch:
     connection: bool = False  # the field returns a connection: its rows sit under nodes / edges.node
     objects: bool = False
     below: Callable[[Any, list[Node], list[Any], frozenset[str]], list[Awaitable[Any]]] | None = None
+    # Started with ``load``, in the same level: given the request's context, the parents' rows and the
+    # names selected on the values, loads their own fields will wait for that need only the parents'
+    # keys (the dates of an institution's giving totals).
+    along: Callable[[Any, list[Node], frozenset[str]], list[Awaitable[Any]]] | None = None
+    # A link's: given the loaders, the parents' rows and a field of the linked type that reads a node
+    # by a key property (``hops``: its property, label and projection), the read of those nodes
+    # beside the link's (Loaders.hop).
+    hop: Callable[[Loaders, list[Node], str, Label, tuple[str, ...]], Awaitable[list[Any]]] | None = None
 
 
 # Rows of these types are node properties (the keys the prefetches read); the items of other types
@@ -295,7 +326,7 @@ class _Walk:
         level: list[_Level] = []
         below: list[Awaitable[Any]] = []
         for (plan, _, field, found, parents), result in zip(started, results, strict=True):
-            if isinstance(result, BaseException):
+            if plan is None or isinstance(result, BaseException):  # a load started beside a field's
                 continue
             child = get_named_type(field.type)
             if plan.below is not None and isinstance(child, GraphQLObjectType):
@@ -337,11 +368,47 @@ class _Walk:
                 except Exception:  # noqa: BLE001
                     continue
                 started.append((plan, loading, field, found, parents))
+                if objects is None and (plan.along is not None or plan.hop is not None):
+                    started += [(None, beside, field, found, parents)
+                                for beside in self.beside(plan, field, found, parents)]
         return started
+
+    def beside(self, plan: Prefetch, field: GraphQLField, found: list[FieldNode], parents: list[Node]
+               ) -> list[Awaitable[Any]]:
+        """The loads started in a field's own level for the fields below it (``Prefetch.along``,
+        ``Prefetch.hop``), which would otherwise wait for the next level."""
+        child = get_named_type(field.type)
+        if not isinstance(child, GraphQLObjectType):
+            return []
+        started: list[Awaitable[Any]] = []
+        if plan.along is not None:
+            asked = frozenset(f[0].name.value for f in self.sub_fields(child, found))
+            started += plan.along(self.info.context, parents, asked)
+        if plan.hop is not None and self.projecting:
+            loaders = self.info.context.loaders
+            started += [plan.hop(loaders, parents, *hop) for hop in self.hops(child, found)]
+        return started
+
+    def hops(self, child: GraphQLObjectType, found: list[FieldNode]) -> tuple[tuple[str, Label, tuple[str, ...]], ...]:
+        """The fields selected on a linked type that read a node by a key property of it (a county's
+        province): that property, the node's label and its projection; worked out once per operation."""
+        execution = self.info.context.execution
+
+        def work() -> tuple[tuple[str, Label, tuple[str, ...]], ...]:
+            out = []
+            for nodes in self.sub_fields(child, found):
+                gql_field = child.fields.get(nodes[0].name.value)
+                by_key = getattr(resolver_function(gql_field), "by_key", None) if gql_field is not None else None
+                props = projection.of_field(execution, self.collect, gql_field, nodes) if by_key else None
+                if by_key is not None and props is not None:
+                    out.append((*by_key, props))
+            return tuple(out)
+
+        return projection.memo(execution, ("hops", id(found[0])), work)
 
 
 _Level = tuple[list[Node], str, list[FieldNode]]
-_Started = tuple[Prefetch, Awaitable[list[Any]], GraphQLField, list[FieldNode], list[Node]]
+_Started = tuple[Prefetch | None, Awaitable[Any], GraphQLField, list[FieldNode], list[Node]]
 
 
 async def prefetch(info: Any, rows: list[Node]) -> None:

@@ -122,8 +122,17 @@ def giving_field(label: Label, description: str) -> Any:
     resolve.fast = fast  # type: ignore[attr-defined]
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]
         lambda loaders, rows, kw: loaders.giving(label).load_many([r["key"] for r in rows]),
-        below=functools.partial(_below, label))
+        below=functools.partial(_below, label), along=functools.partial(_along, label))
     return strawberry.field(resolver=resolve, description=description)
+
+
+def _along(label: Label, context: Any, rows: list[dict[str, Any]], asked: frozenset[str]) -> list[Any]:
+    """Beside an institution's totals, when a date is asked: the first and last gifts' dates (its kept
+    cell holds none), read with the totals rather than after them. Read for every institution of the
+    page, also those whose totals are then withheld or have no gift (read, never shown)."""
+    if label is not Label.INSTITUTION or not asked & _DATES:
+        return []
+    return [context.loaders.giving_dates().load_many([r["key"] for r in rows])]
 
 
 _DATES = frozenset({"firstDate", "lastDate", "firstDateJalali", "lastDateJalali"})

@@ -250,8 +250,13 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
     return _list_field(resolve, entity, description, right, also)
 
 
-def link(loader: str, target: str, description: str, *, key_attr: str = "key", label: Label | None = None) -> Any:
-    """A field naming one linked object: through a link loader, or a node loader on ``key_attr``."""
+def link(loader: str, target: str, description: str, *, key_attr: str = "key", label: Label | None = None,
+         carried: Callable[[Any], dict[str, Any] | None] | None = None) -> Any:
+    """A field naming one linked object: through a link loader, or a node loader on ``key_attr``.
+    ``carried`` (a node loader's, on a relation's ends): the linked node's row as the object the field
+    sits on already holds it (its key and what else the relation's row read of it), or None; when
+    the prefetch finds the field reads no more than that, the loader is answered from it
+    (Loaders.known) instead of reading the nodes again."""
     def loads(loaders: Loaders, props: tuple[str, ...] | None) -> DataLoader[str, dict[str, Any] | None]:
         return loaders.node(label, props) if label else loaders.link(loader, props)
 
@@ -273,10 +278,20 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     def key_of(parent: Any) -> Any:  # a node's row, or a relation's object (Prefetch.objects)
         return parent.get(prop) if isinstance(parent, dict) else getattr(parent, key_attr)
 
+    def load(loaders: Loaders, parents: list[Any], kw: dict[str, Any]) -> Any:
+        props = kw.get(PROPS)
+        if carried is not None and label is not None and props is not None:
+            held = [row for row in map(carried, parents) if row is not None and set(props) <= row.keys()]
+            loaders.known(label, props, [{p: row[p] for p in props} for row in held])
+        return loads(loaders, props).load_many([key for key in map(key_of, parents) if key is not None])
+
+    def hop(loaders: Loaders, parents: list[Any], prop: str, to: Label, props: tuple[str, ...]) -> Any:
+        return loaders.hop(loader, prop, to, props).load_many([p["key"] for p in parents])
+
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]
-        lambda loaders, parents, kw: loads(loaders, kw.get(PROPS)).load_many(
-            [key for key in map(key_of, parents) if key is not None]),
-        lambda found: [row for row in found if row], objects=True)
+        load, lambda found: [row for row in found if row], objects=True, hop=None if label else hop)
+    if label is not None:  # a read of a node by a key property: a hop of the link above it (Prefetch.hop)
+        resolve.by_key = (prop, label)  # type: ignore[attr-defined]
     return strawberry.field(resolver=signed(resolve, {}, type_named(target) | None), description=description)
 
 

@@ -5,6 +5,7 @@ imported here)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -19,6 +20,11 @@ from hub.schema.scalars import Date, Rials
 
 Member = Annotated[Donor | Institution | Person, strawberry.union("Member", description=(
     "A council member: a donor, an institution or a person."))]
+
+
+def _end(attr: str) -> Callable[[Any], dict[str, Any] | None]:
+    """A relation's end as its row holds it: its key (the node the relation's statement matched)."""
+    return lambda relation: None if getattr(relation, attr) is None else {"key": getattr(relation, attr)}
 
 
 class RelationNode(HubNode):
@@ -40,11 +46,18 @@ class Donation(RelationNode, relay.Node):
     donor_key: strawberry.Private[str]
     institution_key: strawberry.Private[str | None]
     event_key: strawberry.Private[str | None]
-    donor: Donor | None = link("", "Donor", "Who gave.", key_attr="donor_key", label=Label.DONOR)
+    donor_kind: strawberry.Private[str | None]  # as the row read it (None: not read)
+    # The row holds its donor's key and kind, and its recipient's key: a donor asked for no more (a
+    # donation's donor's key, with the kind the caller's view checks) is not read again.
+    donor: Donor | None = link("", "Donor", "Who gave.", key_attr="donor_key", label=Label.DONOR,
+                               carried=lambda d: None if d.donor_kind is None else {"key": d.donor_key,
+                                                                                    "kind": d.donor_kind})
     institution: Institution | None = link("", "Institution", "The institution given to (null for events).",
-                                           key_attr="institution_key", label=Label.INSTITUTION)
+                                           key_attr="institution_key", label=Label.INSTITUTION,
+                                           carried=_end("institution_key"))
     event: Event | None = link("", "Event", "The event given to (null for institutions).",
-                               key_attr="event_key", label=Label.EVENT)
+                               key_attr="event_key", label=Label.EVENT,
+                               carried=_end("event_key"))
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Donation:
@@ -53,7 +66,7 @@ class Donation(RelationNode, relay.Node):
         return cls(key=p["key"], amount=Rials(int(p["amount"])), date=p["date"], purpose=p.get("purpose"),
                    generated=bool(p.get("generated")), source=p.get("source"), donor_key=row["donor"],
                    institution_key=None if to_event else row["recipient"],
-                   event_key=row["recipient"] if to_event else None)
+                   event_key=row["recipient"] if to_event else None, donor_kind=row.get("donorKind"))
 
 
 @strawberry.type(description="A seat on a council: who holds it, in what role, since when.")
