@@ -134,3 +134,17 @@ async def test_a_donor_known_from_another_row_is_hidden_as_the_store_read_hides_
         assert store.round_trips == before
         read = Loaders(store, visibility)  # the store's own answer: the same
         assert await read.node(Label.DONOR, ("key", "kind")).load_many([SOLO, "donor-1"]) == expected
+
+
+async def test_a_field_selected_twice_over_one_fragment_reads_what_each_selection_reads(store: FalkorStore) -> None:
+    """A fragment's field node can select a field on its own in one place and beside another node in
+    another (the fragment spread, then the same field again): each place gets its own projection.
+    (Projections kept by the first node alone gave the second place the first's rows: `a`'s county
+    came without its name, a null in a non-null field.)"""
+    await build_world(store)
+    query = """query { b: institution(key: "inst-a") { ...F } a: institution(key: "inst-a") { ...F county { nameEn } }
+      p: institutions(first: 2) { nodes { ...F } } q: institutions(first: 2) { nodes { ...F county { nameEn } } } }
+    fragment F on Institution { county { key } }"""
+    data = await _ask(store, query)
+    assert data == await _ask(store, query, Settings(compiled=False))
+    assert data["a"]["county"]["nameEn"] and all(n["county"]["nameEn"] for n in data["q"]["nodes"]), data

@@ -265,7 +265,8 @@ class _Walk:
     def __init__(self, info: Any) -> None:
         self.info = info
         self.raw = raw_info(info)  # graphql-core's resolve info (schema, fragments, variables)
-        self._arguments: dict[int, dict[str, Any]] = {}  # by field node (an object by key walks its level twice)
+        # By field and its nodes (an object by key walks its level twice).
+        self._arguments: dict[tuple[int, ...], dict[str, Any]] = {}
         # Rows read with only the properties their selection reads, when the query runs compiled.
         self.projecting = projection.active(info.context)
 
@@ -286,14 +287,15 @@ class _Walk:
         projection of the rows it loads, as the compiled step passes it (hub.execution.projection).
         In a compiled query, worked out once per operation and kept with its plans, as the compiled
         steps' own arguments are (they depend on the same variables)."""
-        found = self._arguments.get(id(node))
+        key = (id(field), *map(id, nodes))  # the projection depends on every node selecting the field
+        found = self._arguments.get(key)
         if found is None:
             if self.projecting:
-                found = projection.memo(self.info.context.execution, ("arguments", id(node)),
+                found = projection.memo(self.info.context.execution, ("arguments", key),
                                         lambda: self._converted(field, node, nodes))
             else:
                 found = self._converted(field, node, nodes)
-            self._arguments[id(node)] = found
+            self._arguments[key] = found
         return found
 
     def _converted(self, field: GraphQLField, node: FieldNode, nodes: list[FieldNode]) -> dict[str, Any]:
@@ -404,7 +406,7 @@ class _Walk:
                     out.append((*by_key, props))
             return tuple(out)
 
-        return projection.memo(execution, ("hops", id(found[0])), work)
+        return projection.memo(execution, ("hops", id(child), *map(id, found)), work)
 
 
 _Level = tuple[list[Node], str, list[FieldNode]]
@@ -453,13 +455,14 @@ def page_props(info: Any) -> tuple[str, ...] | None:
         item, selecting = projection.items(walk.collect, connection, walk.raw.field_nodes)
         return projection.wanted(walk.collect, item, selecting) if selecting else None
 
-    return projection.memo(info.context.execution, ("page", id(walk.raw.field_nodes[0])), work)
+    return projection.memo(info.context.execution, ("page", *map(id, walk.raw.field_nodes)), work)
 
 
 def object_props(info: Any) -> tuple[str, ...] | None:
     """The properties the object field being resolved reads of its node (hub.execution.projection)."""
     walk = _Walk(info)
-    return projection.memo(info.context.execution, ("object", id(walk.raw.field_nodes[0])), lambda: projection.wanted(
+    nodes = walk.raw.field_nodes
+    return projection.memo(info.context.execution, ("object", *map(id, nodes)), lambda: projection.wanted(
         walk.collect, assert_object_type(get_named_type(walk.raw.return_type)), walk.raw.field_nodes))
 
 

@@ -119,7 +119,9 @@ def of_field(execution: Any, collect: Collect, gql_field: Any, nodes: list[Field
 
         return below(collect, gql_field.type, nodes) if kind_of(gql_field)[0] == "fast" else None
 
-    return memo(execution, (id(gql_field), id(nodes[0])), work)
+    # Keyed by every node selecting the field: one node can select it in two places, beside other
+    # nodes in one (a fragment's field, and the same field again beside the fragment's spread).
+    return memo(execution, (id(gql_field), *map(id, nodes)), work)
 
 
 def memo(execution: Any, key: Any, work: Callable[[], T]) -> T:
