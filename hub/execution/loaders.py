@@ -255,8 +255,26 @@ NODE_TYPES = frozenset(label.value for label in Label)
 
 
 def _plan(field: GraphQLField) -> Prefetch | None:
-    found = getattr(resolver_function(field), "prefetch", None)
-    return found if isinstance(found, Prefetch) else None
+    return _found(field)[1]
+
+
+def _by_key_alone(field: GraphQLField) -> bool:
+    """Whether the field's resolver reads its object's key and nothing else (hub.execution.projection.reads)."""
+    return _found(field)[2]
+
+
+def _found(field: GraphQLField) -> tuple[GraphQLField, Prefetch | None, bool]:
+    found = _PLANS.get(id(field))
+    if found is None:
+        function = resolver_function(field)
+        plan = getattr(function, "prefetch", None)
+        # the field kept with them, so that the ids stay unique
+        found = _PLANS[id(field)] = (field, plan if isinstance(plan, Prefetch) else None,
+                                     getattr(function, "reads", None) == ("key",))
+    return found
+
+
+_PLANS: dict[int, tuple[GraphQLField, Prefetch | None, bool]] = {}  # a schema's fields' prefetches, found once
 
 
 class _Walk:
@@ -275,7 +293,11 @@ class _Walk:
         return collect_sub_fields(raw.schema, raw.fragments, raw.variable_values, parent, nodes)
 
     def sub_fields(self, parent: GraphQLObjectType, nodes: list[FieldNode]) -> list[list[FieldNode]]:
-        return list(self.collect(parent, nodes).values())
+        if not self.projecting:
+            return list(self.collect(parent, nodes).values())
+        # In a compiled query, once per operation (they depend on the variables its plans are kept by).
+        return projection.memo(self.info.context.execution, ("sub_fields", id(parent), *map(id, nodes)),
+                               lambda: list(self.collect(parent, nodes).values()))
 
     def items(self, connection: GraphQLObjectType, nodes: list[FieldNode]) -> tuple[str, list[FieldNode]]:
         """The item type's name of a connection and the field nodes selecting its items (nodes, edges.node)."""
@@ -313,15 +335,19 @@ class _Walk:
         item, nodes = self.items(assert_object_type(get_named_type(self.raw.return_type)), self.raw.field_nodes)
         await self.levels([(rows, item, nodes)])
 
-    async def levels(self, level: list[_Level]) -> None:
+    async def levels(self, level: list[_Level], below: Iterable[Awaitable[Any]] = (),
+                     started: Iterable[_Started] = ()) -> None:
         """Load level by level from ``level``: (parents' rows, their type's name, the nodes selecting
-        below them); with each level, the loads of the values of the one above that are not nodes."""
-        below: list[Awaitable[Any]] = []
-        while level or below:
-            started = self.start(level)
+        below them); with each level, the loads of the values of the one above that are not nodes.
+        ``below`` and ``started``: loads already started, awaited with the first level."""
+        below = list(below)
+        started = list(started)
+        while level or below or started:
+            started += self.start(level)
             # Failures stay in the loaders' futures: each field that asks raises its own error.
             results = await asyncio.gather(*(s[1] for s in started), *below, return_exceptions=True)
             level, below = self.next(started, results[:len(started)])
+            started = []
 
     def next(self, started: list[_Started], results: list[Any]) -> tuple[list[_Level], list[Awaitable[Any]]]:
         """From a level's results: the next level, and the loads of values that are not nodes, started."""
@@ -343,8 +369,9 @@ class _Walk:
                 level.append((plan.rows(result), child.name, found))
         return level, below
 
-    def start(self, level: list[_Level]) -> list[_Started]:
-        """Start the loads of one level, at once (no await between them)."""
+    def start(self, level: list[_Level], keyed: bool | None = None) -> list[_Started]:
+        """Start the loads of one level, at once (no await between them). ``keyed``: only the fields
+        that read their object's key alone (True), or only the others (False)."""
         started: list[_Started] = []
         for parents, type_name, selecting in level:
             if not parents or not selecting:
@@ -363,6 +390,8 @@ class _Walk:
                 field = owner.fields.get(found[0].name.value)
                 plan = _plan(field) if field else None
                 if plan is None or field is None or (objects is not None and not plan.objects):
+                    continue
+                if keyed is not None and _by_key_alone(field) is not keyed:
                     continue
                 try:  # bad arguments are left for the resolver to report where they belong
                     loading = plan.load(self.info.context.loaders, parents if objects is None else objects,
@@ -425,15 +454,17 @@ class Ahead:
     def __init__(self, info: Any, key: str) -> None:
         self.walk = _Walk(info)
         self.selecting = (get_named_type(self.walk.raw.return_type).name, self.walk.raw.field_nodes)
-        started = self.walk.start([([{"key": key}], *self.selecting)])
-        self.first = asyncio.gather(*(s[1] for s in started), return_exceptions=True)
+        self.started = self.walk.start([([{"key": key}], *self.selecting)], keyed=True)
+        self.first = asyncio.gather(*(s[1] for s in self.started), return_exceptions=True)
 
     async def rest(self, row: Node) -> None:
         """Once the node is there (and the caller may see it): the levels below its fields, level by
-        level, before the fields ask. Its own level again from its row, so the fields that read
-        another of its properties start now; what was loaded by key is answered by the loaders' cache."""
-        await self.first
-        await self.walk.levels([([row], *self.selecting)])
+        level, before the fields ask. The fields of its own level that read another of its properties
+        (a link by a key it holds) start now, from its row, with the level below those started by key."""
+        results = await self.first
+        level, below = self.walk.next(self.started, list(results))
+        later = self.walk.start([([row], *self.selecting)], keyed=False)
+        await self.walk.levels(level, below, later)
 
 
 def prefetch_by_key(info: Any, key: str) -> Ahead:
