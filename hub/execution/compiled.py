@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import functools
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,7 +55,6 @@ from graphql import (
     OperationType,
     VariableNode,
     Visitor,
-    get_named_type,
     visit,
 )
 from graphql.execution.execute import CollectedErrors
@@ -158,7 +156,6 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         self.compiling = (self.operation.operation is OperationType.QUERY and settings is not None
                           and settings.compiled and hasattr(context, "loaders"))
         self.stats = Stats()
-        self.answers: dict[tuple[int, int], tuple[Any, Any]] = {}  # (plan, object) -> (object, its answer)
         self._shared = _Shared()
         if self.compiling:
             context.execution = self.stats
@@ -228,30 +225,9 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
             return lambda value, path: None if value is None else _leaf(serialize(value))
         if isinstance(type_, GraphQLObjectType):
             plan = self.plan(type_, field_nodes)
-            return functools.partial(_complete_once, plan)
+            return lambda value, path: None if value is None else plan.complete(value, path)
         raise Fallback
 
-
-
-def _complete_once(plan: Plan, value: Any, path: Any) -> Any:
-    """``plan.complete(value, path)``, once per object in a request when the plan and those below it
-    complete every field themselves (``Plan.pure``): an object reached from many parents (a county
-    from a page's institutions, a service from their offers; hub.execution.loaders.Loaders.converted)
-    gives the same answer wherever it sits, so later places reuse the first one's. A plan that leaves
-    a field to graphql-core is completed at each place, whose errors carry their own paths."""
-    if value is None:
-        return None
-    if not plan.pure():
-        return plan.complete(value, path)
-    memo = _CURRENT.get().answers
-    key = (id(plan), id(value))
-    found = memo.get(key)
-    if found is not None and found[0] is value:
-        return found[1]
-    done = plan.complete(value, path)
-    if type(done) is dict:  # an awaitable (a value still loading) is not kept: it can be awaited once
-        memo[key] = (value, done)  # the object kept with it, so that its id stays its own
-    return done
 
 
 def _list(item: Complete, values: Any, path: Any) -> Any:
@@ -409,9 +385,6 @@ class Plan:
         self.type = object_type
         self.steps: list[Callable[[Any, Any], Any]] = []
         self.keys: list[str] = []
-        self.generic = False  # a field is left to graphql-core
-        self.below: list[Plan] = []  # the plans of the objects its fields give
-        self._pure: bool | None = None
         for response_key, nodes in execution.collect_subfields(object_type, field_nodes).items():
             self.keys.append(response_key)
             self.steps.append(self._step(object_type, response_key, nodes))
@@ -430,9 +403,6 @@ class Plan:
         if kind != "generic":
             try:
                 complete = execution.completer(gql_field.type, nodes)
-                named = get_named_type(gql_field.type)
-                if isinstance(named, GraphQLObjectType):
-                    self.below.append(execution.plan(named, nodes))
                 kwargs = self._arguments(gql_field, nodes[0]) if kind in ("fast", "call") else None
                 if kind == "fast":  # the rows it loads hold what is selected below it (as the prefetch asks)
                     props = projection.of_field(execution.stats, execution.collect_subfields, gql_field, nodes)
@@ -441,7 +411,6 @@ class Plan:
             except Fallback:
                 kind = "generic"
         if kind == "generic" or complete is None:
-            self.generic = True
             execution.stats.generic.add(f"{object_type.name}.{name}")
             execution._shared.generic.add(f"{object_type.name}.{name}")
             type_name = object_type.name
@@ -512,13 +481,6 @@ class Plan:
             return convert_arguments(_InfoShim(execution), gql_field, values)  # type: ignore[arg-type]
         except Exception as error:  # bad arguments: graphql-core reports them where they belong
             raise Fallback from error
-
-    def pure(self) -> bool:
-        """Whether it and every plan below it complete all their fields themselves (none is left to
-        graphql-core): its answer for an object is then the same wherever the object sits."""
-        if self._pure is None:
-            self._pure = not self.generic and all(plan.pure() for plan in self.below)
-        return self._pure
 
     def complete(self, source: Any, path: Any) -> Any:
         out: dict[str, Any] = {}

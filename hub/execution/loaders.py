@@ -96,7 +96,6 @@ class Loaders:
         self.store = store
         self.visibility = visibility
         self._loaders: dict[tuple[Any, ...], DataLoader] = {}
-        self._objects: dict[tuple[int, int], tuple[Any, Node, Any]] = {}  # ids -> (converter, row, its object)
 
     def fresh(self) -> Loaders:
         """New loaders for the same request (same caller): after a write, what was loaded may be
@@ -112,20 +111,6 @@ class Loaders:
         for loader in self._loaders.values():
             loader.clear_all()
         self._loaders.clear()
-        self._objects.clear()
-
-    def converted(self, convert: Callable[[Node], Any], row: Node | None) -> Any:
-        """``convert(row)`` (a row of a node made into its object), once per row and converter in a
-        request: the parents that share a linked node (a page's 100 institutions lie in 24 counties;
-        its 205 services are 4) share its object, and so its completion (hub.execution.compiled).
-        The converter and the row are kept with the object, so that their ids stay theirs."""
-        if not row:
-            return None
-        key = (id(convert), id(row))
-        found = self._objects.get(key)
-        if found is None or found[1] is not row or found[0] is not convert:
-            found = self._objects[key] = (convert, row, convert(row))
-        return found[2]
 
     def _get(self, key: tuple[Any, ...], make: Callable[[], DataLoader]) -> DataLoader:
         loader = self._loaders.get(key)

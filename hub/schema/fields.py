@@ -188,12 +188,12 @@ def nested_list(name: str, description: str) -> Any:
     """A connection field listing ``NESTED[name]`` under the object it sits on (batched)."""
     entity = NESTED[name].entity.name
 
+    def convert(page: listing.Page) -> Connection[Any]:
+        return connection(page, CONVERTERS[entity])
+
     def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
         req = _request(kw, context.settings.limits.page)
-        loaders = context.loaders
-        item = CONVERTERS[entity]
-        return settled(loaders.nested(name, req).load(root.key),
-                       lambda page: connection(page, lambda row: loaders.converted(item, row)))
+        return settled(context.loaders.nested(name, req).load(root.key), convert)
 
     @reads("key")
     def resolve(root: Any, info: strawberry.Info, **kw: Any) -> Any:
@@ -280,13 +280,12 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     def loads(loaders: Loaders, props: tuple[str, ...] | None) -> DataLoader[str, dict[str, Any] | None]:
         return loaders.node(label, props) if label else loaders.link(loader, props)
 
+    def convert(row: dict[str, Any] | None) -> Any:
+        return CONVERTERS[target](row) if row else None
+
     def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
         key = getattr(root, key_attr)
-        if key is None:
-            return None
-        loaders = context.loaders
-        convert = CONVERTERS[target]
-        return settled(loads(loaders, kw.get(PROPS)).load(key), lambda row: loaders.converted(convert, row))
+        return None if key is None else settled(loads(context.loaders, kw.get(PROPS)).load(key), convert)
 
     prop = camel(key_attr)  # the attribute's name in a row of the object the field sits on
 
