@@ -61,34 +61,14 @@ def columns(cls: type) -> tuple[tuple[str, str, Callable[[Any], Any] | None], ..
 
 
 def from_props(cls: type, props: dict[str, Any]) -> Any:
-    """An instance of a strawberry type from a store row (camelCase properties): each column the
-    row holds, converted to its enum, the others None (``generated``: False). Its attributes are set
-    as the dataclass's ``__init__`` sets them, without the call and its keyword arguments: a page's
-    ~400 rows, most projected to two or three properties (hub.execution.projection), took 1.6 µs
-    each, now 0.8-1.1 (from one column to the next, a row's own properties are read, not every column)."""
-    blank, by_prop, generated = _reader(cls)
-    made: Any = object.__new__(cls)
-    values = made.__dict__
-    values.update(blank)
-    for prop, value in props.items():
-        found = by_prop.get(prop)
-        if found is not None and value is not None:
-            values[found[0]] = value if found[1] is None else found[1](value)
-    if generated:
+    """An instance of a strawberry type from a store row (camelCase properties)."""
+    values = {}
+    for name, prop, kind in columns(cls):
+        value = props.get(prop)
+        values[name] = kind(value) if kind is not None and value is not None else value
+    if "generated" in values:
         values["generated"] = bool(values["generated"])
-    return made
-
-
-@functools.cache
-def _reader(cls: type) -> tuple[dict[str, None], dict[str, tuple[str, Callable[[Any], Any] | None]], bool]:
-    """Every column None, property -> (attribute, enum or None), and whether it has ``generated``."""
-    params = getattr(cls, "__dataclass_params__", None)
-    # Set past __init__: only for a plain dataclass, whose __init__ sets its fields and does nothing else.
-    if params is None or params.frozen or hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
-        raise TypeError(f"{cls.__name__} is not a plain dataclass: from_props cannot build it")
-    found = columns(cls)
-    blank = {name: None for name, _, _ in found}
-    return blank, {prop: (name, kind) for name, prop, kind in found}, "generated" in blank
+    return cls(**values)
 
 
 def jalali(attr: str, resolve: Callable[[Any], Any] | None = None) -> Any:
