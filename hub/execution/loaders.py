@@ -59,27 +59,7 @@ class _Loader(DataLoader[K, Any]):
     the errors of the others are marked seen, as gather marks them."""
 
     def load_many(self, keys: Iterable[K]) -> Awaitable[list[Any]]:
-        futures = [self.load(key) for key in keys]
-        if all(type(f) is asyncio.Future and f.done() for f in futures):  # all answered (the cache, a prime)
-            return _done(futures)
-        return _in_turn(futures)
-
-
-def _done(futures: list[Any]) -> asyncio.Future[list[Any]]:
-    """What ``_in_turn`` gives for futures already done, as a done future: no task and no turn of the
-    event loop for a level whose values were all loaded already (the prefetch's, hub.execution.loaders)."""
-    answer: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
-    for i, future in enumerate(futures):
-        if future.cancelled() or future.exception() is not None:
-            for rest in futures[i + 1:]:
-                _seen(rest)
-            if future.cancelled():
-                answer.cancel()
-            else:
-                answer.set_exception(future.exception())
-            return answer
-    answer.set_result([future.result() for future in futures])
-    return answer
+        return _in_turn([self.load(key) for key in keys])
 
 
 async def _in_turn(futures: list[Awaitable[Any]]) -> list[Any]:
@@ -93,13 +73,6 @@ async def _in_turn(futures: list[Awaitable[Any]]) -> list[Any]:
                     rest.add_done_callback(_seen)
             raise
     return values
-
-
-def _outcome(future: asyncio.Future[Any]) -> Any:
-    """A done future's result, or its error, as ``gather(..., return_exceptions=True)`` gives it."""
-    if future.cancelled():
-        return asyncio.CancelledError()
-    return future.exception() or future.result()
 
 
 def _seen(future: asyncio.Future[Any]) -> None:
@@ -372,11 +345,7 @@ class _Walk:
         while level or below or started:
             started += self.start(level)
             # Failures stay in the loaders' futures: each field that asks raises its own error.
-            waiting: list[Any] = [*(s[1] for s in started), *below]
-            if all(type(w) is asyncio.Future and w.done() for w in waiting):  # all loaded already: no await
-                results = [_outcome(w) for w in waiting]
-            else:
-                results = await asyncio.gather(*waiting, return_exceptions=True)
+            results = await asyncio.gather(*(s[1] for s in started), *below, return_exceptions=True)
             level, below = self.next(started, results[:len(started)])
             started = []
 
