@@ -494,7 +494,7 @@ def object_props(info: Any) -> tuple[str, ...] | None:
     walk = _Walk(info)
     nodes = walk.raw.field_nodes
     return projection.memo(info.context.execution, ("object", *map(id, nodes)), lambda: projection.wanted(
-        walk.collect, assert_object_type(get_named_type(walk.raw.return_type)), walk.raw.field_nodes))
+        walk.collect, assert_object_type(get_named_type(walk.raw.return_type)), nodes))
 
 
 def field_props(info: Any) -> tuple[str, ...] | None:
