@@ -183,6 +183,12 @@ async def test_generated_queries_give_the_same_bytes_on_both_paths(solo_world: F
     fast, _ = await run(solo_world, role, document, None, None, compiled_path=True)
     slow, _ = await run(solo_world, role, document, None, None, compiled_path=False)
     assert fast == slow, (document, fast[:2000], slow[:2000])
+    # And asked twice over a fragment holding part of it (``doubled``), as operations/ are below, over
+    # the shapes hypothesis makes.
+    twice = doubled(document, None)
+    fast, _ = await run(solo_world, role, twice, "Doubled", None, compiled_path=True, limits=DOUBLED_LIMITS)
+    slow, _ = await run(solo_world, role, twice, "Doubled", None, compiled_path=False, limits=DOUBLED_LIMITS)
+    assert fast == slow, (twice, fast[:2000], slow[:2000])
 
 
 def test_the_switch_reads_hub_compiled() -> None:
@@ -282,7 +288,7 @@ def test_a_large_variable_value_gets_plans_of_its_own() -> None:
     assert compiled.shared_plans(schema, operation, {}, {"key": "inst-a", "text": "y"}) is not kept
 
 
-def doubled(document: str, name: str) -> str:
+def doubled(document: str, name: str | None) -> str:
     """``document`` with one more query: each root field of the operation ``name`` selected twice, once
     through a fragment holding part of its selection (``_fewer``), once through that fragment and a
     copy of the whole selection beside it. Every field below the root is then selected by the
@@ -291,7 +297,7 @@ def doubled(document: str, name: str) -> str:
     must be kept per place, not per node."""
     parsed = graphql.parse(document)
     [operation] = [d for d in parsed.definitions if isinstance(d, graphql.OperationDefinitionNode)
-                   and d.name is not None and d.name.value == name]
+                   and (d.name.value if d.name is not None else None) == name]
     assert GENERATED.query_type is not None
     fragments: list[graphql.FragmentDefinitionNode] = []
     selections: list[graphql.SelectionNode] = []
@@ -311,7 +317,7 @@ def doubled(document: str, name: str) -> str:
                 alias=graphql.NameNode(value=f"{alias}{i}"), name=selection.name, arguments=selection.arguments,
                 directives=selection.directives, selection_set=graphql.SelectionSetNode(selections=tuple(below))))
     query = graphql.OperationDefinitionNode(
-        operation=graphql.OperationType.QUERY, name=graphql.NameNode(value=f"{name}Doubled"),
+        operation=graphql.OperationType.QUERY, name=graphql.NameNode(value=f"{name or ''}Doubled"),
         variable_definitions=operation.variable_definitions, directives=(),
         selection_set=graphql.SelectionSetNode(selections=tuple(selections)))
     return graphql.print_ast(graphql.DocumentNode(definitions=(*parsed.definitions, query, *fragments)))
