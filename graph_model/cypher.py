@@ -68,6 +68,12 @@ def projected(var: str, props: tuple[str, ...] | None) -> str:
     return f"{var} {{{', '.join('.' + p for p in props)}}}"
 
 
+def projected_name(props: tuple[str, ...] | None) -> str:
+    """The suffix a statement's name takes for rows holding only ``props`` (``projected``): none for
+    whole nodes, so that each projection's statement has a name of its own."""
+    return "" if props is None else "__" + "_".join(props)
+
+
 def at_most(expr: str, param: str) -> str:
     """``expr <= $param`` for a string property, kept away from indexes on purpose.
 

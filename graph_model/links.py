@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from graph_model.cypher import PROPERTY, Statement, projected, statement
+from graph_model.cypher import PROPERTY, Statement, projected, projected_name, statement
 from graph_model.donation_totals import cell_key
 from graph_model.enums import DonorKind, Label
 from graph_model.list_specs import DONATION_ROW
@@ -46,7 +46,7 @@ LINKS: dict[str, Link] = {link.name: link for link in (
 # `national`), and decoding the copies was most of the statement's cost to the hub (3.3 -> 1.4 ms).
 def _link_statement(link: Link, props: tuple[str, ...] | None = None, register: bool = True) -> Statement:
     return statement(
-        f"link_{link.name}{'' if props is None else '__' + '_'.join(props)}",
+        f"link_{link.name}{projected_name(props)}",
         f"""UNWIND $keys AS k
             MATCH (p:{link.parent.value}) WHERE p.key = k
             WITH k, p MATCH {link.pattern}
@@ -72,7 +72,7 @@ def _hop_statement(link: Link, prop: str, label: Label, props: tuple[str, ...] |
     if not PROPERTY.fullmatch(prop):
         raise ValueError(f"not a property name: {prop!r}")
     return statement(
-        f"hop_{link.name}__{prop}__{label.value}{'' if props is None else '__' + '_'.join(props)}",
+        f"hop_{link.name}__{prop}__{label.value}{projected_name(props)}",
         f"""UNWIND $keys AS k
             MATCH (p:{link.parent.value}) WHERE p.key = k
             WITH p MATCH {link.pattern}

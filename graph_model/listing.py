@@ -22,7 +22,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from graph_model import queries
-from graph_model.cypher import Statement, projected, statement
+from graph_model.cypher import Statement, projected, projected_name, statement
 from graph_model.enums import Label
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.stores.base import GraphStore
@@ -241,7 +241,7 @@ def _row(spec: ListSpec, props: tuple[str, ...] | None) -> tuple[str, str]:
     """What a row of the list holds, and the statement name's suffix for it."""
     if props is None or spec.row != "properties(n)":
         return spec.row, ""
-    return projected("n", props), "__" + "_".join(props)
+    return projected("n", props), projected_name(props)
 
 
 @lru_cache(maxsize=4096)

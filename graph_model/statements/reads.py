@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from graph_model.cypher import Statement, projected, statement
+from graph_model.cypher import Statement, projected, projected_name, statement
 from graph_model.enums import Label, Rel
 
 COUNT_NODES = statement(
@@ -24,7 +24,7 @@ COUNT_RELS = statement(
 
 def _by_keys(label: Label, props: tuple[str, ...] | None = None, register: bool = True) -> Statement:
     return statement(
-        f"get_{label.value}_by_keys{'' if props is None else '__' + '_'.join(props)}",
+        f"get_{label.value}_by_keys{projected_name(props)}",
         f"""UNWIND $keys AS k
             MATCH (n:{label.value}) WHERE n.key = k
             RETURN {projected("n", props)} AS node""",

@@ -281,7 +281,8 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     def load(loaders: Loaders, parents: list[Any], kw: dict[str, Any]) -> Any:
         props = kw.get(PROPS)
         if carried is not None and label is not None and props is not None:
-            held = [row for row in map(carried, parents) if row is not None and set(props) <= row.keys()]
+            needed = set(props)
+            held = [row for row in map(carried, parents) if row is not None and needed <= row.keys()]
             loaders.known(label, props, [{p: row[p] for p in props} for row in held])
         return loads(loaders, props).load_many([key for key in map(key_of, parents) if key is not None])
 
