@@ -344,13 +344,13 @@ async def test_settings_timeout_reaches_every_statement(tmp_path: Path) -> None:
     try:
         assert isinstance(store, FalkorStore)
         sent: list[tuple[Any, ...]] = []
-        real = store._client.execute_command
+        real = store._send
 
         async def recording(*args: Any) -> Any:
             sent.append(args)
             return await real(*args)
 
-        store._client.execute_command = recording
+        store._send = recording  # type: ignore[method-assign]
         await store.read(COUNT[Label.DONOR])
         await store.write(FILL)
         assert [a[0] for a in sent] == ["GRAPH.RO_QUERY", "GRAPH.QUERY", "GRAPH.QUERY"]  # + version bump

@@ -1,4 +1,5 @@
-"""The FalkorDB adapter: the ``falkordb`` async client over the embedded server's unix socket.
+"""The FalkorDB adapter: the ``falkordb`` async client over the embedded server's unix socket, its
+statements sent on lean connections of their own (graph_model.stores.resp) with the same limits.
 
 Every statement carries the server-side ``timeout`` (HUB_STATEMENT_TIMEOUT_MS); the embedded
 server enforces it on writes too (``TIMEOUT_MAX`` set at load, see embedded.py) and rolls a
@@ -29,6 +30,7 @@ from graph_model.errors import Conflict, HubError, StatementTimeout, StoreError,
 from graph_model.stores.base import Rows, check_params, plain
 from graph_model.stores.embedded import EmbeddedServer, lock_file
 from graph_model.stores.falkordb_params import header as encode_params
+from graph_model.stores.resp import Statements
 
 LIST_INDEXES = statement("falkordb_list_indexes", "CALL db.indexes()", dialect="falkordb")
 
@@ -112,6 +114,7 @@ class FalkorStore:
         # The embedded server it talks to, started here or by another process: supervised either way.
         self.embedded = embedded or server
         self.round_trips = 0
+        self._statements = statements_for(client)  # the statements' own lean connections (graph_model.stores.resp)
 
     @property
     def server(self) -> EmbeddedServer | None:
@@ -138,8 +141,7 @@ class FalkorStore:
         query = f"CYPHER {header}{stmt.text}" if header else stmt.text
         command = "GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY"
         try:
-            reply = await self._client.execute_command(
-                command, self.graph_name, query, "--compact", "timeout", self._timeout_ms)
+            reply = await self._send(command, self.graph_name, query, "--compact", "timeout", self._timeout_ms)
             if reply and isinstance(reply[-1], rx.ResponseError):  # failed while streaming rows
                 raise reply[-1]
             try:
@@ -148,6 +150,13 @@ class FalkorStore:
                 return await self._parse_entities(reply)
         except Exception as exc:  # noqa: BLE001 - every driver error is translated
             raise translate(exc, stmt, self._timeout_ms) from exc
+
+    async def _send(self, *args: Any) -> Any:
+        """A statement's command: on the statements' own connections, or through the redis client
+        when it talks to something else than a unix socket."""
+        if self._statements is not None:
+            return await self._statements.call(*args)
+        return await self._client.execute_command(*args)
 
     async def _parse_entities(self, reply: list[Any]) -> Rows:
         # Nodes and edges need the graph's label and property names: the client's parser has them.
@@ -310,6 +319,8 @@ class FalkorStore:
                 raise translate(exc, LIST_INDEXES) from exc
 
     async def close(self) -> None:
+        if self._statements is not None:
+            self._statements.close()
         await self._client.aclose()
         if self.embedded is not None:  # stops it only if this process started it (or restarted it)
             await asyncio.to_thread(self.embedded.stop)
@@ -339,6 +350,19 @@ async def open_embedded(data_dir: str, graph: str, *, timeout_ms: int = 30_000,
 
 
 MAX_CONNECTIONS = 32  # per process; the server runs one thread per core anyway
+
+
+def statements_for(client: FalkorDB) -> Statements | None:
+    """Lean connections for a client's statements, with its pool's socket, limits and timeouts; None
+    for a client on TCP or one that does not decode replies (then its own connections are used)."""
+    pool = client.connection.connection_pool
+    kwargs = pool.connection_kwargs
+    path = kwargs.get("path")
+    if not path or not kwargs.get("decode_responses") or kwargs.get("encoding", "utf-8") != "utf-8":
+        return None
+    waits = isinstance(pool, BlockingConnectionPool)
+    return Statements(str(path), most=pool.max_connections, connect_timeout=kwargs.get("socket_connect_timeout"),
+                      reply_timeout=kwargs.get("socket_timeout"), wait_timeout=pool.timeout if waits else 0)
 
 
 def client_for(server: EmbeddedServer, timeout_ms: int = 30_000) -> FalkorDB:
