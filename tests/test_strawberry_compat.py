@@ -344,3 +344,25 @@ def test_the_hub_schema_resolves_its_lazy_types() -> None:
     assert str(_object_type(built, "Council").fields["members"].type) == "MembershipConnection!"
     assert str(_object_type(built, "Query").fields["donation"].type) == "Donation"
 
+
+
+async def test_a_loaders_cache_and_pending_batch_take_keys_in_bulk() -> None:
+    from strawberry.dataloader import DataLoader
+
+    batches: list[list[int]] = []
+
+    async def load(keys: list[int]) -> list[int]:
+        batches.append(keys)
+        return [k * 10 for k in keys]
+
+    loader: DataLoader[int, int] = DataLoader(load)
+    cache = compat.loader_cache(loader)
+    futures = {k: loader.loop.create_future() for k in (1, 2)}
+    cache.update(futures)
+    compat.join_batch(loader, list(futures.items()))
+    third = loader.load(3)  # joins the same batch
+    assert loader.load(1) is futures[1], "load answers from the dict it was given"
+    assert [await futures[1], await futures[2], await third] == [10, 20, 30]
+    assert batches == [[1, 2, 3]], "one batch, dispatched at the loop's next turn"
+    loader.clear_all()
+    assert cache == {}, "clear_all empties that very dict"

@@ -44,7 +44,8 @@ from graph_model.list_specs import NESTED
 from graph_model.stores.base import GraphStore
 from hub.auth.visibility import Visibility
 from hub.execution import projection
-from hub.strawberry_compat import STRAWBERRY_FIELD, convert_arguments, raw_info, resolver_function
+from hub.strawberry_compat import (STRAWBERRY_FIELD, convert_arguments, join_batch, loader_cache, raw_info,
+                                   resolver_function)
 
 Node = dict[str, Any]
 K = TypeVar("K", bound=Hashable)  # what a loader's keys are
@@ -58,8 +59,34 @@ class _Loader(DataLoader[K, Any]):
     are one batch's, so they end together; if one fails, the call raises its error (as gather) and
     the errors of the others are marked seen, as gather marks them."""
 
+    def __init__(self, load_fn: Callable[[list[K]], Awaitable[Any]]) -> None:
+        super().__init__(load_fn)
+        self._cached: dict[Any, asyncio.Future[Any]] = loader_cache(self)
+
+    def load(self, key: K) -> Awaitable[Any]:
+        future = self._cached.get(key)  # the commonest case (a prefetched row), without strawberry's calls
+        if future is not None and not future.cancelled():
+            return future
+        return super().load(key)
+
     def load_many(self, keys: Iterable[K]) -> Awaitable[list[Any]]:
-        return _in_turn([self.load(key) for key in keys])
+        """All of ``keys`` at once: the keys not yet loaded join the current batch together, with
+        what ``load`` does for each but the bookkeeping per key (a prefetch loads some 300 keys a
+        page). A future's own done-callback is left out: it only cancels a batch all of whose
+        futures were cancelled, and the batch checks that itself before it reads."""
+        cached, create = self._cached, self.loop.create_future
+        futures: list[Awaitable[Any]] = []
+        pending = []
+        for key in keys:
+            future = cached.get(key)
+            if future is None or future.cancelled():
+                future = cached[key] = create()
+                pending.append((key, future))
+            futures.append(future)
+        if pending:
+            join_batch(self, pending)
+        return _in_turn(futures)
+
 
 
 async def _in_turn(futures: list[Awaitable[Any]]) -> list[Any]:
