@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from hypothesis_graphql import queries
 
+from graph_model.cypher import statement as compiled_stmt
 from graph_model.enums import Label
 from graph_model.mutations import create_node
 from graph_model.mutations.assessments import record_assessment
@@ -362,3 +363,30 @@ async def test_every_operation_selected_twice_over_one_fragment_gives_the_same_b
             assert context.execution is not None and (body["data"] or body.get("errors")), (name, body)
             compared += 1
     assert compared >= 27 * 2
+
+
+_INT = 2**31
+
+
+@pytest.mark.parametrize(("prop", "value", "shown"), [
+    ("residents", _INT - 1, _INT - 1), ("residents", -_INT, -_INT),  # within 32 bits: Int's own value
+    ("residents", _INT, "error"), ("residents", -_INT - 1, "error"),  # past them: Int refuses it
+    ("residents", True, 1),  # a boolean in an Int: serialize_int's 1
+    ("nameEn", 12, "12"), ("nameFa", 2.5, "2.5"),  # a number in a String: its text
+])
+async def test_a_value_beside_what_complete_answers_itself_reads_as_graphql_core_says(
+        solo_world: FalkorStore, prop: str, value: Any, shown: Any) -> None:
+    """A String attribute is answered by the plan's loop itself when it holds a str; any other value
+    goes through its scalar, or falls back to graphql-core when the scalar refuses it (an int past 32
+    bits in an Int): the same bytes on both paths."""
+    await solo_world.write(compiled_stmt("t_set_prop", f"MATCH (n:Institution {{key: 'inst-a'}}) SET n.{prop} = $v "
+                                                       "RETURN n.key AS key", write=True, register=False), v=value)
+    document = '{ institution(key: "inst-a") { key nameEn nameFa residents } }'
+    fast, context = await run(solo_world, ROLES[-1], document, None, None, compiled_path=True)
+    slow, _ = await run(solo_world, ROLES[-1], document, None, None, compiled_path=False)
+    assert fast == slow, (fast, slow)
+    answered = orjson.loads(fast)
+    if shown == "error":
+        assert "Int cannot represent" in answered["errors"][0]["message"] and context.execution.fallbacks == 1
+    else:
+        assert answered["data"]["institution"][prop] == shown and "errors" not in answered
