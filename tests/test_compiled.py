@@ -11,10 +11,14 @@ through the ASGI app, where it is on by default.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextvars
 import copy
 import dataclasses
 import functools
+import gc
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -390,3 +394,21 @@ async def test_a_value_beside_what_complete_answers_itself_reads_as_graphql_core
         assert "Int cannot represent" in answered["errors"][0]["message"] and context.execution.fallbacks == 1
     else:
         assert answered["data"]["institution"][prop] == shown and "errors" not in answered
+
+
+async def test_a_task_started_during_a_request_does_not_keep_its_execution_alive(solo_world: FalkorStore) -> None:
+    """A task copies the context variables of the request that starts it, and may outlive it (a shared
+    computation of the per-version cache): what the compiled path leaves there must not hold the
+    request's execution (its context, its loaded rows) once the request is answered."""
+    copied: list[contextvars.Context] = []
+
+    async def request() -> None:
+        _, context = await run(solo_world, ROLES[-1], '{ institution(key: "inst-a") { key county { key } } }',
+                               None, None, compiled_path=True)
+        assert context.execution is not None and context.execution.objects == 1
+        copied.append(contextvars.copy_context())  # what a task started now would hold
+
+    await asyncio.create_task(request())
+    gc.collect()
+    held = copied[0].get(compiled._CURRENT)
+    assert isinstance(held, weakref.ref) and held() is None, "the execution is freed with its request"

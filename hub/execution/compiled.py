@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -159,7 +160,10 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         self._shared = _Shared()
         if self.compiling:
             context.execution = self.stats
-            _CURRENT.set(self)  # what the shared plans' steps read the request's context from
+            # What the shared plans' steps read the request's context from; a weak reference, for the
+            # tasks this request starts copy its context variables and may outlive it (a shared
+            # computation of the per-version cache): they must not keep its execution alive.
+            _CURRENT.set(weakref.ref(self))
             self._shared = shared_plans(self.schema, self.operation, self.fragments, self.variable_values)
             self.stats.projections = self._shared.projections
         self._plans: dict[Any, Plan] = self._shared.plans
@@ -240,7 +244,16 @@ def _list(item: Complete, values: Any, path: Any) -> Any:
 
 # The execution of the request being completed: plans are shared between requests (``shared_plans``),
 # so their steps read the request's context, stats and graphql-core execution from here.
-_CURRENT: contextvars.ContextVar[CompiledExecution] = contextvars.ContextVar("compiled_execution")
+_CURRENT: contextvars.ContextVar[Callable[[], CompiledExecution | None]] = contextvars.ContextVar(
+    "compiled_execution")
+
+
+def _current() -> CompiledExecution:
+    """The execution of the request being completed (alive while it completes: graphql-core holds it)."""
+    execution = _CURRENT.get()()
+    if execution is None:  # a step run after its request ended: cannot happen while graphql-core completes
+        raise Fallback
+    return execution
 _is_awaitable = CompiledExecution.is_awaitable  # graphql-core's (the hub passes no other)
 
 
@@ -417,7 +430,7 @@ class Plan:
             execution.stats.generic.add(f"{object_type.name}.{name}")
             execution._shared.generic.add(f"{object_type.name}.{name}")
             type_name = object_type.name
-            return lambda source, path: _CURRENT.get().execute_field(
+            return lambda source, path: _current().execute_field(
                 object_type, source, nodes, Path(real_path(path), response_key, type_name))
         is_awaitable = _is_awaitable
         if kind == "attr":
@@ -428,7 +441,7 @@ class Plan:
             given: dict[str, Any] = dict(kwargs or {})
             if info is not None:  # the request's own, at each call
                 def got(source: Any) -> Any:
-                    shim = {info: _InfoShim(_CURRENT.get())}
+                    shim = {info: _InfoShim(_current())}
                     return function(source, **given, **shim) if has_root else function(**given, **shim)
             elif has_root:
                 def got(source: Any) -> Any:
@@ -447,7 +460,7 @@ class Plan:
                 return relay.GlobalID(type_name=type_name, node_id=str(cls.resolve_id(source, info=None)))
         else:
             def got(source: Any) -> Any:
-                return how(source, _CURRENT.get().context_value, kwargs)
+                return how(source, _current().context_value, kwargs)
 
         # The commonest case answered at once: a String, ID or Boolean value of its own type.
         named, required = gql_field.type, False
@@ -471,7 +484,7 @@ class Plan:
                 return value
             here = (path, response_key, type_name)
             if type(value) not in _PLAIN and is_awaitable(value):
-                _CURRENT.get().stats.waited += 1
+                _current().stats.waited += 1
                 return _then(value, complete, here)
             return complete(value, here)
 
