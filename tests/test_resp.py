@@ -266,3 +266,18 @@ async def test_used_from_another_event_loop_it_opens_connections_of_that_loop(sc
         await asyncio.to_thread(thread.join)
         assert got == ["there"]
         lean.close()
+
+
+async def test_a_connection_of_an_earlier_loop_given_back_is_closed_and_not_counted(scripted: Any) -> None:
+    async with scripted() as server:
+        lean = _statements(server.path, most=2)
+        slow = asyncio.ensure_future(lean.call("ECHO", "sleep:1000"))
+        await asyncio.sleep(0.05)
+        thread = threading.Thread(target=lambda: asyncio.run(lean.call("ECHO", "there")))
+        thread.start()
+        await asyncio.to_thread(thread.join)  # the pool moved to the thread's loop, then that loop ended
+        assert await slow == "sleep:1000"  # given back after the move: closed, not counted
+        assert lean._open == 1 and len(lean._idle) == 1, "the thread's connection, the only one counted"
+        assert await lean.call("ECHO", "here") == "here"
+        assert lean._open == 1, "back on this loop: the thread's forgotten, one of this loop's made"
+        lean.close()

@@ -39,6 +39,7 @@ class _Connection(asyncio.Protocol):
         self._transport: asyncio.Transport | None = None
         self._waiter: asyncio.Future[Any] | None = None
         self.broken = False
+        self.loop = asyncio.get_running_loop()  # the loop it belongs to (Statements counts only the current one's)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = transport  # type: ignore[assignment]
@@ -167,6 +168,9 @@ class Statements:
         return connection
 
     def _release(self, connection: _Connection, done: bool) -> None:
+        if connection.loop is not self._loop:  # made before the pool moved to another loop: not counted now
+            connection.close()
+            return
         if not done or connection.broken:  # its reply unread (cancelled, timed out) or its socket gone
             connection.close()
             self._open -= 1
