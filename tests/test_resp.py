@@ -281,3 +281,22 @@ async def test_a_connection_of_an_earlier_loop_given_back_is_closed_and_not_coun
         assert await lean.call("ECHO", "here") == "here"
         assert lean._open == 1, "back on this loop: the thread's forgotten, one of this loop's made"
         lean.close()
+
+
+async def test_a_connection_given_back_after_close_is_closed(scripted: Any) -> None:
+    async with scripted() as server:
+        lean = _statements(server.path)
+        slow = asyncio.ensure_future(lean.call("ECHO", "sleep:200"))
+        await asyncio.sleep(0.05)
+        lean.close()  # the store closing while a statement runs
+        assert await slow == "sleep:200"
+        assert lean._idle == [], "not kept"
+        assert await _closed(server), "its socket closed"
+
+
+async def _closed(server: Scripted) -> bool:
+    for _ in range(100):  # the server sees the close at its loop's next turns
+        if server.open == 0:
+            return True
+        await asyncio.sleep(0.01)
+    return False

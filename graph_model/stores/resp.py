@@ -199,4 +199,6 @@ class Statements:
         self._waiting.clear()
 
     def close(self) -> None:
+        """Close the idle connections; one in use is closed when its statement gives it back."""
         self._forget()
+        self._loop = None
