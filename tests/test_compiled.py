@@ -412,3 +412,14 @@ async def test_a_task_started_during_a_request_does_not_keep_its_execution_alive
     gc.collect()
     held = copied[0].get(compiled._CURRENT)
     assert isinstance(held, weakref.ref) and held() is None, "the execution is freed with its request"
+
+
+async def test_an_object_whose_selection_holds_no_field_of_its_type_is_an_empty_object(
+        solo_world: FalkorStore) -> None:
+    """A fragment on another type only: the object's plan has no field (found by tests/test_fuzz.py)."""
+    node = base64.b64encode(b"Institution:inst-a").decode()
+    document = f'{{ node(id: "{node}") {{ ... on Donor {{ key }} }} }}'
+    fast, context = await run(solo_world, ROLES[-1], document, None, None, compiled_path=True)
+    slow, _ = await run(solo_world, ROLES[-1], document, None, None, compiled_path=False)
+    assert fast == slow == b'{"data":{"node":{}}}'
+    assert context.execution is not None and context.execution.objects == 1

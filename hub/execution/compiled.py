@@ -400,11 +400,12 @@ class Plan:
         # Boolean field holding a value of that very type is answered by ``complete`` itself (some 1,000
         # of a page's 2,800 fields); anything else (a None too) by its step.
         self.fields: list[tuple[str, str | None, type | None, Callable[[Any, Any], Any]]] = []
+        self._inline: tuple[str | None, type | None] = (None, None)
         for response_key, nodes in execution.collect_subfields(object_type, field_nodes).items():
-            self._inline: tuple[str | None, type | None] = (None, None)
+            self._inline = (None, None)  # set by _step for a field the loop answers itself
             step = self._step(object_type, response_key, nodes)
             self.fields.append((response_key, *self._inline, step))
-        del self.execution, self._inline
+        del self.execution, self._inline  # (a selection may hold no field of this type: a fragment on another)
 
     def _step(self, object_type: GraphQLObjectType, response_key: str,
               nodes: list[FieldNode]) -> Callable[[Any, Any], Any]:
