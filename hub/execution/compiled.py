@@ -254,6 +254,8 @@ def _current() -> CompiledExecution:
     if execution is None:  # a step run after its request ended: cannot happen while graphql-core completes
         raise Fallback
     return execution
+
+
 _is_awaitable = CompiledExecution.is_awaitable  # graphql-core's (the hub passes no other)
 
 
@@ -400,19 +402,19 @@ class Plan:
         # Boolean field holding a value of that very type is answered by ``complete`` itself (some 1,000
         # of a page's 2,800 fields); anything else (a None too) by its step.
         self.fields: list[tuple[str, str | None, type | None, Callable[[Any, Any], Any]]] = []
-        self._inline: tuple[str | None, type | None] = (None, None)
         for response_key, nodes in execution.collect_subfields(object_type, field_nodes).items():
-            self._inline = (None, None)  # set by _step for a field the loop answers itself
-            step = self._step(object_type, response_key, nodes)
-            self.fields.append((response_key, *self._inline, step))
-        del self.execution, self._inline  # (a selection may hold no field of this type: a fragment on another)
+            step, attr, as_is = self._step(object_type, response_key, nodes)
+            self.fields.append((response_key, attr, as_is, step))
+        del self.execution
 
-    def _step(self, object_type: GraphQLObjectType, response_key: str,
-              nodes: list[FieldNode]) -> Callable[[Any, Any], Any]:
+    def _step(self, object_type: GraphQLObjectType, response_key: str, nodes: list[FieldNode]
+              ) -> tuple[Callable[[Any, Any], Any], str | None, type | None]:
+        """How the value of ``response_key`` is got and completed; and, for a plain attribute the plan's
+        loop answers itself when it holds a value of its type, the attribute and that type."""
         name = nodes[0].name.value
         execution = self.execution
         if name == "__typename":
-            return lambda source, path: object_type.name
+            return (lambda source, path: object_type.name), None, None
         gql_field = object_type.fields.get(name)
         how: Any
         kind, how = _kind(gql_field) if gql_field is not None else ("generic", None)
@@ -431,8 +433,8 @@ class Plan:
             execution.stats.generic.add(f"{object_type.name}.{name}")
             execution._shared.generic.add(f"{object_type.name}.{name}")
             type_name = object_type.name
-            return lambda source, path: _current().execute_field(
-                object_type, source, nodes, Path(real_path(path), response_key, type_name))
+            return (lambda source, path: _current().execute_field(
+                object_type, source, nodes, Path(real_path(path), response_key, type_name))), None, None
         is_awaitable = _is_awaitable
         if kind == "attr":
             def got(source: Any) -> Any:
@@ -469,8 +471,6 @@ class Plan:
             named, required = named.of_type, True
         as_is = _AS_IS.get(named.name) if isinstance(named, GraphQLScalarType) else None
         type_name = object_type.name
-        if kind == "attr" and as_is is not None:  # answered by ``complete`` when the value is of that type
-            self._inline = (how, as_is)
 
         def step(source: Any, path: Any) -> Any:
             try:
@@ -489,7 +489,7 @@ class Plan:
                 return _then(value, complete, here)
             return complete(value, here)
 
-        return step
+        return step, (how if kind == "attr" and as_is is not None else None), as_is
 
     def _arguments(self, gql_field: Any, node: FieldNode) -> dict[str, Any]:
         if not gql_field.args:
