@@ -5,6 +5,8 @@ reply, a dropped connection, a reply out of step, a protocol error)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -130,15 +132,21 @@ async def _echo(command: list[str]) -> bytes:
 
 
 @pytest.fixture
-async def scripted(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
-    servers: list[Scripted] = []
+def scripted(tmp_path: Path) -> Callable[..., Any]:
+    """``scripted(script, **pool)``: a scripted server and a pool of statements on it, the pool closed
+    at the end."""
+    made = itertools.count()
 
-    def make(script: Script = _echo) -> Scripted:
-        server = Scripted(tmp_path / f"s{len(servers)}.sock", script)
-        servers.append(server)
-        return server
+    @contextlib.asynccontextmanager
+    async def served(script: Script = _echo, **pool: Any) -> AsyncIterator[tuple[Scripted, Statements]]:
+        async with Scripted(tmp_path / f"s{next(made)}.sock", script) as server:
+            lean = _statements(server.path, **pool)
+            try:
+                yield server, lean
+            finally:
+                lean.close()
 
-    yield make
+    return served
 
 
 def _statements(path: Path, *, most: int = 4, reply: float | None = 5.0, wait: float | None = 5.0) -> Statements:
@@ -146,39 +154,32 @@ def _statements(path: Path, *, most: int = 4, reply: float | None = 5.0, wait: f
 
 
 async def test_at_most_its_connections_however_many_statements_wait(scripted: Any) -> None:
-    async with scripted() as server:
-        lean = _statements(server.path, most=2)
+    async with scripted(most=2) as (server, lean):
         replies = await asyncio.gather(*(lean.call("ECHO", f"sleep:{5 + i % 3}") for i in range(20)))
         assert replies == [f"sleep:{5 + i % 3}" for i in range(20)]
         assert server.most_open == 2 and server.connections == 2, "reused, never more than two"
-        lean.close()
 
 
 async def test_a_statement_finding_no_free_connection_in_time_fails_as_the_blocking_pool(scripted: Any) -> None:
-    async with scripted() as server:
-        lean = _statements(server.path, most=1, wait=0.05)
+    async with scripted(most=1, wait=0.05) as (server, lean):
         slow = asyncio.ensure_future(lean.call("ECHO", "sleep:1000"))
         await asyncio.sleep(0.05)
         with pytest.raises(rx.ConnectionError, match="No connection available"):
             await lean.call("ECHO", "quick")
         assert await slow == "sleep:1000"
         assert await lean.call("ECHO", "after") == "after", "the connection was given back"
-        lean.close()
 
 
 async def test_a_late_reply_times_out_and_its_connection_is_never_reused(scripted: Any) -> None:
-    async with scripted() as server:
-        lean = _statements(server.path, reply=0.05)
+    async with scripted(reply=0.05) as (server, lean):
         with pytest.raises(rx.TimeoutError):
             await lean.call("ECHO", "sleep:1000")
         assert await lean.call("ECHO", "next") == "next", "its own reply, not the late one"
         assert server.connections == 2
-        lean.close()
 
 
 async def test_a_cancelled_statement_leaves_no_reply_behind_for_the_next(scripted: Any) -> None:
-    async with scripted() as server:
-        lean = _statements(server.path, most=1)
+    async with scripted(most=1) as (server, lean):
         waiting = asyncio.ensure_future(lean.call("ECHO", "sleep:200"))
         await asyncio.sleep(0.05)
         waiting.cancel()
@@ -186,12 +187,10 @@ async def test_a_cancelled_statement_leaves_no_reply_behind_for_the_next(scripte
             await waiting
         assert await lean.call("ECHO", "next") == "next"
         assert lean._open == 1, "the cancelled one's connection was closed and its place given back"
-        lean.close()
 
 
 async def test_a_statement_cancelled_while_waiting_for_a_connection_gives_its_place_on(scripted: Any) -> None:
-    async with scripted() as server:
-        lean = _statements(server.path, most=1)
+    async with scripted(most=1) as (server, lean):
         holder = asyncio.ensure_future(lean.call("ECHO", "sleep:1000"))
         await asyncio.sleep(0.02)
         cancelled = asyncio.ensure_future(lean.call("ECHO", "never"))
@@ -201,7 +200,6 @@ async def test_a_statement_cancelled_while_waiting_for_a_connection_gives_its_pl
         assert await holder == "sleep:1000"
         assert await after == "after"
         assert server.connections == 1
-        lean.close()
 
 
 async def test_a_connection_dropped_by_the_server_is_retried_once_on_a_fresh_one(scripted: Any) -> None:
@@ -213,23 +211,19 @@ async def test_a_connection_dropped_by_the_server_is_retried_once_on_a_fresh_one
             return None  # the server closes the connection: a restart
         return await _echo(command)
 
-    async with scripted(drop_first) as server:
-        lean = _statements(server.path)
+    async with scripted(drop_first) as (server, lean):
         assert await lean.call("ECHO", "again") == "again"
         assert server.connections == 2
-        lean.close()
 
 
 async def test_a_server_that_keeps_dropping_fails_fast_and_the_store_says_unavailable(scripted: Any) -> None:
     async def drop(command: list[str]) -> None:
         return None
 
-    async with scripted(drop) as server:
-        lean = _statements(server.path)
+    async with scripted(drop) as (server, lean):
         with pytest.raises(rx.ConnectionError):
             await lean.call("ECHO", "x")
         assert server.connections == 2, "one retry, no more"
-        lean.close()
 
 
 async def test_no_server_is_a_connection_error_the_store_calls_unavailable(tmp_path: Path) -> None:
@@ -245,32 +239,27 @@ async def test_a_garbled_or_out_of_step_reply_drops_the_connection(scripted: Any
     async def garble(command: list[str]) -> bytes:
         return answer if command[-1] == "bad" else await _echo(command)
 
-    async with scripted(garble) as server:
-        lean = _statements(server.path)
+    async with scripted(garble) as (server, lean):
         try:
             await lean.call("ECHO", "bad")
         except rx.ConnectionError:
             pass
         assert await lean.call("ECHO", "good") == "good", "on a fresh connection, not the garbled one"
         assert lean._open == 1
-        lean.close()
 
 
 async def test_used_from_another_event_loop_it_opens_connections_of_that_loop(scripted: Any) -> None:
-    async with scripted() as server:
-        lean = _statements(server.path)
+    async with scripted() as (server, lean):
         assert await lean.call("ECHO", "here") == "here"
         got: list[Any] = []
         thread = threading.Thread(target=lambda: got.append(asyncio.run(lean.call("ECHO", "there"))))
         thread.start()
         await asyncio.to_thread(thread.join)
         assert got == ["there"]
-        lean.close()
 
 
 async def test_a_connection_of_an_earlier_loop_given_back_is_closed_and_not_counted(scripted: Any) -> None:
-    async with scripted() as server:
-        lean = _statements(server.path, most=2)
+    async with scripted(most=2) as (server, lean):
         slow = asyncio.ensure_future(lean.call("ECHO", "sleep:1000"))
         await asyncio.sleep(0.05)
         thread = threading.Thread(target=lambda: asyncio.run(lean.call("ECHO", "there")))
@@ -280,12 +269,10 @@ async def test_a_connection_of_an_earlier_loop_given_back_is_closed_and_not_coun
         assert lean._open == 1 and len(lean._idle) == 1, "the thread's connection, the only one counted"
         assert await lean.call("ECHO", "here") == "here"
         assert lean._open == 1, "back on this loop: the thread's forgotten, one of this loop's made"
-        lean.close()
 
 
 async def test_a_connection_given_back_after_close_is_closed(scripted: Any) -> None:
-    async with scripted() as server:
-        lean = _statements(server.path)
+    async with scripted() as (server, lean):
         slow = asyncio.ensure_future(lean.call("ECHO", "sleep:200"))
         await asyncio.sleep(0.05)
         lean.close()  # the store closing while a statement runs
