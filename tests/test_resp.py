@@ -19,7 +19,8 @@ import redis.exceptions as rx
 from graph_model.cypher import statement
 from graph_model.errors import StoreError, StoreUnavailable
 from graph_model.stores.embedded import EmbeddedServer
-from graph_model.stores.falkordb import translate
+from graph_model.stores.falkordb import (CONNECT_TIMEOUT_S, MAX_CONNECTIONS, REPLY_GRACE_S, client_for,
+                                          statements_for, translate)
 from graph_model.stores.resp import Statements
 from tests.stores import fresh_store
 
@@ -287,3 +288,15 @@ async def _closed(server: Scripted) -> bool:
             return True
         await asyncio.sleep(0.01)
     return False
+
+
+async def test_the_hubs_client_gives_its_statements_its_own_limits(server: EmbeddedServer) -> None:
+    """What statements_for reads of the redis client's pool (redis-py's attributes, by name)."""
+    client = client_for(server, 1234)
+    try:
+        lean = statements_for(client)
+        assert lean is not None and lean.path == str(server.socket_path)
+        assert (lean.most, lean.wait_timeout) == (MAX_CONNECTIONS, 1.234)
+        assert (lean.connect_timeout, lean.reply_timeout) == (CONNECT_TIMEOUT_S, 1.234 + REPLY_GRACE_S)
+    finally:
+        await client.aclose()
