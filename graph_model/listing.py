@@ -247,12 +247,13 @@ def _row(spec: ListSpec, props: tuple[str, ...] | None) -> tuple[str, str]:
 @lru_cache(maxsize=4096)
 def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: bool,
             register: bool = False, public: bool = False, by_key: bool = False,
-            props: tuple[str, ...] | None = None) -> Statement:
+            props: tuple[str, ...] | None = None, first: bool = False) -> Statement:
     """The page statement for a list with the given filters in use, sort and direction;
     ``public``: by the sort's public variant (``Sort.public``), for a caller without the right to
     see personal data; ``by_key``: a nested list of nodes whose rows hold no properties, the
     nodes being read once each by key afterwards (``fetch_nested``); ``props``: the properties a
-    row of nodes holds (``Request.props``)."""
+    row of nodes holds (``Request.props``); ``first``: a page read without a cursor (no cursor
+    parameters and no test of each item against one; the same rows as with a null cursor)."""
     row, suffix = _row(spec, props)
     nested = spec.parent is not None
     body, carry = _body(spec, used)
@@ -273,23 +274,33 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
         keep = ", ".join(carry)
         packed = ", ".join(f"{v}: {v}" for v in carry)
         unpacked = ", ".join(f"x.{v} AS {v}" for v in carry)
-        text = (f"{body} {sort} WITH k, {keep}, sv, {spec.id} AS id ORDER BY sv {direction}, id {direction} "
-                f"WITH k, collect({{{packed}, sv: sv, id: id}}) AS rows "
-                f"WITH k, size(rows) AS total, [x IN rows WHERE {_cursor('x.', descending)}] AS rest "
-                f"WITH k, total, size(rest) AS remaining, rest[0..$limit] AS page "
-                f"UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE page END AS x "
-                f"WITH k, total, remaining, x, {unpacked} "
-                f"RETURN k AS key, total, remaining, collect(CASE WHEN x IS NULL THEN null ELSE "
-                f"[{'null' if by_key else row}, {spec.edge}, x.sv, x.id] END) AS page")
+        ordered = f"{body} {sort} WITH k, {keep}, sv, {spec.id} AS id ORDER BY sv {direction}, id {direction} "
+        if first and by_key:
+            # A first page of keys: each item's [null, edge, sort value, id] collected as it comes
+            # (no larger than the map of its variables the other forms collect), the page cut from
+            # them. The services of 100 institutions: 0.69 ms of FalkorDB's time instead of 1.3.
+            text = (f"{ordered}WITH k, collect([null, {spec.edge}, sv, id]) AS rows "
+                    f"RETURN k AS key, size(rows) AS total, size(rows) AS remaining, rows[0..$limit] AS page")
+        else:
+            cut = ("WITH k, size(rows) AS total, rows[0..$limit] AS page " if first else
+                   f"WITH k, size(rows) AS total, [x IN rows WHERE {_cursor('x.', descending)}] AS rest "
+                   f"WITH k, total, size(rest) AS remaining, rest[0..$limit] AS page ")
+            remaining = "total AS remaining" if first else "remaining"
+            text = (f"{ordered}WITH k, collect({{{packed}, sv: sv, id: id}}) AS rows {cut}"
+                    f"UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE page END AS x "
+                    f"WITH k, total, {'' if first else 'remaining, '}x, {unpacked} "
+                    f"RETURN k AS key, total, {remaining}, collect(CASE WHEN x IS NULL THEN null ELSE "
+                    f"[{'null' if by_key else row}, {spec.edge}, x.sv, x.id] END) AS page")
     else:
         # Sort and cut on the bare values first: building every row's properties before the
         # LIMIT cost 680 ms instead of 12 ms on the national profile's 21,000 institutions.
         keep = ", ".join(carry)
-        text = (f"{body} {sort} WITH {keep}, sv, {spec.id} AS id WHERE {_cursor('', descending)} "
+        after = "" if first else f"WHERE {_cursor('', descending)} "
+        text = (f"{body} {sort} WITH {keep}, sv, {spec.id} AS id {after}"
                 f"WITH {keep}, sv, id ORDER BY sv {direction}, id {direction} LIMIT $limit "
                 f"RETURN {row} AS row, {spec.edge} AS edge, sv, id")
-    return statement(_name(spec, used, sort_name, descending, "list_by_key" if by_key else "list") + suffix,
-                     text, register=register)
+    what = ("list_by_key" if by_key else "list") + ("_first" if first else "")
+    return statement(_name(spec, used, sort_name, descending, what) + suffix, text, register=register)
 
 
 @lru_cache(maxsize=1024)
@@ -303,8 +314,9 @@ def compose_count(spec: ListSpec, used: tuple[str, ...], register: bool = False)
 def lint_samples(specs: list[ListSpec]) -> list[Statement]:
     """Compositions that between them hold every fragment of every list, registered for the
     linter: each list with all its filters; each root list with each of its sorts and descending;
-    each list's own sorts; each root list's count. (Linting costs ~0.4 s per long statement, so
-    the samples cover each fragment once rather than every combination.)"""
+    each list's own sorts; each root list's count; each list's first page (no cursor). (Linting
+    costs ~0.4 s per long statement, so the samples cover each fragment once rather than every
+    combination.)"""
     out: list[Statement] = []
     for spec in specs:
         every = tuple(sorted(f.name for f in spec.filters))
@@ -322,6 +334,10 @@ def lint_samples(specs: list[ListSpec]) -> list[Statement]:
         out += [compose(spec, (), name, False, register=True) for name in dict.fromkeys(own)]
         if spec.parent is not None and spec.node_label is not None:  # read in two under several parents
             out.append(compose(spec, (), spec.entity.default_sort, False, register=True, by_key=True))
+        # and a first page's forms (no cursor), whose ends differ from the others'
+        out.append(compose(spec, (), spec.entity.default_sort, False, register=True, first=True))
+        if spec.parent is not None and spec.node_label is not None:
+            out.append(compose(spec, (), spec.entity.default_sort, False, register=True, by_key=True, first=True))
     # and rows holding only some properties (a map projection), once at the root and once nested
     for nested in (False, True):
         sample = next((s for s in specs if (s.parent is not None) == nested and s.row == "properties(n)"), None)
@@ -337,7 +353,9 @@ def _params(spec: ListSpec, req: Request, cursor: tuple[Any, str] | None, limit:
         chosen = chosen.public
     params = dict(chosen.params)
     params.update(req.values())
-    params.update(cursorSv=cursor[0] if cursor else None, cursorId=cursor[1] if cursor else None, limit=limit)
+    if cursor is not None:  # a first page's statement has no cursor parameters (``compose``'s ``first``)
+        params.update(cursorSv=cursor[0], cursorId=cursor[1])
+    params["limit"] = limit
     return params
 
 
@@ -406,7 +424,7 @@ async def fetch_root(store: GraphStore, spec: ListSpec, req: Request) -> Page:
     used = _check_filters(spec, req)
     sort_name, public, order = _ordering(spec, req)
     descending, cursor = _direction(req)
-    stmt = compose(spec, used, sort_name, descending, public=public, props=req.props)
+    stmt = compose(spec, used, sort_name, descending, public=public, props=req.props, first=cursor is None)
     rows = await store.read(stmt, **_params(spec, req, cursor, req.limit + 1))
     earlier = (req.before if req.backwards else req.after) is not None
     # Without a cursor an empty page is an empty list: a search that matches none of the
@@ -442,7 +460,7 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
     parents = list(dict.fromkeys(keys))
     label = spec.node_label if len(parents) > 1 else None
     stmt = compose(spec, used, sort_name, descending, public=public, by_key=label is not None,
-                   props=None if label is not None else req.props)
+                   props=None if label is not None else req.props, first=cursor is None)
     rows = await store.read(stmt, keys=parents, **_params(spec, req, cursor, req.limit + 1))
     nodes = None
     if label is not None:

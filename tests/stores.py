@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 from falkordb.asyncio import FalkorDB
 
+from graph_model.cypher import statement
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
 from seed.loader import load
@@ -33,3 +34,10 @@ async def fresh_store(server: EmbeddedServer, profile: str | None = None) -> Asy
         await s.close()
 
 
+
+
+async def parent_keys(store: FalkorStore, label: str, most: int = 60) -> list[str]:
+    """The keys of the first ``most`` nodes of ``label`` (the parents a nested list is read under)."""
+    stmt = statement(f"test_parents_{label}_{most}",
+                     f"MATCH (p:{label}) RETURN p.key AS key ORDER BY key LIMIT {most}", register=False)
+    return [r["key"] for r in await store.read(stmt)]

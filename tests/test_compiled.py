@@ -260,6 +260,10 @@ async def test_plans_are_shared_by_requests_that_differ_only_in_what_they_do_not
     def plans() -> tuple[int, int]:
         return len(compiled._SHARED), sum(len(shared.plans) for shared in compiled._SHARED.values())
 
+    # Counted from empty: after 256 other operations (earlier tests') the kept plans are at their bound, and
+    # one more evicts one instead of adding to the count.
+    compiled._SHARED.clear()
+
     answers = []
     counted = []
     for principal, key, n in ((ROLES[-1], "inst-a", 2), (Principal(Role.VIEWER, subject="test:viewer"), "inst-b", 2),

@@ -9,11 +9,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from graph_model import listing
-from graph_model.cypher import Statement, statement
 from graph_model.list_specs import NESTED
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
-from tests.stores import fresh_store
+from tests.stores import fresh_store, parent_keys
 
 NODE_LISTS = [spec for spec in NESTED.values() if spec.node_label is not None]
 
@@ -24,15 +23,11 @@ async def demo(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
         yield store
 
 
-def _parents(label: str) -> Statement:
-    return statement(f"test_parents_{label}", f"MATCH (p:{label}) RETURN p.key AS key ORDER BY key LIMIT 60",
-                     register=False)
-
 
 @pytest.mark.parametrize("spec", NODE_LISTS, ids=lambda spec: spec.name)
 async def test_several_parents_give_what_each_parent_gives_alone(demo: FalkorStore, spec: listing.ListSpec) -> None:
     assert spec.parent is not None
-    keys = [r["key"] for r in await demo.read(_parents(spec.parent.value))]
+    keys = await parent_keys(demo, spec.parent.value)
     for req in (listing.Request(limit=3), listing.Request(limit=3, descending=True)):
         before = demo.round_trips
         together = await listing.fetch_nested(demo, spec, keys, req)
@@ -43,7 +38,7 @@ async def test_several_parents_give_what_each_parent_gives_alone(demo: FalkorSto
 
 async def test_a_node_shared_by_many_parents_is_read_once(demo: FalkorStore) -> None:
     spec = NESTED["institution_services"]
-    keys = [r["key"] for r in await demo.read(_parents("Institution"))]
+    keys = await parent_keys(demo, "Institution")
     pages = await listing.fetch_nested(demo, spec, keys, listing.Request(limit=20))
     items = [item for page in pages.values() for item in page.items]
     rows = {id(item.row) for item in items}

@@ -234,6 +234,7 @@ def lint_sample() -> Statement:
     from graph_model.statements.reads import BY_KEYS
 
     services = NESTED["institution_services"]
+    first_page = listing.compose(services, (), services.entity.default_sort, False, first=True)
     parts = (BY_KEYS[Label.INSTITUTION], links.LINKS["institution_county"].stmt, links.INSTITUTION_CELLS,
-             listing.compose(services, (), services.entity.default_sort, False), links.RELATIONS["Donation"])
+             first_page, links.RELATIONS["Donation"])
     return statement("fused_loader_reads", fused(parts, NEO4J).text, dialect="neo4j")
