@@ -34,8 +34,6 @@ async def fresh_store(server: EmbeddedServer, profile: str | None = None) -> Asy
         await s.close()
 
 
-
-
 async def parent_keys(store: FalkorStore, label: str, most: int = 60) -> list[str]:
     """The keys of the first ``most`` nodes of ``label`` (the parents a nested list is read under)."""
     stmt = statement(f"test_parents_{label}_{most}",
