@@ -57,6 +57,18 @@ AOF_REWRITE_PERCENT = 25
 # How long a server left without its hub is given to end by itself (it flushes its append-only
 # file and exits on the SIGTERM the kernel sent when the hub died).
 ORPHAN_GRACE_S = 3.0
+# A probe waits this long for an answer (``EmbeddedServer.probe``).
+PROBE_TIMEOUT_S = 2.0
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    """The user + system CPU time ``pid`` has used, in clock ticks (/proc), or None when it cannot be read."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+        fields = text[text.rindex(")") + 2:].split()  # from the state on (the name may hold spaces)
+        return int(fields[11]) + int(fields[12])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _parent_of(pid: int) -> int | None:
@@ -111,18 +123,25 @@ class EmbeddedServer:
     # -- probing -------------------------------------------------------------------------
 
     def probe(self) -> str:
-        """"ready", "loading" (replaying its append-only file) or "down"."""
+        """"ready", "loading" (replaying its append-only file), "busy" (it took the connection but did not
+        answer in ``PROBE_TIMEOUT_S``) or "down".
+
+        A server replaying its append-only file answers only between batches of 1,024 commands
+        (redis's ``loadSingleAppendOnlyFile``): "loading" then, nothing while a batch runs. On a busy
+        machine a batch can outlast the probe's wait, which is "busy", not "down"."""
         if not self.socket_path.exists():
             return "down"
         # No retries: a probe answers now; the callers loop themselves.
-        client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=2,
-                             socket_connect_timeout=2, retry=Retry(NoBackoff(), 0))
+        client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=PROBE_TIMEOUT_S,
+                             socket_connect_timeout=PROBE_TIMEOUT_S, retry=Retry(NoBackoff(), 0))
         try:
             client.ping()
             return "ready"
         except redis.BusyLoadingError:
             return "loading"
-        except (redis.ConnectionError, redis.TimeoutError, OSError):
+        except redis.TimeoutError:  # a live socket (a gone server's refuses at once) with no answer yet
+            return "busy"
+        except (redis.ConnectionError, OSError):
             return "down"
         finally:
             client.close()
@@ -234,13 +253,25 @@ class EmbeddedServer:
 
     def _wait_ready(self, timeout: float, pid: int) -> bool:
         """Wait for the server to answer. Replaying a large append-only file may take longer
-        than ``timeout``: a server that is alive and says it is loading is waited for."""
+        than ``timeout``: a server that is alive and says it is loading is waited for, and so is
+        one that takes connections without answering yet while it keeps working (its CPU time
+        grows: a batch of its replay on a busy machine). One silent and idle for ``timeout`` (stopped,
+        or stuck waiting) is given up on."""
         deadline = time.monotonic() + timeout
+        worked = _cpu_ticks(pid)
         while True:
             state = self.probe()
+            now = time.monotonic()
             if state == "ready":
                 return True
-            if state != "loading" and time.monotonic() > deadline:
+            if state == "busy":
+                working = _cpu_ticks(pid)
+                if working is not None and worked is not None and working > worked:
+                    deadline = max(deadline, now + timeout)
+                worked = working
+            elif state == "loading":
+                deadline = max(deadline, now + timeout)
+            if now > deadline:
                 return False
             if self._process is not None and self._process.poll() is not None:
                 return False
