@@ -286,3 +286,32 @@ def test_a_server_silent_and_idle_is_given_up_on(tmp_path: Path, monkeypatch: py
         fake.close()
         idle.kill()
         idle.wait()
+
+
+def test_a_server_stuck_at_its_start_is_started_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that stays alive but never answers (seen stuck at the start of the replay of its
+    append-only file, which then replayed at once) is killed and started again, once."""
+    real_server, module = embedded._binaries()
+    started = tmp_path / "started"
+    wrapper = tmp_path / "stuck-once-redis-server"
+    wrapper.write_text(textwrap.dedent(f"""\
+        #!{sys.executable}
+        import os, sys, time
+        from pathlib import Path
+        started = Path({str(started)!r})
+        first = not started.exists()
+        with started.open("a") as f:
+            f.write("start\\n")
+        if first:
+            time.sleep(600)  # fault injection: the first server hangs without answering
+        os.execv({real_server!r}, [{real_server!r}, *sys.argv[1:]])
+        """))
+    wrapper.chmod(0o755)
+    monkeypatch.setattr(embedded, "_binaries", lambda: (str(wrapper), module))
+    server = EmbeddedServer(tmp_path / "data")
+    try:
+        assert server.start(timeout=2) is True
+        assert server.ping()
+        assert started.read_text().splitlines() == ["start", "start"]
+    finally:
+        server.stop()

@@ -27,7 +27,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
 
 import redis
 from redis.backoff import NoBackoff
@@ -59,6 +59,8 @@ AOF_REWRITE_PERCENT = 25
 ORPHAN_GRACE_S = 3.0
 # A probe waits this long for an answer (``EmbeddedServer.probe``).
 PROBE_TIMEOUT_S = 2.0
+# Servers started before giving up on one that stays alive without ever answering (``EmbeddedServer.start``).
+START_ATTEMPTS = 2
 
 
 def _cpu_ticks(pid: int) -> int | None:
@@ -200,10 +202,18 @@ class EmbeddedServer:
                     raise StoreUnavailable(
                         f"a FalkorDB server (pid {pid}) holds {self.data_dir} but does not answer on "
                         f"{self.socket_path}; stop that process and start again")
-            self._clear_stale()
-            self._process = self._spawn()
-            if not self._wait_ready(timeout, self._process.pid):
-                self._fail()
+            for attempt in range(START_ATTEMPTS):
+                self._clear_stale()
+                self._process = self._spawn()
+                if self._wait_ready(timeout, self._process.pid):
+                    break
+                if attempt + 1 == START_ATTEMPTS or self._process.poll() is not None:
+                    self._fail()  # it exited (a bad module, a full disk): trying again would fail again
+                # Alive, silent and idle: stuck. Seen at the start of a replay of its append-only file (the
+                # log's last line "DB loaded from base file", nothing after it until the start gave up),
+                # where the same file then replayed in a tenth of a second: killed (a replay writes
+                # nothing) and started again.
+                self._kill()
             self.owned = True
             return True
 
@@ -288,11 +298,14 @@ class EmbeddedServer:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 
-    def _fail(self) -> None:
+    def _kill(self) -> None:
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.kill()
             process.wait()
+
+    def _fail(self) -> NoReturn:
+        self._kill()
         reason = self._last_log_line() or "no log output"
         raise StoreUnavailable(
             f"the embedded FalkorDB server did not start in {self.data_dir}: {reason} (log: {self.log_path})"
