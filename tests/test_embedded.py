@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
@@ -20,6 +19,7 @@ from graph_model.statements.reads import COUNT
 from graph_model.stores import embedded
 from graph_model.stores.embedded import EmbeddedServer, socket_path_for
 from graph_model.stores.falkordb import open_embedded
+from tests.scripted import Script, in_thread
 
 ROWS = [{"key": f"k{i}", "props": {"nameFa": "ن", "nameEn": "n"}} for i in range(25)]
 
@@ -184,63 +184,20 @@ async def test_the_append_only_file_is_rewritten_once_it_grew_by_a_quarter(tmp_p
         await store.close()
 
 
-class _SlowSocket:
-    """A unix socket standing in for a server that takes connections but answers each command only
-    once ``answer_at`` has passed (never, when None): a redis replaying its append-only file answers
-    between batches of commands only."""
+def _answering_from(answer_at: float | None) -> Script:
+    """A script for a server that takes connections but answers each command only once ``answer_at``
+    (time.monotonic) has passed, never when None: a redis replaying its append-only file answers between
+    batches of commands only."""
+    import time
 
-    def __init__(self, path: Path, answer_at: float | None) -> None:
-        import socket
-        import threading
+    async def answer(command: list[str]) -> bytes:
+        while answer_at is None or time.monotonic() < answer_at:
+            await asyncio.sleep(0.02)
+        name = command[0].upper()
+        # redis-py opens with HELLO and falls back to RESP2 when a server does not know it
+        return b"+PONG\r\n" if name == "PING" else b"-ERR unknown command\r\n" if name == "HELLO" else b"+OK\r\n"
 
-        self.answer_at = answer_at
-        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.listener.bind(str(path))
-        self.listener.listen(8)
-        self.stopped = threading.Event()
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        import threading
-
-        while not self.stopped.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
-
-    def _answer(self, connection: Any) -> None:
-        import time
-
-        import hiredis
-
-        reader = hiredis.Reader()
-        with connection:
-            while not self.stopped.is_set():
-                try:
-                    data = connection.recv(4096)
-                except OSError:
-                    return
-                if not data:
-                    return
-                reader.feed(data)
-                while (command := reader.gets()) is not False:
-                    while self.answer_at is None or time.monotonic() < self.answer_at:
-                        if self.stopped.wait(0.02):
-                            return
-                    name = command[0].upper()
-                    # redis-py opens with HELLO and falls back to RESP2 when a server does not know it
-                    reply = b"+PONG\r\n" if name == b"PING" else b"-ERR unknown command\r\n" if name == b"HELLO" \
-                        else b"+OK\r\n"
-                    try:
-                        connection.sendall(reply)
-                    except OSError:  # a probe that gave up waiting closed its end
-                        return
-
-    def close(self) -> None:
-        self.stopped.set()
-        self.listener.close()
+    return answer
 
 
 def test_a_server_that_works_without_answering_yet_is_waited_for(tmp_path: Path,
@@ -254,16 +211,15 @@ def test_a_server_that_works_without_answering_yet_is_waited_for(tmp_path: Path,
 
     monkeypatch.setattr(embedded, "PROBE_TIMEOUT_S", 0.3)
     server = EmbeddedServer(tmp_path)
-    fake = _SlowSocket(server.socket_path, answer_at=time.monotonic() + 2.0)
     burn = "import time\nend = time.time() + 6\nwhile time.time() < end: pass"
     working = subprocess.Popen([sys.executable, "-c", burn])
     try:
-        assert server.probe() == "busy"
-        began = time.monotonic()
-        assert server._wait_ready(0.5, working.pid) is True
-        assert time.monotonic() - began > 1.0  # waited past its timeout for the answer
+        with in_thread(server.socket_path, _answering_from(time.monotonic() + 2.0)):
+            assert server.probe() == "busy"
+            began = time.monotonic()
+            assert server._wait_ready(0.5, working.pid) is True
+            assert time.monotonic() - began > 1.0  # waited past its timeout for the answer
     finally:
-        fake.close()
         working.kill()
         working.wait()
 
@@ -275,15 +231,14 @@ def test_a_server_silent_and_idle_is_given_up_on(tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(embedded, "PROBE_TIMEOUT_S", 0.3)
     server = EmbeddedServer(tmp_path)
-    fake = _SlowSocket(server.socket_path, answer_at=None)
     idle = subprocess.Popen(["sleep", "30"])
     try:
-        assert server.probe() == "busy"
-        began = time.monotonic()
-        assert server._wait_ready(0.5, idle.pid) is False
-        assert time.monotonic() - began < 5
+        with in_thread(server.socket_path, _answering_from(None)):
+            assert server.probe() == "busy"
+            began = time.monotonic()
+            assert server._wait_ready(0.5, idle.pid) is False
+            assert time.monotonic() - began < 5
     finally:
-        fake.close()
         idle.kill()
         idle.wait()
 

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-import hiredis
 import pytest
 import redis.exceptions as rx
 
@@ -22,6 +21,7 @@ from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import (CONNECT_TIMEOUT_S, MAX_CONNECTIONS, REPLY_GRACE_S, client_for,
                                           statements_for, translate)
 from graph_model.stores.resp import Statements
+from tests.scripted import Script, Scripted
 from tests.stores import fresh_store
 
 # -- the real server ----------------------------------------------------------------------------
@@ -76,48 +76,6 @@ async def test_a_statements_errors_reach_the_store_as_before(server: EmbeddedSer
 
 
 # -- a scripted server --------------------------------------------------------------------------
-
-Script = Callable[[list[str]], Any]  # a command -> an awaitable of the bytes to answer, or None: close
-
-
-class Scripted:
-    """A unix-socket server answering each command as its script says; counts connections."""
-
-    def __init__(self, path: Path, script: Script) -> None:
-        self.path, self.script = path, script
-        self.connections = 0
-        self.open = 0
-        self.most_open = 0
-        self.server: asyncio.AbstractServer | None = None
-
-    async def __aenter__(self) -> Scripted:
-        self.server = await asyncio.start_unix_server(self._serve, str(self.path))
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        assert self.server is not None
-        self.server.close()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.connections += 1
-        self.open += 1
-        self.most_open = max(self.most_open, self.open)
-        parser = hiredis.Reader(encoding="utf-8")
-        try:
-            while data := await reader.read(65536):
-                parser.feed(data)
-                while (command := parser.gets()) is not False:
-                    answer = await self.script(command)
-                    if answer is None:
-                        return
-                    writer.write(answer)
-                    await writer.drain()
-        except ConnectionError:
-            pass
-        finally:
-            self.open -= 1
-            writer.close()
-
 
 def _bulk(text: str) -> bytes:
     raw = text.encode()
