@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from graph_model.cypher import PROPERTY, Statement, projected, projected_name, statement
+from graph_model.cypher import PROPERTY, Statement, projected, projected_name, rel_by_key, statement
 from graph_model.donation_totals import cell_key
 from graph_model.enums import DonorKind, Label
 from graph_model.list_specs import DONATION_ROW
@@ -198,10 +198,10 @@ async def fetch_giving_dates(store: GraphStore, keys: list[str]) -> dict[str, tu
 RELATIONS: dict[str, Statement] = {
     "Donation": statement(
         "donations_by_keys",
-        f"""UNWIND $ids AS k MATCH (dn:Donor)-[r:DONATED_TO]->(rc:Institution) WHERE r.key = k
+        f"""UNWIND $ids AS k {rel_by_key("r", "DONATED_TO", "k", "dn", "rc")}
             RETURN k AS id, {DONATION_ROW} AS row
             UNION ALL
-            UNWIND $ids AS k MATCH (dn:Donor)-[r:DONATED_TO_EVENT]->(rc:Event) WHERE r.key = k
+            UNWIND $ids AS k {rel_by_key("r", "DONATED_TO_EVENT", "k", "dn", "rc")}
             RETURN k AS id, {DONATION_ROW} AS row"""),
     "Membership": statement(
         "memberships_by_ids",

@@ -6,7 +6,7 @@ province (a person on no council) comes back with an empty list; keys not found 
 
 from __future__ import annotations
 
-from graph_model.cypher import Statement, statement
+from graph_model.cypher import Statement, rel_by_key, statement
 from graph_model.enums import Label
 
 _IN_COUNTY = "-[:LOCATED_IN]->(:County)-[:IN_PROVINCE]->(p:Province)"
@@ -45,12 +45,12 @@ PROVINCE_KEYS = statement(
 DONATION_PROVINCES = statement(
     "provinces_of_donations",
     f"""UNWIND $keys AS k
-        MATCH (:Donor)-[r:DONATED_TO]->(i:Institution) WHERE r.key = k
+        {rel_by_key("r", "DONATED_TO", "k", end="i")}
         MATCH (i){_IN_COUNTY}
         RETURN k AS key, [p.key] AS provinces
         UNION ALL
         UNWIND $keys AS k
-        MATCH (:Donor)-[r:DONATED_TO_EVENT]->(e:Event) WHERE r.key = k
+        {rel_by_key("r", "DONATED_TO_EVENT", "k", end="e")}
         MATCH (e)-[:HELD_IN]->(:County)-[:IN_PROVINCE]->(p:Province)
         RETURN k AS key, [p.key] AS provinces""")
 
@@ -59,12 +59,12 @@ DONATION_PROVINCES = statement(
 # based nowhere, which puts the donation out of every scoped key's reach).
 DONATION_DONOR_PROVINCES = statement(
     "provinces_of_donation_donors",
-    """UNWIND $keys AS k
-        MATCH (d:Donor)-[r:DONATED_TO]->(:Institution) WHERE r.key = k
+    f"""UNWIND $keys AS k
+        {rel_by_key("r", "DONATED_TO", "k", "d")}
         OPTIONAL MATCH (d)-[:BASED_IN]->(p:Province)
         RETURN k AS key, collect(p.key) AS provinces
         UNION ALL
         UNWIND $keys AS k
-        MATCH (d:Donor)-[r:DONATED_TO_EVENT]->(:Event) WHERE r.key = k
+        {rel_by_key("r", "DONATED_TO_EVENT", "k", "d")}
         OPTIONAL MATCH (d)-[:BASED_IN]->(p:Province)
         RETURN k AS key, collect(p.key) AS provinces""")

@@ -6,7 +6,7 @@ row back means nothing was written, and the caller reads why.
 
 from __future__ import annotations
 
-from graph_model.cypher import Statement, statement
+from graph_model.cypher import Statement, rel_by_key, statement
 from graph_model.enums import ENDPOINTS, Label, Rel
 from graph_model.statements import donation_totals as totals
 from graph_model.statements.writes import holds_exactly
@@ -31,7 +31,6 @@ def _ends(rel: Rel) -> tuple[str, str]:
 def _record_donation(rel: Rel) -> Statement:
     (other,) = (r for r in DONATION_RELS if r is not rel)
     start, end = _ends(rel)
-    other_start, other_end = _ends(other)
     # The unique constraint guards the key within this type (a MERGE that would add a second
     # relationship of the key between other nodes breaks it: Conflict); the OPTIONAL MATCH across
     # the other. MERGE, not CREATE, so that a retry finds its own donation and answers as the first
@@ -55,7 +54,7 @@ def _record_donation(rel: Rel) -> Statement:
         f"donation_record_{rel.value}",
         f"""MATCH (a:{start}) WHERE a.key = $donor
             MATCH (b:{end}) WHERE b.key = $target
-            OPTIONAL MATCH (:{other_start})-[other:{other.value}]->(:{other_end}) WHERE other.key = $key
+            {rel_by_key("other", other.value, "$key", optional=True)}
             WITH a, b, other WHERE other IS NULL
             {counted}
             MERGE (a)-[r:{rel.value} {{key: $key}}]->(b)
@@ -69,8 +68,8 @@ def _record_donation(rel: Rel) -> Statement:
 
 RECORD_DONATION: dict[Rel, Statement] = {rel: _record_donation(rel) for rel in DONATION_RELS}
 
-_FIND_DONATION = """OPTIONAL MATCH (:Donor)-[r1:DONATED_TO]->(:Institution) WHERE r1.key = $key
-    OPTIONAL MATCH (:Donor)-[r2:DONATED_TO_EVENT]->(:Event) WHERE r2.key = $key
+_FIND_DONATION = f"""{rel_by_key("r1", "DONATED_TO", "$key", optional=True)}
+    {rel_by_key("r2", "DONATED_TO_EVENT", "$key", optional=True)}
     WITH coalesce(r1, r2) AS r WHERE r IS NOT NULL"""
 
 # Updating or deleting a donation changes the totals of its donor's gifts (donation_totals.apply):
