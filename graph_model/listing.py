@@ -309,9 +309,15 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
 
 @lru_cache(maxsize=1024)
 def compose_count(spec: ListSpec, used: tuple[str, ...], register: bool = False) -> Statement:
-    """How many items a root list holds under the given filters."""
+    """How many items a root list holds under the given filters.
+
+    The item itself is counted (``count(r)``, the variable of its id), not the rows: FalkorDB's
+    ``count(*)`` over a pattern whose relationship is not used after it counts each pair of ends
+    once (FalkorDB/FalkorDB#248), so a donor's second gift to the same institution went uncounted
+    (1,062 of the demo data's 1,460 donations; 378,016 of national's 495,000)."""
     body, _ = _body(spec, used)
-    return statement(_name(spec, used, "count", False, "count"), f"{body} RETURN count(*) AS total",
+    item = spec.id.split(".")[0]
+    return statement(_name(spec, used, "count", False, "count"), f"{body} RETURN count({item}) AS total",
                      register=register)
 
 
