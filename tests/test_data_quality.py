@@ -21,6 +21,7 @@ As of 2026-01-01, Khuzestan (IR-01: counties IR-01-0001 and IR-01-0002) and Mark
     co-far (IR-00)                 the same name in another province                none
     ind-1, ind-2 (individuals)     '09351112233' / '٠٩٣٥١١١٢٢٣٣'                    DUPLICATE_DONOR (personal)
     idle-co / idle-ind             no gift                                          DONOR_WITHOUT_DONATIONS (1 personal)
+    event-giver                    gave to an event only                            none
 """
 
 from __future__ import annotations
@@ -161,6 +162,10 @@ async def build_quality_world(store: Any) -> None:
     await donor(store, "idle-co", "COMPANY", "Idle Co", "شرکت بیکار", gives=False)
     await donor(store, "idle-ind", "INDIVIDUAL", "Idle Person", "خیر بیکار", gives=False)
     await donor(store, "solo", "INDIVIDUAL", "Solo Giver", "خیر تنها")
+    # A donor whose only gift went to an event has given: no finding.
+    await donor(store, "event-giver", "COMPANY", "Event Giver", "خیر رویداد", gives=False)
+    await record_donation(store, donor="event-giver", amount=2_000, date="2025-02-01", event="evt-ok",
+                          key="g-event")
     await record_donation(store, donor="solo", amount=5_000, date="2025-01-01", institution="gifted", key="g-future")
     # A gift dated in the future (a Jalali year typed as Gregorian, say) as an import would leave it.
     from graph_model.cypher import statement

@@ -33,8 +33,8 @@ async def findings(store: GraphStore, scope: Scope, on: dt.date, *, everywhere: 
         store.read(st.QA_ASSESSMENT_DATES, **dated),
         store.read(st.QA_GIFT_DATES, **dated),
         store.read(st.QA_EVENTS, counties=counties, floor=dated["floor"]),
-        store.read(st.QA_DONORS, provinces=provinces, everywhere=everywhere),
-        store.read(st.QA_IDLE_DONORS, provinces=provinces, everywhere=everywhere))
+        store.read(st.QA_DONORS) if everywhere else store.read(st.QA_DONORS_IN, provinces=provinces),
+        store.read(st.QA_IDLE_DONORS) if everywhere else store.read(st.QA_IDLE_DONORS_IN, provinces=provinces))
     by_donor = {r["key"]: r for r in donors}
     found = [*checks.duplicate_institutions(institutions), *checks.incomplete_institutions(institutions),
              *checks.licences(institutions, held, on), *checks.duplicate_donors(donors),

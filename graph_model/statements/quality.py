@@ -3,8 +3,8 @@ steward checks, one statement per kind of record.
 
 Institutions, their licences, assessments and gifts are read for a list of counties (``$counties``,
 the scope resolved by graph_model.supervision.reading.scope_of); donors, which are placed by
-province only (BASED_IN), for a list of provinces, or all of them (``$everywhere``: the country
-seen by a caller limited to no province, so donors placed nowhere are checked too). Dates are
+province only (BASED_IN), for a list of provinces (the ``_IN`` statements), or all of them (the
+country seen by a caller limited to no province, so donors placed nowhere are checked too). Dates are
 compared as text through ``toString`` (graph_model.cypher.at_most: FalkorDB's range index drops
 ``<`` on strings); only the few gifts and assessments dated out of range come back, never the
 country's half a million.
@@ -46,19 +46,33 @@ MATCH (c:County)<-[:HELD_IN]-(e:Event) WHERE c.key IN $counties
 RETURN e.key AS key, e.startsOn AS startsOn, e.endsOn AS endsOn, c.key AS county, c.provinceKey AS province
 """)
 
-QA_DONORS = statement("qa_donors", """
+# Donors, with the province each is based in: every donor (placed or not) when the whole country is
+# asked for by a caller limited to no province, else those based in ``$provinces``, read from the
+# provinces (one statement filtering every donor on its province took 196 ms for IR-06 on `national`,
+# against 32 from the province).
+_DONOR_ROW = "d.key AS key, d.kind AS kind, d.nameFa AS nameFa, d.nameEn AS nameEn, d.phone AS phone, p.key AS province"
+QA_DONORS = statement("qa_donors", f"""
 MATCH (d:Donor)
 OPTIONAL MATCH (d)-[:BASED_IN]->(p:Province)
-WITH d, p WHERE $everywhere OR p.key IN $provinces
-RETURN d.key AS key, d.kind AS kind, d.nameFa AS nameFa, d.nameEn AS nameEn, d.phone AS phone,
-       p.key AS province
+RETURN {_DONOR_ROW}
+""")
+QA_DONORS_IN = statement("qa_donors_in", f"""
+MATCH (p:Province)<-[:BASED_IN]-(d:Donor) WHERE p.key IN $provinces
+RETURN {_DONOR_ROW}
 """)
 
-# Donors that never gave, to an institution or an event.
-QA_IDLE_DONORS = statement("qa_idle_donors", """
+# Donors that never gave, to an institution or an event: those an OPTIONAL MATCH of their gifts finds
+# none for, rather than tested with pattern predicates, which FalkorDB evaluates row by row: 1.46 s
+# against 0.18 s for the country's 109,000 donors on `national`, and from IR-06's 6,152 donors some
+# 20 ms instead of 1.56 s through every donor.
+_IDLE = """OPTIONAL MATCH (d)-[g:DONATED_TO]->() WITH d, g WHERE g IS NULL
+OPTIONAL MATCH (d)-[e:DONATED_TO_EVENT]->() WITH d, e WHERE e IS NULL
+RETURN d.key AS key"""
+QA_IDLE_DONORS = statement("qa_idle_donors", f"""
 MATCH (d:Donor)
-WHERE NOT (d)-[:DONATED_TO]->() AND NOT (d)-[:DONATED_TO_EVENT]->()
-OPTIONAL MATCH (d)-[:BASED_IN]->(p:Province)
-WITH d, p WHERE $everywhere OR p.key IN $provinces
-RETURN d.key AS key
+{_IDLE}
+""")
+QA_IDLE_DONORS_IN = statement("qa_idle_donors_in", f"""
+MATCH (p:Province)<-[:BASED_IN]-(d:Donor) WHERE p.key IN $provinces
+{_IDLE}
 """)
