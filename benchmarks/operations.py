@@ -34,6 +34,7 @@ from graph_model.stores.falkordb import FalkorStore, open_embedded  # noqa: E402
 from hub.settings import Limits, Settings  # noqa: E402
 from seed.loader import load  # noqa: E402
 from seed.profiles import build  # noqa: E402
+from strawberry.relay import to_base64  # noqa: E402
 from tests.asgi import asgi_client  # noqa: E402
 
 OPERATIONS = Path(__file__).resolve().parent.parent / "operations"
@@ -50,15 +51,18 @@ def cases(k: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
         "Province": [{"key": k["province"]}], "Institutions": [{}, {"filter": scope, "first": 100}],
         "InstitutionDetail": [{"key": k["institution"]}], "Search": [{"text": "توانبخشی"}, {"text": "tehran"}],
         "Donor": [{"key": k["donor"]}], "Council": [{"key": k["council"]}], "Events": [{}], "Licences": [{}],
-        "Donations": [{}, {"direction": "DESC"}], "Node": [],
+        "Donations": [{}, {"direction": "DESC"}], "Node": [{"id": k["institutionId"]}],
         "Coverage": [{"question": {"targetGroup": "tg-elderly"}, "province": k["province"]}],
         "UnderservedAreas": [{"question": {"targetGroup": "tg-elderly"}}], "CoverageWhatIf": [],
         "WhoWhatWhere": [{"scope": scope}, {}], "DataQuality": [{"scope": k["province"]}, {}],
         "LicencePipeline": [{"province": k["province"]}, {}], "LicenceHistory": [{"institution": k["institution"]}],
         "Me": [{}], "NetworkProjection": [{"of": k["institution"], "scope": scope}], "Brokers": [{"scope": scope}],
-        "Communities": [{"scope": scope}], "SharedDonors": [{"institution": k["institution"]}], "DonorOverlap": [],
+        "Communities": [{"scope": scope}], "SharedDonors": [{"institution": k["institution"]}],
+        "DonorOverlap": [{"institution": k["institution"], "other": k["other"]}],
         "DonorSuggestions": [{"institution": k["institution"]}], "IsolatedInstitutions": [{"scope": scope}],
-        "Network": [], "Connection": [], "Overview": [{"province": k["province"]}, {}],
+        "Network": [{"center": k["institutionId"]}, {"center": k["donorId"]}],
+        "Connection": [{"source": k["donorId"], "target": k["institutionId"]}],
+        "Overview": [{"province": k["province"]}, {}],
         "InstitutionRanking": [{"scope": k["province"]}, {}],
         "SupervisionPlan": [{"province": k["province"], "from": "2026-12-01", "until": "2027-03-01"}],
         "Alerts": [{"scope": k["province"]}, {}],
@@ -66,7 +70,8 @@ def cases(k: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
 
 
 async def keys_of(store: FalkorStore, province: str) -> dict[str, str]:
-    """The first institution, donor, council and assessment (by key) of ``province``."""
+    """The first institution, donor, council and assessment (by key) of ``province``, the next
+    institution by key (anywhere), and the first institution's and donor's global ids."""
     found = {"province": province}
     for name, text in (
             ("institution", "MATCH (p:Province)<-[:IN_PROVINCE]-(:County)<-[:LOCATED_IN]-(n:Institution)"),
@@ -79,6 +84,11 @@ async def keys_of(store: FalkorStore, province: str) -> dict[str, str]:
                          register=False)
         rows = await store.read(stmt, **({"province": province} if where else {}))
         found[name] = rows[0]["key"] if rows else "none"
+    other = statement("bench_operations_other", "MATCH (n:Institution) WHERE n.key > $key RETURN n.key AS key "
+                      "ORDER BY key LIMIT 1", register=False)
+    found["other"] = (await store.read(other, key=found["institution"]))[0]["key"]
+    found["institutionId"] = to_base64("Institution", found["institution"])
+    found["donorId"] = to_base64("Donor", found["donor"])
     return found
 
 
