@@ -189,7 +189,8 @@ ROOTS: dict[str, ListSpec] = {spec.entity.name: spec for spec in (
     root(LICENCE, "(n:Licence)"), root(EVENT, "(n:Event)"), root(ASSESSMENT, "(n:Assessment)"),
     root(FRAMEWORK, "(n:AssessmentFramework)"), root(CORRECTIVE_ACTION, "(n:CorrectiveAction)"),
     root(COMPLAINT, "(n:Complaint)"),
-    root(DONATION, "(dn:Donor)-[r:DONATED_TO]->(rc:Institution)", **_DONATION_LIST),
+    root(DONATION, "(dn:Donor)-[r:DONATED_TO]->(rc:Institution)", **_DONATION_LIST,
+         edge_scan="()-[r:DONATED_TO]->()", ends="startNode(r) AS dn, endNode(r) AS rc"),
 )}
 
 # Root lists that a scope filter narrows to a nested list: far cheaper than joining every item.

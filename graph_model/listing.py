@@ -17,7 +17,7 @@ with all its filters and each sort so Neo4j's linter sees every fragment in cont
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -96,6 +96,11 @@ class ListSpec:
     parent_var: str = "p"  # the pattern's variable for the parent node
     key_where: str = ""  # instead of an anchored parent: how the pattern is tied to the parent key ``k``
     distinct: bool = False  # the pattern can reach an item twice (e.g. through two coverage links)
+    # A root list of relationships: the pattern binding the relationship alone (its ends are fixed by
+    # its type, graph_model.enums.ENDPOINTS) and how its ends are bound again, for a page whose
+    # filters and sort read only the relationship (``edge_form``).
+    edge_scan: str = ""
+    ends: str = ""
 
     @property
     def filters(self) -> tuple[Filter, ...]:
@@ -210,6 +215,27 @@ def _body(spec: ListSpec, used: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     return " ".join(p for p in parts if p), carry
 
 
+def edge_form(spec: ListSpec, used: tuple[str, ...], sort: Sort | None) -> ListSpec | None:
+    """The list scanned as its relationships alone, when ``spec`` has such a form and neither the
+    filters in use nor the sort read the relationship's ends; else None.
+
+    FalkorDB reaches `(dn:Donor)-[r:DONATED_TO]->(rc:Institution)` by scanning every institution and
+    traversing its gifts; the relationships alone are scanned directly, sorted and cut, and only the
+    page's ends are bound (startNode, endNode). The national profile's 495,000 donations: a page
+    0.56 -> 0.32 s, their count 0.41 s -> 0.3 ms (FalkorDB keeps it). A caller without the right to
+    see individual donors' gifts has a donor-kind filter (hub.auth.privacy): the ends are read, and the
+    list keeps its pattern."""
+    if not spec.edge_scan or spec.parent is not None:
+        return None
+    ends = [v for v in spec.carry if f"[{v}:" not in spec.edge_scan]
+    fragments = [f.where + f.match for f in spec.filters if f.name in used]
+    fragments += [sort.expr, sort.optional_match] if sort is not None else []
+    if any(re.search(rf"\b{v}\.", text) for v in ends for text in fragments):
+        return None
+    kept = tuple(v for v in spec.carry if v not in ends)
+    return replace(spec, pattern=spec.edge_scan, carry=kept)
+
+
 def _sort_clause(sort: Sort, carry: tuple[str, ...], nested: bool) -> str:
     if sort.optional_match:
         return f"{sort.optional_match} {_with(carry, nested)}, {sort.expr} AS sv"
@@ -298,11 +324,17 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
     else:
         # Sort and cut on the bare values first: building every row's properties before the
         # LIMIT cost 680 ms instead of 12 ms on the national profile's 21,000 institutions.
+        edges = edge_form(spec, used, chosen)
+        ends = ""
+        if edges is not None:  # the relationships alone, their ends bound for the page only
+            body, carry = _body(edges, used)
+            ends = f"WITH {', '.join(carry)}, sv, id, {spec.ends} "
         keep = ", ".join(carry)
         after = "" if first else f"WHERE {_cursor('sv', 'id', descending)} "
-        text = (f"{body} {sort} WITH {keep}, sv, {spec.id} AS id {after}"
+        text = (f"{body} {sort if edges is None else _sort_clause(chosen, carry, nested)} "
+                f"WITH {keep}, sv, {spec.id} AS id {after}"
                 f"WITH {keep}, sv, id ORDER BY sv {direction}, id {direction} LIMIT $limit "
-                f"RETURN {row} AS row, {spec.edge} AS edge, sv, id")
+                f"{ends}RETURN {row} AS row, {spec.edge} AS edge, sv, id")
     what = ("list_by_key" if by_key else "list") + ("_first" if first else "")
     return statement(_name(spec, used, sort_name, descending, what) + suffix, text, register=register)
 
@@ -315,7 +347,7 @@ def compose_count(spec: ListSpec, used: tuple[str, ...], register: bool = False)
     ``count(*)`` over a pattern whose relationship is not used after it counts each pair of ends
     once (FalkorDB/FalkorDB#248), so a donor's second gift to the same institution went uncounted
     (1,062 of the demo data's 1,460 donations; 378,016 of national's 495,000)."""
-    body, _ = _body(spec, used)
+    body, _ = _body(edge_form(spec, used, None) or spec, used)
     item = spec.id.split(".")[0]
     return statement(_name(spec, used, "count", False, "count"), f"{body} RETURN count({item}) AS total",
                      register=register)
@@ -339,6 +371,8 @@ def lint_samples(specs: list[ListSpec]) -> list[Statement]:
             own += [s.name for s in spec.sorts if s.name != spec.entity.default_sort]
             out.append(compose(spec, (), spec.entity.default_sort, True, register=True))
             out.append(compose_count(spec, every, register=True))
+            if spec.edge_scan:  # and its count over the relationships alone (edge_form)
+                out.append(compose_count(spec, (), register=True))
             # and the public variants (Sort.public), each once with its list
             out += [compose(spec, (), s.name, False, register=True, public=True) for s in spec.sorts if s.public]
         out += [compose(spec, (), name, False, register=True) for name in dict.fromkeys(own)]

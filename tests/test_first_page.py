@@ -6,6 +6,7 @@ number of its rows."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -86,3 +87,34 @@ async def test_a_root_lists_total_is_the_number_of_its_rows(demo: FalkorStore, s
     assert total == len(everything), spec.name
     if spec.name == "donations":
         assert len({(r["row"]["donor"], r["row"]["recipient"]) for r in everything}) < total  # repeated pairs
+
+
+async def test_a_donations_page_scanned_as_relationships_equals_the_labelled_pattern(demo: FalkorStore) -> None:
+    """The root donations list reads the relationships alone when nothing reads their ends
+    (listing.edge_form): the same rows and totals as the labelled pattern, for every sort, both
+    directions, first pages and pages after a cursor, with filters on the gift; a filter on the donor
+    keeps the labelled pattern."""
+    spec = ROOTS["Donation"]
+    labelled = dataclasses.replace(spec, edge_scan="", ends="")
+    filters: dict[tuple[str, ...], dict[str, Any]] = {
+        (): {}, ("amountMin",): {"amountMin": 5_000_000}, ("dateFrom",): {"dateFrom": "2025-06-01"},
+        ("amountMax", "search"): {"amountMax": 10**12, "search": "school"}}
+    compared = 0
+    for used, values in filters.items():
+        for sort in (s.name for s in spec.sorts):
+            assert listing.edge_form(spec, used, spec.sort(sort)) is not None, (used, sort)
+            for descending in (False, True):
+                for first in (True, False):
+                    params = {**values, "limit": 7, **({} if first else {"cursorSv": None, "cursorId": None})}
+                    edges = listing.compose(spec, used, sort, descending, first=first)
+                    plain = listing.compose(labelled, used, sort, descending, first=first)
+                    assert "startNode(r)" in edges.text and "startNode" not in plain.text
+                    got = await demo.read(edges, **params)
+                    assert got == await demo.read(plain, **params), (used, sort, descending, first)
+                    compared += len(got)
+        total = await demo.read(listing.compose_count(spec, used), **values)
+        assert total == await demo.read(listing.compose_count(labelled, used), **values), used
+    assert compared > 0
+    # the donor's kind is read from the ends: the labelled pattern stays
+    assert listing.edge_form(spec, ("donorKind",), spec.sort("DATE")) is None
+    assert "startNode" not in listing.compose(spec, ("donorKind",), "DATE", False).text
