@@ -212,8 +212,11 @@ NESTED: dict[str, ListSpec] = {spec.name: spec for spec in (
            filters_off=("province",)),
     nested("province_institutions", INSTITUTION, Label.PROVINCE,
            "(n:Institution)-[:LOCATED_IN]->(:County)-[:IN_PROVINCE]->(p:Province)", filters_off=("province",)),
-    nested("province_councils", COUNCIL, Label.PROVINCE, "(n:Council)-[:COVERS_PROVINCE|COVERS_COUNTY]->(pa)",
-           key_where="(pa.key = k OR pa.provinceKey = k)", distinct=True, filters_off=("province",)),
+    # The councils first (400 on `national`): left to itself FalkorDB scanned every node of the graph
+    # for ``pa`` (58 ms for one province's councils, 279 ms for five; 3.3 ms for five this way).
+    nested("province_councils", COUNCIL, Label.PROVINCE, "(n)-[:COVERS_PROVINCE|COVERS_COUNTY]->(pa)",
+           key_where="(pa.key = k OR pa.provinceKey = k)", distinct=True, filters_off=("province",),
+           items_first="(n:Council)"),
     nested("province_donors", DONOR, Label.PROVINCE, "(n:Donor)-[:BASED_IN]->(p:Province)",
            filters_off=("province",)),
     nested("province_events", EVENT, Label.PROVINCE,

@@ -95,6 +95,9 @@ class ListSpec:
     filters_off: tuple[str, ...] = ()  # filters that make no sense under this parent
     parent_var: str = "p"  # the pattern's variable for the parent node
     key_where: str = ""  # instead of an anchored parent: how the pattern is tied to the parent key ``k``
+    # With ``key_where``: a MATCH of the items read first, the pattern after a WITH, so that the planner
+    # starts from them rather than from the pattern's other, unlabelled end (``province_councils``).
+    items_first: str = ""
     distinct: bool = False  # the pattern can reach an item twice (e.g. through two coverage links)
     # A root list of relationships: the pattern binding the relationship alone (its ends are fixed by
     # its type, graph_model.enums.ENDPOINTS) and how its ends are bound again, for a page whose
@@ -119,7 +122,7 @@ class ListSpec:
     @cached_property  # read by every nested fetch: the pattern is parsed once per list
     def node_label(self) -> Label | None:
         """The label of the listed nodes when a row is a node's properties (keyed by ``n.key``), else None."""
-        found = re.search(r"\(n:(\w+)\)", self.pattern)
+        found = re.search(r"\(n:(\w+)\)", self.items_first + self.pattern)
         if self.row != "properties(n)" or self.id != "n.key" or found is None:
             return None
         return Label(found.group(1))
@@ -196,6 +199,8 @@ def _body(spec: ListSpec, used: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
         # The anchored parent is bound already; naming its label again makes FalkorDB traverse
         # from the node to itself (a "conditional traverse (p)->(p)" in the plan).
         pattern = pattern.replace(f"({spec.parent_var}:{spec.parent.value})", f"({spec.parent_var})")  # type: ignore[union-attr]
+    if spec.items_first:
+        parts.append(f"MATCH {spec.items_first} {_with(spec.carry, nested)}")
     parts.append(f"MATCH {pattern}")
     if wheres:
         parts.append("WHERE " + " AND ".join(wheres))

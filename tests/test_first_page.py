@@ -118,3 +118,21 @@ async def test_a_donations_page_scanned_as_relationships_equals_the_labelled_pat
     # the donor's kind is read from the ends: the labelled pattern stays
     assert listing.edge_form(spec, ("donorKind",), spec.sort("DATE")) is None
     assert "startNode" not in listing.compose(spec, ("donorKind",), "DATE", False).text
+
+
+async def test_a_provinces_councils_read_from_the_councils_first_equal_the_pattern_alone(demo: FalkorStore) -> None:
+    """province_councils matches its councils first (``items_first``): the same pages, totals and
+    order as the one pattern FalkorDB planned from every node of the graph."""
+    spec = NESTED["province_councils"]
+    alone = dataclasses.replace(spec, items_first="", pattern="(n:Council)-[:COVERS_PROVINCE|COVERS_COUNTY]->(pa)")
+    keys = await parent_keys(demo, "Province")
+    seen = 0
+    for used, values in (((), {}), (("level",), {"level": ["PROVINCIAL", "COUNTY"]})):
+        for by_key in (False, True):
+            for first in (True, False):
+                params = {**values, "keys": keys, "limit": 4, **({} if first else {"cursorSv": None, "cursorId": None})}
+                got, want = [await demo.read(listing.compose(s, used, "NAME_EN", False, by_key=by_key, first=first),
+                                             **params) for s in (spec, alone)]
+                assert got == want, (used, by_key, first)
+                seen += sum(len(r["page"]) for r in got)
+    assert seen > 0
