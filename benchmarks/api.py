@@ -25,10 +25,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph_model import queries, version  # noqa: E402
-from graph_model.stores.falkordb import FalkorStore, open_embedded  # noqa: E402
-from seed.loader import load  # noqa: E402
-from seed.profiles import build  # noqa: E402
+from benchmarks.national import open_national  # noqa: E402
+from graph_model import version  # noqa: E402
+from graph_model.stores.falkordb import FalkorStore  # noqa: E402
 from hub.execution import collector  # noqa: E402
 from hub.settings import Limits, Settings  # noqa: E402
 from tests.asgi import asgi_client  # noqa: E402
@@ -69,12 +68,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def main(data_dir: str, runs: int, gc_freeze: bool = False, compiled: bool = True) -> None:
-    store = await open_embedded(data_dir, "national")
+    store = await open_national(data_dir)
     try:
-        await store.ensure_schema()  # a new folder has no graph yet: counting its nodes would fail
-        if sum((await queries.node_counts(store)).values()) == 0:
-            print("seeding national ...", flush=True)
-            await load(store, build("national"))
         # Each operation is sent with its own file (the files together exceed HUB_MAX_TOKENS).
         files = [p.read_text() for p in sorted(OPERATIONS.glob("*.graphql"))]
         text_of = {op: next(f for f in files if f"query {op}(" in f or f"query {op} " in f) for _, op, *_ in CASES}

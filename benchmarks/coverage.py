@@ -31,12 +31,10 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.networks import graphql, ms, peak_rss_mib, percentile, timed  # noqa: E402
-from graph_model import queries  # noqa: E402
-from graph_model.stores.falkordb import FalkorStore, open_embedded  # noqa: E402
+from benchmarks.national import open_national  # noqa: E402
+from graph_model.stores.falkordb import FalkorStore  # noqa: E402
 from hub.execution import collector  # noqa: E402
 from seed.catalogue import SERVICES  # noqa: E402
-from seed.loader import load  # noqa: E402
-from seed.profiles import build  # noqa: E402
 from tests.asgi import asgi_client  # noqa: E402
 
 AS_OF = "2026-11-23"
@@ -128,11 +126,8 @@ async def run_case(case: Case, store: FalkorStore, client: httpx.AsyncClient,
 
 
 async def main(data_dir: str, runs: int, only: list[str]) -> None:
-    store = await open_embedded(data_dir, "national")
+    store = await open_national(data_dir)
     try:
-        if sum((await queries.node_counts(store)).values()) == 0:
-            print("seeding national ...", flush=True)
-            await load(store, build("national"))
         async with asgi_client(store) as client:
             collector.settle()  # as `hub serve` does after start-up (hub/execution/collector.py)
             print(f"load average at start {os.getloadavg()[0]:.2f} (2 cores here)")

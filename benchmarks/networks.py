@@ -46,15 +46,14 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph_model import queries, version  # noqa: E402
+from benchmarks import operation_texts  # noqa: E402
+from benchmarks.national import open_national  # noqa: E402
+from graph_model import version  # noqa: E402
 from graph_model.statements.networks_explore import TOP_DONORS  # noqa: E402
-from graph_model.stores.falkordb import FalkorStore, open_embedded  # noqa: E402
+from graph_model.stores.falkordb import FalkorStore  # noqa: E402
 from hub.execution import collector  # noqa: E402
-from seed.loader import load  # noqa: E402
-from seed.profiles import build  # noqa: E402
 from tests.asgi import asgi_client  # noqa: E402
 
-OPERATIONS = Path(__file__).resolve().parent.parent / "operations"
 NATIONAL_RUNS, PROVINCE_COLD_RUNS = 3, 20
 
 # One request for every subject the cases need but the donor's key (a store statement, TOP_DONORS).
@@ -226,12 +225,9 @@ async def run_case(case: Case, store: FalkorStore, client: httpx.AsyncClient, te
 
 
 async def main(data_dir: str, runs: int, only: list[str], gc_freeze: bool = True) -> None:
-    store = await open_embedded(data_dir, "national")
+    store = await open_national(data_dir)
     try:
-        if sum((await queries.node_counts(store)).values()) == 0:
-            print("seeding national ...", flush=True)
-            await load(store, build("national"))
-        text = "\n".join(p.read_text() for p in sorted(OPERATIONS.glob("*.graphql")))
+        texts = operation_texts.by_name()
         async with asgi_client(store) as client:
             started = time.perf_counter()
             subjects = await lookup(store, client)
@@ -244,7 +240,7 @@ async def main(data_dir: str, runs: int, only: list[str], gc_freeze: bool = True
                   f"{'peak RSS':>9}")
             notes = []
             for case in selected:
-                times, trips, answer = await run_case(case, store, client, text, runs)
+                times, trips, answer = await run_case(case, store, client, texts[case.operation], runs)
                 p50, p99 = statistics.median(times), percentile(times, 0.99)
                 target = ms(case.target) if case.target is not None else "-"
                 verdict = "-" if case.target is None else "met" if p99 <= case.target else "MISSED"

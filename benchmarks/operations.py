@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
 import statistics
 import sys
 import time
@@ -28,17 +27,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph_model import queries  # noqa: E402
+from benchmarks import operation_texts  # noqa: E402
+from benchmarks.national import open_national  # noqa: E402
 from graph_model.cypher import statement  # noqa: E402
-from graph_model.stores.falkordb import FalkorStore, open_embedded  # noqa: E402
+from graph_model.stores.falkordb import FalkorStore  # noqa: E402
 from hub.settings import Limits, Settings  # noqa: E402
-from seed.loader import load  # noqa: E402
-from seed.profiles import build  # noqa: E402
 from strawberry.relay import to_base64  # noqa: E402
 from tests.asgi import asgi_client  # noqa: E402
 
-OPERATIONS = Path(__file__).resolve().parent.parent / "operations"
-OPERATION = re.compile(r"^query (\w+)", re.M)
 PROVINCE = "IR-06"
 
 
@@ -93,14 +89,9 @@ async def keys_of(store: FalkorStore, province: str) -> dict[str, str]:
 
 
 async def main(data_dir: str, graph: str, runs: int) -> None:
-    store = await open_embedded(data_dir, graph)
+    store = await open_national(data_dir, graph)
     try:
-        await store.ensure_schema()
-        if sum((await queries.node_counts(store)).values()) == 0:
-            print("seeding national ...", flush=True)
-            await load(store, build("national"))
-        files = {name: path.read_text() for path in sorted(OPERATIONS.glob("*.graphql"))
-                 for name in OPERATION.findall(path.read_text())}
+        files = operation_texts.by_name(("query",))
         asked = cases(await keys_of(store, PROVINCE))
         results: list[tuple[float, str]] = []
         async with asgi_client(store, Settings(limits=Limits(rate_per_minute=0))) as client:

@@ -23,12 +23,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph_model import queries, version  # noqa: E402
-from graph_model.stores.falkordb import open_embedded  # noqa: E402
+from benchmarks.national import open_national  # noqa: E402
+from graph_model import version  # noqa: E402
 from hub.execution import collector  # noqa: E402
 from hub.settings import Limits, Settings  # noqa: E402
-from seed.loader import load  # noqa: E402
-from seed.profiles import build  # noqa: E402
 from tests.asgi import asgi_client  # noqa: E402
 
 OPERATIONS = Path(__file__).resolve().parent.parent / "operations" / "supervision.graphql"
@@ -46,12 +44,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def main(data_dir: str, graph: str, runs: int) -> None:
-    store = await open_embedded(data_dir, graph)
+    store = await open_national(data_dir, graph)
     try:
-        await store.ensure_schema()
-        if sum((await queries.node_counts(store)).values()) == 0:
-            print("seeding national ...", flush=True)
-            await load(store, build("national"))
         text = OPERATIONS.read_text()
         settings = Settings(limits=Limits(rate_per_minute=0))
         async with asgi_client(store, settings, role="supervisor") as client:
