@@ -1,8 +1,8 @@
-"""Every query of operations/*.graphql against a data folder, as an admin, slowest first: a survey
+"""Every query of operations/*.graphql against a data folder, as an admin (or ``--role``), slowest first: a survey
 that finds the statement a planner turned into a scan (a donation by key took 0.7 s on `national`
 until 968110f; a province's data-quality report 1.8 s until 2057e45).
 
-    .venv/bin/python benchmarks/operations.py [--data-dir .hub-bench] [--graph national] [--runs 3]
+    .venv/bin/python benchmarks/operations.py [--data-dir .hub-bench] [--graph national] [--runs 3] [--role admin]
 
 Requests go through the real ASGI app in process to the embedded FalkorDB (the folder is seeded with
 `national` first when empty, as benchmarks/api.py does). Each case is sent once to warm the caches,
@@ -88,13 +88,13 @@ async def keys_of(store: FalkorStore, province: str) -> dict[str, str]:
     return found
 
 
-async def main(data_dir: str, graph: str, runs: int) -> None:
+async def main(data_dir: str, graph: str, runs: int, role: str) -> None:
     store = await open_national(data_dir, graph)
     try:
         files = operation_texts.by_name(("query",))
         asked = cases(await keys_of(store, PROVINCE))
         results: list[tuple[float, str]] = []
-        async with asgi_client(store, Settings(limits=Limits(rate_per_minute=0))) as client:
+        async with asgi_client(store, Settings(limits=Limits(rate_per_minute=0)), role=role) as client:
             for name, text in files.items():
                 for variables in asked.get(name, []):
                     body = {"query": text, "operationName": name, "variables": variables}
@@ -124,5 +124,6 @@ if __name__ == "__main__":  # the networks' analyses start worker processes: the
     parser.add_argument("--data-dir", default=".hub-bench")
     parser.add_argument("--graph", default="national", help="the graph's name in the folder (hub seed: hub)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--role", default="admin", help="the caller's role (a viewer sees no individual donor)")
     args = parser.parse_args()
-    asyncio.run(main(args.data_dir, args.graph, args.runs))
+    asyncio.run(main(args.data_dir, args.graph, args.runs, args.role))
