@@ -11,7 +11,7 @@ then scans whatever the statement says)."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -20,7 +20,6 @@ from falkordb.asyncio import FalkorDB
 from graph_model.cypher import Statement, all_statements
 from graph_model.enums import KEYED_RELS
 from graph_model.stores.embedded import EmbeddedServer
-from graph_model.stores.falkordb import FalkorStore
 from graph_model.stores.falkordb_params import header
 from tests.stores import fresh_store
 
@@ -43,19 +42,17 @@ def _params(stmt: Statement) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-async def schema_only(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
-    async with fresh_store(server) as store:
-        yield store
-
-
-async def _plan(server: EmbeddedServer, store: FalkorStore, stmt: Statement) -> list[str]:
+async def explain(server: EmbeddedServer) -> AsyncIterator[Callable[[Statement], Awaitable[list[str]]]]:
+    """The plan FalkorDB makes for a statement on a graph holding only the hub's schema."""
     client = FalkorDB(unix_socket_path=str(server.socket_path))
-    try:
-        reply = await client.connection.execute_command(
-            "GRAPH.EXPLAIN", store.graph_name, f"CYPHER {header(_params(stmt))}{stmt.text}")
-    finally:
-        await client.connection.aclose()
-    return [line.decode() if isinstance(line, bytes) else line for line in reply]
+    async with fresh_store(server) as store:
+        async def plan(stmt: Statement) -> list[str]:
+            reply = await client.connection.execute_command(
+                "GRAPH.EXPLAIN", store.graph_name, f"CYPHER {header(_params(stmt))}{stmt.text}")
+            return [line.decode() if isinstance(line, bytes) else line for line in reply]
+
+        yield plan
+    await client.connection.aclose()
 
 
 def test_the_lookups_are_found() -> None:
@@ -67,9 +64,9 @@ def test_the_lookups_are_found() -> None:
 
 
 @pytest.mark.parametrize("stmt", LOOKUPS, ids=lambda s: s.name)
-async def test_a_donation_by_key_is_read_from_its_key_index(server: EmbeddedServer, schema_only: FalkorStore,
-                                                            stmt: Statement) -> None:
-    plan = await _plan(server, schema_only, stmt)
+async def test_a_donation_by_key_is_read_from_its_key_index(
+        explain: Callable[[Statement], Awaitable[list[str]]], stmt: Statement) -> None:
+    plan = await explain(stmt)
     for var in _lookups(stmt):
         seeks = [i for i, line in enumerate(plan) if re.search(rf"Edge By Index Scan \| \[{var}:", line)]
         assert seeks, (var, plan)
