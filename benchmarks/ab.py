@@ -14,6 +14,10 @@ byte-equal before timing. Questions: `one` and `page` of benchmarks/peer (one in
 institutions of IR-06), and `typename` (`{ __typename }`: the fixed cost of a request).
 Prints each round and the median of the rounds: p50 and p99 (ms), Python and FalkorDB CPU (ms per
 request). It measures, it does not judge: no target.
+
+``--floor`` (with ``--question one``) puts benchmarks/floor.py's app in B's place: the least a Python
+ASGI server over FalkorDB answers the question with (no GraphQL, one hand-written statement), its
+answer checked byte-equal to the hub's like a checkout's.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ QUESTIONS: dict[str, dict[str, Any]] = {
 
 
 def other_checkout(args: argparse.Namespace, scratch: Path) -> Path:
+    if args.floor:
+        return ROOT
     if args.other:
         return Path(args.other).resolve()
     tree = scratch / "base"
@@ -68,12 +74,15 @@ def data_copy(source: Path, scratch: Path) -> Path:
     return copy
 
 
-def start(checkout: Path, data: Path, port: int, key: str, log: Path) -> subprocess.Popen[bytes]:
+def start(checkout: Path, data: Path, port: int, key: str, log: Path, floor: bool = False) -> subprocess.Popen[bytes]:
     env = {**os.environ, "HUB_DATA_DIR": str(data), "HUB_JWT_KEY": key, "HUB_JWT_ALGORITHM": "HS256",
            "HUB_RATE_LIMIT": "0", "PYTHONPATH": str(checkout)}
+    # The floor under uvicorn as `hub serve` runs the hub (httptools, uvloop, no access log).
+    command = (["uvicorn", "benchmarks.floor:app", "--loop", "uvloop", "--http", "httptools", "--no-access-log"]
+               if floor else ["hub.cli", "serve", "--workers", "1"])
     with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                 "--workers", "1"], env=env, cwd=checkout, stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen([sys.executable, "-m", *command, "--host", "127.0.0.1", "--port", str(port)],
+                                env=env, cwd=checkout, stdout=out, stderr=subprocess.STDOUT)
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -86,8 +95,10 @@ async def run(args: argparse.Namespace) -> None:
     folders = {"A": data, "B": data_copy(data, scratch)}
     key = secrets.token_hex(32)
     ports = {side: free_port() for side in "AB"}
-    servers = {side: start(checkouts[side], folders[side], ports[side], key, scratch / f"serve-{side}.log")
-               for side in "AB"}
+    if args.floor and args.question != "one":
+        raise SystemExit("--floor answers the question `one` only")
+    servers = {side: start(checkouts[side], folders[side], ports[side], key, scratch / f"serve-{side}.log",
+                           floor=args.floor and side == "B") for side in "AB"}
     body = QUESTIONS[args.question]
     headers = {"Authorization": f"Bearer {token(key, 'admin', 'ab-benchmark')}"}
     try:
@@ -102,8 +113,8 @@ async def run(args: argparse.Namespace) -> None:
             answers[side] = response.content
         if answers["A"] != answers["B"]:
             raise SystemExit("the two checkouts answer differently: nothing to compare")
-        described = subprocess.run(["git", "-C", str(checkouts["B"]), "log", "--oneline", "-1"], capture_output=True,
-                                   text=True).stdout.strip()
+        described = "benchmarks/floor.py" if args.floor else subprocess.run(
+            ["git", "-C", str(checkouts["B"]), "log", "--oneline", "-1"], capture_output=True, text=True).stdout.strip()
         print(f"A = {checkouts['A']}, B = {checkouts['B']} ({described}); question {args.question}, "
               f"{args.requests} requests each a round, in turn")
         rounds: dict[str, list[tuple[float, float, float, float]]] = {"A": [], "B": []}
@@ -140,6 +151,7 @@ if __name__ == "__main__":
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--base", help="a commit of this repository to compare against")
     which.add_argument("--other", help="a folder holding another checkout to compare against")
+    which.add_argument("--floor", action="store_true", help="compare against benchmarks/floor.py (question one)")
     parser.add_argument("--data-dir", required=True, help="a folder seeded with national (hub seed --profile national)")
     parser.add_argument("--scratch", default=".ab", help="worktree and data copy for B (default .ab/, git-ignored)")
     parser.add_argument("--question", choices=sorted(QUESTIONS), default="page")
