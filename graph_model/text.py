@@ -17,9 +17,7 @@ apply it, with the limits of ``TEXT_LIMITS``.
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
-from functools import cache
 
 _LETTERS = {
     "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا",
@@ -32,11 +30,21 @@ _TABLE = str.maketrans({**_LETTERS, **_DIGITS, **_INVISIBLE})
 _SPACES = re.compile(r"\s+")
 
 
-@cache
-def _marks() -> dict[int, None]:
-    """Every combining mark (a non-zero combining class), to delete with ``str.translate``: some 900
-    code points, found once per process (about 70 ms) when the first non-ASCII text is folded."""
-    return {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
+class _Marks(dict[int, int | None]):
+    """``str.translate``'s table deleting every combining mark (a non-zero combining class), each code
+    point looked up once, when first folded: building the whole table up front meant testing all
+    1.1 million code points (60 ms), paid by the first request folding non-ASCII text. Only the
+    BMP's answers are kept (at most 65,536 entries, whatever texts arrive); a character beyond it
+    is looked up each time it is folded."""
+
+    def __missing__(self, cp: int) -> int | None:
+        kept = None if unicodedata.combining(chr(cp)) else cp
+        if cp < 0x10000:
+            self[cp] = kept
+        return kept
+
+
+_MARKS = _Marks()
 
 
 def normalise(text: str) -> str:
@@ -49,7 +57,7 @@ def normalise(text: str) -> str:
     if text.isascii():
         return _SPACES.sub(" ", text).strip().casefold()
     decomposed = unicodedata.normalize("NFKD", text.translate(_TABLE))
-    composed = unicodedata.normalize("NFC", decomposed.translate(_marks())).translate(_TABLE)
+    composed = unicodedata.normalize("NFC", decomposed.translate(_MARKS)).translate(_TABLE)
     return _SPACES.sub(" ", composed).strip().casefold()
 
 
