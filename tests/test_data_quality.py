@@ -32,6 +32,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graph_model.enums import Label
 from graph_model.mutations import create_node, issue_licence, offer_service, record_donation
@@ -325,3 +327,19 @@ def test_phones_compare_by_their_digits_and_one_pair_is_one_finding() -> None:
     found = ordered(duplicate_institutions([{**row, "key": "t-2"}, {**row, "key": "t-1"}]))
     assert [(f.kind.value, f.keys) for f in found] == [("DUPLICATE_INSTITUTION", ("t-1", "t-2"))]
     assert "same name (دوقلو)" in found[0].message_en
+
+
+_NAME_CHARS = st.sampled_from(list("ab |｜ ") + ["ي", "ی", "ك", "۱", "\u200c", "\u064e", "Ｂ", "\u0301"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(fa=st.none() | st.text(_NAME_CHARS, max_size=8), en=st.none() | st.text(_NAME_CHARS, max_size=8))
+def test_names_read_off_the_search_text_are_the_names_folded_again(fa: str | None, en: str | None) -> None:
+    # The stored search text is split only when that gives the two folded names back: names holding
+    # or folding to '|' (the fullwidth ｜ folds to it), a missing or empty name, are folded again.
+    from graph_model.quality.checks import folded_names
+    from graph_model.text import normalise, search_text
+
+    again = (normalise(fa or ""), normalise(en or ""))
+    assert folded_names({"nameFa": fa, "nameEn": en, "folded": search_text(fa, en)}) == again
+    assert folded_names({"nameFa": fa, "nameEn": en}) == again  # no search text stored

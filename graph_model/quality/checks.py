@@ -26,7 +26,9 @@ Row = Mapping[str, Any]
 def phone_digits(text: str | None) -> str:
     """The digits of a phone number as written ('۰۹۱۲ ۳۴۵ ۶۷۸۹', '+98 912 345 6789' -> '09123456789');
     '' when there are too few to compare."""
-    digits = "".join(ch for ch in normalise(text or "") if "0" <= ch <= "9")
+    if not text:
+        return ""
+    digits = "".join(ch for ch in normalise(text) if "0" <= ch <= "9")
     if digits.startswith("0098"):
         digits = "0" + digits[4:]
     elif digits.startswith("98") and len(digits) == 12:
@@ -41,6 +43,20 @@ def _day(value: Any) -> dt.date | None:
         return None
 
 
+def folded_names(row: Row) -> tuple[str, str]:
+    """A row's two names as search folds them (graph_model.text.normalise). Read off its stored search
+    text (``folded``: both folded names joined by ' | ', graph_model.text.search_text) when that splits
+    in exactly two, that is when both names are there and neither folds to a text holding a '|';
+    folded again otherwise. (The country's 116,000 donors' Persian names took 0.5 s to fold again.)"""
+    fa, en = row.get("nameFa"), row.get("nameEn")
+    folded = row.get("folded")
+    if fa and en and isinstance(folded, str) and folded.count("|") == 1:
+        first, _, second = folded.partition(" | ")
+        if second:
+            return first, second
+    return normalise(fa or ""), normalise(en or "")
+
+
 def _groups(rows: Iterable[Row], place: str) -> list[tuple[str, list[Row]]]:
     """Groups of two or more rows sharing a normalised name in the same ``place``, or a phone:
     ('nameFa', rows), ('nameEn', rows) or ('phone', rows), each group's rows in key order; names
@@ -48,8 +64,8 @@ def _groups(rows: Iterable[Row], place: str) -> list[tuple[str, list[Row]]]:
     keeps the first of equal findings)."""
     by: dict[tuple[str, ...], list[Row]] = defaultdict(list)
     for r in rows:
-        for lang in ("nameFa", "nameEn"):
-            if name := normalise(r.get(lang) or ""):
+        for lang, name in zip(("nameFa", "nameEn"), folded_names(r), strict=True):
+            if name:
                 by[("name", lang, str(r.get(place)), name)].append(r)
         if phone := phone_digits(r.get("phone")):
             by[("phone", phone)].append(r)

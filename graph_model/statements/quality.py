@@ -17,7 +17,8 @@ from graph_model.cypher import statement
 QA_INSTITUTIONS = statement("qa_institutions", """
 MATCH (c:County)<-[:LOCATED_IN]-(i:Institution) WHERE c.key IN $counties
 OPTIONAL MATCH (i)-[:OFFERS]->(s:Service)
-RETURN i.key AS key, i.nameFa AS nameFa, i.nameEn AS nameEn, i.phone AS phone, i.lat AS lat, i.lon AS lon,
+RETURN i.key AS key, i.nameFa AS nameFa, i.nameEn AS nameEn, i.searchText AS folded, i.phone AS phone,
+       i.lat AS lat, i.lon AS lon,
        i.founded AS founded, c.key AS county, c.provinceKey AS province, collect(s.key) AS services
 """)
 
@@ -50,7 +51,8 @@ RETURN e.key AS key, e.startsOn AS startsOn, e.endsOn AS endsOn, c.key AS county
 # asked for by a caller limited to no province, else those based in ``$provinces``, read from the
 # provinces (one statement filtering every donor on its province took 196 ms for IR-06 on `national`,
 # against 32 from the province).
-_DONOR_ROW = "d.key AS key, d.kind AS kind, d.nameFa AS nameFa, d.nameEn AS nameEn, d.phone AS phone, p.key AS province"
+_DONOR_ROW = ("d.key AS key, d.kind AS kind, d.nameFa AS nameFa, d.nameEn AS nameEn, d.searchText AS folded, "
+              "d.phone AS phone, p.key AS province")
 QA_DONORS = statement("qa_donors", f"""
 MATCH (d:Donor)
 OPTIONAL MATCH (d)-[:BASED_IN]->(p:Province)
