@@ -71,8 +71,7 @@ def _groups(rows: Iterable[Row], place: str) -> list[tuple[str, list[Row]]]:
             by[("phone", phone)].append(r)
     found = []
     for group_key, group in by.items():
-        keys = {r["key"] for r in group}
-        if len(keys) > 1:
+        if len(group) > 1 and len({r["key"] for r in group}) > 1:  # most names and phones are one row's
             why = group_key[1] if group_key[0] == "name" else "phone"
             found.append((why, sorted({r["key"]: r for r in group}.values(), key=lambda r: r["key"])))
     found.sort(key=lambda x: x[0] == "phone")
