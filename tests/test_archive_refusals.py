@@ -14,9 +14,11 @@ import pytest
 from graph_model.archive.export import export
 from graph_model.archive.manifest import MANIFEST
 from graph_model.archive.restore import restore
+from graph_model.cypher import statement
 from graph_model.errors import ValidationFailed
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
+from graph_model.text import search_text
 from tests.archive_checks import contents
 from tests.builders import build_world
 from tests.stores import fresh_store
@@ -94,3 +96,21 @@ async def test_the_untouched_archive_restores(store: FalkorStore, archive: Path)
     """The refusals above are of what each test changed, not of the archive itself."""
     await restore(store, archive)
     assert (await contents(store))[0]
+
+
+async def test_a_search_text_is_made_again_from_the_names_not_read_from_the_file(store: FalkorStore,
+                                                                                 archive: Path) -> None:
+    """Not a refusal: a name edited by hand (its checksum made again) is restored with the search text
+    of its new name, whatever search text the file holds; name search and the data-quality report's
+    duplicate checks read it."""
+    name = "nodes/Donor.jsonl"
+    rows = [json.loads(line) for line in (archive / name).read_text().splitlines()]
+    first = rows[0]
+    assert first["props"].get("searchText"), "an export holds the search text"
+    first["props"].update(nameFa="نام تازه‌ي ۱۲", nameEn="A New  Name", searchText="stale | forged")
+    _rewrite(archive, name, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    await restore(store, archive)
+    found = await store.read(statement("test_restored_search_text",
+                                       "MATCH (d:Donor) WHERE d.key = $key RETURN d.searchText AS text",
+                                       register=False), key=first["key"])
+    assert found == [{"text": search_text("نام تازه‌ي ۱۲", "A New  Name")}] == [{"text": "نام تازهی 12 | a new name"}]

@@ -9,11 +9,13 @@ set to the manifest's. An interrupted restore leaves a
 partial store, which the next restore refuses as not empty: clear it (or use a new graph) and run
 it again.
 
-DonationTotal cells are restored as exported: an export reads them from the same point-in-time copy
-as the gifts, so they agree with them (the archive tests check it), and rebuilding them from the
-gifts (graph_model.donation_totals) holds every gift of the graph in memory at once: on `national`
-that took the restore's peak from 110 MiB to 1.3 GiB. An archive without them (written by hand, or
-by a hub that did not export them) gets them rebuilt; `hub aggregates rebuild` does it again at will.
+The name search's text (``searchText``) is made again from each node's names, as every write makes
+it, rather than read from the file. DonationTotal cells are restored as exported: an export reads
+them from the same point-in-time copy as the gifts, so they agree with them (the archive tests check
+it), and rebuilding them from the gifts (graph_model.donation_totals) holds every gift of the graph
+in memory at once: on `national` that took the restore's peak from 110 MiB to 1.3 GiB. An archive
+without them (written by hand, or by a hub that did not export them) gets them rebuilt; `hub
+aggregates rebuild` does it again at will.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from graph_model.archive import vocabulary
 from graph_model.archive.manifest import Archive, Manifest, node_file, rel_file
 from graph_model.enums import ENDPOINTS, Label, MetaLabel, Rel
 from graph_model.errors import FieldError, StoreError, ValidationFailed
-from graph_model.model import NODE_FIELDS, field_errors, validate_rel
+from graph_model.model import NODE_FIELDS, field_errors, validate_rel, with_search_text
 from graph_model.statements.archive import ANY_NODE, RESTORE_META, SET_VERSION
 from graph_model.statements.audit import CREATE_AUDIT_ENTRY
 from graph_model.statements.loading import UPSERT_NODE, UPSERT_REL
@@ -136,6 +138,15 @@ async def _write_audit(store: GraphStore, rows: Iterator[tuple[int, dict[str, An
             progress(MetaLabel.AUDIT_ENTRY.value, 1)
 
 
+def _derived(rows: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Node rows with the properties the writes derive (the name search's text, vocabulary.DERIVED) made
+    again from their names, not taken from the file: a name edited by hand cannot leave a stale search
+    text, which name search and the data-quality report's duplicate checks read."""
+    for line, row in rows:
+        props = {k: v for k, v in row["props"].items() if k not in vocabulary.DERIVED}
+        yield line, {**row, "props": with_search_text(props)}
+
+
 def _batches(rows: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
     for _, row in rows:
@@ -205,8 +216,11 @@ async def restore(store: GraphStore, path: Path, *, progress: Progress | None = 
             if label is MetaLabel.AUDIT_ENTRY:
                 await _write_audit(store, archive.rows(node_file(name, "jsonl")), progress)
                 continue
-            stmt = RESTORE_META[label] if isinstance(label, MetaLabel) else UPSERT_NODE[label]  # type: ignore[index]
-            await _write_file(store, stmt, _batches(archive.rows(node_file(name, "jsonl"))), name, progress)
+            rows = archive.rows(node_file(name, "jsonl"))
+            if isinstance(label, MetaLabel):
+                await _write_file(store, RESTORE_META[label], _batches(rows), name, progress)
+            else:
+                await _write_file(store, UPSERT_NODE[label], _batches(_derived(rows)), name, progress)  # type: ignore[index]
         for name in manifest.rels:
             rel = vocabulary.rel_named(name)
             assert rel is not None
