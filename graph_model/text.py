@@ -61,9 +61,12 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", composed).strip().casefold()
 
 
+SEARCH_JOIN = " | "  # between the folded names of a stored search text (graph_model.quality.checks splits it)
+
+
 def search_text(*parts: str | None) -> str:
     """The stored, normalised text that name search matches (both languages joined)."""
-    return " | ".join(normalise(p) for p in parts if p)
+    return SEARCH_JOIN.join(normalise(p) for p in parts if p)
 
 
 # Thousands separators people type: the comma, the Arabic thousands separator U+066C (what Persian

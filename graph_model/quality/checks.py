@@ -14,7 +14,7 @@ from typing import Any
 
 from graph_model.enums import DonorKind
 from graph_model.quality.findings import Finding, Kind
-from graph_model.text import normalise
+from graph_model.text import SEARCH_JOIN, normalise
 
 FLOOR = dt.date(1900, 1, 1)  # no welfare record of the hub is older; an earlier date is a typo
 MIN_PHONE_DIGITS = 7  # fewer digits are no phone number to match on
@@ -50,8 +50,8 @@ def folded_names(row: Row) -> tuple[str, str]:
     folded again otherwise. (The country's 116,000 donors' Persian names took 0.5 s to fold again.)"""
     fa, en = row.get("nameFa"), row.get("nameEn")
     folded = row.get("folded")
-    if fa and en and isinstance(folded, str) and folded.count("|") == 1:
-        first, _, second = folded.partition(" | ")
+    if fa and en and isinstance(folded, str) and folded.count("|") == 1:  # the one '|' of SEARCH_JOIN
+        first, _, second = folded.partition(SEARCH_JOIN)
         if second:
             return first, second
     return normalise(fa or ""), normalise(en or "")
