@@ -32,6 +32,7 @@ from graph_model.cypher import statement as compiled_stmt
 from graph_model.enums import Label
 from graph_model.mutations import create_node
 from graph_model.mutations.assessments import record_assessment
+from graph_model.mutations.relations import offer_service
 from graph_model.stores.falkordb import FalkorStore
 from hub.auth.principal import Principal, Role
 from hub.execution import compiled
@@ -427,3 +428,42 @@ async def test_an_object_whose_selection_holds_no_field_of_its_type_is_an_empty_
     slow, _ = await run(solo_world, ROLES[-1], document, None, None, compiled_path=False)
     assert fast == slow == b'{"data":{"node":{}}}'
     assert context.execution is not None and context.execution.objects == 1
+
+
+async def test_a_page_and_an_object_by_key_are_completed_from_their_rows(solo_world: FalkorStore) -> None:
+    """A root list, an object by key, and the links and nested lists below them give rows, which the
+    compiled path completes without making their objects (hub.execution.compiled.RowPlan): each
+    institution, county, province and service of the answer is counted as completed from its row. A
+    field that reads the object (a Jalali twin) has it made; the bytes are graphql-core's."""
+    await offer_service(solo_world, "inst-a", "svc-care", capacity=40)
+    await offer_service(solo_world, "inst-a", "svc-skills", capacity=5)
+    below = """key id nameEn kind generated foundedJalali county { key nameEn province { key id } }
+        services { edges { capacity node { key nameEn domain } } nodes { key } }
+        giving { amount count counterparts }"""
+    for principal in (ROLES[-1], Principal(Role.VIEWER, subject="test:viewer")):
+        for document, variables in ((f"{{ institutions(first: 5) {{ totalCount nodes {{ {below} }} }} }}", None),
+                                    (f"query($key: String!) {{ institution(key: $key) {{ {below} }} }}",
+                                     {"key": "inst-a"})):
+            fast, context = await run(solo_world, principal, document, None, variables, compiled_path=True)
+            slow, _ = await run(solo_world, principal, document, None, variables, compiled_path=False)
+            assert fast == slow, (principal.role, fast[:2000], slow[:2000])
+            data = orjson.loads(fast)["data"]
+            institutions = data["institutions"]["nodes"] if variables is None else [data["institution"]]
+            assert institutions and all(i["county"] for i in institutions), fast[:500]
+            assert any(len(i["services"]["edges"]) == 2 for i in institutions), fast[:500]
+            rows = sum(3 + 2 * len(i["services"]["edges"]) for i in institutions)  # itself, county, province
+            assert context.execution is not None and context.execution.rows == rows, (rows, context.execution)
+            assert context.execution.fallbacks == 0
+
+
+async def test_an_error_below_a_root_list_of_rows_falls_back_with_its_objects(solo_world: FalkorStore) -> None:
+    """The root list gave its items as rows; an error inside one falls back, and graphql-core completes
+    the list from the objects made of those rows: its error, path and nulls are its own."""
+    document = """{ institutions(first: 2) { nodes { key kind county { key }
+                   events(filter: {county: "IR-99-9999"}) { totalCount } } } }"""
+    fast, context = await run(solo_world, ROLES[-1], document, None, None, compiled_path=True)
+    slow, _ = await run(solo_world, ROLES[-1], document, None, None, compiled_path=False)
+    assert fast == slow
+    assert b"NOT_FOUND" in fast and b'"path":["institutions","nodes",0,"events"]' in fast
+    # The list's completion, then the first item's own when graphql-core completes the list from objects.
+    assert context.execution is not None and context.execution.fallbacks == 2

@@ -39,6 +39,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
+import operator
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
@@ -47,6 +49,7 @@ from typing import Any
 
 from graphql import (
     FieldNode,
+    get_named_type,
     GraphQLEnumType,
     GraphQLList,
     GraphQLNonNull,
@@ -60,12 +63,13 @@ from graphql import (
 )
 from graphql.execution.execute import CollectedErrors
 from graphql.execution.values import get_argument_values
+from graphql.type.scalars import GRAPHQL_MAX_INT, GRAPHQL_MIN_INT
 from graphql.pyutils import Path, Undefined
 from strawberry import relay
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from hub.execution import projection
-from hub.strawberry_compat import convert_arguments, resolver_function, strawberry_field
+from hub.strawberry_compat import STRAWBERRY_FIELD, convert_arguments, resolver_function, strawberry_field
 
 Complete = Callable[[Any, Any], Any]  # a value and its (lazy) path -> the response value, or an awaitable of it
 
@@ -82,6 +86,7 @@ class Stats:
     fallbacks: int = 0  # outermost objects completed the ordinary way after a Fallback
     generic: set[str] = field(default_factory=set)  # fields left to graphql-core (Type.field)
     waited: int = 0  # values that were awaitables (a load not yet done when its object was completed)
+    rows: int = 0  # objects completed straight from their rows (``RowPlan``)
     # The rows' projections worked out for this operation (hub.execution.projection), kept with its plans.
     projections: dict[Any, Any] = field(default_factory=dict)
 
@@ -173,7 +178,10 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
                               path: Path, result: Any) -> Any:
         if not self.compiling:
             return super().complete_object_value(return_type, field_nodes, info, path, result)
-        plan = self.plan(return_type, field_nodes)
+        # A root field may give its object as a row, or a connection of rows (hub.schema.fields).
+        row_class = _row_class(return_type) if type(result) is dict else None
+        plan = self.plan(return_type, field_nodes, _holds_rows(return_type), row_class)
+        self.stats.rows += row_class is not None
         mark = self.collected_errors.mark()  # type: ignore[attr-defined]
         try:
             answer = plan.complete(result, path)
@@ -198,7 +206,7 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
                   path: Path, result: Any) -> Any:
         self.collected_errors.undo(mark)  # type: ignore[attr-defined]
         self.stats.fallbacks += 1
-        return super().complete_object_value(return_type, field_nodes, info, path, result)
+        return super().complete_object_value(return_type, field_nodes, info, path, _objects(return_type, result))
 
     def build_response(self, data: Any, errors: list[Any]) -> Any:  # type: ignore[override]
         """The answer. (Plans hold no reference to a request's execution: an earlier version's did, a
@@ -206,32 +214,93 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         return StrawberryGraphQLCoreExecutionContext.build_response(data, errors)
 
     # -- plans -----------------------------------------------------------------------------
-    def plan(self, object_type: GraphQLObjectType, field_nodes: list[FieldNode]) -> Plan:
-        key = (object_type.name, *map(id, field_nodes))
+    def plan(self, object_type: GraphQLObjectType, field_nodes: list[FieldNode], rows: bool = False,
+             row_class: type | None = None) -> Plan:
+        """The plan of ``object_type`` with the selection ``field_nodes``; ``rows``: the values below it come
+        as rows where asked for (a connection or an edge whose items are rows); ``row_class``: the
+        object comes as its row (``RowPlan``)."""
+        key = (object_type.name, "row" if row_class is not None else rows, *map(id, field_nodes))
         found = self._plans.get(key)
         if found is None:
-            found = self._plans[key] = Plan(self, object_type, field_nodes)
+            found = self._plans[key] = (RowPlan(self, object_type, field_nodes, row_class) if row_class is not None
+                                        else Plan(self, object_type, field_nodes, rows))
         else:  # built by an earlier request: what it leaves to graphql-core counts for this one too
             self.stats.generic |= self._shared.generic
         return found
 
-    def completer(self, type_: GraphQLOutputType, field_nodes: list[FieldNode]) -> Complete:
+    def completer(self, type_: GraphQLOutputType, field_nodes: list[FieldNode], rows: bool = False) -> Complete:
         """How a got value of ``type_`` becomes its response value; Fallback for a type left to
-        graphql-core (an interface or a union)."""
+        graphql-core (an interface or a union). ``rows``: the value was asked for as rows (projection.ROWS):
+        an object of a registered type may come as its row, a connection or an edge may hold rows."""
         if isinstance(type_, GraphQLNonNull):
-            inner = self.completer(type_.of_type, field_nodes)
+            inner = self.completer(type_.of_type, field_nodes, rows)
             return lambda value, path: _required(inner(value, path), _is_awaitable)
         if isinstance(type_, GraphQLList):
-            item = self.completer(type_.of_type, field_nodes)
+            item = self.completer(type_.of_type, field_nodes, rows)
             return lambda value, path: None if value is None else _list(item, value, path)
         if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
             serialize = type_.serialize
             return lambda value, path: None if value is None else _leaf(serialize(value))
         if isinstance(type_, GraphQLObjectType):
-            plan = self.plan(type_, field_nodes)
+            plan = self.plan(type_, field_nodes, rows and _holds_rows(type_))
+            row_class = _row_class(type_) if rows else None
+            if row_class is not None:
+                row_plan = self.plan(type_, field_nodes, row_class=row_class)
+                # A fast resolver asked for rows may still give an object (one that does not read ROWS).
+                return lambda value, path: (None if value is None else _from_row(row_plan, value, path)
+                                            if type(value) is dict else plan.complete(value, path))
             return lambda value, path: None if value is None else plan.complete(value, path)
         raise Fallback
 
+
+
+def _row_class(type_: GraphQLObjectType) -> type | None:
+    """The class of a type whose objects are ``from_props`` of a row (projection.ROW_TYPES), or None."""
+    cls = projection.ROW_TYPES.get(type_.name)
+    definition = type_.extensions.get(STRAWBERRY_FIELD)
+    return cls if cls is not None and getattr(definition, "origin", None) is cls else None
+
+
+def _holds_rows(type_: GraphQLObjectType) -> bool:
+    """Whether ``type_`` is a connection or an edge (hub.schema.lists), whose items may be rows."""
+    from hub.schema.lists import Connection, Edge  # the schema's modules import this one
+
+    concrete = getattr(type_.extensions.get(STRAWBERRY_FIELD), "concrete_of", None)
+    return concrete is not None and concrete.origin in (Connection, Edge)
+
+
+def _rows_below(field_type: GraphQLOutputType) -> bool:
+    """Whether a fast resolver giving ``field_type`` is asked for rows: an object of a registered type,
+    or a connection of them."""
+    named = get_named_type(field_type)
+    if not isinstance(named, GraphQLObjectType):
+        return False
+    if _holds_rows(named) and "nodes" in named.fields:
+        named = get_named_type(named.fields["nodes"].type)
+    return isinstance(named, GraphQLObjectType) and _row_class(named) is not None
+
+
+def _objects(type_: GraphQLObjectType, value: Any) -> Any:
+    """A root field's value as graphql-core completes it: a row made the object of its registered type,
+    a connection's rows made objects (the ones below are got again by the ordinary resolvers)."""
+    from hub.schema.fields import from_props
+
+    cls = _row_class(type_)
+    if type(value) is dict and cls is not None:
+        return from_props(cls, value)
+    if _holds_rows(type_) and "nodes" in type_.fields:
+        item = get_named_type(type_.fields["nodes"].type)
+        item_class = _row_class(item) if isinstance(item, GraphQLObjectType) else None
+        if item_class is not None:
+            for edge in value.edges:
+                if type(edge.node) is dict:
+                    edge.node = from_props(item_class, edge.node)
+    return value
+
+
+def _from_row(plan: Plan, row: dict[str, Any], path: Any) -> Any:
+    _current().stats.rows += 1
+    return plan.complete(row, path)
 
 
 def _list(item: Complete, values: Any, path: Any) -> Any:
@@ -349,8 +418,14 @@ def _frozen(value: Any, budget: list[int]) -> Any:
 # Values that are never awaitable: checked by type before asking is_awaitable (some 250,000 times a second).
 _PLAIN = frozenset({str, int, float, bool, dict, list, type(None)})
 # Scalars whose serializer returns a value of this exact type unchanged (graphql-core's serialize_string,
-# serialize_id, serialize_boolean; floats are checked finite by serialize_float, so not listed).
-_AS_IS = {"String": str, "ID": str, "Boolean": bool}
+# serialize_id, serialize_boolean; serialize_int an int within 32 bits, ``_fits``; floats are checked
+# finite by serialize_float, so not listed).
+_AS_IS = {"String": str, "ID": str, "Boolean": bool, "Int": int}
+
+
+def _fits(value: Any) -> bool:
+    """Whether a value of its field's ``_AS_IS`` type is answered as it is: an int only within 32 bits."""
+    return type(value) is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
 
 
 def real_path(path: Any) -> Path | None:
@@ -395,38 +470,47 @@ class Plan:
     """One object type with one selection: for each response key, how its value is got and completed."""
 
     def __init__(self, execution: CompiledExecution, object_type: GraphQLObjectType,
-                 field_nodes: list[FieldNode]) -> None:
+                 field_nodes: list[FieldNode], rows: bool = False) -> None:
         self.execution = execution  # the request that builds it; its steps read the current one (_CURRENT)
         self.type = object_type
+        self.rows = rows  # the values below come as rows where asked for (a connection or an edge of rows)
         # Per response key: (key, attribute, type, step). A plain attribute (``attr``) of a String, ID or
         # Boolean field holding a value of that very type is answered by ``complete`` itself (some 1,000
         # of a page's 2,800 fields); anything else (a None too) by its step.
-        self.fields: list[tuple[str, str | None, type | None, Callable[[Any, Any], Any]]] = []
+        self.fields: list[Any] = []
         for response_key, nodes in execution.collect_subfields(object_type, field_nodes).items():
-            step, attr, as_is = self._step(object_type, response_key, nodes)
-            self.fields.append((response_key, attr, as_is, step))
+            self.fields.append(self._field(object_type, response_key, nodes))
         del self.execution
 
+    def _field(self, object_type: GraphQLObjectType, response_key: str, nodes: list[FieldNode]) -> tuple[Any, ...]:
+        step, attr, as_is, _ = self._step(object_type, response_key, nodes)
+        return response_key, attr, as_is, step
+
     def _step(self, object_type: GraphQLObjectType, response_key: str, nodes: list[FieldNode]
-              ) -> tuple[Callable[[Any, Any], Any], str | None, type | None]:
-        """How the value of ``response_key`` is got and completed; and, for a plain attribute the plan's
-        loop answers itself when it holds a value of its type, the attribute and that type."""
+              ) -> tuple[Callable[[Any, Any], Any], str | None, type | None, bool]:
+        """How the value of ``response_key`` is got and completed; for a plain attribute the plan's loop
+        answers itself when it holds a value of its type, the attribute (a row's property in a
+        ``RowPlan``) and that type; and whether the step reads the object rather than its row."""
         name = nodes[0].name.value
         execution = self.execution
         if name == "__typename":
-            return (lambda source, path: object_type.name), None, None
+            return (lambda source, path: object_type.name), None, None, False
         gql_field = object_type.fields.get(name)
         how: Any
         kind, how = _kind(gql_field) if gql_field is not None else ("generic", None)
         complete: Complete | None = None
         if kind != "generic":
             try:
-                complete = execution.completer(gql_field.type, nodes)
+                # A fast resolver giving objects of a registered type is asked for their rows.
+                rows_below = kind == "fast" and _rows_below(gql_field.type)
+                complete = execution.completer(gql_field.type, nodes, self.rows or rows_below)
                 kwargs = self._arguments(gql_field, nodes[0]) if kind in ("fast", "call") else None
                 if kind == "fast":  # the rows it loads hold what is selected below it (as the prefetch asks)
                     props = projection.of_field(execution.stats, execution.collect_subfields, gql_field, nodes)
                     if props is not None:
                         kwargs = {**(kwargs or {}), projection.PROPS: props}
+                    if rows_below:
+                        kwargs = {**(kwargs or {}), projection.ROWS: True}
             except Fallback:
                 kind = "generic"
         if kind == "generic" or complete is None:
@@ -434,12 +518,43 @@ class Plan:
             execution._shared.generic.add(f"{object_type.name}.{name}")
             type_name = object_type.name
             return (lambda source, path: _current().execute_field(
-                object_type, source, nodes, Path(real_path(path), response_key, type_name))), None, None
+                object_type, source, nodes, Path(real_path(path), response_key, type_name))), None, None, True
+        got, read, of_object = self._got(kind, how, kwargs, object_type)
+
+        # The commonest case answered at once: a String, ID or Boolean value of its own type.
+        named, required = gql_field.type, False
+        if isinstance(named, GraphQLNonNull):
+            named, required = named.of_type, True
+        as_is = _AS_IS.get(named.name) if isinstance(named, GraphQLScalarType) else None
+        type_name = object_type.name
         is_awaitable = _is_awaitable
+
+        def step(source: Any, path: Any) -> Any:
+            try:
+                value = got(source)
+            except Exception as error:
+                raise Fallback from error
+            if value is None:
+                if required:
+                    raise Fallback
+                return None
+            if type(value) is as_is and _fits(value):
+                return value
+            here = (path, response_key, type_name)
+            if type(value) not in _PLAIN and is_awaitable(value):
+                _current().stats.waited += 1
+                return _then(value, complete, here)
+            return complete(value, here)
+
+        return step, (read if as_is is not None else None), as_is, of_object
+
+    def _got(self, kind: str, how: Any, kwargs: dict[str, Any] | None, object_type: GraphQLObjectType
+             ) -> tuple[Callable[[Any], Any], str | None, bool]:
+        """How a field of ``kind`` reads its value off the object; the attribute read as it is (``attr``),
+        or None; and True: the step reads the object (``RowPlan`` says which read the row)."""
         if kind == "attr":
-            def got(source: Any) -> Any:
-                return getattr(source, how)
-        elif kind == "call":
+            return operator.attrgetter(how), how, True
+        if kind == "call":
             function, has_root, info = how
             given: dict[str, Any] = dict(kwargs or {})
             if info is not None:  # the request's own, at each call
@@ -452,44 +567,21 @@ class Plan:
             else:
                 def got(source: Any) -> Any:
                     return function(**given)
-        elif kind == "id":
+            return got, None, True
+        if kind == "id":
             type_name = object_type.name
 
-            def got(source: Any) -> Any:
+            def node_id(source: Any) -> Any:
                 cls = type(source)
                 if cls.resolve_typename.__func__ is not _TYPENAME:
                     raise Fallback
                 # the hub's types answer their key without the resolve info (hub.schema.fields.HubNode)
                 return relay.GlobalID(type_name=type_name, node_id=str(cls.resolve_id(source, info=None)))
-        else:
-            def got(source: Any) -> Any:
-                return how(source, _current().context_value, kwargs)
+            return node_id, None, True
 
-        # The commonest case answered at once: a String, ID or Boolean value of its own type.
-        named, required = gql_field.type, False
-        if isinstance(named, GraphQLNonNull):
-            named, required = named.of_type, True
-        as_is = _AS_IS.get(named.name) if isinstance(named, GraphQLScalarType) else None
-        type_name = object_type.name
-
-        def step(source: Any, path: Any) -> Any:
-            try:
-                value = got(source)
-            except Exception as error:
-                raise Fallback from error
-            if value is None:
-                if required:
-                    raise Fallback
-                return None
-            if type(value) is as_is:
-                return value
-            here = (path, response_key, type_name)
-            if type(value) not in _PLAIN and is_awaitable(value):
-                _current().stats.waited += 1
-                return _then(value, complete, here)
-            return complete(value, here)
-
-        return step, (how if kind == "attr" and as_is is not None else None), as_is
+        def fast(source: Any) -> Any:
+            return how(source, _current().context_value, kwargs)
+        return fast, None, True
 
     def _arguments(self, gql_field: Any, node: FieldNode) -> dict[str, Any]:
         if not gql_field.args:
@@ -511,7 +603,7 @@ class Plan:
                     value = getattr(source, attr)
                 except Exception as error:
                     raise Fallback from error
-                if type(value) is as_is:
+                if type(value) is as_is and (as_is is not int or _fits(value)):
                     out[key] = value
                     continue
             value = out[key] = step(source, path)
@@ -520,6 +612,79 @@ class Plan:
         if not waiting:
             return out
         return _gathered(out, waiting)
+
+
+class RowPlan(Plan):
+    """A plan for an object of a registered type (projection.ROW_TYPES) that comes as its row: a fast
+    resolver asked for rows (projection.ROWS) gives the row it would have made the object of with
+    ``from_props``. Its attributes are read off the row as ``from_props`` fills them (the property, its
+    enum, ``generated`` a boolean), its Relay id from the key, and a fast resolver that takes rows
+    (``fast.rows``: links, nested lists, giving) is given the row; any other field is given the object,
+    made once per row when first needed. So the object is not made at all for most of a page's rows
+    (its counties and services), and what each field answers is what it answers on the object."""
+
+    def __init__(self, execution: CompiledExecution, object_type: GraphQLObjectType, field_nodes: list[FieldNode],
+                 cls: type) -> None:
+        from hub.schema.fields import HubNode, from_props  # the schema's modules import this one
+
+        self.cls = cls
+        self.columns = projection.row_columns(cls)
+        self.make = functools.partial(from_props, cls)  # the object, for the fields that read it
+        self.hub_id = HubNode.resolve_id.__func__  # type: ignore[attr-defined]  # a Relay id read off the key
+        super().__init__(execution, object_type, field_nodes)
+
+    def _field(self, object_type: GraphQLObjectType, response_key: str, nodes: list[FieldNode]) -> tuple[Any, ...]:
+        step, prop, as_is, of_object = self._step(object_type, response_key, nodes)
+        return response_key, prop, as_is, step, of_object
+
+    def _got(self, kind: str, how: Any, kwargs: dict[str, Any] | None, object_type: GraphQLObjectType
+             ) -> tuple[Callable[[Any], Any], str | None, bool]:
+        cls = self.cls
+        if kind == "attr" and how in self.columns:
+            prop, enum = self.columns[how]
+            if how == "generated":  # as from_props: a missing flag is False
+                return (lambda row: bool(row.get(prop))), None, False
+            if enum is not None:
+                return (lambda row: None if (value := row.get(prop)) is None else enum(value)), None, False
+            return (lambda row: row.get(prop)), prop, False
+        if (kind == "id" and cls.resolve_typename.__func__ is _TYPENAME  # type: ignore[attr-defined]
+                and cls.resolve_id.__func__ is self.hub_id):  # type: ignore[attr-defined]
+            type_name = object_type.name
+            return (lambda row: relay.GlobalID(type_name=type_name, node_id=str(row.get("key")))), None, False
+        if kind == "fast" and getattr(how, "rows", False):
+            def got(row: Any) -> Any:
+                return how(row, _current().context_value, kwargs)
+            return got, None, False
+        return super()._got(kind, how, kwargs, object_type)
+
+    def complete(self, source: Any, path: Any) -> Any:
+        out: dict[str, Any] = {}
+        waiting: list[str] = []
+        is_awaitable = _is_awaitable
+        made: Any = _NOT_MADE
+        for key, prop, as_is, step, of_object in self.fields:
+            if prop is not None:
+                value = source.get(prop)
+                if type(value) is as_is and (as_is is not int or _fits(value)):
+                    out[key] = value
+                    continue
+            if of_object:
+                if made is _NOT_MADE:
+                    try:
+                        made = self.make(source)
+                    except Exception as error:
+                        raise Fallback from error
+                value = out[key] = step(made, path)
+            else:
+                value = out[key] = step(source, path)
+            if type(value) not in _PLAIN and is_awaitable(value):
+                waiting.append(key)
+        if not waiting:
+            return out
+        return _gathered(out, waiting)
+
+
+_NOT_MADE = object()
 
 
 async def _then(value: Any, complete: Complete, path: Any) -> Any:

@@ -32,6 +32,12 @@ from graph_model.enums import Label
 from hub.strawberry_compat import STRAWBERRY_FIELD, resolver_function
 
 PROPS = "_props"  # the arguments' key under which a fast resolver gets its rows' projection
+# The arguments' key under which a fast resolver is asked for rows instead of objects (a link's row,
+# a connection whose items are rows): hub.execution.compiled completes a registered type's rows
+# itself (``ROW_TYPES``), without the object ``from_props`` would make of each.
+ROWS = "_rows"
+# Types whose objects are ``from_props`` of a row, and nothing else (hub.schema.entities.register).
+ROW_TYPES: dict[str, type] = {}
 NODE_TYPES = frozenset(label.value for label in Label)  # types whose rows are a node's properties
 # Properties the loaders' own checks read, whatever is selected (hub.auth.visibility.Visibility.donor).
 CHECKS: dict[str, tuple[str, ...]] = {Label.DONOR.value: ("kind",)}
@@ -141,6 +147,14 @@ def _columns_of(cls: type) -> dict[str, str]:
     from hub.schema.fields import columns  # the schema's own conversion of rows (from_props)
 
     return {name: prop for name, prop, _ in columns(cls)}
+
+
+@functools.cache
+def row_columns(cls: type) -> dict[str, tuple[str, Callable[[Any], Any] | None]]:
+    """Attribute -> (property, enum or None), as ``from_props`` fills the attribute from a row."""
+    from hub.schema.fields import columns
+
+    return {name: (prop, kind) for name, prop, kind in columns(cls)}
 
 
 def _columns(type_: GraphQLObjectType) -> dict[str, str]:

@@ -18,7 +18,7 @@ from strawberry import relay
 from graph_model.donation_disclosure import Suppression, suppression
 from graph_model.enums import Label
 from hub.execution.loaders import Prefetch
-from hub.execution.projection import reads
+from hub.execution.projection import ROW_TYPES, reads
 from hub.schema import enums as e
 from hub.schema import supervision_records as supervision
 from hub.schema.fields import CONVERTERS, HubNode, from_props, jalali, link, nested_list, settled
@@ -44,6 +44,7 @@ SOURCE = "Where the record or its figures come from."
 
 def register(cls: type) -> type:
     CONVERTERS[cls.__name__] = lambda row: from_props(cls, row)
+    ROW_TYPES[cls.__name__] = cls  # hub.execution.compiled may complete its rows without the object
     return cls
 
 
@@ -113,7 +114,10 @@ def giving_field(label: Label, description: str) -> Any:
     with the level below what their fields wait for: the dates of kept totals, and an institution's
     complementary suppression pattern."""
     def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
-        return _giving(label, root.key, context)
+        key: Any = root.get("key") if type(root) is dict else root.key
+        return _giving(label, key, context)
+
+    fast.rows = True  # type: ignore[attr-defined]  # takes its object's row (hub.execution.compiled)
 
     @reads("key")
     def resolve(root: Any, info: strawberry.Info) -> GivingTotals:

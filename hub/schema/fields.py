@@ -26,7 +26,7 @@ from hub.auth.principal import Right
 from hub.execution import projection
 from hub.execution.loaders import (Loaders, Prefetch, field_props, object_props, page_props, prefetch, prefetch_by_key,
                                    totals_asked)
-from hub.execution.projection import PROPS, reads
+from hub.execution.projection import PROPS, ROW_TYPES, ROWS, reads
 from hub.schema.enums import Direction
 from hub.schema.lists import FILTERS, SORTS, Connection, connection, request
 from hub.schema.scalars import to_jalali
@@ -135,6 +135,20 @@ def _request(kw: dict[str, Any], most: int | None) -> listing.Request:
 _KEPT = "_request"
 
 
+def as_row(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A linked node's row as it is, for a field asked for rows (projection.ROWS): None as ``convert`` gives."""
+    return row or None
+
+
+def rows_page(page: listing.Page) -> Connection[Any]:
+    """A connection whose items are the page's rows, for a field asked for rows (projection.ROWS)."""
+    return connection(page, _same_row)
+
+
+def _same_row(row: dict[str, Any]) -> dict[str, Any]:
+    return row
+
+
 def type_named(name: str) -> Any:
     """The entity or relationship type ``name``, looked up lazily where it is defined."""
     return lazy(name, RELATIONS_MODULE if name in RELATION_TYPES else ENTITIES_MODULE)
@@ -173,7 +187,10 @@ def nested_list(name: str, description: str) -> Any:
 
     def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
         req = _request(kw, context.settings.limits.page)
-        return settled(context.loaders.nested(name, req).load(root.key), convert)
+        key = root.get("key") if type(root) is dict else root.key
+        return settled(context.loaders.nested(name, req).load(key), rows_page if kw.get(ROWS) else convert)
+
+    fast.rows = True  # type: ignore[attr-defined]  # takes its object's row (hub.execution.compiled)
 
     @reads("key")
     def resolve(root: Any, info: strawberry.Info, **kw: Any) -> Any:
@@ -202,8 +219,11 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
 
     async def resolve(info: strawberry.Info, **kw: Any) -> Connection[Any]:
         req = info.context.visibility.narrow(entity, _request(kw, info.context.settings.limits.page))
+        convert = CONVERTERS[entity]
         if projection.active(info.context):  # the page's rows hold what its items' fields read
             req = dataclasses.replace(req, props=page_props(info))
+            if entity in ROW_TYPES:  # and are completed as they are (hub.execution.compiled.RowPlan)
+                convert = _same_row
         loaders = info.context.loaders
         req = await loaders.widened(spec, req)  # a search naming a place (graph_model.search_places)
         if own is not None and not info.context.visibility.supervises_all:
@@ -211,7 +231,7 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
             page = (await loaders.nested(own, req).load(institution) if institution is not None
                     else listing.Page(items=[], has_next=False, has_previous=False, total=0))
             await prefetch(info, [item.row for item in page.items])
-            return connection(page, CONVERTERS[entity])
+            return connection(page, convert)
         for (ent, scope), nested_name in SCOPED.items():
             value = dict(req.filters).get(scope)
             if ent == entity and value is not None:
@@ -220,7 +240,7 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
                 if not page.items:  # the scope's key too, in the same statement
                     await loaders.check_keys(filter_keys.keyed(req))
                 await prefetch(info, [item.row for item in page.items])
-                return connection(page, CONVERTERS[entity])
+                return connection(page, convert)
         store = info.context.store
         # The total, when asked for: from the page when it shows it (an empty first page),
         # else counted alongside the page (with a cursor) or alongside the prefetch.
@@ -245,7 +265,7 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
                 return page.total
             return await (counting if counting is not None else listing.count_root(store, spec, req))
 
-        return connection(page, CONVERTERS[entity], total)
+        return connection(page, convert, total)
 
     return _list_field(resolve, entity, description, right, also)
 
@@ -263,11 +283,14 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     def convert(row: dict[str, Any] | None) -> Any:
         return CONVERTERS[target](row) if row else None
 
-    def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
-        key = getattr(root, key_attr)
-        return None if key is None else settled(loads(context.loaders, kw.get(PROPS)).load(key), convert)
-
     prop = camel(key_attr)  # the attribute's name in a row of the object the field sits on
+
+    def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
+        key = root.get(prop) if type(root) is dict else getattr(root, key_attr)
+        return None if key is None else settled(loads(context.loaders, kw.get(PROPS)).load(key),
+                                                as_row if kw.get(ROWS) else convert)
+
+    fast.rows = True  # type: ignore[attr-defined]
 
     @reads(prop)
     def resolve(root: Any, info: strawberry.Info) -> Any:
@@ -308,12 +331,15 @@ def by_key(target: str, description: str, right: Right) -> Any:
         if target in RELATION_TYPES:
             row = await loaders.relation(target).load(key)
         else:  # the node and what its fields read by its key, together (hub.execution.loaders)
-            props = object_props(info) if projection.active(info.context) else None
+            active = projection.active(info.context)
+            props = object_props(info) if active else None
             loading = loaders.node(Label(target), props).load(key)
             ahead = prefetch_by_key(info, key)
             row, _ = await asyncio.gather(loading, ahead.first)
             if row:
                 await ahead.rest(row)
+            if active and target in ROW_TYPES:  # completed as it is (hub.execution.compiled.RowPlan)
+                return row or None
         return CONVERTERS[target](row) if row else None
 
     params = {"key": Annotated[str, strawberry.argument(description="The object's key.")]}
