@@ -228,30 +228,41 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
             self.stats.generic |= self._shared.generic
         return found
 
-    def completer(self, type_: GraphQLOutputType, field_nodes: list[FieldNode], rows: bool = False) -> Complete:
+    def completer(self, type_: GraphQLOutputType, field_nodes: list[FieldNode], rows: bool = False,
+                  required: bool = False) -> Complete:
         """How a got value of ``type_`` becomes its response value; Fallback for a type left to
         graphql-core (an interface or a union). ``rows``: the value was asked for as rows (projection.ROWS):
-        an object of a registered type may come as its row, a connection or an edge may hold rows."""
+        an object of a registered type may come as its row, a connection or an edge may hold rows.
+        ``required`` (a non-null type): a null value falls back, as graphql-core makes it an error. A
+        value that is not null never completes to null (a scalar refusing it falls back; an object or
+        a list completes to a dict or a list, or an awaitable of one), so that is the only check."""
         if isinstance(type_, GraphQLNonNull):
-            inner = self.completer(type_.of_type, field_nodes, rows)
-            return lambda value, path: _required(inner(value, path), _is_awaitable)
+            return self.completer(type_.of_type, field_nodes, rows, required=True)
+        none = _missing if required else _null
         if isinstance(type_, GraphQLList):
             item = self.completer(type_.of_type, field_nodes, rows)
-            return lambda value, path: None if value is None else _list(item, value, path)
+            return lambda value, path: none() if value is None else _list(item, value, path)
         if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
             serialize = type_.serialize
-            return lambda value, path: None if value is None else _leaf(serialize(value))
+            return lambda value, path: none() if value is None else _leaf(serialize(value))
         if isinstance(type_, GraphQLObjectType):
             plan = self.plan(type_, field_nodes, rows and _holds_rows(type_))
             row_class = _row_class(type_) if rows else None
             if row_class is not None:
                 row_plan = self.plan(type_, field_nodes, row_class=row_class)
                 # A fast resolver asked for rows may still give an object (one that does not read ROWS).
-                return lambda value, path: (None if value is None else _from_row(row_plan, value, path)
+                return lambda value, path: (none() if value is None else _from_row(row_plan, value, path)
                                             if type(value) is dict else plan.complete(value, path))
-            return lambda value, path: None if value is None else plan.complete(value, path)
+            return lambda value, path: none() if value is None else plan.complete(value, path)
         raise Fallback
 
+
+def _null() -> None:
+    return None
+
+
+def _missing() -> Any:
+    raise Fallback
 
 
 def _row_class(type_: GraphQLObjectType) -> type | None:
@@ -434,19 +445,6 @@ def real_path(path: Any) -> Path | None:
     if path is None or type(path) is Path:
         return path
     return Path(real_path(path[0]), path[1], path[2])
-
-
-def _required(value: Any, is_awaitable: Callable[[Any], bool]) -> Any:
-    if value is None:
-        raise Fallback
-    if type(value) not in _PLAIN and is_awaitable(value):
-        async def checked() -> Any:
-            done = await value
-            if done is None:
-                raise Fallback
-            return done
-        return checked()
-    return value
 
 
 def _leaf(serialized: Any) -> Any:
