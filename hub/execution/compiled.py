@@ -42,6 +42,7 @@ import contextvars
 import functools
 import operator
 import weakref
+from types import GeneratorType
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -316,7 +317,7 @@ def _from_row(plan: Plan, row: dict[str, Any], path: Any) -> Any:
 
 def _list(item: Complete, values: Any, path: Any) -> Any:
     out = [item(value, (path, index, None)) for index, value in enumerate(values)]
-    waiting = [i for i, v in enumerate(out) if type(v) not in _PLAIN and _is_awaitable(v)]
+    waiting = [i for i, v in enumerate(out) if type(v) not in _PLAIN and _pending(v)]
     if not waiting:
         return out
     return _gathered(out, waiting)
@@ -427,7 +428,20 @@ def _frozen(value: Any, budget: list[int]) -> Any:
 
 
 # Values that are never awaitable: checked by type before asking is_awaitable (some 250,000 times a second).
-_PLAIN = frozenset({str, int, float, bool, dict, list, type(None)})
+_PLAIN = {str, int, float, bool, dict, list, type(None)}  # and the classes ``_pending`` found never awaitable
+
+
+def _pending(value: Any) -> bool:
+    """graphql-core's is_awaitable, remembering the class of a value that is not awaitable (a connection,
+    giving totals: some 300 values of a page) in ``_PLAIN``, so that its next objects are passed over
+    by type. Awaitability is the class's (``__await__``; the hub's objects never hold their own),
+    except a generator's, which may or may not be a coroutine: asked every time."""
+    if _is_awaitable(value):
+        return True
+    cls = type(value)
+    if cls is not GeneratorType:
+        _PLAIN.add(cls)
+    return False
 # Scalars whose serializer returns a value of this exact type unchanged (graphql-core's serialize_string,
 # serialize_id, serialize_boolean; serialize_int an int within 32 bits, ``_fits``; floats are checked
 # finite by serialize_float, so not listed).
@@ -525,7 +539,6 @@ class Plan:
             named, required = named.of_type, True
         as_is = _AS_IS.get(named.name) if isinstance(named, GraphQLScalarType) else None
         type_name = object_type.name
-        is_awaitable = _is_awaitable
 
         def step(source: Any, path: Any) -> Any:
             try:
@@ -539,7 +552,7 @@ class Plan:
             if type(value) is as_is and _fits(value):
                 return value
             here = (path, response_key, type_name)
-            if type(value) not in _PLAIN and is_awaitable(value):
+            if type(value) not in _PLAIN and _pending(value):
                 _current().stats.waited += 1
                 return _then(value, complete, here)
             return complete(value, here)
@@ -594,7 +607,6 @@ class Plan:
     def complete(self, source: Any, path: Any) -> Any:
         out: dict[str, Any] = {}
         waiting: list[str] = []
-        is_awaitable = _is_awaitable
         for key, attr, as_is, step in self.fields:
             if attr is not None:
                 try:
@@ -605,7 +617,7 @@ class Plan:
                     out[key] = value
                     continue
             value = out[key] = step(source, path)
-            if type(value) not in _PLAIN and is_awaitable(value):
+            if type(value) not in _PLAIN and _pending(value):
                 waiting.append(key)
         if not waiting:
             return out
@@ -658,7 +670,6 @@ class RowPlan(Plan):
     def complete(self, source: Any, path: Any) -> Any:
         out: dict[str, Any] = {}
         waiting: list[str] = []
-        is_awaitable = _is_awaitable
         made: Any = _NOT_MADE
         for key, prop, as_is, step, of_object in self.fields:
             if prop is not None:
@@ -675,7 +686,7 @@ class RowPlan(Plan):
                 value = out[key] = step(made, path)
             else:
                 value = out[key] = step(source, path)
-            if type(value) not in _PLAIN and is_awaitable(value):
+            if type(value) not in _PLAIN and _pending(value):
                 waiting.append(key)
         if not waiting:
             return out
