@@ -92,6 +92,9 @@ async def test_every_view_passes_axe(store: FalkorStore) -> None:
         # The CSP check above sees a script added to the page (how axe is not added): it is refused and logged.
         with pytest.raises(Exception, match="Content Security Policy"):
             await page.add_script_tag(content="window.injected = true")
+        # The violation's event is dispatched after the refusal, not with it: waited for (a busy machine
+        # once read the list before it came).
+        await page.wait_for_function("window.__cspViolations.length > 0")
         assert await page.evaluate("window.__cspViolations") == ["script-src-elem inline"]
 
 
