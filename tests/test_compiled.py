@@ -35,7 +35,7 @@ from graph_model.mutations.assessments import record_assessment
 from graph_model.mutations.relations import offer_service
 from graph_model.stores.falkordb import FalkorStore
 from hub.auth.principal import Principal, Role
-from hub.execution import compiled
+from hub.execution import compiled, plan_cache
 from hub.execution.context import Context
 from hub.execution.cursors import open_cursor
 from hub.schema import build_schema, schema
@@ -251,7 +251,7 @@ async def test_a_page_of_institutions_has_its_giving_decided_before_completion(s
 
 async def test_plans_are_shared_by_requests_that_differ_only_in_what_they_do_not_depend_on(
         solo_world: FalkorStore) -> None:
-    """A query's plans are built once and kept (hub.execution.compiled.shared_plans) for the values of
+    """A query's plans are built once and kept (hub.execution.plan_cache.shared_plans) for the values of
     the variables used below its root fields: another institution's key, or another caller, reuses
     them (privacy is applied by the loaders at run time, so each caller still gets its own answer);
     another page size below the root gets plans of its own. Every answer is graphql-core's."""
@@ -259,11 +259,11 @@ async def test_plans_are_shared_by_requests_that_differ_only_in_what_they_do_not
         key giving { amount } donations(first: $n) { nodes { key amount donor { key } } } } }"""
 
     def plans() -> tuple[int, int]:
-        return len(compiled._SHARED), sum(len(shared.plans) for shared in compiled._SHARED.values())
+        return len(plan_cache._SHARED), sum(len(shared.plans) for shared in plan_cache._SHARED.values())
 
     # Counted from empty: after 256 other operations (earlier tests') the kept plans are at their bound, and
     # one more evicts one instead of adding to the count.
-    compiled._SHARED.clear()
+    plan_cache._SHARED.clear()
 
     answers = []
     counted = []
@@ -288,14 +288,14 @@ def test_a_large_variable_value_gets_plans_of_its_own() -> None:
         key events(filter: {search: $text}) { totalCount } } }""")
     operation = document.definitions[0]
     schema = graphql_schema(SCHEMAS[True])
-    before = len(compiled._SHARED)
-    large = compiled.shared_plans(schema, operation, {}, {"key": "inst-a", "text": "x" * 5_000})
-    assert len(compiled._SHARED) == before and not large.plans
-    kept = compiled.shared_plans(schema, operation, {}, {"key": "inst-a", "text": "x"})
-    assert len(compiled._SHARED) == before + 1
+    before = len(plan_cache._SHARED)
+    large = plan_cache.shared_plans(schema, operation, {}, {"key": "inst-a", "text": "x" * 5_000})
+    assert len(plan_cache._SHARED) == before and not large.plans
+    kept = plan_cache.shared_plans(schema, operation, {}, {"key": "inst-a", "text": "x"})
+    assert len(plan_cache._SHARED) == before + 1
     # the root field's key is not used below it
-    assert compiled.shared_plans(schema, operation, {}, {"key": "inst-b", "text": "x"}) is kept
-    assert compiled.shared_plans(schema, operation, {}, {"key": "inst-a", "text": "y"}) is not kept
+    assert plan_cache.shared_plans(schema, operation, {}, {"key": "inst-b", "text": "x"}) is kept
+    assert plan_cache.shared_plans(schema, operation, {}, {"key": "inst-a", "text": "y"}) is not kept
 
 
 def doubled(document: str, name: str | None) -> str:
