@@ -94,7 +94,7 @@ def wanted(collect: Collect, type_: GraphQLObjectType, nodes: list[FieldNode]) -
         if kind == "attr":
             if how not in columns:
                 return None
-            props.add(columns[how])
+            props.add(columns[how][0])
         elif kind != "id":  # a Relay id reads the key
             declared = getattr(resolver_function(gql_field), "reads", None) if kind in ("fast", "call") else None
             if declared is None:
@@ -143,20 +143,13 @@ _NOT_YET = object()
 
 
 @functools.cache
-def _columns_of(cls: type) -> dict[str, str]:
-    from hub.schema.fields import columns  # the schema's own conversion of rows (from_props)
-
-    return {name: prop for name, prop, _ in columns(cls)}
-
-
-@functools.cache
 def row_columns(cls: type) -> dict[str, tuple[str, Callable[[Any], Any] | None]]:
     """Attribute -> (property, enum or None), as ``from_props`` fills the attribute from a row."""
-    from hub.schema.fields import columns
+    from hub.schema.fields import columns  # the schema's own conversion of rows (from_props)
 
     return {name: (prop, kind) for name, prop, kind in columns(cls)}
 
 
-def _columns(type_: GraphQLObjectType) -> dict[str, str]:
-    """Attribute -> property, for the attributes ``from_props`` fills from a row."""
-    return _columns_of(type_.extensions[STRAWBERRY_FIELD].origin)
+def _columns(type_: GraphQLObjectType) -> dict[str, tuple[str, Callable[[Any], Any] | None]]:
+    """``row_columns`` of the class a node type was made from."""
+    return row_columns(type_.extensions[STRAWBERRY_FIELD].origin)
