@@ -467,3 +467,22 @@ async def test_an_error_below_a_root_list_of_rows_falls_back_with_its_objects(so
     assert b"NOT_FOUND" in fast and b'"path":["institutions","nodes",0,"events"]' in fast
     # The list's completion, then the first item's own when graphql-core completes the list from objects.
     assert context.execution is not None and context.execution.fallbacks == 2
+
+
+@pytest.mark.parametrize("stored", ["DAY_CARE", "BOGUS", 7, None])
+async def test_an_enum_read_off_a_row_reads_as_graphql_core_says(solo_world: FalkorStore, stored: Any) -> None:
+    """A row's enum property is answered from its plan's table of stored values (hub.execution.plan_code):
+    a member its name; a value that is no member, or none in a non-null field, falls back, and
+    graphql-core words the error. The same bytes on both paths, on a page of rows and by key."""
+    await solo_world.write(compiled_stmt("t_set_kind", "MATCH (n:Institution {key: 'inst-a'}) SET n.kind = $v "
+                                                       "RETURN n.key AS key", write=True, register=False), v=stored)
+    for document in ('{ institution(key: "inst-a") { key kind } }',
+                     '{ institutions(first: 3) { nodes { key kind county { key } } } }'):
+        fast, context = await run(solo_world, ROLES[-1], document, None, None, compiled_path=True)
+        slow, _ = await run(solo_world, ROLES[-1], document, None, None, compiled_path=False)
+        assert fast == slow, (fast, slow)
+        assert context.execution is not None
+        if stored == "DAY_CARE":
+            assert b'"kind":"DAY_CARE"' in fast and b"errors" not in fast and context.execution.fallbacks == 0
+        else:
+            assert b"errors" in fast and context.execution.fallbacks >= 1, fast

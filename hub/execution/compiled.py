@@ -5,7 +5,8 @@ A page of 100 institutions with their county, services and giving is some 2,800 
 completes each one (a resolve info, an argument lookup, a path, strawberry's resolver wrapper, a
 serializer call, an awaitable check): about half a request's time (benchmarks/README.md, issue 18).
 Here each object type and selection of the operation is compiled into a ``Plan``: per response key,
-how its value is got and completed. Plans are kept between requests (hub.execution.plan_cache), keyed by the
+how its value is got and completed, written out as straight-line Python once per plan
+(hub.execution.plan_code). Plans are kept between requests (hub.execution.plan_cache), keyed by the
 operation and the values of the variables used below its root fields, and read the request they run
 for (its context, its stats) from ``_CURRENT``: another institution's key or another caller reuses
 them; what a caller may see is decided at run time, by the loaders and the fields' own checks.
@@ -69,13 +70,13 @@ from graphql import (
 )
 from graphql.execution.execute import CollectedErrors
 from graphql.execution.values import get_argument_values
-from graphql.type.scalars import GRAPHQL_MAX_INT, GRAPHQL_MIN_INT
 from graphql.pyutils import Path, Undefined
 from strawberry import relay
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from hub.execution import projection
+from hub.execution import plan_code, projection
 from hub.execution.plan_cache import Shared, shared_plans
+from hub.execution.plan_code import FieldCode
 from hub.strawberry_compat import STRAWBERRY_FIELD, convert_arguments, resolver_function, strawberry_field
 
 Complete = Callable[[Any, Any], Any]  # a value and its (lazy) path -> the response value, or an awaitable of it
@@ -188,7 +189,6 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         # A root field may give its object as a row, or a connection of rows (hub.schema.fields).
         row_class = _row_class(return_type) if type(result) is dict else None
         plan = self.plan(return_type, field_nodes, _holds_rows(return_type), row_class)
-        self.stats.rows += row_class is not None
         mark = self.collected_errors.mark()  # type: ignore[attr-defined]
         try:
             answer = plan.complete(result, path)
@@ -248,19 +248,34 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         none = _missing if required else _null
         if isinstance(type_, GraphQLList):
             item = self.completer(type_.of_type, field_nodes, rows)
+            plans = getattr(item, "plans", None)
+            if plans is not None:  # a list of objects: their plans called straight from the list's loop
+                return functools.partial(_object_list, none, item.none, *plans)  # type: ignore[attr-defined]
             return lambda value, path: none() if value is None else _list(item, value, path)
         if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
             serialize = type_.serialize
-            return lambda value, path: none() if value is None else _leaf(serialize(value))
+
+            def leaf(value: Any, path: Any) -> Any:
+                return none() if value is None else _leaf(serialize(value))
+
+            leaf.serialize = serialize  # type: ignore[attr-defined]  # what the generated code calls itself
+            return leaf
         if isinstance(type_, GraphQLObjectType):
             plan = self.plan(type_, field_nodes, rows and _holds_rows(type_))
             row_class = _row_class(type_) if rows else None
-            if row_class is not None:
-                row_plan = self.plan(type_, field_nodes, row_class=row_class)
+            row_plan = self.plan(type_, field_nodes, row_class=row_class) if row_class is not None else None
+
+            def complete(value: Any, path: Any) -> Any:
+                if value is None:
+                    return none()
                 # A fast resolver asked for rows may still give an object (one that does not read ROWS).
-                return lambda value, path: (none() if value is None else _from_row(row_plan, value, path)
-                                            if type(value) is dict else plan.complete(value, path))
-            return lambda value, path: none() if value is None else plan.complete(value, path)
+                if row_plan is not None and type(value) is dict:
+                    return row_plan.complete(value, path)
+                return plan.complete(value, path)
+
+            # What lists of these objects and the generated code of the plans above call directly.
+            complete.plans, complete.none = (plan, row_plan), none  # type: ignore[attr-defined]
+            return complete
         raise Fallback
 
 
@@ -316,13 +331,22 @@ def _objects(type_: GraphQLObjectType, value: Any) -> Any:
     return value
 
 
-def _from_row(plan: Plan, row: dict[str, Any], path: Any) -> Any:
-    _current().stats.rows += 1
-    return plan.complete(row, path)
-
-
 def _list(item: Complete, values: Any, path: Any) -> Any:
     out = [item(value, (path, index, None)) for index, value in enumerate(values)]
+    waiting = [i for i, v in enumerate(out) if type(v) not in _PLAIN and _pending(v)]
+    if not waiting:
+        return out
+    return _gathered(out, waiting)
+
+
+def _object_list(none: Callable[[], Any], item_none: Callable[[], Any], plan: Plan, row_plan: Plan | None,
+                 values: Any, path: Any) -> Any:
+    """A list of objects: each completed by its plan, or by ``row_plan`` when it comes as its row."""
+    if values is None:
+        return none()
+    out = [item_none() if value is None else
+           row_plan.complete(value, (path, index, None)) if row_plan is not None and type(value) is dict else
+           plan.complete(value, (path, index, None)) for index, value in enumerate(values)]
     waiting = [i for i, v in enumerate(out) if type(v) not in _PLAIN and _pending(v)]
     if not waiting:
         return out
@@ -361,15 +385,12 @@ def _pending(value: Any) -> bool:
     if cls is not GeneratorType:
         _PLAIN.add(cls)
     return False
+
+
 # Scalars whose serializer returns a value of this exact type unchanged (graphql-core's serialize_string,
-# serialize_id, serialize_boolean; serialize_int an int within 32 bits, ``_fits``; floats are checked
-# finite by serialize_float, so not listed).
+# serialize_id, serialize_boolean; serialize_int an int within 32 bits, which the generated code checks;
+# floats are checked finite by serialize_float, so not listed).
 _AS_IS = {"String": str, "ID": str, "Boolean": bool, "Int": int}
-
-
-def _fits(value: Any) -> bool:
-    """Whether a value of its field's ``_AS_IS`` type is answered as it is: an int only within 32 bits."""
-    return type(value) is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
 
 
 def real_path(path: Any) -> Path | None:
@@ -405,27 +426,24 @@ class Plan:
         self.execution = execution  # the request that builds it; its steps read the current one (_CURRENT)
         self.type = object_type
         self.rows = rows  # the values below come as rows where asked for (a connection or an edge of rows)
-        # Per response key: (key, attribute, type, step). A plain attribute (``attr``) of a String, ID or
-        # Boolean field holding a value of that very type is answered by ``complete`` itself (some 1,000
-        # of a page's 2,800 fields); anything else (a None too) by its step.
-        self.fields: list[Any] = []
-        for response_key, nodes in execution.collect_subfields(object_type, field_nodes).items():
-            self.fields.append(self._field(object_type, response_key, nodes))
+        # Per response key, how its value is got and completed (plan_code.FieldCode); ``complete`` is
+        # their straight-line code (plan_code.generate).
+        self.fields = [self._field(object_type, response_key, nodes)
+                       for response_key, nodes in execution.collect_subfields(object_type, field_nodes).items()]
+        self.complete = plan_code.generate(object_type.name, self.fields, row=self.cls is not None,
+                                           make=self.make, support=_SUPPORT)
         del self.execution
 
-    def _field(self, object_type: GraphQLObjectType, response_key: str, nodes: list[FieldNode]) -> tuple[Any, ...]:
-        step, attr, as_is, _ = self._step(object_type, response_key, nodes)
-        return response_key, attr, as_is, step
+    cls: type | None = None  # a ``RowPlan``'s registered class: its sources are rows
+    make: Callable[[Any], Any] | None = None  # a ``RowPlan``'s maker of the object of a row
+    columns: dict[str, tuple[str, Any]] = {}  # a ``RowPlan``'s: per attribute, its property and enum
 
-    def _step(self, object_type: GraphQLObjectType, response_key: str, nodes: list[FieldNode]
-              ) -> tuple[Callable[[Any, Any], Any], str | None, type | None, bool]:
-        """How the value of ``response_key`` is got and completed; for a plain attribute the plan's loop
-        answers itself when it holds a value of its type, the attribute (a row's property in a
-        ``RowPlan``) and that type; and whether the step reads the object rather than its row."""
+    def _field(self, object_type: GraphQLObjectType, response_key: str, nodes: list[FieldNode]) -> FieldCode:
+        """How the value of ``response_key`` is got and completed (plan_code.FieldCode)."""
         name = nodes[0].name.value
         execution = self.execution
         if name == "__typename":
-            return (lambda source, path: object_type.name), None, None, False
+            return FieldCode(response_key, object_type.name, constant=object_type.name)
         gql_field = object_type.fields.get(name)
         how: Any
         kind, how = _kind(gql_field) if gql_field is not None else ("generic", None)
@@ -444,44 +462,46 @@ class Plan:
                         kwargs = {**(kwargs or {}), projection.ROWS: True}
             except Fallback:
                 kind = "generic"
+        type_name = object_type.name
         if kind == "generic" or complete is None:
-            execution.stats.generic.add(f"{object_type.name}.{name}")
-            execution._shared.generic.add(f"{object_type.name}.{name}")
-            type_name = object_type.name
-            return (lambda source, path: _current().execute_field(
-                object_type, source, nodes, Path(real_path(path), response_key, type_name))), None, None, True
+            execution.stats.generic.add(f"{type_name}.{name}")
+            execution._shared.generic.add(f"{type_name}.{name}")
+            return FieldCode(response_key, type_name, step=lambda source, path: _current().execute_field(
+                object_type, source, nodes, Path(real_path(path), response_key, type_name)))
         got, read, of_object = self._got(kind, how, kwargs, object_type)
-
-        # The commonest case answered at once: a String, ID or Boolean value of its own type.
+        # The commonest case answered at once: a String, ID, Boolean or Int value of its own type.
         named, required = gql_field.type, False
         if isinstance(named, GraphQLNonNull):
             named, required = named.of_type, True
         as_is = _AS_IS.get(named.name) if isinstance(named, GraphQLScalarType) else None
-        type_name = object_type.name
+        fast = (how, kwargs) if kind == "fast" else None
+        table = None
+        if read is None and kind == "attr" and self.cls is not None and how in self.columns:
+            table = self._answers(self.columns[how], getattr(complete, "serialize", None))
+        return FieldCode(response_key, type_name, got=got, read=read, fast=fast, as_is=as_is, required=required,
+                         complete=complete, of_object=of_object, plans=getattr(complete, "plans", None),
+                         serialize=getattr(complete, "serialize", None), table=table)
 
-        def step(source: Any, path: Any) -> Any:
+    def _answers(self, column: tuple[str, Any], serialize: Callable[[Any], Any] | None
+                 ) -> tuple[str, dict[Any, Any]] | None:
+        """A ``RowPlan``'s enum column: its property and the answer of each stored value, or None."""
+        prop, enum = column
+        if enum is None or serialize is None:
+            return None
+        answers = {}
+        for member in enum:
             try:
-                value = got(source)
-            except Exception as error:
-                raise Fallback from error
-            if value is None:
-                if required:
-                    raise Fallback
-                return None
-            if type(value) is as_is and _fits(value):
-                return value
-            here = (path, response_key, type_name)
-            if type(value) not in _PLAIN and _pending(value):
-                _current().stats.waited += 1
-                return _then(value, complete, here)
-            return complete(value, here)
-
-        return step, (read if as_is is not None else None), as_is, of_object
+                answer = serialize(member)
+            except Exception:  # noqa: BLE001  # a member the GraphQL enum does not know: left to the completer
+                continue
+            if answer is not None and answer is not Undefined:
+                answers[member.value] = answer
+        return prop, answers
 
     def _got(self, kind: str, how: Any, kwargs: dict[str, Any] | None, object_type: GraphQLObjectType
              ) -> tuple[Callable[[Any], Any], str | None, bool]:
-        """How a field of ``kind`` reads its value off the object; the attribute read as it is (``attr``),
-        or None; and True: the step reads the object (``RowPlan`` says which read the row)."""
+        """How a field of ``kind`` reads its value off the object; the attribute the generated code reads
+        itself (``attr``), or None; and True: it reads the object (``RowPlan`` says which read the row)."""
         if kind == "attr":
             return operator.attrgetter(how), how, True
         if kind == "call":
@@ -523,25 +543,6 @@ class Plan:
         except Exception as error:  # bad arguments: graphql-core reports them where they belong
             raise Fallback from error
 
-    def complete(self, source: Any, path: Any) -> Any:
-        out: dict[str, Any] = {}
-        waiting: list[str] = []
-        for key, attr, as_is, step in self.fields:
-            if attr is not None:
-                try:
-                    value = getattr(source, attr)
-                except Exception as error:
-                    raise Fallback from error
-                if type(value) is as_is and (as_is is not int or _fits(value)):
-                    out[key] = value
-                    continue
-            value = out[key] = step(source, path)
-            if type(value) not in _PLAIN and _pending(value):
-                waiting.append(key)
-        if not waiting:
-            return out
-        return _gathered(out, waiting)
-
 
 class RowPlan(Plan):
     """A plan for an object of a registered type (projection.ROW_TYPES) that comes as its row: a fast
@@ -562,13 +563,9 @@ class RowPlan(Plan):
         self.hub_id = HubNode.resolve_id.__func__  # type: ignore[attr-defined]  # a Relay id read off the key
         super().__init__(execution, object_type, field_nodes)
 
-    def _field(self, object_type: GraphQLObjectType, response_key: str, nodes: list[FieldNode]) -> tuple[Any, ...]:
-        step, prop, as_is, of_object = self._step(object_type, response_key, nodes)
-        return response_key, prop, as_is, step, of_object
-
     def _got(self, kind: str, how: Any, kwargs: dict[str, Any] | None, object_type: GraphQLObjectType
              ) -> tuple[Callable[[Any], Any], str | None, bool]:
-        cls = self.cls
+        cls: Any = self.cls
         if kind == "attr" and how in self.columns:
             prop, enum = self.columns[how]
             if how == "generated":  # as from_props: a missing flag is False
@@ -576,8 +573,7 @@ class RowPlan(Plan):
             if enum is not None:
                 return (lambda row: None if (value := row.get(prop)) is None else enum(value)), None, False
             return (lambda row: row.get(prop)), prop, False
-        if (kind == "id" and cls.resolve_typename.__func__ is _TYPENAME  # type: ignore[attr-defined]
-                and cls.resolve_id.__func__ is self.hub_id):  # type: ignore[attr-defined]
+        if kind == "id" and cls.resolve_typename.__func__ is _TYPENAME and cls.resolve_id.__func__ is self.hub_id:
             type_name = object_type.name
             return (lambda row: relay.GlobalID(type_name=type_name, node_id=str(row.get("key")))), None, False
         if kind == "fast" and getattr(how, "rows", False):
@@ -585,34 +581,6 @@ class RowPlan(Plan):
                 return how(row, _current().context_value, kwargs)
             return got, None, False
         return super()._got(kind, how, kwargs, object_type)
-
-    def complete(self, source: Any, path: Any) -> Any:
-        out: dict[str, Any] = {}
-        waiting: list[str] = []
-        made: Any = _NOT_MADE
-        for key, prop, as_is, step, of_object in self.fields:
-            if prop is not None:
-                value = source.get(prop)
-                if type(value) is as_is and (as_is is not int or _fits(value)):
-                    out[key] = value
-                    continue
-            if of_object:
-                if made is _NOT_MADE:
-                    try:
-                        made = self.make(source)
-                    except Exception as error:
-                        raise Fallback from error
-                value = out[key] = step(made, path)
-            else:
-                value = out[key] = step(source, path)
-            if type(value) not in _PLAIN and _pending(value):
-                waiting.append(key)
-        if not waiting:
-            return out
-        return _gathered(out, waiting)
-
-
-_NOT_MADE = object()
 
 
 async def _then(value: Any, complete: Complete, path: Any) -> Any:
@@ -622,6 +590,11 @@ async def _then(value: Any, complete: Complete, path: Any) -> Any:
         raise Fallback from error
     done = complete(got, path)
     return (await done) if asyncio.iscoroutine(done) or isinstance(done, asyncio.Future) else done
+
+
+# What the generated ``complete`` of a plan calls (hub.execution.plan_code).
+_SUPPORT = {"Fallback": Fallback, "_PLAIN": _PLAIN, "_pending": _pending, "_then": _then, "_gathered": _gathered,
+            "_current": _current}
 
 
 class _InfoShim:

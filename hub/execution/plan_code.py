@@ -1,0 +1,147 @@
+"""A compiled plan's ``complete`` written as Python source and compiled once per plan (hub.execution.compiled).
+
+A plan's fields were completed by a loop over (key, attribute, type, step) tuples, each field's value
+got and completed through two or three closures (the step, its getter, a fast resolver's wrapper),
+each reading the request's execution again (``_current``). A page of 100 institutions runs some
+2,800 of them. The source written here does the same per field in straight-line code: the value read
+inline (an attribute of the object, a property of the row, a fast resolver called with the request's
+context read once per object), answered at once when it is a String, ID, Boolean or 32-bit Int of its
+own type, a null answered or refused (a non-null field: ``Fallback``), anything else given to the
+field's completer, an awaitable awaited by ``_then``. Generated code keeps the loop's order of reads
+and calls, so what it answers and what it raises are the loop's: tests/test_compiled.py holds the
+compiled answers byte-equal to graphql-core's.
+
+Only names and literals chosen here reach the source: response keys and type names (GraphQL names,
+``[_A-Za-z][_0-9A-Za-z]*``) as ``repr`` literals, attribute names only when they are identifiers,
+everything else (getters, completers, arguments) passed in the namespace.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql.pyutils import Undefined
+from graphql.type.scalars import GRAPHQL_MAX_INT, GRAPHQL_MIN_INT
+
+_NO_ANSWER = object()  # a stored value an enum column's table does not hold
+
+
+@dataclass(frozen=True)
+class FieldCode:
+    """How one response key of a plan is answered, as the generator needs it."""
+
+    key: str
+    type_name: str  # the object type's, for the field's path
+    step: Callable[[Any, Any], Any] | None = None  # the whole step (a field left to graphql-core), or None
+    constant: str | None = None  # ``__typename``: the answer itself
+    got: Callable[[Any], Any] | None = None  # the value got from the object or row (when not read inline)
+    read: str | None = None  # read inline: an attribute of the object, or a property of the row
+    fast: tuple[Any, Any] | None = None  # a fast resolver and its arguments, called with the context
+    as_is: type | None = None  # a value of this type is the answer (String, ID, Boolean, Int in 32 bits)
+    required: bool = False  # a non-null field: a null falls back
+    complete: Callable[[Any, Any], Any] | None = None  # the field's completer (values not answered as they are)
+    of_object: bool = True  # read from the object; False: from the row (a ``RowPlan``'s own reads)
+    plans: tuple[Any, Any] | None = None  # an object's: its plan, and its ``RowPlan`` when it may come as a row
+    serialize: Callable[[Any], Any] | None = None  # a scalar's or an enum's serializer
+    # A ``RowPlan``'s enum column: its property and the answer of each stored value (one not in it is
+    # left to the getter and the completer, which refuse it as the object would).
+    table: tuple[str, dict[Any, Any]] | None = None
+
+
+def generate(name: str, fields: list[FieldCode], *, row: bool, make: Callable[[Any], Any] | None,
+             support: dict[str, Any]) -> Callable[[Any, Any], Any]:
+    """``complete(source, path)`` for a plan: ``row``: the source is a row (a ``RowPlan``), whose object
+    ``make`` builds for the fields that read the object; ``support``: ``Fallback``, ``_PLAIN``,
+    ``_pending``, ``_then``, ``_gathered``, ``_current``."""
+    space: dict[str, Any] = dict(support, make=make, _NO_ANSWER=_NO_ANSWER, _UNDEFINED=Undefined)
+    lines = ["def complete(source, path):", "    out = {}", "    waiting = None"]
+    if row:  # counted for tests and benchmarks (Stats.rows)
+        lines += ["    execution = _current()", "    execution.stats.rows += 1"]
+    if any(f.fast is not None for f in fields):
+        lines.append("    context = execution.context_value" if row else "    context = _current().context_value")
+    made = False
+    for i, f in enumerate(fields):
+        key = repr(f.key)
+        here = f"(path, {key}, {f.type_name!r})"
+        if f.constant is not None:
+            lines.append(f"    out[{key}] = {f.constant!r}")
+            continue
+        on = "source"
+        if row and f.of_object:
+            on = "made"
+            if not made:  # the object, made once, by the first field that reads it
+                lines.append("    made = make(source)")
+                made = True
+        if f.step is not None:
+            space[f"step{i}"] = f.step
+            lines += [f"    value = out[{key}] = step{i}({on}, path)",
+                      "    if type(value) not in _PLAIN and _pending(value):",
+                      f"        waiting = [{key}] if waiting is None else waiting + [{key}]"]
+            continue
+        if f.table is not None and on == "source" and row:  # an enum read off the row: answered by its table
+            space[f"answers{i}"], space[f"got{i}"], space[f"complete{i}"] = f.table[1], f.got, f.complete
+            lines += [f"    value = answers{i}.get(source.get({f.table[0]!r}), _NO_ANSWER)",
+                      "    if value is _NO_ANSWER:",
+                      f"        value = got{i}(source)",
+                      "        if value is None:",
+                      "            raise Fallback" if f.required else f"            out[{key}] = None",
+                      "        else:",
+                      f"            out[{key}] = complete{i}(value, {here})",
+                      "    else:",
+                      f"        out[{key}] = value"]
+            continue
+        if f.read is not None and (on == "made" or not row) and f.read.isidentifier() \
+                and not keyword.iskeyword(f.read):
+            got = f"{on}.{f.read}"
+        elif f.read is not None and on == "source" and row:
+            got = f"source.get({f.read!r})"
+        elif f.fast is not None:
+            space[f"how{i}"], space[f"kw{i}"] = f.fast
+            got = f"how{i}({on}, context, kw{i})"
+        else:
+            space[f"got{i}"] = f.got
+            got = f"got{i}({on})"
+        space[f"complete{i}"] = f.complete
+        lines.append(f"    value = {got}")
+        branch = "if"
+        if f.as_is is not None:
+            space[f"as_is{i}"] = f.as_is
+            fits = f" and {GRAPHQL_MIN_INT} <= value <= {GRAPHQL_MAX_INT}" if f.as_is is int else ""
+            lines += [f"    if type(value) is as_is{i}{fits}:", f"        out[{key}] = value"]
+            branch = "elif"
+        lines += [f"    {branch} value is None:",
+                  "        raise Fallback" if f.required else f"        out[{key}] = None",
+                  "    elif type(value) not in _PLAIN and _pending(value):",
+                  "        _current().stats.waited += 1",
+                  f"        out[{key}] = _then(value, complete{i}, {here})",
+                  f"        waiting = [{key}] if waiting is None else waiting + [{key}]",
+                  "    else:"]
+        if f.serialize is not None:  # a scalar or an enum: its serializer called at once
+            space[f"serialize{i}"] = f.serialize
+            lines += [f"        value = serialize{i}(value)",
+                      "        if value is None or value is _UNDEFINED:",
+                      "            raise Fallback",
+                      f"        out[{key}] = value"]
+            continue
+        if f.plans is not None:  # an object: its plan's (or its row's plan's) code called at once
+            space[f"plan{i}"], space[f"row_plan{i}"] = f.plans
+            if f.plans[1] is not None:
+                lines += ["        if type(value) is dict:",
+                          f"            value = out[{key}] = row_plan{i}.complete(value, {here})",
+                          "        else:",
+                          f"            value = out[{key}] = plan{i}.complete(value, {here})"]
+            else:
+                lines.append(f"        value = out[{key}] = plan{i}.complete(value, {here})")
+        else:
+            lines.append(f"        value = out[{key}] = complete{i}(value, {here})")
+        lines += ["        if type(value) not in _PLAIN and _pending(value):",
+                  f"            waiting = [{key}] if waiting is None else waiting + [{key}]"]
+    lines.append("    return out if waiting is None else _gathered(out, waiting)")
+    code = compile("\n".join(lines) + "\n", f"<plan {name}>", "exec")
+    exec(code, space)  # noqa: S102  # the source above: names and literals of the plan's own making
+    function: Callable[[Any, Any], Any] = space["complete"]
+    function.source = "\n".join(lines)  # type: ignore[attr-defined]  # for reading a plan when debugging
+    return function
