@@ -28,7 +28,7 @@ from hub.execution.loaders import (Loaders, Prefetch, field_props, object_props,
                                    totals_asked)
 from hub.execution.projection import PROPS, ROW_TYPES, ROWS, reads
 from hub.schema.enums import Direction
-from hub.schema.lists import FILTERS, SORTS, Connection, connection, request
+from hub.schema.lists import FILTERS, SORTS, Connection, connection, request, same_row
 from hub.schema.scalars import to_jalali
 from hub.strawberry_compat import lazy, resolve_arguments_once, signed
 
@@ -142,11 +142,7 @@ def as_row(row: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def rows_page(page: listing.Page) -> Connection[Any]:
     """A connection whose items are the page's rows, for a field asked for rows (projection.ROWS)."""
-    return connection(page, _same_row)
-
-
-def _same_row(row: dict[str, Any]) -> dict[str, Any]:
-    return row
+    return connection(page, same_row)
 
 
 def type_named(name: str) -> Any:
@@ -223,7 +219,7 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
         if projection.active(info.context):  # the page's rows hold what its items' fields read
             req = dataclasses.replace(req, props=page_props(info))
             if entity in ROW_TYPES:  # and are completed as they are (hub.execution.compiled.RowPlan)
-                convert = _same_row
+                convert = same_row
         loaders = info.context.loaders
         req = await loaders.widened(spec, req)  # a search naming a place (graph_model.search_places)
         if own is not None and not info.context.visibility.supervises_all:
