@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph_model import queries
 from graph_model.cypher import Statement, projected, projected_name, statement
@@ -128,8 +128,10 @@ class ListSpec:
         return Label(found.group(1))
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
+    """An item of a page (a tuple: a page of 100 institutions with their services makes ~400, and a
+    frozen dataclass took twice as long to make)."""
+
     row: dict[str, Any]
     edge: Any
     cursor: tuple[Any, str]  # (sort value, id)
