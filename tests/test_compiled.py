@@ -186,15 +186,18 @@ assert GENERATED.query_type is not None
     lambda name: queries(GENERATED, fields=[name], custom_scalars=SCALARS)), role=st.sampled_from(ROLES))
 async def test_generated_queries_give_the_same_bytes_on_both_paths(solo_world: FalkorStore, document: str,
                                                                    role: Principal) -> None:
+    # Asked twice: the first request walks its plans, the second runs them written out as code.
     fast, _ = await run(solo_world, role, document, None, None, compiled_path=True)
+    again, _ = await run(solo_world, role, document, None, None, compiled_path=True)
     slow, _ = await run(solo_world, role, document, None, None, compiled_path=False)
-    assert fast == slow, (document, fast[:2000], slow[:2000])
+    assert fast == again == slow, (document, fast[:2000], again[:2000], slow[:2000])
     # And asked twice over a fragment holding part of it (``doubled``), as operations/ are below, over
     # the shapes hypothesis makes.
     twice = doubled(document, None)
     fast, _ = await run(solo_world, role, twice, "Doubled", None, compiled_path=True, limits=DOUBLED_LIMITS)
+    again, _ = await run(solo_world, role, twice, "Doubled", None, compiled_path=True, limits=DOUBLED_LIMITS)
     slow, _ = await run(solo_world, role, twice, "Doubled", None, compiled_path=False, limits=DOUBLED_LIMITS)
-    assert fast == slow, (twice, fast[:2000], slow[:2000])
+    assert fast == again == slow, (twice, fast[:2000], again[:2000], slow[:2000])
 
 
 def test_the_switch_reads_hub_compiled() -> None:
@@ -486,3 +489,25 @@ async def test_an_enum_read_off_a_row_reads_as_graphql_core_says(solo_world: Fal
             assert b'"kind":"DAY_CARE"' in fast and b"errors" not in fast and context.execution.fallbacks == 0
         else:
             assert b"errors" in fast and context.execution.fallbacks >= 1, fast
+
+
+async def test_an_operation_asked_again_runs_its_plans_written_out_as_code(solo_world: FalkorStore) -> None:
+    """An operation's first request walks its plans (plan_code.interpret): one asked once, or a stream
+    of new ones, pays no compiling. Asked again, its plans run as code (plan_code.generate), and the
+    plans that request adds too. Every answer is graphql-core's, byte for byte."""
+    await offer_service(solo_world, "inst-a", "svc-care", capacity=40)
+    plan_cache._SHARED.clear()
+    document = """query($key: String!) { institution(key: $key) { key kind county { key province { key } }
+                  services { edges { capacity node { key domain } } } giving { amount count } } }"""
+
+    def plans() -> list[Any]:
+        (shared,) = plan_cache._SHARED.values()
+        return list(shared.plans.values())
+
+    for asked, key in enumerate(("inst-a", "inst-a", "inst-b")):
+        fast, context = await run(solo_world, ROLES[-1], document, None, {"key": key}, compiled_path=True)
+        slow, _ = await run(solo_world, ROLES[-1], document, None, {"key": key}, compiled_path=False)
+        assert fast == slow, (key, fast, slow)
+        assert context.execution is not None and context.execution.fallbacks == 0 and context.execution.rows
+        written = [hasattr(plan.complete, "source") for plan in plans()]
+        assert len(written) >= 6 and all(written) is (asked > 0) and any(written) is (asked > 0), (asked, written)

@@ -171,6 +171,7 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
                           and settings.compiled and hasattr(context, "loaders"))
         self.stats = Stats()
         self._shared = Shared()
+        self.generating = False  # the plans built for this request are written out as code (``Plan.generate``)
         if self.compiling:
             context.execution = self.stats
             # What the shared plans' steps read the request's context from; a weak reference, for the
@@ -179,6 +180,14 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
             _CURRENT.set(weakref.ref(self))
             self._shared = shared_plans(self.schema, self.operation, self.fragments, self.variable_values)
             self.stats.projections = self._shared.projections
+            # An operation asked again has its plans written out as code (plan_code.generate): its first
+            # request walks them (plan_code.interpret), so one asked once costs no compiling.
+            self._shared.uses += 1
+            self.generating = self._shared.uses > 1
+            if self.generating and not self._shared.generated:
+                for plan in list(self._shared.plans.values()):
+                    plan.generate()
+                self._shared.generated = True
         self._plans: dict[Any, Plan] = self._shared.plans
 
     # -- the hook ------------------------------------------------------------------------
@@ -430,9 +439,16 @@ class Plan:
         # their straight-line code (plan_code.generate).
         self.fields = [self._field(object_type, response_key, nodes)
                        for response_key, nodes in execution.collect_subfields(object_type, field_nodes).items()]
-        self.complete = plan_code.generate(object_type.name, self.fields, row=self.cls is not None,
-                                           make=self.make, support=_SUPPORT)
+        self.complete = plan_code.interpret(self.fields, row=self.cls is not None, make=self.make, support=_SUPPORT)
+        if execution.generating:
+            self.generate()
         del self.execution
+
+    def generate(self) -> None:
+        """Its ``complete`` written out as straight-line code (plan_code.generate): once its operation is
+        asked again (``CompiledExecution.generating``)."""
+        self.complete = plan_code.generate(self.type.name, self.fields, row=self.cls is not None, make=self.make,
+                                           support=_SUPPORT)
 
     cls: type | None = None  # a ``RowPlan``'s registered class: its sources are rows
     make: Callable[[Any], Any] | None = None  # a ``RowPlan``'s maker of the object of a row

@@ -25,6 +25,8 @@ class Shared:
     projections: dict[Any, Any] = field(default_factory=dict)  # by field and field nodes (projection.memo)
     document: Any = None  # held, so that the field nodes' ids the plans are keyed by stay unique
     schema: Any = None  # the schema whose types and fields the plans hold
+    uses: int = 0  # requests that ran them (hub.execution.compiled: from the second, they are written out as code)
+    generated: bool = False  # the plans built so far are written out as code
 
 
 _SHARED: OrderedDict[Any, Shared] = OrderedDict()

@@ -51,6 +51,91 @@ class FieldCode:
     table: tuple[str, dict[Any, Any]] | None = None
 
 
+def interpret(fields: list[FieldCode], *, row: bool, make: Callable[[Any], Any] | None,
+              support: dict[str, Any]) -> Callable[[Any, Any], Any]:
+    """``complete(source, path)`` for a plan, walking its fields: what ``generate``'s code does, without
+    writing and compiling it (some 100 us a field). A plan runs this until its operation is asked
+    again (hub.execution.compiled): an operation asked once, or an attacker's stream of new ones, costs
+    no more to plan than it did before plans were written out."""
+    fallback, plain, pending, then, gathered, current = (support[name] for name in (
+        "Fallback", "_PLAIN", "_pending", "_then", "_gathered", "_current"))
+    has_fast = any(f.fast is not None for f in fields)
+
+    def complete(source: Any, path: Any) -> Any:
+        out: dict[str, Any] = {}
+        waiting: list[str] | None = None
+        execution: Any = current() if row or has_fast else None
+        if row:
+            execution.stats.rows += 1
+        context = execution.context_value if has_fast else None
+        made: Any = _NO_ANSWER
+        value: Any
+        for f in fields:
+            key = f.key
+            if f.constant is not None:
+                out[key] = f.constant
+                continue
+            on = source
+            if row and f.of_object:
+                if made is _NO_ANSWER:
+                    made = make(source)  # type: ignore[misc]
+                on = made
+            if f.step is not None:
+                value = out[key] = f.step(on, path)
+                if type(value) not in plain and pending(value):
+                    waiting = [key] if waiting is None else [*waiting, key]
+                continue
+            here = (path, key, f.type_name)
+            if f.table is not None and on is source and row:
+                value = f.table[1].get(source.get(f.table[0]), _NO_ANSWER)
+                if value is _NO_ANSWER:
+                    value = f.got(source)  # type: ignore[misc]
+                    if value is None:
+                        if f.required:
+                            raise fallback
+                        out[key] = None
+                    else:
+                        out[key] = f.complete(value, here)  # type: ignore[misc]
+                else:
+                    out[key] = value
+                continue
+            if f.read is not None:
+                value = source.get(f.read) if row and on is source else getattr(on, f.read)
+            elif f.fast is not None:
+                value = f.fast[0](on, context, f.fast[1])
+            else:
+                value = f.got(on)  # type: ignore[misc]
+            as_is = f.as_is
+            if as_is is not None and type(value) is as_is and (
+                    as_is is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT):  # type: ignore[operator]
+                out[key] = value
+            elif value is None:
+                if f.required:
+                    raise fallback
+                out[key] = None
+            elif type(value) not in plain and pending(value):
+                current().stats.waited += 1
+                out[key] = then(value, f.complete, here)
+                waiting = [key] if waiting is None else [*waiting, key]
+            elif f.serialize is not None:
+                value = f.serialize(value)
+                if value is None or value is Undefined:
+                    raise fallback
+                out[key] = value
+            else:
+                if f.plans is not None:
+                    plan, row_plan = f.plans
+                    value = out[key] = (row_plan.complete(value, here) if row_plan is not None and type(value) is dict
+                                        else plan.complete(value, here))
+                else:
+                    value = out[key] = f.complete(value, here)  # type: ignore[misc]
+                if type(value) not in plain and pending(value):
+                    waiting = [key] if waiting is None else [*waiting, key]
+        return out if waiting is None else gathered(out, waiting)
+
+    return complete
+
+
 def generate(name: str, fields: list[FieldCode], *, row: bool, make: Callable[[Any], Any] | None,
              support: dict[str, Any]) -> Callable[[Any, Any], Any]:
     """``complete(source, path)`` for a plan: ``row``: the source is a row (a ``RowPlan``), whose object
