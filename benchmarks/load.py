@@ -308,6 +308,9 @@ def report(tally: Tally, seconds: float, memory: list[tuple[float, int, int]], c
         else:
             a, w, b = (mean(rows, column) for rows in (first, warm, last))
             peak = max(r[column] for r in memory) / 1024
+        if a <= 0 or w <= 0:  # a store the hub found running, not its own child: its memory is not read
+            mem.add_row(label, "-", "-", "-", "not measured", "not measured", "-")
+            continue
         cold, growth = (b - a) / a * 100, (b - w) / w * 100
         if column == 2:
             growth_ok = growth < 10
