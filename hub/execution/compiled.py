@@ -341,7 +341,11 @@ def _objects(type_: GraphQLObjectType, value: Any) -> Any:
 
 
 def _list(item: Complete, values: Any, path: Any) -> Any:
-    out = [item(value, (path, index, None)) for index, value in enumerate(values)]
+    return _settled([item(value, (path, index, None)) for index, value in enumerate(values)])
+
+
+def _settled(out: list[Any]) -> Any:
+    """A completed list, or an awaitable of it when some of its items are awaitables."""
     waiting = [i for i, v in enumerate(out) if type(v) not in _PLAIN and _pending(v)]
     if not waiting:
         return out
@@ -353,13 +357,9 @@ def _object_list(none: Callable[[], Any], item_none: Callable[[], Any], plan: Pl
     """A list of objects: each completed by its plan, or by ``row_plan`` when it comes as its row."""
     if values is None:
         return none()
-    out = [item_none() if value is None else
-           row_plan.complete(value, (path, index, None)) if row_plan is not None and type(value) is dict else
-           plan.complete(value, (path, index, None)) for index, value in enumerate(values)]
-    waiting = [i for i, v in enumerate(out) if type(v) not in _PLAIN and _pending(v)]
-    if not waiting:
-        return out
-    return _gathered(out, waiting)
+    return _settled([item_none() if value is None else
+                     row_plan.complete(value, (path, index, None)) if row_plan is not None and type(value) is dict
+                     else plan.complete(value, (path, index, None)) for index, value in enumerate(values)])
 
 
 # The execution of the request being completed: plans are shared between requests (``shared_plans``),
