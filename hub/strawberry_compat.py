@@ -70,11 +70,20 @@ The module lives at the top of ``hub`` rather than in ``hub.schema`` because imp
    (``DefaultCache.cache_map``), and its pending batch a list of ``LoaderTask``s
    (``get_current_batch``). The hub's loaders (hub.execution.loaders._Loader) read the one and add
    a prefetch's keys to the other in bulk, instead of strawberry's per-key ``load``.
+15. ``HooksOnce``: the schema's extensions runner (``Schema.create_extensions_runner``), whose four
+   context managers (operation, parsing, validation, execution) find each extension's hook the
+   way ``ExtensionContextManagerBase.get_hook`` does, but wrap a hook written as a generator once
+   per extension class instead of once per request: strawberry tests each hook with ``inspect`` and
+   wraps it with ``contextlib.contextmanager`` (``functools.wraps``) four times an operation, for
+   each of the hub's seven extensions, about 17 µs a request (benchmarks/README.md, issue 18). A
+   hook that is a plain function is left to strawberry's own ``get_hook``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
@@ -85,14 +94,18 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLField, GraphQLResolveInfo, GraphQLSchema
 from strawberry.annotation import StrawberryAnnotation
 from strawberry.dataloader import DataLoader, LoaderTask, get_current_batch
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions.context import (ExecutingContextManager, ExtensionContextManagerBase,
+                                           OperationContextManager, ParsingContextManager,
+                                           ValidationContextManager, WrappedHook)
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.arguments import convert_arguments as _convert_arguments
 
 __all__ = [
-    "MASK_HOOK", "VIEW_HOOKS", "AsyncHTTPRequestAdapter", "HTTPException", "InvalidOperationTypeError",
+    "MASK_HOOK", "HooksOnce", "VIEW_HOOKS", "AsyncHTTPRequestAdapter", "HTTPException", "InvalidOperationTypeError",
     "convert_arguments", "describe_enum_values", "describe_type", "field_descriptions", "graphql_schema",
     "join_batch", "lazy", "lazy_type", "loader_cache", "parse_content_type", "raw_info", "resolve_arguments_once",
     "resolver_function", "signed",
@@ -229,3 +242,69 @@ def join_batch(loader: DataLoader[Any, Any], pending: list[tuple[Any, Any]]) -> 
     """``pending`` (key, future) pairs added to the loader's current batch (a new one, dispatched at
     the next turn of the event loop, when there is none), as ``load`` adds one."""
     get_current_batch(loader).tasks.extend(LoaderTask(key, future) for key, future in pending)
+
+
+# (extension class, hook name) -> None (no hook), (context manager factory, is_async), or _CALLABLE.
+_HOOKS: dict[tuple[type, str], Any] = {}
+_CALLABLE = object()
+
+
+def _hook_kind(cls: type, name: str, default: Any) -> Any:
+    found = _HOOKS.get((cls, name), _HOOKS)
+    if found is not _HOOKS:
+        return found
+    hook = getattr(cls, name)
+    if hook is default:
+        found = None
+    elif inspect.isgeneratorfunction(hook):
+        found = (contextlib.contextmanager(hook), False)
+    elif inspect.isasyncgenfunction(hook):
+        found = (contextlib.asynccontextmanager(hook), True)
+    else:
+        found = _CALLABLE
+    _HOOKS[(cls, name)] = found
+    return found
+
+
+class _Once(ExtensionContextManagerBase):
+    def get_hook(self, extension: SchemaExtension) -> WrappedHook | None:
+        # strawberry reads the hook off the extension's class; so does this, once per class.
+        found = _hook_kind(type(extension), self.HOOK_NAME, self.default_hook)
+        if found is None:
+            return None
+        if found is _CALLABLE:
+            return super().get_hook(extension)
+        make, is_async = found
+        return WrappedHook(extension=extension, hook=functools.partial(make, extension), is_async=is_async)
+
+
+class _Operation(_Once, OperationContextManager):
+    pass
+
+
+class _Validation(_Once, ValidationContextManager):
+    pass
+
+
+class _Parsing(_Once, ParsingContextManager):
+    pass
+
+
+class _Executing(_Once, ExecutingContextManager):
+    pass
+
+
+class HooksOnce(SchemaExtensionsRunner):
+    """strawberry's extensions runner with each extension class's hooks wrapped once (item 15)."""
+
+    def operation(self) -> OperationContextManager:
+        return _Operation(self.extensions)
+
+    def validation(self) -> ValidationContextManager:
+        return _Validation(self.extensions)
+
+    def parsing(self) -> ParsingContextManager:
+        return _Parsing(self.extensions)
+
+    def executing(self) -> ExecutingContextManager:
+        return _Executing(self.extensions)

@@ -5,6 +5,7 @@ No ``from __future__ import annotations`` here: the types are declared inside th
 strawberry reads string annotations in the module's namespace, where those local names are not.
 """
 
+import functools
 import inspect
 import logging
 import sys
@@ -366,3 +367,56 @@ async def test_a_loaders_cache_and_pending_batch_take_keys_in_bulk() -> None:
     assert batches == [[1, 2, 3]], "one batch, dispatched at the loop's next turn"
     loader.clear_all()
     assert cache == {}, "clear_all empties that very dict"
+
+
+def test_hooks_wrapped_once_run_as_strawberry_runs_them() -> None:
+    events: list[str] = []
+
+    class Recording(SchemaExtension):
+        def on_operation(self):  # a generator
+            events.append("operation in")
+            yield
+            events.append(f"operation out {bool(self.execution_context.result)}")
+
+        async def on_execute(self):  # an async generator
+            events.append("execute in")
+            yield
+            events.append("execute out")
+
+        def on_validate(self) -> None:  # type: ignore[override]  # a plain function: left to strawberry's get_hook
+            events.append("validate")
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def hello(self) -> str:
+            events.append("resolve")
+            return "hi"
+
+    class Once(strawberry.Schema):
+        def create_extensions_runner(self, execution_context: Any, extensions: list[SchemaExtension]) -> Any:
+            return compat.HooksOnce(execution_context=execution_context, extensions=extensions)
+
+    import asyncio
+
+    seen = []
+    for schema_class in (strawberry.Schema, Once):
+        events.clear()
+        result = asyncio.run(schema_class(query=Query, extensions=[Recording]).execute("{ hello }"))
+        assert result.data == {"hello": "hi"} and not result.errors
+        seen.append(list(events))
+    assert seen[0] == seen[1]
+    assert seen[1] == ["operation in", "validate", "execute in", "resolve", "execute out", "operation out True"]
+
+    # Each class's generator hooks are wrapped once, whatever instance the request made.
+    first, second = (compat._Operation([Recording()]).hooks[0], compat._Operation([Recording()]).hooks[0])
+    assert isinstance(first.hook, functools.partial) and isinstance(second.hook, functools.partial)
+    assert first.hook.func is second.hook.func and first.extension is not second.extension
+    assert compat._Executing([Recording()]).hooks[0].is_async
+    assert compat._Parsing([Recording()]).hooks == []
+
+
+def test_the_hub_schema_wraps_hooks_once() -> None:
+    from hub.schema import schema
+
+    assert isinstance(schema.create_extensions_runner(None, []), compat.HooksOnce)  # type: ignore[arg-type]

@@ -6,6 +6,8 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.types import ExecutionContext
 from strawberry.tools import merge_types
 
@@ -29,7 +31,7 @@ from hub.schema.overview import OverviewQuery
 from hub.schema.scalars import config
 from hub.schema.supervision import SupervisionQuery
 from hub.settings import Settings
-from hub.strawberry_compat import describe_type, with_extensions
+from hub.strawberry_compat import HooksOnce, describe_type, with_extensions
 
 log = logging.getLogger("hub")
 
@@ -57,6 +59,11 @@ class HubSchema(strawberry.Schema):
         once, with the request id, where they are masked (hub.schema.extensions.mask)."""
         for error in errors:
             log.debug("request error: %s", error.message)
+
+    def create_extensions_runner(self, execution_context: ExecutionContext,
+                                 extensions: list[SchemaExtension]) -> SchemaExtensionsRunner:
+        """Each extension class's hooks wrapped once, not at every operation (hub.strawberry_compat, item 15)."""
+        return HooksOnce(execution_context=execution_context, extensions=extensions)
 
 
 # Built once per process: strawberry's relay fields cannot be converted twice. The access policy
