@@ -39,7 +39,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.load import token, wait_ready  # noqa: E402
+from benchmarks.load import refuse_if_served, token, wait_ready  # noqa: E402
 from benchmarks.peer import measure, questions  # noqa: E402
 from benchmarks.peer.run import free_port  # noqa: E402
 
@@ -93,6 +93,8 @@ async def run(args: argparse.Namespace) -> None:
         raise SystemExit(f"{data} holds no seeded data: HUB_DATA_DIR={data} .venv/bin/hub seed --profile national")
     checkouts = {"A": ROOT, "B": other_checkout(args, scratch)}
     folders = {"A": data, "B": data_copy(data, scratch)}
+    for folder in folders.values():
+        refuse_if_served(folder)
     key = secrets.token_hex(32)
     ports = {side: free_port() for side in "AB"}
     if args.floor and args.question != "one":

@@ -162,6 +162,20 @@ def seed_if_empty(data_dir: Path, env: dict[str, str]) -> float | None:
     return time.perf_counter() - started
 
 
+def refuse_if_served(data_dir: Path) -> None:
+    """Stop before timing when a FalkorDB server already serves ``data_dir``: the hub would use it
+    instead of starting its own, and that server, not being the hub's child, would be missing from
+    the CPU and memory read off the hub's process tree (a run once printed "+ 0.0" FalkorDB CPU,
+    after an interrupted run had left its server behind)."""
+    from graph_model.stores.embedded import EmbeddedServer
+
+    pid = EmbeddedServer(data_dir).running_pid()
+    if pid is not None:
+        raise SystemExit(f"a FalkorDB server (pid {pid}) already serves {data_dir}: the hub would not start its "
+                         f"own, and that server's CPU and memory would not be counted. Stop it (an interrupted "
+                         f"run's `hub serve`: kill -INT its pid; or kill {pid}) and run again.")
+
+
 async def wait_ready(client: httpx.AsyncClient, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:

@@ -30,7 +30,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
-from benchmarks.load import seed_if_empty, token, wait_ready  # noqa: E402
+from benchmarks.load import refuse_if_served, seed_if_empty, token, wait_ready  # noqa: E402
 from benchmarks.peer import measure, postgres, tables  # noqa: E402
 from benchmarks.peer.questions import HUB_WRITE, PEER_WRITE, Json, Question, first_difference, questions  # noqa: E402
 
@@ -203,6 +203,7 @@ async def run(args: argparse.Namespace) -> bool:
     key = secrets.token_hex(32)
     env = {**os.environ, "HUB_DATA_DIR": str(data_dir), "HUB_JWT_KEY": key, "HUB_JWT_ALGORITHM": "HS256",
            "HUB_RATE_LIMIT": "0", "PYTHONPATH": str(ROOT)}
+    refuse_if_served(data_dir)
     seeded = seed_if_empty(data_dir, env)
     if seeded is not None:
         console.print(f"seeded the hub with national in {seeded:.1f} s")
