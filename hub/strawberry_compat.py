@@ -49,7 +49,10 @@ The module lives at the top of ``hub`` rather than in ``hub.schema`` because imp
    (how a 405 is told from other refusals); and ``HTTPException`` and ``AsyncHTTPRequestAdapter``,
    which come from ``cross_web``, a package strawberry depends on (not the hub by name).
 12. ``MaskErrors.anonymise_error``: overridden by hub.schema.extensions.MaskAndLogErrors to log the
-   original error with the request id it puts in the masked one (``MASK_HOOK``).
+   original error with the request id it puts in the masked one (``MASK_HOOK``), and
+   ``MaskErrors._process_result`` (``MASK_RESULT``), whose check of the result against a runtime
+   ``Protocol`` cost ~10 µs a request (``isinstance`` reads every attribute the protocol names): the
+   override reads the result's ``errors`` directly.
 13. ``lazy_type``: the entities <-> relations cycle (a province lists donations, a donation names its
    institution; hub.schema.relations imports hub.schema.entities). The documented form,
    ``Annotated["Donation", strawberry.lazy("hub.schema.relations")]``, works where strawberry
@@ -73,7 +76,7 @@ The module lives at the top of ``hub`` rather than in ``hub.schema`` because imp
 15. ``HooksOnce``: the schema's extensions runner (``Schema.create_extensions_runner``), whose four
    context managers (operation, parsing, validation, execution) find each extension's hook the
    way ``ExtensionContextManagerBase.get_hook`` does, but wrap a hook written as a generator once
-   per extension class instead of once per request: strawberry tests each hook with ``inspect`` and
+   per hook function instead of once per request: strawberry tests each hook with ``inspect`` and
    wraps it with ``contextlib.contextmanager`` (``functools.wraps``) four times an operation, for
    each of the hub's seven extensions, about 17 µs a request (benchmarks/README.md, issue 18). A
    hook that is a plain function is left to strawberry's own ``get_hook``.
@@ -105,7 +108,8 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.arguments import convert_arguments as _convert_arguments
 
 __all__ = [
-    "MASK_HOOK", "HooksOnce", "VIEW_HOOKS", "AsyncHTTPRequestAdapter", "HTTPException", "InvalidOperationTypeError",
+    "MASK_HOOK", "MASK_RESULT", "HooksOnce", "VIEW_HOOKS", "AsyncHTTPRequestAdapter", "HTTPException",
+    "InvalidOperationTypeError",
     "convert_arguments", "describe_enum_values", "describe_type", "field_descriptions", "graphql_schema",
     "join_batch", "lazy", "lazy_type", "loader_cache", "parse_content_type", "raw_info", "resolve_arguments_once",
     "resolver_function", "signed",
@@ -130,6 +134,8 @@ VIEW_HOOKS: dict[str, tuple[str, ...]] = {
 }
 # The method of MaskErrors that MaskAndLogErrors overrides.
 MASK_HOOK = MaskErrors.anonymise_error
+# The method of MaskErrors through which it masks a result's errors, overridden there too.
+MASK_RESULT = MaskErrors._process_result
 
 
 def graphql_schema(schema: BaseSchema) -> GraphQLSchema:
@@ -244,34 +250,31 @@ def join_batch(loader: DataLoader[Any, Any], pending: list[tuple[Any, Any]]) -> 
     get_current_batch(loader).tasks.extend(LoaderTask(key, future) for key, future in pending)
 
 
-# (extension class, hook name) -> None (no hook), (context manager factory, is_async), or _CALLABLE.
-_HOOKS: dict[tuple[type, str], Any] = {}
+# A hook function -> (its context manager factory, is_async), or _CALLABLE. Keyed by the function read off
+# the extension's class at each operation, as strawberry reads it: a hook replaced later is wrapped anew.
+_HOOKS: dict[Any, Any] = {}
 _CALLABLE = object()
 
 
-def _hook_kind(cls: type, name: str, default: Any) -> Any:
-    found = _HOOKS.get((cls, name), _HOOKS)
-    if found is not _HOOKS:
-        return found
-    hook = getattr(cls, name)
-    if hook is default:
-        found = None
-    elif inspect.isgeneratorfunction(hook):
-        found = (contextlib.contextmanager(hook), False)
-    elif inspect.isasyncgenfunction(hook):
-        found = (contextlib.asynccontextmanager(hook), True)
-    else:
-        found = _CALLABLE
-    _HOOKS[(cls, name)] = found
+def _wrapped(hook: Any) -> Any:
+    found = _HOOKS.get(hook)
+    if found is None:
+        if inspect.isgeneratorfunction(hook):
+            found = (contextlib.contextmanager(hook), False)
+        elif inspect.isasyncgenfunction(hook):
+            found = (contextlib.asynccontextmanager(hook), True)
+        else:
+            found = _CALLABLE
+        _HOOKS[hook] = found
     return found
 
 
 class _Once(ExtensionContextManagerBase):
     def get_hook(self, extension: SchemaExtension) -> WrappedHook | None:
-        # strawberry reads the hook off the extension's class; so does this, once per class.
-        found = _hook_kind(type(extension), self.HOOK_NAME, self.default_hook)
-        if found is None:
+        hook = getattr(type(extension), self.HOOK_NAME)  # as strawberry reads it
+        if hook is self.default_hook:
             return None
+        found = _wrapped(hook)
         if found is _CALLABLE:
             return super().get_hook(extension)
         make, is_async = found

@@ -408,15 +408,78 @@ def test_hooks_wrapped_once_run_as_strawberry_runs_them() -> None:
     assert seen[0] == seen[1]
     assert seen[1] == ["operation in", "validate", "execute in", "resolve", "execute out", "operation out True"]
 
-    # Each class's generator hooks are wrapped once, whatever instance the request made.
+    # Each generator hook is wrapped once, whatever instance the request made.
     first, second = (compat._Operation([Recording()]).hooks[0], compat._Operation([Recording()]).hooks[0])
     assert isinstance(first.hook, functools.partial) and isinstance(second.hook, functools.partial)
     assert first.hook.func is second.hook.func and first.extension is not second.extension
     assert compat._Executing([Recording()]).hooks[0].is_async
     assert compat._Parsing([Recording()]).hooks == []
 
+    # A hook replaced on the class (as a test's monkeypatch does) is the one that runs next.
+    def replaced(self: Any) -> Any:
+        events.append("replaced")
+        yield
+
+    original = Recording.on_operation
+    Recording.on_operation = replaced  # type: ignore[method-assign]
+    try:
+        events.clear()
+        asyncio.run(Once(query=Query, extensions=[Recording]).execute("{ hello }"))
+        assert events[0] == "replaced" and "operation in" not in events
+    finally:
+        Recording.on_operation = original  # type: ignore[method-assign]
+
 
 def test_the_hub_schema_wraps_hooks_once() -> None:
     from hub.schema import schema
 
     assert isinstance(schema.create_extensions_runner(None, []), compat.HooksOnce)  # type: ignore[arg-type]
+
+
+def test_mask_errors_masks_a_result_through_the_overridden_process_result(caplog: pytest.LogCaptureFixture) -> None:
+    assert MaskErrors._process_result is compat.MASK_RESULT
+    assert list(inspect.signature(compat.MASK_RESULT).parameters) == ["self", "result"]
+    seen: list[object] = []
+
+    class Mask(MaskErrors):
+        def _process_result(self, result: object) -> None:
+            seen.append(result)
+            super()._process_result(result)
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def boom(self) -> int:
+            raise RuntimeError("secret")
+
+    import asyncio
+
+    with caplog.at_level(logging.CRITICAL, logger="strawberry"):
+        result = asyncio.run(strawberry.Schema(query=Query, extensions=[Mask]).execute("{ boom }"))
+    # graphql-core's result, masked there, before strawberry makes its own of it
+    assert len(seen) == 1 and [e.message for e in seen[0].errors] == ["Unexpected error."]  # type: ignore[attr-defined]
+    assert result.errors is not None and [e.message for e in result.errors] == ["Unexpected error."]
+
+
+def test_the_hubs_mask_reads_errors_off_the_result(caplog: pytest.LogCaptureFixture) -> None:
+    from hub.schema.extensions import MASKED_MESSAGE, MaskAndLogErrors
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def boom(self) -> int:
+            raise RuntimeError("secret")
+
+        @strawberry.field
+        def fine(self) -> int:
+            return 1
+
+    import asyncio
+
+    schema = strawberry.Schema(query=Query, extensions=[MaskAndLogErrors])
+    with caplog.at_level(logging.CRITICAL):
+        failed = asyncio.run(schema.execute("{ boom }"))
+    assert failed.errors is not None and [e.message for e in failed.errors] == [MASKED_MESSAGE]
+    assert "requestId" in (failed.errors[0].extensions or {})
+    passed = asyncio.run(schema.execute("{ fine }"))
+    assert passed.errors is None and passed.data == {"fine": 1}

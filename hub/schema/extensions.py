@@ -48,13 +48,20 @@ def mask(error: GraphQLError) -> GraphQLError:
 
 class MaskAndLogErrors(MaskErrors):
     """strawberry's MaskErrors, with the log line and request id of :func:`mask`. ``anonymise_error``
-    is not a documented hook (hub.strawberry_compat.MASK_HOOK, tested there)."""
+    is not a documented hook (hub.strawberry_compat.MASK_HOOK, tested there); nor is ``_process_result``
+    (MASK_RESULT)."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=should_mask, error_message=MASKED_MESSAGE)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         return mask(error)
+
+    def _process_result(self, result: object) -> None:
+        # MaskErrors' own tests the result against a runtime Protocol first (hub.strawberry_compat.MASK_RESULT).
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
 
 
 def hub_error(error: GraphQLError) -> HubError | None:
