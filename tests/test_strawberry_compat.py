@@ -5,6 +5,7 @@ No ``from __future__ import annotations`` here: the types are declared inside th
 strawberry reads string annotations in the module's namespace, where those local names are not.
 """
 
+import asyncio
 import functools
 import inspect
 import logging
@@ -26,6 +27,19 @@ from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.tools import merge_types
 
 from hub import strawberry_compat as compat
+
+
+@strawberry.type
+class Boom:
+    """A query whose one field fails with a secret, for the masking tests."""
+
+    @strawberry.field
+    def boom(self) -> int:
+        raise RuntimeError("secret")
+
+    @strawberry.field
+    def fine(self) -> int:
+        return 1
 
 
 @strawberry.type
@@ -251,14 +265,9 @@ def test_mask_errors_calls_the_overridden_anonymise_error(caplog: pytest.LogCapt
             masked.append(error.message)
             return GraphQLError("hidden")
 
-    @strawberry.type
-    class Query:
-        @strawberry.field
-        def boom(self) -> int:
-            raise RuntimeError("secret")
 
     with caplog.at_level(logging.CRITICAL, logger="strawberry"):
-        result = strawberry.Schema(query=Query, extensions=[Mask]).execute_sync("{ boom }")
+        result = strawberry.Schema(query=Boom, extensions=[Mask]).execute_sync("{ boom }")
     assert masked == ["secret"] and result.errors is not None and result.errors[0].message == "hidden"
 
 
@@ -397,8 +406,6 @@ def test_hooks_wrapped_once_run_as_strawberry_runs_them() -> None:
         def create_extensions_runner(self, execution_context: Any, extensions: list[SchemaExtension]) -> Any:
             return compat.HooksOnce(execution_context=execution_context, extensions=extensions)
 
-    import asyncio
-
     seen = []
     for schema_class in (strawberry.Schema, Once):
         events.clear()
@@ -446,16 +453,9 @@ def test_mask_errors_masks_a_result_through_the_overridden_process_result(caplog
             seen.append(result)
             super()._process_result(result)
 
-    @strawberry.type
-    class Query:
-        @strawberry.field
-        def boom(self) -> int:
-            raise RuntimeError("secret")
-
-    import asyncio
 
     with caplog.at_level(logging.CRITICAL, logger="strawberry"):
-        result = asyncio.run(strawberry.Schema(query=Query, extensions=[Mask]).execute("{ boom }"))
+        result = asyncio.run(strawberry.Schema(query=Boom, extensions=[Mask]).execute("{ boom }"))
     # graphql-core's result, masked there, before strawberry makes its own of it
     assert len(seen) == 1 and [e.message for e in seen[0].errors] == ["Unexpected error."]  # type: ignore[attr-defined]
     assert result.errors is not None and [e.message for e in result.errors] == ["Unexpected error."]
@@ -464,19 +464,8 @@ def test_mask_errors_masks_a_result_through_the_overridden_process_result(caplog
 def test_the_hubs_mask_reads_errors_off_the_result(caplog: pytest.LogCaptureFixture) -> None:
     from hub.schema.extensions import MASKED_MESSAGE, MaskAndLogErrors
 
-    @strawberry.type
-    class Query:
-        @strawberry.field
-        def boom(self) -> int:
-            raise RuntimeError("secret")
 
-        @strawberry.field
-        def fine(self) -> int:
-            return 1
-
-    import asyncio
-
-    schema = strawberry.Schema(query=Query, extensions=[MaskAndLogErrors])
+    schema = strawberry.Schema(query=Boom, extensions=[MaskAndLogErrors])
     with caplog.at_level(logging.CRITICAL):
         failed = asyncio.run(schema.execute("{ boom }"))
     assert failed.errors is not None and [e.message for e in failed.errors] == [MASKED_MESSAGE]
