@@ -298,7 +298,7 @@ class _Executing(_Once, ExecutingContextManager):
 
 
 class HooksOnce(SchemaExtensionsRunner):
-    """strawberry's extensions runner with each extension class's hooks wrapped once (item 15)."""
+    """strawberry's extensions runner with each hook function wrapped once (item 15)."""
 
     def operation(self) -> OperationContextManager:
         return _Operation(self.extensions)

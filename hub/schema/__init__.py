@@ -62,7 +62,7 @@ class HubSchema(strawberry.Schema):
 
     def create_extensions_runner(self, execution_context: ExecutionContext,
                                  extensions: list[SchemaExtension]) -> SchemaExtensionsRunner:
-        """Each extension class's hooks wrapped once, not at every operation (hub.strawberry_compat, item 15)."""
+        """Each hook function wrapped once, not at every operation (hub.strawberry_compat, item 15)."""
         return HooksOnce(execution_context=execution_context, extensions=extensions)
 
 
