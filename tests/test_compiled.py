@@ -35,7 +35,7 @@ from graph_model.mutations.assessments import record_assessment
 from graph_model.mutations.relations import offer_service
 from graph_model.stores.falkordb import FalkorStore
 from hub.auth.principal import Principal, Role
-from hub.execution import compiled, plan_cache
+from hub.execution import compiled, plan_cache, plan_runtime
 from hub.execution.context import Context
 from hub.execution.cursors import open_cursor
 from hub.schema import build_schema, schema
@@ -418,7 +418,7 @@ async def test_a_task_started_during_a_request_does_not_keep_its_execution_alive
 
     await asyncio.create_task(request())
     gc.collect()
-    held = copied[0].get(compiled._CURRENT)
+    held = copied[0].get(plan_runtime.CURRENT)
     assert isinstance(held, weakref.ref) and held() is None, "the execution is freed with its request"
 
 

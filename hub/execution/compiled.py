@@ -8,8 +8,9 @@ Here each object type and selection of the operation is compiled into a ``Plan``
 how its value is got and completed, written out as straight-line Python once per plan
 (hub.execution.plan_code). Plans are kept between requests (hub.execution.plan_cache), keyed by the
 operation and the values of the variables used below its root fields, and read the request they run
-for (its context, its stats) from ``_CURRENT``: another institution's key or another caller reuses
-them; what a caller may see is decided at run time, by the loaders and the fields' own checks.
+for (its context, its stats) from ``CURRENT`` (hub.execution.plan_runtime, with the rest of what plans
+call while they run): another institution's key or another caller reuses them; what a caller may
+see is decided at run time, by the loaders and the fields' own checks.
 Values are got the way the fields' own resolvers get them, through the same functions and the same
 per-request loaders (so the same statements, batched per level by the prefetch of
 hub.execution.loaders, and the same privacy, suppression, scopes and limits: those live in the
@@ -47,12 +48,9 @@ the same bytes and counts what fell back. (A fallback first makes a root field's
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import functools
 import operator
 import weakref
-from types import GeneratorType
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,16 +73,11 @@ from strawberry import relay
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from hub.execution import plan_code, projection
+from hub.execution.plan_runtime import (AS_IS, CURRENT, SUPPORT, Complete, Fallback, checked_leaf, complete_list,
+                                        current, missing, null, object_list, real_path)
 from hub.execution.plan_cache import Shared, shared_plans
 from hub.execution.plan_code import FieldCode
 from hub.strawberry_compat import STRAWBERRY_FIELD, convert_arguments, resolver_function, strawberry_field
-
-Complete = Callable[[Any, Any], Any]  # a value and its (lazy) path -> the response value, or an awaitable of it
-
-
-class Fallback(Exception):
-    """The compiled completion cannot give graphql-core's answer: complete the ordinary way."""
-
 
 @dataclass
 class Stats:
@@ -177,7 +170,7 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
             # What the shared plans' steps read the request's context from; a weak reference, for the
             # tasks this request starts copy its context variables and may outlive it (a shared
             # computation of the per-version cache): they must not keep its execution alive.
-            _CURRENT.set(weakref.ref(self))
+            CURRENT.set(weakref.ref(self))
             self._shared = shared_plans(self.schema, self.operation, self.fragments, self.variable_values)
             self.stats.projections = self._shared.projections
             # An operation asked again has its plans written out as code (plan_code.generate): its first
@@ -254,18 +247,18 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         a list completes to a dict or a list, or an awaitable of one), so that is the only check."""
         if isinstance(type_, GraphQLNonNull):
             return self.completer(type_.of_type, field_nodes, rows, required=True)
-        none = _missing if required else _null
+        none = missing if required else null
         if isinstance(type_, GraphQLList):
             item = self.completer(type_.of_type, field_nodes, rows)
             plans = getattr(item, "plans", None)
             if plans is not None:  # a list of objects: their plans called straight from the list's loop
-                return functools.partial(_object_list, none, item.none, *plans)  # type: ignore[attr-defined]
-            return lambda value, path: none() if value is None else _list(item, value, path)
+                return functools.partial(object_list, none, item.none, *plans)  # type: ignore[attr-defined]
+            return lambda value, path: none() if value is None else complete_list(item, value, path)
         if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
             serialize = type_.serialize
 
             def leaf(value: Any, path: Any) -> Any:
-                return none() if value is None else _leaf(serialize(value))
+                return none() if value is None else checked_leaf(serialize(value))
 
             leaf.serialize = serialize  # type: ignore[attr-defined]  # what the generated code calls itself
             return leaf
@@ -286,14 +279,6 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
             complete.plans, complete.none = (plan, row_plan), none  # type: ignore[attr-defined]
             return complete
         raise Fallback
-
-
-def _null() -> None:
-    return None
-
-
-def _missing() -> Any:
-    raise Fallback
 
 
 def _row_class(type_: GraphQLObjectType) -> type | None:
@@ -340,106 +325,19 @@ def _objects(type_: GraphQLObjectType, value: Any) -> Any:
     return value
 
 
-def _list(item: Complete, values: Any, path: Any) -> Any:
-    return _settled([item(value, (path, index, None)) for index, value in enumerate(values)])
-
-
-def _settled(out: list[Any]) -> Any:
-    """A completed list, or an awaitable of it when some of its items are awaitables."""
-    waiting = [i for i, v in enumerate(out) if type(v) not in _PLAIN and _pending(v)]
-    if not waiting:
-        return out
-    return _gathered(out, waiting)
-
-
-def _object_list(none: Callable[[], Any], item_none: Callable[[], Any], plan: Plan, row_plan: Plan | None,
-                 values: Any, path: Any) -> Any:
-    """A list of objects: each completed by its plan, or by ``row_plan`` when it comes as its row."""
-    if values is None:
-        return none()
-    return _settled([item_none() if value is None else
-                     row_plan.complete(value, (path, index, None)) if row_plan is not None and type(value) is dict
-                     else plan.complete(value, (path, index, None)) for index, value in enumerate(values)])
-
-
-# The execution of the request being completed: plans are shared between requests (``shared_plans``),
-# so their steps read the request's context, stats and graphql-core execution from here.
-_CURRENT: contextvars.ContextVar[Callable[[], CompiledExecution | None]] = contextvars.ContextVar(
-    "compiled_execution")
-
-
-def _current() -> CompiledExecution:
-    """The execution of the request being completed (alive while it completes: graphql-core holds it)."""
-    execution = _CURRENT.get()()
-    if execution is None:  # a step run after its request ended: cannot happen while graphql-core completes
-        raise Fallback
-    return execution
-
-
-_is_awaitable = CompiledExecution.is_awaitable  # graphql-core's (the hub passes no other)
-
-
-# Values that are never awaitable: checked by type before asking is_awaitable (some 250,000 times a second).
-_PLAIN = {str, int, float, bool, dict, list, type(None)}  # and the classes ``_pending`` found never awaitable
-
-
-def _pending(value: Any) -> bool:
-    """graphql-core's is_awaitable, remembering the class of a value that is not awaitable (a connection,
-    giving totals: some 300 values of a page) in ``_PLAIN``, so that its next objects are passed over
-    by type. Awaitability is the class's (``__await__``; the hub's objects never hold their own),
-    except a generator's, which may or may not be a coroutine: asked every time."""
-    if _is_awaitable(value):
-        return True
-    cls = type(value)
-    if cls is not GeneratorType:
-        _PLAIN.add(cls)
-    return False
-
-
-# Scalars whose serializer returns a value of this exact type unchanged (graphql-core's serialize_string,
-# serialize_id, serialize_boolean; serialize_int an int within 32 bits, which the generated code checks;
-# floats are checked finite by serialize_float, so not listed).
-_AS_IS = {"String": str, "ID": str, "Boolean": bool, "Int": int}
-
-
-def real_path(path: Any) -> Path | None:
-    """A graphql-core Path from the compiled path's lazy one: (parent, key, type name) tuples, made
-    into Paths only where graphql-core needs one (a field left to it)."""
-    if path is None or type(path) is Path:
-        return path
-    return Path(real_path(path[0]), path[1], path[2])
-
-
-def _leaf(serialized: Any) -> Any:
-    if serialized is Undefined or serialized is None:
-        raise Fallback
-    return serialized
-
-
-async def _gathered(out: Any, waiting: list[Any]) -> Any:
-    """``out`` (a list or a dict) with its awaitables at ``waiting`` awaited; all are awaited (or
-    closed) even when one falls back, so none is left pending."""
-    results = await asyncio.gather(*(out[k] for k in waiting), return_exceptions=True)
-    for k, result in zip(waiting, results, strict=True):
-        if isinstance(result, BaseException):
-            raise result
-        out[k] = result
-    return out
-
-
 class Plan:
     """One object type with one selection: for each response key, how its value is got and completed."""
 
     def __init__(self, execution: CompiledExecution, object_type: GraphQLObjectType,
                  field_nodes: list[FieldNode], rows: bool = False) -> None:
-        self.execution = execution  # the request that builds it; its steps read the current one (_CURRENT)
+        self.execution = execution  # the request that builds it; its steps read the current one (CURRENT)
         self.type = object_type
         self.rows = rows  # the values below come as rows where asked for (a connection or an edge of rows)
         # Per response key, how its value is got and completed (plan_code.FieldCode); ``complete`` is
         # their straight-line code (plan_code.generate).
         self.fields = [self._field(object_type, response_key, nodes)
                        for response_key, nodes in execution.collect_subfields(object_type, field_nodes).items()]
-        self.complete = plan_code.interpret(self.fields, row=self.cls is not None, make=self.make, support=_SUPPORT)
+        self.complete = plan_code.interpret(self.fields, row=self.cls is not None, make=self.make, support=SUPPORT)
         if execution.generating:
             self.generate()
         del self.execution
@@ -448,7 +346,7 @@ class Plan:
         """Its ``complete`` written out as straight-line code (plan_code.generate): once its operation is
         asked again (``CompiledExecution.generating``)."""
         self.complete = plan_code.generate(self.type.name, self.fields, row=self.cls is not None, make=self.make,
-                                           support=_SUPPORT)
+                                           support=SUPPORT)
 
     cls: type | None = None  # a ``RowPlan``'s registered class: its sources are rows
     make: Callable[[Any], Any] | None = None  # a ``RowPlan``'s maker of the object of a row
@@ -482,14 +380,14 @@ class Plan:
         if kind == "generic" or complete is None:
             execution.stats.generic.add(f"{type_name}.{name}")
             execution._shared.generic.add(f"{type_name}.{name}")
-            return FieldCode(response_key, type_name, step=lambda source, path: _current().execute_field(
+            return FieldCode(response_key, type_name, step=lambda source, path: current().execute_field(
                 object_type, source, nodes, Path(real_path(path), response_key, type_name)))
         got, read, of_object = self._got(kind, how, kwargs, object_type)
         # The commonest case answered at once: a String, ID, Boolean or Int value of its own type.
         named, required = gql_field.type, False
         if isinstance(named, GraphQLNonNull):
             named, required = named.of_type, True
-        as_is = _AS_IS.get(named.name) if isinstance(named, GraphQLScalarType) else None
+        as_is = AS_IS.get(named.name) if isinstance(named, GraphQLScalarType) else None
         fast = (how, kwargs) if kind == "fast" else None
         table = None
         if read is None and kind == "attr" and self.cls is not None and how in self.columns:
@@ -525,7 +423,7 @@ class Plan:
             given: dict[str, Any] = dict(kwargs or {})
             if info is not None:  # the request's own, at each call
                 def got(source: Any) -> Any:
-                    shim = {info: _InfoShim(_current())}
+                    shim = {info: _InfoShim(current())}
                     return function(source, **given, **shim) if has_root else function(**given, **shim)
             elif has_root:
                 def got(source: Any) -> Any:
@@ -546,7 +444,7 @@ class Plan:
             return node_id, None, True
 
         def fast(source: Any) -> Any:
-            return how(source, _current().context_value, kwargs)
+            return how(source, current().context_value, kwargs)
         return fast, None, True
 
     def _arguments(self, gql_field: Any, node: FieldNode) -> dict[str, Any]:
@@ -594,23 +492,9 @@ class RowPlan(Plan):
             return (lambda row: relay.GlobalID(type_name=type_name, node_id=str(row.get("key")))), None, False
         if kind == "fast" and getattr(how, "rows", False):
             def got(row: Any) -> Any:
-                return how(row, _current().context_value, kwargs)
+                return how(row, current().context_value, kwargs)
             return got, None, False
         return super()._got(kind, how, kwargs, object_type)
-
-
-async def _then(value: Any, complete: Complete, path: Any) -> Any:
-    try:
-        got = await value
-    except Exception as error:
-        raise Fallback from error
-    done = complete(got, path)
-    return (await done) if asyncio.iscoroutine(done) or isinstance(done, asyncio.Future) else done
-
-
-# What the generated ``complete`` of a plan calls (hub.execution.plan_code).
-_SUPPORT = {"Fallback": Fallback, "_PLAIN": _PLAIN, "_pending": _pending, "_then": _then, "_gathered": _gathered,
-            "_current": _current}
 
 
 class _InfoShim:
