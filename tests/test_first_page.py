@@ -1,8 +1,8 @@
 """A page read without a cursor has statements of its own (graph_model.listing.compose's ``first``: no
-cursor parameters, no test of each item against one, and a page of keys cut from what was collected).
-For every list of the demo data, in both directions and for a small and a large page, they return the
-rows the cursor statements return when given a null cursor, row for row. A root list's total is the
-number of its rows."""
+cursor parameters, no test of each item against one, and a page of keys cut from what was collected,
+its items flat). For every list of the demo data, in both directions and for a small and a large page,
+they return the rows the cursor statements return when given a null cursor, row for row (a nested
+page's in the first page's shape: ``_as_first``). A root list's total is the number of its rows."""
 
 from __future__ import annotations
 
@@ -30,12 +30,13 @@ async def demo(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
 
 
 async def _both(store: FalkorStore, spec: listing.ListSpec, descending: bool, limit: int, by_key: bool = False,
+                sort: str | None = None, public: bool = False,
                 **params: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    sort = spec.entity.default_sort
-    first = listing.compose(spec, (), sort, descending, by_key=by_key, first=True)
-    later = listing.compose(spec, (), sort, descending, by_key=by_key)
+    sort = sort or spec.entity.default_sort
+    first = listing.compose(spec, (), sort, descending, by_key=by_key, first=True, public=public)
+    later = listing.compose(spec, (), sort, descending, by_key=by_key, public=public)
     assert "cursorId" not in first.params and "cursorId" in later.params
-    req = listing.Request(limit=limit, descending=descending)
+    req = listing.Request(limit=limit, descending=descending, sort=sort, personal=not public)
     given = {**listing._params(spec, req, None, limit), **params}
     return (await store.read(first, **given),
             await store.read(later, **given, cursorSv=None, cursorId=None))
@@ -60,12 +61,41 @@ async def test_a_nested_lists_first_page_is_the_page_from_a_null_cursor(demo: Fa
                                                                         by_key: bool) -> None:
     assert spec.parent is not None
     keys = await parent_keys(demo, spec.parent.value)
-    for descending in (False, True):
-        for limit in (3, 500):
-            first, later = await _both(demo, spec, descending, limit, by_key=by_key, keys=keys)
-            # One row per parent with items, in no set order: compared by parent.
-            assert {r["key"]: r for r in first} == {r["key"]: r for r in later}, (spec.name, descending, limit)
-            assert len(first) == len(later)
+    # every sort (a first page of lone nodes reads each item's sort value again: ``compose``), and
+    # the public variants
+    sorts = [(s.name, False) for s in spec.sorts] + [(s.name, True) for s in spec.sorts if s.public]
+    for sort, public in sorts:
+        for descending in (False, True):
+            for limit in (3, 500):
+                first, later = await _both(demo, spec, descending, limit, by_key=by_key, sort=sort, public=public,
+                                           keys=keys)
+                # One row per parent with items, in no set order: compared by parent.
+                assert {r["key"]: r for r in first} == {r["key"]: r for r in _as_first(spec, by_key, later)}, (
+                    spec.name, sort, public, descending, limit)
+                assert len(first) == len(later)
+
+
+def _as_first(spec: listing.ListSpec, by_key: bool, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A null cursor's rows in a first page's shape: no ``remaining`` (with no cursor, every item remains),
+    and a page of keys flat, each item [sort value, id, edge values...] (``listing.edge_entries``)."""
+    entries = listing.edge_entries(spec.edge)
+    out = []
+    for r in rows:
+        assert r["remaining"] == r["total"], spec.name
+        page = r["page"]
+        if by_key:
+            flat = []
+            for row, edge, sv, id_ in page:
+                assert row is None
+                if entries is None:
+                    values = [edge]
+                else:
+                    assert (edge is None) if not entries else list(edge) == [name for name, _ in entries], edge
+                    values = [edge[name] for name, _ in entries]
+                flat.append([sv, id_, *values])
+            page = flat
+        out.append({"key": r["key"], "total": r["total"], "page": page})
+    return out
 
 
 async def test_the_lists_of_the_demo_data_are_not_empty(demo: FalkorStore) -> None:
@@ -136,3 +166,34 @@ async def test_a_provinces_councils_read_from_the_councils_first_equal_the_patte
                 assert got == want, (used, by_key, first)
                 seen += sum(len(r["page"]) for r in got)
     assert seen > 0
+
+
+def test_an_edge_comes_flat_only_when_its_entries_can_be_read() -> None:
+    """A first page of keys carries an edge's values flat when the edge is null or a plain map literal;
+    anything else (a variable holding a map of aggregates, a value with a string or a call with
+    commas) travels whole."""
+    assert listing.edge_entries("null") == ()
+    assert listing.edge_entries("{capacity: r.capacity}") == (("capacity", "r.capacity"),)
+    assert listing.edge_entries("{role: r.role, since: r.since}") == (("role", "r.role"), ("since", "r.since"))
+    for whole in ("e", "{a: f(x, y)}", "{a: 'x, y'}", "{a: [1, 2]}", "{a: {b: 1}}", "{1a: r.x}", "{a r.x}"):
+        assert listing.edge_entries(whole) is None, whole
+    assert listing.edge_of(None, [{"units": 1}]) == {"units": 1}
+    assert listing.edge_of((), []) is None
+    role = (("role", "r.role"), ("since", "r.since"))
+    assert listing.edge_of(role, ["HEAD", None]) == {"role": "HEAD", "since": None}
+
+
+def test_a_page_is_built_from_its_nodes_alone_only_when_nothing_else_is_read() -> None:
+    """The comprehension form reads each item's row, sort value and id from its node: a list carrying
+    more than ``n``, aggregating, or whose sort reads another variable keeps the unwound form."""
+    spec = NESTED["province_institutions"]
+    assert listing._item_alone(spec, spec.sort("NAME_EN"), "properties(n)")
+    assert listing._item_alone(spec, listing.Sort("X", "coalesce(n.nameEn, 'p.key: x')"), "n {.key, .nameEn}")
+    assert not listing._item_alone(spec, listing.Sort("X", "p.key"), "properties(n)")
+    assert not listing._item_alone(spec, listing.Sort("X", "coalesce(k, n.key)"), "properties(n)")
+    assert not listing._item_alone(spec, spec.sort("CAPACITY"), "properties(n)")  # an OPTIONAL MATCH, summed
+    assert not listing._item_alone(spec, listing.Sort("X", "count(n)"), "properties(n)")
+    assert not listing._item_alone(NESTED["institution_services"], listing.Sort("X", "n.key"), "properties(n)")
+    assert not listing._item_alone(NESTED["institution_donors"], listing.Sort("X", "n.key"), "properties(n)")
+    assert "UNWIND CASE" not in listing.compose(spec, (), "NAME_EN", False, first=True).text
+    assert "UNWIND CASE" in listing.compose(spec, (), "CAPACITY", False, first=True).text
