@@ -289,6 +289,19 @@ def _item_alone(spec: ListSpec, sort: Sort, row: str) -> bool:
     return all(name == "n" or name.lower() in _WORDS for name in names)
 
 
+def flat_rows(spec: ListSpec, sort: Sort, props: tuple[str, ...] | None) -> bool:
+    """Whether a nested first page of lone nodes (``_item_alone``) holding only ``props`` comes flat:
+    each item [sort value, id, the properties' values...], with no edge."""
+    return (props is not None and spec.parent is not None and spec.row == "properties(n)"
+            and spec.edge == "null" and _item_alone(spec, sort, projected("n", props)))
+
+
+def chosen_sort(spec: ListSpec, sort_name: str, public: bool) -> Sort:
+    """The sort a list is read by: ``sort_name``'s, or its public variant (``Sort.public``)."""
+    chosen = spec.sort(sort_name)
+    return chosen.public if public and chosen.public is not None else chosen
+
+
 def _sort_clause(sort: Sort, carry: tuple[str, ...], nested: bool) -> str:
     if sort.optional_match:
         return f"{sort.optional_match} {_with(carry, nested)}, {sort.expr} AS sv"
@@ -336,9 +349,8 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
     parameters and no test of each item against one; the same rows as with a null cursor)."""
     row, suffix = _row(spec, props)
     nested = spec.parent is not None
-    chosen = spec.sort(sort_name)
-    if public and chosen.public is not None:
-        chosen = chosen.public
+    chosen = chosen_sort(spec, sort_name, public)
+    if chosen is not spec.sort(sort_name):
         sort_name = f"{sort_name}_public"
     edges = edge_form(spec, used, chosen)  # a root list of relationships whose ends nothing reads
     body, carry = _body(edges or spec, used)
@@ -374,10 +386,12 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
             # A first page of lone nodes: the sorted nodes collected, the page's rows built by a list
             # comprehension, each item's sort value and id read again from its node. The
             # institutions of a province: FalkorDB 0.89 ms instead of 1.10 (issue 18, thirteenth).
+            # Rows of some properties come flat, [sort value, id, values...], their maps built by
+            # ``fetch_nested`` (``flat_rows``): decoded in 0.17 ms instead of 0.30.
+            item = (", ".join([chosen.expr, spec.id, *(f"n.{p}" for p in props or ())])
+                    if flat_rows(spec, chosen, props) else f"{row}, {spec.edge}, {chosen.expr}, {spec.id}")
             text = (f"{ordered}WITH k, collect(n) AS rows "
-                    f"RETURN k AS key, size(rows) AS total, "
-                    f"[n IN rows[0..$limit] | [{row}, {spec.edge}, {chosen.expr}, {spec.id}]]"
-                    f" AS page")
+                    f"RETURN k AS key, size(rows) AS total, [n IN rows[0..$limit] | [{item}]] AS page")
         else:
             cut = ("WITH k, size(rows) AS total, rows[0..$limit] AS page " if first else
                    f"WITH k, size(rows) AS total, [x IN rows WHERE {_cursor(sv, id_, descending)}] AS rest "
@@ -457,10 +471,7 @@ def lint_samples(specs: list[ListSpec]) -> list[Statement]:
 
 
 def _params(spec: ListSpec, req: Request, cursor: tuple[Any, str] | None, limit: int) -> dict[str, Any]:
-    sort_name = req.sort or spec.entity.default_sort
-    chosen = spec.sort(sort_name)
-    if not req.personal and chosen.public is not None:
-        chosen = chosen.public
+    chosen = chosen_sort(spec, req.sort or spec.entity.default_sort, not req.personal)
     params = dict(chosen.params)
     params.update(req.values())
     if cursor is not None:  # a first page's statement has no cursor parameters (``compose``'s ``first``)
@@ -518,6 +529,11 @@ def _nested_items(page: list[list[Any]], nodes: dict[str, dict[str, Any]] | None
     if nodes is None:
         return [Item(row, edge, (sv, id_)) for row, edge, sv, id_ in page]
     return [Item(nodes[id_], edge, (sv, id_)) for _, edge, sv, id_ in page if id_ in nodes]
+
+
+def _flat_rows(page: list[list[Any]], props: tuple[str, ...]) -> list[Item]:
+    """A first page of lone nodes' items, flat ([sort value, id, the properties' values...] each, ``flat_rows``)."""
+    return [Item(dict(zip(props, item[2:], strict=True)), None, (item[0], item[1])) for item in page]
 
 
 def _flat_items(page: list[list[Any]], nodes: dict[str, dict[str, Any]],
@@ -590,12 +606,15 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
         # on what the store holds (tests/round_trips.json).
         nodes = await queries.by_keys(store, label, ids, req.props)
     entries = edge_entries(spec.edge)
+    props = req.props if label is None and cursor is None and flat_rows(
+        spec, chosen_sort(spec, sort_name, public), req.props) else None
     pages = {}
     for r in rows:
         total = int(r["total"])
         remaining = total if cursor is None else int(r["remaining"])  # a first page: all of them remain
         page = r["page"]
-        items = _flat_items(page, nodes, entries) if flat and nodes is not None else _nested_items(page, nodes)
+        items = (_flat_items(page, nodes, entries) if flat and nodes is not None
+                 else _flat_rows(page, props) if props is not None else _nested_items(page, nodes))
         pages[r["key"]] = _page(items, req.limit, req, more=remaining > req.limit, earlier=total > remaining,
                                 total=total, order=order)
     empty = Page([], has_next=False, has_previous=False, total=0, order=order)

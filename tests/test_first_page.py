@@ -30,11 +30,11 @@ async def demo(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
 
 
 async def _both(store: FalkorStore, spec: listing.ListSpec, descending: bool, limit: int, by_key: bool = False,
-                sort: str | None = None, public: bool = False,
+                sort: str | None = None, public: bool = False, props: tuple[str, ...] | None = None,
                 **params: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     sort = sort or spec.entity.default_sort
-    first = listing.compose(spec, (), sort, descending, by_key=by_key, first=True, public=public)
-    later = listing.compose(spec, (), sort, descending, by_key=by_key, public=public)
+    first = listing.compose(spec, (), sort, descending, by_key=by_key, first=True, public=public, props=props)
+    later = listing.compose(spec, (), sort, descending, by_key=by_key, public=public, props=props)
     assert "cursorId" not in first.params and "cursorId" in later.params
     req = listing.Request(limit=limit, descending=descending, sort=sort, personal=not public)
     given = {**listing._params(spec, req, None, limit), **params}
@@ -64,15 +64,36 @@ async def test_a_nested_lists_first_page_is_the_page_from_a_null_cursor(demo: Fa
     # every sort (a first page of lone nodes reads each item's sort value again: ``compose``), and
     # the public variants
     sorts = [(s.name, False) for s in spec.sorts] + [(s.name, True) for s in spec.sorts if s.public]
+    # and rows of some properties (a map projection, or flat: ``listing.flat_rows``)
+    projections: list[tuple[str, ...] | None] = [None]
+    if not by_key and spec.row == "properties(n)":
+        projections.append(("key", "nameEn"))
     for sort, public in sorts:
-        for descending in (False, True):
-            for limit in (3, 500):
-                first, later = await _both(demo, spec, descending, limit, by_key=by_key, sort=sort, public=public,
-                                           keys=keys)
-                # One row per parent with items, in no set order: compared by parent.
-                assert {r["key"]: r for r in first} == {r["key"]: r for r in _as_first(spec, by_key, later)}, (
-                    spec.name, sort, public, descending, limit)
-                assert len(first) == len(later)
+        chosen = listing.chosen_sort(spec, sort, public)
+        for props in projections:
+            for descending in (False, True):
+                for limit in (3, 500):
+                    first, later = await _both(demo, spec, descending, limit, by_key=by_key, sort=sort,
+                                               public=public, props=props, keys=keys)
+                    if props is not None and listing.flat_rows(spec, chosen, props):
+                        later = _flat(later, props)
+                    # One row per parent with items, in no set order: compared by parent.
+                    assert {r["key"]: r for r in first} == {r["key"]: r for r in _as_first(spec, by_key, later)}, (
+                        spec.name, sort, public, props, descending, limit)
+                    assert len(first) == len(later)
+
+
+def _flat(rows: list[dict[str, Any]], props: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows of a null cursor's page of projected nodes in a flat first page's shape: each item
+    [sort value, id, the properties' values...]."""
+    out = []
+    for r in rows:
+        page = []
+        for row, edge, sv, id_ in r["page"]:
+            assert edge is None and list(row) == list(props), (row, edge)
+            page.append([sv, id_, *row.values()])
+        out.append({**r, "page": page})
+    return out
 
 
 def _as_first(spec: listing.ListSpec, by_key: bool, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -197,3 +218,23 @@ def test_a_page_is_built_from_its_nodes_alone_only_when_nothing_else_is_read() -
     assert not listing._item_alone(NESTED["institution_donors"], listing.Sort("X", "n.key"), "properties(n)")
     assert "UNWIND CASE" not in listing.compose(spec, (), "NAME_EN", False, first=True).text
     assert "UNWIND CASE" in listing.compose(spec, (), "CAPACITY", False, first=True).text
+
+
+@pytest.mark.parametrize("spec", [s for s in NESTED.values() if s.row == "properties(n)"], ids=lambda spec: spec.name)
+async def test_a_first_page_of_some_properties_holds_them_as_the_whole_rows_do(demo: FalkorStore,
+                                                                              spec: listing.ListSpec) -> None:
+    """Read through ``fetch_nested`` for one parent at a time (rows inline, flat when ``flat_rows``): each
+    page, item for item, is the page of whole rows cut to the properties asked for."""
+    assert spec.parent is not None
+    props = ("key", "nameEn")
+    seen = 0
+    for key in (await parent_keys(demo, spec.parent.value))[:8]:
+        for descending in (False, True):
+            whole, some = [(await listing.fetch_nested(demo, spec, [key], listing.Request(
+                limit=3, descending=descending, props=asked)))[key] for asked in (None, props)]
+            cut = [item._replace(row={p: item.row.get(p) for p in props}) for item in whole.items]
+            assert some.items == cut, (spec.name, key)
+            assert (some.has_next, some.has_previous, some.total) == (whole.has_next, whole.has_previous, whole.total)
+            seen += len(cut)
+    if spec.name in ("province_institutions", "province_counties", "county_institutions"):
+        assert seen > 0
