@@ -19,12 +19,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from graph_model import queries
 from graph_model.cypher import Statement, projected, projected_name, statement
 from graph_model.enums import Label
 from graph_model.errors import FieldError, ValidationFailed
+from graph_model.page_items import (
+    Item, edge_entries, flat_items, flat_row_items, flat_rows, item_alone, nested_items, root_items)
 from graph_model.stores.base import GraphStore
 
 
@@ -126,15 +128,6 @@ class ListSpec:
         if self.row != "properties(n)" or self.id != "n.key" or found is None:
             return None
         return Label(found.group(1))
-
-
-class Item(NamedTuple):
-    """An item of a page (a tuple: a page of 100 institutions with their services makes ~400, and a
-    frozen dataclass took twice as long to make)."""
-
-    row: dict[str, Any]
-    edge: Any
-    cursor: tuple[Any, str]  # (sort value, id)
 
 
 @dataclass(frozen=True)
@@ -243,59 +236,6 @@ def edge_form(spec: ListSpec, used: tuple[str, ...], sort: Sort | None) -> ListS
     return replace(spec, pattern=spec.edge_scan, carry=kept)
 
 
-_STRING_OR_NAME = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|(?<![\w.$])[A-Za-z_]\w*(?!\w)(?!\s*[(:])")
-_WORDS = {"null", "true", "false", "and", "or", "not", "xor", "is", "in", "case", "when", "then", "else", "end",
-          "starts", "ends", "with", "contains"}
-_AGGREGATES = re.compile(r"\b(?:sum|count|collect|min|max|avg|stdev|stdevp|percentilecont|percentiledisc)\s*\(", re.I)
-
-
-@lru_cache(maxsize=256)
-def edge_entries(edge: str) -> tuple[tuple[str, str], ...] | None:
-    """An edge expression's entries when it is ``null`` (none) or a map literal ``{name: expr, ...}``
-    whose values hold no string or nested bracket that could hide a comma; None otherwise (the
-    edge is then read whole, e.g. a variable holding a map of aggregates)."""
-    if edge == "null":
-        return ()
-    if not (edge.startswith("{") and edge.endswith("}")) or re.search(r"['\"`{}\[\]]", edge[1:-1]):
-        return None
-    entries = []
-    for piece in edge[1:-1].split(","):
-        name, colon, expr = piece.partition(":")
-        if not colon or not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", name) or not expr.strip() \
-                or expr.count("(") != expr.count(")"):
-            return None
-        entries.append((name.strip(), expr.strip()))
-    return tuple(entries)
-
-
-def edge_of(entries: tuple[tuple[str, str], ...] | None, values: list[Any]) -> Any:
-    """The edge of a flat item (``compose``'s first page of keys) from the values after its sort value and id."""
-    if entries is None:
-        return values[0]
-    if not entries:
-        return None
-    return dict(zip([name for name, _ in entries], values, strict=True))
-
-
-def _item_alone(spec: ListSpec, sort: Sort, row: str) -> bool:
-    """Whether a nested list's page can be built from its sorted nodes alone: ``n`` is all it carries,
-    and its row, edge, sort value and id read nothing else (no aggregate, no other variable)."""
-    if spec.carry != ("n",) or spec.aggregate or sort.optional_match:
-        return False
-    texts = (row, spec.edge, sort.expr, spec.id)
-    if any(_AGGREGATES.search(t) for t in texts):
-        return False
-    names = {m.group() for t in texts for m in _STRING_OR_NAME.finditer(t) if m.group()[0] not in "'\"`"}
-    return all(name == "n" or name.lower() in _WORDS for name in names)
-
-
-def flat_rows(spec: ListSpec, sort: Sort, props: tuple[str, ...] | None) -> bool:
-    """Whether a nested first page of lone nodes (``_item_alone``) holding only ``props`` comes flat:
-    each item [sort value, id, the properties' values...], with no edge."""
-    return (props is not None and spec.parent is not None and spec.row == "properties(n)"
-            and spec.edge == "null" and _item_alone(spec, sort, projected("n", props)))
-
-
 def chosen_sort(spec: ListSpec, sort_name: str, public: bool) -> Sort:
     """The sort a list is read by: ``sort_name``'s, or its public variant (``Sort.public``)."""
     chosen = spec.sort(sort_name)
@@ -382,7 +322,7 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
                              else ["sv", "id", spec.edge])
             text = (f"{ordered}WITH k, collect([{flat}]) AS rows "
                     f"RETURN k AS key, size(rows) AS total, rows[0..$limit] AS page")
-        elif first and _item_alone(spec, chosen, row):
+        elif first and item_alone(spec, chosen, row):
             # A first page of lone nodes: the sorted nodes collected, the page's rows built by a list
             # comprehension, each item's sort value and id read again from its node. The
             # institutions of a province: FalkorDB 0.89 ms instead of 1.10 (issue 18, thirteenth).
@@ -519,33 +459,6 @@ def _direction(req: Request) -> tuple[bool, tuple[Any, str] | None]:
     return req.descending, req.after
 
 
-def _items(rows: list[dict[str, Any]]) -> list[Item]:
-    return [Item(r["row"], r["edge"], (r["sv"], r["id"])) for r in rows]
-
-
-def _nested_items(page: list[list[Any]], nodes: dict[str, dict[str, Any]] | None) -> list[Item]:
-    """A nested page's items ([row, edge, sort value, id] each); ``nodes``: the rows by key, when
-    the page holds keys only (a node deleted since is left out)."""
-    if nodes is None:
-        return [Item(row, edge, (sv, id_)) for row, edge, sv, id_ in page]
-    return [Item(nodes[id_], edge, (sv, id_)) for _, edge, sv, id_ in page if id_ in nodes]
-
-
-def _flat_rows(page: list[list[Any]], props: tuple[str, ...]) -> list[Item]:
-    """A first page of lone nodes' items, flat ([sort value, id, the properties' values...] each, ``flat_rows``)."""
-    return [Item(dict(zip(props, item[2:], strict=True)), None, (item[0], item[1])) for item in page]
-
-
-def _flat_items(page: list[list[Any]], nodes: dict[str, dict[str, Any]],
-                entries: tuple[tuple[str, str], ...] | None) -> list[Item]:
-    """A first page of keys' items ([sort value, id, edge values...] each, ``compose``), the edge's
-    map built from its ``entries`` (``edge_entries``); a node deleted since is left out."""
-    if entries is not None and len(entries) == 1:  # the usual edge: one value (a service's capacity)
-        name = entries[0][0]
-        return [Item(nodes[item[1]], {name: item[2]}, (item[0], item[1])) for item in page if item[1] in nodes]
-    return [Item(nodes[item[1]], edge_of(entries, item[2:]), (item[0], item[1])) for item in page if item[1] in nodes]
-
-
 def _page(items: list[Item], limit: int, req: Request, *, more: bool, earlier: bool, total: int | None,
           order: str) -> Page:
     items = items[:limit]
@@ -568,7 +481,7 @@ async def fetch_root(store: GraphStore, spec: ListSpec, req: Request) -> Page:
     # would show its total too, but then the statements a request costs would depend on its
     # page size, which tests/round_trips.json rules out.)
     total = 0 if cursor is None and not rows else None
-    return _page(_items(rows), req.limit, req, more=len(rows) > req.limit, earlier=earlier, total=total,
+    return _page(root_items(rows), req.limit, req, more=len(rows) > req.limit, earlier=earlier, total=total,
                  order=order)
 
 
@@ -613,8 +526,8 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
         total = int(r["total"])
         remaining = total if cursor is None else int(r["remaining"])  # a first page: all of them remain
         page = r["page"]
-        items = (_flat_items(page, nodes, entries) if flat and nodes is not None
-                 else _flat_rows(page, props) if props is not None else _nested_items(page, nodes))
+        items = (flat_items(page, nodes, entries) if flat and nodes is not None
+                 else flat_row_items(page, props) if props is not None else nested_items(page, nodes))
         pages[r["key"]] = _page(items, req.limit, req, more=remaining > req.limit, earlier=total > remaining,
                                 total=total, order=order)
     empty = Page([], has_next=False, has_previous=False, total=0, order=order)

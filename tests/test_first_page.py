@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from graph_model import listing
+from graph_model import listing, page_items
 from graph_model.list_specs import NESTED, ROOTS
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
@@ -64,7 +64,7 @@ async def test_a_nested_lists_first_page_is_the_page_from_a_null_cursor(demo: Fa
     # every sort (a first page of lone nodes reads each item's sort value again: ``compose``), and
     # the public variants
     sorts = [(s.name, False) for s in spec.sorts] + [(s.name, True) for s in spec.sorts if s.public]
-    # and rows of some properties (a map projection, or flat: ``listing.flat_rows``)
+    # and rows of some properties (a map projection, or flat: ``page_items.flat_rows``)
     projections: list[tuple[str, ...] | None] = [None]
     if not by_key and spec.row == "properties(n)":
         projections.append(("key", "nameEn"))
@@ -75,7 +75,7 @@ async def test_a_nested_lists_first_page_is_the_page_from_a_null_cursor(demo: Fa
                 for limit in (3, 500):
                     first, later = await _both(demo, spec, descending, limit, by_key=by_key, sort=sort,
                                                public=public, props=props, keys=keys)
-                    if props is not None and listing.flat_rows(spec, chosen, props):
+                    if props is not None and page_items.flat_rows(spec, chosen, props):
                         later = _flat(later, props)
                     # One row per parent with items, in no set order: compared by parent.
                     assert {r["key"]: r for r in first} == {r["key"]: r for r in _as_first(spec, by_key, later)}, (
@@ -98,8 +98,8 @@ def _flat(rows: list[dict[str, Any]], props: tuple[str, ...]) -> list[dict[str, 
 
 def _as_first(spec: listing.ListSpec, by_key: bool, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A null cursor's rows in a first page's shape: no ``remaining`` (with no cursor, every item remains),
-    and a page of keys flat, each item [sort value, id, edge values...] (``listing.edge_entries``)."""
-    entries = listing.edge_entries(spec.edge)
+    and a page of keys flat, each item [sort value, id, edge values...] (``page_items.edge_entries``)."""
+    entries = page_items.edge_entries(spec.edge)
     out = []
     for r in rows:
         assert r["remaining"] == r["total"], spec.name
@@ -193,29 +193,29 @@ def test_an_edge_comes_flat_only_when_its_entries_can_be_read() -> None:
     """A first page of keys carries an edge's values flat when the edge is null or a plain map literal;
     anything else (a variable holding a map of aggregates, a value with a string or a call with
     commas) travels whole."""
-    assert listing.edge_entries("null") == ()
-    assert listing.edge_entries("{capacity: r.capacity}") == (("capacity", "r.capacity"),)
-    assert listing.edge_entries("{role: r.role, since: r.since}") == (("role", "r.role"), ("since", "r.since"))
+    assert page_items.edge_entries("null") == ()
+    assert page_items.edge_entries("{capacity: r.capacity}") == (("capacity", "r.capacity"),)
+    assert page_items.edge_entries("{role: r.role, since: r.since}") == (("role", "r.role"), ("since", "r.since"))
     for whole in ("e", "{a: f(x, y)}", "{a: 'x, y'}", "{a: [1, 2]}", "{a: {b: 1}}", "{1a: r.x}", "{a r.x}"):
-        assert listing.edge_entries(whole) is None, whole
-    assert listing.edge_of(None, [{"units": 1}]) == {"units": 1}
-    assert listing.edge_of((), []) is None
+        assert page_items.edge_entries(whole) is None, whole
+    assert page_items.edge_of(None, [{"units": 1}]) == {"units": 1}
+    assert page_items.edge_of((), []) is None
     role = (("role", "r.role"), ("since", "r.since"))
-    assert listing.edge_of(role, ["HEAD", None]) == {"role": "HEAD", "since": None}
+    assert page_items.edge_of(role, ["HEAD", None]) == {"role": "HEAD", "since": None}
 
 
 def test_a_page_is_built_from_its_nodes_alone_only_when_nothing_else_is_read() -> None:
     """The comprehension form reads each item's row, sort value and id from its node: a list carrying
     more than ``n``, aggregating, or whose sort reads another variable keeps the unwound form."""
     spec = NESTED["province_institutions"]
-    assert listing._item_alone(spec, spec.sort("NAME_EN"), "properties(n)")
-    assert listing._item_alone(spec, listing.Sort("X", "coalesce(n.nameEn, 'p.key: x')"), "n {.key, .nameEn}")
-    assert not listing._item_alone(spec, listing.Sort("X", "p.key"), "properties(n)")
-    assert not listing._item_alone(spec, listing.Sort("X", "coalesce(k, n.key)"), "properties(n)")
-    assert not listing._item_alone(spec, spec.sort("CAPACITY"), "properties(n)")  # an OPTIONAL MATCH, summed
-    assert not listing._item_alone(spec, listing.Sort("X", "count(n)"), "properties(n)")
-    assert not listing._item_alone(NESTED["institution_services"], listing.Sort("X", "n.key"), "properties(n)")
-    assert not listing._item_alone(NESTED["institution_donors"], listing.Sort("X", "n.key"), "properties(n)")
+    assert page_items.item_alone(spec, spec.sort("NAME_EN"), "properties(n)")
+    assert page_items.item_alone(spec, listing.Sort("X", "coalesce(n.nameEn, 'p.key: x')"), "n {.key, .nameEn}")
+    assert not page_items.item_alone(spec, listing.Sort("X", "p.key"), "properties(n)")
+    assert not page_items.item_alone(spec, listing.Sort("X", "coalesce(k, n.key)"), "properties(n)")
+    assert not page_items.item_alone(spec, spec.sort("CAPACITY"), "properties(n)")  # an OPTIONAL MATCH, summed
+    assert not page_items.item_alone(spec, listing.Sort("X", "count(n)"), "properties(n)")
+    assert not page_items.item_alone(NESTED["institution_services"], listing.Sort("X", "n.key"), "properties(n)")
+    assert not page_items.item_alone(NESTED["institution_donors"], listing.Sort("X", "n.key"), "properties(n)")
     assert "UNWIND CASE" not in listing.compose(spec, (), "NAME_EN", False, first=True).text
     assert "UNWIND CASE" in listing.compose(spec, (), "CAPACITY", False, first=True).text
 

@@ -1,0 +1,113 @@
+"""A page's items, and the forms a nested list's first page sends them in (graph_model.listing).
+
+A nested page's items come from the store as lists: ``[row, edge, sort value, id]`` each, or, on a
+first page (no cursor), flat where the store's reply can be smaller:
+- a first page of keys (a list of nodes under several parents, its nodes read once each afterwards):
+  ``[sort value, id, edge values...]``, the edge's map rebuilt here from its entries (``edge_entries``);
+- a first page of lone nodes holding some properties (``flat_rows``): ``[sort value, id, values...]``.
+FalkorDB's compact reply spends a name and a ``[type, value]`` pair on every entry of a map, and the
+decoder a call on every map and list: the flat forms halve what the services of 100 institutions cost to
+read (benchmarks/README.md, issue 18, thirteenth). The statements are written by ``listing.compose``,
+which asks ``item_alone`` and ``flat_rows`` which form a list's first page takes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from graph_model.cypher import projected
+
+if TYPE_CHECKING:
+    from graph_model.listing import ListSpec, Sort
+
+
+class Item(NamedTuple):
+    """An item of a page (a tuple: a page of 100 institutions with their services makes ~400, and a
+    frozen dataclass took twice as long to make)."""
+
+    row: dict[str, Any]
+    edge: Any
+    cursor: tuple[Any, str]  # (sort value, id)
+
+
+_STRING_OR_NAME = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|(?<![\w.$])[A-Za-z_]\w*(?!\w)(?!\s*[(:])")
+_WORDS = {"null", "true", "false", "and", "or", "not", "xor", "is", "in", "case", "when", "then", "else", "end",
+          "starts", "ends", "with", "contains"}
+_AGGREGATES = re.compile(r"\b(?:sum|count|collect|min|max|avg|stdev|stdevp|percentilecont|percentiledisc)\s*\(", re.I)
+
+
+@lru_cache(maxsize=256)
+def edge_entries(edge: str) -> tuple[tuple[str, str], ...] | None:
+    """An edge expression's entries when it is ``null`` (none) or a map literal ``{name: expr, ...}``
+    whose values hold no string or nested bracket that could hide a comma; None otherwise (the
+    edge is then read whole, e.g. a variable holding a map of aggregates)."""
+    if edge == "null":
+        return ()
+    if not (edge.startswith("{") and edge.endswith("}")) or re.search(r"['\"`{}\[\]]", edge[1:-1]):
+        return None
+    entries = []
+    for piece in edge[1:-1].split(","):
+        name, colon, expr = piece.partition(":")
+        if not colon or not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", name) or not expr.strip() \
+                or expr.count("(") != expr.count(")"):
+            return None
+        entries.append((name.strip(), expr.strip()))
+    return tuple(entries)
+
+
+def edge_of(entries: tuple[tuple[str, str], ...] | None, values: list[Any]) -> Any:
+    """The edge of a flat item (``compose``'s first page of keys) from the values after its sort value and id."""
+    if entries is None:
+        return values[0]
+    if not entries:
+        return None
+    return dict(zip([name for name, _ in entries], values, strict=True))
+
+
+def item_alone(spec: ListSpec, sort: Sort, row: str) -> bool:
+    """Whether a nested list's page can be built from its sorted nodes alone: ``n`` is all it carries,
+    and its row, edge, sort value and id read nothing else (no aggregate, no other variable)."""
+    if spec.carry != ("n",) or spec.aggregate or sort.optional_match:
+        return False
+    texts = (row, spec.edge, sort.expr, spec.id)
+    if any(_AGGREGATES.search(t) for t in texts):
+        return False
+    names = {m.group() for t in texts for m in _STRING_OR_NAME.finditer(t) if m.group()[0] not in "'\"`"}
+    return all(name == "n" or name.lower() in _WORDS for name in names)
+
+
+def flat_rows(spec: ListSpec, sort: Sort, props: tuple[str, ...] | None) -> bool:
+    """Whether a nested first page of lone nodes (``item_alone``) holding only ``props`` comes flat:
+    each item [sort value, id, the properties' values...], with no edge."""
+    return (props is not None and spec.parent is not None and spec.row == "properties(n)"
+            and spec.edge == "null" and item_alone(spec, sort, projected("n", props)))
+
+
+def root_items(rows: list[dict[str, Any]]) -> list[Item]:
+    """A root page's items (rows of ``row``, ``edge``, ``sv``, ``id``)."""
+    return [Item(r["row"], r["edge"], (r["sv"], r["id"])) for r in rows]
+
+
+def nested_items(page: list[list[Any]], nodes: dict[str, dict[str, Any]] | None) -> list[Item]:
+    """A nested page's items ([row, edge, sort value, id] each); ``nodes``: the rows by key, when
+    the page holds keys only (a node deleted since is left out)."""
+    if nodes is None:
+        return [Item(row, edge, (sv, id_)) for row, edge, sv, id_ in page]
+    return [Item(nodes[id_], edge, (sv, id_)) for _, edge, sv, id_ in page if id_ in nodes]
+
+
+def flat_row_items(page: list[list[Any]], props: tuple[str, ...]) -> list[Item]:
+    """A first page of lone nodes' items, flat ([sort value, id, the properties' values...] each, ``flat_rows``)."""
+    return [Item(dict(zip(props, item[2:], strict=True)), None, (item[0], item[1])) for item in page]
+
+
+def flat_items(page: list[list[Any]], nodes: dict[str, dict[str, Any]],
+               entries: tuple[tuple[str, str], ...] | None) -> list[Item]:
+    """A first page of keys' items ([sort value, id, edge values...] each, ``compose``), the edge's
+    map built from its ``entries`` (``edge_entries``); a node deleted since is left out."""
+    if entries is not None and len(entries) == 1:  # the usual edge: one value (a service's capacity)
+        name = entries[0][0]
+        return [Item(nodes[item[1]], {name: item[2]}, (item[0], item[1])) for item in page if item[1] in nodes]
+    return [Item(nodes[item[1]], edge_of(entries, item[2:]), (item[0], item[1])) for item in page if item[1] in nodes]
