@@ -290,7 +290,7 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
     row, suffix = _row(spec, props)
     nested = spec.parent is not None
     chosen = chosen_sort(spec, sort_name, public)
-    if chosen is not spec.sort(sort_name):
+    if public and spec.sort(sort_name).public is not None:  # (``sorts`` makes a list's own sorts afresh)
         sort_name = f"{sort_name}_public"
     edges = edge_form(spec, used, chosen)  # a root list of relationships whose ends nothing reads
     body, carry = _body(edges or spec, used)

@@ -238,3 +238,15 @@ async def test_a_first_page_of_some_properties_holds_them_as_the_whole_rows_do(d
             seen += len(cut)
     if spec.name in ("province_institutions", "province_counties", "county_institutions"):
         assert seen > 0
+
+
+def test_a_statement_is_named_for_the_public_variant_only_when_it_reads_one() -> None:
+    """A list's own sort (an override: the capacity an institution offers) is named as it is; the public
+    variant of a sort that has one carries ``_public``."""
+    services = NESTED["institution_services"]
+    for public in (False, True):
+        assert "__capacity__" in listing.compose(services, (), "CAPACITY", False, first=True, public=public).name
+    spec = next(s for s in ROOTS.values() if any(sort.public for sort in s.sorts))
+    sort = next(sort.name for sort in spec.sorts if sort.public)
+    assert f"__{sort.lower()}_public__" in listing.compose(spec, (), sort, False, public=True).name
+    assert f"__{sort.lower()}__" in listing.compose(spec, (), sort, False).name
