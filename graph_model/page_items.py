@@ -6,9 +6,9 @@ first page (no cursor), flat where the store's reply can be smaller:
   ``[sort value, id, edge values...]``, the edge's map rebuilt here from its entries (``edge_entries``);
 - a first page of lone nodes holding some properties (``flat_rows``): ``[sort value, id, values...]``.
 FalkorDB's compact reply spends a name and a ``[type, value]`` pair on every entry of a map, and the
-decoder a call on every map and list: the flat forms halve what the services of 100 institutions cost to
-read (benchmarks/README.md, issue 18, thirteenth). The statements are written by ``listing.compose``,
-which asks ``item_alone`` and ``flat_rows`` which form a list's first page takes.
+decoder a call on every map and list: the flat forms take about a third off what the services of 100
+institutions cost to read (benchmarks/README.md, issue 18, thirteenth). The statements are written by
+``listing.compose``, which asks ``item_alone`` and ``flat_rows`` which form a list's first page takes.
 """
 
 from __future__ import annotations
