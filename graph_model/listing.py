@@ -26,7 +26,7 @@ from graph_model.cypher import Statement, projected, projected_name, statement
 from graph_model.enums import Label
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.page_items import (
-    Item, edge_entries, flat_items, flat_row_items, flat_rows, item_alone, nested_items, root_items)
+    KEYS, NODES, ROWS, UNWOUND, Item, edge_entries, first_form, flat_items, flat_row_items, nested_items, root_items)
 from graph_model.stores.base import GraphStore
 
 
@@ -311,7 +311,8 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
         unpacked = ", ".join(f"x[{i}] AS {v}" for i, v in enumerate(carry))
         sv, id_ = f"x[{len(carry)}]", f"x[{len(carry) + 1}]"
         ordered = f"{body} {sort} WITH k, {keep}, sv, {spec.id} AS id ORDER BY sv {direction}, id {direction} "
-        if first and by_key:
+        form = first_form(spec, chosen, by_key, props) if first else None
+        if form == KEYS:
             # A first page of keys: each item's [sort value, id, edge...] collected as it comes (no
             # larger than the map of its variables the other forms collect), the page cut from them.
             # The services of 100 institutions: 0.69 ms of FalkorDB's time instead of 1.3. The edge's
@@ -322,14 +323,14 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
                              else ["sv", "id", spec.edge])
             text = (f"{ordered}WITH k, collect([{flat}]) AS rows "
                     f"RETURN k AS key, size(rows) AS total, rows[0..$limit] AS page")
-        elif first and item_alone(spec, chosen, row):
+        elif form in (NODES, ROWS):
             # A first page of lone nodes: the sorted nodes collected, the page's rows built by a list
             # comprehension, each item's sort value and id read again from its node. The
             # institutions of a province: FalkorDB 0.89 ms instead of 1.10 (issue 18, thirteenth).
             # Rows of some properties come flat, [sort value, id, values...], their maps built by
             # ``fetch_nested`` (``flat_rows``): decoded in 0.17 ms instead of 0.30.
             item = (", ".join([chosen.expr, spec.id, *(f"n.{p}" for p in props or ())])
-                    if flat_rows(spec, chosen, props) else f"{row}, {spec.edge}, {chosen.expr}, {spec.id}")
+                    if form == ROWS else f"{row}, {spec.edge}, {chosen.expr}, {spec.id}")
             text = (f"{ordered}WITH k, collect(n) AS rows "
                     f"RETURN k AS key, size(rows) AS total, [n IN rows[0..$limit] | [{item}]] AS page")
         else:
@@ -511,23 +512,27 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
     stmt = compose(spec, used, sort_name, descending, public=public, by_key=label is not None,
                    props=None if label is not None else req.props, first=cursor is None)
     rows = await store.read(stmt, keys=parents, **_params(spec, req, cursor, req.limit + 1))
+    # The form the first page's items came in (``compose``); a page after a cursor comes unwound.
+    form = first_form(spec, chosen_sort(spec, sort_name, public), label is not None,
+                      None if label is not None else req.props) if cursor is None else UNWOUND
     nodes = None
-    flat = label is not None and cursor is None  # a first page of keys: [sort value, id, edge values...]
     if label is not None:
-        ids = list(dict.fromkeys(item[1 if flat else 3] for r in rows for item in r["page"]))
+        ids = list(dict.fromkeys(item[1 if form == KEYS else 3] for r in rows for item in r["page"]))
         # Read even when every page is empty: the statements a query costs depend on its shape, not
         # on what the store holds (tests/round_trips.json).
         nodes = await queries.by_keys(store, label, ids, req.props)
     entries = edge_entries(spec.edge)
-    props = req.props if label is None and cursor is None and flat_rows(
-        spec, chosen_sort(spec, sort_name, public), req.props) else None
     pages = {}
     for r in rows:
         total = int(r["total"])
         remaining = total if cursor is None else int(r["remaining"])  # a first page: all of them remain
         page = r["page"]
-        items = (flat_items(page, nodes, entries) if flat and nodes is not None
-                 else flat_row_items(page, props) if props is not None else nested_items(page, nodes))
+        if form == KEYS and nodes is not None:
+            items = flat_items(page, nodes, entries)
+        elif form == ROWS and req.props is not None:
+            items = flat_row_items(page, req.props)
+        else:
+            items = nested_items(page, nodes)
         pages[r["key"]] = _page(items, req.limit, req, more=remaining > req.limit, earlier=total > remaining,
                                 total=total, order=order)
     empty = Page([], has_next=False, has_previous=False, total=0, order=order)

@@ -8,7 +8,7 @@ first page (no cursor), flat where the store's reply can be smaller:
 FalkorDB's compact reply spends a name and a ``[type, value]`` pair on every entry of a map, and the
 decoder a call on every map and list: the flat forms take about a third off what the services of 100
 institutions cost to read (benchmarks/README.md, issue 18, thirteenth). The statements are written by
-``listing.compose``, which asks ``item_alone`` and ``flat_rows`` which form a list's first page takes.
+``listing.compose`` and read by ``listing.fetch_nested``, both in the form ``first_form`` decides.
 """
 
 from __future__ import annotations
@@ -85,6 +85,25 @@ def flat_rows(spec: ListSpec, sort: Sort, props: tuple[str, ...] | None) -> bool
     each item [sort value, id, the properties' values...], with no edge."""
     return (props is not None and spec.parent is not None and spec.row == "properties(n)"
             and spec.edge == "null" and item_alone(spec, sort, projected("n", props)))
+
+
+# The forms a nested first page's items come in (``first_form``).
+KEYS = "keys"  # [sort value, id, edge values...]: a page of keys, its nodes read afterwards
+ROWS = "rows"  # [sort value, id, the properties' values...]: lone nodes holding some properties
+NODES = "nodes"  # [row, edge, sort value, id], built from the sorted lone nodes by a list comprehension
+UNWOUND = "unwound"  # [row, edge, sort value, id], the page unwound and collected again (anything else)
+
+
+@lru_cache(maxsize=1024)
+def first_form(spec: ListSpec, sort: Sort, by_key: bool, props: tuple[str, ...] | None) -> str:
+    """The form of a nested list's first page: what ``listing.compose`` writes and ``listing.fetch_nested``
+    reads, decided here once for both. ``props``: the properties a row holds (None: all, or keys only)."""
+    if by_key:
+        return KEYS
+    row = projected("n", props) if props is not None and spec.row == "properties(n)" else spec.row
+    if not item_alone(spec, sort, row):
+        return UNWOUND
+    return ROWS if flat_rows(spec, sort, props) else NODES
 
 
 def root_items(rows: list[dict[str, Any]]) -> list[Item]:

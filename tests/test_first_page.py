@@ -217,6 +217,12 @@ def test_a_page_is_built_from_its_nodes_alone_only_when_nothing_else_is_read() -
     assert not page_items.item_alone(NESTED["institution_services"], listing.Sort("X", "n.key"), "properties(n)")
     assert not page_items.item_alone(NESTED["institution_donors"], listing.Sort("X", "n.key"), "properties(n)")
     assert "UNWIND CASE" not in listing.compose(spec, (), "NAME_EN", False, first=True).text
+    # the one decision compose writes by and fetch_nested reads by
+    name_en, props = spec.sort("NAME_EN"), ("key", "nameEn")
+    assert page_items.first_form(spec, name_en, True, None) == page_items.KEYS
+    assert page_items.first_form(spec, name_en, False, props) == page_items.ROWS
+    assert page_items.first_form(spec, name_en, False, None) == page_items.NODES
+    assert page_items.first_form(spec, spec.sort("CAPACITY"), False, props) == page_items.UNWOUND
     assert "UNWIND CASE" in listing.compose(spec, (), "CAPACITY", False, first=True).text
 
 
