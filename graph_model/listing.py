@@ -26,7 +26,8 @@ from graph_model.cypher import Statement, projected, projected_name, statement
 from graph_model.enums import Label
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.page_items import (
-    KEYS, NODES, ROWS, UNWOUND, Item, edge_entries, first_form, flat_items, flat_row_items, nested_items, root_items)
+    KEYS, NODES, PICKED, ROWS, UNWOUND, Item, carried, edge_entries, first_form, flat_items, flat_row_items,
+    nested_items, picked, root_items)
 from graph_model.stores.base import GraphStore
 
 
@@ -333,6 +334,15 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
                     if form == ROWS else f"{row}, {spec.edge}, {chosen.expr}, {spec.id}")
             text = (f"{ordered}WITH k, collect(n) AS rows "
                     f"RETURN k AS key, size(rows) AS total, [n IN rows[0..$limit] | [{item}]] AS page")
+        elif form == PICKED:
+            # Any other first page: the page's rows built by a list comprehension over the collected
+            # items, each carried variable read as its place in the item (``picked``), instead of
+            # unwinding the page and collecting it again. An institution's 20 latest gifts: FalkorDB
+            # 0.32 ms instead of 0.36-0.43 (issue 18, fourteenth).
+            assert carry == carried(spec)  # what first_form decided by
+            pick_row, pick_edge = picked(carry, row, spec.edge)  # type: ignore[misc]  # (first_form checked)
+            text = (f"{ordered}WITH k, collect({packed}) AS rows RETURN k AS key, size(rows) AS total, "
+                    f"[x IN rows[0..$limit] | [{pick_row}, {pick_edge}, {sv}, {id_}]] AS page")
         else:
             cut = ("WITH k, size(rows) AS total, rows[0..$limit] AS page " if first else
                    f"WITH k, size(rows) AS total, [x IN rows WHERE {_cursor(sv, id_, descending)}] AS rest "

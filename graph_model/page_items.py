@@ -4,7 +4,9 @@ A nested page's items come from the store as lists: ``[row, edge, sort value, id
 first page (no cursor), flat where the store's reply can be smaller:
 - a first page of keys (a list of nodes under several parents, its nodes read once each afterwards):
   ``[sort value, id, edge values...]``, the edge's map rebuilt here from its entries (``edge_entries``);
-- a first page of lone nodes holding some properties (``flat_rows``): ``[sort value, id, values...]``.
+- a first page of lone nodes holding some properties (``flat_rows``): ``[sort value, id, values...]``;
+- any other first page: ``[row, edge, sort value, id]`` built by a list comprehension over the collected
+  items (``picked``), not by unwinding the page and collecting it again (``UNWOUND``).
 FalkorDB's compact reply spends a name and a ``[type, value]`` pair on every entry of a map, and the
 decoder a call on every map and list: the flat forms take about a third off what the services of 100
 institutions cost to read (benchmarks/README.md, issue 18, thirteenth). The statements are written by
@@ -91,7 +93,54 @@ def flat_rows(spec: ListSpec, sort: Sort, props: tuple[str, ...] | None) -> bool
 KEYS = "keys"  # [sort value, id, edge values...]: a page of keys, its nodes read afterwards
 ROWS = "rows"  # [sort value, id, the properties' values...]: lone nodes holding some properties
 NODES = "nodes"  # [row, edge, sort value, id], built from the sorted lone nodes by a list comprehension
+# [row, edge, sort value, id], built by a list comprehension over the collected items, each carried
+# variable read as its place in an item (``picked``)
+PICKED = "picked"
 UNWOUND = "unwound"  # [row, edge, sort value, id], the page unwound and collected again (anything else)
+
+
+def carried(spec: ListSpec) -> tuple[str, ...]:
+    """The variables a nested list carries to its sort (``listing._body``): an aggregate's list carries its
+    nodes and the aggregate's map."""
+    return ("n", "e") if spec.aggregate else spec.carry
+
+
+_PROJECTION = re.compile(r"(?<![\w.$])([A-Za-z_]\w*)\s*\{((?:\s*\.[A-Za-z_]\w*\s*,)*\s*\.[A-Za-z_]\w*\s*)\}")
+_ANY_NAME = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|(?<![\w.$])[A-Za-z_]\w*(?!\w)")
+
+
+@lru_cache(maxsize=1024)
+def picked(carry: tuple[str, ...], row: str, edge: str) -> tuple[str, str] | None:
+    """A nested first page's row and edge expressions read from its collected items (``[carried
+    variables..., sort value, id]``, each named ``x`` in ``listing.compose``'s list comprehension): each
+    carried variable as its place in the item, ``x[i]``, and a map projection of one (``n {.key, .nameEn}``,
+    which needs a variable) as the map literal it stands for (a missing property is null in both). None
+    when a carried variable is used any other way (a label test, a pattern), an aggregate is read, or the
+    name ``x`` is taken: the page is then unwound instead (``UNWOUND``)."""
+    texts = (row, edge)
+    if any(_AGGREGATES.search(t) for t in texts) or "x" in carry:
+        return None
+    places = {v: f"x[{i}]" for i, v in enumerate(carry)}
+
+    def literal(m: re.Match[str]) -> str:
+        if m.group(1) not in places:
+            return m.group(0)
+        names = [p.strip()[1:] for p in m.group(2).split(",")]
+        return "{" + ", ".join(f"{p}: {m.group(1)}.{p}" for p in names) + "}"
+
+    def place(m: re.Match[str]) -> str:
+        return places.get(m.group(), m.group())
+
+    out = []
+    for text in texts:
+        if any(m.group() == "x" for m in _ANY_NAME.finditer(text)):
+            return None
+        text = _STRING_OR_NAME.sub(place, _PROJECTION.sub(literal, text))
+        # Anything of a carried variable left (a label test ``n:Donor``, a projection of another form) refuses.
+        if any(m.group() in places for m in _ANY_NAME.finditer(text)) or "{." in text.replace(" ", ""):
+            return None
+        out.append(text)
+    return out[0], out[1]
 
 
 @lru_cache(maxsize=1024)
@@ -100,10 +149,15 @@ def first_form(spec: ListSpec, sort: Sort, by_key: bool, props: tuple[str, ...] 
     reads, decided here once for both. ``props``: the properties a row holds (None: all, or keys only)."""
     if by_key:
         return KEYS
-    row = projected("n", props) if props is not None and spec.row == "properties(n)" else spec.row
+    row = first_row(spec, props)
     if not item_alone(spec, sort, row):
-        return UNWOUND
+        return PICKED if picked(carried(spec), row, spec.edge) is not None else UNWOUND
     return ROWS if flat_rows(spec, sort, props) else NODES
+
+
+def first_row(spec: ListSpec, props: tuple[str, ...] | None) -> str:
+    """What a row of a nested list holds: its own expression, or a projection of its nodes' ``props``."""
+    return projected("n", props) if props is not None and spec.row == "properties(n)" else spec.row
 
 
 def root_items(rows: list[dict[str, Any]]) -> list[Item]:

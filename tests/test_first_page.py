@@ -222,8 +222,32 @@ def test_a_page_is_built_from_its_nodes_alone_only_when_nothing_else_is_read() -
     assert page_items.first_form(spec, name_en, True, None) == page_items.KEYS
     assert page_items.first_form(spec, name_en, False, props) == page_items.ROWS
     assert page_items.first_form(spec, name_en, False, None) == page_items.NODES
-    assert page_items.first_form(spec, spec.sort("CAPACITY"), False, props) == page_items.UNWOUND
-    assert "UNWIND CASE" in listing.compose(spec, (), "CAPACITY", False, first=True).text
+    # any other list: its page picked from the collected items by a list comprehension, not unwound
+    assert page_items.first_form(spec, spec.sort("CAPACITY"), False, props) == page_items.PICKED
+    assert "UNWIND CASE" not in listing.compose(spec, (), "CAPACITY", False, first=True).text
+    assert all(page_items.first_form(s, sort, False, asked) != page_items.UNWOUND
+               for s in NESTED.values() for sort in s.sorts for asked in (None, props))
+
+
+def test_a_page_is_picked_from_its_items_only_when_each_variable_is_read_as_a_value() -> None:
+    """``picked`` reads each carried variable as its place in a collected item, and a map projection of one
+    as the map literal it stands for; a label test, an aggregate, or the comprehension's own name refuses."""
+    donations = ("{props: properties(r), donor: dn.key, donorKind: dn.kind, recipient: rc.key, "
+                 "recipientKind: labels(rc)[0]}")
+    assert page_items.picked(("dn", "r", "rc"), donations, "null") == (
+        "{props: properties(x[1]), donor: x[0].key, donorKind: x[0].kind, recipient: x[2].key, "
+        "recipientKind: labels(x[2])[0]}", "null")
+    assert page_items.picked(("n", "r"), "n {.domain, .key}", "{capacity: r.capacity}") == (
+        "{domain: x[0].domain, key: x[0].key}", "{capacity: x[1].capacity}")
+    assert page_items.picked(("n", "e"), "properties(n)", "e") == ("properties(x[0])", "x[1]")
+    # names inside strings and property names are not variables
+    assert page_items.picked(("n", "r"), "{s: 'n, r', t: n.r}", "null") == ("{s: 'n, r', t: x[0].r}", "null")
+    # a map key named as a variable cannot be told from a label test by its text: refused
+    assert page_items.picked(("n", "r"), "{n: n.key}", "null") is None
+    assert page_items.picked(("n", "r"), "properties(n)", "CASE WHEN n:Donor THEN r.a END") is None
+    assert page_items.picked(("n",), "{total: sum(n.amount)}", "null") is None
+    assert page_items.picked(("n", "x"), "properties(n)", "null") is None
+    assert page_items.picked(("n",), "properties(n)", "{a: x.b}") is None
 
 
 @pytest.mark.parametrize("spec", [s for s in NESTED.values() if s.row == "properties(n)"], ids=lambda spec: spec.name)
