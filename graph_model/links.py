@@ -3,7 +3,7 @@ each statement takes every key a GraphQL page asks about in one ``UNWIND $keys``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any
 
@@ -147,6 +147,22 @@ class Giving:
 
 
 NO_GIVING = Giving(0, 0, 0, 0, None, None)
+_new = object.__new__
+
+
+def kept_giving(amount: int, count: int, others: int, individuals: int) -> Giving:
+    """An institution's totals from its kept cell (no dates), made as ``Giving(...)`` makes them but
+    without a frozen dataclass's ``object.__setattr__`` per field: a page of 100 institutions' totals in
+    ~75 us instead of ~135 (issue 18, fourteenth)."""
+    made = _new(Giving)
+    made.__dict__.update(amount=amount, count=count, others=others, individuals=individuals, first_date=None,
+                         last_date=None, dated=False)
+    return made
+
+
+if {f.name for f in fields(Giving)} != {"amount", "count", "others", "individuals", "first_date", "last_date",
+                                        "dated"}:
+    raise TypeError("Giving's fields changed: kept_giving must fill what its constructor now takes")
 
 # An institution's totals from its kept all-years cell (graph_model.statements.donation_totals,
 # written in the same statement as every gift's change): one index seek per institution instead of
@@ -167,9 +183,14 @@ GIVING_DATES = statement(
        RETURN k AS key, min(r.date) AS firstDate, max(r.date) AS lastDate""")
 
 
+# An institution's all-years cell's key around its key, as ``cell_key`` joins it: a page of 100 institutions'
+# keys in ~9 us instead of ~59 (``str`` of each level and period, and a join, for every key).
+_CELL_BEFORE, _CELL_AFTER = cell_key(Level.INSTITUTION, "\0", Period.ALL, 0, 0).split("\0")
+
+
 def institution_cell(key: str) -> str:
-    """The key of an institution's all-years cell."""
-    return cell_key(Level.INSTITUTION, key, Period.ALL, 0, 0)
+    """The key of an institution's all-years cell (``cell_key``'s)."""
+    return f"{_CELL_BEFORE}{key}{_CELL_AFTER}"
 
 
 async def fetch_giving(store: GraphStore, label: Label, keys: list[str]) -> dict[str, Giving]:
@@ -177,8 +198,8 @@ async def fetch_giving(store: GraphStore, label: Label, keys: list[str]) -> dict
     if label is not Label.INSTITUTION:
         return await scan_giving(store, label, keys)
     rows = await store.read(INSTITUTION_CELLS, cells=[institution_cell(k) for k in dict.fromkeys(keys)])
-    return {r["key"]: Giving(whole(r["units"], r["rest"]), int(r["count"]), int(r["others"]),
-                             int(r["individuals"]), None, None, dated=False) for r in rows}
+    return {r["key"]: kept_giving(whole(r["units"], r["rest"]), int(r["count"]), int(r["others"]),
+                                  int(r["individuals"])) for r in rows}
 
 
 async def scan_giving(store: GraphStore, label: Label, keys: list[str]) -> dict[str, Giving]:

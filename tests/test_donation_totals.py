@@ -21,6 +21,7 @@ import pytest
 from graph_model import donation_totals, links
 from graph_model.enums import Label, Rel
 from graph_model.errors import Conflict
+from graph_model.statements.donation_totals import Level, Period
 from graph_model.mutations import (create_node, delete_donation, delete_node, record_donation, update_donation,
                                    update_node)
 from graph_model.stores.falkordb import FalkorStore
@@ -261,3 +262,13 @@ async def test_a_store_with_gifts_but_no_totals_gets_them_at_start(store: Falkor
     await donation_totals.replace(store, [])  # as an older store has them
     assert await donation_totals.ensure(store) == len(kept)
     assert await donation_totals.stored(store) == kept
+
+
+def test_an_institution_cell_key_and_totals_are_made_as_their_general_forms_make_them() -> None:
+    """``links.institution_cell`` joins the fixed parts around the key as ``cell_key`` joins them all, and
+    ``links.kept_giving`` fills what ``Giving`` takes, equal and hashing alike."""
+    for key in ("inst-000002", "inst-birjand-hazrat-ali-akbar", "", "a|b", "۱۲۳"):
+        assert links.institution_cell(key) == donation_totals.cell_key(Level.INSTITUTION, key, Period.ALL, 0, 0)
+    made = links.kept_giving(10**20 + 7, 3, 2, 1)
+    general = links.Giving(10**20 + 7, 3, 2, 1, None, None, dated=False)
+    assert made == general and hash(made) == hash(general) and repr(made) == repr(general)
