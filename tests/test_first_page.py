@@ -280,3 +280,22 @@ def test_a_statement_is_named_for_the_public_variant_only_when_it_reads_one() ->
     sort = next(sort.name for sort in spec.sorts if sort.public)
     assert f"__{sort.lower()}_public__" in listing.compose(spec, (), sort, False, public=True).name
     assert f"__{sort.lower()}__" in listing.compose(spec, (), sort, False).name
+
+
+async def test_a_first_page_left_unwound_is_the_page_from_a_null_cursor(demo: FalkorStore) -> None:
+    """No list of the schema takes the unwound first form now (``picked`` reads them all), but a row
+    ``picked`` refuses (here a label test on a carried variable) still gets it, and it gives what the
+    cursor form gives from a null cursor."""
+    gifts = NESTED["institution_donations"]
+    spec = dataclasses.replace(gifts, row=f"CASE WHEN dn:Donor THEN {gifts.row} END")
+    assert spec.parent is not None
+    assert page_items.first_form(spec, spec.sort(spec.entity.default_sort), False, None) == page_items.UNWOUND
+    assert "UNWIND CASE" in listing.compose(spec, (), spec.entity.default_sort, False, first=True).text
+    keys = await parent_keys(demo, spec.parent.value)
+    seen = 0
+    for descending in (False, True):
+        for limit in (3, 500):
+            first, later = await _both(demo, spec, descending, limit, keys=keys)
+            assert {r["key"]: r for r in first} == {r["key"]: r for r in _as_first(spec, False, later)}
+            seen += sum(len(r["page"]) for r in first)
+    assert seen > 0
