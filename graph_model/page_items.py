@@ -34,7 +34,13 @@ class Item(NamedTuple):
     cursor: tuple[Any, str]  # (sort value, id)
 
 
-_STRING_OR_NAME = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|(?<![\w.$])[A-Za-z_]\w*(?!\w)(?!\s*[(:])")
+# A Cypher string (or quoted name), and a bare name (not a property after a dot, not a parameter).
+_STRING = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`"
+_NAME = r"(?<![\w.$])[A-Za-z_]\w*(?!\w)"
+# Strings and the names that can be variables (not a function's name, a map's key or a label test's variable).
+_STRING_OR_NAME = re.compile(rf"{_STRING}|{_NAME}(?!\s*[(:])")
+# Strings and every bare name.
+_ANY_NAME = re.compile(rf"{_STRING}|{_NAME}")
 _WORDS = {"null", "true", "false", "and", "or", "not", "xor", "is", "in", "case", "when", "then", "else", "end",
           "starts", "ends", "with", "contains"}
 _AGGREGATES = re.compile(r"\b(?:sum|count|collect|min|max|avg|stdev|stdevp|percentilecont|percentiledisc)\s*\(", re.I)
@@ -106,7 +112,6 @@ def carried(spec: ListSpec) -> tuple[str, ...]:
 
 
 _PROJECTION = re.compile(r"(?<![\w.$])([A-Za-z_]\w*)\s*\{((?:\s*\.[A-Za-z_]\w*\s*,)*\s*\.[A-Za-z_]\w*\s*)\}")
-_ANY_NAME = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|(?<![\w.$])[A-Za-z_]\w*(?!\w)")
 
 
 @lru_cache(maxsize=1024)
