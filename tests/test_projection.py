@@ -148,3 +148,48 @@ async def test_a_field_selected_twice_over_one_fragment_reads_what_each_selectio
     data = await _ask(store, query)
     assert data == await _ask(store, query, Settings(compiled=False))
     assert data["a"]["county"]["nameEn"] and all(n["county"]["nameEn"] for n in data["q"]["nodes"]), data
+
+
+PAGE_AND_ONE = """query Both%s($key: String!) {
+    institution(key: $key) { key county { key province { key } } giving { amount }
+      donations(first: 5) { nodes { key donor { key } } } }
+    institutions(first: 10) { nodes { key county { key province { key nameEn } }
+      services { edges { capacity node { key } } } giving { count } } } }"""
+
+
+@pytest.mark.parametrize("role", ["admin", "viewer"])
+async def test_the_prefetch_walks_an_operation_once(store: FalkorStore, role: str, monkeypatch: Any) -> None:
+    """What the prefetch starts at each level (hub.execution.loaders._Walk.steps) depends on the operation
+    and the variables its plans are kept by, not on the rows: the same operation asked again, for
+    another object, collects no field of its selection, and reads the same statements and answers
+    as it did."""
+    from hub.execution import loaders
+
+    await build_solo_world(store)
+    collected: list[str] = []
+    original = loaders._Walk.collect
+
+    def collect(walk: Any, parent: Any, nodes: Any) -> Any:
+        collected.append(parent.name)
+        return original(walk, parent, nodes)
+
+    monkeypatch.setattr(loaders._Walk, "collect", collect)
+    query = PAGE_AND_ONE % role.title()  # an operation of its own: the plans are kept by operation, for all roles
+
+    async def ask(key: str) -> tuple[Any, list[str]]:
+        sent = Sent(store)
+        async with asgi_client(store, role=role) as client:
+            body = (await client.post("/graphql", json={"query": query, "variables": {"key": key}})).json()
+        assert "errors" not in body, body
+        return body["data"], list(sent.texts)  # (a later ask's Sent wraps this one's)
+
+    first, first_sent = await ask("inst-a")
+    assert {"Institution", "InstitutionConnection", "County", "Donation", "DonationConnection", "ServiceConnection",
+            "ServiceEdge"} <= set(collected), collected
+    collected.clear()
+    again, again_sent = await ask("inst-b")
+    assert collected == []
+    assert again_sent == first_sent  # the same statements (their parameters aside)
+    assert again["institution"]["key"] == "inst-b" and again["institutions"] == first["institutions"]
+    assert (await ask("inst-a"))[0] == first
+    assert collected == []

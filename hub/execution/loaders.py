@@ -31,7 +31,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from graphql import FieldNode, GraphQLField, GraphQLObjectType, assert_object_type, get_named_type
 from graphql.execution.collect_fields import collect_sub_fields
@@ -49,6 +49,7 @@ from hub.strawberry_compat import (STRAWBERRY_FIELD, convert_arguments, join_bat
 
 Node = dict[str, Any]
 K = TypeVar("K", bound=Hashable)  # what a loader's keys are
+T = TypeVar("T")
 
 
 class _Loader(DataLoader[K, Any]):
@@ -328,8 +329,11 @@ class _Walk:
 
     def items(self, connection: GraphQLObjectType, nodes: list[FieldNode]) -> tuple[str, list[FieldNode]]:
         """The item type's name of a connection and the field nodes selecting its items (nodes, edges.node)."""
-        item, selecting = projection.items(self.collect, connection, nodes)
-        return item.name, selecting
+        def work() -> tuple[str, list[FieldNode]]:
+            item, selecting = projection.items(self.collect, connection, nodes)
+            return item.name, selecting
+
+        return self._memo(("items", id(connection), *map(id, nodes)), work)
 
     def arguments(self, field: GraphQLField, node: FieldNode, nodes: list[FieldNode]) -> dict[str, Any]:
         """The keyword arguments the field's resolver will be called with, and (compiled) the
@@ -380,72 +384,90 @@ class _Walk:
         """From a level's results: the next level, and the loads of values that are not nodes, started."""
         level: list[_Level] = []
         below: list[Awaitable[Any]] = []
-        for (plan, _, field, found, parents), result in zip(started, results, strict=True):
-            if plan is None or isinstance(result, BaseException):  # a load started beside a field's
+        for (step, _, parents), result in zip(started, results, strict=True):
+            if step is None or isinstance(result, BaseException):  # a load started beside a field's
                 continue
-            child = get_named_type(field.type)
-            if plan.below is not None and isinstance(child, GraphQLObjectType):
-                asked = frozenset(f[0].name.value for f in self.sub_fields(child, found))
-                below += plan.below(self.info.context, parents, result, asked)
-            if plan.rows is None:
-                continue
-            if plan.connection:
-                assert isinstance(child, GraphQLObjectType)
-                level.append((plan.rows(result), *self.items(child, found)))
-            else:
-                level.append((plan.rows(result), child.name, found))
+            plan = step.plan
+            if plan.below is not None and step.asked is not None:
+                below += plan.below(self.info.context, parents, result, step.asked)
+            if plan.rows is not None:
+                level.append((plan.rows(result), *step.items))
         return level, below
 
     def start(self, level: list[_Level], keyed: bool | None = None) -> list[_Started]:
         """Start the loads of one level, at once (no await between them). ``keyed``: only the fields
         that read their object's key alone (True), or only the others (False)."""
         started: list[_Started] = []
+        context = self.info.context
+        loaders = context.loaders
         for parents, type_name, selecting in level:
             if not parents or not selecting:
                 continue
+            from_row, steps = self.steps(type_name, selecting, keyed)
+            if not steps:
+                continue
+            # A relation's items (a donation: its donor, its institution) are made into their objects.
+            objects = None if from_row is None else [from_row(row) for row in parents]
+            for step in steps:
+                plan = step.plan
+                try:  # failures stay in the loaders' futures: each field that asks raises its own error
+                    loading = plan.load(loaders, parents if objects is None else objects, step.arguments)
+                except Exception:  # noqa: BLE001
+                    continue
+                started.append((step, loading, parents))
+                if objects is None:  # the loads of the level below that need only these parents
+                    if plan.along is not None and step.asked is not None:
+                        started += [(None, beside, parents) for beside in plan.along(context, parents, step.asked)]
+                    if plan.hop is not None:
+                        started += [(None, plan.hop(loaders, parents, *hop), parents) for hop in step.hops]
+        return started
+
+    def steps(self, type_name: str, selecting: list[FieldNode], keyed: bool | None
+              ) -> tuple[Callable[[Node], Any] | None, tuple[_Step, ...]]:
+        """What ``start`` starts for the fields ``selecting`` selects on ``type_name``, and ``next`` reads
+        of them, worked out once per operation in a compiled query (they depend on the operation and
+        the variables its plans are kept by, not on the rows): a page of 100 institutions walked its
+        selection afresh at every level of every request. The function that makes a relation's items
+        into their objects (None for a node type's rows), and a step per field that loads."""
+        def work() -> tuple[Callable[[Node], Any] | None, tuple[_Step, ...]]:
             owner = self.raw.schema.get_type(type_name)
             assert isinstance(owner, GraphQLObjectType)
-            objects = None
+            from_row = None
             if type_name not in NODE_TYPES:
-                # A relation's items (a donation: its donor, its institution) are made into their
-                # objects; only fields that load from an object (links by a key attribute) are started.
+                # Only a relation's fields that load from its object (links by a key attribute) are started.
                 from_row = getattr(owner.extensions[STRAWBERRY_FIELD].origin, "from_row", None)
                 if from_row is None:
-                    continue
-                objects = [from_row(row) for row in parents]
+                    return None, ()
+            steps = []
             for found in self.sub_fields(owner, selecting):
                 field = owner.fields.get(found[0].name.value)
                 plan = _plan(field) if field else None
-                if plan is None or field is None or (objects is not None and not plan.objects):
+                if plan is None or field is None or (from_row is not None and not plan.objects):
                     continue
                 if keyed is not None and _by_key_alone(field) is not keyed:
                     continue
                 try:  # bad arguments are left for the resolver to report where they belong
-                    loading = plan.load(self.info.context.loaders, parents if objects is None else objects,
-                                        self.arguments(field, found[0], found))
+                    arguments = self.arguments(field, found[0], found)
                 except Exception:  # noqa: BLE001
                     continue
-                started.append((plan, loading, field, found, parents))
-                if objects is None and (plan.along is not None or plan.hop is not None):
-                    started += [(None, beside, field, found, parents)
-                                for beside in self.beside(plan, field, found, parents)]
-        return started
+                steps.append(self._step(plan, field, found, arguments))
+            return from_row, tuple(steps)
 
-    def beside(self, plan: Prefetch, field: GraphQLField, found: list[FieldNode], parents: list[Node]
-               ) -> list[Awaitable[Any]]:
-        """The loads started in a field's own level for the fields below it (``Prefetch.along``,
-        ``Prefetch.hop``), which would otherwise wait for the next level."""
+        return self._memo(("steps", type_name, keyed, *map(id, selecting)), work)
+
+    def _step(self, plan: Prefetch, field: GraphQLField, found: list[FieldNode], arguments: dict[str, Any]) -> _Step:
         child = get_named_type(field.type)
         if not isinstance(child, GraphQLObjectType):
-            return []
-        started: list[Awaitable[Any]] = []
-        if plan.along is not None:
-            asked = frozenset(f[0].name.value for f in self.sub_fields(child, found))
-            started += plan.along(self.info.context, parents, asked)
-        if plan.hop is not None and self.projecting:
-            loaders = self.info.context.loaders
-            started += [plan.hop(loaders, parents, *hop) for hop in self.hops(child, found)]
-        return started
+            assert not plan.connection
+            return _Step(plan, arguments, None, (child.name, found), ())
+        asked = frozenset(f[0].name.value for f in self.sub_fields(child, found))
+        items = self.items(child, found) if plan.connection else (child.name, found)
+        hops = self.hops(child, found) if plan.hop is not None and self.projecting else ()
+        return _Step(plan, arguments, asked, items, hops)
+
+    def _memo(self, key: Any, work: Callable[[], T]) -> T:
+        """``work()``, kept with the operation's plans in a compiled query (projection.memo)."""
+        return projection.memo(self.info.context.execution, key, work) if self.projecting else work()
 
     def hops(self, child: GraphQLObjectType, found: list[FieldNode]) -> tuple[tuple[str, Label, tuple[str, ...]], ...]:
         """The fields selected on a linked type that read a node by a key property of it (a county's
@@ -466,7 +488,19 @@ class _Walk:
 
 
 _Level = tuple[list[Node], str, list[FieldNode]]
-_Started = tuple[Prefetch | None, Awaitable[Any], GraphQLField, list[FieldNode], list[Node]]
+
+
+class _Step(NamedTuple):
+    """A field's load in a level, as worked out once per operation (``_Walk.steps``)."""
+
+    plan: Prefetch
+    arguments: dict[str, Any]  # what its resolver is called with, and the projection of its rows
+    asked: frozenset[str] | None  # the names selected on its values' type, when that is an object type
+    items: tuple[str, list[FieldNode]]  # the next level's type and the nodes selecting on it
+    hops: tuple[tuple[str, Label, tuple[str, ...]], ...]  # read beside it (``_Walk.hops``)
+
+
+_Started = tuple[_Step | None, Awaitable[Any], list[Node]]  # None: a load started beside a field's
 
 
 async def prefetch(info: Any, rows: list[Node]) -> None:
