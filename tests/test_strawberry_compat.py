@@ -174,6 +174,50 @@ def test_argument_types_resolved_once() -> None:
     assert schema.execute_sync('{ found(filter: {search: "a"}) }').data == {"found": "a"}
 
 
+def test_input_fields_resolved_once_convert_as_strawberry_converts() -> None:
+    class Size(Enum):
+        SMALL = "SMALL"
+        LARGE = "LARGE"
+
+    strawberry.enum(Size)
+
+    @strawberry.input
+    class Inner:
+        sizes: list[Size] | None = None
+
+    @strawberry.input
+    class Outer:
+        search: str | None = None
+        inner: Inner | None = None
+        many: list[Inner] | None = None
+        count: int = 2
+
+    seen: list[Any] = []
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def found(self, filter: Outer | None = None) -> str:
+            seen.append(filter)
+            return "ok"
+
+    query = '{ found(filter: {search: "a", inner: {sizes: [LARGE]}, many: [{sizes: [SMALL]}, {}]}) }'
+    plain = strawberry.Schema(query=Query)
+    assert plain.execute_sync(query).data == {"found": "ok"}
+    once = strawberry.Schema(query=Query)  # the same input classes: resolved once from here on
+    compat.resolve_input_fields_once(compat.graphql_schema(once))
+    for cls in (Inner, Outer):
+        for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+            assert isinstance(field.type_annotation, compat.ResolvedOnce), field.name
+    compat.resolve_input_fields_once(compat.graphql_schema(once))  # again: not wrapped twice
+    assert not isinstance(Outer.__strawberry_definition__.fields[0].type_annotation._type,  # type: ignore[attr-defined]
+                          compat.ResolvedOnce)
+    assert once.execute_sync(query).data == {"found": "ok"}
+    assert seen[0] == seen[1] == Outer(search="a", inner=Inner(sizes=[Size.LARGE]),
+                                       many=[Inner(sizes=[Size.SMALL]), Inner()], count=2)
+    assert isinstance(seen[1].inner, Inner) and seen[1].many[0].sizes == [Size.SMALL]
+
+
 def test_raw_info_strawberry_field_and_argument_conversion() -> None:
     class Size(Enum):
         SMALL = "SMALL"

@@ -14,6 +14,7 @@ SUPERVISE or WRITE, an institution key its own institution's only, nobody else's
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,7 @@ class Visibility:
     def of(cls, principal: Principal | None, settings: Settings) -> Visibility:
         return cls(principal, settings.privacy_k)
 
-    @property
+    @functools.cached_property  # read for each row of a page; who asks does not change (both are frozen)
     def personal(self) -> bool:
         """Whether individual donors' identities and amounts are shown, rather than only aggregates."""
         return self.principal is not None and self.principal.has(Right.PERSONAL)

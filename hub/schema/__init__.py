@@ -31,7 +31,7 @@ from hub.schema.overview import OverviewQuery
 from hub.schema.scalars import config
 from hub.schema.supervision import SupervisionQuery
 from hub.settings import Settings
-from hub.strawberry_compat import HooksOnce, describe_type, with_extensions
+from hub.strawberry_compat import HooksOnce, describe_type, graphql_schema, resolve_input_fields_once, with_extensions
 
 log = logging.getLogger("hub")
 
@@ -71,6 +71,7 @@ class HubSchema(strawberry.Schema):
 schema = HubSchema(query=Query, mutation=Mutation, extensions=extensions(Settings()), config=config(),
                    execution_context_class=CompiledExecution)
 policy.enforce(schema)
+resolve_input_fields_once(graphql_schema(schema))  # hub.strawberry_compat, item 7
 
 
 def build_schema(settings: Settings, gate: AnalyticsGate | None = None) -> strawberry.Schema:
