@@ -16,6 +16,7 @@ with all its filters and each sort so Neo4j's linter sees every fragment in cont
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -474,8 +475,17 @@ def _page(items: list[Item], limit: int, req: Request, *, more: bool, earlier: b
           order: str) -> Page:
     items = items[:limit]
     if req.backwards:
-        return Page(items[::-1], has_next=earlier, has_previous=more, total=total, order=order)
-    return Page(items, has_next=more, has_previous=earlier, total=total, order=order)
+        items, more, earlier = items[::-1], earlier, more
+    # Filled as the constructor fills it (``_PAGE_FIELDS``): a page of 100 institutions makes a page of
+    # services for each, and a frozen dataclass's constructor sets each field through object.__setattr__.
+    page = _new(Page)
+    _set(page, "__dict__", {"items": items, "has_next": more, "has_previous": earlier, "total": total, "order": order})
+    return page
+
+
+_new, _set = object.__new__, object.__setattr__
+if {f.name for f in dataclasses.fields(Page)} != {"items", "has_next", "has_previous", "total", "order"}:
+    raise TypeError("Page's fields changed: _page must fill what its constructor takes")
 
 
 async def fetch_root(store: GraphStore, spec: ListSpec, req: Request) -> Page:

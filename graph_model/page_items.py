@@ -34,6 +34,12 @@ class Item(NamedTuple):
     cursor: tuple[Any, str]  # (sort value, id)
 
 
+# Items are made by ``tuple.__new__(Item, (row, edge, cursor))``: the named tuple's own ``__new__`` is a
+# Python function, and a page of 100 institutions with their services makes ~400 items (~0.3 µs each
+# saved).
+_tuple = tuple.__new__
+
+
 # A Cypher string (or quoted name), and a bare name (not a property after a dot, not a parameter).
 _STRING = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`"
 _NAME = r"(?<![\w.$])[A-Za-z_]\w*(?!\w)"
@@ -167,20 +173,20 @@ def first_row(spec: ListSpec, props: tuple[str, ...] | None) -> str:
 
 def root_items(rows: list[dict[str, Any]]) -> list[Item]:
     """A root page's items (rows of ``row``, ``edge``, ``sv``, ``id``)."""
-    return [Item(r["row"], r["edge"], (r["sv"], r["id"])) for r in rows]
+    return [_tuple(Item, (r["row"], r["edge"], (r["sv"], r["id"]))) for r in rows]
 
 
 def nested_items(page: list[list[Any]], nodes: dict[str, dict[str, Any]] | None) -> list[Item]:
     """A nested page's items ([row, edge, sort value, id] each); ``nodes``: the rows by key, when
     the page holds keys only (a node deleted since is left out)."""
     if nodes is None:
-        return [Item(row, edge, (sv, id_)) for row, edge, sv, id_ in page]
-    return [Item(nodes[id_], edge, (sv, id_)) for _, edge, sv, id_ in page if id_ in nodes]
+        return [_tuple(Item, (row, edge, (sv, id_))) for row, edge, sv, id_ in page]
+    return [_tuple(Item, (nodes[id_], edge, (sv, id_))) for _, edge, sv, id_ in page if id_ in nodes]
 
 
 def flat_row_items(page: list[list[Any]], props: tuple[str, ...]) -> list[Item]:
     """A first page of lone nodes' items, flat ([sort value, id, the properties' values...] each, ``flat_rows``)."""
-    return [Item(dict(zip(props, item[2:], strict=True)), None, (item[0], item[1])) for item in page]
+    return [_tuple(Item, (dict(zip(props, item[2:], strict=True)), None, (item[0], item[1]))) for item in page]
 
 
 def flat_items(page: list[list[Any]], nodes: dict[str, dict[str, Any]],
@@ -189,5 +195,7 @@ def flat_items(page: list[list[Any]], nodes: dict[str, dict[str, Any]],
     map built from its ``entries`` (``edge_entries``); a node deleted since is left out."""
     if entries is not None and len(entries) == 1:  # the usual edge: one value (a service's capacity)
         name = entries[0][0]
-        return [Item(nodes[item[1]], {name: item[2]}, (item[0], item[1])) for item in page if item[1] in nodes]
-    return [Item(nodes[item[1]], edge_of(entries, item[2:]), (item[0], item[1])) for item in page if item[1] in nodes]
+        return [_tuple(Item, (nodes[item[1]], {name: item[2]}, (item[0], item[1]))) for item in page
+                if item[1] in nodes]
+    return [_tuple(Item, (nodes[item[1]], edge_of(entries, item[2:]), (item[0], item[1]))) for item in page
+            if item[1] in nodes]

@@ -207,7 +207,7 @@ def test_input_fields_resolved_once_convert_as_strawberry_converts() -> None:
     once = strawberry.Schema(query=Query)  # the same input classes: resolved once from here on
     compat.resolve_input_fields_once(compat.graphql_schema(once))
     for cls in (Inner, Outer):
-        for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        for field in cls.__strawberry_definition__.fields:  # type: ignore[union-attr]
             assert isinstance(field.type_annotation, compat.ResolvedOnce), field.name
     compat.resolve_input_fields_once(compat.graphql_schema(once))  # again: not wrapped twice
     assert not isinstance(Outer.__strawberry_definition__.fields[0].type_annotation._type,  # type: ignore[attr-defined]

@@ -247,8 +247,8 @@ _new = object.__new__
 
 def _edge(item: Item, node: Any, order: str) -> Edge[Any]:
     made = _new(Edge)
-    props = dict(_EDGE_DEFAULTS)
-    props["position"], props["order"], props["node"] = item.cursor, order, node
+    # A link field left out reads its class attribute: its default (checked below, ``_FILLED``).
+    props = {"position": item.cursor, "order": order, "node": node}
     edge = item.edge
     if edge:
         for k, v in edge.items():
@@ -288,7 +288,10 @@ def connection(page: Page, convert: Callable[[dict[str, Any]], Any],
     return made
 
 
-# What ``_edge`` and ``connection`` fill, which must be what the types' constructors take.
+# What ``_edge`` and ``connection`` fill, which must be what the types' constructors take; an edge's link
+# fields that its item does not hold are read off the class, which must hold their defaults.
+if any(Edge.__dict__.get(name, _EDGE_DEFAULTS) != default for name, default in _EDGE_DEFAULTS.items()):
+    raise TypeError("Edge's link fields must have their defaults as class attributes: _edge leaves them out")
 _FILLED = {Edge: {"position", "order", "node", *_EDGE_DEFAULTS},
            PageInfo: {"first", "last", "order", "has_next_page", "has_previous_page"},
            Connection: {"page_info", "edges", "count_total"}}
