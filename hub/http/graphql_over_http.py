@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import orjson
@@ -97,6 +97,11 @@ def _bad_texts(value: Any, where: str) -> Iterator[FieldError]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _bad_texts(item, f"{where}[{index}]")
+
+
+@lru_cache(maxsize=64)  # a client sends the same header every time; parsing it takes an email.Message
+def _media_type(content_type: str) -> str:
+    return parse_content_type(content_type)[0]
 
 
 class HubGraphQL(GraphQL[Context, None]):
@@ -196,7 +201,7 @@ class HubGraphQL(GraphQL[Context, None]):
     async def parse_http_body(
             self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
         if request.method == "POST":
-            media, _ = parse_content_type(request.content_type or "")
+            media = _media_type(request.content_type or "")
             if media != JSON and not (media == uploads.MULTIPART and self.multipart_uploads_enabled):
                 raise HTTPException(415, f"Unsupported Content-Type {media!r}: send {JSON}")
         data = await super().parse_http_body(request)
