@@ -174,13 +174,15 @@ def test_argument_types_resolved_once() -> None:
     assert schema.execute_sync('{ found(filter: {search: "a"}) }').data == {"found": "a"}
 
 
+class Size(Enum):  # an enum of the tests' own inputs
+    SMALL = "SMALL"
+    LARGE = "LARGE"
+
+
+strawberry.enum(Size)
+
+
 def test_input_fields_resolved_once_convert_as_strawberry_converts() -> None:
-    class Size(Enum):
-        SMALL = "SMALL"
-        LARGE = "LARGE"
-
-    strawberry.enum(Size)
-
     @strawberry.input
     class Inner:
         sizes: list[Size] | None = None
@@ -219,12 +221,6 @@ def test_input_fields_resolved_once_convert_as_strawberry_converts() -> None:
 
 
 def test_raw_info_strawberry_field_and_argument_conversion() -> None:
-    class Size(Enum):
-        SMALL = "SMALL"
-        LARGE = "LARGE"
-
-    strawberry.enum(Size)
-
     @strawberry.input
     class Shape:
         size: Size
