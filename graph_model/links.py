@@ -3,10 +3,11 @@ each statement takes every key a GraphQL page asks about in one ``UNWIND $keys``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from graph_model import filled
 from graph_model.cypher import PROPERTY, Statement, projected, projected_name, rel_by_key, statement
 from graph_model.donation_totals import cell_key
 from graph_model.enums import DonorKind, Label
@@ -160,9 +161,7 @@ def kept_giving(amount: int, count: int, others: int, individuals: int) -> Givin
     return made
 
 
-if {f.name for f in fields(Giving)} != {"amount", "count", "others", "individuals", "first_date", "last_date",
-                                        "dated"}:
-    raise TypeError("Giving's fields changed: kept_giving must fill what its constructor now takes")
+filled.check(Giving, ("amount", "count", "others", "individuals", "first_date", "last_date", "dated"), "kept_giving")
 
 # An institution's totals from its kept all-years cell (graph_model.statements.donation_totals,
 # written in the same statement as every gift's change): one index seek per institution instead of

@@ -16,13 +16,12 @@ with all its filters and each sort so Neo4j's linter sees every fragment in cont
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
-from graph_model import queries
+from graph_model import filled, queries
 from graph_model.cypher import Statement, projected, projected_name, statement
 from graph_model.enums import Label
 from graph_model.errors import FieldError, ValidationFailed
@@ -484,8 +483,7 @@ def _page(items: list[Item], limit: int, req: Request, *, more: bool, earlier: b
 
 
 _new, _set = object.__new__, object.__setattr__
-if {f.name for f in dataclasses.fields(Page)} != {"items", "has_next", "has_previous", "total", "order"}:
-    raise TypeError("Page's fields changed: _page must fill what its constructor takes")
+filled.check(Page, ("items", "has_next", "has_previous", "total", "order"), "_page")
 
 
 async def fetch_root(store: GraphStore, spec: ListSpec, req: Request) -> Page:

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from graph_model import links
+from graph_model import filled, links
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.list_specs import ENTITIES
 from graph_model.listing import Entity, Item, Page, Request
@@ -296,8 +296,7 @@ _FILLED = {Edge: {"position", "order", "node", *_EDGE_DEFAULTS},
            PageInfo: {"first", "last", "order", "has_next_page", "has_previous_page"},
            Connection: {"page_info", "edges", "count_total"}}
 for _type, _names in _FILLED.items():
-    if {f.name for f in dataclasses.fields(_type) if f.init} != _names:
-        raise TypeError(f"{_type.__name__}'s fields changed: _edge and connection() must fill what it now takes")
+    filled.check(_type, _names, "_edge and connection()")
 
 
 def _size(value: int | None, field: str, most: int | None) -> int:

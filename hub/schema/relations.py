@@ -5,13 +5,13 @@ imported here)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 
+from graph_model import filled
 from graph_model.enums import Label
 from hub.schema import enums as e
 from hub.schema.entities import (GENERATED, SOURCE, Council, County, Donor, Event, Institution, Person,
@@ -81,10 +81,7 @@ class Donation(RelationNode, relay.Node):
 # What ``Donation.from_row`` fills, which must be what the constructor takes (none has a default).
 _DONATION_FIELDS = {"key", "amount", "date", "purpose", "generated", "source", "donor_key", "institution_key",
                     "event_key", "donor_kind"}
-if {f.name for f in dataclasses.fields(Donation) if f.init} != _DONATION_FIELDS or any(
-        f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
-        for f in dataclasses.fields(Donation) if f.init):
-    raise TypeError("Donation's fields changed: from_row must fill what its constructor now takes")
+filled.check(Donation, _DONATION_FIELDS, "Donation.from_row", defaults=False)
 
 
 @strawberry.type(description="A seat on a council: who holds it, in what role, since when.")
