@@ -475,7 +475,7 @@ def _page(items: list[Item], limit: int, req: Request, *, more: bool, earlier: b
     items = items[:limit]
     if req.backwards:
         items, more, earlier = items[::-1], earlier, more
-    # Filled as the constructor fills it (``_PAGE_FIELDS``): a page of 100 institutions makes a page of
+    # Filled as the constructor fills it (``filled.check`` below): a page of 100 institutions makes a page of
     # services for each, and a frozen dataclass's constructor sets each field through object.__setattr__.
     page = _new(Page)
     _set(page, "__dict__", {"items": items, "has_next": more, "has_previous": earlier, "total": total, "order": order})

@@ -290,7 +290,8 @@ def connection(page: Page, convert: Callable[[dict[str, Any]], Any],
 
 # What ``_edge`` and ``connection`` fill, which must be what the types' constructors take; an edge's link
 # fields that its item does not hold are read off the class, which must hold their defaults.
-if any(Edge.__dict__.get(name, _EDGE_DEFAULTS) != default for name, default in _EDGE_DEFAULTS.items()):
+_ABSENT = object()
+if any(Edge.__dict__.get(name, _ABSENT) != default for name, default in _EDGE_DEFAULTS.items()):
     raise TypeError("Edge's link fields must have their defaults as class attributes: _edge leaves them out")
 _FILLED = {Edge: {"position", "order", "node", *_EDGE_DEFAULTS},
            PageInfo: {"first", "last", "order", "has_next_page", "has_previous_page"},
