@@ -148,7 +148,7 @@ class Giving:
 
 
 NO_GIVING = Giving(0, 0, 0, 0, None, None)
-_new = object.__new__
+_new = filled.new
 
 
 def kept_giving(amount: int, count: int, others: int, individuals: int) -> Giving:

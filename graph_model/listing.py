@@ -482,7 +482,7 @@ def _page(items: list[Item], limit: int, req: Request, *, more: bool, earlier: b
     return page
 
 
-_new, _set = object.__new__, object.__setattr__
+_new, _set = filled.new, object.__setattr__
 filled.check(Page, ("items", "has_next", "has_previous", "total", "order"), "_page")
 
 

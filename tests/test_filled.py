@@ -8,6 +8,7 @@ import dataclasses
 import pytest
 
 from graph_model import filled
+from graph_model.page_items import Item
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,6 +26,19 @@ def test_the_constructors_fields_pass_and_a_change_is_refused() -> None:
         filled.check(_Pair, ("left", "right", "extra"), "pair()")
     with pytest.raises(TypeError, match="_Pair's fields took defaults"):
         filled.check(_Pair, ("left", "right"), "pair()", defaults=False)
+    filled.check(_Pair, ("left",), "pair()", left_out=("right",))  # its default is the class attribute
+    with pytest.raises(TypeError, match="that pair\\(\\) leaves out must have their defaults as class attributes"):
+        filled.check(_Pair, ("right",), "pair()", left_out=("left",))  # no default: nothing to read off the class
+
+
+def test_a_field_left_out_whose_class_attribute_is_not_its_default_is_refused() -> None:
+    @dataclasses.dataclass
+    class Shadowed:
+        value: int = 0
+
+    Shadowed.value = 1  # what an object without its own value would read
+    with pytest.raises(TypeError, match="class attributes"):
+        filled.check(Shadowed, (), "shadowed()", left_out=("value",))
 
 
 def test_the_hubs_own_fillings_are_checked() -> None:
@@ -38,4 +52,6 @@ def test_the_hubs_own_fillings_are_checked() -> None:
                          total=0, order="o")
     assert page == listing.Page([], has_next=False, has_previous=False, total=0, order="o")
     assert set(lists._FILLED) == {lists.Edge, lists.PageInfo, lists.Connection}
+    edge = lists._edge(Item({"key": "s"}, {"capacity": 3}, ("S", "s")), {"key": "s"}, "o")
+    assert (edge.capacity, edge.role, edge.amount, edge.node) == (3, None, None, {"key": "s"})  # role: off the class
     assert {f.name for f in dataclasses.fields(relations.Donation) if f.init} == relations._DONATION_FIELDS

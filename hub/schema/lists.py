@@ -242,12 +242,12 @@ class Connection(Generic[T]):
 # against what the constructors take (``_FILLED``). An edge's link fields have defaults:
 _EDGE_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Edge)
                   if f.init and f.default is not dataclasses.MISSING}
-_new = object.__new__
+_new = filled.new
 
 
 def _edge(item: Item, node: Any, order: str) -> Edge[Any]:
     made = _new(Edge)
-    # A link field left out reads its class attribute: its default (checked below, ``_FILLED``).
+    # A link field left out reads its class attribute: its default (``filled.check`` below).
     props = {"position": item.cursor, "order": order, "node": node}
     edge = item.edge
     if edge:
@@ -289,15 +289,12 @@ def connection(page: Page, convert: Callable[[dict[str, Any]], Any],
 
 
 # What ``_edge`` and ``connection`` fill, which must be what the types' constructors take; an edge's link
-# fields that its item does not hold are read off the class, which must hold their defaults.
-_ABSENT = object()
-if any(Edge.__dict__.get(name, _ABSENT) != default for name, default in _EDGE_DEFAULTS.items()):
-    raise TypeError("Edge's link fields must have their defaults as class attributes: _edge leaves them out")
-_FILLED = {Edge: {"position", "order", "node", *_EDGE_DEFAULTS},
+# fields that its item does not hold are left out, read off the class, which must hold their defaults.
+_FILLED = {Edge: {"position", "order", "node"},
            PageInfo: {"first", "last", "order", "has_next_page", "has_previous_page"},
            Connection: {"page_info", "edges", "count_total"}}
 for _type, _names in _FILLED.items():
-    filled.check(_type, _names, "_edge and connection()")
+    filled.check(_type, _names, "_edge and connection()", left_out=_EDGE_DEFAULTS if _type is Edge else ())
 
 
 def _size(value: int | None, field: str, most: int | None) -> int:

@@ -19,7 +19,7 @@ from hub.schema.entities import (GENERATED, SOURCE, Council, County, Donor, Even
 from hub.schema.fields import CONVERTERS, HubNode, jalali, link
 from hub.schema.scalars import Date, Rials
 
-_new = object.__new__
+_new = filled.new
 _EVENT = Label.EVENT.value
 
 Member = Annotated[Donor | Institution | Person, strawberry.union("Member", description=(
