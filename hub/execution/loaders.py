@@ -330,11 +330,9 @@ class _Walk:
         return collect_sub_fields(raw.schema, raw.fragments, raw.variable_values, parent, nodes)
 
     def sub_fields(self, parent: GraphQLObjectType, nodes: list[FieldNode]) -> list[list[FieldNode]]:
-        if not self.projecting:
-            return list(self.collect(parent, nodes).values())
         # In a compiled query, once per operation (they depend on the variables its plans are kept by).
-        return projection.memo(self.info.context.execution, ("sub_fields", id(parent), *map(id, nodes)),
-                               lambda: list(self.collect(parent, nodes).values()))
+        return self._memo(("sub_fields", id(parent), *map(id, nodes)),
+                          lambda: list(self.collect(parent, nodes).values()))
 
     def items(self, connection: GraphQLObjectType, nodes: list[FieldNode]) -> tuple[str, list[FieldNode]]:
         """The item type's name of a connection and the field nodes selecting its items (nodes, edges.node)."""
