@@ -22,7 +22,7 @@ from graph_model.donation_disclosure import suppression
 from graph_model.enums import Label
 from graph_model.errors import HubError
 from graph_model.stores.base import GraphStore
-from hub.http import graphiql, web_app
+from hub.http import graphiql, prepared, web_app
 from hub.http.alerts_export import ROUTES as ALERT_EXPORTS
 from hub.http.exports import ROUTES as EXPORTS
 from hub.http.network_export import ROUTES as NETWORK_EXPORTS
@@ -91,8 +91,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # Running analytics per key, counted across GraphQL and the CSV exports (hub.execution.concurrency).
     gate = AnalyticsGate(settings.limits.concurrent_analytics)
     # Uploads (the `importFile` mutation) only as hub.http.uploads allows them: see there.
-    graphql = HubGraphQL(build_schema(settings, gate), graphql_ide="graphiql" if ide else None,
-                         multipart_uploads_enabled=True)
+    # Query texts that ran once answered again without strawberry around graphql-core (hub.http.prepared).
+    kept = prepared.Prepared() if settings.prepared else None
+    graphql = HubGraphQL(build_schema(settings, gate, [lambda: prepared.Remember(kept)] if kept else []),
+                         graphql_ide="graphiql" if ide else None, multipart_uploads_enabled=True, prepared=kept)
     routes: list[BaseRoute] = [
         # Every method reaches the view, which answers 405 with the spec's Allow header itself.
         Route("/graphql", graphql),

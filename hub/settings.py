@@ -92,6 +92,9 @@ class Settings:
     # HUB_FUSED_READS: a request's reads made together sent as one statement (graph_model.stores.fused);
     # 0: each on its own (the same answers, more round trips)
     fused_reads: bool = True
+    # HUB_PREPARED: a query text that ran once is answered again straight through graphql-core, without
+    # strawberry's view and Schema.execute around it (hub.http.prepared); 0: always through them (the same answers)
+    prepared: bool = True
 
     def __post_init__(self) -> None:
         # Refused at start-up however the settings are made (from the environment or in code).
@@ -183,6 +186,7 @@ class Settings:
             graphiql=switch("HUB_GRAPHIQL", None),
             compiled=bool(switch("HUB_COMPILED", True)),
             fused_reads=bool(switch("HUB_FUSED_READS", True)),
+            prepared=bool(switch("HUB_PREPARED", True)),
         )
         settings = replace(settings, **overrides) if overrides else settings
         if settings.store not in STORES:

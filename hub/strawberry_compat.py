@@ -82,6 +82,14 @@ The module lives at the top of ``hub`` rather than in ``hub.schema`` because imp
    wraps it with ``contextlib.contextmanager`` (``functools.wraps``) four times an operation, for
    each of the hub's seven extensions, about 17 µs a request (benchmarks/README.md, issue 18). A
    hook that is a plain function is left to strawberry's own ``get_hook``.
+16. Prepared queries (hub.http.prepared) answer a kept text without the view's ``run`` and
+   ``Schema.execute``, doing for it what those do for a query: graphql-core's ``execute`` with the
+   schema's ``execution_context_class`` and strawberry's ``optimized_is_awaitable``, then
+   ``Schema.process_errors`` and the extensions' error work. Two names come from strawberry's
+   internals: ``provided_operation_name``, the name the request gave (an ``InitVar`` of
+   ``ExecutionContext``, kept as ``_provided_operation_name``), and ``asks_for_stream``, the view's
+   ``_get_stream_transport_from_headers`` (an ``Accept`` that makes strawberry answer a stream).
+   tests/test_prepared.py checks the two ways give the same bytes, status and headers.
 """
 
 from __future__ import annotations
@@ -107,13 +115,15 @@ from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionContext
 from strawberry.types.arguments import convert_arguments as _convert_arguments
 
 __all__ = [
     "MASK_HOOK", "MASK_RESULT", "HooksOnce", "VIEW_HOOKS", "AsyncHTTPRequestAdapter", "HTTPException",
-    "InvalidOperationTypeError",
+    "InvalidOperationTypeError", "asks_for_stream",
     "convert_arguments", "describe_enum_values", "describe_type", "field_descriptions", "graphql_schema",
-    "join_batch", "lazy", "lazy_type", "loader_cache", "parse_content_type", "raw_info", "resolve_arguments_once",
+    "join_batch", "lazy", "lazy_type", "loader_cache", "parse_content_type", "provided_operation_name",
+    "raw_info", "resolve_arguments_once",
     "resolve_input_fields_once",
     "resolver_function", "signed",
     "strawberry_field", "with_extensions",
@@ -139,6 +149,16 @@ VIEW_HOOKS: dict[str, tuple[str, ...]] = {
 MASK_HOOK = MaskErrors.anonymise_error
 # The method of MaskErrors through which it masks a result's errors, overridden there too.
 MASK_RESULT = MaskErrors._process_result
+
+
+def provided_operation_name(context: ExecutionContext) -> str | None:
+    """The operation name the request gave (item 16); None when it gave none."""
+    return context._provided_operation_name
+
+
+def asks_for_stream(view: Any, headers: Mapping[str, str]) -> bool:
+    """Whether strawberry's ``view`` answers a request with these headers as a stream (item 16)."""
+    return view._get_stream_transport_from_headers(headers) is not None
 
 
 def graphql_schema(schema: BaseSchema) -> GraphQLSchema:

@@ -79,6 +79,10 @@ LEFT_TO_GRAPHQL_CORE = {"Membership.member"}
 
 @pytest.fixture
 async def solo_world(store: FalkorStore) -> FalkorStore:
+    return await build_supervised_solo_world(store)
+
+
+async def build_supervised_solo_world(store: FalkorStore) -> FalkorStore:
     """build_solo_world with an assessment (findings, a score, an action) and a complaint of each institution:
     what only supervisors, editors, admins and the institution's own key see."""
     await build_solo_world(store)

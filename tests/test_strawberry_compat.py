@@ -512,3 +512,28 @@ def test_the_hubs_mask_reads_errors_off_the_result(caplog: pytest.LogCaptureFixt
     assert "requestId" in (failed.errors[0].extensions or {})
     passed = asyncio.run(schema.execute("{ fine }"))
     assert passed.errors is None and passed.data == {"fine": 1}
+
+
+def test_the_operation_name_a_request_gave_and_whether_it_asks_for_a_stream() -> None:
+    """Item 16: what hub.http.prepared reads of strawberry's internals."""
+    from strawberry.subscriptions import GRAPHQL_SSE_PROTOCOL, MULTIPART_SUBSCRIPTION_PROTOCOL
+    from strawberry.types import ExecutionContext
+    from strawberry.types.graphql import OperationType
+
+    @strawberry.type
+    class Query:
+        one: int = 1
+
+    schema = strawberry.Schema(query=Query)
+    for given in ("B", None):
+        context = ExecutionContext(query="query A { one } query B { one }", schema=schema,
+                                   allowed_operations=[OperationType.QUERY], provided_operation_name=given)
+        assert compat.provided_operation_name(context) == given
+    plain = GraphQL(schema)  # the hub's view serves no stream protocol: no Accept makes it stream
+    streaming = GraphQL(schema, subscription_protocols=(MULTIPART_SUBSCRIPTION_PROTOCOL, GRAPHQL_SSE_PROTOCOL))
+    for accept in ('multipart/mixed; subscriptionSpec="1.0"', "text/event-stream",
+                   "application/json, text/event-stream"):
+        assert not compat.asks_for_stream(plain, {"accept": accept})
+        assert compat.asks_for_stream(streaming, {"accept": accept})
+    assert not compat.asks_for_stream(streaming, {"accept": "application/json"})
+    assert not compat.asks_for_stream(streaming, {})

@@ -180,6 +180,22 @@ class Verdicts:
 VERDICTS = Verdicts()
 
 
+def verdict(limits: Limits, schema: GraphQLSchema, document: Any, text: str | None, operation_name: str | None,
+            variables: dict[str, Any], verdicts: Verdicts = VERDICTS) -> Verdict:
+    """:func:`measure`'s answer, kept in ``verdicts`` by what it depends on."""
+    sizes = tuple(sorted((k, v) for k, v in variables.items() if type(v) is int))
+    key = ("measure", text, operation_name, sizes, limits, schema)
+    # A document given as such (no text) has nothing to key a verdict by; list lengths are
+    # not in the key, so variables that may hold lists are measured every time.
+    keyed = text is not None and not any(isinstance(v, (list, dict)) for v in variables.values())
+    found = verdicts.get(key) if keyed else None
+    if found is None:
+        found = measure(limits, schema, document, variables, operation_name)
+        if keyed:
+            verdicts.keep(key, found)
+    return found
+
+
 class QueryLimits(SchemaExtension):
     """Refuses an operation over the limits before it is validated or executed. List it before
     the parser cache (the token count must come before parsing). With a ``gate``, an operation
@@ -205,20 +221,10 @@ class QueryLimits(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        document, variables = context.graphql_document, context.variables or {}
+        document = context.graphql_document
         if document is not None:
-            schema = graphql_schema(context.schema)
-            sizes = tuple(sorted((k, v) for k, v in variables.items() if type(v) is int))
-            key = ("measure", context.query, context.operation_name, sizes, self.limits, schema)
-            # A document given as such (no text) has nothing to key a verdict by; list lengths are
-            # not in the key, so variables that may hold lists are measured every time.
-            keyed = context.query is not None and not any(isinstance(v, (list, dict)) for v in variables.values())
-            found = self.verdicts.get(key) if keyed else None
-            if found is None:
-                found = measure(self.limits, schema, document, variables, context.operation_name)
-                if keyed:
-                    self.verdicts.keep(key, found)
-            refusal, self.analytics = found
+            refusal, self.analytics = verdict(self.limits, graphql_schema(context.schema), document, context.query,
+                                              context.operation_name, context.variables or {}, self.verdicts)
             if refusal is not None:
                 raise refusal.error()
         yield

@@ -20,8 +20,6 @@ the ``map``), checked before strawberry reads the form; every other media type s
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -33,9 +31,9 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.types import ExecutionResult
 
-from graph_model.errors import FieldError, HubError, Unauthenticated, ValidationFailed
+from graph_model.errors import HubError, Unauthenticated
 from hub.auth.authenticate import CREDENTIALS_REQUIRED
-from hub.http import graphiql, uploads
+from hub.http import graphiql, prepared, request_texts, uploads
 from hub.http.asgi import error_body
 from hub.execution.input_checks import OPERATION_NAMED
 from hub.execution.context import Context
@@ -78,27 +76,6 @@ def is_request_error(result: ExecutionResult) -> bool:
     return result.data is None and bool(errors) and all(e.path is None for e in errors)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _bad_texts(value: Any, where: str) -> Iterator[FieldError]:
-    """Texts of a decoded request that no value may hold: a NUL (FalkorDB reads a parameter only up
-    to one) or a lone surrogate (not a character: UTF-8, and so either store, cannot carry it)."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            yield FieldError(where, "holds a NUL character (U+0000), which no value may contain")
-        elif (found := _SURROGATE.search(value)) is not None:  # in C: a query is read whole on every request
-            yield FieldError(where, f"holds a lone surrogate (U+{ord(found.group()):04X}), which is not a "
-                                    "character: send valid Unicode")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _bad_texts(key, f"{where} (a key)")
-            yield from _bad_texts(item, f"{where}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _bad_texts(item, f"{where}[{index}]")
-
-
 @lru_cache(maxsize=64)  # a client sends the same header every time; parsing it takes an email.Message
 def _media_type(content_type: str) -> str:
     return parse_content_type(content_type)[0]
@@ -108,6 +85,10 @@ class HubGraphQL(GraphQL[Context, None]):
     """strawberry's ASGI view with the conventions above; one per app, the context per request.
     Several of the methods overridden are not documented hooks: hub.strawberry_compat.VIEW_HOOKS
     lists them, and its test checks strawberry still has them with these parameters."""
+
+    def __init__(self, schema: Any, *, prepared: prepared.Prepared | None = None, **options: Any) -> None:
+        super().__init__(schema, **options)
+        self.prepared = prepared  # query texts answered without strawberry around graphql-core (hub.http.prepared)
 
     def encode_json(self, data: object) -> bytes:
         """Responses in UTF-8 by orjson: Persian text as it is, not \\uXXXX (a third of the bytes).
@@ -127,11 +108,18 @@ class HubGraphQL(GraphQL[Context, None]):
             return
         request = Request(scope, receive)
         try:
-            if uploads.is_multipart(request) and self.multipart_uploads_enabled:
-                if getattr(request.state, "principal", None) is None:  # no form is read for nobody
-                    raise Unauthenticated(CREDENTIALS_REQUIRED)
-                await uploads.check(request, request.state.settings.limits)
-            response = await self.run(request)
+            response = None
+            if (self.prepared is not None and request.method == "POST"
+                    and _media_type(request.headers.get("content-type") or "") == JSON):
+                result = await prepared.execute_kept(self, request, self.prepared)
+                if result is not None:
+                    response = await self.answer(request, result)
+            if response is None:
+                if uploads.is_multipart(request) and self.multipart_uploads_enabled:
+                    if getattr(request.state, "principal", None) is None:  # no form is read for nobody
+                        raise Unauthenticated(CREDENTIALS_REQUIRED)
+                    await uploads.check(request, request.state.settings.limits)
+                response = await self.run(request)
         except HTTPException as exc:
             response = self.error_response(request, exc)
         except Unauthenticated as exc:
@@ -145,6 +133,14 @@ class HubGraphQL(GraphQL[Context, None]):
             if context is not None:  # the answer is built: what the request loaded can go now
                 context.loaders.close()
         await response(scope, receive, send)
+
+    async def answer(self, request: Request, result: ExecutionResult) -> Response:
+        """The response to a result executed without strawberry's view (hub.http.prepared): as the view
+        gives it; one without errors straight (what process_result and create_response then come to)."""
+        if not result.errors:
+            return Response(self.encode_json({"data": result.data}),
+                            media_type=response_media_type(request.headers.get("accept")))
+        return self.create_response(await self.process_result(request, result), await self.get_sub_response(request))
 
     def error_response(self, request: Request, exc: HTTPException) -> Response:
         """A request strawberry refused, as a GraphQL-shaped JSON body (clients parse one shape)."""
@@ -208,12 +204,9 @@ class HubGraphQL(GraphQL[Context, None]):
         for item in data if isinstance(data, list) else [data]:
             if not isinstance(item.operation_name, (str, type(None))):
                 raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null.")
-            bad = [*_bad_texts(item.query, "query"), *_bad_texts(item.operation_name, "operationName"),
-                   *_bad_texts(item.variables, "variables"), *_bad_texts(item.extensions, "extensions")]
-            if bad:
-                nul = any("NUL" in e.message for e in bad)
-                raise ValidationFailed("the request holds a NUL character (U+0000), which no value may contain" if nul
-                                       else "the request holds a lone surrogate, which is not a character", bad[:20])
+            refused = request_texts.refusal(item.query, item.operation_name, item.variables, item.extensions)
+            if refused is not None:
+                raise refused
         return data
 
     async def get_sub_response(self, request: Request | Any) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 
 import strawberry
 from graphql import GraphQLError
@@ -74,7 +75,9 @@ policy.enforce(schema)
 resolve_input_fields_once(graphql_schema(schema))  # hub.strawberry_compat, item 7
 
 
-def build_schema(settings: Settings, gate: AnalyticsGate | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings, gate: AnalyticsGate | None = None,
+                 last: Iterable[Callable[[], SchemaExtension]] = ()) -> strawberry.Schema:
     """The schema an app serves: the one above with the settings' limits, persisted queries and
-    introspection switch (hub.schema.extensions); ``gate`` counts its running analytics per key."""
-    return with_extensions(schema, extensions(settings, gate))
+    introspection switch (hub.schema.extensions); ``gate`` counts its running analytics per key;
+    ``last``: extensions run after those (the app's hub.http.prepared.Remember)."""
+    return with_extensions(schema, [*extensions(settings, gate), *last])

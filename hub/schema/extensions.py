@@ -83,14 +83,19 @@ class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
-        for error in (result.errors or []) if result else []:
-            original = hub_error(error)
-            if original is not None:
-                error.extensions = {
-                    **(error.extensions or {}),
-                    "code": original.code,
-                    "fields": [{"field": e.field, "message": e.message} for e in original.errors],
-                }
+        add_codes((result.errors or []) if result else [])
+
+
+def add_codes(errors: list[GraphQLError]) -> None:
+    """:class:`ErrorCodes`' work on a result's errors (also done by hub.http.prepared)."""
+    for error in errors:
+        original = hub_error(error)
+        if original is not None:
+            error.extensions = {
+                **(error.extensions or {}),
+                "code": original.code,
+                "fields": [{"field": e.field, "message": e.message} for e in original.errors],
+            }
 
 
 def extensions(settings: Settings, gate: AnalyticsGate | None = None

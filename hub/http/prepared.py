@@ -1,0 +1,156 @@
+"""Prepared queries: a query text the app has run once is answered again straight through graphql-core.
+
+strawberry's view and ``Schema.execute`` wrap each request in layers that, for a text already parsed
+and validated, only look up what they decided the first time: the request adapter, the execution
+context, the seven extensions made afresh with their hooks, the parser, validation and limit caches,
+the persisted-query and stream checks. For one institution that was ~0.4 ms of 1.4 (benchmarks/README.md,
+issue 18). Here the extension :class:`Remember`, listed last, keeps the document of every query that got
+as far as executing, that is that parsed within the token limit, passed the input checks and validation
+(introspection switch included) and is a query: by its text and operation name, per served schema.
+A later POST of the same text is answered by :func:`answer` with what depends on the request checked
+again, the same functions the extensions call: the texts of its variables (NUL, lone surrogates), the
+input checks of their values, the limits' verdict for them; then graphql-core executes the kept
+document with the same execution class, and its errors get the same codes, masking and log lines.
+
+Anything else goes the ordinary way, with nothing of the request used up (starlette keeps the body
+read): a text not kept, a body orjson cannot read or that is not a plain JSON object, a GET, a
+multipart upload, an ``extensions.persistedQuery``, an ``Accept`` asking for a stream, the allow-list
+mode, an operation with analytics fields (it must take a place in the per-key gate), a variable value
+any check refuses (its refusal is the extension's own). ``Settings.prepared`` (HUB_PREPARED=0) turns it
+off; tests/test_prepared.py proves both ways answer the same bytes, status and headers."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from graphql import DocumentNode, ExecutionResult as CoreResult, GraphQLError, execute
+from starlette.requests import Request
+from strawberry.execution import optimized_is_awaitable
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from hub.execution import input_checks, limits
+from hub.http import request_texts
+from hub.schema.extensions import add_codes
+from hub.strawberry_compat import HTTPException, asks_for_stream, graphql_schema, provided_operation_name
+
+CACHE_SIZE = 512  # texts kept per app, as many as the parser cache holds
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A query text that ran: its document and what the input checks read off it once."""
+
+    document: DocumentNode
+    checks: input_checks.Plan
+
+
+class Prepared:
+    """The entries of one app's schema, by (text, operation name); the oldest goes first."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self.found: OrderedDict[Hashable, Entry] = OrderedDict()
+        self.answered = 0  # requests answered here (for tests and benchmarks)
+
+    def get(self, key: Hashable) -> Entry | None:
+        entry = self.found.get(key)
+        if entry is not None:
+            self.found.move_to_end(key)
+        return entry
+
+    def keep(self, key: Hashable, entry: Entry) -> None:
+        self.found[key] = entry
+        if len(self.found) > self.size:
+            self.found.popitem(last=False)
+
+
+class Remember(SchemaExtension):
+    """Keeps a query's document once it is about to execute: every check before execution passed."""
+
+    def __init__(self, prepared: Prepared) -> None:
+        super().__init__()
+        self.prepared = prepared
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        text, name, document = context.query, provided_operation_name(context), context.graphql_document
+        if text is not None and document is not None and context.operation_type is OperationType.QUERY:
+            checks = input_checks.PLANS.get(graphql_schema(context.schema), document, text)
+            # A document of several operations runs unnamed only in a batch (OPERATION_NAMED): not here.
+            if (checks.operations == 1 or name is not None) and (text, name) not in self.prepared.found:
+                self.prepared.keep((text, name), Entry(document, checks))
+        yield
+
+
+def _asked(view: Any, body: bytes) -> tuple[str, str | None, dict[str, Any]] | None:
+    """The query text, operation name and variables of a plain request; None for anything the ordinary
+    way must answer. orjson reads it; a body holding a float is read again by the view's own reader
+    (the standard library's, which keeps an integer past 64 bits whole where orjson gives a float)."""
+    try:
+        data = orjson.loads(body)
+        if _has_float(data):
+            data = view.parse_json(body)
+    except (HTTPException, ValueError):
+        return None
+    if type(data) is not dict:
+        return None
+    query, name, variables, extensions = (data.get("query"), data.get("operationName"), data.get("variables"),
+                                          data.get("extensions"))
+    if (type(query) is not str or not (name is None or type(name) is str)
+            or not (variables is None or type(variables) is dict)
+            or not (extensions is None or (type(extensions) is dict and "persistedQuery" not in extensions))
+            or request_texts.refusal(None, name, variables, extensions) is not None):  # the text ran: it is clean
+        return None
+    return query, name, variables or {}
+
+
+def _has_float(value: Any) -> bool:
+    if type(value) is float:
+        return True
+    if type(value) is dict:
+        return any(_has_float(item) for item in value.values())
+    return type(value) is list and any(_has_float(item) for item in value)
+
+
+async def execute_kept(view: Any, request: Request, prepared: Prepared) -> ExecutionResult | None:
+    """The result of a JSON POST (the view checked its media type) that asks a kept query (see the
+    module), its errors coded and logged as the extensions do; None when it does not: nothing ran, and
+    the ordinary way answers it. The view masks and answers the result as it does strawberry's."""
+    state = request.state
+    settings = state.settings
+    if (settings.allowlist or getattr(state, "principal", None) is None
+            or asks_for_stream(view, request.headers)):
+        return None
+    asked = _asked(view, await request.body())
+    entry = prepared.get(asked[:2]) if asked is not None else None
+    if entry is None:
+        return None
+    query, name, variables = asked  # type: ignore[misc]
+    schema = view.schema
+    core = graphql_schema(schema)
+    refusal, analytics = limits.verdict(settings.limits, core, entry.document, query, name, variables)
+    if refusal is not None or analytics or input_checks.problems(entry.checks, variables):
+        return None
+    prepared.answered += 1
+    context = await view.get_context(request)
+    try:
+        result = execute(core, entry.document, context_value=context, variable_values=variables,
+                         operation_name=name, execution_context_class=schema.execution_context_class,
+                         is_awaitable=optimized_is_awaitable)
+        if not isinstance(result, CoreResult):
+            result = await result
+    except Exception as exc:  # as strawberry's Schema.execute: the request's one error  # noqa: BLE001
+        error = exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
+        result = CoreResult(None, [error])
+    errors = result.errors
+    if errors:
+        schema.process_errors(errors)
+        add_codes(errors)
+    return ExecutionResult(data=result.data, errors=errors)
