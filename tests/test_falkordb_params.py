@@ -16,6 +16,8 @@ VALUES: list[Any] = [
     {"nameFa": "خیریه \"امید\"", "amount": 12_500_000}, {"path": "C:\\x", "n": True, "f": 2.5, "z": None},
     {1: "an int key"}, {b"k": "a bytes key"},
     [{"start": "d-1", "end": "i-1", "props": {"key": "don-imp-1", "amount": 10, "date": "2024-03-20"}}] * 3,
+    # lists of texts alone (a page's keys), with and without what must be escaped
+    ["inst-1", "inst-2", "خیریه"], [""], ["", ""], ["a", 'b"c'], ['","'], ["a\\", "b"], ["x"] * 100, ("t", "u"),
 ]
 
 

@@ -25,6 +25,10 @@ def _text(value: str) -> str:
 
 
 def _items(value: list[Any] | tuple[Any, ...]) -> str:
+    if value and all(type(v) is str for v in value):  # the commonest list: keys, a page's hundred of them
+        joined = '","'.join(value)
+        if "\\" not in joined and joined.count('"') == 2 * (len(value) - 1):  # no value holds a quote
+            return f'["{joined}"]'
     return f"[{','.join([encode(v) for v in value])}]"
 
 
