@@ -93,8 +93,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # Uploads (the `importFile` mutation) only as hub.http.uploads allows them: see there.
     # Query texts that ran once answered again without strawberry around graphql-core (hub.http.prepared).
     kept = prepared.Prepared() if settings.prepared else None
-    graphql = HubGraphQL(build_schema(settings, gate, [lambda: prepared.Remember(kept)] if kept else []),
-                         graphql_ide="graphiql" if ide else None, multipart_uploads_enabled=True, prepared=kept)
+    graphql = HubGraphQL(build_schema(settings, gate, [lambda: prepared.Remember(kept)] if kept is not None else []),
+                         graphql_ide="graphiql" if ide else None, multipart_uploads_enabled=True, kept=kept)
     routes: list[BaseRoute] = [
         # Every method reaches the view, which answers 405 with the spec's Allow header itself.
         Route("/graphql", graphql),

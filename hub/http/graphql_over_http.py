@@ -7,6 +7,8 @@ codes, 405 + ``Allow`` (a mutation over GET, other methods), 415 for other reque
 for a body that is not a JSON object or a non-string ``operationName``, JSON error bodies, the
 offline GraphiQL page, and a last masking pass for unexpected errors that escaped the schema's.
 Persisted queries (APQ) and the allow-list resolve the query text before it runs (hub.execution.persisted).
+A query text that ran once is answered again without strawberry's view and execution around graphql-core,
+with the same checks and the same answer (hub.http.prepared); anything else takes the way described here.
 
 Nothing runs without a principal: the authentication middleware gives every request one but the
 GraphiQL page, and the view renders that page by the same rule (hub.http.graphiql.asks_for_page);
@@ -86,9 +88,9 @@ class HubGraphQL(GraphQL[Context, None]):
     Several of the methods overridden are not documented hooks: hub.strawberry_compat.VIEW_HOOKS
     lists them, and its test checks strawberry still has them with these parameters."""
 
-    def __init__(self, schema: Any, *, prepared: prepared.Prepared | None = None, **options: Any) -> None:
+    def __init__(self, schema: Any, *, kept: prepared.Prepared | None = None, **options: Any) -> None:
         super().__init__(schema, **options)
-        self.prepared = prepared  # query texts answered without strawberry around graphql-core (hub.http.prepared)
+        self.prepared = kept  # query texts answered without strawberry around graphql-core (hub.http.prepared)
 
     def encode_json(self, data: object) -> bytes:
         """Responses in UTF-8 by orjson: Persian text as it is, not \\uXXXX (a third of the bytes).

@@ -7,13 +7,13 @@ the persisted-query and stream checks. For one institution that was ~0.4 ms of 1
 issue 18). Here the extension :class:`Remember`, listed last, keeps the document of every query that got
 as far as executing, that is that parsed within the token limit, passed the input checks and validation
 (introspection switch included) and is a query: by its text and operation name, per served schema.
-A later POST of the same text is answered by :func:`answer` with what depends on the request checked
+A later POST of the same text is executed by :func:`execute_kept` with what depends on the request checked
 again, the same functions the extensions call: the texts of its variables (NUL, lone surrogates), the
 input checks of their values, the limits' verdict for them; then graphql-core executes the kept
 document with the same execution class, and its errors get the same codes, masking and log lines.
 
 Anything else goes the ordinary way, with nothing of the request used up (starlette keeps the body
-read): a text not kept, a body orjson cannot read or that is not a plain JSON object, a GET, a
+read): a text not kept, a body that is not JSON or not a plain JSON object, a GET, a
 multipart upload, an ``extensions.persistedQuery``, an ``Accept`` asking for a stream, the allow-list
 mode, an operation with analytics fields (it must take a place in the per-key gate), a variable value
 any check refuses (its refusal is the extension's own). ``Settings.prepared`` (HUB_PREPARED=0) turns it
@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-
 from graphql import DocumentNode, ExecutionResult as CoreResult, GraphQLError, execute
 from starlette.requests import Request
 from strawberry.execution import optimized_is_awaitable
@@ -57,7 +56,6 @@ class Prepared:
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
         self.found: OrderedDict[Hashable, Entry] = OrderedDict()
-        self.answered = 0  # requests answered here (for tests and benchmarks)
 
     def get(self, key: Hashable) -> Entry | None:
         entry = self.found.get(key)
@@ -138,7 +136,6 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared) -> Execu
     refusal, analytics = limits.verdict(settings.limits, core, entry.document, query, name, variables)
     if refusal is not None or analytics or input_checks.problems(entry.checks, variables):
         return None
-    prepared.answered += 1
     context = await view.get_context(request)
     try:
         result = execute(core, entry.document, context_value=context, variable_values=variables,
