@@ -26,8 +26,7 @@ different limits. The measuring itself is hub.execution.measure's."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Hashable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +45,7 @@ from strawberry.extensions import SchemaExtension
 from graph_model.errors import LimitExceeded
 from hub.execution.list_lengths import ListWalker, TooLong
 from hub.execution.measure import Measurer, operations, root
+from hub.execution.recent import Recent
 from hub.settings import Limits
 from hub.strawberry_compat import graphql_schema
 
@@ -153,7 +153,7 @@ def measure(limits: Limits, schema: GraphQLSchema, document: Any, variables: dic
 Verdict = tuple[Refusal | None, int]  # what :func:`measure` answers
 
 
-class Verdicts:
+class Verdicts(Recent[Verdict]):
     """Recent verdicts: of :func:`measure`, by operation text, operation name, integer variables (all
     a size can come from; variables holding lists or input objects are measured afresh each time),
     limits and schema (measuring a detail page's hundred fields takes ~0.1 ms, remembering it ~1 µs);
@@ -161,20 +161,7 @@ class Verdicts:
     megabyte). Bounded like the parser cache; the oldest goes first."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self.found: OrderedDict[Hashable, Verdict] = OrderedDict()
-
-    def get(self, key: Hashable) -> Verdict | None:
-        """The verdict kept for ``key``, or None when there is none."""
-        if key not in self.found:
-            return None
-        self.found.move_to_end(key)
-        return self.found[key]
-
-    def keep(self, key: Hashable, verdict: Verdict) -> None:
-        self.found[key] = verdict
-        if len(self.found) > self.size:
-            self.found.popitem(last=False)
+        super().__init__(size)
 
 
 VERDICTS = Verdicts()

@@ -21,8 +21,7 @@ off; tests/test_prepared.py proves both ways answer the same bytes, status and h
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +34,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from hub.execution import input_checks, limits
+from hub.execution.recent import Recent
 from hub.http import request_texts
 from hub.schema.extensions import add_codes
 from hub.strawberry_compat import HTTPException, asks_for_stream, graphql_schema, provided_operation_name
@@ -50,23 +50,11 @@ class Entry:
     checks: input_checks.Plan
 
 
-class Prepared:
+class Prepared(Recent[Entry]):
     """The entries of one app's schema, by (text, operation name); the oldest goes first."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self.found: OrderedDict[Hashable, Entry] = OrderedDict()
-
-    def get(self, key: Hashable) -> Entry | None:
-        entry = self.found.get(key)
-        if entry is not None:
-            self.found.move_to_end(key)
-        return entry
-
-    def keep(self, key: Hashable, entry: Entry) -> None:
-        self.found[key] = entry
-        if len(self.found) > self.size:
-            self.found.popitem(last=False)
+        super().__init__(size)
 
 
 class Remember(SchemaExtension):
@@ -79,10 +67,11 @@ class Remember(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         text, name, document = context.query, provided_operation_name(context), context.graphql_document
-        if text is not None and document is not None and context.operation_type is OperationType.QUERY:
+        if (text is not None and document is not None and (text, name) not in self.prepared.found
+                and context.operation_type is OperationType.QUERY):
             checks = input_checks.PLANS.get(graphql_schema(context.schema), document, text)
             # A document of several operations runs unnamed only in a batch (OPERATION_NAMED): not here.
-            if (checks.operations == 1 or name is not None) and (text, name) not in self.prepared.found:
+            if checks.operations == 1 or name is not None:
                 self.prepared.keep((text, name), Entry(document, checks))
         yield
 
