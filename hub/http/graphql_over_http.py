@@ -191,6 +191,8 @@ class HubGraphQL(GraphQL[Context, None]):
             parsed = super().parse_json(data)
         except UnicodeDecodeError:  # a ValueError, not the JSONDecodeError strawberry turns into a 400
             raise HTTPException(400, "The request body is not valid UTF-8 (RFC 8259: JSON is UTF-8)") from None
+        except RecursionError:  # the standard library's reader recurses once per level: a 500 before
+            raise HTTPException(400, "The request body nests its JSON too deep to read") from None
         # strawberry would fail on `"text"` or `1` with an AttributeError, i.e. a 500.
         if not isinstance(parsed, (dict, list)):
             raise HTTPException(400, "Expected a JSON object")

@@ -99,11 +99,18 @@ def _asked(view: Any, body: bytes) -> tuple[str, str | None, dict[str, Any]] | N
 
 
 def _has_float(value: Any) -> bool:
-    if type(value) is float:
-        return True
-    if type(value) is dict:
-        return any(_has_float(item) for item in value.values())
-    return type(value) is list and any(_has_float(item) for item in value)
+    # A loop, not a recursion: orjson reads lists nested 1,024 deep, past Python's recursion limit.
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        kind = type(item)
+        if kind is float:
+            return True
+        if kind is dict:
+            pending.extend(item.values())
+        elif kind is list:
+            pending.extend(item)
+    return False
 
 
 async def execute_kept(view: Any, request: Request, prepared: Prepared) -> ExecutionResult | None:
