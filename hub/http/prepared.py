@@ -78,39 +78,46 @@ class Remember(SchemaExtension):
 
 def _asked(view: Any, body: bytes) -> tuple[str, str | None, dict[str, Any]] | None:
     """The query text, operation name and variables of a plain request; None for anything the ordinary
-    way must answer. orjson reads it; a body holding a float is read again by the view's own reader
-    (the standard library's, which keeps an integer past 64 bits whole where orjson gives a float)."""
+    way must answer (a body nested deeper than ``DEEPEST`` too). orjson reads it; a body holding a float is
+    read again by the view's own reader (the standard library's, which keeps an integer past 64 bits whole
+    where orjson gives a float)."""
     try:
         data = orjson.loads(body)
-        if _has_float(data):
+        floats, deepest = _shape(data)
+        if deepest > DEEPEST:  # the standard library's reader and the text check recurse once a level
+            return None
+        if floats:
             data = view.parse_json(body)
+        if type(data) is not dict:
+            return None
+        query, name, variables, extensions = (data.get("query"), data.get("operationName"), data.get("variables"),
+                                              data.get("extensions"))
+        if (type(query) is not str or not (name is None or type(name) is str)
+                or not (variables is None or type(variables) is dict)
+                or not (extensions is None or (type(extensions) is dict and "persistedQuery" not in extensions))
+                or request_texts.refusal(None, name, variables, extensions) is not None):  # the text ran: clean
+            return None
     except (HTTPException, ValueError):
-        return None
-    if type(data) is not dict:
-        return None
-    query, name, variables, extensions = (data.get("query"), data.get("operationName"), data.get("variables"),
-                                          data.get("extensions"))
-    if (type(query) is not str or not (name is None or type(name) is str)
-            or not (variables is None or type(variables) is dict)
-            or not (extensions is None or (type(extensions) is dict and "persistedQuery" not in extensions))
-            or request_texts.refusal(None, name, variables, extensions) is not None):  # the text ran: it is clean
         return None
     return query, name, variables or {}
 
 
-def _has_float(value: Any) -> bool:
-    # A loop, not a recursion: orjson reads lists nested 1,024 deep, past Python's recursion limit.
-    pending = [value]
+DEEPEST = 500  # levels of nesting the prepared way reads; deeper goes the ordinary way, whatever it answers
+
+
+def _shape(value: Any) -> tuple[bool, int]:
+    """Whether ``value`` holds a float, and how deep its lists and objects nest. A loop, not a recursion:
+    orjson reads 1,024 levels, past Python's recursion limit."""
+    pending, floats, deepest = [(value, 0)], False, 0
     while pending:
-        item = pending.pop()
+        item, depth = pending.pop()
         kind = type(item)
         if kind is float:
-            return True
-        if kind is dict:
-            pending.extend(item.values())
-        elif kind is list:
-            pending.extend(item)
-    return False
+            floats = True
+        elif kind is dict or kind is list:
+            deepest = max(deepest, depth + 1)
+            pending.extend((v, depth + 1) for v in (item.values() if kind is dict else item))
+    return floats, deepest
 
 
 async def execute_kept(view: Any, request: Request, prepared: Prepared) -> ExecutionResult | None:
