@@ -32,6 +32,7 @@ from hub.http.request_id import RequestIdMiddleware
 from hub.auth.middleware import AuthMiddleware
 from hub.execution import collector, cursors
 from hub.execution.concurrency import AnalyticsGate
+from hub.execution.turns import Turns
 from hub.http.body_limit import BodyLimitMiddleware
 from hub.schema import build_schema
 from hub.settings import Settings
@@ -93,8 +94,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # Uploads (the `importFile` mutation) only as hub.http.uploads allows them: see there.
     # Query texts that ran once answered again without strawberry around graphql-core (hub.http.prepared).
     kept = prepared.Prepared() if settings.prepared else None
+    # How many of those execute at once (hub.execution.turns).
+    turns = Turns(settings.executing) if kept is not None and settings.executing > 0 else None
     graphql = HubGraphQL(build_schema(settings, gate, [lambda: prepared.Remember(kept)] if kept is not None else []),
-                         graphql_ide="graphiql" if ide else None, multipart_uploads_enabled=True, kept=kept)
+                         graphql_ide="graphiql" if ide else None, multipart_uploads_enabled=True, kept=kept,
+                         turns=turns)
     routes: list[BaseRoute] = [
         # Every method reaches the view, which answers 405 with the spec's Allow header itself.
         Route("/graphql", graphql),

@@ -15,6 +15,7 @@ from graph_model.errors import FieldError, ValidationFailed
 
 STORES = ("embedded", "neo4j")
 _ON, _OFF = ("1", "on", "true", "yes"), ("0", "off", "false", "no")
+_ZERO_ALLOWED = ("HUB_RATE_LIMIT", "HUB_EXECUTING")  # numbers whose 0 means off
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,9 @@ class Settings:
     # HUB_PREPARED: a query text that ran once is answered again straight through graphql-core, without
     # strawberry's view and Schema.execute around it (hub.http.prepared); 0: always through them (the same answers)
     prepared: bool = True
+    # HUB_EXECUTING: how many prepared queries execute at once; the others wait their turn
+    # (hub.execution.turns); 0: no turns
+    executing: int = 3
 
     def __post_init__(self) -> None:
         # Refused at start-up however the settings are made (from the environment or in code).
@@ -118,9 +122,9 @@ class Settings:
         env = os.environ if environ is None else environ
         errors: list[FieldError] = []
 
-        def number(name: str, default: int) -> int:
+        def number(name: str, default: int) -> int:  # 0 only where it means off
             raw = env.get(name, str(default)).strip()
-            if not raw.isdigit() or (int(raw) <= 0 and name != "HUB_RATE_LIMIT"):
+            if not raw.isdigit() or (int(raw) <= 0 and name not in _ZERO_ALLOWED):
                 errors.append(FieldError(name, f"{raw!r} is not a positive integer"))
                 return default
             return int(raw)
@@ -187,6 +191,7 @@ class Settings:
             compiled=bool(switch("HUB_COMPILED", True)),
             fused_reads=bool(switch("HUB_FUSED_READS", True)),
             prepared=bool(switch("HUB_PREPARED", True)),
+            executing=number("HUB_EXECUTING", 3),
         )
         settings = replace(settings, **overrides) if overrides else settings
         if settings.store not in STORES:

@@ -46,8 +46,8 @@ def answered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     found: list[str] = []
     original = prepared.execute_kept
 
-    async def counting(view: Any, request: Any, kept: prepared.Prepared) -> Any:
-        result = await original(view, request, kept)
+    async def counting(view: Any, request: Any, kept: prepared.Prepared, *rest: Any) -> Any:
+        result = await original(view, request, kept, *rest)
         if result is not None:
             found.append(orjson.loads(await request.body())["query"])
         return result

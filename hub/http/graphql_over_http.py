@@ -40,6 +40,7 @@ from hub.http.asgi import error_body
 from hub.execution.input_checks import OPERATION_NAMED
 from hub.execution.context import Context
 from hub.execution.persisted import PersistedQueries, refusal
+from hub.execution.turns import Turns
 from hub.schema.extensions import mask, should_mask
 from hub.strawberry_compat import (
     AsyncHTTPRequestAdapter, HTTPException, InvalidOperationTypeError, graphql_schema, parse_content_type)
@@ -88,9 +89,11 @@ class HubGraphQL(GraphQL[Context, None]):
     Several of the methods overridden are not documented hooks: hub.strawberry_compat.VIEW_HOOKS
     lists them, and its test checks strawberry still has them with these parameters."""
 
-    def __init__(self, schema: Any, *, kept: prepared.Prepared | None = None, **options: Any) -> None:
+    def __init__(self, schema: Any, *, kept: prepared.Prepared | None = None, turns: Turns | None = None,
+                 **options: Any) -> None:
         super().__init__(schema, **options)
         self.prepared = kept  # query texts answered without strawberry around graphql-core (hub.http.prepared)
+        self.turns = turns  # how many of those execute at once (hub.execution.turns)
 
     def encode_json(self, data: object) -> bytes:
         """Responses in UTF-8 by orjson: Persian text as it is, not \\uXXXX (a third of the bytes).
@@ -113,7 +116,7 @@ class HubGraphQL(GraphQL[Context, None]):
             response = None
             if (self.prepared is not None and request.method == "POST"
                     and _media_type(request.headers.get("content-type") or "") == JSON):
-                result = await prepared.execute_kept(self, request, self.prepared)
+                result = await prepared.execute_kept(self, request, self.prepared, self.turns)
                 if result is not None:
                     response = await self.answer(request, result)
             if response is None:
@@ -134,6 +137,9 @@ class HubGraphQL(GraphQL[Context, None]):
             context = getattr(request.state, "context", None)
             if context is not None:  # the answer is built: what the request loaded can go now
                 context.loaders.close()
+            turn = getattr(request.state, "turn", None)
+            if turn is not None:  # and the next one may execute
+                turn.release()
         await response(scope, receive, send)
 
     async def answer(self, request: Request, result: ExecutionResult) -> Response:

@@ -35,6 +35,7 @@ from strawberry.types.graphql import OperationType
 
 from hub.execution import input_checks, limits
 from hub.execution.recent import Recent
+from hub.execution.turns import Turns
 from hub.http import request_texts
 from hub.schema.extensions import add_codes
 from hub.strawberry_compat import HTTPException, asks_for_stream, graphql_schema, provided_operation_name
@@ -120,7 +121,8 @@ def _shape(value: Any) -> tuple[bool, int]:
     return floats, deepest
 
 
-async def execute_kept(view: Any, request: Request, prepared: Prepared) -> ExecutionResult | None:
+async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: Turns | None = None
+                       ) -> ExecutionResult | None:
     """The result of a JSON POST (the view checked its media type) that asks a kept query (see the
     module), its errors coded and logged as the extensions do; None when it does not: nothing ran, and
     the ordinary way answers it. The view masks and answers the result as it does strawberry's."""
@@ -139,6 +141,8 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared) -> Execu
     refusal, analytics = limits.verdict(settings.limits, core, entry.document, query, name, variables)
     if refusal is not None or analytics or input_checks.problems(entry.checks, variables):
         return None
+    if turns is not None:  # given back by the view once the answer is built (hub.execution.turns)
+        state.turn = await turns.take()
     context = await view.get_context(request)
     try:
         result = execute(core, entry.document, context_value=context, variable_values=variables,

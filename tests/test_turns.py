@@ -1,0 +1,162 @@
+"""Turns (hub.execution.turns): at most ``HUB_EXECUTING`` prepared queries execute at once, the others wait
+in arrival order; a turn is held at most ``HOLD_S``; cancelled waiters take no slot and leak none. In the
+app: requests asked together answer as without turns, no more than the slots execute at once, and every
+slot comes back, errors included."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import inspect
+from typing import Any
+
+import pytest
+
+from graph_model.stores.falkordb import FalkorStore
+from hub import app as hub_app
+from hub.execution import turns as turns_module
+from hub.execution.turns import Turns
+from hub.http import prepared
+from hub.settings import Settings
+from tests.asgi import asgi_client
+from tests.test_compiled import canonical
+from tests.test_prepared import EVENTS, PROVINCE, UNLIMITED, build_supervised_solo_world
+
+LONG = 3600.0  # a hold no test reaches: turns come back only when released
+WAIT = 300.0  # a turn never given back fails the app's test after this, rather than hanging it
+
+
+@pytest.fixture(autouse=True)
+def long_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(turns_module, "HOLD_S", LONG)
+
+
+async def settle() -> None:
+    """Let every task that can run, run."""
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+async def test_slots_are_given_in_arrival_order() -> None:
+    turns = Turns(2)
+    first, second = await turns.take(), await turns.take()
+    assert turns.free == 0
+    order: list[int] = []
+
+    async def wait(n: int) -> Any:
+        turn = await turns.take()
+        order.append(n)
+        return turn
+
+    waiting = [asyncio.ensure_future(wait(n)) for n in range(3)]
+    await settle()
+    assert order == []  # no slot free
+    first.release()
+    first.release()  # a second release gives nothing back
+    await settle()
+    assert order == [0] and turns.free == 0
+    second.release()
+    await settle()
+    assert order == [0, 1]
+    for task in waiting[:2]:
+        (await task).release()
+    await settle()
+    assert order == [0, 1, 2]
+    (await waiting[2]).release()
+    assert turns.free == 2
+
+
+async def test_a_turn_held_too_long_goes_to_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(turns_module, "HOLD_S", 0.01)
+    turns = Turns(1)
+    slow = await turns.take()  # never released by its holder
+    nxt = await asyncio.wait_for(turns.take(), timeout=60)  # given when the hold ran out
+    slow.release()  # late: nothing more given back
+    assert turns.free == 0
+    nxt.release()
+    assert turns.free == 1
+
+
+async def test_cancelled_waiters_take_no_slot() -> None:
+    turns = Turns(1)
+    held = await turns.take()
+    # Cancelled while waiting: it leaves the queue.
+    gone = asyncio.ensure_future(turns.take())
+    await settle()
+    gone.cancel()
+    await settle()
+    assert gone.cancelled()
+    # Cancelled just as it is given the slot: it passes it on to the next.
+    unlucky, patient = asyncio.ensure_future(turns.take()), asyncio.ensure_future(turns.take())
+    await settle()
+    held.release()  # given to ``unlucky``, whose task has not run yet
+    unlucky.cancel()
+    await settle()
+    assert unlucky.cancelled() and patient.done()
+    # Cancelled while ``give`` passes over it (its task not yet run): nothing raised, nothing lost.
+    third = asyncio.ensure_future(turns.take())
+    await settle()
+    third.cancel()
+    (patient.result()).release()  # passes over ``third``, whose future is cancelled: the slot is free
+    await settle()
+    assert third.cancelled() and turns.free == 1
+
+
+async def test_the_app_executes_no_more_than_its_slots_and_answers_the_same(
+        store: FalkorStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    world = await build_supervised_solo_world(store)
+    made: list[Turns] = []
+
+    class Recorded(Turns):
+        def __init__(self, slots: int) -> None:
+            super().__init__(slots)
+            made.append(self)
+
+    monkeypatch.setattr(hub_app, "Turns", Recorded)
+    running, most = 0, 0
+    original = prepared.execute
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
+        if not inspect.isawaitable(result):
+            return result
+
+        async def wait() -> Any:
+            nonlocal running, most
+            running += 1
+            most = max(most, running)
+            try:
+                return await result
+            finally:
+                running -= 1
+        return wait()
+
+    monkeypatch.setattr(prepared, "execute", counted)
+    province = {"query": PROVINCE, "variables": {"key": "IR-00"}}
+    missing = {"query": EVENTS, "variables": {"county": "IR-99-9999"}}  # NOT_FOUND: a field error
+    bodies = [province, missing, province, province] * 3
+    answers = {}
+    for slots in (0, 1, 2):
+        most = 0
+        async with asgi_client(world, dataclasses.replace(UNLIMITED, executing=slots)) as client:
+            for body in (province, missing):  # the texts kept
+                await client.post("/graphql", json=body)
+            responses = await asyncio.wait_for(asyncio.gather(*(client.post("/graphql", json=b) for b in bodies)),
+                                               WAIT)
+        assert all(r.status_code == 200 for r in responses)
+        answers[slots] = [canonical(r.json()) for r in responses]
+        if slots:
+            assert made[-1].slots == slots and made[-1].free == slots, slots  # every turn given back
+            assert 1 <= most <= slots, (slots, most)
+        else:
+            assert most > 2, most  # without turns they all run at once (what the check above would see)
+    assert answers[1] == answers[2] == answers[0]
+    assert sum("errors" in a for a in answers[0]) == 3  # the field errors' turns came back too
+
+
+def test_the_setting_reads_hub_executing() -> None:
+    assert Settings.from_env({}).executing == Settings.executing == 3
+    assert Settings.from_env({"HUB_EXECUTING": "0"}).executing == 0
+    assert Settings.from_env({"HUB_EXECUTING": "8"}).executing == 8
+    with pytest.raises(Exception, match="HUB_EXECUTING"):
+        Settings.from_env({"HUB_EXECUTING": "-1"})
