@@ -98,7 +98,7 @@ class Settings:
     prepared: bool = True
     # HUB_EXECUTING: how many prepared queries execute at once; the others wait their turn
     # (hub.execution.turns); 0: no turns
-    executing: int = 3
+    executing: int = 4
 
     def __post_init__(self) -> None:
         # Refused at start-up however the settings are made (from the environment or in code).
@@ -191,7 +191,7 @@ class Settings:
             compiled=bool(switch("HUB_COMPILED", True)),
             fused_reads=bool(switch("HUB_FUSED_READS", True)),
             prepared=bool(switch("HUB_PREPARED", True)),
-            executing=number("HUB_EXECUTING", 3),
+            executing=number("HUB_EXECUTING", 4),
         )
         settings = replace(settings, **overrides) if overrides else settings
         if settings.store not in STORES:

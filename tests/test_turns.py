@@ -155,7 +155,7 @@ async def test_the_app_executes_no_more_than_its_slots_and_answers_the_same(
 
 
 def test_the_setting_reads_hub_executing() -> None:
-    assert Settings.from_env({}).executing == Settings.executing == 3
+    assert Settings.from_env({}).executing == Settings.executing == 4
     assert Settings.from_env({"HUB_EXECUTING": "0"}).executing == 0
     assert Settings.from_env({"HUB_EXECUTING": "8"}).executing == 8
     with pytest.raises(Exception, match="HUB_EXECUTING"):
