@@ -1,13 +1,13 @@
-"""Turns (hub.execution.turns): at most ``HUB_EXECUTING`` prepared queries execute at once, the others wait
-in arrival order; a turn is held at most ``HOLD_S``; cancelled waiters take no slot and leak none. In the
-app: requests asked together answer as without turns, no more than the slots execute at once, and every
-slot comes back, errors included."""
+"""Turns (hub.execution.turns): at most ``HUB_EXECUTING`` prepared queries execute at once unless all of them
+wait for the store, the others wait in arrival order; a turn is held at most ``HOLD_S``; cancelled waiters
+take no slot and leak none. In the app: requests asked together answer as without turns, the store's
+reads tell their request's turn, a turn is given only while a slot is free or every holder waits for the
+store, and every turn comes back, errors included."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import inspect
 from typing import Any
 
 import pytest
@@ -15,8 +15,7 @@ import pytest
 from graph_model.stores.falkordb import FalkorStore
 from hub import app as hub_app
 from hub.execution import turns as turns_module
-from hub.execution.turns import Turns
-from hub.http import prepared
+from hub.execution.turns import Turn, Turns
 from hub.settings import Settings
 from tests.asgi import asgi_client
 from tests.test_compiled import canonical
@@ -40,7 +39,7 @@ async def settle() -> None:
 async def test_slots_are_given_in_arrival_order() -> None:
     turns = Turns(2)
     first, second = await turns.take(), await turns.take()
-    assert turns.free == 0
+    assert turns.held == 2
     order: list[int] = []
 
     async def wait(n: int) -> Any:
@@ -54,7 +53,7 @@ async def test_slots_are_given_in_arrival_order() -> None:
     first.release()
     first.release()  # a second release gives nothing back
     await settle()
-    assert order == [0] and turns.free == 0
+    assert order == [0] and turns.held == 2
     second.release()
     await settle()
     assert order == [0, 1]
@@ -63,7 +62,7 @@ async def test_slots_are_given_in_arrival_order() -> None:
     await settle()
     assert order == [0, 1, 2]
     (await waiting[2]).release()
-    assert turns.free == 2
+    assert turns.held == 0
 
 
 async def test_a_turn_held_too_long_goes_to_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,9 +71,9 @@ async def test_a_turn_held_too_long_goes_to_the_next(monkeypatch: pytest.MonkeyP
     slow = await turns.take()  # never released by its holder
     nxt = await asyncio.wait_for(turns.take(), timeout=60)  # given when the hold ran out
     slow.release()  # late: nothing more given back
-    assert turns.free == 0
+    assert turns.held == 1
     nxt.release()
-    assert turns.free == 1
+    assert turns.held == 0
 
 
 async def test_cancelled_waiters_take_no_slot() -> None:
@@ -99,45 +98,72 @@ async def test_cancelled_waiters_take_no_slot() -> None:
     third.cancel()
     (patient.result()).release()  # passes over ``third``, whose future is cancelled: the slot is free
     await settle()
-    assert third.cancelled() and turns.free == 1
+    assert third.cancelled() and turns.held == 0
 
 
-async def test_the_app_executes_no_more_than_its_slots_and_answers_the_same(
-        store: FalkorStore, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_turn_more_while_every_holder_waits_for_the_store() -> None:
+    turns = Turns(2)
+    first, second = await turns.take(), await turns.take()
+    late = asyncio.ensure_future(turns.take())
+    await settle()
+    first.waiting(True)
+    await settle()
+    assert not late.done()  # the other holder works
+    second.waiting(True)
+    second.waiting(True)  # two statements of one request at once
+    await settle()
+    assert late.done() and turns.held == 3 and turns.idle == 2  # the thread would idle: one more let in
+    later = asyncio.ensure_future(turns.take())
+    await settle()
+    assert not later.done()  # the one let in works
+    second.waiting(False)
+    assert turns.idle == 2  # one of its statements still waits
+    second.waiting(False)
+    first.release()  # released while waiting: no longer counted
+    assert turns.idle == 0 and turns.held == 2
+    late.result().release()
+    await settle()
+    assert later.done()
+    second.release()
+    later.result().release()
+    assert turns.held == turns.idle == 0
+
+
+async def test_the_app_gives_turns_by_its_rule_and_answers_the_same(store: FalkorStore,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     world = await build_supervised_solo_world(store)
     made: list[Turns] = []
+    given: list[tuple[int, int, int]] = []  # (held, idle, slots) as each turn was given
+    told = 0  # store waits the requests' reads told their turns
 
     class Recorded(Turns):
         def __init__(self, slots: int) -> None:
             super().__init__(slots)
             made.append(self)
 
+        async def take(self) -> Turn:
+            if not self._waiting and self._open():
+                given.append((self.held, self.idle, self.slots))
+            return await super().take()
+
+        def admit(self) -> None:
+            if self._waiting and self._open():
+                given.append((self.held, self.idle, self.slots))
+            super().admit()
+
+    def counting(turn: Turn, starts: bool) -> None:
+        nonlocal told
+        told += starts
+        waiting(turn, starts)
+
+    waiting = Turn.waiting
+    monkeypatch.setattr(Turn, "waiting", counting)
     monkeypatch.setattr(hub_app, "Turns", Recorded)
-    running, most = 0, 0
-    original = prepared.execute
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        result = original(*args, **kwargs)
-        if not inspect.isawaitable(result):
-            return result
-
-        async def wait() -> Any:
-            nonlocal running, most
-            running += 1
-            most = max(most, running)
-            try:
-                return await result
-            finally:
-                running -= 1
-        return wait()
-
-    monkeypatch.setattr(prepared, "execute", counted)
     province = {"query": PROVINCE, "variables": {"key": "IR-00"}}
     missing = {"query": EVENTS, "variables": {"county": "IR-99-9999"}}  # NOT_FOUND: a field error
     bodies = [province, missing, province, province] * 3
     answers = {}
     for slots in (0, 1, 2):
-        most = 0
         async with asgi_client(world, dataclasses.replace(UNLIMITED, executing=slots)) as client:
             for body in (province, missing):  # the texts kept
                 await client.post("/graphql", json=body)
@@ -146,12 +172,12 @@ async def test_the_app_executes_no_more_than_its_slots_and_answers_the_same(
         assert all(r.status_code == 200 for r in responses)
         answers[slots] = [canonical(r.json()) for r in responses]
         if slots:
-            assert made[-1].slots == slots and made[-1].free == slots, slots  # every turn given back
-            assert 1 <= most <= slots, (slots, most)
-        else:
-            assert most > 2, most  # without turns they all run at once (what the check above would see)
+            assert made[-1].slots == slots and made[-1].held == made[-1].idle == 0, slots  # every turn given back
     assert answers[1] == answers[2] == answers[0]
     assert sum("errors" in a for a in answers[0]) == 3  # the field errors' turns came back too
+    assert told >= 2 * len(bodies)  # every request read the store, each read told its turn
+    assert len(given) == 2 * len(bodies) and all(held < slots or idle == held for held, idle, slots in given)
+    assert any(held >= slots for held, idle, slots in given)  # some let in as the holders waited for the store
 
 
 def test_the_setting_reads_hub_executing() -> None:

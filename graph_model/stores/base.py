@@ -7,7 +7,9 @@ record, node or result object ever leaves this package.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from typing import Any, Protocol, TypeVar
 
 from graph_model.cypher import Statement
 from graph_model.dialect import Dialect
@@ -52,6 +54,23 @@ class GraphStore(Protocol):
         """Remove every node and relationship of this graph (tests and re-seeding)."""
 
     async def close(self) -> None: ...
+
+
+T = TypeVar("T")
+# Told when the current request starts and stops waiting for the store (hub.execution.turns), or None.
+STORE_WAIT: ContextVar[Callable[[bool], None] | None] = ContextVar("store_wait", default=None)
+
+
+async def waited(reply: Awaitable[T]) -> T:
+    """``reply`` awaited, the request's ``STORE_WAIT`` told while it waits."""
+    told = STORE_WAIT.get()
+    if told is None:
+        return await reply
+    told(True)
+    try:
+        return await reply
+    finally:
+        told(False)
 
 
 def plain(value: Any) -> Any:

@@ -27,7 +27,7 @@ from graph_model import version
 from graph_model.cypher import Statement, statement
 from graph_model.dialect import FALKORDB, FALKORDB_ATTRIBUTES, Constraint, attribute_names
 from graph_model.errors import Conflict, HubError, StatementTimeout, StoreError, StoreUnavailable, ValidationFailed
-from graph_model.stores.base import Rows, check_params, plain
+from graph_model.stores.base import Rows, check_params, plain, waited
 from graph_model.stores.embedded import EmbeddedServer, lock_file
 from graph_model.stores.falkordb_params import header as encode_params
 from graph_model.stores.resp import Statements
@@ -142,7 +142,7 @@ class FalkorStore:
         query = f"CYPHER {header}{stmt.text}" if header else stmt.text
         command = "GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY"
         try:
-            reply = await self._send(command, self.graph_name, query, "--compact", "timeout", self._timeout_ms)
+            reply = await waited(self._send(command, self.graph_name, query, "--compact", "timeout", self._timeout_ms))
             if reply and isinstance(reply[-1], rx.ResponseError):  # failed while streaming rows
                 raise reply[-1]
             try:

@@ -30,7 +30,7 @@ from graph_model import version
 from graph_model.cypher import Statement, statement
 from graph_model.dialect import NEO4J
 from graph_model.errors import Conflict, HubError, StatementTimeout, StoreError, StoreUnavailable
-from graph_model.stores.base import Rows, check_params, plain
+from graph_model.stores.base import Rows, check_params, plain, waited
 
 # Fail fast when Neo4j is down: seconds to open a connection, and to keep retrying a
 # transaction that failed transiently (a leader switch in a cluster takes about that long).
@@ -87,8 +87,8 @@ class Neo4jStore:
         self.round_trips += 1
         query = neo4j.Query(stmt.text, timeout=self._timeout_s)
         try:
-            records, _, _ = await self._driver.execute_query(
-                query, params, database_=self._database, routing_=routing)
+            records, _, _ = await waited(self._driver.execute_query(
+                query, params, database_=self._database, routing_=routing))
         except Exception as exc:  # noqa: BLE001 - every driver error is translated
             raise translate(exc, stmt, self._timeout_ms) from exc
         return [plain(record.data()) for record in records]
