@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 from typing import Any
 
 import pytest
@@ -99,6 +100,16 @@ async def test_cancelled_waiters_take_no_slot() -> None:
     (patient.result()).release()  # passes over ``third``, whose future is cancelled: the slot is free
     await settle()
     assert third.cancelled() and turns.held == 0
+
+
+async def test_released_turns_are_not_kept_by_the_next_ones() -> None:
+    """Turns taken one after another in one task (as tests and in-process callers ask requests) go once
+    released: a turn's timer ran in a copy of the request's context, which held the turn before it."""
+    turns = Turns(1)
+    for _ in range(50):
+        (await turns.take()).release()
+    gc.collect()
+    assert sum(type(o) is Turn for o in gc.get_objects()) <= 1  # the last, which this task's context still tells
 
 
 async def test_a_turn_more_while_every_holder_waits_for_the_store() -> None:

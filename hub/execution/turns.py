@@ -20,6 +20,7 @@ given one passes it on.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections import deque
 
 from graph_model.stores.base import STORE_WAIT
@@ -34,7 +35,9 @@ class Turn:
 
     def __init__(self, turns: Turns) -> None:
         self._turns: Turns | None = turns
-        self._timer = asyncio.get_running_loop().call_later(HOLD_S, self.release)
+        # Run in a context of its own: one copied from the request's would hold the turn its request
+        # held before (``STORE_WAIT``), and that one the one before it, for as long as the request's task lives.
+        self._timer = asyncio.get_running_loop().call_later(HOLD_S, self.release, context=contextvars.Context())
         self.waits = 0  # statements of this request the store has not answered yet
 
     def waiting(self, starts: bool) -> None:
