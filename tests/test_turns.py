@@ -153,12 +153,12 @@ async def test_the_app_gives_turns_by_its_rule_and_answers_the_same(store: Falko
             made.append(self)
 
         async def take(self) -> Turn:
-            if not self._waiting and self._open():
+            if not self._line and self._open():
                 given.append((self.held, self.idle, self.slots))
             return await super().take()
 
         def admit(self) -> None:
-            if self._waiting and self._open():
+            if self._line and self._open():
                 given.append((self.held, self.idle, self.slots))
             super().admit()
 

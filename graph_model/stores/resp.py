@@ -20,12 +20,13 @@ It keeps that client's behaviour, which the store's error translation and tests 
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 from typing import Any
 
 import hiredis
 import redis.exceptions as rx
 from redis._parsers.base import BaseParser
+
+from graph_model.stores.line import Line
 
 CLOSED = "Connection closed by server."
 
@@ -97,7 +98,7 @@ class Statements:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._idle: list[_Connection] = []
         self._open = 0  # connections made and not yet closed (idle or in use)
-        self._waiting: deque[asyncio.Future[_Connection | None]] = deque()
+        self._line: Line[_Connection | None] = Line()  # statements waiting for a connection or a place
 
     async def call(self, *args: Any) -> Any:
         """The reply to the command ``args``; an error reply raised."""
@@ -135,23 +136,10 @@ class Statements:
                 return connection
             self._open -= 1
         if self._open >= self.most:
-            waiter: asyncio.Future[_Connection | None] = loop.create_future()
-            self._waiting.append(waiter)
             try:
-                async with asyncio.timeout(self.wait_timeout):
-                    handed = await waiter
-            except BaseException as exc:  # timed out or cancelled, perhaps just after being handed one
-                if waiter.done() and not waiter.cancelled():
-                    given = waiter.result()
-                    if given is None:
-                        self._wake(None)  # the free place goes to the next one waiting
-                    else:
-                        self._release(given, True)
-                elif waiter in self._waiting:
-                    self._waiting.remove(waiter)
-                if isinstance(exc, TimeoutError):
-                    raise rx.ConnectionError("No connection available.") from None
-                raise
+                handed = await self._line.wait(self._returned, self.wait_timeout)
+            except TimeoutError:
+                raise rx.ConnectionError("No connection available.") from None
             if handed is not None:
                 return handed
             # None: a connection was closed, this statement may open one in its place
@@ -181,12 +169,14 @@ class Statements:
 
     def _wake(self, connection: _Connection | None) -> bool:
         """Hand ``connection`` (or, None, a free place for one) to the first statement waiting."""
-        while self._waiting:
-            waiter = self._waiting.popleft()
-            if not waiter.done():
-                waiter.set_result(connection)
-                return True
-        return False
+        return self._line.hand(connection)
+
+    def _returned(self, given: _Connection | None) -> None:
+        """What a statement was handed as it was cancelled or timed out: to the next, or back to the pool."""
+        if given is None:
+            self._wake(None)
+        else:
+            self._release(given, True)
 
     def _forget(self) -> None:
         for connection in self._idle:
@@ -196,7 +186,7 @@ class Statements:
                 pass
         self._idle.clear()
         self._open = 0
-        self._waiting.clear()
+        self._line.clear()
 
     def close(self) -> None:
         """Close the idle connections; one in use is closed when its statement gives it back."""

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections import deque
 
 from graph_model.stores.base import STORE_WAIT
+from graph_model.stores.line import Line
 
 HOLD_S = 0.05  # the longest one request holds a turn
 
@@ -66,25 +66,15 @@ class Turns:
         self.slots = slots
         self.held = 0  # turns given and not given back
         self.idle = 0  # of those, the ones waiting for the store
-        self._waiting: deque[asyncio.Future[None]] = deque()
+        self._line: Line[None] = Line()
 
     async def take(self) -> Turn:
         """A turn: at once when a slot is free (or every holder waits for the store) and nobody waits, else
         when the ones ahead have had theirs. The request's store waits are told to it from now on."""
-        if not self._waiting and self._open():
+        if not self._line and self._open():
             self.held += 1
         else:
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiting.append(waiter)
-            try:
-                await waiter  # ``admit`` counted it in ``held``
-            except BaseException:
-                if waiter.done() and not waiter.cancelled():  # given a turn as it was cancelled: passed on
-                    self.held -= 1
-                    self.admit()
-                elif waiter in self._waiting:  # (one that ``admit`` passed over, being cancelled, is gone already)
-                    self._waiting.remove(waiter)
-                raise
+            await self._line.wait(self._returned)  # ``admit`` counted it in ``held``
         turn = Turn(self)
         STORE_WAIT.set(turn.waiting)
         return turn
@@ -92,10 +82,15 @@ class Turns:
     def _open(self) -> bool:
         return self.held < self.slots or self.idle == self.held
 
+    def _returned(self, _: None) -> None:
+        """A turn given to a waiter as it was cancelled: passed on."""
+        self.held -= 1
+        self.admit()
+
     def admit(self) -> None:
         """Turns given to the first ones waiting, while a slot is free or every holder waits for the store."""
-        while self._waiting and self._open():
-            waiter = self._waiting.popleft()
-            if not waiter.done():
-                self.held += 1
-                waiter.set_result(None)
+        while self._line and self._open():
+            self.held += 1
+            if not self._line.hand(None):  # only cancelled waiters were left
+                self.held -= 1
+                return
