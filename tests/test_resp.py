@@ -72,7 +72,7 @@ def _comparable(value: Any) -> Any:
 async def test_a_statements_errors_reach_the_store_as_before(server: EmbeddedServer) -> None:
     async with fresh_store(server) as store:
         with pytest.raises(StoreError, match="failed"):
-            await store.read(statement("broken", "RETURN 1 AS"))
+            await store.read(statement("broken", "RETURN 1 AS", register=False))
 
 
 # -- a scripted server --------------------------------------------------------------------------
@@ -190,7 +190,7 @@ async def test_no_server_is_a_connection_error_the_store_calls_unavailable(tmp_p
     with pytest.raises(rx.ConnectionError, match="Error connecting") as raised:
         await lean.call("ECHO", "x")
     assert lean._open == 0
-    assert isinstance(translate(raised.value, statement("any", "RETURN 1 AS one")), StoreUnavailable)
+    assert isinstance(translate(raised.value, statement("any", "RETURN 1 AS one", register=False)), StoreUnavailable)
 
 
 @pytest.mark.parametrize("answer", [b"?what\r\n", b"+one\r\n+two\r\n"], ids=["protocol error", "out of step"])
