@@ -10,8 +10,9 @@ from typing import Any
 from graph_model import filled
 from graph_model.cypher import PROPERTY, Statement, projected, projected_name, rel_by_key, statement
 from graph_model.donation_totals import cell_key
-from graph_model.enums import DonorKind, Label
+from graph_model.enums import DonorKind, Label, Rel
 from graph_model.list_specs import DONATION_ROW
+from graph_model.model import MIRRORS
 from graph_model.statements.donation_totals import TOTAL, Level, Period
 from graph_model.statements.overview import AMOUNT_UNIT
 from graph_model.stores.base import GraphStore
@@ -22,6 +23,9 @@ class Link:
     name: str
     parent: Label
     pattern: str  # from ``(p)`` to ``(n)``; the parent is seeked by key first
+    # The parent's property mirroring the linked node's key (graph_model.model.MIRRORS) and that node's
+    # label: a page's parents whose rows hold it have their linked nodes read by key (Loaders.mirrored).
+    mirror: tuple[str, Label] | None = None
 
     @property
     def stmt(self) -> Statement:
@@ -29,9 +33,10 @@ class Link:
 
 
 LINKS: dict[str, Link] = {link.name: link for link in (
-    Link("institution_county", Label.INSTITUTION, "(p)-[:LOCATED_IN]->(n:County)"),
+    Link("institution_county", Label.INSTITUTION, "(p)-[:LOCATED_IN]->(n:County)",
+         (MIRRORS[Rel.LOCATED_IN], Label.COUNTY)),
     Link("donor_province", Label.DONOR, "(p)-[:BASED_IN]->(n:Province)"),
-    Link("event_county", Label.EVENT, "(p)-[:HELD_IN]->(n:County)"),
+    Link("event_county", Label.EVENT, "(p)-[:HELD_IN]->(n:County)", (MIRRORS[Rel.HELD_IN], Label.COUNTY)),
     Link("licence_institution", Label.LICENCE, "(p)<-[:HOLDS]-(n:Institution)"),
     Link("licence_type", Label.LICENCE, "(p)-[:OF_TYPE]->(n:LicenceType)"),
     Link("assessment_institution", Label.ASSESSMENT, "(p)-[:ASSESSES]->(n:Institution)"),

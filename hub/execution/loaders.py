@@ -21,7 +21,8 @@ then, once the object is known to be there, the levels below it as a page's. Wha
 read by the keys of this one alone is read with this one (``Prefetch.along``, ``Prefetch.hop``: an
 institution's giving dates, its county's province), and nodes a row already holds (a gift's donor's
 key and kind) are given to their loaders without a read (``Loaders.known``): one institution with its
-county, province, services, giving and gifts is one statement. In a query that runs
+county, province, services, giving and gifts is one statement. A page's rows that mirror their linked
+node's key (an institution's ``countyKey``) have those nodes read by key, once each (``Loaders.mirrored``). In a query that runs
 compiled, the rows of nodes hold only the properties their selection reads (hub.execution.projection):
 the prefetch passes each field the projection its compiled step passes, so both ask the same loaders.
 """
@@ -186,6 +187,27 @@ class Loaders:
     def link(self, name: str, props: tuple[str, ...] | None = None) -> DataLoader[str, Node | None]:
         return self._get(("link", name, props), lambda: _ordered(
             lambda keys: links.fetch_link(self.store, name, keys, props)))
+
+    async def mirrored(self, name: str, parents: list[Node], props: tuple[str, ...] | None) -> list[Node | None]:
+        """What ``link(name, props)`` answers for ``parents``, rows holding the property that mirrors their
+        linked node's key (graph_model.links.Link.mirror), read as those nodes by key and given to that
+        loader: the 100 institutions of a page lie in some 24 counties, and reading each county once cost
+        FalkorDB a third of following each institution's link (benchmarks/README.md, issue 18). A row
+        whose mirror is null (no link, or a store not yet filled: graph_model.mirrors) follows its link."""
+        prop, label = links.LINKS[name].mirror  # type: ignore[misc]  # only a mirrored link is asked
+        linked = self.link(name, props)
+        wanted = list(dict.fromkeys(row[prop] for row in parents if row[prop] is not None))
+        unmirrored = [row["key"] for row in parents if row[prop] is None]
+        nodes = self.node(label, props).load_many(wanted)
+        if unmirrored:  # both read in one turn
+            got, followed = await asyncio.gather(nodes, linked.load_many(unmirrored))
+        else:
+            got, followed = await nodes, []
+        found = dict(zip(wanted, got, strict=True))
+        answers = {row["key"]: found.get(row[prop]) for row in parents if row[prop] is not None}
+        linked.prime_many(answers)
+        answers.update(zip(unmirrored, followed, strict=True))
+        return [answers[row["key"]] for row in parents]
 
     def giving(self, label: Label) -> DataLoader[str, links.Giving]:
         return self._get(("giving", label), lambda: _ordered(

@@ -96,10 +96,13 @@ def wanted(collect: Collect, type_: GraphQLObjectType, nodes: list[FieldNode]) -
                 return None
             props.add(columns[how][0])
         elif kind != "id":  # a Relay id reads the key
-            declared = getattr(resolver_function(gql_field), "reads", None) if kind in ("fast", "call") else None
+            function = resolver_function(gql_field) if kind in ("fast", "call") else None
+            declared = getattr(function, "reads", None)
             if declared is None:
                 return None
             props.update(declared)
+            # and what its prefetch reads when a page's rows hold it (a mirrored link: hub.schema.fields.link)
+            props.update(getattr(function, "prefetch_reads", ()))
     return tuple(sorted(props))
 
 

@@ -20,6 +20,7 @@ from strawberry.dataloader import DataLoader
 
 from graph_model import filter_keys, listing
 from graph_model.enums import Label
+from graph_model.links import LINKS
 from graph_model.list_specs import NESTED, ROOTS, SCOPED
 from hub.auth.access import requires
 from hub.auth.principal import Right
@@ -280,6 +281,8 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
         return CONVERTERS[target](row) if row else None
 
     prop = camel(key_attr)  # the attribute's name in a row of the object the field sits on
+    link_spec = LINKS.get(loader)
+    mirror = link_spec.mirror[0] if link_spec is not None and link_spec.mirror is not None else None
 
     def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
         key = root.get(prop) if type(root) is dict else getattr(root, key_attr)
@@ -293,12 +296,16 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
         return fast(root, info.context, {PROPS: field_props(info)})
 
     resolve.fast = fast  # type: ignore[attr-defined]
+    if mirror is not None:  # a page's rows hold it, for the prefetch (Loaders.mirrored); the resolver reads the key
+        resolve.prefetch_reads = (mirror,)  # type: ignore[attr-defined]
 
     def key_of(parent: Any) -> Any:  # a node's row, or a relation's object (Prefetch.objects)
         return parent.get(prop) if isinstance(parent, dict) else getattr(parent, key_attr)
 
     def load(loaders: Loaders, parents: list[Any], kw: dict[str, Any]) -> Any:
         props = kw.get(PROPS)
+        if mirror is not None and all(type(p) is dict and mirror in p for p in parents):  # a page's rows
+            return loaders.mirrored(loader, parents, props)
         if carried is not None and label is not None and props is not None:
             needed = set(props)
             held = [row for row in map(carried, parents) if row is not None and needed <= row.keys()]
