@@ -74,6 +74,15 @@ def projected_name(props: tuple[str, ...] | None) -> str:
     return "" if props is None else "__" + "_".join(props)
 
 
+def seek_keys(var: str, label: str, param: str = "keys", carry: bool = True) -> str:
+    """The ``label`` nodes whose key is in the list ``$param``, bound to ``var`` (and, ``carry``, their key
+    to ``k``, for a statement answering per key): one index seek over the list. Unwinding the list and
+    seeking each key cost FalkorDB ~0.07 ms more for a hundred keys (benchmarks/README.md, issue 18),
+    and gave a key listed twice its rows twice."""
+    found = f"MATCH ({var}:{label}) WHERE {var}.key IN ${param}"
+    return f"{found} WITH {var}.key AS k, {var}" if carry else found
+
+
 def rel_by_key(var: str, rel: str, key: str, start: str = "", end: str = "", optional: bool = False) -> str:
     """``MATCH (start)-[var:rel]->(end) WHERE var.key = key``: a keyed relationship (a donation) by
     its key, its ends bound to ``start`` and ``end`` but not labelled, on purpose.

@@ -1,5 +1,5 @@
 """Single links (an institution's county, a licence's holder) and per-item totals, batched:
-each statement takes every key a GraphQL page asks about in one ``UNWIND $keys``."""
+each statement takes every key a GraphQL page asks about in one list, ``$keys``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from graph_model import filled
-from graph_model.cypher import PROPERTY, Statement, projected, projected_name, rel_by_key, statement
+from graph_model.cypher import PROPERTY, Statement, projected, projected_name, rel_by_key, seek_keys, statement
 from graph_model.donation_totals import cell_key
 from graph_model.enums import DonorKind, Label, Rel
 from graph_model.list_specs import DONATION_ROW
@@ -53,9 +53,8 @@ LINKS: dict[str, Link] = {link.name: link for link in (
 def _link_statement(link: Link, props: tuple[str, ...] | None = None, register: bool = True) -> Statement:
     return statement(
         f"link_{link.name}{projected_name(props)}",
-        f"""UNWIND $keys AS k
-            MATCH (p:{link.parent.value}) WHERE p.key = k
-            WITH k, p MATCH {link.pattern}
+        f"""{seek_keys("p", link.parent.value)}
+            MATCH {link.pattern}
             WITH collect([k, n.key]) AS pairs, collect(DISTINCT n) AS found
             RETURN pairs, [x IN found | {projected("x", props)}] AS nodes""", register=register)
 
@@ -79,8 +78,7 @@ def _hop_statement(link: Link, prop: str, label: Label, props: tuple[str, ...] |
         raise ValueError(f"not a property name: {prop!r}")
     return statement(
         f"hop_{link.name}__{prop}__{label.value}{projected_name(props)}",
-        f"""UNWIND $keys AS k
-            MATCH (p:{link.parent.value}) WHERE p.key = k
+        f"""{seek_keys("p", link.parent.value, carry=False)}
             WITH p MATCH {link.pattern}
             WITH DISTINCT n.{prop} AS hop
             MATCH (m:{label.value}) WHERE m.key = hop
@@ -123,9 +121,8 @@ async def fetch_link(store: GraphStore, name: str, keys: list[str],
 GIVING: dict[Label, Statement] = {
     label: statement(
         f"giving_{label.value}",
-        f"""UNWIND $keys AS k
-            MATCH (p:{label.value}) WHERE p.key = k
-            WITH k, p MATCH {pattern}
+        f"""{seek_keys("p", label.value)}
+            MATCH {pattern}
             RETURN k AS key, toInteger(sum(r.amount / $unit)) AS units, toInteger(sum(r.amount % $unit)) AS rest,
                    count(r) AS count, count(DISTINCT o) AS others,
                    count(DISTINCT CASE WHEN {donor}.kind = $individual THEN {donor}.key END) AS individuals,
@@ -174,16 +171,14 @@ filled.check(Giving, ("amount", "count", "others", "individuals", "first_date", 
 # against 12.0). The cell holds no dates: those are read from the gifts when asked (GIVING_DATES).
 INSTITUTION_CELLS = statement(
     "giving_institution_cells",
-    f"""UNWIND $cells AS c
-        MATCH (t:{TOTAL}) WHERE t.key = c
+    f"""{seek_keys("t", TOTAL, "cells", carry=False)}
         RETURN t.area AS key, t.units AS units, t.rest AS rest, t.donations AS count, t.donors AS others,
                t.individuals AS individuals""")
 
 GIVING_DATES = statement(
     "giving_institution_dates",
-    """UNWIND $keys AS k
-       MATCH (p:Institution) WHERE p.key = k
-       WITH k, p MATCH (p)<-[r:DONATED_TO]-(:Donor)
+    f"""{seek_keys("p", "Institution")}
+       MATCH (p)<-[r:DONATED_TO]-(:Donor)
        RETURN k AS key, min(r.date) AS firstDate, max(r.date) AS lastDate""")
 
 

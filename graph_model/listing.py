@@ -22,7 +22,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from graph_model import filled, queries
-from graph_model.cypher import Statement, projected, projected_name, statement
+from graph_model.cypher import Statement, projected, projected_name, seek_keys, statement
 from graph_model.enums import Label
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.page_items import (
@@ -184,12 +184,11 @@ def _body(spec: ListSpec, used: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     chosen = [f for f in chosen if f.name not in replaced]
     wheres = [spec.key_where] if spec.key_where else []
     wheres += [f"({f.where})" for f in chosen if f.where]
-    parts = ["UNWIND $keys AS k"] if nested else []
+    parts = ["UNWIND $keys AS k"] if nested and spec.key_where else []
     if nested and not spec.key_where:
-        # Seek the parent by its key first: left to itself the planner may start from the
+        # Seek the parents by their keys first: left to itself the planner may start from the
         # other end of the pattern (all 100,000 donors) and filter on the parent last.
-        pv = spec.parent_var
-        parts.append(f"MATCH ({pv}:{spec.parent.value}) WHERE {pv}.key = k WITH k, {pv}")  # type: ignore[union-attr]
+        parts.append(seek_keys(spec.parent_var, spec.parent.value))  # type: ignore[union-attr]
     pattern = spec.pattern
     if nested and not spec.key_where:
         # The anchored parent is bound already; naming its label again makes FalkorDB traverse
@@ -311,7 +310,7 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
         packed = f"[{keep}, sv, id]"
         unpacked = ", ".join(f"x[{i}] AS {v}" for i, v in enumerate(carry))
         sv, id_ = f"x[{len(carry)}]", f"x[{len(carry) + 1}]"
-        ordered = f"{body} {sort} WITH k, {keep}, sv, {spec.id} AS id ORDER BY sv {direction}, id {direction} "
+        ordered = f"{body} {sort}, {spec.id} AS id ORDER BY sv {direction}, id {direction} "  # one WITH
         form = first_form(spec, chosen, by_key, props) if first else None
         if form == KEYS:
             # A first page of keys: each item's [sort value, id, edge...] collected as it comes (no

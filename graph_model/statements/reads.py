@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from graph_model.cypher import Statement, projected, projected_name, statement
+from graph_model.cypher import Statement, projected, projected_name, seek_keys, statement
 from graph_model.enums import Label, Rel
 
 COUNT_NODES = statement(
@@ -25,8 +25,7 @@ COUNT_RELS = statement(
 def _by_keys(label: Label, props: tuple[str, ...] | None = None, register: bool = True) -> Statement:
     return statement(
         f"get_{label.value}_by_keys{projected_name(props)}",
-        f"""UNWIND $keys AS k
-            MATCH (n:{label.value}) WHERE n.key = k
+        f"""{seek_keys("n", label.value, carry=False)}
             RETURN {projected("n", props)} AS node""",
         register=register,
     )

@@ -22,9 +22,10 @@ read by the keys of this one alone is read with this one (``Prefetch.along``, ``
 institution's giving dates, its county's province), and nodes a row already holds (a gift's donor's
 key and kind) are given to their loaders without a read (``Loaders.known``): one institution with its
 county, province, services, giving and gifts is one statement. A page's rows that mirror their linked
-node's key (an institution's ``countyKey``) have those nodes read by key, once each (``Loaders.mirrored``). In a query that runs
-compiled, the rows of nodes hold only the properties their selection reads (hub.execution.projection):
-the prefetch passes each field the projection its compiled step passes, so both ask the same loaders.
+node's key (an institution's ``countyKey``) have those nodes read by key, once each (``Loaders.mirrored``).
+In a query that runs compiled, the rows of nodes hold only the properties their selection reads
+(hub.execution.projection): the prefetch passes each field the projection its compiled step passes, so
+both ask the same loaders.
 """
 
 from __future__ import annotations
