@@ -77,3 +77,13 @@ async def test_no_county_a_mirror_not_filled_and_one_naming_no_county(store: Fal
     assert listed == {"inst-a": {"key": "IR-00-0001", "nameEn": "IR-00-0001", "province": {"key": "IR-00"}},
                       "inst-b": None, "evt-1": None}
     assert any("MATCH (p)-[:LOCATED_IN]->(n:County) WITH collect" in t for t in sent), sent  # inst-a's and inst-b's
+
+
+async def test_a_mirror_that_is_no_key_leaves_the_link_to_answer(store: FalkorStore) -> None:
+    await build_world(store)
+    # Written past the hub: a list where a key belongs. The prefetch's read by key fails (a list is no
+    # dict key); that failure stays in the prefetch, and the field follows its link.
+    await store.write(_write("MATCH (i:Institution {key: 'inst-a'}) SET i.countyKey = ['IR-00-0002']"))
+    listed, one, sent = await _page_and_each(store)
+    assert listed == one and listed["inst-a"]["key"] == "IR-00-0001", (listed, one)
+    assert any("MATCH (p)-[:LOCATED_IN]->(n:County) WITH collect" in t for t in sent), sent
