@@ -71,7 +71,7 @@ def _projected_link(name: str, props: tuple[str, ...]) -> Statement:
 # A hop: the nodes of another label that the linked nodes name by a key property (a county's
 # province), read in the link's own level of a query rather than in the level below it (one
 # institution with its county and the county's province: the province was a statement of its own,
-# after the county's; hub.execution.loaders answers the province's loader from these rows).
+# after the county's; hub.execution.prefetch answers the province's loader from these rows).
 def _hop_statement(link: Link, prop: str, label: Label, props: tuple[str, ...] | None,
                    register: bool = True) -> Statement:
     if not PROPERTY.fullmatch(prop):

@@ -37,7 +37,7 @@ The module lives at the top of ``hub`` rather than in ``hub.schema`` because imp
    root list's filter: ~20 µs of the ~100 its arguments cost a request).
 8. ``raw_info``: ``Info._raw_info``, graphql-core's resolve info (fragments, variable values, field
    nodes, return type), which the prefetch walks the way graphql-core's executor will
-   (hub.execution.loaders).
+   (hub.execution.prefetch).
 9. ``strawberry_field`` and ``resolver_function``: graphql-core fields carry the strawberry field
    they were made from under ``extensions["strawberry-definition"]``; its ``base_resolver``'s
    ``wrapped_func`` is the function a prefetch plan is attached to.

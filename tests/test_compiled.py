@@ -212,7 +212,7 @@ def test_the_switch_reads_hub_compiled() -> None:
 
 async def test_an_object_by_key_is_completed_from_loads_already_done(solo_world: FalkorStore) -> None:
     """An object fetched by key has the levels below it loaded first, as a root list's page has
-    (hub.execution.loaders.prefetch_by_key): a donation's donor, a county's province and the dates of
+    (hub.execution.prefetch.prefetch_by_key): a donation's donor, a county's province and the dates of
     kept giving totals included, so completing it awaits nothing; without the right to see personal
     data, an institution's giving also has its complementary suppression pattern read ahead
     (hub.schema.entities)."""

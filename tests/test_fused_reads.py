@@ -114,7 +114,7 @@ async def test_a_read_alone_and_writes_go_as_they_are(small_world: FalkorStore) 
 async def test_an_institutions_detail_takes_fewer_round_trips_fused(store: FalkorStore, fused_reads: bool,
                                                                     role: str) -> None:
     """The one-institution question of benchmarks/peer: 7 statements alone; fused, 1: the institution
-    with what its fields read by its key (hub.execution.loaders.prefetch_by_key), and with them what
+    with what its fields read by its key (hub.execution.prefetch.prefetch_by_key), and with them what
     the level below would read, the county's province (a hop), the giving dates; the donors are
     known from the gifts' rows. (Before the hop and the dates beside the totals: 8 and 2, the
     second statement the province, the donors and the dates.) 2 for a caller without the right to

@@ -160,21 +160,21 @@ PAGE_AND_ONE = """query Both%s($key: String!) {
 
 @pytest.mark.parametrize("role", ["admin", "viewer"])
 async def test_the_prefetch_walks_an_operation_once(store: FalkorStore, role: str, monkeypatch: Any) -> None:
-    """What the prefetch starts at each level (hub.execution.loaders._Walk.steps) depends on the operation
+    """What the prefetch starts at each level (hub.execution.prefetch._Walk.steps) depends on the operation
     and the variables its plans are kept by, not on the rows: the same operation asked again, for
     another object, collects no field of its selection, and reads the same statements and answers
     as it did."""
-    from hub.execution import loaders
+    from hub.execution import prefetch
 
     await build_solo_world(store)
     collected: list[str] = []
-    original = loaders._Walk.collect
+    original = prefetch._Walk.collect
 
     def collect(walk: Any, parent: Any, nodes: Any) -> Any:
         collected.append(parent.name)
         return original(walk, parent, nodes)
 
-    monkeypatch.setattr(loaders._Walk, "collect", collect)
+    monkeypatch.setattr(prefetch._Walk, "collect", collect)
     query = PAGE_AND_ONE % role.title()  # an operation of its own: the plans are kept by operation, for all roles
 
     async def ask(key: str) -> tuple[Any, list[str]]:

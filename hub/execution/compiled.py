@@ -13,7 +13,7 @@ call while they run): another institution's key or another caller reuses them; w
 see is decided at run time, by the loaders and the fields' own checks.
 Values are got the way the fields' own resolvers get them, through the same functions and the same
 per-request loaders (so the same statements, batched per level by the prefetch of
-hub.execution.loaders, and the same privacy, suppression, scopes and limits: those live in the
+hub.execution.prefetch, and the same privacy, suppression, scopes and limits: those live in the
 loaders, the visibility and the checks run before execution), then serialized by the same GraphQL
 scalars and enums.
 

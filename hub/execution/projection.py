@@ -14,7 +14,7 @@ checks read (``CHECKS``: a donor's kind decides whether a caller without the rig
 personal data sees it at all).
 
 Only a query that runs compiled (hub.execution.compiled) projects, and there only the fields that
-it completes by their context-level twin (``fast``): the prefetch of the page (hub.execution.loaders)
+it completes by their context-level twin (``fast``): the prefetch of the page (hub.execution.prefetch)
 and the compiled steps work the projection out from the same field nodes, so both ask the same
 loaders. A field graphql-core resolves itself (a fallback, a mutation, HUB_COMPILED=0) asks for
 whole nodes, from loaders of their own.

@@ -17,7 +17,7 @@ from strawberry import relay
 
 from graph_model.donation_disclosure import Suppression, suppression
 from graph_model.enums import Label
-from hub.execution.loaders import Prefetch
+from hub.execution.prefetch import Prefetch
 from hub.execution.projection import ROW_TYPES, reads
 from hub.schema import enums as e
 from hub.schema import supervision_records as supervision
@@ -110,7 +110,7 @@ def _giving(label: Label, key: str, context: Any) -> Any:
 
 def giving_field(label: Label, description: str) -> Any:
     """The `giving` field of ``label``'s type; its resolver has a twin without the resolve info for
-    hub.execution.compiled, and a prefetch (hub.execution.loaders) that loads a page's totals, then
+    hub.execution.compiled, and a prefetch (hub.execution.prefetch) that loads a page's totals, then
     with the level below what their fields wait for: the dates of kept totals, and an institution's
     complementary suppression pattern."""
     def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:

@@ -25,8 +25,9 @@ from graph_model.list_specs import NESTED, ROOTS, SCOPED
 from hub.auth.access import requires
 from hub.auth.principal import Right
 from hub.execution import projection
-from hub.execution.loaders import (Loaders, Prefetch, field_props, object_props, page_props, prefetch, prefetch_by_key,
-                                   totals_asked)
+from hub.execution.loaders import Loaders
+from hub.execution.prefetch import (Prefetch, field_props, object_props, page_props, prefetch, prefetch_by_key,
+                                    totals_asked)
 from hub.execution.projection import PROPS, ROW_TYPES, ROWS, reads
 from hub.schema.enums import Direction
 from hub.schema.lists import FILTERS, SORTS, Connection, connection, request, same_row
@@ -210,7 +211,7 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
     ``own``: the nested list (under an institution) an institution key's view is narrowed to, its own
     institution's records only (hub.auth.visibility.Visibility.own_institution).
     The total, when asked for, is counted while other statements run rather than after them,
-    and what the page's items link to is prefetched (hub.execution.loaders) before the connection is
+    and what the page's items link to is prefetched (hub.execution.prefetch) before the connection is
     returned."""
     spec = ROOTS[entity]
 
@@ -333,7 +334,7 @@ def by_key(target: str, description: str, right: Right) -> Any:
         loaders = info.context.loaders
         if target in RELATION_TYPES:
             row = await loaders.relation(target).load(key)
-        else:  # the node and what its fields read by its key, together (hub.execution.loaders)
+        else:  # the node and what its fields read by its key, together (hub.execution.prefetch)
             active = projection.active(info.context)
             props = object_props(info) if active else None
             loading = loaders.node(Label(target), props).load(key)
