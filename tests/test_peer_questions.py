@@ -10,8 +10,10 @@ from typing import Any
 from benchmarks.peer.questions import (
     first_difference,
     normalise_hub_one,
+    normalise_hub_other,
     normalise_hub_overview,
     normalise_peer_one,
+    normalise_peer_other,
     normalise_peer_overview,
 )
 
@@ -82,3 +84,20 @@ def test_overview_sections_compare_in_any_order() -> None:
     peer["overviewDonationYearsList"][0]["donors"] = 2
     assert first_difference(normalise_hub_overview(hub), normalise_peer_overview(peer)) == \
         ".years[0].donors: hub 1, peer 2"
+
+
+def test_the_fourth_questions_answers_compare_in_order() -> None:
+    hub = {"events": {"totalCount": 2, "nodes": [
+        {"key": "ev-1", "nameEn": "Station", "kind": "ARBAEEN_STATION", "place": {"key": "c-1", "nameFa": "رشت"}},
+        {"key": "ev-2", "nameEn": "Session", "kind": "COUNCIL_SESSION", "place": None}]},
+        "institutions": {"nodes": [{"key": "inst-a", "nameFa": "الف", "county": {"key": "c-1", "nameFa": "رشت"}}]}}
+    peer = {"allEvents": {"totalCount": 2, "nodes": [
+        {"key": "ev-1", "nameEn": "Station", "kind": "ARBAEEN_STATION",
+         "countyByCountyKey": {"key": "c-1", "nameFa": "رشت"}},
+        {"key": "ev-2", "nameEn": "Session", "kind": "COUNCIL_SESSION", "countyByCountyKey": None}]},
+        "allInstitutions": {"nodes": [{"key": "inst-a", "nameFa": "الف",
+                                       "countyByCountyKey": {"key": "c-1", "nameFa": "رشت"}}]}}
+    assert first_difference(normalise_hub_other(hub), normalise_peer_other(peer)) is None
+    peer["allEvents"]["nodes"].reverse()  # the page's order is the question's
+    assert first_difference(normalise_hub_other(hub), normalise_peer_other(peer)) == \
+        ".eventNodes[0].county: hub {'key': 'c-1', 'nameFa': 'رشت'}, peer None"

@@ -63,6 +63,23 @@ PEER_PAGE = """query Page($province: String!) {
   }
 }"""
 
+# 4. Of the same kind, not one of the issue's three (its must-show: the gain holds for another entity's
+# page, another province, another page size and order): a province's first 50 events with the county
+# each was held in, and its first 40 institutions by Persian name with their county's Persian name.
+HUB_OTHER = """query Other($province: String!) {
+  events(filter: {province: $province}, first: 50) { totalCount nodes { key nameEn kind place { key nameFa } } }
+  institutions(filter: {province: $province}, first: 40, orderBy: NAME_FA) {
+    nodes { key nameFa county { key nameFa } } }
+}"""
+PEER_OTHER = """query Other($province: String!) {
+  allEvents(first: 50, orderBy: [STARTS_ON_ASC, KEY_ASC],
+            filter: {countyByCountyKey: {provinceKey: {equalTo: $province}}}) {
+    totalCount nodes { key nameEn kind countyByCountyKey { key nameFa } } }
+  allInstitutions(first: 40, orderBy: [NAME_FA_ASC, KEY_ASC],
+                  filter: {countyByCountyKey: {provinceKey: {equalTo: $province}}}) {
+    nodes { key nameFa countyByCountyKey { key nameFa } } }
+}"""
+
 # 3. A province's overview: institutions per kind, per service (with capacity) and per domain,
 # donations per Solar Hijri year (the hub's `overview`, operations/overview.graphql, cut to the
 # sections the peer answers with SQL functions).
@@ -149,6 +166,24 @@ def normalise_peer_page(data: Json) -> Json:
          "giving": _giving(n["giving"])} for n in page["nodes"]]}
 
 
+def normalise_hub_other(data: Json) -> Json:
+    events, institutions = data["events"], data["institutions"]
+    return {"events": events["totalCount"],
+            "eventNodes": [{"key": n["key"], "nameEn": n["nameEn"], "kind": n["kind"], "county": n["place"]}
+                           for n in events["nodes"]],
+            "institutions": [{"key": n["key"], "nameFa": n["nameFa"], "county": n["county"]}
+                             for n in institutions["nodes"]]}
+
+
+def normalise_peer_other(data: Json) -> Json:
+    events, institutions = data["allEvents"], data["allInstitutions"]
+    return {"events": events["totalCount"],
+            "eventNodes": [{"key": n["key"], "nameEn": n["nameEn"], "kind": n["kind"], "county": n["countyByCountyKey"]}
+                           for n in events["nodes"]],
+            "institutions": [{"key": n["key"], "nameFa": n["nameFa"], "county": n["countyByCountyKey"]}
+                             for n in institutions["nodes"]]}
+
+
 def _years(rows: list[Json]) -> list[Json]:
     return sorted(({"year": y["year"], "amount": _int(y["amount"]), "donations": y["donations"],
                     "donors": y["donors"]} for y in rows), key=lambda y: y["year"])
@@ -204,8 +239,9 @@ class Question:
     after_write: bool  # a write (not timed) before each request, so that no cached answer serves it
 
 
-def questions(institution: str, province: str, cached: bool) -> list[tuple[Question, Json]]:
-    """The questions with their variables; ``cached`` adds the overview between writes (hub cache)."""
+def questions(institution: str, province: str, cached: bool, other: str = "IR-01") -> list[tuple[Question, Json]]:
+    """The questions with their variables; ``cached`` adds the overview between writes (hub cache);
+    ``other``: the province of the fourth question (of the same kind as the issue's three)."""
     asked = [
         (Question("one", "one institution with county, province, services, giving, 20 latest donations",
                   HUB_ONE, PEER_ONE, normalise_hub_one, normalise_peer_one, False), {"key": institution}),
@@ -214,6 +250,9 @@ def questions(institution: str, province: str, cached: bool) -> list[tuple[Quest
         (Question("overview", f"province overview ({province}) right after a write",
                   HUB_OVERVIEW, PEER_OVERVIEW, normalise_hub_overview, normalise_peer_overview, True),
          {"province": province}),
+        (Question("other", f"of the same kind, not one of the issue's three: 50 events of {other} with their "
+                           "county, 40 of its institutions by Persian name with theirs",
+                  HUB_OTHER, PEER_OTHER, normalise_hub_other, normalise_peer_other, False), {"province": other}),
     ]
     if cached:
         asked.append((Question("cached", f"province overview ({province}) between writes (hub cache; labelled, "

@@ -235,7 +235,7 @@ async def run(args: argparse.Namespace) -> bool:
             peer = measure.Side("peer", pc, lambda n: {}, lambda q: q.peer, PEER_WRITE, write_vars,
                                 {"Node": lambda: measure.tree_cpu(node.pid),
                                  "PostgreSQL": lambda: measure.tree_cpu(postmaster)})
-            asked = questions(args.institution, args.province, cached=not args.no_cached)
+            asked = questions(args.institution, args.province, cached=not args.no_cached, other=args.other_province)
             console.print(f"hub pid {server.pid} (log {hub_log}); PostGraphile pid {node.pid} (log {peer_log}); "
                           f"postmaster pid {postmaster} on port {cluster.port}")
             await check_equal(hub, peer, asked)
@@ -261,6 +261,8 @@ if __name__ == "__main__":
                         help="reuse the scratch folder's PostGraphile and loaded cluster when present")
     parser.add_argument("--institution", default="inst-birjand-hazrat-ali-akbar", help="question 1's institution")
     parser.add_argument("--province", default="IR-06", help="questions 2 and 3's province (IR-06: Khuzestan)")
+    parser.add_argument("--other-province", default="IR-01",
+                        help="the fourth question's province (IR-01: Gilan), another than --province")
     parser.add_argument("--no-cached", action="store_true", help="leave out the cached overview (hub cache)")
     try:
         sys.exit(0 if asyncio.run(run(parser.parse_args())) else 1)
