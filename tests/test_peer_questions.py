@@ -87,11 +87,11 @@ def test_overview_sections_compare_in_any_order() -> None:
 
 
 def test_the_fourth_questions_answers_compare_in_order() -> None:
-    hub = {"events": {"totalCount": 2, "nodes": [
+    hub: dict[str, Any] = {"events": {"totalCount": 2, "nodes": [
         {"key": "ev-1", "nameEn": "Station", "kind": "ARBAEEN_STATION", "place": {"key": "c-1", "nameFa": "رشت"}},
         {"key": "ev-2", "nameEn": "Session", "kind": "COUNCIL_SESSION", "place": None}]},
         "institutions": {"nodes": [{"key": "inst-a", "nameFa": "الف", "county": {"key": "c-1", "nameFa": "رشت"}}]}}
-    peer = {"allEvents": {"totalCount": 2, "nodes": [
+    peer: dict[str, Any] = {"allEvents": {"totalCount": 2, "nodes": [
         {"key": "ev-1", "nameEn": "Station", "kind": "ARBAEEN_STATION",
          "countyByCountyKey": {"key": "c-1", "nameFa": "رشت"}},
         {"key": "ev-2", "nameEn": "Session", "kind": "COUNCIL_SESSION", "countyByCountyKey": None}]},

@@ -108,7 +108,7 @@ async def check_equal(hub: measure.Side, peer: measure.Side, asked: list[tuple[Q
         if (where := first_difference(ours, theirs)) is not None:
             console.print(f"[red]answers differ[/] on {question.name}: {where}", highlight=False)
             raise SystemExit(1)
-        size = len(ours.get("nodes") or ours.get("donations") or ours.get("years") or [])
+        size = len(ours.get("nodes") or ours.get("donations") or ours.get("years") or ours.get("eventNodes") or [])
         console.print(f"answers equal: {question.name} ({size} items in its main list)")
 
 
