@@ -162,6 +162,9 @@ class Request:
     # The properties a row of nodes holds (with ``key``: what the selection reads, worked out by
     # hub.execution.projection); None: all of them. Lists whose rows are not a node's properties ignore it.
     props: tuple[str, ...] | None = None
+    # Whether the list's total is asked for. A first page under one parent that is not counted is cut
+    # by LIMIT without collecting its items first (``compose``'s ``counted``); its page's total is None.
+    counted: bool = True
 
     def used(self) -> tuple[str, ...]:
         return tuple(sorted(k for k, v in self.filters if v is not None))
@@ -280,7 +283,8 @@ def _row(spec: ListSpec, props: tuple[str, ...] | None) -> tuple[str, str]:
 @lru_cache(maxsize=4096)
 def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: bool,
             register: bool = False, public: bool = False, by_key: bool = False,
-            props: tuple[str, ...] | None = None, first: bool = False, single: bool = False) -> Statement:
+            props: tuple[str, ...] | None = None, first: bool = False, single: bool = False,
+            counted: bool = True) -> Statement:
     """The page statement for a list with the given filters in use, sort and direction;
     ``public``: by the sort's public variant (``Sort.public``), for a caller without the right to
     see personal data; ``by_key``: a nested list of nodes whose rows hold no properties, the
@@ -288,7 +292,8 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
     row of nodes holds (``Request.props``); ``first``: a page read without a cursor (no cursor
     parameters and no test of each item against one; the same rows as with a null cursor);
     ``single``: a nested list's first page read under one parent (its items sorted and cut by LIMIT,
-    where they come alone; the same rows as under several parents)."""
+    where they come alone; the same rows as under several parents); ``counted``: with it, whether its
+    total is asked for (not: its items are not collected to count them, and its total is null)."""
     row, suffix = _row(spec, props)
     nested = spec.parent is not None
     chosen = chosen_sort(spec, sort_name, public)
@@ -349,6 +354,9 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
                         f"ORDER BY sv {direction}, id {direction} LIMIT $limit "
                         f"RETURN k AS key, total, collect([{item}]) AS page")
                 alone = "_one"
+                if not counted:  # nothing collected first: 0.44-0.48 ms instead of 0.54-0.66 for the 657
+                    text = f"{ordered}LIMIT $limit RETURN k AS key, null AS total, collect([{item}]) AS page"
+                    alone = "_one_uncounted"
         elif form == PICKED:
             # Any other first page: the page's rows built by a list comprehension over the collected
             # items, each carried variable read as its place in the item (``picked``), instead of
@@ -430,14 +438,16 @@ def lint_samples(specs: list[ListSpec]) -> list[Statement]:
         sample = next((s for s in specs if (s.parent is not None) == nested and s.row == "properties(n)"), None)
         if sample is not None:
             out.append(compose(sample, (), sample.entity.default_sort, False, register=True, props=("key", "nameEn")))
-            if nested:  # and in a first page's list comprehension, and under one parent (flat rows)
-                out += [compose(sample, (), sample.entity.default_sort, False, register=True,
-                                props=("key", "nameEn"), first=True, single=single) for single in (False, True)]
-    # and a first page under one parent of whole rows (its other fragments are the lists' own above)
+            if nested:  # and in a first page's list comprehension, and under one parent, counted or not (flat rows)
+                out += [compose(sample, (), sample.entity.default_sort, False, register=True, props=("key", "nameEn"),
+                                first=True, single=single, counted=counted)
+                        for single, counted in ((False, True), (True, True), (True, False))]
+    # and a first page under one parent of whole rows, counted or not (its other fragments are the lists' own above)
     whole = next((s for s in specs if s.parent is not None and compose(
         s, (), s.entity.default_sort, False, first=True, single=True).name.startswith("list_first_one")), None)
     if whole is not None:
-        out.append(compose(whole, (), whole.entity.default_sort, False, register=True, first=True, single=True))
+        out += [compose(whole, (), whole.entity.default_sort, False, register=True, first=True, single=True,
+                        counted=counted) for counted in (True, False)]
     return out
 
 
@@ -548,7 +558,8 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
     parents = list(dict.fromkeys(keys))
     label = spec.node_label if len(parents) > 1 else None
     stmt = compose(spec, used, sort_name, descending, public=public, by_key=label is not None,
-                   props=None if label is not None else req.props, first=cursor is None, single=len(parents) == 1)
+                   props=None if label is not None else req.props, first=cursor is None, single=len(parents) == 1,
+                   counted=req.counted)
     rows = await store.read(stmt, keys=parents, **_params(spec, req, cursor, req.limit + 1))
     # The form the first page's items came in (``compose``); a page after a cursor comes unwound.
     form = first_form(spec, chosen_sort(spec, sort_name, public), label is not None,
@@ -562,16 +573,19 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
     entries = edge_entries(spec.edge)
     pages = {}
     for r in rows:
-        total = int(r["total"])
-        remaining = total if cursor is None else int(r["remaining"])  # a first page: all of them remain
         page = r["page"]
+        if r["total"] is None:  # a first page not counted (Request.counted): one more item tells of more
+            total, remaining = None, len(page)
+        else:
+            total = int(r["total"])
+            remaining = total if cursor is None else int(r["remaining"])  # a first page: all of them remain
         if form == KEYS and nodes is not None:
             items = flat_items(page, nodes, entries)
         elif form == ROWS and req.props is not None:
             items = flat_row_items(page, req.props)
         else:
             items = nested_items(page, nodes)
-        pages[r["key"]] = _page(items, req.limit, req, more=remaining > req.limit, earlier=total > remaining,
-                                total=total, order=order)
+        pages[r["key"]] = _page(items, req.limit, req, more=remaining > req.limit,
+                                earlier=total is not None and total > remaining, total=total, order=order)
     empty = Page([], has_next=False, has_previous=False, total=0, order=order)
     return {k: pages.get(k, empty) for k in keys}

@@ -406,3 +406,41 @@ async def test_the_3w_export_refuses_an_unknown_service_and_reads_years_as_amoun
     for year in ("²", "1403.5", "-1"):  # "²" passed isdigit() and then failed int(): a 500
         refused = await client.get("/export/3w.csv", params={"province": "IR-06", "jalaliYear": year})
         assert refused.status_code == 400, (year, refused.text)
+
+
+@pytest.mark.parametrize(("entity", "province", "size"), [("institutions", "IR-00", 107), ("events", "IR-06", None)])
+async def test_a_province_list_pages_the_same_whether_its_total_is_asked_or_not(
+        client: httpx.AsyncClient, entity: str, province: str, size: int | None) -> None:
+    """A list narrowed to one province whose total nobody asks is read without counting its items
+    (graph_model.listing.Request.counted): every page, its cursors and its hasNextPage are those of
+    the same walk with totalCount asked, at page sizes that end a page before, at and after the end."""
+    async def walk(first: int, counted: bool) -> list[dict[str, Any]]:
+        pages, after = [], None
+        while True:
+            args = f'filter: {{province: "{province}"}}, first: {first}' + (f', after: "{after}"' if after else "")
+            total = "totalCount " if counted else ""
+            query = (f"{{ {entity}({args}) {{ {total}pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }} "
+                     f"nodes {{ key }} }} }}")
+            body = (await client.post("/graphql", json={"query": query})).json()
+            assert "errors" not in body, body
+            page = body["data"][entity]
+            info = page["pageInfo"]
+            # (a cursor's text differs each time it is issued: what it leads to is compared instead)
+            pages.append({"nodes": page["nodes"], "next": info["hasNextPage"], "previous": info["hasPreviousPage"]})
+            if not info["hasNextPage"]:
+                return pages
+            after = info["endCursor"]
+
+    whole = [n for p in await walk(100, True) for n in p["nodes"]]
+    count = len(whole)
+    assert count == (size or count) and count > 4
+    # pages of 100, and the last page full, one short and one over (its last item alone) where a size
+    # of 20-100 gives it (few pages: the rate limit's burst is 60 requests)
+    ends = {next((f for f in range(20, 101) if count % f == rest % f), None) for rest in (0, -1, 1)}
+    sizes = sorted({100} | {f for f in ends if f is not None})
+    assert len(sizes) > 1
+    for first in sizes:
+        pages = await walk(first, False)
+        assert pages == await walk(first, True), first
+        assert [n for p in pages for n in p["nodes"]] == whole
+        assert not pages[0]["previous"] and not pages[-1]["next"] and all(p["next"] for p in pages[:-1])

@@ -111,6 +111,12 @@ async def test_a_nested_first_page_under_one_parent_is_its_page_under_several(de
                         alone = await demo.read(one, **given, keys=[key])
                         assert alone == ([everyone[key]] if key in everyone else []), (spec.name, sort, key)
                         compared += bool(alone and alone[0]["page"])
+                        # not counted (Request.counted): the same page, and no total
+                        if one.name != several.name:
+                            quiet = await demo.read(listing.compose(
+                                spec, (), sort, descending, first=True, public=public, props=props, single=True,
+                                counted=False), **given, keys=[key])
+                            assert quiet == [{**r, "total": None} for r in alone], (spec.name, sort, key)
     form = page_items.first_form(spec, listing.chosen_sort(spec, spec.entity.default_sort, False), False, None)
     if form in (page_items.NODES, page_items.ROWS):  # the lists that have the form of their own
         assert own, spec.name

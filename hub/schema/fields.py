@@ -233,7 +233,9 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
         for (ent, scope), nested_name in SCOPED.items():
             value = dict(req.filters).get(scope)
             if ent == entity and value is not None:
-                narrowed = dataclasses.replace(req, filters=tuple((k, v) for k, v in req.filters if k != scope))
+                # Not counted when no one asks its total: a first page is then cut without collecting its items.
+                narrowed = dataclasses.replace(req, filters=tuple((k, v) for k, v in req.filters if k != scope),
+                                               counted=totals_asked(info))
                 page = await loaders.nested(nested_name, narrowed, checked=False).load(value)
                 if not page.items:  # the scope's key too, in the same statement
                     await loaders.check_keys(filter_keys.keyed(req))
