@@ -166,22 +166,22 @@ def normalise_peer_page(data: Json) -> Json:
          "giving": _giving(n["giving"])} for n in page["nodes"]]}
 
 
-def normalise_hub_other(data: Json) -> Json:
-    events, institutions = data["events"], data["institutions"]
+def _other(events: Json, institutions: Json, place: str, county: str) -> Json:
+    """The fourth question's answer; ``place`` and ``county``: the field naming an event's and an
+    institution's county on that side."""
     return {"events": events["totalCount"],
-            "eventNodes": [{"key": n["key"], "nameEn": n["nameEn"], "kind": n["kind"], "county": n["place"]}
+            "eventNodes": [{"key": n["key"], "nameEn": n["nameEn"], "kind": n["kind"], "county": n[place]}
                            for n in events["nodes"]],
-            "institutions": [{"key": n["key"], "nameFa": n["nameFa"], "county": n["county"]}
+            "institutions": [{"key": n["key"], "nameFa": n["nameFa"], "county": n[county]}
                              for n in institutions["nodes"]]}
+
+
+def normalise_hub_other(data: Json) -> Json:
+    return _other(data["events"], data["institutions"], "place", "county")
 
 
 def normalise_peer_other(data: Json) -> Json:
-    events, institutions = data["allEvents"], data["allInstitutions"]
-    return {"events": events["totalCount"],
-            "eventNodes": [{"key": n["key"], "nameEn": n["nameEn"], "kind": n["kind"], "county": n["countyByCountyKey"]}
-                           for n in events["nodes"]],
-            "institutions": [{"key": n["key"], "nameFa": n["nameFa"], "county": n["countyByCountyKey"]}
-                             for n in institutions["nodes"]]}
+    return _other(data["allEvents"], data["allInstitutions"], "countyByCountyKey", "countyByCountyKey")
 
 
 def _years(rows: list[Json]) -> list[Json]:
