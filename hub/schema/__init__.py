@@ -32,7 +32,8 @@ from hub.schema.overview import OverviewQuery
 from hub.schema.scalars import config
 from hub.schema.supervision import SupervisionQuery
 from hub.settings import Settings
-from hub.strawberry_compat import HooksOnce, describe_type, graphql_schema, resolve_input_fields_once, with_extensions
+from hub.strawberry_compat import (HooksOnce, compile_argument_conversion, describe_type, graphql_schema,
+                                  resolve_input_fields_once, with_extensions)
 
 log = logging.getLogger("hub")
 
@@ -73,6 +74,7 @@ schema = HubSchema(query=Query, mutation=Mutation, extensions=extensions(Setting
                    execution_context_class=CompiledExecution)
 policy.enforce(schema)
 resolve_input_fields_once(graphql_schema(schema))  # hub.strawberry_compat, item 7
+compile_argument_conversion()  # item 17
 
 
 def build_schema(settings: Settings, gate: AnalyticsGate | None = None,
