@@ -298,12 +298,13 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _converter(type_: Any, registry: Any, config: Any) -> Convert | None:
-    """What ``convert_argument`` does to a value of ``type_``, decided once (None: a type left to it)."""
-    if isinstance(type_, StrawberryMaybe):
+def _converter(type_: Any, registry: Any, config: Any, within: frozenset[Any] = frozenset()) -> Convert | None:
+    """What ``convert_argument`` does to a value of ``type_``, decided once (None: a type left to it).
+    ``within``: the input types being compiled around it (one that holds itself is left to strawberry)."""
+    if isinstance(type_, StrawberryMaybe) or type_ in within:
         return None
     if isinstance(type_, StrawberryOptional):
-        return _converter(type_.of_type, registry, config)
+        return _converter(type_.of_type, registry, config, within)
     inner: Convert | None
     if isinstance(type_, StrawberryList):
         item = type_.of_type
@@ -311,19 +312,19 @@ def _converter(type_: Any, registry: Any, config: Any) -> Convert | None:
                 or _is_optional_leaf_type(item, registry, skip_classes=(GlobalID,))):
             inner = _same
         else:
-            each = _converter(item, registry, config)
+            each = _converter(item, registry, config, within)
             inner = None if each is None else (lambda value: [each(x) for x in value])
     elif _is_leaf_type(type_, registry):
         inner = GlobalID.from_id if type_ is GlobalID else _same
     elif isinstance(type_, LazyType):
-        return _converter(type_.resolve_type(), registry, config)
+        return _converter(type_.resolve_type(), registry, config, within)
     elif has_enum_definition(type_):
-        return _converter(type_.__strawberry_definition__, registry, config)
+        return _converter(type_.__strawberry_definition__, registry, config, within)
     elif has_object_definition(type_) and not type_.__strawberry_definition__.is_graphql_generic:
         definition = type_.__strawberry_definition__
         fields = []
         for f in definition.fields:
-            convert = _converter(f.resolve_type(type_definition=definition), registry, config)
+            convert = _converter(f.resolve_type(type_definition=definition), registry, config, within | {type_})
             if convert is None:
                 return None
             fields.append((config.name_converter.from_field(f), f.python_name, convert))

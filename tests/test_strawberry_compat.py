@@ -604,3 +604,29 @@ def test_compiled_argument_conversion_converts_as_strawberry_does_on_every_argum
             key = (id(definition.arguments), id(schema.schema_converter.scalar_registry), id(schema.config))
             compiled += compat._COMPILED[key][3] is not None  # compiled, not left to strawberry's
     assert fields > 100 and compiled == fields, (fields, compiled)
+
+
+@strawberry.input
+class Branch:
+    """An input that holds itself, for the compiled conversion's test below."""
+
+    name: str
+    under: "Branch | None" = None
+
+
+def test_an_input_that_holds_itself_is_left_to_strawberrys_conversion() -> None:
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def depth(self, branch: Branch) -> int:
+            return 0
+
+    schema = strawberry.Schema(query=Query)
+    field = compat.graphql_schema(schema).query_type.fields["depth"]  # type: ignore[union-attr]
+    arguments = compat.strawberry_field(field).arguments
+    values = {"branch": {"name": "a", "under": {"name": "b", "under": None}}}
+    converted = compat.compiled_arguments(values, arguments, scalar_registry=schema.schema_converter.scalar_registry,
+                                          config=schema.config)
+    assert converted == {"branch": Branch(name="a", under=Branch(name="b", under=None))}
+    key = (id(arguments), id(schema.schema_converter.scalar_registry), id(schema.config))
+    assert compat._COMPILED[key][3] is None  # not compiled: strawberry's own converted it
