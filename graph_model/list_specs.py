@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from graph_model.cypher import at_most
 from graph_model.enums import DonorKind, Label
-from graph_model.listing import Entity, Filter, ListSpec, Sort, lint_samples
+from graph_model.list_statements import lint_samples
+from graph_model.list_types import Entity, Filter, ListSpec, Sort
 from graph_model.statements.overview import AMOUNT_UNIT
 
 SEARCH = Filter("search", where="n.searchText CONTAINS $search")
@@ -50,7 +51,7 @@ COUNTY = _names(Sort("POPULATION", "coalesce(n.population, -1)"), name="County",
                 filters=(SEARCH, Filter("province", where="n.provinceKey = $province", key_of=Label.PROVINCE)))
 # An institution's total takes in individual donors' gifts, withheld from callers without the
 # personal right (hub.auth.privacy): they sort by the gifts of the other donors, which they can
-# list and add up themselves (graph_model.listing.Sort.public). Every other sort of every list is
+# list and add up themselves (graph_model.list_types.Sort.public). Every other sort of every list is
 # over figures all readers see: donor, donation and council-seat lists hold no individual donor for
 # them (hub.auth.visibility narrows them), so their DONATIONS and AMOUNT sorts add up visible gifts only.
 _PUBLIC_GIFTS = Sort("DONATIONS", "coalesce(sum(s_d.amount), 0)",

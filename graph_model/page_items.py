@@ -10,7 +10,7 @@ first page (no cursor), flat where the store's reply can be smaller:
 FalkorDB's compact reply spends a name and a ``[type, value]`` pair on every entry of a map, and the
 decoder a call on every map and list: the flat forms take about a third off what the services of 100
 institutions cost to read (benchmarks/README.md, issue 18, thirteenth). The statements are written by
-``listing.compose`` and read by ``listing.fetch_nested``, both in the form ``first_form`` decides.
+``list_statements.compose`` and read by ``listing.fetch_nested``, both in the form ``first_form`` decides.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from graph_model.cypher import projected
 
 if TYPE_CHECKING:
-    from graph_model.listing import ListSpec, Sort
+    from graph_model.list_types import ListSpec, Sort
 
 
 class Item(NamedTuple):
@@ -112,7 +112,7 @@ UNWOUND = "unwound"  # [row, edge, sort value, id], the page unwound and collect
 
 
 def carried(spec: ListSpec) -> tuple[str, ...]:
-    """The variables a nested list carries to its sort (``listing._body``): an aggregate's list carries its
+    """The variables a nested list carries to its sort (``list_statements._body``): an aggregate's list carries its
     nodes and the aggregate's map."""
     return ("n", "e") if spec.aggregate else spec.carry
 
@@ -123,7 +123,7 @@ _PROJECTION = re.compile(r"(?<![\w.$])([A-Za-z_]\w*)\s*\{((?:\s*\.[A-Za-z_]\w*\s
 @lru_cache(maxsize=1024)
 def picked(carry: tuple[str, ...], row: str, edge: str) -> tuple[str, str] | None:
     """A nested first page's row and edge expressions read from its collected items (``[carried
-    variables..., sort value, id]``, each named ``x`` in ``listing.compose``'s list comprehension): each
+    variables..., sort value, id]``, each named ``x`` in ``list_statements.compose``'s list comprehension): each
     carried variable as its place in the item, ``x[i]``, and a map projection of one (``n {.key, .nameEn}``,
     which needs a variable) as the map literal it stands for (a missing property is null in both). None
     when a carried variable is used any other way (a label test, a pattern), an aggregate is read, or the
@@ -156,7 +156,7 @@ def picked(carry: tuple[str, ...], row: str, edge: str) -> tuple[str, str] | Non
 
 @lru_cache(maxsize=1024)
 def first_form(spec: ListSpec, sort: Sort, by_key: bool, props: tuple[str, ...] | None) -> str:
-    """The form of a nested list's first page: what ``listing.compose`` writes and ``listing.fetch_nested``
+    """The form of a nested list's first page: what ``list_statements.compose`` writes and ``listing.fetch_nested``
     reads, decided here once for both. ``props``: the properties a row holds (None: all, or keys only)."""
     if by_key:
         return KEYS

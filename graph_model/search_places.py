@@ -27,7 +27,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from graph_model.listing import ListSpec, Request
+from graph_model.list_types import ListSpec
+from graph_model.listing import Request
 from graph_model.statements.reads import COUNTIES_NAMED
 from graph_model.stores.base import GraphStore
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from graph_model import listing, page_items
+from graph_model import list_statements, list_types, listing, page_items
 from graph_model.list_specs import NESTED, ROOTS
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
@@ -29,7 +29,7 @@ async def demo(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
 
 
 
-async def _both(store: FalkorStore, spec: listing.ListSpec, descending: bool, limit: int, by_key: bool = False,
+async def _both(store: FalkorStore, spec: list_types.ListSpec, descending: bool, limit: int, by_key: bool = False,
                 sort: str | None = None, public: bool = False, props: tuple[str, ...] | None = None,
                 **params: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     sort = sort or spec.entity.default_sort
@@ -44,7 +44,7 @@ async def _both(store: FalkorStore, spec: listing.ListSpec, descending: bool, li
 
 @pytest.mark.parametrize("spec", list(ROOTS.values()), ids=lambda spec: spec.name)
 async def test_a_root_lists_first_page_is_the_page_from_a_null_cursor(demo: FalkorStore,
-                                                                      spec: listing.ListSpec) -> None:
+                                                                      spec: list_types.ListSpec) -> None:
     seen = 0
     for descending in (False, True):
         for limit in (3, 500):
@@ -56,8 +56,8 @@ async def test_a_root_lists_first_page_is_the_page_from_a_null_cursor(demo: Falk
 
 
 @pytest.mark.parametrize(("spec", "by_key"), NESTED_FORMS,
-                         ids=lambda v: v.name if isinstance(v, listing.ListSpec) else ("keys" if v else "rows"))
-async def test_a_nested_lists_first_page_is_the_page_from_a_null_cursor(demo: FalkorStore, spec: listing.ListSpec,
+                         ids=lambda v: v.name if isinstance(v, list_types.ListSpec) else ("keys" if v else "rows"))
+async def test_a_nested_lists_first_page_is_the_page_from_a_null_cursor(demo: FalkorStore, spec: list_types.ListSpec,
                                                                         by_key: bool) -> None:
     assert spec.parent is not None
     keys = await parent_keys(demo, spec.parent.value)
@@ -85,7 +85,7 @@ async def test_a_nested_lists_first_page_is_the_page_from_a_null_cursor(demo: Fa
 
 @pytest.mark.parametrize("spec", list(NESTED.values()), ids=lambda spec: spec.name)
 async def test_a_nested_first_page_under_one_parent_is_its_page_under_several(demo: FalkorStore,
-                                                                           spec: listing.ListSpec) -> None:
+                                                                           spec: list_types.ListSpec) -> None:
     """A first page read under one parent (``compose``'s ``single``: cut by LIMIT where its items come
     alone) holds the row the several parents' statement holds for that parent: its total and its page,
     item for item, for every sort, the public variants, both directions, a small and a large page,
@@ -137,7 +137,7 @@ def _flat(rows: list[dict[str, Any]], props: tuple[str, ...]) -> list[dict[str, 
     return out
 
 
-def _as_first(spec: listing.ListSpec, by_key: bool, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _as_first(spec: list_types.ListSpec, by_key: bool, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A null cursor's rows in a first page's shape: no ``remaining`` (with no cursor, every item remains),
     and a page of keys flat, each item [sort value, id, edge values...] (``page_items.edge_entries``)."""
     entries = page_items.edge_entries(spec.edge)
@@ -171,7 +171,7 @@ async def test_the_lists_of_the_demo_data_are_not_empty(demo: FalkorStore) -> No
 
 
 @pytest.mark.parametrize("spec", list(ROOTS.values()), ids=lambda spec: spec.name)
-async def test_a_root_lists_total_is_the_number_of_its_rows(demo: FalkorStore, spec: listing.ListSpec) -> None:
+async def test_a_root_lists_total_is_the_number_of_its_rows(demo: FalkorStore, spec: list_types.ListSpec) -> None:
     """Counted as items, not as pairs of ends: the demo data's donors give to the same institution
     more than once (139 pairs), and FalkorDB's count(*) counted such a pair once."""
     everything, _ = await _both(demo, spec, False, 10**6)
@@ -183,7 +183,7 @@ async def test_a_root_lists_total_is_the_number_of_its_rows(demo: FalkorStore, s
 
 async def test_a_donations_page_scanned_as_relationships_equals_the_labelled_pattern(demo: FalkorStore) -> None:
     """The root donations list reads the relationships alone when nothing reads their ends
-    (listing.edge_form): the same rows and totals as the labelled pattern, for every sort, both
+    (list_statements.edge_form): the same rows and totals as the labelled pattern, for every sort, both
     directions, first pages and pages after a cursor, with filters on the gift; a filter on the donor
     keeps the labelled pattern."""
     spec = ROOTS["Donation"]
@@ -194,7 +194,7 @@ async def test_a_donations_page_scanned_as_relationships_equals_the_labelled_pat
     compared = 0
     for used, values in filters.items():
         for sort in (s.name for s in spec.sorts):
-            assert listing.edge_form(spec, used, spec.sort(sort)) is not None, (used, sort)
+            assert list_statements.edge_form(spec, used, spec.sort(sort)) is not None, (used, sort)
             for descending in (False, True):
                 for first in (True, False):
                     params = {**values, "limit": 7, **({} if first else {"cursorSv": None, "cursorId": None})}
@@ -208,7 +208,7 @@ async def test_a_donations_page_scanned_as_relationships_equals_the_labelled_pat
         assert total == await demo.read(listing.compose_count(labelled, used), **values), used
     assert compared > 0
     # the donor's kind is read from the ends: the labelled pattern stays
-    assert listing.edge_form(spec, ("donorKind",), spec.sort("DATE")) is None
+    assert list_statements.edge_form(spec, ("donorKind",), spec.sort("DATE")) is None
     assert "startNode" not in listing.compose(spec, ("donorKind",), "DATE", False).text
 
 
@@ -250,13 +250,13 @@ def test_a_page_is_built_from_its_nodes_alone_only_when_nothing_else_is_read() -
     more than ``n``, aggregating, or whose sort reads another variable keeps the unwound form."""
     spec = NESTED["province_institutions"]
     assert page_items.item_alone(spec, spec.sort("NAME_EN"), "properties(n)")
-    assert page_items.item_alone(spec, listing.Sort("X", "coalesce(n.nameEn, 'p.key: x')"), "n {.key, .nameEn}")
-    assert not page_items.item_alone(spec, listing.Sort("X", "p.key"), "properties(n)")
-    assert not page_items.item_alone(spec, listing.Sort("X", "coalesce(k, n.key)"), "properties(n)")
+    assert page_items.item_alone(spec, list_types.Sort("X", "coalesce(n.nameEn, 'p.key: x')"), "n {.key, .nameEn}")
+    assert not page_items.item_alone(spec, list_types.Sort("X", "p.key"), "properties(n)")
+    assert not page_items.item_alone(spec, list_types.Sort("X", "coalesce(k, n.key)"), "properties(n)")
     assert not page_items.item_alone(spec, spec.sort("CAPACITY"), "properties(n)")  # an OPTIONAL MATCH, summed
-    assert not page_items.item_alone(spec, listing.Sort("X", "count(n)"), "properties(n)")
-    assert not page_items.item_alone(NESTED["institution_services"], listing.Sort("X", "n.key"), "properties(n)")
-    assert not page_items.item_alone(NESTED["institution_donors"], listing.Sort("X", "n.key"), "properties(n)")
+    assert not page_items.item_alone(spec, list_types.Sort("X", "count(n)"), "properties(n)")
+    assert not page_items.item_alone(NESTED["institution_services"], list_types.Sort("X", "n.key"), "properties(n)")
+    assert not page_items.item_alone(NESTED["institution_donors"], list_types.Sort("X", "n.key"), "properties(n)")
     assert "UNWIND CASE" not in listing.compose(spec, (), "NAME_EN", False, first=True).text
     # the one decision compose writes by and fetch_nested reads by
     name_en, props = spec.sort("NAME_EN"), ("key", "nameEn")
@@ -293,7 +293,7 @@ def test_a_page_is_picked_from_its_items_only_when_each_variable_is_read_as_a_va
 
 @pytest.mark.parametrize("spec", [s for s in NESTED.values() if s.row == "properties(n)"], ids=lambda spec: spec.name)
 async def test_a_first_page_of_some_properties_holds_them_as_the_whole_rows_do(demo: FalkorStore,
-                                                                              spec: listing.ListSpec) -> None:
+                                                                              spec: list_types.ListSpec) -> None:
     """Read through ``fetch_nested`` for one parent at a time (rows inline, flat when ``flat_rows``): each
     page, item for item, is the page of whole rows cut to the properties asked for."""
     assert spec.parent is not None

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from graph_model import listing
+from graph_model import list_types, listing
 from graph_model.list_specs import NESTED
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
@@ -25,7 +25,7 @@ async def demo(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
 
 
 @pytest.mark.parametrize("spec", NODE_LISTS, ids=lambda spec: spec.name)
-async def test_several_parents_give_what_each_parent_gives_alone(demo: FalkorStore, spec: listing.ListSpec) -> None:
+async def test_several_parents_give_what_each_parent_gives_alone(demo: FalkorStore, spec: list_types.ListSpec) -> None:
     assert spec.parent is not None
     keys = await parent_keys(demo, spec.parent.value)
     for req in (listing.Request(limit=3), listing.Request(limit=3, descending=True)):

@@ -227,14 +227,14 @@ def lint_sample() -> Statement:
     """A join of each kind of statement the loaders send, in Neo4j's form, registered so that
     Neo4j's linter checks the wrapping (graph_model.cypher.all_statements): nodes by key, a link,
     kept giving cells, a nested page of nodes, and the donations by key (a UNION inside)."""
-    from graph_model import links, listing  # the statements' modules import the stores' base
+    from graph_model import links, list_statements  # the statements' modules import the stores' base
     from graph_model.dialect import NEO4J
     from graph_model.enums import Label
     from graph_model.list_specs import NESTED
     from graph_model.statements.reads import BY_KEYS
 
     services = NESTED["institution_services"]
-    first_page = listing.compose(services, (), services.entity.default_sort, False, first=True)
+    first_page = list_statements.compose(services, (), services.entity.default_sort, False, first=True)
     parts = (BY_KEYS[Label.INSTITUTION], links.LINKS["institution_county"].stmt, links.INSTITUTION_CELLS,
              first_page, links.RELATIONS["Donation"])
     return statement("fused_loader_reads", fused(parts, NEO4J).text, dialect="neo4j")

@@ -53,7 +53,7 @@ class Visibility:
         see them: the list's own kind filter is narrowed, so totals, pages and cursors agree; and
         sorted by what the caller may see."""
         # What it may sort by, too: without PERSONAL, a sort over withheld figures (an institution's
-        # total) takes only the visible ones (graph_model.listing.Sort.public), and its cursors are
+        # total) takes only the visible ones (graph_model.list_types.Sort.public), and its cursors are
         # bound to that view (graph_model.listing.order_of).
         req = dataclasses.replace(req, personal=self.personal)
         name = KIND_FILTER.get(entity)

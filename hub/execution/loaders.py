@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph_model import filter_keys, links, listing, queries, search_places
+from graph_model import filter_keys, links, list_types, listing, queries, search_places
 from graph_model.enums import Label
 from graph_model.list_specs import NESTED
 from graph_model.stores.base import GraphStore
@@ -235,7 +235,7 @@ class Loaders:
         list of the request that searches."""
         return self._get(("places",), lambda: _ordered(lambda texts: search_places.counties(self.store, texts), ()))
 
-    async def widened(self, spec: listing.ListSpec, req: listing.Request) -> listing.Request:
+    async def widened(self, spec: list_types.ListSpec, req: listing.Request) -> listing.Request:
         """``req`` with its search also matching the places the text names, where ``spec`` can."""
         text = search_places.text_to_place(spec, req)
         if text is None:

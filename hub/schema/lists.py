@@ -18,7 +18,8 @@ import strawberry
 from graph_model import filled, links
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.list_specs import ENTITIES
-from graph_model.listing import Entity, Item, Page, Request
+from graph_model.list_types import Entity
+from graph_model.listing import Item, Page, Request
 from graph_model.text import normalise
 from hub.execution.cursors import open_cursor, seal
 from hub.schema import enums as e
