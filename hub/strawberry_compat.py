@@ -1,9 +1,10 @@
 """Every place the hub relies on strawberry beyond its documented API, gathered in one module.
 
 strawberry-graphql is capped below its next minor release in pyproject.toml because of what is
-here; ``tests/test_strawberry_compat.py`` tests each item on its own, so an upgrade that changes
-one of them fails there, by name, before anything deeper breaks. To upgrade: raise the cap, run
-that file, mend what it names, then run the suite.
+here; ``tests/test_strawberry_compat.py`` tests each item on its own (item 17:
+``tests/test_argument_conversion.py``), so an upgrade that changes one of them fails there, by name,
+before anything deeper breaks. To upgrade: raise the cap, run those files, mend what they name, then
+run the suite.
 
 The module lives at the top of ``hub`` rather than in ``hub.schema`` because importing
 ``hub.schema`` builds the whole schema, and the loaders and the HTTP view need these before that.
@@ -97,8 +98,9 @@ The module lives at the top of ``hub`` rather than in ``hub.schema`` because imp
    field. ``schema_converter.convert_arguments``, the name its resolvers call it by, is replaced by a
    converter compiled once per field's arguments that does what ``convert_argument`` does for the
    types the hub uses (optionals, lists, scalars, enums, lazy types, input objects, ``GlobalID``);
-   for any other (``Maybe``, a generic input) the field is left to strawberry's. tests check the two
-   equal on every argument of the hub's schema.
+   for any other (``Maybe``, a generic input, an input that holds itself) the field is left to
+   strawberry's. tests/test_argument_conversion.py checks the two equal on every argument of the
+   hub's schema.
 """
 
 from __future__ import annotations
