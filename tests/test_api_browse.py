@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -415,21 +415,11 @@ async def test_a_province_list_pages_the_same_whether_its_total_is_asked_or_not(
     (graph_model.listing.Request.counted): every page, its cursors and its hasNextPage are those of
     the same walk with totalCount asked, at page sizes that end a page before, at and after the end."""
     async def walk(first: int, counted: bool) -> list[dict[str, Any]]:
-        pages, after = [], None
-        while True:
-            args = f'filter: {{province: "{province}"}}, first: {first}' + (f', after: "{after}"' if after else "")
-            total = "totalCount " if counted else ""
-            query = (f"{{ {entity}({args}) {{ {total}pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }} "
-                     f"nodes {{ key }} }} }}")
-            body = (await client.post("/graphql", json={"query": query})).json()
-            assert "errors" not in body, body
-            page = body["data"][entity]
-            info = page["pageInfo"]
-            # (a cursor's text differs each time it is issued: what it leads to is compared instead)
-            pages.append({"nodes": page["nodes"], "next": info["hasNextPage"], "previous": info["hasPreviousPage"]})
-            if not info["hasNextPage"]:
-                return pages
-            after = info["endCursor"]
+        query = (f'{{ {entity}(filter: {{province: "{province}"}}, PAGING) {{ TOTAL'
+                 "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { key } } }")
+        return [{"nodes": page["nodes"], "next": page["pageInfo"]["hasNextPage"],
+                 "previous": page["pageInfo"]["hasPreviousPage"]}
+                for page in await _pages(client, query, first, counted, lambda data: data[entity])]
 
     whole = [n for p in await walk(100, True) for n in p["nodes"]]
     count = len(whole)
@@ -444,3 +434,67 @@ async def test_a_province_list_pages_the_same_whether_its_total_is_asked_or_not(
         assert pages == await walk(first, True), first
         assert [n for p in pages for n in p["nodes"]] == whole
         assert not pages[0]["previous"] and not pages[-1]["next"] and all(p["next"] for p in pages[:-1])
+
+
+@pytest.mark.parametrize(("field", "args", "item"), [
+    ("donations", "orderBy: DATE, direction: DESC", "nodes { key date }"),
+    ("services", "", "edges { capacity node { key } }"),
+])
+async def test_an_objects_nested_list_pages_the_same_whether_its_total_is_asked_or_not(
+        client: httpx.AsyncClient, demo: FalkorStore, monkeypatch: pytest.MonkeyPatch, field: str, args: str,
+        item: str) -> None:
+    """A nested list under an object asked by key, whose total nobody asks, is read without counting its
+    items (graph_model.listing.Request.counted, the one-parent form not counted): every page and its
+    hasNextPage are those of the same walk with totalCount asked, at page sizes that end a page before,
+    at and after the end; and the statements read say which form was used."""
+    rel = "(:Donor)-[r:DONATED_TO]->(i:Institution)" if field == "donations" else "(i:Institution)-[r:OFFERS]->()"
+    found = await demo.read(statement("test_busiest", f"MATCH {rel} WITH i, count(r) AS n "
+                                      "RETURN i.key AS key, n ORDER BY n DESC, key LIMIT 1", register=False))
+    key, count = found[0]["key"], int(found[0]["n"])
+    assert count > 3
+    names: list[str] = []
+    run = FalkorStore._run
+
+    async def spied(self: FalkorStore, stmt: Any, params: dict[str, Any], *, read_only: bool) -> Any:
+        names.append(stmt.name)
+        return await run(self, stmt, params, read_only=read_only)
+
+    monkeypatch.setattr(FalkorStore, "_run", spied)
+
+    async def walk(first: int, counted: bool) -> list[dict[str, Any]]:
+        query = (f'{{ institution(key: "{key}") {{ {field}({args + ", " if args else ""}PAGING) {{ '
+                 f"TOTAL pageInfo {{ hasNextPage hasPreviousPage endCursor }} {item} }} }} }}")
+        return [{"items": page.get("nodes") or page.get("edges"), "next": page["pageInfo"]["hasNextPage"],
+                 "previous": page["pageInfo"]["hasPreviousPage"], "total": page.get("totalCount")}
+                for page in await _pages(client, query, first, counted, lambda data: data["institution"][field])]
+
+    sizes = sorted({count, count - 1, count + 1, max(1, count // 2)} - {0})
+    for first in sizes:
+        names.clear()
+        quiet = await walk(first, False)
+        first_read = next(n for n in names if f"institution_{field}" in n)
+        assert f"list_first_one_uncounted_institution_{field}" in first_read, first_read
+        counted = await walk(first, True)
+        assert all(p["total"] == count for p in counted)
+        assert quiet == [{**p, "total": None} for p in counted], first
+        assert sum(len(p["items"]) for p in quiet) == count
+        assert not quiet[0]["previous"] and not quiet[-1]["next"] and all(p["next"] for p in quiet[:-1])
+
+
+async def _pages(client: httpx.AsyncClient, query: str, first: int, counted: bool,
+                 page_of: Callable[[dict[str, Any]], dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every page of a connection, walked by its end cursors, ``first`` at a time: ``query`` asks for one
+    page, its ``PAGING`` the arguments and its ``TOTAL`` totalCount when ``counted``; ``page_of`` finds
+    the connection in the answer's data. (A cursor's text differs each time it is issued: callers compare
+    what it leads to.)"""
+    pages, after = [], None
+    while True:
+        paging = f"first: {first}" + (f', after: "{after}"' if after else "")
+        text = query.replace("PAGING", paging).replace("TOTAL", "totalCount " if counted else "")
+        body = (await client.post("/graphql", json={"query": text})).json()
+        assert "errors" not in body, body
+        page = page_of(body["data"])
+        pages.append(page)
+        if not page["pageInfo"]["hasNextPage"]:
+            return pages
+        after = page["pageInfo"]["endCursor"]

@@ -372,6 +372,8 @@ class Plan:
                     props = projection.of_field(execution.stats, execution.collect_subfields, gql_field, nodes)
                     if props is not None:
                         kwargs = {**(kwargs or {}), projection.PROPS: props}
+                    if projection.uncounted(execution.stats, execution.collect_subfields, gql_field, nodes):
+                        kwargs = {**(kwargs or {}), projection.UNCOUNTED: True}
                     if rows_below:
                         kwargs = {**(kwargs or {}), projection.ROWS: True}
             except Fallback:

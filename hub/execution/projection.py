@@ -36,6 +36,9 @@ PROPS = "_props"  # the arguments' key under which a fast resolver gets its rows
 # a connection whose items are rows): hub.execution.compiled completes a registered type's rows
 # itself (``ROW_TYPES``), without the object ``from_props`` would make of each.
 ROWS = "_rows"
+# The arguments' key under which a fast resolver of a connection is told its `totalCount` is not selected:
+# its list is not counted (graph_model.listing.Request.counted), on both paths alike (``uncounted``).
+UNCOUNTED = "_uncounted"
 # Types whose objects are ``from_props`` of a row, and nothing else (hub.schema.entities.register).
 ROW_TYPES: dict[str, type] = {}
 NODE_TYPES = frozenset(label.value for label in Label)  # types whose rows are a node's properties
@@ -131,6 +134,21 @@ def of_field(execution: Any, collect: Collect, gql_field: Any, nodes: list[Field
     # Keyed by every node selecting the field: one node can select it in two places, beside other
     # nodes in one (a fragment's field, and the same field again beside the fragment's spread).
     return memo(execution, (id(gql_field), *map(id, nodes)), work)
+
+
+def uncounted(execution: Any, collect: Collect, gql_field: Any, nodes: list[FieldNode]) -> bool:
+    """Whether ``gql_field`` is a connection the compiled path gets by its context-level twin (``fast``)
+    whose selection ``nodes`` leaves its `totalCount` out; worked out once per operation, as ``of_field``."""
+    def work() -> bool:
+        from hub.execution.compiled import kind_of
+
+        named = get_named_type(gql_field.type)
+        if kind_of(gql_field)[0] != "fast" or not isinstance(named, GraphQLObjectType) \
+                or "totalCount" not in named.fields or "nodes" not in named.fields:
+            return False
+        return "totalCount" not in {found[0].name.value for found in collect(named, nodes).values()}
+
+    return memo(execution, ("uncounted", id(gql_field), *map(id, nodes)), work)
 
 
 def memo(execution: Any, key: Any, work: Callable[[], T]) -> T:

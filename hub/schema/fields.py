@@ -26,9 +26,9 @@ from hub.auth.access import requires
 from hub.auth.principal import Right
 from hub.execution import projection
 from hub.execution.loaders import Loaders
-from hub.execution.prefetch import (Prefetch, field_props, object_props, page_props, prefetch, prefetch_by_key,
-                                    totals_asked)
-from hub.execution.projection import PROPS, ROW_TYPES, ROWS, reads
+from hub.execution.prefetch import (Prefetch, field_extras, field_props, object_props, page_props, prefetch,
+                                    prefetch_by_key, totals_asked)
+from hub.execution.projection import PROPS, ROW_TYPES, ROWS, UNCOUNTED, reads
 from hub.schema.enums import Direction
 from hub.schema.lists import FILTERS, SORTS, Connection, connection, request, same_row
 from hub.schema.scalars import to_jalali
@@ -129,7 +129,7 @@ def _request(kw: dict[str, Any], most: int | None) -> listing.Request:
         return kept[1]
     req = request(first=kw.get("first"), after=kw.get("after"), last=kw.get("last"), before=kw.get("before"),
                   filter=kw.get("filter"), order_by=kw.get("order_by"), direction=kw.get("direction"), most=most,
-                  props=kw.get(PROPS))
+                  props=kw.get(PROPS), counted=not kw.get(UNCOUNTED))
     kw[_KEPT] = (most, req)  # the same value whoever computes it: made of the arguments alone
     return req
 
@@ -192,9 +192,9 @@ def nested_list(name: str, description: str) -> Any:
 
     @reads("key")
     def resolve(root: Any, info: strawberry.Info, **kw: Any) -> Any:
-        props = field_props(info)
+        extras = field_extras(info)
         # Through the attribute: a field narrowing what it shows (hub.schema.supervision_records) replaces the twin.
-        return resolve.fast(root, info.context, {**kw, PROPS: props} if props else kw)  # type: ignore[attr-defined]
+        return resolve.fast(root, info.context, {**kw, **extras} if extras else kw)  # type: ignore[attr-defined]
 
     resolve.fast = fast  # type: ignore[attr-defined]  # hub.execution.compiled calls it without an info
 

@@ -316,10 +316,10 @@ def _filter_value(name: str, value: Any) -> Any:
 
 def request(*, first: int | None, after: str | None, last: int | None, before: str | None,
             filter: Any, order_by: Enum | None, direction: Enum | None, most: int | None = MAX_PAGE_SIZE,
-            props: tuple[str, ...] | None = None) -> Request:
+            props: tuple[str, ...] | None = None, counted: bool = True) -> Request:
     """A list request from GraphQL arguments, checked: bad sizes and cursors name their argument.
     ``most``: the largest page (None: not checked here, by a caller that only prefetches); ``props``:
-    what a row holds (graph_model.listing.Request.props)."""
+    what a row holds (graph_model.listing.Request.props); ``counted``: whether its total is asked for."""
     if first is not None and last is not None:
         raise ValidationFailed("invalid paging", [FieldError("last", "give either first or last, not both")])
     backwards = last is not None
@@ -333,4 +333,5 @@ def request(*, first: int | None, after: str | None, last: int | None, before: s
                    descending=direction is not None and direction.value == "DESC",
                    limit=_size(last if backwards else first, "last" if backwards else "first", most),
                    after=opened_after[1] if opened_after else None, before=opened_before[1] if opened_before else None,
-                   backwards=backwards, cursor_order=orders.pop() if orders else None, props=props)
+                   backwards=backwards, cursor_order=orders.pop() if orders else None, props=props,
+                   counted=counted)
