@@ -498,3 +498,30 @@ async def _pages(client: httpx.AsyncClient, query: str, first: int, counted: boo
         if not page["pageInfo"]["hasNextPage"]:
             return pages
         after = page["pageInfo"]["endCursor"]
+
+
+@pytest.mark.parametrize("role", ["admin", "viewer", "planner"])
+async def test_a_province_lists_first_page_reads_its_items_counties_with_it(demo: FalkorStore, role: str) -> None:
+    """A root list narrowed to a province reads the counties its items name (an institution's county, an
+    event's place: keys the items mirror) with its first page, and gives them to the loaders the prefetch
+    then asks (graph_model.listing.Request.linked): one round trip for both lists and their counties, where
+    the counties took a second, and the same bytes as with compiled execution off, which reads them after
+    the page; two selections of the county reading different properties each get theirs."""
+    query = """query($p: String!) {
+      events(filter: {province: $p}, first: 5) { totalCount nodes { key place { key nameFa } } }
+      institutions(filter: {province: $p}, first: 4, orderBy: NAME_FA) {
+        nodes { key nameFa county { key nameFa } other: county { nameEn } } } }"""
+    body = {"query": query, "variables": {"p": "IR-06"}}
+    answers = []
+    for compiled_path in (True, False):
+        async with asgi_client(demo, Settings(compiled=compiled_path), role=role) as http:
+            before = demo.round_trips
+            response = await http.post("/graphql", json=body)
+            answers.append((response.content, demo.round_trips - before))
+    (fast, trips), (slow, plain_trips) = answers
+    assert fast == slow
+    data = json.loads(fast)["data"]
+    assert data["events"]["nodes"] and data["institutions"]["nodes"], data
+    assert all(e["place"] for e in data["events"]["nodes"])
+    assert all(i["county"]["nameFa"] and i["other"]["nameEn"] for i in data["institutions"]["nodes"])
+    assert (trips, plain_trips) == (1, 2)
