@@ -17,10 +17,8 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from graph_model.cypher import PROPERTY, Statement, projected, projected_name, seek_keys, statement
-from graph_model.enums import Label, Rel
+from graph_model.cypher import Statement, projected, projected_name, seek_keys, statement
 from graph_model.list_types import ListSpec, Sort
-from graph_model.model import MIRRORS
 from graph_model.page_items import KEYS, NODES, PICKED, ROWS, carried, edge_entries, first_form, picked
 
 
@@ -130,37 +128,11 @@ def _row(spec: ListSpec, props: tuple[str, ...] | None) -> tuple[str, str]:
     return projected("n", props), projected_name(props)
 
 
-Linked = tuple[tuple[str, str, tuple[str, ...]], ...]  # graph_model.listing.Request.linked
-
-
-def _linked(linked: Linked) -> tuple[str, str, str]:
-    """The joins of a first page's items to the nodes their properties mirror the keys of
-    (``Request.linked``), the values they add to each item (the mirror, then each linked property),
-    and the statement name's suffix for them. Names are the schema's (property names, labels),
-    checked as ``projected`` checks them; the properties hold the key (what tells a node found)."""
-    joins, values, names = [], [], []
-    for i, (prop, label, props) in enumerate(linked):
-        if not all(PROPERTY.fullmatch(p) for p in (prop, label, *props)) or "key" not in props:
-            raise ValueError(f"not a link to read: {(prop, label, props)!r}")
-        # A node's map projection of a null (no such node) is a map of nulls on FalkorDB and null on
-        # Neo4j: the properties come flat, the mirror beside them.
-        joins.append(f"OPTIONAL MATCH (l{i}:{label}) WHERE l{i}.key = n.{prop}")
-        values += [f"n.{prop}", *(f"l{i}.{p}" for p in props)]
-        names.append(f"{prop}_{label}_{'_'.join(props)}")
-    return " ".join(joins) + " ", "".join(", " + v for v in values), "__linked__" + "__".join(names)
-
-
-def reads_linked(form: str, single: bool, linked: Linked) -> Linked:
-    """The links a first page in ``form`` reads with its items (``compose``): those asked, under one parent
-    where its items come alone; none otherwise."""
-    return linked if single and form in (NODES, ROWS) else ()
-
-
 @lru_cache(maxsize=4096)
 def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: bool,
             register: bool = False, public: bool = False, by_key: bool = False,
             props: tuple[str, ...] | None = None, first: bool = False, single: bool = False,
-            counted: bool = True, linked: Linked = ()) -> Statement:
+            counted: bool = True) -> Statement:
     """The page statement for a list with the given filters in use, sort and direction;
     ``public``: by the sort's public variant (``Sort.public``), for a caller without the right to
     see personal data; ``by_key``: a nested list of nodes whose rows hold no properties, the
@@ -169,9 +141,7 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
     parameters and no test of each item against one; the same rows as with a null cursor);
     ``single``: a nested list's first page read under one parent (its items sorted and cut by LIMIT,
     where they come alone; the same rows as under several parents); ``counted``: with it, whether its
-    total is asked for (not: its items are not collected to count them, and its total is null);
-    ``linked``: with it, the nodes its items' properties mirror the keys of, read with the page
-    (``Request.linked``; each item then ends with their values, ``reads_linked``)."""
+    total is asked for (not: its items are not collected to count them, and its total is null)."""
     row, suffix = _row(spec, props)
     nested = spec.parent is not None
     chosen = chosen_sort(spec, sort_name, public)
@@ -217,13 +187,6 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
             # ``fetch_nested`` (``flat_rows``): decoded in 0.17 ms instead of 0.30.
             item = (", ".join([chosen.expr, spec.id, *(f"n.{p}" for p in props or ())])
                     if form == ROWS else f"{row}, {spec.edge}, {chosen.expr}, {spec.id}")
-            joins = ""
-            if reads_linked(form, single, linked):
-                # The nodes the page's items mirror the keys of (an event's county), read with the page's
-                # items once they are cut, rather than by key in a round trip after it (issue 18, twentieth).
-                joins, values, more = _linked(linked)
-                item += values
-                suffix += more
             if not single:
                 text = (f"{ordered}WITH k, collect(n) AS rows "
                         f"RETURN k AS key, size(rows) AS total, [n IN rows[0..$limit] | [{item}]] AS page")
@@ -238,10 +201,10 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
                     text = (f"{body} WITH k, collect(n) AS found UNWIND found AS n "
                             f"WITH k, size(found) AS total, n, {chosen.expr} AS sv, {spec.id} AS id "
                             f"ORDER BY sv {direction}, id {direction} LIMIT $limit "
-                            f"{joins}RETURN k AS key, total, collect([{item}]) AS page")
+                            f"RETURN k AS key, total, collect([{item}]) AS page")
                     alone = "_one"
                 else:  # nothing collected first: 0.44-0.48 ms instead of 0.54-0.66 for the 657
-                    text = f"{ordered}LIMIT $limit {joins}RETURN k AS key, null AS total, collect([{item}]) AS page"
+                    text = f"{ordered}LIMIT $limit RETURN k AS key, null AS total, collect([{item}]) AS page"
                     alone = "_one_uncounted"
         elif form == PICKED and single and not counted:
             # Under one parent and not counted (an institution's 20 latest gifts, its services, with no
@@ -344,16 +307,6 @@ def lint_samples(specs: list[ListSpec]) -> list[Statement]:
     if whole is not None:
         out += [compose(whole, (), whole.entity.default_sort, False, register=True, first=True, single=True,
                         counted=counted) for counted in (True, False)]
-    # and a first page under one parent reading the nodes its items mirror the keys of (its county), counted
-    # or not, of whole rows and of flat ones
-    linking = next((s for s in specs if s.parent is not None and s.node_label is Label.INSTITUTION and compose(
-        s, (), s.entity.default_sort, False, first=True, single=True).name.startswith("list_first_one")), None)
-    if linking is not None:
-        prop = MIRRORS[Rel.LOCATED_IN]  # graph_model.links.LINKS["institution_county"].mirror
-        linked = ((prop, Label.COUNTY.value, ("key", "nameEn")),)
-        out += [compose(linking, (), linking.entity.default_sort, False, register=True, first=True, single=True,
-                        counted=counted, props=props, linked=linked)
-                for counted in (True, False) for props in (None, ("key", prop))]
     # and every first page under one parent not counted whose rows are picked (each list's row and edge in a collect)
     out += [compose(s, (), s.entity.default_sort, False, register=True, first=True, single=True, counted=False)
             for s in specs if s.parent is not None

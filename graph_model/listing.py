@@ -14,8 +14,7 @@ from typing import Any
 
 from graph_model import filled, queries
 from graph_model.errors import FieldError, ValidationFailed
-from graph_model.list_statements import (Linked, chosen_sort, compose, compose_count, order_of, public_sort,
-                                         reads_linked)
+from graph_model.list_statements import chosen_sort, compose, compose_count, order_of, public_sort
 from graph_model.list_types import ListSpec
 from graph_model.page_items import (KEYS, ROWS, UNWOUND, Item, edge_entries, first_form, flat_items, flat_row_items,
                                     nested_items, root_items)
@@ -31,9 +30,6 @@ class Page:
     has_previous: bool
     total: int | None = None
     order: str = ""
-    # What the statement read of the nodes its items' properties mirror the keys of (``Request.linked``):
-    # per (label, properties), each mirrored key's row, None for a key no node has.
-    linked: dict[tuple[str, tuple[str, ...]], dict[str, dict[str, Any] | None]] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,11 +54,6 @@ class Request:
     # Whether the list's total is asked for. A first page under one parent that is not counted is cut
     # by LIMIT without collecting its items first (``compose``'s ``counted``); its page's total is None.
     counted: bool = True
-    # The nodes whose keys the items' properties mirror and the items' selection reads (graph_model.links.
-    # Link.mirror: an event's county), each (the mirroring property, the node's label, the properties its
-    # row holds): a first page under one parent whose items come alone reads them with its items
-    # (``compose``'s ``linked``, ``Page.linked``), not in a round trip of their own after it.
-    linked: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
     def used(self) -> tuple[str, ...]:
         return tuple(sorted(k for k, v in self.filters if v is not None))
@@ -122,21 +113,19 @@ def _direction(req: Request) -> tuple[bool, tuple[Any, str] | None]:
 
 
 def _page(items: list[Item], limit: int, req: Request, *, more: bool, earlier: bool, total: int | None,
-          order: str, linked: dict[tuple[str, tuple[str, ...]], dict[str, dict[str, Any] | None]] | None = None
-          ) -> Page:
+          order: str) -> Page:
     items = items[:limit]
     if req.backwards:
         items, more, earlier = items[::-1], earlier, more
     # Filled as the constructor fills it (``filled.check`` below): a page of 100 institutions makes a page of
     # services for each, and a frozen dataclass's constructor sets each field through object.__setattr__.
     page = _new(Page)
-    _set(page, "__dict__", {"items": items, "has_next": more, "has_previous": earlier, "total": total, "order": order,
-                            "linked": linked})
+    _set(page, "__dict__", {"items": items, "has_next": more, "has_previous": earlier, "total": total, "order": order})
     return page
 
 
 _new, _set = filled.new, object.__setattr__
-filled.check(Page, ("items", "has_next", "has_previous", "total", "order", "linked"), "_page")
+filled.check(Page, ("items", "has_next", "has_previous", "total", "order"), "_page")
 
 
 async def fetch_root(store: GraphStore, spec: ListSpec, req: Request) -> Page:
@@ -182,12 +171,11 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
     label = spec.node_label if len(parents) > 1 else None
     stmt = compose(spec, used, sort_name, descending, public=public, by_key=label is not None,
                    props=None if label is not None else req.props, first=cursor is None, single=len(parents) == 1,
-                   counted=req.counted, linked=req.linked)
+                   counted=req.counted)
     rows = await store.read(stmt, keys=parents, **_params(spec, req, cursor, req.limit + 1))
     # The form the first page's items came in (``compose``); a page after a cursor comes unwound.
     form = first_form(spec, chosen_sort(spec, sort_name, public), label is not None,
                       None if label is not None else req.props) if cursor is None else UNWOUND
-    linked = reads_linked(form, len(parents) == 1, req.linked)
     nodes = None
     if label is not None:
         ids = list(dict.fromkeys(item[1 if form == KEYS else 3] for r in rows for item in r["page"]))
@@ -198,9 +186,6 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
     pages = {}
     for r in rows:
         page = r["page"]
-        found = None
-        if linked:
-            page, found = _linked_rows(page, linked)
         if r["total"] is None:  # a first page not counted (Request.counted): one more item tells of more
             total, remaining = None, len(page)
         else:
@@ -213,26 +198,6 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
         else:
             items = nested_items(page, nodes)
         pages[r["key"]] = _page(items, req.limit, req, more=remaining > req.limit,
-                                earlier=total is not None and total > remaining, total=total, order=order, linked=found)
+                                earlier=total is not None and total > remaining, total=total, order=order)
     empty = Page([], has_next=False, has_previous=False, total=0, order=order)
     return {k: pages.get(k, empty) for k in keys}
-
-
-def _linked_rows(page: list[list[Any]], linked: Linked
-                 ) -> tuple[list[list[Any]], dict[tuple[str, tuple[str, ...]], dict[str, dict[str, Any] | None]]]:
-    """A page's items without the values of the nodes they mirror the keys of (``compose``'s ``linked``,
-    at each item's end: per link, the mirror, then the node's properties), and those nodes' rows by key
-    (None: no node has the key). Read for every item of the page, also the one past its end."""
-    width = sum(1 + len(props) for _, _, props in linked)
-    found: dict[tuple[str, tuple[str, ...]], dict[str, dict[str, Any] | None]] = {}
-    for _, label, props in linked:
-        found.setdefault((label, props), {})
-    for item in page:
-        at = len(item) - width
-        for _, label, props in linked:
-            mirror, values = item[at], item[at + 1:at + 1 + len(props)]
-            at += 1 + len(props)
-            if mirror is not None:
-                row = dict(zip(props, values, strict=True))
-                found[(label, props)][mirror] = row if row.get("key") is not None else None
-    return [item[:len(item) - width] for item in page], found

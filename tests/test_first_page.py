@@ -12,10 +12,7 @@ from typing import Any
 
 import pytest
 
-from graph_model import list_statements, list_types, listing, page_items, queries
-from graph_model.cypher import statement
-from graph_model.enums import Label
-from graph_model.links import LINKS
+from graph_model import list_statements, list_types, listing, page_items
 from graph_model.list_specs import NESTED, ROOTS
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
@@ -346,69 +343,3 @@ async def test_a_first_page_left_unwound_is_the_page_from_a_null_cursor(demo: Fa
             assert {r["key"]: r for r in first} == {r["key"]: r for r in _as_first(spec, False, later)}
             seen += sum(len(r["page"]) for r in first)
     assert seen > 0
-
-
-MIRRORED = {link.parent: link.mirror for link in LINKS.values() if link.mirror is not None}
-
-
-@pytest.mark.parametrize("spec", [s for s in NESTED.values() if s.node_label in MIRRORED], ids=lambda s: s.name)
-async def test_a_first_page_reads_the_nodes_its_items_mirror_the_keys_of_as_by_key(demo: FalkorStore,
-                                                                                  spec: list_types.ListSpec) -> None:
-    """A first page under one parent asked to read the nodes its items mirror the keys of (an institution's
-    county: ``Request.linked``) gives the page it gives without, item for item, and, where its items come
-    alone, for each item's mirrored key the row a read of those nodes by key gives (queries.by_keys),
-    counted or not, of whole rows and of some properties, for a small and a large page. Other lists
-    read none with the page."""
-    assert spec.parent is not None and spec.node_label is not None
-    prop, label = MIRRORED[spec.node_label]
-    keys = await parent_keys(demo, spec.parent.value, most=12)
-    compared = reading = 0
-    for counted in (True, False):
-        for props in (None, ("key", prop, "nameEn")):
-            for linked_props in (("key",), ("key", "nameEn", "nameFa")):
-                linked = ((prop, label.value, linked_props),)
-                for limit in (3, 500):
-                    plain = listing.Request(limit=limit, props=props, counted=counted, personal=True)
-                    asked = dataclasses.replace(plain, linked=linked)
-                    with_links = await listing.fetch_nested(demo, spec, keys[:1], asked)
-                    for key in keys:
-                        page = (await listing.fetch_nested(demo, spec, [key], asked))[key]
-                        alone = (await listing.fetch_nested(demo, spec, [key], plain))[key]
-                        assert (page.items, page.has_next, page.has_previous, page.total) == (
-                            alone.items, alone.has_next, alone.has_previous, alone.total), (spec.name, key)
-                        assert alone.linked is None
-                        form = page_items.first_form(spec, listing.chosen_sort(spec, spec.entity.default_sort, False),
-                                                     False, props)
-                        if not list_statements.reads_linked(form, True, linked):  # its items do not come alone
-                            assert page.linked is None, spec.name
-                            continue
-                        reading += 1
-                        if not page.items:
-                            continue
-                        found = page.linked[(label.value, linked_props)]  # type: ignore[index]
-                        mirrors = [item.row[prop] for item in page.items if item.row[prop] is not None]
-                        assert set(mirrors) <= found.keys(), (spec.name, key)
-                        by_key = await queries.by_keys(demo, label, list(found), linked_props)
-                        assert found == {k: by_key.get(k) for k in found}, (spec.name, key)
-                        compared += len(mirrors)
-                    # under several parents the nodes are not read with the page (the prefetch reads them)
-                    if len(keys) > 1:
-                        several = await listing.fetch_nested(demo, spec, keys, asked)
-                        assert all(p.linked is None for p in several.values())
-                    assert with_links.keys() == {keys[0]}
-    assert compared or not reading, spec.name  # the demo data holds such pages
-    if spec.name in ("province_institutions", "county_institutions", "province_events", "county_events"):
-        assert reading, spec.name  # (the lists a root list narrowed to a place reads)
-
-
-async def test_a_mirrored_key_no_node_has_is_read_as_none(small_world: FalkorStore) -> None:
-    """An item whose mirror names no node (a store not yet mended, graph_model.mirrors) has None read for
-    that key, as a read by key finds nothing for it."""
-    spec = NESTED["province_institutions"]
-    prop, label = MIRRORED[Label.INSTITUTION]
-    await small_world.write(statement("test_stale_mirror", f"MATCH (n:Institution) SET n.{prop} = 'IR-no-such' "
-                                      "RETURN count(n) AS n", register=False))
-    province = (await parent_keys(small_world, spec.parent.value, most=1))[0]  # type: ignore[union-attr]
-    req = listing.Request(limit=10, props=("key", prop), linked=((prop, label.value, ("key", "nameEn")),))
-    page = (await listing.fetch_nested(small_world, spec, [province], req))[province]
-    assert page.items and page.linked == {(label.value, ("key", "nameEn")): {"IR-no-such": None}}

@@ -6,9 +6,8 @@ institutions asking for their services with the same arguments costs one batch: 
 each distinct service once (graph_model.listing.fetch_nested), whatever the page's size. Nodes a
 row already holds (a gift's donor's key and kind) are given to their loaders without a read
 (``Loaders.known``); a page's rows that mirror their linked node's key (an institution's
-``countyKey``) have those nodes read by key, once each (``Loaders.mirrored``), or given by the page's
-own statement when a root list narrowed to a place read them with its items (``Request.linked``,
-``Loaders.given``). What fills them for a whole page before its fields ask is hub.execution.prefetch.
+``countyKey``) have those nodes read by key, once each (``Loaders.mirrored``). What fills them for a
+whole page before its fields ask is hub.execution.prefetch.
 """
 
 from __future__ import annotations
@@ -146,14 +145,10 @@ class Loaders:
         """Rows of ``label``'s nodes holding ``props`` read some other way (a hop, the ends a relation's
         row carries): the answers of ``node(label, props)`` for their keys, given without a statement.
         A donor the caller may not see is answered absent, as ``_public_donors`` answers it."""
-        self.given(label, props, {row["key"]: row for row in rows})
-
-    def given(self, label: Label, props: tuple[str, ...], rows: Mapping[str, Node | None]) -> None:
-        """``known``, with the keys no node has (None) among them: the answers of ``node(label, props)``."""
+        loader = self.node(label, props)
         hides = label is Label.DONOR and not self.visibility.personal
-        self.node(label, props).prime_many({
-            key: None if row is None or (hides and self.visibility.donor(row) is None) else row
-            for key, row in rows.items()})
+        loader.prime_many({row["key"]: None if hides and self.visibility.donor(row) is None else row
+                           for row in rows})
 
     def hop(self, name: str, prop: str, label: Label, props: tuple[str, ...]) -> DataLoader[str, None]:
         """Per key, the ``label`` nodes named by the ``prop`` of the node the link ``name`` gives it
@@ -228,9 +223,6 @@ class Loaders:
 
         async def fetch(keys: list[str]) -> dict[str, listing.Page]:
             pages = await listing.fetch_nested(self.store, spec, keys, await self.widened(spec, req))
-            for page in pages.values():  # the nodes read with the page (Request.linked), given to their loaders
-                for (label, props), rows in (page.linked or {}).items():
-                    self.given(Label(label), props, rows)
             # One item under any parent proves the keys; only when every page is empty may one be wrong.
             if checked and not any(page.items for page in pages.values()):
                 await self.check_keys(filter_keys.keyed(req))

@@ -342,31 +342,6 @@ def page_props(info: Any) -> tuple[str, ...] | None:
     return projection.memo(info.context.execution, ("page", *map(id, walk.raw.field_nodes)), work)
 
 
-def page_links(info: Any) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """The links the items of the connection field being resolved select whose nodes their rows mirror
-    the keys of (hub.schema.fields.link's ``mirrored``: an event's county), each as the prefetch will ask
-    for them (graph_model.listing.Request.linked): the mirroring property, the node's label, and the
-    properties its selection reads. None when the query does not run compiled (nothing is projected)."""
-    if not projection.active(info.context):
-        return ()
-    walk = _Walk(info)
-    execution = info.context.execution
-
-    def work() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-        connection = assert_object_type(get_named_type(walk.raw.return_type))
-        item, selecting = projection.items(walk.collect, connection, walk.raw.field_nodes)
-        found = set()
-        for nodes in walk.collect(item, selecting).values() if selecting else ():
-            gql_field = item.fields.get(nodes[0].name.value)
-            mirrored = getattr(resolver_function(gql_field), "mirrored", None) if gql_field is not None else None
-            props = projection.of_field(execution, walk.collect, gql_field, nodes) if mirrored else None
-            if mirrored is not None and props is not None:
-                found.add((mirrored[0], mirrored[1].value, props))
-        return tuple(sorted(found))
-
-    return projection.memo(execution, ("links", *map(id, walk.raw.field_nodes)), work)
-
-
 def object_props(info: Any) -> tuple[str, ...] | None:
     """The properties the object field being resolved reads of its node (hub.execution.projection)."""
     walk = _Walk(info)

@@ -26,8 +26,8 @@ from hub.auth.access import requires
 from hub.auth.principal import Right
 from hub.execution import projection
 from hub.execution.loaders import Loaders
-from hub.execution.prefetch import (Prefetch, field_extras, field_props, object_props, page_links, page_props,
-                                    prefetch, prefetch_by_key, totals_asked)
+from hub.execution.prefetch import (Prefetch, field_extras, field_props, object_props, page_props, prefetch,
+                                    prefetch_by_key, totals_asked)
 from hub.execution.projection import PROPS, ROW_TYPES, ROWS, UNCOUNTED, reads
 from hub.schema.enums import Direction
 from hub.schema.lists import FILTERS, SORTS, Connection, connection, request, same_row
@@ -234,9 +234,8 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
             value = dict(req.filters).get(scope)
             if ent == entity and value is not None:
                 # Not counted when no one asks its total: a first page is then cut without collecting its items.
-                # And the nodes its items mirror the keys of, when asked, read with its items.
                 narrowed = dataclasses.replace(req, filters=tuple((k, v) for k, v in req.filters if k != scope),
-                                               counted=totals_asked(info), linked=page_links(info))
+                                               counted=totals_asked(info))
                 page = await loaders.nested(nested_name, narrowed, checked=False).load(value)
                 if not page.items:  # the scope's key too, in the same statement
                     await loaders.check_keys(filter_keys.keyed(req))
@@ -302,8 +301,6 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     resolve.fast = fast  # type: ignore[attr-defined]
     if mirror is not None:  # a page's rows hold it, for the prefetch (Loaders.mirrored); the resolver reads the key
         resolve.prefetch_reads = (mirror,)  # type: ignore[attr-defined]
-        # and a first page may read the linked nodes with its items (hub.execution.prefetch.page_links)
-        resolve.mirrored = link_spec.mirror  # type: ignore[attr-defined, union-attr]
 
     def key_of(parent: Any) -> Any:  # a node's row, or a relation's object (Prefetch.objects)
         return parent.get(prop) if isinstance(parent, dict) else getattr(parent, key_attr)
