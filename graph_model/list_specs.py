@@ -8,6 +8,7 @@ lists bind ``mb`` (member), ``r`` and ``n`` (council).
 
 from __future__ import annotations
 
+from graph_model import model
 from graph_model.cypher import at_most
 from graph_model.enums import DonorKind, Label
 from graph_model.list_statements import lint_samples
@@ -179,7 +180,12 @@ def root(entity: Entity, pattern: str, **kw: object) -> ListSpec:
 def nested(name: str, entity: Entity, parent: Label, pattern: str, **kw: object) -> ListSpec:
     return ListSpec(name, entity, pattern, parent=parent, **kw)  # type: ignore[arg-type]
 
-_DONATION_LIST = {"carry": ("dn", "r", "rc"), "row": DONATION_ROW, "id": "r.key"}
+# DONATION_ROW entry by entry, its properties named (those of graph_model.model.DONATION; a property a gift
+# lacks is null here, absent from properties(r): Donation.from_row reads both alike).
+DONATION_FLAT = (*(("props", name, f"r.{name}") for name in model.DONATION),
+                 ("", "donor", "dn.key"), ("", "donorKind", "dn.kind"), ("", "recipient", "rc.key"),
+                 ("", "recipientKind", "labels(rc)[0]"))
+_DONATION_LIST = {"carry": ("dn", "r", "rc"), "row": DONATION_ROW, "id": "r.key", "flat": DONATION_FLAT}
 _MEMBER_LIST = {"carry": ("mb", "r", "n"), "row": MEMBERSHIP_ROW, "id": "mb.key"}
 _ROLE_EDGE = {"carry": ("n", "r"), "edge": "{role: r.role, since: r.since}"}
 

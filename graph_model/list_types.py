@@ -88,6 +88,11 @@ class ListSpec:
     # filters and sort read only the relationship (``edge_form``).
     edge_scan: str = ""
     ends: str = ""
+    # A row that is a map of the carried variables' values (a donation's: its properties, its donor's key
+    # and kind, its recipient's key and label), entry by entry: (the map it sits in, "" for the row
+    # itself; its name; its expression). A first page under one parent that is not counted sends these
+    # values flat and ``page_items.flat_relation_items`` builds the row again (``flat_relation``).
+    flat: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def filters(self) -> tuple[Filter, ...]:

@@ -16,8 +16,8 @@ from graph_model import filled, queries
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.list_statements import chosen_sort, compose, compose_count, order_of, public_sort
 from graph_model.list_types import ListSpec
-from graph_model.page_items import (KEYS, ROWS, UNWOUND, Item, edge_entries, first_form, flat_items, flat_row_items,
-                                    nested_items, root_items)
+from graph_model.page_items import (KEYS, ROWS, UNWOUND, Item, edge_entries, first_form, flat_items, flat_relation,
+                                    flat_relation_items, flat_row_items, nested_items, root_items)
 from graph_model.stores.base import GraphStore
 
 @dataclass(frozen=True)
@@ -176,6 +176,7 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
     # The form the first page's items came in (``compose``); a page after a cursor comes unwound.
     form = first_form(spec, chosen_sort(spec, sort_name, public), label is not None,
                       None if label is not None else req.props) if cursor is None else UNWOUND
+    flat = cursor is None and flat_relation(spec, form, len(parents) == 1, req.counted)
     nodes = None
     if label is not None:
         ids = list(dict.fromkeys(item[1 if form == KEYS else 3] for r in rows for item in r["page"]))
@@ -195,6 +196,8 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
             items = flat_items(page, nodes, entries)
         elif form == ROWS and req.props is not None:
             items = flat_row_items(page, req.props)
+        elif flat:
+            items = flat_relation_items(page, spec.flat)
         else:
             items = nested_items(page, nodes)
         pages[r["key"]] = _page(items, req.limit, req, more=remaining > req.limit,

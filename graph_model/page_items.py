@@ -111,6 +111,25 @@ PICKED = "picked"
 UNWOUND = "unwound"  # [row, edge, sort value, id], the page unwound and collected again (anything else)
 
 
+def flat_relation(spec: ListSpec, form: str, single: bool, counted: bool) -> bool:
+    """Whether a first page in ``form`` sends its rows flat, entry by entry (``ListSpec.flat``): under one
+    parent, not counted, picked (its carried variables read as they are) and with no edge."""
+    return bool(spec.flat) and form == PICKED and single and not counted and spec.edge == "null"
+
+
+def flat_relation_items(page: list[list[Any]], flat: tuple[tuple[str, str, str], ...]) -> list[Item]:
+    """A first page's items sent flat (``flat_relation``: [sort value, id, the row's values...] each), each
+    row built again as the map ``flat`` names entry by entry."""
+    inner = sorted({group for group, _, _ in flat if group})
+    items = []
+    for item in page:
+        row: dict[str, Any] = {group: {} for group in inner}
+        for (group, name, _), value in zip(flat, item[2:], strict=True):
+            (row[group] if group else row)[name] = value
+        items.append(_tuple(Item, (row, None, (item[0], item[1]))))
+    return items
+
+
 def carried(spec: ListSpec) -> tuple[str, ...]:
     """The variables a nested list carries to its sort (``list_statements._body``): an aggregate's list carries its
     nodes and the aggregate's map."""
