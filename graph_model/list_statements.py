@@ -315,8 +315,12 @@ def lint_samples(specs: list[ListSpec]) -> list[Statement]:
     if whole is not None:
         out += [compose(whole, (), whole.entity.default_sort, False, register=True, first=True, single=True,
                         counted=counted) for counted in (True, False)]
-    # and every first page under one parent not counted whose rows are picked (each list's row and edge in a collect)
-    out += [compose(s, (), s.entity.default_sort, False, register=True, first=True, single=True, counted=False)
-            for s in specs if s.parent is not None
-            and first_form(s, s.sort(s.entity.default_sort), False, None) == PICKED]
+    # and a first page under one parent not counted whose rows are picked (a row and an edge in a collect), once
+    # with its rows as maps and once flat (ListSpec.flat): the fragments in them are each list's own, linted above
+    picking = [s for s in specs if s.parent is not None
+               and first_form(s, s.sort(s.entity.default_sort), False, None) == PICKED]
+    as_maps = next((s for s in picking if not s.flat and s.edge != "null"), None)  # a row and an edge as maps
+    as_flat = next((s for s in picking if s.flat), None)
+    out += [compose(sample, (), sample.entity.default_sort, False, register=True, first=True, single=True,
+                    counted=False) for sample in (as_maps, as_flat) if sample is not None]
     return out

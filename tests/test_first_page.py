@@ -114,8 +114,9 @@ async def test_a_nested_first_page_under_one_parent_is_its_page_under_several(de
                         alone = await demo.read(one, **given, keys=[key])
                         assert alone == ([everyone[key]] if key in everyone else []), (spec.name, sort, key)
                         compared += bool(alone and alone[0]["page"])
-                        # not counted (Request.counted): the same page, and no total
-                        if uncounted.name != several.name:
+                        # not counted (Request.counted): the same page, and no total (whole pages under a few
+                        # parents: a service's institutions are hundreds, for each sort)
+                        if uncounted.name != several.name and (limit == 3 or key in keys[:3]):
                             quiet = await demo.read(uncounted, **given, keys=[key])
                             flat = uncounted.name.startswith("list_first_one_uncounted_flat")  # (ListSpec.flat)
                             assert quiet == [{**r, "total": None,
