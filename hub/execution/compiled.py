@@ -369,11 +369,9 @@ class Plan:
                 complete = execution.completer(gql_field.type, nodes, self.rows or rows_below)
                 kwargs = self._arguments(gql_field, nodes[0]) if kind in ("fast", "call") else None
                 if kind == "fast":  # the rows it loads hold what is selected below it (as the prefetch asks)
-                    props = projection.of_field(execution.stats, execution.collect_subfields, gql_field, nodes)
-                    if props is not None:
-                        kwargs = {**(kwargs or {}), projection.PROPS: props}
-                    if projection.uncounted(execution.stats, execution.collect_subfields, gql_field, nodes):
-                        kwargs = {**(kwargs or {}), projection.UNCOUNTED: True}
+                    more = projection.extras(execution.stats, execution.collect_subfields, gql_field, nodes)
+                    if more:
+                        kwargs = {**(kwargs or {}), **more}
                     if rows_below:
                         kwargs = {**(kwargs or {}), projection.ROWS: True}
             except Fallback:

@@ -142,13 +142,8 @@ class _Walk:
     def _converted(self, field: GraphQLField, node: FieldNode, nodes: list[FieldNode]) -> dict[str, Any]:
         found = convert_arguments(self.info, field, get_argument_values(field, node, self.raw.variable_values)
                                   ) if field.args else {}
-        if not self.projecting:
-            return found
-        execution = self.info.context.execution
-        props = projection.of_field(execution, self.collect, field, nodes)
-        found = {**found, projection.PROPS: props} if props is not None else found
-        return {**found, projection.UNCOUNTED: True} if projection.uncounted(execution, self.collect, field, nodes) \
-            else found
+        more = projection.extras(self.info.context.execution, self.collect, field, nodes) if self.projecting else None
+        return {**found, **more} if more else found
 
     def totals_asked(self) -> bool:
         connection = assert_object_type(get_named_type(self.raw.return_type))  # a connection: an object type
@@ -350,34 +345,16 @@ def object_props(info: Any) -> tuple[str, ...] | None:
         walk.collect, assert_object_type(get_named_type(walk.raw.return_type)), nodes))
 
 
-def field_props(info: Any) -> tuple[str, ...] | None:
-    """What the compiled step of the field being resolved would pass its twin (hub.execution.projection),
-    for graphql-core resolving it instead (a field left to it, an object fallen back): the same loaders."""
-    if not projection.active(info.context):
-        return None
-    walk = _Walk(info)
-    raw = walk.raw
-    return projection.of_field(info.context.execution, walk.collect, raw.parent_type.fields[raw.field_name],
-                               raw.field_nodes)
-
-
 def field_extras(info: Any) -> dict[str, Any]:
-    """What the compiled step of the connection field being resolved would add to its arguments: its rows'
-    projection and whether it is uncounted (hub.execution.projection), for graphql-core resolving it
-    instead (an object fallen back): the same loaders. Empty when the query does not run compiled."""
+    """What the compiled step of the field being resolved would add to its twin's arguments
+    (projection.extras), for graphql-core resolving it instead (a field left to it, an object fallen
+    back): the same loaders. Empty when the query does not run compiled."""
     if not projection.active(info.context):
         return {}
     walk = _Walk(info)
     raw = walk.raw
-    execution = info.context.execution
-    gql_field = raw.parent_type.fields[raw.field_name]
-    extras: dict[str, Any] = {}
-    props = projection.of_field(execution, walk.collect, gql_field, raw.field_nodes)
-    if props is not None:
-        extras[projection.PROPS] = props
-    if projection.uncounted(execution, walk.collect, gql_field, raw.field_nodes):
-        extras[projection.UNCOUNTED] = True
-    return extras
+    return projection.extras(info.context.execution, walk.collect, raw.parent_type.fields[raw.field_name],
+                             raw.field_nodes)
 
 
 def totals_asked(info: Any) -> bool:

@@ -151,6 +151,20 @@ def uncounted(execution: Any, collect: Collect, gql_field: Any, nodes: list[Fiel
     return memo(execution, ("uncounted", id(gql_field), *map(id, nodes)), work)
 
 
+def extras(execution: Any, collect: Collect, gql_field: Any, nodes: list[FieldNode]) -> dict[str, Any]:
+    """What a fast twin is given beside its arguments for the selection ``nodes``: its rows' projection
+    (``of_field``) and, for a connection whose `totalCount` is not selected, ``UNCOUNTED``. The compiled
+    step, the prefetch and graphql-core resolving the field instead all pass this, so all ask the same
+    loaders."""
+    found: dict[str, Any] = {}
+    props = of_field(execution, collect, gql_field, nodes)
+    if props is not None:
+        found[PROPS] = props
+    if uncounted(execution, collect, gql_field, nodes):
+        found[UNCOUNTED] = True
+    return found
+
+
 def memo(execution: Any, key: Any, work: Callable[[], T]) -> T:
     """``work()``, kept under ``key`` in ``execution.projections`` (what depends only on the operation
     and the variables below its root fields, as ``of_field``'s projections)."""

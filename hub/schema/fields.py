@@ -26,8 +26,8 @@ from hub.auth.access import requires
 from hub.auth.principal import Right
 from hub.execution import projection
 from hub.execution.loaders import Loaders
-from hub.execution.prefetch import (Prefetch, field_extras, field_props, object_props, page_props, prefetch,
-                                    prefetch_by_key, totals_asked)
+from hub.execution.prefetch import (Prefetch, field_extras, object_props, page_props, prefetch, prefetch_by_key,
+                                    totals_asked)
 from hub.execution.projection import PROPS, ROW_TYPES, ROWS, UNCOUNTED, reads
 from hub.schema.enums import Direction
 from hub.schema.lists import FILTERS, SORTS, Connection, connection, request, same_row
@@ -296,7 +296,7 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
 
     @reads(prop)
     def resolve(root: Any, info: strawberry.Info) -> Any:
-        return fast(root, info.context, {PROPS: field_props(info)})
+        return fast(root, info.context, field_extras(info))
 
     resolve.fast = fast  # type: ignore[attr-defined]
     if mirror is not None:  # a page's rows hold it, for the prefetch (Loaders.mirrored); the resolver reads the key
