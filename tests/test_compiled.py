@@ -515,3 +515,30 @@ async def test_an_operation_asked_again_runs_its_plans_written_out_as_code(solo_
         assert context.execution is not None and context.execution.fallbacks == 0 and context.execution.rows
         written = [hasattr(plan.complete, "source") for plan in plans()]
         assert len(written) >= 6 and all(written) is (asked > 0) and any(written) is (asked > 0), (asked, written)
+
+
+async def test_a_lists_links_and_nested_lists_are_got_for_all_its_objects_at_once(solo_world: FalkorStore) -> None:
+    """The links and nested lists of a list's objects are got for all of them before each is completed
+    (``fast.many``: hub.execution.plan_code.batched), on the first request (its plans walked) and the next
+    (written out as code): a page of rows and the objects of a page of gifts, with a link that is null (a
+    gift to an event has no institution) and a donor a viewer may not see. The bytes are graphql-core's."""
+    await offer_service(solo_world, "inst-a", "svc-care", capacity=40)
+    document = """{ institutions(first: 5) { nodes { key county { key province { key } }
+                      services { edges { capacity node { key } } } } }
+                    events(first: 5) { nodes { key place { key }
+                      donations { nodes { key donor { key kind } institution { key } event { key } } } } }
+                    donations(first: 10) { nodes { key donor { key kind } institution { key } event { key } } } }"""
+    for principal in (ROLES[-1], Principal(Role.VIEWER, subject="test:viewer")):
+        slow, _ = await run(solo_world, principal, document, None, None, compiled_path=False)
+        for _ in range(2):
+            fast, context = await run(solo_world, principal, document, None, None, compiled_path=True)
+            assert fast == slow, (principal.role, fast[:2000], slow[:2000])
+            data = orjson.loads(fast)["data"]
+            gifts = [d for e in data["events"]["nodes"] for d in e["donations"]["nodes"]]
+            lists = [data["institutions"]["nodes"], data["events"]["nodes"], data["donations"]["nodes"], gifts]
+            assert all(lists[:3]) and (bool(gifts) if principal is ROLES[-1] else b"solo" not in fast), fast[:1000]
+            assert all(d["event"] and d["institution"] is None for d in gifts), fast[:1000]
+            assert all(d["institution"] and d["event"] is None for d in lists[2]), fast[:1000]
+            assert context.execution is not None and context.execution.fallbacks == 0
+            # Each object of the four lists (the institutions' services are edges, which have no link).
+            assert context.execution.batched == sum(map(len, lists)), context.execution

@@ -23,7 +23,9 @@ How a field is got, decided once per field definition (``_kind``):
   plan and, if it takes one, an info that holds only the context and the schema (jalali twins,
   cursors, a connection's nodes and total, coverage areas and providers, redacted network names);
 - ``fast``: a resolver that declares a context-level twin, ``resolve.fast(root, context, kwargs)``
-  (links, nested lists, giving: hub.schema.fields, hub.schema.entities), its arguments converted once;
+  (links, nested lists, giving: hub.schema.fields, hub.schema.entities), its arguments converted once; a
+  link's and a nested list's for the objects of a list all at once, before each is completed (``fast.many``,
+  hub.execution.plan_code.batched);
 - ``id``: a Relay node's global id;
 - anything else (an interface or union, a field extension, a resolver parameter strawberry fills):
   ``generic``, graphql-core's own ``execute_field`` for that field alone, objects below it compiled again.
@@ -88,6 +90,7 @@ class Stats:
     generic: set[str] = field(default_factory=set)  # fields left to graphql-core (Type.field)
     waited: int = 0  # values that were awaitables (a load not yet done when its object was completed)
     rows: int = 0  # objects completed straight from their rows (``RowPlan``)
+    batched: int = 0  # objects of lists whose links and nested lists were got for all at once (``Plan.batched``)
     # The rows' projections worked out for this operation (hub.execution.projection), kept with its plans.
     projections: dict[Any, Any] = field(default_factory=dict)
 
@@ -337,6 +340,10 @@ class Plan:
         # their straight-line code (plan_code.generate).
         self.fields = [self._field(object_type, response_key, nodes)
                        for response_key, nodes in execution.collect_subfields(object_type, field_nodes).items()]
+        # What a list of these objects gets for all of them before completing each (plan_code.batched): per
+        # place in ``pre``, the fast resolver's ``many`` twin and its arguments.
+        self.batched = tuple((self.fields[i].many, self.fields[i].fast[1])  # type: ignore[misc, index]
+                             for i in plan_code.batched(self.fields, row=self.cls is not None))
         self.complete = plan_code.interpret(self.fields, row=self.cls is not None, make=self.make, support=SUPPORT)
         if execution.generating:
             self.generate()
@@ -348,6 +355,7 @@ class Plan:
         self.complete = plan_code.generate(self.type.name, self.fields, row=self.cls is not None, make=self.make,
                                            support=SUPPORT)
 
+    batched: tuple[tuple[Callable[..., list[Any]], Any], ...] = ()
     cls: type | None = None  # a ``RowPlan``'s registered class: its sources are rows
     make: Callable[[Any], Any] | None = None  # a ``RowPlan``'s maker of the object of a row
     columns: dict[str, tuple[str, Any]] = {}  # a ``RowPlan``'s: per attribute, its property and enum
@@ -389,10 +397,12 @@ class Plan:
             named, required = named.of_type, True
         as_is = AS_IS.get(named.name) if isinstance(named, GraphQLScalarType) else None
         fast = (how, kwargs) if kind == "fast" else None
+        many = getattr(how, "many", None) if kind == "fast" else None
         table = None
         if read is None and kind == "attr" and self.cls is not None and how in self.columns:
             table = self._answers(self.columns[how], getattr(complete, "serialize", None))
-        return FieldCode(response_key, type_name, got=got, read=read, fast=fast, as_is=as_is, required=required,
+        return FieldCode(response_key, type_name, got=got, read=read, fast=fast, many=many, as_is=as_is,
+                         required=required,
                          complete=complete, of_object=of_object, plans=getattr(complete, "plans", None),
                          serialize=getattr(complete, "serialize", None), table=table)
 

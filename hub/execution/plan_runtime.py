@@ -45,9 +45,23 @@ def settled_list(out: list[Any]) -> Any:
 
 def object_list(none: Callable[[], Any], item_none: Callable[[], Any], plan: Plan, row_plan: Plan | None,
                  values: Any, path: Any) -> Any:
-    """A list of objects: each completed by its plan, or by ``row_plan`` when it comes as its row."""
+    """A list of objects: each completed by its plan, or by ``row_plan`` when it comes as its row. When all
+    come the same way (all rows, or all objects), what their plan's batched fields give is got for all of
+    them first (``Plan.batched``, hub.execution.plan_code.batched), and each is completed with its own."""
     if values is None:
         return none()
+    if type(values) is list and values:
+        chosen = (row_plan if row_plan is not None and all(type(value) is dict for value in values)
+                  else plan if all(value is not None and (row_plan is None or type(value) is not dict)
+                                   for value in values) else None)
+        if chosen is not None and chosen.batched:
+            execution = current()
+            execution.stats.batched += len(values)
+            context = execution.context_value
+            complete = chosen.complete
+            got = zip(*[many(values, context, kw) for many, kw in chosen.batched], strict=True)
+            return settled_list([complete(value, (path, index, None), pre)  # type: ignore[call-arg]
+                                 for index, (value, pre) in enumerate(zip(values, got, strict=True))])
     return settled_list([item_none() if value is None else
                      row_plan.complete(value, (path, index, None)) if row_plan is not None and type(value) is dict
                      else plan.complete(value, (path, index, None)) for index, value in enumerate(values)])

@@ -152,6 +152,22 @@ def type_named(name: str) -> Any:
     return lazy(name, RELATIONS_MODULE if name in RELATION_TYPES else ENTITIES_MODULE)
 
 
+def all_settled(load: Callable[[Any], Awaitable[Any]], keys: list[Any], convert: Callable[[Any], Any],
+                nulls: bool = True) -> list[Any]:
+    """``settled`` of each key's load, for the objects of a list at once (a fast resolver's ``many`` twin,
+    hub.execution.plan_code.batched), ``settled`` written out in its loop. ``nulls``: a None key answers
+    None (a link's: no linked object), as the resolver answers it."""
+    out: list[Any] = []
+    for key in keys:
+        if key is None and nulls:
+            out.append(None)
+            continue
+        future = load(key)
+        out.append(convert(future.result()) if isinstance(future, asyncio.Future) and future.done()
+                   else _converted(future, convert))
+    return out
+
+
 def settled(future: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
     """``convert`` of what a DataLoader future holds: at once when the future is done (the loader
     already fetched it for another object of the page, or a prefetch did), else a coroutine that
@@ -189,6 +205,13 @@ def nested_list(name: str, description: str) -> Any:
         return settled(context.loaders.nested(name, req).load(key), rows_page if kw.get(ROWS) else convert)
 
     fast.rows = True  # type: ignore[attr-defined]  # takes its object's row (hub.execution.compiled)
+
+    def many(roots: list[Any], context: Any, kw: dict[str, Any]) -> list[Any]:
+        loader = context.loaders.nested(name, _request(kw, context.settings.limits.page))
+        return all_settled(loader.load, [root.get("key") if type(root) is dict else root.key for root in roots],
+                           rows_page if kw.get(ROWS) else convert, nulls=False)
+
+    fast.many = many  # type: ignore[attr-defined]  # ``fast`` for a list's objects at once
 
     @reads("key")
     def resolve(root: Any, info: strawberry.Info, **kw: Any) -> Any:
@@ -293,6 +316,13 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
                                                 as_row if kw.get(ROWS) else convert)
 
     fast.rows = True  # type: ignore[attr-defined]
+
+    def many(roots: list[Any], context: Any, kw: dict[str, Any]) -> list[Any]:
+        return all_settled(loads(context.loaders, kw.get(PROPS)).load,
+                           [root.get(prop) if type(root) is dict else getattr(root, key_attr) for root in roots],
+                           as_row if kw.get(ROWS) else convert)
+
+    fast.many = many  # type: ignore[attr-defined]  # ``fast`` for a list's objects at once
 
     @reads(prop)
     def resolve(root: Any, info: strawberry.Info) -> Any:
