@@ -18,6 +18,7 @@ import copy
 import dataclasses
 import functools
 import gc
+import inspect
 import weakref
 from pathlib import Path
 from typing import Any
@@ -542,3 +543,34 @@ async def test_a_lists_links_and_nested_lists_are_got_for_all_its_objects_at_onc
             assert context.execution is not None and context.execution.fallbacks == 0
             # Each object of the four lists (the institutions' services are edges, which have no link).
             assert context.execution.batched == sum(map(len, lists)), context.execution
+
+
+def test_a_batched_list_whose_object_falls_back_leaves_no_awaitable_unclosed() -> None:
+    """An object of a batched list that fails (a Fallback) ends the list's completion; what the batched fields
+    gave the objects after it, awaitables not yet awaited, is closed rather than left for the collector to
+    warn of (hub.execution.plan_runtime.object_list)."""
+    async def later(value: int) -> int:
+        return value
+
+    given: list[Any] = []
+
+    def many(values: list[Any], context: Any, kw: Any) -> list[Any]:
+        given.extend(later(v["key"]) for v in values)
+        return given
+
+    def complete(value: dict[str, Any], path: Any, pre: tuple[Any, ...] | None = None) -> Any:
+        if value["key"] == 1:
+            raise plan_runtime.Fallback
+        return {"key": value["key"]}
+
+    plan = type("FakePlan", (), {"batched": ((many, {}),), "complete": staticmethod(complete)})()
+    execution = type("FakeExecution", (), {"stats": compiled.Stats(), "context_value": None})()
+    token = plan_runtime.CURRENT.set(lambda: execution)
+    try:
+        with pytest.raises(plan_runtime.Fallback):
+            plan_runtime.object_list(plan_runtime.null, plan_runtime.null, plan, plan,
+                                     [{"key": k} for k in range(4)], None)
+    finally:
+        plan_runtime.CURRENT.reset(token)
+    assert len(given) == 4 and execution.stats.batched == 4
+    assert all(inspect.getcoroutinestate(c) == inspect.CORO_CLOSED for c in given)

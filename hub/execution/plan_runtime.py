@@ -59,9 +59,17 @@ def object_list(none: Callable[[], Any], item_none: Callable[[], Any], plan: Pla
             execution.stats.batched += len(values)
             context = execution.context_value
             complete = chosen.complete
-            got = zip(*[many(values, context, kw) for many, kw in chosen.batched], strict=True)
-            return settled_list([complete(value, (path, index, None), pre)  # type: ignore[call-arg]
-                                 for index, (value, pre) in enumerate(zip(values, got, strict=True))])
+            columns = [many(values, context, kw) for many, kw in chosen.batched]
+            given = zip(values, zip(*columns, strict=True), strict=True)
+            try:
+                return settled_list([complete(value, (path, index, None), pre)  # type: ignore[call-arg]
+                                     for index, (value, pre) in enumerate(given)])
+            except BaseException:  # the awaitables got for the objects after the one that failed: never awaited
+                for column in columns:
+                    for got in column:
+                        if asyncio.iscoroutine(got):
+                            got.close()
+                raise
     return settled_list([item_none() if value is None else
                      row_plan.complete(value, (path, index, None)) if row_plan is not None and type(value) is dict
                      else plan.complete(value, (path, index, None)) for index, value in enumerate(values)])
