@@ -574,3 +574,24 @@ def test_a_batched_list_whose_object_falls_back_leaves_no_awaitable_unclosed() -
         plan_runtime.CURRENT.reset(token)
     assert len(given) == 4 and execution.stats.batched == 4
     assert all(inspect.getcoroutinestate(c) == inspect.CORO_CLOSED for c in given)
+
+
+def test_only_a_fast_twins_own_many_is_batched() -> None:
+    """A list's objects are batched only through the ``many`` twin of the fast resolver the field has:
+    a resolver standing in for another (a supervision record list narrowed to what the caller may see)
+    is called object by object, even when it carries the other's attributes (``functools.wraps``)."""
+    from hub.schema.fields import nested_list
+    from hub.schema.supervision_records import private_list
+
+    plain = nested_list("institution_services", "Services.").base_resolver.wrapped_func.fast
+    assert compiled.many_of(plain) is plain.many
+    narrowed = private_list("institution_complaints", "Complaints.", of_institution=True
+                            ).base_resolver.wrapped_func.fast
+    assert compiled.many_of(narrowed) is None
+
+    @functools.wraps(plain)
+    def standing_in(root: Any, context: Any, kw: dict[str, Any]) -> Any:
+        return plain(root, context, kw)
+
+    assert getattr(standing_in, "many", None) is plain.many  # carried along by wraps
+    assert compiled.many_of(standing_in) is None

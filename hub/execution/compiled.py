@@ -284,6 +284,14 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         raise Fallback
 
 
+def many_of(fast: Any) -> Callable[..., list[Any]] | None:
+    """A fast resolver's ``many`` twin (plan_code.batched), only when it is this resolver's own: a resolver
+    that stands in for another (a list narrowed to what the caller may see, hub.schema.supervision_records)
+    and carries its attributes along (``functools.wraps`` copies them) must not be bypassed by the other's."""
+    many = getattr(fast, "many", None)
+    return many if many is not None and getattr(many, "of", None) is fast else None
+
+
 def _row_class(type_: GraphQLObjectType) -> type | None:
     """The class of a type whose objects are ``from_props`` of a row (projection.ROW_TYPES), or None."""
     cls = projection.ROW_TYPES.get(type_.name)
@@ -397,7 +405,7 @@ class Plan:
             named, required = named.of_type, True
         as_is = AS_IS.get(named.name) if isinstance(named, GraphQLScalarType) else None
         fast = (how, kwargs) if kind == "fast" else None
-        many = getattr(how, "many", None) if kind == "fast" else None
+        many = many_of(how) if kind == "fast" else None
         table = None
         if read is None and kind == "attr" and self.cls is not None and how in self.columns:
             table = self._answers(self.columns[how], getattr(complete, "serialize", None))
