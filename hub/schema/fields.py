@@ -155,17 +155,9 @@ def type_named(name: str) -> Any:
 def all_settled(load: Callable[[Any], Awaitable[Any]], keys: list[Any], convert: Callable[[Any], Any],
                 nulls: bool = True) -> list[Any]:
     """``settled`` of each key's load, for the objects of a list at once (a fast resolver's ``many`` twin,
-    hub.execution.plan_code.batched), ``settled`` written out in its loop. ``nulls``: a None key answers
-    None (a link's: no linked object), as the resolver answers it."""
-    out: list[Any] = []
-    for key in keys:
-        if key is None and nulls:
-            out.append(None)
-            continue
-        future = load(key)
-        out.append(convert(future.result()) if isinstance(future, asyncio.Future) and future.done()
-                   else _converted(future, convert))
-    return out
+    hub.execution.plan_code.batched). ``nulls``: a None key answers None (a link's: no linked object), as
+    the resolver answers it."""
+    return [None if key is None and nulls else settled(load(key), convert) for key in keys]
 
 
 def settled(future: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
@@ -318,9 +310,11 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
 
     fast.rows = True  # type: ignore[attr-defined]
 
+    def key_of(parent: Any) -> Any:  # a node's row, or a relation's object (``many``, Prefetch.objects)
+        return parent.get(prop) if isinstance(parent, dict) else getattr(parent, key_attr)
+
     def many(roots: list[Any], context: Any, kw: dict[str, Any]) -> list[Any]:
-        return all_settled(loads(context.loaders, kw.get(PROPS)).load,
-                           [root.get(prop) if type(root) is dict else getattr(root, key_attr) for root in roots],
+        return all_settled(loads(context.loaders, kw.get(PROPS)).load, list(map(key_of, roots)),
                            as_row if kw.get(ROWS) else convert)
 
     fast.many = many  # type: ignore[attr-defined]  # ``fast`` for a list's objects at once
@@ -333,9 +327,6 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     resolve.fast = fast  # type: ignore[attr-defined]
     if mirror is not None:  # a page's rows hold it, for the prefetch (Loaders.mirrored); the resolver reads the key
         resolve.prefetch_reads = (mirror,)  # type: ignore[attr-defined]
-
-    def key_of(parent: Any) -> Any:  # a node's row, or a relation's object (Prefetch.objects)
-        return parent.get(prop) if isinstance(parent, dict) else getattr(parent, key_attr)
 
     def load(loaders: Loaders, parents: list[Any], kw: dict[str, Any]) -> Any:
         props = kw.get(PROPS)
