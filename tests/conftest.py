@@ -63,6 +63,13 @@ async def store(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
 
 
 @pytest.fixture
+async def demo_store(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
+    """A store on a graph of its own holding the ``demo`` profile (a copy: tests.stores.fresh_store)."""
+    async with fresh_store(server, "demo") as s:
+        yield s
+
+
+@pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
 

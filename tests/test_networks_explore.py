@@ -4,13 +4,11 @@ the demo profile against the seed's own rows and networkx's shortest paths."""
 from __future__ import annotations
 
 import itertools
-import os
 from collections import defaultdict
 from collections.abc import AsyncIterator
 
 import networkx as nx
 import pytest
-from falkordb.asyncio import FalkorDB
 
 from graph_model.enums import ENDPOINTS, Label, Rel
 from graph_model.errors import NotFound, ValidationFailed
@@ -24,6 +22,7 @@ from graph_model.stores.falkordb import FalkorStore
 from seed.dataset import Dataset
 from seed.loader import load
 from seed.profiles import build
+from tests.stores import fresh_store
 
 D, INST, C, P, E = Label.DONOR, Label.INSTITUTION, Label.COUNCIL, Label.PERSON, Label.EVENT
 KIND = {D: {"kind": "INDIVIDUAL"}, INST: {"kind": "CHARITY"}, P: {},
@@ -293,15 +292,8 @@ async def test_all_equal_shortest_paths_in_key_order(store: FalkorStore) -> None
 
 @pytest.fixture(scope="module")
 async def demo(server: EmbeddedServer) -> AsyncIterator[tuple[FalkorStore, Dataset]]:
-    store = FalkorStore(FalkorDB(unix_socket_path=str(server.socket_path)), f"explore_demo_{os.getpid()}",
-                        location=str(server.socket_path))
-    dataset = build("demo")
-    await load(store, dataset)
-    try:
-        yield store, dataset
-    finally:
-        await store.clear()
-        await store.close()
+    async with fresh_store(server, "demo") as store:
+        yield store, build("demo")
 
 
 async def test_demo_institution_neighbourhood_holds_its_donors_and_their_totals(

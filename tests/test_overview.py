@@ -115,9 +115,8 @@ async def figures(store: FalkorStore, province: str | None = None, county: str |
 
 # ---- the demo profile ----
 
-async def test_demo_provinces_hold_the_articles_facts_and_match_the_rows(store: FalkorStore) -> None:
-    ds = build("demo")
-    await load(store, ds)
+async def test_demo_provinces_hold_the_articles_facts_and_match_the_rows(demo_store: FalkorStore) -> None:
+    ds, store = build("demo"), demo_store
     khuzestan = await figures(store, province="IR-06")
     assert khuzestan.summary.totals.institutions == 820
     assert khuzestan.summary.institutions_by_kind["POSITIVE_LIFE_CENTRE"] == 189
@@ -137,9 +136,8 @@ async def test_demo_provinces_hold_the_articles_facts_and_match_the_rows(store: 
     assert south_khorasan.summary.institutions_by_kind["RESIDENTIAL_CARE"] == 54
 
 
-async def test_demo_country_and_county_match_the_rows(store: FalkorStore) -> None:
-    ds = build("demo")
-    await load(store, ds)
+async def test_demo_country_and_county_match_the_rows(demo_store: FalkorStore) -> None:
+    ds, store = build("demo"), demo_store
     country = await figures(store)
     assert country.scope.level is ov.Level.COUNTRY
     assert actual(country) == expected(ds)

@@ -31,8 +31,6 @@ from graph_model import api_keys
 from graph_model.stores.falkordb import FalkorStore
 from hub.app import create_app
 from hub.settings import Settings
-from seed.loader import load
-from seed.profiles import build
 from tests import browser
 from tests.test_api_coverage import build_coverage_world
 
@@ -358,11 +356,11 @@ async def test_a_clicked_county_shows_the_apis_figures_at_both_levels(store: Fal
         assert await page.evaluate("window.__cspViolations") == []
 
 
-async def test_on_the_demo_the_table_draws_the_worst_served_first_and_all_on_demand(store: FalkorStore) -> None:
+async def test_on_the_demo_the_table_draws_the_worst_served_first_and_all_on_demand(demo_store: FalkorStore) -> None:
     """On the demo's 429 counties the table draws the 50 worst served (the API's rank order) and a
     button for the rest; a county ranked lower, clicked on the map, joins the rows selected; "show
     all" draws every county in the API's order."""
-    await load(store, build("demo"))
+    store = demo_store
     _, viewer = await api_keys.create(store, "viewer", note="web demo table test")
     expect = browser.expect()
     async with (browser.serve(create_app(Settings(), store=store)) as served,
