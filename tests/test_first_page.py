@@ -6,6 +6,7 @@ page's in the first page's shape: ``_as_first``). A root list's total is the num
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
@@ -38,8 +39,8 @@ async def _both(store: FalkorStore, spec: list_types.ListSpec, descending: bool,
     assert "cursorId" not in first.params and "cursorId" in later.params
     req = listing.Request(limit=limit, descending=descending, sort=sort, personal=not public)
     given = {**listing._params(spec, req, None, limit), **params}
-    return (await store.read(first, **given),
-            await store.read(later, **given, cursorSv=None, cursorId=None))
+    # at once: the server reads one while the other is decoded here (the two cores both used)
+    return await asyncio.gather(store.read(first, **given), store.read(later, **given, cursorSv=None, cursorId=None))
 
 
 @pytest.mark.parametrize("spec", list(ROOTS.values()), ids=lambda spec: spec.name)
@@ -110,8 +111,8 @@ async def test_a_nested_first_page_under_one_parent_is_its_page_under_several(de
                     req = listing.Request(limit=limit, descending=descending, sort=sort, personal=not public)
                     given = listing._params(spec, req, None, limit)
                     everyone = {r["key"]: r for r in await demo.read(several, **given, keys=keys)}
-                    for key in keys:
-                        alone = await demo.read(one, **given, keys=[key])
+                    alones = await asyncio.gather(*(demo.read(one, **given, keys=[key]) for key in keys))
+                    for key, alone in zip(keys, alones, strict=True):
                         assert alone == ([everyone[key]] if key in everyone else []), (spec.name, sort, key)
                         compared += bool(alone and alone[0]["page"])
                         # not counted (Request.counted): the same page, and no total (whole pages under a few
