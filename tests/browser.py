@@ -118,26 +118,59 @@ async def settled(elements: Any, script: str, want: Any) -> Any:
 @contextlib.asynccontextmanager
 async def chromium(extra_args: Sequence[str] = ()) -> AsyncIterator[tuple[Any, Recorded]]:
     """A new page (``playwright.async_api.Page``) in a headless Debian Chromium, and its record;
-    ``extra_args`` are added to the command line."""
-    async_playwright = _playwright().async_playwright
+    ``extra_args`` are added to the command line. The page is in a browser context of its own (its
+    own cookies, storage and cache), in the browser this event loop launched for that command line."""
+    browser = await _launched(tuple(extra_args))
+    recorded = Recorded()
+    context = await browser.new_context()
+    try:
+        context.set_default_timeout(2 * WAIT_S * 1000)
+        page = await context.new_page()
+        await page.add_init_script(RECORD_CSP_VIOLATIONS)
+        page.on("request", lambda r: recorded.requests.append((r.method, r.url, r.headers)))
+        page.on("console", lambda m: recorded.console.append((m.type, m.text)))
+        page.on("pageerror", lambda e: recorded.errors.append(str(e)))
+        yield page, recorded
+    finally:
+        await context.close()
+
+
+# Playwright and a Chromium per event loop and command line, launched when first asked for and
+# closed by ``close_all`` (tests/conftest.py, at the session's end): starting both took about a
+# second of CPU and of waiting, for each of a dozen tests.
+_LAUNCHED: dict[tuple[asyncio.AbstractEventLoop, tuple[str, ...]], tuple[Any, Any]] = {}
+
+
+async def _launched(extra_args: tuple[str, ...]) -> Any:
+    place = (asyncio.get_running_loop(), extra_args)
+    found = _LAUNCHED.get(place)
+    if found is not None and found[1].is_connected():
+        return found[1]
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     if not shutil.which(executable):
         pytest.fail("Debian's chromium is needed for this test: apt-get install -y chromium")
-    recorded = Recorded()
-    async with async_playwright() as playwright:
+    playwright = await _playwright().async_playwright().start()
+    try:
         browser = await playwright.chromium.launch(executable_path=executable, args=[*CHROMIUM_ARGS, *extra_args],
                                                    headless=True)
+    except BaseException:
+        await playwright.stop()
+        raise
+    if found is not None:  # a browser that crashed or was closed: its Playwright goes with it
+        await found[0].stop()
+    _LAUNCHED[place] = (playwright, browser)
+    return browser
+
+
+async def close_all() -> None:
+    """Close the browsers (and their Playwright) this event loop launched."""
+    loop = asyncio.get_running_loop()
+    for place in [place for place in _LAUNCHED if place[0] is loop]:
+        playwright, browser = _LAUNCHED.pop(place)
         try:
-            context = await browser.new_context()
-            context.set_default_timeout(2 * WAIT_S * 1000)
-            page = await context.new_page()
-            await page.add_init_script(RECORD_CSP_VIOLATIONS)
-            page.on("request", lambda r: recorded.requests.append((r.method, r.url, r.headers)))
-            page.on("console", lambda m: recorded.console.append((m.type, m.text)))
-            page.on("pageerror", lambda e: recorded.errors.append(str(e)))
-            yield page, recorded
-        finally:
             await browser.close()
+        finally:
+            await playwright.stop()
 
 
 AXE = Path(__file__).resolve().parent.parent / "web" / "node_modules" / "axe-core" / "axe.min.js"

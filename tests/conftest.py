@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,14 @@ def pytest_sessionfinish() -> None:
         if module.BACKGROUND is not None:
             module.BACKGROUND.stop()
             module.BACKGROUND = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def _browsers() -> AsyncIterator[None]:
+    """The session's browsers (tests.browser.chromium) are closed at its end."""
+    yield
+    if "tests.browser" in sys.modules:
+        await sys.modules["tests.browser"].close_all()
 
 
 @pytest.fixture(scope="session")
