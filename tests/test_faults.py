@@ -160,6 +160,7 @@ async def test_requests_fail_fast_while_the_store_is_down_and_recover_without_a_
         ready = await asyncio.wait_for(client.get("/readyz"), FAST)
         assert ready.status_code == 503 and ready.json()["error"] == "STORE_UNAVAILABLE"
 
+        released_at = len(seen)
         release.set()
 
         async def ready_again() -> bool:
@@ -173,6 +174,12 @@ async def test_requests_fail_fast_while_the_store_is_down_and_recover_without_a_
         created = await _post(client, CREATE_DONOR, _donor("after-restart"))
         assert created.json()["data"]["createDonor"] == {"key": "after-restart"}
 
+        # The flowing requests are answered again too. Waited for: between two of its requests the
+        # traffic sleeps 20 ms, longer than the two requests above may take on an idle machine.
+        async def traffic_answered() -> bool:
+            return any(r.status_code == 200 for r in seen[released_at:])
+
+        await _until(traffic_answered, "the flowing requests to be answered again")
         stop.set()
         await flowing
     statuses = {r.status_code for r in seen}
