@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
+from tests import browser
 from tests.stores import fresh_store
 
 
@@ -52,8 +52,7 @@ def pytest_sessionfinish() -> None:
 async def _browsers() -> AsyncIterator[None]:
     """The session's browsers (tests.browser.chromium) are closed at its end."""
     yield
-    if "tests.browser" in sys.modules:
-        await sys.modules["tests.browser"].close_all()
+    await browser.close_all()
 
 
 @pytest.fixture(scope="session")
