@@ -5,13 +5,34 @@ lists with these; graph_model.list_statements writes their statements; graph_mod
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from graph_model.enums import Label
 
+T = TypeVar("T")
 
+
+def _kept_hash(cls: type[T]) -> type[T]:
+    """``cls`` (a frozen dataclass) with its hash worked out on first use and kept: the lists' statements,
+    forms and flat rows are cached by their list (``functools.lru_cache`` in graph_model.list_statements
+    and graph_model.page_items), and the hash the dataclass writes hashes every field again at each
+    lookup, the entity's filters and sorts with them (some 30 hashes a nested list read). The value is
+    the dataclass's own hash of its fields; they are frozen, so it cannot change."""
+    names = tuple(f.name for f in fields(cls) if (f.compare if f.hash is None else f.hash))  # type: ignore[arg-type]
+
+    def __hash__(self: Any) -> int:
+        kept: int | None = self.__dict__.get("_hash")
+        if kept is None:
+            kept = self.__dict__["_hash"] = hash(tuple(getattr(self, name) for name in names))
+        return kept
+
+    cls.__hash__ = __hash__  # type: ignore[method-assign]
+    return cls
+
+
+@_kept_hash
 @dataclass(frozen=True)
 class Filter:
     """One filter argument: a predicate on the item, or a join that keeps matching items."""
@@ -29,6 +50,7 @@ class Filter:
     replaces: str = ""
 
 
+@_kept_hash
 @dataclass(frozen=True)
 class Sort:
     """A sort key: an expression over the carried variables, or an aggregate over a pattern.
@@ -46,6 +68,7 @@ class Sort:
     params: tuple[tuple[str, Any], ...] = ()  # constant parameters its fragments use (values travel as such)
 
 
+@_kept_hash
 @dataclass(frozen=True)
 class Entity:
     """The filters and sorts every list of one kind of item accepts."""
@@ -62,6 +85,7 @@ class Entity:
         return next(s for s in self.sorts if s.name == name)
 
 
+@_kept_hash
 @dataclass(frozen=True)
 class ListSpec:
     """One list: its pattern, what a row holds, and (for nested lists) its parent."""
@@ -94,11 +118,11 @@ class ListSpec:
     # values flat and ``page_items.flat_relation_items`` builds the row again (``flat_relation``).
     flat: tuple[tuple[str, str, str], ...] = ()
 
-    @property
+    @cached_property  # read by every nested fetch, and the list is frozen
     def filters(self) -> tuple[Filter, ...]:
         return tuple(f for f in self.entity.filters if f.name not in self.filters_off)
 
-    @property
+    @cached_property
     def sorts(self) -> tuple[Sort, ...]:
         """The entity's sorts, with this list's overrides (e.g. the amount given to *this* institution)."""
         overrides = dict(self.sort_overrides)
