@@ -16,7 +16,7 @@ import pytest
 from graph_model.stores.falkordb import FalkorStore
 from hub.settings import Settings
 from tests.asgi import asgi_client
-from tests.builders import SOLO, build_solo_world, build_world
+from tests.builders import GIFTS, SOLO, build_solo_world, build_world
 
 ROW = re.compile(r"(?:RETURN|\[|\|) *(properties\(\w+\)|\w+ \{\.[^}]*\})")  # a node's row in a statement
 
@@ -114,6 +114,40 @@ async def test_one_institution_is_one_statement_and_the_same_answer(store: Falko
     named = await _ask(store, ONE % "key nameEn", role=role)
     assert "n {.key, .kind, .nameEn}" in sent.rows(), sent.texts
     assert named == await _ask(store, ONE % "key nameEn", Settings(compiled=False), role=role)
+
+
+GIFT_ENDS = """{ institution(key: "inst-a") { donations(first: 5) { nodes {
+      key donor { key %s } institution { key } event { key } } } }
+    event(key: "evt-1") { donations(first: 5) { nodes { key donor { key } institution { key } event { key } } } } }"""
+
+
+@pytest.mark.parametrize("role", ["admin", "viewer"])
+@pytest.mark.parametrize("below", ["", "giving { count amount }", "nameEn"])
+async def test_a_gifts_ends_answered_from_its_row_are_what_the_loaders_answer(store: FalkorStore, role: str,
+                                                                            below: str) -> None:
+    """A gift's donor, institution and event, when the selection reads no more of them than the gift's
+    row carries (a key, and a donor's kind), are answered from that row (hub.schema.fields.link's ``held``)
+    without their loaders: the same answer as the loaders give (the query not compiled, rows read by key),
+    in no more statements, for a role that may see individual donors and one whose lists leave their gifts
+    out; with what the level below them reads (a donor's giving) still read; a donor asked for more than
+    the row carries (its name) read by key."""
+    await build_solo_world(store)
+    query = GIFT_ENDS % below
+    before = store.round_trips
+    data = await _ask(store, query, role=role)
+    compiled_trips = store.round_trips - before
+    before = store.round_trips
+    assert data == await _ask(store, query, Settings(compiled=False), role=role)
+    assert compiled_trips <= store.round_trips - before
+    gifts = data["institution"]["donations"]["nodes"] + data["event"]["donations"]["nodes"]
+    ends = {g["key"]: (g["donor"]["key"], g["institution"] and g["institution"]["key"],
+                       g["event"] and g["event"]["key"]) for g in gifts}
+    expected: dict[str, tuple[str, str | None, str | None]] = {"company-gift": ("donor-1", "inst-a", None)}
+    if role == "admin":  # the individual donor's gifts are left out of a viewer's lists altogether
+        expected |= {GIFTS[0]: (SOLO, "inst-a", None), GIFTS[1]: (SOLO, None, "evt-1")}
+    assert ends == expected, ends
+    if below == "nameEn":
+        assert all(g["donor"]["nameEn"] for g in data["institution"]["donations"]["nodes"])
 
 
 async def test_a_donor_known_from_another_row_is_hidden_as_the_store_read_hides_it(store: FalkorStore) -> None:

@@ -303,10 +303,29 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     link_spec = LINKS.get(loader)
     mirror = link_spec.mirror[0] if link_spec is not None and link_spec.mirror is not None else None
 
+    hides = label is Label.DONOR  # a donor the caller may not see is answered absent (Loaders.known)
+
+    def held(root: Any, props: tuple[str, ...] | None, visibility: Any) -> Any:
+        """The linked node's row the object carries, projected to ``props`` as ``Loaders.known`` gives it to
+        the loader (None for a donor the caller may not see); ``_NOT_HELD`` when it does not carry them all."""
+        if carried is None or props is None or type(root) is dict:
+            return _NOT_HELD
+        row = carried(root)
+        if row is None or not all(p in row for p in props):
+            return _NOT_HELD
+        if hides and not visibility.personal and visibility.donor(row) is None:
+            return None
+        return {p: row[p] for p in props}
+
     def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
         key = root.get(prop) if type(root) is dict else getattr(root, key_attr)
-        return None if key is None else settled(loads(context.loaders, kw.get(PROPS)).load(key),
-                                                as_row if kw.get(ROWS) else convert)
+        if key is None:
+            return None
+        props = kw.get(PROPS)
+        row = held(root, props, context.loaders.visibility)
+        if row is not _NOT_HELD:  # answered from the object, as the loader would be
+            return (as_row if kw.get(ROWS) else convert)(row)
+        return settled(loads(context.loaders, props).load(key), as_row if kw.get(ROWS) else convert)
 
     fast.rows = True  # type: ignore[attr-defined]
 
@@ -314,8 +333,13 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
         return parent.get(prop) if isinstance(parent, dict) else getattr(parent, key_attr)
 
     def many(roots: list[Any], context: Any, kw: dict[str, Any]) -> list[Any]:
-        return all_settled(loads(context.loaders, kw.get(PROPS)).load, list(map(key_of, roots)),
-                           as_row if kw.get(ROWS) else convert)
+        props, then = kw.get(PROPS), as_row if kw.get(ROWS) else convert
+        if carried is not None and props is not None:
+            visibility = context.loaders.visibility
+            rows = [None if key_of(root) is None else held(root, props, visibility) for root in roots]
+            if _NOT_HELD not in rows:
+                return [then(row) for row in rows]  # None answers None, as a missing key or a hidden donor does
+        return all_settled(loads(context.loaders, props).load, list(map(key_of, roots)), then)
 
     fast.many = many  # type: ignore[attr-defined]  # ``fast`` for a list's objects at once
     many.of = fast  # type: ignore[attr-defined]  # the twin it stands for (hub.execution.compiled.many_of)
@@ -333,9 +357,14 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
         if mirror is not None and all(type(p) is dict and mirror in p for p in parents):  # a page's rows
             return loaders.mirrored(loader, parents, props)
         if carried is not None and label is not None and props is not None:
+            # Carried by every parent: the field answers from its parent (``held``); only the next level's
+            # rows are given, without a load.
+            rows = [held(parent, props, loaders.visibility) for parent in parents if key_of(parent) is not None]
+            if _NOT_HELD not in rows:
+                return _done(rows)
             needed = set(props)
-            held = [row for row in map(carried, parents) if row is not None and needed <= row.keys()]
-            loaders.known(label, props, [{p: row[p] for p in props} for row in held])
+            known = [row for row in map(carried, parents) if row is not None and needed <= row.keys()]
+            loaders.known(label, props, [{p: row[p] for p in props} for row in known])
         return loads(loaders, props).load_many([key for key in map(key_of, parents) if key is not None])
 
     def hop(loaders: Loaders, parents: list[Any], prop: str, to: Label, props: tuple[str, ...]) -> Any:
@@ -346,6 +375,15 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     if label is not None:  # a read of a node by a key property: a hop of the link above it (Prefetch.hop)
         resolve.by_key = (prop, label)  # type: ignore[attr-defined]
     return strawberry.field(resolver=signed(resolve, {}, type_named(target) | None), description=description)
+
+
+_NOT_HELD = object()  # a link's node that its object does not carry (``link``'s ``held``)
+
+
+def _done(value: Any) -> asyncio.Future[Any]:
+    future = asyncio.get_running_loop().create_future()
+    future.set_result(value)
+    return future
 
 
 def enum_value(value: Any) -> Any:
