@@ -50,22 +50,40 @@ LINKS: dict[str, Link] = {link.name: link for link in (
 # Each linked node is sent once, with the pairs (key, linked node's key): many parents share one
 # (the first 100 institutions of IR-06 by name lie in 24 counties of 16 properties each on
 # `national`), and decoding the copies was most of the statement's cost to the hub (3.3 -> 1.4 ms).
-def _link_statement(link: Link, props: tuple[str, ...] | None = None, register: bool = True) -> Statement:
+# With hops (``Hop``: a property of the linked nodes naming a node of another label by its key, that label,
+# its projection), those nodes too, in the same statement (a county's province beside the county): one
+# part of a level's joined statement instead of two (graph_model.stores.fused; benchmarks/README.md, issue 18).
+Hop = tuple[str, Label, tuple[str, ...]]
+
+
+def _link_statement(link: Link, props: tuple[str, ...] | None = None, register: bool = True,
+                    hops: tuple[Hop, ...] = ()) -> Statement:
+    for prop, _, _ in hops:
+        if not PROPERTY.fullmatch(prop):
+            raise ValueError(f"not a property name: {prop!r}")
+    seek = "".join(f"\n            OPTIONAL MATCH (m{i}:{label.value}) WHERE m{i}.key = n.{prop}"
+                   for i, (prop, label, _) in enumerate(hops))
+    kept = "".join(f", collect(DISTINCT m{i}) AS hopped{i}" for i in range(len(hops)))
+    given = "".join(f", [x IN hopped{i} | {projected('x', hop_props)}] AS hops{i}"
+                    for i, (_, _, hop_props) in enumerate(hops))
+    named = "".join(f"__hop_{prop}_{label.value}{projected_name(hop_props)}" for prop, label, hop_props in hops)
     return statement(
-        f"link_{link.name}{projected_name(props)}",
+        f"link_{link.name}{projected_name(props)}{named}",
         f"""{seek_keys("p", link.parent.value)}
-            MATCH {link.pattern}
-            WITH collect([k, n.key]) AS pairs, collect(DISTINCT n) AS found
-            RETURN pairs, [x IN found | {projected("x", props)}] AS nodes""", register=register)
+            MATCH {link.pattern}{seek}
+            WITH collect([k, n.key]) AS pairs, collect(DISTINCT n) AS found{kept}
+            RETURN pairs, [x IN found | {projected("x", props)}] AS nodes{given}""", register=register)
 
 
 _LINK_STATEMENTS = {link.name: _link_statement(link) for link in LINKS.values()}
 _link_statement(LINKS["institution_county"], ("key", "nameEn"))  # the projected form, for the linter
+_link_statement(LINKS["institution_county"], ("key", "nameEn", "provinceKey"),  # with a hop, for the linter
+                hops=(("provinceKey", Label.PROVINCE, ("key", "nameEn")),))
 
 
 @lru_cache(maxsize=1024)
-def _projected_link(name: str, props: tuple[str, ...]) -> Statement:
-    return _link_statement(LINKS[name], props, register=False)
+def _projected_link(name: str, props: tuple[str, ...] | None, hops: tuple[Hop, ...] = ()) -> Statement:
+    return _link_statement(LINKS[name], props, register=False, hops=hops)
 
 
 # A hop: the nodes of another label that the linked nodes name by a key property (a county's
@@ -106,12 +124,19 @@ async def fetch_link(store: GraphStore, name: str, keys: list[str],
     """The linked node of each key (keys without one are absent). Parents linked to one node share
     its dict: read it, never change it. ``props``: the properties a linked node's row holds (with
     ``key``), None: all."""
-    stmt = LINKS[name].stmt if props is None else _projected_link(name, props)
+    return (await fetch_link_hops(store, name, keys, props))[0]
+
+
+async def fetch_link_hops(store: GraphStore, name: str, keys: list[str], props: tuple[str, ...] | None,
+                          hops: tuple[Hop, ...] = ()) -> tuple[dict[str, dict[str, Any]], list[list[dict[str, Any]]]]:
+    """``fetch_link``'s answer, and for each of ``hops`` the rows of the nodes the linked nodes name by its
+    property (as ``projected`` gives them): what ``fetch_hop`` returns for the same keys."""
+    stmt = LINKS[name].stmt if props is None and not hops else _projected_link(name, props, hops)
     rows = await store.read(stmt, keys=list(dict.fromkeys(keys)))
     if not rows:
-        return {}
+        return {}, [[] for _ in hops]
     nodes = {n["key"]: n for n in rows[0]["nodes"]}
-    return {k: nodes[n] for k, n in rows[0]["pairs"]}
+    return {k: nodes[n] for k, n in rows[0]["pairs"]}, [rows[0][f"hops{i}"] for i in range(len(hops))]
 
 
 # Totals of giving per institution, donor or event. FalkorDB's sum() is a double, exact only

@@ -160,18 +160,31 @@ class Loaders:
 
         return self._get(("hop", name, prop, label, props), lambda: _ordered(fetch))
 
-    def link(self, name: str, props: tuple[str, ...] | None = None) -> DataLoader[str, Node | None]:
-        return self._get(("link", name, props), lambda: _ordered(
-            lambda keys: links.fetch_link(self.store, name, keys, props)))
+    def link(self, name: str, props: tuple[str, ...] | None = None,
+             hops: tuple[links.Hop, ...] = ()) -> DataLoader[str, Node | None]:
+        """``hops``: the nodes the linked nodes name by a key property, read in the same statement and
+        given to their loaders (``known``): a county's province beside the county."""
+        if not hops:
+            return self._get(("link", name, props), lambda: _ordered(
+                lambda keys: links.fetch_link(self.store, name, keys, props)))
 
-    async def mirrored(self, name: str, parents: list[Node], props: tuple[str, ...] | None) -> list[Node | None]:
+        async def fetch(keys: list[str]) -> dict[str, Node]:
+            found, hopped = await links.fetch_link_hops(self.store, name, keys, props, hops)
+            for (_, label, hop_props), rows in zip(hops, hopped, strict=True):
+                self.known(label, hop_props, rows)
+            return found
+
+        return self._get(("link", name, props, hops), lambda: _ordered(fetch))
+
+    async def mirrored(self, name: str, parents: list[Node], props: tuple[str, ...] | None,
+                       hops: tuple[links.Hop, ...] = ()) -> list[Node | None]:
         """What ``link(name, props)`` answers for ``parents``, rows holding the property that mirrors their
         linked node's key (graph_model.links.Link.mirror), read as those nodes by key and given to that
         loader: the 100 institutions of a page lie in some 24 counties, and reading each county once cost
         FalkorDB a third of following each institution's link (benchmarks/README.md, issue 18). A row
         whose mirror is null (no link, or a store not yet filled: graph_model.mirrors) follows its link."""
         prop, label = links.LINKS[name].mirror  # type: ignore[misc]  # only a mirrored link is asked
-        linked = self.link(name, props)
+        linked = self.link(name, props, hops)
         wanted = list(dict.fromkeys(row[prop] for row in parents if row[prop] is not None))
         unmirrored = [row["key"] for row in parents if row[prop] is None]
         nodes = self.node(label, props).load_many(wanted)

@@ -60,10 +60,11 @@ class Prefetch:
     # names selected on the values, loads their own fields will wait for that need only the parents'
     # keys (the dates of an institution's giving totals).
     along: Callable[[Any, list[Node], frozenset[str]], list[Awaitable[Any]]] | None = None
-    # A link's: given the loaders, the parents' rows and a field of the linked type that reads a node
-    # by a key property (``hops``: its property, label and projection), the read of those nodes
-    # beside the link's (Loaders.hop).
-    hop: Callable[[Loaders, list[Node], str, Label, tuple[str, ...]], Awaitable[list[Any]]] | None = None
+    # A link's: given the loaders, the parents' rows and its arguments, whose ``projection.HOPS`` name the
+    # fields of the linked type that read a node by a key property (a county's province), the reads of
+    # those nodes to start beside the link's: none when the link's own statement reads them
+    # (graph_model.links.fetch_link_hops), else one each (Loaders.hop: a page's links read as mirrored).
+    hop: Callable[[Loaders, list[Node], dict[str, Any]], list[Awaitable[Any]]] | None = None
 
 
 # Rows of these types are node properties (the keys the prefetches read); the items of other types
@@ -205,8 +206,8 @@ class _Walk:
                 if objects is None:  # the loads of the level below that need only these parents
                     if plan.along is not None and step.asked is not None:
                         started += [(None, beside, parents) for beside in plan.along(context, parents, step.asked)]
-                    if plan.hop is not None:
-                        started += [(None, plan.hop(loaders, parents, *hop), parents) for hop in step.hops]
+                    if plan.hop is not None and step.hops:
+                        started += [(None, beside, parents) for beside in plan.hop(loaders, parents, step.arguments)]
         return started
 
     def steps(self, type_name: str, selecting: list[FieldNode], keyed: bool | None
@@ -249,29 +250,12 @@ class _Walk:
             return _Step(plan, arguments, None, (child.name, found), ())
         asked = frozenset(f[0].name.value for f in self.sub_fields(child, found))
         items = self.items(child, found) if plan.connection else (child.name, found)
-        hops = self.hops(child, found) if plan.hop is not None and self.projecting else ()
+        hops = arguments.get(projection.HOPS, ()) if plan.hop is not None else ()
         return _Step(plan, arguments, asked, items, hops)
 
     def _memo(self, key: Any, work: Callable[[], T]) -> T:
         """``work()``, kept with the operation's plans in a compiled query (projection.memo)."""
         return projection.memo(self.info.context.execution, key, work) if self.projecting else work()
-
-    def hops(self, child: GraphQLObjectType, found: list[FieldNode]) -> tuple[tuple[str, Label, tuple[str, ...]], ...]:
-        """The fields selected on a linked type that read a node by a key property of it (a county's
-        province): that property, the node's label and its projection; worked out once per operation."""
-        execution = self.info.context.execution
-
-        def work() -> tuple[tuple[str, Label, tuple[str, ...]], ...]:
-            out = []
-            for nodes in self.sub_fields(child, found):
-                gql_field = child.fields.get(nodes[0].name.value)
-                by_key = getattr(resolver_function(gql_field), "by_key", None) if gql_field is not None else None
-                props = projection.of_field(execution, self.collect, gql_field, nodes) if by_key else None
-                if by_key is not None and props is not None:
-                    out.append((*by_key, props))
-            return tuple(out)
-
-        return projection.memo(execution, ("hops", id(child), *map(id, found)), work)
 
 
 _Level = tuple[list[Node], str, list[FieldNode]]
@@ -284,7 +268,7 @@ class _Step(NamedTuple):
     arguments: dict[str, Any]  # what its resolver is called with, and the projection of its rows
     asked: frozenset[str] | None  # the names selected on its values' type, when that is an object type
     items: tuple[str, list[FieldNode]]  # the next level's type and the nodes selecting on it
-    hops: tuple[tuple[str, Label, tuple[str, ...]], ...]  # read beside it (``_Walk.hops``)
+    hops: tuple[projection.Hop, ...]  # what its link reads beside the linked nodes (projection.link_hops)
 
 
 _Started = tuple[_Step | None, Awaitable[Any], list[Node]]  # None: a load started beside a field's

@@ -39,6 +39,9 @@ ROWS = "_rows"
 # The arguments' key under which a fast resolver of a connection is told its `totalCount` is not selected:
 # its list is not counted (graph_model.listing.Request.counted), on both paths alike (``uncounted``).
 UNCOUNTED = "_uncounted"
+# The arguments' key under which a link's fast resolver is told what its statement reads beside the linked
+# nodes (``link_hops``): the nodes of another label they name by a key property (a county's province).
+HOPS = "_hops"
 # Types whose objects are ``from_props`` of a row, and nothing else (hub.schema.entities.register).
 ROW_TYPES: dict[str, type] = {}
 NODE_TYPES = frozenset(label.value for label in Label)  # types whose rows are a node's properties
@@ -162,7 +165,36 @@ def extras(execution: Any, collect: Collect, gql_field: Any, nodes: list[FieldNo
         found[PROPS] = props
     if uncounted(execution, collect, gql_field, nodes):
         found[UNCOUNTED] = True
+    hops = link_hops(execution, collect, gql_field, nodes)
+    if hops:
+        found[HOPS] = hops
     return found
+
+
+Hop = tuple[str, Label, tuple[str, ...]]  # a linked node's property, the label of the node it names, its projection
+
+
+def link_hops(execution: Any, collect: Collect, gql_field: Any, nodes: list[FieldNode]) -> tuple[Hop, ...]:
+    """For a link whose statement can read them (its prefetch's ``hop``: hub.schema.fields.link), the fields
+    selected on the linked type that read a node by a key property of it (a county's province, ``by_key``):
+    that property, the node's label and its projection, read in the link's own statement and given to
+    that node's loader (graph_model.links.fetch_link_hops). Worked out once per operation, as ``of_field``."""
+    def work() -> tuple[Hop, ...]:
+        function = resolver_function(gql_field)
+        child = get_named_type(gql_field.type)
+        reads_hops = getattr(getattr(function, "prefetch", None), "hop", None) is not None
+        if not reads_hops or not isinstance(child, GraphQLObjectType):
+            return ()
+        out = []
+        for found in collect(child, nodes).values():
+            field = child.fields.get(found[0].name.value)
+            by_key = getattr(resolver_function(field), "by_key", None) if field is not None else None
+            props = of_field(execution, collect, field, found) if by_key else None
+            if by_key is not None and props is not None:
+                out.append((by_key[0], by_key[1], props))
+        return tuple(out)
+
+    return memo(execution, ("hops", id(gql_field), *map(id, nodes)), work)
 
 
 def memo(execution: Any, key: Any, work: Callable[[], T]) -> T:

@@ -28,7 +28,7 @@ from hub.execution import projection
 from hub.execution.loaders import Loaders
 from hub.execution.prefetch import (Prefetch, field_extras, object_props, page_props, prefetch, prefetch_by_key,
                                     totals_asked)
-from hub.execution.projection import PROPS, ROW_TYPES, ROWS, UNCOUNTED, reads
+from hub.execution.projection import HOPS, PROPS, ROW_TYPES, ROWS, UNCOUNTED, reads
 from hub.schema.enums import Direction
 from hub.schema.lists import FILTERS, SORTS, Connection, connection, request, same_row
 from hub.schema.scalars import to_jalali
@@ -293,8 +293,9 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     sits on already holds it (its key and what else the relation's row read of it), or None; when
     the prefetch finds the field reads no more than that, the loader is answered from it
     (Loaders.known) instead of reading the nodes again."""
-    def loads(loaders: Loaders, props: tuple[str, ...] | None) -> DataLoader[str, dict[str, Any] | None]:
-        return loaders.node(label, props) if label else loaders.link(loader, props)
+    def loads(loaders: Loaders, props: tuple[str, ...] | None, hops: tuple[Any, ...] = ()
+              ) -> DataLoader[str, dict[str, Any] | None]:
+        return loaders.node(label, props) if label else loaders.link(loader, props, hops)
 
     def convert(row: dict[str, Any] | None) -> Any:
         return CONVERTERS[target](row) if row else None
@@ -325,7 +326,7 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
         row = held(root, props, context.loaders.visibility)
         if row is not _NOT_HELD:  # answered from the object, as the loader would be
             return (as_row if kw.get(ROWS) else convert)(row)
-        return settled(loads(context.loaders, props).load(key), as_row if kw.get(ROWS) else convert)
+        return settled(loads(context.loaders, props, kw.get(HOPS, ())).load(key), as_row if kw.get(ROWS) else convert)
 
     fast.rows = True  # type: ignore[attr-defined]
 
@@ -339,7 +340,7 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
             rows = [None if key_of(root) is None else held(root, props, visibility) for root in roots]
             if _NOT_HELD not in rows:
                 return [then(row) for row in rows]  # None answers None, as a missing key or a hidden donor does
-        return all_settled(loads(context.loaders, props).load, list(map(key_of, roots)), then)
+        return all_settled(loads(context.loaders, props, kw.get(HOPS, ())).load, list(map(key_of, roots)), then)
 
     fast.many = many  # type: ignore[attr-defined]  # ``fast`` for a list's objects at once
     many.of = fast  # type: ignore[attr-defined]  # the twin it stands for (hub.execution.compiled.many_of)
@@ -352,10 +353,13 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     if mirror is not None:  # a page's rows hold it, for the prefetch (Loaders.mirrored); the resolver reads the key
         resolve.prefetch_reads = (mirror,)  # type: ignore[attr-defined]
 
+    def mirrored(parents: list[Any]) -> bool:  # a page's rows, which hold the linked node's key
+        return mirror is not None and all(type(p) is dict and mirror in p for p in parents)
+
     def load(loaders: Loaders, parents: list[Any], kw: dict[str, Any]) -> Any:
         props = kw.get(PROPS)
-        if mirror is not None and all(type(p) is dict and mirror in p for p in parents):  # a page's rows
-            return loaders.mirrored(loader, parents, props)
+        if mirrored(parents):
+            return loaders.mirrored(loader, parents, props, kw.get(HOPS, ()))
         if carried is not None and label is not None and props is not None:
             # Carried by every parent: the field answers from its parent (``held``); only the next level's
             # rows are given, without a load.
@@ -365,10 +369,15 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
             needed = set(props)
             known = [row for row in map(carried, parents) if row is not None and needed <= row.keys()]
             loaders.known(label, props, [{p: row[p] for p in props} for row in known])
-        return loads(loaders, props).load_many([key for key in map(key_of, parents) if key is not None])
+        keys = [key for key in map(key_of, parents) if key is not None]
+        return loads(loaders, props, kw.get(HOPS, ())).load_many(keys)
 
-    def hop(loaders: Loaders, parents: list[Any], prop: str, to: Label, props: tuple[str, ...]) -> Any:
-        return loaders.hop(loader, prop, to, props).load_many([p["key"] for p in parents])
+    def hop(loaders: Loaders, parents: list[Any], kw: dict[str, Any]) -> list[Any]:
+        if not mirrored(parents):  # read by the link's own statement (``loads``' hops)
+            return []
+        # A page's links are read as the nodes their rows name (Loaders.mirrored): the hops beside them.
+        keys = [p["key"] for p in parents]
+        return [loaders.hop(loader, prop, to, props).load_many(keys) for prop, to, props in kw.get(HOPS, ())]
 
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]
         load, lambda found: [row for row in found if row], objects=True, hop=None if label else hop)
