@@ -116,6 +116,26 @@ async def test_one_institution_is_one_statement_and_the_same_answer(store: Falko
     assert named == await _ask(store, ONE % "key nameEn", Settings(compiled=False), role=role)
 
 
+@pytest.mark.parametrize("role", ["admin", "viewer"])
+async def test_a_countys_province_is_read_by_the_countys_own_statement_once_per_projection(store: FalkorStore,
+                                                                                           role: str) -> None:
+    """The province a county names, asked for below the county (three times, two of them alike), is read
+    by the statement that follows the institution's county link (graph_model.links.fetch_link_hops), once
+    for each set of properties asked, not by a statement beside it: the same answer as graphql-core's."""
+    await build_world(store)
+    query = """{ institution(key: "inst-a") { county { key a: province { key } b: province { key }
+        c: province { nameEn } } } }"""
+    sent = Sent(store)
+    before = store.round_trips
+    data = await _ask(store, query, role=role)
+    assert store.round_trips - before == 1
+    assert data == await _ask(store, query, Settings(compiled=False), role=role)
+    county = data["institution"]["county"]
+    assert county["a"] == county["b"] == {"key": "IR-00"} and county["c"]["nameEn"], county
+    joined = sent.texts[0]
+    assert joined.count("OPTIONAL MATCH (m") == 2 and "WITH DISTINCT n.provinceKey" not in joined, joined
+
+
 GIFT_ENDS = """{ institution(key: "inst-a") { donations(first: 5) { nodes {
       key donor { key %s } institution { key } event { key } } } }
     event(key: "evt-1") { donations(first: 5) { nodes { key donor { key } institution { key } event { key } } } } }"""

@@ -192,7 +192,7 @@ def link_hops(execution: Any, collect: Collect, gql_field: Any, nodes: list[Fiel
             props = of_field(execution, collect, field, found) if by_key else None
             if by_key is not None and props is not None:
                 out.append((by_key[0], by_key[1], props))
-        return tuple(out)
+        return tuple(dict.fromkeys(out))  # a node asked twice (two aliases) is read once
 
     return memo(execution, ("hops", id(gql_field), *map(id, nodes)), work)
 
