@@ -89,7 +89,9 @@ def _projected_link(name: str, props: tuple[str, ...] | None, hops: tuple[Hop, .
 # A hop: the nodes of another label that the linked nodes name by a key property (a county's
 # province), read in the link's own level of a query rather than in the level below it (one
 # institution with its county and the county's province: the province was a statement of its own,
-# after the county's; hub.execution.prefetch answers the province's loader from these rows).
+# after the county's; hub.execution.prefetch answers the province's loader from these rows). A link
+# followed by its statement reads its hops itself (``fetch_link_hops``); this statement is for a page's
+# links, read as the nodes their rows mirror (hub.execution.loaders.Loaders.mirrored), not followed.
 def _hop_statement(link: Link, prop: str, label: Label, props: tuple[str, ...] | None,
                    register: bool = True) -> Statement:
     if not PROPERTY.fullmatch(prop):
