@@ -69,3 +69,23 @@ async def test_a_cancelled_future_is_loaded_anew() -> None:
         await waiting
     assert await bulk.load_many([1]) == [10]
     assert await bulk.load(1) == 10
+
+
+async def test_priming_many_keys_answers_as_strawberrys_priming() -> None:
+    """``_Loader.prime_many`` writes the cache's dict itself: what each loader then answers, and what it
+    reads, are strawberry's: a key loaded already keeps its value (unless forced), a key waiting in a
+    batch not yet sent is answered and left out of the batch, and a new key is answered without a read."""
+    ours, bulk, theirs, plain = _pair()
+    answers = []
+    for loader in (bulk, plain):
+        assert await loader.load_many([1, 2]) == [10, 20]
+        waiting = loader.load_many([3, 4])  # a batch not yet sent
+        loader.prime_many({2: -2, 3: -3, 5: -5})
+        loader.prime_many({1: -1}, force=True)
+        got = [await waiting, await loader.load_many([1, 2, 3, 5, 6])]
+        failed = loader.load(13)
+        loader.prime_many({13: 130})  # waiting to be read, and answered
+        got.append([await failed])
+        answers.append(got)
+    assert answers[0] == answers[1] == [[-3, 40], [-1, 20, -3, -5, 60], [130]], answers
+    assert ours == theirs == [[1, 2], [4], [6]], (ours, theirs)

@@ -65,6 +65,27 @@ class _Loader(DataLoader[K, Any]):
             join_batch(self, pending)
         return _in_turn(futures)
 
+    def prime_many(self, data: Mapping[K, Any], force: bool = False) -> None:
+        """strawberry's ``prime_many`` on the cache's own dict: a key not loaded yet (or any, ``force``)
+        gets a future holding its value, and a key waiting in a batch not yet sent is answered and
+        taken out of it. strawberry's goes through its cache's ``get`` and ``set`` for each key: a page
+        of 50 events and 40 institutions gave their counties' loaders 90 keys a request this way
+        (``Loaders.mirrored``), ~0.1 ms of the request (benchmarks/README.md, issue 18)."""
+        cached, create = self._cached, self.loop.create_future
+        for key, value in data.items():
+            if force or key not in cached:
+                future = cached[key] = create()
+                future.set_result(value)
+        batch = self.batch
+        if batch is not None and not batch.dispatched:
+            answered = False
+            for task in batch.tasks:
+                if task.key in data:
+                    answered = True
+                    task.future.set_result(data[task.key])
+            if answered:
+                batch.tasks = [task for task in batch.tasks if not task.future.done()]
+
 
 
 async def _in_turn(futures: list[Awaitable[Any]]) -> list[Any]:
