@@ -291,8 +291,9 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     """A field naming one linked object: through a link loader, or a node loader on ``key_attr``.
     ``carried`` (a node loader's, on a relation's ends): the linked node's row as the object the field
     sits on already holds it (its key and what else the relation's row read of it), or None; when
-    the prefetch finds the field reads no more than that, the loader is answered from it
-    (Loaders.known) instead of reading the nodes again."""
+    the field's projection reads no more than that, the field answers from it (``held``: what
+    Loaders.known would give the loader) instead of reading the nodes again. A link loader's field
+    reads the nodes its linked nodes name by a key property (``projection.HOPS``) in its own statement."""
     def loads(loaders: Loaders, props: tuple[str, ...] | None, hops: tuple[Any, ...] = ()
               ) -> DataLoader[str, dict[str, Any] | None]:
         return loaders.node(label, props) if label else loaders.link(loader, props, hops)
