@@ -364,12 +364,13 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
         if carried is not None and label is not None and props is not None:
             # Carried by every parent: the field answers from its parent (``held``); only the next level's
             # rows are given, without a load.
-            rows = [held(parent, props, loaders.visibility) for parent in parents if key_of(parent) is not None]
+            keyed = [(key, parent) for parent in parents if (key := key_of(parent)) is not None]
+            rows = [held(parent, props, loaders.visibility) for _, parent in keyed]
             if _NOT_HELD not in rows:
                 return _done(rows)
-            needed = set(props)
-            known = [row for row in map(carried, parents) if row is not None and needed <= row.keys()]
-            loaders.known(label, props, [{p: row[p] for p in props} for row in known])
+            # Some carry it, some not: the ones that do answer their loader (as Loaders.known), the rest are read.
+            loaders.node(label, props).prime_many({key: row for (key, _), row in zip(keyed, rows, strict=True)
+                                                   if row is not _NOT_HELD})
         keys = [key for key in map(key_of, parents) if key is not None]
         return loads(loaders, props, kw.get(HOPS, ())).load_many(keys)
 
