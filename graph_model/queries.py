@@ -24,6 +24,13 @@ async def count(store: GraphStore, label: Label) -> int:
     return int((await store.read(reads.COUNT[label]))[0]["total"])
 
 
+async def by_value(store: GraphStore, label: Label, prop: str, values: list[str],
+                   props: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """The ``label`` nodes whose ``prop`` is one of ``values`` (a province's counties, by the provinceKey
+    they mirror), one round trip: rows of ``value`` and ``node`` (holding ``props`` with ``key``, None: all)."""
+    return await store.read(reads.by_value(label, prop, props), values=list(dict.fromkeys(values)))
+
+
 async def by_keys(store: GraphStore, label: Label, keys: list[str],
                   props: tuple[str, ...] | None = None) -> dict[str, dict[str, Any]]:
     """Nodes by key, one round trip for any number of keys; missing keys are absent. ``props``: the

@@ -93,3 +93,98 @@ async def test_a_mirror_that_is_no_key_leaves_the_link_to_answer(store: FalkorSt
     listed, one, sent = await _page_and_each(store)
     assert listed == one and listed["inst-a"]["key"] == "IR-00-0001", (listed, one)
     assert any(_follows_county(t) for t in sent), sent
+
+
+SCOPED = """{ markazi: institutions(filter: {province: "IR-00"}) { nodes { key county { key nameEn } } }
+              khuzestan: events(filter: {province: "IR-01"}) { nodes { key place { key nameFa } } }
+              county: institutions(filter: {county: "IR-00-0001"}) { nodes { key county { key nameFa } } } }"""
+UNSCOPED = """{ institutions(first: 50) { nodes { key county { key nameEn nameFa } } }
+                events(first: 50) { nodes { key place { key nameFa } } } }"""
+
+
+async def _scoped(store: FalkorStore, query: str = SCOPED) -> tuple[dict[str, Any], int, list[str]]:
+    """A query's answer, the round trips it cost and the statements it sent."""
+    sent = Sent(store)
+    async with asgi_client(store) as client:
+        before = store.round_trips
+        data = await _post(client, query)
+        return data, store.round_trips - before, list(sent.texts)
+
+
+def _counties(data: dict[str, Any]) -> dict[str, Any]:
+    return {n["key"]: n.get("county", n.get("place")) for page in data.values() for n in page["nodes"]}
+
+
+async def test_a_page_scoped_to_a_place_reads_its_counties_beside_it(store: FalkorStore) -> None:
+    """A list scoped to a province has that province's counties read in its own statement (by the
+    provinceKey they mirror), one scoped to a county that county: its items' counties are then asked
+    of the store no more, and answer as they do unscoped."""
+    await build_world(store)
+    data, trips, sent = await _scoped(store)
+    assert trips == 1, sent
+    assert [t for t in sent if "n.provinceKey IN $" in t], sent
+    assert not any(_follows_county(t) or "(p)-[:HELD_IN]->(n:County)" in t for t in sent), sent
+    assert {key: county["key"] for key, county in _counties(data).items()} == {
+        "inst-a": "IR-00-0001", "evt-1": "IR-01-0001"}, data
+    unscoped = _counties(await _post_once(store, UNSCOPED))
+    for page in ("markazi", "khuzestan", "county"):
+        for node in data[page]["nodes"]:
+            county = node.get("county", node.get("place"))
+            assert county == {k: unscoped[node["key"]][k] for k in county}, (page, node, unscoped)
+
+
+async def _post_once(store: FalkorStore, query: str) -> dict[str, Any]:
+    async with asgi_client(store) as client:
+        return await _post(client, query)
+
+
+async def test_a_scoped_page_whose_mirror_names_a_county_elsewhere_reads_it(store: FalkorStore) -> None:
+    """An item whose mirror names a county outside the scope's (written past the hub) has that county
+    read as before, by its key, after the page: the counties read beside the page are only a head start."""
+    await build_world(store)
+    await store.write(_write("MATCH (i:Institution {key: 'inst-a'}) SET i.countyKey = 'IR-01-0001'"))
+    data, trips, sent = await _scoped(store, """{ institutions(filter: {province: "IR-00"}) {
+        nodes { key county { key nameEn } } } }""")
+    assert data["institutions"]["nodes"] == [{"key": "inst-a", "county": {"key": "IR-01-0001", "nameEn": "IR-01-0001"}}]
+    assert trips == 2 and any("MATCH (n:County) WHERE n.key IN" in t for t in sent), sent
+    unscoped = _counties(await _post_once(store, UNSCOPED))
+    assert unscoped["inst-a"]["key"] == "IR-01-0001"
+
+
+async def test_two_projections_of_the_scoped_counties_and_a_failed_read_beside_the_page(store: FalkorStore) -> None:
+    """Two selections reading different properties of the counties each have them read beside the
+    page; when that read fails, the page answers the same, its counties read after it by key."""
+    await build_world(store)
+    query = """{ a: institutions(filter: {province: "IR-00"}) { nodes { key county { key } } }
+                 b: institutions(filter: {province: "IR-00"}) { nodes { key county { nameEn nameFa } } } }"""
+    data, trips, sent = await _scoped(store, query)
+    assert trips == 1 and sum(t.count("n.provinceKey IN $") for t in sent) == 2, sent  # one for each projection
+    county = _counties(await _post_once(store, UNSCOPED))["inst-a"]
+    expected = {"a": {"nodes": [{"key": "inst-a", "county": {"key": "IR-00-0001"}}]},
+                "b": {"nodes": [{"key": "inst-a", "county": {"nameEn": "IR-00-0001", "nameFa": county["nameFa"]}}]}}
+    assert data == expected and county["key"] == "IR-00-0001", data
+    original = store.read
+
+    async def failing(stmt: Any, **params: Any) -> Any:
+        if "n.provinceKey IN $" in stmt.text:
+            raise RuntimeError("injected: the counties beside the page")
+        return await original(stmt, **params)
+
+    store.read = failing  # type: ignore[method-assign]
+    data, _, sent = await _scoped(store, query)
+    assert data == expected, data
+    assert any("MATCH (n:County) WHERE n.key IN" in t for t in sent), sent
+
+
+async def test_a_scoped_page_that_reads_more_below_it_has_its_counties_read_with_that(store: FalkorStore) -> None:
+    """When the level below the page asks the store for more than those counties (an institution's
+    services, a county's province), a statement follows the page anyway: the counties join it, by key,
+    as they did, rather than all the province's counties being read beside the page."""
+    await build_world(store)
+    for below in ("services { edges { node { key } } }", ""):
+        county = "county { key nameEn }" if below else "county { key province { key } }"
+        data, trips, sent = await _scoped(store, f"""{{ institutions(filter: {{province: "IR-00"}}) {{
+            nodes {{ key {county} {below} }} }} }}""")
+        assert data["institutions"]["nodes"][0]["county"]["key"] == "IR-00-0001", data
+        assert not any("n.provinceKey IN $" in t for t in sent), sent
+        assert trips == 2 and any("MATCH (n:County) WHERE n.key IN" in t for t in sent), (trips, sent)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from graph_model.cypher import Statement, projected, projected_name, seek_keys, statement
+from graph_model.cypher import PROPERTY, Statement, projected, projected_name, seek_keys, statement
 from graph_model.enums import Label, Rel
 
 COUNT_NODES = statement(
@@ -39,6 +39,27 @@ _by_keys(Label.INSTITUTION, ("key", "nameEn"))  # the projected form, for the li
 def by_keys(label: Label, props: tuple[str, ...] | None) -> Statement:
     """Nodes by key, with only ``props`` in their rows (None: every property)."""
     return BY_KEYS[label] if props is None else _by_keys(label, props, register=False)
+
+
+def _by_value(label: Label, prop: str, props: tuple[str, ...] | None, register: bool = True) -> Statement:
+    if not PROPERTY.fullmatch(prop):
+        raise ValueError(f"not a property name: {prop!r}")
+    return statement(
+        f"get_{label.value}_by_{prop}{projected_name(props)}",
+        f"""MATCH (n:{label.value}) WHERE n.{prop} IN $values
+            RETURN n.{prop} AS value, {projected("n", props)} AS node""",
+        register=register,
+    )
+
+
+_by_value(Label.COUNTY, "provinceKey", ("key", "nameEn"))  # a province's counties, projected: for the linter
+
+
+@lru_cache(maxsize=1024)
+def by_value(label: Label, prop: str, props: tuple[str, ...] | None) -> Statement:
+    """The nodes whose ``prop`` is in ``$values`` (an indexed property: a county's provinceKey), each
+    with that value, with only ``props`` in their rows (None: every property)."""
+    return _by_value(label, prop, props, register=False)
 
 
 def _count(label: Label) -> Statement:

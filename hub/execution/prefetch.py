@@ -65,6 +65,9 @@ class Prefetch:
     # those nodes to start beside the link's: none when the link's own statement reads them
     # (graph_model.links.fetch_link_hops), else one each (Loaders.hop: a page's links read as mirrored).
     hop: Callable[[Loaders, list[Node], dict[str, Any]], list[Awaitable[Any]]] | None = None
+    # A link's whose parents' rows mirror the linked node's key (graph_model.links.Link.mirror): that
+    # property and the linked node's label; a page's links are then read as those nodes (Loaders.mirrored).
+    mirror: tuple[str, Label] | None = None
 
 
 # Rows of these types are node properties (the keys the prefetches read); the items of other types
@@ -319,6 +322,29 @@ def page_props(info: Any) -> tuple[str, ...] | None:
         return projection.wanted(walk.collect, item, selecting) if selecting else None
 
     return projection.memo(info.context.execution, ("page", *map(id, walk.raw.field_nodes)), work)
+
+
+def mirrored_props(info: Any, label: Label) -> tuple[tuple[str, ...] | None, ...]:
+    """The projections with which the items of the connection field being resolved will have their
+    ``label`` nodes read by the keys their rows mirror (``Prefetch.mirror``, Loaders.mirrored: an
+    institution's county, an event's place), when those reads are all that the levels below the page
+    would ask the store for; else none: the reads that remain would take a statement after the page
+    anyway, and the nodes join it. Worked out with the prefetch's own steps (kept with the operation's
+    plans in a compiled query), so they are the projections the prefetch then asks for."""
+    walk = _Walk(info)
+
+    def work() -> tuple[tuple[str, ...] | None, ...]:
+        connection = assert_object_type(get_named_type(walk.raw.return_type))
+        item, selecting = walk.items(connection, walk.raw.field_nodes)
+        from_row, steps = walk.steps(item, selecting, None) if selecting else (None, ())
+        if from_row is not None or not steps:  # a relation's items: their links are read from their objects
+            return ()
+        if not all(step.plan.mirror is not None and step.plan.mirror[1] is label and not step.hops
+                   and not walk.steps(*step.items, None)[1] for step in steps):
+            return ()
+        return tuple(dict.fromkeys(step.arguments.get(projection.PROPS) for step in steps))
+
+    return walk._memo(("mirrored", label, *map(id, walk.raw.field_nodes)), work)
 
 
 def object_props(info: Any) -> tuple[str, ...] | None:

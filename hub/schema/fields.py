@@ -26,8 +26,8 @@ from hub.auth.access import requires
 from hub.auth.principal import Right
 from hub.execution import projection
 from hub.execution.loaders import Loaders
-from hub.execution.prefetch import (Prefetch, field_extras, object_props, page_props, prefetch, prefetch_by_key,
-                                    totals_asked)
+from hub.execution.prefetch import (Prefetch, field_extras, mirrored_props, object_props, page_props, prefetch,
+                                    prefetch_by_key, totals_asked)
 from hub.execution.projection import HOPS, PROPS, ROW_TYPES, ROWS, UNCOUNTED, reads
 from hub.schema.enums import Direction
 from hub.schema.lists import FILTERS, SORTS, Connection, connection, request, same_row
@@ -252,7 +252,9 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
                 # Not counted when no one asks its total: a first page is then cut without collecting its items.
                 narrowed = dataclasses.replace(req, filters=tuple((k, v) for k, v in req.filters if k != scope),
                                                counted=totals_asked(info))
+                beside = _scope_counties(info, loaders, scope, value)
                 page = await loaders.nested(nested_name, narrowed, checked=False).load(value)
+                await _settle(beside)
                 if not page.items:  # the scope's key too, in the same statement
                     await loaders.check_keys(filter_keys.keyed(req))
                 await prefetch(info, [item.row for item in page.items])
@@ -284,6 +286,42 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
         return connection(page, convert, total)
 
     return _list_field(resolve, entity, description, right, also)
+
+
+def _scope_counties(info: strawberry.Info, loaders: Loaders, scope: str, value: Any) -> list[Awaitable[Any]]:
+    """Started beside the page of a list scoped to a province or a county, in the same statement
+    (graph_model.stores.fused), when its items' links name counties by the key their rows mirror (an
+    institution's county, an event's place): the province's counties (by the provinceKey they mirror), or
+    the county, each given to the county loader those links then ask (Loaders.mirrored). The page's
+    counties were read by a second statement after it: the fourth question of benchmarks/peer was two round
+    trips (benchmarks/README.md, issue 18). The nodes read are public places, whatever the caller."""
+    if scope not in ("province", "county") or type(value) is not str:
+        return []
+    wanted = mirrored_props(info, Label.COUNTY)
+    started: list[Awaitable[Any]]
+    if scope == "county":
+        started = [loaders.node(Label.COUNTY, props).load(value) for props in wanted]
+    else:
+        started = [loaders.within(Label.COUNTY, "provinceKey", props).load(value) for props in wanted]
+    for future in started:  # a failure seen even when the page fails first and nothing waits for it
+        if isinstance(future, asyncio.Future):
+            future.add_done_callback(_seen)
+    return started
+
+
+def _seen(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+async def _settle(started: list[Awaitable[Any]]) -> None:
+    """Wait for reads started beside a page (``_scope_counties``): what failed stays in its loader's
+    future, and the page's links read their nodes themselves as they would have."""
+    for awaitable in started:
+        try:
+            await awaitable
+        except Exception:  # noqa: BLE001,S110  # only a head start: the links' own reads say what went wrong
+            pass
 
 
 def link(loader: str, target: str, description: str, *, key_attr: str = "key", label: Label | None = None,
@@ -382,7 +420,8 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
         return [loaders.hop(loader, prop, to, props).load_many(keys) for prop, to, props in kw.get(HOPS, ())]
 
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]
-        load, lambda found: [row for row in found if row], objects=True, hop=None if label else hop)
+        load, lambda found: [row for row in found if row], objects=True, hop=None if label else hop,
+        mirror=link_spec.mirror if link_spec is not None else None)
     if label is not None:  # a read of a node by a key property: a hop of the link above it (Prefetch.hop)
         resolve.by_key = (prop, label)  # type: ignore[attr-defined]
     return strawberry.field(resolver=signed(resolve, {}, type_named(target) | None), description=description)
