@@ -143,19 +143,32 @@ GIFT_ENDS = """{ institution(key: "inst-a") { donations(first: 5) { nodes {
 
 @pytest.mark.parametrize("role", ["admin", "viewer"])
 @pytest.mark.parametrize("below", ["", "giving { count amount }", "nameEn"])
-async def test_a_gifts_ends_answered_from_its_row_are_what_the_loaders_answer(store: FalkorStore, role: str,
-                                                                            below: str) -> None:
+async def test_a_gifts_ends_answered_from_its_row_are_what_the_loaders_answer(
+        store: FalkorStore, role: str, below: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A gift's donor, institution and event, when the selection reads no more of them than the gift's
     row carries (a key, and a donor's kind), are answered from that row (hub.schema.fields.link's ``held``)
     without their loaders: the same answer as the loaders give (the query not compiled, rows read by key),
     in no more statements, for a role that may see individual donors and one whose lists leave their gifts
     out; with what the level below them reads (a donor's giving) still read; a donor asked for more than
-    the row carries (its name) read by key."""
+    the row carries (its name) read by key. Asked for its key alone, with nothing to read below it, a
+    gift's donor is not prefetched at all (``Prefetch.held``): each gift is made into its object once, for
+    its answer, where the prefetch made it too."""
+    from hub.schema import relations
+
     await build_solo_world(store)
     query = GIFT_ENDS % below
+    made: list[type] = []
+    new = relations._new
+
+    def counted(cls: type) -> Any:  # what Donation.from_row makes its object with
+        made.append(cls)
+        return new(cls)
+
+    monkeypatch.setattr(relations, "_new", counted)
     before = store.round_trips
     data = await _ask(store, query, role=role)
     compiled_trips = store.round_trips - before
+    monkeypatch.undo()
     before = store.round_trips
     assert data == await _ask(store, query, Settings(compiled=False), role=role)
     assert compiled_trips <= store.round_trips - before
@@ -168,6 +181,8 @@ async def test_a_gifts_ends_answered_from_its_row_are_what_the_loaders_answer(st
     assert ends == expected, ends
     if below == "nameEn":
         assert all(g["donor"]["nameEn"] for g in data["institution"]["donations"]["nodes"])
+    # The event's gifts ask their donor's key alone; the institution's, with ``below``, more.
+    assert len(made) == len(gifts) + (len(data["institution"]["donations"]["nodes"]) if below else 0), made
 
 
 async def test_a_donor_known_from_another_row_is_hidden_as_the_store_read_hides_it(store: FalkorStore) -> None:

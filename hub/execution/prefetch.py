@@ -68,6 +68,10 @@ class Prefetch:
     # A link's whose parents' rows mirror the linked node's key (graph_model.links.Link.mirror): that
     # property and the linked node's label; a page's links are then read as those nodes (Loaders.mirrored).
     mirror: tuple[str, Label] | None = None
+    # A link's that answers from a row its parent's object carries (hub.schema.fields.link's ``held``):
+    # whether it does for the projection of its rows; such a field, with nothing to load below it, is
+    # not started (its answer gets the row from the object, as the prefetch would have).
+    held: Callable[[tuple[str, ...] | None], bool] | None = None
 
 
 # Rows of these types are node properties (the keys the prefetches read); the items of other types
@@ -241,7 +245,11 @@ class _Walk:
                     arguments = self.arguments(field, found[0], found)
                 except Exception:  # noqa: BLE001
                     continue
-                steps.append(self._step(plan, field, found, arguments))
+                step = self._step(plan, field, found, arguments)
+                if plan.held is not None and plan.held(arguments.get(projection.PROPS)) and not (
+                        step.asked is not None and self.steps(*step.items, None)[1]):
+                    continue  # a gift's donor asked for its key: nothing to load, here or below
+                steps.append(step)
             return from_row, tuple(steps)
 
         return self._memo(("steps", type_name, keyed, *map(id, selecting)), work)

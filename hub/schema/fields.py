@@ -325,12 +325,14 @@ async def _settle(started: list[Awaitable[Any]]) -> None:
 
 
 def link(loader: str, target: str, description: str, *, key_attr: str = "key", label: Label | None = None,
-         carried: Callable[[Any], dict[str, Any] | None] | None = None) -> Any:
+         carried: Callable[[Any], dict[str, Any] | None] | None = None, carries: tuple[str, ...] = ()) -> Any:
     """A field naming one linked object: through a link loader, or a node loader on ``key_attr``.
     ``carried`` (a node loader's, on a relation's ends): the linked node's row as the object the field
     sits on already holds it (its key and what else the relation's row read of it), or None; when
     the field's projection reads no more than that, the field answers from it (``held``: what
-    Loaders.known would give the loader) instead of reading the nodes again. A link loader's field
+    Loaders.known would give the loader) instead of reading the nodes again; ``carries``: the properties
+    that row holds whenever there is one (so the prefetch knows, once per operation, that such a field
+    loads nothing: ``Prefetch.held``). A link loader's field
     reads the nodes its linked nodes name by a key property (``projection.HOPS``) in its own statement."""
     def loads(loaders: Loaders, props: tuple[str, ...] | None, hops: tuple[Any, ...] = ()
               ) -> DataLoader[str, dict[str, Any] | None]:
@@ -344,14 +346,15 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     mirror = link_spec.mirror[0] if link_spec is not None and link_spec.mirror is not None else None
 
     hides = label is Label.DONOR  # a donor the caller may not see is answered absent (Loaders.known)
+    carrying = frozenset(carries)
 
     def held(root: Any, props: tuple[str, ...] | None, visibility: Any) -> Any:
         """The linked node's row the object carries, projected to ``props`` as ``Loaders.known`` gives it to
         the loader (None for a donor the caller may not see); ``_NOT_HELD`` when it does not carry them all."""
-        if carried is None or props is None or type(root) is dict:
+        if carried is None or props is None or type(root) is dict or not carrying.issuperset(props):
             return _NOT_HELD
         row = carried(root)
-        if row is None or not all(p in row for p in props):
+        if row is None:
             return _NOT_HELD
         if hides and not visibility.personal and visibility.donor(row) is None:
             return None
@@ -421,7 +424,8 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
 
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]
         load, lambda found: [row for row in found if row], objects=True, hop=None if label else hop,
-        mirror=link_spec.mirror if link_spec is not None else None)
+        mirror=link_spec.mirror if link_spec is not None else None,
+        held=(lambda props: props is not None and carrying.issuperset(props)) if carried is not None else None)
     if label is not None:  # a read of a node by a key property: a hop of the link above it (Prefetch.hop)
         resolve.by_key = (prop, label)  # type: ignore[attr-defined]
     return strawberry.field(resolver=signed(resolve, {}, type_named(target) | None), description=description)

@@ -55,13 +55,14 @@ class Donation(RelationNode, relay.Node):
     # donation's donor's key, with the kind the caller's view checks) is not read again.
     donor: Donor | None = link("", "Donor", "Who gave.", key_attr="donor_key", label=Label.DONOR,
                                carried=lambda d: None if d.donor_kind is None else {"key": d.donor_key,
-                                                                                    "kind": d.donor_kind})
+                                                                                    "kind": d.donor_kind},
+                               carries=("key", "kind"))
     institution: Institution | None = link("", "Institution", "The institution given to (null for events).",
                                            key_attr="institution_key", label=Label.INSTITUTION,
-                                           carried=_end("institution_key"))
+                                           carried=_end("institution_key"), carries=("key",))
     event: Event | None = link("", "Event", "The event given to (null for institutions).",
                                key_attr="event_key", label=Label.EVENT,
-                               carried=_end("event_key"))
+                               carried=_end("event_key"), carries=("key",))
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Donation:
