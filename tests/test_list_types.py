@@ -4,6 +4,7 @@ forms and rows are keyed by, kept once worked out and the same as the dataclasse
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from graph_model.list_specs import NESTED, ROOTS
 from graph_model.list_types import Entity, Filter, ListSpec, Sort
@@ -40,3 +41,24 @@ def test_a_lists_sorts_and_filters_are_its_entitys_with_its_overrides() -> None:
         assert all(s.expr == overrides.get(s.name, s.expr) for s in spec.sorts)
         assert spec.filters == tuple(f for f in spec.entity.filters if f.name not in spec.filters_off)
         assert spec.sorts is spec.sorts and spec.filters is spec.filters  # worked out once: the list is frozen
+
+
+def test_a_request_but_a_change_is_what_replace_gives() -> None:
+    """listing.Request.but: the same request as ``dataclasses.replace``, field by field, equal and hashing
+    alike; an unknown name refused; the request changed from left as it was."""
+    import pytest
+
+    from graph_model.listing import Request
+
+    asked = Request(filters=(("province", "IR-01"),), sort="NAME_FA", limit=40, props=("key", "nameFa"))
+    changes: dict[str, Any] = {"filters": (("kind", ("CHARITY",)),), "sort": "DATE", "descending": True, "limit": 7,
+               "after": ("x", "k"), "before": ("y", "j"), "backwards": True, "personal": True,
+               "cursor_order": "o", "props": None, "counted": False}
+    assert set(changes) == {f.name for f in dataclasses.fields(Request)}
+    for name, value in changes.items():
+        made, expected = asked.but(**{name: value}), dataclasses.replace(asked, **{name: value})
+        assert made == expected and hash(made) == hash(expected) and getattr(made, name) == value, name
+    assert asked.but(**changes) == dataclasses.replace(asked, **changes)
+    assert asked == Request(filters=(("province", "IR-01"),), sort="NAME_FA", limit=40, props=("key", "nameFa"))
+    with pytest.raises(TypeError, match="nope"):
+        asked.but(nope=1)

@@ -13,7 +13,6 @@ SUPERVISE or WRITE, an institution key its own institution's only, nobody else's
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,7 +54,7 @@ class Visibility:
         # What it may sort by, too: without PERSONAL, a sort over withheld figures (an institution's
         # total) takes only the visible ones (graph_model.list_types.Sort.public), and its cursors are
         # bound to that view (graph_model.listing.order_of).
-        req = dataclasses.replace(req, personal=self.personal)
+        req = req.but(personal=self.personal) if req.personal != self.personal else req
         name = KIND_FILTER.get(entity)
         if name is None or self.personal:
             return req
@@ -63,7 +62,7 @@ class Visibility:
         asked = filters.get(name)
         filters[name] = tuple(k for k in (asked if asked is not None else PUBLIC_DONOR_KINDS)
                               if k in PUBLIC_DONOR_KINDS)
-        return dataclasses.replace(req, filters=tuple(sorted(filters.items())))
+        return req.but(filters=tuple(sorted(filters.items())))
 
     def donor(self, row: dict[str, Any] | None) -> dict[str, Any] | None:
         """A donor's row, or None when it is an individual the caller may not see."""

@@ -235,7 +235,7 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
         req = info.context.visibility.narrow(entity, _request(kw, info.context.settings.limits.page))
         convert = CONVERTERS[entity]
         if projection.active(info.context):  # the page's rows hold what its items' fields read
-            req = dataclasses.replace(req, props=page_props(info))
+            req = req.but(props=page_props(info))
             if entity in ROW_TYPES:  # and are completed as they are (hub.execution.compiled.RowPlan)
                 convert = same_row
         loaders = info.context.loaders
@@ -250,8 +250,8 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
             value = dict(req.filters).get(scope)
             if ent == entity and value is not None:
                 # Not counted when no one asks its total: a first page is then cut without collecting its items.
-                narrowed = dataclasses.replace(req, filters=tuple((k, v) for k, v in req.filters if k != scope),
-                                               counted=totals_asked(info))
+                narrowed = req.but(filters=tuple((k, v) for k, v in req.filters if k != scope),
+                                   counted=totals_asked(info))
                 beside = _scope_counties(info, loaders, scope, value)
                 page = await loaders.nested(nested_name, narrowed, checked=False).load(value)
                 await _settle(beside)
