@@ -368,6 +368,10 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
         row = held(root, props, context.loaders.visibility)
         if row is not _NOT_HELD:  # answered from the object, as the loader would be
             return (as_row if kw.get(ROWS) else convert)(row)
+        if mirror is not None:  # answered for its page by Loaders.mirrored
+            answered = context.loaders.linked.get((loader, props, kw.get(HOPS, ())))
+            if answered is not None and key in answered:
+                return (as_row if kw.get(ROWS) else convert)(answered[key])
         return settled(loads(context.loaders, props, kw.get(HOPS, ())).load(key), as_row if kw.get(ROWS) else convert)
 
     fast.rows = True  # type: ignore[attr-defined]
@@ -382,6 +386,12 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
             rows = [None if key_of(root) is None else held(root, props, visibility) for root in roots]
             if _NOT_HELD not in rows:
                 return [then(row) for row in rows]  # None answers None, as a missing key or a hidden donor does
+        if mirror is not None:  # answered for its page by Loaders.mirrored, read here without the loader's futures
+            answered = context.loaders.linked.get((loader, props, kw.get(HOPS, ())))
+            if answered is not None:
+                got = [None if (key := key_of(root)) is None else answered.get(key, _NOT_HELD) for root in roots]
+                if not any(row is _NOT_HELD for row in got):
+                    return [then(row) for row in got]
         return all_settled(loads(context.loaders, props, kw.get(HOPS, ())).load, list(map(key_of, roots)), then)
 
     fast.many = many  # type: ignore[attr-defined]  # ``fast`` for a list's objects at once
