@@ -42,6 +42,15 @@ async def test_data_survives_stop_and_start(tmp_path: Path) -> None:
     assert await _count(tmp_path) == 25
 
 
+async def test_the_server_keeps_no_record_of_each_query(tmp_path: Path) -> None:
+    """CMD_INFO no (graph_model.stores.embedded): GRAPH.INFO's per-query records are not kept."""
+    store = await open_embedded(str(tmp_path), "g")
+    try:
+        assert await store._send("GRAPH.CONFIG", "GET", "CMD_INFO") == ["CMD_INFO", 0]
+    finally:
+        await store.close()
+
+
 async def test_a_second_process_reuses_the_running_server(tmp_path: Path, repo_root: Path) -> None:
     server = EmbeddedServer(tmp_path)
     assert server.start() is True

@@ -52,6 +52,10 @@ AOF_REWRITE_PERCENT = 25
 # effect can land on the wrong node (FalkorDB issue #2235; FalkorDB 6 replicates effects only). Seen
 # here: after a kill -9, 9 of 200 acknowledged concurrent creates missing on replay, once in a few
 # dozen runs of tests/test_faults.py on a busy machine.
+# CMD_INFO no: FalkorDB keeps no record of each query for GRAPH.INFO, which nothing here reads. The
+# one-institution question's statement cost the server 0.620 against 0.630 ms with it, the fourth peer
+# question's 0.935 against 0.955 (1,000 calls a round, six rounds, switched in turn; benchmarks/README.md,
+# issue 18).
 
 
 # How long a server left without its hub is given to end by itself (it flushes its append-only
@@ -230,6 +234,7 @@ class EmbeddedServer:
             *self.persistence(),
             "--daemonize", "no",
             "--loadmodule", module, "TIMEOUT_MAX", str(TIMEOUT_MAX_MS), "EFFECTS_THRESHOLD", "0",
+            "CMD_INFO", "no",
         ]
 
     def persistence(self) -> list[str]:
