@@ -93,8 +93,10 @@ async def test_every_view_passes_axe(store: FalkorStore) -> None:
         with pytest.raises(Exception, match="Content Security Policy"):
             await page.add_script_tag(content="window.injected = true")
         # The violation's event is dispatched after the refusal, not with it: waited for (a busy machine
-        # once read the list before it came).
-        await page.wait_for_function("window.__cspViolations.length > 0")
+        # once read the list before it came). A function, not a bare expression: Playwright polls an
+        # expression with eval() in the page, which this page's CSP refuses (an EvalError, seen on a busy
+        # machine whenever the event had not come by the first check); a function it compiles once.
+        await page.wait_for_function("() => window.__cspViolations.length > 0")
         assert await page.evaluate("window.__cspViolations") == ["script-src-elem inline"]
 
 
