@@ -96,12 +96,13 @@ async def _in_turn(futures: list[Awaitable[Any]]) -> list[Any]:
         except BaseException:
             for rest in futures[i + 1:]:
                 if isinstance(rest, asyncio.Future):
-                    rest.add_done_callback(_seen)
+                    rest.add_done_callback(seen)
             raise
     return values
 
 
-def _seen(future: asyncio.Future[Any]) -> None:
+def seen(future: asyncio.Future[Any]) -> None:
+    """A done callback: the future's error, if any, marked retrieved (as gather marks it)."""
     if not future.cancelled():
         future.exception()
 
@@ -175,20 +176,18 @@ class Loaders:
         loader.prime_many({row["key"]: None if hides and self.visibility.donor(row) is None else row
                            for row in rows})
 
-    def within(self, label: Label, prop: str, props: tuple[str, ...] | None) -> DataLoader[str, int]:
-        """Per value, how many ``label`` nodes hold it as their ``prop`` (a province's counties, by the
+    def within(self, label: Label, prop: str, props: tuple[str, ...] | None) -> DataLoader[str, None]:
+        """Per value, the ``label`` nodes that hold it as their ``prop`` (a province's counties, by the
         provinceKey they mirror), read and given to ``node(label, props)`` (``known``): read beside a page
         scoped to that value whose items' links name such nodes (hub.schema.fields.root_list), so that the
-        page's links are answered without a statement of their own (benchmarks/README.md, issue 18)."""
-        async def fetch(values: list[str]) -> dict[str, int]:
+        page's links are answered without a statement of their own (benchmarks/README.md, issue 18).
+        Answers None, as ``hop``: only the reading counts."""
+        async def fetch(values: list[str]) -> dict[str, None]:
             rows = await queries.by_value(self.store, label, prop, values, props)
             self.known(label, props, [row["node"] for row in rows])
-            counts: dict[str, int] = {}
-            for row in rows:
-                counts[row["value"]] = counts.get(row["value"], 0) + 1
-            return counts
+            return {}
 
-        return self._get(("within", label, prop, props), lambda: _ordered(fetch, 0))
+        return self._get(("within", label, prop, props), lambda: _ordered(fetch))
 
     def hop(self, name: str, prop: str, label: Label, props: tuple[str, ...]) -> DataLoader[str, None]:
         """Per key, the ``label`` nodes named by the ``prop`` of the node the link ``name`` gives it
@@ -225,12 +224,11 @@ class Loaders:
         (benchmarks/README.md, issue 18). A row whose mirror is null (no link, or a store not yet filled:
         graph_model.mirrors) follows its link."""
         prop, label = links.LINKS[name].mirror  # type: ignore[misc]  # only a mirrored link is asked
-        linked = self.link(name, props, hops)
         wanted = list(dict.fromkeys(row[prop] for row in parents if row[prop] is not None))
         unmirrored = [row["key"] for row in parents if row[prop] is None]
         nodes = self.node(label, props).load_many(wanted)
         if unmirrored:  # both read in one turn
-            got, followed = await asyncio.gather(nodes, linked.load_many(unmirrored))
+            got, followed = await asyncio.gather(nodes, self.link(name, props, hops).load_many(unmirrored))
         else:
             got, followed = await nodes, []
         found = dict(zip(wanted, got, strict=True))

@@ -19,13 +19,14 @@ import strawberry
 from strawberry.dataloader import DataLoader
 
 from graph_model import filter_keys, listing
-from graph_model.enums import Label
+from graph_model.enums import Label, Rel
 from graph_model.links import LINKS
 from graph_model.list_specs import NESTED, ROOTS, SCOPED
+from graph_model.model import MIRRORS
 from hub.auth.access import requires
 from hub.auth.principal import Right
 from hub.execution import projection
-from hub.execution.loaders import Loaders
+from hub.execution.loaders import Loaders, seen
 from hub.execution.prefetch import (Prefetch, field_extras, mirrored_props, object_props, page_props, prefetch,
                                     prefetch_by_key, totals_asked)
 from hub.execution.projection import HOPS, PROPS, ROW_TYPES, ROWS, UNCOUNTED, reads
@@ -302,16 +303,11 @@ def _scope_counties(info: strawberry.Info, loaders: Loaders, scope: str, value: 
     if scope == "county":
         started = [loaders.node(Label.COUNTY, props).load(value) for props in wanted]
     else:
-        started = [loaders.within(Label.COUNTY, "provinceKey", props).load(value) for props in wanted]
+        started = [loaders.within(Label.COUNTY, MIRRORS[Rel.IN_PROVINCE], props).load(value) for props in wanted]
     for future in started:  # a failure seen even when the page fails first and nothing waits for it
         if isinstance(future, asyncio.Future):
-            future.add_done_callback(_seen)
+            future.add_done_callback(seen)
     return started
-
-
-def _seen(future: asyncio.Future[Any]) -> None:
-    if not future.cancelled():
-        future.exception()
 
 
 async def _settle(started: list[Awaitable[Any]]) -> None:
