@@ -101,6 +101,15 @@ The module lives at the top of ``hub`` rather than in ``hub.schema`` because imp
    for any other (``Maybe``, a generic input, an input that holds itself) the field is left to
    strawberry's. tests/test_argument_conversion.py checks the two equal on every argument of the
    hub's schema.
+18. ``direct_root_resolvers``: graphql-core calls a root query field's resolver through strawberry's
+   chain (``SchemaConverter.from_resolver``: ``_async_resolver``, ``extension_resolver``,
+   ``get_arguments``, a ``functools.reduce`` over the field's extensions, ``_get_result``,
+   ``await_maybe``), which for a field with no extension that resolves or maps arguments, no
+   permission classes and no exception handler comes to: the arguments converted, strawberry's
+   ``Info`` made, the resolver function called. ``direct_root_resolvers`` sets such a field's
+   graphql-core ``resolve`` to exactly that (the access policy then wraps it, hub.auth.policy): ~20 µs
+   of a request by key (benchmarks/README.md, issue 18). tests/test_strawberry_compat.py checks which
+   fields it takes, and that each answers as strawberry's chain does.
 """
 
 from __future__ import annotations
@@ -119,6 +128,7 @@ from graphql import GraphQLField, GraphQLInputObjectType, GraphQLResolveInfo, Gr
 from strawberry.annotation import StrawberryAnnotation
 from strawberry.dataloader import DataLoader, LoaderTask, get_current_batch
 from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions.field_extension import FieldExtension
 from strawberry.extensions.context import (ExecutingContextManager, ExtensionContextManagerBase,
                                            OperationContextManager, ParsingContextManager,
                                            ValidationContextManager, WrappedHook)
@@ -447,3 +457,49 @@ class HooksOnce(SchemaExtensionsRunner):
 
     def executing(self) -> ExecutingContextManager:
         return _Executing(self.extensions)
+
+
+def direct_root_resolvers(schema: strawberry.Schema) -> list[str]:
+    """Item 18: each root query field whose strawberry chain only converts its arguments, makes an
+    ``Info`` and calls its resolver function gets a graphql-core ``resolve`` doing just that; the
+    names of the fields set so. A field with anything more in its chain keeps strawberry's."""
+    core = graphql_schema(schema)
+    converter = schema.schema_converter
+    info_class, registry, config = schema.config.info_class, converter.scalar_registry, schema.config
+    direct: list[str] = []
+    for name, field in (core.query_type.fields if core.query_type is not None else {}).items():
+        definition = strawberry_field(field)
+        resolver = getattr(definition, "base_resolver", None)
+        if (resolver is None or getattr(definition, "permission_classes", None)
+                or any(extension.has_resolver or type(extension).map_arguments is not FieldExtension.map_arguments
+                       for extension in definition.extensions)
+                or converter._get_field_exception_handlers(definition)):
+            continue
+        sources = tuple(p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None)
+        reserved = {*sources, *(p.name for p in (resolver.self_parameter, resolver.info_parameter) if p is not None)}
+        if any(p not in reserved and p not in {a.python_name for a in resolver.arguments}
+               for p in resolver.signature.parameters):
+            continue  # a parameter strawberry fills that is not an argument or the info
+        field.resolve = _direct(resolver.wrapped_func, definition, info_class, registry, config,
+                                resolver.info_parameter.name if resolver.info_parameter is not None else None,
+                                sources, resolver.self_parameter is not None)
+        direct.append(name)
+    return direct
+
+
+def _direct(function: Callable[..., Any], definition: Any, info_class: type, registry: Any, config: Any,
+            info_name: str | None, sources: tuple[str, ...], takes_self: bool) -> Callable[..., Any]:
+    """What strawberry's ``get_arguments`` and ``get_result`` give the resolver: the source first when
+    it takes ``self``, by name when it takes ``parent`` or ``root``, the info by its name."""
+    arguments = definition.arguments
+
+    def resolve(_source: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+        values = compiled_arguments(kwargs, arguments, scalar_registry=registry, config=config) if kwargs else {}
+        if info_name is not None:
+            values[info_name] = info_class(_raw_info=info, _field=definition)
+        for name in sources:
+            values[name] = _source
+        return function(_source, **values) if takes_self else function(**values)
+
+    resolve.strawberry_direct = function  # type: ignore[attr-defined]  # for the tests: what it calls
+    return resolve

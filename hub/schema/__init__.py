@@ -32,7 +32,8 @@ from hub.schema.overview import OverviewQuery
 from hub.schema.scalars import config
 from hub.schema.supervision import SupervisionQuery
 from hub.settings import Settings
-from hub.strawberry_compat import (HooksOnce, compile_argument_conversion, describe_type, graphql_schema,
+from hub.strawberry_compat import (HooksOnce, compile_argument_conversion, describe_type, direct_root_resolvers,
+                                  graphql_schema,
                                   resolve_input_fields_once, with_extensions)
 
 log = logging.getLogger("hub")
@@ -72,6 +73,7 @@ class HubSchema(strawberry.Schema):
 # wraps its root fields once (hub.auth.policy); each app gets a copy with its settings' extensions.
 schema = HubSchema(query=Query, mutation=Mutation, extensions=extensions(Settings()), config=config(),
                    execution_context_class=CompiledExecution)
+direct_root_resolvers(schema)  # hub.strawberry_compat, item 18 (before the policy wraps them)
 policy.enforce(schema)
 resolve_input_fields_once(graphql_schema(schema))  # hub.strawberry_compat, item 7
 compile_argument_conversion()  # item 17
