@@ -17,7 +17,7 @@ from graph_model.errors import FieldError, ValidationFailed
 from graph_model.list_statements import chosen_sort, compose, compose_count, order_of, public_sort
 from graph_model.list_types import ListSpec
 from graph_model.page_items import (KEYS, ROWS, UNWOUND, Item, edge_entries, first_form, flat_items, flat_relation,
-                                    flat_relation_items, flat_row_items, nested_items, root_items)
+                                    flat_relation_items, flat_row_items, flat_sent, nested_items, root_items)
 from graph_model.stores.base import GraphStore
 
 @dataclass(frozen=True)
@@ -191,9 +191,11 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
                    counted=req.counted)
     rows = await store.read(stmt, keys=parents, **_params(spec, req, cursor, req.limit + 1))
     # The form the first page's items came in (``compose``); a page after a cursor comes unwound.
-    form = first_form(spec, chosen_sort(spec, sort_name, public), label is not None,
-                      None if label is not None else req.props) if cursor is None else UNWOUND
+    chosen = chosen_sort(spec, sort_name, public)
+    form = first_form(spec, chosen, label is not None, None if label is not None else req.props) \
+        if cursor is None else UNWOUND
     flat = cursor is None and flat_relation(spec, form, len(parents) == 1, req.counted)
+    sources = flat_sent(spec, chosen.expr)[1] if flat else ()  # where a flat row's values are read from
     nodes = None
     if label is not None:
         ids = list(dict.fromkeys(item[1 if form == KEYS else 3] for r in rows for item in r["page"]))
@@ -214,7 +216,7 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
         elif form == ROWS and req.props is not None:
             items = flat_row_items(page, req.props)
         elif flat:
-            items = flat_relation_items(page, spec.flat)
+            items = flat_relation_items(page, spec.flat, sources, r["key"])
         else:
             items = nested_items(page, nodes)
         pages[r["key"]] = _page(items, req.limit, req, more=remaining > req.limit,

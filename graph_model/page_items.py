@@ -118,30 +118,58 @@ def flat_relation(spec: ListSpec, form: str, single: bool, counted: bool) -> boo
     return bool(spec.flat) and form == PICKED and single and not counted and spec.edge == "null"
 
 
-def flat_relation_items(page: list[list[Any]], flat: tuple[tuple[str, str, str], ...]) -> list[Item]:
-    """A first page's items sent flat (``flat_relation``: [sort value, id, the row's values...] each), each
-    row built again as the map ``flat`` names entry by entry (``_flat_builder``)."""
-    build = _flat_builder(flat)
-    return [_tuple(Item, (build(item), None, (item[0], item[1]))) for item in page]
+def flat_relation_items(page: list[list[Any]], flat: tuple[tuple[str, str, str], ...],
+                        sources: tuple[int | None, ...], key: str) -> list[Item]:
+    """A first page's items sent flat (``flat_relation``: [sort value, id, the values ``flat_sent`` sends...]
+    each) under the parent ``key``, each row built again as the map ``flat`` names entry by entry, each
+    entry's value read where ``sources`` says (``_flat_builder``)."""
+    build = _flat_builder(flat, sources)
+    return [_tuple(Item, (build(item, key), None, (item[0], item[1]))) for item in page]
+
+
+@lru_cache(maxsize=256)  # lists and their sorts are the schema's: bounded
+def flat_sent(spec: ListSpec, sort_expr: str) -> tuple[tuple[str, ...], tuple[int | None, ...]]:
+    """What a flat first page (``flat_relation``) sends of ``spec.flat``'s entries after each item's sort value
+    and id, read by ``sort_expr``: the expressions sent, and where each entry's value is then read from, its
+    place in the item (0: the sort value, 1: the id) or None: the parent's key, which the page's row holds.
+    An entry that is the sort value's or the id's expression, or the parent's key, is not sent again: one
+    institution's 21 latest gifts by date sent 12 values each, 9 now (benchmarks/README.md, issue 18)."""
+    parent_key = f"{spec.parent_var}.key" if spec.parent is not None and not spec.key_where else None
+    sent: list[str] = []
+    sources: list[int | None] = []
+    for _, _, expr in spec.flat:
+        if expr == sort_expr:
+            sources.append(0)
+        elif expr == spec.id:
+            sources.append(1)
+        elif expr == parent_key:
+            sources.append(None)
+        else:
+            sources.append(2 + len(sent))
+            sent.append(expr)
+    return tuple(sent), tuple(sources)
 
 
 @lru_cache(maxsize=256)  # a list's ``flat`` entries are the schema's: bounded
-def _flat_builder(flat: tuple[tuple[str, str, str], ...]) -> Callable[[list[Any]], dict[str, Any]]:
-    """The row of a flat item ([sort value, id, the values of ``flat``'s entries...]): its inner maps first,
-    by their names in order, then its own entries, each map's entries in ``flat``'s order; written out as
-    one map display (``{'props': {'key': item[2], ...}, 'donor': item[8], ...}``) and compiled once per
-    list, instead of placing each value in a Python loop: 16 against 40 us for one institution's 21 gifts,
-    ten values each (benchmarks/README.md, issue 18). The names are the schema's (graph_model.list_specs),
-    written as literals."""
+def _flat_builder(flat: tuple[tuple[str, str, str], ...], sources: tuple[int | None, ...]
+                  ) -> Callable[[list[Any], str], dict[str, Any]]:
+    """The row of a flat item ([sort value, id, the values sent...]) under the parent ``key``: its inner maps
+    first, by their names in order, then its own entries, each map's entries in ``flat``'s order, each value
+    read where ``sources`` says (``flat_sent``); written out as one map display (``{'props': {'key': item[1],
+    ...}, 'donor': item[6], 'recipient': key, ...}``) and compiled once per list and sort, instead of placing
+    each value in a Python loop: 16 against 40 us for one institution's 21 gifts, ten values each
+    (benchmarks/README.md, issue 18). The names are the schema's (graph_model.list_specs), written as
+    literals; the sources are numbers or the parameter ``key``."""
     groups = sorted({group for group, _, _ in flat if group})
 
     def entries(group: str) -> list[str]:
-        return [f"{name!r}: item[{2 + i}]" for i, (g, name, _) in enumerate(flat) if g == group]
+        return [f"{name!r}: {'key' if source is None else f'item[{int(source)}]'}"
+                for (g, name, _), source in zip(flat, sources, strict=True) if g == group]
 
     shown = [f"{group!r}: {{{', '.join(entries(group))}}}" for group in groups] + entries("")
     space: dict[str, Any] = {}
-    exec(f"def build(item):\n    return {{{', '.join(shown)}}}\n", space)  # noqa: S102  # the schema's names
-    build: Callable[[list[Any]], dict[str, Any]] = space["build"]
+    exec(f"def build(item, key):\n    return {{{', '.join(shown)}}}\n", space)  # noqa: S102  # the schema's names
+    build: Callable[[list[Any], str], dict[str, Any]] = space["build"]
     return build
 
 

@@ -121,7 +121,8 @@ async def test_a_nested_first_page_under_one_parent_is_its_page_under_several(de
                             quiet = await demo.read(uncounted, **given, keys=[key])
                             flat = uncounted.name.startswith("list_first_one_uncounted_flat")  # (ListSpec.flat)
                             assert quiet == [{**r, "total": None,
-                                              "page": _as_flat(spec, r["page"]) if flat else r["page"]}
+                                              "page": _as_flat(spec, sort, public, key, r["page"]) if flat
+                                              else r["page"]}
                                              for r in alone], (spec.name, sort, key)
     form = page_items.first_form(spec, listing.chosen_sort(spec, spec.entity.default_sort, False), False, None)
     if form in (page_items.NODES, page_items.ROWS):  # the lists that have the form of their own
@@ -132,12 +133,22 @@ async def test_a_nested_first_page_under_one_parent_is_its_page_under_several(de
         assert compared, spec.name  # the demo data holds these: the comparison compared pages
 
 
-def _as_flat(spec: list_types.ListSpec, page: list[list[Any]]) -> list[list[Any]]:
-    """A page of rows that are maps ([row, edge, sort value, id] each) in the shape a flat first page sends
-    them (``ListSpec.flat``): [sort value, id, each entry's value...], a property the row lacks null."""
+def _as_flat(spec: list_types.ListSpec, sort: str, public: bool, key: str, page: list[list[Any]]) -> list[list[Any]]:
+    """A page of rows that are maps ([row, edge, sort value, id] each) under the parent ``key`` in the shape a
+    flat first page sends them (``ListSpec.flat``): [sort value, id, each entry's value...], a property the row
+    lacks null, but for the entries that are the sort value, the id or the parent's key
+    (``page_items.flat_sent``), which must equal those."""
     assert spec.flat and all(edge is None for _, edge, _, _ in page)
-    return [[sv, id_, *((row[group].get(name) if group else row[name]) for group, name, _ in spec.flat)]
-            for row, _, sv, id_ in page]
+    _, sources = page_items.flat_sent(spec, listing.chosen_sort(spec, sort, public).expr)
+    out = []
+    for row, _, sv, id_ in page:
+        values = [row[group].get(name) if group else row[name] for group, name, _ in spec.flat]
+        for value, source in zip(values, sources, strict=True):
+            if source is None or source < 2:  # not sent: read from the sort value, the id or the parent
+                assert value == (key if source is None else (sv, id_)[source]), (spec.name, sort, value, source)
+        out.append([sv, id_, *(v for v, source in zip(values, sources, strict=True)
+                               if source is not None and source >= 2)])
+    return out
 
 
 def _flat(rows: list[dict[str, Any]], props: tuple[str, ...]) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
 """graph_model.page_items.flat_relation_items: a flat item's row, built by a map display compiled once per
-list, holds each of the list's ``flat`` entries where the entry names it, with the value in its place."""
+list and sort, holds each of the list's ``flat`` entries where the entry names it, with the value read where
+``flat_sent`` placed it (sent after the sort value and id, or the sort value, the id or the parent's key)."""
 
 from __future__ import annotations
 
@@ -8,34 +9,52 @@ from typing import Any
 import pytest
 
 from graph_model.list_specs import NESTED
-from graph_model.page_items import flat_relation_items
+from graph_model.list_statements import chosen_sort
+from graph_model.page_items import flat_relation_items, flat_sent
 
-FLAT = sorted({spec.flat for spec in NESTED.values() if spec.flat})
+SORTED = [(spec, sort.name) for spec in NESTED.values() if spec.flat for sort in spec.sorts]
 
 
-def _placed(item: list[Any], flat: tuple[tuple[str, str, str], ...]) -> dict[str, Any]:
+def _placed(item: list[Any], flat: tuple[tuple[str, str, str], ...], sources: tuple[int | None, ...],
+            key: str) -> dict[str, Any]:
     """The row as its entries name it, one at a time (what the compiled display must give)."""
     row: dict[str, Any] = {}
     for group in sorted({g for g, _, _ in flat if g}):
         row[group] = {}
-    for (group, name, _), value in zip(flat, item[2:], strict=True):
-        (row[group] if group else row)[name] = value
+    for (group, name, _), source in zip(flat, sources, strict=True):
+        (row[group] if group else row)[name] = key if source is None else item[source]
     return row
 
 
-@pytest.mark.parametrize("flat", FLAT)
-def test_a_flat_items_row_holds_each_value_where_its_entry_names_it(flat: tuple[tuple[str, str, str], ...]) -> None:
-    page = [[sv, f"id-{sv}", *[f"{sv}-{i}" for i in range(len(flat))]] for sv in range(3)]
-    page.append([9, "id-9", *[None] * len(flat)])
-    items = flat_relation_items(page, flat)
+@pytest.mark.parametrize(("spec", "sort"), SORTED, ids=[f"{s.name}-{o}" for s, o in SORTED])
+def test_a_flat_items_row_holds_each_value_where_its_entry_names_it(spec: Any, sort: str) -> None:
+    sent, sources = flat_sent(spec, chosen_sort(spec, sort, False).expr)
+    assert len(sources) == len(spec.flat) and sorted(s for s in sources if s is not None and s > 1) == list(
+        range(2, 2 + len(sent)))
+    page = [[sv, f"id-{sv}", *[f"{sv}-{i}" for i in range(len(sent))]] for sv in range(3)]
+    page.append([9, "id-9", *[None] * len(sent)])
+    items = flat_relation_items(page, spec.flat, sources, "parent")
     assert [item.cursor for item in items] == [(item[0], item[1]) for item in page]
     assert all(item.edge is None for item in items)
     for item, built in zip(page, items, strict=True):
-        expected = _placed(item, flat)
+        expected = _placed(item, spec.flat, sources, "parent")
         assert built.row == expected and list(built.row) == list(expected), (built.row, expected)
+
+
+def test_what_the_sort_value_the_id_or_the_parent_holds_is_not_sent_again() -> None:
+    """One institution's gifts by date: their date is the sort value, their key the id and their institution's
+    key the parent's; each entry is read from there, every other one sent, in the list's order."""
+    spec = NESTED["institution_donations"]
+    sent, sources = flat_sent(spec, chosen_sort(spec, "DATE", False).expr)
+    by_name = {name: source for (_, name, _), source in zip(spec.flat, sources, strict=True)}
+    assert by_name["date"] == 0 and by_name["key"] == 1 and by_name["recipient"] is None
+    assert sent == tuple(expr for _, _, expr in spec.flat if expr not in ("r.date", "r.key", "rc.key"))
+    # A province's gifts are read under the province: their institution's key is sent.
+    province = NESTED["province_donations"]
+    assert "rc.key" in flat_sent(province, chosen_sort(province, "DATE", False).expr)[0]
 
 
 def test_names_are_written_as_literals() -> None:
     odd = (("a'b", 'c"d', "x"), ("", "e\\nf", "y"), ("", "g", "z"))
-    (item,) = flat_relation_items([[1, "k", "v1", "v2", "v3"]], odd)
-    assert item.row == {"a'b": {'c"d': "v1"}, "e\\nf": "v2", "g": "v3"}
+    (item,) = flat_relation_items([[1, "k", "v1", "v2"]], odd, (2, None, 3), "it's")
+    assert item.row == {"a'b": {'c"d': "v1"}, "e\\nf": "it's", "g": "v2"}
