@@ -119,7 +119,7 @@ def flat_relation(spec: ListSpec, form: str, single: bool, counted: bool) -> boo
 
 
 def flat_relation_items(page: list[list[Any]], flat: tuple[tuple[str, str, str], ...],
-                        sources: tuple[int | None, ...], key: str) -> list[Item]:
+                        sources: tuple[int | str | None, ...], key: str) -> list[Item]:
     """A first page's items sent flat (``flat_relation``: [sort value, id, the values ``flat_sent`` sends...]
     each) under the parent ``key``, each row built again as the map ``flat`` names entry by entry, each
     entry's value read where ``sources`` says (``_flat_builder``)."""
@@ -128,15 +128,18 @@ def flat_relation_items(page: list[list[Any]], flat: tuple[tuple[str, str, str],
 
 
 @lru_cache(maxsize=256)  # lists and their sorts are the schema's: bounded
-def flat_sent(spec: ListSpec, sort_expr: str) -> tuple[tuple[str, ...], tuple[int | None, ...]]:
+def flat_sent(spec: ListSpec, sort_expr: str) -> tuple[tuple[str, ...], tuple[int | str | None, ...]]:
     """What a flat first page (``flat_relation``) sends of ``spec.flat``'s entries after each item's sort value
-    and id, read by ``sort_expr``: the expressions sent, and where each entry's value is then read from, its
-    place in the item (0: the sort value, 1: the id) or None: the parent's key, which the page's row holds.
-    An entry that is the sort value's or the id's expression, or the parent's key, is not sent again: one
-    institution's 21 latest gifts by date sent 12 values each, 9 now (benchmarks/README.md, issue 18)."""
-    parent_key = f"{spec.parent_var}.key" if spec.parent is not None and not spec.key_where else None
+    and id, read by ``sort_expr``: the expressions sent, and where each entry's value is then read from: its
+    place in the item (0: the sort value, 1: the id), None: the parent's key, which the page's row holds, or a
+    text: the parent's label, which the list's pattern names. An entry that is the sort value's or the id's
+    expression, or the parent's key or label, is not sent: one institution's 21 latest gifts by date sent 12
+    values each, 8 now (benchmarks/README.md, issue 18)."""
+    parent = spec.parent is not None and not spec.key_where  # the parent bound by its key (list_statements._body)
+    parent_key = f"{spec.parent_var}.key" if parent else None
+    parent_label = f"labels({spec.parent_var})[0]" if parent else None
     sent: list[str] = []
-    sources: list[int | None] = []
+    sources: list[int | str | None] = []
     for _, _, expr in spec.flat:
         if expr == sort_expr:
             sources.append(0)
@@ -144,6 +147,8 @@ def flat_sent(spec: ListSpec, sort_expr: str) -> tuple[tuple[str, ...], tuple[in
             sources.append(1)
         elif expr == parent_key:
             sources.append(None)
+        elif expr == parent_label and spec.parent is not None:  # the node the pattern's parent label matched
+            sources.append(spec.parent.value)
         else:
             sources.append(2 + len(sent))
             sent.append(expr)
@@ -151,7 +156,7 @@ def flat_sent(spec: ListSpec, sort_expr: str) -> tuple[tuple[str, ...], tuple[in
 
 
 @lru_cache(maxsize=256)  # a list's ``flat`` entries are the schema's: bounded
-def _flat_builder(flat: tuple[tuple[str, str, str], ...], sources: tuple[int | None, ...]
+def _flat_builder(flat: tuple[tuple[str, str, str], ...], sources: tuple[int | str | None, ...]
                   ) -> Callable[[list[Any], str], dict[str, Any]]:
     """The row of a flat item ([sort value, id, the values sent...]) under the parent ``key``: its inner maps
     first, by their names in order, then its own entries, each map's entries in ``flat``'s order, each value
@@ -159,18 +164,25 @@ def _flat_builder(flat: tuple[tuple[str, str, str], ...], sources: tuple[int | N
     ...}, 'donor': item[6], 'recipient': key, ...}``) and compiled once per list and sort, instead of placing
     each value in a Python loop: 16 against 40 us for one institution's 21 gifts, ten values each
     (benchmarks/README.md, issue 18). The names are the schema's (graph_model.list_specs), written as
-    literals; the sources are numbers or the parameter ``key``."""
+    literals; the sources are numbers, the parameter ``key`` or texts, written as literals."""
     groups = sorted({group for group, _, _ in flat if group})
 
     def entries(group: str) -> list[str]:
-        return [f"{name!r}: {'key' if source is None else f'item[{int(source)}]'}"
-                for (g, name, _), source in zip(flat, sources, strict=True) if g == group]
+        return [f"{name!r}: {_source(source)}" for (g, name, _), source in zip(flat, sources, strict=True)
+                if g == group]
 
     shown = [f"{group!r}: {{{', '.join(entries(group))}}}" for group in groups] + entries("")
     space: dict[str, Any] = {}
     exec(f"def build(item, key):\n    return {{{', '.join(shown)}}}\n", space)  # noqa: S102  # the schema's names
     build: Callable[[list[Any], str], dict[str, Any]] = space["build"]
     return build
+
+
+def _source(source: int | str | None) -> str:
+    """Where ``_flat_builder``'s display reads a value: the item's place, the parent's key, or a literal."""
+    if source is None:
+        return "key"
+    return repr(source) if isinstance(source, str) else f"item[{int(source)}]"
 
 
 def carried(spec: ListSpec) -> tuple[str, ...]:

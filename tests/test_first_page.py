@@ -136,7 +136,7 @@ async def test_a_nested_first_page_under_one_parent_is_its_page_under_several(de
 def _as_flat(spec: list_types.ListSpec, sort: str, public: bool, key: str, page: list[list[Any]]) -> list[list[Any]]:
     """A page of rows that are maps ([row, edge, sort value, id] each) under the parent ``key`` in the shape a
     flat first page sends them (``ListSpec.flat``): [sort value, id, each entry's value...], a property the row
-    lacks null, but for the entries that are the sort value, the id or the parent's key
+    lacks null, but for the entries that are the sort value, the id or the parent's key or label
     (``page_items.flat_sent``), which must equal those."""
     assert spec.flat and all(edge is None for _, edge, _, _ in page)
     _, sources = page_items.flat_sent(spec, listing.chosen_sort(spec, sort, public).expr)
@@ -144,10 +144,11 @@ def _as_flat(spec: list_types.ListSpec, sort: str, public: bool, key: str, page:
     for row, _, sv, id_ in page:
         values = [row[group].get(name) if group else row[name] for group, name, _ in spec.flat]
         for value, source in zip(values, sources, strict=True):
-            if source is None or source < 2:  # not sent: read from the sort value, the id or the parent
-                assert value == (key if source is None else (sv, id_)[source]), (spec.name, sort, value, source)
+            if not isinstance(source, int) or source < 2:  # not sent: the sort value, the id, the parent's key
+                expected = key if source is None else source if isinstance(source, str) else (sv, id_)[source]
+                assert value == expected, (spec.name, sort, value, source)  # or label
         out.append([sv, id_, *(v for v, source in zip(values, sources, strict=True)
-                               if source is not None and source >= 2)])
+                               if isinstance(source, int) and source >= 2)])
     return out
 
 

@@ -15,21 +15,22 @@ from graph_model.page_items import flat_relation_items, flat_sent
 SORTED = [(spec, sort.name) for spec in NESTED.values() if spec.flat for sort in spec.sorts]
 
 
-def _placed(item: list[Any], flat: tuple[tuple[str, str, str], ...], sources: tuple[int | None, ...],
+def _placed(item: list[Any], flat: tuple[tuple[str, str, str], ...], sources: tuple[int | str | None, ...],
             key: str) -> dict[str, Any]:
     """The row as its entries name it, one at a time (what the compiled display must give)."""
     row: dict[str, Any] = {}
     for group in sorted({g for g, _, _ in flat if g}):
         row[group] = {}
     for (group, name, _), source in zip(flat, sources, strict=True):
-        (row[group] if group else row)[name] = key if source is None else item[source]
+        (row[group] if group else row)[name] = key if source is None else source if isinstance(source, str) \
+            else item[source]
     return row
 
 
 @pytest.mark.parametrize(("spec", "sort"), SORTED, ids=[f"{s.name}-{o}" for s, o in SORTED])
 def test_a_flat_items_row_holds_each_value_where_its_entry_names_it(spec: Any, sort: str) -> None:
     sent, sources = flat_sent(spec, chosen_sort(spec, sort, False).expr)
-    assert len(sources) == len(spec.flat) and sorted(s for s in sources if s is not None and s > 1) == list(
+    assert len(sources) == len(spec.flat) and sorted(s for s in sources if isinstance(s, int) and s > 1) == list(
         range(2, 2 + len(sent)))
     page = [[sv, f"id-{sv}", *[f"{sv}-{i}" for i in range(len(sent))]] for sv in range(3)]
     page.append([9, "id-9", *[None] * len(sent)])
@@ -43,18 +44,23 @@ def test_a_flat_items_row_holds_each_value_where_its_entry_names_it(spec: Any, s
 
 def test_what_the_sort_value_the_id_or_the_parent_holds_is_not_sent_again() -> None:
     """One institution's gifts by date: their date is the sort value, their key the id and their institution's
-    key the parent's; each entry is read from there, every other one sent, in the list's order."""
+    key and label the parent's; each entry is read from there, every other one sent, in the list's order."""
     spec = NESTED["institution_donations"]
     sent, sources = flat_sent(spec, chosen_sort(spec, "DATE", False).expr)
     by_name = {name: source for (_, name, _), source in zip(spec.flat, sources, strict=True)}
     assert by_name["date"] == 0 and by_name["key"] == 1 and by_name["recipient"] is None
-    assert sent == tuple(expr for _, _, expr in spec.flat if expr not in ("r.date", "r.key", "rc.key"))
-    # A province's gifts are read under the province: their institution's key is sent.
+    assert by_name["recipientKind"] == "Institution"
+    assert sent == tuple(expr for _, _, expr in spec.flat
+                         if expr not in ("r.date", "r.key", "rc.key", "labels(rc)[0]"))
+    event = NESTED["event_donations"]
+    assert dict(zip([n for _, n, _ in event.flat], flat_sent(event, "r.amount")[1], strict=True))[
+        "recipientKind"] == "Event"
+    # A province's gifts are read under the province: their institution's key and label are sent.
     province = NESTED["province_donations"]
-    assert "rc.key" in flat_sent(province, chosen_sort(province, "DATE", False).expr)[0]
+    assert {"rc.key", "labels(rc)[0]"} <= set(flat_sent(province, chosen_sort(province, "DATE", False).expr)[0])
 
 
 def test_names_are_written_as_literals() -> None:
     odd = (("a'b", 'c"d', "x"), ("", "e\\nf", "y"), ("", "g", "z"))
-    (item,) = flat_relation_items([[1, "k", "v1", "v2"]], odd, (2, None, 3), "it's")
-    assert item.row == {"a'b": {'c"d': "v1"}, "e\\nf": "it's", "g": "v2"}
+    (item,) = flat_relation_items([[1, "k", "v1", "v2"]], odd, (2, None, "a'\\b\""), "it's")
+    assert item.row == {"a'b": {'c"d': "v1"}, "e\\nf": "it's", "g": "a'\\b\""}
