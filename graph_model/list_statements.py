@@ -20,7 +20,7 @@ from functools import lru_cache
 from graph_model.cypher import Statement, projected, projected_name, seek_keys, statement
 from graph_model.list_types import ListSpec, Sort
 from graph_model.page_items import (KEYS, NODES, PICKED, ROWS, carried, edge_entries, first_form, flat_relation,
-                                    flat_sent, picked)
+                                    flat_sent, picked, row_sent)
 
 
 def _with(carry: tuple[str, ...], nested: bool, *extra: str, distinct: bool = False) -> str:
@@ -186,8 +186,8 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
             # institutions of a province: FalkorDB 0.89 ms instead of 1.10 (issue 18, thirteenth).
             # Rows of some properties come flat, [sort value, id, values...], their maps built by
             # ``fetch_nested`` (``flat_rows``): decoded in 0.17 ms instead of 0.30.
-            item = (", ".join([chosen.expr, spec.id, *(f"n.{p}" for p in props or ())])
-                    if form == ROWS else f"{row}, {spec.edge}, {chosen.expr}, {spec.id}")
+            item = (", ".join([chosen.expr, spec.id, *row_sent(chosen.expr, spec.id, props or ())[0]])
+                    if form == ROWS else f"{row}, {spec.edge}, {chosen.expr}, {spec.id}")  # (each value once)
             if not single:
                 text = (f"{ordered}WITH k, collect(n) AS rows "
                         f"RETURN k AS key, size(rows) AS total, [n IN rows[0..$limit] | [{item}]] AS page")

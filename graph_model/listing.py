@@ -17,7 +17,8 @@ from graph_model.errors import FieldError, ValidationFailed
 from graph_model.list_statements import chosen_sort, compose, compose_count, order_of, public_sort
 from graph_model.list_types import ListSpec
 from graph_model.page_items import (KEYS, ROWS, UNWOUND, Item, edge_entries, first_form, flat_items, flat_relation,
-                                    flat_relation_items, flat_row_items, flat_sent, nested_items, root_items)
+                                    flat_relation_items, flat_row_items, flat_sent, nested_items, root_items,
+                                    row_sent)
 from graph_model.stores.base import GraphStore
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
         if form == KEYS and nodes is not None:
             items = flat_items(page, nodes, entries)
         elif form == ROWS and req.props is not None:
-            items = flat_row_items(page, req.props)
+            items = flat_row_items(page, req.props, row_sent(chosen.expr, spec.id, req.props)[1])
         elif flat:
             items = flat_relation_items(page, spec.flat, sources, r["key"])
         else:

@@ -258,9 +258,41 @@ def nested_items(page: list[list[Any]], nodes: dict[str, dict[str, Any]] | None)
     return [_tuple(Item, (nodes[id_], edge, (sv, id_))) for _, edge, sv, id_ in page if id_ in nodes]
 
 
-def flat_row_items(page: list[list[Any]], props: tuple[str, ...]) -> list[Item]:
-    """A first page of lone nodes' items, flat ([sort value, id, the properties' values...] each, ``flat_rows``)."""
-    return [_tuple(Item, (dict(zip(props, item[2:], strict=True)), None, (item[0], item[1]))) for item in page]
+def flat_row_items(page: list[list[Any]], props: tuple[str, ...], sources: tuple[int, ...]) -> list[Item]:
+    """A first page of lone nodes' items, flat ([sort value, id, the values ``row_sent`` sends...] each,
+    ``flat_rows``), each property's value read from the place ``sources`` gives."""
+    build = _row_builder(props, sources)
+    return [_tuple(Item, (build(item), None, (item[0], item[1]))) for item in page]
+
+
+@lru_cache(maxsize=1024)  # lists, sorts and projections are the schema's: bounded
+def row_sent(sort_expr: str, id_expr: str, props: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """What a flat first page of lone nodes (``flat_rows``) sends of the properties ``props`` after each
+    item's sort value (``sort_expr``) and id (``id_expr``): the expressions sent, and each property's place
+    in the item. A property that is the sort value or the id (an institution's key) is not sent again: the
+    100 institutions of a province's first page came with six values each, five now (benchmarks/README.md,
+    issue 18)."""
+    sent: list[str] = []
+    sources: list[int] = []
+    for prop in props:
+        expr = f"n.{prop}"
+        if expr in (sort_expr, id_expr):
+            sources.append(0 if expr == sort_expr else 1)
+        else:
+            sources.append(2 + len(sent))
+            sent.append(expr)
+    return tuple(sent), tuple(sources)
+
+
+@lru_cache(maxsize=1024)
+def _row_builder(props: tuple[str, ...], sources: tuple[int, ...]) -> Callable[[list[Any]], dict[str, Any]]:
+    """The row of a flat item of lone nodes: one map display (``{'countyKey': item[2], 'key': item[1], ...}``),
+    compiled once per projection and sort; the names are the schema's properties, written as literals."""
+    shown = ", ".join(f"{prop!r}: item[{int(source)}]" for prop, source in zip(props, sources, strict=True))
+    space: dict[str, Any] = {}
+    exec(f"def build(item):\n    return {{{shown}}}\n", space)  # noqa: S102  # the schema's names
+    build: Callable[[list[Any]], dict[str, Any]] = space["build"]
+    return build
 
 
 def flat_items(page: list[list[Any]], nodes: dict[str, dict[str, Any]],

@@ -77,7 +77,7 @@ async def test_a_nested_lists_first_page_is_the_page_from_a_null_cursor(demo: Fa
                     first, later = await _both(demo, spec, descending, limit, by_key=by_key, sort=sort,
                                                public=public, props=props, keys=keys)
                     if props is not None and page_items.flat_rows(spec, chosen, props):
-                        later = _flat(later, props)
+                        later = _flat(later, spec, chosen, props)
                     # One row per parent with items, in no set order: compared by parent.
                     assert {r["key"]: r for r in first} == {r["key"]: r for r in _as_first(spec, by_key, later)}, (
                         spec.name, sort, public, props, descending, limit)
@@ -152,15 +152,21 @@ def _as_flat(spec: list_types.ListSpec, sort: str, public: bool, key: str, page:
     return out
 
 
-def _flat(rows: list[dict[str, Any]], props: tuple[str, ...]) -> list[dict[str, Any]]:
+def _flat(rows: list[dict[str, Any]], spec: list_types.ListSpec, chosen: list_types.Sort, props: tuple[str, ...]
+          ) -> list[dict[str, Any]]:
     """Rows of a null cursor's page of projected nodes in a flat first page's shape: each item
-    [sort value, id, the properties' values...]."""
+    [sort value, id, the properties' values...], but for a property that is the sort value or the id
+    (``page_items.row_sent``), which must equal it."""
+    _, sources = page_items.row_sent(chosen.expr, spec.id, props)
     out = []
     for r in rows:
         page = []
         for row, edge, sv, id_ in r["page"]:
             assert edge is None and list(row) == list(props), (row, edge)
-            page.append([sv, id_, *row.values()])
+            values = list(row.values())
+            assert all(value == (sv, id_)[source] for value, source in zip(values, sources, strict=True)
+                       if source < 2), (spec.name, chosen.name, row)
+            page.append([sv, id_, *(v for v, source in zip(values, sources, strict=True) if source >= 2)])
         out.append({**r, "page": page})
     return out
 

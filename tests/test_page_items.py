@@ -10,7 +10,7 @@ import pytest
 
 from graph_model.list_specs import NESTED
 from graph_model.list_statements import chosen_sort
-from graph_model.page_items import flat_relation_items, flat_sent
+from graph_model.page_items import flat_relation_items, flat_row_items, flat_sent, row_sent
 
 SORTED = [(spec, sort.name) for spec in NESTED.values() if spec.flat for sort in spec.sorts]
 
@@ -64,3 +64,20 @@ def test_names_are_written_as_literals() -> None:
     odd = (("a'b", 'c"d', "x"), ("", "e\\nf", "y"), ("", "g", "z"))
     (item,) = flat_relation_items([[1, "k", "v1", "v2"]], odd, (2, None, "a'\\b\""), "it's")
     assert item.row == {"a'b": {'c"d': "v1"}, "e\\nf": "it's", "g": "a'\\b\""}
+
+
+def test_a_lone_nodes_property_that_is_the_sort_value_or_the_id_is_not_sent_again() -> None:
+    """``row_sent``: a province's institutions by key, holding key, kind and nameEn: the key is the id and
+    the sort value, sent once as each; the others sent in order; each row built from those places."""
+    sent, sources = row_sent("n.key", "n.key", ("kind", "key", "nameEn"))
+    assert sent == ("n.kind", "n.nameEn") and sources == (2, 0, 3)
+    sent, sources = row_sent("coalesce(n.nameEn, '')", "n.key", ("countyKey", "key", "nameEn"))
+    assert sent == ("n.countyKey", "n.nameEn") and sources == (2, 1, 3)
+    items = flat_row_items([["", "inst-1", "IR-06-0601", None], ["b", "inst-2", "IR-06-0602", "b"]],
+                           ("countyKey", "key", "nameEn"), sources)
+    assert [item.row for item in items] == [{"countyKey": "IR-06-0601", "key": "inst-1", "nameEn": None},
+                                            {"countyKey": "IR-06-0602", "key": "inst-2", "nameEn": "b"}]
+    assert [list(item.row) for item in items] == [["countyKey", "key", "nameEn"]] * 2
+    assert [item.cursor for item in items] == [("", "inst-1"), ("b", "inst-2")]
+    (odd,) = flat_row_items([[1, "k", "v"]], ("a'b\\c",), (2,))
+    assert odd.row == {"a'b\\c": "v"}
