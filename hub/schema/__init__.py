@@ -33,8 +33,7 @@ from hub.schema.scalars import config
 from hub.schema.supervision import SupervisionQuery
 from hub.settings import Settings
 from hub.strawberry_compat import (HooksOnce, compile_argument_conversion, describe_type, direct_root_resolvers,
-                                  graphql_schema,
-                                  resolve_input_fields_once, with_extensions)
+                                  graphql_schema, resolve_input_fields_once, with_extensions)
 
 log = logging.getLogger("hub")
 
