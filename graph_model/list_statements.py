@@ -19,8 +19,8 @@ from functools import lru_cache
 
 from graph_model.cypher import Statement, projected, projected_name, seek_keys, statement
 from graph_model.list_types import ListSpec, Sort
-from graph_model.page_items import (KEYS, NODES, PICKED, ROWS, carried, edge_entries, first_form, flat_relation,
-                                    flat_sent, picked, row_sent)
+from graph_model.page_items import (KEYS, NODES, OMITTED, PICKED, ROWS, carried, edge_entries, first_form,
+                                    flat_relation, flat_sent, picked, row_sent)
 
 
 def _with(carry: tuple[str, ...], nested: bool, *extra: str, distinct: bool = False) -> str:
@@ -218,9 +218,12 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
                 # Rows that are a map of values (a gift's) come flat, [sort value, id, values...], their maps
                 # built by ``fetch_nested`` (``ListSpec.flat``): the 21 gifts of one institution decoded in
                 # 0.15 ms instead of 0.21-0.23, FalkorDB 0.28-0.30 ms instead of 0.31-0.37 (issue 18, twentieth).
-                # An entry that is the sort value, the id or the parent's key is not sent again (``flat_sent``).
-                values = ", ".join(["sv", "id", *flat_sent(spec, chosen.expr)[0]])
+                # An entry that is the sort value, the id or the parent's key or label is not sent again, nor
+                # one of the row's properties that ``props`` (what the selection reads) leaves out (``flat_sent``).
+                sent, sources = flat_sent(spec, chosen.expr, props)
+                values = ", ".join(["sv", "id", *sent])
                 alone = "_one_uncounted_flat"
+                suffix = projected_name(props) if OMITTED in sources else ""  # each projection's statement its name
             else:
                 values = f"{row}, {spec.edge}, sv, id"
                 alone = "_one_uncounted"

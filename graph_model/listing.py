@@ -196,7 +196,7 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
     form = first_form(spec, chosen, label is not None, None if label is not None else req.props) \
         if cursor is None else UNWOUND
     flat = cursor is None and flat_relation(spec, form, len(parents) == 1, req.counted)
-    sources = flat_sent(spec, chosen.expr)[1] if flat else ()  # where a flat row's values are read from
+    sources = flat_sent(spec, chosen.expr, req.props)[1] if flat else ()  # where a flat row's values are read from
     nodes = None
     if label is not None:
         ids = list(dict.fromkeys(item[1 if form == KEYS else 3] for r in rows for item in r["page"]))

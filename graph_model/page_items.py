@@ -127,21 +127,30 @@ def flat_relation_items(page: list[list[Any]], flat: tuple[tuple[str, str, str],
     return [_tuple(Item, (build(item, key), None, (item[0], item[1]))) for item in page]
 
 
-@lru_cache(maxsize=256)  # lists and their sorts are the schema's: bounded
-def flat_sent(spec: ListSpec, sort_expr: str) -> tuple[tuple[str, ...], tuple[int | str | None, ...]]:
+OMITTED = -1  # ``flat_sent``'s source of an entry neither sent nor read: left out of the row
+
+
+@lru_cache(maxsize=1024)  # lists, their sorts and the projections of their rows are the schema's: bounded
+def flat_sent(spec: ListSpec, sort_expr: str, props: tuple[str, ...] | None = None
+              ) -> tuple[tuple[str, ...], tuple[int | str | None, ...]]:
     """What a flat first page (``flat_relation``) sends of ``spec.flat``'s entries after each item's sort value
     and id, read by ``sort_expr``: the expressions sent, and where each entry's value is then read from: its
-    place in the item (0: the sort value, 1: the id), None: the parent's key, which the page's row holds, or a
-    text: the parent's label, which the list's pattern names. An entry that is the sort value's or the id's
-    expression, or the parent's key or label, is not sent: one institution's 21 latest gifts by date sent 12
-    values each, 8 now (benchmarks/README.md, issue 18)."""
+    place in the item (0: the sort value, 1: the id), None: the parent's key, which the page's row holds, a
+    text: the parent's label, which the list's pattern names, or ``OMITTED``: an entry of the row's own
+    properties (the ``props`` group) that ``props`` leaves out, absent from the row as a property the
+    relationship lacks is (``Request.props``: what the selection reads; None: all). An entry that is the sort
+    value's or the id's expression, or the parent's key or label, is not sent: one institution's 21 latest
+    gifts by date sent 12 values each, 8 now, 6 when the selection reads neither `generated` nor `source`
+    (benchmarks/README.md, issue 18)."""
     parent = spec.parent is not None and not spec.key_where  # the parent bound by its key (list_statements._body)
     parent_key = f"{spec.parent_var}.key" if parent else None
     parent_label = f"labels({spec.parent_var})[0]" if parent else None
     sent: list[str] = []
     sources: list[int | str | None] = []
-    for _, _, expr in spec.flat:
-        if expr == sort_expr:
+    for group, name, expr in spec.flat:
+        if group == "props" and props is not None and name not in props:
+            sources.append(OMITTED)
+        elif expr == sort_expr:
             sources.append(0)
         elif expr == spec.id:
             sources.append(1)
@@ -169,7 +178,7 @@ def _flat_builder(flat: tuple[tuple[str, str, str], ...], sources: tuple[int | s
 
     def entries(group: str) -> list[str]:
         return [f"{name!r}: {_source(source)}" for (g, name, _), source in zip(flat, sources, strict=True)
-                if g == group]
+                if g == group and source != OMITTED]
 
     shown = [f"{group!r}: {{{', '.join(entries(group))}}}" for group in groups] + entries("")
     space: dict[str, Any] = {}

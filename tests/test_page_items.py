@@ -81,3 +81,19 @@ def test_a_lone_nodes_property_that_is_the_sort_value_or_the_id_is_not_sent_agai
     assert [item.cursor for item in items] == [("", "inst-1"), ("b", "inst-2")]
     (odd,) = flat_row_items([[1, "k", "v"]], ("a'b\\c",), (2,))
     assert odd.row == {"a'b\\c": "v"}
+
+
+def test_a_property_the_projection_leaves_out_is_neither_sent_nor_in_the_row() -> None:
+    """``flat_sent`` with ``props`` (what the selection reads of a gift): the gift's own properties outside it are
+    not sent and absent from the row, as a property the relationship lacks; the other entries as before."""
+    spec = NESTED["institution_donations"]
+    sort = chosen_sort(spec, "DATE", False).expr
+    sent, sources = flat_sent(spec, sort, ("amount", "date", "key"))
+    assert sent == ("r.amount", "dn.key", "dn.kind")
+    page = [["2024-01-02", "gift-1", 5, "donor-1", "COMPANY"]]
+    (item,) = flat_relation_items(page, spec.flat, sources, "inst-a")
+    assert item.row == {"props": {"key": "gift-1", "amount": 5, "date": "2024-01-02"}, "donor": "donor-1",
+                        "donorKind": "COMPANY", "recipient": "inst-a", "recipientKind": "Institution"}
+    assert flat_sent(spec, sort, None) == flat_sent(spec, sort)  # None: every property
+    assert len(flat_sent(spec, sort, tuple(sorted(n for g, n, _ in spec.flat if g == "props")))[0]) == len(
+        flat_sent(spec, sort)[0])

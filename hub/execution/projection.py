@@ -47,6 +47,10 @@ ROW_TYPES: dict[str, type] = {}
 NODE_TYPES = frozenset(label.value for label in Label)  # types whose rows are a node's properties
 # Properties the loaders' own checks read, whatever is selected (hub.auth.visibility.Visibility.donor).
 CHECKS: dict[str, tuple[str, ...]] = {Label.DONOR.value: ("kind",)}
+# Relationship types whose rows a first page may send flat, projected (graph_model.page_items.flat_sent): per
+# GraphQL field, the properties of the relationship it reads, and the ones its object is always made from
+# (hub.schema.relations registers them). A field not listed reads the whole row.
+RELATION_READS: dict[str, tuple[dict[str, tuple[str, ...]], tuple[str, ...]]] = {}
 
 T = TypeVar("T")
 Collect = Callable[[GraphQLObjectType, list[FieldNode]], dict[str, list[FieldNode]]]
@@ -82,7 +86,10 @@ def items(collect: Collect, connection: GraphQLObjectType,
 
 def wanted(collect: Collect, type_: GraphQLObjectType, nodes: list[FieldNode]) -> tuple[str, ...] | None:
     """The properties (sorted, ``key`` among them) that the selection ``nodes`` on the node type
-    ``type_`` reads; None: the whole node (not a node type, or a field that does not say)."""
+    ``type_`` reads; None: the whole node (not a node type, or a field that does not say). For a
+    relationship type of ``RELATION_READS``, the properties of the relationship its fields read."""
+    if type_.name in RELATION_READS:
+        return _relation_wanted(collect, type_, nodes)
     if type_.name not in NODE_TYPES:
         return None
     from hub.execution.compiled import kind_of  # a cycle otherwise: compiled plans call back here
@@ -109,6 +116,20 @@ def wanted(collect: Collect, type_: GraphQLObjectType, nodes: list[FieldNode]) -
             props.update(declared)
             # and what its prefetch reads when a page's rows hold it (a mirrored link: hub.schema.fields.link)
             props.update(getattr(function, "prefetch_reads", ()))
+    return tuple(sorted(props))
+
+
+def _relation_wanted(collect: Collect, type_: GraphQLObjectType, nodes: list[FieldNode]) -> tuple[str, ...] | None:
+    reads_of, always = RELATION_READS[type_.name]
+    props = set(always)
+    for found in collect(type_, nodes).values():
+        name = found[0].name.value
+        if name == "__typename":
+            continue
+        declared = reads_of.get(name)
+        if declared is None:
+            return None
+        props.update(declared)
     return tuple(sorted(props))
 
 

@@ -13,6 +13,7 @@ from strawberry import relay
 
 from graph_model import filled
 from graph_model.enums import Label
+from hub.execution import projection
 from hub.schema import enums as e
 from hub.schema.entities import (GENERATED, SOURCE, Council, County, Donor, Event, Institution, Person,
                                  TargetGroup)
@@ -78,6 +79,16 @@ class Donation(RelationNode, relay.Node):
                          "event_key": recipient if to_event else None, "donor_kind": row.get("donorKind")}
         return made
 
+
+# What each of a gift's fields reads of its relationship's properties (DONATION_ROW's ``props``), for a flat first
+# page of gifts holding only those (hub.execution.projection.wanted): ``from_row`` reads its key, amount and date
+# whatever is asked; its donor and recipient come from entries a flat row always holds. tests/test_projection.py
+# checks that every field of the type is listed.
+projection.RELATION_READS["Donation"] = (
+    {"id": ("key",), "key": ("key",), "amount": ("amount",), "date": ("date",), "dateJalali": ("date",),
+     "purpose": ("purpose",), "generated": ("generated",), "source": ("source",), "donor": (), "institution": (),
+     "event": ()},
+    ("amount", "date", "key"))
 
 # What ``Donation.from_row`` fills, which must be what the constructor takes (none has a default).
 _DONATION_FIELDS = {"key", "amount", "date", "purpose", "generated", "source", "donor_key", "institution_key",
