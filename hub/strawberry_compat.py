@@ -2,9 +2,9 @@
 
 strawberry-graphql is capped below its next minor release in pyproject.toml because of what is
 here; ``tests/test_strawberry_compat.py`` tests each item on its own (item 17:
-``tests/test_argument_conversion.py``), so an upgrade that changes one of them fails there, by name,
-before anything deeper breaks. To upgrade: raise the cap, run those files, mend what they name, then
-run the suite.
+``tests/test_argument_conversion.py``; item 18: ``tests/test_direct_root_resolvers.py``), so an
+upgrade that changes one of them fails there, by name, before anything deeper breaks. To upgrade:
+raise the cap, run those files, mend what they name, then run the suite.
 
 The module lives at the top of ``hub`` rather than in ``hub.schema`` because importing
 ``hub.schema`` builds the whole schema, and the loaders and the HTTP view need these before that.
@@ -108,7 +108,7 @@ The module lives at the top of ``hub`` rather than in ``hub.schema`` because imp
    permission classes and no exception handler comes to: the arguments converted, strawberry's
    ``Info`` made, the resolver function called. ``direct_root_resolvers`` sets such a field's
    graphql-core ``resolve`` to exactly that (the access policy then wraps it, hub.auth.policy): ~20 µs
-   of a request by key (benchmarks/README.md, issue 18). tests/test_strawberry_compat.py checks which
+   of a request by key (benchmarks/README.md, issue 18). tests/test_direct_root_resolvers.py checks which
    fields it takes, and that each answers as strawberry's chain does.
 """
 
