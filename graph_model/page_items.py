@@ -181,9 +181,17 @@ def _flat_builder(flat: tuple[tuple[str, str, str], ...], sources: tuple[int | s
                 if g == group and source != OMITTED]
 
     shown = [f"{group!r}: {{{', '.join(entries(group))}}}" for group in groups] + entries("")
+    build: Callable[[list[Any], str], dict[str, Any]] = _display("item, key", shown)
+    return build
+
+
+def _display(parameters: str, entries: list[str]) -> Callable[..., dict[str, Any]]:
+    """``def build(<parameters>): return {<entries>}``, compiled: a flat row's map built in one display. The
+    entries are the schema's names written as literals and places in the item (``_flat_builder``,
+    ``_row_builder``)."""
     space: dict[str, Any] = {}
-    exec(f"def build(item, key):\n    return {{{', '.join(shown)}}}\n", space)  # noqa: S102  # the schema's names
-    build: Callable[[list[Any], str], dict[str, Any]] = space["build"]
+    exec(f"def build({parameters}):\n    return {{{', '.join(entries)}}}\n", space)  # noqa: S102  # see above
+    build: Callable[..., dict[str, Any]] = space["build"]
     return build
 
 
@@ -297,10 +305,8 @@ def row_sent(sort_expr: str, id_expr: str, props: tuple[str, ...]) -> tuple[tupl
 def _row_builder(props: tuple[str, ...], sources: tuple[int, ...]) -> Callable[[list[Any]], dict[str, Any]]:
     """The row of a flat item of lone nodes: one map display (``{'countyKey': item[2], 'key': item[1], ...}``),
     compiled once per projection and sort; the names are the schema's properties, written as literals."""
-    shown = ", ".join(f"{prop!r}: item[{int(source)}]" for prop, source in zip(props, sources, strict=True))
-    space: dict[str, Any] = {}
-    exec(f"def build(item):\n    return {{{shown}}}\n", space)  # noqa: S102  # the schema's names
-    build: Callable[[list[Any]], dict[str, Any]] = space["build"]
+    build: Callable[[list[Any]], dict[str, Any]] = _display(
+        "item", [f"{prop!r}: item[{int(source)}]" for prop, source in zip(props, sources, strict=True)])
     return build
 
 
