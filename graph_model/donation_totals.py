@@ -44,21 +44,25 @@ def totals_params(names: Iterable[str]) -> dict[str, Any]:
 Piece = tuple[str, str, int, bool]  # donor, institution, Gregorian year, on or after that year's Nowruz
 
 
-def group_pieces(gifts: Iterable[tuple[str, str, str, int]]) -> dict[Piece, list[int]]:
+def group_pieces(gifts: Iterable[tuple[str, str, str, int]]) -> dict[Piece, list[Any]]:
     """Gifts (donor, institution, ISO date, amount) grouped as PIECES_PER_DONOR groups them in the store:
-    per donor, institution, year and side of Nowruz, [count, amount // AMOUNT_UNIT, amount % AMOUNT_UNIT]
-    (two exact parts). Shared by a bulk load (seed.totals) and an import of new gifts
-    (graph_model.importing.totals), which work the totals out without reading every gift back."""
+    per donor, institution, year and side of Nowruz, [count, amount // AMOUNT_UNIT, amount % AMOUNT_UNIT,
+    first date, last date] (the amount in two exact parts). A bulk load (seed.totals) works the totals
+    out from these without reading every gift back."""
     side = year_and_side()
-    groups: dict[Piece, list[int]] = {}
+    groups: dict[Piece, list[Any]] = {}
     for donor, institution, date, amount in gifts:
         year, late = side(date)
         found = groups.get((donor, institution, year, late))
         if found is None:
-            found = groups[(donor, institution, year, late)] = [0, 0, 0]
+            found = groups[(donor, institution, year, late)] = [0, 0, 0, date, date]
         found[0] += 1
         found[1] += amount // AMOUNT_UNIT
         found[2] += amount % AMOUNT_UNIT
+        if date < found[3]:
+            found[3] = date
+        if date > found[4]:
+            found[4] = date
     return groups
 
 
@@ -93,7 +97,8 @@ def _index(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
 
 class Pieces(NamedTuple):
     """Rows of PIECES_PER_DONOR as columns: the areas as lists of keys (None: none), the rest as arrays.
-    A row may also be one gift (donations 1): the cells come out the same, sums being sums."""
+    A row may also be one gift (donations 1, its date first and last): the cells come out the same, sums
+    being sums."""
     donor: list[Any]
     institution: list[Any]
     county: list[Any]
@@ -104,6 +109,8 @@ class Pieces(NamedTuple):
     donations: np.ndarray
     units: np.ndarray
     rest: np.ndarray
+    first_date: list[str]  # the row's gifts' first and last date (an institution's cell holds them)
+    last_date: list[str]
 
 
 def joined(a: Pieces, b: Pieces) -> Pieces:
@@ -113,7 +120,8 @@ def joined(a: Pieces, b: Pieces) -> Pieces:
 
     return Pieces(a.donor + b.donor, a.institution + b.institution, a.county + b.county, a.province + b.province,
                   arrays(a.individual, b.individual), arrays(a.year, b.year), arrays(a.late, b.late),
-                  arrays(a.donations, b.donations), arrays(a.units, b.units), arrays(a.rest, b.rest))
+                  arrays(a.donations, b.donations), arrays(a.units, b.units), arrays(a.rest, b.rest),
+                  a.first_date + b.first_date, a.last_date + b.last_date)
 
 
 def pieces_of(rows: list[dict[str, Any]]) -> Pieces:
@@ -124,7 +132,8 @@ def pieces_of(rows: list[dict[str, Any]]) -> Pieces:
     return Pieces([r["donor"] for r in rows], [r["institution"] for r in rows], [r["county"] for r in rows],
                   [r["province"] for r in rows], np.fromiter((bool(r["individual"]) for r in rows), bool, len(rows)),
                   ints("year"), np.fromiter((bool(r["late"]) for r in rows), bool, len(rows)),
-                  ints("donations"), ints("units"), ints("rest"))
+                  ints("donations"), ints("units"), ints("rest"), [r["firstDate"] for r in rows],
+                  [r["lastDate"] for r in rows])
 
 
 def cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -137,7 +146,8 @@ def cells_of(pieces: Pieces) -> list[dict[str, Any]]:
 
     Vectorised (a row counts in 13 cells; `national` has ~450,000 rows): each (row, cell) pair gets
     an integer code for its cell, summed per code; the distinct donors of a cell are the distinct
-    (donor, code) pairs. Amounts stay in their two int64 parts, exact."""
+    (donor, code) pairs. Amounts stay in their two int64 parts, exact. An institution's cell also gets
+    the first and last date of its rows (``_dates``)."""
     rows = pieces.donor
     if not rows:
         return []
@@ -183,6 +193,7 @@ def cells_of(pieces: Pieces) -> list[dict[str, Any]]:
     donors = np.add.reduceat(first.astype(np.int64), starts)
     individuals = np.add.reduceat((first & individual[of][order]).astype(np.int64), starts)
     names = {Level.COUNTY: counties, Level.PROVINCE: provinces, Level.INSTITUTION: institutions}
+    dates = _dates(pieces)
     built = []
     for n, value in enumerate(found.tolist()):
         value, part = divmod(value, _PARTS)
@@ -195,7 +206,20 @@ def cells_of(pieces: Pieces) -> list[dict[str, Any]]:
                       "calendar": period, "year": y, "part": part, "donations": int(sums["donations"][n]),
                       "units": int(sums["units"][n]), "rest": int(sums["rest"][n]), "donors": int(donors[n]),
                       "individuals": int(individuals[n])})
+        if level == Level.INSTITUTION:
+            built[-1]["firstDate"], built[-1]["lastDate"] = dates[key]
     return built
+
+
+def _dates(pieces: Pieces) -> dict[str, tuple[str, str]]:
+    """Per institution, the first and last date of its rows (ISO dates: their order is the text's)."""
+    found: dict[str, tuple[str, str]] = {}
+    for institution, first, last in zip(pieces.institution, pieces.first_date, pieces.last_date, strict=True):
+        if institution is None:
+            continue
+        known = found.get(institution)
+        found[institution] = (first, last) if known is None else (min(known[0], first), max(known[1], last))
+    return found
 
 
 async def computed(store: GraphStore) -> list[dict[str, Any]]:
@@ -228,8 +252,10 @@ async def rebuild(store: GraphStore, attempts: int = 5) -> int:
 
 async def ensure(store: GraphStore) -> int | None:
     """Rebuild the totals of a store that has gifts but none (written before they were kept: its
-    overview would show no donations); how many were built, or None when nothing was missing."""
-    if not (await store.read(stmts.MISSING))[0]["missing"]:
+    overview would show no donations), or whose institutions' cells lack their dates (written before
+    they held them: their `giving` dates would be read from every gift); how many were built, or None
+    when nothing was missing."""
+    if not (await store.read(stmts.MISSING, institution=int(Level.INSTITUTION)))[0]["missing"]:
         return None
     return await rebuild(store)
 

@@ -173,20 +173,21 @@ class Giving:
     individuals: int  # distinct individual donors among them (privacy: k-anonymity)
     first_date: str | None
     last_date: str | None
-    dated: bool = True  # False: the dates were not read (an institution's kept cell holds none)
+    dated: bool = True  # False: the dates were not read (an institution's kept cell that does not know them)
 
 
 NO_GIVING = Giving(0, 0, 0, 0, None, None)
 _new = filled.new
 
 
-def kept_giving(amount: int, count: int, others: int, individuals: int) -> Giving:
-    """An institution's totals from its kept cell (no dates), made as ``Giving(...)`` makes them but
-    without a frozen dataclass's ``object.__setattr__`` per field: a page of 100 institutions' totals in
-    ~75 us instead of ~135 (issue 18, fourteenth)."""
+def kept_giving(amount: int, count: int, others: int, individuals: int, first_date: str | None = None,
+                last_date: str | None = None) -> Giving:
+    """An institution's totals from its kept cell, made as ``Giving(...)`` makes them but without a frozen
+    dataclass's ``object.__setattr__`` per field: a page of 100 institutions' totals in ~75 us instead of
+    ~135 (issue 18, fourteenth). Without its dates (a cell that does not know them) it is not ``dated``."""
     made = _new(Giving)
-    made.__dict__.update(amount=amount, count=count, others=others, individuals=individuals, first_date=None,
-                         last_date=None, dated=False)
+    made.__dict__.update(amount=amount, count=count, others=others, individuals=individuals, first_date=first_date,
+                         last_date=last_date, dated=first_date is not None and last_date is not None)
     return made
 
 
@@ -195,12 +196,13 @@ filled.check(Giving, ("amount", "count", "others", "individuals", "first_date", 
 # An institution's totals from its kept all-years cell (graph_model.statements.donation_totals,
 # written in the same statement as every gift's change): one index seek per institution instead of
 # a read of every gift it received (a page of 100 institutions of IR-06 on `national`: 1.1 ms
-# against 12.0). The cell holds no dates: those are read from the gifts when asked (GIVING_DATES).
+# against 12.0). The cell holds its first and last gift's dates too (kept by the same writes); a cell written
+# before cells held them has none, and they are read from the gifts when asked (GIVING_DATES).
 INSTITUTION_CELLS = statement(
     "giving_institution_cells",
     f"""{seek_keys("t", TOTAL, "cells", carry=False)}
         RETURN t.area AS key, t.units AS units, t.rest AS rest, t.donations AS count, t.donors AS others,
-               t.individuals AS individuals""")
+               t.individuals AS individuals, t.firstDate AS firstDate, t.lastDate AS lastDate""")
 
 GIVING_DATES = statement(
     "giving_institution_dates",
@@ -220,12 +222,13 @@ def institution_cell(key: str) -> str:
 
 
 async def fetch_giving(store: GraphStore, label: Label, keys: list[str]) -> dict[str, Giving]:
-    """Totals per key; an institution's from its kept cell, without dates (``fetch_giving_dates``)."""
+    """Totals per key; an institution's from its kept cell, its dates too when the cell knows them (else
+    ``fetch_giving_dates`` reads them)."""
     if label is not Label.INSTITUTION:
         return await scan_giving(store, label, keys)
     rows = await store.read(INSTITUTION_CELLS, cells=[institution_cell(k) for k in dict.fromkeys(keys)])
     return {r["key"]: kept_giving(whole(r["units"], r["rest"]), int(r["count"]), int(r["others"]),
-                                  int(r["individuals"])) for r in rows}
+                                  int(r["individuals"]), r["firstDate"], r["lastDate"]) for r in rows}
 
 
 async def scan_giving(store: GraphStore, label: Label, keys: list[str]) -> dict[str, Giving]:

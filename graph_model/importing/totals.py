@@ -114,7 +114,8 @@ def _cells(before: Before, gifts: list[dict[str, Any]], donors: dict[str, dict[s
     added = donation_totals.Pieces(
         donor, institution, county, [province_of.get(c) if c is not None else None for c in county],
         np.fromiter((individual_of[d] for d in donor), bool, len(gifts)), np.array(years, np.int64),
-        np.array(lates, bool), np.ones(len(gifts), np.int64), amounts // AMOUNT_UNIT, amounts % AMOUNT_UNIT)
+        np.array(lates, bool), np.ones(len(gifts), np.int64), amounts // AMOUNT_UNIT, amounts % AMOUNT_UNIT,
+        dates, dates)
     prior = donation_totals.pieces_of(before.pieces)
     after = donation_totals.cells_of(donation_totals.joined(prior, added))
     if before.whole:
@@ -153,7 +154,18 @@ async def settle_added(store: GraphStore, before: Before, built: Built, writes: 
         # Whole cells, not increments: the statement sets the same values when it runs again.
         if built.had - stored.keys():
             return False  # a cell the donors gave in before is not stored: the stored cells are not current
-        await store.write(stmts.UPSERT, rows=[
-            {**cell, **{name: int(stored[cell["key"]][name]) + cell[name] for name in FIELDS}}
-            if cell["key"] in stored else cell for cell in built.cells])
+        await store.write(stmts.UPSERT, rows=[_added(stored[cell["key"]], cell) if cell["key"] in stored else cell
+                                              for cell in built.cells])
     return await version.current(store) == (ours[0], ours[1] + 1)
+
+
+def _added(stored: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """A stored cell with ``change`` (built_cells') added: its figures summed; an institution's first and last
+    date widened by the file's donors' (gifts only added: none goes), or left unknown when the stored cell
+    does not know them (graph_model.statements.donation_totals)."""
+    cell = {**change, **{name: int(stored[name]) + change[name] for name in FIELDS}}
+    if "firstDate" in change:
+        known = stored.get("firstDate") is not None and stored.get("lastDate") is not None
+        cell["firstDate"] = min(stored["firstDate"], change["firstDate"]) if known else None
+        cell["lastDate"] = max(stored["lastDate"], change["lastDate"]) if known else None
+    return cell

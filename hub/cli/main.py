@@ -145,8 +145,8 @@ async def _prepare_store(settings: Settings, url: str, before_seeding: Callable[
             with err.status("checking the donation totals..."):
                 rebuilt = await donation_totals.ensure(store)
             if rebuilt is not None:
-                err.print(f"[yellow]The store's gifts had no donation totals[/] (written before they were kept): "
-                          f"rebuilt {rebuilt:,}.")
+                err.print(f"[yellow]The store's gifts had no donation totals, or none with the first and last "
+                          f"gift's dates[/] (written before they were kept): rebuilt {rebuilt:,}.")
 
     await with_store(settings, work)
 

@@ -13,7 +13,7 @@ are read, never shown). An object fetched by key starts the loads of its fields 
 alone beside its own load (``prefetch_by_key``), so that they go to the store in one statement
 (graph_model.stores.fused), then, once the object is known to be there, the levels below it as a
 page's. What a level below would read by the keys of this one alone is read with this one
-(``Prefetch.along``, ``Prefetch.hop``: an institution's giving dates, its county's province), and
+(``Prefetch.hop``: a county's province; an institution's giving dates come in its kept cell), and
 nodes a row already holds are given to their loaders without a read (``Loaders.known``): one
 institution with its county, province, services, giving and gifts is one statement. In a query that
 runs compiled, the rows of nodes hold only the properties their selection reads
@@ -56,10 +56,6 @@ class Prefetch:
     connection: bool = False  # the field returns a connection: its rows sit under nodes / edges.node
     objects: bool = False
     below: Callable[[Any, list[Node], list[Any], frozenset[str]], list[Awaitable[Any]]] | None = None
-    # Started with ``load``, in the same level: given the request's context, the parents' rows and the
-    # names selected on the values, loads their own fields will wait for that need only the parents'
-    # keys (the dates of an institution's giving totals).
-    along: Callable[[Any, list[Node], frozenset[str]], list[Awaitable[Any]]] | None = None
     # A link's: given the loaders, the parents' rows and its arguments, whose ``projection.HOPS`` name the
     # fields of the linked type that read a node by a key property (a county's province), the reads of
     # those nodes to start beside the link's: none when the link's own statement reads them
@@ -193,8 +189,7 @@ class _Walk:
         """Start the loads of one level, at once (no await between them). ``keyed``: only the fields
         that read their object's key alone (True), or only the others (False)."""
         started: list[_Started] = []
-        context = self.info.context
-        loaders = context.loaders
+        loaders = self.info.context.loaders
         for parents, type_name, selecting in level:
             if not parents or not selecting:
                 continue
@@ -210,11 +205,8 @@ class _Walk:
                 except Exception:  # noqa: BLE001
                     continue
                 started.append((step, loading, parents))
-                if objects is None:  # the loads of the level below that need only these parents
-                    if plan.along is not None and step.asked is not None:
-                        started += [(None, beside, parents) for beside in plan.along(context, parents, step.asked)]
-                    if plan.hop is not None and step.hops:
-                        started += [(None, beside, parents) for beside in plan.hop(loaders, parents, step.arguments)]
+                if objects is None and plan.hop is not None and step.hops:  # the level below's reads by these parents
+                    started += [(None, beside, parents) for beside in plan.hop(loaders, parents, step.arguments)]
         return started
 
     def steps(self, type_name: str, selecting: list[FieldNode], keyed: bool | None

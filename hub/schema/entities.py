@@ -77,8 +77,8 @@ class GivingTotals:
     last_date_jalali: str | None = jalali("last_date", lambda root: root.date(1, to_jalali))
     suppressed: bool = strawberry.field(default=False, description="True when the totals are withheld because "
                                         "they would reveal what fewer than k individual donors gave.")
-    # The first and last gift's dates: a pair, or (an institution's totals, read from its kept cell,
-    # which holds no dates) a function giving a loader's future of it, called only if a date is asked.
+    # The first and last gift's dates: a pair, or (an institution's totals, read from a kept cell that
+    # does not know them) a function giving a loader's future of it, called only if a date is asked.
     dates: strawberry.Private[Any] = (None, None)
 
     def date(self, which: int, convert: Callable[[Any], Any] = _same) -> Any:
@@ -111,8 +111,8 @@ def _giving(label: Label, key: str, context: Any) -> Any:
 def giving_field(label: Label, description: str) -> Any:
     """The `giving` field of ``label``'s type; its resolver has a twin without the resolve info for
     hub.execution.compiled, and a prefetch (hub.execution.prefetch) that loads a page's totals, then
-    with the level below what their fields wait for: the dates of kept totals, and an institution's
-    complementary suppression pattern."""
+    with the level below what their fields wait for: the dates of kept totals whose cell does not know
+    them, and an institution's complementary suppression pattern."""
     def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
         key: Any = root.get("key") if type(root) is dict else root.key
         return _giving(label, key, context)
@@ -126,17 +126,8 @@ def giving_field(label: Label, description: str) -> Any:
     resolve.fast = fast  # type: ignore[attr-defined]
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]
         lambda loaders, rows, kw: loaders.giving(label).load_many([r["key"] for r in rows]),
-        below=functools.partial(_below, label), along=functools.partial(_along, label))
+        below=functools.partial(_below, label))
     return strawberry.field(resolver=resolve, description=description)
-
-
-def _along(label: Label, context: Any, rows: list[dict[str, Any]], asked: frozenset[str]) -> list[Any]:
-    """Beside an institution's totals, when a date is asked: the first and last gifts' dates (its kept
-    cell holds none), read with the totals rather than after them. Read for every institution of the
-    page, also those whose totals are then withheld or have no gift (read, never shown)."""
-    if label is not Label.INSTITUTION or not asked & _DATES:
-        return []
-    return [context.loaders.giving_dates().load_many([r["key"] for r in rows])]
 
 
 _DATES = frozenset({"firstDate", "lastDate", "firstDateJalali", "lastDateJalali"})
@@ -145,7 +136,7 @@ _DATES = frozenset({"firstDate", "lastDate", "firstDateJalali", "lastDateJalali"
 def _below(label: Label, context: Any, rows: list[dict[str, Any]], found: list[Any],
            asked: frozenset[str]) -> list[Any]:
     """What the totals of a page's objects will wait for, started together: the first and last gifts'
-    dates of totals read from a kept cell (which holds none) when a date is asked, and the suppression
+    dates of totals read from a kept cell that does not know them when a date is asked, and the suppression
     pattern when an institution's totals need it (``_needs_pattern``). Totals withheld below the
     threshold load no dates; those the pattern then withholds may (read, never shown)."""
     visibility = context.visibility
