@@ -9,7 +9,7 @@ the other. It replaces every cell in one statement, and runs again when somethin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -44,26 +44,37 @@ def totals_params(names: Iterable[str]) -> dict[str, Any]:
 Piece = tuple[str, str, int, bool]  # donor, institution, Gregorian year, on or after that year's Nowruz
 
 
-def group_pieces(gifts: Iterable[tuple[str, str, str, int]]) -> dict[Piece, list[Any]]:
+def group_pieces(gifts: Iterable[tuple[str, str, str, int]]) -> dict[Piece, list[int]]:
     """Gifts (donor, institution, ISO date, amount) grouped as PIECES_PER_DONOR groups them in the store:
-    per donor, institution, year and side of Nowruz, [count, amount // AMOUNT_UNIT, amount % AMOUNT_UNIT,
-    first date, last date] (the amount in two exact parts). A bulk load (seed.totals) works the totals
-    out from these without reading every gift back."""
+    per donor, institution, year and side of Nowruz, [count, amount // AMOUNT_UNIT, amount % AMOUNT_UNIT]
+    (two exact parts). Shared by a bulk load (seed.totals) and an import of new gifts
+    (graph_model.importing.totals), which work the totals out without reading every gift back."""
     side = year_and_side()
-    groups: dict[Piece, list[Any]] = {}
+    groups: dict[Piece, list[int]] = {}
     for donor, institution, date, amount in gifts:
         year, late = side(date)
         found = groups.get((donor, institution, year, late))
         if found is None:
-            found = groups[(donor, institution, year, late)] = [0, 0, 0, date, date]
+            found = groups[(donor, institution, year, late)] = [0, 0, 0]
         found[0] += 1
         found[1] += amount // AMOUNT_UNIT
         found[2] += amount % AMOUNT_UNIT
-        if date < found[3]:
-            found[3] = date
-        if date > found[4]:
-            found[4] = date
     return groups
+
+
+Dates = Mapping[str, tuple[str, str]]  # per institution, its first and last gift's date (ISO: ordered as text)
+
+
+def dates_of(gifts: Iterable[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """Per institution, the first and last of the dates of ``gifts`` (institution, ISO date)."""
+    found: dict[str, tuple[str, str]] = {}
+    for institution, date in gifts:
+        known = found.get(institution)
+        if known is None:
+            found[institution] = (date, date)
+        elif date < known[0] or date > known[1]:
+            found[institution] = (min(known[0], date), max(known[1], date))
+    return found
 
 
 def year_and_side() -> Callable[[str], tuple[int, bool]]:
@@ -97,8 +108,7 @@ def _index(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
 
 class Pieces(NamedTuple):
     """Rows of PIECES_PER_DONOR as columns: the areas as lists of keys (None: none), the rest as arrays.
-    A row may also be one gift (donations 1, its date first and last): the cells come out the same, sums
-    being sums."""
+    A row may also be one gift (donations 1): the cells come out the same, sums being sums."""
     donor: list[Any]
     institution: list[Any]
     county: list[Any]
@@ -109,8 +119,6 @@ class Pieces(NamedTuple):
     donations: np.ndarray
     units: np.ndarray
     rest: np.ndarray
-    first_date: list[str]  # the row's gifts' first and last date (an institution's cell holds them)
-    last_date: list[str]
 
 
 def joined(a: Pieces, b: Pieces) -> Pieces:
@@ -120,8 +128,7 @@ def joined(a: Pieces, b: Pieces) -> Pieces:
 
     return Pieces(a.donor + b.donor, a.institution + b.institution, a.county + b.county, a.province + b.province,
                   arrays(a.individual, b.individual), arrays(a.year, b.year), arrays(a.late, b.late),
-                  arrays(a.donations, b.donations), arrays(a.units, b.units), arrays(a.rest, b.rest),
-                  a.first_date + b.first_date, a.last_date + b.last_date)
+                  arrays(a.donations, b.donations), arrays(a.units, b.units), arrays(a.rest, b.rest))
 
 
 def pieces_of(rows: list[dict[str, Any]]) -> Pieces:
@@ -132,22 +139,22 @@ def pieces_of(rows: list[dict[str, Any]]) -> Pieces:
     return Pieces([r["donor"] for r in rows], [r["institution"] for r in rows], [r["county"] for r in rows],
                   [r["province"] for r in rows], np.fromiter((bool(r["individual"]) for r in rows), bool, len(rows)),
                   ints("year"), np.fromiter((bool(r["late"]) for r in rows), bool, len(rows)),
-                  ints("donations"), ints("units"), ints("rest"), [r["firstDate"] for r in rows],
-                  [r["lastDate"] for r in rows])
+                  ints("donations"), ints("units"), ints("rest"))
 
 
-def cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every cell, from the rows of PIECES_PER_DONOR (one per donor, institution and piece)."""
-    return cells_of(pieces_of(rows))
+def cells(rows: list[dict[str, Any]], dates: Dates) -> list[dict[str, Any]]:
+    """Every cell, from the rows of PIECES_PER_DONOR (one per donor, institution and piece) and the
+    institutions' dates (INSTITUTION_DATES)."""
+    return cells_of(pieces_of(rows), dates)
 
 
-def cells_of(pieces: Pieces) -> list[dict[str, Any]]:
+def cells_of(pieces: Pieces, dates: Dates) -> list[dict[str, Any]]:
     """Every cell, from pieces as columns.
 
     Vectorised (a row counts in 13 cells; `national` has ~450,000 rows): each (row, cell) pair gets
     an integer code for its cell, summed per code; the distinct donors of a cell are the distinct
-    (donor, code) pairs. Amounts stay in their two int64 parts, exact. An institution's cell also gets
-    the first and last date of its rows (``_dates``)."""
+    (donor, code) pairs. Amounts stay in their two int64 parts, exact. An institution's cell also holds
+    its first and last gift's date from ``dates``, when there."""
     rows = pieces.donor
     if not rows:
         return []
@@ -193,7 +200,6 @@ def cells_of(pieces: Pieces) -> list[dict[str, Any]]:
     donors = np.add.reduceat(first.astype(np.int64), starts)
     individuals = np.add.reduceat((first & individual[of][order]).astype(np.int64), starts)
     names = {Level.COUNTY: counties, Level.PROVINCE: provinces, Level.INSTITUTION: institutions}
-    dates = _dates(pieces)
     built = []
     for n, value in enumerate(found.tolist()):
         value, part = divmod(value, _PARTS)
@@ -206,25 +212,20 @@ def cells_of(pieces: Pieces) -> list[dict[str, Any]]:
                       "calendar": period, "year": y, "part": part, "donations": int(sums["donations"][n]),
                       "units": int(sums["units"][n]), "rest": int(sums["rest"][n]), "donors": int(donors[n]),
                       "individuals": int(individuals[n])})
-        if level == Level.INSTITUTION:
+        if level == Level.INSTITUTION and key in dates:
             built[-1]["firstDate"], built[-1]["lastDate"] = dates[key]
     return built
 
 
-def _dates(pieces: Pieces) -> dict[str, tuple[str, str]]:
-    """Per institution, the first and last date of its rows (ISO dates: their order is the text's)."""
-    found: dict[str, tuple[str, str]] = {}
-    for institution, first, last in zip(pieces.institution, pieces.first_date, pieces.last_date, strict=True):
-        if institution is None:
-            continue
-        known = found.get(institution)
-        found[institution] = (first, last) if known is None else (min(known[0], first), max(known[1], last))
-    return found
-
-
 async def computed(store: GraphStore) -> list[dict[str, Any]]:
-    """Every cell as the gifts in the store make it (one read of every gift; nothing written)."""
-    return cells(await store.read(stmts.PIECES_PER_DONOR, **totals_params(stmts.PIECES_PER_DONOR.params)))
+    """Every cell as the gifts in the store make it (two reads of every gift; nothing written)."""
+    rows = await store.read(stmts.PIECES_PER_DONOR, **totals_params(stmts.PIECES_PER_DONOR.params))
+    return cells(rows, await institution_dates(store))
+
+
+async def institution_dates(store: GraphStore) -> dict[str, tuple[str, str]]:
+    """Every institution's first and last gift's date, from its gifts."""
+    return {r["institution"]: (r["firstDate"], r["lastDate"]) for r in await store.read(stmts.INSTITUTION_DATES)}
 
 
 async def replace(store: GraphStore, built: list[dict[str, Any]]) -> int:

@@ -21,7 +21,7 @@ from graph_model.model import validate_node, validate_rel, with_search_text
 from graph_model.statements.loading import MISSING_KEYS, UPSERT_NODE, UPSERT_REL
 from graph_model.stores.base import GraphStore
 from seed.dataset import NODE_ORDER, REL_ORDER, Dataset, Row
-from seed.totals import pieces
+from seed.totals import gift_dates, pieces
 
 # Rows per statement: large enough to amortise the round trip, small enough that one
 # statement stays well under the store's timeout and memory on the national profile.
@@ -171,7 +171,7 @@ async def load(store: GraphStore, dataset: Dataset, *, batch_size: int = BATCH_S
     # from every gift once, at its end (graph_model.donation_totals): from the dataset itself when
     # the store held nothing before (its gifts are then the dataset's), else read back from the store.
     if empty:
-        await donation_totals.replace(store, donation_totals.cells(pieces(dataset)))
+        await donation_totals.replace(store, donation_totals.cells(pieces(dataset), gift_dates(dataset)))
     else:
         await donation_totals.rebuild(store)
     await store.checkpoint()

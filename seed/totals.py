@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph_model.donation_totals import group_pieces
+from graph_model.donation_totals import dates_of, group_pieces
 from graph_model.enums import DonorKind, Label, Rel
 from seed.dataset import Dataset
 
 
 def pieces(dataset: Dataset) -> list[dict[str, Any]]:
     """The rows PIECES_PER_DONOR would read after loading ``dataset`` into an empty store: per donor,
-    institution, Gregorian year and side of Nowruz, the gifts' count, amount in two exact parts, and first
-    and last date."""
+    institution, Gregorian year and side of Nowruz, the gifts' count and amount in two exact parts."""
     individual = {r["key"] for r in dataset.nodes.get(Label.DONOR, [])
                   if r["props"].get("kind") == DonorKind.INDIVIDUAL.value}
     county_of = {r["start"]: r["end"] for r in dataset.rels.get(Rel.LOCATED_IN, [])}
@@ -27,10 +26,15 @@ def pieces(dataset: Dataset) -> list[dict[str, Any]]:
     groups = group_pieces((row["start"], row["end"], row["props"]["date"], row["props"]["amount"])
                           for row in dataset.rels.get(Rel.DONATED_TO, []))
     rows = []
-    for (donor, institution, year, late), (count, units, rest, first, last) in groups.items():
+    for (donor, institution, year, late), (count, units, rest) in groups.items():
         county = county_of.get(institution)
         rows.append({"donor": donor, "individual": donor in individual, "institution": institution,
                      "county": county, "province": province_of.get(county) if county else None,
-                     "year": year, "late": late, "donations": count, "units": units, "rest": rest,
-                     "firstDate": first, "lastDate": last})
+                     "year": year, "late": late, "donations": count, "units": units, "rest": rest})
     return rows
+
+
+def gift_dates(dataset: Dataset) -> dict[str, tuple[str, str]]:
+    """What INSTITUTION_DATES would read after loading ``dataset`` into an empty store: each institution's
+    first and last gift's date."""
+    return dates_of((row["end"], row["props"]["date"]) for row in dataset.rels.get(Rel.DONATED_TO, []))

@@ -25,6 +25,7 @@ write must be the only write after them; otherwise the full rebuild runs.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -45,10 +46,12 @@ FIELDS = ("donations", "units", "rest", "donors", "individuals")  # a cell's fig
 
 class Before:
     """What the store held before the batches: the pieces of the file's donors (or, when the stored
-    cells do not agree with the gifts, of every donor: ``whole``) and the graph version."""
+    cells do not agree with the gifts, of every donor: ``whole``, and every institution's dates) and the
+    graph version."""
 
-    def __init__(self, pieces: list[dict[str, Any]], at: version.Version, whole: bool) -> None:
-        self.pieces, self.at, self.whole = pieces, at, whole
+    def __init__(self, pieces: list[dict[str, Any]], at: version.Version, whole: bool,
+                 dates: dict[str, tuple[str, str]] | None = None) -> None:
+        self.pieces, self.at, self.whole, self.dates = pieces, at, whole, dates or {}
 
 
 class Built(NamedTuple):
@@ -67,7 +70,7 @@ async def read_before(store: GraphStore, donors: Iterable[str], adding: int) -> 
     # little then, and one replacement less than reading and writing back the changed cells).
     if gifts != await donation_totals.counted(store) or gifts <= adding:
         return Before(await store.read(stmts.PIECES_PER_DONOR, **donation_totals.totals_params(
-            stmts.PIECES_PER_DONOR.params)), at, whole=True)
+            stmts.PIECES_PER_DONOR.params)), at, whole=True, dates=await donation_totals.institution_dates(store))
     pieces, wanted = [], list(dict.fromkeys(donors))
     params = donation_totals.totals_params(stmts.PIECES_OF_DONORS.params)
     for i in range(0, len(wanted), CHUNK):
@@ -114,15 +117,19 @@ def _cells(before: Before, gifts: list[dict[str, Any]], donors: dict[str, dict[s
     added = donation_totals.Pieces(
         donor, institution, county, [province_of.get(c) if c is not None else None for c in county],
         np.fromiter((individual_of[d] for d in donor), bool, len(gifts)), np.array(years, np.int64),
-        np.array(lates, bool), np.ones(len(gifts), np.int64), amounts // AMOUNT_UNIT, amounts % AMOUNT_UNIT,
-        dates, dates)
+        np.array(lates, bool), np.ones(len(gifts), np.int64), amounts // AMOUNT_UNIT, amounts % AMOUNT_UNIT)
     prior = donation_totals.pieces_of(before.pieces)
-    after = donation_totals.cells_of(donation_totals.joined(prior, added))
+    # An institution's dates: the file's gifts' there, widened by the store's when every cell is replaced;
+    # else by the stored cell's as it is written (``_added``).
     if before.whole:
-        return Built(after, frozenset())
+        stored = ((key, date) for key, pair in before.dates.items() for date in pair)
+        every = donation_totals.dates_of(itertools.chain(stored, zip(institution, dates, strict=True)))
+        return Built(donation_totals.cells_of(donation_totals.joined(prior, added), every), frozenset())
+    after = donation_totals.cells_of(donation_totals.joined(prior, added),
+                                     donation_totals.dates_of(zip(institution, dates, strict=True)))
     # The change of every cell the file's donors give in: their cells after less their cells before
     # (a cell's figures are sums over donors, so other donors' parts cancel out).
-    was = {cell["key"]: cell for cell in donation_totals.cells_of(prior)}
+    was = {cell["key"]: cell for cell in donation_totals.cells_of(prior, {})}
     changed = []
     for cell in after:
         old = was.get(cell["key"])
@@ -161,8 +168,8 @@ async def settle_added(store: GraphStore, before: Before, built: Built, writes: 
 
 def _added(stored: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
     """A stored cell with ``change`` (built_cells') added: its figures summed; an institution's first and last
-    date widened by the file's donors' (gifts only added: none goes), or left unknown when the stored cell
-    does not know them (graph_model.statements.donation_totals)."""
+    date widened by the file's gifts' there (gifts only added: no date goes), or left unknown when the stored
+    cell does not know them (written before cells held dates: graph_model.statements.donation_totals)."""
     cell = {**change, **{name: int(stored[name]) + change[name] for name in FIELDS}}
     if "firstDate" in change:
         known = stored.get("firstDate") is not None and stored.get("lastDate") is not None
