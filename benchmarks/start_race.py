@@ -7,10 +7,10 @@ hub's own command line: graph_model.stores.embedded) on a copy of a store, ``--s
 it answers, ``--clients`` connections send traversals of the store's gifts, links and services for ``--seconds``; then
 it stops the server and counts the crash reports its log gained. Reads only: every start replays the same file.
 
-``--warm`` first sends, from one connection, a read of each relationship type (``scan``: the relationships alone;
-``traverse``: from their start and from their end nodes) and of each label in every graph, and prints how long that
-took: a candidate for making the first concurrent reads safe (a read that finishes a matrix's pending work alone),
-measured here, not used by the hub.
+``--warm`` first sends, from one connection, each of the concurrent phase's reads once (``first``), or a read of each
+relationship type (``scan``: the relationships alone; ``traverse``: from their start and from their end nodes) and of
+each label in every graph, and prints how long that took: candidates for making the first concurrent reads safe
+(a read that does alone what the first concurrent ones would race to do), measured here, not used by the hub.
 
     .venv/bin/python benchmarks/start_race.py --data-dir /tmp/hubnat --starts 12
 """
@@ -53,9 +53,14 @@ async def query(store: FalkorStore, graph: str, text: str) -> Any:
     return await store._send("GRAPH.RO_QUERY", graph, text, "--compact")
 
 
-async def warm(store: FalkorStore, how: str) -> tuple[int, float]:
-    """One read of each relationship type and label of every graph, one after another: (reads, seconds)."""
+async def warm(store: FalkorStore, how: str, key: str) -> tuple[int, float]:
+    """Reads one after another before the concurrent ones: (reads, seconds). ``first``: each of ``READS`` once, for
+    ``key``; else one read of each relationship type and label of every graph."""
     started, sent = time.perf_counter(), 0
+    if how == "first":
+        for text in READS:
+            await query(store, "hub", f"CYPHER k='{key}' {text}")
+        return len(READS), time.perf_counter() - started
     for graph in await store._send("GRAPH.LIST"):
         types = [row[0][1] for row in (await query(store, graph, "CALL db.relationshipTypes()"))[1]]
         labels = [row[0][1] for row in (await query(store, graph, "CALL db.labels()"))[1]]
@@ -79,7 +84,7 @@ async def start(folder: Path, keys: list[str], args: argparse.Namespace) -> tupl
     store = FalkorStore(client_for(server, 30_000), "hub", location=str(server.socket_path), timeout_ms=30_000,
                         server=server, embedded=server)
     if args.warm != "none":
-        sent, took = await warm(store, args.warm)
+        sent, took = await warm(store, args.warm, keys[0])
         print(f"  warmed by {sent} reads ({args.warm}) in {took:.2f} s", flush=True)
     answered = failed = 0
     until = time.monotonic() + args.seconds
@@ -109,7 +114,7 @@ async def main() -> None:
     parser.add_argument("--starts", type=int, default=12)
     parser.add_argument("--seconds", type=float, default=4.0, help="of reads after each start")
     parser.add_argument("--clients", type=int, default=24)
-    parser.add_argument("--warm", choices=("none", "scan", "traverse"), default="none")
+    parser.add_argument("--warm", choices=("none", "first", "scan", "traverse"), default="none")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="start-race-") as scratch:
         folder = Path(scratch)
