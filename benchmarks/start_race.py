@@ -75,14 +75,19 @@ async def warm(store: FalkorStore, how: str, key: str) -> tuple[int, float]:
     return sent, time.perf_counter() - started
 
 
+async def opened(folder: Path) -> tuple[EmbeddedServer, FalkorStore]:
+    """The server started on ``folder`` (once it answers, its file replayed) and a store on its graph "hub"."""
+    server = EmbeddedServer(str(folder), fsync="no")
+    await asyncio.to_thread(server.start, 300.0)
+    return server, FalkorStore(client_for(server, 30_000), "hub", location=str(server.socket_path), timeout_ms=30_000,
+                               server=server, embedded=server)
+
+
 async def start(folder: Path, keys: list[str], args: argparse.Namespace) -> tuple[int, int, int]:
     """One start with the reads at once: (reads answered, reads failed, crash reports added to the log)."""
     log = folder / "falkordb.log"
     before = crashes(log)
-    server = EmbeddedServer(str(folder), fsync="no")
-    await asyncio.to_thread(server.start, 300.0)
-    store = FalkorStore(client_for(server, 30_000), "hub", location=str(server.socket_path), timeout_ms=30_000,
-                        server=server, embedded=server)
+    server, store = await opened(folder)
     if args.warm != "none":
         sent, took = await warm(store, args.warm, keys[0])
         print(f"  warmed by {sent} reads ({args.warm}) in {took:.2f} s", flush=True)
@@ -119,10 +124,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(prefix="start-race-") as scratch:
         folder = Path(scratch)
         shutil.copytree(Path(args.data_dir) / "appendonlydir", folder / "appendonlydir")
-        server = EmbeddedServer(str(folder), fsync="no")
-        await asyncio.to_thread(server.start, 300.0)
-        store = FalkorStore(client_for(server, 30_000), "hub", location=str(server.socket_path), timeout_ms=30_000,
-                            server=server, embedded=server)
+        server, store = await opened(folder)
         rows = (await query(store, "hub", "MATCH (i:Institution) RETURN i.key LIMIT 3000"))[1]
         keys = [row[0][1] for row in rows]
         await store.close()

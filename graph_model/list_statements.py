@@ -209,7 +209,7 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
                             f"RETURN k AS key, total, collect([{item}]) AS page")
                     alone = "_one"
                 else:  # nothing collected first: 0.44-0.48 ms instead of 0.54-0.66 for the 657
-                    text = _lone(spec, used, edges, chosen, direction, item)
+                    text = _lone(spec, used, chosen, direction, item)
                     alone = "_one_uncounted"
         elif form == PICKED and single and not counted:
             # Under one parent and not counted (an institution's 20 latest gifts, its services, with no
@@ -231,7 +231,7 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
             else:
                 values = f"{row}, {spec.edge}, sv, id"
                 alone = "_one_uncounted"
-            text = _lone(spec, used, edges, chosen, direction, values)
+            text = _lone(spec, used, chosen, direction, values)
         elif form == PICKED:
             # Any other first page: the page's rows built by a list comprehension over the collected
             # items, each carried variable read as its place in the item (``picked``), instead of
@@ -265,13 +265,13 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
     return statement(_name(spec, used, sort_name, descending, what) + suffix, text, register=register)
 
 
-def _lone(spec: ListSpec, used: tuple[str, ...], edges: ListSpec | None, sort: Sort, direction: str, item: str) -> str:
+def _lone(spec: ListSpec, used: tuple[str, ...], sort: Sort, direction: str, item: str) -> str:
     """A first page under one parent, not counted: its items sorted and cut by LIMIT as they come, and collected
     into the page with no parent's key carried along. Under one parent that key is the one given, so grouping
     the items by it, as the statements answering per parent do, is work for nothing: one institution's
     services and 21 latest gifts, joined with its other reads, cost FalkorDB 0.517 ms instead of 0.570 (10
     rounds, lower in 8; issue 18, twenty-sixth). No item, no row, as when grouped."""
-    body, carry = _body(edges or spec, used, keyed=False)
+    body, carry = _body(spec, used, keyed=False)  # (a nested list has no form of relationships alone: edge_form)
     return (f"{body} {_sort_clause(sort, carry, False)}, {spec.id} AS id ORDER BY sv {direction}, id {direction} "
             f"LIMIT $limit WITH collect([{item}]) AS page WHERE size(page) > 0 "
             f"RETURN head($keys) AS key, null AS total, page")
