@@ -30,8 +30,8 @@ from graph_model.stores.falkordb import FalkorStore, client_for  # noqa: E402
 class NoAofServer(EmbeddedServer):
     """The embedded server without its append-only file: the cost floor (nothing survives)."""
 
-    def arguments(self, server: str, module: str) -> list[str]:
-        args = super().arguments(server, module)
+    def arguments(self, server: str, module: str, socket: Path | None = None) -> list[str]:
+        args = super().arguments(server, module, socket)
         args[args.index("--appendonly") + 1] = "no"
         return args
 

@@ -7,10 +7,12 @@ hub's own command line: graph_model.stores.embedded) on a copy of a store, ``--s
 it answers, ``--clients`` connections send traversals of the store's gifts, links and services for ``--seconds``; then
 it stops the server and counts the crash reports its log gained. Reads only: every start replays the same file.
 
-``--warm`` first sends, from one connection, each of the concurrent phase's reads once (``first``), or a read of each
-relationship type (``scan``: the relationships alone; ``traverse``: from their start and from their end nodes) and of
-each label in every graph, and prints how long that took: candidates for making the first concurrent reads safe
-(a read that does alone what the first concurrent ones would race to do), measured here, not used by the hub.
+``--warm hub`` starts the server as the hub does: its warm-up reads (graph_model.stores.warm_up) sent on a socket of
+its own before the socket the clients use is there. Otherwise the server is started bare, and ``--warm`` first sends,
+from one connection, each of the concurrent phase's reads once (``first``), or a read of each relationship type
+(``scan``: the relationships alone; ``traverse``: from their start and from their end nodes) and of each label in
+every graph, and prints how long that took: candidates for making the first concurrent reads safe (a read that does
+alone what the first concurrent ones would race to do), measured here.
 
     .venv/bin/python benchmarks/start_race.py --data-dir /tmp/hubnat --starts 12
 """
@@ -75,9 +77,10 @@ async def warm(store: FalkorStore, how: str, key: str) -> tuple[int, float]:
     return sent, time.perf_counter() - started
 
 
-async def opened(folder: Path) -> tuple[EmbeddedServer, FalkorStore]:
-    """The server started on ``folder`` (once it answers, its file replayed) and a store on its graph "hub"."""
-    server = EmbeddedServer(str(folder), fsync="no")
+async def opened(folder: Path, warm: bool = False) -> tuple[EmbeddedServer, FalkorStore]:
+    """The server started on ``folder`` (once it answers, its file replayed; ``warm``: with the hub's own warm-up
+    reads, graph_model.stores.warm_up) and a store on its graph "hub"."""
+    server = EmbeddedServer(str(folder), fsync="no", warm=warm)
     await asyncio.to_thread(server.start, 300.0)
     return server, FalkorStore(client_for(server, 30_000), "hub", location=str(server.socket_path), timeout_ms=30_000,
                                server=server, embedded=server)
@@ -87,8 +90,10 @@ async def start(folder: Path, keys: list[str], args: argparse.Namespace) -> tupl
     """One start with the reads at once: (reads answered, reads failed, crash reports added to the log)."""
     log = folder / "falkordb.log"
     before = crashes(log)
-    server, store = await opened(folder)
-    if args.warm != "none":
+    server, store = await opened(folder, warm=args.warm == "hub")
+    if server.warmed is not None:
+        print(f"  warmed by the hub's {server.warmed[0]} reads in {server.warmed[1]:.2f} s", flush=True)
+    elif args.warm not in ("none", "hub"):
         sent, took = await warm(store, args.warm, keys[0])
         print(f"  warmed by {sent} reads ({args.warm}) in {took:.2f} s", flush=True)
     answered = failed = 0
@@ -119,7 +124,7 @@ async def main() -> None:
     parser.add_argument("--starts", type=int, default=12)
     parser.add_argument("--seconds", type=float, default=4.0, help="of reads after each start")
     parser.add_argument("--clients", type=int, default=24)
-    parser.add_argument("--warm", choices=("none", "first", "scan", "traverse"), default="none")
+    parser.add_argument("--warm", choices=("none", "hub", "first", "scan", "traverse"), default="none")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="start-race-") as scratch:
         folder = Path(scratch)

@@ -51,6 +51,7 @@ def all_statements() -> list[Statement]:
     import graph_model.links  # noqa: F401
     import graph_model.list_specs  # noqa: F401  (registers a sample of every composed list)
     import graph_model.statements  # noqa: F401
+    import graph_model.stores.warm_up  # noqa: F401  (the embedded server's first reads)
     from graph_model.stores.fused import lint_sample
 
     lint_sample()  # a request's reads joined in one statement, as Neo4j would get them

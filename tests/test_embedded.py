@@ -19,6 +19,7 @@ from graph_model.statements.reads import COUNT
 from graph_model.stores import embedded
 from graph_model.stores.embedded import EmbeddedServer, socket_path_for
 from graph_model.stores.falkordb import open_embedded
+from graph_model.stores.warm_up import READS
 from tests.scripted import Script, in_thread
 
 ROWS = [{"key": f"k{i}", "props": {"nameFa": "ن", "nameEn": "n"}} for i in range(25)]
@@ -90,6 +91,55 @@ def test_stale_socket_and_pid_file_are_recovered(tmp_path: Path) -> None:
     try:
         assert server.start() is True
         assert server.ping()
+    finally:
+        server.stop()
+
+
+async def _one_graph(data_dir: Path) -> None:
+    """A store in ``data_dir`` holding one graph ("g"), its server stopped."""
+    store = await open_embedded(str(data_dir), "g")
+    await store.ensure_schema()
+    await store.write(UPSERT_NODE[Label.PERSON], rows=ROWS)
+    await store.close()
+
+
+async def test_a_started_server_is_warmed_up_before_its_socket_is_there(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """graph_model.stores.warm_up: a server this process starts gets the warm-up reads, every one answered
+    for every graph it holds, on a socket of its own; the socket the clients use appears only after them
+    (another process's clients reconnecting after a restart cannot come first). Stopped, it leaves neither."""
+    await _one_graph(tmp_path)
+    server = EmbeddedServer(tmp_path)
+    seen: list[tuple[bool, str]] = []
+    real = embedded.warm_up
+
+    def watched(client: redis.Redis) -> int:  # the real warm-up, with what a client could reach meanwhile
+        seen.append((server.socket_path.exists(), server.probe(server.starting_path)))
+        return real(client)
+
+    monkeypatch.setattr(embedded, "warm_up", watched)
+    assert server.start() is True
+    try:
+        assert seen == [(False, "ready")]
+        assert server.warmed is not None and server.warmed[0] == len(READS)
+        assert server.ping() and not server.starting_path.exists()
+        assert await _count(tmp_path) == 25
+    finally:
+        server.stop()
+    assert not server.socket_path.exists() and not server.starting_path.exists()
+
+
+def test_a_warm_up_that_fails_leaves_the_server_answering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    def refused(client: redis.Redis) -> int:  # fault injection: a read the server refuses
+        raise redis.ResponseError("refused here")
+
+    monkeypatch.setattr(embedded, "warm_up", refused)
+    server = EmbeddedServer(tmp_path)
+    assert server.start() is True
+    try:
+        assert server.ping() and server.warmed is None
+        assert "warm-up reads" in caplog.text and "refused here" in caplog.text
     finally:
         server.stop()
 

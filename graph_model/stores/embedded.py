@@ -12,6 +12,11 @@ Durability: the append-only file is the only persistence (no RDB snapshots on a 
 watches the server with ``down`` and ``restart`` (hub/supervisor.py), whether it started it or
 found it running: a restarted server replays the append-only file on the same folder and socket,
 so clients reconnect by themselves.
+
+A server this process starts listens first on a socket of its own (``starting_path``): once it answers
+there it gets graph_model.stores.warm_up's reads, one after another, and only then is that socket renamed
+to the one every client uses. FalkorDB crashed when concurrent reads were the first to traverse a
+relationship type after a start (that module says how this was found and proved).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import re
 import signal
@@ -35,6 +41,9 @@ from redis.retry import Retry
 
 from graph_model.errors import StoreUnavailable
 from graph_model.stores.spawn import SPAWNER
+from graph_model.stores.warm_up import warm_up
+
+log = logging.getLogger("hub.store")
 
 _LOG_PREFIX = re.compile(r"^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ [.*#-] ")
 # sockaddr_un.sun_path is 108 bytes including the terminating NUL.
@@ -63,6 +72,8 @@ AOF_REWRITE_PERCENT = 25
 ORPHAN_GRACE_S = 3.0
 # A probe waits this long for an answer (``EmbeddedServer.probe``).
 PROBE_TIMEOUT_S = 2.0
+# A warm-up read (graph_model.stores.warm_up) waits this long for its answer.
+WARM_UP_TIMEOUT_S = 30.0
 # Servers started before giving up on one that stays alive without ever answering (``EmbeddedServer.start``).
 START_ATTEMPTS = 2
 
@@ -116,29 +127,36 @@ def _binaries() -> tuple[str, str]:
 class EmbeddedServer:
     """Start, find or stop the FalkorDB server that serves one data folder."""
 
-    def __init__(self, data_dir: Path | str, *, fsync: str = "always") -> None:
+    def __init__(self, data_dir: Path | str, *, fsync: str = "always", warm: bool = True) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.socket_path = socket_path_for(self.data_dir)
+        # Where a server this one starts listens until its warm-up is done; then it is renamed to
+        # ``socket_path`` (the same folder and a name no longer: it fits wherever that does).
+        self.starting_path = self.socket_path.with_suffix(".new")
         self.pid_path = self.data_dir / "falkordb.pid"
         self.log_path = self.data_dir / "falkordb.log"
         self.lock_path = self.data_dir / "falkordb.lock"
         self.fsync = fsync
+        self.warm = warm  # send graph_model.stores.warm_up's reads to a server this one started, before anything else
+        self.warmed: tuple[int, float] | None = None  # how many it sent, in how many seconds, at the last start
         self.owned = False
         self._process: subprocess.Popen[bytes] | None = None
 
     # -- probing -------------------------------------------------------------------------
 
-    def probe(self) -> str:
+    def probe(self, path: Path | None = None) -> str:
         """"ready", "loading" (replaying its append-only file), "busy" (it took the connection but did not
         answer in ``PROBE_TIMEOUT_S``) or "down".
 
         A server replaying its append-only file answers only between batches of 1,024 commands
         (redis's ``loadSingleAppendOnlyFile``): "loading" then, nothing while a batch runs. On a busy
-        machine a batch can outlast the probe's wait, which is "busy", not "down"."""
-        if not self.socket_path.exists():
+        machine a batch can outlast the probe's wait, which is "busy", not "down". ``path``: the socket
+        probed, when not ``socket_path``."""
+        path = path or self.socket_path
+        if not path.exists():
             return "down"
         # No retries: a probe answers now; the callers loop themselves.
-        client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=PROBE_TIMEOUT_S,
+        client = redis.Redis(unix_socket_path=str(path), socket_timeout=PROBE_TIMEOUT_S,
                              socket_connect_timeout=PROBE_TIMEOUT_S, retry=Retry(NoBackoff(), 0))
         try:
             client.ping()
@@ -209,7 +227,11 @@ class EmbeddedServer:
             for attempt in range(START_ATTEMPTS):
                 self._clear_stale()
                 self._process = self._spawn()
-                if self._wait_ready(timeout, self._process.pid):
+                if self._wait_ready(timeout, self._process.pid, self.starting_path):
+                    self._warm_up()
+                    # Only now can anything else connect: the clients of other processes reconnect by
+                    # themselves as soon as the socket answers (after a restart, hub/supervisor.py).
+                    os.replace(self.starting_path, self.socket_path)
                     break
                 if attempt + 1 == START_ATTEMPTS or self._process.poll() is not None:
                     self._fail()  # it exited (a bad module, a full disk): trying again would fail again
@@ -221,12 +243,29 @@ class EmbeddedServer:
             self.owned = True
             return True
 
-    def arguments(self, server: str, module: str) -> list[str]:
-        """The server's command line: persistence is the append-only file alone."""
+    def _warm_up(self) -> None:
+        """graph_model.stores.warm_up's reads, sent to the server just started on its own socket
+        (``starting_path``), before anything else can reach it. A failure is logged, not raised: the
+        server answered, and the supervisor sees it if it died."""
+        if not self.warm:
+            return
+        client = redis.Redis(unix_socket_path=str(self.starting_path), socket_timeout=WARM_UP_TIMEOUT_S,
+                             retry=Retry(NoBackoff(), 0))
+        began = time.monotonic()
+        try:
+            self.warmed = (warm_up(client), time.monotonic() - began)
+        except redis.RedisError as exc:
+            log.warning("the warm-up reads of the FalkorDB server in %s failed: %s", self.data_dir, exc)
+        finally:
+            client.close()
+
+    def arguments(self, server: str, module: str, socket: Path | None = None) -> list[str]:
+        """The server's command line: persistence is the append-only file alone. ``socket``: where it
+        listens, when not ``socket_path``."""
         return [
             server,
             "--port", "0",  # no TCP listener: the socket is the only way in
-            "--unixsocket", str(self.socket_path),
+            "--unixsocket", str(socket or self.socket_path),
             "--unixsocketperm", "700",
             "--dir", str(self.data_dir),
             "--pidfile", str(self.pid_path),
@@ -256,7 +295,7 @@ class EmbeddedServer:
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         server, module = _binaries()
-        args = self.arguments(server, module)
+        args = self.arguments(server, module, self.starting_path)
         try:
             # A session of its own: Ctrl+C in the terminal reaches the hub, which then stops
             # the server cleanly, instead of killing the server mid-write. Forked by the spawner,
@@ -266,16 +305,16 @@ class EmbeddedServer:
         except OSError as exc:
             raise StoreUnavailable(f"cannot run the embedded FalkorDB server {server}: {exc.strerror}") from exc
 
-    def _wait_ready(self, timeout: float, pid: int) -> bool:
+    def _wait_ready(self, timeout: float, pid: int, path: Path | None = None) -> bool:
         """Wait for the server to answer. Replaying a large append-only file may take longer
         than ``timeout``: a server that is alive and says it is loading is waited for, and so is
         one that takes connections without answering yet while it keeps working (its CPU time
         grows: a batch of its replay on a busy machine). One silent and idle for ``timeout`` (stopped,
-        or stuck waiting) is given up on."""
+        or stuck waiting) is given up on. ``path``: its socket, when not ``socket_path``."""
         deadline = time.monotonic() + timeout
         worked = _cpu_ticks(pid)
         while True:
-            state = self.probe()
+            state = self.probe(path)
             now = time.monotonic()
             if state == "ready":
                 return True
@@ -299,7 +338,7 @@ class EmbeddedServer:
 
     def _clear_stale(self) -> None:
         """A socket or pid file left by a server that is gone would block the new one."""
-        for path in (self.socket_path, self.pid_path):
+        for path in (self.socket_path, self.starting_path, self.pid_path):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 
@@ -364,6 +403,10 @@ class EmbeddedServer:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        # redis removes the socket it was started on, renamed since (``start``): its new name goes here. (A
+        # server another process starts now answers on it only after replaying its file, long after this.)
+        with contextlib.suppress(FileNotFoundError):
+            self.socket_path.unlink()
 
 
 class SnapshotServer(EmbeddedServer):
