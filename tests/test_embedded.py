@@ -122,7 +122,7 @@ async def test_a_started_server_is_warmed_up_before_its_socket_is_there(
     try:
         assert seen == [(False, "ready")]
         assert server.warmed is not None and server.warmed[0] == len(READS)
-        assert server.ping() and not server.starting_path.exists()
+        assert server.ping() and server.socket_path.samefile(server.starting_path)
         assert await _count(tmp_path) == 25
     finally:
         server.stop()

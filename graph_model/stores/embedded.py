@@ -14,9 +14,9 @@ found it running: a restarted server replays the append-only file on the same fo
 so clients reconnect by themselves.
 
 A server this process starts listens first on a socket of its own (``starting_path``): once it answers
-there it gets graph_model.stores.warm_up's reads, one after another, and only then is that socket renamed
-to the one every client uses. FalkorDB crashed when concurrent reads were the first to traverse a
-relationship type after a start (that module says how this was found and proved).
+there it gets graph_model.stores.warm_up's reads, one after another, and only then is that socket given
+the name every client uses (a hard link: ``socket_path``). FalkorDB crashed when concurrent reads were
+the first to traverse a relationship type after a start (that module says how this was found and proved).
 """
 
 from __future__ import annotations
@@ -130,8 +130,8 @@ class EmbeddedServer:
     def __init__(self, data_dir: Path | str, *, fsync: str = "always", warm: bool = True) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.socket_path = socket_path_for(self.data_dir)
-        # Where a server this one starts listens until its warm-up is done; then it is renamed to
-        # ``socket_path`` (the same folder and a name no longer: it fits wherever that does).
+        # Where a server this one starts listens until its warm-up is done; then ``socket_path`` is made
+        # a second name of it (the same folder and a name no longer: it fits wherever that does).
         self.starting_path = self.socket_path.with_suffix(".new")
         self.pid_path = self.data_dir / "falkordb.pid"
         self.log_path = self.data_dir / "falkordb.log"
@@ -230,8 +230,9 @@ class EmbeddedServer:
                 if self._wait_ready(timeout, self._process.pid, self.starting_path):
                     self._warm_up()
                     # Only now can anything else connect: the clients of other processes reconnect by
-                    # themselves as soon as the socket answers (after a restart, hub/supervisor.py).
-                    os.replace(self.starting_path, self.socket_path)
+                    # themselves as soon as the socket answers (after a restart, hub/supervisor.py). A
+                    # second name for the same socket: redis removes the first itself when it stops.
+                    os.link(self.starting_path, self.socket_path)
                     break
                 if attempt + 1 == START_ATTEMPTS or self._process.poll() is not None:
                     self._fail()  # it exited (a bad module, a full disk): trying again would fail again
@@ -403,8 +404,8 @@ class EmbeddedServer:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        # redis removes the socket it was started on, renamed since (``start``): its new name goes here. (A
-        # server another process starts now answers on it only after replaying its file, long after this.)
+        # redis removes the socket it was started on; its second name (``start``) goes here. (A server
+        # another process starts now answers on it only after replaying its file, long after this.)
         with contextlib.suppress(FileNotFoundError):
             self.socket_path.unlink()
 
