@@ -72,7 +72,8 @@ def data_copy(source: Path, scratch: Path) -> Path:
     """B's own copy of the seeded folder (two servers cannot share one), made once."""
     copy = scratch / "data-b"
     if not (copy / "appendonlydir").exists():
-        shutil.copytree(source, copy, ignore=shutil.ignore_patterns("falkordb.lock", "*.sock"), dirs_exist_ok=True)
+        shutil.copytree(source, copy, ignore=shutil.ignore_patterns("falkordb.lock", "*.sock", "*.new"),
+                        dirs_exist_ok=True)
     return copy
 
 
