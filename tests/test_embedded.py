@@ -129,6 +129,21 @@ async def test_a_started_server_is_warmed_up_before_its_socket_is_there(
     assert not server.socket_path.exists() and not server.starting_path.exists()
 
 
+def test_without_hard_links_the_socket_is_renamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file system without hard links: the socket the server was started on gets the clients' name instead."""
+    def refused(source: Path, target: Path) -> None:  # fault injection: link(2) refused
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(embedded.os, "link", refused)
+    server = EmbeddedServer(tmp_path)
+    assert server.start() is True
+    try:
+        assert server.ping() and not server.starting_path.exists()
+    finally:
+        server.stop()
+    assert not server.socket_path.exists()
+
+
 def test_a_warm_up_that_fails_leaves_the_server_answering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                          caplog: pytest.LogCaptureFixture) -> None:
     def refused(client: redis.Redis) -> int:  # fault injection: a read the server refuses

@@ -232,7 +232,7 @@ class EmbeddedServer:
                     # Only now can anything else connect: the clients of other processes reconnect by
                     # themselves as soon as the socket answers (after a restart, hub/supervisor.py). A
                     # second name for the same socket: redis removes the first itself when it stops.
-                    os.link(self.starting_path, self.socket_path)
+                    self._name_socket()
                     break
                 if attempt + 1 == START_ATTEMPTS or self._process.poll() is not None:
                     self._fail()  # it exited (a bad module, a full disk): trying again would fail again
@@ -243,6 +243,15 @@ class EmbeddedServer:
                 self._kill()
             self.owned = True
             return True
+
+    def _name_socket(self) -> None:
+        """Give the socket of the server just started (``starting_path``) the name the clients use: a second
+        name (redis removes the first when it stops), or, where the file system has no hard links, its only
+        one (redis then logs that the socket it was started on is gone when it stops)."""
+        try:
+            os.link(self.starting_path, self.socket_path)
+        except OSError:
+            os.replace(self.starting_path, self.socket_path)
 
     def _warm_up(self) -> None:
         """graph_model.stores.warm_up's reads, sent to the server just started on its own socket
