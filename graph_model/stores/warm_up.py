@@ -2,14 +2,14 @@
 type from each end, in every graph it holds, sent one after another on one connection.
 
 Why: every crash of the embedded server recorded in benchmarks/README.md (issues 15 and 18) came within
-seconds of a start, in a read's traversal on one of FalkorDB's worker threads, two copies of the same read
-in GraphBLAS's ``GB_mxm`` under ``Delta_mxm`` at once. benchmarks/start_race.py starts the server on a copy
-of `national` and sends traversals from 24 connections as soon as it answers: 6 of 48 starts that replayed
-17 MB of writes crashed, at the first reads. With the same reads sent once from one connection first, none of
-24 did; with these reads first, none of 48 (benchmarks/README.md, issue 18, twenty-sixth and twenty-seventh
-sections). So the first multiplication by a relationship's matrix after a start does something once (a
-structure of the matrix built lazily, it seems) that two threads doing it at once corrupt; done alone
-first, it is safe.
+seconds of a start, in a read's traversal on one of FalkorDB's worker threads, two copies of the same read in
+GraphBLAS's ``GB_mxm`` under ``Delta_mxm`` at once. benchmarks/start_race.py starts the server on a copy of
+`national` and sends traversals from 24 connections as soon as it answers: 6 of 48 starts that replayed 17 MB
+of writes crashed, at the first reads. With the same reads sent once from one connection first, none of 24
+did; with these reads first, none of 48, nor of 48 more replaying 20,000 gifts written to the copy, which
+without them crashed 4 of 24 (benchmarks/README.md, issue 18, twenty-sixth and twenty-seventh sections). So
+the first multiplication by a relationship's matrix after a start does something once (a structure of the
+matrix built lazily, it seems) that two threads doing it at once corrupt; done alone first, it is safe.
 
 These reads do that for every relationship type the hub knows (``graph_model.enums.ENDPOINTS``), from its
 start label and from its end label, each from one node of that label (its first), into the label at the
