@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -142,6 +143,20 @@ def test_without_hard_links_the_socket_is_renamed(tmp_path: Path, monkeypatch: p
     finally:
         server.stop()
     assert not server.socket_path.exists()
+
+
+def test_a_server_that_ends_during_its_warm_up_fails_the_start_clearly(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def ended(client: redis.Redis) -> int:  # fault injection: the server shuts down (it removes its socket)
+        with contextlib.suppress(redis.ConnectionError):
+            client.shutdown(nosave=True)
+        return 0
+
+    monkeypatch.setattr(embedded, "warm_up", ended)
+    server = EmbeddedServer(tmp_path)
+    with pytest.raises(StoreUnavailable, match="did not start"):
+        server.start(timeout=10)
+    assert not server.ping() and server.running_pid() is None
 
 
 def test_a_warm_up_that_fails_leaves_the_server_answering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -247,11 +247,15 @@ class EmbeddedServer:
     def _name_socket(self) -> None:
         """Give the socket of the server just started (``starting_path``) the name the clients use: a second
         name (redis removes the first when it stops), or, where the file system has no hard links, its only
-        one (redis then logs that the socket it was started on is gone when it stops)."""
+        one (redis then logs that the socket it was started on is gone when it stops). A server that ended
+        meanwhile (its socket gone) fails the start, as one that never answered does."""
         try:
             os.link(self.starting_path, self.socket_path)
         except OSError:
-            os.replace(self.starting_path, self.socket_path)
+            try:
+                os.replace(self.starting_path, self.socket_path)
+            except OSError:  # its socket gone: it stopped during the warm-up
+                self._fail()
 
     def _warm_up(self) -> None:
         """graph_model.stores.warm_up's reads, sent to the server just started on its own socket
