@@ -35,11 +35,16 @@ async def _count(data_dir: Path) -> int:
         await store.close()
 
 
-async def test_data_survives_stop_and_start(tmp_path: Path) -> None:
-    store = await open_embedded(str(tmp_path), "g")
+async def _one_graph(data_dir: Path) -> None:
+    """A store in ``data_dir`` holding one graph ("g"), its server stopped."""
+    store = await open_embedded(str(data_dir), "g")
     await store.ensure_schema()
     await store.write(UPSERT_NODE[Label.PERSON], rows=ROWS)
-    await store.close()  # this store started the server, so this stops it
+    await store.close()
+
+
+async def test_data_survives_stop_and_start(tmp_path: Path) -> None:
+    await _one_graph(tmp_path)  # its store started the server, so closing it stops it
     assert not EmbeddedServer(tmp_path).ping()
     assert await _count(tmp_path) == 25
 
@@ -94,14 +99,6 @@ def test_stale_socket_and_pid_file_are_recovered(tmp_path: Path) -> None:
         assert server.ping()
     finally:
         server.stop()
-
-
-async def _one_graph(data_dir: Path) -> None:
-    """A store in ``data_dir`` holding one graph ("g"), its server stopped."""
-    store = await open_embedded(str(data_dir), "g")
-    await store.ensure_schema()
-    await store.write(UPSERT_NODE[Label.PERSON], rows=ROWS)
-    await store.close()
 
 
 async def test_a_started_server_is_warmed_up_before_its_socket_is_there(

@@ -99,6 +99,13 @@ def _parent_of(pid: int) -> int | None:
     return None
 
 
+def _direct(path: Path, timeout: float) -> redis.Redis:
+    """A client of the server on ``path`` waiting ``timeout`` seconds to connect and for each answer, without
+    retries: a probe answers now (its callers loop themselves), and a warm-up read sent twice would not help."""
+    return redis.Redis(unix_socket_path=str(path), socket_timeout=timeout, socket_connect_timeout=timeout,
+                       retry=Retry(NoBackoff(), 0))
+
+
 def socket_path_for(data_dir: Path) -> Path:
     """The socket in the data folder, or a short path in the temp folder when that is too long."""
     inside = data_dir / "falkordb.sock"
@@ -155,9 +162,7 @@ class EmbeddedServer:
         path = path or self.socket_path
         if not path.exists():
             return "down"
-        # No retries: a probe answers now; the callers loop themselves.
-        client = redis.Redis(unix_socket_path=str(path), socket_timeout=PROBE_TIMEOUT_S,
-                             socket_connect_timeout=PROBE_TIMEOUT_S, retry=Retry(NoBackoff(), 0))
+        client = _direct(path, PROBE_TIMEOUT_S)
         try:
             client.ping()
             return "ready"
@@ -263,8 +268,7 @@ class EmbeddedServer:
         server answered, and the supervisor sees it if it died."""
         if not self.warm:
             return
-        client = redis.Redis(unix_socket_path=str(self.starting_path), socket_timeout=WARM_UP_TIMEOUT_S,
-                             retry=Retry(NoBackoff(), 0))
+        client = _direct(self.starting_path, WARM_UP_TIMEOUT_S)
         began = time.monotonic()
         try:
             self.warmed = (warm_up(client), time.monotonic() - began)
