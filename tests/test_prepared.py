@@ -221,6 +221,47 @@ async def test_what_the_prepared_way_leaves_to_the_ordinary_one(solo_world: Falk
     assert answered == []
 
 
+async def test_a_query_of_one_root_field_runs_that_field_alone(solo_world: FalkorStore, answered: list[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """hub.execution.one_field: a kept query of one root field is answered without graphql-core's ``execute``
+    (counted by wrapping it where the prepared way calls it), the same bytes; anything else, or anything that
+    is not a clean answer, by ``execute`` from the start, once."""
+    walked: list[str | None] = []
+    original = prepared.execute
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        walked.append(kwargs.get("operation_name"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(prepared, "execute", counting)
+    alone: list[dict[str, Any]] = [  # one root field, an alias, a missing object (null, no error), a literal argument
+        {"query": PROVINCE, "variables": {"key": "IR-00"}},
+        {"query": "query A($key: String!) { here: institution(key: $key) { key nameEn county { key } "
+                  "giving { amount count } donations(first: 2) { nodes { key donor { key } } } } }",
+         "variables": {"key": "inst-a"}},
+        {"query": PROVINCE, "variables": {"key": "IR-99"}},
+        {"query": 'query { county(key: "IR-00-0001") { key nameFa } }'}]
+    # An error below the field (NOT_FOUND), a right the caller lacks, two root fields, a directive, a meta
+    # field, a fragment at the root.
+    walking: list[dict[str, Any]] = [
+        {"query": EVENTS, "variables": {"county": "IR-99-9999"}},
+        {"query": "query { auditLog(first: 1) { totalCount } }"},
+        {"query": 'query { province(key: "IR-00") { key } me { role } }'},
+        {"query": 'query Q($on: Boolean!) { province(key: "IR-00") @include(if: $on) { key } }',
+         "variables": {"on": True}},
+        {"query": "query { __typename }"},
+        {"query": 'query { ...F } fragment F on Query { province(key: "IR-00") { key } }'}]
+    async with both(solo_world, role="viewer") as (kept, plain):
+        for body in alone:
+            await asked(kept, plain, body)
+        assert walked == [] and set(answered) == {body["query"] for body in alone}
+        for body in walking:
+            walked.clear()
+            await asked(kept, plain, body)
+            assert walked == [None], (body, walked)
+    assert set(answered) == {body["query"] for body in alone + walking}  # all the prepared way's
+
+
 def test_the_switch_reads_hub_prepared() -> None:
     assert Settings.from_env({}).prepared is True
     assert Settings.from_env({"HUB_PREPARED": "0"}).prepared is False

@@ -10,7 +10,8 @@ as far as executing, that is that parsed within the token limit, passed the inpu
 A later POST of the same text is executed by :func:`execute_kept` with what depends on the request checked
 again, the same functions the extensions call: the texts of its variables (NUL, lone surrogates), the
 input checks of their values, the limits' verdict for them; then graphql-core executes the kept
-document with the same execution class, and its errors get the same codes, masking and log lines.
+document with the same execution class (a query of one root field, that field alone: hub.execution.one_field),
+and its errors get the same codes, masking and log lines.
 
 Anything else goes the ordinary way, with nothing of the request used up (starlette keeps the body
 read): a text not kept, a body that is not JSON or not a plain JSON object, a GET, a
@@ -33,7 +34,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from hub.execution import input_checks, limits
+from hub.execution import input_checks, limits, one_field
 from hub.execution.recent import Recent
 from hub.execution.turns import Turns
 from hub.http import request_texts
@@ -145,9 +146,8 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
         state.turn = await turns.take()
     context = await view.get_context(request)
     try:
-        result = execute(core, entry.document, context_value=context, variable_values=variables,
-                         operation_name=name, execution_context_class=schema.execution_context_class,
-                         is_awaitable=optimized_is_awaitable)
+        result = one_field.execute(core, entry.document, context, variables, name, schema.execution_context_class,
+                                   optimized_is_awaitable, execute)
         if not isinstance(result, CoreResult):
             result = await result
     except Exception as exc:  # as strawberry's Schema.execute: the request's one error  # noqa: BLE001

@@ -1,0 +1,104 @@
+"""A kept query of one root field, executed without graphql-core's walk of the operation.
+
+For a query asking one object (``institution(key: $key) { ... }``) graphql-core's ``execute`` collects the
+operation's root fields, builds a result map for them and executes the one field through
+``execute_fields`` and ``execute_field``, each with its awaitable checks and wrappers, before the
+compiled plans (hub.execution.compiled) complete the object; ~0.05 ms of a one-institution request's
+1.6 ms of Python (benchmarks/README.md, issue 18). Here the prepared way (hub.http.prepared) does for
+such a query what ``execute_field`` does, with the same pieces: the execution context built by the same
+class (the variables coerced by it), the field's resolve info and arguments as graphql-core makes them,
+its resolver (strawberry's, with its extensions: the field's right checked as before) and the compiled
+completion. Only a query that runs compiled, whose selection is one field (an alias allowed; no
+directive, fragment or meta field), goes this way. Anything that is not a clean answer (an error
+raised or recorded, a variable not coerced) is answered by graphql-core's ``execute`` from the start,
+on the same context: the errors, their paths and the nulls are graphql-core's own, and what the first
+attempt read is in the request's loaders (reads have no side effects). tests/test_prepared.py holds the
+answers byte-equal to the ordinary way's and counts which way each request took.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from graphql import DocumentNode, ExecutionResult, FieldNode, GraphQLSchema, OperationDefinitionNode, OperationType
+from graphql.execution import ExecutionContext
+from graphql.execution.values import get_argument_values
+from graphql.pyutils import Path
+
+Execute = Callable[..., Any]
+
+
+def execute(core: GraphQLSchema, document: DocumentNode, context: Any, variables: dict[str, Any],
+            name: str | None, execution_class: type[ExecutionContext], is_awaitable: Callable[[Any], bool],
+            ordinary: Execute) -> Any:
+    """The result of the query (or an awaitable of it), as ``ordinary`` (graphql-core's ``execute``)
+    would give it; ``ordinary``'s own when the query is not one this module executes."""
+    def whole() -> Any:
+        return ordinary(core, document, context_value=context, variable_values=variables, operation_name=name,
+                        execution_context_class=execution_class, is_awaitable=is_awaitable)
+
+    root = core.query_type
+    node = _one_field(document, name)
+    if (node is None or root is None or node.name.value not in root.fields
+            or not getattr(getattr(context, "settings", None), "compiled", False)):
+        return whole()  # a query this module leaves to graphql-core
+    execution = execution_class.build(core, document, None, context, variables, name, is_awaitable=is_awaitable)
+    if isinstance(execution, list) or not getattr(execution, "compiling", False) or execution.middleware_manager:
+        return whole()  # the variables' errors reported by graphql-core; a query that does not run compiled
+    field = root.fields[node.name.value]
+    key = node.alias.value if node.alias else node.name.value
+    path = Path(None, key, root.name)
+    nodes = [node]
+    info = execution.build_resolve_info(field, nodes, root, path)
+    try:
+        resolve = field.resolve or execution.field_resolver
+        result = resolve(None, info, **get_argument_values(field, node, execution.variable_values))
+        if is_awaitable(result):
+            return _finish(execution, field, nodes, info, path, key, result, whole)
+        value = execution.complete_value(field.type, nodes, info, path, result)
+    except Exception:  # noqa: BLE001  # graphql-core words it, from the start
+        return whole()
+    if is_awaitable(value):
+        return _finish(execution, field, nodes, info, path, key, None, whole, value)
+    return _answer(execution, key, value) or whole()
+
+
+async def _finish(execution: Any, field: Any, nodes: list[FieldNode], info: Any, path: Path, key: str,
+                  result: Awaitable[Any] | None, whole: Callable[[], Any], completing: Any = None) -> Any:
+    try:
+        if result is not None:
+            completing = execution.complete_value(field.type, nodes, info, path, await result)
+        value = await completing if execution.is_awaitable(completing) else completing
+    except Exception:  # noqa: BLE001
+        value = _FAILED
+    answer = None if value is _FAILED else _answer(execution, key, value)
+    if answer is None:
+        again = whole()
+        return await again if execution.is_awaitable(again) else again
+    return answer
+
+
+_FAILED = object()
+
+
+def _answer(execution: Any, key: str, value: Any) -> ExecutionResult | None:
+    """The response, as graphql-core builds it; None when an error was recorded (graphql-core then answers)."""
+    if execution.collected_errors.errors:
+        return None
+    return execution.build_response({key: value}, [])
+
+
+def _one_field(document: DocumentNode, name: str | None) -> FieldNode | None:
+    """The one field the query ``name`` of ``document`` selects at its root: None for a mutation, for
+    several fields, a fragment, a directive or a meta field (``__typename``), and for an operation
+    graphql-core would not find (it reports that)."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)
+                  and (name is None or (d.name is not None and d.name.value == name))]
+    if len(operations) != 1 or operations[0].operation is not OperationType.QUERY:
+        return None
+    selections = operations[0].selection_set.selections
+    node = selections[0] if len(selections) == 1 else None
+    if type(node) is not FieldNode or node.directives or node.name.value.startswith("__"):
+        return None
+    return node
