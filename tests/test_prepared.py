@@ -224,8 +224,8 @@ async def test_what_the_prepared_way_leaves_to_the_ordinary_one(solo_world: Falk
 async def test_a_query_of_one_root_field_runs_that_field_alone(solo_world: FalkorStore, answered: list[str],
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """hub.execution.one_field: a kept query of one root field is answered without graphql-core's ``execute``
-    (counted by wrapping it where the prepared way calls it), the same bytes; anything else, or anything that
-    is not a clean answer, by ``execute`` from the start, once."""
+    (counted by wrapping it where the prepared way calls it), errors included, with the same bytes; any other
+    query by ``execute``, once."""
     walked: list[str | None] = []
     original = prepared.execute
 
@@ -234,32 +234,50 @@ async def test_a_query_of_one_root_field_runs_that_field_alone(solo_world: Falko
         return original(*args, **kwargs)
 
     monkeypatch.setattr(prepared, "execute", counting)
-    alone: list[dict[str, Any]] = [  # one root field, an alias, a missing object (null, no error), a literal argument
+    # One root field: an alias, a missing object (null, no error), a literal argument, an error below the
+    # field (NOT_FOUND), a right the caller lacks (a non-null field: the response null, with its error).
+    alone: list[dict[str, Any]] = [
         {"query": PROVINCE, "variables": {"key": "IR-00"}},
         {"query": "query A($key: String!) { here: institution(key: $key) { key nameEn county { key } "
                   "giving { amount count } donations(first: 2) { nodes { key donor { key } } } } }",
          "variables": {"key": "inst-a"}},
         {"query": PROVINCE, "variables": {"key": "IR-99"}},
-        {"query": 'query { county(key: "IR-00-0001") { key nameFa } }'}]
-    # An error below the field (NOT_FOUND), a right the caller lacks, two root fields, a directive, a meta
-    # field, a fragment at the root.
-    walking: list[dict[str, Any]] = [
+        {"query": 'query { county(key: "IR-00-0001") { key nameFa } }'},
         {"query": EVENTS, "variables": {"county": "IR-99-9999"}},
-        {"query": "query { auditLog(first: 1) { totalCount } }"},
+        {"query": "query { auditLog(first: 1) { totalCount } }"}]
+    # Two root fields, a directive, a meta field, a fragment at the root.
+    walking: list[dict[str, Any]] = [
         {"query": 'query { province(key: "IR-00") { key } me { role } }'},
         {"query": 'query Q($on: Boolean!) { province(key: "IR-00") @include(if: $on) { key } }',
          "variables": {"on": True}},
         {"query": "query { __typename }"},
         {"query": 'query { ...F } fragment F on Query { province(key: "IR-00") { key } }'}]
+    # A nullable and a non-null root field (a list) failing: the field null, or the whole response.
+    failing: list[dict[str, Any]] = [{"query": PROVINCE, "variables": {"key": "IR-00"}},
+                                      {"query": "query { provinces(first: 1) { totalCount } }"}]
     async with both(solo_world, role="viewer") as (kept, plain):
         for body in alone:
             await asked(kept, plain, body)
         assert walked == [] and set(answered) == {body["query"] for body in alone}
+        assert (await asked(kept, plain, alone[-2])).json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+        assert (await asked(kept, plain, alone[-1])).json()["data"] is None  # a non-null field: the whole response
         for body in walking:
             walked.clear()
             await asked(kept, plain, body)
             assert walked == [None], (body, walked)
-    assert set(answered) == {body["query"] for body in alone + walking}  # all the prepared way's
+        walked.clear()
+        for body in failing:
+            await asked(kept, plain, body)
+        for error in (RuntimeError("password=hunter2"), StoreUnavailable("the graph store is not reachable")):
+            async def broken(*args: Any, _error: Exception = error, **kwargs: Any) -> Any:
+                raise _error
+
+            with monkeypatch.context() as patched:
+                patched.setattr(solo_world, "read", broken)
+                answers = [await asked(kept, plain, body) for body in failing]
+            assert answers[0].json()["data"] == {"province": None} and answers[1].json()["data"] is None
+        assert walked == []
+    assert set(answered) == {body["query"] for body in alone + walking + failing}  # all the prepared way's
 
 
 def test_the_switch_reads_hub_prepared() -> None:

@@ -8,12 +8,11 @@ compiled plans (hub.execution.compiled) complete the object; ~0.05 ms of a one-i
 such a query what ``execute_field`` does, with the same pieces: the execution context built by the same
 class (the variables coerced by it), the field's resolve info and arguments as graphql-core makes them,
 its resolver (strawberry's, with its extensions: the field's right checked as before) and the compiled
-completion. Only a query that runs compiled, whose selection is one field (an alias allowed; no
-directive, fragment or meta field), goes this way. Anything that is not a clean answer (an error
-raised or recorded, a variable not coerced) is answered by graphql-core's ``execute`` from the start,
-on the same context: the errors, their paths and the nulls are graphql-core's own, and what the first
-attempt read is in the request's loaders (reads have no side effects). tests/test_prepared.py holds the
-answers byte-equal to the ordinary way's and counts which way each request took.
+completion, and errors handled as ``execute_field`` and ``execute`` handle them (located, the field null,
+or the whole response null for a non-null field). Only a query that runs compiled, whose selection is one
+field (an alias allowed; no directive, fragment or meta field), goes this way; any other, and variables
+graphql-core cannot coerce, are left to graphql-core's ``execute``. tests/test_prepared.py holds the
+answers, errors included, byte-equal to the ordinary way's and counts which way each request took.
 """
 
 from __future__ import annotations
@@ -21,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from graphql import DocumentNode, ExecutionResult, FieldNode, GraphQLSchema, OperationDefinitionNode, OperationType
+from graphql import (DocumentNode, ExecutionResult, FieldNode, GraphQLError, GraphQLSchema, located_error,
+                     OperationDefinitionNode, OperationType)
 from graphql.execution import ExecutionContext
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
@@ -52,41 +52,42 @@ def execute(core: GraphQLSchema, document: DocumentNode, context: Any, variables
     nodes = [node]
     info = execution.build_resolve_info(field, nodes, root, path)
     try:
-        resolve = field.resolve or execution.field_resolver
-        result = resolve(None, info, **get_argument_values(field, node, execution.variable_values))
-        if is_awaitable(result):
-            return _finish(execution, field, nodes, info, path, key, result, whole)
-        value = execution.complete_value(field.type, nodes, info, path, result)
-    except Exception:  # noqa: BLE001  # graphql-core words it, from the start
-        return whole()
+        try:
+            resolve = field.resolve or execution.field_resolver
+            result = resolve(None, info, **get_argument_values(field, node, execution.variable_values))
+            if is_awaitable(result):
+                return _finish(execution, field, nodes, info, path, key, result)
+            value = execution.complete_value(field.type, nodes, info, path, result)
+        except Exception as raw:  # noqa: BLE001  # as execute_field: located, then null or raised on
+            execution.handle_field_error(located_error(raw, nodes, path.as_list()), field.type, path)
+            value = None
+    except GraphQLError as error:  # a non-null root field's error: the whole response null, as execute's
+        return _failed(execution, error)
     if is_awaitable(value):
-        return _finish(execution, field, nodes, info, path, key, None, whole, value)
-    return _answer(execution, key, value) or whole()
+        return _finish(execution, field, nodes, info, path, key, None, value)
+    return execution.build_response({key: value}, execution.collected_errors.errors)
 
 
 async def _finish(execution: Any, field: Any, nodes: list[FieldNode], info: Any, path: Path, key: str,
-                  result: Awaitable[Any] | None, whole: Callable[[], Any], completing: Any = None) -> Any:
+                  result: Awaitable[Any] | None, completing: Any = None) -> Any:
+    """The rest of ``execute`` once the resolver or the completion awaits: what graphql-core's
+    ``await_result``, ``await_completed`` and ``execute``'s own ``await_result`` do."""
     try:
-        if result is not None:
-            completing = execution.complete_value(field.type, nodes, info, path, await result)
-        value = await completing if execution.is_awaitable(completing) else completing
-    except Exception:  # noqa: BLE001
-        value = _FAILED
-    answer = None if value is _FAILED else _answer(execution, key, value)
-    if answer is None:
-        again = whole()
-        return await again if execution.is_awaitable(again) else again
-    return answer
+        try:
+            if result is not None:
+                completing = execution.complete_value(field.type, nodes, info, path, await result)
+            value = await completing if execution.is_awaitable(completing) else completing
+        except Exception as raw:  # noqa: BLE001
+            execution.handle_field_error(located_error(raw, nodes, path.as_list()), field.type, path)
+            value = None
+    except GraphQLError as error:
+        return _failed(execution, error)
+    return execution.build_response({key: value}, execution.collected_errors.errors)
 
 
-_FAILED = object()
-
-
-def _answer(execution: Any, key: str, value: Any) -> ExecutionResult | None:
-    """The response, as graphql-core builds it; None when an error was recorded (graphql-core then answers)."""
-    if execution.collected_errors.errors:
-        return None
-    return execution.build_response({key: value}, [])
+def _failed(execution: Any, error: GraphQLError) -> ExecutionResult:
+    execution.collected_errors.add(error, None)
+    return execution.build_response(None, execution.collected_errors.errors)
 
 
 def _one_field(document: DocumentNode, name: str | None) -> FieldNode | None:
