@@ -17,7 +17,7 @@ answers, errors included, byte-equal to the ordinary way's and counts which way 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from graphql import (DocumentNode, ExecutionResult, FieldNode, GraphQLError, GraphQLSchema, located_error,
@@ -46,48 +46,32 @@ def execute(core: GraphQLSchema, document: DocumentNode, context: Any, variables
     execution = execution_class.build(core, document, None, context, variables, name, is_awaitable=is_awaitable)
     if isinstance(execution, list) or not getattr(execution, "compiling", False) or execution.middleware_manager:
         return whole()  # the variables' errors reported by graphql-core; a query that does not run compiled
-    field = root.fields[node.name.value]
     key = node.alias.value if node.alias else node.name.value
-    path = Path(None, key, root.name)
+    return _run(execution, root.fields[node.name.value], node, key, Path(None, key, root.name))
+
+
+async def _run(execution: Any, field: Any, node: FieldNode, key: str, path: Path) -> ExecutionResult:
+    """What graphql-core's ``execute_field`` (with its ``await_result``) and ``execute`` do for the one field:
+    its error located, then the field null, or the whole response null for a non-null field."""
     nodes = [node]
-    info = execution.build_resolve_info(field, nodes, root, path)
+    info = execution.build_resolve_info(field, nodes, execution.schema.query_type, path)
+    is_awaitable = execution.is_awaitable
     try:
         try:
             resolve = field.resolve or execution.field_resolver
             result = resolve(None, info, **get_argument_values(field, node, execution.variable_values))
             if is_awaitable(result):
-                return _finish(execution, field, nodes, info, path, key, result)
+                result = await result
             value = execution.complete_value(field.type, nodes, info, path, result)
-        except Exception as raw:  # noqa: BLE001  # as execute_field: located, then null or raised on
+            if is_awaitable(value):
+                value = await value
+        except Exception as raw:  # noqa: BLE001  # as execute_field
             execution.handle_field_error(located_error(raw, nodes, path.as_list()), field.type, path)
             value = None
-    except GraphQLError as error:  # a non-null root field's error: the whole response null, as execute's
-        return _failed(execution, error)
-    if is_awaitable(value):
-        return _finish(execution, field, nodes, info, path, key, None, value)
+    except GraphQLError as error:  # a non-null field's error: the whole response null, as execute's
+        execution.collected_errors.add(error, None)
+        return execution.build_response(None, execution.collected_errors.errors)
     return execution.build_response({key: value}, execution.collected_errors.errors)
-
-
-async def _finish(execution: Any, field: Any, nodes: list[FieldNode], info: Any, path: Path, key: str,
-                  result: Awaitable[Any] | None, completing: Any = None) -> Any:
-    """The rest of ``execute`` once the resolver or the completion awaits: what graphql-core's
-    ``await_result``, ``await_completed`` and ``execute``'s own ``await_result`` do."""
-    try:
-        try:
-            if result is not None:
-                completing = execution.complete_value(field.type, nodes, info, path, await result)
-            value = await completing if execution.is_awaitable(completing) else completing
-        except Exception as raw:  # noqa: BLE001
-            execution.handle_field_error(located_error(raw, nodes, path.as_list()), field.type, path)
-            value = None
-    except GraphQLError as error:
-        return _failed(execution, error)
-    return execution.build_response({key: value}, execution.collected_errors.errors)
-
-
-def _failed(execution: Any, error: GraphQLError) -> ExecutionResult:
-    execution.collected_errors.add(error, None)
-    return execution.build_response(None, execution.collected_errors.errors)
 
 
 def _one_field(document: DocumentNode, name: str | None) -> FieldNode | None:
