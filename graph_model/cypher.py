@@ -20,6 +20,28 @@ PROPERTY = re.compile(r"[A-Za-z][A-Za-z0-9]*")  # a property name a statement's 
 
 
 @dataclass(frozen=True)
+class Rooted:
+    """A read's form inside a statement rooted at one node (graph_model.stores.fused): what it returns,
+    for one key of ``label``'s nodes, when that node is bound to ``root`` (null when there is none).
+
+    ``kind`` says how the read's own rows are made again from the one value the form gives:
+    - ``node``: ``text`` is an expression of ``root`` (its row), null for none; the read returns one row
+      ``{"node": value}``, or none.
+    - ``link``: ``text`` is a subquery's body giving ``v``, a list of ``[linked key, linked row, hop's key,
+      hop's row, ...]``; the read returns one row of ``pairs``, ``nodes`` and ``hops<i>`` (``links``).
+    - ``page``: ``text`` gives ``v``, a first page's items; the read returns ``{"key": the key, "total": null,
+      "page": v}``, or no row for an empty page (``list_statements._lone``).
+    - ``rows``: ``text`` gives ``v``, the list of the read's rows as lists of its ``columns``; it does not start
+      at the root (a kept cell by its own key), and runs beside it.
+    """
+
+    kind: str
+    text: str
+    label: str | None = None  # the root's label (None for ``rows``)
+    hops: int = 0  # a link's
+
+
+@dataclass(frozen=True)
 class Statement:
     name: str
     text: str
@@ -27,17 +49,22 @@ class Statement:
     # Which store may run it: "both", or the one dialect it belongs to.
     dialect: str = "both"
     params: tuple[str, ...] = field(default=())
+    # Its form in a statement rooted at the one node it reads by key, if it has one (``Rooted``); not part of
+    # what the statement is (its text is).
+    rooted: Rooted | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return self.text
 
 
 def statement(name: str, text: str, *, write: bool = False, dialect: str = "both",
-              register: bool = True) -> Statement:
+              register: bool = True, rooted: Rooted | None = None) -> Statement:
     """Declare a statement and register it for the linter (tests pass ``register=False``
     for their own throwaway statements). Names are unique across the code base."""
     params = tuple(dict.fromkeys(PARAM.findall(text)))
-    stmt = Statement(name, " ".join(text.split()), write, dialect, params)
+    if rooted is not None:
+        rooted = Rooted(rooted.kind, " ".join(rooted.text.split()), rooted.label, rooted.hops)
+    stmt = Statement(name, " ".join(text.split()), write, dialect, params, rooted)
     if register:
         if name in REGISTRY and REGISTRY[name].text != stmt.text:
             raise ValueError(f"statement {name!r} is declared twice with different text")

@@ -66,6 +66,9 @@ class Dialect:
     # How an uncorrelated subquery opens (graph_model.stores.fused): FalkorDB knows only the bare form,
     # which Neo4j 5 deprecates for ``CALL () {``.
     subquery: str = "CALL {"
+    # How a subquery that reads the variable ``root`` of the statement around it opens (a statement rooted at
+    # one node, graph_model.stores.fused): Neo4j 5's scope clause, FalkorDB's importing WITH.
+    rooted_subquery: str = "CALL { WITH root"
 
 
 def _pattern(entity: str, name: str) -> str:
@@ -134,6 +137,7 @@ FALKORDB = Dialect(
 NEO4J = Dialect(
     name="neo4j",
     subquery="CALL () {",
+    rooted_subquery="CALL (root) {",
     schema=(
         *(_neo4j_constraint(c) for c in CONSTRAINTS),
         *(_neo4j_index(label, prop) for label, props in NODE_INDEXES.items() for prop in props),

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from graph_model import filled
-from graph_model.cypher import PROPERTY, Statement, projected, projected_name, rel_by_key, seek_keys, statement
+from graph_model.cypher import PROPERTY, Rooted, Statement, projected, projected_name, rel_by_key, seek_keys, statement
 from graph_model.donation_totals import cell_key
 from graph_model.enums import DonorKind, Label, Rel
 from graph_model.list_specs import DONATION_ROW
@@ -67,12 +67,18 @@ def _link_statement(link: Link, props: tuple[str, ...] | None = None, register: 
     given = "".join(f", [x IN hopped{i} | {projected('x', hop_props)}] AS hops{i}"
                     for i, (_, _, hop_props) in enumerate(hops))
     named = "".join(f"__hop_{prop}_{label.value}{projected_name(hop_props)}" for prop, label, hop_props in hops)
+    # Under one root: each linked node with its hops' nodes as they come, without the parent's key (the
+    # rows made again by graph_model.stores.fused).
+    each = "".join(f", m{i}.key, {projected(f'm{i}', hop_props)}" for i, (_, _, hop_props) in enumerate(hops))
+    rooted = Rooted("link", f"""WITH root AS p WHERE p IS NOT NULL
+            MATCH {link.pattern}{seek}
+            RETURN collect([n.key, {projected("n", props)}{each}]) AS v""", link.parent.value, len(hops))
     return statement(
         f"link_{link.name}{projected_name(props)}{named}",
         f"""{seek_keys("p", link.parent.value)}
             MATCH {link.pattern}{seek}
             WITH collect([k, n.key]) AS pairs, collect(DISTINCT n) AS found{kept}
-            RETURN pairs, [x IN found | {projected("x", props)}] AS nodes{given}""", register=register)
+            RETURN pairs, [x IN found | {projected("x", props)}] AS nodes{given}""", register=register, rooted=rooted)
 
 
 _LINK_STATEMENTS = {link.name: _link_statement(link) for link in LINKS.values()}
@@ -202,7 +208,10 @@ INSTITUTION_CELLS = statement(
     "giving_institution_cells",
     f"""{seek_keys("t", TOTAL, "cells", carry=False)}
         RETURN t.area AS key, t.units AS units, t.rest AS rest, t.donations AS count, t.donors AS others,
-               t.individuals AS individuals, t.firstDate AS firstDate, t.lastDate AS lastDate""")
+               t.individuals AS individuals, t.firstDate AS firstDate, t.lastDate AS lastDate""",
+    rooted=Rooted("rows", f"""{seek_keys("t", TOTAL, "cells", carry=False)}
+        RETURN collect([t.area, t.units, t.rest, t.donations, t.donors, t.individuals, t.firstDate,
+                        t.lastDate]) AS v"""))
 
 GIVING_DATES = statement(
     "giving_institution_dates",

@@ -17,7 +17,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from graph_model.cypher import Statement, projected, projected_name, seek_keys, statement
+from graph_model.cypher import Rooted, Statement, projected, projected_name, seek_keys, statement
 from graph_model.list_types import ListSpec, Sort
 from graph_model.page_items import (KEYS, NODES, OMITTED, PICKED, ROWS, carried, edge_entries, first_form,
                                     flat_relation, flat_sent, picked, row_sent)
@@ -157,6 +157,7 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
     sort = _sort_clause(chosen, carry, nested)
     direction = "DESC" if descending else "ASC"
     alone = ""  # a first page under one parent (``single``), where it has a form of its own
+    rooted = None  # its form under one root (``_lone``)
     if nested:
         # Every item of every parent is sorted and counted, but only the page's items are
         # projected: the carried variables travel in the collected maps, and the page is
@@ -209,7 +210,7 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
                             f"RETURN k AS key, total, collect([{item}]) AS page")
                     alone = "_one"
                 else:  # nothing collected first: 0.44-0.48 ms instead of 0.54-0.66 for the 657
-                    text = _lone(spec, used, chosen, direction, item)
+                    text, rooted = _lone(spec, used, chosen, direction, item)
                     alone = "_one_uncounted"
         elif form == PICKED and single and not counted:
             # Under one parent and not counted (an institution's 20 latest gifts, its services, with no
@@ -231,7 +232,7 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
             else:
                 values = f"{row}, {spec.edge}, sv, id"
                 alone = "_one_uncounted"
-            text = _lone(spec, used, chosen, direction, values)
+            text, rooted = _lone(spec, used, chosen, direction, values)
         elif form == PICKED:
             # Any other first page: the page's rows built by a list comprehension over the collected
             # items, each carried variable read as its place in the item (``picked``), instead of
@@ -262,19 +263,28 @@ def compose(spec: ListSpec, used: tuple[str, ...], sort_name: str, descending: b
                 f"WITH {keep}, sv, id ORDER BY sv {direction}, id {direction} LIMIT $limit "
                 f"{ends}RETURN {row} AS row, {spec.edge} AS edge, sv, id")
     what = ("list_by_key" if by_key else "list") + ("_first" if first else "") + alone
-    return statement(_name(spec, used, sort_name, descending, what) + suffix, text, register=register)
+    return statement(_name(spec, used, sort_name, descending, what) + suffix, text, register=register, rooted=rooted)
 
 
-def _lone(spec: ListSpec, used: tuple[str, ...], sort: Sort, direction: str, item: str) -> str:
+def _lone(spec: ListSpec, used: tuple[str, ...], sort: Sort, direction: str, item: str) -> tuple[str, Rooted | None]:
     """A first page under one parent, not counted: its items sorted and cut by LIMIT as they come, and collected
     into the page with no parent's key carried along. Under one parent that key is the one given, so grouping
     the items by it, as the statements answering per parent do, is work for nothing: one institution's
     services and 21 latest gifts, joined with its other reads, cost FalkorDB 0.517 ms instead of 0.570 (10
     rounds, lower in 8; issue 18, twenty-sixth). No item, no row, as when grouped."""
     body, carry = _body(spec, used, keyed=False)  # (a nested list has no form of relationships alone: edge_form)
-    return (f"{body} {_sort_clause(sort, carry, False)}, {spec.id} AS id ORDER BY sv {direction}, id {direction} "
-            f"LIMIT $limit WITH collect([{item}]) AS page WHERE size(page) > 0 "
+    ordered = (f"{_sort_clause(sort, carry, False)}, {spec.id} AS id "
+               f"ORDER BY sv {direction}, id {direction} LIMIT $limit")
+    text = (f"{body} {ordered} WITH collect([{item}]) AS page WHERE size(page) > 0 "
             f"RETURN head($keys) AS key, null AS total, page")
+    # Under one root (graph_model.stores.fused): the parent bound to it instead of sought, the page collected
+    # whatever it holds (the read's row, or none, made again from it).
+    seek = seek_keys(spec.parent_var, spec.parent.value, carry=False)  # type: ignore[union-attr]  # (nested)
+    if spec.key_where or not body.startswith(seek + " "):
+        return text, None
+    bound = f"WITH root AS {spec.parent_var} WHERE {spec.parent_var} IS NOT NULL"
+    return text, Rooted("page", f"{bound}{body[len(seek):]} {ordered} RETURN collect([{item}]) AS v",
+                        spec.parent.value)  # type: ignore[union-attr]
 
 
 @lru_cache(maxsize=1024)

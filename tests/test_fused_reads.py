@@ -8,16 +8,22 @@ statement is linted as `fused_loader_reads` (tests/test_cypher_lint.py)."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
-from graph_model import links, queries
-from graph_model.cypher import all_statements, statement
+from graph_model import links, listing, queries
+from graph_model.cypher import Statement, all_statements, statement
 from graph_model.enums import Label
 from graph_model.errors import StoreError
+from graph_model.list_specs import NESTED
+from graph_model.list_types import ListSpec
+from graph_model.listing import Request
+from graph_model.statements.reads import by_keys as queries_statement
 from graph_model.stores.falkordb import FalkorStore
 from graph_model.stores.falkordb_params import header
-from graph_model.stores.fused import FusedReads, columns, fused
+from graph_model.stores.fused import FusedReads, columns, fused, root_of
+from hub.auth.visibility import Visibility
 from hub.settings import Settings
 from tests.asgi import asgi_client
 from tests.builders import build_solo_world
@@ -35,7 +41,8 @@ async def test_columns_are_what_the_store_names_for_every_read(small_world: Falk
         if stmt.write or stmt.dialect == "neo4j":
             continue
         found = columns(stmt)
-        params = {p: (0 if p in _INTEGERS else None) for p in stmt.params}
+        # (a joined statement's parameters are renamed f<i>_<name>)
+        params = {p: (0 if p in _INTEGERS or p.split("_", 1)[-1] in _INTEGERS else None) for p in stmt.params}
         query = f"CYPHER {header(params)}{stmt.text}" if params else stmt.text
         reply = await client.execute_command("GRAPH.RO_QUERY", small_world.graph_name, query, "--compact")
         if found is None:  # not fused (a procedure's YIELD without RETURN): sent as it is
@@ -108,6 +115,66 @@ async def test_a_read_alone_and_writes_go_as_they_are(small_world: FalkorStore) 
     assert await reads.read(stmt, keys=["x"]) == [{"key": "x"}]
     assert small_world.round_trips - before == 1
     assert reads.dialect is small_world.dialect and reads.kind == small_world.kind
+
+
+async def test_one_objects_reads_are_one_statement_rooted_at_it(store: FalkorStore) -> None:
+    """An institution's row, its county with the county's province, its kept cell and the first pages of its
+    services and its gifts (public and personal: the donor-kind filter narrows the gifts of a caller without
+    the personal right), read together for one key, are one statement rooted at the institution, and each
+    caller gets the rows its statement gives alone: for an institution with gifts, one without, and a key
+    that is no institution's (whose kept cell, read beside the root, still answers when there is one)."""
+    await build_solo_world(store)
+    sent: list[str] = []
+    reads = FusedReads(_Observed(store, sent))  # type: ignore[arg-type]  # (reads are all it is asked)
+    hop = (("provinceKey", Label.PROVINCE, ("key", "nameEn")),)
+    services, gifts = NESTED["institution_services"], NESTED["institution_donations"]
+    public = Visibility(None, 1).narrow(gifts.entity.name, Request(limit=20, counted=False, descending=True))
+    assert public.filters  # the donor-kind filter: not a comparison of the personal form twice
+    asked = [(services, Request(limit=20, counted=False, props=("key", "nameEn"))),
+             (gifts, Request(limit=20, counted=False, descending=True, personal=True)), (gifts, public)]
+
+    def five(source: Any, key: str, spec: ListSpec, req: Request) -> Any:
+        return asyncio.gather(
+            queries.by_keys(source, Label.INSTITUTION, [key], ("countyKey", "key", "nameEn")),
+            links.fetch_link_hops(source, "institution_county", [key], ("key", "nameEn", "provinceKey"), hop),
+            source.read(links.INSTITUTION_CELLS, cells=[links.institution_cell(key)]),
+            listing.fetch_nested(source, services, [key], asked[0][1]),
+            listing.fetch_nested(source, spec, [key], req))
+
+    compared = 0
+    for key in ("inst-a", "inst-b", "no-such-key"):
+        for spec, req in asked[1:]:
+            alone = await five(store, key, spec, req)
+            sent.clear()
+            before = store.round_trips
+            together = await five(reads, key, spec, req)
+            assert store.round_trips - before == 1 and len(sent) == 1 and sent[0].startswith("rooted("), sent
+            assert together == alone, (key, req)
+            compared += bool(alone[0]) + bool(alone[2]) + bool(alone[4][key].items)
+    assert compared >= 6  # inst-a's row, cell and gifts, in both forms: not a comparison of nothing
+
+
+def test_reads_of_several_keys_or_labels_are_not_rooted() -> None:
+    by_key = queries_statement(Label.INSTITUTION, None)
+    assert root_of([(by_key, {"keys": ["a"]}), (links.INSTITUTION_CELLS, {"cells": ["c"]})]) == ("Institution", "a")
+    assert root_of([(by_key, {"keys": ["a", "b"]}), (by_key, {"keys": ["a", "b"]})]) is None
+    assert root_of([(by_key, {"keys": ["a"]}), (queries_statement(Label.PROVINCE, None), {"keys": ["a"]})]) is None
+    assert root_of([(by_key, {"keys": ["a"]}), (by_key, {"keys": ["b"]})]) is None
+    assert root_of([(links.INSTITUTION_CELLS, {"cells": ["c"]})] * 2) is None  # nothing read by key
+    plain = statement("t_plain", "MATCH (n:Institution) WHERE n.key IN $keys RETURN n.key AS key", register=False)
+    assert root_of([(by_key, {"keys": ["a"]}), (plain, {"keys": ["a"]})]) is None  # no form under a root
+
+
+class _Observed:
+    """A store whose reads are noted by name (then read by the store itself)."""
+
+    def __init__(self, store: FalkorStore, sent: list[str]) -> None:
+        self._store, self._sent = store, sent
+        self.kind, self.dialect = store.kind, store.dialect
+
+    async def read(self, stmt: Statement, **params: Any) -> Any:
+        self._sent.append(stmt.name)
+        return await self._store.read(stmt, **params)
 
 
 @pytest.mark.parametrize(("fused_reads", "role"), [(True, "admin"), (False, "admin"), (True, "planner")])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from graph_model.cypher import PROPERTY, Statement, projected, projected_name, seek_keys, statement
+from graph_model.cypher import PROPERTY, Rooted, Statement, projected, projected_name, seek_keys, statement
 from graph_model.enums import Label, Rel
 
 COUNT_NODES = statement(
@@ -28,6 +28,8 @@ def _by_keys(label: Label, props: tuple[str, ...] | None = None, register: bool 
         f"""{seek_keys("n", label.value, carry=False)}
             RETURN {projected("n", props)} AS node""",
         register=register,
+        # (FalkorDB projects a null node into a map of nulls: hence the CASE)
+        rooted=Rooted("node", f"CASE WHEN root IS NULL THEN null ELSE {projected('root', props)} END", label.value),
     )
 
 
