@@ -11,7 +11,7 @@ tell Neo4j exactly which ``$names`` each statement may use.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")  # a $parameter in a statement's text
 
@@ -24,7 +24,8 @@ class Rooted:
     """A read's form inside a statement rooted at one node (graph_model.stores.fused): what it returns,
     for one key of ``label``'s nodes, when that node is bound to ``root`` (null when there is none).
 
-    ``kind`` says how the read's own rows are made again from the one value the form gives:
+    The read takes its keys as ``$keys``. ``kind`` says how its own rows are made again from the one value the
+    form gives:
     - ``node``: ``text`` is an expression of ``root`` (its row), null for none; the read returns one row
       ``{"node": value}``, or none.
     - ``link``: ``text`` is a subquery's body giving ``v``, a list of ``[linked key, linked row, hop's key,
@@ -63,7 +64,7 @@ def statement(name: str, text: str, *, write: bool = False, dialect: str = "both
     for their own throwaway statements). Names are unique across the code base."""
     params = tuple(dict.fromkeys(PARAM.findall(text)))
     if rooted is not None:
-        rooted = Rooted(rooted.kind, " ".join(rooted.text.split()), rooted.label, rooted.hops)
+        rooted = replace(rooted, text=" ".join(rooted.text.split()))
     stmt = Statement(name, " ".join(text.split()), write, dialect, params, rooted)
     if register:
         if name in REGISTRY and REGISTRY[name].text != stmt.text:

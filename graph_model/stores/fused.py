@@ -39,7 +39,7 @@ from __future__ import annotations
 import asyncio
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph_model.cypher import PARAM, Rooted, Statement, statement
 from graph_model.dialect import Dialect
@@ -160,17 +160,29 @@ def root_of(parts: list[tuple[Statement, dict[str, Any]]]) -> tuple[str, str] | 
     return found
 
 
-def rooted(parts: tuple[Statement, ...], label: str, dialect: Dialect) -> Statement:
+class Rooting(NamedTuple):
+    """A rooted statement and what reading its row takes, worked out once per combination of reads."""
+
+    stmt: Statement
+    forms: tuple[tuple[str, tuple[str, ...], int], ...]  # each read's kind of form, columns and hops
+    params: tuple[tuple[int, str], ...]  # (read, its parameter) for each ``f<i>_<name>`` the statement uses
+
+
+def rooted(parts: tuple[Statement, ...], label: str, dialect: Dialect) -> Rooting:
     """One statement rooted at the ``label`` node whose key is ``$fused_root``, answering each of ``parts`` (each
     with a form under a root) as one value ``v<i>``, their parameters renamed ``f<i>_<name>``."""
     return _rooted(parts, label, dialect.name, dialect.subquery, dialect.rooted_subquery)
 
 
 @lru_cache(maxsize=256)
-def _rooted(parts: tuple[Statement, ...], label: str, dialect: str, opener: str, importing: str) -> Statement:
-    calls, values = [], []
+def _rooted(parts: tuple[Statement, ...], label: str, dialect: str, opener: str, importing: str) -> Rooting:
+    calls, values, forms, params = [], [], [], []
     for i, stmt in enumerate(parts):
         form: Rooted = stmt.rooted  # type: ignore[assignment]  # (root_of checked)
+        names = columns(stmt)
+        assert names is not None, stmt.name
+        forms.append((form.kind, names, form.hops))
+        params += [(i, name) for name in dict.fromkeys(PARAM.findall(form.text))]
         text = PARAM.sub(f"$f{i}_\\1", form.text)
         if form.kind == "node":
             values.append(f"{text} AS v{i}")
@@ -179,26 +191,25 @@ def _rooted(parts: tuple[Statement, ...], label: str, dialect: str, opener: str,
         calls.append(f"{importing if form.label is not None else opener} {text}{i} }}")
         values.append(f"v{i}")
     name = "rooted(" + "+".join(s.name for s in parts) + ")"
-    return statement(name, f"OPTIONAL MATCH (root:{label}) WHERE root.key = ${ROOT} {' '.join(calls)} "
+    stmt = statement(name, f"OPTIONAL MATCH (root:{label}) WHERE root.key = ${ROOT} {' '.join(calls)} "
                            f"RETURN {', '.join(values)}", dialect=dialect, register=False)
+    return Rooting(stmt, tuple(forms), tuple(params))
 
 
-def rebuilt(row: dict[str, Any], parts: tuple[Statement, ...], params: list[dict[str, Any]]) -> list[Rows]:
-    """The rooted statement's one row given back to each statement as the rows it gives alone."""
+def rebuilt(row: dict[str, Any], rooting: Rooting, given: list[dict[str, Any]]) -> list[Rows]:
+    """The rooted statement's one row given back to each of its reads (asked with ``given``) as the rows it gives
+    alone."""
     out: list[Rows] = []
-    for i, (stmt, given) in enumerate(zip(parts, params, strict=True)):
-        form: Rooted = stmt.rooted  # type: ignore[assignment]
-        names = columns(stmt)
-        assert names is not None
+    for i, ((kind, names, hops), params) in enumerate(zip(rooting.forms, given, strict=True)):
         value = row[f"v{i}"]
-        if form.kind == "node":
+        if kind == "node":
             out.append([] if value is None else [{names[0]: value}])
-        elif form.kind == "page":  # (key, total, page); no row for an empty page
-            out.append([dict(zip(names, (given["keys"][0], None, value), strict=True))] if value else [])
-        elif form.kind == "rows":
+        elif kind == "page":  # (key, total, page); no row for an empty page
+            out.append([dict(zip(names, (params["keys"][0], None, value), strict=True))] if value else [])
+        elif kind == "rows":
             out.append([dict(zip(names, item, strict=True)) for item in value])
         else:
-            out.append([_link_row(names, value, given["keys"][0], form.hops)])
+            out.append([_link_row(names, value, params["keys"][0], hops)])
     return out
 
 
@@ -298,12 +309,12 @@ class FusedReads:
             if root is None:
                 answers = split(await self._store.read(fused(parts, self._store.dialect), **fused_params(given)), parts)
             else:
-                stmt = rooted(parts, root[0], self._store.dialect)
-                params = {k: v for k, v in fused_params(given).items() if k in stmt.params}
-                rows = await self._store.read(stmt, **params, **{ROOT: root[1]})
+                rooting = rooted(parts, root[0], self._store.dialect)
+                params = {f"f{i}_{name}": given[i][name] for i, name in rooting.params}
+                rows = await self._store.read(rooting.stmt, **params, **{ROOT: root[1]})
                 if len(rows) != 1:
-                    raise ValueError(f"{stmt.name}: {len(rows)} rows")
-                answers = rebuilt(rows[0], parts, given)
+                    raise ValueError(f"{rooting.stmt.name}: {len(rows)} rows")
+                answers = rebuilt(rows[0], rooting, given)
         except Exception:  # noqa: BLE001  # each statement again alone: each caller its own answer or error
             await asyncio.gather(*(self._alone(*entry) for entry in batch))
             return
@@ -357,5 +368,6 @@ def rooted_sample() -> tuple[Statement, ...]:
                                    (("provinceKey", Label.PROVINCE, ("key", "nameEn")),))
     parts = (BY_KEYS[Label.INSTITUTION], county, links.INSTITUTION_CELLS, *pages)
     assert all(part.rooted is not None for part in parts), [p.name for p in parts if p.rooted is None]
-    return tuple(statement(f"rooted_loader_reads_{dialect.name}", rooted(parts, Label.INSTITUTION.value, dialect).text,
-                           dialect=dialect.name) for dialect in (NEO4J, FALKORDB))
+    return tuple(statement(f"rooted_loader_reads_{dialect.name}",
+                           rooted(parts, Label.INSTITUTION.value, dialect).stmt.text, dialect=dialect.name)
+                 for dialect in (NEO4J, FALKORDB))
