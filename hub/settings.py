@@ -96,6 +96,9 @@ class Settings:
     # HUB_PREPARED: a query text that ran once is answered again straight through graphql-core, without
     # strawberry's view and Schema.execute around it (hub.http.prepared); 0: always through them (the same answers)
     prepared: bool = True
+    # HUB_AHEAD: a prepared query's first reads sent to the store as the request arrives, as its first request
+    # of the same text and rights made them (hub.execution.ahead); 0: when its resolvers ask (the same answers)
+    ahead: bool = True
     # HUB_EXECUTING: how many prepared queries execute at once; the others wait their turn
     # (hub.execution.turns); 0: no turns
     executing: int = 4
@@ -191,6 +194,7 @@ class Settings:
             compiled=bool(switch("HUB_COMPILED", True)),
             fused_reads=bool(switch("HUB_FUSED_READS", True)),
             prepared=bool(switch("HUB_PREPARED", True)),
+            ahead=bool(switch("HUB_AHEAD", True)),
             executing=number("HUB_EXECUTING", 4),
         )
         settings = replace(settings, **overrides) if overrides else settings

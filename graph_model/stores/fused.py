@@ -249,6 +249,12 @@ class FusedReads:
         self.dialect: Dialect = store.dialect
         self._waiting: list[tuple[Statement, dict[str, Any], asyncio.Future[Rows]]] = []
         self._sending: set[asyncio.Future[None]] = set()
+        # Reads sent before anyone asked (``send_ahead``), each answering the first read that is the same
+        # statement with the same parameters (hub.execution.ahead).
+        self.ahead: list[tuple[Statement, dict[str, Any], asyncio.Future[Rows]]] = []
+        # The reads of this request's first statement, while ``record`` has it recording.
+        self.recorded: list[tuple[Statement, dict[str, Any]]] | None = None
+        self._recording = False
 
     # The rest of GraphStore is the wrapped store's (its round trips counted there: a joined
     # statement is one).
@@ -281,9 +287,31 @@ class FusedReads:
     async def close(self) -> None:
         await self._store.close()
 
+    def record(self) -> None:
+        """Keep the reads this request's first statement joins (``recorded``)."""
+        self.recorded, self._recording = [], True
+
+    def send_ahead(self, reads: list[tuple[Statement, dict[str, Any]]]) -> None:
+        """Send ``reads`` now, as the first statement would join them, for ``read`` to answer from."""
+        loop = asyncio.get_running_loop()
+        batch = [(stmt, params, loop.create_future()) for stmt, params in reads]
+        for _, _, future in batch:
+            future.add_done_callback(_seen)  # a read sent ahead that nobody asked for may fail unseen
+        self.ahead = list(batch)  # taken from as they are asked for; the batch stays whole
+        self._start(batch)
+
     async def read(self, stmt: Statement, **params: Any) -> Rows:
         if columns(stmt) is None or any(isinstance(v, list) and len(v) > SMALL for v in params.values()):
             return await self._store.read(stmt, **params)
+        if self.ahead:
+            sent = self._take(stmt, params)
+            if sent is not None:
+                try:
+                    return await sent
+                except Exception:  # noqa: BLE001  # failed ahead: made now, as it would have been
+                    pass
+        if self._recording:
+            self.recorded.append((stmt, dict(params)))  # type: ignore[union-attr]
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Rows] = loop.create_future()
         self._waiting.append((stmt, params, future))
@@ -292,8 +320,19 @@ class FusedReads:
             loop.call_soon(loop.call_soon, self._flush)
         return await future
 
+    def _take(self, stmt: Statement, params: dict[str, Any]) -> asyncio.Future[Rows] | None:
+        for i, (sent, given, future) in enumerate(self.ahead):
+            if (sent is stmt or sent == stmt) and given == params:
+                del self.ahead[i]
+                return future
+        return None
+
     def _flush(self) -> None:
         batch, self._waiting = self._waiting, []
+        self._recording = False  # the first statement is what was recorded
+        self._start(batch)
+
+    def _start(self, batch: list[tuple[Statement, dict[str, Any], asyncio.Future[Rows]]]) -> None:
         task = asyncio.ensure_future(self._send(batch))
         self._sending.add(task)  # held until done: the loop keeps only a weak reference to a task
         task.add_done_callback(self._sending.discard)
@@ -331,6 +370,11 @@ class FusedReads:
             return
         if not future.done():
             future.set_result(rows)
+
+
+def _seen(future: asyncio.Future[Rows]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 def lint_sample() -> Statement:

@@ -22,6 +22,7 @@ off; tests/test_prepared.py proves both ways answer the same bytes, status and h
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from hub.execution import input_checks, limits, one_field
+from graph_model.stores.fused import FusedReads
+from hub.execution import ahead as ahead_reads, input_checks, limits, one_field
 from hub.execution.recent import Recent
 from hub.execution.turns import Turns
 from hub.http import request_texts
@@ -44,19 +46,21 @@ from hub.strawberry_compat import HTTPException, asks_for_stream, graphql_schema
 CACHE_SIZE = 512  # texts kept per app, as many as the parser cache holds
 
 
+class Prepared(Recent["Entry"]):
+    """The entries of one app's schema, by (text, operation name); the oldest goes first. ``waves``: what
+    each text's first statement reads, per caller's rights (hub.execution.ahead); None when not sent ahead."""
+
+    def __init__(self, size: int = CACHE_SIZE, ahead: bool = True) -> None:
+        super().__init__(size)
+        self.waves = ahead_reads.Waves() if ahead else None
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """A query text that ran: its document and what the input checks read off it once."""
 
     document: DocumentNode
     checks: input_checks.Plan
-
-
-class Prepared(Recent[Entry]):
-    """The entries of one app's schema, by (text, operation name); the oldest goes first."""
-
-    def __init__(self, size: int = CACHE_SIZE) -> None:
-        super().__init__(size)
 
 
 class Remember(SchemaExtension):
@@ -145,6 +149,9 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
     if turns is not None:  # given back by the view once the answer is built (hub.execution.turns)
         state.turn = await turns.take()
     context = await view.get_context(request)
+    waves, reads = prepared.waves, context.loaders.store
+    if waves is not None and isinstance(reads, FusedReads):
+        await _ahead(waves, reads, (query, name, ahead_reads.rights(state.principal)), variables)
     try:
         result = one_field.execute(core, entry.document, context, variables, name, schema.execution_context_class,
                                    optimized_is_awaitable, execute)
@@ -153,8 +160,31 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
     except Exception as exc:  # as strawberry's Schema.execute: the request's one error  # noqa: BLE001
         error = exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
         result = CoreResult(None, [error])
+    if waves is not None and isinstance(reads, FusedReads):
+        _learn(waves, reads, (query, name, ahead_reads.rights(state.principal)), variables)
     errors = result.errors
     if errors:
         schema.process_errors(errors)
         add_codes(errors)
     return ExecutionResult(data=result.data, errors=errors)
+
+
+async def _ahead(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], variables: dict[str, Any]) -> None:
+    """Send what this query's first statement reads before anything else runs, or record it (hub.execution.ahead)."""
+    wave = waves.get(key)
+    if wave is None:
+        reads.record()
+        return
+    sent = ahead_reads.reads_of(wave, variables)
+    if sent:
+        reads.send_ahead(sent)
+        await asyncio.sleep(0)  # the statement leaves now, while this request goes on to its resolvers
+
+
+def _learn(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], variables: dict[str, Any]) -> None:
+    """Keep what the first statement read; forget, for good, a record some of whose reads nobody asked for."""
+    if reads.ahead:
+        waves.keep(key, ahead_reads.UNPREDICTABLE)
+    elif reads.recorded and waves.get(key) is None:
+        waves.keep(key, ahead_reads.recorded(reads.recorded, variables))
+    reads.recorded = None

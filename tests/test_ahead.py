@@ -1,0 +1,155 @@
+"""A prepared query's first reads sent to the store as the request arrives (hub.execution.ahead): every answer
+the same as with HUB_AHEAD=0, for several objects, callers and variables, with no statement more once the
+reads are known, at most one wasted when they do not follow the variables, and a read that failed ahead made
+again as it would have been."""
+
+from __future__ import annotations
+
+import contextvars
+import dataclasses
+from typing import Any
+
+import pytest
+
+from graph_model.cypher import statement
+from graph_model.errors import StoreUnavailable
+from graph_model.stores.falkordb import FalkorStore
+from graph_model.stores.fused import FusedReads
+from hub.execution import ahead
+from hub.settings import Settings
+from tests.asgi import asgi_client
+from tests.test_compiled import build_supervised_solo_world, canonical
+from tests.test_prepared import UNLIMITED
+
+ONE = """query One($key: String!) { institution(key: $key) {
+  key nameFa county { key province { key } } services { edges { capacity node { key } } }
+  giving { amount firstDate } donations(first: 20) { nodes { key amount donor { key kind } } } } }"""
+SOME = "query Some($key: String!, $n: Int) { institution(key: $key) { key donations(first: $n) { nodes { key } } } }"
+WHO = [("admin", (), None), ("viewer", (), None), ("editor", ("IR-00",), None), ("institution", (), "inst-a")]
+
+
+@pytest.fixture
+async def world(store: FalkorStore) -> FalkorStore:
+    return await build_supervised_solo_world(store)
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The statements each request sent ahead, by name (send_ahead observed, then run)."""
+    found: list[list[str]] = []
+    original = FusedReads.send_ahead
+
+    def observed(self: FusedReads, reads: Any) -> None:
+        found.append([stmt.name for stmt, _ in reads])
+        original(self, reads)
+
+    monkeypatch.setattr(FusedReads, "send_ahead", observed)
+    return found
+
+
+async def asked(store: FalkorStore, http: Any, query: str, variables: dict[str, Any]) -> tuple[Any, int]:
+    """The answer (cursors by what they hold) and the statements it cost."""
+    before = store.round_trips
+    answer = (await http.post("/graphql", json={"query": query, "variables": variables})).json()
+    return canonical(answer), store.round_trips - before
+
+
+@pytest.mark.parametrize(("role", "provinces", "institution"), WHO)
+async def test_an_objects_reads_go_ahead_and_answer_as_asked(world: FalkorStore, sent: list[list[str]], role: str,
+                                                             provinces: Any, institution: str | None) -> None:
+    off = dataclasses.replace(UNLIMITED, ahead=False)
+    keys = ["inst-a", "inst-a", "inst-b", "no-such-institution", "inst-a", "inst-b"]
+    async with (asgi_client(world, UNLIMITED, role, provinces, institution) as on_,
+                asgi_client(world, off, role, provinces, institution) as plain):
+        for i, key in enumerate(keys):
+            expected, trips = await asked(world, plain, ONE, {"key": key})
+            answer, trips_ahead = await asked(world, on_, ONE, {"key": key})
+            assert answer == expected, (role, key)
+            assert "errors" not in answer or key == "no-such-institution", answer
+            # The first request runs the ordinary way, the second records its reads: from the third on they
+            # go ahead, and the statements sent are those the request would have sent (no read twice).
+            assert trips_ahead == trips, (role, key, trips_ahead, trips)
+            assert len(sent) == max(0, i - 1), (role, key, sent)
+    assert sent[0] and all(names == sent[0] for names in sent)  # the same reads, each key's own
+
+
+async def test_reads_that_do_not_follow_the_variables_go_ahead_once(world: FalkorStore,
+                                                                   sent: list[list[str]]) -> None:
+    """The gifts' page size is an Int: not put back, so another size asks other reads than those sent ahead.
+    That request pays one statement more, and the query is not sent ahead again."""
+    off = dataclasses.replace(UNLIMITED, ahead=False)
+    asks = [("inst-a", 2), ("inst-a", 2), ("inst-b", 2), ("inst-a", 1), ("inst-a", 2), ("inst-b", 3)]
+    async with asgi_client(world, UNLIMITED) as on_, asgi_client(world, off) as plain:
+        for i, (key, n) in enumerate(asks):
+            expected, trips = await asked(world, plain, SOME, {"key": key, "n": n})
+            answer, trips_ahead = await asked(world, on_, SOME, {"key": key, "n": n})
+            assert answer == expected and "errors" not in answer, (key, n)
+            assert trips_ahead == trips + (1 if i == 3 else 0), (i, trips_ahead, trips)
+    assert len(sent) == 2  # the third request and the fourth (whose reads were not those): then never
+
+
+DOOMED: contextvars.ContextVar[bool] = contextvars.ContextVar("doomed", default=False)
+
+
+class _FailingAhead:
+    """The store, but a read made by a statement sent ahead fails (what the task sending them inherits)."""
+
+    def __init__(self, store: FalkorStore) -> None:
+        self._store = store
+        self.failed = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    async def read(self, stmt: Any, **params: Any) -> Any:
+        if DOOMED.get():
+            self.failed += 1
+            raise StoreUnavailable("the graph store cannot be reached (injected)")
+        return await self._store.read(stmt, **params)
+
+
+async def test_a_read_that_failed_ahead_is_made_again(world: FalkorStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = FusedReads.send_ahead
+
+    def doomed(self: FusedReads, reads: Any) -> None:
+        token = DOOMED.set(True)  # the sending task is made now, with this context
+        try:
+            original(self, reads)
+        finally:
+            DOOMED.reset(token)
+
+    monkeypatch.setattr(FusedReads, "send_ahead", doomed)
+    failing = _FailingAhead(world)
+    off = dataclasses.replace(UNLIMITED, ahead=False)
+    async with asgi_client(failing, UNLIMITED) as on_, asgi_client(world, off) as plain:
+        for key in ("inst-a", "inst-a", "inst-a", "inst-b"):
+            expected, _ = await asked(world, plain, ONE, {"key": key})
+            answer, _ = await asked(world, on_, ONE, {"key": key})
+            assert answer == expected and "errors" not in answer, key
+    assert failing.failed >= 2  # both requests after the recording one: the joined statement, then each alone
+
+
+def test_reads_are_recorded_with_the_variables_strings_in_their_places() -> None:
+    one = statement("t_ahead", "MATCH (n:Institution) WHERE n.key IN $keys RETURN n.key AS key", register=False)
+    reads = [(one, {"keys": ["inst-a", "other"], "kind": "inst-a", "limit": 20, "filter": {"k": "x"}})]
+    wave = ahead.recorded(reads, {"key": "inst-a", "also": "inst-a", "n": 20, "f": "x"})
+    (stmt, params), = wave.reads
+    assert stmt is one
+    # The first name of two equal strings; integers (a page size) stay as they were.
+    assert params == {"keys": [ahead.Variable("also"), "other"], "kind": ahead.Variable("also"), "limit": 20,
+                      "filter": {"k": ahead.Variable("f")}}
+    assert ahead.reads_of(wave, {"also": "inst-b", "f": "y"}) == [
+        (one, {"keys": ["inst-b", "other"], "kind": "inst-b", "limit": 20, "filter": {"k": "y"}})]
+    assert ahead.reads_of(wave, {"also": None, "f": "y"}) is None  # a variable not a string: nothing sent
+    # Within a parameter, a string of AROUND characters or more, found once.
+    cells = [(one, {"cells": ["5|inst-a|0", "5|ab|0", "inst-a inst-a"]})]
+    wave = ahead.recorded(cells, {"key": "inst-a", "short": "ab"})
+    assert wave.reads[0][1] == {"cells": [ahead.Within("5|", "key", "|0"), "5|ab|0", "inst-a inst-a"]}
+    assert ahead.reads_of(wave, {"key": "inst-b", "short": "cd"}) == [
+        (one, {"cells": ["5|inst-b|0", "5|ab|0", "inst-a inst-a"]})]
+    assert ahead.reads_of(wave, {"f": "y"}) is None
+
+
+def test_the_switch_reads_hub_ahead() -> None:
+    assert Settings.from_env({}).ahead is True
+    assert Settings.from_env({"HUB_AHEAD": "0"}).ahead is False
