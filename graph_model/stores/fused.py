@@ -295,8 +295,6 @@ class FusedReads:
         """Send ``reads`` now, as the first statement would join them, for ``read`` to answer from."""
         loop = asyncio.get_running_loop()
         batch = [(stmt, params, loop.create_future()) for stmt, params in reads]
-        for _, _, future in batch:
-            future.add_done_callback(_seen)  # a read sent ahead that nobody asked for may fail unseen
         self.ahead = list(batch)  # taken from as they are asked for; the batch stays whole
         self._start(batch)
 
@@ -319,6 +317,12 @@ class FusedReads:
             # Two turns: the loaders' batches of one level start as tasks scheduled one turn apart.
             loop.call_soon(loop.call_soon, self._flush)
         return await future
+
+    def left_ahead(self) -> bool:
+        """Whether reads were sent ahead that nobody asked for (their errors, if any, then marked seen)."""
+        for _, _, future in self.ahead:
+            future.add_done_callback(_seen)
+        return bool(self.ahead)
 
     def _take(self, stmt: Statement, params: dict[str, Any]) -> asyncio.Future[Rows] | None:
         for i, (sent, given, future) in enumerate(self.ahead):

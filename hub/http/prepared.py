@@ -183,7 +183,7 @@ async def _ahead(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ..
 
 def _learn(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], variables: dict[str, Any]) -> None:
     """Keep what the first statement read; forget, for good, a record some of whose reads nobody asked for."""
-    if reads.ahead:
+    if reads.left_ahead():
         waves.keep(key, ahead_reads.UNPREDICTABLE)
     elif reads.recorded and waves.get(key) is None:
         waves.keep(key, ahead_reads.recorded(reads.recorded, variables))
