@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from graphql import DocumentNode, ExecutionResult as CoreResult, GraphQLError, execute
+from graphql import DocumentNode, ExecutionResult as CoreResult, GraphQLError, OperationDefinitionNode, execute
 from starlette.requests import Request
 from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
@@ -161,7 +161,7 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
         error = exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
         result = CoreResult(None, [error])
     if waves is not None and isinstance(reads, FusedReads):
-        _learn(waves, reads, (query, name, ahead_reads.rights(state.principal)), variables)
+        _learn(waves, reads, (query, name, ahead_reads.rights(state.principal)), entry.document, variables)
     errors = result.errors
     if errors:
         schema.process_errors(errors)
@@ -181,10 +181,14 @@ async def _ahead(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ..
         await asyncio.sleep(0)  # the statement leaves now, while this request goes on to its resolvers
 
 
-def _learn(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], variables: dict[str, Any]) -> None:
+def _learn(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], document: DocumentNode,
+           variables: dict[str, Any]) -> None:
     """Keep what the first statement read; forget, for good, a record some of whose reads nobody asked for."""
     if reads.left_ahead():
         waves.keep(key, ahead_reads.UNPREDICTABLE)
     elif reads.recorded and waves.get(key) is None:
-        waves.keep(key, ahead_reads.recorded(reads.recorded, variables))
+        # The variables the document declares (a body may hold others, which graphql-core leaves aside).
+        declared = {v.variable.name.value for d in document.definitions if isinstance(d, OperationDefinitionNode)
+                    for v in d.variable_definitions or ()}
+        waves.keep(key, ahead_reads.recorded(reads.recorded, {k: v for k, v in variables.items() if k in declared}))
     reads.recorded = None
