@@ -12,18 +12,22 @@ from typing import Any
 import pytest
 
 from graph_model.cypher import statement
+from graph_model.enums import Label
 from graph_model.errors import StoreUnavailable
 from graph_model.stores.falkordb import FalkorStore
 from graph_model.stores.fused import FusedReads
 from hub.execution import ahead
 from hub.settings import Settings
 from tests.asgi import asgi_client
+from tests.builders import create_node, names
 from tests.test_compiled import build_supervised_solo_world, canonical
 from tests.test_prepared import UNLIMITED
 
 ONE = """query One($key: String!) { institution(key: $key) {
   key nameFa county { key province { key } } services { edges { capacity node { key } } }
   giving { amount firstDate } donations(first: 20) { nodes { key amount donor { key kind } } } } }"""
+SEARCH = "query Search($text: String!) { institutions(filter: {search: $text}, first: 3) { nodes { key } } }"
+PAGE = "query Page { institutions(first: 3) { nodes { key county { key } } } }"
 SOME = "query Some($key: String!, $n: Int) { institution(key: $key) { key donations(first: $n) { nodes { key } } } }"
 WHO = [("admin", (), None), ("viewer", (), None), ("editor", ("IR-00",), None), ("institution", (), "inst-a")]
 
@@ -75,17 +79,52 @@ async def test_an_objects_reads_go_ahead_and_answer_as_asked(world: FalkorStore,
 
 async def test_reads_that_do_not_follow_the_variables_go_ahead_once(world: FalkorStore,
                                                                    sent: list[list[str]]) -> None:
-    """The gifts' page size is an Int: not put back, so another size asks other reads than those sent ahead.
-    That request pays one statement more, and the query is not sent ahead again."""
+    """A search text is folded (case, Arabic and Persian letters) before the places it names are sought: another
+    text of other case asks other reads than those sent ahead. That request pays one statement more, and the
+    query is not sent ahead again."""
     off = dataclasses.replace(UNLIMITED, ahead=False)
-    asks = [("inst-a", 2), ("inst-a", 2), ("inst-b", 2), ("inst-a", 1), ("inst-a", 2), ("inst-b", 3)]
+    asks = ["inst", "inst", "kind", "INST", "inst", "kind"]
     async with asgi_client(world, UNLIMITED) as on_, asgi_client(world, off) as plain:
-        for i, (key, n) in enumerate(asks):
-            expected, trips = await asked(world, plain, SOME, {"key": key, "n": n})
-            answer, trips_ahead = await asked(world, on_, SOME, {"key": key, "n": n})
-            assert answer == expected and "errors" not in answer, (key, n)
+        for i, text in enumerate(asks):
+            expected, trips = await asked(world, plain, SEARCH, {"text": text})
+            answer, trips_ahead = await asked(world, on_, SEARCH, {"text": text})
+            assert answer == expected and "errors" not in answer, text
             assert trips_ahead == trips + (1 if i == 3 else 0), (i, trips_ahead, trips)
     assert len(sent) == 2  # the third request and the fourth (whose reads were not those): then never
+
+
+async def test_a_query_given_other_than_strings_is_not_sent_ahead(world: FalkorStore, sent: list[list[str]]) -> None:
+    """A page size is an Int, which is not put back: such a query is not recorded, and costs what it costs."""
+    off = dataclasses.replace(UNLIMITED, ahead=False)
+    async with asgi_client(world, UNLIMITED) as on_, asgi_client(world, off) as plain:
+        for key, n in [("inst-a", 2), ("inst-a", 2), ("inst-b", 2), ("inst-a", 1), ("inst-b", 3)]:
+            expected, trips = await asked(world, plain, SOME, {"key": key, "n": n})
+            answer, trips_ahead = await asked(world, on_, SOME, {"key": key, "n": n})
+            assert answer == expected and "errors" not in answer and trips_ahead == trips, (key, n)
+        # Nor with the same variables named differently: without the size, another request than recorded.
+        tried: list[dict[str, Any]] = [{"key": "inst-a"}, {"key": "inst-a"}, {"key": "inst-b", "n": 1}]
+        for variables in tried:
+            expected, trips = await asked(world, plain, SOME, variables)
+            answer, trips_ahead = await asked(world, on_, SOME, variables)
+            assert answer == expected and trips_ahead == trips, variables
+    assert sent == []
+
+
+async def test_reads_after_another_statement_are_not_recorded(world: FalkorStore, sent: list[list[str]]) -> None:
+    """The institutions' first page is read first, alone; their counties' reads follow the keys it found, not
+    the query: not recorded, so an institution added to the page costs no read more (one sent ahead with the
+    keys found before would not be asked for)."""
+    off = dataclasses.replace(UNLIMITED, ahead=False)
+    async with asgi_client(world, UNLIMITED) as on_, asgi_client(world, off) as plain:
+        for i in range(5):
+            if i == 3:
+                await create_node(world, Label.INSTITUTION, {"key": "inst-0", "kind": "CHARITY", "county": "IR-00-0002",
+                                                             **names("inst-0")})
+            expected, trips = await asked(world, plain, PAGE, {})
+            answer, trips_ahead = await asked(world, on_, PAGE, {})
+            assert answer == expected and "errors" not in answer and trips_ahead == trips, i
+            assert len(answer["data"]["institutions"]["nodes"]) == (2 if i < 3 else 3), answer
+    assert sent == []
 
 
 async def test_only_the_variables_the_query_declares_are_put_back(world: FalkorStore, sent: list[list[str]]) -> None:
@@ -143,19 +182,23 @@ async def test_a_read_that_failed_ahead_is_made_again(world: FalkorStore, monkey
 def test_reads_are_recorded_with_the_variables_strings_in_their_places() -> None:
     one = statement("t_ahead", "MATCH (n:Institution) WHERE n.key IN $keys RETURN n.key AS key", register=False)
     reads = [(one, {"keys": ["inst-a", "other"], "kind": "inst-a", "limit": 20, "filter": {"k": "x"}})]
-    wave = ahead.recorded(reads, {"key": "inst-a", "also": "inst-a", "n": 20, "f": "x"})
+    wave = ahead.recorded(reads, {"key": "inst-a", "also": "inst-a", "f": "x"})
     (stmt, params), = wave.reads
     assert stmt is one
     # The first name of two equal strings; integers (a page size) stay as they were.
     assert params == {"keys": [ahead.Variable("also"), "other"], "kind": ahead.Variable("also"), "limit": 20,
                       "filter": {"k": ahead.Variable("f")}}
-    assert ahead.reads_of(wave, {"also": "inst-b", "f": "y"}) == [
+    assert ahead.reads_of(wave, {"key": "inst-c", "also": "inst-b", "f": "y"}) == [
         (one, {"keys": ["inst-b", "other"], "kind": "inst-b", "limit": 20, "filter": {"k": "y"}})]
-    assert ahead.reads_of(wave, {"also": None, "f": "y"}) is None  # a variable not a string: nothing sent
+    # A variable not a string, one missing or one more than recorded: nothing sent.
+    assert ahead.reads_of(wave, {"key": "inst-c", "also": None, "f": "y"}) is None
+    assert ahead.reads_of(wave, {"key": "inst-c", "f": "y"}) is None
+    assert ahead.reads_of(wave, {"key": "inst-c", "also": "inst-b", "f": "y", "n": "1"}) is None
     # Within a parameter, a string of AROUND characters or more, found once.
     cells = [(one, {"cells": ["5|inst-a|0", "5|ab|0", "inst-a inst-a"]})]
     wave = ahead.recorded(cells, {"key": "inst-a", "short": "ab"})
     assert wave.reads[0][1] == {"cells": [ahead.Within("5|", "key", "|0"), "5|ab|0", "inst-a inst-a"]}
+    assert wave.names == {"key", "short"}
     assert ahead.reads_of(wave, {"key": "inst-b", "short": "cd"}) == [
         (one, {"cells": ["5|inst-b|0", "5|ab|0", "inst-a inst-a"]})]
     assert ahead.reads_of(wave, {"f": "y"}) is None

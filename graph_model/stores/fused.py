@@ -255,6 +255,7 @@ class FusedReads:
         # The reads of this request's first statement, while ``record`` has it recording.
         self.recorded: list[tuple[Statement, dict[str, Any]]] | None = None
         self._recording = False
+        self._trips = 0  # the store's statements when recording began
 
     # The rest of GraphStore is the wrapped store's (its round trips counted there: a joined
     # statement is one).
@@ -288,8 +289,10 @@ class FusedReads:
         await self._store.close()
 
     def record(self) -> None:
-        """Keep the reads this request's first statement joins (``recorded``)."""
-        self.recorded, self._recording = [], True
+        """Keep the reads this request's first statement joins (``recorded``), if it is the first the store is
+        sent from now (any statement before it, this request's or another's, and nothing is kept: what it
+        reads may follow what that one found)."""
+        self.recorded, self._recording, self._trips = [], True, self._store.round_trips
 
     def send_ahead(self, reads: list[tuple[Statement, dict[str, Any]]]) -> None:
         """Send ``reads`` now, as the first statement would join them, for ``read`` to answer from."""
@@ -333,6 +336,8 @@ class FusedReads:
 
     def _flush(self) -> None:
         batch, self._waiting = self._waiting, []
+        if self._recording and self._store.round_trips != self._trips:
+            self.recorded = None
         self._recording = False  # the first statement is what was recorded
         self._start(batch)
 

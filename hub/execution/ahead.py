@@ -1,24 +1,26 @@
 """A prepared query's first reads sent to the store as the request arrives, not once its resolvers ask.
 
 The first statement of a request used to leave only after the view, the context, the resolver, the
-prefetch's walk and the loaders' dispatch had run (some 0.7 ms of one institution's 1.6 ms of Python,
-benchmarks/README.md, issue 18), and the store started on it only then. The reads a kept query makes
-first (those joined in its first statement, graph_model.stores.fused) depend on its text, on the caller's
-rights and on its variables. So the first request of a query text and rights records them (``Wave``), its
-variables' strings standing in for where they occur; a later request of the same text and rights sends
-the same reads with its own variables before anything else runs, and each read its loaders then make is
-answered by the one sent ahead that is the same statement with the same parameters
-(``FusedReads.take``), else made as before. Nothing is remembered but which statements to send: every
-request reads the store afresh, and what it is shown is decided by the same code as before, from the
-same rows.
+prefetch's walk and the loaders' dispatch had run (0.57 ms of one institution's request, in process:
+benchmarks/README.md, issue 18, thirty-first section), and the store started on it only then. What a
+request's first statement reads depends on the query's text, the caller's rights and the variables. So the
+first request of a query text and rights records the reads its first statement joins (graph_model.stores.fused),
+when that statement is the first the store is sent since the request began (one after another statement may
+read what that one found) and every variable the query declares is given a string: each parameter equal to
+one of them, or holding one of ``AROUND`` characters or more once (an institution's kept cell holds its key),
+recorded as that variable (``Wave``). A later request of the same text and rights, given strings for the same
+variables, sends those reads with its own before anything else runs, and each read its loaders then make is
+answered by the read sent ahead that is the same statement with the same parameters (``FusedReads.take``),
+else made as before; a read that failed ahead is made again. Nothing is remembered but which statements to
+send: every request reads the store afresh, and what it is shown is decided by the same code as before, from
+the same rows.
 
-A request whose reads sent ahead are not all asked for (its reads depend on its variables otherwise, say a
-page size, or on what an earlier statement found) drops the record, and the query text and rights are not
-recorded again: a store read is wasted at most once per query text and rights (``Waves``, as many as the
-prepared texts). Only variables' strings are put back: where a parameter equals one (a key, a list of keys),
-or holds one of ``AROUND`` characters or more once (an institution's kept cell, its key within). A parameter
-list of more than ``graph_model.stores.fused.SMALL`` items is never fused, so never recorded.
-``Settings.ahead`` (HUB_AHEAD=0) turns it off; tests/test_ahead.py holds the answers equal.
+A request some of whose reads sent ahead are not asked for (a search text is folded before the places it
+names are sought) drops the record, and the query text and rights are not recorded again: a store read is
+wasted at most once per query text and rights (``Waves``, as many as the prepared texts). A query given
+anything but strings (a page size, an input object, a null) is not recorded at all. A parameter list of more
+than ``graph_model.stores.fused.SMALL`` items is never fused, so never recorded. ``Settings.ahead``
+(HUB_AHEAD=0) turns it off; tests/test_ahead.py holds the answers and the statements' count equal.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Wave:
     """The reads a query's first statement joined, their variables' strings replaced by ``Variable``."""
 
     reads: tuple[tuple[Statement, dict[str, Any]], ...]
+    names: frozenset[str] = frozenset()  # the variables the recorded request gave (strings all)
 
 
 UNPREDICTABLE = Wave(())  # a query text and rights whose reads sent ahead were not all asked for
@@ -90,11 +93,15 @@ def recorded(reads: list[tuple[Statement, dict[str, Any]]], variables: dict[str,
             return {key: template(item) for key, item in value.items()}
         return value
 
-    return Wave(tuple((stmt, {key: template(value) for key, value in params.items()}) for stmt, params in reads))
+    return Wave(tuple((stmt, {key: template(value) for key, value in params.items()}) for stmt, params in reads),
+                frozenset(variables))
 
 
 def reads_of(wave: Wave, variables: dict[str, Any]) -> list[tuple[Statement, dict[str, Any]]] | None:
-    """The reads ``wave`` records, with this request's variables; None when one it needs is not a string."""
+    """The reads ``wave`` records, with this request's variables; None unless they are strings, the same
+    variables as the recorded request's (one given here but not there may change what is read)."""
+    if variables.keys() != wave.names:
+        return None
     missing = False
 
     def filled(value: Any) -> Any:

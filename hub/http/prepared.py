@@ -61,6 +61,8 @@ class Entry:
 
     document: DocumentNode
     checks: input_checks.Plan
+    # The variables its operations declare (a body may hold others, which graphql-core leaves aside).
+    declared: frozenset[str] = frozenset()
 
 
 class Remember(SchemaExtension):
@@ -78,7 +80,9 @@ class Remember(SchemaExtension):
             checks = input_checks.PLANS.get(graphql_schema(context.schema), document, text)
             # A document of several operations runs unnamed only in a batch (OPERATION_NAMED): not here.
             if checks.operations == 1 or name is not None:
-                self.prepared.keep((text, name), Entry(document, checks))
+                declared = frozenset(v.variable.name.value for d in document.definitions
+                                     if isinstance(d, OperationDefinitionNode) for v in d.variable_definitions or ())
+                self.prepared.keep((text, name), Entry(document, checks, declared))
         yield
 
 
@@ -151,7 +155,7 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
     context = await view.get_context(request)
     waves, reads = prepared.waves, context.loaders.store
     if waves is not None and isinstance(reads, FusedReads):
-        await _ahead(waves, reads, (query, name, ahead_reads.rights(state.principal)), variables)
+        await _ahead(waves, reads, (query, name, ahead_reads.rights(state.principal)), entry.declared, variables)
     try:
         result = one_field.execute(core, entry.document, context, variables, name, schema.execution_context_class,
                                    optimized_is_awaitable, execute)
@@ -161,7 +165,7 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
         error = exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
         result = CoreResult(None, [error])
     if waves is not None and isinstance(reads, FusedReads):
-        _learn(waves, reads, (query, name, ahead_reads.rights(state.principal)), entry.document, variables)
+        _learn(waves, reads, (query, name, ahead_reads.rights(state.principal)), entry.declared, variables)
     errors = result.errors
     if errors:
         schema.process_errors(errors)
@@ -169,26 +173,29 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
     return ExecutionResult(data=result.data, errors=errors)
 
 
-async def _ahead(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], variables: dict[str, Any]) -> None:
+async def _ahead(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], declared: frozenset[str],
+                 variables: dict[str, Any]) -> None:
     """Send what this query's first statement reads before anything else runs, or record it (hub.execution.ahead)."""
     wave = waves.get(key)
+    given = {name: value for name, value in variables.items() if name in declared}
     if wave is None:
-        reads.record()
+        if all(type(value) is str for value in given.values()):
+            reads.record()
+        else:  # its reads may follow a number, a list or an input object, which are not put back
+            waves.keep(key, ahead_reads.UNPREDICTABLE)
         return
-    sent = ahead_reads.reads_of(wave, variables)
+    sent = ahead_reads.reads_of(wave, given)
     if sent:
         reads.send_ahead(sent)
         await asyncio.sleep(0)  # the statement leaves now, while this request goes on to its resolvers
 
 
-def _learn(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], document: DocumentNode,
+def _learn(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], declared: frozenset[str],
            variables: dict[str, Any]) -> None:
     """Keep what the first statement read; forget, for good, a record some of whose reads nobody asked for."""
     if reads.left_ahead():
         waves.keep(key, ahead_reads.UNPREDICTABLE)
     elif reads.recorded and waves.get(key) is None:
-        # The variables the document declares (a body may hold others, which graphql-core leaves aside).
-        declared = {v.variable.name.value for d in document.definitions if isinstance(d, OperationDefinitionNode)
-                    for v in d.variable_definitions or ()}
-        waves.keep(key, ahead_reads.recorded(reads.recorded, {k: v for k, v in variables.items() if k in declared}))
+        waves.keep(key, ahead_reads.recorded(reads.recorded,
+                                             {name: value for name, value in variables.items() if name in declared}))
     reads.recorded = None
