@@ -192,6 +192,7 @@ def test_reads_are_recorded_with_the_variables_strings_in_their_places() -> None
         (one, {"keys": ["inst-b", "other"], "kind": "inst-b", "limit": 20, "filter": {"k": "y"}})]
     # A variable not a string, one missing or one more than recorded: nothing sent.
     assert ahead.reads_of(wave, {"key": "inst-c", "also": None, "f": "y"}) is None
+    assert ahead.reads_of(wave, {"key": None, "also": "inst-b", "f": "y"}) is None  # even one not put back
     assert ahead.reads_of(wave, {"key": "inst-c", "f": "y"}) is None
     assert ahead.reads_of(wave, {"key": "inst-c", "also": "inst-b", "f": "y", "n": "1"}) is None
     # Within a parameter, a string of AROUND characters or more, found once.

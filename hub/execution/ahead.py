@@ -100,7 +100,7 @@ def recorded(reads: list[tuple[Statement, dict[str, Any]]], variables: dict[str,
 def reads_of(wave: Wave, variables: dict[str, Any]) -> list[tuple[Statement, dict[str, Any]]] | None:
     """The reads ``wave`` records, with this request's variables; None unless they are strings, the same
     variables as the recorded request's (one given here but not there may change what is read)."""
-    if variables.keys() != wave.names:
+    if variables.keys() != wave.names or any(type(value) is not str for value in variables.values()):
         return None
     missing = False
 
