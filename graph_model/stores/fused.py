@@ -324,7 +324,7 @@ class FusedReads:
     def left_ahead(self) -> bool:
         """Whether reads were sent ahead that nobody asked for (their errors, if any, then marked seen)."""
         for _, _, future in self.ahead:
-            future.add_done_callback(_seen)
+            future.add_done_callback(seen)
         return bool(self.ahead)
 
     def _take(self, stmt: Statement, params: dict[str, Any]) -> asyncio.Future[Rows] | None:
@@ -381,7 +381,8 @@ class FusedReads:
             future.set_result(rows)
 
 
-def _seen(future: asyncio.Future[Rows]) -> None:
+def seen(future: asyncio.Future[Any]) -> None:
+    """A done callback: the future's error, if any, marked retrieved (as gather marks it)."""
     if not future.cancelled():
         future.exception()
 

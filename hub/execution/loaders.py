@@ -22,6 +22,7 @@ from graph_model import filter_keys, links, list_types, listing, queries, search
 from graph_model.enums import Label
 from graph_model.list_specs import NESTED
 from graph_model.stores.base import GraphStore
+from graph_model.stores.fused import seen
 from hub.auth.visibility import Visibility
 from hub.strawberry_compat import join_batch, loader_cache
 
@@ -99,12 +100,6 @@ async def _in_turn(futures: list[Awaitable[Any]]) -> list[Any]:
                     rest.add_done_callback(seen)
             raise
     return values
-
-
-def seen(future: asyncio.Future[Any]) -> None:
-    """A done callback: the future's error, if any, marked retrieved (as gather marks it)."""
-    if not future.cancelled():
-        future.exception()
 
 
 def _ordered(fetch: Callable[[list[K]], Awaitable[Mapping[K, Any]]], default: Any = None) -> DataLoader:

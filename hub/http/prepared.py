@@ -154,8 +154,11 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
         state.turn = await turns.take()
     context = await view.get_context(request)
     waves, reads = prepared.waves, context.loaders.store
-    if waves is not None and isinstance(reads, FusedReads):
-        await _ahead(waves, reads, (query, name, ahead_reads.rights(state.principal)), entry.declared, variables)
+    fused = reads if waves is not None and isinstance(reads, FusedReads) else None
+    if waves is not None and fused is not None:  # the record's key and the variables it may put back, once
+        key = (query, name, ahead_reads.rights(state.principal))
+        given = {k: v for k, v in variables.items() if k in entry.declared}
+        await _ahead(waves, fused, key, given)
     try:
         result = one_field.execute(core, entry.document, context, variables, name, schema.execution_context_class,
                                    optimized_is_awaitable, execute)
@@ -164,8 +167,8 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
     except Exception as exc:  # as strawberry's Schema.execute: the request's one error  # noqa: BLE001
         error = exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
         result = CoreResult(None, [error])
-    if waves is not None and isinstance(reads, FusedReads):
-        _learn(waves, reads, (query, name, ahead_reads.rights(state.principal)), entry.declared, variables)
+    if waves is not None and fused is not None:
+        _learn(waves, fused, key, given)
     errors = result.errors
     if errors:
         schema.process_errors(errors)
@@ -173,11 +176,10 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
     return ExecutionResult(data=result.data, errors=errors)
 
 
-async def _ahead(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], declared: frozenset[str],
-                 variables: dict[str, Any]) -> None:
-    """Send what this query's first statement reads before anything else runs, or record it (hub.execution.ahead)."""
+async def _ahead(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], given: dict[str, Any]) -> None:
+    """Send what this query's first statement reads before anything else runs, or record it (hub.execution.ahead).
+    ``given``: the variables the query declares, as the request gives them."""
     wave = waves.get(key)
-    given = {name: value for name, value in variables.items() if name in declared}
     if wave is None:
         if all(type(value) is str for value in given.values()):
             reads.record()
@@ -190,12 +192,10 @@ async def _ahead(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ..
         await asyncio.sleep(0)  # the statement leaves now, while this request goes on to its resolvers
 
 
-def _learn(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], declared: frozenset[str],
-           variables: dict[str, Any]) -> None:
+def _learn(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], given: dict[str, Any]) -> None:
     """Keep what the first statement read; forget, for good, a record some of whose reads nobody asked for."""
     if reads.left_ahead():
         waves.keep(key, ahead_reads.UNPREDICTABLE)
     elif reads.recorded and waves.get(key) is None:
-        waves.keep(key, ahead_reads.recorded(reads.recorded,
-                                             {name: value for name, value in variables.items() if name in declared}))
+        waves.keep(key, ahead_reads.recorded(reads.recorded, given))
     reads.recorded = None
