@@ -57,6 +57,7 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> None:
 def cmd_status(settings: Settings, args: argparse.Namespace) -> None:
     import asyncio
 
+    from rich.markup import escape
     from rich.table import Table
 
     from graph_model import queries
@@ -65,7 +66,7 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> None:
     async def work(store: GraphStore) -> None:
         nodes = await queries.node_counts(store)
         rels = await queries.rel_counts(store)
-        out.print(f"store: [bold]{store.kind}[/] at {store.location()}")
+        out.print(f"store: [bold]{store.kind}[/] at {escape(store.location())}", highlight=False, soft_wrap=True)
         table = Table("label", "count", title="nodes")
         for name, total in nodes.items():
             table.add_row(name, f"{total:,}")
