@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,11 +19,11 @@ from tests.stores import fresh_store
 
 
 @pytest.hookimpl(trylast=True)  # after -k and -m have deselected
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """When the Cypher lint runs beside other tests, its tests go last and its node process starts now.
-    It is about two minutes of CPU. Beside the whole suite, which mostly leaves the second core idle,
-    it gets one worker thread: the session ends about a minute earlier on two free cores, and no later
-    on a busy machine (the same CPU in all). Beside a few tests, it gets one per core."""
+    It is minutes of CPU. Beside the whole suite it gets one worker thread, beside a few tests
+    one per core. Under pytest-xdist one of the run's processes lints, the first to claim the run's
+    folder (tests.cypher_lint.Shared), and the others read its answer."""
     lint = [item for item in items if getattr(getattr(item, "module", None), "__name__", "").endswith(
         "test_cypher_lint")]
     if not lint or len(lint) == len(items) or not any("linted" in getattr(item, "fixturenames", ()) for item in lint):
@@ -29,23 +32,57 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     others = [item for item in items if id(item) not in linting]
     items[:] = others + lint
     module = lint[0].module  # type: ignore[attr-defined]
+    folder = getattr(config, "workerinput", {}).get(LINT_FOLDER)
+    if folder is not None:
+        module.SHARED = module.Shared(Path(folder))
+        if not module.SHARED.claim():
+            return
+    _STARTED.append(module)
     try:
         module.BACKGROUND = module.Running(module.linted_statements(),
                                            workers=1 if len(others) > len(lint) else None)
-    except Exception:  # noqa: BLE001  # node or the package missing: the lint's own test says so
+    except Exception as error:  # noqa: BLE001  # node or the package missing: the lint's own test says so
+        if module.SHARED is not None:
+            module.SHARED.publish(None, f"Neo4j's Cypher linter could not start: {error}")
         return
-    _STARTED.append(module)
+    if module.SHARED is not None:  # published as soon as it ends, whatever this process is running then
+        _PUBLISHING.append(threading.Thread(target=module.publish, args=(module.BACKGROUND, module.SHARED),
+                                            name="cypher-lint", daemon=True))
+        _PUBLISHING[-1].start()
 
 
-_STARTED: list[Any] = []  # the lint's module, once its node process is started
+_STARTED: list[Any] = []  # the lint's module, once this process is the one to lint
+_PUBLISHING: list[threading.Thread] = []  # pytest-xdist: the thread giving the lint's answer to the run
+LINT_FOLDER = "hub_cypher_lint"  # pytest-xdist: the run's folder for its one lint, given to each worker
 
 
-def pytest_sessionfinish() -> None:
-    """A session stopped before the lint's tests (-x, Ctrl+C) ends its node process."""
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist's controller gives each worker the run's lint folder (made once, removed at the end)."""
+    config = node.config
+    if config.stash.get(_LINT_FOLDER_KEY, None) is None:
+        config.stash[_LINT_FOLDER_KEY] = Path(tempfile.mkdtemp(prefix="hub-cypher-lint-"))
+    node.workerinput[LINT_FOLDER] = str(config.stash[_LINT_FOLDER_KEY])
+
+
+_LINT_FOLDER_KEY = pytest.StashKey[Path]()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A session stopped before the lint's tests (-x, Ctrl+C) ends its node process. Under pytest-xdist,
+    the process that lints waits for its answer to be published (other processes may be waiting for it),
+    unless the run was stopped."""
     for module in _STARTED:
         if module.BACKGROUND is not None:
-            module.BACKGROUND.stop()
+            if (not _PUBLISHING or exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldfail
+                    or session.shouldstop):
+                module.BACKGROUND.stop()
+            for thread in _PUBLISHING:
+                thread.join()
             module.BACKGROUND = None
+    folder = session.config.stash.get(_LINT_FOLDER_KEY, None)
+    if folder is not None:  # the controller, once every worker ended
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -17,9 +17,11 @@ slow, not broken. When node or the package is missing, or lint.mjs cannot run,
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
@@ -185,6 +187,63 @@ class Running:
     def _close(self) -> None:
         self._out.close()
         self._err.close()
+
+
+class Shared:
+    """One lint for all the test processes of a run (pytest-xdist's workers): the first to ``claim`` the
+    folder lints and ``publish``es its answer, or why it has none, there; the others ``wait`` for it.
+    The folder is the run's own (tests/conftest.py makes it and removes it when the run ends)."""
+
+    POLL_S = 0.2
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._answer, self._owner = folder / "answer.json", folder / "owner"
+
+    def claim(self) -> bool:
+        """Whether this process is the one to lint (the first to ask)."""
+        try:
+            handle = os.open(self._owner, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+        except FileExistsError:
+            return False
+        with os.fdopen(handle, "w") as owner:
+            owner.write(str(os.getpid()))
+        return True
+
+    def publish(self, answer: dict[str, Any] | None, problem: str | None = None) -> None:
+        """Write the answer (or the problem) whole: the others never read half of it."""
+        partial = self.folder / f"answer.{os.getpid()}.part"
+        partial.write_text(json.dumps({"answer": answer, "problem": problem}))
+        os.replace(partial, self._answer)
+
+    def wait(self) -> dict[str, Any]:
+        """The owner's answer, without a time limit while the owner lives (a busy machine is slow, not broken);
+        CypherLintUnavailable when the owner could not lint, or ended without an answer."""
+        while True:
+            if self._answer.exists():
+                given = json.loads(self._answer.read_text())
+                if given["problem"] is not None:
+                    raise CypherLintUnavailable(given["problem"])
+                answer: dict[str, Any] = given["answer"]
+                return answer
+            if not self._owner_lives():
+                raise CypherLintUnavailable("the test process that ran the lint ended without an answer")
+            time.sleep(self.POLL_S)
+
+    def _owner_lives(self) -> bool:
+        try:
+            pid = int(self._owner.read_text() or 0)
+        except (OSError, ValueError):
+            pid = 0
+        if pid == 0:
+            return True  # claimed a moment ago, its pid not written yet
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return self._answer.exists()  # it may have published just before it ended
+        except PermissionError:
+            pass
+        return True
 
 
 def run(statements: Iterable[StatementLike], *, functions: Iterable[str] = NEO4J_FUNCTIONS,

@@ -27,10 +27,10 @@ from graph_model.enums import Label, Rel
 
 try:
     from tests.cypher_lint import (
-        ERROR, INSTALL_HINT, LINT_DIR, PACKAGE, CypherLintUnavailable, Running, describe, diagnostics)
+        ERROR, INSTALL_HINT, LINT_DIR, PACKAGE, CypherLintUnavailable, Running, Shared, describe, diagnostics)
 except ImportError:  # tests/ on sys.path rather than the repository root
     from cypher_lint import (  # type: ignore[import-not-found, no-redef]
-        ERROR, INSTALL_HINT, LINT_DIR, PACKAGE, CypherLintUnavailable, Running, describe, diagnostics)
+        ERROR, INSTALL_HINT, LINT_DIR, PACKAGE, CypherLintUnavailable, Running, Shared, describe, diagnostics)
 
 STATEMENTS = all_statements()
 FOR_NEO4J = [s for s in STATEMENTS if s.dialect in ("both", "neo4j")]
@@ -75,6 +75,9 @@ class Linted:
 
 # The node process the session started in the background for this module (tests/conftest.py), if any.
 BACKGROUND: Running | None = None
+# Under pytest-xdist, the run's one lint (tests/conftest.py): the process that claimed it has BACKGROUND, and
+# a thread of it publishes the answer as soon as the node process ends.
+SHARED: Shared | None = None
 
 
 def linted_statements() -> list[Statement]:
@@ -88,10 +91,20 @@ def linted() -> Linted:
     in the background, or one started here."""
     global BACKGROUND
     try:
+        if SHARED is not None:  # one of the run's processes lints, and publishes its answer as it ends
+            return Linted(diagnostics(SHARED.wait()))
         running, BACKGROUND = BACKGROUND or Running(linted_statements()), None
         return Linted(diagnostics(running.answer()))
     except (CypherLintUnavailable, ValueError) as error:
         return Linted({}, f"Neo4j's Cypher linter could not run, so no statement was checked:\n{error}")
+
+
+def publish(running: Running, shared: Shared) -> None:
+    """Give the run's processes the lint's answer, or why there is none, once its node process ends."""
+    try:
+        shared.publish(running.answer())
+    except (CypherLintUnavailable, OSError, ValueError) as error:  # a run stopped closes its files under it
+        shared.publish(None, str(error))
 
 
 def answer(linted: Linted) -> dict[str, list[dict]]:
