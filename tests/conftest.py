@@ -26,7 +26,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     folder (tests.cypher_lint.Shared), and the others read its answer."""
     lint = [item for item in items if getattr(getattr(item, "module", None), "__name__", "").endswith(
         "test_cypher_lint")]
-    if not lint or len(lint) == len(items) or not any("linted" in getattr(item, "fixturenames", ()) for item in lint):
+    if not lint or not any("linted" in getattr(item, "fixturenames", ()) for item in lint):
         return
     linting = set(map(id, lint))
     others = [item for item in items if id(item) not in linting]
@@ -37,6 +37,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         module.SHARED = module.Shared(Path(folder))
         if not module.SHARED.claim():
             return
+    elif not others:  # the lint alone in one process: its fixture starts it
+        return
     _STARTED.append(module)
     try:
         module.BACKGROUND = module.Running(module.linted_statements(),
