@@ -73,7 +73,9 @@ _LINT_FOLDER_KEY = pytest.StashKey[Path]()
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A session stopped before the lint's tests (-x, Ctrl+C) ends its node process. Under pytest-xdist,
     the process that lints waits for its answer to be published (other processes may be waiting for it),
-    unless the run was stopped."""
+    unless it was stopped itself (Ctrl+C, or -x after a failure of its own). A worker the controller ends
+    because another worker failed under -x is not told why, so the lint's owner then waits for node to
+    finish (the rest of its minutes) before the run ends."""
     for module in _STARTED:
         if module.BACKGROUND is not None:
             if (not _PUBLISHING or exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldfail
