@@ -65,6 +65,12 @@ class Wave:
 UNPREDICTABLE = Wave(())  # a query text and rights whose reads sent ahead were not all asked for
 
 
+def all_strings(variables: dict[str, Any]) -> bool:
+    """Whether a request's variables can be recorded and put back: strings only (a page size, an input object
+    or a null may change which reads are made, not only their parameters)."""
+    return all(type(value) is str for value in variables.values())
+
+
 def recorded(reads: list[tuple[Statement, dict[str, Any]]], variables: dict[str, Any]) -> Wave:
     """``reads`` with each parameter (or list item) equal to one of ``variables``' strings replaced by it
     (the first by name when two are equal)."""
@@ -100,7 +106,7 @@ def recorded(reads: list[tuple[Statement, dict[str, Any]]], variables: dict[str,
 def reads_of(wave: Wave, variables: dict[str, Any]) -> list[tuple[Statement, dict[str, Any]]] | None:
     """The reads ``wave`` records, with this request's variables; None unless they are strings, the same
     variables as the recorded request's (one given here but not there may change what is read)."""
-    if variables.keys() != wave.names or any(type(value) is not str for value in variables.values()):
+    if variables.keys() != wave.names or not all_strings(variables):
         return None
     missing = False
 

@@ -181,7 +181,7 @@ async def _ahead(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ..
     ``given``: the variables the query declares, as the request gives them."""
     wave = waves.get(key)
     if wave is None:
-        if all(type(value) is str for value in given.values()):
+        if ahead_reads.all_strings(given):
             reads.record()
         else:  # its reads may follow a number, a list or an input object, which are not put back
             waves.keep(key, ahead_reads.UNPREDICTABLE)
