@@ -48,7 +48,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             module.SHARED.publish(None, f"Neo4j's Cypher linter could not start: {error}")
         return
     if module.SHARED is not None:  # published as soon as it ends, whatever this process is running then
-        _PUBLISHING.append(threading.Thread(target=module.publish, args=(module.BACKGROUND, module.SHARED),
+        _PUBLISHING.append(threading.Thread(target=module.SHARED.publish_answer, args=(module.BACKGROUND,),
                                             name="cypher-lint", daemon=True))
         _PUBLISHING[-1].start()
 

@@ -216,6 +216,13 @@ class Shared:
         partial.write_text(json.dumps({"answer": answer, "problem": problem}))
         os.replace(partial, self._answer)
 
+    def publish_answer(self, running: Running) -> None:
+        """``publish`` the lint's answer, or why there is none, once its node process ends."""
+        try:
+            self.publish(running.answer())
+        except (CypherLintUnavailable, OSError, ValueError) as error:  # a run stopped closes its files under it
+            self.publish(None, str(error))
+
     def wait(self) -> dict[str, Any]:
         """The owner's answer, without a time limit while the owner lives (a busy machine is slow, not broken);
         CypherLintUnavailable when the owner could not lint, or ended without an answer."""

@@ -99,14 +99,6 @@ def linted() -> Linted:
         return Linted({}, f"Neo4j's Cypher linter could not run, so no statement was checked:\n{error}")
 
 
-def publish(running: Running, shared: Shared) -> None:
-    """Give the run's processes the lint's answer, or why there is none, once its node process ends."""
-    try:
-        shared.publish(running.answer())
-    except (CypherLintUnavailable, OSError, ValueError) as error:  # a run stopped closes its files under it
-        shared.publish(None, str(error))
-
-
 def answer(linted: Linted) -> dict[str, list[dict]]:
     """The diagnostics, or a skip pointing at the one test that fails when there are none."""
     if linted.problem is not None:

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,4 +62,34 @@ def test_an_owner_that_ended_without_an_answer_is_said(tmp_path: Path) -> None:
 
 def test_an_answer_published_by_an_owner_that_ended_is_read(tmp_path: Path) -> None:
     _owner_that_ends(tmp_path, f"s.publish(json.loads({json.dumps(ANSWER)!r}))")
+    assert Shared(tmp_path).wait() == ANSWER
+
+
+class _Ended:
+    """A lint's process as Running gives it, ended: its answer, or the error reading it raised (a fault injected)."""
+
+    def __init__(self, answer: dict[str, Any] | None = None, error: Exception | None = None) -> None:
+        self._answer, self._error = answer, error
+
+    def answer(self) -> dict[str, Any]:
+        if self._error is not None:
+            raise self._error
+        assert self._answer is not None
+        return self._answer
+
+
+@pytest.mark.parametrize("error", [CypherLintUnavailable("lint.mjs exited with 1"),
+                                   ValueError("I/O operation on closed file")])
+def test_a_lint_that_failed_is_published_as_its_problem(tmp_path: Path, error: Exception) -> None:
+    owner = Shared(tmp_path)
+    assert owner.claim()
+    owner.publish_answer(_Ended(error=error))  # type: ignore[arg-type]  # Running's one method used
+    with pytest.raises(CypherLintUnavailable, match=str(error)):
+        Shared(tmp_path).wait()
+
+
+def test_a_lint_that_answered_is_published_whole(tmp_path: Path) -> None:
+    owner = Shared(tmp_path)
+    assert owner.claim()
+    owner.publish_answer(_Ended(ANSWER))  # type: ignore[arg-type]
     assert Shared(tmp_path).wait() == ANSWER
