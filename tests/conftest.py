@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import strawberry.dataloader
 
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
@@ -109,6 +110,20 @@ async def store(server: EmbeddedServer) -> AsyncIterator[FalkorStore]:
     """A store on a graph no other test uses, deleted afterwards."""
     async with fresh_store(server) as s:
         yield s
+
+
+@pytest.fixture
+def batches(monkeypatch: pytest.MonkeyPatch) -> list[list[Any]]:
+    """The keys of each loader batch dispatched from now (strawberry's dispatch_batch observed, then run)."""
+    found: list[list[Any]] = []
+    original = strawberry.dataloader.dispatch_batch
+
+    async def observed(loader: Any, batch: Any) -> None:
+        found.append([task.key for task in batch.tasks])
+        await original(loader, batch)
+
+    monkeypatch.setattr(strawberry.dataloader, "dispatch_batch", observed)
+    return found
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from hub.execution import ahead
 from hub.settings import Settings
 from tests.asgi import asgi_client
 from tests.builders import create_node, names
-from tests.test_compiled import build_supervised_solo_world, canonical
-from tests.test_prepared import UNLIMITED
+from tests.test_compiled import VARIABLES, build_supervised_solo_world, canonical, query_operations
+from tests.test_prepared import UNLIMITED, WHO as ROLES
 
 ONE = """query One($key: String!) { institution(key: $key) {
   key nameFa county { key province { key } } services { edges { capacity node { key } } }
@@ -60,13 +60,15 @@ async def asked(store: FalkorStore, http: Any, query: str, variables: dict[str, 
 
 @pytest.mark.parametrize(("role", "provinces", "institution"), WHO)
 async def test_an_objects_reads_go_ahead_and_answer_as_asked(world: FalkorStore, sent: list[list[str]], role: str,
-                                                             provinces: Any, institution: str | None) -> None:
+                                                             provinces: Any, institution: str | None,
+                                                             batches: list[list[Any]]) -> None:
     off = dataclasses.replace(UNLIMITED, ahead=False)
     keys = ["inst-a", "inst-a", "inst-b", "no-such-institution", "inst-a", "inst-b"]
     async with (asgi_client(world, UNLIMITED, role, provinces, institution) as on_,
                 asgi_client(world, off, role, provinces, institution) as plain):
         for i, key in enumerate(keys):
             expected, trips = await asked(world, plain, ONE, {"key": key})
+            batches.clear()
             answer, trips_ahead = await asked(world, on_, ONE, {"key": key})
             assert answer == expected, (role, key)
             assert "errors" not in answer or key == "no-such-institution", answer
@@ -74,7 +76,31 @@ async def test_an_objects_reads_go_ahead_and_answer_as_asked(world: FalkorStore,
             # go ahead, and the statements sent are those the request would have sent (no read twice).
             assert trips_ahead == trips, (role, key, trips_ahead, trips)
             assert len(sent) == max(0, i - 1), (role, key, sent)
+            # and every load is answered at once by them, none waits in a batch (graph_model.stores.fused.at_once)
+            assert (batches == []) == (i >= 2), (role, key, batches)
     assert sent[0] and all(names == sent[0] for names in sent)  # the same reads, each key's own
+
+
+async def test_every_operation_with_its_reads_sent_ahead_costs_the_statements_it_costs_without(
+        world: FalkorStore, sent: list[list[str]]) -> None:
+    """Each query operation, as several roles, asked three times of an app sending reads ahead (the third time,
+    with its loads answered at once and no prefetch beside an object by key) and of one that does not: the same
+    answers with the same statements, request by request (the apps' caches of analyses filled alike)."""
+    off = dataclasses.replace(UNLIMITED, ahead=False)
+    for role, provinces, institution in ROLES:
+        async with (asgi_client(world, UNLIMITED, role, provinces, institution) as on_,
+                    asgi_client(world, off, role, provinces, institution) as plain):
+            for document, name in query_operations():
+                variables = VARIABLES.get(name, {})
+                body = {"query": document, "operationName": name, "variables": variables}
+                for i in range(3):
+                    before = world.round_trips
+                    expected = (await plain.post("/graphql", json=body)).json()
+                    trips, before = world.round_trips - before, world.round_trips
+                    answer = (await on_.post("/graphql", json=body)).json()
+                    assert canonical(answer) == canonical(expected), (role, name, i)
+                    assert world.round_trips - before == trips, (role, name, i, world.round_trips - before, trips)
+    assert len(sent) > 20
 
 
 async def test_reads_that_do_not_follow_the_variables_go_ahead_once(world: FalkorStore,

@@ -32,12 +32,19 @@ else (and every write) goes to the store as it is. If the joined
 statement fails, each statement runs again on its own, so each caller gets its own answer or error.
 How a subquery opens is the dialect's (graph_model.dialect: Neo4j's ``CALL () {``, FalkorDB's
 ``CALL {``).
+
+Reads sent ahead (``send_ahead``, hub.execution.ahead) answer the reads of the same statement and parameters.
+Once their reply is there (``answered``), a loader's load is run at once (``at_once``: its batch function for
+its one key, stepped here rather than in a batch's task) when every read it makes is one of them, answered; a
+load making any other read raises ``NotAhead`` at that read, before anything is sent, and joins its loader's
+batch as before, the reads it took put back. Such a load costs no task, no turn of the event loop and no batch.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable, Coroutine
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -256,6 +263,8 @@ class FusedReads:
         self.recorded: list[tuple[Statement, dict[str, Any]]] | None = None
         self._recording = False
         self._trips = 0  # the store's statements when recording began
+        # While a load runs at once (``at_once``): the reads sent ahead it took, put back if it cannot finish.
+        self._taken: list[tuple[Statement, dict[str, Any], asyncio.Future[Rows]]] | None = None
 
     # The rest of GraphStore is the wrapped store's (its round trips counted there: a joined
     # statement is one).
@@ -301,7 +310,54 @@ class FusedReads:
         self.ahead = list(batch)  # taken from as they are asked for; the batch stays whole
         self._start(batch)
 
+    async def answered(self) -> None:
+        """Once every read sent ahead has its reply or its error (a failed one is made again when asked)."""
+        for _, _, future in list(self.ahead):
+            if not future.done():
+                try:
+                    await future
+                except Exception:  # noqa: BLE001  # seen here; made again by the read that asks for it
+                    pass
+
+    def at_once(self, load: Callable[[list[Any]], Awaitable[Any]], key: Any) -> asyncio.Future[Any] | None:
+        """The future of ``key``'s value, done, from ``load([key])`` (a loader's batch function) run now, when every
+        read it makes is a read sent ahead and answered (``answered``); None when one is not, or when it waits on
+        anything else: nothing is then sent, the reads it took are put back, and the key goes to its loader's batch.
+        Its error (or a value that is one) is the future's, as a batch gives each key its error."""
+        coro = load([key])
+        if not isinstance(coro, Coroutine):  # nothing to step: made in its batch
+            return None
+        outer, self._taken = self._taken, []
+        future = asyncio.get_running_loop().create_future()
+        try:
+            waits_on = coro.send(None)
+        except StopIteration as stop:
+            values = list(stop.value)
+            if len(values) != 1:
+                future.set_exception(ValueError(f"a batch of one key answered {len(values)} values"))
+            elif isinstance(values[0], BaseException):
+                future.set_exception(values[0])
+            else:
+                future.set_result(values[0])
+            return future
+        except NotAhead:
+            self.ahead.extend(self._taken)
+            return None
+        except Exception as error:  # noqa: BLE001  # the batch function's own error
+            future.set_exception(error)
+            return future
+        else:  # it waits on something else (another loader's batch): given up, and made in its batch
+            if getattr(waits_on, "_asyncio_future_blocking", False):
+                waits_on._asyncio_future_blocking = False  # as a task leaves it: awaited again by the batch
+            coro.close()
+            self.ahead.extend(self._taken)
+            return None
+        finally:
+            self._taken = outer
+
     async def read(self, stmt: Statement, **params: Any) -> Rows:
+        if self._taken is not None:  # a load run at once (``at_once``): answered ahead, or not run at once
+            return self._answered(stmt, params)
         if columns(stmt) is None or any(isinstance(v, list) and len(v) > SMALL for v in params.values()):
             return await self._store.read(stmt, **params)
         if self.ahead:
@@ -333,6 +389,19 @@ class FusedReads:
                 del self.ahead[i]
                 return future
         return None
+
+    def _answered(self, stmt: Statement, params: dict[str, Any]) -> Rows:
+        """The rows of the answered read sent ahead that is ``stmt`` with ``params``, taken; NotAhead when there is
+        none, or none answered yet, or it failed (then made again by the read asking for it in its batch)."""
+        for i, entry in enumerate(self.ahead):
+            sent, given, future = entry
+            if (sent is stmt or sent == stmt) and given == params:
+                if not future.done() or future.cancelled() or future.exception() is not None:
+                    raise NotAhead
+                del self.ahead[i]
+                self._taken.append(entry)  # type: ignore[union-attr]
+                return future.result()
+        raise NotAhead
 
     def _flush(self) -> None:
         batch, self._waiting = self._waiting, []
@@ -379,6 +448,12 @@ class FusedReads:
             return
         if not future.done():
             future.set_result(rows)
+
+
+class NotAhead(BaseException):
+    """A read of a load run at once (``FusedReads.at_once``) that is not an answered read sent ahead, raised before
+    anything is sent. A BaseException, so that no ``except Exception`` between the loader and the read takes it
+    for the read's own error."""
 
 
 def seen(future: asyncio.Future[Any]) -> None:

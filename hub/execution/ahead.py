@@ -15,6 +15,12 @@ else made as before; a read that failed ahead is made again. Nothing is remember
 send: every request reads the store afresh, and what it is shown is decided by the same code as before, from
 the same rows.
 
+Once those reads are answered, an object asked by key (hub.schema.fields.by_key) is completed without the
+prefetch: each load its fields make is run at once from the reads sent ahead (graph_model.stores.fused,
+``FusedReads.at_once``: the loader's batch function for the one key, with no batch, task or turn of the event
+loop), and a load making any other read goes to its loader's batch as before. One institution's request ran
+13 turns of the event loop and 46 callbacks; it runs 4 and 6 (benchmarks/README.md, issue 18, thirty-second).
+
 A request some of whose reads sent ahead are not asked for (a search text is folded before the places it
 names are sought) drops the record, and the query text and rights are not recorded again: a store read is
 wasted at most once per query text and rights (``Waves``, as many as the prepared texts). A query given

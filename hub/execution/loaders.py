@@ -13,6 +13,7 @@ whole page before its fields ask is hub.execution.prefetch.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -22,7 +23,7 @@ from graph_model import filter_keys, links, list_types, listing, queries, search
 from graph_model.enums import Label
 from graph_model.list_specs import NESTED
 from graph_model.stores.base import GraphStore
-from graph_model.stores.fused import seen
+from graph_model.stores.fused import FusedReads, seen
 from hub.auth.visibility import Visibility
 from hub.strawberry_compat import join_batch, loader_cache
 
@@ -31,8 +32,9 @@ K = TypeVar("K", bound=Hashable)  # what a loader's keys are
 
 
 class _Loader(DataLoader[K, Any]):
-    """strawberry's DataLoader, whose ``load_many`` waits for its futures one after the other instead
-    of gathering them. A gather puts a callback on each future, and the event loop runs each one
+    """strawberry's DataLoader, whose loads are run at once when their reads were sent ahead and answered
+    (``FusedReads.at_once``: no batch, no task), and whose ``load_many`` waits for its futures one after the
+    other instead of gathering them. A gather puts a callback on each future, and the event loop runs each one
     when the batch answers: some 300 callbacks for a page of 100 institutions. Awaited in turn, the
     first wakes the waiter once, and the rest of its batch is done by then. The futures of one call
     are one batch's, so they end together; if one fails, the call raises its error (as gather) and
@@ -41,11 +43,18 @@ class _Loader(DataLoader[K, Any]):
     def __init__(self, load_fn: Callable[[list[K]], Awaitable[Any]]) -> None:
         super().__init__(load_fn)
         self._cached: dict[Any, asyncio.Future[Any]] = loader_cache(self)
+        self.reads: FusedReads | None = None  # the request's store, when its reads may have been sent ahead
 
     def load(self, key: K) -> Awaitable[Any]:
         future = self._cached.get(key)  # the commonest case (a prefetched row), without strawberry's calls
         if future is not None and not future.cancelled():
             return future
+        reads = self.reads
+        if reads is not None and reads.ahead:
+            future = reads.at_once(self.load_fn, key)
+            if future is not None:
+                self._cached[key] = future
+                return future
         return super().load(key)
 
     def load_many(self, keys: Iterable[K]) -> Awaitable[list[Any]]:
@@ -53,14 +62,18 @@ class _Loader(DataLoader[K, Any]):
         what ``load`` does for each but the bookkeeping per key (a prefetch loads some 300 keys a
         page). A future's own done-callback is left out: it only cancels a batch all of whose
         futures were cancelled, and the batch checks that itself before it reads."""
-        cached, create = self._cached, self.loop.create_future
+        cached, create, reads = self._cached, self.loop.create_future, self.reads
         futures: list[Awaitable[Any]] = []
-        pending = []
+        pending: list[tuple[K, asyncio.Future[Any]]] = []
         for key in keys:
             future = cached.get(key)
             if future is None or future.cancelled():
-                future = cached[key] = create()
-                pending.append((key, future))
+                # Run at once while each key's reads were sent ahead; the first that was not, and all after it, batched.
+                future = reads.at_once(self.load_fn, key) if reads is not None and reads.ahead and not pending else None
+                if future is None:
+                    future = create()
+                    pending.append((key, future))
+                cached[key] = future
             futures.append(future)
         if pending:
             join_batch(self, pending)
@@ -147,6 +160,8 @@ class Loaders:
         loader = self._loaders.get(key)
         if loader is None:
             loader = self._loaders[key] = make()
+            if isinstance(self.store, FusedReads) and inspect.iscoroutinefunction(loader.load_fn):  # run at once
+                loader.reads = self.store  # type: ignore[attr-defined]
         return loader
 
     def node(self, label: Label, props: tuple[str, ...] | None = None) -> DataLoader[str, Node | None]:

@@ -308,7 +308,8 @@ def prefetch_by_key(info: Any, key: str) -> Ahead:
     the event loop, so that they and the node join in one statement (graph_model.stores.fused).
     ``Ahead.rest`` then loads the levels below, as a root list's prefetch does, so that completing
     the node finds every loader future done. What is loaded for a key with no node, or one the
-    caller may not see, is never asked for. Failures stay in the loaders' futures."""
+    caller may not see, is never asked for. Failures stay in the loaders' futures. Not used once the node's read
+    was sent ahead and answered (hub.execution.ahead): its fields' loads are then answered at once."""
     return Ahead(info, key)
 
 

@@ -23,6 +23,7 @@ from graph_model.enums import Label, Rel
 from graph_model.links import LINKS
 from graph_model.list_specs import NESTED, ROOTS, SCOPED
 from graph_model.model import MIRRORS
+from graph_model.stores.fused import FusedReads
 from hub.auth.access import requires
 from hub.auth.principal import Right
 from hub.execution import projection
@@ -460,11 +461,22 @@ def by_key(target: str, description: str, right: Right) -> Any:
         else:  # the node and what its fields read by its key, together (hub.execution.prefetch)
             active = projection.active(info.context)
             props = object_props(info) if active else None
+            reads = loaders.store
+            sent = active and isinstance(reads, FusedReads) and bool(reads.ahead)  # hub.execution.ahead
+            if sent:
+                await reads.answered()
             loading = loaders.node(Label(target), props).load(key)
-            ahead = prefetch_by_key(info, key)
-            row, _ = await asyncio.gather(loading, ahead.first)
-            if row:
-                await ahead.rest(row)
+            if sent and isinstance(loading, asyncio.Future) and loading.done():
+                # Its read answered ahead (or loaded before): the fields' loads are answered so too as they
+                # complete, each at once (graph_model.stores.fused.FusedReads.at_once), with nothing to prefetch.
+                row = loading.result()
+                if not row:  # what the prefetch reads beside a node that is not there, taken as it takes it
+                    await prefetch_by_key(info, key).first
+            else:
+                ahead = prefetch_by_key(info, key)
+                row, _ = await asyncio.gather(loading, ahead.first)
+                if row:
+                    await ahead.rest(row)
             if active and target in ROW_TYPES:  # completed as it is (hub.execution.compiled.RowPlan)
                 return row or None
         return CONVERTERS[target](row) if row else None
