@@ -13,7 +13,6 @@ whole page before its fields ask is hub.execution.prefetch.
 from __future__ import annotations
 
 import asyncio
-import inspect
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -43,7 +42,9 @@ class _Loader(DataLoader[K, Any]):
     def __init__(self, load_fn: Callable[[list[K]], Awaitable[Any]]) -> None:
         super().__init__(load_fn)
         self._cached: dict[Any, asyncio.Future[Any]] = loader_cache(self)
-        self.reads: FusedReads | None = None  # the request's store, when its reads may have been sent ahead
+        # The request's store, when its reads may have been sent ahead (Loaders._get). The batch function is a
+        # coroutine function (``_ordered``'s), which ``FusedReads.at_once`` steps.
+        self.reads: FusedReads | None = None
 
     def load(self, key: K) -> Awaitable[Any]:
         future = self._cached.get(key)  # the commonest case (a prefetched row), without strawberry's calls
@@ -160,8 +161,8 @@ class Loaders:
         loader = self._loaders.get(key)
         if loader is None:
             loader = self._loaders[key] = make()
-            if isinstance(self.store, FusedReads) and inspect.iscoroutinefunction(loader.load_fn):  # run at once
-                loader.reads = self.store  # type: ignore[attr-defined]
+            if isinstance(loader, _Loader) and isinstance(self.store, FusedReads):  # its loads run at once
+                loader.reads = self.store
         return loader
 
     def node(self, label: Label, props: tuple[str, ...] | None = None) -> DataLoader[str, Node | None]:
