@@ -263,6 +263,7 @@ class FusedReads:
         self.recorded: list[tuple[Statement, dict[str, Any]]] | None = None
         self._recording = False
         self._trips = 0  # the store's statements when recording began
+        self._loop: asyncio.AbstractEventLoop | None = None  # the request's, once reads are sent ahead
         # While a load runs at once (``at_once``): the reads sent ahead it took, put back if it cannot finish.
         self._taken: list[tuple[Statement, dict[str, Any], asyncio.Future[Rows]]] | None = None
 
@@ -305,7 +306,7 @@ class FusedReads:
 
     def send_ahead(self, reads: list[tuple[Statement, dict[str, Any]]]) -> None:
         """Send ``reads`` now, as the first statement would join them, for ``read`` to answer from."""
-        loop = asyncio.get_running_loop()
+        loop = self._loop = asyncio.get_running_loop()
         batch = [(stmt, params, loop.create_future()) for stmt, params in reads]
         self.ahead = list(batch)  # taken from as they are asked for; the batch stays whole
         self._start(batch)
@@ -328,7 +329,8 @@ class FusedReads:
         if not isinstance(coro, Coroutine):  # nothing to step: made in its batch
             return None
         outer, self._taken = self._taken, []
-        future = asyncio.get_running_loop().create_future()
+        # (asyncio.get_running_loop() asks the process for its id, a system call, each time)
+        future = (self._loop or asyncio.get_running_loop()).create_future()
         try:
             waits_on = coro.send(None)
         except StopIteration as stop:
