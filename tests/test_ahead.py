@@ -103,6 +103,30 @@ async def test_every_operation_with_its_reads_sent_ahead_costs_the_statements_it
     assert len(sent) > 20
 
 
+TWO = """query Two($a: String!, $b: String!) {
+  a: institution(key: $a) { key county { key province { key } } donations(first: 2) { nodes { key donor { key } } } }
+  b: institution(key: $b) { key services { edges { node { key } } } giving { amount } } }"""
+
+
+async def test_two_objects_by_key_in_one_query_answer_as_asked(world: FalkorStore, sent: list[list[str]],
+                                                               batches: list[list[Any]]) -> None:
+    """Two objects by key, of the same key, of two keys and of a key that is none: their reads go ahead together
+    and each object's loads are answered at once from them, with the answers and statements of an app that does
+    not send them (the second object waits for the same reply; a missing one takes what its prefetch would)."""
+    off = dataclasses.replace(UNLIMITED, ahead=False)
+    pairs = [("inst-a", "inst-b"), ("inst-b", "inst-a"), ("inst-a", "inst-b"), ("inst-a", "no-such-institution"),
+             ("no-such-institution", "inst-b"), ("inst-a", "inst-a"), ("inst-b", "inst-a")]
+    async with asgi_client(world, UNLIMITED) as on_, asgi_client(world, off) as plain:
+        for i, (a, b) in enumerate(pairs):
+            expected, trips = await asked(world, plain, TWO, {"a": a, "b": b})
+            batches.clear()
+            answer, trips_ahead = await asked(world, on_, TWO, {"a": a, "b": b})
+            assert answer == expected and "errors" not in answer, (a, b)
+            assert trips_ahead == trips, (a, b, trips_ahead, trips)
+            # sent ahead from the third request on, every load then answered at once
+            assert len(sent) == max(0, i - 1) and (batches == []) == (i >= 2), (a, b, sent, batches)
+
+
 async def test_reads_that_do_not_follow_the_variables_go_ahead_once(world: FalkorStore,
                                                                    sent: list[list[str]]) -> None:
     """A search text is folded (case, Arabic and Persian letters) before the places it names are sought: another

@@ -132,3 +132,19 @@ async def test_a_load_that_waits_on_another_batch_is_made_in_its_own(reads: Fuse
 
 async def _counties(reads: FusedReads, keys: list[str]) -> dict[str, Any]:
     return {row["key"]: row["key"] for row in await reads.read(COUNTIES, keys=keys)}
+
+
+async def test_a_wait_for_the_reply_given_up_leaves_the_reads_to_the_loads(reads: FusedReads,
+                                                                         batches: list[list[Any]]) -> None:
+    """A request given up while it waits for the reply of its reads sent ahead (its client gone): the reads are
+    not cancelled with it, and a load asking for one is answered at once."""
+    reads.send_ahead([(KEYS, {"keys": ["inst-a"]})])
+    waiting = asyncio.ensure_future(reads.answered())
+    await asyncio.sleep(0)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    await reads.answered()
+    trips = reads.round_trips
+    assert await loader(reads, lambda keys: names(reads, keys)).load("inst-a") == "inst-a"
+    assert batches == [] and reads.round_trips == trips

@@ -315,8 +315,8 @@ class FusedReads:
         """Once every read sent ahead has its reply or its error (a failed one is made again when asked)."""
         for _, _, future in list(self.ahead):
             if not future.done():
-                try:
-                    await future
+                try:  # shielded: a waiter cancelled (its request given up) leaves the read to whoever asks for it
+                    await asyncio.shield(future)
                 except Exception:  # noqa: BLE001  # seen here; made again by the read that asks for it
                     pass
 
@@ -364,7 +364,7 @@ class FusedReads:
             return await self._store.read(stmt, **params)
         if self.ahead:
             sent = self._take(stmt, params)
-            if sent is not None:
+            if sent is not None and not sent.cancelled():  # cancelled (by whoever awaited it): made now
                 try:
                     return await sent
                 except Exception:  # noqa: BLE001  # failed ahead: made now, as it would have been
