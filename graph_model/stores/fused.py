@@ -44,8 +44,9 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from functools import lru_cache
+from types import CoroutineType
 from typing import Any, NamedTuple
 
 from graph_model.cypher import PARAM, Rooted, Statement, statement
@@ -326,7 +327,7 @@ class FusedReads:
         anything else: nothing is then sent, the reads it took are put back, and the key goes to its loader's batch.
         Its error (or a value that is one) is the future's, as a batch gives each key its error."""
         coro = load([key])
-        if not isinstance(coro, Coroutine):  # nothing to step: made in its batch
+        if type(coro) is not CoroutineType:  # nothing to step (hub.execution.loaders gives only coroutine functions)
             return None
         outer, self._taken = self._taken, []
         # (asyncio.get_running_loop() asks the process for its id, a system call, each time)

@@ -463,9 +463,10 @@ def by_key(target: str, description: str, right: Right) -> Any:
             props = object_props(info) if active else None
             reads = loaders.store
             sent = active and isinstance(reads, FusedReads) and bool(reads.ahead)  # hub.execution.ahead
+            loader = loaders.node(Label(target), props)  # made while the store works
             if sent:
                 await reads.answered()
-            loading = loaders.node(Label(target), props).load(key)
+            loading = loader.load(key)
             if sent and isinstance(loading, asyncio.Future) and loading.done():
                 # Its read answered ahead (or loaded before): the fields' loads are answered so too as they
                 # complete, each at once (graph_model.stores.fused.FusedReads.at_once), with nothing to prefetch.
