@@ -10,6 +10,7 @@ What a list is: graph_model.list_types; its statements: graph_model.list_stateme
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 from graph_model import filled, queries
@@ -169,6 +170,43 @@ async def count_root(store: GraphStore, spec: ListSpec, req: Request) -> int:
     return int((await store.read(compose_count(spec, used), **req.values()))[0]["total"])
 
 
+def _nested_plan(spec: ListSpec, req: Request, several: bool) -> tuple[Any, ...]:
+    """What reading a page of a nested list needs besides its parents' keys: the statement and its
+    parameters, the label its nodes are read by afterwards (under several parents; None under one),
+    the form its items come in, whether its rows are flat, the sort chosen, where a flat row's values
+    are read from, and the ordering's name. Refusals (a filter or sort that does not apply, a cursor of
+    another ordering) are raised here."""
+    used = _check_filters(spec, req)
+    sort_name, public, order = _ordering(spec, req)
+    descending, cursor = _direction(req)
+    label = spec.node_label if several else None
+    stmt = compose(spec, used, sort_name, descending, public=public, by_key=label is not None,
+                   props=None if label is not None else req.props, first=cursor is None, single=not several,
+                   counted=req.counted)
+    # The form the first page's items came in (``compose``); a page after a cursor comes unwound.
+    chosen = chosen_sort(spec, sort_name, public)
+    form = first_form(spec, chosen, label is not None, None if label is not None else req.props) \
+        if cursor is None else UNWOUND
+    flat = cursor is None and flat_relation(spec, form, not several, req.counted)
+    sources = flat_sent(spec, chosen.expr, req.props)[1] if flat else ()  # where a flat row's values are read from
+    return stmt, _params(spec, req, cursor, req.limit + 1), label, form, flat, chosen, sources, order
+
+
+# A first page's plan, kept by its list, request and number of parents: the same nested list is read so by
+# every request asking it, and working it out again was some 3% of one institution's Python, most of it to
+# find the read sent ahead (benchmarks/README.md, issue 18). Pages after a cursor are not kept (each cursor is
+# asked once), nor those filtered by a list or a long text: a key could fill the cache with 1 MB search texts.
+# The parameters are shared: ``store.read`` gets a copy of them as its keywords, and nothing changes them.
+_first_plan = lru_cache(maxsize=4096)(_nested_plan)
+KEPT_TEXT = 100  # the longest filter text whose page's plan is kept
+
+
+def _small(req: Request) -> bool:
+    """Whether every filter value of ``req`` is none, a number, a flag or a text of at most ``KEPT_TEXT``."""
+    return all(v is None or type(v) in (bool, int) or (type(v) is str and len(v) <= KEPT_TEXT)
+               for _, v in req.filters)
+
+
 async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: Request) -> dict[str, Page]:
     """The same page of a nested list for many parents, in one round trip (two for a list of
     nodes, below); parents with no items get an empty page.
@@ -182,21 +220,12 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
 
     So the statements of a nested list of nodes are one under one parent and two under more, for
     any page size."""
-    used = _check_filters(spec, req)
-    sort_name, public, order = _ordering(spec, req)
-    descending, cursor = _direction(req)
     parents = list(dict.fromkeys(keys))
-    label = spec.node_label if len(parents) > 1 else None
-    stmt = compose(spec, used, sort_name, descending, public=public, by_key=label is not None,
-                   props=None if label is not None else req.props, first=cursor is None, single=len(parents) == 1,
-                   counted=req.counted)
-    rows = await store.read(stmt, keys=parents, **_params(spec, req, cursor, req.limit + 1))
-    # The form the first page's items came in (``compose``); a page after a cursor comes unwound.
-    chosen = chosen_sort(spec, sort_name, public)
-    form = first_form(spec, chosen, label is not None, None if label is not None else req.props) \
-        if cursor is None else UNWOUND
-    flat = cursor is None and flat_relation(spec, form, len(parents) == 1, req.counted)
-    sources = flat_sent(spec, chosen.expr, req.props)[1] if flat else ()  # where a flat row's values are read from
+    cursor = _direction(req)[1]
+    # A first page's plan is the same for every request asking it so (kept: ``_first_plan``).
+    plan = (_first_plan if cursor is None and _small(req) else _nested_plan)(spec, req, len(parents) > 1)
+    stmt, params, label, form, flat, chosen, sources, order = plan
+    rows = await store.read(stmt, keys=parents, **params)
     nodes = None
     if label is not None:
         ids = list(dict.fromkeys(item[1 if form == KEYS else 3] for r in rows for item in r["page"]))

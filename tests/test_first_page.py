@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from graph_model import list_statements, list_types, listing, page_items
+from graph_model.errors import ValidationFailed
 from graph_model.list_specs import NESTED, ROOTS
 from graph_model.stores.embedded import EmbeddedServer
 from graph_model.stores.falkordb import FalkorStore
@@ -374,3 +375,45 @@ async def test_a_first_page_left_unwound_is_the_page_from_a_null_cursor(demo: Fa
             assert {r["key"]: r for r in first} == {r["key"]: r for r in _as_first(spec, False, later)}
             seen += sum(len(r["page"]) for r in first)
     assert seen > 0
+
+
+async def test_a_first_pages_plan_is_kept_and_its_refusals_and_cursor_pages_are_not(demo: FalkorStore) -> None:
+    """``fetch_nested`` keeps a first page's plan (statement, parameters, form) by list, request and number
+    of parents: asked again, the same pages from it. A refusal is raised again each time it is asked, and a
+    page after a cursor is worked out afresh, kept nowhere."""
+    spec = NESTED["institution_services"]
+    keys = (await parent_keys(demo, "Institution"))[:3]
+    plans = listing._first_plan  # noqa: SLF001
+    plans.cache_clear()
+    first = [await listing.fetch_nested(demo, spec, keys[:n], listing.Request(limit=2)) for n in (1, 3)]
+    assert (plans.cache_info().hits, plans.cache_info().misses) == (0, 2)  # one parent, several
+    assert any(page.items for pages in first for page in pages.values())
+    again = [await listing.fetch_nested(demo, spec, keys[:n], listing.Request(limit=2)) for n in (1, 3)]
+    assert again == first
+    assert (plans.cache_info().hits, plans.cache_info().misses) == (2, 2)
+    for _ in range(2):
+        with pytest.raises(ValidationFailed, match="sort does not apply"):
+            await listing.fetch_nested(demo, spec, keys[:1], listing.Request(sort="NO_SUCH_SORT"))
+    order = first[0][keys[0]].order
+    after = listing.Request(limit=2, after=("", ""), cursor_order=order)
+    assert await listing.fetch_nested(demo, spec, keys[:1], after) == await listing.fetch_nested(
+        demo, spec, keys[:1], after)
+    assert plans.cache_info().currsize == 2
+    with pytest.raises(ValidationFailed, match="another ordering"):
+        await listing.fetch_nested(demo, spec, keys[:1], dataclasses.replace(after, cursor_order="other"))
+
+
+async def test_a_first_pages_plan_filtered_by_a_list_or_a_long_text_is_not_kept(demo: FalkorStore) -> None:
+    """What a first page's kept plan may hold is bounded: a filter of a list, or of a text longer than
+    ``KEPT_TEXT``, leaves the page's plan unkept (the same page read), a short text does not."""
+    spec = NESTED["county_institutions"]
+    keys = (await parent_keys(demo, "County"))[:2]
+    plans = listing._first_plan  # noqa: SLF001
+    plans.cache_clear()
+    for value in (("RESIDENTIAL_CARE",), "x" * (listing.KEPT_TEXT + 1)):
+        name = "kind" if type(value) is tuple else "search"
+        req = listing.Request(filters=((name, value),), limit=2)
+        assert await listing.fetch_nested(demo, spec, keys, req) == await listing.fetch_nested(demo, spec, keys, req)
+    assert plans.cache_info().currsize == 0
+    await listing.fetch_nested(demo, spec, keys, listing.Request(filters=(("search", "x" * listing.KEPT_TEXT),)))
+    assert plans.cache_info().currsize == 1

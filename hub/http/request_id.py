@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import re
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,7 +25,9 @@ _current: contextvars.ContextVar[str | None] = contextvars.ContextVar("hub_reque
 
 
 def new_request_id() -> str:
-    return uuid.uuid4().hex
+    """32 random hex digits, as ``uuid.uuid4().hex`` has them but without making a UUID (its constructor
+    was 1% of a small query's Python: benchmarks/README.md, issue 18)."""
+    return os.urandom(16).hex()
 
 
 def accept_request_id(incoming: str | None) -> str:
