@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -16,9 +17,12 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from graphql import parse
+
 
 from graph_model.errors import StoreUnavailable
 from graph_model.stores.falkordb import FalkorStore
+from hub.execution import one_field
 from hub.http import prepared
 from hub.settings import Limits, Settings
 from tests.asgi import asgi_client
@@ -33,6 +37,8 @@ PROVINCE = "query Province($key: String!) { province(key: $key) { key nameEn cou
 EVENTS = ('query Events($county: String) { institution(key: "inst-a") { key county { key } '
           'events(filter: {county: $county}) { totalCount } } }')
 UNLIMITED = Settings(limits=Limits(rate_per_minute=0))  # a test asks more than a minute's share
+# The module, which graphql.execution's function of the same name hides as an attribute.
+graphql_execute = importlib.import_module("graphql.execution.execute")
 
 
 @pytest.fixture
@@ -278,6 +284,67 @@ async def test_a_query_of_one_root_field_runs_that_field_alone(solo_world: Falko
             assert answers[0].json()["data"] == {"province": None} and answers[1].json()["data"] is None
         assert walked == []
     assert set(answered) == {body["query"] for body in alone + walking + failing}  # all the prepared way's
+
+
+@pytest.mark.parametrize(("declared", "texts"), [
+    ("$key: String!", ("key",)), ("$key: ID!, $other: String!", ("key", "other")), ("", ()),
+    ("$key: String", None), ('$key: String! = "IR-00"', None), ("$key: Int!", None), ("$key: [String!]!", None),
+    ("$key: JalaliDate!", None)])
+def test_which_queries_take_their_texts_as_given(declared: str, texts: tuple[str, ...] | None) -> None:
+    """``one_field.plain_texts``: only non-null ``String`` and ``ID`` variables without a default coerce a given
+    text to itself; any other variable, and a document of two operations asked without a name, are coerced."""
+    variables = f"({declared})" if declared else ""
+    document = parse(f'query Q{variables} {{ province(key: "IR-00") {{ key }} }}')
+    assert one_field.plain_texts(document, "Q") == texts
+    assert one_field.plain_texts(document, None) == texts
+    two = parse('query A { province(key: "IR-00") { key } } query B($k: String!) { province(key: $k) { key } }')
+    assert one_field.plain_texts(two, None) is None
+    assert one_field.plain_texts(two, "B") == ("k",)
+
+
+async def test_a_query_of_texts_is_not_coerced_again_and_answers_the_same(solo_world: FalkorStore,
+                                                                          answered: list[str],
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kept query whose variables are all texts (``plain_texts``) given texts is executed without graphql-core's
+    coercion of its variables (counted where ``ExecutionContext.build`` calls it), with the same bytes as the
+    ordinary way, errors included; given anything else it is coerced, and refused, as before."""
+    coerced: list[dict[str, Any]] = []
+    original = graphql_execute.get_variable_values
+
+    def counting(schema: Any, definitions: Any, given: dict[str, Any], **kwargs: Any) -> Any:
+        coerced.append(given)
+        return original(schema, definitions, given, **kwargs)
+
+    monkeypatch.setattr(graphql_execute, "get_variable_values", counting)
+    two = ("query Two($key: String!, $county: String!) { institution(key: $key) { id key nameEn county { key } "
+           "events(filter: {county: $county}) { totalCount } } }")
+    node = "query Node($id: ID!) { node(id: $id) { id ... on Institution { key nameEn } } }"
+    async with both(solo_world, role="viewer") as (kept, plain):
+        # Coerced by the first ask of a text (which keeps it) and by the ordinary way; not by the kept asks.
+        for i, variables in enumerate(({"key": "IR-00"}, {"key": "IR-99"}, {"key": "IR-00", "unused": 1})):
+            coerced.clear()
+            await asked(kept, plain, {"query": PROVINCE, "variables": variables})
+            assert coerced == [variables] * (2 if i == 0 else 1), coerced
+        for i, variables in enumerate(({"key": "inst-a", "county": "IR-00-0001"},
+                                       {"key": "inst-a", "county": "IR-99-9999"})):
+            coerced.clear()
+            answer = await asked(kept, plain, {"query": two, "variables": variables})
+            assert len(coerced) == (2 if i == 0 else 1), coerced
+            if i == 0:
+                found = answer.json()["data"]["institution"]["id"]
+            else:  # an unknown county: NOT_FOUND, the institution null
+                assert answer.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+        for i, variables in enumerate(({"id": found}, {"id": found + "x"})):
+            coerced.clear()
+            answer = await asked(kept, plain, {"query": node, "variables": variables})
+            assert len(coerced) == (2 if i == 0 else 1), (answer.text, coerced)
+        assert answer.json()["data"]["node"] is None or "errors" in answer.json()
+        for variables in ({}, {"key": 7}, {"key": None}, {"key": ["IR-00"]}, {"key": "inst-a", "county": 7}):
+            coerced.clear()
+            refused = await asked(kept, plain, {"query": two, "variables": variables})
+            # Each kept ask coerces them, then leaves them to graphql-core's execute, which reports the errors.
+            assert "data" not in refused.json() and len(coerced) == 2 + 2 + 1, (variables, coerced)
+    assert set(answered) == {PROVINCE, two, node}
 
 
 def test_the_switch_reads_hub_prepared() -> None:

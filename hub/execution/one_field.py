@@ -20,9 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graphql import (DocumentNode, ExecutionResult, FieldNode, GraphQLError, GraphQLSchema, located_error,
-                     OperationDefinitionNode, OperationType)
+from graphql import (DocumentNode, ExecutionResult, FieldNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema,
+                     NamedTypeNode, NonNullTypeNode, OperationDefinitionNode, OperationType, default_field_resolver,
+                     default_type_resolver, located_error)
 from graphql.execution import ExecutionContext
+from graphql.execution.execute import CollectedErrors
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 
@@ -31,9 +33,10 @@ Execute = Callable[..., Any]
 
 def execute(core: GraphQLSchema, document: DocumentNode, context: Any, variables: dict[str, Any],
             name: str | None, execution_class: type[ExecutionContext], is_awaitable: Callable[[Any], bool],
-            ordinary: Execute) -> Any:
+            ordinary: Execute, texts: tuple[str, ...] | None = None) -> Any:
     """The result of the query (or an awaitable of it), as ``ordinary`` (graphql-core's ``execute``)
-    would give it; ``ordinary``'s own when the query is not one this module executes."""
+    would give it; ``ordinary``'s own when the query is not one this module executes. ``texts``: the
+    query's variables when each is a text given as is (``plain_texts``)."""
     def whole() -> Any:
         return ordinary(core, document, context_value=context, variable_values=variables, operation_name=name,
                         execution_context_class=execution_class, is_awaitable=is_awaitable)
@@ -43,7 +46,11 @@ def execute(core: GraphQLSchema, document: DocumentNode, context: Any, variables
     if (node is None or root is None or node.name.value not in root.fields
             or not getattr(getattr(context, "settings", None), "compiled", False)):
         return whole()  # a query this module leaves to graphql-core
-    execution = execution_class.build(core, document, None, context, variables, name, is_awaitable=is_awaitable)
+    if texts is not None and all(type(variables.get(v)) is str for v in texts):
+        execution: Any = _context(execution_class, core, document, name, context, {v: variables[v] for v in texts},
+                                  is_awaitable)
+    else:
+        execution = execution_class.build(core, document, None, context, variables, name, is_awaitable=is_awaitable)
     if isinstance(execution, list) or not getattr(execution, "compiling", False) or execution.middleware_manager:
         return whole()  # the variables' errors reported by graphql-core; a query that does not run compiled
     key = node.alias.value if node.alias else node.name.value
@@ -72,6 +79,44 @@ async def _run(execution: Any, field: Any, node: FieldNode, key: str, path: Path
         execution.collected_errors.add(error, None)
         return execution.build_response(None, execution.collected_errors.errors)
     return execution.build_response({key: value}, execution.collected_errors.errors)
+
+
+TEXTS = ("String", "ID")  # the scalars that coerce a given text to itself
+
+
+def plain_texts(document: DocumentNode, name: str | None) -> tuple[str, ...] | None:
+    """The variables of the query ``name`` of ``document`` when each is a non-null ``String`` or ``ID``
+    without a default: given a text, graphql-core's coercion (``get_variable_values``) gives that text
+    back, so a request giving each a text needs none; None for any other query."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)
+                  and (name is None or (d.name is not None and d.name.value == name))]
+    if len(operations) != 1:
+        return None
+    names = []
+    for definition in operations[0].variable_definitions or ():
+        kind = definition.type
+        if (not isinstance(kind, NonNullTypeNode) or not isinstance(kind.type, NamedTypeNode)
+                or kind.type.name.value not in TEXTS or definition.default_value is not None):
+            return None
+        names.append(definition.variable.name.value)
+    return tuple(names)
+
+
+def _context(execution_class: type[ExecutionContext], core: GraphQLSchema, document: DocumentNode, name: str | None,
+             context: Any, coerced: dict[str, Any], is_awaitable: Callable[[Any], bool]) -> Any:
+    """What ``ExecutionContext.build`` makes, given the variables already coerced (``plain_texts``): the
+    operation and fragments found as it finds them, its default resolvers, no middleware."""
+    operation = None
+    fragments = {}
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            if name is None or (definition.name is not None and definition.name.value == name):
+                operation = definition
+        elif isinstance(definition, FragmentDefinitionNode):
+            fragments[definition.name.value] = definition
+    return execution_class(core, fragments, None, context, operation, coerced,  # type: ignore[arg-type]
+                           default_field_resolver, default_type_resolver, default_field_resolver, CollectedErrors(),
+                           None, is_awaitable)
 
 
 def _one_field(document: DocumentNode, name: str | None) -> FieldNode | None:

@@ -63,6 +63,8 @@ class Entry:
     checks: input_checks.Plan
     # The variables its operations declare (a body may hold others, which graphql-core leaves aside).
     declared: frozenset[str] = frozenset()
+    # Its variables when each is a text that coerces to itself (hub.execution.one_field.plain_texts).
+    texts: tuple[str, ...] | None = None
 
 
 class Remember(SchemaExtension):
@@ -82,7 +84,8 @@ class Remember(SchemaExtension):
             if checks.operations == 1 or name is not None:
                 declared = frozenset(v.variable.name.value for d in document.definitions
                                      if isinstance(d, OperationDefinitionNode) for v in d.variable_definitions or ())
-                self.prepared.keep((text, name), Entry(document, checks, declared))
+                self.prepared.keep((text, name), Entry(document, checks, declared,
+                                                       one_field.plain_texts(document, name)))
         yield
 
 
@@ -161,7 +164,7 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
         await _ahead(waves, fused, key, given)
     try:
         result = one_field.execute(core, entry.document, context, variables, name, schema.execution_context_class,
-                                   optimized_is_awaitable, execute)
+                                   optimized_is_awaitable, execute, entry.texts)
         if not isinstance(result, CoreResult):
             result = await result
     except Exception as exc:  # as strawberry's Schema.execute: the request's one error  # noqa: BLE001
