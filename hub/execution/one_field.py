@@ -6,7 +6,8 @@ operation's root fields, builds a result map for them and executes the one field
 compiled plans (hub.execution.compiled) complete the object; ~0.05 ms of a one-institution request's
 1.6 ms of Python (benchmarks/README.md, issue 18). Here the prepared way (hub.http.prepared) does for
 such a query what ``execute_field`` does, with the same pieces: the execution context built by the same
-class (the variables coerced by it), the field's resolve info and arguments as graphql-core makes them,
+class (the variables coerced by it, unless each is a non-null text given a text, which coerces to itself:
+``plain_texts``), the field's resolve info and arguments as graphql-core makes them,
 its resolver (strawberry's, with its extensions: the field's right checked as before) and the compiled
 completion, and errors handled as ``execute_field`` and ``execute`` handle them (located, the field null,
 or the whole response null for a non-null field). Only a query that runs compiled, whose selection is one
