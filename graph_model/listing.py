@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph_model import filled, queries
 from graph_model.errors import FieldError, ValidationFailed
 from graph_model.list_statements import chosen_sort, compose, compose_count, order_of, public_sort
-from graph_model.list_types import ListSpec
+from graph_model.cypher import Statement
+from graph_model.enums import Label
+from graph_model.list_types import ListSpec, Sort
 from graph_model.page_items import (KEYS, ROWS, UNWOUND, Item, edge_entries, first_form, flat_items, flat_relation,
                                     flat_relation_items, flat_row_items, flat_sent, nested_items, root_items,
                                     row_sent)
@@ -170,12 +172,22 @@ async def count_root(store: GraphStore, spec: ListSpec, req: Request) -> int:
     return int((await store.read(compose_count(spec, used), **req.values()))[0]["total"])
 
 
-def _nested_plan(spec: ListSpec, req: Request, several: bool) -> tuple[Any, ...]:
-    """What reading a page of a nested list needs besides its parents' keys: the statement and its
-    parameters, the label its nodes are read by afterwards (under several parents; None under one),
-    the form its items come in, whether its rows are flat, the sort chosen, where a flat row's values
-    are read from, and the ordering's name. Refusals (a filter or sort that does not apply, a cursor of
-    another ordering) are raised here."""
+class _Plan(NamedTuple):
+    """What reading a page of a nested list needs besides its parents' keys."""
+
+    stmt: Statement
+    params: dict[str, Any]
+    label: Label | None  # what its nodes are read by afterwards, under several parents; None under one
+    form: str  # the form its items come in (graph_model.page_items)
+    flat: bool  # whether its rows are flat
+    chosen: Sort  # the sort chosen
+    sources: tuple[int | str | None, ...]  # where a flat row's values are read from
+    order: str  # the ordering's name, which its cursors are bound to
+
+
+def _nested_plan(spec: ListSpec, req: Request, several: bool) -> _Plan:
+    """The plan of a page of a nested list under one parent or ``several``. Refusals (a filter or sort that
+    does not apply, a cursor of another ordering) are raised here."""
     used = _check_filters(spec, req)
     sort_name, public, order = _ordering(spec, req)
     descending, cursor = _direction(req)
@@ -189,7 +201,7 @@ def _nested_plan(spec: ListSpec, req: Request, several: bool) -> tuple[Any, ...]
         if cursor is None else UNWOUND
     flat = cursor is None and flat_relation(spec, form, not several, req.counted)
     sources = flat_sent(spec, chosen.expr, req.props)[1] if flat else ()  # where a flat row's values are read from
-    return stmt, _params(spec, req, cursor, req.limit + 1), label, form, flat, chosen, sources, order
+    return _Plan(stmt, _params(spec, req, cursor, req.limit + 1), label, form, flat, chosen, sources, order)
 
 
 # A first page's plan, kept by its list, request and number of parents: the same nested list is read so by

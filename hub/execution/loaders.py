@@ -50,27 +50,31 @@ class _Loader(DataLoader[K, Any]):
         future = self._cached.get(key)  # the commonest case (a prefetched row), without strawberry's calls
         if future is not None and not future.cancelled():
             return future
-        reads = self.reads
-        if reads is not None and reads.ahead:
-            future = reads.at_once(self.load_fn, key)
-            if future is not None:
-                self._cached[key] = future
-                return future
+        future = self._at_once(key)
+        if future is not None:
+            self._cached[key] = future
+            return future
         return super().load(key)
+
+    def _at_once(self, key: K) -> asyncio.Future[Any] | None:
+        """``key``'s value, done, while reads sent ahead are left and answer every read of its load
+        (``FusedReads.at_once``); None for a load that goes to the batch."""
+        reads = self.reads
+        return reads.at_once(self.load_fn, key) if reads is not None and reads.ahead else None
 
     def load_many(self, keys: Iterable[K]) -> Awaitable[list[Any]]:
         """All of ``keys`` at once: the keys not yet loaded join the current batch together, with
         what ``load`` does for each but the bookkeeping per key (a prefetch loads some 300 keys a
         page). A future's own done-callback is left out: it only cancels a batch all of whose
         futures were cancelled, and the batch checks that itself before it reads."""
-        cached, create, reads = self._cached, self.loop.create_future, self.reads
+        cached, create = self._cached, self.loop.create_future
         futures: list[Awaitable[Any]] = []
         pending: list[tuple[K, asyncio.Future[Any]]] = []
         for key in keys:
             future = cached.get(key)
             if future is None or future.cancelled():
                 # Run at once while each key's reads were sent ahead; the first that was not, and all after it, batched.
-                future = reads.at_once(self.load_fn, key) if reads is not None and reads.ahead and not pending else None
+                future = None if pending else self._at_once(key)
                 if future is None:
                     future = create()
                     pending.append((key, future))

@@ -89,8 +89,7 @@ def plain_texts(document: DocumentNode, name: str | None) -> tuple[str, ...] | N
     """The variables of the query ``name`` of ``document`` when each is a non-null ``String`` or ``ID``
     without a default: given a text, graphql-core's coercion (``get_variable_values``) gives that text
     back, so a request giving each a text needs none; None for any other query."""
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)
-                  and (name is None or (d.name is not None and d.name.value == name))]
+    operations = _operations(document, name)
     if len(operations) != 1:
         return None
     names = []
@@ -107,25 +106,23 @@ def _context(execution_class: type[ExecutionContext], core: GraphQLSchema, docum
              context: Any, coerced: dict[str, Any], is_awaitable: Callable[[Any], bool]) -> Any:
     """What ``ExecutionContext.build`` makes, given the variables already coerced (``plain_texts``): the
     operation and fragments found as it finds them, its default resolvers, no middleware."""
-    operation = None
-    fragments = {}
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode):
-            if name is None or (definition.name is not None and definition.name.value == name):
-                operation = definition
-        elif isinstance(definition, FragmentDefinitionNode):
-            fragments[definition.name.value] = definition
-    return execution_class(core, fragments, None, context, operation, coerced,  # type: ignore[arg-type]
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    return execution_class(core, fragments, None, context, _operations(document, name)[-1], coerced,
                            default_field_resolver, default_type_resolver, default_field_resolver, CollectedErrors(),
                            None, is_awaitable)
+
+
+def _operations(document: DocumentNode, name: str | None) -> list[OperationDefinitionNode]:
+    """The operations of ``document`` named ``name`` (all of them for None), as graphql-core looks for them."""
+    return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)
+            and (name is None or (d.name is not None and d.name.value == name))]
 
 
 def _one_field(document: DocumentNode, name: str | None) -> FieldNode | None:
     """The one field the query ``name`` of ``document`` selects at its root: None for a mutation, for
     several fields, a fragment, a directive or a meta field (``__typename``), and for an operation
     graphql-core would not find (it reports that)."""
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)
-                  and (name is None or (d.name is not None and d.name.value == name))]
+    operations = _operations(document, name)
     if len(operations) != 1 or operations[0].operation is not OperationType.QUERY:
         return None
     selections = operations[0].selection_set.selections
