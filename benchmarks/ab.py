@@ -2,7 +2,7 @@
 time, and each server's CPU per request (its Python, and its embedded FalkorDB) over the same run.
 
     .venv/bin/python benchmarks/ab.py --base 95cb833 --data-dir /tmp/hubnat [--question page]
-        [--requests 150] [--rounds 5]
+        [--requests 150] [--rounds 5] [--clients 16]
 
 On a shared 2-core machine the same code measured alone gives a CPU per request that moves by a
 third from one run to the next; asked in turn (A, B, B, A, ...), both sides see the same moment, so a
@@ -14,6 +14,11 @@ byte-equal before timing. Questions: `one` and `page` of benchmarks/peer (one in
 institutions of IR-06), and `typename` (`{ __typename }`: the fixed cost of a request).
 Prints each round and the median of the rounds: p50 and p99 (ms), Python and FalkorDB CPU (ms per
 request). It measures, it does not judge: no target.
+
+``--clients N`` (N > 1) asks each side with N clients at once, as benchmarks/peer does at 16 (each client with a
+token of its own): a round runs A's phase then B's (B first in every other round), each of ``--requests``
+requests, and prints req/s beside the rest. Both sides cannot be asked in turn request by request then, so the
+rounds' spread says how far to trust a difference.
 
 ``--floor`` (with ``--question one``) puts benchmarks/floor.py's app in B's place: the least a Python
 ASGI server over FalkorDB answers the question with (no GraphQL, one hand-written statement), its
@@ -121,7 +126,11 @@ async def run(args: argparse.Namespace) -> None:
         described = "benchmarks/floor.py" if args.floor else subprocess.run(
             ["git", "-C", str(checkouts["B"]), "log", "--oneline", "-1"], capture_output=True, text=True).stdout.strip()
         print(f"A = {checkouts['A']}, B = {checkouts['B']} ({described}); question {args.question}, "
-              f"{args.requests} requests each a round, in turn")
+              f"{args.requests} requests each a round, " + ("in turn" if args.clients == 1 else
+                                                             f"by {args.clients} clients at once, phases in turn"))
+        if args.clients > 1:
+            await concurrent(args, servers, ports, key, body)
+            return
         rounds: dict[str, list[tuple[float, float, float, float]]] = {"A": [], "B": []}
         for n in range(args.rounds):
             times: dict[str, list[float]] = {"A": [], "B": []}
@@ -151,6 +160,54 @@ async def run(args: argparse.Namespace) -> None:
             server.wait(60)
 
 
+async def phase(clients: list[httpx.AsyncClient], body: dict[str, Any], requests: int) -> tuple[list[float], float]:
+    """``requests`` requests made by ``clients`` at once, each client waiting for its answer before the next: the
+    latencies (ms) and the seconds it took."""
+    times: list[float] = []
+    left = [requests]
+
+    async def asking(client: httpx.AsyncClient) -> None:
+        while left[0] > 0:
+            left[0] -= 1
+            started = time.perf_counter()
+            (await client.post("/graphql", json=body)).raise_for_status()
+            times.append((time.perf_counter() - started) * 1000)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(asking(client) for client in clients))
+    return times, time.perf_counter() - began
+
+
+async def concurrent(args: argparse.Namespace, servers: dict[str, subprocess.Popen[bytes]], ports: dict[str, int],
+                     key: str, body: dict[str, Any]) -> None:
+    """``--clients``: each round, each side's phase of ``args.requests`` requests made by ``args.clients`` clients at
+    once; req/s, p50, p99 and CPU per request printed per round and as the medians of the rounds."""
+    clients = {side: [httpx.AsyncClient(base_url=f"http://127.0.0.1:{ports[side]}", timeout=120,
+                                        headers={"Authorization": f"Bearer {token(key, 'admin', f'ab-{i}')}"})
+                      for i in range(args.clients)] for side in "AB"}
+    for side in "AB":  # each client's token accepted once before timing
+        for client in clients[side]:
+            (await client.post("/graphql", json=body)).raise_for_status()
+    rounds: dict[str, list[tuple[float, float, float, float, float]]] = {"A": [], "B": []}
+    for n in range(args.rounds):
+        for side in ("AB" if n % 2 == 0 else "BA"):
+            before = (measure.own_cpu(servers[side].pid), measure.tree_cpu(servers[side].pid))
+            times, elapsed = await phase(clients[side], body, args.requests)
+            own = measure.own_cpu(servers[side].pid) - before[0]
+            tree = measure.tree_cpu(servers[side].pid) - before[1]
+            ordered = sorted(times)
+            rounds[side].append((args.requests / elapsed, statistics.median(ordered),
+                                 ordered[int(0.99 * (len(ordered) - 1))], own / args.requests * 1000,
+                                 (tree - own) / args.requests * 1000))
+        print(f"round {n + 1}: " + "   ".join(
+            f"{s} req/s {r[0]:.1f} p50 {r[1]:.2f} p99 {r[2]:.2f} Python {r[3]:.2f} FalkorDB {r[4]:.2f}"
+            for s, r in ((s, rounds[s][-1]) for s in "AB")), flush=True)
+    for side in "AB":
+        rate, p50, p99, py, db = (statistics.median(r[k] for r in rounds[side]) for k in range(5))
+        print(f"{side} median of {args.rounds} rounds at {args.clients} clients: {rate:.1f} req/s, p50 {p50:.2f} ms, "
+              f"p99 {p99:.2f} ms, CPU {py + db:.2f} ms a request (Python {py:.2f} + FalkorDB {db:.2f})")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     which = parser.add_mutually_exclusive_group(required=True)
@@ -162,4 +219,6 @@ if __name__ == "__main__":
     parser.add_argument("--question", choices=sorted(QUESTIONS), default="page")
     parser.add_argument("--requests", type=int, default=150, help="requests to each side per round")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--clients", type=int, default=1,
+                        help="clients asking each side at once (1: the sides asked in turn, request by request)")
     asyncio.run(run(parser.parse_args()))
