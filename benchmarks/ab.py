@@ -94,6 +94,10 @@ def start(checkout: Path, data: Path, port: int, key: str, log: Path, floor: boo
 
 
 async def run(args: argparse.Namespace) -> None:
+    if args.floor and args.question != "one":
+        raise SystemExit("--floor answers the question `one` only")
+    if args.clients < 1 or args.requests < 1:
+        raise SystemExit("--clients and --requests take a whole number of at least 1")
     scratch = Path(args.scratch).resolve()
     scratch.mkdir(parents=True, exist_ok=True)
     data = Path(args.data_dir).resolve()
@@ -105,8 +109,6 @@ async def run(args: argparse.Namespace) -> None:
         refuse_if_served(folder)
     key = secrets.token_hex(32)
     ports = {side: free_port() for side in "AB"}
-    if args.floor and args.question != "one":
-        raise SystemExit("--floor answers the question `one` only")
     servers = {side: start(checkouts[side], folders[side], ports[side], key, scratch / f"serve-{side}.log",
                            floor=args.floor and side == "B") for side in "AB"}
     body = QUESTIONS[args.question]
