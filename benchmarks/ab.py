@@ -187,6 +187,15 @@ async def concurrent(args: argparse.Namespace, servers: dict[str, subprocess.Pop
     clients = {side: [httpx.AsyncClient(base_url=f"http://127.0.0.1:{ports[side]}", timeout=120,
                                         headers={"Authorization": f"Bearer {token(key, 'admin', f'ab-{i}')}"})
                       for i in range(args.clients)] for side in "AB"}
+    try:
+        await _concurrent_rounds(args, servers, clients, body)
+    finally:
+        for client in (c for side in "AB" for c in clients[side]):
+            await client.aclose()
+
+
+async def _concurrent_rounds(args: argparse.Namespace, servers: dict[str, subprocess.Popen[bytes]],
+                             clients: dict[str, list[httpx.AsyncClient]], body: dict[str, Any]) -> None:
     for side in "AB":  # each client's token accepted once before timing
         for client in clients[side]:
             (await client.post("/graphql", json=body)).raise_for_status()

@@ -43,13 +43,14 @@ def execute(core: GraphQLSchema, document: DocumentNode, context: Any, variables
                         execution_context_class=execution_class, is_awaitable=is_awaitable)
 
     root = core.query_type
-    node = _one_field(document, name)
+    operations = _operations(document, name)  # found once: the field and the execution context read it
+    node = _one_field(operations)
     if (node is None or root is None or node.name.value not in root.fields
             or not getattr(getattr(context, "settings", None), "compiled", False)):
         return whole()  # a query this module leaves to graphql-core
     if texts is not None and all(type(variables.get(v)) is str for v in texts):
-        execution: Any = _context(execution_class, core, document, name, context, {v: variables[v] for v in texts},
-                                  is_awaitable)
+        execution: Any = _context(execution_class, core, document, operations[0], context,
+                                  {v: variables[v] for v in texts}, is_awaitable)
     else:
         execution = execution_class.build(core, document, None, context, variables, name, is_awaitable=is_awaitable)
     if isinstance(execution, list) or not getattr(execution, "compiling", False) or execution.middleware_manager:
@@ -102,12 +103,14 @@ def plain_texts(document: DocumentNode, name: str | None) -> tuple[str, ...] | N
     return tuple(names)
 
 
-def _context(execution_class: type[ExecutionContext], core: GraphQLSchema, document: DocumentNode, name: str | None,
-             context: Any, coerced: dict[str, Any], is_awaitable: Callable[[Any], bool]) -> Any:
-    """What ``ExecutionContext.build`` makes, given the variables already coerced (``plain_texts``): the
-    operation and fragments found as it finds them, its default resolvers, no middleware."""
+def _context(execution_class: type[ExecutionContext], core: GraphQLSchema, document: DocumentNode,
+             operation: OperationDefinitionNode, context: Any, coerced: dict[str, Any],
+             is_awaitable: Callable[[Any], bool]) -> Any:
+    """What ``ExecutionContext.build`` makes for ``operation`` (the document's one operation of its name, as it
+    finds it), given the variables already coerced (``plain_texts``): the fragments found as it finds them, its
+    default resolvers, no middleware."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    return execution_class(core, fragments, None, context, _operations(document, name)[-1], coerced,
+    return execution_class(core, fragments, None, context, operation, coerced,
                            default_field_resolver, default_type_resolver, default_field_resolver, CollectedErrors(),
                            None, is_awaitable)
 
@@ -118,11 +121,10 @@ def _operations(document: DocumentNode, name: str | None) -> list[OperationDefin
             and (name is None or (d.name is not None and d.name.value == name))]
 
 
-def _one_field(document: DocumentNode, name: str | None) -> FieldNode | None:
-    """The one field the query ``name`` of ``document`` selects at its root: None for a mutation, for
-    several fields, a fragment, a directive or a meta field (``__typename``), and for an operation
-    graphql-core would not find (it reports that)."""
-    operations = _operations(document, name)
+def _one_field(operations: list[OperationDefinitionNode]) -> FieldNode | None:
+    """The one field the query among ``operations`` (``_operations``: those of the name asked) selects at its
+    root: None for a mutation, for several fields, a fragment, a directive or a meta field (``__typename``),
+    and for an operation graphql-core would not find (none, or several: it reports that)."""
     if len(operations) != 1 or operations[0].operation is not OperationType.QUERY:
         return None
     selections = operations[0].selection_set.selections
