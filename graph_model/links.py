@@ -135,12 +135,16 @@ async def fetch_link(store: GraphStore, name: str, keys: list[str],
     return (await fetch_link_hops(store, name, keys, props))[0]
 
 
+def link_statement(name: str, props: tuple[str, ...] | None, hops: tuple[Hop, ...] = ()) -> Statement:
+    """The statement ``fetch_link_hops`` reads the link ``name`` by (its parents' keys as ``keys``)."""
+    return LINKS[name].stmt if props is None and not hops else _projected_link(name, props, hops)
+
+
 async def fetch_link_hops(store: GraphStore, name: str, keys: list[str], props: tuple[str, ...] | None,
                           hops: tuple[Hop, ...] = ()) -> tuple[dict[str, dict[str, Any]], list[list[dict[str, Any]]]]:
     """``fetch_link``'s answer, and for each of ``hops`` the rows of the nodes the linked nodes name by its
     property (as ``projected`` gives them): what ``fetch_hop`` returns for the same keys."""
-    stmt = LINKS[name].stmt if props is None and not hops else _projected_link(name, props, hops)
-    rows = await store.read(stmt, keys=list(dict.fromkeys(keys)))
+    rows = await store.read(link_statement(name, props, hops), keys=list(dict.fromkeys(keys)))
     if not rows:
         return {}, [[] for _ in hops]
     nodes = {n["key"]: n for n in rows[0]["nodes"]}
@@ -235,7 +239,16 @@ async def fetch_giving(store: GraphStore, label: Label, keys: list[str]) -> dict
     ``fetch_giving_dates`` reads them)."""
     if label is not Label.INSTITUTION:
         return await scan_giving(store, label, keys)
-    rows = await store.read(INSTITUTION_CELLS, cells=[institution_cell(k) for k in dict.fromkeys(keys)])
+    return institution_giving(await store.read(INSTITUTION_CELLS, cells=institution_cells(keys)))
+
+
+def institution_cells(keys: list[str]) -> list[str]:
+    """The kept cells ``INSTITUTION_CELLS`` reads for the institutions ``keys``."""
+    return [institution_cell(k) for k in dict.fromkeys(keys)]
+
+
+def institution_giving(rows: list[dict[str, Any]]) -> dict[str, Giving]:
+    """Totals per institution from the rows of its kept cells (``INSTITUTION_CELLS``)."""
     return {r["key"]: kept_giving(whole(r["units"], r["rest"]), int(r["count"]), int(r["others"]),
                                   int(r["individuals"]), r["firstDate"], r["lastDate"]) for r in rows}
 

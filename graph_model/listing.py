@@ -233,9 +233,7 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
     So the statements of a nested list of nodes are one under one parent and two under more, for
     any page size."""
     parents = list(dict.fromkeys(keys))
-    cursor = _direction(req)[1]
-    # A first page's plan is the same for every request asking it so (kept: ``_first_plan``).
-    plan = (_first_plan if cursor is None and _small(req) else _nested_plan)(spec, req, len(parents) > 1)
+    plan = nested_plan(spec, req, len(parents) > 1)
     stmt, params, label, form, flat, chosen, sources, order = plan
     rows = await store.read(stmt, keys=parents, **params)
     nodes = None
@@ -244,6 +242,22 @@ async def fetch_nested(store: GraphStore, spec: ListSpec, keys: list[str], req: 
         # Read even when every page is empty: the statements a query costs depend on its shape, not
         # on what the store holds (tests/round_trips.json).
         nodes = await queries.by_keys(store, label, ids, req.props)
+    return pages_of(rows, plan, spec, keys, req, nodes)
+
+
+def nested_plan(spec: ListSpec, req: Request, several: bool) -> _Plan:
+    """How a nested list's page is read for one parent or ``several``: its statement and parameters (but the
+    parents' keys), and how its rows are read (``pages_of``)."""
+    # A first page's plan is the same for every request asking it so (kept: ``_first_plan``).
+    return (_first_plan if _direction(req)[1] is None and _small(req) else _nested_plan)(spec, req, several)
+
+
+def pages_of(rows: list[dict[str, Any]], plan: _Plan, spec: ListSpec, keys: list[str], req: Request,
+             nodes: dict[str, dict[str, Any]] | None = None) -> dict[str, Page]:
+    """The page of each of ``keys`` from the rows of ``plan``'s statement (and the nodes its items name, read
+    after it under several parents)."""
+    _, _, _, form, flat, chosen, sources, order = plan
+    cursor = _direction(req)[1]
     entries = edge_entries(spec.edge)
     pages = {}
     for r in rows:

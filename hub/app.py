@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     gate = AnalyticsGate(settings.limits.concurrent_analytics)
     # Uploads (the `importFile` mutation) only as hub.http.uploads allows them: see there.
     # Query texts that ran once answered again without strawberry around graphql-core (hub.http.prepared).
-    kept = prepared.Prepared(ahead=settings.ahead) if settings.prepared else None
+    kept = prepared.Prepared(ahead=settings.ahead, direct=settings.direct) if settings.prepared else None
     # How many of those execute at once (hub.execution.turns).
     turns = Turns(settings.executing) if kept is not None and settings.executing > 0 else None
     graphql = HubGraphQL(build_schema(settings, gate, [lambda: prepared.Remember(kept)] if kept is not None else []),

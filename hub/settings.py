@@ -99,6 +99,9 @@ class Settings:
     # HUB_AHEAD: a prepared query's first reads sent to the store as the request arrives, as its first request
     # of the same text and rights made them (hub.execution.ahead); 0: when its resolvers ask (the same answers)
     ahead: bool = True
+    # HUB_DIRECT: a query of one object by key answered straight from the rows of its reads sent ahead, where
+    # hub.execution.direct covers it; 0: through graphql-core and the compiled plans (the same answers)
+    direct: bool = True
     # HUB_EXECUTING: how many prepared queries execute at once; the others wait their turn
     # (hub.execution.turns); 0: no turns
     executing: int = 4
@@ -195,6 +198,7 @@ class Settings:
             fused_reads=bool(switch("HUB_FUSED_READS", True)),
             prepared=bool(switch("HUB_PREPARED", True)),
             ahead=bool(switch("HUB_AHEAD", True)),
+            direct=bool(switch("HUB_DIRECT", True)),
             executing=number("HUB_EXECUTING", 4),
         )
         settings = replace(settings, **overrides) if overrides else settings

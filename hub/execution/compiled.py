@@ -412,7 +412,8 @@ class Plan:
         return FieldCode(response_key, type_name, got=got, read=read, fast=fast, many=many, as_is=as_is,
                          required=required,
                          complete=complete, of_object=of_object, plans=getattr(complete, "plans", None),
-                         serialize=getattr(complete, "serialize", None), table=table)
+                         serialize=getattr(complete, "serialize", None), table=table,
+                         info=kind == "call" and how[2] is not None)
 
     def _answers(self, column: tuple[str, Any], serialize: Callable[[Any], Any] | None
                  ) -> tuple[str, dict[Any, Any]] | None:

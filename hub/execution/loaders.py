@@ -137,7 +137,7 @@ class Loaders:
         self.visibility = visibility
         self._loaders: dict[tuple[Any, ...], DataLoader] = {}
         # ``nested``'s loaders by the identity of the request asked with, which each holds: a compiled plan
-        # asks with one request object for every object it completes (hub.schema.fields._request), and
+        # asks with one request object for every object it completes (hub.schema.fields.request_of), and
         # hashing that frozen dataclass cost ~1 µs a call, a hundred times a page of institutions.
         self._nested_by_request: dict[tuple[int, str, bool], tuple[listing.Request, DataLoader]] = {}
         # What ``mirrored`` answered for a page's rows, per link (name, props, hops): its linked node's row

@@ -48,15 +48,23 @@ def execute(core: GraphQLSchema, document: DocumentNode, context: Any, variables
     if (node is None or root is None or node.name.value not in root.fields
             or not getattr(getattr(context, "settings", None), "compiled", False)):
         return whole()  # a query this module leaves to graphql-core
-    if texts is not None and all(type(variables.get(v)) is str for v in texts):
-        execution: Any = _context(execution_class, core, document, operations[0], context,
-                                  {v: variables[v] for v in texts}, is_awaitable)
-    else:
-        execution = execution_class.build(core, document, None, context, variables, name, is_awaitable=is_awaitable)
+    execution = execution_of(core, document, operations[0], context, variables, name, execution_class, is_awaitable,
+                             texts)
     if isinstance(execution, list) or not getattr(execution, "compiling", False) or execution.middleware_manager:
         return whole()  # the variables' errors reported by graphql-core; a query that does not run compiled
     key = node.alias.value if node.alias else node.name.value
     return _run(execution, root.fields[node.name.value], node, key, Path(None, key, root.name))
+
+
+def execution_of(core: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, context: Any,
+                 variables: dict[str, Any], name: str | None, execution_class: type[ExecutionContext],
+                 is_awaitable: Callable[[Any], bool], texts: tuple[str, ...] | None) -> Any:
+    """The execution context of ``operation`` (the one query of its name), as ``ExecutionContext.build`` makes it
+    (or its errors, a list); without coercing the variables when each is a text given a text (``plain_texts``)."""
+    if texts is not None and all(type(variables.get(v)) is str for v in texts):
+        return _context(execution_class, core, document, operation, context, {v: variables[v] for v in texts},
+                        is_awaitable)
+    return execution_class.build(core, document, None, context, variables, name, is_awaitable=is_awaitable)
 
 
 async def _run(execution: Any, field: Any, node: FieldNode, key: str, path: Path) -> ExecutionResult:
@@ -119,6 +127,13 @@ def _operations(document: DocumentNode, name: str | None) -> list[OperationDefin
     """The operations of ``document`` named ``name`` (all of them for None), as graphql-core looks for them."""
     return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)
             and (name is None or (d.name is not None and d.name.value == name))]
+
+
+def one_field_of(document: DocumentNode, name: str | None) -> tuple[OperationDefinitionNode, FieldNode] | None:
+    """The query ``name`` of ``document`` and the one field it selects at its root (``_one_field``), or None."""
+    operations = _operations(document, name)
+    node = _one_field(operations)
+    return None if node is None else (operations[0], node)
 
 
 def _one_field(operations: list[OperationDefinitionNode]) -> FieldNode | None:

@@ -51,6 +51,7 @@ class FieldCode:
     # A ``RowPlan``'s enum column: its property and the answer of each stored value (one not in it is
     # left to the getter and the completer, which refuse it as the object would).
     table: tuple[str, dict[Any, Any]] | None = None
+    info: bool = False  # got by a resolver taking an info: it reads the request's execution (hub.execution.direct)
 
 
 def batched(fields: list[FieldCode], *, row: bool) -> dict[int, int]:

@@ -23,6 +23,7 @@ off; tests/test_prepared.py proves both ways answer the same bytes, status and h
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -36,12 +37,14 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from graph_model.stores.fused import FusedReads
-from hub.execution import ahead as ahead_reads, input_checks, limits, one_field
+from hub.execution import ahead as ahead_reads, direct as direct_answers, input_checks, limits, one_field
 from hub.execution.recent import Recent
 from hub.execution.turns import Turns
 from hub.http import request_texts
 from hub.schema.extensions import add_codes
 from hub.strawberry_compat import HTTPException, asks_for_stream, graphql_schema, provided_operation_name
+
+log = logging.getLogger("hub")
 
 CACHE_SIZE = 512  # texts kept per app, as many as the parser cache holds
 
@@ -50,9 +53,12 @@ class Prepared(Recent["Entry"]):
     """The entries of one app's schema, by (text, operation name); the oldest goes first. ``waves``: what
     each text's first statement reads, per caller's rights (hub.execution.ahead); None when not sent ahead."""
 
-    def __init__(self, size: int = CACHE_SIZE, ahead: bool = True) -> None:
+    def __init__(self, size: int = CACHE_SIZE, ahead: bool = True, direct: bool = True) -> None:
         super().__init__(size)
         self.waves = ahead_reads.Waves() if ahead else None
+        # Per (text, operation name, rights): its answer from its reads sent ahead (hub.execution.direct), or
+        # UNCOVERED; None for all when off (HUB_DIRECT=0).
+        self.direct: Recent[Any] | None = Recent(size) if ahead and direct else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,18 +164,31 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
     context = await view.get_context(request)
     waves, reads = prepared.waves, context.loaders.store
     fused = reads if waves is not None and isinstance(reads, FusedReads) else None
+    sent = None
     if waves is not None and fused is not None:  # the record's key and the variables it may put back, once
         key = (query, name, ahead_reads.rights(state.principal))
         given = {k: v for k, v in variables.items() if k in entry.declared}
-        await _ahead(waves, fused, key, given)
-    try:
-        result = one_field.execute(core, entry.document, context, variables, name, schema.execution_context_class,
-                                   optimized_is_awaitable, execute, entry.texts)
-        if not isinstance(result, CoreResult):
-            result = await result
-    except Exception as exc:  # as strawberry's Schema.execute: the request's one error  # noqa: BLE001
-        error = exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
-        result = CoreResult(None, [error])
+        sent = await _ahead(waves, fused, key, given)
+    plans = prepared.direct
+    direct = plans.get(key) if plans is not None and sent else None
+    result = None
+    if isinstance(direct, direct_answers.Direct):  # answered from the rows of the reads sent ahead, if they do
+        result = await _direct(direct, fused, given, context)  # type: ignore[arg-type]  # (sent: fused)
+        if result is _FAILED:
+            plans.keep(key, UNCOVERED)  # type: ignore[union-attr]  # never again for this text and rights
+            result = None
+    if result is None:
+        try:
+            result = one_field.execute(core, entry.document, context, variables, name,
+                                       schema.execution_context_class, optimized_is_awaitable, execute, entry.texts)
+            if not isinstance(result, CoreResult):
+                result = await result
+        except Exception as exc:  # as strawberry's Schema.execute: the request's one error  # noqa: BLE001
+            error = exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
+            result = CoreResult(None, [error])
+        if plans is not None and sent and direct is None and not result.errors and not fused.ahead:  # type: ignore[union-attr]
+            # Its reads all taken by the ordinary way, without an error: its plan made once (hub.execution.direct).
+            plans.keep(key, _direct_plan(schema, core, entry, context, variables, name, sent, given))
     if waves is not None and fused is not None:
         _learn(waves, fused, key, given)
     errors = result.errors
@@ -179,20 +198,69 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
     return ExecutionResult(data=result.data, errors=errors)
 
 
-async def _ahead(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], given: dict[str, Any]) -> None:
+async def _ahead(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], given: dict[str, Any]
+                 ) -> list[tuple[Any, dict[str, Any]]] | None:
     """Send what this query's first statement reads before anything else runs, or record it (hub.execution.ahead).
-    ``given``: the variables the query declares, as the request gives them."""
+    ``given``: the variables the query declares, as the request gives them. The reads sent, if any."""
     wave = waves.get(key)
     if wave is None:
         if ahead_reads.all_strings(given):
             reads.record()
         else:  # its reads may follow a number, a list or an input object, which are not put back
             waves.keep(key, ahead_reads.UNPREDICTABLE)
-        return
+        return None
     sent = ahead_reads.reads_of(wave, given)
     if sent:
         reads.send_ahead(sent)
         await asyncio.sleep(0)  # the statement leaves now, while this request goes on to its resolvers
+    return sent
+
+
+async def _direct(direct: direct_answers.Direct, reads: FusedReads, given: dict[str, Any], context: Any
+                  ) -> CoreResult | None:
+    """The answer read off the rows of the reads sent ahead (hub.execution.direct), which it takes; None when
+    they do not give it (a read failed, a row it does not expect): the ordinary way then answers from them."""
+    key = direct.takes(reads.ahead, given)
+    if key is None:  # not the reads it answers from (other variables below the object than when it was made)
+        return None
+    rows = await direct_answers.rows_of(reads.ahead)
+    if rows is None:
+        return None
+    try:
+        data = direct.answer(rows, key, context)
+    except direct_answers.Miss:
+        return None
+    except Exception:  # a fault of the plan's: logged, and the query goes the ordinary way from now on
+        log.warning("a direct answer failed; its query goes the ordinary way", exc_info=True)
+        return _FAILED
+    reads.ahead.clear()
+    return CoreResult(data, None)
+
+
+_FAILED = CoreResult(None, None)  # a direct answer that raised something other than Miss
+
+
+def _direct_plan(schema: Any, core: Any, entry: Entry, context: Any, variables: dict[str, Any],
+                 name: str | None, sent: list[tuple[Any, dict[str, Any]]], given: dict[str, Any]) -> Any:
+    """The query's ``Direct`` plan, made from its compiled plans and the reads it sent ahead; UNCOVERED when it
+    has none (hub.execution.direct)."""
+    found = one_field.one_field_of(entry.document, name)
+    if found is None:
+        return UNCOVERED
+    operation, node = found
+    execution = one_field.execution_of(core, entry.document, operation, context, variables, name,
+                                       schema.execution_context_class, optimized_is_awaitable, entry.texts)
+    if isinstance(execution, list) or not getattr(execution, "compiling", False):
+        return UNCOVERED
+    try:
+        plan = direct_answers.build(execution, node, node.alias.value if node.alias else node.name.value, sent, given)
+    except Exception:  # a fault of the builder's: logged once, and the query goes the ordinary way
+        log.warning("a direct plan could not be made; its query goes the ordinary way", exc_info=True)
+        return UNCOVERED
+    return UNCOVERED if plan is None else plan
+
+
+UNCOVERED = object()  # a query text and rights the direct answer does not cover
 
 
 def _learn(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], given: dict[str, Any]) -> None:

@@ -87,7 +87,7 @@ class GivingTotals:
         return settled(self.dates(), lambda pair: convert(pair[which]))
 
 
-def _totals(g: Any, context: Any = None, key: str = "") -> GivingTotals:
+def totals(g: Any, context: Any = None, key: str = "") -> GivingTotals:
     dates: Any = (g.first_date, g.last_date)
     if not g.dated:
         dates = (lambda: context.loaders.giving_dates().load(key)) if g.count else (None, None)
@@ -101,11 +101,11 @@ def _giving(label: Label, key: str, context: Any) -> Any:
     """Giving totals through the loader: a plain value when a prefetch already loaded them."""
     visibility = context.visibility
     if visibility.personal:
-        return settled(context.loaders.giving(label).load(key), lambda g: _totals(g, context, key))
+        return settled(context.loaders.giving(label).load(key), lambda g: totals(g, context, key))
     if label is Label.INSTITUTION:
         return _institution_giving(key, context)
     return settled(context.loaders.giving(label).load(key),
-                   lambda g: _WITHHELD if visibility.suppressed(g.individuals) else _totals(g))
+                   lambda g: _WITHHELD if visibility.suppressed(g.individuals) else totals(g))
 
 
 def giving_field(label: Label, description: str) -> Any:
@@ -118,6 +118,7 @@ def giving_field(label: Label, description: str) -> Any:
         return _giving(label, key, context)
 
     fast.rows = True  # type: ignore[attr-defined]  # takes its object's row (hub.execution.compiled)
+    fast.giving = (fast, label)  # type: ignore[attr-defined]  # what hub.execution.direct reads it by
 
     @reads("key")
     def resolve(root: Any, info: strawberry.Info) -> GivingTotals:
@@ -198,9 +199,9 @@ def _institution_totals(found: Any, key: str, context: Any, pattern: Suppression
     if context.visibility.suppressed(found.individuals):
         return _WITHHELD
     if not _needs_pattern(found, context):
-        return _totals(found, context, key)
+        return totals(found, context, key)
     # No pattern in time (a stream of writes): every total it protects is withheld.
-    return _WITHHELD if pattern is None or pattern.institution(key) else _totals(found, context, key)
+    return _WITHHELD if pattern is None or pattern.institution(key) else totals(found, context, key)
 
 
 @strawberry.type(description="Something with a key and a name in both languages.")

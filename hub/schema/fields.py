@@ -121,7 +121,7 @@ def _list_args(entity: str) -> dict[str, Any]:
     return args
 
 
-def _request(kw: dict[str, Any], most: int | None) -> listing.Request:
+def request_of(kw: dict[str, Any], most: int | None) -> listing.Request:
     """``most``: the largest page, the request's settings.limits.page (None in a prefetch: the
     resolver that follows checks it, and hub.execution.limits refused a larger page before execution).
     Kept in ``kw`` (under ``_KEPT``, with ``most``): a compiled plan's arguments are one dict for every
@@ -194,14 +194,15 @@ def nested_list(name: str, description: str) -> Any:
         return connection(page, CONVERTERS[entity])
 
     def fast(root: Any, context: Any, kw: dict[str, Any]) -> Any:
-        req = _request(kw, context.settings.limits.page)
+        req = request_of(kw, context.settings.limits.page)
         key = root.get("key") if type(root) is dict else root.key
         return settled(context.loaders.nested(name, req).load(key), rows_page if kw.get(ROWS) else convert)
 
     fast.rows = True  # type: ignore[attr-defined]  # takes its object's row (hub.execution.compiled)
+    fast.nested = (fast, name, convert)  # type: ignore[attr-defined]  # what hub.execution.direct reads it by
 
     def many(roots: list[Any], context: Any, kw: dict[str, Any]) -> list[Any]:
-        loader = context.loaders.nested(name, _request(kw, context.settings.limits.page))
+        loader = context.loaders.nested(name, request_of(kw, context.settings.limits.page))
         return all_settled(loader.load, [root.get("key") if type(root) is dict else root.key for root in roots],
                            rows_page if kw.get(ROWS) else convert, nulls=False)
 
@@ -217,7 +218,7 @@ def nested_list(name: str, description: str) -> Any:
     resolve.fast = fast  # type: ignore[attr-defined]  # hub.execution.compiled calls it without an info
 
     resolve.prefetch = Prefetch(  # type: ignore[attr-defined]
-        lambda loaders, rows, kw: loaders.nested(name, _request(kw, None)).load_many([r["key"] for r in rows]),
+        lambda loaders, rows, kw: loaders.nested(name, request_of(kw, None)).load_many([r["key"] for r in rows]),
         lambda pages: [item.row for page in pages for item in page.items], connection=True)
     return _list_field(resolve, entity, description)
 
@@ -234,7 +235,7 @@ def root_list(entity: str, description: str, right: Right, *, also: tuple[Right,
     spec = ROOTS[entity]
 
     async def resolve(info: strawberry.Info, **kw: Any) -> Connection[Any]:
-        req = info.context.visibility.narrow(entity, _request(kw, info.context.settings.limits.page))
+        req = info.context.visibility.narrow(entity, request_of(kw, info.context.settings.limits.page))
         convert = CONVERTERS[entity]
         if projection.active(info.context):  # the page's rows hold what its items' fields read
             req = req.but(props=page_props(info))
@@ -372,6 +373,11 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
         return settled(loads(context.loaders, props, kw.get(HOPS, ())).load(key), as_row if kw.get(ROWS) else convert)
 
     fast.rows = True  # type: ignore[attr-defined]
+    # What hub.execution.direct reads it by (with itself: a resolver standing in for it does not carry it along):
+    # its loader (or the node loader's label), the key's property, the properties the object carries of the
+    # linked row (None: none), and how it reads them.
+    fast.link = (fast, loader, label, prop, carrying if carried is not None else None)  # type: ignore[attr-defined]
+    fast.held = held  # type: ignore[attr-defined]
 
     def key_of(parent: Any) -> Any:  # a node's row, or a relation's object (``many``, Prefetch.objects)
         return parent.get(prop) if isinstance(parent, dict) else getattr(parent, key_attr)
@@ -483,8 +489,9 @@ def by_key(target: str, description: str, right: Right) -> Any:
         return CONVERTERS[target](row) if row else None
 
     params = {"key": Annotated[str, strawberry.argument(description="The object's key.")]}
-    return strawberry.field(resolver=signed(resolve, params, type_named(target) | None), description=description,
-                            extensions=[requires(right)])
+    resolver = signed(resolve, params, type_named(target) | None)
+    resolver.by_key = target  # type: ignore[attr-defined]  # what hub.execution.direct answers it by
+    return strawberry.field(resolver=resolver, description=description, extensions=[requires(right)])
 
 
 RELATION_TYPES = ("Donation", "Membership", "Partnership", "Need")
