@@ -11,7 +11,9 @@ A later POST of the same text is executed by :func:`execute_kept` with what depe
 again, the same functions the extensions call: the texts of its variables (NUL, lone surrogates), the
 input checks of their values, the limits' verdict for them; then graphql-core executes the kept
 document with the same execution class (a query of one root field, that field alone: hub.execution.one_field),
-and its errors get the same codes, masking and log lines.
+and its errors get the same codes, masking and log lines. A query of one object by key whose reads went ahead
+(hub.execution.ahead) is answered straight from their rows where hub.execution.direct covers it (``_direct``:
+a plan made once per text and caller's rights, ``_direct_plan``), else as above from the same reads.
 
 Anything else goes the ordinary way, with nothing of the request used up (starlette keeps the body
 read): a text not kept, a body that is not JSON or not a plain JSON object, a GET, a
