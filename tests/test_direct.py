@@ -123,6 +123,8 @@ ORDERED = """query O($key: String!, $order: DonationSort) { institution(key: $ke
   donations(first: 3, orderBy: $order) { nodes { key date } } } }"""
 TWICE = """query T($key: String!) { institution(key: $key) { key
   services(filter: {search: $key}) { nodes { key } } } }"""
+IN_FRAGMENT = """query T($key: String!) { institution(key: $key) { key ...Services } }
+  fragment Services on Institution { services(filter: {search: $key}) { nodes { key } } }"""
 
 
 async def test_other_variables_below_the_object_are_those_it_was_made_with(world: FalkorStore,
@@ -142,8 +144,11 @@ async def test_other_variables_below_the_object_are_those_it_was_made_with(world
     assert answered == [True, False], answered
 
 
-async def test_a_key_read_below_the_object_too_is_not_covered(world: FalkorStore, answered: list[bool]) -> None:
-    await _both(world, "admin", (), None, TWICE, KEYS)
+@pytest.mark.parametrize("query", [TWICE, IN_FRAGMENT])
+async def test_a_key_read_below_the_object_too_is_not_covered(world: FalkorStore, answered: list[bool],
+                                                               query: str) -> None:
+    """In the operation or in a fragment it spreads."""
+    await _both(world, "admin", (), None, query, KEYS)
     assert answered == []
 
 

@@ -129,7 +129,7 @@ def _build(execution: Any, node: FieldNode, response_key: str, sent: list[tuple[
         raise Uncovered
     variable = arguments[0].value.name.value
     key = variables.get(variable)
-    if type(key) is not str or _uses(execution.operation, variable) != 1:
+    if type(key) is not str or _uses(execution, variable) != 1:
         raise Uncovered  # the key's variable read below the object too: what is read there is the key's
     label = Label(target)
     props = projection.wanted(execution.collect_subfields, object_type, [node])
@@ -158,8 +158,9 @@ def _keys(key: str) -> dict[str, Any]:
     return {"keys": [key]}
 
 
-def _uses(operation: Any, name: str) -> int:
-    """How many times the operation reads the variable ``name`` (its definition aside)."""
+def _uses(execution: Any, name: str) -> int:
+    """How many times the operation and the document's fragments read the variable ``name`` (its definition
+    aside)."""
     count = 0
 
     class Uses(Visitor):
@@ -167,7 +168,8 @@ def _uses(operation: Any, name: str) -> int:
             nonlocal count
             count += node.name.value == name
 
-    visit(operation.selection_set, Uses())
+    for selection in (execution.operation.selection_set, *(f.selection_set for f in execution.fragments.values())):
+        visit(selection, Uses())
     return count
 
 
