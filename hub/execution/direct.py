@@ -218,35 +218,25 @@ class _Builder:
             return _Step(f.key, "enum", False, (prop, answers, refused))
         # The rows below a link may find the nodes its hops read (a county's province).
         below = f.fast[1].get(projection.HOPS, ()) if f.fast is not None and hasattr(f.fast[0], "link") else ()
-        complete = self.completion(f, below)
-        if f.fast is not None:
+        if f.fast is not None:  # (the fast resolvers covered give objects)
+            if f.serialize is not None:
+                raise Uncovered
+            complete = self.completion(f, below)
             return _Step(f.key, "call", on_object, self.fast(f, complete, row=row, root=root, hopped=hopped))
+        # A scalar or an enum is serialized inline by ``_generate``; an object or a list completed.
+        value_complete = None if f.serialize is not None else self.completion(f, below)
         if f.read is not None and row and not f.of_object:
             read = f"source.get({f.read!r})"
         elif f.read is not None and f.read.isidentifier() and not keyword.iskeyword(f.read):
             read = f"{'made' if on_object else 'source'}.{f.read}"
         else:
             read = ""  # by the getter
-        return _Step(f.key, "value", on_object, (read, f.got), complete, f.as_is, f.serialize, f.required)
+        return _Step(f.key, "value", on_object, (read, f.got), value_complete, f.as_is, f.serialize, f.required)
 
     def completion(self, f: FieldCode, hopped: tuple[links.Hop, ...]) -> Callable[[Any, _Run], Any]:
-        """How a got value of ``f`` is answered, as the plan's code answers it; ``hopped``: the nodes read beside
-        it that the rows below may link to."""
-        as_is, serialize, required = f.as_is, f.serialize, f.required
-        if serialize is not None:
-            def leaf(value: Any, run: _Run) -> Any:
-                if as_is is not None and type(value) is as_is and (
-                        as_is is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT):  # type: ignore[operator]
-                    return value
-                if value is None:
-                    return _none(required)
-                if type(value) not in PLAIN:
-                    _settled(value)
-                value = serialize(value)
-                if value is None or value is Undefined:
-                    raise Miss
-                return value
-            return leaf
+        """How a got object or list of objects of ``f`` is answered, as the plan's code answers it; ``hopped``: the
+        nodes read beside it that the rows below may link to."""
+        required = f.required
         if f.plans is not None:
             one = self.either(*f.plans, hopped)
 
