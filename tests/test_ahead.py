@@ -39,15 +39,21 @@ async def world(store: FalkorStore) -> FalkorStore:
 
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The statements each request sent ahead, by name (send_ahead observed, then run)."""
+    """The statements each request sent ahead, by name (send_ahead, or read_ahead for a direct answer, observed,
+    then run)."""
     found: list[list[str]] = []
-    original = FusedReads.send_ahead
+    original, original_read = FusedReads.send_ahead, FusedReads.read_ahead
 
     def observed(self: FusedReads, reads: Any) -> None:
         found.append([stmt.name for stmt, _ in reads])
         original(self, reads)
 
+    async def observed_read(self: FusedReads, reads: Any) -> None:
+        found.append([stmt.name for stmt, _ in reads])
+        await original_read(self, reads)
+
     monkeypatch.setattr(FusedReads, "send_ahead", observed)
+    monkeypatch.setattr(FusedReads, "read_ahead", observed_read)
     return found
 
 
@@ -209,7 +215,8 @@ class _FailingAhead:
 
 
 async def test_a_read_that_failed_ahead_is_made_again(world: FalkorStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    original = FusedReads.send_ahead
+    original, original_read = FusedReads.send_ahead, FusedReads.read_ahead
+    doomed_reads: list[int] = []
 
     def doomed(self: FusedReads, reads: Any) -> None:
         token = DOOMED.set(True)  # the sending task is made now, with this context
@@ -218,15 +225,26 @@ async def test_a_read_that_failed_ahead_is_made_again(world: FalkorStore, monkey
         finally:
             DOOMED.reset(token)
 
+    async def doomed_read(self: FusedReads, reads: Any) -> None:  # a direct answer's reads, read in its task
+        doomed_reads.append(len(reads))
+        token = DOOMED.set(True)
+        try:
+            await original_read(self, reads)
+        finally:
+            DOOMED.reset(token)
+
     monkeypatch.setattr(FusedReads, "send_ahead", doomed)
+    monkeypatch.setattr(FusedReads, "read_ahead", doomed_read)
     failing = _FailingAhead(world)
     off = dataclasses.replace(UNLIMITED, ahead=False)
     async with asgi_client(failing, UNLIMITED) as on_, asgi_client(world, off) as plain:
-        for key in ("inst-a", "inst-a", "inst-a", "inst-b"):
+        for key in ("inst-a", "inst-a", "inst-a", "inst-b", "inst-a", "inst-b"):
             expected, _ = await asked(world, plain, ONE, {"key": key})
             answer, _ = await asked(world, on_, ONE, {"key": key})
             assert answer == expected and "errors" not in answer, key
-    assert failing.failed >= 2  # both requests after the recording one: the joined statement, then each alone
+    # every request after the recording one: the joined statement, then each alone
+    assert failing.failed >= 2 * 4
+    assert doomed_reads  # some of them the direct answer's (hub.execution.direct), made again the ordinary way
 
 
 def test_reads_are_recorded_with_the_variables_strings_in_their_places() -> None:

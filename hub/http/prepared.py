@@ -166,13 +166,13 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
     context = await view.get_context(request)
     waves, reads = prepared.waves, context.loaders.store
     fused = reads if waves is not None and isinstance(reads, FusedReads) else None
-    sent = None
+    sent, direct, plans = None, None, prepared.direct
     if waves is not None and fused is not None:  # the record's key and the variables it may put back, once
         key = (query, name, ahead_reads.rights(state.principal))
         given = {k: v for k, v in variables.items() if k in entry.declared}
-        sent = await _ahead(waves, fused, key, given)
-    plans = prepared.direct
-    direct = plans.get(key) if plans is not None and sent else None
+        direct = plans.get(key) if plans is not None else None
+        sent = await _ahead(waves, fused, key, given, now=isinstance(direct, direct_answers.Direct))
+        direct = direct if sent else None
     result = None
     if isinstance(direct, direct_answers.Direct):  # answered from the rows of the reads sent ahead, if they do
         result = await _direct(direct, fused, given, context)  # type: ignore[arg-type]  # (sent: fused)
@@ -200,10 +200,11 @@ async def execute_kept(view: Any, request: Request, prepared: Prepared, turns: T
     return ExecutionResult(data=result.data, errors=errors)
 
 
-async def _ahead(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], given: dict[str, Any]
-                 ) -> list[tuple[Any, dict[str, Any]]] | None:
+async def _ahead(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ...], given: dict[str, Any],
+                 now: bool = False) -> list[tuple[Any, dict[str, Any]]] | None:
     """Send what this query's first statement reads before anything else runs, or record it (hub.execution.ahead).
-    ``given``: the variables the query declares, as the request gives them. The reads sent, if any."""
+    ``given``: the variables the query declares, as the request gives them; ``now``: read them before returning
+    (the direct answer waits for them next). The reads sent, if any."""
     wave = waves.get(key)
     if wave is None:
         if ahead_reads.all_strings(given):
@@ -212,7 +213,9 @@ async def _ahead(waves: ahead_reads.Waves, reads: FusedReads, key: tuple[Any, ..
             waves.keep(key, ahead_reads.UNPREDICTABLE)
         return None
     sent = ahead_reads.reads_of(wave, given)
-    if sent:
+    if sent and now:
+        await reads.read_ahead(sent)
+    elif sent:
         reads.send_ahead(sent)
         await asyncio.sleep(0)  # the statement leaves now, while this request goes on to its resolvers
     return sent
