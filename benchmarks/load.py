@@ -15,10 +15,12 @@ Each client loops for the duration: picks an operation by weight (browse a provi
 an institution by key with its county and services, a province overview, the network around an
 institution at depth 1, a service's coverage by province; `--writes` of them create a donor or
 update an institution's source), sends it and waits for the answer. An error is a non-200 status, a
-transport failure, a GraphQL `errors` entry or a typed mutation error. Memory: VmRSS of the server
-process (uvicorn in `hub serve`) and of its children (the embedded FalkorDB), read from /proc each
-second; growth compares the mean of the 10 s after a 30 s warm-up (the caches filling) with the mean
-of the last 10 s (target < 10%); the growth from the first 10 s is printed beside it.
+transport failure, a GraphQL `errors` entry or a typed mutation error. Memory: the proportional set
+size (PSS) of the server process (uvicorn in `hub serve`) and of its children (the embedded FalkorDB,
+and while it rewrites its append-only file the child it forks for that, whose pages it shares: their
+VmRSS summed counted those twice), read from /proc each second; growth compares the mean of the
+10 s after a 30 s warm-up (the caches filling) with the mean of the last 10 s (target < 10%); the
+growth from the first 10 s is printed beside it.
 
 Each simulated client has its own HTTP client and keep-alive connection: one httpx client shared by
 64 spent most of this process's CPU in its connection pool's bookkeeping, and the load generator,
@@ -129,24 +131,30 @@ def token(key: str, role: str, subject: str | None = None) -> str:
     return jwt.encode(claims, key, algorithm="HS256")
 
 
-def rss_kib(pid: int) -> int:
-    """VmRSS of ``pid`` and, recursively, its children (0 once a process is gone)."""
+def pss_kib(pid: int) -> int:
+    """The proportional set size of ``pid`` and, recursively, its children (0 once a process is gone): a page
+    two of them share counts half in each, so a forked child (FalkorDB's append-only file rewrite, every
+    page its parent's until one is written) is not counted twice."""
     total = 0
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
+        total += own_pss_kib(pid)
         for task in Path(f"/proc/{pid}/task").iterdir():
             for child in (task / "children").read_text().split():
-                total += rss_kib(int(child))
+                total += pss_kib(int(child))
     except (FileNotFoundError, ProcessLookupError):
         pass
     return total
 
 
-def own_rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+def own_pss_kib(pid: int) -> int:
+    """``pid``'s own PSS (smaps_rollup, Linux 4.14 on); its VmRSS where the kernel has no rollup."""
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+        field = "Pss:"
+    except (FileNotFoundError, PermissionError):
+        lines, field = Path(f"/proc/{pid}/status").read_text().splitlines(), "VmRSS:"
+    for line in lines:
+        if line.startswith(field):
             return int(line.split()[1])
     return 0
 
@@ -269,7 +277,7 @@ async def own_clients(port: int, n: int) -> AsyncIterator[list[httpx.AsyncClient
 async def sample_memory(pid: int, stop: float, rows: list[tuple[float, int, int]]) -> None:
     started = time.monotonic()
     while time.monotonic() < stop:
-        rows.append((time.monotonic() - started, own_rss_kib(pid), rss_kib(pid)))
+        rows.append((time.monotonic() - started, own_pss_kib(pid), pss_kib(pid)))
         await asyncio.sleep(1.0)
 
 
@@ -310,7 +318,7 @@ def report(tally: Tally, seconds: float, memory: list[tuple[float, int, int]], c
     warm = [r for r in memory if WARM_UP <= r[0] < WARM_UP + 10]
     if not warm or warm[-1][0] >= last[0][0]:  # too short a run for a window after the warm-up
         warm = first
-    mem = Table(title=f"server memory (VmRSS, {len(memory)} samples, one a second)")
+    mem = Table(title=f"server memory (PSS, {len(memory)} samples, one a second)")
     for heading in ("process", "first 10 s MiB", f"{WARM_UP:.0f}-{WARM_UP + 10:.0f} s MiB", "last 10 s MiB",
                     "growth from cold", "growth after warm-up", "peak MiB"):
         mem.add_column(heading, justify="left" if heading == "process" else "right")
