@@ -307,15 +307,16 @@ class FusedReads:
 
     def send_ahead(self, reads: list[tuple[Statement, dict[str, Any]]]) -> None:
         """Send ``reads`` now, as the first statement would join them, for ``read`` to answer from."""
-        self._start(self._ahead(reads))
+        self._start(self._held_ahead(reads))
 
     async def read_ahead(self, reads: list[tuple[Statement, dict[str, Any]]]) -> None:
         """As ``send_ahead``, but read in the caller's task, answered when it returns: for a caller that waits
         for them next (hub.execution.direct), without a task of their own to wake first."""
-        await self._send(self._ahead(reads))
+        await self._send(self._held_ahead(reads))
 
-    def _ahead(self, reads: list[tuple[Statement, dict[str, Any]]]
-               ) -> list[tuple[Statement, dict[str, Any], asyncio.Future[Rows]]]:
+    def _held_ahead(self, reads: list[tuple[Statement, dict[str, Any]]]
+                    ) -> list[tuple[Statement, dict[str, Any], asyncio.Future[Rows]]]:
+        """``reads`` with a future each for their rows, held in ``ahead`` for ``read`` to answer from."""
         loop = self._loop = asyncio.get_running_loop()
         batch = [(stmt, params, loop.create_future()) for stmt, params in reads]
         self.ahead = list(batch)  # taken from as they are asked for; the batch stays whole
