@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph_model import listing
-from graph_model.enums import DonorKind
+from graph_model.enums import DonorKind, Label
 from graph_model.privacy import PSEUDONYM_KEY, pseudonym
 from hub.auth.principal import Principal, Right
 from hub.auth.privacy import KIND_FILTER, PUBLIC_DONOR_KINDS, RELATIONS_OF_DONORS
@@ -63,6 +63,11 @@ class Visibility:
         filters[name] = tuple(k for k in (asked if asked is not None else PUBLIC_DONOR_KINDS)
                               if k in PUBLIC_DONOR_KINDS)
         return req.but(filters=tuple(sorted(filters.items())))
+
+    def hides(self, label: Label) -> bool:
+        """Whether some nodes of ``label`` are absent for this caller (``donor``: individual donors without
+        PERSONAL), wherever they are reached from: by key, by a hop, or carried by a relation's row."""
+        return label is Label.DONOR and not self.personal
 
     def donor(self, row: dict[str, Any] | None) -> dict[str, Any] | None:
         """A donor's row, or None when it is an individual the caller may not see."""

@@ -139,7 +139,7 @@ def _build(execution: Any, node: FieldNode, response_key: str, sent: list[tuple[
     if len(builder.found) != len(sent):
         raise Uncovered  # a read it would not take: the ordinary way reads it for something not covered
     loader = (label, props)
-    hides = label is Label.DONOR and not context.visibility.personal  # as Loaders.node: an individual is absent
+    hides = context.visibility.hides(label)  # as Loaders.node: an individual donor is absent
 
     def answer(rows: list[Rows], key: str, context: Any) -> dict[str, Any]:
         found = {r["node"]["key"]: r["node"] for r in rows[index]}  # as queries.by_keys
@@ -327,7 +327,7 @@ class _Builder:
             if not any(h == (prop, label, props) for h in hopped):
                 raise Uncovered
             loaded = (label, props)
-            hides = label is Label.DONOR and not self.context.visibility.personal  # as Loaders.known
+            hides = self.context.visibility.hides(label)  # as Loaders.known
 
             def primed(source: Any, run: _Run) -> Any:
                 key = source.get(prop)

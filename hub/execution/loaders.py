@@ -171,7 +171,7 @@ class Loaders:
 
     def node(self, label: Label, props: tuple[str, ...] | None = None) -> DataLoader[str, Node | None]:
         """``props``: the properties its rows hold (hub.execution.projection), None: all."""
-        if label is Label.DONOR and not self.visibility.personal:
+        if self.visibility.hides(label):
             return self._get(("node", label, props), lambda: _ordered(lambda keys: self._public_donors(keys, props)))
         return self._get(("node", label, props), lambda: _ordered(
             lambda keys: queries.by_keys(self.store, label, keys, props)))
@@ -187,7 +187,7 @@ class Loaders:
         row carries): the answers of ``node(label, props)`` for their keys, given without a statement.
         A donor the caller may not see is answered absent, as ``_public_donors`` answers it."""
         loader = self.node(label, props)
-        hides = label is Label.DONOR and not self.visibility.personal
+        hides = self.visibility.hides(label)
         loader.prime_many({row["key"]: None if hides and self.visibility.donor(row) is None else row
                            for row in rows})
 

@@ -343,7 +343,6 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
     link_spec = LINKS.get(loader)
     mirror = link_spec.mirror[0] if link_spec is not None and link_spec.mirror is not None else None
 
-    hides = label is Label.DONOR  # a donor the caller may not see is answered absent (Loaders.known)
     carrying = frozenset(carries)
 
     def held(root: Any, props: tuple[str, ...] | None, visibility: Any) -> Any:
@@ -354,7 +353,7 @@ def link(loader: str, target: str, description: str, *, key_attr: str = "key", l
         row = carried(root)
         if row is None:
             return _NOT_HELD
-        if hides and not visibility.personal and visibility.donor(row) is None:
+        if visibility.hides(label) and visibility.donor(row) is None:  # absent, as Loaders.known answers it
             return None
         return {p: row[p] for p in props}
 
